@@ -1,0 +1,30 @@
+// Bundles the CLI (and, as they land, the language server and the VS Code client) into dist/ with esbuild.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+const entries = [
+  { in: 'server/src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'server/src/server.ts', out: 'server' },
+  { in: 'client/src/extension.ts', out: 'client', external: ['vscode'] },
+].filter((entry) => existsSync(entry.in));
+
+await Promise.all(
+  entries.map((entry) =>
+    build({
+      entryPoints: { [entry.out]: entry.in },
+      outdir: 'dist',
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: !minify,
+      minify,
+      external: entry.external ?? [],
+      banner: entry.banner ? { js: entry.banner } : undefined,
+      logLevel: watch ? 'info' : 'warning',
+    }),
+  ),
+);

@@ -1,0 +1,370 @@
+import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
+import { ScanResult, TemplateAction } from '../template/scanner';
+import { LineIndex, TextRange } from '../text';
+import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
+
+/** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
+export interface ValueModel {
+  kind: 'scalar' | 'seq' | 'map' | 'alias';
+  node: Node | null;
+  /** The value's text in the user's file (for a quoted scalar, including its quotes). */
+  range: TextRange;
+  /** The user's text of the value. */
+  source: string;
+  /** Template actions overlapping the value: its rendered text is not known from the file alone. */
+  actions: TemplateAction[];
+  templated: boolean;
+  style?: ScalarStyle;
+  /** An explicit tag such as `!!str`. */
+  tag?: string;
+  /** The string the YAML parser decodes (quotes and escapes resolved); meaningless when templated. */
+  decoded?: string;
+  /** How kubectl / the API server type the scalar; undefined when templated or not a scalar. */
+  kubeType?: KubeScalarType;
+  /** The string Helm's own parser reads (YAML 1.1 conversion); undefined when templated or not a scalar. */
+  helmString?: string;
+}
+
+export interface EntryModel {
+  key: string;
+  keyRange: TextRange;
+  keyTemplated: boolean;
+  value: ValueModel;
+  pair: Pair;
+}
+
+export interface MappingModel {
+  node: YAMLMap | null;
+  /** The key that holds this mapping in its parent (e.g. `annotations`), when there is one. */
+  keyRange?: TextRange;
+  entries: EntryModel[];
+  /**
+   * Entries may come from template output we cannot see: a templated key, an output action standing on its own line
+   * inside the mapping (`{{- toYaml .Values.annotations | nindent 4 }}`), or the whole value being an action.
+   */
+  hasUnknownEntries: boolean;
+}
+
+export type AnnotationOrigin = 'object' | 'nested' | 'define';
+
+export interface AnnotationSet {
+  origin: AnnotationOrigin;
+  mapping: MappingModel;
+  /** The resource these annotations belong to; undefined for a `define` fragment. */
+  resource?: ResourceDocument;
+  /** For `nested` sets, the YAML path of the annotations map (`spec.template.metadata.annotations`). */
+  path: (string | number)[];
+}
+
+export interface ResourceDocument {
+  index: number;
+  range: TextRange;
+  doc: Document.Parsed;
+  apiVersion?: ValueModel;
+  kind?: ValueModel;
+  name?: ValueModel;
+  metadata?: MappingModel;
+  annotations?: MappingModel;
+  labels?: MappingModel;
+  /** The metadata mapping has entries we cannot see, so the object may carry annotations we do not know about. */
+  metadataUnknown: boolean;
+}
+
+export interface YamlProblem {
+  range: TextRange;
+  message: string;
+}
+
+export interface DocumentsModel {
+  documents: ResourceDocument[];
+  annotationSets: AnnotationSet[];
+  yamlProblems: YamlProblem[];
+}
+
+const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
+
+/** Builds the as-written model of one template file from its scan. */
+export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex, isPartial: boolean): DocumentsModel {
+  const context = new ModelContext(text, scan, lines);
+  const documents: ResourceDocument[] = [];
+  const annotationSets: AnnotationSet[] = [];
+  const yamlProblems: YamlProblem[] = [];
+
+  if (!isPartial) {
+    const parsed = parseAllDocuments(scan.masked, PARSE_OPTIONS);
+    const docs = Array.isArray(parsed) ? parsed : [];
+    docs.forEach((doc, index) => {
+      for (const error of doc.errors) yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
+      const resource = context.resource(doc, index);
+      if (!resource) return;
+      documents.push(resource);
+      if (resource.annotations) annotationSets.push({ origin: 'object', mapping: resource.annotations, resource, path: ['metadata', 'annotations'] });
+      for (const nested of context.nestedAnnotations(doc, resource)) annotationSets.push(nested);
+    });
+  }
+
+  for (const define of scan.defines) {
+    const body = text.slice(define.body.start, define.body.end);
+    if (!body.includes('helm.sh/')) continue;
+    const fragmentText = blankOutside(scan.maskedKeepingDefines, define.body);
+    const parsed = parseAllDocuments(fragmentText, PARSE_OPTIONS);
+    const docs = Array.isArray(parsed) ? parsed : [];
+    for (const doc of docs) {
+      if (doc.errors.length > 0) continue; // a define body need not be YAML on its own; stay silent rather than guess
+      for (const mapping of context.mappingsWithHelmKeys(doc.contents)) {
+        annotationSets.push({ origin: 'define', mapping, path: [] });
+      }
+    }
+  }
+  return { documents, annotationSets, yamlProblems };
+}
+
+function errorRange(pos: [number, number], length: number): TextRange {
+  const start = Math.min(pos[0], length);
+  return { start, end: Math.max(start, Math.min(pos[1], length)) };
+}
+
+function blankOutside(text: string, keep: TextRange): string {
+  const blank = (part: string) => part.replace(/[^\r\n]/g, ' ');
+  return blank(text.slice(0, keep.start)) + text.slice(keep.start, keep.end) + blank(text.slice(keep.end));
+}
+
+class ModelContext {
+  /** Output actions that the scanner blanked because they stand alone on their lines, sorted by offset. */
+  private readonly standaloneOutputs: TemplateAction[];
+
+  constructor(
+    private readonly text: string,
+    private readonly scan: ScanResult,
+    private readonly lines: LineIndex,
+  ) {
+    this.standaloneOutputs = scan.actions.filter((action) => action.kind === 'output' && action.standsAlone);
+  }
+
+  resource(doc: Document.Parsed, index: number): ResourceDocument | undefined {
+    const root = doc.contents;
+    const range = { start: doc.range[0], end: doc.range[2] };
+    if (!isMap(root)) {
+      if (root === null || (isScalar(root) && this.text.slice(root.range![0], root.range![1]).trim() === '')) return undefined;
+      return { index, range, doc, metadataUnknown: true };
+    }
+    const top = this.mapping(root, undefined);
+    const resource: ResourceDocument = { index, range, doc, metadataUnknown: top.hasUnknownEntries };
+    const apiVersion = lastEntry(top, 'apiVersion');
+    const kind = lastEntry(top, 'kind');
+    if (apiVersion) resource.apiVersion = apiVersion.value;
+    if (kind) resource.kind = kind.value;
+    const metadataEntry = lastEntry(top, 'metadata');
+    if (metadataEntry) {
+      const metadata = this.childMapping(metadataEntry);
+      if (metadata) {
+        resource.metadata = metadata;
+        resource.metadataUnknown = metadata.hasUnknownEntries;
+        const name = lastEntry(metadata, 'name');
+        if (name) resource.name = name.value;
+        const annotations = lastEntry(metadata, 'annotations');
+        if (annotations) resource.annotations = this.childMapping(annotations) ?? unknownMapping(annotations);
+        const labels = lastEntry(metadata, 'labels');
+        if (labels) resource.labels = this.childMapping(labels) ?? unknownMapping(labels);
+      } else {
+        resource.metadataUnknown = true;
+      }
+    }
+    return resource;
+  }
+
+  /** Every `annotations` mapping under some `metadata` key below the object's own metadata (pod templates). */
+  nestedAnnotations(doc: Document.Parsed, resource: ResourceDocument): AnnotationSet[] {
+    const found: AnnotationSet[] = [];
+    const visit = (node: unknown, path: (string | number)[]) => {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+          if (key === undefined) continue;
+          const childPath = [...path, key];
+          if (key === 'annotations' && path.length >= 2 && path[path.length - 1] === 'metadata') {
+            const entry = this.entry(pair);
+            const mapping = entry && (this.childMapping(entry) ?? unknownMapping(entry));
+            if (mapping) found.push({ origin: 'nested', mapping, resource, path: childPath });
+            continue;
+          }
+          if (path.length === 0 && key === 'metadata') continue;
+          visit(pair.value, childPath);
+        }
+      } else if (isSeq(node)) {
+        node.items.forEach((item, index) => visit(item, [...path, index]));
+      }
+    };
+    visit(doc.contents, []);
+    return found;
+  }
+
+  mappingsWithHelmKeys(root: unknown): MappingModel[] {
+    const found: MappingModel[] = [];
+    const visit = (node: unknown) => {
+      if (isMap(node)) {
+        if (node.items.some((pair) => isScalar(pair.key) && String(pair.key.value).startsWith('helm.sh/'))) {
+          found.push(this.mapping(node, undefined));
+        }
+        for (const pair of node.items) visit(pair.value);
+      } else if (isSeq(node)) {
+        for (const item of node.items) visit(item);
+      }
+    };
+    visit(root);
+    return found;
+  }
+
+  childMapping(entry: EntryModel): MappingModel | undefined {
+    const node = entry.pair.value;
+    if (isMap(node)) {
+      const mapping = this.mapping(node, entry.keyRange);
+      if (this.hasStandaloneOutputIn(entry.keyRange)) mapping.hasUnknownEntries = true;
+      return mapping;
+    }
+    const isEmpty = node === null || (isScalar(node) && entry.value.source.trim() === '' && !entry.value.templated);
+    if (isEmpty) {
+      return { node: null, keyRange: entry.keyRange, entries: [], hasUnknownEntries: this.hasStandaloneOutputIn(entry.keyRange) };
+    }
+    return undefined;
+  }
+
+  mapping(node: YAMLMap, keyRange: TextRange | undefined): MappingModel {
+    const entries: EntryModel[] = [];
+    let hasUnknownEntries = false;
+    for (const pair of node.items) {
+      const entry = this.entry(pair);
+      if (!entry) {
+        hasUnknownEntries = true;
+        continue;
+      }
+      if (entry.keyTemplated) hasUnknownEntries = true;
+      entries.push(entry);
+    }
+    const model: MappingModel = { node, entries, hasUnknownEntries };
+    if (keyRange) model.keyRange = keyRange;
+    return model;
+  }
+
+  entry(pair: Pair): EntryModel | undefined {
+    if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range) return undefined;
+    const keyRange = { start: pair.key.range[0], end: pair.key.range[1] };
+    const keyActions = this.actionsIn(keyRange);
+    const key = keyActions.length > 0 ? this.text.slice(keyRange.start, keyRange.end) : String(pair.key.value);
+    const value = this.value(pair.value as Node | null, keyRange.end);
+    return { key, keyRange, keyTemplated: keyActions.length > 0, value, pair };
+  }
+
+  value(node: Node | null, after: number): ValueModel {
+    if (node === null || !node.range) {
+      const at = this.valueStartAfterKey(after);
+      return { kind: 'scalar', node: null, range: { start: at, end: at }, source: '', actions: [], templated: false, style: 'plain', decoded: '', kubeType: 'null', helmString: '' };
+    }
+    const range = { start: node.range[0], end: node.range[1] };
+    if (!isScalar(node)) {
+      // A block collection's range runs through its last line break; the value ends at its last character.
+      range.end = range.start + this.text.slice(range.start, range.end).trimEnd().length;
+    }
+    const source = this.text.slice(range.start, range.end);
+    const actions = this.actionsIn(range);
+    const model: ValueModel = {
+      kind: isMap(node) ? 'map' : isSeq(node) ? 'seq' : isScalar(node) ? 'scalar' : 'alias',
+      node,
+      range,
+      source,
+      actions,
+      templated: actions.length > 0,
+    };
+    if (node.tag) model.tag = node.tag;
+    if (isScalar(node)) {
+      const style = scalarStyle(node);
+      model.style = style;
+      const decoded = String(node.value ?? '');
+      model.decoded = decoded;
+      if (!model.templated) {
+        const explicitString = node.tag === '!!str' || node.tag === 'tag:yaml.org,2002:str';
+        model.kubeType = explicitString || style !== 'plain' ? 'string' : resolvePlainScalar(decoded).type;
+        model.helmString = explicitString ? decoded : helmStringOf(decoded, style);
+      }
+    }
+    return model;
+  }
+
+  private valueStartAfterKey(keyEnd: number): number {
+    const colon = this.scan.masked.indexOf(':', keyEnd);
+    const lineEnd = this.lines.lineEnd(this.lines.position(keyEnd).line);
+    return colon >= 0 && colon < lineEnd ? colon + 1 : keyEnd;
+  }
+
+  /** Actions overlapping a range; a zero-width range never overlaps. */
+  actionsIn(range: TextRange): TemplateAction[] {
+    if (range.end <= range.start) return [];
+    const result: TemplateAction[] = [];
+    for (const action of this.scan.actions) {
+      if (action.range.start >= range.end) break;
+      if (action.range.end > range.start && action.kind !== 'comment') result.push(action);
+    }
+    return result;
+  }
+
+  /**
+   * Whether an output action standing on its own line sits inside the block that the key at `keyRange` opens: the
+   * lines after the key up to the next line of YAML indented no deeper than the key.
+   */
+  private hasStandaloneOutputIn(keyRange: TextRange): boolean {
+    if (this.standaloneOutputs.length === 0) return false;
+    const keyPosition = this.lines.position(keyRange.start);
+    const keyIndent = keyPosition.character;
+    const sameLineRest = { start: keyRange.end, end: this.lines.lineEnd(keyPosition.line) };
+    let blockEnd = this.text.length;
+    for (let line = keyPosition.line + 1; line < this.lines.lineCount; line++) {
+      const start = this.lines.lineStart(line);
+      const content = this.scan.masked.slice(start, this.lines.lineEnd(line));
+      const indent = content.length - content.trimStart().length;
+      const trimmed = content.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) continue;
+      if (indent <= keyIndent || trimmed === '---' || trimmed.startsWith('--- ')) {
+        blockEnd = start;
+        break;
+      }
+    }
+    return this.standaloneOutputs.some(
+      (action) =>
+        (action.range.start >= sameLineRest.start && action.range.start < sameLineRest.end) ||
+        (action.range.start > sameLineRest.end && action.range.start < blockEnd),
+    );
+  }
+}
+
+function unknownMapping(entry: EntryModel): MappingModel {
+  return { node: null, keyRange: entry.keyRange, entries: [], hasUnknownEntries: true };
+}
+
+export function lastEntry(mapping: MappingModel | undefined, key: string): EntryModel | undefined {
+  if (!mapping) return undefined;
+  for (let i = mapping.entries.length - 1; i >= 0; i--) {
+    if (mapping.entries[i]!.key === key) return mapping.entries[i];
+  }
+  return undefined;
+}
+
+function scalarStyle(node: Scalar): ScalarStyle {
+  switch (node.type) {
+    case 'QUOTE_DOUBLE':
+      return 'double';
+    case 'QUOTE_SINGLE':
+      return 'single';
+    case 'BLOCK_LITERAL':
+      return 'literal';
+    case 'BLOCK_FOLDED':
+      return 'folded';
+    default:
+      return 'plain';
+  }
+}
+
+/** A literal scalar (not templated) whose text is known. */
+export function literalText(value: ValueModel): string | undefined {
+  if (value.kind !== 'scalar' || value.templated) return undefined;
+  return value.decoded;
+}

@@ -1,0 +1,88 @@
+import { TemplateFile } from '../file';
+import { TextRange } from '../text';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type RuleSetting = Severity | 'off';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+export type HelmVersion = 3 | 4;
+
+export interface TextEdit {
+  /** Absolute or project-relative path, as the file was given to the engine. */
+  file: string;
+  range: TextRange;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Cannot change what the user meant: `--fix` and `source.fixAll` apply only safe fixes. */
+  safe: boolean;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  file: string;
+  range: TextRange;
+  message: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  file: string;
+  range: TextRange;
+  message: string;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}
+
+/** What a rule hands to `report`: the runner fills in the rule id, the file and the configured severity. */
+export interface Report {
+  range: TextRange;
+  message: string;
+  /** This finding's own severity when it differs from the rule's default (e.g. an info-level variant). */
+  severity?: Severity;
+  /** The claim rests on a value we could not evaluate: never reported above warning. */
+  uncertain?: boolean;
+  related?: RelatedLocation[];
+  /** Edits without `file` apply to the reported file. */
+  fixes?: { title: string; safe: boolean; edits: (Omit<TextEdit, 'file'> & { file?: string })[] }[];
+}
+
+export interface RuleDocs {
+  /** Why this matters, in the user's terms (Markdown). */
+  description: string;
+  /** What Helm or Kubernetes does, with its source in ../shared/reference/helm-hooks.md terms. */
+  helmFact: string;
+  /** A template that this rule reports; a test lints it. */
+  bad: string;
+  /** The same template written right; a test lints it and expects nothing from this rule. */
+  good: string;
+}
+
+export interface FileRuleContext {
+  file: TemplateFile;
+  helmVersion: HelmVersion;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  id: string;
+  defaultSeverity: Severity;
+  /** One line, for tables and hovers. */
+  summary: string;
+  docs: RuleDocs;
+  /** Whether the rule offers fixes (for docs and SARIF). */
+  fixable: boolean;
+  check(context: FileRuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export const DOCS_BASE_URL = 'https://github.com/helm-hooks/helm-hooks/blob/main/docs/rules.md';
+
+export function ruleDocsUrl(id: string): string {
+  return `${DOCS_BASE_URL}#${id}`;
+}

@@ -1,0 +1,306 @@
+import { TextRange } from '../text';
+
+/**
+ * What an action does to the rendered text, which decides how it is masked:
+ * - `comment`: `{{/* … *\/}}`, renders nothing;
+ * - `control`: `if`, `else`, `end`, `range`, `with`, `define`, `block`, `break`, `continue`, renders nothing itself;
+ * - `assign`: `{{ $x := … }}` / `{{ $x = … }}`, renders nothing;
+ * - `output`: everything else (`.Values.x`, `include …`, `template …`, `toYaml …`), renders text we cannot see.
+ */
+export type ActionKind = 'comment' | 'control' | 'assign' | 'output';
+
+export type ControlKeyword = 'if' | 'else' | 'end' | 'range' | 'with' | 'define' | 'block' | 'break' | 'continue';
+
+export interface TemplateAction {
+  /** From `{{` to `}}` inclusive (to the end of the text when unclosed). */
+  range: TextRange;
+  /** Between the delimiters and trim markers. */
+  inner: TextRange;
+  trimLeft: boolean;
+  trimRight: boolean;
+  kind: ActionKind;
+  keyword?: ControlKeyword;
+  closed: boolean;
+  /** With the other actions on its lines, the only text there; such an output action stands for whole YAML lines. */
+  standsAlone: boolean;
+}
+
+export interface DefineBlock {
+  name: string;
+  /** The `{{ define "name" }}` action. */
+  header: TextRange;
+  /** The text between the header and its `{{ end }}`. */
+  body: TextRange;
+}
+
+export interface ScanProblem {
+  range: TextRange;
+  message: string;
+}
+
+export interface ScanResult {
+  actions: TemplateAction[];
+  /** Same length and line breaks as the input; actions replaced so that YAML sees neutral text; define bodies blank. */
+  masked: string;
+  /** Like `masked`, but with define bodies kept, for reading a define's YAML on its own. */
+  maskedKeepingDefines: string;
+  defines: DefineBlock[];
+  problems: ScanProblem[];
+}
+
+const CONTROL_KEYWORDS = new Set<string>(['if', 'else', 'end', 'range', 'with', 'define', 'block', 'break', 'continue']);
+const OPENING_KEYWORDS = new Set<string>(['if', 'range', 'with', 'define', 'block']);
+/** The character an output action is masked with: it keeps a plain scalar a plain string in any YAML context. */
+export const MASK_CHAR = '_';
+
+function isGoSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** Scans Go template actions the way text/template's lexer finds their boundaries. */
+export function scanTemplate(text: string): ScanResult {
+  const actions: TemplateAction[] = [];
+  const problems: ScanProblem[] = [];
+  let position = 0;
+  while (position < text.length) {
+    const open = text.indexOf('{{', position);
+    if (open < 0) break;
+    const action = scanAction(text, open, problems);
+    actions.push(action);
+    position = action.closed ? action.range.end : Math.max(action.range.end, open + 2);
+  }
+  const defines = findDefines(text, actions, problems);
+  markStandingAlone(text, actions);
+  const maskedKeepingDefines = maskActions(text, actions);
+  const masked = blankRanges(maskedKeepingDefines, defines.map((define) => define.body));
+  return { actions, masked, maskedKeepingDefines, defines, problems };
+}
+
+function scanAction(text: string, open: number, problems: ScanProblem[]): TemplateAction {
+  let cursor = open + 2;
+  let trimLeft = false;
+  if (text.charCodeAt(cursor) === 45 /* - */ && isGoSpace(text.charCodeAt(cursor + 1))) {
+    trimLeft = true;
+    cursor += 2;
+  }
+  while (cursor < text.length && isGoSpace(text.charCodeAt(cursor))) cursor++;
+  const innerStart = trimLeft ? open + 3 : open + 2;
+
+  if (text.startsWith('/*', cursor)) {
+    const close = text.indexOf('*/', cursor + 2);
+    if (close >= 0) {
+      let after = close + 2;
+      let trimRight = false;
+      if (text.startsWith(' -}}', after) || text.startsWith('\t-}}', after) || text.startsWith('\n-}}', after)) {
+        trimRight = true;
+        after += 4;
+      } else if (text.startsWith('}}', after)) {
+        after += 2;
+      } else {
+        problems.push({
+          range: { start: open, end: close + 2 },
+          message: 'A template comment must end with "*/}}": text between "*/" and "}}" is an error for Helm.',
+        });
+        const end = text.indexOf('}}', after);
+        const stop = end < 0 ? text.length : end + 2;
+        return action(open, stop, innerStart, close + 2, trimLeft, false, 'comment', end >= 0);
+      }
+      return action(open, after, innerStart, close + 2, trimLeft, trimRight, 'comment', true);
+    }
+    problems.push({ range: { start: open, end: lineEndOf(text, open) }, message: 'Unclosed template comment: "{{/*" has no "*/}}".' });
+    return action(open, text.length, innerStart, text.length, trimLeft, false, 'comment', false);
+  }
+
+  while (cursor < text.length) {
+    const code = text.charCodeAt(cursor);
+    if (code === 125 /* } */ && text.charCodeAt(cursor + 1) === 125) {
+      const trimRight = text.charCodeAt(cursor - 1) === 45 && isGoSpace(text.charCodeAt(cursor - 2)) && cursor - 2 >= innerStart;
+      const innerEnd = trimRight ? cursor - 2 : cursor;
+      const kind = classify(text.slice(innerStart, innerEnd));
+      return action(open, cursor + 2, innerStart, innerEnd, trimLeft, trimRight, kind.kind, true, kind.keyword);
+    }
+    if (code === 34 /* " */ || code === 39 /* ' */) {
+      const end = skipQuoted(text, cursor, code);
+      if (end < 0) {
+        problems.push({
+          range: { start: open, end: lineEndOf(text, cursor) },
+          message: code === 34 ? 'Unterminated string in template action.' : 'Unterminated character constant in template action.',
+        });
+        return unclosed(text, open, innerStart, trimLeft, lineEndOf(text, cursor));
+      }
+      cursor = end;
+      continue;
+    }
+    if (code === 96 /* ` */) {
+      const end = text.indexOf('`', cursor + 1);
+      if (end < 0) {
+        problems.push({ range: { start: open, end: lineEndOf(text, cursor) }, message: 'Unterminated raw string in template action.' });
+        return unclosed(text, open, innerStart, trimLeft, lineEndOf(text, cursor));
+      }
+      cursor = end + 1;
+      continue;
+    }
+    if (code === 123 /* { */ && text.charCodeAt(cursor + 1) === 123) {
+      // A new "{{" before "}}": Go would report this action as unclosed; resynchronise on the new one.
+      break;
+    }
+    cursor++;
+  }
+  problems.push({ range: { start: open, end: lineEndOf(text, open) }, message: 'Unclosed template action: "{{" has no matching "}}".' });
+  return unclosed(text, open, innerStart, trimLeft, cursor);
+}
+
+function unclosed(text: string, open: number, innerStart: number, trimLeft: boolean, stop: number): TemplateAction {
+  const end = Math.max(stop, Math.min(text.length, open + 2));
+  return action(open, end, innerStart, end, trimLeft, false, 'output', false);
+}
+
+function action(
+  start: number,
+  end: number,
+  innerStart: number,
+  innerEnd: number,
+  trimLeft: boolean,
+  trimRight: boolean,
+  kind: ActionKind,
+  closed: boolean,
+  keyword?: ControlKeyword,
+): TemplateAction {
+  const result: TemplateAction = {
+    range: { start, end },
+    inner: { start: innerStart, end: Math.max(innerStart, innerEnd) },
+    trimLeft,
+    trimRight,
+    kind,
+    closed,
+    standsAlone: false,
+  };
+  if (keyword) result.keyword = keyword;
+  return result;
+}
+
+/** Returns the offset after the closing quote, or -1 when the line (or text) ends first. */
+function skipQuoted(text: string, start: number, quote: number): number {
+  let cursor = start + 1;
+  while (cursor < text.length) {
+    const code = text.charCodeAt(cursor);
+    if (code === 92 /* \ */) {
+      cursor += 2;
+      continue;
+    }
+    if (code === 10) return -1;
+    if (code === quote) return cursor + 1;
+    cursor++;
+  }
+  return -1;
+}
+
+function lineEndOf(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline < 0 ? text.length : newline;
+}
+
+function classify(inner: string): { kind: ActionKind; keyword?: ControlKeyword } {
+  const trimmed = inner.trim();
+  const word = /^[A-Za-z_]+/.exec(trimmed)?.[0];
+  if (word && CONTROL_KEYWORDS.has(word) && (trimmed.length === word.length || /[\s(]/.test(trimmed[word.length]!))) {
+    return { kind: 'control', keyword: word as ControlKeyword };
+  }
+  if (/^\$[A-Za-z0-9_]*\s*(:=|=[^=])/.test(trimmed) || /^\$[A-Za-z0-9_]*\s*,\s*\$[A-Za-z0-9_]*\s*:=/.test(trimmed)) {
+    return { kind: 'assign' };
+  }
+  return { kind: 'output' };
+}
+
+function findDefines(text: string, actions: TemplateAction[], problems: ScanProblem[]): DefineBlock[] {
+  const defines: DefineBlock[] = [];
+  const stack: { action: TemplateAction; keyword: ControlKeyword }[] = [];
+  for (const current of actions) {
+    if (current.kind !== 'control' || !current.keyword) continue;
+    if (OPENING_KEYWORDS.has(current.keyword)) {
+      stack.push({ action: current, keyword: current.keyword });
+    } else if (current.keyword === 'end') {
+      const opening = stack.pop();
+      if (!opening) {
+        problems.push({ range: current.range, message: '"{{ end }}" without a matching "if", "range", "with", "define" or "block".' });
+        continue;
+      }
+      if (opening.keyword === 'define') {
+        const name = /^\s*define\s+"((?:[^"\\]|\\.)*)"/.exec(text.slice(opening.action.inner.start, opening.action.inner.end))?.[1] ?? '';
+        defines.push({ name, header: opening.action.range, body: { start: opening.action.range.end, end: current.range.start } });
+      }
+    }
+  }
+  for (const open of stack) {
+    problems.push({
+      range: open.action.range,
+      message: `"{{ ${open.keyword} }}" has no matching "{{ end }}".`,
+    });
+  }
+  return defines;
+}
+
+/**
+ * Comments, control and assignment actions become spaces; an output action alone on its line
+ * (`{{- include "labels" . | nindent 4 }}`) becomes spaces too, since it stands for YAML we cannot see; an output
+ * action inside other text becomes a run of MASK_CHAR on its first line, a neutral plain or quoted scalar.
+ * Line breaks are always kept, so every offset and line of the masked text is the same as in the original.
+ */
+function maskActions(text: string, actions: TemplateAction[]): string {
+  if (actions.length === 0) return text;
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const current of actions) {
+    const { start, end } = current.range;
+    parts.push(text.slice(cursor, start));
+    const original = text.slice(start, end);
+    if (current.kind !== 'output' || current.standsAlone) {
+      parts.push(blank(original));
+    } else {
+      const firstBreak = original.search(/[\r\n]/);
+      parts.push(firstBreak < 0 ? MASK_CHAR.repeat(original.length) : MASK_CHAR.repeat(firstBreak) + blank(original.slice(firstBreak)));
+    }
+    cursor = end;
+  }
+  parts.push(text.slice(cursor));
+  return parts.join('');
+}
+
+function blank(part: string): string {
+  return part.replace(/[^\r\n]/g, ' ');
+}
+
+function blankRanges(text: string, ranges: TextRange[]): string {
+  if (ranges.length === 0) return text;
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const { start, end } of sorted) {
+    if (start < cursor) continue;
+    parts.push(text.slice(cursor, start), blank(text.slice(start, end)));
+    cursor = end;
+  }
+  parts.push(text.slice(cursor));
+  return parts.join('');
+}
+
+/** Marks the actions that, together with the other actions on their lines, are the only non-blank text there. */
+function markStandingAlone(text: string, actions: TemplateAction[]): void {
+  let index = 0;
+  while (index < actions.length) {
+    const first = actions[index]!;
+    const lineStart = text.lastIndexOf('\n', first.range.start - 1) + 1;
+    let groupEnd = index;
+    let cursor = first.range.end;
+    while (groupEnd + 1 < actions.length) {
+      const next = actions[groupEnd + 1]!;
+      const between = text.slice(cursor, next.range.start);
+      if (between.includes('\n') || between.trim() !== '') break;
+      groupEnd++;
+      cursor = next.range.end;
+    }
+    const alone = text.slice(lineStart, first.range.start).trim() === '' && text.slice(cursor, lineEndOf(text, cursor)).trim() === '';
+    for (let i = index; i <= groupEnd; i++) actions[i]!.standsAlone = alone;
+    index = groupEnd + 1;
+  }
+}

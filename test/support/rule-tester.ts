@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { analyzeTemplate } from '../../server/src/engine/file';
+import { applyEdits, safeEditsFor } from '../../server/src/engine/fix';
+import { LintOptions, lintFile, DEFAULT_LINT_OPTIONS } from '../../server/src/engine/lint';
+import { ruleById } from '../../server/src/engine/rules';
+import { Finding, Rule } from '../../server/src/engine/rules/rule';
+
+export const TEST_FILE = 'templates/test.yaml';
+
+export function getRule(id: string): Rule {
+  const rule = ruleById(id);
+  assert.ok(rule, `rule ${id} is registered`);
+  return rule;
+}
+
+/** Findings of one rule on `text`, linted as `path`. */
+export function lint(ruleId: string, text: string, options: Partial<LintOptions> = {}, path = TEST_FILE): Finding[] {
+  return lintFile(analyzeTemplate(path, text), { ...DEFAULT_LINT_OPTIONS, ...options }, [getRule(ruleId)]);
+}
+
+/** The text each finding points at. */
+export function pointedText(text: string, findings: Finding[]): string[] {
+  return findings.map((finding) => text.slice(finding.range.start, finding.range.end));
+}
+
+/** 1-based line:column (UTF-16) of a finding's start and end, as the CLI prints them. */
+export function location(text: string, finding: Finding): string {
+  const analyzed = analyzeTemplate(TEST_FILE, text);
+  const start = analyzed.lines.position(finding.range.start);
+  const end = analyzed.lines.position(finding.range.end);
+  return `${start.line + 1}:${start.character + 1}-${end.line + 1}:${end.character + 1}`;
+}
+
+/** Applies one fix of a finding to the text. */
+export function applyFix(text: string, finding: Finding, fixIndex = 0): string {
+  const fix = finding.fixes[fixIndex];
+  assert.ok(fix, `finding "${finding.message}" has fix #${fixIndex}`);
+  return applyEdits(text, fix.edits);
+}
+
+/** Applies safe fixes of one rule until nothing changes (at most 10 passes); returns the final text. */
+export function fixAll(ruleId: string, text: string, options: Partial<LintOptions> = {}): string {
+  let current = text;
+  for (let pass = 0; pass < 10; pass++) {
+    const edits = safeEditsFor(TEST_FILE, lint(ruleId, current, options));
+    if (edits.length === 0) return current;
+    current = applyEdits(current, edits);
+  }
+  assert.fail('safe fixes did not converge in 10 passes');
+}
+
+/** Wraps annotation lines in a ConfigMap, the way most tests need them. */
+export function configMapWith(annotationLines: string[], name = 'x'): string {
+  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, '  annotations:', ...annotationLines.map((line) => `    ${line}`), 'data: {}', ''].join('\n');
+}
+
+/** Asserts that the rule's documented bad example is reported and the good one is not. */
+export function assertDocsExamples(ruleId: string): void {
+  const rule = getRule(ruleId);
+  assert.ok(rule.docs.description.length > 40, 'docs have a description');
+  assert.ok(rule.docs.helmFact.length > 20, 'docs state the Helm fact');
+  assert.ok(lint(ruleId, rule.docs.bad).length > 0, `the bad example of ${ruleId} is reported`);
+  assert.deepEqual(lint(ruleId, rule.docs.good), [], `the good example of ${ruleId} is clean`);
+}
