@@ -1,9 +1,10 @@
 // Bundles the CLI (and, as they land, the language server and the VS Code client) into dist/ with esbuild.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
@@ -23,6 +24,7 @@ await Promise.all(
       sourcemap: !minify,
       minify,
       external: entry.external ?? [],
+      define: { HELM_HOOKS_VERSION: JSON.stringify(version) },
       banner: entry.banner ? { js: entry.banner } : undefined,
       logLevel: watch ? 'info' : 'warning',
     }),

@@ -1,0 +1,49 @@
+import { LintRun, oneBased, summarize } from '../results';
+import { Severity } from '../../engine/rules/rule';
+
+const COLORS = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, green: 32 } as const;
+
+function paint(enabled: boolean) {
+  return (color: keyof typeof COLORS, text: string) => (enabled ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text);
+}
+
+const SEVERITY_COLOR: Record<Severity, keyof typeof COLORS> = { error: 'red', warning: 'yellow', info: 'blue' };
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** `file:line:col severity message [rule]`, grouped by file, then one summary line. */
+export function formatText(run: LintRun, color: boolean): string {
+  const c = paint(color);
+  const out: string[] = [];
+  let fixable = 0;
+  for (const file of run.files) {
+    if (file.findings.length === 0) continue;
+    for (const finding of file.findings) {
+      const { line, column } = oneBased(file.lines, finding.range.start);
+      const hasSafeFix = finding.fixes.some((fix) => fix.safe);
+      if (hasSafeFix) fixable++;
+      const severity = c(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(7));
+      const fixNote = hasSafeFix ? c('green', ' (fixable)') : '';
+      out.push(`${c('bold', `${file.display}:${line}:${column}`)} ${severity} ${finding.message} ${c('gray', `[${finding.rule}]`)}${fixNote}`);
+      for (const related of finding.related) {
+        const lines = run.linesOf(related.file);
+        const at = lines ? oneBased(lines, related.range.start) : { line: 1, column: 1 };
+        out.push(`    ${c('gray', `${run.displayOf(related.file)}:${at.line}:${at.column}: ${related.message}`)}`);
+      }
+    }
+    out.push('');
+  }
+  const summary = summarize(run);
+  const scope = `${plural(summary.charts, 'chart')}, ${plural(summary.files, 'file')}, ${plural(summary.hooks, 'hook')}`;
+  const total = summary.errors + summary.warnings + summary.infos;
+  if (total === 0) {
+    out.push(c('green', `✔ No hook problems found (${scope}).`));
+  } else {
+    const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'info')}`;
+    const fixHint = fixable > 0 ? `; ${fixable} fixable with --fix` : '';
+    out.push(c(summary.errors > 0 ? 'red' : 'yellow', `✖ ${counts} (${scope})${fixHint}.`));
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,196 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
+import { minimatch } from 'minimatch';
+import { discover, DiscoveryError, displayPath, describeFsError, Target } from '../engine/chart/discover';
+import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/config';
+import { analyzeTemplate, TemplateFile } from '../engine/file';
+import { applyEdits, safeEditsFor } from '../engine/fix';
+import { lintFile, LintOptions } from '../engine/lint';
+import { HOOK_KEY } from '../engine/model/hook';
+import { lastEntry } from '../engine/model/document';
+import { HelmVersion, RuleSetting } from '../engine/rules/rule';
+import { LineIndex } from '../engine/text';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { formatText } from './format/text';
+import { FileResult, LintRun, summarize } from './results';
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface LintCommandOptions {
+  paths: string[];
+  format: OutputFormat;
+  helmVersion?: HelmVersion;
+  rules: Record<string, RuleSetting>;
+  configPath?: string;
+  fix: boolean;
+  maxWarnings?: number;
+  color: boolean;
+  toolVersion: string;
+}
+
+export interface CommandIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** A failure the user can act on: printed as one line, exit status 2. */
+export class UsageError extends Error {}
+
+const MAX_FIX_PASSES = 10;
+
+export function runLint(options: LintCommandOptions, io: CommandIO): number {
+  const targets = options.paths.flatMap((path) => {
+    try {
+      return discover(path);
+    } catch (error) {
+      if (error instanceof DiscoveryError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
+  const explicitConfig = options.configPath ? readConfig(options.configPath) : undefined;
+  const results: FileResult[] = [];
+  const texts = new Map<string, string>();
+  let unreadable = false;
+  const seen = new Set<string>();
+
+  for (const target of targets) {
+    const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
+    const loaded = explicitConfig ?? configNear(base);
+    const config = loaded?.config ?? {};
+    const lintOptions: LintOptions = {
+      helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
+      rules: { ...(config.rules ?? {}), ...options.rules },
+    };
+    for (const path of filesOf(target)) {
+      if (seen.has(path) || isIgnored(path, loaded, config)) continue;
+      seen.add(path);
+      const text = readTemplate(path, target.kind === 'file', io);
+      if (text === undefined) {
+        unreadable = true;
+        continue;
+      }
+      const { file, findings } = options.fix ? fixFile(path, text, lintOptions, io) : lintOnce(path, text, lintOptions);
+      texts.set(path, file.text);
+      results.push({ path, display: displayPath(path), lines: file.lines, findings, hooks: countHooks(file) });
+    }
+  }
+
+  const lineCache = new Map<string, LineIndex>(results.map((result) => [result.path, result.lines]));
+  const run: LintRun = {
+    files: results,
+    charts: targets.filter((target) => target.kind === 'chart').length,
+    linesOf: (path) => {
+      const cached = lineCache.get(path);
+      if (cached) return cached;
+      try {
+        const index = new LineIndex(texts.get(path) ?? readFileSync(path, 'utf8'));
+        lineCache.set(path, index);
+        return index;
+      } catch {
+        return undefined;
+      }
+    },
+    displayOf: (path) => displayPath(path),
+  };
+
+  if (options.format === 'json') io.stdout(formatJson(run));
+  else if (options.format === 'sarif') io.stdout(formatSarif(run, options.toolVersion));
+  else io.stdout(formatText(run, options.color));
+
+  if (unreadable) return 2;
+  const summary = summarize(run);
+  if (summary.errors > 0) return 1;
+  if (options.maxWarnings !== undefined && summary.warnings > options.maxWarnings) {
+    io.stderr(`helm-hooks: ${summary.warnings} warnings exceed --max-warnings ${options.maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function readConfig(path: string): LoadedConfig {
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig(path);
+  } catch (error) {
+    throw new UsageError(`${path}: ${describeFsError(error)}`);
+  }
+  if (loaded.problems.length > 0) {
+    const first = loaded.problems[0]!;
+    const more = loaded.problems.length > 1 ? ` (and ${loaded.problems.length - 1} more problems)` : '';
+    throw new UsageError(`${displayPath(path)}:${first.line}:${first.column}: ${first.message}${more}`);
+  }
+  return loaded;
+}
+
+const configCache = new Map<string, LoadedConfig | undefined>();
+
+function configNear(directory: string): LoadedConfig | undefined {
+  const path = findConfigFile(directory);
+  if (!path) return undefined;
+  if (!configCache.has(path)) configCache.set(path, readConfig(path));
+  return configCache.get(path);
+}
+
+function filesOf(target: Target): string[] {
+  return target.kind === 'chart' ? target.chart.templates : [target.path];
+}
+
+function isIgnored(path: string, loaded: LoadedConfig | undefined, config: HelmHooksConfig): boolean {
+  if (!loaded || !config.ignore || config.ignore.length === 0) return false;
+  const relativePath = relative(dirname(loaded.path), path).split(sep).join('/');
+  return config.ignore.some((pattern) => minimatch(relativePath, pattern, { dot: true }));
+}
+
+function readTemplate(path: string, explicit: boolean, io: CommandIO): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    io.stderr(`helm-hooks: ${displayPath(path)}: ${describeFsError(error)}\n`);
+    return undefined;
+  }
+  if (bytes.subarray(0, 8000).includes(0)) {
+    if (explicit) throw new UsageError(`${displayPath(path)}: not a text file`);
+    io.stderr(`helm-hooks: skipped ${displayPath(path)}: not a text file\n`);
+    return '';
+  }
+  return bytes.toString('utf8');
+}
+
+function lintOnce(path: string, text: string, options: LintOptions) {
+  const file = analyzeTemplate(path, text);
+  return { file, findings: lintFile(file, options) };
+}
+
+/** Applies safe fixes until none is left (each pass re-analyses the changed text), then writes the file once. */
+function fixFile(path: string, original: string, options: LintOptions, io: CommandIO) {
+  let current = lintOnce(path, original, options);
+  if (!isLosslessUtf8(path, original)) {
+    io.stderr(`helm-hooks: not fixing ${displayPath(path)}: it is not valid UTF-8\n`);
+    return current;
+  }
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const edits = safeEditsFor(path, current.findings);
+    if (edits.length === 0) break;
+    const next = applyEdits(current.file.text, edits);
+    if (next === current.file.text) break;
+    current = lintOnce(path, next, options);
+  }
+  if (current.file.text !== original) {
+    try {
+      writeFileSync(path, current.file.text, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot write ${displayPath(path)}: ${describeFsError(error)}`);
+    }
+  }
+  return current;
+}
+
+function isLosslessUtf8(path: string, text: string): boolean {
+  return Buffer.from(text, 'utf8').equals(readFileSync(path));
+}
+
+function countHooks(file: TemplateFile): number {
+  return file.model.annotationSets.filter((set) => set.origin === 'object' && lastEntry(set.mapping, HOOK_KEY)).length;
+}

@@ -1,0 +1,117 @@
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
+
+/** A chart found on disk: its directory and the template files Helm renders or reads defines from. */
+export interface DiscoveredChart {
+  directory: string;
+  templates: string[];
+}
+
+export type Target = { kind: 'chart'; chart: DiscoveredChart } | { kind: 'file'; path: string };
+
+export class DiscoveryError extends Error {}
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+const TEMPLATE_EXTENSIONS = /\.(ya?ml|tpl)$/i;
+
+/**
+ * Resolves one CLI path: a template file, a chart directory (holds Chart.yaml), or a directory searched for charts.
+ * Throws DiscoveryError with a one-line message when the path cannot be read or holds no chart.
+ */
+export function discover(path: string): Target[] {
+  const absolute = resolve(path);
+  const stats = statOrThrow(absolute, path);
+  if (stats.isFile()) return [{ kind: 'file', path: absolute }];
+  if (!stats.isDirectory()) throw new DiscoveryError(`${path}: not a file or directory`);
+  const charts: DiscoveredChart[] = [];
+  collectCharts(absolute, charts);
+  if (charts.length === 0) throw new DiscoveryError(`${path}: no chart found (no Chart.yaml in it or below it)`);
+  return charts.map((chart) => ({ kind: 'chart', chart }));
+}
+
+function statOrThrow(absolute: string, shown: string) {
+  try {
+    return statSync(absolute);
+  } catch (error) {
+    throw new DiscoveryError(`${shown}: ${describeFsError(error)}`);
+  }
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return (error as Error).message ?? String(error);
+  }
+}
+
+function listDirectory(directory: string): { name: string; isDirectory: boolean; isFile: boolean }[] {
+  try {
+    return readdirSync(directory, { withFileTypes: true }).map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory(), isFile: entry.isFile() }));
+  } catch (error) {
+    throw new DiscoveryError(`${directory}: ${describeFsError(error)}`);
+  }
+}
+
+function collectCharts(directory: string, charts: DiscoveredChart[]): void {
+  const entries = listDirectory(directory);
+  if (entries.some((entry) => entry.isFile && entry.name === 'Chart.yaml')) {
+    charts.push({ directory, templates: chartTemplates(directory) });
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory && !SKIPPED_DIRECTORIES.has(entry.name)) collectCharts(join(directory, entry.name), charts);
+  }
+}
+
+/** Templates of the chart and of its unpacked subcharts under charts/, whose hooks run in the same release. */
+export function chartTemplates(chartDirectory: string): string[] {
+  const files: string[] = [];
+  const templates = join(chartDirectory, 'templates');
+  if (isDirectory(templates)) walkTemplates(templates, files);
+  const subcharts = join(chartDirectory, 'charts');
+  if (isDirectory(subcharts)) {
+    for (const entry of listDirectory(subcharts)) {
+      const subchart = join(subcharts, entry.name);
+      if (entry.isDirectory && isFile(join(subchart, 'Chart.yaml'))) files.push(...chartTemplates(subchart));
+    }
+  }
+  return files.sort();
+}
+
+function walkTemplates(directory: string, files: string[]): void {
+  for (const entry of listDirectory(directory)) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory) walkTemplates(path, files);
+    else if (entry.isFile && TEMPLATE_EXTENSIONS.test(entry.name) && basename(path) !== 'NOTES.txt') files.push(path);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A path relative to `base` with `/` separators, as the JSON and SARIF contracts want. */
+export function displayPath(path: string, base: string = process.cwd()): string {
+  const relativePath = relative(base, path) || basename(path);
+  return relativePath.split(sep).join('/');
+}

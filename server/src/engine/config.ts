@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, Node } from 'yaml';
+import { ruleById } from './rules';
+import { HelmVersion, RuleSetting } from './rules/rule';
+import { LineIndex, TextRange } from './text';
+
+export const CONFIG_FILE_NAME = '.helm-hooks.yaml';
+
+/** `.helm-hooks.yaml`, shared by the CLI and the language server so that the editor and CI agree. */
+export interface HelmHooksConfig {
+  helmVersion?: HelmVersion;
+  values?: string[];
+  rules?: Record<string, RuleSetting>;
+  ignore?: string[];
+}
+
+export interface ConfigProblem {
+  range: TextRange;
+  /** 1-based line and column of the problem, for messages. */
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface LoadedConfig {
+  path: string;
+  config: HelmHooksConfig;
+  problems: ConfigProblem[];
+}
+
+const KNOWN_KEYS = ['helmVersion', 'values', 'rules', 'ignore'];
+const SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];
+
+/** Parses the config text; unknown keys, rule ids and settings are reported, never ignored. */
+export function parseConfig(text: string, path: string): LoadedConfig {
+  const lines = new LineIndex(text);
+  const problems: ConfigProblem[] = [];
+  const problem = (node: Node | null | undefined, message: string) => {
+    const start = node?.range?.[0] ?? 0;
+    const end = node?.range?.[1] ?? start;
+    const position = lines.position(start);
+    problems.push({ range: { start, end }, line: position.line + 1, column: position.character + 1, message });
+  };
+  const config: HelmHooksConfig = {};
+  const document = parseDocument(text, { prettyErrors: false });
+  for (const error of document.errors) {
+    const position = lines.position(error.pos[0]);
+    problems.push({ range: { start: error.pos[0], end: error.pos[1] }, line: position.line + 1, column: position.character + 1, message: error.message.split('\n')[0]! });
+  }
+  if (document.errors.length > 0) return { path, config, problems };
+  const root = document.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { path, config, problems };
+  if (!isMap(root)) {
+    problem(root, 'the configuration must be a mapping (helmVersion, values, rules, ignore)');
+    return { path, config, problems };
+  }
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node;
+    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    const value = pair.value as Node | null;
+    switch (key) {
+      case 'helmVersion': {
+        const version = isScalar(value) ? String(value.value) : '';
+        if (version === '3' || version === '4') config.helmVersion = Number(version) as HelmVersion;
+        else problem(value ?? keyNode, `helmVersion must be 3 or 4, not ${JSON.stringify(version)}`);
+        break;
+      }
+      case 'values':
+      case 'ignore': {
+        const list = stringList(value);
+        if (list) config[key] = list;
+        else problem(value ?? keyNode, `${key} must be a list of strings`);
+        break;
+      }
+      case 'rules': {
+        if (!isMap(value)) {
+          problem(value ?? keyNode, 'rules must be a mapping of rule id to off, info, warning or error');
+          break;
+        }
+        const rules: Record<string, RuleSetting> = {};
+        for (const rulePair of value.items) {
+          const idNode = rulePair.key as Node;
+          const id = isScalar(idNode) ? String(idNode.value) : '';
+          const settingNode = rulePair.value as Node | null;
+          const setting = isScalar(settingNode) ? String(settingNode.value) : '';
+          if (!ruleById(id)) {
+            problem(idNode, `unknown rule id "${id}"`);
+            continue;
+          }
+          if (!(SETTINGS as readonly string[]).includes(setting)) {
+            problem(settingNode ?? idNode, `rule ${id}: "${setting}" is not one of off, info, warning, error`);
+            continue;
+          }
+          rules[id] = setting as RuleSetting;
+        }
+        config.rules = rules;
+        break;
+      }
+      default:
+        problem(keyNode, `unknown key "${key}" (known: ${KNOWN_KEYS.join(', ')})`);
+    }
+  }
+  return { path, config, problems };
+}
+
+function stringList(node: Node | null): string[] | undefined {
+  if (!isSeq(node)) return undefined;
+  const result: string[] = [];
+  for (const item of node.items) {
+    if (!isScalar(item) || typeof item.value !== 'string') return undefined;
+    result.push(item.value);
+  }
+  return result;
+}
+
+/** The nearest `.helm-hooks.yaml` in `directory` or above. */
+export function findConfigFile(directory: string): string | undefined {
+  let current = resolve(directory);
+  for (;;) {
+    const candidate = join(current, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+export function loadConfig(path: string): LoadedConfig {
+  return parseConfig(readFileSync(path, 'utf8'), path);
+}
