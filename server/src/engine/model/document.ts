@@ -105,7 +105,7 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
 
   for (const define of scan.defines) {
     const body = text.slice(define.body.start, define.body.end);
-    if (!body.includes('helm.sh/')) continue;
+    if (!/helm\.sh\//i.test(body)) continue;
     const fragmentText = blankOutside(scan.maskedKeepingDefines, define.body);
     const parsed = parseAllDocuments(fragmentText, PARSE_OPTIONS);
     const docs = Array.isArray(parsed) ? parsed : [];
@@ -203,7 +203,8 @@ class ModelContext {
     const found: MappingModel[] = [];
     const visit = (node: unknown) => {
       if (isMap(node)) {
-        if (node.items.some((pair) => isScalar(pair.key) && String(pair.key.value).startsWith('helm.sh/'))) {
+        // Case-insensitively, so that `Helm.sh/hook`, which Helm ignores, is still seen.
+        if (node.items.some((pair) => isScalar(pair.key) && String(pair.key.value).toLowerCase().startsWith('helm.sh/'))) {
           found.push(this.mapping(node, undefined));
         }
         for (const pair of node.items) visit(pair.value);
@@ -299,10 +300,20 @@ class ModelContext {
   /** Actions overlapping a range; a zero-width range never overlaps. */
   actionsIn(range: TextRange): TemplateAction[] {
     if (range.end <= range.start) return [];
+    const actions = this.scan.actions;
+    // Actions never overlap and are sorted, so their ends are sorted too: find the first one ending after the start.
+    let low = 0;
+    let high = actions.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (actions[mid]!.range.end <= range.start) low = mid + 1;
+      else high = mid;
+    }
     const result: TemplateAction[] = [];
-    for (const action of this.scan.actions) {
+    for (let index = low; index < actions.length; index++) {
+      const action = actions[index]!;
       if (action.range.start >= range.end) break;
-      if (action.range.end > range.start && action.kind !== 'comment') result.push(action);
+      if (action.kind !== 'comment') result.push(action);
     }
     return result;
   }
@@ -328,11 +339,15 @@ class ModelContext {
         break;
       }
     }
-    return this.standaloneOutputs.some(
-      (action) =>
-        (action.range.start >= sameLineRest.start && action.range.start < sameLineRest.end) ||
-        (action.range.start > sameLineRest.end && action.range.start < blockEnd),
-    );
+    const outputs = this.standaloneOutputs;
+    let low = 0;
+    let high = outputs.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (outputs[mid]!.range.start < sameLineRest.start) low = mid + 1;
+      else high = mid;
+    }
+    return low < outputs.length && outputs[low]!.range.start < blockEnd;
   }
 }
 
