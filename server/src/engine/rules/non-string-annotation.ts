@@ -1,10 +1,117 @@
-import { defineRule } from './rule';
+import { AnnotationSet, EntryModel, lastEntry, ResourceDocument } from '../model/document';
+import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
+import { describeKind, nonStringKind, rejection } from './annotation-values';
+import { doubleQuoted } from './helpers';
+import { hookOnlyEntry } from './list-items';
+import { defineRule, Report } from './rule';
+
+/** Checked by unknown-hook-event and unquoted-hook-weight wherever Helm reads them. */
+const KEYS_WITH_OWN_RULES = new Set<string>([HOOK_KEY, WEIGHT_KEY]);
+const POLICY_KEYS = new Set<string>([DELETE_POLICY_KEY, OUTPUT_LOG_POLICY_KEY]);
+
+/**
+ * The event and weight keys always have their own rules; the policy rules report a non-string value (with the
+ * Kubernetes rejection) wherever Helm reads the policy, so this rule covers a policy key only where they are silent.
+ */
+function hasOwnRule(set: AnnotationSet, entry: EntryModel): boolean {
+  return KEYS_WITH_OWN_RULES.has(entry.key) || (POLICY_KEYS.has(entry.key) && hookOnlyEntry(set, entry.key) === entry);
+}
+
+/**
+ * Built-in kinds whose nested `metadata` (pod template, job template, claim templates) is a typed ObjectMeta. A
+ * custom resource's nested metadata is checked against its CRD's schema, which may accept anything.
+ */
+const KINDS_WITH_TYPED_TEMPLATES = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate']);
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
 
 export const nonStringAnnotation = defineRule({
   id: 'non-string-annotation',
   defaultSeverity: 'error',
   summary: 'An annotation value Kubernetes decodes as a number, bool, list or map: the object is rejected.',
-  fixable: false,
-  docs: { description: '', helmFact: '', bad: '', good: '' },
-  check() {},
+  fixable: true,
+  docs: {
+    description:
+      'Annotation values must be strings. Kubernetes decodes a manifest with YAML 1.1 rules, so an unquoted `8080`, ' +
+      '`1.5`, `true`, `yes` or `on` is a number or a boolean, and the object is rejected at install with ' +
+      '`json: cannot unmarshal number into Go struct field ObjectMeta.metadata.annotations of type string` — after ' +
+      '`helm template`, `helm lint` and `helm install --dry-run=client` all passed. For a hook, the install fails ' +
+      "inside Helm's own client before anything is created and the release is marked failed. A list or mapping is " +
+      "worse: Helm cannot even read the object's annotations, so `helm template` fails. The same applies to the " +
+      'annotations of a Deployment, StatefulSet, DaemonSet, Job or CronJob pod template, which the API server ' +
+      'rejects. An empty (null) value is accepted. Fix: quote the value as typed (`8080` → `"8080"`). ' +
+      '`helm.sh/hook` and `helm.sh/hook-weight` have their own rules (`unknown-hook-event`, `unquoted-hook-weight`).',
+    helmFact:
+      'Helm reads each document\'s annotations into `map[string]string`, converting numbers and bools but failing on a ' +
+      'list (`cannot unmarshal array into Go struct field .metadata.annotations of type string`); kubectl, the API ' +
+      "server and, for hooks, Helm's kube client reject a number or bool with `cannot unmarshal number|bool into Go " +
+      'struct field ObjectMeta.metadata.annotations of type string` (reference/helm-hooks.md §0.4, §1.3, §2, §6, ' +
+      'vectors M01, M02, E20; real-world mistake 5 in §7).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      '    prometheus.io/port: 9102',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      '    prometheus.io/port: "9102"',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    for (const set of context.file.model.annotationSets) {
+      if (!decodedAsAnnotations(set)) continue;
+      for (const entry of set.mapping.entries) {
+        if (entry.keyTemplated || lastEntry(set.mapping, entry.key) !== entry) continue;
+        if (set.origin !== 'nested' && hasOwnRule(set, entry)) continue;
+        const value = entry.value;
+        const kind = nonStringKind(value);
+        if (!kind) continue;
+        const consequence = rejection(value, kind, set);
+        if (kind === 'array' || kind === 'object') {
+          context.report({
+            range: value.range,
+            message: `The annotation ${entry.key} is ${describeKind(kind)}, but annotation values must be strings: ${consequence}. Write the value as one quoted string (a JSON text, if it is structured).`,
+          });
+          continue;
+        }
+        const quoted = doubleQuoted(value.source);
+        const report: Report = {
+          range: value.range,
+          message: `The annotation ${entry.key}: ${value.source} is not quoted, so YAML reads it as ${describeKind(kind)}, but annotation values must be strings: ${consequence}. Quote it: ${quoted}.`,
+        };
+        // With an explicit tag (`!!int 5`) quoting would not make the value a string.
+        if (!value.tag) report.fixes = [{ title: `Quote the value: ${quoted}`, safe: true, edits: [{ range: value.range, newText: quoted }] }];
+        context.report(report);
+      }
+    }
+  },
 });
+
+function decodedAsAnnotations(set: AnnotationSet): boolean {
+  switch (set.origin) {
+    case 'object':
+      return true;
+    case 'nested':
+      return set.resource !== undefined && hasTypedTemplates(set.resource);
+    case 'define':
+      // A fragment whose only helm.sh/ key is the helm.sh/chart label is a labels block, not annotations.
+      return set.mapping.entries.some((entry) => entry.key.startsWith('helm.sh/') && entry.key !== 'helm.sh/chart');
+  }
+}
+
+function hasTypedTemplates(resource: ResourceDocument): boolean {
+  const { apiVersion, kind } = resource;
+  if (!apiVersion || !kind || apiVersion.templated || kind.templated || apiVersion.decoded === undefined) return false;
+  const group = apiVersion.decoded.includes('/') ? apiVersion.decoded.split('/')[0]! : '';
+  return BUILT_IN_GROUPS.has(group) && KINDS_WITH_TYPED_TEMPLATES.has(kind.decoded ?? '');
+}

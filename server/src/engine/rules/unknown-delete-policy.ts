@@ -1,10 +1,130 @@
-import { defineRule } from './rule';
+import { EntryModel } from '../model/document';
+import { DELETE_POLICIES, DELETE_POLICY_KEY, normalizeItem, SplitList, splitList } from '../model/hook';
+import { isNonString } from '../model/scalar';
+import { hookAnnotationSets, valueOrKeyRange } from './helpers';
+import { collectionReport, hookOnlyEntry, ListSpec, unknownItemReport } from './list-items';
+import { defineRule, FileRuleContext, HelmVersion } from './rule';
+
+const SPEC: ListSpec = {
+  key: DELETE_POLICY_KEY,
+  noun: 'delete policy',
+  plural: 'delete policies',
+  listing: `Delete policies are ${DELETE_POLICIES.join(', ')}`,
+  names: DELETE_POLICIES,
+  isKnown: isDeletePolicy,
+};
+
+export function isDeletePolicy(item: string): boolean {
+  return (DELETE_POLICIES as readonly string[]).includes(normalizeItem(item));
+}
 
 export const unknownDeletePolicy = defineRule({
   id: 'unknown-delete-policy',
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook-delete-policy` Helm does not know: it still turns off the default.',
-  fixable: false,
-  docs: { description: '', helmFact: '', bad: '', good: '' },
-  check() {},
+  fixable: true,
+  docs: {
+    description:
+      'Helm splits `helm.sh/hook-delete-policy` on commas, trims and lower-cases each item and stores every item ' +
+      'without checking it. Only `before-hook-creation`, `hook-succeeded` and `hook-failed` ever delete anything, so ' +
+      'a typo such as `hook-success` never deletes the hook. Worse, the default `before-hook-creation` applies only ' +
+      'when the annotation is absent: any value, an unknown or empty one included, turns it off. The hook object ' +
+      'then stays in the cluster and the next run of the hook meets it (Helm 3: "already exists"; Helm 4 applies ' +
+      'over it in place, so a Job that already completed does not run again). The same holds for an empty value, ' +
+      'policies separated by `;` or spaces, and an unquoted `true` (which Kubernetes also refuses to decode). ' +
+      'A YAML list makes the chart fail to render. Fixes: the nearest policy, removing a stray comma, commas ' +
+      'instead of other separators, joining a list. Helm ignores the annotation on a resource without ' +
+      '`helm.sh/hook`; orphan-hook-annotation reports that.',
+    helmFact:
+      'manifest_sorter.go `operateAnnotationValues` keeps every item, unknown and empty ones included, with no log; ' +
+      'hooks.go `hookSetDeletePolicy` adds `before-hook-creation` only when the list is empty. Verified: ' +
+      '`hook-success` → `["hook-success"]`, `""` → `[""]`, and an upgrade sent no DELETE for such hooks ' +
+      '(reference/helm-hooks.md §0.3, §3.1, vectors D05–D09, R4).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      '    helm.sh/hook-delete-policy: before-hook-creation,hook-success',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      '    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    for (const set of hookAnnotationSets(context.file)) {
+      const entry = hookOnlyEntry(set, DELETE_POLICY_KEY);
+      if (entry) checkDeletePolicy(context, entry);
+    }
+  },
 });
+
+function checkDeletePolicy(context: FileRuleContext, entry: EntryModel): void {
+  const { file } = context;
+  const value = entry.value;
+  if (value.kind === 'seq' || value.kind === 'map') {
+    context.report(collectionReport(file, entry, SPEC));
+    return;
+  }
+  if (value.kind !== 'scalar') return;
+
+  if (!value.templated && value.kubeType && isNonString(value.kubeType)) {
+    const type = value.kubeType === 'bool' ? 'bool' : 'number';
+    context.report({
+      range: value.range,
+      message:
+        `YAML reads ${value.source} as ${type === 'bool' ? 'a boolean' : 'a number'}: Kubernetes cannot decode it as an annotation string, ` +
+        `so a real install fails with "cannot unmarshal ${type} into Go struct field ObjectMeta.metadata.annotations of type string" ` +
+        `(\`helm template\` and \`helm lint\` pass it), and Helm itself reads the delete policy "${value.helmString}", which it does not know. ` +
+        `Write the policies as a quoted string, for example "before-hook-creation,hook-succeeded".`,
+    });
+    return;
+  }
+  if (!value.templated && (value.helmString ?? '').trim() === '') {
+    context.report({
+      range: valueOrKeyRange(entry),
+      message:
+        `helm.sh/hook-delete-policy is empty: Helm stores the empty policy, which deletes nothing, and because the annotation is set ` +
+        `its default before-hook-creation no longer applies: ${leftBehind(context.helmVersion)}. Remove the annotation to get the ` +
+        'default, or name the policies, for example "before-hook-creation,hook-succeeded".',
+    });
+    return;
+  }
+
+  const list = splitList(value, file.text);
+  const defaultLost = list.certain && !list.items.some((item) => isDeletePolicy(item.raw));
+  const effect = `Helm stores it without complaint and never deletes the hook for it${defaultLost ? `; and because the annotation is set, the default before-hook-creation no longer applies: ${leftBehind(context.helmVersion)}` : ''}`;
+  list.items.forEach((item, index) => {
+    if (!item.certain || isDeletePolicy(item.raw)) return;
+    if (item.normalized === '' && hasOtherItems(list, index)) {
+      context.report({
+        ...unknownItemReport(list, index, value.range, SPEC, 'Helm stores the empty item, which deletes nothing, so removing the comma changes nothing'),
+        severity: 'info',
+      });
+      return;
+    }
+    context.report(unknownItemReport(list, index, value.range, SPEC, effect));
+  });
+}
+
+/** Whether an item other than `index` has text, so an empty item adds nothing to what the others already decide. */
+function hasOtherItems(list: SplitList, index: number): boolean {
+  return list.items.some((other, otherIndex) => otherIndex !== index && other.raw.trim() !== '');
+}
+
+function leftBehind(helmVersion: HelmVersion): string {
+  const meets = helmVersion === 4
+    ? 'Helm 4 applies the new one over it in place, so a Job that already completed does not run again'
+    : 'Helm 3 fails with "… already exists"';
+  return `this hook object is never deleted, and the next run of the hook meets the old one (${meets})`;
+}

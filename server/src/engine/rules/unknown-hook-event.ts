@@ -1,11 +1,18 @@
 import { EntryModel } from '../model/document';
-import { eventOf, HOOK_EVENTS, HOOK_KEY, ListItem, splitList } from '../model/hook';
+import { eventOf, HOOK_EVENTS, HOOK_KEY, splitList } from '../model/hook';
 import { isNonString } from '../model/scalar';
-import { nearest, TextRange } from '../text';
-import { dropLogLine, helmEntry, hookAnnotationSets, literalSequenceItems, replaceValueEdit, valueOrKeyRange } from './helpers';
-import { defineRule, FileRuleContext, Report } from './rule';
+import { dropLogLine, helmEntry, hookAnnotationSets, valueOrKeyRange } from './helpers';
+import { collectionReport, ListSpec, unknownItemReport } from './list-items';
+import { defineRule, FileRuleContext } from './rule';
 
-const EVENT_NAMES: readonly string[] = [...HOOK_EVENTS, 'test-success'];
+const SPEC: ListSpec = {
+  key: HOOK_KEY,
+  noun: 'hook event',
+  plural: 'events',
+  listing: `Events are ${HOOK_EVENTS.join(', ')}`,
+  names: [...HOOK_EVENTS, 'test-success'],
+  isKnown: (item) => eventOf(item) !== undefined,
+};
 
 export const unknownHookEvent = defineRule({
   id: 'unknown-hook-event',
@@ -61,20 +68,7 @@ function checkHookValue(context: FileRuleContext, entry: EntryModel): void {
   const dropped = `Helm drops this whole resource (neither a hook nor installed) and only logs ${dropLogLine(context.helmVersion)}`;
 
   if (value.kind === 'seq' || value.kind === 'map') {
-    const items = literalSequenceItems(value, file);
-    const report: Report = {
-      range: value.range,
-      message:
-        `helm.sh/hook is a YAML ${value.kind === 'seq' ? 'list' : 'mapping'}, but annotation values must be strings: ` +
-        '`helm template` and `helm install` fail with "cannot unmarshal ' + (value.kind === 'seq' ? 'array' : 'object') +
-        ' into Go struct field .metadata.annotations of type string" (`helm lint` passes it). Write the events as one comma-separated string.',
-    };
-    if (items && items.length > 0) {
-      const joined = items.map((item) => item.trim()).join(',');
-      const safe = items.every((item) => eventOf(item) !== undefined);
-      report.fixes = [{ title: `Join the events: ${joined}`, safe, edits: [replaceValueEdit(file, entry, joined)] }];
-    }
-    context.report(report);
+    context.report(collectionReport(file, entry, SPEC));
     return;
   }
   if (value.kind !== 'scalar') return;
@@ -95,15 +89,9 @@ function checkHookValue(context: FileRuleContext, entry: EntryModel): void {
   }
 
   const list = splitList(value, file.text);
-  const items = list.items;
-  items.forEach((item, index) => {
+  list.items.forEach((item, index) => {
     if (!item.certain || eventOf(item.raw)) return;
-    const whole = !item.range;
     const range = item.range ?? value.range;
-    if (item.normalized === '') {
-      reportEmptyItem(context, items, index, list.commas, value.range, dropped);
-      return;
-    }
     if (item.normalized === 'crd-install') {
       context.report({
         range,
@@ -115,50 +103,10 @@ function checkHookValue(context: FileRuleContext, entry: EntryModel): void {
       context.report({
         range,
         message: `test-failure was removed in Helm 3: ${dropped}. Use "test"; a Helm 3 test passes when its Pod succeeds.`,
-        fixes: whole ? [] : [{ title: 'Replace with "test"', safe: false, edits: [{ range, newText: 'test' }] }],
+        fixes: item.range ? [{ title: 'Replace with "test"', safe: false, edits: [{ range, newText: 'test' }] }] : [],
       });
       return;
     }
-    const parts = item.normalized.split(/[\s;]+/).filter((part) => part !== '');
-    if (parts.length > 1 && parts.every((part) => eventOf(part))) {
-      const separator = item.normalized.includes(';') ? '";"' : 'spaces';
-      const joined = parts.join(',');
-      context.report({
-        range,
-        message: `Helm separates events with commas only, so "${item.raw.trim()}" (separated by ${separator}) is one unknown event: ${dropped}.`,
-        fixes: whole ? [] : [{ title: `Separate with commas: ${joined}`, safe: true, edits: [{ range, newText: joined }] }],
-      });
-      return;
-    }
-    const suggestion = nearest(item.normalized, EVENT_NAMES);
-    const hint = suggestion ? ` (did you mean "${suggestion.value}"?)` : '';
-    const report: Report = {
-      range,
-      message: `Helm does not know the hook event "${item.raw.trim()}"${hint}: ${dropped}. Events are ${HOOK_EVENTS.join(', ')}.`,
-    };
-    if (suggestion && !whole) {
-      report.fixes = [{ title: `Change to "${suggestion.value}"`, safe: suggestion.unique && suggestion.distance <= 2, edits: [{ range, newText: suggestion.value }] }];
-    }
-    context.report(report);
-  });
-}
-
-function reportEmptyItem(context: FileRuleContext, items: ListItem[], index: number, commas: number[], valueRange: TextRange, dropped: string): void {
-  const item = items[index]!;
-  const isLast = index === items.length - 1;
-  const isFirst = index === 0;
-  // The comma that makes this item empty: the one before it (trailing / double comma) or, for a leading comma, after it.
-  const commaOffset = isFirst ? commas[0] : commas[index - 1];
-  if (commaOffset === undefined || !item.span) {
-    context.report({ range: valueRange, message: `helm.sh/hook has an empty event: ${dropped}.` });
-    return;
-  }
-  const comma = { start: commaOffset, end: commaOffset + 1 };
-  const where = isLast ? 'A trailing comma' : isFirst ? 'A leading comma' : 'A double comma';
-  const removal = isLast || !isFirst ? { start: commaOffset, end: item.span.end } : { start: item.span.start, end: commaOffset + 1 };
-  context.report({
-    range: comma,
-    message: `${where} leaves an empty event in helm.sh/hook: ${dropped}.`,
-    fixes: [{ title: 'Remove the stray comma', safe: true, edits: [{ range: removal, newText: '' }] }],
+    context.report(unknownItemReport(list, index, value.range, SPEC, dropped));
   });
 }

@@ -1,10 +1,127 @@
-import { defineRule } from './rule';
+import { AnnotationSet, EntryModel } from '../model/document';
+import { normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, splitList } from '../model/hook';
+import { isNonString } from '../model/scalar';
+import { hookAnnotationSets, valueOrKeyRange } from './helpers';
+import { collectionReport, hookOnlyEntry, ListSpec, unknownItemReport } from './list-items';
+import { defineRule, FileRuleContext } from './rule';
+
+/** The kinds whose logs Helm reads (hooks.go outputLogsByPolicy): a Job's pods and a Pod. */
+const LOGGED_KINDS = ['Job', 'Pod'];
+
+const SPEC: ListSpec = {
+  key: OUTPUT_LOG_POLICY_KEY,
+  noun: 'output log policy',
+  plural: 'output log policies',
+  listing: `Output log policies are ${OUTPUT_LOG_POLICIES.join(', ')}`,
+  names: OUTPUT_LOG_POLICIES,
+  isKnown: isOutputLogPolicy,
+};
+
+function isOutputLogPolicy(item: string): boolean {
+  return (OUTPUT_LOG_POLICIES as readonly string[]).includes(normalizeItem(item));
+}
 
 export const unknownOutputLogPolicy = defineRule({
   id: 'unknown-output-log-policy',
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook-output-log-policy` Helm does not know.',
-  fixable: false,
-  docs: { description: '', helmFact: '', bad: '', good: '' },
-  check() {},
+  fixable: true,
+  docs: {
+    description:
+      '`helm.sh/hook-output-log-policy` (Helm 3.18+ and 4, not in the helm.sh docs) asks Helm to print a hook\'s ' +
+      'container logs when it succeeds (`hook-succeeded`), fails (`hook-failed`) or both. Helm splits the value on ' +
+      'commas, trims and lower-cases each item and stores unknown items without a word, then ignores them: with ' +
+      '`on-failure` or `hook-failure` no logs are printed, which you notice only when a hook fails and its output is ' +
+      'missing. Helm reads logs only from Job and Pod hooks, so on any other kind the annotation has no effect ' +
+      '(reported as info). Fixes: the nearest policy, removing a stray comma, commas instead of other separators, ' +
+      'joining a list.',
+    helmFact:
+      'manifest_sorter.go `operateAnnotationValues` keeps every item; hooks.go `outputLogsByPolicy` prints logs only ' +
+      'for a listed `hook-succeeded` / `hook-failed` and only for kind Job (pods labelled `job-name`) and Pod; the ' +
+      'default is no log output (reference/helm-hooks.md §5.4, vectors L01–L03, R3, R16).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      '    helm.sh/hook-output-log-policy: hook-failure',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      '    helm.sh/hook-output-log-policy: hook-failed',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    for (const set of hookAnnotationSets(context.file)) {
+      const entry = hookOnlyEntry(set, OUTPUT_LOG_POLICY_KEY);
+      if (entry) checkOutputLogPolicy(context, set, entry);
+    }
+  },
 });
+
+function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
+  const { file } = context;
+  const value = entry.value;
+  if (value.kind === 'seq' || value.kind === 'map') {
+    context.report(collectionReport(file, entry, SPEC));
+    return;
+  }
+  if (value.kind !== 'scalar') return;
+
+  if (!value.templated && value.kubeType && isNonString(value.kubeType)) {
+    const type = value.kubeType === 'bool' ? 'bool' : 'number';
+    context.report({
+      range: value.range,
+      message:
+        `YAML reads ${value.source} as ${type === 'bool' ? 'a boolean' : 'a number'}: Kubernetes cannot decode it as an annotation string, ` +
+        `so a real install fails with "cannot unmarshal ${type} into Go struct field ObjectMeta.metadata.annotations of type string" ` +
+        `(\`helm template\` and \`helm lint\` pass it), and Helm itself reads the output log policy "${value.helmString}", which it does not know. ` +
+        'Write the policies as a quoted string, for example "hook-failed".',
+    });
+    return;
+  }
+
+  const kind = set.resource?.kind;
+  const kindText = kind && kind.kind === 'scalar' && !kind.templated ? kind.helmString : undefined;
+  if (kindText !== undefined && !LOGGED_KINDS.includes(kindText)) {
+    context.report({
+      range: valueOrKeyRange(entry),
+      severity: 'info',
+      message:
+        `helm.sh/hook-output-log-policy has no effect on a ${kindText || 'resource without a kind'}: Helm prints hook logs only from ` +
+        'Job and Pod hooks. Remove the annotation, or put it on the Job or Pod whose logs you want.',
+    });
+    return;
+  }
+
+  if (!value.templated && (value.helmString ?? '').trim() === '') {
+    context.report({
+      range: valueOrKeyRange(entry),
+      severity: 'info',
+      message:
+        'helm.sh/hook-output-log-policy is empty: Helm prints no logs of this hook, as without the annotation. Name when to ' +
+        'print them ("hook-failed", "hook-succeeded" or both), or remove the annotation.',
+    });
+    return;
+  }
+
+  const list = splitList(value, file.text);
+  list.items.forEach((item, index) => {
+    if (!item.certain || isOutputLogPolicy(item.raw)) return;
+    if (item.normalized === '') {
+      // An empty item asks for nothing: Helm prints exactly what the other items ask for.
+      context.report({ ...unknownItemReport(list, index, value.range, SPEC, 'Helm stores the empty item and ignores it'), severity: 'info' });
+      return;
+    }
+    context.report(unknownItemReport(list, index, value.range, SPEC, 'Helm stores it without complaint and ignores it, so it prints no hook logs for it'));
+  });
+}

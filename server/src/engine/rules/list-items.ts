@@ -1,0 +1,164 @@
+import { TemplateFile } from '../file';
+import { AnnotationSet, EntryModel, ValueModel } from '../model/document';
+import { HOOK_KEY, ListItem, SplitList } from '../model/hook';
+import { nearest, TextRange } from '../text';
+import { helmEntry, literalSequenceItems, replaceValueEdit } from './helpers';
+import { Report } from './rule';
+
+type ReportFix = NonNullable<Report['fixes']>[number];
+
+/** How the rules that read a comma-separated hook annotation name it and its items in messages and fixes. */
+export interface ListSpec {
+  /** The annotation key, e.g. `helm.sh/hook-delete-policy`. */
+  key: string;
+  /** One item as messages name it: "hook event", "delete policy". */
+  noun: string;
+  /** Items in general: "events", "delete policies". */
+  plural: string;
+  /** Closes an unknown-item message, e.g. "Events are pre-install, …". */
+  listing: string;
+  /** Every name Helm accepts, for suggestions. */
+  names: readonly string[];
+  /** Whether Helm accepts an item once it has trimmed and lower-cased it. */
+  isKnown(item: string): boolean;
+}
+
+/**
+ * The entry of a hook-only annotation (weight, delete or output-log policy) as Helm reads it, when it can matter: in a
+ * `define` fragment, whose resource is not known, or on an object that has `helm.sh/hook` or may have it among
+ * annotations we cannot see. Helm ignores these keys on an object without `helm.sh/hook`; orphan-hook-annotation
+ * reports that case.
+ */
+export function hookOnlyEntry(set: AnnotationSet, key: string): EntryModel | undefined {
+  const entry = helmEntry(set, key);
+  if (!entry) return undefined;
+  if (set.origin === 'define' || set.mapping.hasUnknownEntries || helmEntry(set, HOOK_KEY)) return entry;
+  return undefined;
+}
+
+/**
+ * A YAML list or mapping where the annotation needs a string: Helm's typed decode of the annotations fails, so the
+ * chart does not render. A list of plain items is joined with commas; that fix is safe when Helm knows every item.
+ */
+export function collectionReport(file: TemplateFile, entry: EntryModel, spec: ListSpec): Report {
+  const value = entry.value;
+  const isList = value.kind === 'seq';
+  const report: Report = {
+    range: value.range,
+    message:
+      `${spec.key} is a YAML ${isList ? 'list' : 'mapping'}, but annotation values must be strings: ` +
+      '`helm template` and `helm install` fail with "cannot unmarshal ' + (isList ? 'array' : 'object') +
+      ' into Go struct field .metadata.annotations of type string" (`helm lint` passes it). ' +
+      `Write the ${spec.plural} as one comma-separated string.`,
+  };
+  const items = literalSequenceItems(value, file);
+  if (items && items.length > 0) {
+    const joined = items.map((item) => item.trim()).join(',');
+    const safe = items.every((item) => spec.isKnown(item));
+    report.fixes = [{ title: `Join the ${spec.plural}: ${joined}`, safe, edits: [replaceValueEdit(file, entry, joined)] }];
+  }
+  return report;
+}
+
+/**
+ * The finding for one certain item that Helm does not accept, with the fix that matches how it went wrong: an empty
+ * item left by a stray comma (remove the comma), known names run together with spaces or `;` (separate them with
+ * commas), or a typo (the nearest name). `effect` says what Helm does with the item.
+ */
+export function unknownItemReport(list: SplitList, index: number, valueRange: TextRange, spec: ListSpec, effect: string): Report {
+  const item = list.items[index]!;
+  if (item.normalized === '') return emptyItemReport(list, index, valueRange, spec, effect);
+  const range = item.range ?? valueRange;
+  const written = item.raw.trim();
+  const separated = commaSeparated(item, spec);
+  if (separated) {
+    return {
+      range,
+      message: `Helm separates ${spec.plural} with commas only, so "${written}" (separated by ${separated.separator}) is one unknown ${spec.noun}: ${effect}.`,
+      fixes: item.range ? [{ title: `Separate with commas: ${separated.joined}`, safe: true, edits: [{ range: item.range, newText: separated.joined }] }] : [],
+    };
+  }
+  const suggestion = nearest(item.normalized, spec.names);
+  const hint = suggestion ? ` (did you mean "${suggestion.value}"?)` : '';
+  const fixes: ReportFix[] = [];
+  if (suggestion && item.range) {
+    // Only a small typo with a single closest name is sure to be what the user meant.
+    const safe = suggestion.unique && suggestion.distance <= 2;
+    fixes.push({ title: `Change to "${suggestion.value}"`, safe, edits: [{ range: item.range, newText: suggestion.value }] });
+  }
+  return { range, message: `Helm does not know the ${spec.noun} "${written}"${hint}: ${effect}. ${spec.listing}.`, fixes };
+}
+
+function emptyItemReport(list: SplitList, index: number, valueRange: TextRange, spec: ListSpec, effect: string): Report {
+  const stray = strayComma(list, index);
+  if (!stray) return { range: valueRange, message: `${spec.key} has an empty ${spec.noun}: ${effect}.` };
+  return {
+    range: stray.comma,
+    message: `${stray.where} leaves an empty ${spec.noun} in ${spec.key}: ${effect}.`,
+    fixes: [{ title: 'Remove the stray comma', safe: true, edits: [{ range: stray.removal, newText: '' }] }],
+  };
+}
+
+/** The comma that leaves item `index` empty, and the edit that removes it with the blanks of the empty item. */
+function strayComma(list: SplitList, index: number): { comma: TextRange; where: string; removal: TextRange } | undefined {
+  const item = list.items[index]!;
+  const isFirst = index === 0;
+  const isLast = index === list.items.length - 1;
+  // A leading comma is the one after the empty item; a trailing or double comma, the one before it.
+  const offset = isFirst ? list.commas[0] : list.commas[index - 1];
+  if (offset === undefined || !item.span) return undefined;
+  const where = isLast ? 'A trailing comma' : isFirst ? 'A leading comma' : 'A double comma';
+  const removal = isFirst && !isLast ? { start: item.span.start, end: offset + 1 } : { start: offset, end: item.span.end };
+  return { comma: { start: offset, end: offset + 1 }, where, removal };
+}
+
+/** Known names written as one item, separated by spaces or `;`, and their comma-separated form. */
+function commaSeparated(item: ListItem, spec: ListSpec): { joined: string; separator: string } | undefined {
+  const parts = item.normalized.split(/[\s;]+/).filter((part) => part !== '');
+  if (parts.length < 2 || !parts.every((part) => spec.isKnown(part))) return undefined;
+  return { joined: parts.join(','), separator: item.normalized.includes(';') ? '";"' : 'spaces' };
+}
+
+export interface DuplicateItem {
+  index: number;
+  /** The earlier item with the same name. */
+  first: ListItem;
+  /** The name both items stand for. */
+  name: string;
+}
+
+/**
+ * Certain items whose name (`nameOf`, undefined for items to ignore) an earlier certain item already has. Two items
+ * count only when no `if`/`range`/`with` lies between them, since such a branch may render one without the other.
+ */
+export function duplicateItems(list: SplitList, value: ValueModel, nameOf: (item: ListItem) => string | undefined): DuplicateItem[] {
+  const duplicates: DuplicateItem[] = [];
+  const seen: { item: ListItem; name: string }[] = [];
+  list.items.forEach((item, index) => {
+    if (!item.certain) return;
+    const name = nameOf(item);
+    if (name === undefined) return;
+    const earlier = seen.find((candidate) => candidate.name === name && !controlBetween(value, candidate.item, item));
+    if (earlier) duplicates.push({ index, first: earlier.item, name });
+    else seen.push({ item, name });
+  });
+  return duplicates;
+}
+
+function controlBetween(value: ValueModel, first: ListItem, second: ListItem): boolean {
+  if (!first.range || !second.range) return false;
+  const start = first.range.end;
+  const end = second.range.start;
+  return value.actions.some((action) => action.kind === 'control' && action.range.start < end && action.range.end > start);
+}
+
+/**
+ * The edit that removes item `index` together with the comma before it, so the items around it keep their own
+ * separators: `a, b,a` → `a, b`. Undefined when the item or its comma is not located in the text.
+ */
+export function removeItemEdit(list: SplitList, index: number): { range: TextRange; newText: string } | undefined {
+  const item = list.items[index];
+  const comma = index > 0 ? list.commas[index - 1] : undefined;
+  if (!item?.span || comma === undefined) return undefined;
+  return { range: { start: comma, end: item.span.end }, newText: '' };
+}
