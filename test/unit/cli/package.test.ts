@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { REPO_ROOT } from '../../support/paths';
+
+const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-pack-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function npm(args: string[], cwd: string) {
+  const result = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+  assert.equal(result.status, 0, `npm ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+describe('the npm package', () => {
+  it('declares no runtime dependencies, so the bundled CLI installs without fetching anything', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(manifest.dependencies, undefined);
+    assert.deepEqual(manifest.bin, { 'helm-hooks': 'dist/cli.js' });
+  });
+
+  it('packs into a tarball that installs globally and runs helm-hooks lint on the example chart', () => {
+    const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], REPO_ROOT)) as { filename: string; files: { path: string }[] }[];
+    const files = packed[0]!.files.map((file) => file.path).sort();
+    assert.ok(files.includes('dist/cli.js'), 'the bundle is in the tarball');
+    assert.ok(files.includes('README.md') && files.includes('LICENSE'));
+    assert.ok(!files.some((path) => path.startsWith('server/') || path.startsWith('test/')), `only the bundle ships: ${files.join(', ')}`);
+
+    const prefix = join(scratch, 'global');
+    npm(['install', '-g', '--offline', '--prefix', prefix, join(scratch, packed[0]!.filename)], scratch);
+    const cli = join(prefix, 'bin', 'helm-hooks');
+    const version = spawnSync(cli, ['--version'], { encoding: 'utf8' });
+    assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+    const lint = spawnSync(cli, ['lint', join(REPO_ROOT, 'examples', 'shop'), '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(lint.status, 1, 'the example chart has errors');
+    assert.ok((JSON.parse(lint.stdout) as { findings: unknown[] }).findings.length > 0);
+  });
+});
