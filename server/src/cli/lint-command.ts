@@ -65,11 +65,10 @@ export function runLint(options: LintCommandOptions, io: CommandIO): number {
     for (const path of filesOf(target)) {
       if (seen.has(path) || isIgnored(path, loaded, config)) continue;
       seen.add(path);
-      const text = readTemplate(path, target.kind === 'file', io);
-      if (text === undefined) {
-        unreadable = true;
-        continue;
-      }
+      const read = readTemplate(path, target.kind === 'file', io);
+      if (read === 'unreadable') unreadable = true;
+      if (typeof read !== 'object') continue;
+      const { text } = read;
       const { file, findings } = options.fix ? fixFile(path, text, lintOptions, io) : lintOnce(path, text, lintOptions);
       texts.set(path, file.text);
       results.push({ path, display: displayPath(path), lines: file.lines, findings, hooks: countHooks(file) });
@@ -117,7 +116,8 @@ function readConfig(path: string): LoadedConfig {
   }
   if (loaded.problems.length > 0) {
     const first = loaded.problems[0]!;
-    const more = loaded.problems.length > 1 ? ` (and ${loaded.problems.length - 1} more problems)` : '';
+    const others = loaded.problems.length - 1;
+    const more = others > 0 ? ` (and ${others} more problem${others === 1 ? '' : 's'})` : '';
     throw new UsageError(`${displayPath(path)}:${first.line}:${first.column}: ${first.message}${more}`);
   }
   return loaded;
@@ -142,20 +142,25 @@ function isIgnored(path: string, loaded: LoadedConfig | undefined, config: HelmH
   return config.ignore.some((pattern) => minimatch(relativePath, pattern, { dot: true }));
 }
 
-function readTemplate(path: string, explicit: boolean, io: CommandIO): string | undefined {
+/**
+ * A binary file inside a chart is skipped (not linted, not counted) and an unreadable one noted (exit 2 after the
+ * report); a file given by name that cannot be linted is a usage error.
+ */
+function readTemplate(path: string, explicit: boolean, io: CommandIO): { text: string } | 'unreadable' | 'skipped' {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (error) {
+    if (explicit) throw new UsageError(`${displayPath(path)}: ${describeFsError(error)}`);
     io.stderr(`helm-hooks: ${displayPath(path)}: ${describeFsError(error)}\n`);
-    return undefined;
+    return 'unreadable';
   }
   if (bytes.subarray(0, 8000).includes(0)) {
     if (explicit) throw new UsageError(`${displayPath(path)}: not a text file`);
     io.stderr(`helm-hooks: skipped ${displayPath(path)}: not a text file\n`);
-    return '';
+    return 'skipped';
   }
-  return bytes.toString('utf8');
+  return { text: bytes.toString('utf8') };
 }
 
 function lintOnce(path: string, text: string, options: LintOptions) {

@@ -59,6 +59,8 @@ export function parseConfig(text: string, path: string): LoadedConfig {
     const keyNode = pair.key as Node;
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const value = pair.value as Node | null;
+    // `rules:` with every entry commented out is an empty setting, not a mistake.
+    if (KNOWN_KEYS.includes(key) && (value === null || (isScalar(value) && value.value === null))) continue;
     switch (key) {
       case 'helmVersion': {
         const version = isScalar(value) ? String(value.value) : '';

@@ -22,11 +22,10 @@ export function formatText(run: LintRun, color: boolean): string {
     if (file.findings.length === 0) continue;
     for (const finding of file.findings) {
       const { line, column } = oneBased(file.lines, finding.range.start);
-      const hasSafeFix = finding.fixes.some((fix) => fix.safe);
-      if (hasSafeFix) fixable++;
-      const severity = c(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(7));
-      const fixNote = hasSafeFix ? c('green', ' (fixable)') : '';
-      out.push(`${c('bold', `${file.display}:${line}:${column}`)} ${severity} ${finding.message} ${c('gray', `[${finding.rule}]`)}${fixNote}`);
+      if (finding.fixes.some((fix) => fix.safe)) fixable++;
+      // Exactly `file:line:col severity message [rule]`, so that editors' problem matchers and grep can parse it.
+      const severity = c(SEVERITY_COLOR[finding.severity], finding.severity);
+      out.push(`${c('bold', `${file.display}:${line}:${column}`)} ${severity} ${finding.message} ${c('gray', `[${finding.rule}]`)}`);
       for (const related of finding.related) {
         const lines = run.linesOf(related.file);
         const at = lines ? oneBased(lines, related.range.start) : { line: 1, column: 1 };

@@ -56,7 +56,7 @@ function listDirectory(directory: string): { name: string; isDirectory: boolean;
   try {
     return readdirSync(directory, { withFileTypes: true }).map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory(), isFile: entry.isFile() }));
   } catch (error) {
-    throw new DiscoveryError(`${directory}: ${describeFsError(error)}`);
+    throw new DiscoveryError(`${displayPath(directory)}: ${describeFsError(error)}`);
   }
 }
 

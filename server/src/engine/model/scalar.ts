@@ -131,23 +131,59 @@ export function helmStringOf(decoded: string, style: ScalarStyle): string {
 }
 
 /**
- * strconv.FormatFloat(v, 'g', -1, …), which sigs.k8s.io/yaml uses to turn a float into a string field: shortest
- * digits, and exponent notation when the decimal exponent is below -4 or at least 6 (Go's rule for shortest 'g').
+ * strconv.FormatFloat(v, 'g', -1, 32), which sigs.k8s.io/yaml uses to turn a float into a string field. The bit size
+ * is 32, so the value is first rounded to float32: `3.141592653589793` becomes "3.1415927", `16777217.0`
+ * "1.6777216e+07", `1e39` "+Inf" and `1e-50` "0" (checked with Helm v4.1.4). Shortest digits that round-trip as a
+ * float32, and exponent notation when the decimal exponent is below -4 or at least 6 (Go's rule for shortest 'g').
  */
 export function formatGoFloat(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-  const exponential = value.toExponential();
-  const [mantissa, exponentText] = exponential.split('e') as [string, string];
+  const single = Math.fround(value);
+  if (Number.isNaN(single)) return 'NaN';
+  if (single === Infinity) return '+Inf';
+  if (single === -Infinity) return '-Inf';
+  if (single === 0) return Object.is(single, -0) ? '-0' : '0';
+  const sign = single < 0 ? '-' : '';
+  const shortest = Number(shortestFloat32Digits(Math.abs(single)));
+  const [mantissa, exponentText] = shortest.toExponential().split('e') as [string, string];
   const exponent = Number(exponentText);
   if (exponent < -4 || exponent >= 6) {
-    const sign = exponent < 0 ? '-' : '+';
     const magnitude = Math.abs(exponent).toString().padStart(2, '0');
-    return `${mantissa}e${sign}${magnitude}`;
+    return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${magnitude}`;
   }
-  return String(value);
+  return sign + String(shortest);
+}
+
+/**
+ * The fewest significant digits (as `<integer>e<exponent>`) that read back as this positive float32, and of those the
+ * nearest, ties to even: what Go's shortest formatting picks. Works on the float32's exact decimal expansion.
+ */
+function shortestFloat32Digits(single: number): string {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, single);
+  const bits = view.getUint32(0);
+  const biased = (bits >>> 23) & 0xff;
+  const fraction = BigInt(bits & 0x7fffff);
+  const mantissa = biased === 0 ? fraction : fraction | 0x800000n;
+  const binaryExponent = (biased === 0 ? 1 : biased) - 150;
+  // value = exact × 10^scale, exactly
+  const exact = binaryExponent >= 0 ? mantissa << BigInt(binaryExponent) : mantissa * 5n ** BigInt(-binaryExponent);
+  const scale = Math.min(binaryExponent, 0);
+  const digits = exact.toString();
+  const fits = (units: bigint, exponent: number) => Math.fround(Number(`${units}e${exponent}`)) === single;
+  for (let precision = 1; precision < digits.length; precision++) {
+    const exponent = scale + digits.length - precision;
+    const head = BigInt(digits.slice(0, precision));
+    const rest = digits.slice(precision);
+    const beyondHalf = rest[0]! > '5' || (rest[0] === '5' && /[1-9]/.test(rest.slice(1)));
+    const half = rest[0] === '5' && !beyondHalf;
+    const nearest = beyondHalf || (half && head % 2n === 1n) ? head + 1n : head;
+    if (fits(nearest, exponent)) return `${nearest}e${exponent}`;
+    // At a power of two the float32 below is twice as near as the one above, so the rounding interval is lopsided:
+    // the decimal on the far side may round to this value when the nearest one does not.
+    const other = nearest === head ? head + 1n : head;
+    if (fits(other, exponent)) return `${other}e${exponent}`;
+  }
+  return `${exact}e${scale}`;
 }
 
 export function isNonString(type: KubeScalarType): boolean {
