@@ -1,10 +1,97 @@
-import { defineRule } from './rule';
+import { EntryModel, lastEntry, literalText, ResourceDocument } from '../model/document';
+import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_ONLY_KEYS, normalizeItem, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
+import { renameKeyEdit } from './annotation-keys';
+import { defineRule, Report } from './rule';
+
+const HOOK_ONLY: readonly string[] = HOOK_ONLY_KEYS;
+
+const IGNORED: Readonly<Record<string, string>> = {
+  [WEIGHT_KEY]: 'the weight',
+  [DELETE_POLICY_KEY]: 'the delete policy',
+  [OUTPUT_LOG_POLICY_KEY]: 'the output log policy',
+};
 
 export const orphanHookAnnotation = defineRule({
   id: 'orphan-hook-annotation',
   defaultSeverity: 'warning',
   summary: 'Hook weight or policy on a resource without `helm.sh/hook`: Helm ignores it.',
-  fixable: false,
-  docs: { description: '', helmFact: '', bad: '', good: '' },
-  check() {},
+  fixable: true,
+  docs: {
+    description:
+      '`helm.sh/hook-weight`, `helm.sh/hook-delete-policy` and `helm.sh/hook-output-log-policy` only mean something ' +
+      'on a hook, that is on a resource whose own `metadata.annotations` hold `helm.sh/hook`. Without it the resource is ' +
+      'installed with the release and these annotations are ignored: the weight orders nothing and no delete policy ' +
+      'ever deletes it. Usually `helm.sh/hook` was forgotten, misspelled or left in a values-dependent branch. A ' +
+      'common variant is `helm.sh/hook-delete-policy: keep`, meant as `helm.sh/resource-policy: keep`, which keeps a ' +
+      'resource when the release is uninstalled; the fix renames the key (not applied automatically: it changes what ' +
+      '`helm uninstall` does). Silent when the annotations or the metadata are partly built by templates.',
+    helmFact:
+      'A document is a hook only when its `metadata.annotations` has the key `helm.sh/hook`; weight, delete and output ' +
+      'log policies on any other resource are ignored (reference/helm-hooks.md §1.1, vectors W19, D10). ' +
+      '`helm.sh/resource-policy: keep` keeps a release resource on uninstall (§5.1).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook-weight: "-5"',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      '    helm.sh/hook-weight: "-5"',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    for (const set of context.file.model.annotationSets) {
+      const resource = set.resource;
+      if (set.origin !== 'object' || !resource) continue;
+      if (set.mapping.hasUnknownEntries || resource.metadataUnknown || lastEntry(set.mapping, HOOK_KEY)) continue;
+      for (const entry of set.mapping.entries) {
+        if (!HOOK_ONLY.includes(entry.key)) continue;
+        if (entry.key === DELETE_POLICY_KEY && isKeep(entry)) {
+          const lead = `"${DELETE_POLICY_KEY}: keep" is not a Helm setting, and without ${HOOK_KEY} Helm ignores it`;
+          if (lastEntry(set.mapping, RESOURCE_POLICY_KEY)) {
+            context.report({ range: entry.keyRange, message: `${lead}; ${RESOURCE_POLICY_KEY}, set here too, decides what \`helm uninstall\` does. Remove this line.` });
+            continue;
+          }
+          const report: Report = {
+            range: entry.keyRange,
+            message:
+              `${lead}: ${describe(resource)} is deleted by \`helm uninstall\` like any other release resource. To keep it, ` +
+              `write "${RESOURCE_POLICY_KEY}: keep".`,
+          };
+          const edit = renameKeyEdit(context.file, entry, RESOURCE_POLICY_KEY);
+          if (edit) report.fixes = [{ title: `Change to "${RESOURCE_POLICY_KEY}"`, safe: false, edits: [edit] }];
+          context.report(report);
+          continue;
+        }
+        context.report({
+          range: entry.keyRange,
+          message:
+            `${entry.key} has no effect: ${describe(resource)} has no ${HOOK_KEY} annotation, so Helm installs it as a normal ` +
+            `release resource and ignores ${IGNORED[entry.key]}. Add ${HOOK_KEY} with the events it should run on, or remove ` +
+            'this annotation.',
+        });
+      }
+    }
+  },
 });
+
+/** Helm's uninstall trims and lower-cases `helm.sh/resource-policy`, so "Keep" counts as what was meant. */
+function isKeep(entry: EntryModel): boolean {
+  const text = entry.value.helmString;
+  return text !== undefined && normalizeItem(text) === 'keep';
+}
+
+function describe(resource: ResourceDocument): string {
+  const kind = resource.kind && literalText(resource.kind);
+  return kind ? `this ${kind}` : 'this resource';
+}

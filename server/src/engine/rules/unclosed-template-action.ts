@@ -1,10 +1,88 @@
+import { TemplateFile } from '../file';
+import { ScanProblem, TemplateAction } from '../template/scanner';
 import { defineRule } from './rule';
+
+interface Explanation {
+  /** The error text of Go's text/template, which Helm prints after "parse error at (file:line): ". */
+  goError?: string;
+  advice: string;
+}
 
 export const unclosedTemplateAction = defineRule({
   id: 'unclosed-template-action',
   defaultSeverity: 'error',
   summary: 'A template action `{{` without its closing `}}`: Helm cannot render the file.',
   fixable: false,
-  docs: { description: '', helmFact: '', bad: '', good: '' },
-  check() {},
+  docs: {
+    description:
+      'Helm parses every template of the chart with Go\'s text/template before rendering anything. An action `{{` ' +
+      'without its `}}`, a string or raw string left open inside an action, a comment without `*/}}`, or an ' +
+      '`{{ end }}` too many or too few is a parse error: `helm template`, `helm lint` and `helm install` all stop with ' +
+      '`parse error at (<file>:<line>): …`, for the whole chart, even when the broken file is a `_helpers.tpl`. The ' +
+      'rest of this file cannot be checked reliably until the template parses.',
+    helmFact:
+      'Helm parses templates with Go text/template and reports its errors as `parse error at (file:line): message`, ' +
+      'e.g. `unclosed action`, `unterminated quoted string`, `unclosed comment`, `unexpected {{end}}`, `unexpected EOF` ' +
+      '(pkg/engine/engine.go:cleanupParseError; text/template/parse lex.go and parse.go).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name -migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    const problems = context.file.scan.problems;
+    if (problems.length === 0) return;
+    const actionsByStart = new Map(context.file.scan.actions.map((action) => [action.range.start, action]));
+    for (const problem of problems) {
+      const { goError, advice } = explain(context.file, problem, actionsByStart);
+      const failure = goError ? `fail with "parse error at (…): ${goError}"` : 'fail with a parse error';
+      context.report({
+        range: problem.range,
+        message: `${problem.message} Helm cannot parse this template: \`helm template\`, \`helm lint\` and \`helm install\` ${failure}. ${advice}`,
+      });
+    }
+  },
 });
+
+function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<number, TemplateAction>): Explanation {
+  const message = problem.message;
+  if (/^Unclosed template action/.test(message)) {
+    // Inside an action Go's lexer reads line breaks as spaces, so the lines after an unclosed "{{" become part of the
+    // action and usually fail first with another error (`function "data" not defined`). Only when nothing but blanks
+    // follows the action's own line does the text end inside it, with "unclosed action".
+    const action = actionsByStart.get(problem.range.start);
+    const lineEnd = file.text.indexOf('\n', problem.range.start);
+    const atEnd = action !== undefined && action.range.end >= file.text.length && (lineEnd < 0 || file.text.slice(lineEnd).trim() === '');
+    return { ...(atEnd ? { goError: 'unclosed action' } : {}), advice: 'Close the action with "}}".' };
+  }
+  if (/^Unterminated string/.test(message)) {
+    return { goError: 'unterminated quoted string', advice: 'Close the string on the same line; only a `raw string` may span lines.' };
+  }
+  if (/^Unterminated raw string/.test(message)) return { goError: 'unterminated raw quoted string', advice: 'Close the raw string with a backtick.' };
+  if (/^Unterminated character constant/.test(message)) {
+    return { goError: 'unterminated character constant', advice: 'Close the character constant, or write a "string" instead.' };
+  }
+  if (/^Unclosed template comment/.test(message)) return { goError: 'unclosed comment', advice: 'End the comment with "*/}}".' };
+  if (/^A template comment must end/.test(message)) {
+    return { goError: 'comment ends before closing delimiter', advice: 'Put "}}" (or " -}}") right after "*/".' };
+  }
+  if (/^"\{\{ end \}\}" without/.test(message)) {
+    return { goError: 'unexpected {{end}}', advice: 'Remove it, or add the "if", "range", "with" or "define" it should close.' };
+  }
+  if (/has no matching "\{\{ end \}\}"/.test(message)) return { goError: 'unexpected EOF', advice: 'Add "{{ end }}" where the block should stop.' };
+  return { advice: 'Fix the template syntax.' };
+}

@@ -1,10 +1,140 @@
-import { defineRule } from './rule';
+import { TemplateFile } from '../file';
+import { AnnotationSet, EntryModel, lastEntry } from '../model/document';
+import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_KEYS, KNOWN_HELM_KEYS, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
+import { nearest } from '../text';
+import { renameKeyEdit } from './annotation-keys';
+import { defineRule, FileRuleContext, Report } from './rule';
+
+const PREFIX = 'helm.sh/';
+const KNOWN: readonly string[] = KNOWN_HELM_KEYS;
+/** The annotations Helm acts on; `helm.sh/chart` is only a label convention. */
+const READ_KEYS: readonly string[] = [...HOOK_KEYS, RESOURCE_POLICY_KEY];
+const KNOWN_NAMES: readonly string[] = KNOWN.map((key) => key.slice(PREFIX.length));
+
+interface KeySuggestion {
+  key: string;
+  safe: boolean;
+  caseOnly: boolean;
+}
 
 export const unknownHelmAnnotation = defineRule({
   id: 'unknown-helm-annotation',
   defaultSeverity: 'warning',
   summary: 'A `helm.sh/` annotation key Helm does not read.',
-  fixable: false,
-  docs: { description: '', helmFact: '', bad: '', good: '' },
-  check() {},
+  fixable: true,
+  docs: {
+    description:
+      'Helm looks up its annotations by exact, case-sensitive key: `helm.sh/hook`, `helm.sh/hook-weight`, ' +
+      '`helm.sh/hook-delete-policy`, `helm.sh/hook-output-log-policy` and `helm.sh/resource-policy` (`helm.sh/chart` ' +
+      'is the usual chart label). Any other `helm.sh/` key, such as `helm.sh/hooks`, `helm.sh/hook-weights`, ' +
+      '`helm.sh/delete-policy` or `Helm.sh/hook`, is silently ignored, and `helm lint` says nothing. A misspelled ' +
+      '`helm.sh/hook` turns the hook into a normal release resource: a migration Job meant to run before the upgrade ' +
+      'runs alongside it, and the next upgrade that changes its pod template fails. Keys in a `define` are checked when ' +
+      'the same file includes that define. Fix: the nearest key Helm reads.',
+    helmFact:
+      'manifest_sorter.go reads `metadata.annotations` into a `map[string]string` and looks up the exact key ' +
+      '`helm.sh/hook`; `Helm.sh/hook` and `helm.sh/hooks` leave the resource a normal release resource (vectors E18, ' +
+      'E19). Only the keys listed in reference/helm-hooks.md §1.1, §5.4 and §5.5 are read; "No other `helm.sh/hook-*` ' +
+      'key exists" (§5.5).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hooks: pre-upgrade',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    const { file } = context;
+    for (const set of file.model.annotationSets) {
+      if (set.origin === 'define' && !isIncludedDefine(file, set)) continue;
+      for (const entry of set.mapping.entries) {
+        if (entry.keyTemplated || !entry.key.toLowerCase().startsWith(PREFIX) || KNOWN.includes(entry.key)) continue;
+        checkKey(context, set, entry);
+      }
+    }
+  },
 });
+
+function checkKey(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
+  const suggestion = suggestKey(entry.key);
+  const meant = suggestion?.key;
+  const alreadyThere = meant !== undefined && lastEntry(set.mapping, meant) !== undefined;
+  let message = `Helm ignores "${entry.key}"`;
+  if (!meant) message += `: it reads only ${READ_KEYS.join(', ')}.`;
+  else if (suggestion.caseOnly) message += `: annotation keys are case-sensitive and Helm reads "${meant}"`;
+  else message += ` (did you mean "${meant}"?)`;
+  if (meant && alreadyThere) message += `; "${meant}" is already set here, so remove this key.`;
+  else if (meant) message += `${consequence(set, meant)}.`;
+  const report: Report = { range: entry.keyRange, message };
+  // In a pod template the right key would be ignored too: the fix there is to move it, which misplaced-hook-annotation explains.
+  const edit = meant && !alreadyThere && set.origin !== 'nested' ? renameKeyEdit(context.file, entry, meant) : undefined;
+  if (suggestion && edit) report.fixes = [{ title: `Change to "${meant}"`, safe: suggestion.safe, edits: [edit] }];
+  context.report(report);
+}
+
+/**
+ * The key Helm reads that the user most likely meant: the same key in another case, a close spelling of the name
+ * after `helm.sh/` (a safe fix when unique and at most two edits away), or the one known name that contains what was
+ * written (`helm.sh/delete-policy` → `helm.sh/hook-delete-policy`, a guess, so not safe).
+ */
+function suggestKey(key: string): KeySuggestion | undefined {
+  const lower = key.toLowerCase();
+  if (KNOWN.includes(lower)) return { key: lower, safe: true, caseOnly: true };
+  const name = lower.slice(PREFIX.length);
+  const close = nearest(name, KNOWN_NAMES);
+  if (close && close.distance <= 2) return { key: PREFIX + close.value, safe: close.unique, caseOnly: false };
+  const containing = name.length >= 4 ? KNOWN_NAMES.filter((known) => known.includes(name)) : [];
+  if (containing.length === 1) return { key: PREFIX + containing[0]!, safe: false, caseOnly: false };
+  if (close) return { key: PREFIX + close.value, safe: false, caseOnly: false };
+  return undefined;
+}
+
+/**
+ * What follows from Helm not reading the key the user meant, as a clause to append (reference/helm-hooks.md §1.1, §2,
+ * §3.1, §5.1, §5.4); empty when nothing visible changes.
+ */
+function consequence(set: AnnotationSet, meant: string): string {
+  if (set.origin === 'nested') return ", and it would not read it here either: it reads annotations only from the object's own metadata";
+  const inDefine = set.origin === 'define';
+  const isHook = inDefine || lastEntry(set.mapping, HOOK_KEY) !== undefined;
+  const hook = inDefine ? 'a hook that includes this' : 'the hook';
+  switch (meant) {
+    case HOOK_KEY:
+      return inDefine
+        ? ', so a resource that includes this is installed as a normal release resource, not run as a hook'
+        : ', so this resource is installed as a normal release resource, not run as a hook';
+    case WEIGHT_KEY:
+      return isHook ? `, so ${hook} runs with weight 0` : '';
+    case DELETE_POLICY_KEY:
+      return isHook ? `, so ${hook} gets the default delete policy, before-hook-creation` : '';
+    case OUTPUT_LOG_POLICY_KEY:
+      return isHook ? `, so Helm prints no logs of ${hook}` : '';
+    case RESOURCE_POLICY_KEY:
+      if (inDefine) return ', so `helm uninstall` deletes a release resource that includes this like any other';
+      return isHook ? '' : ', so `helm uninstall` deletes this resource like any other';
+    default:
+      return '';
+  }
+}
+
+/** A define renders nothing unless something includes it; only an include in the same file is visible here. */
+function isIncludedDefine(file: TemplateFile, set: AnnotationSet): boolean {
+  const start = set.mapping.node?.range?.[0];
+  if (start === undefined) return false;
+  const define = file.scan.defines.find((candidate) => candidate.body.start <= start && start < candidate.body.end);
+  if (!define) return false;
+  const name = define.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b(?:include|template)\\s+(?:"${name}"|\`${name}\`)`).test(file.text);
+}

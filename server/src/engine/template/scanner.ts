@@ -21,7 +21,10 @@ export interface TemplateAction {
   kind: ActionKind;
   keyword?: ControlKeyword;
   closed: boolean;
-  /** With the other actions on its lines, the only text there; such an output action stands for whole YAML lines. */
+  /**
+   * The action stands for whole YAML lines: with the other actions on its lines it is the only text there (a trailing
+   * YAML comment aside), or it ends its line and its output starts on a new line (`key: {{- toYaml . | nindent 4 }}`).
+   */
   standsAlone: boolean;
 }
 
@@ -202,8 +205,9 @@ function lineEndOf(text: string, offset: number): number {
 
 function classify(inner: string): { kind: ActionKind; keyword?: ControlKeyword } {
   const trimmed = inner.trim();
-  const word = /^[A-Za-z_]+/.exec(trimmed)?.[0];
-  if (word && CONTROL_KEYWORDS.has(word) && (trimmed.length === word.length || /[\s(]/.test(trimmed[word.length]!))) {
+  // Go's lexer reads a whole identifier and then looks it up, so `with.Values.x` is `with` followed by a field.
+  const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(trimmed)?.[0];
+  if (word && CONTROL_KEYWORDS.has(word)) {
     return { kind: 'control', keyword: word as ControlKeyword };
   }
   if (/^\$[A-Za-z0-9_]*\s*(:=|=[^=])/.test(trimmed) || /^\$[A-Za-z0-9_]*\s*,\s*\$[A-Za-z0-9_]*\s*:=/.test(trimmed)) {
@@ -241,7 +245,7 @@ function findDefines(text: string, actions: TemplateAction[], problems: ScanProb
 }
 
 /**
- * Comments, control and assignment actions become spaces; an output action alone on its line
+ * Comments, control and assignment actions become spaces; an output action standing for whole lines
  * (`{{- include "labels" . | nindent 4 }}`) becomes spaces too, since it stands for YAML we cannot see; an output
  * action inside other text becomes a run of MASK_CHAR on its first line, a neutral plain or quoted scalar.
  * Line breaks are always kept, so every offset and line of the masked text is the same as in the original.
@@ -284,7 +288,11 @@ function blankRanges(text: string, ranges: TextRange[]): string {
   return parts.join('');
 }
 
-/** Marks the actions that, together with the other actions on their lines, are the only non-blank text there. */
+/**
+ * Marks the actions that, together with the other actions on their lines, are the only non-blank text there, and
+ * the output actions that end their line with output starting on a new line: Helm's text after a key such as
+ * `labels: {{- include "labels" . | nindent 4 }}` is the key's block of lines, which more literal lines may follow.
+ */
 function markStandingAlone(text: string, actions: TemplateAction[]): void {
   let index = 0;
   while (index < actions.length) {
@@ -299,8 +307,47 @@ function markStandingAlone(text: string, actions: TemplateAction[]): void {
       groupEnd++;
       cursor = next.range.end;
     }
-    const alone = text.slice(lineStart, first.range.start).trim() === '' && text.slice(cursor, lineEndOf(text, cursor)).trim() === '';
+    // A YAML comment after the actions (` # common labels`) stays a comment after whatever they render.
+    const rest = text.slice(cursor, lineEndOf(text, cursor));
+    const endsLine = rest.trim() === '' || /^[ \t]+#/.test(rest);
+    const alone = endsLine && text.slice(lineStart, first.range.start).trim() === '';
     for (let i = index; i <= groupEnd; i++) actions[i]!.standsAlone = alone;
+    if (!alone && endsLine) {
+      const lastOutput = actions.slice(index, groupEnd + 1).reverse().find((candidate) => candidate.kind === 'output');
+      if (lastOutput && outputStartsOnNewLine(text.slice(lastOutput.inner.start, lastOutput.inner.end))) lastOutput.standsAlone = true;
+    }
     index = groupEnd + 1;
   }
+}
+
+/** Whether a pipeline's last command is `nindent`, whose output always begins with a line break. */
+function outputStartsOnNewLine(pipeline: string): boolean {
+  return /^nindent\s/.test(lastCommand(pipeline).trim());
+}
+
+/** The text after a pipeline's last `|` outside strings, character constants and parentheses. */
+function lastCommand(pipeline: string): string {
+  let depth = 0;
+  let lastPipe = -1;
+  let cursor = 0;
+  while (cursor < pipeline.length) {
+    const code = pipeline.charCodeAt(cursor);
+    if (code === 34 /* " */ || code === 39 /* ' */) {
+      const end = skipQuoted(pipeline, cursor, code);
+      if (end < 0) break;
+      cursor = end;
+      continue;
+    }
+    if (code === 96 /* ` */) {
+      const end = pipeline.indexOf('`', cursor + 1);
+      if (end < 0) break;
+      cursor = end + 1;
+      continue;
+    }
+    if (code === 40 /* ( */) depth++;
+    else if (code === 41 /* ) */) depth = Math.max(0, depth - 1);
+    else if (code === 124 /* | */ && depth === 0) lastPipe = cursor;
+    cursor++;
+  }
+  return pipeline.slice(lastPipe + 1);
 }
