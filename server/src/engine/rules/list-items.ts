@@ -1,6 +1,7 @@
 import { TemplateFile } from '../file';
 import { AnnotationSet, EntryModel, ValueModel } from '../model/document';
 import { HOOK_KEY, ListItem, SplitList } from '../model/hook';
+import { isNonString } from '../model/scalar';
 import { nearest, TextRange } from '../text';
 import { helmEntry, literalSequenceItems, replaceValueEdit } from './helpers';
 import { Report } from './rule';
@@ -21,6 +22,25 @@ export interface ListSpec {
   names: readonly string[];
   /** Whether Helm accepts an item once it has trimmed and lower-cased it. */
   isKnown(item: string): boolean;
+  /** A well-written value, for messages: "before-hook-creation,hook-succeeded". */
+  example: string;
+}
+
+/**
+ * A policy value that YAML reads as a bool or number: Kubernetes cannot decode the object, and Helm reads the
+ * converted text ("true", "1") as a policy it does not know. Undefined when the value is a string or templated.
+ */
+export function nonStringPolicyReport(value: ValueModel, spec: ListSpec): Report | undefined {
+  if (value.templated || !value.kubeType || !isNonString(value.kubeType)) return undefined;
+  const type = value.kubeType === 'bool' ? 'bool' : 'number';
+  return {
+    range: value.range,
+    message:
+      `YAML reads ${value.source} as ${type === 'bool' ? 'a boolean' : 'a number'}: Kubernetes cannot decode it as an annotation string, ` +
+      `so a real install fails with "cannot unmarshal ${type} into Go struct field ObjectMeta.metadata.annotations of type string" ` +
+      `(\`helm template\` and \`helm lint\` pass it), and Helm itself reads the ${spec.noun} "${value.helmString}", which it does not know. ` +
+      `Write the policies as a quoted string, for example "${spec.example}".`,
+  };
 }
 
 /**

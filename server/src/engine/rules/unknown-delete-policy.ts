@@ -1,8 +1,7 @@
 import { EntryModel } from '../model/document';
 import { DELETE_POLICIES, DELETE_POLICY_KEY, normalizeItem, SplitList, splitList } from '../model/hook';
-import { isNonString } from '../model/scalar';
 import { hookAnnotationSets, valueOrKeyRange } from './helpers';
-import { collectionReport, hookOnlyEntry, ListSpec, unknownItemReport } from './list-items';
+import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './list-items';
 import { defineRule, FileRuleContext, HelmVersion } from './rule';
 
 const SPEC: ListSpec = {
@@ -12,6 +11,7 @@ const SPEC: ListSpec = {
   listing: `Delete policies are ${DELETE_POLICIES.join(', ')}`,
   names: DELETE_POLICIES,
   isKnown: isDeletePolicy,
+  example: 'before-hook-creation,hook-succeeded',
 };
 
 export function isDeletePolicy(item: string): boolean {
@@ -78,16 +78,9 @@ function checkDeletePolicy(context: FileRuleContext, entry: EntryModel): void {
   }
   if (value.kind !== 'scalar') return;
 
-  if (!value.templated && value.kubeType && isNonString(value.kubeType)) {
-    const type = value.kubeType === 'bool' ? 'bool' : 'number';
-    context.report({
-      range: value.range,
-      message:
-        `YAML reads ${value.source} as ${type === 'bool' ? 'a boolean' : 'a number'}: Kubernetes cannot decode it as an annotation string, ` +
-        `so a real install fails with "cannot unmarshal ${type} into Go struct field ObjectMeta.metadata.annotations of type string" ` +
-        `(\`helm template\` and \`helm lint\` pass it), and Helm itself reads the delete policy "${value.helmString}", which it does not know. ` +
-        `Write the policies as a quoted string, for example "before-hook-creation,hook-succeeded".`,
-    });
+  const nonString = nonStringPolicyReport(value, SPEC);
+  if (nonString) {
+    context.report(nonString);
     return;
   }
   if (!value.templated && (value.helmString ?? '').trim() === '') {

@@ -12,6 +12,7 @@ const SPEC: ListSpec = {
   listing: `Events are ${HOOK_EVENTS.join(', ')}`,
   names: [...HOOK_EVENTS, 'test-success'],
   isKnown: (item) => eventOf(item) !== undefined,
+  example: 'pre-install,pre-upgrade',
 };
 
 export const unknownHookEvent = defineRule({

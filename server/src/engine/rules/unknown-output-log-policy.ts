@@ -1,8 +1,7 @@
 import { AnnotationSet, EntryModel } from '../model/document';
 import { normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, splitList } from '../model/hook';
-import { isNonString } from '../model/scalar';
 import { hookAnnotationSets, valueOrKeyRange } from './helpers';
-import { collectionReport, hookOnlyEntry, ListSpec, unknownItemReport } from './list-items';
+import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './list-items';
 import { defineRule, FileRuleContext } from './rule';
 
 /** The kinds whose logs Helm reads (hooks.go outputLogsByPolicy): a Job's pods and a Pod. */
@@ -15,6 +14,7 @@ const SPEC: ListSpec = {
   listing: `Output log policies are ${OUTPUT_LOG_POLICIES.join(', ')}`,
   names: OUTPUT_LOG_POLICIES,
   isKnown: isOutputLogPolicy,
+  example: 'hook-failed',
 };
 
 function isOutputLogPolicy(item: string): boolean {
@@ -77,16 +77,9 @@ function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entr
   }
   if (value.kind !== 'scalar') return;
 
-  if (!value.templated && value.kubeType && isNonString(value.kubeType)) {
-    const type = value.kubeType === 'bool' ? 'bool' : 'number';
-    context.report({
-      range: value.range,
-      message:
-        `YAML reads ${value.source} as ${type === 'bool' ? 'a boolean' : 'a number'}: Kubernetes cannot decode it as an annotation string, ` +
-        `so a real install fails with "cannot unmarshal ${type} into Go struct field ObjectMeta.metadata.annotations of type string" ` +
-        `(\`helm template\` and \`helm lint\` pass it), and Helm itself reads the output log policy "${value.helmString}", which it does not know. ` +
-        'Write the policies as a quoted string, for example "hook-failed".',
-    });
+  const nonString = nonStringPolicyReport(value, SPEC);
+  if (nonString) {
+    context.report(nonString);
     return;
   }
 
