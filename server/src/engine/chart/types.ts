@@ -1,0 +1,52 @@
+/** `Chart.yaml` as Helm reads it; `raw` is the whole mapping, for the `.Chart.*` fields the evaluator exposes. */
+export interface ChartMetadata {
+  /** The chart's name, or its `alias` when the parent's dependency entry gives one. */
+  name: string;
+  version: string;
+  appVersion?: string;
+  apiVersion: string;
+  type?: string;
+  raw: Record<string, unknown>;
+}
+
+export interface ChartTemplate {
+  /** `templates/x.yaml`, relative to the chart root, `/`-separated. */
+  path: string;
+  /** On disk, or `<archive>.tgz#<dir>/templates/x.yaml` for a file inside a packaged subchart. */
+  absolutePath: string;
+  text: string;
+}
+
+export interface ChartProblem {
+  /** The file (or archive member, as in `absolutePath`) the problem is about. */
+  path: string;
+  message: string;
+}
+
+export interface LoadedChart {
+  /** Absolute path, or a path inside an archive (`…/charts/x-1.0.0.tgz#x`). */
+  directory: string;
+  metadata: ChartMetadata;
+  /**
+   * `.Values` as Helm computes them for this chart's templates: its `values.yaml` coalesced with the user's values
+   * files (root) or with the parent's section for it (subchart), and with the globals passed down.
+   */
+  values: Record<string, unknown>;
+  /** Every file under `templates/` Helm renders or reads defines from (a library chart: only `_` files). */
+  templates: ChartTemplate[];
+  /** Non-template files for `.Files.Get`, path relative to the chart root, `.helmignore` applied. */
+  files: Map<string, string>;
+  /** Enabled subcharts only (condition, tags and alias applied). */
+  subcharts: LoadedChart[];
+  /** Helm's template name prefix: `<parent>/charts/<sub>` (the alias for an aliased subchart). */
+  templatePrefix: string;
+  /** Unreadable files, bad YAML, what makes Helm refuse the chart: reported, never thrown. */
+  problems: ChartProblem[];
+}
+
+export interface LoadOptions {
+  /** `-f/--values` files, merged in order over `values.yaml`. */
+  valuesFiles?: string[];
+  /** Open editor buffers by absolute path; they win over the disk. */
+  overlay?: Map<string, string>;
+}
