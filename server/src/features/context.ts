@@ -1,0 +1,30 @@
+import { Connection, TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Configuration } from './configuration';
+import { Workspace } from './workspace';
+
+/** What every feature needs: the connection, the documents, the workspace model and the configuration. */
+export interface ServerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  workspace: Workspace;
+  configuration: Configuration;
+  capabilities: { codeLensRefresh: boolean; relatedInformation: boolean; codeDescription: boolean };
+  log(message: string): void;
+  /** Logs only when `helmHooks.trace.server` is `verbose`. */
+  trace(message: string): void;
+}
+
+/**
+ * Runs a handler so that an exception becomes a logged error and `fallback`, never a crash of the server. The
+ * protocol still gets an answer, so the editor keeps working.
+ */
+export async function guard<T>(context: Pick<ServerContext, 'log'>, name: string, fallback: T, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    context.log(`[error] ${name} failed: ${detail}`);
+    return fallback;
+  }
+}

@@ -1,0 +1,199 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocuments } from 'vscode-languageserver/node';
+import { chartTemplates } from '../engine/chart/discover';
+import { analyzeTemplate, TemplateFile } from '../engine/file';
+import { ChartOrder, HookInfo, hooksOfFile, orderHooks } from '../engine/order';
+
+/** A chart as the server sees it: the release root whose hooks share one order (subcharts included). */
+export interface Chart {
+  directory: string;
+  name: string;
+}
+
+interface Analysed {
+  text: string;
+  file: TemplateFile;
+  hooks: HookInfo[];
+  unknown: ChartOrder['unknown'];
+}
+
+/** Files larger than this are not read from disk for the chart's order: no hook is that large, CRDs are. */
+const MAX_DISK_BYTES = 4 * 1024 * 1024;
+const TEMPLATE_FILE = /\.(ya?ml|tpl)$/i;
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Chart association, file texts (open buffers over disk) and per-file analysis cached by content. Disk reads are
+ * cached until a watched-file notification says the file changed.
+ */
+export class Workspace {
+  private readonly analyses = new Map<string, Analysed>();
+  private readonly diskTexts = new Map<string, string | undefined>();
+  private readonly templateLists = new Map<string, string[]>();
+  private readonly chartOfDirectory = new Map<string, Chart | undefined>();
+
+  constructor(private readonly documents: TextDocuments<TextDocument>) {}
+
+  /**
+   * The chart a template belongs to: the nearest Chart.yaml above its `templates/` folder; for a subchart under a
+   * parent's `charts/`, the parent, since the subchart's hooks run in the parent's release. Undefined outside a chart.
+   */
+  chartOf(path: string): Chart | undefined {
+    let directory = dirname(path);
+    for (;;) {
+      if (basename(directory) === 'templates') {
+        const chart = this.chartAt(dirname(directory));
+        if (chart) return this.releaseRoot(chart);
+      }
+      const parent = dirname(directory);
+      if (parent === directory) return undefined;
+      directory = parent;
+    }
+  }
+
+  /** A chart directory given directly (for the hook-order request on a folder). */
+  chartAt(directory: string): Chart | undefined {
+    if (!this.chartOfDirectory.has(directory)) {
+      const chart = isFile(join(directory, 'Chart.yaml')) ? { directory, name: basename(directory) } : undefined;
+      this.chartOfDirectory.set(directory, chart);
+    }
+    return this.chartOfDirectory.get(directory);
+  }
+
+  private releaseRoot(chart: Chart): Chart {
+    const charts = dirname(chart.directory);
+    if (basename(charts) !== 'charts') return chart;
+    const parent = this.chartAt(dirname(charts));
+    return parent ? this.releaseRoot(parent) : chart;
+  }
+
+  /** Whether a path is a template of the chart (under its or a subchart's `templates/`). */
+  isTemplate(path: string): boolean {
+    return TEMPLATE_FILE.test(path) && basename(path) !== 'NOTES.txt' && this.chartOf(path) !== undefined;
+  }
+
+  openDocument(path: string): TextDocument | undefined {
+    for (const document of this.documents.all()) if (uriToPath(document.uri) === path) return document;
+    return undefined;
+  }
+
+  uriOf(path: string): string {
+    return this.openDocument(path)?.uri ?? pathToFileURL(path).href;
+  }
+
+  /** The open documents of a chart. */
+  openDocumentsOf(chart: Chart): TextDocument[] {
+    return this.documents.all().filter((document) => {
+      const path = uriToPath(document.uri);
+      return path !== undefined && this.chartOf(path)?.directory === chart.directory;
+    });
+  }
+
+  /** The current text: the open buffer, else the file on disk; undefined when unreadable, binary or too large. */
+  textOf(path: string): string | undefined {
+    const open = this.openDocument(path);
+    if (open) return open.getText();
+    if (!this.diskTexts.has(path)) this.diskTexts.set(path, readText(path));
+    return this.diskTexts.get(path);
+  }
+
+  /** The analysis of a file's current text, reused while the text is unchanged. */
+  analysis(path: string, text: string | undefined = this.textOf(path)): Analysed | undefined {
+    if (text === undefined) return undefined;
+    const cached = this.analyses.get(path);
+    if (cached && cached.text === text) return cached;
+    const file = analyzeTemplate(path, text);
+    const chart = this.chartOf(path);
+    const chartPath = chart ? relative(chart.directory, path).split(sep).join('/') : path;
+    const { hooks, unknown } = hooksOfFile(file, chartPath);
+    const analysed: Analysed = { text, file, hooks, unknown: unknown.map((range) => ({ file: path, chartPath, range })) };
+    this.analyses.set(path, analysed);
+    return analysed;
+  }
+
+  /** Every template of the chart: on disk, plus open buffers not yet saved. */
+  templatesOf(chart: Chart): string[] {
+    let listed = this.templateLists.get(chart.directory);
+    if (!listed) {
+      try {
+        listed = chartTemplates(chart.directory);
+      } catch {
+        listed = [];
+      }
+      this.templateLists.set(chart.directory, listed);
+    }
+    const paths = new Set(listed);
+    for (const document of this.openDocumentsOf(chart)) {
+      const path = uriToPath(document.uri)!;
+      if (this.isTemplate(path)) paths.add(path);
+    }
+    return [...paths].sort();
+  }
+
+  /**
+   * The chart's hooks and their order. A file that does not mention `helm.sh/hook` has none and is not analysed, so
+   * the chart's large CRDs cost one substring search.
+   */
+  chartOrder(chart: Chart, isCancelled: () => boolean = () => false): ChartOrder | undefined {
+    const hooks: HookInfo[] = [];
+    const unknown: ChartOrder['unknown'] = [];
+    for (const path of this.templatesOf(chart)) {
+      if (isCancelled()) return undefined;
+      const text = this.textOf(path);
+      if (text === undefined || !text.includes('helm.sh/hook')) continue;
+      const analysed = this.analysis(path, text);
+      if (!analysed) continue;
+      hooks.push(...analysed.hooks);
+      unknown.push(...analysed.unknown);
+    }
+    return orderHooks(hooks, unknown);
+  }
+
+  /** A watched file changed on disk: forget what was read. Returns the chart it belongs to, if any. */
+  fileChanged(path: string, created: boolean, deleted: boolean): Chart | undefined {
+    this.diskTexts.delete(path);
+    if (basename(path) === 'Chart.yaml') {
+      this.chartOfDirectory.clear();
+      this.templateLists.clear();
+    }
+    const chart = this.chartOf(path);
+    if (chart && (created || deleted)) this.templateLists.delete(chart.directory);
+    if (deleted && !this.openDocument(path)) this.analyses.delete(path);
+    return chart;
+  }
+
+  /** A buffer closed: its disk text may differ from what was open. */
+  documentClosed(path: string): void {
+    this.diskTexts.delete(path);
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    if (statSync(path).size > MAX_DISK_BYTES) return undefined;
+    const bytes = readFileSync(path);
+    if (bytes.subarray(0, 8000).includes(0)) return undefined;
+    return bytes.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}

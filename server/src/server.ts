@@ -1,0 +1,152 @@
+import { basename } from 'node:path';
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  InitializeResult,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CONFIG_FILE_NAME } from './engine/config';
+import { codeActions, CODE_ACTION_KINDS } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
+import { completion, COMPLETION_TRIGGERS } from './features/completion';
+import { Configuration } from './features/configuration';
+import { guard, ServerContext } from './features/context';
+import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
+import { hookOrder } from './features/hookOrder';
+import { hover } from './features/hover';
+import { uriToPath, Workspace } from './features/workspace';
+import { HelmHooksInitializationOptions, HOOK_ORDER_METHOD, HookOrderParams } from './protocol';
+
+declare const HELM_HOOKS_VERSION: string;
+const DEFAULT_DEBOUNCE_MS = 200;
+
+// createConnection reads --stdio, --node-ipc or --socket=N from the command line.
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const workspace = new Workspace(documents);
+let canPullConfiguration = false;
+let canRegisterConfiguration = false;
+let canRegisterWatchers = false;
+let verbose = false;
+
+const log = (message: string) => connection.console.log(message);
+const configuration = new Configuration(connection, () => canPullConfiguration, (message) => log(`[config] ${message}`));
+const context: ServerContext = {
+  connection,
+  documents,
+  workspace,
+  configuration,
+  capabilities: { codeLensRefresh: false, relatedInformation: false, codeDescription: false },
+  log,
+  trace: (message) => {
+    if (verbose) log(`[trace] ${message}`);
+  },
+};
+let diagnostics: DiagnosticsScheduler | undefined;
+
+const refreshCodeLenses = () => {
+  if (context.capabilities.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+};
+
+connection.onInitialize((params): InitializeResult => {
+  const capabilities = params.capabilities;
+  canPullConfiguration = capabilities.workspace?.configuration === true;
+  canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  canRegisterWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  context.capabilities = {
+    codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
+    relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
+    codeDescription: capabilities.textDocument?.publishDiagnostics?.codeDescriptionSupport === true,
+  };
+  const options = (params.initializationOptions ?? {}) as HelmHooksInitializationOptions;
+  const debounce = typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
+  diagnostics = new DiagnosticsScheduler(context, debounce, refreshCodeLenses);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CodeActionKind.SourceFixAll] },
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'helm-hooks', version: typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : 'dev' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canRegisterConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'helmHooks' }).catch(() => undefined);
+  if (canRegisterWatchers) {
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/templates/**/*.{yaml,yml,tpl}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/Chart.yaml' }],
+      })
+      .catch(() => undefined);
+  }
+  void guard(context, 'settings', undefined, applyTrace);
+});
+
+/** `helmHooks.trace.server: verbose` also turns on the server's own timing log. */
+async function applyTrace(): Promise<void> {
+  const settings = await configuration.settingsFor('');
+  verbose = settings.trace.server === 'verbose';
+}
+
+// Fires on open as well as on every change.
+documents.onDidChangeContent((event) => diagnostics?.documentChanged(event.document.uri));
+documents.onDidClose((event) => {
+  const path = uriToPath(event.document.uri);
+  diagnostics?.documentClosed(event.document.uri);
+  if (path === undefined) return;
+  workspace.documentClosed(path);
+  forgetFindings(path);
+  const chart = workspace.chartOf(path);
+  // The chart now reads this file from disk, which may differ from the buffer that was closed.
+  if (chart) diagnostics?.schedule(chart);
+});
+
+connection.onDidChangeConfiguration((params) => {
+  configuration.settingsChanged(params.settings);
+  void guard(context, 'settings', undefined, applyTrace);
+  diagnostics?.scheduleAll();
+  refreshCodeLenses();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  let configChanged = false;
+  for (const change of params.changes) {
+    const path = uriToPath(change.uri);
+    if (path === undefined) continue;
+    if (basename(path) === CONFIG_FILE_NAME || basename(path) === 'Chart.yaml') {
+      workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted);
+      configChanged = true;
+      continue;
+    }
+    const chart = workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted);
+    if (chart) diagnostics?.schedule(chart);
+  }
+  if (configChanged) {
+    configuration.configFileChanged();
+    diagnostics?.scheduleAll();
+  }
+});
+
+connection.onCompletion((params, token) => guard(context, 'completion', [], () => completion(context, params, token)));
+connection.onHover((params, token) => guard(context, 'hover', null, () => hover(context, params, token)));
+connection.onCodeAction((params) => guard(context, 'code actions', [], () => codeActions(context, params)));
+connection.onCodeLens((params, token) => guard(context, 'code lens', [], () => codeLenses(context, params, token)));
+connection.onRequest(HOOK_ORDER_METHOD, (params: HookOrderParams, token) =>
+  guard(context, 'hook order', { chart: null, events: [], unknown: [] }, () => hookOrder(context, params, token)),
+);
+
+process.on('uncaughtException', (error) => log(`[error] uncaught: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => log(`[error] unhandled rejection: ${String(reason)}`));
+
+documents.listen(connection);
+connection.listen();

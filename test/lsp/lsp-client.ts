@@ -1,0 +1,249 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  ClientCapabilities,
+  createProtocolConnection,
+  CodeAction,
+  CodeActionRequest,
+  CodeLens,
+  CodeLensRequest,
+  CompletionItem,
+  CompletionRequest,
+  Diagnostic,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  FileChangeType,
+  Hover,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  InitializeResult,
+  LogMessageNotification,
+  Position,
+  ProtocolConnection,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  Range,
+  ShutdownRequest,
+} from 'vscode-languageserver-protocol/node';
+import { HOOK_ORDER_METHOD, HookOrderResult } from '../../server/src/protocol';
+import { REPO_ROOT } from '../support/paths';
+
+export const SERVER = join(REPO_ROOT, 'dist', 'server.js');
+
+export interface Publish {
+  seq: number;
+  at: number;
+  params: PublishDiagnosticsParams;
+}
+
+export interface StartOptions {
+  initializationOptions?: unknown;
+  /** What `workspace/configuration` answers for the `helmHooks` section. */
+  settings?: Record<string, unknown>;
+  capabilities?: ClientCapabilities;
+}
+
+const CAPABILITIES: ClientCapabilities = {
+  workspace: {
+    configuration: true,
+    didChangeConfiguration: { dynamicRegistration: true },
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    codeLens: { refreshSupport: true },
+  },
+  textDocument: {
+    publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true },
+    completion: { completionItem: { snippetSupport: false } },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } } },
+  },
+};
+
+/** A language client speaking JSON-RPC (vscode-jsonrpc streams, typed by vscode-languageserver-protocol) to `node dist/server.js --stdio`, recording what the server sends. */
+export class LspClient {
+  readonly publishes: Publish[] = [];
+  readonly logs: string[] = [];
+  readonly registrations: string[] = [];
+  codeLensRefreshes = 0;
+  settings: Record<string, unknown>;
+  exitCode: number | null = null;
+  private seq = 0;
+  private readonly versions = new Map<string, number>();
+  private readonly waiters: (() => void)[] = [];
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: ProtocolConnection,
+    settings: Record<string, unknown>,
+  ) {
+    this.settings = settings;
+    this.exited = new Promise((resolve) => child.on('exit', (code) => {
+      this.exitCode = code;
+      resolve(code);
+      this.notify();
+    }));
+    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.publishes.push({ seq: ++this.seq, at: performance.now(), params });
+      this.notify();
+    });
+    connection.onNotification(LogMessageNotification.type, (params) => {
+      this.logs.push(params.message);
+    });
+    connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
+      for (const registration of params.registrations) this.registrations.push(registration.method);
+      return null;
+    });
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map((item) => (item.section === 'helmHooks' ? this.settings : null)),
+    );
+    connection.onRequest('workspace/codeLens/refresh', () => {
+      this.codeLensRefreshes++;
+      this.notify();
+      return null;
+    });
+  }
+
+  static async start(options: StartOptions = {}): Promise<{ client: LspClient; initialize: InitializeResult }> {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const stderr: string[] = [];
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    connection.listen();
+    const client = new LspClient(child, connection, options.settings ?? {});
+    const initialize = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: options.capabilities ?? CAPABILITIES,
+      initializationOptions: options.initializationOptions ?? { debounceMs: 0 },
+      workspaceFolders: null,
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return { client, initialize };
+  }
+
+  private notify(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  /** Resolves when `condition` holds, re-checked after every message; rejects after `timeoutMs`. */
+  async waitFor<T>(what: string, condition: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = condition();
+      if (value !== undefined && value !== false) return value;
+      if (this.exitCode !== null) throw new Error(`server exited (${this.exitCode}) while waiting for ${what}`);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(remaining, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** The first diagnostics published for `uri` after publish number `afterSeq` (and for `version`, when given). */
+  diagnosticsAfter(uri: string, afterSeq: number, version?: number): Promise<Publish> {
+    return this.waitFor(`diagnostics for ${uri}`, () =>
+      this.publishes.find((p) => p.seq > afterSeq && p.params.uri === uri && (version === undefined || p.params.version === version)),
+    );
+  }
+
+  async open(path: string, text: string = readFileSync(path, 'utf8'), languageId = 'helm'): Promise<string> {
+    const uri = pathToFileURL(path).href;
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    return uri;
+  }
+
+  /** Opens a document and waits for its first diagnostics. */
+  async openAndWait(path: string, text?: string): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
+    const before = this.lastSeq;
+    const uri = await this.open(path, text);
+    const publish = await this.diagnosticsAfter(uri, before, 1);
+    return { uri, diagnostics: publish.params.diagnostics };
+  }
+
+  /** Sends a change (whole text, or a range edit) and returns the new version. */
+  async change(uri: string, edit: string | { range: Range; text: string }): Promise<number> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    const change = typeof edit === 'string' ? { text: edit } : edit;
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+    return version;
+  }
+
+  async changeAndWait(uri: string, edit: string | { range: Range; text: string }): Promise<Diagnostic[]> {
+    const before = this.lastSeq;
+    const version = await this.change(uri, edit);
+    return (await this.diagnosticsAfter(uri, before, version)).params.diagnostics;
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  async changeSettings(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { helmHooks: settings } });
+  }
+
+  async fileChanged(path: string, type: FileChangeType = FileChangeType.Changed): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path).href, type }] });
+  }
+
+  completion(uri: string, position: Position): Promise<CompletionItem[]> {
+    return this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }).then((result) => (Array.isArray(result) ? result : result?.items ?? []));
+  }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+  }
+
+  async codeActions(uri: string, range: Range, diagnostics: Diagnostic[] = [], only?: string[]): Promise<CodeAction[]> {
+    const context = only ? { diagnostics, only } : { diagnostics };
+    const result = await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context });
+    return (result ?? []).filter((action): action is CodeAction => 'title' in action && !('command' in action && typeof action.command === 'string'));
+  }
+
+  async codeLenses(uri: string): Promise<CodeLens[]> {
+    return (await this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  }
+
+  hookOrder(uri: string): Promise<HookOrderResult> {
+    return this.connection.sendRequest(HOOK_ORDER_METHOD, { uri });
+  }
+
+  /** shutdown then exit; resolves with the exit code. */
+  async shutdown(): Promise<number | null> {
+    if (this.exitCode !== null) return this.exitCode;
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    const code = await Promise.race([this.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000))]);
+    this.connection.dispose();
+    if (code === 'timeout') {
+      this.child.kill();
+      throw new Error('server did not exit after shutdown and exit');
+    }
+    return code;
+  }
+
+  /** Errors the server caught in a handler and logged instead of crashing. */
+  get handlerErrors(): string[] {
+    return this.logs.filter((message) => message.startsWith('[error]'));
+  }
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeTemplate } from '../../server/src/engine/file';
+import { hover } from '../../server/src/engine/hover';
+import { HookInfo, hooksOfFile, orderHooks } from '../../server/src/engine/order';
+
+const PATH = 'templates/job.yaml';
+
+/** `|` marks the cursor. Other templates of the chart are given as [path, text]. */
+function hoverAt(marked: string, others: [string, string][] = []) {
+  const offset = marked.indexOf('|');
+  const text = marked.slice(0, offset) + marked.slice(offset + 1);
+  const file = analyzeTemplate(PATH, text);
+  const hooks: HookInfo[] = [...hooksOfFile(file, PATH).hooks];
+  for (const [path, other] of others) hooks.push(...hooksOfFile(analyzeTemplate(path, other), path).hooks);
+  return hover(file, offset, orderHooks(hooks));
+}
+
+function job(annotations: string[], name = '{{ .Release.Name }}-migrate'): string {
+  return ['apiVersion: batch/v1', 'kind: Job', 'metadata:', `  name: ${name}`, '  annotations:', ...annotations.map((line) => `    ${line}`), 'spec: {}', ''].join('\n');
+}
+
+const OTHER = (name: string, events: string, weight: string): string =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  annotations:\n    helm.sh/hook: ${events}\n    helm.sh/hook-weight: "${weight}"\n`;
+
+describe('hover', () => {
+  it('says where the hook runs in each event: place, weight and when it is deleted', () => {
+    const result = hoverAt(job(['helm.sh/ho|ok: pre-install,post-upgrade', 'helm.sh/hook-weight: "-5"']), [
+      ['templates/a.yaml', OTHER('{{ .Release.Name }}-a', 'pre-install', '-10')],
+      ['templates/b.yaml', OTHER('{{ .Release.Name }}-b', 'pre-install', '0')],
+      ['templates/c.yaml', OTHER('{{ .Release.Name }}-c', 'pre-install', '3')],
+    ]);
+    assert.ok(result);
+    assert.ok(result.contents.includes('- pre-install, 2nd of 4, weight -5, deleted before the next run'), result.contents);
+    assert.ok(result.contents.includes('- post-upgrade, 1st of 1, weight -5, deleted before the next run'), result.contents);
+    assert.ok(result.contents.startsWith('**helm.sh/hook**'));
+  });
+
+  it('explains the event under the cursor', () => {
+    const result = hoverAt(job(['helm.sh/hook: pre-install,post-del|ete']));
+    assert.ok(result!.contents.includes('`post-delete`: Runs on `helm uninstall`, after the delete requests'), result!.contents);
+  });
+
+  it('says a templated weight leaves the place unknown rather than guessing', () => {
+    const result = hoverAt(job(['helm.sh/hook: pre-install|', 'helm.sh/hook-weight: {{ .Values.weight | quote }}']), [
+      ['templates/a.yaml', OTHER('a', 'pre-install', '1')],
+    ]);
+    assert.ok(result!.contents.includes('- pre-install, place among 2 not known (its weight is templated), weight templated, deleted before the next run'), result!.contents);
+  });
+
+  it('reads weights as Helm does: an unquoted 010 is 8, "5.0" is silently 0', () => {
+    assert.ok(hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-weight: 01|0']))!.contents.includes('Helm reads weight 8.'));
+    assert.ok(hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-weight: "5|.0"']))!.contents.includes("Helm's strconv.Atoi rejects \"5.0\", so Helm silently uses weight 0."));
+  });
+
+  it('explains delete policies, including one Helm does not know', () => {
+    const known = hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-delete-policy: before-hook-creation,hook-succ|eeded']));
+    assert.ok(known!.contents.includes('`hook-succeeded`: Helm deletes the hook after every hook of the event has succeeded'), known!.contents);
+    assert.ok(known!.contents.includes('- test, 1st of 1, weight 0, deleted after the event succeeds'), known!.contents);
+    const unknown = hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-delete-policy: hook-succ|eded']));
+    assert.ok(unknown!.contents.includes('"hook-succeded" is not a policy Helm knows'), unknown!.contents);
+    assert.ok(unknown!.contents.includes('never deleted'), unknown!.contents);
+  });
+
+  it('says Helm drops the object when an event is unknown', () => {
+    const result = hoverAt(job(['helm.sh/hook: pre-ins|tal']));
+    assert.ok(result!.contents.includes('Helm reads "pre-instal": an item is not an event it knows, so it drops this object from the release.'));
+  });
+
+  it('says hook annotations under a pod template are not read', () => {
+    const text = ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: j', 'spec:', '  template:', '    metadata:', '      annotations:', '        helm.sh/ho|ok: pre-install', ''].join('\n');
+    const result = hoverAt(text);
+    assert.ok(result!.contents.includes("Helm does not read it here: hook annotations count only in the object's own `metadata.annotations`, not under `spec.template.metadata.annotations`."), result!.contents);
+  });
+
+  it('covers the hovered key or value, and says nothing on other keys', () => {
+    const marked = job(['helm.sh/hook: pre-install', 'example.com/ow|ner: me']);
+    assert.equal(hoverAt(marked), undefined);
+    const onValue = hoverAt(job(['helm.sh/hook: pre-in|stall']))!;
+    const text = job(['helm.sh/hook: pre-install']);
+    assert.equal(text.slice(onValue.range.start, onValue.range.end), 'pre-install');
+  });
+});
