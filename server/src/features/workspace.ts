@@ -173,9 +173,13 @@ export class Workspace {
     return chart;
   }
 
-  /** A buffer closed: its disk text may differ from what was open. */
+  /**
+   * A buffer closed: its disk text may differ from what was open, and the buffer's analysis (a 10 MB file's model is
+   * hundreds of MB) must not outlive it.
+   */
   documentClosed(path: string): void {
     this.diskTexts.delete(path);
+    this.analyses.delete(path);
   }
 }
 

@@ -79,6 +79,10 @@ export interface DocumentsModel {
   documents: ResourceDocument[];
   annotationSets: AnnotationSet[];
   yamlProblems: YamlProblem[];
+  /** The text the YAML parser read: the masked text with CRD schemas set aside (same length and line breaks). */
+  yamlText: string;
+  /** Every YAML document of `yamlText`, resources or not, in order. */
+  documentRanges: TextRange[];
 }
 
 const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
@@ -89,11 +93,14 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
   const documents: ResourceDocument[] = [];
   const annotationSets: AnnotationSet[] = [];
   const yamlProblems: YamlProblem[] = [];
+  const yamlText = isPartial ? scan.masked : setAsideCrdSchemas(scan.masked);
+  const documentRanges: TextRange[] = [];
 
   if (!isPartial) {
-    const parsed = parseAllDocuments(scan.masked, PARSE_OPTIONS);
+    const parsed = parseAllDocuments(yamlText, PARSE_OPTIONS);
     const docs = Array.isArray(parsed) ? parsed : [];
     docs.forEach((doc, index) => {
+      documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors) yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
       const resource = context.resource(doc, index);
       if (!resource) return;
@@ -116,7 +123,57 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
       }
     }
   }
-  return { documents, annotationSets, yamlProblems };
+  return { documents, annotationSets, yamlProblems, yamlText, documentRanges };
+}
+
+const CRD_KIND_LINE = /^kind:[ \t]*(["']?)CustomResourceDefinition\1[ \t]*(?:#.*)?$/;
+const SPEC_LINE = /^spec:[ \t]*(?:[ \t]#.*)?$/;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]|$)/;
+/** Same length as `spec:`: a key whose value is a literal block scalar indented by one space, whatever it holds. */
+const OPAQUE_SPEC = 's: |1';
+
+/**
+ * No rule reads a CustomResourceDefinition's `spec` (its schema, which holds most of the corpus's bytes), so the YAML
+ * parser gets it as one opaque block scalar instead of building thousands of nodes: the top-level `spec:` line of a
+ * document whose top-level `kind` is literally `CustomResourceDefinition` becomes `s: |1`, and the block's lines that
+ * do not start with a space (blank lines, comments, tab-indented lines) become spaces, so the scalar ends exactly where
+ * the block did. Offsets and line breaks are unchanged; YAML mistakes inside a CRD's schema go unreported.
+ */
+export function setAsideCrdSchemas(masked: string): string {
+  if (!masked.includes('CustomResourceDefinition')) return masked;
+  const lines = masked.split('\n');
+  let edited = false;
+  let documentStart = 0;
+  for (let index = 0; index <= lines.length; index++) {
+    if (index < lines.length && !(index > documentStart && DOCUMENT_MARKER.test(lines[index]!))) continue;
+    if (setAsideInDocument(lines, documentStart, index)) edited = true;
+    documentStart = index;
+  }
+  return edited ? lines.join('\n') : masked;
+}
+
+/** Sets aside the `spec` blocks of lines [from, to) when they are a CRD's; returns whether it changed a line. */
+function setAsideInDocument(lines: string[], from: number, to: number): boolean {
+  const content = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+  let isCrd = false;
+  const specs: number[] = [];
+  for (let index = from; index < to; index++) {
+    const line = content(lines[index]!);
+    if (CRD_KIND_LINE.test(line)) isCrd = true;
+    else if (SPEC_LINE.test(line)) specs.push(index);
+  }
+  if (!isCrd || specs.length === 0) return false;
+  for (const spec of specs) {
+    lines[spec] = OPAQUE_SPEC + lines[spec]!.slice(OPAQUE_SPEC.length);
+    for (let index = spec + 1; index < to; index++) {
+      const line = lines[index]!;
+      const first = line.charAt(0);
+      if (first === ' ') continue;
+      if (first !== '' && first !== '\r' && first !== '\t' && first !== '#') break;
+      lines[index] = line.replace(/[^\r]/g, ' ');
+    }
+  }
+  return true;
 }
 
 function errorRange(pos: [number, number], length: number): TextRange {

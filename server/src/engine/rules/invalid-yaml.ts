@@ -50,7 +50,7 @@ export const invalidYaml = defineRule({
     const { file } = context;
     // A template Helm cannot even parse is reported by unclosed-template-action; NOTES.txt is not YAML (§1.1).
     if (file.model.yamlProblems.length === 0 || file.scan.problems.length > 0 || /(^|[\\/])NOTES\.txt$/.test(file.path)) return;
-    const documents = parseAllDocuments(file.scan.masked, PARSE_OPTIONS).map((document) => ({ start: document.range[0], end: document.range[2] }));
+    const documents = file.model.documentRanges;
     const confirmation = new Confirmation(file, documents);
     const problems = file.model.yamlProblems;
     let next = 0;
@@ -126,7 +126,7 @@ class Confirmation {
     const document = this.documents[index]!;
     const at = problem.range.start;
     const blanked = [...this.always[index]!, ...this.branches[index]!.filter((branch) => !(branch.start <= at && at <= branch.end))];
-    const variant = blankRanges(this.file.scan.masked, document, blanked);
+    const variant = blankRanges(this.file.model.yamlText, document, blanked);
     const found: YamlProblem[] = [];
     for (const parsed of parseAllDocuments(variant, PARSE_OPTIONS)) {
       for (const error of parsed.errors) {

@@ -270,8 +270,20 @@ function maskActions(text: string, actions: TemplateAction[]): string {
   return parts.join('');
 }
 
+/**
+ * Spaces for every character but line breaks. Runs of spaces are built per line: a per-character regex replace was a
+ * tenth of the engine's time on large define bodies.
+ */
 function blank(part: string): string {
-  return part.replace(/[^\r\n]/g, ' ');
+  let result = '';
+  let lineStart = 0;
+  for (let index = 0; index < part.length; index++) {
+    const code = part.charCodeAt(index);
+    if (code !== 10 && code !== 13) continue;
+    result += ' '.repeat(index - lineStart) + part[index];
+    lineStart = index + 1;
+  }
+  return result + ' '.repeat(part.length - lineStart);
 }
 
 function blankRanges(text: string, ranges: TextRange[]): string {

@@ -1,0 +1,187 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { Diagnostic, InitializeParams, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
+import { REPO_ROOT } from '../test/support/paths';
+
+export const SERVER = join(REPO_ROOT, 'dist', 'server.js');
+
+export interface Memory {
+  heapUsed: number;
+  rss: number;
+}
+
+interface Waiter {
+  uri: string;
+  accept: (params: PublishDiagnosticsParams) => boolean;
+  resolve: (received: Received) => void;
+}
+
+export interface Received {
+  params: PublishDiagnosticsParams;
+  /** performance.now() when the notification was read. */
+  at: number;
+}
+
+export interface SessionOptions {
+  /** The workspace folder the client opens. */
+  root: string;
+  debounceMs?: number;
+  /**
+   * Run the server under bench/server-host (same bundle, same stdio transport) with `--expose-gc`, so that `memory()`
+   * can report the heap after a forced GC.
+   */
+  measurableHeap?: boolean;
+}
+
+/** An LSP client over stdio to `node dist/server.js --stdio`, with only what the bench and the stress tests need. */
+export class LspSession {
+  private readonly waiters: Waiter[] = [];
+  private readonly latest = new Map<string, Received>();
+  private readonly stderr: string[] = [];
+  private exited = false;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: MessageConnection,
+  ) {
+    child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    child.on('exit', () => {
+      this.exited = true;
+    });
+    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      const received = { params, at: performance.now() };
+      this.latest.set(params.uri, received);
+      for (let index = this.waiters.length - 1; index >= 0; index--) {
+        const waiter = this.waiters[index]!;
+        if (waiter.uri === params.uri && waiter.accept(params)) {
+          this.waiters.splice(index, 1);
+          waiter.resolve(received);
+        }
+      }
+    });
+    connection.onNotification('window/logMessage', () => undefined);
+    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.listen();
+  }
+
+  static available(): boolean {
+    return existsSync(SERVER);
+  }
+
+  static async start(options: SessionOptions): Promise<LspSession> {
+    const args = options.measurableHeap
+      ? ['--expose-gc', join(__dirname, 'server-host.js'), '--stdio']
+      : [SERVER, '--stdio'];
+    const child = spawn(process.execPath, args, {
+      cwd: options.root,
+      stdio: options.measurableHeap ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, HELM_HOOKS_SERVER: SERVER },
+    });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const session = new LspSession(child, connection);
+    const rootUri = pathToFileURL(options.root).href;
+    const params: InitializeParams = {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+      initializationOptions: { debounceMs: options.debounceMs ?? 0 },
+    };
+    await connection.sendRequest('initialize', params);
+    await connection.sendNotification('initialized', {});
+    return session;
+  }
+
+  static uri(path: string): string {
+    return pathToFileURL(path).href;
+  }
+
+  async open(path: string, text: string, version = 1): Promise<void> {
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: LspSession.uri(path), languageId: 'helm', version, text },
+    });
+  }
+
+  async change(path: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: LspSession.uri(path), version }, contentChanges: changes });
+  }
+
+  async close(path: string): Promise<void> {
+    await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri: LspSession.uri(path) } });
+  }
+
+  /** The next diagnostics for `path` that `accept` takes (by default: those of `version`), within `timeoutMs`. */
+  diagnostics(path: string, version: number | undefined, timeoutMs: number, accept?: (params: PublishDiagnosticsParams) => boolean): Promise<Received> {
+    const uri = LspSession.uri(path);
+    const test = accept ?? ((params: PublishDiagnosticsParams) => params.version === version);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(new Error(`no diagnostics for ${path}${version === undefined ? '' : ` version ${version}`} within ${timeoutMs} ms${this.exited ? ' (the server exited)' : ''}: ${this.stderr.join('').slice(-2000)}`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        uri,
+        accept: test,
+        resolve: (received) => {
+          clearTimeout(timer);
+          resolve(received);
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The last diagnostics received for `path`. */
+  lastDiagnostics(path: string): Received | undefined {
+    return this.latest.get(LspSession.uri(path));
+  }
+
+  /** The server's heap in use after a forced GC, and its RSS (only with `measurableHeap`). */
+  memory(): Promise<Memory & { gc: boolean }> {
+    return new Promise((resolve, reject) => {
+      if (!this.child.send) {
+        reject(new Error('the server was not started with measurableHeap'));
+        return;
+      }
+      this.child.once('message', (message) => resolve(message as Memory & { gc: boolean }));
+      this.child.send('memory');
+    });
+  }
+
+  /** Resident set size of the server process, read by the OS (bytes). */
+  rss(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kilobytes = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    if (!kilobytes) throw new Error('no VmRSS in /proc status');
+    return Number(kilobytes) * 1024;
+  }
+
+  isRunning(): boolean {
+    return !this.exited;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), delay(2000)]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      // The server may already be gone; killing it below is what matters.
+    }
+    await Promise.race([exited, delay(2000)]);
+    if (!this.exited) this.child.kill();
+    this.connection.dispose();
+  }
+}
+
+export type { Diagnostic };
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { generatedTemplate, writeChartWith, writeWorkspace } from './generate';
+import { LspSession } from './lsp-client';
+import { median, percentile, timeMs } from './stats';
+
+export interface LatencyMeasure {
+  samples: number;
+  p50Ms: number;
+  p95Ms: number;
+  /** `yaml.parseAllDocuments` of the same template, median. */
+  parseMs: number;
+}
+
+export interface MemoryMeasure {
+  templates: number;
+  rssBytes: number;
+  openMs: number;
+}
+
+const TIMEOUT_MS = 30_000;
+
+/**
+ * Change→diagnostics latency on the generated 2,000-line template: each change flips one digit of a hook weight
+ * (a one-character incremental edit, as typing is); the clock runs from sending `didChange` to reading the
+ * `publishDiagnostics` of that version.
+ */
+export async function measureLatency(samples: number): Promise<LatencyMeasure> {
+  const root = mkdtempSync(join(tmpdir(), 'helm-hooks-bench-'));
+  const text = generatedTemplate(2000);
+  const path = writeChartWith(root, 'bench', text);
+  const session = await LspSession.start({ root, debounceMs: 0 });
+  try {
+    await session.open(path, text, 1);
+    await session.diagnostics(path, 1, TIMEOUT_MS);
+    const marker = '"helm.sh/hook-weight": "';
+    const offset = text.indexOf(marker) + marker.length;
+    const line = text.slice(0, offset).split('\n').length - 1;
+    const character = offset - (text.lastIndexOf('\n', offset - 1) + 1);
+    const latencies: number[] = [];
+    const warmUp = 10;
+    for (let version = 2; version < samples + warmUp + 2; version++) {
+      const digit = String(version % 10);
+      const sent = performance.now();
+      const received = session.diagnostics(path, version, TIMEOUT_MS);
+      await session.change(path, version, [{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: digit }]);
+      const { at } = await received;
+      if (version >= warmUp + 2) latencies.push(at - sent);
+    }
+    const parseTimes: number[] = [];
+    for (let round = 0; round < 40; round++) parseTimes.push(timeMs(() => parseAllDocuments(text)));
+    return { samples: latencies.length, p50Ms: median(latencies), p95Ms: percentile(latencies, 0.95), parseMs: median(parseTimes.slice(5)) };
+  } finally {
+    await session.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** RSS of the server after every template of a generated 1,000-template workspace (10 charts) is open and checked. */
+export async function measureMemory(): Promise<MemoryMeasure> {
+  const root = mkdtempSync(join(tmpdir(), 'helm-hooks-bench-'));
+  const paths = writeWorkspace(root, 10, 100);
+  const session = await LspSession.start({ root, debounceMs: 0 });
+  try {
+    const start = performance.now();
+    const checked = paths.map((path) => session.diagnostics(path, 1, 120_000));
+    for (const path of paths) await session.open(path, readFileSync(path, 'utf8'), 1);
+    await Promise.all(checked);
+    const openMs = performance.now() - start;
+    return { templates: paths.length, rssBytes: session.rss(), openMs };
+  } finally {
+    await session.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}

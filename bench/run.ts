@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { binaryPath } from '../test/support/helm';
+import { CLI, REPO_ROOT, SHARED } from '../test/support/paths';
+import { measureCli } from './cli';
+import { measureEngine } from './engine';
+import { measureLatency, measureMemory } from './lsp';
+import { LspSession } from './lsp-client';
+
+/**
+ * `npm run bench`: every ratio measured in this one process (the CLI and `helm template` as child processes), each
+ * printed beside its target from issue 9. Exit status 1 when a measured target is missed.
+ */
+interface Row {
+  measure: string;
+  value: string;
+  target: string;
+  met: boolean | undefined;
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function ms(value: number): string {
+  return `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+}
+
+function ratio(value: number): string {
+  return `${value.toFixed(2)}×`;
+}
+
+function print(): void {
+  const header: Row = { measure: 'measure', value: 'measured', target: 'target', met: undefined };
+  const all = [header, ...rows];
+  const width = (key: 'measure' | 'value' | 'target') => Math.max(...all.map((row) => row[key].length));
+  const line = (row: Row, status: string) => `${row.measure.padEnd(width('measure'))}  ${row.value.padEnd(width('value'))}  ${row.target.padEnd(width('target'))}  ${status}`;
+  console.log(line(header, 'status'));
+  for (const row of rows) console.log(line(row, row.met === undefined ? '-' : row.met ? 'met' : 'MISSED'));
+  for (const note of notes) console.log(`note: ${note}`);
+}
+
+async function main(): Promise<number> {
+  const corpus = join(SHARED, 'corpus');
+  const corpusCharts = join(corpus, 'charts');
+  const haveCorpus = existsSync(corpusCharts);
+  console.log(`helm-hooks bench: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), load ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+  if (!haveCorpus) notes.push(`corpus not found at ${corpusCharts}: corpus measures skipped`);
+
+  // (1) engine analysis vs yaml.parseAllDocuments of the same text.
+  for (const result of measureEngine(haveCorpus ? corpusCharts : undefined)) {
+    const value = result.engineMs / result.parseMs;
+    rows.push({
+      measure: `(1) engine / parseAllDocuments, ${result.label}`,
+      value: `${ratio(value)} (${ms(result.engineMs)} / ${ms(result.parseMs)}, ${result.files} files, ${(result.bytes / 1e6).toFixed(2)} MB)`,
+      target: '≤ 1.50×',
+      met: value <= 1.5,
+    });
+  }
+
+  // (2) LSP change→diagnostics latency and (4) server memory, against the bundled server.
+  if (LspSession.available()) {
+    const latency = await measureLatency(100);
+    rows.push({ measure: '(2) LSP change→diagnostics p50, 2,000 lines', value: `${ms(latency.p50Ms)} (${ratio(latency.p50Ms / latency.parseMs)} parse ${ms(latency.parseMs)})`, target: '-', met: undefined });
+    rows.push({ measure: '(2) LSP change→diagnostics p95, 2,000 lines', value: `${ms(latency.p95Ms)} (${ratio(latency.p95Ms / latency.parseMs)} parse), n=${latency.samples}`, target: '≤ 20 ms', met: latency.p95Ms <= 20 });
+    const memory = await measureMemory();
+    rows.push({
+      measure: `(4) server RSS, ${memory.templates} open templates`,
+      value: `${(memory.rssBytes / 1024 / 1024).toFixed(0)} MB (all checked in ${(memory.openMs / 1000).toFixed(1)} s)`,
+      target: '≤ 150 MB',
+      met: memory.rssBytes <= 150 * 1024 * 1024,
+    });
+  } else {
+    notes.push(`${join(REPO_ROOT, 'dist', 'server.js')} not found: run npm run build for the LSP measures (2) and (4)`);
+  }
+
+  // (3) whole-process helm-hooks lint vs helm template, chart by chart.
+  const helm = binaryPath('helm4');
+  if (!haveCorpus) {
+    notes.push('(3) needs the corpus');
+  } else if (!existsSync(helm) || !existsSync(CLI)) {
+    notes.push(`(3) needs ${helm} (npm run helm:fetch) and ${CLI} (npm run build)`);
+  } else {
+    const cli = measureCli(corpus, CLI, helm, 2);
+    rows.push({
+      measure: `(3) helm-hooks lint / helm template, ${cli.charts} charts`,
+      value: `${ratio(cli.lintMs / cli.helmMs)} (${ms(cli.lintMs)} / ${ms(cli.helmMs)}, one process per chart)`,
+      target: '< 1.00× (faster)',
+      met: cli.lintMs < cli.helmMs && cli.failures.length === 0,
+    });
+    rows.push({ measure: '(3) helm-hooks lint of the whole corpus, one process', value: ms(cli.lintAllMs), target: '-', met: undefined });
+    for (const failure of cli.failures) notes.push(`(3) failed: ${failure}`);
+  }
+  print();
+  return rows.some((row) => row.met === false) ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    print();
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exitCode = 2;
+  },
+);
