@@ -197,14 +197,31 @@ const UNSTABLE_FUNCTIONS = /\b(?:rand\w*|uuidv4|now|date\w*|unixEpoch|genCA|genP
 
 function isStableAction(file: TemplateFile, action: TemplateAction, inner: string): boolean {
   if (!action.closed || action.kind !== 'output' || UNSTABLE_FUNCTIONS.test(inner)) return false;
+  return !dotChangingActions(file).has(action);
+}
+
+const dotChangingCache = new WeakMap<TemplateFile, Set<TemplateAction>>();
+
+/** The actions of a file that stand inside a `with`, `range`, `define` or `block`, which change the dot; one pass. */
+function dotChangingActions(file: TemplateFile): Set<TemplateAction> {
+  const cached = dotChangingCache.get(file);
+  if (cached) return cached;
+  const inside = new Set<TemplateAction>();
   const open: string[] = [];
-  for (const other of file.scan.actions) {
-    if (other.range.start >= action.range.start) break;
-    if (other.kind !== 'control' || !other.keyword) continue;
-    if (other.keyword === 'end') open.pop();
-    else if (other.keyword !== 'else' && other.keyword !== 'break' && other.keyword !== 'continue') open.push(other.keyword);
+  let nonIfDepth = 0;
+  for (const action of file.scan.actions) {
+    if (nonIfDepth > 0) inside.add(action);
+    if (action.kind !== 'control' || !action.keyword) continue;
+    if (action.keyword === 'end') {
+      const closed = open.pop();
+      if (closed !== undefined && closed !== 'if') nonIfDepth--;
+    } else if (action.keyword !== 'else' && action.keyword !== 'break' && action.keyword !== 'continue') {
+      open.push(action.keyword);
+      if (action.keyword !== 'if') nonIfDepth++;
+    }
   }
-  return open.every((keyword) => keyword === 'if');
+  dotChangingCache.set(file, inside);
+  return inside;
 }
 
 /**
@@ -297,17 +314,7 @@ export function orderHooks(hooks: readonly HookInfo[], unknown: ChartOrder['unkn
       .map((hook, index) => ({ hook, index }))
       .sort((x, y) => displayCompare(x.hook, y.hook) || x.index - y.index)
       .map((entry) => entry.hook);
-    const ordered = sorted.map((hook): OrderedHook => {
-      let before = 0;
-      let known = unknown.length === 0;
-      for (const other of sorted) {
-        if (other === hook || !known) continue;
-        const comparison = compareHooks(other, hook);
-        if (comparison === undefined) known = false;
-        else if (comparison < 0) before++;
-      }
-      return known ? { hook, position: before + 1 } : { hook };
-    });
+    const ordered = positionsOf(sorted, unknown.length === 0);
     // A hook listed twice on one event runs twice in a row: the second occurrence follows the first.
     const seen = new Map<HookInfo, number>();
     for (const entry of ordered) {
@@ -318,6 +325,49 @@ export function orderHooks(hooks: readonly HookInfo[], unknown: ChartOrder['unkn
     events.push({ event, hooks: ordered });
   }
   return { events, unknown };
+}
+
+/**
+ * The position of each hook of one event, already sorted for display, where it is certain. A hook's position is
+ * known when its order against every other hook is. Hooks of different certain weights compare by weight alone, so
+ * only hooks sharing a weight are compared pairwise, and a weight group whose names are all literal and kinds known
+ * is ordered exactly by the display sort.
+ */
+function positionsOf(sorted: HookInfo[], chartFullyKnown: boolean): OrderedHook[] {
+  if (!chartFullyKnown || sorted.some((hook) => !hook.weightCertain)) {
+    const anyOther = sorted.length > 1 || !chartFullyKnown;
+    return sorted.map((hook) => (anyOther ? { hook } : { hook, position: 1 }));
+  }
+  const result: OrderedHook[] = [];
+  let groupStart = 0;
+  while (groupStart < sorted.length) {
+    let groupEnd = groupStart;
+    while (groupEnd + 1 < sorted.length && sorted[groupEnd + 1]!.weight === sorted[groupStart]!.weight) groupEnd++;
+    const group = sorted.slice(groupStart, groupEnd + 1);
+    const literal = group.every((hook) => hook.kind !== undefined && hook.nameTokens.length > 0 && hook.nameTokens.every((token) => 'char' in token));
+    let repeats = 0;
+    group.forEach((hook, index) => {
+      if (literal) {
+        // Occurrences of the same hook (an event listed twice) sit together; the caller numbers them in turn.
+        repeats = index > 0 && group[index - 1] === hook ? repeats + 1 : 0;
+        result.push({ hook, position: groupStart + index - repeats + 1 });
+        return;
+      }
+      let before = 0;
+      for (const other of group) {
+        if (other === hook) continue;
+        const comparison = compareHooks(other, hook);
+        if (comparison === undefined) {
+          result.push({ hook });
+          return;
+        }
+        if (comparison < 0) before++;
+      }
+      result.push({ hook, position: groupStart + before + 1 });
+    });
+    groupStart = groupEnd + 1;
+  }
+  return result;
 }
 
 /** The places of one document's hook in the chart's order, per event occurrence. */
