@@ -18,10 +18,15 @@ export function isPartialTemplate(path: string): boolean {
   return base.startsWith('_');
 }
 
-export function analyzeTemplate(path: string, text: string): TemplateFile {
+export interface AnalyzeOptions {
+  /** Reuse the parse of YAML documents seen before (model/yaml-documents.ts): for the language server. */
+  reuseParses?: boolean;
+}
+
+export function analyzeTemplate(path: string, text: string, options: AnalyzeOptions = {}): TemplateFile {
   const lines = new LineIndex(text);
   const scan = scanTemplate(text);
   const isPartial = isPartialTemplate(path);
-  const model = buildDocuments(text, scan, lines, isPartial);
+  const model = buildDocuments(text, scan, lines, isPartial, options.reuseParses ?? false);
   return { path, text, lines, scan, model, isPartial };
 }

@@ -113,7 +113,7 @@ export class Workspace {
     if (text === undefined) return undefined;
     const cached = this.analyses.get(path);
     if (cached && cached.text === text) return cached;
-    const file = analyzeTemplate(path, text);
+    const file = analyzeTemplate(path, text, { reuseParses: true });
     const chart = this.chartOf(path);
     const chartPath = chart ? relative(chart.directory, path).split(sep).join('/') : path;
     const { hooks, unknown } = hooksOfFile(file, chartPath);

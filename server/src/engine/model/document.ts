@@ -1,6 +1,7 @@
-import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { ScanResult, TemplateAction } from '../template/scanner';
 import { LineIndex, TextRange } from '../text';
+import { parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
@@ -85,10 +86,9 @@ export interface DocumentsModel {
   documentRanges: TextRange[];
 }
 
-const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
 
 /** Builds the as-written model of one template file from its scan. */
-export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex, isPartial: boolean): DocumentsModel {
+export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex, isPartial: boolean, reuseParses = false): DocumentsModel {
   const context = new ModelContext(text, scan, lines);
   const documents: ResourceDocument[] = [];
   const annotationSets: AnnotationSet[] = [];
@@ -97,9 +97,7 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
   const documentRanges: TextRange[] = [];
 
   if (!isPartial) {
-    const parsed = parseAllDocuments(yamlText, PARSE_OPTIONS);
-    const docs = Array.isArray(parsed) ? parsed : [];
-    docs.forEach((doc, index) => {
+    parseYamlDocuments(yamlText, reuseParses).forEach((doc, index) => {
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors) yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
       const resource = context.resource(doc, index);
@@ -114,9 +112,7 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
     const body = text.slice(define.body.start, define.body.end);
     if (!/helm\.sh\//i.test(body)) continue;
     const fragmentText = blankOutside(scan.maskedKeepingDefines, define.body);
-    const parsed = parseAllDocuments(fragmentText, PARSE_OPTIONS);
-    const docs = Array.isArray(parsed) ? parsed : [];
-    for (const doc of docs) {
+    for (const doc of wholeParse(fragmentText)) {
       if (doc.errors.length > 0) continue; // a define body need not be YAML on its own; stay silent rather than guess
       for (const mapping of context.mappingsWithHelmKeys(doc.contents)) {
         annotationSets.push({ origin: 'define', mapping, path: [] });

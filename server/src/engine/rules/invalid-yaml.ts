@@ -1,11 +1,8 @@
-import { parseAllDocuments } from 'yaml';
 import { TemplateFile } from '../file';
 import { YamlProblem } from '../model/document';
+import { wholeParse } from '../model/yaml-documents';
 import { TextRange } from '../text';
 import { defineRule } from './rule';
-
-/** The options the model parses with, so that the problems found here are the model's problems. */
-const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
 
 export const invalidYaml = defineRule({
   id: 'invalid-yaml',
@@ -128,7 +125,7 @@ class Confirmation {
     const blanked = [...this.always[index]!, ...this.branches[index]!.filter((branch) => !(branch.start <= at && at <= branch.end))];
     const variant = blankRanges(this.file.model.yamlText, document, blanked);
     const found: YamlProblem[] = [];
-    for (const parsed of parseAllDocuments(variant, PARSE_OPTIONS)) {
+    for (const parsed of wholeParse(variant)) {
       for (const error of parsed.errors) {
         const start = document.start + Math.min(error.pos[0], variant.length);
         const end = document.start + Math.max(error.pos[0], Math.min(error.pos[1], variant.length));
