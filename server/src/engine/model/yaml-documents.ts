@@ -77,7 +77,12 @@ function remember(pieceText: string, piece: Piece): void {
   }
 }
 
-/** Moves every position inside a syntax token by `delta`: the only absolute positions CST tokens hold are `offset`s. */
+const CHILD_TOKEN_FIELDS = ['start', 'key', 'sep', 'value', 'items', 'props', 'end'] as const;
+
+/**
+ * Moves every position inside a syntax token by `delta`. The only absolute positions CST tokens hold are `offset`s,
+ * and tokens nest only through these fields (collection items are `{ start, key, sep, value }` without an offset).
+ */
 function shiftOffsets(node: unknown, delta: number): void {
   if (Array.isArray(node)) {
     for (const item of node) shiftOffsets(item, delta);
@@ -86,9 +91,9 @@ function shiftOffsets(node: unknown, delta: number): void {
   if (node === null || typeof node !== 'object') return;
   const record = node as Record<string, unknown>;
   if (typeof record.offset === 'number') record.offset += delta;
-  for (const key in record) {
-    const value = record[key];
-    if (value !== null && typeof value === 'object') shiftOffsets(value, delta);
+  for (const field of CHILD_TOKEN_FIELDS) {
+    const child = record[field];
+    if (child !== undefined && child !== null && typeof child === 'object') shiftOffsets(child, delta);
   }
 }
 
