@@ -1,0 +1,197 @@
+/// <reference types="mocha" />
+// What a user who installed the .vsix sees in a real VS Code workbench (code-server 4.139 = VS Code 1.139), driven
+// through the VS Code API from inside the extension host. The workspace is a copy of test/e2e/fixtures/web; each
+// expected value is reasoned from the fixture's text and Helm's rules, as the comments beside them say.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'helm-hooks.helm-hooks';
+const WAIT_MS = 20_000;
+
+/** Polls `probe` every 100 ms until it returns a value other than undefined, or fails after `timeoutMs`. */
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((next) => setTimeout(next, 100));
+  }
+}
+
+function folder(): vscode.Uri {
+  const first = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(first, 'the test host opens the fixture chart as the workspace folder');
+  return first.uri;
+}
+
+function file(...segments: string[]): vscode.Uri {
+  return vscode.Uri.joinPath(folder(), ...segments);
+}
+
+async function open(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+}
+
+function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'helm-hooks');
+}
+
+function code(diagnostic: vscode.Diagnostic): string {
+  const value = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  return String(value);
+}
+
+/** Text and aria-label of the workbench elements that match `selector`, read from the page by the test host. */
+async function readWorkbench(selector: string): Promise<{ text: string; ariaLabel: string | null }[]> {
+  const endpoint = process.env.HELM_HOOKS_E2E_WORKBENCH;
+  assert.ok(endpoint, 'HELM_HOOKS_E2E_WORKBENCH is set by scripts/e2e/code-server-test-host.mjs');
+  const response = await fetch(`${endpoint}/dom`, { method: 'POST', body: JSON.stringify({ selector }) });
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()) as { text: string; ariaLabel: string | null }[];
+}
+
+async function writeFile(uri: vscode.Uri, text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+suite('Helm Hooks in a VS Code workbench', () => {
+  const migrate = () => file('templates', 'db-migrate-job.yaml');
+
+  test('the extension runs from its installed .vsix and claims chart templates as the helm language', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    assert.match(extension.extensionPath, /helm-hooks\.helm-hooks-\d+\.\d+\.\d+$/, 'installed into the extensions folder, not run from the repository');
+    const editor = await open(migrate());
+    assert.equal(editor.document.languageId, 'helm');
+    await waitFor('the extension to activate', () => (extension.isActive ? true : undefined));
+    console.log(`vscode ${vscode.version}, node ${process.version}, ${EXTENSION_ID} ${extension.packageJSON.version}`);
+  });
+
+  test('an unquoted hook weight is reported as an error on the weight', async () => {
+    await open(migrate());
+    const weight = await waitFor('the unquoted-hook-weight diagnostic', () =>
+      ours(migrate()).find((diagnostic) => code(diagnostic) === 'unquoted-hook-weight'),
+    );
+    // Line 8 of the fixture, `    helm.sh/hook-weight: -5`: the value -5 starts after 4 + 21 characters.
+    assert.deepEqual(
+      [weight.range.start.line, weight.range.start.character, weight.range.end.line, weight.range.end.character],
+      [7, 25, 7, 27],
+    );
+    assert.equal(weight.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(weight.message, /not quoted/);
+    assert.deepEqual(ours(migrate()).map(code), ['unquoted-hook-weight'], 'the rest of the fixture is correct');
+  });
+
+  test('the quick fix quotes the weight and the error goes away', async () => {
+    const editor = await open(migrate());
+    const weight = ours(migrate()).find((diagnostic) => code(diagnostic) === 'unquoted-hook-weight');
+    assert.ok(weight, 'the previous test saw the diagnostic');
+    const fix = await waitFor('the "Quote the weight" quick fix', async () => {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        migrate(),
+        weight.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      return actions?.find((action) => action.title === 'Quote the weight: "-5"');
+    });
+    assert.ok(fix.edit, 'the fix carries its edit');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(editor.document.lineAt(7).text, '    helm.sh/hook-weight: "-5"');
+    await waitFor('the diagnostic to go away', () => (ours(migrate()).length === 0 ? true : undefined));
+  });
+
+  test('Show Hook Order fills the Hook Order view with the events in Helm order, hooks by weight', async () => {
+    await open(migrate());
+    await vscode.commands.executeCommand('helmHooks.showHookOrder');
+    // Helm runs pre-install hooks by ascending weight: preflight ("-10") before db-migrate ("-5"); db-migrate is
+    // the only pre-upgrade hook. Labels are the names as written; descriptions say kind and place.
+    const expected = [
+      'pre-install',
+      '{{ .Release.Name }}-preflight',
+      '{{ .Release.Name }}-db-migrate',
+      'pre-upgrade',
+      '{{ .Release.Name }}-db-migrate',
+    ];
+    const rows = await waitFor('the Hook Order view to show its rows', async () => {
+      const found = await readWorkbench('[id="workbench.view.extension.helmHooks"] .monaco-list-row .label-name');
+      const labels = found.map((row) => row.text);
+      return labels.join('\n') === expected.join('\n') ? found : undefined;
+    });
+    assert.equal(rows.length, 5);
+    const descriptions = await readWorkbench('[id="workbench.view.extension.helmHooks"] .monaco-list-row .label-description');
+    assert.deepEqual(
+      descriptions.map((row) => row.text.replace(/,.*/, '')),
+      ['2 hooks', 'Job: 1st of 2', 'Job: 2nd of 2', '1 hook', 'Job: 1st of 1'],
+    );
+  });
+
+  test('after "helm.sh/hook: pre-install," completion offers only the events not yet listed', async () => {
+    const uri = file('templates', 'seed-job.yaml');
+    const hookLine = '    helm.sh/hook: pre-install,';
+    await writeFile(uri, ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-seed', '  annotations:', hookLine, ''].join('\n'));
+    try {
+      await open(uri);
+      const position = new vscode.Position(5, hookLine.length);
+      const labels = await waitFor('event completions from the server', async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position, ',');
+        const events = list.items.filter((item) => item.kind === vscode.CompletionItemKind.EnumMember);
+        return events.length > 0 ? events.map((item) => (typeof item.label === 'string' ? item.label : item.label.label)) : undefined;
+      });
+      // Helm's nine hook events (pkg/release HookEvent) less the pre-install already written.
+      assert.deepEqual(
+        [...labels].sort(),
+        ['post-delete', 'post-install', 'post-rollback', 'post-upgrade', 'pre-delete', 'pre-rollback', 'pre-upgrade', 'test'],
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
+  test('the migration snippet writes a hook Job that the server finds nothing wrong with', async () => {
+    const uri = file('templates', 'migration.yaml');
+    // Starts as a broken hook, so that the server's verdict on the snippet's text is seen to arrive.
+    await writeFile(uri, ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: placeholder', '  annotations:', '    helm.sh/hook: pre-instal', ''].join('\n'));
+    try {
+      const editor = await open(uri);
+      await waitFor('the diagnostic of the placeholder', () => (ours(uri).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? true : undefined));
+      const document = editor.document;
+      editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
+      await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'helm', name: 'Helm hook: database migration Job' });
+      const text = document.getText();
+      assert.match(text, /^apiVersion: batch\/v1\nkind: Job\nmetadata:\n  name: \{\{ \.Release\.Name \}\}-migrate\n/);
+      assert.match(text, /\n    helm\.sh\/hook: pre-install,pre-upgrade\n    helm\.sh\/hook-weight: "-5"\n    helm\.sh\/hook-delete-policy: before-hook-creation,hook-succeeded\n/);
+      assert.match(text, /\n      restartPolicy: Never\n/);
+      // The first tab stop, the name suffix, is selected for typing.
+      assert.equal(document.getText(editor.selection), 'migrate');
+      await waitFor('the placeholder diagnostic to go away', () => (ours(uri).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? undefined : true));
+      const problems = ours(uri).filter((diagnostic) => diagnostic.severity !== vscode.DiagnosticSeverity.Information && diagnostic.severity !== vscode.DiagnosticSeverity.Hint);
+      assert.deepEqual(problems.map((diagnostic) => `${code(diagnostic)}: ${diagnostic.message}`), []);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
+  test('the YAML stand-in server checks plain YAML files but never sees a chart template', async () => {
+    const plain = file('ci', 'values-ci.yaml');
+    await writeFile(plain, 'tag: {{ not a template here }}\n');
+    try {
+      await open(plain);
+      // Positive control: the stand-in is running and reports the `{{` of a file that is `yaml`.
+      await waitFor('the YAML stand-in diagnostic on a plain YAML file', () =>
+        vscode.languages.getDiagnostics(plain).some((diagnostic) => diagnostic.source === 'yaml-stand-in') ? true : undefined,
+      );
+      const template = await open(migrate());
+      assert.equal(template.document.languageId, 'helm');
+      const all = vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) => diagnostics.map((diagnostic) => ({ uri, diagnostic })));
+      const onTemplates = all.filter(({ uri, diagnostic }) => diagnostic.source === 'yaml-stand-in' && uri.path.includes('/templates/'));
+      assert.deepEqual(onTemplates.map(({ uri }) => uri.path), []);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(plain, '..'), { recursive: true });
+    }
+  });
+});
