@@ -262,7 +262,8 @@ describe('language server over stdio', () => {
       assert.equal(actions.length, 1, only.join());
       assert.equal(actions[0]!.kind, FIX_ALL_KIND);
       const fixed = applyAll(original, actions[0]!.edit!.changes![uri]!);
-      assert.equal(fixed, original.replace('helm.sh/hook-weight: -5', 'helm.sh/hook-weight: "-5"').replace('hook-succeded', 'hook-succeeded'));
+      // Once the typo is fixed, hook-recreate-conflict's safe fix restores the before-hook-creation default.
+      assert.equal(fixed, original.replace('helm.sh/hook-weight: -5', 'helm.sh/hook-weight: "-5"').replace('hook-succeded', 'hook-succeeded,before-hook-creation'));
     }
     assert.deepEqual(await client.codeActions(uri, whole, [], [CodeActionKind.QuickFix]).then((actions) => actions.filter((a) => a.kind === FIX_ALL_KIND)), []);
   });

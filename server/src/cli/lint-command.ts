@@ -1,14 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import { discover, DiscoveryError, displayPath, describeFsError, Target } from '../engine/chart/discover';
+import { loadChart } from '../engine/chart/load';
 import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/config';
+import { evaluatedFindings, mergeFindings } from '../engine/evaluated-lint';
 import { analyzeTemplate, TemplateFile } from '../engine/file';
 import { applyEdits, safeEditsFor } from '../engine/fix';
 import { lintFile, LintOptions } from '../engine/lint';
 import { HOOK_KEY } from '../engine/model/hook';
 import { lastEntry } from '../engine/model/document';
-import { HelmVersion, RuleSetting } from '../engine/rules/rule';
+import { lintRenderedSource, splitRenderedStream } from '../engine/rendered';
+import { Finding, HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { LineIndex } from '../engine/text';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
@@ -27,6 +30,11 @@ export interface LintCommandOptions {
   maxWarnings?: number;
   color: boolean;
   toolVersion: string;
+  /** `-f/--values`, after the config file's `values:`. */
+  valuesFiles?: string[];
+  releaseName?: string;
+  /** Lint this `helm template` output (a file, or `-` for stdin) instead of evaluating the charts. */
+  rendered?: string;
 }
 
 export interface CommandIO {
@@ -40,6 +48,7 @@ export class UsageError extends Error {}
 const MAX_FIX_PASSES = 10;
 
 export function runLint(options: LintCommandOptions, io: CommandIO): number {
+  if (options.rendered !== undefined) return runRendered(options, io);
   const targets = options.paths.flatMap((path) => {
     try {
       return discover(path);
@@ -73,6 +82,13 @@ export function runLint(options: LintCommandOptions, io: CommandIO): number {
       texts.set(path, file.text);
       results.push({ path, display: displayPath(path), lines: file.lines, findings, hooks: countHooks(file) });
     }
+    if (target.kind === 'chart') {
+      const valuesFiles = [...(config.values ?? []).map((file) => resolve(dirname(loaded!.path), file)), ...(options.valuesFiles ?? [])];
+      for (const finding of chartEvaluatedFindings(target.chart.directory, valuesFiles, { ...lintOptions, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) }, io)) {
+        if (isIgnored(finding.file, loaded, config)) continue;
+        addFinding(results, texts, finding);
+      }
+    }
   }
 
   const lineCache = new Map<string, LineIndex>(results.map((result) => [result.path, result.lines]));
@@ -93,6 +109,10 @@ export function runLint(options: LintCommandOptions, io: CommandIO): number {
     displayOf: (path) => displayPath(path),
   };
 
+  return report(run, options, io, unreadable);
+}
+
+function report(run: LintRun, options: LintCommandOptions, io: CommandIO, unreadable: boolean): number {
   if (options.format === 'json') io.stdout(formatJson(run));
   else if (options.format === 'sarif') io.stdout(formatSarif(run, options.toolVersion));
   else io.stdout(formatText(run, options.color));
@@ -105,6 +125,101 @@ export function runLint(options: LintCommandOptions, io: CommandIO): number {
     return 1;
   }
   return 0;
+}
+
+/**
+ * The evaluated view's findings for a chart on disk (after any fixes were written). A values file that cannot be
+ * read or parsed is a usage error, as it is for `helm template -f`.
+ */
+function chartEvaluatedFindings(directory: string, valuesFiles: string[], options: LintOptions & { releaseName?: string }, io: CommandIO): Finding[] {
+  for (const file of valuesFiles) {
+    try {
+      readFileSync(file);
+    } catch (error) {
+      throw new UsageError(`values file ${displayPath(file)}: ${describeFsError(error)}`);
+    }
+  }
+  const chart = loadChart(directory, { valuesFiles });
+  const broken = chart.problems.find((problem) => valuesFiles.includes(problem.path));
+  if (broken) throw new UsageError(`values file ${displayPath(broken.path)}: ${broken.message}`);
+  try {
+    return evaluatedFindings(chart, options);
+  } catch (error) {
+    // The as-written findings stand on their own; an evaluator failure must not hide them.
+    io.stderr(`helm-hooks: ${displayPath(directory)}: not evaluated: ${(error as Error).message}\n`);
+    return [];
+  }
+}
+
+/** Adds an evaluated finding to its file's result (a values file gets a result of its own). */
+function addFinding(results: FileResult[], texts: Map<string, string>, finding: Finding): void {
+  let result = results.find((candidate) => candidate.path === finding.file);
+  if (!result) {
+    let text: string;
+    try {
+      text = readFileSync(finding.file, 'utf8');
+    } catch {
+      return;
+    }
+    texts.set(finding.file, text);
+    result = { path: finding.file, display: displayPath(finding.file), lines: new LineIndex(text), findings: [], hooks: 0 };
+    results.push(result);
+  }
+  result.findings = mergeFindings(result.findings, [finding]);
+}
+
+/** `--rendered`: lints `helm template` output, each document under the template its `# Source:` comment names. */
+function runRendered(options: LintCommandOptions, io: CommandIO): number {
+  if (options.fix) throw new UsageError('--fix cannot be used with --rendered: fix the templates, then render again');
+  let stream: string;
+  try {
+    stream = readFileSync(options.rendered === '-' ? 0 : options.rendered!, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${options.rendered}: ${describeFsError(error)}`);
+  }
+  const chartDirectory = resolve(options.paths[0] ?? '.');
+  const loaded = options.configPath ? readConfig(options.configPath) : configNear(chartDirectory);
+  const config = loaded?.config ?? {};
+  const lintOptions: LintOptions = { helmVersion: options.helmVersion ?? config.helmVersion ?? 4, rules: { ...(config.rules ?? {}), ...options.rules } };
+  const results: FileResult[] = [];
+  for (const rendered of splitRenderedStream(stream)) {
+    const path = sourceFile(chartDirectory, rendered.source);
+    let text: string | undefined;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    const findings = lintRenderedSource(rendered, path, text, lintOptions);
+    const hooks = (rendered.text.match(/^[ \t]*["']?helm\.sh\/hook["']?[ \t]*:/gm) ?? []).length;
+    results.push({ path, display: displayPath(path), lines: new LineIndex(text ?? ''), findings, hooks });
+  }
+  const run: LintRun = {
+    files: results,
+    charts: 0,
+    linesOf: (path) => results.find((result) => result.path === path)?.lines,
+    displayOf: (path) => displayPath(path),
+  };
+  return report(run, options, io, false);
+}
+
+/**
+ * The template a `# Source: <chart>/templates/x.yaml` line names, under the chart directory given (or its parent):
+ * the first that exists, else the first candidate.
+ */
+function sourceFile(chartDirectory: string, source: string): string {
+  if (source === '') return join(chartDirectory, '<no # Source: comment>');
+  const withinChart = join(chartDirectory, source.split('/').slice(1).join('/'));
+  const fromParent = join(chartDirectory, source);
+  for (const candidate of [withinChart, fromParent]) {
+    try {
+      readFileSync(candidate);
+      return candidate;
+    } catch {
+      continue;
+    }
+  }
+  return withinChart;
 }
 
 function readConfig(path: string): LoadedConfig {

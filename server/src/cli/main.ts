@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { ruleById } from '../engine/rules';
 import { HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { CommandIO, OutputFormat, runLint, UsageError } from './lint-command';
+import { isOperation, runOrder } from './order-command';
 
 declare const HELM_HOOKS_VERSION: string | undefined;
 
 const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage: helm-hooks lint [PATH...] [options]
+       helm-hooks order CHART [--format text|json] [--operation OP] [--helm-version 3|4]
 
 Checks Helm chart hook annotations (helm.sh/hook, hook-weight, hook-delete-policy,
 hook-output-log-policy). Each PATH is a chart directory, a template file, or a
@@ -21,8 +23,21 @@ Options:
   --config FILE                configuration (default: nearest .helm-hooks.yaml upward)
   --fix                        apply every safe fix in place, then report what is left
   --max-warnings N             exit 1 when there are more than N warnings
+  -f, --values FILE            values file merged over values.yaml, as helm template -f
+                               (repeatable; after the config file's values:)
+  --release-name NAME          evaluate with this release name only (default: findings
+                               must hold for both release-name and zz-second)
+  --rendered FILE|-            lint helm template output instead (- reads stdin), for charts
+                               the evaluator cannot follow; findings go to the template its
+                               "# Source:" comment names, on the first line that reads the
+                               same, else the first with the same key, else line 1; PATH is
+                               then the chart directory (default: .)
   -h, --help                   show this help
   -v, --version                print the version
+
+order prints what each release operation runs, step by step: the hooks of each
+event in Helm's order (weight, name, kind), and the release resources between.
+  --operation install|upgrade|rollback|uninstall|test   only this operation
 
 Exit status: 0 no errors, 1 errors (or too many warnings), 2 bad usage or unreadable input.
 `;
@@ -56,6 +71,10 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number {
         config: { type: 'string' },
         fix: { type: 'boolean' },
         'max-warnings': { type: 'string' },
+        values: { type: 'string', short: 'f', multiple: true },
+        'release-name': { type: 'string' },
+        rendered: { type: 'string' },
+        operation: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -74,7 +93,9 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number {
     return 0;
   }
   if (command === undefined) throw new UsageError('missing command: helm-hooks lint [PATH...] (see helm-hooks --help)');
+  if (command === 'order') return order(values, paths, io);
   if (command !== 'lint') throw new UsageError(`unknown command "${command}" (see helm-hooks --help)`);
+  if (values.operation !== undefined) throw new UsageError('--operation is an option of helm-hooks order, not lint');
 
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
@@ -105,8 +126,48 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number {
     ...(helmVersion !== undefined ? { helmVersion } : {}),
     ...(maxWarnings !== undefined ? { maxWarnings } : {}),
     ...(values.config !== undefined ? { configPath: values.config } : {}),
+    ...(values.values !== undefined ? { valuesFiles: values.values } : {}),
+    ...(values['release-name'] !== undefined ? { releaseName: values['release-name'] } : {}),
+    ...(values.rendered !== undefined ? { rendered: values.rendered } : {}),
   };
+  // Helm's own check (chartutil.ValidateReleaseName): a DNS-1123 subdomain of at most 53 characters.
+  const releaseNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  if (options.releaseName !== undefined && (options.releaseName.length > 53 || !releaseNamePattern.test(options.releaseName))) {
+    throw new UsageError(`--release-name: invalid release name "${options.releaseName}" (Helm wants lower-case letters, digits, "-" and ".", at most 53 characters)`);
+  }
+  if (options.rendered !== undefined && (options.valuesFiles !== undefined || options.releaseName !== undefined)) {
+    throw new UsageError('--rendered lints output that is already rendered: pass -f and --release-name to helm template instead');
+  }
+  if (options.rendered !== undefined && paths.length > 1) throw new UsageError('--rendered takes at most one PATH: the chart directory');
   return runLint(options, io);
+}
+
+interface OrderFlags {
+  format?: string;
+  'helm-version'?: string;
+  operation?: string;
+  rule?: string[];
+  config?: string;
+  fix?: boolean;
+  'max-warnings'?: string;
+  values?: string[];
+  'release-name'?: string;
+  rendered?: string;
+}
+
+function order(values: OrderFlags, paths: string[], io: CommandIO): number {
+  const lintOnly = values.rule || values.config !== undefined || values.fix || values['max-warnings'] !== undefined || values.rendered !== undefined;
+  if (lintOnly || values.values !== undefined || values['release-name'] !== undefined) {
+    throw new UsageError('helm-hooks order reads the templates as written and takes only --format, --operation and --helm-version');
+  }
+  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [--format text|json] [--operation OP] [--helm-version 3|4]');
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json for order, not "${format}"`);
+  const operation = values.operation;
+  if (operation !== undefined && !isOperation(operation)) throw new UsageError(`--operation must be install, upgrade, rollback, uninstall or test, not "${operation}"`);
+  const helmVersion = values['helm-version'] ?? '4';
+  if (helmVersion !== '3' && helmVersion !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
+  return runOrder({ chart: paths[0]!, format, helmVersion: Number(helmVersion) as HelmVersion, ...(operation !== undefined ? { operation } : {}) }, io);
 }
 
 if (require.main === module) {

@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocuments } from 'vscode-languageserver/node';
 import { chartTemplates } from '../engine/chart/discover';
 import { analyzeTemplate, TemplateFile } from '../engine/file';
+import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
 import { ChartOrder, HookInfo, hooksOfFile, orderHooks } from '../engine/order';
 
 /** A chart as the server sees it: the release root whose hooks share one order (subcharts included). */
@@ -175,11 +176,13 @@ export class Workspace {
 
   /**
    * A buffer closed: its disk text may differ from what was open, and the buffer's analysis (a 10 MB file's model is
-   * hundreds of MB) must not outlive it.
+   * hundreds of MB) must not outlive it, nor the parses kept for reuse while it was edited: the open files that still
+   * need theirs parse once more on their next change.
    */
   documentClosed(path: string): void {
     this.diskTexts.delete(path);
     this.analyses.delete(path);
+    clearYamlDocumentCache();
   }
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isCompatibleRange } from '../../../server/src/engine/chart/semver';
+import { SemverVersion, semverCompare } from '../../../server/src/engine/eval/semver';
+import { EvalError } from '../../../server/src/engine/eval/value';
 
 /** Masterminds/semver v3 semantics, from its README and constraints.go comments. */
 describe('isCompatibleRange is Helm IsCompatibleRange (Masterminds/semver v3)', () => {
@@ -31,4 +33,21 @@ describe('isCompatibleRange is Helm IsCompatibleRange (Masterminds/semver v3)', 
       assert.equal(isCompatibleRange(constraint, version), expected);
     });
   }
+});
+
+/** The evaluator's semverCompare is the same Masterminds/semver check, failing the render where Masterminds errors. */
+describe('semverCompare in templates shares the Masterminds/semver implementation', () => {
+  it('accepts a hyphen range as chart dependencies do', () => {
+    assert.equal(semverCompare('1.2 - 1.4', '1.3.7'), true);
+    assert.equal(semverCompare('1.2 - 1.4', '1.5.0'), false);
+  });
+
+  it('fails on a constraint or version Masterminds cannot parse, naming the constraint', () => {
+    assert.throws(() => semverCompare('>=1.2.x.y', '1.3.0'), (error: Error) => error instanceof EvalError && /improper constraint: >=1\.2\.x\.y/.test(error.message));
+    assert.throws(() => semverCompare('>=1.2', 'one'), (error: Error) => error instanceof EvalError && /Invalid Semantic Version/.test(error.message));
+  });
+
+  it('gives semver objects their metadata', () => {
+    assert.equal(new SemverVersion('v1.2.3-rc.1+build.5').print(), '1.2.3-rc.1+build.5');
+  });
 });

@@ -5,7 +5,7 @@ import { describeFsError } from './discover';
 import { defaultIgnoreRules, IgnoreRules, parseHelmignore } from './helmignore';
 import { formatGoFloat } from '../model/scalar';
 import { isCompatibleRange, parseVersion } from './semver';
-import { ChartMetadata, ChartProblem, ChartTemplate, LoadedChart, LoadOptions } from './types';
+import { ChartMetadata, ChartProblem, ChartTemplate, LoadedChart, LoadOptions, ValuesSource } from './types';
 import { coalesceTables, coalesceValues, CoalesceReport, deepCopy, isTable, mergeMaps, mergeValues, parseValues, pathValue, setKey, table, Values } from './values';
 
 export type { LoadedChart, LoadOptions } from './types';
@@ -35,6 +35,8 @@ interface WorkingChart {
   /** null when Chart.yaml has no `dependencies` key: Helm then leaves every subchart (and their own) enabled. */
   requirements: Requirement[] | null;
   values: Values;
+  /** Its own values.yaml, for tracing values back to their text. */
+  valuesFile?: { path: string; text: string };
   dependencies: WorkingChart[];
   directory: string;
   templates: ChartTemplate[];
@@ -56,13 +58,17 @@ export function loadChart(directory: string, options: LoadOptions = {}): LoadedC
   const chart = loadFiles(files, root, basename(root), problems);
 
   let userValues: Values = {};
+  const userSources: ValuesSource[] = [];
   for (const file of options.valuesFiles ?? []) {
     const path = resolve(file);
     const text = readText(path, overlay, problems);
     if (text === undefined) continue;
     const parsed = parseValues(text);
     if (parsed.error) chart.problems.push({ path, message: `failed to parse ${file}: ${parsed.error}` });
-    else userValues = mergeMaps(userValues, parsed.values);
+    else {
+      userValues = mergeMaps(userValues, parsed.values);
+      userSources.push({ path, text, at: [] });
+    }
   }
 
   // action.CheckDependencies: Helm checks the top chart's entries by name only, before anything else.
@@ -77,11 +83,13 @@ export function loadChart(directory: string, options: LoadOptions = {}): LoadedC
   processDependencyEnabled(chart, userValues, '', report);
   processDependencyImportValues(chart);
   const values = coalesceValues(chart, userValues, report);
-  return toLoadedChart(chart, values, chart.name);
+  return toLoadedChart(chart, values, chart.name, userSources);
 }
 
-function toLoadedChart(chart: WorkingChart, values: Values, templatePrefix: string): LoadedChart {
+/** `above`: the values texts of the parents and the user, lowest precedence first, seen from this chart. */
+function toLoadedChart(chart: WorkingChart, values: Values, templatePrefix: string, above: ValuesSource[]): LoadedChart {
   const isLibrary = chart.metadata.type === 'library';
+  const valuesSources: ValuesSource[] = [...(chart.valuesFile ? [{ ...chart.valuesFile, at: [] }] : []), ...above];
   return {
     directory: chart.directory,
     metadata: chart.metadata,
@@ -89,9 +97,12 @@ function toLoadedChart(chart: WorkingChart, values: Values, templatePrefix: stri
     // A library chart's other templates are never rendered (engine.isTemplateValid).
     templates: isLibrary ? chart.templates.filter((template) => basename(template.path).startsWith('_')) : chart.templates,
     files: chart.files,
-    subcharts: chart.dependencies.map((sub) => toLoadedChart(sub, table(values, sub.name) ?? {}, `${templatePrefix}/charts/${sub.name}`)),
+    subcharts: chart.dependencies.map((sub) =>
+      toLoadedChart(sub, table(values, sub.name) ?? {}, `${templatePrefix}/charts/${sub.name}`, valuesSources.map((source) => ({ ...source, at: [...source.at, sub.name] }))),
+    ),
     templatePrefix,
     problems: chart.problems,
+    valuesSources,
   };
 }
 
@@ -253,9 +264,11 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
     const name = file.name;
     if (name === 'Chart.yaml' || name === 'Chart.lock' || name === 'values.schema.json') continue;
     if (name === 'values.yaml') {
-      const parsed = parseValues(file.data.toString('utf8'));
+      const text = file.data.toString('utf8');
+      const parsed = parseValues(text);
       if (parsed.error) problems.push({ path: file.absolutePath, message: `cannot load values.yaml: ${parsed.error}` });
       chart.values = parsed.values;
+      chart.valuesFile = { path: file.absolutePath, text };
     } else if (name === 'requirements.yaml' || name === 'requirements.lock') {
       if (name === 'requirements.yaml') {
         const parsed = parseValues(file.data.toString('utf8'));

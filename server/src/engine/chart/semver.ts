@@ -1,13 +1,14 @@
 /**
- * The part of Masterminds/semver v3 (which Helm uses) that chart loading needs: NewVersion as Helm calls it (loose:
- * `v` prefix, missing minor or patch allowed) and constraint checking for `dependencies[].version`, so that a
- * dependency entry applies to the vendored chart exactly when Helm's IsCompatibleRange says so.
+ * The part of Masterminds/semver v3 that Helm uses, shared by chart loading and the template evaluator: NewVersion
+ * (loose: `v` prefix, missing minor or patch allowed), NewConstraint and Check. Chart loading needs it for
+ * `dependencies[].version` (Helm's IsCompatibleRange), templates for sprig's `semverCompare` and `semver`.
  */
 export interface Version {
   major: bigint;
   minor: bigint;
   patch: bigint;
   pre: string;
+  metadata: string;
 }
 
 const LOOSE_VERSION = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
@@ -21,7 +22,7 @@ export function parseVersion(text: string): Version | undefined {
   const pre = match[5] ?? '';
   // validatePrerelease: numeric identifiers must not have leading zeros.
   if (pre.split('.').some((part) => /^[0-9]+$/.test(part) && part.length > 1 && part.startsWith('0'))) return undefined;
-  return { major: numbers[0]!, minor: numbers[1]!, patch: numbers[2]!, pre };
+  return { major: numbers[0]!, minor: numbers[1]!, patch: numbers[2]!, pre, metadata: match[8] ?? '' };
 }
 
 function compareNumber(a: bigint, b: bigint): number {
@@ -54,7 +55,7 @@ export function compareVersions(a: Version, b: Version): number {
   return compareNumber(a.major, b.major) || compareNumber(a.minor, b.minor) || compareNumber(a.patch, b.patch) || comparePrerelease(a.pre, b.pre);
 }
 
-interface Constraint {
+export interface Constraint {
   op: string;
   version: Version;
   dirty: boolean;
@@ -156,19 +157,38 @@ function check(v: Version, c: Constraint, includePre: boolean): boolean {
   }
 }
 
+/** NewConstraint: `||` groups of constraints, or the reason Masterminds gives when the text is not one. */
+export type Constraints = { groups: Constraint[][] } | { error: string };
+
+export function parseConstraints(constraint: string): Constraints {
+  const rewritten = constraint.replace(RANGE, (_all, low: string, ...rest: unknown[]) => `>= ${low}, <= ${rest[9] as string} `);
+  const groups: Constraint[][] = [];
+  for (const group of rewritten.split('||')) {
+    if (!VALID.test(group)) return { error: `improper constraint: ${group}` };
+    const texts = group.match(FIND) ?? [group];
+    const constraints: Constraint[] = [];
+    for (const text of texts) {
+      const parsed = parseConstraint(text);
+      if (!parsed) return { error: `improper constraint: ${text}` };
+      constraints.push(parsed);
+    }
+    groups.push(constraints);
+  }
+  return { groups };
+}
+
+/** Constraints.Check: a pre-release version only satisfies a group in which some constraint has a pre-release. */
+export function satisfies(constraints: Constraint[][], version: Version): boolean {
+  return constraints.some((group) => {
+    const includePre = group.some((c) => c.version.pre !== '');
+    return group.every((c) => check(version, c, includePre));
+  });
+}
+
 /** Helm's IsCompatibleRange: false when the version or the constraint does not parse (an empty constraint does not). */
 export function isCompatibleRange(constraint: string, versionText: string): boolean {
   const version = parseVersion(versionText);
   if (!version) return false;
-  const rewritten = constraint.replace(RANGE, (_all, low: string, ...rest: unknown[]) => `>= ${low}, <= ${rest[9] as string} `);
-  for (const group of rewritten.split('||')) {
-    if (!VALID.test(group)) return false;
-  }
-  return rewritten.split('||').some((group) => {
-    const texts = group.match(FIND) ?? [group];
-    const constraints = texts.map(parseConstraint);
-    if (constraints.some((c) => c === undefined)) return false;
-    const includePre = constraints.some((c) => c!.version.pre !== '');
-    return constraints.every((c) => check(version, c!, includePre));
-  });
+  const constraints = parseConstraints(constraint);
+  return 'groups' in constraints && satisfies(constraints.groups, version);
 }

@@ -42,6 +42,19 @@ export interface LoadedChart {
   templatePrefix: string;
   /** Unreadable files, bad YAML, what makes Helm refuse the chart: reported, never thrown. */
   problems: ChartProblem[];
+  /**
+   * The values texts `values` was computed from, lowest precedence first, so that a value can be traced back to the
+   * key a user wrote: this chart's `values.yaml`, then its parents' `values.yaml` and the `-f` files.
+   */
+  valuesSources?: ValuesSource[];
+}
+
+/** One values text, and where this chart's `.Values` sit inside it (`[]` for its own, `['sub']` in its parent's). */
+export interface ValuesSource {
+  /** As in `ChartTemplate.absolutePath`. */
+  path: string;
+  text: string;
+  at: string[];
 }
 
 export interface LoadOptions {

@@ -1,5 +1,6 @@
 import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, parseAllDocuments, Scalar } from 'yaml';
 import { formatGoFloat, resolvePlainScalar } from '../model/scalar';
+import { TextRange } from '../text';
 
 /**
  * Values as Helm holds them: what sigs.k8s.io/yaml gives for a YAML document, i.e. go-yaml v2 resolution followed by
@@ -72,6 +73,91 @@ export function parseValues(text: string): ParsedValues {
     values = mergeMaps(values, value);
   }
   return { values };
+}
+
+/** Where a value sits in a values text: the key that holds it and the value's own text. */
+export interface ValueLocation {
+  keyRange: TextRange;
+  valueRange: TextRange;
+  /** The value as Helm decodes it, to check that the text still holds what the chart was rendered with. */
+  value: unknown;
+}
+
+const parsedForLocation = new Map<string, Document.Parsed[]>();
+const LOCATION_CACHE_SIZE = 32;
+
+/**
+ * The key at `path` in a values text (the last document that has it, as MergeMaps lets later documents win); undefined
+ * when the path is not written there, goes through an alias or a `<<` merge, or the text is not YAML.
+ */
+export function locateValue(text: string, path: readonly (string | number)[]): ValueLocation | undefined {
+  let documents = parsedForLocation.get(text);
+  if (!documents) {
+    try {
+      const parsed = parseAllDocuments(text, { uniqueKeys: false, merge: false, prettyErrors: false });
+      documents = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+    } catch {
+      documents = [];
+    }
+    if (parsedForLocation.size >= LOCATION_CACHE_SIZE) parsedForLocation.delete(parsedForLocation.keys().next().value!);
+    parsedForLocation.set(text, documents);
+  }
+  if (path.length === 0) return undefined;
+  for (let index = documents.length - 1; index >= 0; index--) {
+    const document = documents[index]!;
+    if (document.errors.length > 0) return undefined;
+    const found = locateIn(document.contents as Node | null, path);
+    if (found) {
+      // A block collection runs through its last line break; the value ends at its last character.
+      found.valueRange.end = found.valueRange.start + text.slice(found.valueRange.start, found.valueRange.end).trimEnd().length;
+      return found;
+    }
+  }
+  return undefined;
+}
+
+function locateIn(root: Node | null, path: readonly (string | number)[]): ValueLocation | undefined {
+  let node: Node | null = root;
+  let keyNode: Node | null = null;
+  for (const part of path) {
+    if (node === null || isAlias(node)) return undefined;
+    if (typeof part === 'number') {
+      if (!isSeq(node)) return undefined;
+      const item = node.items[part] as Node | undefined;
+      if (item === undefined) return undefined;
+      keyNode = item;
+      node = item;
+      continue;
+    }
+    if (!isMap(node)) return undefined;
+    let match: { key: Node; value: Node | null } | undefined;
+    for (const pair of node.items) {
+      const key = pair.key as Node | null;
+      if (key === null || !isScalar(key)) continue;
+      if (key.type === 'PLAIN' && !key.tag && key.source === '<<') return undefined;
+      let name: string;
+      try {
+        name = keyString(scalarValue(key));
+      } catch {
+        continue;
+      }
+      // Duplicate keys: the last one wins.
+      if (name === part) match = { key, value: pair.value as Node | null };
+    }
+    if (!match) return undefined;
+    keyNode = match.key;
+    node = match.value;
+  }
+  if (!keyNode?.range) return undefined;
+  const keyRange = { start: keyNode.range[0], end: keyNode.range[1] };
+  if (node === null || !node.range) return { keyRange, valueRange: { start: keyRange.end, end: keyRange.end }, value: null };
+  let value: unknown;
+  try {
+    value = toValue(node, { anchors: new Map(), resolving: new Set(), budget: MAX_NODES });
+  } catch {
+    return undefined;
+  }
+  return { keyRange, valueRange: { start: node.range[0], end: node.range[1] }, value };
 }
 
 /** Aliases expand into copies; a bound on the nodes built stops a "billion laughs" document. */

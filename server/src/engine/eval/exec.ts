@@ -241,7 +241,8 @@ export class Executor {
       return;
     }
     if (value instanceof SourcedText) {
-      for (const chunk of value.chunks) this.push(chunk);
+      // Text made by a function here (toYaml, nindent's padding) has no call path yet: it is this frame's.
+      for (const chunk of value.chunks) this.push(chunk.via || this.via.length === 0 ? chunk : { ...chunk, via: this.via });
       return;
     }
     if ((Array.isArray(value) || isMap(value)) && containsUnknown(value)) {

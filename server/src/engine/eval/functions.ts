@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { FunctionContext, FunctionSpec, FunctionTable } from './exec';
 import { goQuote, sprint, sprintf, sprintln } from './fmt';
 import { YamlError, parseYamlValue, toJson, toYaml } from './goyaml';
+import { originOf } from './origin';
 import { SemverVersion, semverCompare } from './semver';
 import {
   Chunk,
@@ -221,6 +222,15 @@ function indentValue(spaces: bigint, value: Value, leadingNewline: boolean, cont
   return (leadingNewline ? '\n' : '') + pad + text.replaceAll('\n', `\n${pad}`);
 }
 
+/** toYaml, keeping where the text came from when it prints a map or list of `.Values` (see origin.ts). */
+function valuesYaml(value: Value, context: FunctionContext): Value {
+  const text = toYaml(value);
+  const origin = originOf(value);
+  // The output's `<no value>` is removed from printed strings only (see Executor.print): keep that path for it.
+  if (typeof text !== 'string' || !origin || text.includes('<no value>')) return text;
+  return new SourcedText([{ text, source: context.site, origin }]);
+}
+
 const unknownBecause = (reason: string): Fn => (args) => {
   void args;
   return unknown(reason);
@@ -299,8 +309,8 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
   fail: (args) => {
     throw new EvalError(`execution error: ${strval(args[0] ?? '')}`);
   },
-  toYaml: (args) => (arity('toYaml', args, 1), toYaml(args[0]!)),
-  mustToYaml: (args) => (arity('mustToYaml', args, 1), toYaml(args[0]!)),
+  toYaml: (args, context) => (arity('toYaml', args, 1), valuesYaml(args[0]!, context)),
+  mustToYaml: (args, context) => (arity('mustToYaml', args, 1), valuesYaml(args[0]!, context)),
   toJson: (args) => (arity('toJson', args, 1), toJson(args[0]!)),
   mustToJson: (args) => (arity('mustToJson', args, 1), toJson(args[0]!)),
   toRawJson: (args) => (arity('toRawJson', args, 1), toJson(args[0]!, false, false)),

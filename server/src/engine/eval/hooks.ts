@@ -1,6 +1,7 @@
 import { Scalar, isMap as isYamlMap, isScalar as isYamlScalar, parseDocument, Node as YamlNode, YAMLMap } from 'yaml';
 import { LoadedChart } from '../chart/types';
 import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY, parseHookEvents, parseHookWeight, parsePolicyList } from '../model/hook';
+import { setAsideCrdSchemas } from '../model/document';
 import { helmStringOf } from '../model/scalar';
 import { ChartRenderer, RenderOptions, RenderedTemplate, TemplateFile } from './render';
 import { Chunk, SourceRef } from './value';
@@ -76,8 +77,8 @@ export function evaluateChart(chart: LoadedChart | ChartRenderer, options: Evalu
   const renderer = chart instanceof ChartRenderer ? chart : new ChartRenderer(chart);
   const releaseName = options.releaseName ?? 'release-name';
   const otherReleaseName = options.otherReleaseName ?? (releaseName === 'zz-second' ? 'release-name' : 'zz-second');
-  const first = renderer.render({ ...options, releaseName }).templates.map(splitRendered);
-  const second = renderer.render({ ...options, releaseName: otherReleaseName }).templates.map(splitRendered);
+  const first = renderer.render({ ...options, releaseName }).templates.map((rendered) => splitRendered(rendered));
+  const second = renderer.render({ ...options, releaseName: otherReleaseName }).templates.map((rendered) => splitRendered(rendered));
   const files = first.map((file, index) => combine(file, second[index]!));
   return { files, releaseName, otherReleaseName };
 }
@@ -88,8 +89,11 @@ interface SplitFile {
   complete: boolean;
 }
 
-/** releaseutil.SplitManifests over the chunks, keeping each document's pieces and whether Unknown output is in it. */
-export function splitRendered(rendered: RenderedTemplate): SplitFile {
+/**
+ * releaseutil.SplitManifests over the chunks, keeping each document's pieces and whether Unknown output is in it.
+ * Without `readHeads`, every head is Unknown: for callers that read the text themselves.
+ */
+export function splitRendered(rendered: RenderedTemplate, readHeads = true): SplitFile {
   // Unknown chunks become one private-use character each, which no separator pattern can match or cross.
   const pieces: Array<{ start: number; end: number; chunk: Chunk }> = [];
   let text = '';
@@ -132,7 +136,7 @@ export function splitRendered(rendered: RenderedTemplate): SplitFile {
       pieces: docPieces,
       exact,
       indexCertain,
-      head: hasStructural ? unknownHead('the document holds output that depends on an unknown value') : readHead(raw),
+      head: hasStructural ? unknownHead('the document holds output that depends on an unknown value') : readHeads ? readHead(raw) : unknownHead('not read'),
     });
     if (hasStructural) indexCertain = false;
   }
@@ -203,7 +207,8 @@ function get(map: YAMLMap, key: string): { found: boolean; node: unknown; keysUn
 
 /** SimpleHead and the hook fields of one document's text (with placeholders for unknown values). */
 export function readHead(text: string): DocumentHead {
-  const doc = parseDocument(text, { uniqueKeys: false, version: '1.1' });
+  // Nothing here reads a CRD's schema, which is most of the bytes of a chart that ships CRDs.
+  const doc = parseDocument(setAsideCrdSchemas(text), { uniqueKeys: false, version: '1.1' });
   if (doc.errors.length > 0) {
     return unknownHead(text.includes(PLACEHOLDER) ? VALUE_REASON : `YAML parse error: ${doc.errors[0]!.message.split('\n')[0]}`);
   }

@@ -2,6 +2,7 @@ import { ChartTemplate, LoadedChart } from '../chart/types';
 import { BudgetExceeded, DefineEntry, Executor } from './exec';
 import { HELM_FUNCTIONS } from './functions';
 import { Capabilities, Files } from './objects';
+import { recordValueOrigins } from './origin';
 import { ParsedTemplate, TemplateParseError, parseTemplate } from './parse';
 import { Chunk, EvalError, GoMap, Value, deepCopy, fromData, newMap } from './value';
 
@@ -48,7 +49,8 @@ export class ChartRenderer {
   readonly byName: Map<string, TemplateFile>;
   private readonly defines = new Map<string, DefineEntry>();
 
-  constructor(readonly chart: LoadedChart) {
+  /** `parsed`: earlier parses by template text, reused and added to (what an editor re-evaluating after a keystroke wants). */
+  constructor(readonly chart: LoadedChart, parsed?: Map<string, ParsedTemplate | TemplateParseError>) {
     const files: TemplateFile[] = [];
     const collect = (current: LoadedChart) => {
       for (const template of current.templates) files.push({ name: `${current.templatePrefix}/${template.path}`, chart: current, template });
@@ -57,13 +59,21 @@ export class ChartRenderer {
     collect(chart);
     files.sort((a, b) => compareHelmOrder(a.name, b.name));
     for (const file of files) {
-      try {
-        file.parsed = parseTemplate(file.template.text);
-      } catch (error) {
-        if (!(error instanceof TemplateParseError)) throw error;
-        file.parseError = error;
+      let result = parsed?.get(file.template.text);
+      if (!result) {
+        try {
+          result = parseTemplate(file.template.text);
+        } catch (error) {
+          if (!(error instanceof TemplateParseError)) throw error;
+          result = error;
+        }
+        parsed?.set(file.template.text, result);
+      }
+      if (result instanceof TemplateParseError) {
+        file.parseError = result;
         continue;
       }
+      file.parsed = result;
       // Each file is itself a template of the set, under its name (`include (print $.Template.BasePath "/x.yaml")`).
       this.defines.set(file.name, { template: file.name, list: file.parsed.root, start: 0, end: file.template.text.length });
       for (const define of file.parsed.defines) {
@@ -77,7 +87,13 @@ export class ChartRenderer {
     this.byName = new Map(files.map((file) => [file.name, file]));
   }
 
-  render(options: RenderOptions = {}): RenderResult {
+  /** The template whose definition of `name` wins in the template set. */
+  defineOwner(name: string): string | undefined {
+    return this.defines.get(name)?.template;
+  }
+
+  /** `only`: render just these files (the others are left out of the result), for a caller that knows the rest. */
+  render(options: RenderOptions = {}, only?: (file: TemplateFile) => boolean): RenderResult {
     const release = newMap();
     release.Name = options.releaseName ?? 'release-name';
     release.Namespace = options.namespace ?? 'default';
@@ -92,6 +108,7 @@ export class ChartRenderer {
       if (!context) {
         context = newMap();
         context.Values = deepCopy(fromData(chart.values));
+        recordValueOrigins(context.Values, chart);
         context.Release = release;
         context.Chart = chartObject(chart);
         context.Capabilities = capabilities;
@@ -103,7 +120,7 @@ export class ChartRenderer {
     const executor = new Executor({ functions: HELM_FUNCTIONS, defines: this.defines });
     const templates: RenderedTemplate[] = [];
     for (const file of this.files) {
-      if (baseName(file.name).startsWith('_')) continue;
+      if (baseName(file.name).startsWith('_') || (only && !only(file))) continue;
       if (file.parseError) {
         templates.push({ file, chunks: wholeFileUnknown(file, `parse error: ${file.parseError.message}`), error: file.parseError.message });
         continue;

@@ -8,6 +8,8 @@
  * - `SourcedText` is a string that still knows where each of its pieces came from (what `include` returns);
  * - `UNKNOWN` is a value the evaluator cannot know (cluster state, chance, time, an unsupported function).
  */
+import type { ValueOrigin } from './origin';
+
 export type Value = string | number | bigint | boolean | null | Value[] | GoMap | GoObject | SourcedText | Unknown;
 
 export interface GoMap {
@@ -48,6 +50,8 @@ export interface Chunk {
   source?: SourceRef;
   /** The `include`/`template` call sites that led here, outermost first. */
   via?: SourceRef[];
+  /** Text `toYaml` wrote for a map or list of `.Values`: where in the values it came from. */
+  origin?: ValueOrigin;
 }
 
 export class SourcedText {

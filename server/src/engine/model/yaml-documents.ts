@@ -97,7 +97,7 @@ function shiftOffsets(node: unknown, delta: number): void {
   }
 }
 
-/** Forgets every kept parse; for tests and memory measurements. */
+/** Forgets every kept parse: when the language server closes a document, and in tests. */
 export function clearYamlDocumentCache(): void {
   pieces.clear();
   cachedChars = 0;

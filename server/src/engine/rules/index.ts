@@ -11,7 +11,31 @@ import { orphanHookAnnotation } from './orphan-hook-annotation';
 import { misplacedHookAnnotation } from './misplaced-hook-annotation';
 import { unclosedTemplateAction } from './unclosed-template-action';
 import { invalidYaml } from './invalid-yaml';
+import { hookRecreateConflict } from './hook-recreate-conflict';
+import { statefulHook } from './stateful-hook';
+import { hookLeftBehind } from './hook-left-behind';
+import { jobRestartPolicy } from './job-restart-policy';
+import { hookJobUnbounded } from './hook-job-unbounded';
+import { unpinnedHookImage } from './unpinned-hook-image';
+import { inlineSecretInHook } from './inline-secret-in-hook';
+import { testHookNotPod } from './test-hook-not-pod';
+import { crdHook } from './crd-hook';
+import { hookFixedName } from './hook-fixed-name';
 import { Rule } from './rule';
+
+/** The hook lifecycle rules of DESIGN.md's second table, in its order; they read the as-written view for now. */
+export const LIFECYCLE_RULES: readonly Rule[] = [
+  hookRecreateConflict,
+  statefulHook,
+  hookLeftBehind,
+  jobRestartPolicy,
+  hookJobUnbounded,
+  unpinnedHookImage,
+  inlineSecretInHook,
+  testHookNotPod,
+  crdHook,
+  hookFixedName,
+];
 
 /** Every rule, in the order of DESIGN.md's tables; the README's rule table is generated from this list. */
 export const ALL_RULES: readonly Rule[] = [
@@ -28,6 +52,7 @@ export const ALL_RULES: readonly Rule[] = [
   misplacedHookAnnotation,
   unclosedTemplateAction,
   invalidYaml,
+  ...LIFECYCLE_RULES,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,0 +1,97 @@
+import { analyzeTemplate } from './file';
+import { DEFAULT_LINT_OPTIONS, lintFile, LintOptions } from './lint';
+import { ALL_RULES } from './rules';
+import { Finding } from './rules/rule';
+import { LineIndex, TextRange } from './text';
+
+/**
+ * Linting the output of `helm template` (for charts the evaluator cannot follow): the stream is cut into the
+ * templates Helm names in its `# Source: <chart>/templates/x.yaml` comments, each template's documents are linted as
+ * one file, and each finding is moved to the template it came from. Rendered lines do not match source lines (actions
+ * expand, includes and conditionals add and remove lines), so a finding lands on the first source line that reads
+ * exactly like the rendered line; else on the first line holding the same mapping key (`helm.sh/hook:`); else on line
+ * 1. Fixes and related locations, computed on the rendered text, are dropped.
+ */
+
+export interface RenderedSource {
+  /** The `# Source:` path as Helm prints it: `<chart>/templates/x.yaml`. */
+  source: string;
+  /** The documents Helm printed for it, joined with `---` lines. */
+  text: string;
+}
+
+/** The rendered stream, grouped by `# Source:`; documents before any such comment are grouped under `""`. */
+export function splitRenderedStream(stream: string): RenderedSource[] {
+  const bySource = new Map<string, string[]>();
+  const documents = stream.replace(/\r\n/g, '\n').split(/^---[ \t]*(?:#.*)?$/m);
+  for (const document of documents) {
+    const match = /^[ \t]*# Source: (.+?)[ \t]*$/m.exec(document);
+    const source = match ? match[1]! : '';
+    if (document.trim() === '') continue;
+    bySource.set(source, [...(bySource.get(source) ?? []), document.replace(/^\n/, '')]);
+  }
+  return [...bySource].map(([source, texts]) => ({ source, text: texts.join('---\n') }));
+}
+
+/** The rules that apply to rendered text: all but the template-syntax one (rendered text may hold `{{` as data). */
+const RENDERED_RULES = ALL_RULES.filter((rule) => rule.id !== 'unclosed-template-action');
+
+/**
+ * Lints one rendered template and maps its findings into `sourceText` (the template on disk, or undefined when it
+ * cannot be read: then every finding is at line 1), reported under `sourcePath`.
+ */
+export function lintRenderedSource(rendered: RenderedSource, sourcePath: string, sourceText: string | undefined, options: LintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
+  const file = analyzeTemplate(`${sourcePath}#rendered`, rendered.text);
+  const sourceLines = sourceText === undefined ? undefined : new LineIndex(sourceText);
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const finding of lintFile(file, options, RENDERED_RULES)) {
+    const range = sourceText === undefined || !sourceLines ? { start: 0, end: 0 } : locate(rendered.text, file.lines, finding.range, sourceText, sourceLines);
+    const key = `${finding.rule}\0${range.start}\0${range.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push({ ...finding, file: sourcePath, range, related: [], fixes: [] });
+  }
+  return findings;
+}
+
+function locate(rendered: string, renderedLines: LineIndex, range: TextRange, source: string, sourceLines: LineIndex): TextRange {
+  const line = renderedLines.position(range.start).line;
+  const lineStart = renderedLines.lineStart(line);
+  const lineText = rendered.slice(lineStart, renderedLines.lineEnd(line));
+  const content = lineText.trim();
+  const indent = lineText.length - lineText.trimStart().length;
+  const sameLineEnd = Math.min(range.end, renderedLines.lineEnd(line));
+  for (let index = 0; index < sourceLines.lineCount && content !== ''; index++) {
+    const start = sourceLines.lineStart(index);
+    const text = source.slice(start, sourceLines.lineEnd(index));
+    if (text.trim() !== content) continue;
+    // The same text: the finding keeps its columns within the line's content.
+    const shift = start + (text.length - text.trimStart().length) - (lineStart + indent);
+    return { start: range.start + shift, end: sameLineEnd + shift };
+  }
+  const key = /^(?:-[ \t]+)?(["']?)([^"':#]+)\1[ \t]*:(?:[ \t]|$)/.exec(content);
+  if (key) {
+    const name = key[2]!.trim();
+    for (let index = 0; index < sourceLines.lineCount; index++) {
+      const start = sourceLines.lineStart(index);
+      const text = source.slice(start, sourceLines.lineEnd(index));
+      const at = keyColumn(text, name);
+      if (at !== undefined) return { start: start + at, end: start + at + name.length };
+    }
+  }
+  return { start: 0, end: 0 };
+}
+
+/** Where a line holds `name` as a mapping key (bare or quoted), or undefined. */
+function keyColumn(line: string, name: string): number | undefined {
+  const trimmed = line.trimStart();
+  const indent = line.length - trimmed.length;
+  const body = trimmed.replace(/^-[ \t]+/, '');
+  const offset = indent + (trimmed.length - body.length);
+  for (const quote of ['', '"', "'"]) {
+    const written = `${quote}${name}${quote}`;
+    if (body.startsWith(written) && /^[ \t]*:(?:[ \t]|$)/.test(body.slice(written.length))) return offset + quote.length;
+  }
+  return undefined;
+}

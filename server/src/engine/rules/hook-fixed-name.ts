@@ -1,0 +1,56 @@
+import { lifecycleHooks } from './lifecycle-helpers';
+import { defineRule } from './rule';
+
+export const hookFixedName = defineRule({
+  id: 'hook-fixed-name',
+  defaultSeverity: 'info',
+  summary: 'Hook with a fixed name: two releases in one namespace collide.',
+  fixable: false,
+  docs: {
+    description:
+      'A hook named `migrate` is called `migrate` in every release of the chart. Install the chart twice in one ' +
+      'namespace (or, for a cluster-scoped kind such as a ClusterRole, twice in one cluster) and the second release\'s ' +
+      'hook meets the first one\'s object: its `before-hook-creation` deletes it, or its create fails with "already ' +
+      'exists", and hook objects are never cleaned up by `helm uninstall`. Build the name from the release name, ' +
+      'usually with the chart\'s fullname helper: `{{ include "mychart.fullname" . }}-migrate`. A name that holds any ' +
+      'template action is left alone here.',
+    helmFact:
+      'Hook objects are created under their `metadata.name` and are not part of the release (reference/helm-hooks.md ' +
+      '§5.1); `before-hook-creation` deletes whatever object has that name (§3.2).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    for (const hook of lifecycleHooks(context.file)) {
+      const name = hook.resource.name;
+      // A CRD's name is fixed by its group and plural (crd-hook reports it as a hook).
+      if (!hook.events || !name || name.templated || name.kind !== 'scalar' || hook.kind === 'CustomResourceDefinition') continue;
+      const text = name.helmString ?? name.decoded ?? '';
+      if (text.trim() === '') continue;
+      const what = hook.kind ? `this ${hook.kind}` : 'this hook';
+      context.report({
+        range: name.range,
+        message:
+          `The name "${text}" of ${what} is the same in every release: a second release of the chart in the same namespace ` +
+          '(or cluster, for a cluster-scoped kind) meets this object on its hook run. Build the name from the release, ' +
+          'e.g. {{ include "<chart>.fullname" . }}-' + text + '.',
+      });
+    }
+  },
+});

@@ -1,0 +1,109 @@
+import { splitList } from '../model/hook';
+import { LifecycleHook, hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './lifecycle-helpers';
+import { defineRule, HelmVersion, Report } from './rule';
+import { TemplateFile } from '../file';
+
+const BHC = 'before-hook-creation';
+
+export const hookRecreateConflict = defineRule({
+  id: 'hook-recreate-conflict',
+  defaultSeverity: 'warning',
+  summary: 'A delete policy without `before-hook-creation` on a hook that runs again: the next run meets the old object.',
+  fixable: true,
+  docs: {
+    description:
+      'Without a `helm.sh/hook-delete-policy` annotation Helm deletes the previous hook object just before it creates ' +
+      'the hook again (`before-hook-creation`). Writing any policy turns that default off. With `hook-succeeded` alone a ' +
+      'failed Job or Pod stays behind; with `hook-failed` alone a successful one does. The next upgrade, rollback, test ' +
+      'or re-install then meets the old object: Helm 3 fails with "already exists", Helm 4 applies over it in place, so ' +
+      'a completed Job "succeeds" without running again. Reported for Jobs and Pods (they can fail) and for any hook on ' +
+      'an event that recurs (upgrade, rollback, test), unless both `hook-succeeded` and `hook-failed` are set. The safe ' +
+      'fix adds `before-hook-creation` to the list.',
+    helmFact:
+      'hooks.go `hookSetDeletePolicy` applies `before-hook-creation` only when the annotation is absent; `hook-succeeded` ' +
+      'deletes after the event succeeded, `hook-failed` right after a failure (reference/helm-hooks.md §3.1, §3.2, vector ' +
+      'D01). Helm 3 creates hooks with POST ("already exists"); Helm 4 uses server-side apply and patches the leftover ' +
+      'object, a completed Job keeping its Complete status (§4.3, runtime vector R4).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      '    helm.sh/hook-delete-policy: hook-succeeded',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-upgrade',
+      '    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    for (const hook of lifecycleHooks(context.file)) {
+      const policy = hook.policy;
+      // A templated event list may not even make this a hook; a CRD is never deleted by any policy (crd-hook).
+      if (!hook.events || policy.state !== 'listed' || hook.kind === 'CustomResourceDefinition') continue;
+      const items = policy.items;
+      // Only unknown items: unknown-delete-policy already says the object is never deleted.
+      if (!hasKnownPolicy(items) || items.includes(BHC)) continue;
+      const succeeded = items.includes('hook-succeeded');
+      const failed = items.includes('hook-failed');
+      if (succeeded && failed) continue;
+      const canFail = hook.kind === 'Job' || hook.kind === 'Pod';
+      const recurring = [...new Set(hook.events.filter((event) => RECURRING_EVENTS.includes(event)))];
+      if (!canFail && recurring.length === 0) continue;
+      const report: Report = {
+        range: policy.entry.value.range,
+        message: message(hook, succeeded, canFail, recurring, context.helmVersion),
+      };
+      const edit = addPolicyEdit(context.file, hook);
+      if (edit) report.fixes = [{ title: `Add ${BHC}`, safe: true, edits: [edit] }];
+      context.report(report);
+    }
+  },
+});
+
+function message(hook: LifecycleHook, succeeded: boolean, canFail: boolean, recurring: string[], helmVersion: HelmVersion): string {
+  const what = hook.kind ? `this ${hook.kind}` : 'this hook object';
+  const listed = hook.policy.state === 'listed' ? hook.policy.entry.value.source : '';
+  let stays: string;
+  if (!succeeded) stays = `a run that succeeds leaves ${what} in the cluster (hook-failed deletes it only when it fails)`;
+  else if (canFail) stays = `a run that fails leaves ${what} in the cluster (hook-succeeded deletes it only after success)`;
+  else {
+    stays =
+      `${what} stays whenever its event does not finish: Helm 3 up to 3.18 keeps hooks that succeeded when a later hook ` +
+      'of the event fails, and an interrupted command keeps them in any version';
+  }
+  const events = [...new Set(hook.events ?? [])];
+  const next =
+    recurring.length > 0
+      ? `the next ${recurring.join(' or ')}`
+      : `the next ${events.join(' or ')} (a retry, or a later release of the same name: hook objects survive \`helm uninstall\`)`;
+  return (
+    `helm.sh/hook-delete-policy ${listed} turns off Helm's default before-hook-creation, so ${stays}. ` +
+    `${capitalize(next)} then meets the old object: ${nextRunMeetsOldObject(hook, helmVersion)}. ` +
+    `Add ${BHC} to the list.`
+  );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Appends `before-hook-creation` after the last item, with the separator the list already uses. */
+function addPolicyEdit(file: TemplateFile, hook: LifecycleHook): { range: { start: number; end: number }; newText: string } | undefined {
+  if (hook.policy.state !== 'listed') return undefined;
+  const list = splitList(hook.policy.entry.value, file.text);
+  const last = [...list.items].reverse().find((item) => item.normalized !== '');
+  if (!last?.range || !list.certain) return undefined;
+  const [first, second] = list.items;
+  const separator = first?.range && second?.range ? file.text.slice(first.range.end, second.range.start) : ',';
+  return { range: { start: last.range.end, end: last.range.end }, newText: `${separator}${BHC}` };
+}

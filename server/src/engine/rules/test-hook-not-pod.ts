@@ -1,0 +1,51 @@
+import { lifecycleHooks } from './lifecycle-helpers';
+import { defineRule } from './rule';
+
+export const testHookNotPod = defineRule({
+  id: 'test-hook-not-pod',
+  defaultSeverity: 'info',
+  summary: '`test` hook that is not a Pod: `helm test --logs` fails on it.',
+  fixable: false,
+  docs: {
+    description:
+      '`helm test --logs` asks Kubernetes for the pod logs of **every** test hook by the hook\'s own name, whatever its ' +
+      'kind. A Job, ConfigMap or other object hooked on `test` has no pod of that name, so the command fails with ' +
+      '`unable to get pod logs for NAME: pods "NAME" not found` even when every test passed. Write the test as a Pod, ' +
+      'or run `helm test` without `--logs`. Objects a test Pod needs (a ConfigMap, a ServiceAccount) can be normal ' +
+      'release resources instead of test hooks.',
+    helmFact:
+      'release_testing.go streams `GET pods/<hook name>/log` for each test hook without checking its kind (reference/' +
+      'helm-hooks.md §5.3, runtime vector R10: `Error: unable to get pod logs for t-cm: pods "t-cm" not found`, ' +
+      'exit 1; still so in the v4.2.4 source).',
+    bad: [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-smoke-test',
+      '  annotations:',
+      '    helm.sh/hook: test',
+      'spec: {}',
+    ].join('\n'),
+    good: [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: {{ .Release.Name }}-smoke-test',
+      '  annotations:',
+      '    helm.sh/hook: test',
+      'spec: {}',
+    ].join('\n'),
+  },
+  check(context) {
+    for (const hook of lifecycleHooks(context.file)) {
+      if (!hook.kind || hook.kind === 'Pod' || !hook.events?.includes('test')) continue;
+      context.report({
+        range: hook.hookEntry.value.range,
+        message:
+          `This ${hook.kind} is a test hook, but \`helm test --logs\` reads the pod logs of every test hook by its name, so it ` +
+          `fails here with "unable to get pod logs for …: pods "…" not found" even when the tests pass. Make the test a Pod, ` +
+          'or make this object a normal release resource.',
+      });
+    }
+  },
+});

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+
+const RULE = 'hook-recreate-conflict';
+
+/** A hook of `kind` with the given annotation lines; the delete policy, when on line 7, starts at column 33. */
+function hookOf(kind: string, annotations: string[]): string {
+  const apiVersion = kind === 'Job' ? 'batch/v1' : 'v1';
+  return [`apiVersion: ${apiVersion}`, `kind: ${kind}`, 'metadata:', '  name: {{ .Release.Name }}-x', '  annotations:', ...annotations.map((line) => `    ${line}`), 'spec: {}', ''].join('\n');
+}
+
+describe(RULE, () => {
+  it('reports a Job whose only policy is hook-succeeded, at the policy value, and adds before-hook-creation', () => {
+    const text = hookOf('Job', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded']);
+    const findings = lint(RULE, text);
+    assert.equal(findings.length, 1);
+    assert.deepEqual(pointedText(text, findings), ['hook-succeeded']);
+    assert.equal(location(text, findings[0]!), '7:33-7:47');
+    assert.equal(findings[0]!.severity, 'warning');
+    const message = findings[0]!.message;
+    assert.match(message, /turns off Helm's default before-hook-creation, so a run that fails leaves this Job in the cluster/);
+    assert.match(message, /The next pre-install \(a retry, or a later release of the same name: hook objects survive `helm uninstall`\) then meets the old object/);
+    assert.match(message, /Helm 4 applies the new object over the old one in place, so a completed Job "succeeds" at once without running again/);
+    assert.equal(findings[0]!.fixes[0]!.safe, true);
+    assert.equal(applyFix(text, findings[0]!), hookOf('Job', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded,before-hook-creation']));
+  });
+
+  it('names the Helm 3 "already exists" failure and the recurring events', () => {
+    const text = hookOf('Job', ['helm.sh/hook: pre-upgrade,post-rollback', 'helm.sh/hook-delete-policy: hook-succeeded']);
+    const message = lint(RULE, text, { helmVersion: 3 })[0]!.message;
+    assert.match(message, /The next pre-upgrade or post-rollback then meets the old object: Helm 3 creates hooks with a plain create, so that run fails with "jobs\.batch "…" already exists"/);
+  });
+
+  it('reports hook-failed alone: a successful run stays behind', () => {
+    const text = hookOf('Pod', ['helm.sh/hook: test', 'helm.sh/hook-delete-policy: hook-failed']);
+    const findings = lint(RULE, text);
+    assert.match(findings[0]!.message, /a run that succeeds leaves this Pod in the cluster \(hook-failed deletes it only when it fails\)/);
+    assert.match(findings[0]!.message, /The next test then meets the old object/);
+  });
+
+  it('reports other kinds only on events that recur', () => {
+    const upgrade = configMapWith(['helm.sh/hook: pre-install,pre-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded']);
+    const findings = lint(RULE, upgrade);
+    assert.deepEqual(pointedText(upgrade, findings), ['hook-succeeded']);
+    assert.match(findings[0]!.message, /this ConfigMap stays whenever its event does not finish/);
+    assert.match(findings[0]!.message, /The next pre-upgrade then meets/);
+    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install,post-delete', 'helm.sh/hook-delete-policy: hook-succeeded'])), []);
+  });
+
+  it('keeps the list\'s separator style when adding before-hook-creation', () => {
+    const spaced = hookOf('Job', ['helm.sh/hook: post-upgrade', 'helm.sh/hook-delete-policy: "hook-succeeded, hook-failed, hook-success"']);
+    assert.deepEqual(lint(RULE, spaced), [], 'both hook-succeeded and hook-failed are set');
+    const single = hookOf('Job', ['helm.sh/hook: post-upgrade', 'helm.sh/hook-delete-policy: "hook-failed , hook-sucess"']);
+    assert.equal(fixAll(RULE, single), hookOf('Job', ['helm.sh/hook: post-upgrade', 'helm.sh/hook-delete-policy: "hook-failed , hook-sucess , before-hook-creation"']));
+    const trailing = hookOf('Job', ['helm.sh/hook: post-upgrade', "helm.sh/hook-delete-policy: 'hook-succeeded,'"]);
+    assert.equal(fixAll(RULE, trailing), hookOf('Job', ['helm.sh/hook: post-upgrade', "helm.sh/hook-delete-policy: 'hook-succeeded,before-hook-creation,'"]));
+  });
+
+  it('stays silent with no policy (the default is before-hook-creation), with it listed, or with both success and failure policies', () => {
+    for (const lines of [
+      ['helm.sh/hook: pre-upgrade'],
+      ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: before-hook-creation'],
+      ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded,Before-Hook-Creation'],
+      ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-failed,hook-succeeded'],
+    ]) {
+      assert.deepEqual(lint(RULE, hookOf('Job', lines)), [], lines.join('; '));
+    }
+  });
+
+  it('leaves a policy of unknown items only to unknown-delete-policy', () => {
+    assert.deepEqual(lint(RULE, hookOf('Job', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-success'])), []);
+    assert.deepEqual(lint(RULE, hookOf('Job', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: ""'])), []);
+  });
+
+  it('stays silent when the policy, the events or the annotations are built by templates', () => {
+    assert.deepEqual(lint(RULE, hookOf('Job', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: {{ .Values.policy }}'])), []);
+    assert.deepEqual(lint(RULE, hookOf('ConfigMap', ['helm.sh/hook: {{ .Values.events }}', 'helm.sh/hook-delete-policy: hook-succeeded'])), []);
+    assert.deepEqual(lint(RULE, hookOf('Job', ['{{- toYaml .Values.hookAnnotations | nindent 4 }}'])), []);
+    const dict = [
+      'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: x',
+      '  {{- $annotations := dict "helm.sh/hook" "pre-upgrade" "helm.sh/hook-delete-policy" "hook-succeeded" }}',
+      '  annotations: {{- include "common.tplvalues.render" (dict "value" $annotations "context" $) | nindent 4 }}', 'spec: {}', '',
+    ].join('\n');
+    assert.deepEqual(lint(RULE, dict), []);
+  });
+
+  it('ignores a CustomResourceDefinition, which no policy deletes, and a resource that is not a hook', () => {
+    assert.deepEqual(lint(RULE, hookOf('CustomResourceDefinition', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded'])), []);
+    assert.deepEqual(lint(RULE, hookOf('Job', ['helm.sh/hook-delete-policy: hook-succeeded'])), []);
+  });
+
+  it('documents a bad example it reports and a good one it does not', () => {
+    assertDocsExamples(RULE);
+  });
+});
