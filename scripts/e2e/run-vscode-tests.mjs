@@ -13,9 +13,8 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { installVsix, REPO_ROOT, requireTools } from './workbench.mjs';
+import { installVsix, REPO_ROOT, requireTools, vsixToTest } from './workbench.mjs';
 
 const { runTests } = createRequire(import.meta.url)('@vscode/test-electron');
 
@@ -34,12 +33,7 @@ async function main() {
   if (!existsSync(testsPath)) throw new Error(`${testsPath} is missing: run npm run compile first`);
   const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-e2e-'));
   try {
-    let vsix = option('--vsix');
-    if (!vsix) {
-      const packaged = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package-vsix.mjs'), '--out', scratch], { stdio: ['ignore', 'inherit', 'inherit'] });
-      if (packaged.status !== 0) throw new Error('npm run package failed');
-      vsix = join(scratch, readdirSync(scratch).find((name) => name.endsWith('.vsix')));
-    }
+    const vsix = vsixToTest(option('--vsix'), scratch);
     const extensionsDir = join(scratch, 'ext');
     const userDataDir = join(scratch, 'user');
     installVsix(vsix, { scratch, extensionsDir, userDataDir });

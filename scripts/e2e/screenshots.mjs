@@ -3,11 +3,10 @@
 // Before each picture the driver checks in the page's DOM that the state it shows is there (the squiggle, the hover
 // text, the quick-fix title, the completion labels, the tree rows); a missing piece fails the run instead of
 // producing a picture of a broken state.
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { installVsix, launchBrowser, REPO_ROOT, requireTools, startCodeServer, workbenchUrl, writeUserSettings } from './workbench.mjs';
+import { installVsix, launchBrowser, REPO_ROOT, requireTools, startCodeServer, vsixToTest, workbenchUrl, writeUserSettings } from './workbench.mjs';
 
 const TIMEOUT_MS = 20_000;
 const HOOK_ORDER_ROWS = '[id="workbench.view.extension.helmHooks"] .monaco-list-row';
@@ -73,12 +72,7 @@ async function main() {
   let server;
   let browser;
   try {
-    let vsix = option('--vsix');
-    if (!vsix) {
-      const packaged = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package-vsix.mjs'), '--out', scratch], { stdio: ['ignore', 'inherit', 'inherit'] });
-      if (packaged.status !== 0) throw new Error('npm run package failed');
-      vsix = join(scratch, readdirSync(scratch).find((name) => name.endsWith('.vsix')));
-    }
+    const vsix = vsixToTest(option('--vsix'), scratch);
     const extensionsDir = join(scratch, 'ext');
     const userDataDir = join(scratch, 'user');
     installVsix(vsix, { scratch, extensionsDir, userDataDir });

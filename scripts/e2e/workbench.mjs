@@ -2,7 +2,7 @@
 // Node 24 that scripts/e2e/install.sh puts in .tools/, shown in Debian's chromium driven by playwright-core.
 // Shared by the test host (code-server-test-host.mjs) and the screenshot driver (screenshots.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,14 @@ export function scratchEnv(scratch, extra = {}) {
 }
 
 /** Installs a .vsix into an extensions folder, as `code --install-extension` does. */
+/** The .vsix to test: the one given, or a fresh `npm run package` into `scratch`. */
+export function vsixToTest(given, scratch) {
+  if (given) return given;
+  const packaged = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package-vsix.mjs'), '--out', scratch], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (packaged.status !== 0) throw new Error('npm run package failed');
+  return join(scratch, readdirSync(scratch).find((name) => name.endsWith('.vsix')));
+}
+
 export function installVsix(vsix, { scratch, extensionsDir, userDataDir }) {
   const result = spawnSync(
     NODE24,

@@ -1,5 +1,5 @@
 import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
-import { ScanResult, TemplateAction } from '../template/scanner';
+import { actionsOverlapping, ScanResult, TemplateAction } from '../template/scanner';
 import { LineIndex, TextRange } from '../text';
 import { parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
@@ -352,23 +352,7 @@ class ModelContext {
 
   /** Actions overlapping a range; a zero-width range never overlaps. */
   actionsIn(range: TextRange): TemplateAction[] {
-    if (range.end <= range.start) return [];
-    const actions = this.scan.actions;
-    // Actions never overlap and are sorted, so their ends are sorted too: find the first one ending after the start.
-    let low = 0;
-    let high = actions.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (actions[mid]!.range.end <= range.start) low = mid + 1;
-      else high = mid;
-    }
-    const result: TemplateAction[] = [];
-    for (let index = low; index < actions.length; index++) {
-      const action = actions[index]!;
-      if (action.range.start >= range.end) break;
-      if (action.kind !== 'comment') result.push(action);
-    }
-    return result;
+    return actionsOverlapping(this.scan.actions, range);
   }
 
   /**

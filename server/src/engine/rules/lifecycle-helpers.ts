@@ -3,7 +3,7 @@ import { TemplateFile } from '../file';
 import { EntryModel, lastEntry, literalText, MappingModel, ResourceDocument } from '../model/document';
 import { DELETE_POLICIES, DELETE_POLICY_KEY, HOOK_KEY, HookEvent, parseHookEvents, parsePolicyList } from '../model/hook';
 import { isNonString } from '../model/scalar';
-import { TemplateAction } from '../template/scanner';
+import { actionsOverlapping, TemplateAction } from '../template/scanner';
 import { TextRange } from '../text';
 import { HelmVersion } from './rule';
 
@@ -182,21 +182,7 @@ export class DocumentWalker {
 
   /** Whether a template action (not a comment) overlaps the range. */
   isTemplated(range: TextRange): boolean {
-    if (range.end <= range.start) return false;
-    const actions = this.file.scan.actions;
-    let low = 0;
-    let high = actions.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (actions[mid]!.range.end <= range.start) low = mid + 1;
-      else high = mid;
-    }
-    for (let index = low; index < actions.length; index++) {
-      const action = actions[index]!;
-      if (action.range.start >= range.end) return false;
-      if (action.kind !== 'comment') return true;
-    }
-    return false;
+    return actionsOverlapping(this.file.scan.actions, range).length > 0;
   }
 
   /** The column of the key at `keyRange`, when only blanks and `- ` sequence markers precede it on its line. */

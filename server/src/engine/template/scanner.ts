@@ -60,6 +60,28 @@ function isGoSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
+/**
+ * The actions (comments aside) overlapping a range; a zero-width range overlaps none. Actions never overlap and are
+ * sorted, so their ends are sorted too: a binary search finds the first one ending after the range starts.
+ */
+export function actionsOverlapping(actions: readonly TemplateAction[], range: TextRange): TemplateAction[] {
+  if (range.end <= range.start) return [];
+  let low = 0;
+  let high = actions.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (actions[mid]!.range.end <= range.start) low = mid + 1;
+    else high = mid;
+  }
+  const result: TemplateAction[] = [];
+  for (let index = low; index < actions.length; index++) {
+    const action = actions[index]!;
+    if (action.range.start >= range.end) break;
+    if (action.kind !== 'comment') result.push(action);
+  }
+  return result;
+}
+
 /** Scans Go template actions the way text/template's lexer finds their boundaries. */
 export function scanTemplate(text: string): ScanResult {
   const actions: TemplateAction[] = [];
