@@ -2,25 +2,28 @@ import { isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, Node 
 import { loadChart } from './chart/load';
 import { LoadedChart, LoadOptions } from './chart/types';
 import { locateValue, ValueLocation } from './chart/values';
-import { splitRendered, UNKNOWN_TEXT } from './eval/hooks';
+import { DocumentPiece, splitRendered, UNKNOWN_TEXT } from './eval/hooks';
 import { ValueOrigin } from './eval/origin';
 import { ChartRenderer, RenderedTemplate, TemplateFile as RenderFile } from './eval/render';
 import { Chunk } from './eval/value';
-import { analyzeTemplate } from './file';
+import { analyzeTemplate, TemplateFile } from './file';
+import { HookEvent } from './model/hook';
 import { DEFAULT_LINT_OPTIONS, effectiveSeverity, lintFile, LintOptions } from './lint';
-import { ruleById } from './rules';
+import { ALL_RULES, LIFECYCLE_RULES, ruleById } from './rules';
+import { ChartObject, chartObjectsOf, ChartReport } from './rules/chart-objects';
 import { Finding, Fix, RelatedLocation, Report, Rule } from './rules/rule';
 import { findSuppressions, isSuppressed } from './suppress';
 import { LineIndex, overlaps, TextRange } from './text';
 
 /**
- * The annotation rules on the evaluated view: each document Helm would render is linted as rendered text, and each
- * finding is moved back to the text the user wrote: the key or value in a values file when `toYaml` printed a map of
- * `.Values`, the line of a `define` for text an `include` brought in, the action for a value an action printed.
+ * The rules on the evaluated view: each document Helm would render is analysed as rendered text, the file rules run
+ * on it, the chart rules run on all of the chart's objects together, and each finding is moved back to the text the
+ * user wrote: the key or value in a values file when `toYaml` printed a map of `.Values`, the line of a `define` for
+ * text an `include` brought in, the action for a value an action printed.
  *
  * Only what is certain is reported: a finding must hold under both release names (or the one given), must not touch
- * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Text written literally in
- * the template itself is left to the as-written pass, which reports it with its fixes.
+ * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Annotation findings on text
+ * written literally in the template itself are left to the as-written pass, which reports them with their fixes.
  */
 
 /** The rules of DESIGN.md's "Annotation syntax" table that read annotation values (not the template's own syntax). */
@@ -36,7 +39,10 @@ export const EVALUATED_RULE_IDS: readonly string[] = [
   'unknown-helm-annotation',
   'orphan-hook-annotation',
   'misplaced-hook-annotation',
+  ...LIFECYCLE_RULES.filter((rule) => rule.check).map((rule) => rule.id),
 ];
+
+const LIFECYCLE_IDS: ReadonlySet<string> = new Set(LIFECYCLE_RULES.map((rule) => rule.id));
 
 export interface EvaluatedLintOptions extends LintOptions {
   /** Evaluate with this release name only; by default findings must hold under `release-name` and `zz-second`. */
@@ -47,8 +53,8 @@ export interface ChartLintOptions extends EvaluatedLintOptions, LoadOptions {}
 
 export const DEFAULT_RELEASE_NAMES = ['release-name', 'zz-second'] as const;
 
-/** Stands for one run of output the evaluator cannot know: an output action, so every rule treats it as templated. */
-const UNKNOWN_ACTION = '{{u}}';
+/** The namespace the evaluator renders in (`.Release.Namespace`), as `helm template` does without `-n`. */
+const RELEASE_NAMESPACE = 'default';
 
 /** Renders a chart: a fresh ChartRenderer by default, or a cache that re-renders only what changed (see eval/cache). */
 export interface Renderer {
@@ -68,30 +74,50 @@ export function plainRenderer(chart: LoadedChart): Renderer {
 }
 
 /**
- * The annotation findings of the evaluated chart that the as-written view cannot see. Findings point into files by
- * their absolute paths; findings that would point inside a packaged subchart (`.tgz`) are left out, as nobody edits
- * those.
+ * The findings of the evaluated chart that the as-written view cannot see. Findings point into files by their
+ * absolute paths; findings that would point inside a packaged subchart (`.tgz`) are left out, as nobody edits those.
  */
 export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
   const renderer = 'render' in chartOrRenderer ? chartOrRenderer : plainRenderer(chartOrRenderer);
-  const rules = EVALUATED_RULE_IDS.map((id) => ruleById(id)).filter((rule): rule is Rule => !!rule && options.rules[rule.id] !== 'off');
-  if (rules.length === 0) return [];
+  const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
+  const fileRules = EVALUATED_RULE_IDS.map((id) => ruleById(id)).filter(enabled);
+  const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
+  if (fileRules.length === 0 && chartRules.length === 0) return [];
   const names = options.releaseName !== undefined ? [options.releaseName] : [...DEFAULT_RELEASE_NAMES];
   const mapper = new SourceMapper(renderer);
   const found = new Map<string, Finding>();
-  for (const isUpgrade of operationsToRender(renderer.chart)) {
+  const operations = operationsToRender(renderer.chart);
+  for (const isUpgrade of operations) {
+    const events = operations.length === 1 ? ALL_EVENTS : isUpgrade ? UPGRADE_EVENTS : INSTALL_EVENTS;
     let certain: Map<string, Finding> | undefined;
     for (const releaseName of names) {
       const findings = new Map<string, Finding>();
-      for (const rendered of renderer.render({ releaseName, isUpgrade })) {
-        for (const finding of cachedLint(rendered, rules, options, mapper)) findings.set(findingKey(finding), finding);
+      const views = renderer.render({ releaseName, isUpgrade }).flatMap((rendered) => documentViews(rendered, mapper));
+      for (const view of views) {
+        for (const finding of cachedFileFindings(view, fileRules, options, mapper)) findings.set(certaintyKey(finding), finding);
       }
+      if (chartRules.length > 0) for (const finding of chartFindings(views, chartRules, events, options, mapper)) findings.set(certaintyKey(finding), finding);
       certain = certain ? new Map([...certain].filter(([key]) => findings.has(key))) : findings;
     }
-    for (const [key, finding] of certain ?? []) if (!found.has(key)) found.set(key, finding);
+    for (const finding of certain?.values() ?? []) if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
   }
   return [...found.values()].sort(compareFindings);
 }
+
+const INSTALL_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'test']);
+const UPGRADE_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback']);
+const ALL_EVENTS: ReadonlySet<HookEvent> = new Set([...INSTALL_EVENTS, ...UPGRADE_EVENTS]);
+
+/**
+ * What must be equal under both release names for a finding to be certain. A file rule's message must be the same
+ * too: one that quotes a name built from the release name (hook-fixed-name) is then not certain. A chart rule's
+ * message names the objects it links, which follow the release name; its place is what must agree.
+ */
+function certaintyKey(finding: Finding): string {
+  return CHART_RULE_IDS.has(finding.rule) ? findingKey(finding) : `${findingKey(finding)}\0${finding.message}`;
+}
+
+const CHART_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.filter((rule) => rule.checkChart).map((rule) => rule.id));
 
 /** Install always; upgrade too when some template can tell them apart. */
 function operationsToRender(chart: LoadedChart): boolean[] {
@@ -143,87 +169,182 @@ function isInArchive(path: string): boolean {
   return /\.tgz#/i.test(path);
 }
 
+type Piece = DocumentPiece;
+
+/**
+ * One rendered document as the rules read it: its text with each unknown run written as a template action, so every
+ * rule treats it as text it cannot see, and the way back from offsets in that text to the user's files.
+ */
+class DocumentView {
+  private analysed: TemplateFile | undefined;
+  private objects: ChartObject[] | undefined;
+  readonly findings = new Map<string, Finding[]>();
+  private readonly unknownRanges: TextRange[] = [];
+  private readonly shifts: Array<{ at: number; by: number }> = [];
+  private readonly synthetic: string;
+
+  constructor(
+    readonly template: string,
+    private readonly text: string,
+    private readonly pieces: Piece[],
+    private readonly mapper: SourceMapper,
+  ) {
+    let synthetic = '';
+    let last = 0;
+    for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
+      synthetic += text.slice(last, index);
+      const action = unknownAction(pieces.find((piece) => piece.start === index)?.chunk.reason);
+      this.unknownRanges.push({ start: synthetic.length, end: synthetic.length + action.length });
+      synthetic += action;
+      this.shifts.push({ at: synthetic.length, by: action.length - UNKNOWN_TEXT.length });
+      last = index + UNKNOWN_TEXT.length;
+    }
+    this.synthetic = synthetic + text.slice(last);
+  }
+
+  get file(): TemplateFile {
+    this.analysed ??= analyzeTemplate(`${this.template}#evaluated`, this.synthetic);
+    return this.analysed;
+  }
+
+  /** Every piece is this template's own literal text: the as-written pass has read all of it. */
+  get ownLiteral(): boolean {
+    return this.pieces.every((piece) => this.mapper.isOwnLiteral(piece.chunk, this.template));
+  }
+
+  /** May hold annotations for the annotation rules to read. */
+  get mentionsAnnotations(): boolean {
+    return /annotations|helm\.sh/i.test(this.text);
+  }
+
+  /** May be a hook, or an object a hook reads: the chart rules need it. */
+  get concernsHooks(): boolean {
+    if (/helm\.sh\/hook/i.test(this.text)) return true;
+    const kind = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*$/m.exec(this.text);
+    return !kind || READ_KINDS.has(kind[1]!);
+  }
+
+  chartObjects(): ChartObject[] {
+    this.objects ??= chartObjectsOf(this.file, this.template, RELEASE_NAMESPACE);
+    return this.objects;
+  }
+
+  /** Offsets in the analysed text are offsets in the rendered text, shifted by the actions written before them. */
+  private toRendered(offset: number): number {
+    let shift = 0;
+    for (const entry of this.shifts) if (entry.at <= offset) shift += entry.by;
+    return offset - shift;
+  }
+
+  touchesUnknown(range: TextRange): boolean {
+    return this.unknownRanges.some((unknown) => overlaps(unknown, range) || (unknown.start === range.start && range.end === unknown.start));
+  }
+
+  /**
+   * A range of the analysed text in the user's files; `ownLiteral` allows this template's own text as a target.
+   * `atCallSite`: text a `define` printed is placed at the `include` in this document's template, where the object
+   * is written, rather than in the shared define (values-file text keeps its place in the values file).
+   */
+  locate(range: TextRange, ownLiteral: boolean, atCallSite = false): MappedRange | undefined {
+    const rendered = { start: this.toRendered(range.start), end: this.toRendered(range.end) };
+    const mapped = atCallSite ? this.mapper.atCallSite(rendered, this.pieces, this.text, this.template) : this.mapper.map(rendered, this.pieces, this.text, this.template, ownLiteral);
+    return mapped && !isInArchive(mapped.file) ? mapped : undefined;
+  }
+}
+
+const READ_KINDS: ReadonlySet<string> = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'PersistentVolumeClaim']);
+
+/**
+ * An unknown run as an output action whose text names why it is unknown (`randAlphaNum is random`), for rules that
+ * look for such functions in actions. It reads a variable, so no two of them count as the same text.
+ */
+function unknownAction(reason: string | undefined): string {
+  const words = (reason ?? 'unknown').replace(/[^A-Za-z0-9 _.-]/g, ' ').replace(/\s+/g, ' ').trim();
+  return `{{$unknown ${words}}}`;
+}
+
 /**
  * A RenderCache hands back the same object for a template whose output cannot have changed (its key covers the texts
- * findings point into), so its findings are kept with it.
+ * findings point into), so its document views, and their findings, are kept with it.
  */
-const lintResults = new WeakMap<RenderedTemplate, Map<string, Finding[]>>();
+const viewsByRender = new WeakMap<RenderedTemplate, DocumentView[]>();
 
-function cachedLint(rendered: RenderedTemplate, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
+function documentViews(rendered: RenderedTemplate, mapper: SourceMapper): DocumentView[] {
+  let views = viewsByRender.get(rendered);
+  if (!views) {
+    // Helm takes every NOTES.txt out of the output before it reads manifests (pkg/action: renderResources).
+    const isNotes = rendered.file.name.endsWith('NOTES.txt');
+    views = rendered.error !== undefined || isNotes ? [] : splitRendered(rendered, false).documents.map((document) => new DocumentView(rendered.file.name, document.text, document.pieces, mapper));
+    viewsByRender.set(rendered, views);
+  }
+  return views;
+}
+
+function cachedFileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
+  if (!view.mentionsAnnotations || view.ownLiteral) return [];
   const optionsKey = JSON.stringify([options.helmVersion, options.rules]);
-  let byOptions = lintResults.get(rendered);
-  if (!byOptions) {
-    byOptions = new Map();
-    lintResults.set(rendered, byOptions);
-  }
-  let findings = byOptions.get(optionsKey);
+  let findings = view.findings.get(optionsKey);
   if (!findings) {
-    findings = lintRendered(rendered, rules, options, mapper);
-    byOptions.set(optionsKey, findings);
+    findings = fileFindings(view, rules, options, mapper);
+    view.findings.set(optionsKey, findings);
   }
   return findings;
 }
 
-/** One rendered template: each of its documents as text, linted, with findings mapped back. */
-function lintRendered(rendered: RenderedTemplate, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
-  if (rendered.error !== undefined) return [];
+function fileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
   const findings: Finding[] = [];
-  for (const document of splitRendered(rendered, false).documents) {
-    const { text, pieces } = document;
-    if (!/annotations|helm\.sh/i.test(text)) continue;
-    // What is literal text of this template is what the as-written pass already read.
-    if (pieces.every((piece) => mapper.isOwnLiteral(piece.chunk, rendered.file.name))) continue;
-    findings.push(...lintDocument(text, pieces, rendered.file.name, rules, options, mapper));
+  for (const rule of rules) {
+    if (!rule.check) continue;
+    const setting = options.rules[rule.id];
+    const ownLiteral = LIFECYCLE_IDS.has(rule.id);
+    const report = (reported: Report) => {
+      if (reported.uncertain || view.touchesUnknown(reported.range)) return;
+      const severity = effectiveSeverity(rule, setting, reported);
+      if (!severity) return;
+      const mapped = view.locate(reported.range, ownLiteral, ownLiteral);
+      if (!mapped || mapper.isSuppressed(mapped.file, mapped.range.start, rule.id)) return;
+      const related: RelatedLocation[] = [];
+      for (const location of reported.related ?? []) {
+        const target = view.locate(location.range, true, ownLiteral);
+        if (target) related.push({ file: target.file, range: target.range, message: location.message });
+      }
+      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, related, fixes: mapFixes(reported, view, ownLiteral) });
+    };
+    rule.check({ file: view.file, helmVersion: options.helmVersion, report });
   }
   return findings;
 }
 
-interface Piece {
-  start: number;
-  end: number;
-  chunk: Chunk;
-}
-
-function lintDocument(text: string, pieces: Piece[], template: string, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
-  // Each unknown run becomes an action in the text the rules read: offsets after it shift by the action's length.
-  const unknownRanges: TextRange[] = [];
-  let synthetic = '';
-  const shifts: Array<{ at: number; by: number }> = [];
-  let last = 0;
-  for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
-    synthetic += text.slice(last, index);
-    unknownRanges.push({ start: synthetic.length, end: synthetic.length + UNKNOWN_ACTION.length });
-    synthetic += UNKNOWN_ACTION;
-    shifts.push({ at: synthetic.length, by: UNKNOWN_ACTION.length - UNKNOWN_TEXT.length });
-    last = index + UNKNOWN_TEXT.length;
+/** The chart rules over every object of one render: hooks, and what they may read. */
+function chartFindings(views: readonly DocumentView[], rules: readonly Rule[], events: ReadonlySet<HookEvent>, options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
+  const objects: ChartObject[] = [];
+  const viewOf = new Map<ChartObject, DocumentView>();
+  for (const view of views) {
+    if (!view.concernsHooks) continue;
+    for (const object of view.chartObjects()) {
+      objects.push(object);
+      viewOf.set(object, view);
+    }
   }
-  synthetic += text.slice(last);
-  const toRendered = (offset: number) => {
-    let shift = 0;
-    for (const entry of shifts) if (entry.at <= offset) shift += entry.by;
-    return offset - shift;
-  };
-  const file = analyzeTemplate(`${template}#evaluated`, synthetic);
+  if (!objects.some((object) => object.hook && object.reads.length > 0)) return [];
   const findings: Finding[] = [];
   for (const rule of rules) {
     const setting = options.rules[rule.id];
-    const report = (reported: Report) => {
-      if (reported.uncertain) return;
-      if (unknownRanges.some((range) => overlaps(range, reported.range) || (range.start === reported.range.start && reported.range.end === range.start))) return;
-      const severity = effectiveSeverity(rule, setting, reported);
+    const report = (reported: ChartReport) => {
+      const view = viewOf.get(reported.object)!;
+      if (view.touchesUnknown(reported.range)) return;
+      const severity = effectiveSeverity(rule, setting, { range: reported.range, message: reported.message, ...(reported.severity ? { severity: reported.severity } : {}) });
       if (!severity) return;
-      const rendered = { start: toRendered(reported.range.start), end: toRendered(reported.range.end) };
-      const mapped = mapper.map(rendered, pieces, text, template);
-      if (!mapped || isInArchive(mapped.file)) return;
-      if (mapper.isSuppressed(mapped.file, mapped.range.start, rule.id)) return;
+      const mapped = view.locate(reported.range, true, true);
+      if (!mapped || mapper.isSuppressed(mapped.file, mapped.range.start, rule.id)) return;
       const related: RelatedLocation[] = [];
       for (const location of reported.related ?? []) {
-        const target = mapper.map({ start: toRendered(location.range.start), end: toRendered(location.range.end) }, pieces, text, template);
-        if (target && !isInArchive(target.file)) related.push({ file: target.file, range: target.range, message: location.message });
+        const target = viewOf.get(location.object)?.locate(location.range, true, true);
+        if (target) related.push({ file: target.file, range: target.range, message: location.message });
       }
-      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, related, fixes: mapFixes(reported, mapper, pieces, text, template, toRendered) });
+      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, related, fixes: [] });
     };
-    rule.check({ file, helmVersion: options.helmVersion, report });
+    rule.checkChart!({ objects, events, helmVersion: options.helmVersion, report });
   }
   return findings;
 }
@@ -233,13 +354,13 @@ function lintDocument(text: string, pieces: Piece[], template: string, rules: re
  * in the user's file; it is never `safe`, since an edit to a values file or a shared `define` reaches further than
  * the one document that showed the problem.
  */
-function mapFixes(reported: Report, mapper: SourceMapper, pieces: Piece[], text: string, template: string, toRendered: (offset: number) => number): Fix[] {
+function mapFixes(reported: Report, view: DocumentView, ownLiteral: boolean): Fix[] {
   const fixes: Fix[] = [];
   for (const fix of reported.fixes ?? []) {
     const edits = [];
     for (const edit of fix.edits) {
       if (edit.file !== undefined) break;
-      const mapped = mapper.map({ start: toRendered(edit.range.start), end: toRendered(edit.range.end) }, pieces, text, template);
+      const mapped = view.locate(edit.range, ownLiteral);
       if (!mapped?.exact) break;
       edits.push({ file: mapped.file, range: mapped.range, newText: edit.newText });
     }
@@ -270,10 +391,38 @@ class SourceMapper {
     return !!file && file.template.text.slice(chunk.source.start, chunk.source.end) === chunk.text;
   }
 
-  map(range: TextRange, pieces: Piece[], text: string, template: string): MappedRange | undefined {
+  /**
+   * For findings about an object: where the object's document writes the text of `range`. Text a `define` printed
+   * from its own template text goes to the outermost `include` in `template`, so findings about different objects
+   * built by one shared define land on each object's own template; the range covers every piece the text came from
+   * when they are all in one file (else `map` places it).
+   */
+  atCallSite(range: TextRange, pieces: Piece[], text: string, template: string): MappedRange | undefined {
+    const touched = pieces.filter((piece) => piece.start < Math.max(range.end, range.start + 1) && range.start < piece.end);
+    const throughDefine = (piece: Piece) => {
+      const site = piece.chunk.via?.[0];
+      return !piece.chunk.origin && site && site.template === template && piece.chunk.source?.template !== template ? site : undefined;
+    };
+    if (!touched.some(throughDefine)) {
+      const mapped = this.map(range, pieces, text, template, true);
+      if (!mapped || mapped.exact) return mapped;
+    }
+    const sites = touched.map((piece) => {
+      const site = throughDefine(piece);
+      if (!site) return this.pieceRange(piece, range, text);
+      const file = this.renderer.file(template);
+      return file && { file: this.remember(file.template.absolutePath, file.template.text), range: enclosingAction(file.template.text, site), exact: false };
+    });
+    if (sites.some((site) => !site || site.file !== sites[0]!.file)) return this.map(range, pieces, text, template, true);
+    const ranges = sites.map((site) => site!.range);
+    return { file: sites[0]!.file, range: { start: Math.min(...ranges.map((r) => r.start)), end: Math.max(...ranges.map((r) => r.end)) }, exact: false };
+  }
+
+  /** `ownLiteral`: a range wholly in this template's own literal text is mapped too (else it is the as-written pass's). */
+  map(range: TextRange, pieces: Piece[], text: string, template: string, ownLiteral = false): MappedRange | undefined {
     const touched = pieces.filter((piece) => piece.start < Math.max(range.end, range.start + 1) && range.start < piece.end);
     if (touched.length === 0) return undefined;
-    if (touched.every((piece) => this.isOwnLiteral(piece.chunk, template))) return undefined;
+    if (!ownLiteral && touched.every((piece) => this.isOwnLiteral(piece.chunk, template))) return undefined;
     const first = touched[0]!;
     const lastPiece = touched[touched.length - 1]!;
     if (touched.length === 1 || (first.chunk.source && sameRef(first.chunk, lastPiece.chunk))) {
@@ -322,9 +471,19 @@ class SourceMapper {
     const file = this.renderer.file(chunk.source.template);
     if (!file) return undefined;
     const source = file.template.text.slice(chunk.source.start, chunk.source.end);
-    const within = lineShiftedOffset(text.slice(piece.start, piece.end), source, offset - piece.start);
+    const within = lineShiftedOffset(chunk.text, source, piece.skip + offset - piece.start);
     if (within === undefined) return undefined;
     return { file: this.remember(file.template.absolutePath, file.template.text), offset: chunk.source.start + within, exact: true };
+  }
+
+  /** The part of `range` inside one piece, in its source: exactly where the text is the source's, else the whole source. */
+  private pieceRange(piece: Piece, range: TextRange, text: string): MappedRange | undefined {
+    const start = Math.max(range.start, piece.start);
+    const end = Math.min(range.end, piece.end);
+    const first = this.mapOffset(piece, start, text);
+    const last = end > start ? this.mapOffset(piece, end - 1, text) : first;
+    if (first?.exact && last?.exact && first.file === last.file) return { file: first.file, range: { start: first.offset, end: last.offset + (end > start ? 1 : 0) }, exact: true };
+    return this.wholeSource(piece, range, text);
   }
 
   private wholeSource(piece: Piece, range: TextRange, text: string): MappedRange | undefined {
@@ -364,6 +523,14 @@ class SourceMapper {
     const rendered = text.slice(renderedStart, piece.start + found.range.end - column);
     return { file: this.remember(location.path, location.text), range, renderedStart, sameText: written === rendered };
   }
+}
+
+/** The whole `{{ … }}` around a call inside an action, so that a reader sees the action, not a piece of it. */
+function enclosingAction(text: string, call: TextRange): TextRange {
+  const open = text.lastIndexOf('{{', call.start);
+  const close = text.indexOf('}}', call.end);
+  if (open < 0 || close < 0 || text.lastIndexOf('}}', call.start) > open) return call;
+  return { start: open, end: close + 2 };
 }
 
 function sameRef(a: Chunk, b: Chunk): boolean {

@@ -542,7 +542,8 @@ export class Executor {
     const prepared = spec.keepsSources ? args : args.map((arg) => (arg instanceof SourcedText ? arg.flatten() : arg));
     if (!spec.acceptsUnknown) {
       const unknownArg = prepared.find(isUnknown);
-      if (unknownArg) return unknownArg;
+      // A function's result is another value: what was known of the argument's truth does not carry over.
+      if (unknownArg) return unknownArg.truthy === undefined ? unknownArg : unknown(unknownArg.reason);
     }
     return spec.fn(prepared, { exec: this, site });
   }
@@ -562,7 +563,8 @@ export class Executor {
         sawUnknown ??= truthy;
         continue;
       }
-      if (name === 'and' ? !truthy : truthy) return sawUnknown ?? value;
+      // After an unknown argument, the result is that argument or this one: unknown, but of this one's truth.
+      if (name === 'and' ? !truthy : truthy) return sawUnknown ? new Unknown(sawUnknown.reason, truthy) : value;
     }
     return sawUnknown ?? value;
   }

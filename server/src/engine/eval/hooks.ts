@@ -46,7 +46,15 @@ export interface EvaluatedDocument extends DocumentHead {
   /** The name differs between the two release names (it is derived from `.Release.Name`). */
   nameFollowsRelease: boolean;
   /** Source of each piece of the document's text, in order, with offsets into `text`. */
-  pieces: Array<{ start: number; end: number; chunk: Chunk }>;
+  pieces: DocumentPiece[];
+}
+
+/** A run of a document's text from one chunk; `skip` chunk characters lie before the document (a chunk holding `---`). */
+export interface DocumentPiece {
+  start: number;
+  end: number;
+  chunk: Chunk;
+  skip: number;
 }
 
 export interface EvaluatedFile {
@@ -127,7 +135,7 @@ export function splitRendered(rendered: RenderedTemplate, readHeads = true): Spl
     if (end <= start) continue;
     const docPieces = pieces
       .filter((piece) => piece.end > start && piece.start < end)
-      .map((piece) => ({ start: Math.max(piece.start, start) - start, end: Math.min(piece.end, end) - start, chunk: piece.chunk }));
+      .map((piece) => ({ start: Math.max(piece.start, start) - start, end: Math.min(piece.end, end) - start, chunk: piece.chunk, skip: Math.max(0, start - piece.start) }));
     const hasStructural = [...structural].some((offset) => offset >= start && offset < end);
     const raw = text.slice(start, end);
     const exact = !raw.includes(PLACEHOLDER);

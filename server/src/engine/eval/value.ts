@@ -17,7 +17,11 @@ export interface GoMap {
 }
 
 export class Unknown {
-  constructor(readonly reason: string) {}
+  /** `truthy`: the value is not known, but whether `if` takes it is (`and`/`or` decided by a later argument). */
+  constructor(
+    readonly reason: string,
+    readonly truthy?: boolean,
+  ) {}
 }
 
 /** The one Unknown most code passes around; a specific reason is kept where it helps a later message. */
@@ -173,7 +177,7 @@ export function containsUnknown(value: Value, seen: Set<object> = new Set()): bo
 
 /** text/template's isTrue: the zero value of its type, an empty string/collection, or nil is false. */
 export function truth(value: Value): boolean | Unknown {
-  if (value instanceof Unknown) return value;
+  if (value instanceof Unknown) return value.truthy ?? value;
   if (value instanceof SourcedText) {
     if (value.chunks.some((chunk) => chunk.text !== undefined && chunk.text !== '')) return true;
     const flat = value.flatten();

@@ -11,6 +11,8 @@ import { orphanHookAnnotation } from './orphan-hook-annotation';
 import { misplacedHookAnnotation } from './misplaced-hook-annotation';
 import { unclosedTemplateAction } from './unclosed-template-action';
 import { invalidYaml } from './invalid-yaml';
+import { hookDependencyUnavailable } from './hook-dependency-unavailable';
+import { hookDependencyOrder } from './hook-dependency-order';
 import { hookRecreateConflict } from './hook-recreate-conflict';
 import { statefulHook } from './stateful-hook';
 import { hookLeftBehind } from './hook-left-behind';
@@ -23,8 +25,13 @@ import { crdHook } from './crd-hook';
 import { hookFixedName } from './hook-fixed-name';
 import { Rule } from './rule';
 
-/** The hook lifecycle rules of DESIGN.md's second table, in its order; they read the as-written view for now. */
+/**
+ * The hook lifecycle rules of DESIGN.md's second table, in its order. Those with `check` read each template as
+ * written and each document as evaluated; those with `checkChart` read the whole chart as evaluated.
+ */
 export const LIFECYCLE_RULES: readonly Rule[] = [
+  hookDependencyUnavailable,
+  hookDependencyOrder,
   hookRecreateConflict,
   statefulHook,
   hookLeftBehind,

@@ -1,5 +1,6 @@
 import { TemplateFile } from '../file';
 import { TextRange } from '../text';
+import type { ChartRuleContext } from './chart-objects';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type RuleSetting = Severity | 'off';
@@ -74,7 +75,10 @@ export interface Rule {
   docs: RuleDocs;
   /** Whether the rule offers fixes (for docs and SARIF). */
   fixable: boolean;
-  check(context: FileRuleContext): void;
+  /** Runs on one template as written, and on each document of the chart as Helm renders it. */
+  check?(context: FileRuleContext): void;
+  /** Runs on every object of the chart as Helm renders it, once per release name and operation. */
+  checkChart?(context: ChartRuleContext): void;
 }
 
 export function defineRule(rule: Rule): Rule {

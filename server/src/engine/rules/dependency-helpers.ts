@@ -1,0 +1,65 @@
+import { HookEvent } from '../model/hook';
+import { deletedWhen } from '../order';
+import { ChartObject } from './chart-objects';
+import { PodReference } from './pod-references';
+
+/** Hooks Helm waits for: their pods must start for the event to go on (reference/helm-hooks.md §4.2). */
+export const WAITED_KINDS: ReadonlySet<string> = new Set(['Job', 'Pod']);
+
+/** A hook Helm waits for, with each event it runs on (once, even when listed twice). */
+export function waitedHooks(objects: readonly ChartObject[], events: ReadonlySet<HookEvent>): { reader: ChartObject; event: HookEvent }[] {
+  const result: { reader: ChartObject; event: HookEvent }[] = [];
+  for (const reader of objects) {
+    if (!reader.hook || !reader.kind || !WAITED_KINDS.has(reader.kind) || reader.reads.length === 0) continue;
+    for (const event of new Set(reader.hook.events)) if (events.has(event)) result.push({ reader, event });
+  }
+  return result;
+}
+
+/**
+ * The objects of the chart that are what `reference` names, and whether some object we cannot see well enough (kind,
+ * name, namespace or hook annotation not known) might be it too. A rule that finds `uncertain` says nothing.
+ */
+export function referencedObjects(objects: readonly ChartObject[], reader: ChartObject, reference: PodReference): { targets: ChartObject[]; uncertain: boolean } {
+  const targets: ChartObject[] = [];
+  let uncertain = reader.namespace === undefined;
+  for (const object of objects) {
+    if (object === reader) continue;
+    const kindMatches = object.kind === undefined ? undefined : object.kind === reference.kind;
+    const nameMatches = object.name === undefined ? undefined : object.name === reference.name;
+    if (kindMatches === false || nameMatches === false) continue;
+    if (kindMatches === undefined || nameMatches === undefined || object.namespace === undefined) {
+      uncertain = true;
+      continue;
+    }
+    if (object.namespace !== reader.namespace) continue;
+    if (object.maybeHook) uncertain = true;
+    else targets.push(object);
+  }
+  return { targets, uncertain };
+}
+
+/** Deleted after every successful run of its events (`hook-succeeded`), so no earlier run leaves it behind. */
+export function deletedAfterSuccess(object: ChartObject): boolean {
+  const hook = object.hook;
+  if (!hook || hook.deleted === undefined) return false;
+  const when = deletedWhen(object.kind, hook.deletePolicies);
+  return when === 'after-event-success' || when === 'after-event-success-or-failure';
+}
+
+export function describeObject(object: ChartObject): string {
+  return `${object.kind} "${object.name}"`;
+}
+
+export function weightText(object: ChartObject): string {
+  return object.hook ? object.hook.weight.toString() : '0';
+}
+
+/** Why `first` runs before `second` by Helm's key, in words: their weights, or their names at the same weight. */
+export function whyFirst(first: ChartObject, second: ChartObject): string {
+  const a = first.hook!;
+  const b = second.hook!;
+  if (a.weight !== b.weight) return `weight ${a.weight} runs before weight ${b.weight}`;
+  if (first.name !== second.name) return `both have weight ${a.weight}, and Helm then orders by name: "${first.name}" sorts before "${second.name}"`;
+  return `both have weight ${a.weight} and the name "${first.name}", and Helm then orders by kind: ${first.kind} before ${second.kind}`;
+}

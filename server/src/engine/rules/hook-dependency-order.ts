@@ -1,0 +1,103 @@
+import { HookEvent } from '../model/hook';
+import { compareHooks } from '../order';
+import { ChartObject } from './chart-objects';
+import { deletedAfterSuccess, describeObject, referencedObjects, waitedHooks, whyFirst } from './dependency-helpers';
+import { defineRule } from './rule';
+
+export const hookDependencyOrder = defineRule({
+  id: 'hook-dependency-order',
+  defaultSeverity: 'error',
+  summary: 'Hook reads an object that another hook of the same event creates later.',
+  fixable: false,
+  docs: {
+    description:
+      'Helm runs the hooks of an event one at a time and waits for each Job or Pod to finish before creating the next. ' +
+      'The order is by `helm.sh/hook-weight`, then by `metadata.name` — not by kind, whatever the Helm docs say — so ' +
+      'at the same weight a Job named `app-migrate` runs before its ServiceAccount `app-sa` and its Secret ' +
+      '`app-secret`. The Job\'s pod cannot start without them, the event never finishes, and the install or upgrade ' +
+      'fails at `--timeout`. Give the objects a hook needs a lower weight than the hook. Reported only when the ' +
+      'order holds under any release name and the object cannot be left over from an earlier run.',
+    helmFact:
+      'Per event, hooks are sorted by weight, then name byte-wise; kind only breaks ties of equal weight and name, and ' +
+      'each hook is created only when the previous one is ready (reference/helm-hooks.md §4.1, §4.2). `hook-succeeded` ' +
+      'deletes hooks after their event (§3.2).',
+    bad: [
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata:',
+      '  name: {{ .Release.Name }}-sa',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      '---',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      serviceAccountName: {{ .Release.Name }}-sa',
+      '      containers:',
+      '        - name: migrate',
+      '          image: migrate:1.0',
+    ].join('\n'),
+    good: [
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata:',
+      '  name: {{ .Release.Name }}-sa',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      '    helm.sh/hook-weight: "-5"',
+      '---',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-migrate',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      serviceAccountName: {{ .Release.Name }}-sa',
+      '      containers:',
+      '        - name: migrate',
+      '          image: migrate:1.0',
+    ].join('\n'),
+  },
+  checkChart(context) {
+    for (const { reader, event } of waitedHooks(context.objects, context.events)) {
+      for (const reference of reader.reads) {
+        if (!reference.blocking) continue;
+        const { targets, uncertain } = referencedObjects(context.objects, reader, reference);
+        if (uncertain || targets.length === 0) continue;
+        if (!targets.every((target) => createdLater(reader, target, event))) continue;
+        const target = targets[0]!;
+        context.report({
+          object: reader,
+          range: reference.range,
+          message:
+            `This ${reader.kind} reads ${describeObject(target)} (${reference.field}), which another ${event} hook creates, ` +
+            `but Helm runs this ${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before ` +
+            `creating the ${target.kind}: the pod cannot start, and the ${event} hooks fail at --timeout. Give the ` +
+            `${target.kind} a lower helm.sh/hook-weight than this ${reader.kind} (${reader.hook!.weight}).`,
+          related: [{ object: target, range: target.resource.name?.range ?? target.resource.range, message: `${describeObject(target)} is created here, after the ${reader.kind}` }],
+        });
+      }
+    }
+  },
+});
+
+/**
+ * The target is a hook of the same event that certainly runs after the reader, and no earlier run can have left it:
+ * the release is new (pre-install), or `hook-succeeded` removes it after every run.
+ */
+function createdLater(reader: ChartObject, target: ChartObject, event: HookEvent): boolean {
+  if (!target.hook?.events.includes(event)) return false;
+  if (compareHooks(reader.hook!, target.hook) !== -1) return false;
+  return event === 'pre-install' || deletedAfterSuccess(target);
+}

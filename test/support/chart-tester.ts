@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadChart } from '../../server/src/engine/chart/load';
+import { evaluatedFindings, EvaluatedLintOptions } from '../../server/src/engine/evaluated-lint';
+import { ALL_RULES } from '../../server/src/engine/rules';
+import { Finding } from '../../server/src/engine/rules/rule';
+import { LineIndex } from '../../server/src/engine/text';
+
+/**
+ * Charts written to a temporary directory from a map of files, linted on the evaluated view: for rules that read the
+ * whole chart as Helm renders it.
+ */
+export class ScratchCharts {
+  private readonly root = mkdtempSync(join(tmpdir(), 'helm-hooks-charts-'));
+  private count = 0;
+
+  /** Writes `Chart.yaml` (unless given), `values.yaml` (empty unless given) and the files; returns the directory. */
+  write(files: Record<string, string>): string {
+    const directory = join(this.root, `chart-${++this.count}`);
+    const all = { 'Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n', 'values.yaml': '', ...files };
+    for (const [path, text] of Object.entries(all)) {
+      mkdirSync(dirname(join(directory, path)), { recursive: true });
+      writeFileSync(join(directory, path), text);
+    }
+    return directory;
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** The evaluated findings of one rule on a chart directory (every other rule off). */
+export function chartFindings(directory: string, ruleId: string, options: Partial<EvaluatedLintOptions> & { valuesFiles?: string[] } = {}): Finding[] {
+  const others = Object.fromEntries(ALL_RULES.filter((rule) => rule.id !== ruleId).map((rule) => [rule.id, 'off' as const]));
+  const { valuesFiles, ...lintOptions } = options;
+  return evaluatedFindings(loadChart(directory, valuesFiles ? { valuesFiles } : {}), { helmVersion: 4, ...lintOptions, rules: { ...others, ...(lintOptions.rules ?? {}) } });
+}
+
+/** What a user sees of a finding: `file:line "text"`, the file relative to the chart. */
+export function where(directory: string, finding: { file: string; range: { start: number; end: number } }): string {
+  const text = readFileSync(finding.file, 'utf8');
+  const line = new LineIndex(text).position(finding.range.start).line + 1;
+  return `${finding.file.slice(directory.length + 1)}:${line} ${JSON.stringify(text.slice(finding.range.start, finding.range.end))}`;
+}
+
+
+/** Asserts that a chart rule reports its documented bad example and not its good one, each as a chart's one template. */
+export function assertChartDocsExamples(charts: ScratchCharts, ruleId: string): void {
+  const rule = ALL_RULES.find((candidate) => candidate.id === ruleId);
+  assert.ok(rule?.checkChart, `${ruleId} is a chart rule`);
+  const bad = charts.write({ 'templates/example.yaml': rule.docs.bad, 'values.yaml': 'password: secret\n' });
+  assert.ok(chartFindings(bad, ruleId).length > 0, `the bad example of ${ruleId} is reported`);
+  const good = charts.write({ 'templates/example.yaml': rule.docs.good, 'values.yaml': 'password: secret\n' });
+  assert.deepEqual(chartFindings(good, ruleId), [], `the good example of ${ruleId} is clean`);
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+
+const RULE = 'hook-dependency-unavailable';
+const charts = new ScratchCharts();
+after(() => charts.remove());
+
+function object(kind: string, name: string, annotations: string[] = []): string {
+  const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];
+  if (annotations.length > 0) lines.push('  annotations:', ...annotations.map((line) => `    ${line}`));
+  return [...lines, ''].join('\n');
+}
+
+/** A Job hook whose pod reads `reads` (lines under the pod spec, indented for it). */
+function job(events: string, podSpec: string[], container: string[] = []): string {
+  return [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: {{ .Release.Name }}-migrate',
+    '  annotations:',
+    `    helm.sh/hook: ${events}`,
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      restartPolicy: Never',
+    ...podSpec.map((line) => `      ${line}`),
+    '      containers:',
+    '        - name: migrate',
+    '          image: migrate:1.0',
+    ...container.map((line) => `          ${line}`),
+    '',
+  ].join('\n');
+}
+
+const SECRET_ENV = ['env:', '  - name: PASSWORD', '    valueFrom:', '      secretKeyRef:', '        name: {{ .Release.Name }}-db', '        key: password'];
+
+describe(RULE, () => {
+  it('reports a pre-install Job reading a normal Secret of the chart through secretKeyRef, with the Secret as related', () => {
+    const chart = charts.write({ 'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'), 'templates/job.yaml': job('pre-install', [], SECRET_ENV) });
+    const findings = chartFindings(chart, RULE);
+    assert.deepEqual(findings.map((finding) => where(chart, finding)), ['templates/job.yaml:18 "{{ .Release.Name }}-db"']);
+    assert.equal(findings[0]!.severity, 'error');
+    assert.match(findings[0]!.message, /This Job runs at pre-install, but its pod reads Secret "release-name-db" \(env secretKeyRef\), which is a normal resource of the release: Helm creates it only after every pre-install hook has succeeded/);
+    assert.deepEqual(findings[0]!.related.map((related) => where(chart, related)), ['templates/secret.yaml:4 "{{ .Release.Name }}-db"']);
+  });
+
+  it('reports envFrom, configMap and projected volumes, a PVC and the service account of a pre-install hook', () => {
+    const chart = charts.write({
+      'templates/objects.yaml': [object('ConfigMap', 'config'), object('Secret', 'creds'), object('PersistentVolumeClaim', 'data'), object('ServiceAccount', 'runner'), object('ConfigMap', 'extra')].join('---\n'),
+      'templates/job.yaml': job(
+        'pre-install',
+        ['serviceAccountName: runner', 'volumes:', '  - name: cfg', '    configMap:', '      name: config', '  - name: all', '    projected:', '      sources:', '        - secret:', '            name: creds', '  - name: data', '    persistentVolumeClaim:', '      claimName: data'],
+        ['envFrom:', '  - configMapRef:', '      name: extra'],
+      ),
+    });
+    const fields = chartFindings(chart, RULE).map((finding) => /reads (\w+ "\w+") \(([^)]*\)?)\)/.exec(finding.message)?.slice(1, 3).join(' via '));
+    assert.deepEqual(fields.sort(), [
+      'ConfigMap "config" via volume "cfg"',
+      'ConfigMap "extra" via envFrom configMapRef',
+      'PersistentVolumeClaim "data" via volume "data"',
+      'Secret "creds" via volume "all" (projected secret)',
+      'ServiceAccount "runner" via serviceAccountName',
+    ]);
+  });
+
+  it('reports a post-install hook reading a pre-install hook that hook-succeeded has deleted, and a post-delete hook reading a release resource', () => {
+    const deleted = charts.write({
+      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded']),
+      'templates/job.yaml': job('post-install', [], SECRET_ENV),
+    });
+    assert.match(chartFindings(deleted, RULE)[0]?.message ?? '', /is a pre-install hook that hook-succeeded deletes as soon as the pre-install hooks have succeeded/);
+    const uninstalled = charts.write({ 'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'), 'templates/job.yaml': job('post-delete', [], SECRET_ENV) });
+    assert.match(chartFindings(uninstalled, RULE)[0]?.message ?? '', /This Job runs at post-delete.*helm uninstall deletes it before the post-delete hooks run/);
+  });
+
+  it('stays silent when the object exists by then: post-install, a kept pre-install hook, resource-policy on post-delete, an earlier hook', () => {
+    const release = object('Secret', '{{ .Release.Name }}-db');
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': release, 'templates/job.yaml': job('post-install', [], SECRET_ENV) }), RULE), []);
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': release, 'templates/job.yaml': job('pre-upgrade', [], SECRET_ENV) }), RULE), []);
+    const kept = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install']);
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': kept, 'templates/job.yaml': job('post-install', [], SECRET_ENV) }), RULE), []);
+    const policy = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/resource-policy: keep']);
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': policy, 'templates/job.yaml': job('post-delete', [], SECRET_ENV) }), RULE), []);
+    const earlier = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-1"']);
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': earlier, 'templates/job.yaml': job('pre-install', [], SECRET_ENV) }), RULE), []);
+  });
+
+  it('stays silent for objects the chart does not render, names from values, optional references and lookup-guarded Secrets', () => {
+    const existing = job('pre-install', [], ['env:', '  - name: PASSWORD', '    valueFrom:', '      secretKeyRef:', '        name: {{ .Values.existingSecret }}', '        key: password']);
+    assert.deepEqual(chartFindings(charts.write({ 'templates/job.yaml': existing, 'values.yaml': 'existingSecret: made-by-hand\n' }), RULE), []);
+    const optional = job('pre-install', [], [...SECRET_ENV, '        optional: true']);
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'), 'templates/job.yaml': optional }), RULE), []);
+    const guarded = '{{- if not (lookup "v1" "Secret" .Release.Namespace (printf "%s-db" .Release.Name)) }}\n' + object('Secret', '{{ .Release.Name }}-db') + '{{- end }}\n';
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': guarded, 'templates/job.yaml': job('pre-install', [], SECRET_ENV) }), RULE), []);
+    const pullSecret = job('pre-install', ['imagePullSecrets:', '  - name: {{ .Release.Name }}-db']);
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'), 'templates/job.yaml': pullSecret }), RULE), []);
+  });
+
+  it('finds a hook whose annotations come from values through toYaml', () => {
+    const chart = charts.write({
+      'values.yaml': 'job:\n  annotations:\n    helm.sh/hook: pre-install\n',
+      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
+      'templates/job.yaml': job('pre-install', [], SECRET_ENV).replace('  annotations:\n    helm.sh/hook: pre-install\n', '  annotations:\n    {{- toYaml .Values.job.annotations | nindent 4 }}\n'),
+    });
+    assert.deepEqual(chartFindings(chart, RULE).map((finding) => where(chart, finding)), ['templates/job.yaml:18 "{{ .Release.Name }}-db"']);
+  });
+
+  it('reports its documented bad example and not its good one', () => {
+    assertChartDocsExamples(charts, RULE);
+  });
+});
