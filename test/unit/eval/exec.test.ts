@@ -115,6 +115,15 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
     assert.equal(render('{{ if or true (lookup "v1" "Secret" "" "s") }}yes{{ end }}'), 'yes');
   });
 
+  it('knows an and/or is decided by a later argument after an Unknown one: an if takes the certain branch, the value stays Unknown', () => {
+    // Go returns the first argument that decides: the Unknown one if it does, else the later one; both are false here.
+    assert.equal(render('{{ if and (lookup "v1" "Secret" "" "s") false }}yes{{ else }}no{{ end }}'), 'no');
+    assert.equal(render('{{ if or (lookup "v1" "Secret" "" "s") "x" }}yes{{ else }}no{{ end }}'), 'yes');
+    assert.equal(render('[{{ and (lookup "v1" "Secret" "" "s") false }}]'), `[${UNKNOWN}]`);
+    // not of it is a new value: its truth is known too only by evaluating not, which here reads an Unknown.
+    assert.equal(render('{{ if not (and (lookup "v1" "Secret" "" "s") false) }}yes{{ end }}'), UNKNOWN);
+  });
+
   it('makes every later output Unknown when undecidable code changes an existing map in place', () => {
     const text = '{{ if lookup "v1" "Secret" "" "s" }}{{ $_ := set .Values "x" "changed" }}{{ end }}[{{ .Values.x }}]';
     assert.equal(render(text, { x: 'orig' }), `${UNKNOWN}${UNKNOWN}`);
