@@ -131,7 +131,9 @@ function report(run: LintRun, options: LintCommandOptions, io: CommandIO, unread
  * The evaluated view's findings for a chart on disk (after any fixes were written). A values file that cannot be
  * read or parsed is a usage error, as it is for `helm template -f`.
  */
-function chartEvaluatedFindings(directory: string, valuesFiles: string[], options: LintOptions & { releaseName?: string }, io: CommandIO): Finding[] {
+function chartEvaluatedFindings(directory: string, givenValuesFiles: string[], options: LintOptions & { releaseName?: string }, io: CommandIO): Finding[] {
+  // The loader reports problems under absolute paths.
+  const valuesFiles = givenValuesFiles.map((file) => resolve(file));
   for (const file of valuesFiles) {
     try {
       readFileSync(file);

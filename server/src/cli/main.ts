@@ -9,7 +9,7 @@ declare const HELM_HOOKS_VERSION: string | undefined;
 const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage: helm-hooks lint [PATH...] [options]
-       helm-hooks order CHART [--format text|json] [--operation OP] [--helm-version 3|4]
+       helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4]
 
 Checks Helm chart hook annotations (helm.sh/hook, hook-weight, hook-delete-policy,
 hook-output-log-policy). Each PATH is a chart directory, a template file, or a
@@ -35,8 +35,10 @@ Options:
   -h, --help                   show this help
   -v, --version                print the version
 
-order prints what each release operation runs, step by step: the hooks of each
-event in Helm's order (weight, name, kind), and the release resources between.
+order prints what each release operation runs, step by step, as Helm renders the
+chart with the values (-f): the hooks of each event in Helm's order (weight, name,
+kind), and the release resources between. Without --release-name, a place is shown
+only where it holds for any release name.
   --operation install|upgrade|rollback|uninstall|test   only this operation
 
 Exit status: 0 no errors, 1 errors (or too many warnings), 2 bad usage or unreadable input.
@@ -130,11 +132,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number {
     ...(values['release-name'] !== undefined ? { releaseName: values['release-name'] } : {}),
     ...(values.rendered !== undefined ? { rendered: values.rendered } : {}),
   };
-  // Helm's own check (chartutil.ValidateReleaseName): a DNS-1123 subdomain of at most 53 characters.
-  const releaseNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-  if (options.releaseName !== undefined && (options.releaseName.length > 53 || !releaseNamePattern.test(options.releaseName))) {
-    throw new UsageError(`--release-name: invalid release name "${options.releaseName}" (Helm wants lower-case letters, digits, "-" and ".", at most 53 characters)`);
-  }
+  if (options.releaseName !== undefined) checkReleaseName(options.releaseName);
   if (options.rendered !== undefined && (options.valuesFiles !== undefined || options.releaseName !== undefined)) {
     throw new UsageError('--rendered lints output that is already rendered: pass -f and --release-name to helm template instead');
   }
@@ -155,19 +153,39 @@ interface OrderFlags {
   rendered?: string;
 }
 
+/** Helm's own check (chartutil.ValidateReleaseName): a DNS-1123 subdomain of at most 53 characters. */
+function checkReleaseName(name: string): void {
+  const releaseNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  if (name.length > 53 || !releaseNamePattern.test(name)) {
+    throw new UsageError(`--release-name: invalid release name "${name}" (Helm wants lower-case letters, digits, "-" and ".", at most 53 characters)`);
+  }
+}
+
 function order(values: OrderFlags, paths: string[], io: CommandIO): number {
   const lintOnly = values.rule || values.config !== undefined || values.fix || values['max-warnings'] !== undefined || values.rendered !== undefined;
-  if (lintOnly || values.values !== undefined || values['release-name'] !== undefined) {
-    throw new UsageError('helm-hooks order reads the templates as written and takes only --format, --operation and --helm-version');
+  if (lintOnly) {
+    throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation and --helm-version');
   }
-  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [--format text|json] [--operation OP] [--helm-version 3|4]');
+  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4]');
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json for order, not "${format}"`);
   const operation = values.operation;
   if (operation !== undefined && !isOperation(operation)) throw new UsageError(`--operation must be install, upgrade, rollback, uninstall or test, not "${operation}"`);
   const helmVersion = values['helm-version'] ?? '4';
   if (helmVersion !== '3' && helmVersion !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
-  return runOrder({ chart: paths[0]!, format, helmVersion: Number(helmVersion) as HelmVersion, ...(operation !== undefined ? { operation } : {}) }, io);
+  const releaseName = values['release-name'];
+  if (releaseName !== undefined) checkReleaseName(releaseName);
+  return runOrder(
+    {
+      chart: paths[0]!,
+      format,
+      helmVersion: Number(helmVersion) as HelmVersion,
+      ...(operation !== undefined ? { operation } : {}),
+      ...(values.values !== undefined ? { valuesFiles: values.values } : {}),
+      ...(releaseName !== undefined ? { releaseName } : {}),
+    },
+    io,
+  );
 }
 
 if (require.main === module) {

@@ -1,11 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { chartTemplates, describeFsError, DiscoveryError, displayPath } from '../engine/chart/discover';
+import { loadChart } from '../engine/chart/load';
+import { ChartRenderer } from '../engine/eval/render';
+import { DEFAULT_RELEASE_NAME, EvaluatedRelease, evaluateReleaseOrder } from '../engine/evaluated-order';
 import { analyzeTemplate, TemplateFile } from '../engine/file';
 import { lastEntry, literalText, ResourceDocument } from '../engine/model/document';
 import { HOOK_KEY, HookEvent } from '../engine/model/hook';
-import { ChartOrder, describeDeleted, DeletedWhen, HookInfo, hooksOfFile, kindRank, INSTALL_ORDER, orderHooks } from '../engine/order';
+import { ChartOrder, compareKindOrder, describeDeleted, DeletedWhen, HookInfo, hooksOfFile, orderHooks } from '../engine/order';
 import { HelmVersion } from '../engine/rules/rule';
 import { CommandIO, UsageError } from './lint-command';
 
@@ -17,7 +20,14 @@ export interface OrderCommandOptions {
   format: 'text' | 'json';
   operation?: Operation;
   helmVersion: HelmVersion;
+  /** `-f` files, merged in order over values.yaml. */
+  valuesFiles?: string[];
+  /** Order for this release only; by default positions are claimed only where they hold for any release name. */
+  releaseName?: string;
 }
+
+/** What the order was read from: what Helm renders, or the templates as written when the chart cannot be evaluated. */
+export type OrderView = 'evaluated' | 'as-written';
 
 export interface OrderHookJson {
   position: number | null;
@@ -57,7 +67,6 @@ const PHASES: Record<Operation, { pre: HookEvent; post?: HookEvent }> = {
   test: { pre: 'test' },
 };
 
-const RELEASE_NAME = 'release-name';
 const TEMPLATED_HOOK = 'helm.sh/hook is templated: its events are known only when rendered';
 
 interface Loaded {
@@ -72,6 +81,81 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
     throw new UsageError(`${directory}: not a chart directory (no Chart.yaml)`);
   }
   const chartName = readChartName(directory);
+  const operations = options.operation ? [options.operation] : [...OPERATIONS];
+  const evaluated = evaluatedOrder(chartName, operations, options, io);
+  const result = evaluated ?? asWrittenOrder(directory, chartName, operations, io);
+  io.stdout(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatOrderText(result, options.helmVersion, evaluated ? 'evaluated' : 'as-written'));
+  return 0;
+}
+
+/**
+ * The order as Helm renders the chart with the options' values: install's render for every operation but upgrade,
+ * which renders with `.Release.IsUpgrade`. Undefined, with one line on stderr, when the chart cannot be evaluated.
+ * A values file that cannot be read or parsed is a usage error, as it is for `helm template -f`.
+ */
+function evaluatedOrder(chartName: string, operations: readonly Operation[], options: OrderCommandOptions, io: CommandIO): OrderJson | undefined {
+  const valuesFiles = (options.valuesFiles ?? []).map((file) => resolve(file));
+  for (const file of valuesFiles) {
+    try {
+      readFileSync(file);
+    } catch (error) {
+      throw new UsageError(`values file ${displayPath(file)}: ${describeFsError(error)}`);
+    }
+  }
+  const notEvaluated = (why: string) => {
+    io.stderr(`helm-hooks: ${displayPath(options.chart)}: not evaluated (${why}): showing the hooks as written\n`);
+    return undefined;
+  };
+  const chart = loadChart(options.chart, { valuesFiles });
+  const broken = chart.problems.find((problem) => valuesFiles.includes(problem.path));
+  if (broken) throw new UsageError(`values file ${displayPath(broken.path)}: ${broken.message}`);
+  // Helm refuses such a chart; what is written is all there is to show.
+  if (chart.problems.length > 0) return notEvaluated(chart.problems[0]!.message);
+  try {
+    const renderer = new ChartRenderer(chart);
+    const render = (isUpgrade: boolean) => evaluateReleaseOrder(renderer, { isUpgrade, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
+    const install = operations.some((operation) => operation !== 'upgrade') ? render(false) : undefined;
+    const upgrade = operations.includes('upgrade') ? render(true) : undefined;
+    return evaluatedJson(chartName, operations, options.releaseName ?? DEFAULT_RELEASE_NAME, (operation) => (operation === 'upgrade' ? upgrade! : install!));
+  } catch (error) {
+    return notEvaluated(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function evaluatedJson(chart: string, operations: readonly Operation[], releaseName: string, renderOf: (operation: Operation) => EvaluatedRelease): OrderJson {
+  const unknown: OrderJson['unknown'] = [];
+  const seen = new Set<string>();
+  const steps = (operation: Operation): OrderStepJson[] => {
+    const release = renderOf(operation);
+    for (const entry of release.unknown) {
+      const key = JSON.stringify([entry.at.path, entry.at.line, entry.reason]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      unknown.push({ file: entry.at.path, line: entry.at.line, reason: entry.reason });
+    }
+    const hookJson = (event: HookEvent): OrderHookJson[] =>
+      (release.events.find((candidate) => candidate.event === event)?.hooks ?? []).map(({ hook, position }) => ({
+        position: position ?? null,
+        weight: hook.weightCertain ? weightJson(hook.weight) : null,
+        kind: hook.kind ?? null,
+        name: hook.name ?? null,
+        nameCertain: hook.name !== undefined,
+        file: hook.at.path,
+        line: hook.at.line,
+        deletePolicies: hook.deletePolicies ?? null,
+        deleted: hook.deleted ?? null,
+      }));
+    const resources: OrderResourceJson[] = release.resources.map((resource) => ({ kind: resource.kind, name: resource.name ?? null, file: resource.at.path, line: resource.at.line }));
+    const phase = PHASES[operation];
+    const result: OrderStepJson[] = [{ event: phase.pre, hooks: hookJson(phase.pre) }];
+    if (phase.post) result.push({ resources }, { event: phase.post, hooks: hookJson(phase.post) });
+    return result;
+  };
+  return { version: 1, chart, releaseName, operations: operations.map((operation) => ({ operation, steps: steps(operation) })), unknown };
+}
+
+/** The order from the chart's templates as written, for a chart that cannot be evaluated. */
+function asWrittenOrder(directory: string, chartName: string, operations: readonly Operation[], io: CommandIO): OrderJson {
   const files: Loaded[] = [];
   let templates: string[];
   try {
@@ -91,9 +175,7 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
     if (text.includes('\0')) continue;
     files.push({ file: analyzeTemplate(path, text), chartPath: relative(directory, path).split(sep).join('/') });
   }
-  const result = buildOrder(chartName, files, options.operation ? [options.operation] : [...OPERATIONS]);
-  io.stdout(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatOrderText(result, options.helmVersion));
-  return 0;
+  return buildOrder(chartName, files, operations);
 }
 
 /** The operations' steps from the chart's templates as written: hooks in Helm's order key, release resources between. */
@@ -131,7 +213,7 @@ export function buildOrder(chart: string, files: readonly Loaded[], operations: 
   // Helm creates release resources sorted by kind (InstallOrder, unknown kinds last by name), stably.
   const sorted = resources
     .map((entry, index) => ({ ...entry, index, kind: literal(entry.resource.kind) }))
-    .sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || unknownKindOrder(a.kind, b.kind) || a.index - b.index);
+    .sort((a, b) => compareKindOrder(a.kind, b.kind) || a.index - b.index);
   const resourceJson: OrderResourceJson[] = sorted.map(({ resource, loaded, kind }) => ({
     kind: kind ?? null,
     name: resource.name ? literal(resource.name) ?? resource.name.source : null,
@@ -141,7 +223,7 @@ export function buildOrder(chart: string, files: readonly Loaded[], operations: 
   return {
     version: 1,
     chart,
-    releaseName: RELEASE_NAME,
+    releaseName: DEFAULT_RELEASE_NAME,
     operations: operations.map((operation) => {
       const phase = PHASES[operation];
       const steps: OrderStepJson[] = [{ event: phase.pre, hooks: hookJson(phase.pre) }];
@@ -160,11 +242,6 @@ function isReleaseResource(resource: ResourceDocument): boolean {
   if (!resource.kind) return false;
   const hook = lastEntry(resource.annotations, HOOK_KEY);
   return hook === undefined;
-}
-
-function unknownKindOrder(a: string | undefined, b: string | undefined): number {
-  if (kindRank(a) !== INSTALL_ORDER.length || a === b) return 0;
-  return (a ?? '') < (b ?? '') ? -1 : 1;
 }
 
 function literal(value: ResourceDocument['kind']): string | undefined {
@@ -189,8 +266,11 @@ const OPERATION_NOTES: Record<Operation, string> = {
   test: '',
 };
 
-export function formatOrderText(result: OrderJson, helmVersion: HelmVersion): string {
-  const out: string[] = [`Chart ${result.chart}: hooks as written, in Helm ${helmVersion}'s order (weight, then name, then kind)`];
+export function formatOrderText(result: OrderJson, helmVersion: HelmVersion, view: OrderView): string {
+  const source = view === 'evaluated' ? `as Helm renders it with these values (release ${result.releaseName})` : 'as written';
+  // Null is a templated value as written, a value the evaluator could not know otherwise.
+  const notKnown = view === 'evaluated' ? 'unknown' : 'templated';
+  const out: string[] = [`Chart ${result.chart}: hooks ${source}, in Helm ${helmVersion}'s order (weight, then name, then kind)`];
   for (const { operation, steps } of result.operations) {
     out.push('', `${operation}`);
     for (const step of steps) {
@@ -202,8 +282,8 @@ export function formatOrderText(result: OrderJson, helmVersion: HelmVersion): st
       out.push(`  ${step.event}${step.hooks.length === 0 ? ': no hooks' : ''}`);
       for (const hook of step.hooks) {
         const place = hook.position === null ? '?.' : `${hook.position}.`;
-        const weight = hook.weight === null ? 'weight templated' : `weight ${hook.weight}`;
-        const deleted = hook.deleted === null ? 'delete policy templated' : describeDeleted(hook.deleted);
+        const weight = hook.weight === null ? `weight ${notKnown}` : `weight ${hook.weight}`;
+        const deleted = hook.deleted === null ? `delete policy ${notKnown}` : describeDeleted(hook.deleted);
         out.push(`    ${place} ${weight}  ${hook.kind ?? '?'} ${hook.name ?? '?'}  ${hook.file}:${hook.line}  ${deleted}`);
       }
     }

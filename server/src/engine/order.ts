@@ -49,16 +49,22 @@ export interface HookInfo {
   nameTokens: NameToken[];
 }
 
-export interface OrderedHook {
-  hook: HookInfo;
+/** What Helm's order key reads of a hook: also built from the evaluated view, where a hook has no ranges as written. */
+export interface OrderKey extends Pick<HookInfo, 'file' | 'chartPath' | 'documentIndex' | 'events' | 'kind' | 'name' | 'weight' | 'weightCertain' | 'nameTokens'> {
+  /** On the evaluated view, the name rendered under a second release name, when it differs: it follows the release. */
+  otherName?: string;
+}
+
+export interface OrderedHook<H extends OrderKey = HookInfo> {
+  hook: H;
   /** 1-based place among the event's hooks; undefined when its place depends on text we cannot see. */
   position?: number;
 }
 
-export interface EventOrder {
+export interface EventOrder<H extends OrderKey = HookInfo> {
   event: HookEvent;
   /** Every occurrence of a hook on this event, by Helm's key as far as it is known. */
-  hooks: OrderedHook[];
+  hooks: OrderedHook<H>[];
 }
 
 export interface ChartOrder {
@@ -228,10 +234,11 @@ function dotChangingActions(file: TemplateFile): Set<TemplateAction> {
  * How two names compare byte-wise once rendered: -1, 0 or 1, or undefined when it depends on output we cannot see.
  * Equal stable actions render equal text, so only the first difference matters.
  */
-export function compareNames(a: HookInfo, b: HookInfo): -1 | 0 | 1 | undefined {
+export function compareNames(a: OrderKey, b: OrderKey): -1 | 0 | 1 | undefined {
   const x = a.nameTokens;
   const y = b.nameTokens;
   if (x.length === 0 || y.length === 0) return undefined;
+  if (a.otherName !== undefined || b.otherName !== undefined) return compareAcrossReleases(a, b);
   for (let i = 0; ; i++) {
     const p = x[i];
     const q = y[i];
@@ -247,6 +254,26 @@ export function compareNames(a: HookInfo, b: HookInfo): -1 | 0 | 1 | undefined {
   }
 }
 
+/**
+ * Rendered names of which one follows the release name compare only when, under both release names, they share a
+ * prefix (what the release name made) and differ by the same text after it: the order then holds for either name.
+ */
+function compareAcrossReleases(a: OrderKey, b: OrderKey): -1 | 0 | 1 | undefined {
+  if (a.name === undefined || b.name === undefined) return undefined;
+  const first = afterCommonPrefix(a.name, b.name);
+  const second = afterCommonPrefix(a.otherName ?? a.name, b.otherName ?? b.name);
+  if (first[0] !== second[0] || first[1] !== second[1]) return undefined;
+  return byteCompare(first[0], first[1]);
+}
+
+function afterCommonPrefix(a: string, b: string): [string, string] {
+  const x = [...a];
+  const y = [...b];
+  let common = 0;
+  while (common < x.length && common < y.length && x[common] === y[common]) common++;
+  return [x.slice(common).join(''), y.slice(common).join('')];
+}
+
 function byteCompare(a: string, b: string): -1 | 0 | 1 {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');
@@ -259,8 +286,15 @@ export function kindRank(kind: string | undefined): number {
   return index < 0 ? INSTALL_ORDER.length : index;
 }
 
+/** How Helm's kind sorter orders two kinds: InstallOrder, unknown kinds last by name; 0 keeps the original order. */
+export function compareKindOrder(a: string | undefined, b: string | undefined): number {
+  const rank = kindRank(a) - kindRank(b);
+  if (rank !== 0 || kindRank(a) !== INSTALL_ORDER.length || a === b) return rank;
+  return (a ?? '') < (b ?? '') ? -1 : 1;
+}
+
 /** (kind install order, then unknown kinds by name, then file path, then document index): a certain comparison. */
-function tieBreak(a: HookInfo, b: HookInfo): -1 | 0 | 1 | undefined {
+function tieBreak(a: OrderKey, b: OrderKey): -1 | 0 | 1 | undefined {
   if (a.kind === undefined || b.kind === undefined) {
     if (a.file === b.file && a.documentIndex === b.documentIndex) return 0;
     return undefined;
@@ -276,7 +310,7 @@ function tieBreak(a: HookInfo, b: HookInfo): -1 | 0 | 1 | undefined {
  * Helm's order key (reference/helm-hooks.md §4.1): weight, then metadata.name byte-wise, then kind install order,
  * file path and document index. Undefined when the order depends on text we cannot see.
  */
-export function compareHooks(a: HookInfo, b: HookInfo): -1 | 0 | 1 | undefined {
+export function compareHooks(a: OrderKey, b: OrderKey): -1 | 0 | 1 | undefined {
   if (a.weightCertain && b.weightCertain && a.weight !== b.weight) return a.weight < b.weight ? -1 : 1;
   if ((!a.weightCertain || !b.weightCertain) && a !== b) return undefined;
   const names = compareNames(a, b);
@@ -286,7 +320,7 @@ export function compareHooks(a: HookInfo, b: HookInfo): -1 | 0 | 1 | undefined {
 }
 
 /** A total order for display, following Helm's key on what is written; positions are claimed only where certain. */
-function displayCompare(a: HookInfo, b: HookInfo): number {
+function displayCompare(a: OrderKey, b: OrderKey): number {
   const wa = a.weightCertain ? a.weight : 0n;
   const wb = b.weightCertain ? b.weight : 0n;
   if (wa !== wb) return wa < wb ? -1 : 1;
@@ -305,18 +339,26 @@ function displayCompare(a: HookInfo, b: HookInfo): number {
  * is; a chart with templated `helm.sh/hook` values may hold more hooks than these, which `unknown` lists.
  */
 export function orderHooks(hooks: readonly HookInfo[], unknown: ChartOrder['unknown'] = []): ChartOrder {
-  const events: EventOrder[] = [];
+  return { events: orderEvents(hooks, unknown.length === 0), unknown };
+}
+
+/**
+ * The hooks of each event by Helm's key. `complete`: no other document may be a hook; otherwise no position is
+ * claimed, as a hook we cannot see may run anywhere.
+ */
+export function orderEvents<H extends OrderKey>(hooks: readonly H[], complete: boolean): EventOrder<H>[] {
+  const events: EventOrder<H>[] = [];
   for (const event of HOOK_EVENTS) {
-    const occurrences: HookInfo[] = [];
+    const occurrences: H[] = [];
     for (const hook of hooks) for (const e of hook.events) if (e === event) occurrences.push(hook);
     if (occurrences.length === 0) continue;
     const sorted = occurrences
       .map((hook, index) => ({ hook, index }))
       .sort((x, y) => displayCompare(x.hook, y.hook) || x.index - y.index)
       .map((entry) => entry.hook);
-    const ordered = positionsOf(sorted, unknown.length === 0);
+    const ordered = positionsOf(sorted, complete);
     // A hook listed twice on one event runs twice in a row: the second occurrence follows the first.
-    const seen = new Map<HookInfo, number>();
+    const seen = new Map<H, number>();
     for (const entry of ordered) {
       const count = seen.get(entry.hook) ?? 0;
       if (entry.position !== undefined) entry.position += count;
@@ -324,7 +366,7 @@ export function orderHooks(hooks: readonly HookInfo[], unknown: ChartOrder['unkn
     }
     events.push({ event, hooks: ordered });
   }
-  return { events, unknown };
+  return events;
 }
 
 /**
@@ -333,18 +375,18 @@ export function orderHooks(hooks: readonly HookInfo[], unknown: ChartOrder['unkn
  * only hooks sharing a weight are compared pairwise, and a weight group whose names are all literal and kinds known
  * is ordered exactly by the display sort.
  */
-function positionsOf(sorted: HookInfo[], chartFullyKnown: boolean): OrderedHook[] {
+function positionsOf<H extends OrderKey>(sorted: H[], chartFullyKnown: boolean): OrderedHook<H>[] {
   if (!chartFullyKnown || sorted.some((hook) => !hook.weightCertain)) {
     const anyOther = sorted.length > 1 || !chartFullyKnown;
     return sorted.map((hook) => (anyOther ? { hook } : { hook, position: 1 }));
   }
-  const result: OrderedHook[] = [];
+  const result: OrderedHook<H>[] = [];
   let groupStart = 0;
   while (groupStart < sorted.length) {
     let groupEnd = groupStart;
     while (groupEnd + 1 < sorted.length && sorted[groupEnd + 1]!.weight === sorted[groupStart]!.weight) groupEnd++;
     const group = sorted.slice(groupStart, groupEnd + 1);
-    const literal = group.every((hook) => hook.kind !== undefined && hook.nameTokens.length > 0 && hook.nameTokens.every((token) => 'char' in token));
+    const literal = group.every((hook) => hook.kind !== undefined && hook.otherName === undefined && hook.nameTokens.length > 0 && hook.nameTokens.every((token) => 'char' in token));
     let repeats = 0;
     group.forEach((hook, index) => {
       if (literal) {

@@ -37,7 +37,8 @@ describe('helm-hooks lint on the evaluated chart', () => {
     });
     const { output } = lintJson(['values-annotations', '-f', 'fix-event.yaml', '--values', 'break-it.yaml'], root);
     // The trailing comma leaves an empty event: the finding is at the comma.
-    assert.deepEqual(where(output), ['break-it.yaml:2:28 unknown-hook-event', 'values-annotations/values.yaml:7:31 unknown-delete-policy']);
+    // The Job hooked by fix-event.yaml has no delete policy: the lifecycle rules, which read the evaluated view too, see it stay.
+    assert.deepEqual(where(output), ['break-it.yaml:2:28 unknown-hook-event', 'fix-event.yaml:2:17 hook-left-behind', 'values-annotations/values.yaml:7:31 unknown-delete-policy']);
   });
 
   it('reads values files from .helm-hooks.yaml, relative to it, before the -f files', () => {
@@ -48,8 +49,10 @@ describe('helm-hooks lint on the evaluated chart', () => {
       'config/quiet.yaml': 'jobAnnotations:\n  helm.sh/hook: pre-install\n  helm.sh/hook-weight: "5"\ncleanupAnnotations:\n  helm.sh/hook-delete-policy: hook-succeeded\n',
       'loud.yaml': 'jobAnnotations:\n  helm.sh/hook: pre-instal\n',
     });
-    assert.deepEqual(where(lintJson(['values-annotations'], root).output), []);
-    assert.deepEqual(where(lintJson(['values-annotations', '-f', 'loud.yaml'], root).output), ['loud.yaml:2:17 unknown-hook-event']);
+    // No annotation finding is left; the lifecycle rules judge the hooks these values make.
+    const lifecycle = ['config/quiet.yaml:2:17 hook-left-behind', 'config/quiet.yaml:5:31 hook-recreate-conflict'];
+    assert.deepEqual(where(lintJson(['values-annotations'], root).output), lifecycle);
+    assert.deepEqual(where(lintJson(['values-annotations', '-f', 'loud.yaml'], root).output), ['config/quiet.yaml:5:31 hook-recreate-conflict', 'loud.yaml:2:17 unknown-hook-event']);
   });
 
   it('evaluates with the one --release-name given', () => {
@@ -60,10 +63,12 @@ describe('helm-hooks lint on the evaluated chart', () => {
     assert.ok(named.includes('shared-define/templates/_helpers.tpl:13:15 unknown-hook-event'), named.join('\n'));
   });
 
-  it('rejects a missing values file, a bad release name and --rendered with -f, with exit 2 and one line', () => {
+  it('rejects a missing or unparsable values file (given relative), a bad release name and --rendered with -f, with exit 2 and one line', () => {
     const { root } = copyEvaluated('values-annotations');
+    writeFiles(root, { 'broken.yaml': 'jobAnnotations: [unclosed\n' });
     for (const args of [
       ['values-annotations', '-f', 'missing.yaml'],
+      ['values-annotations', '-f', 'broken.yaml'],
       ['values-annotations', '--release-name', 'Not_A_Name'],
       ['--rendered', '-', '-f', 'x.yaml'],
     ]) {

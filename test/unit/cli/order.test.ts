@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { FIXTURES } from '../../support/paths';
 import { assertUsageFailure, CHARTS, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
+
+/** Charts whose hook annotations, names and weights only a render shows (helpers, values, the release name). */
+const EVALUATED = join(FIXTURES, 'order-evaluated');
 
 interface Hook { position: number | null; weight: number | string | null; kind: string | null; name: string | null; nameCertain: boolean; file: string; line: number; deletePolicies: string[] | null; deleted: string | null }
 type Step = { event: string; hooks: Hook[] } | { resources: { kind: string | null; name: string | null; file: string; line: number }[] };
 interface Order { version: number; chart: string; releaseName: string; operations: { operation: string; steps: Step[] }[]; unknown: { file: string; line: number; reason: string }[] }
 
-function orderJson(args: string[]): Order {
-  const result = runCli(['order', '--format', 'json', ...args], CHARTS);
+function orderJson(args: string[], cwd = CHARTS): Order {
+  const result = runCli(['order', '--format', 'json', ...args], cwd);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stderr, '');
   return JSON.parse(result.stdout) as Order;
@@ -69,23 +73,124 @@ describe('helm-hooks order', () => {
     assert.deepEqual(hooksOf(order.operations[4]!.steps[0]), [[1, 0, 'Pod', 't-pod', 'templates/t-pod.yaml', 4, 'after-event-success']]);
   });
 
-  it('claims no position next to a hook whose events are templated, and says why', () => {
+  it('places a hook whose events and weight come from values.yaml where Helm renders it', () => {
     const order = orderJson(['order-unknown', '--operation', 'install']);
     const pre = order.operations[0]!.steps[0];
     assert.ok(pre && 'hooks' in pre);
+    // values.yaml: hookEvent pre-install; the third weight is `.Values.weight | default 2`, unset, so 2.
     assert.deepEqual(pre.hooks.map((hook) => [hook.position, hook.weight, hook.name, hook.nameCertain, hook.line]), [
-      [null, -1, '{{ .Release.Name }}-first', false, 4],
-      [null, null, '{{ .Release.Name }}-second', false, 19],
+      [1, -1, 'release-name-first', true, 4],
+      [2, 0, 'release-name-maybe', true, 12],
+      [3, 2, 'release-name-second', true, 19],
     ]);
-    assert.deepEqual(order.unknown, [{ file: 'templates/hooks.yaml', line: 14, reason: 'helm.sh/hook is templated: its events are known only when rendered' }]);
+    assert.deepEqual(order.unknown, []);
     assert.deepEqual(order.operations[0]!.steps[1], { resources: [] });
+  });
+
+  it('orders hooks whose annotations come from helpers and toYaml of values, named by a fullname helper, as Helm renders them', () => {
+    const order = orderJson(['shop', '--operation', 'install'], EVALUATED);
+    assert.equal(order.releaseName, 'release-name');
+    const [pre, resources, post] = order.operations[0]!.steps;
+    assert.deepEqual(hooksOf(pre), [
+      // Annotations from values.yaml through toYaml: weight -2, deleted once it succeeds.
+      [1, -2, 'ConfigMap', 'release-name-shop-seed', 'templates/seed-configmap.yaml', 4, 'after-event-success'],
+      // Weight -1 twice: both names start with the release name, so "-audit" < "-shop-schema" whatever it is; the
+      // subchart's hook sits among the parent's. The schema Job's event is pre-install on install (IsUpgrade false).
+      [2, -1, 'ConfigMap', 'release-name-audit', 'charts/audit/templates/audit-hook.yaml', 4, 'before-next-run'],
+      [3, -1, 'Job', 'release-name-shop-schema', 'templates/schema-job.yaml', 4, 'before-next-run'],
+      // Weight 5 twice (the helper's weight from .Values.migrate.weight): "migrator" against "<release>-shop-migrate"
+      // depends on the release name ("abc-…" < "migrator" < "prod-…"), so neither place is claimed.
+      [null, 5, 'ServiceAccount', 'migrator', 'templates/migrator-serviceaccount.yaml', 4, 'before-next-run'],
+      [null, 5, 'Job', 'release-name-shop-migrate', 'templates/migrate-job.yaml', 4, 'before-next-run'],
+    ]);
+    assert.ok(pre && 'hooks' in pre);
+    assert.deepEqual(pre.hooks[0]!.deletePolicies, ['before-hook-creation', 'hook-succeeded']);
+    assert.deepEqual(pre.hooks[4]!.deletePolicies, ['before-hook-creation'], 'from the helper');
+    assert.ok(pre.hooks.every((hook) => hook.nameCertain));
+    // Release resources of one file in InstallOrder, each at its metadata.name line.
+    assert.deepEqual(resources, { resources: [
+      { kind: 'ConfigMap', name: 'release-name-shop-settings', file: 'templates/app.yaml', line: 31 },
+      { kind: 'Service', name: 'release-name-shop', file: 'templates/app.yaml', line: 21 },
+      { kind: 'Deployment', name: 'release-name-shop', file: 'templates/app.yaml', line: 4 },
+    ] });
+    assert.deepEqual(hooksOf(post), [[1, 0, 'Job', 'release-name-shop-notify', 'templates/notify-job.yaml', 4, 'before-next-run']]);
+    assert.deepEqual(order.unknown, []);
+  });
+
+  it('orders upgrade as Helm renders an upgrade: a hook whose event follows .Release.IsUpgrade runs on pre-upgrade', () => {
+    const order = orderJson(['shop', '--operation', 'upgrade'], EVALUATED);
+    const [pre, , post] = order.operations[0]!.steps;
+    assert.deepEqual(hooksOf(pre), [
+      [1, -2, 'ConfigMap', 'release-name-shop-seed', 'templates/seed-configmap.yaml', 4, 'after-event-success'],
+      [2, -1, 'Job', 'release-name-shop-schema', 'templates/schema-job.yaml', 4, 'before-next-run'],
+      [3, 5, 'Job', 'release-name-shop-migrate', 'templates/migrate-job.yaml', 4, 'before-next-run'],
+    ]);
+    assert.deepEqual(hooksOf(post), []);
+  });
+
+  it('reads -f values files: a weight they change moves the hook, and the tie it leaves behind is placed', () => {
+    const order = orderJson(['shop', '--operation', 'install', '-f', 'shop/migrate-first.yaml'], EVALUATED);
+    assert.deepEqual(hooksOf(order.operations[0]!.steps[0]).map(([position, weight, kind, name]) => [position, weight, kind, name]), [
+      [1, -5, 'Job', 'release-name-shop-migrate'],
+      [2, -2, 'ConfigMap', 'release-name-shop-seed'],
+      [3, -1, 'ConfigMap', 'release-name-audit'],
+      [4, -1, 'Job', 'release-name-shop-schema'],
+      [5, 5, 'ServiceAccount', 'migrator'],
+    ]);
+  });
+
+  it('orders for the --release-name given: names follow it, and a tie between names is placed for that release', () => {
+    const names = (release: string) => {
+      const order = orderJson(['shop', '--operation', 'install', '--release-name', release], EVALUATED);
+      assert.equal(order.releaseName, release);
+      return hooksOf(order.operations[0]!.steps[0]).map(([position, weight, , name]) => [position, weight, name]);
+    };
+    assert.deepEqual(names('prod'), [
+      [1, -2, 'prod-shop-seed'],
+      [2, -1, 'prod-audit'],
+      [3, -1, 'prod-shop-schema'],
+      [4, 5, 'migrator'],
+      [5, 5, 'prod-shop-migrate'],
+    ]);
+    assert.deepEqual(names('abc').slice(3), [
+      [4, 5, 'abc-shop-migrate'],
+      [5, 5, 'migrator'],
+    ]);
+  });
+
+  it('lists a hook whose events depend on lookup under unknown, with why, and claims no position; unknown weight or name is null', () => {
+    const order = orderJson(['lookup', '--operation', 'install'], EVALUATED);
+    const [pre, resources] = order.operations[0]!.steps;
+    assert.ok(pre && 'hooks' in pre);
+    assert.deepEqual(pre.hooks.map((hook) => [hook.position, hook.weight, hook.name, hook.nameCertain, hook.line]), [
+      [null, -1, 'release-name-first', true, 4],
+      // randAlphaNum in the name, lookup in the weight: not known without a cluster and a seed.
+      [null, 0, null, false, 34],
+      [null, null, 'release-name-second', true, 26],
+    ]);
+    assert.equal(order.unknown.length, 1);
+    assert.deepEqual([order.unknown[0]!.file, order.unknown[0]!.line], ['templates/hooks.yaml', 14]);
+    assert.match(order.unknown[0]!.reason, /^helm\.sh\/hook: .*lookup/);
+    assert.deepEqual(resources, { resources: [{ kind: 'ConfigMap', name: 'release-name-settings', file: 'templates/settings.yaml', line: 4 }] });
+  });
+
+  it('falls back to the templates as written, saying so in one line, when Helm would refuse the chart', () => {
+    const chart = writeFiles(tempDir(), {
+      'Chart.yaml': 'apiVersion: v2\nname: unversioned\n',
+      'templates/hook.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-hook\n  annotations:\n    helm.sh/hook: pre-install\n',
+    });
+    const result = runCli(['order', chart, '--operation', 'install'], CHARTS);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^helm-hooks: .*: not evaluated \(chart\.metadata\.version is required\): showing the hooks as written\n$/);
+    assert.match(result.stdout, /^Chart unversioned: hooks as written, in Helm 4's order/);
+    assert.match(result.stdout, /\n {4}1\. weight 0 {2}ConfigMap \{\{ \.Release\.Name \}\}-hook {2}templates\/hook\.yaml:4 {2}/);
   });
 
   it('prints the steps as text: hooks with weight, kind, name, place and deletion; resources between; what is unknown', () => {
     const result = runCli(['order', 'order-basic', '--operation', 'install', '--helm-version', '3'], CHARTS);
     assert.equal(result.status, 0, result.stderr);
     const lines = result.stdout.split('\n');
-    assert.match(lines[0]!, /^Chart order-basic: hooks as written, in Helm 3's order \(weight, then name, then kind\)$/);
+    assert.match(lines[0]!, /^Chart order-basic: hooks as Helm renders it with these values \(release release-name\), in Helm 3's order \(weight, then name, then kind\)$/);
     const start = lines.indexOf('  pre-install');
     assert.ok(start > 0);
     assert.equal(lines[start + 1], '    1. weight -1  Secret c-secret  templates/c-secret.yaml:4  deleted before the next run');
@@ -93,9 +198,11 @@ describe('helm-hooks order', () => {
     assert.equal(lines[start + 9], '  release resources created: 4');
     assert.equal(lines[start + 10], '      ConfigMap settings  templates/cm.yaml:4');
     assert.ok(lines.includes('    1. weight 0  Job notify  templates/notify.yaml:4  deleted after it succeeds or fails'));
-    const unknown = runCli(['order', 'order-unknown', '--operation', 'install'], CHARTS);
-    assert.match(unknown.stdout, /    \?\. weight -1  ConfigMap \{\{ \.Release\.Name \}\}-first  templates\/hooks\.yaml:4/);
-    assert.match(unknown.stdout, /\nUnknown \(not placed above; positions next to them are not claimed\)\n  templates\/hooks\.yaml:14  helm\.sh\/hook is templated/);
+    const unknown = runCli(['order', 'lookup', '--operation', 'install'], EVALUATED);
+    assert.match(unknown.stdout, /\n {4}\?\. weight -1 {2}ConfigMap release-name-first {2}templates\/hooks\.yaml:4 {2}deleted before the next run\n/);
+    assert.match(unknown.stdout, /\n {4}\?\. weight unknown {2}ConfigMap release-name-second {2}templates\/hooks\.yaml:26 {2}/);
+    assert.match(unknown.stdout, /\n {4}\?\. weight 0 {2}ConfigMap \? {2}templates\/hooks\.yaml:34 {2}/);
+    assert.match(unknown.stdout, /\nUnknown \(not placed above; positions next to them are not claimed\)\n {2}templates\/hooks\.yaml:14 {2}helm\.sh\/hook: .*lookup/);
   });
 
   it('rejects bad usage with one line and exit 2', () => {
@@ -107,12 +214,16 @@ describe('helm-hooks order', () => {
     assertUsageFailure(runCli(['order', 'order-basic', '--format', 'sarif'], CHARTS), /--format must be text or json for order/);
     assertUsageFailure(runCli(['order', 'order-basic', '--helm-version', '2'], CHARTS), /--helm-version must be 3 or 4/);
     assertUsageFailure(runCli(['lint', join(CHARTS, 'order-basic'), '--operation', 'install'], CHARTS), /--operation is an option of helm-hooks order/);
-    assertUsageFailure(runCli(['order', 'order-basic', '-f', 'values.yaml'], CHARTS), /order reads the templates as written and takes only --format, --operation and --helm-version/);
+    assertUsageFailure(runCli(['order', 'order-basic', '--rule', 'crd-hook=off'], CHARTS), /order takes only -f\/--values, --release-name, --format, --operation and --helm-version/);
+    assertUsageFailure(runCli(['order', 'order-basic', '--release-name', 'Prod'], CHARTS), /--release-name: invalid release name "Prod"/);
+    assertUsageFailure(runCli(['order', 'shop', '-f', 'no-such-values.yaml'], EVALUATED), /values file no-such-values\.yaml: no such file or directory/);
+    const badValues = writeFiles(tempDir(), { 'bad.yaml': 'migrate: [\n' });
+    assertUsageFailure(runCli(['order', 'shop', '-f', join(badValues, 'bad.yaml')], EVALUATED), /values file .*bad\.yaml: failed to parse/);
   });
 
   it('is described by --help', () => {
     const result = runCli(['--help'], CHARTS);
     assert.equal(result.status, 0);
-    assert.match(result.stdout, /helm-hooks order CHART \[--format text\|json\] \[--operation OP\] \[--helm-version 3\|4\]/);
+    assert.match(result.stdout, /helm-hooks order CHART \[-f FILE\.\.\.\] \[--release-name NAME\] \[--format text\|json\] \[--operation OP\] \[--helm-version 3\|4\]/);
   });
 });

@@ -1,0 +1,286 @@
+import { relative, sep } from 'node:path';
+import { isMap as isYamlMap, isScalar as isYamlScalar, Node as YamlNode, parseDocument, YAMLMap } from 'yaml';
+import { ChartTemplate, LoadedChart } from './chart/types';
+import { EvaluatedDocument, EvaluatedFile, evaluateChart, Field, splitRendered } from './eval/hooks';
+import { ChartRenderer } from './eval/render';
+import { Chunk } from './eval/value';
+import { setAsideCrdSchemas } from './model/document';
+import { HOOK_EVENTS, HOOK_KEY, HookEvent } from './model/hook';
+import { compareKindOrder, DeletedWhen, deletedWhen, EventOrder, OrderKey, orderEvents } from './order';
+import { LineIndex, TextRange } from './text';
+
+/**
+ * Helm's order of a release operation as Helm renders the chart with the given values: the hooks of each event by
+ * Helm's key (reference/helm-hooks.md §4.1) and the release resources by kind, read from the evaluated documents
+ * (eval/hooks) rather than from the templates as written, each located back in the template the user edits.
+ */
+
+export const DEFAULT_RELEASE_NAME = 'release-name';
+/** The second name a default run is checked against, as evaluateChart and the evaluated lint do. */
+const OTHER_RELEASE_NAME = 'zz-second';
+
+/** A line of a template, the path relative to the chart directory and `/`-separated. */
+export interface SourceLine {
+  path: string;
+  line: number;
+}
+
+export interface EvaluatedHook extends OrderKey {
+  at: SourceLine;
+  /** As Helm stores them; undefined when the annotation is absent (the default applies) or Unknown. */
+  deletePolicies?: string[];
+  /** Undefined when the policies or the kind are Unknown. */
+  deleted?: DeletedWhen;
+}
+
+export interface EvaluatedResource {
+  kind: string;
+  /** Undefined when Unknown. */
+  name?: string;
+  at: SourceLine;
+}
+
+export interface EvaluatedUnknown {
+  at: SourceLine;
+  reason: string;
+  /** The document may be a hook of any event: no hook position is claimed next to it. */
+  mayBeHook: boolean;
+}
+
+export interface EvaluatedRelease {
+  events: EventOrder<EvaluatedHook>[];
+  /** The documents Helm creates with the release, in the order it creates them. */
+  resources: EvaluatedResource[];
+  unknown: EvaluatedUnknown[];
+}
+
+export interface EvaluatedOrderOptions {
+  /**
+   * The one release name to order for. Without it, names are rendered under `release-name` and a place that depends
+   * on how names compare is claimed only where the comparison does not follow the release name (see compareNames).
+   */
+  releaseName?: string;
+  isUpgrade: boolean;
+}
+
+/** The order of one render of the chart (install or upgrade). */
+export function evaluateReleaseOrder(renderer: ChartRenderer, options: EvaluatedOrderOptions): EvaluatedRelease {
+  const releaseName = options.releaseName ?? DEFAULT_RELEASE_NAME;
+  // With one name given, what follows from that name is certain: both renders use it.
+  const otherReleaseName = options.releaseName ?? OTHER_RELEASE_NAME;
+  const evaluation = evaluateChart(renderer, { releaseName, otherReleaseName, isUpgrade: options.isUpgrade });
+  let otherNames: Field<string>[][] | undefined;
+  // Only a name that follows the release name needs its other rendering, so that render happens only then.
+  const otherNameOf = (fileIndex: number, documentIndex: number): string | undefined => {
+    otherNames ??= renderer.render({ releaseName: otherReleaseName, isUpgrade: options.isUpgrade }).templates.map((rendered) => splitRendered(rendered).documents.map((document) => document.head.name));
+    const name = otherNames[fileIndex]?.[documentIndex];
+    return name?.certain ? name.value : undefined;
+  };
+  const locator = new SourceLocator(renderer.chart);
+  const hooks: EvaluatedHook[] = [];
+  const resources: EvaluatedResource[] = [];
+  const unknown: EvaluatedUnknown[] = [];
+  // Helm collects manifests over template names in sorted order, then documents in file order.
+  const files = evaluation.files
+    .map((file, index) => ({ file, index }))
+    .filter(({ file }) => !file.template.endsWith('NOTES.txt'))
+    .sort((a, b) => (a.file.template < b.file.template ? -1 : a.file.template > b.file.template ? 1 : 0));
+  for (const { file, index: fileIndex } of files) {
+    const place = locator.forFile(file);
+    for (const document of file.documents) {
+      const head = readPlaces(document.text);
+      if (!document.isHook.certain) {
+        unknown.push({ at: place(document, head.hookValue?.start, head.name), reason: explain('may be a hook', document.isHook.reason, causes(document)), mayBeHook: true });
+        continue;
+      }
+      if (!document.isHook.value) {
+        if (!document.kind.certain) {
+          unknown.push({ at: place(document, head.name), reason: explain('kind', document.kind.reason, causes(document)), mayBeHook: false });
+        } else if (document.kind.value !== '') {
+          resources.push({ kind: document.kind.value, ...(document.name.certain ? { name: document.name.value } : {}), at: place(document, head.name) });
+        }
+        continue;
+      }
+      const { events, dropped } = document;
+      const eventsUnknown = (reason: string) => unknown.push({ at: place(document, head.hookValue?.start, head.name), reason: explain(HOOK_KEY, reason, causes(document, head.hookValue)), mayBeHook: true });
+      if (!events.certain) {
+        eventsUnknown(events.reason);
+        continue;
+      }
+      if (!dropped.certain) {
+        eventsUnknown(dropped.reason);
+        continue;
+      }
+      // Helm drops a resource whose helm.sh/hook holds an event it does not know.
+      if (dropped.value) continue;
+      const other = document.nameFollowsRelease ? otherNameOf(fileIndex, document.index) : undefined;
+      hooks.push(describeHook(document, events.value, file, place(document, head.name), other));
+    }
+  }
+  const ordered = resources.map((resource, index) => ({ resource, index }));
+  ordered.sort((a, b) => compareKindOrder(a.resource.kind, b.resource.kind) || a.index - b.index);
+  return {
+    events: orderEvents(hooks, !unknown.some((entry) => entry.mayBeHook)),
+    resources: ordered.map((entry) => entry.resource),
+    unknown,
+  };
+}
+
+/** `otherName`: the name under the second release name, for a name that follows the release name. */
+function describeHook(document: EvaluatedDocument, eventNames: string[], file: EvaluatedFile, at: SourceLine, otherName: string | undefined): EvaluatedHook {
+  const events = eventNames.filter((event): event is HookEvent => (HOOK_EVENTS as readonly string[]).includes(event));
+  const kind = document.kind.certain ? document.kind.value : undefined;
+  const policies = document.deletePolicies.certain ? document.deletePolicies.value : undefined;
+  // No annotation and an empty list are the same to Helm: it applies its default to an empty list.
+  const stored = policies && policies.length > 0 ? policies : undefined;
+  const name = document.name.certain ? document.name.value : undefined;
+  // A name that follows the release name compares with others only through its other rendering (see compareNames).
+  const comparable = name !== undefined && (!document.nameFollowsRelease || otherName !== undefined);
+  const hook: EvaluatedHook = {
+    file: file.template,
+    chartPath: file.template.slice(file.template.indexOf('/') + 1),
+    documentIndex: document.index,
+    events,
+    weight: document.weight.certain ? BigInt(document.weight.value) : 0n,
+    weightCertain: document.weight.certain,
+    nameTokens: comparable ? [...name].map((char) => ({ char })) : [],
+    at,
+  };
+  if (kind !== undefined) hook.kind = kind;
+  if (name !== undefined) hook.name = name;
+  if (document.nameFollowsRelease && otherName !== undefined) hook.otherName = otherName;
+  if (stored) hook.deletePolicies = stored;
+  if (policies && kind !== undefined) hook.deleted = deletedWhen(kind, stored);
+  return hook;
+}
+
+function explain(subject: string, reason: string, causes: string[]): string {
+  const because = causes.length > 0 ? ` (${causes.join('; ')})` : '';
+  return `${reason.startsWith(subject) ? reason : `${subject}: ${reason}`}${because}`;
+}
+
+/** Why the Unknown output of a document (or of a range of it) is not known, as the evaluator says. */
+function causes(document: EvaluatedDocument, within?: TextRange): string[] {
+  const reasons = new Set<string>();
+  for (const piece of document.pieces) {
+    if (piece.chunk.text !== undefined || !piece.chunk.reason || piece.chunk.reason === 'unknown') continue;
+    if (within && (piece.end <= within.start || piece.start >= within.end)) continue;
+    reasons.add(piece.chunk.reason);
+  }
+  return [...reasons];
+}
+
+/** Where `metadata.name` and the `helm.sh/hook` value stand in a rendered document, when it parses. */
+function readPlaces(text: string): { name?: number; hookValue?: TextRange } {
+  const document = parseDocument(setAsideCrdSchemas(text), { uniqueKeys: false, version: '1.1' });
+  if (document.errors.length > 0) return {};
+  const metadata = lastValue(document.contents, 'metadata');
+  const name = lastValue(metadata, 'name');
+  const hook = lastValue(lastValue(metadata, 'annotations'), HOOK_KEY);
+  return {
+    ...(name?.range ? { name: name.range[0] } : {}),
+    ...(hook?.range ? { hookValue: { start: hook.range[0], end: Math.max(hook.range[1], hook.range[0] + 1) } } : {}),
+  };
+}
+
+/** The value of the last entry with this key (the one Helm's decoder keeps). */
+function lastValue(node: unknown, key: string): YamlNode | undefined {
+  if (!isYamlMap(node)) return undefined;
+  let found: YamlNode | undefined;
+  for (const pair of (node as YAMLMap).items) {
+    if (isYamlScalar(pair.key) && String(pair.key.value) === key) found = (pair.value as YamlNode | null) ?? undefined;
+  }
+  return found;
+}
+
+/** Moves offsets of rendered documents back to lines of the templates the user edits. */
+class SourceLocator {
+  private readonly templates = new Map<string, ChartTemplate>();
+  private readonly lines = new Map<string, LineIndex>();
+
+  constructor(private readonly chart: LoadedChart) {
+    const collect = (current: LoadedChart) => {
+      for (const template of current.templates) this.templates.set(`${current.templatePrefix}/${template.path}`, template);
+      current.subcharts.forEach(collect);
+    };
+    collect(chart);
+  }
+
+  /**
+   * A locator for the documents of one file: the first offset given that maps into the document's own template,
+   * else the document's first line there, else the template's first line.
+   */
+  forFile(file: EvaluatedFile): (document: EvaluatedDocument, ...offsets: (number | undefined)[]) => SourceLine {
+    const within = pieceOffsets(file);
+    return (document, ...offsets) => {
+      for (const offset of [...offsets, 0]) {
+        if (offset === undefined) continue;
+        const found = this.sourceOf(document, offset, within);
+        if (found && found.template === file.template) return found.at;
+      }
+      return { path: this.pathOf(file.template), line: 1 };
+    };
+  }
+
+  /**
+   * Text an include brought in is placed at the outermost call, in the template being rendered; literal text of a
+   * template at its own line; the output of an action at the action.
+   */
+  private sourceOf(document: EvaluatedDocument, offset: number, within: Map<object, number>): { template: string; at: SourceLine } | undefined {
+    const piece = document.pieces.find((candidate) => candidate.start <= offset && offset < candidate.end);
+    if (!piece) return undefined;
+    const chunk = piece.chunk;
+    const outer = chunk.via?.[0];
+    if (outer) return this.lineOf(outer.template, outer.start);
+    if (!chunk.source) return undefined;
+    const start = within.get(piece);
+    if (start !== undefined && this.isLiteral(chunk)) return this.lineOf(chunk.source.template, chunk.source.start + start + offset - piece.start);
+    return this.lineOf(chunk.source.template, chunk.source.start);
+  }
+
+  private isLiteral(chunk: Chunk): boolean {
+    if (chunk.text === undefined || chunk.origin || !chunk.source) return false;
+    const template = this.templates.get(chunk.source.template);
+    return template?.text.slice(chunk.source.start, chunk.source.end) === chunk.text;
+  }
+
+  private lineOf(name: string, offset: number): { template: string; at: SourceLine } | undefined {
+    const template = this.templates.get(name);
+    if (!template) return undefined;
+    let lines = this.lines.get(name);
+    if (!lines) {
+      lines = new LineIndex(template.text);
+      this.lines.set(name, lines);
+    }
+    return { template: name, at: { path: this.pathOf(name), line: lines.position(offset).line + 1 } };
+  }
+
+  private pathOf(name: string): string {
+    const template = this.templates.get(name);
+    if (!template) return name.slice(name.indexOf('/') + 1);
+    return relative(this.chart.directory, template.absolutePath).split(sep).join('/');
+  }
+}
+
+/**
+ * Where each piece of a file's documents starts inside its chunk's text. A chunk of literal text may hold several
+ * documents and their separators, and each document holds only its part: the parts come in order, so each is found
+ * after the previous one.
+ */
+function pieceOffsets(file: EvaluatedFile): Map<object, number> {
+  const offsets = new Map<object, number>();
+  const cursors = new Map<Chunk, number>();
+  for (const document of file.documents) {
+    for (const piece of document.pieces) {
+      const text = piece.chunk.text;
+      if (text === undefined) continue;
+      const part = document.text.slice(piece.start, piece.end);
+      let at = text.indexOf(part, cursors.get(piece.chunk) ?? 0);
+      if (at < 0) at = text.indexOf(part);
+      if (at < 0) continue;
+      offsets.set(piece, at);
+      cursors.set(piece.chunk, at + part.length);
+    }
+  }
+  return offsets;
+}
