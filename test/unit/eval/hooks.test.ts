@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EvaluatedDocument, evaluateChart, readHead } from '../../../server/src/engine/eval/hooks';
+import { EvaluatedDocument, evaluateChart, readHead, separators } from '../../../server/src/engine/eval/hooks';
 import { chartOf } from './helpers';
 
 function documents(templates: Record<string, string>, values: Record<string, unknown> = {}): EvaluatedDocument[] {
@@ -83,5 +84,24 @@ describe('hook extraction from the evaluated view', () => {
     const piece = doc!.pieces.find((candidate) => candidate.start <= offset && offset < candidate.end)!;
     assert.equal(piece.chunk.source!.template, 'demo/templates/_h.tpl');
     assert.equal(piece.chunk.via![0]!.template, 'demo/templates/b.yaml');
+  });
+});
+
+describe('splitting rendered output into documents', () => {
+  it('finds exactly the matches of releaseutil\'s separator (?:^|\\s*\\n)---\\s*, in one pass', () => {
+    // The regular expression as Helm writes it, run by a backtracking engine on short texts, is the reference.
+    const reference = (text: string) => [...text.matchAll(/(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/g)].map((match) => ({ start: match.index, end: match.index + match[0].length }));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(' ', '\n', '\t', '\r', '-', '---', 'a', '#'), { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        assert.deepEqual(separators(text), reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('splits a text of many blank lines in linear time (no backtracking blow-up)', () => {
+    const text = `a: 1\n${' \n'.repeat(200_000)}---\nb: 2\n`;
+    assert.deepEqual(separators(text).length, 1);
   });
 });

@@ -5,6 +5,7 @@ import { setAsideCrdSchemas } from '../model/document';
 import { helmStringOf } from '../model/scalar';
 import { ChartRenderer, RenderOptions, RenderedTemplate, TemplateFile } from './render';
 import { Chunk, SourceRef } from './value';
+import { TextRange } from '../text';
 
 /**
  * What Helm's manifest sorter sees in the evaluated output: documents split as releaseutil.SplitManifests splits them,
@@ -120,13 +121,12 @@ export function splitRendered(rendered: RenderedTemplate, readHeads = true): Spl
   const documents: SplitFile['documents'] = [];
   let indexCertain = true;
   const { start: trimmedStart, end: trimmedEnd } = trimSpan(text, 0, text.length);
-  const separator = /(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/g;
   const body = text.slice(trimmedStart, trimmedEnd);
   let cursor = 0;
   const spans: Array<{ start: number; end: number }> = [];
-  for (const match of body.matchAll(separator)) {
-    spans.push({ start: cursor, end: match.index });
-    cursor = match.index + match[0].length;
+  for (const separator of separators(body)) {
+    spans.push({ start: cursor, end: separator.start });
+    cursor = separator.end;
   }
   spans.push({ start: cursor, end: body.length });
   for (const span of spans) {
@@ -149,6 +149,33 @@ export function splitRendered(rendered: RenderedTemplate, readHeads = true): Spl
     if (hasStructural) indexCertain = false;
   }
   return { rendered, documents, complete: structural.size === 0 && rendered.error === undefined };
+}
+
+/**
+ * The matches of releaseutil's separator `(?:^|\s*\n)---\s*` (Go's `\s` is `[\t\n\f\r ]`), found in one pass: a
+ * backtracking regular expression takes quadratic time on the long runs of blank lines that charts render.
+ */
+export function separators(text: string): TextRange[] {
+  const found: TextRange[] = [];
+  let from = 0;
+  for (let dash = text.indexOf('---'); dash >= 0; dash = text.indexOf('---', Math.max(dash + 1, from))) {
+    let start: number;
+    if (dash === 0) start = 0;
+    else if (text[dash - 1] === '\n' && dash - 1 >= from) {
+      // The leftmost match starts where the run of blanks before that line break starts (not before the last match).
+      start = dash - 1;
+      while (start > from && isGoSpace(text[start - 1]!)) start--;
+    } else continue;
+    let end = dash + 3;
+    while (end < text.length && isGoSpace(text[end]!)) end++;
+    found.push({ start, end });
+    from = end;
+  }
+  return found;
+}
+
+function isGoSpace(char: string): boolean {
+  return char === ' ' || char === '\n' || char === '\t' || char === '\r' || char === '\f';
 }
 
 const PLACEHOLDER = '\uE000';
