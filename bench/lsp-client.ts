@@ -6,7 +6,8 @@ import { createMessageConnection, MessageConnection, StreamMessageReader, Stream
 import type { Diagnostic, InitializeParams, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { REPO_ROOT } from '../test/support/paths';
 
-export const SERVER = join(REPO_ROOT, 'dist', 'server.js');
+/** The bundled server; HELM_HOOKS_SERVER names another bundle (a private build measured beside dist/). */
+export const SERVER = process.env.HELM_HOOKS_SERVER ?? join(REPO_ROOT, 'dist', 'server.js');
 
 export interface Memory {
   heapUsed: number;

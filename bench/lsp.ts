@@ -23,11 +23,17 @@ export interface MemoryMeasure {
 const TIMEOUT_MS = 30_000;
 
 /**
- * Change→diagnostics latency on the generated 2,000-line template: each change flips one digit of a hook weight
- * (a one-character incremental edit, as typing is); the clock runs from sending `didChange` to reading the
- * `publishDiagnostics` of that version.
+ * How each change edits the template at its first hook weight: `flip` replaces the weight's digit (ten texts in turn,
+ * every document staying where it is); `type` inserts one more digit after it, as typing does, so that each text is
+ * new and every later document moves.
  */
-export async function measureLatency(samples: number): Promise<LatencyMeasure> {
+export type LatencyEdit = 'flip' | 'type';
+
+/**
+ * Change→diagnostics latency on the generated 2,000-line template, one one-character incremental edit per change; the
+ * clock runs from sending `didChange` to reading the `publishDiagnostics` of that version.
+ */
+export async function measureLatency(samples: number, edit: LatencyEdit = 'flip'): Promise<LatencyMeasure> {
   const root = mkdtempSync(join(tmpdir(), 'helm-hooks-bench-'));
   const text = generatedTemplate(2000);
   const path = writeChartWith(root, 'bench', text);
@@ -43,9 +49,11 @@ export async function measureLatency(samples: number): Promise<LatencyMeasure> {
     const warmUp = 10;
     for (let version = 2; version < samples + warmUp + 2; version++) {
       const digit = String(version % 10);
+      const start = { line, character: edit === 'flip' ? character : character + version - 1 };
+      const end = edit === 'flip' ? { line, character: start.character + 1 } : start;
       const sent = performance.now();
       const received = session.diagnostics(path, version, TIMEOUT_MS);
-      await session.change(path, version, [{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: digit }]);
+      await session.change(path, version, [{ range: { start, end }, text: digit }]);
       const { at } = await received;
       if (version >= warmUp + 2) latencies.push(at - sent);
     }

@@ -19,13 +19,16 @@ export function isPartialTemplate(path: string): boolean {
 }
 
 export interface AnalyzeOptions {
-  /** Reuse the parse of YAML documents seen before (model/yaml-documents.ts): for the language server. */
+  /**
+   * Reuse the scan and the YAML parse of the pieces of text seen before (template/scanner.ts, model/yaml-documents.ts)
+   * and the models built from them: for the language server, which analyses a file again on every keystroke.
+   */
   reuseParses?: boolean;
 }
 
 export function analyzeTemplate(path: string, text: string, options: AnalyzeOptions = {}): TemplateFile {
   const lines = new LineIndex(text);
-  const scan = scanTemplate(text);
+  const scan = scanTemplate(text, options.reuseParses ?? false);
   const isPartial = isPartialTemplate(path);
   const model = buildDocuments(text, scan, lines, isPartial, options.reuseParses ?? false);
   return { path, text, lines, scan, model, isPartial };

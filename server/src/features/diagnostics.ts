@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, PublishDiagnosticsNotification } from 'vscode-languageserver/node';
 import { TemplateFile } from '../engine/file';
-import { lintFile, LintOptions } from '../engine/lint';
+import { LintMemo, lintFileReusing, LintOptions } from '../engine/lint';
 import { Finding, ruleDocsUrl, Severity } from '../engine/rules/rule';
 import { LineIndex } from '../engine/text';
 import { EffectiveConfig, isIgnored } from './configuration';
@@ -19,19 +19,21 @@ export const DIAGNOSTIC_SOURCE = 'helm-hooks';
 
 interface LintResult {
   text: string;
-  optionsKey: string;
   findings: Finding[];
+  memo: LintMemo;
 }
 
 const lintCache = new Map<string, LintResult>();
 
-/** The findings of a template's current text under these options, cached until either changes. */
+/**
+ * The findings of a template's current text under these options, cached until either changes; after a change, the
+ * findings of the documents it did not touch are reused.
+ */
 export function findingsFor(file: TemplateFile, options: LintOptions): Finding[] {
-  const optionsKey = JSON.stringify(options);
   const cached = lintCache.get(file.path);
-  if (cached && cached.text === file.text && cached.optionsKey === optionsKey) return cached.findings;
-  const findings = lintFile(file, options);
-  lintCache.set(file.path, { text: file.text, optionsKey, findings });
+  if (cached && cached.text === file.text && cached.memo.optionsKey === JSON.stringify(options)) return cached.findings;
+  const { findings, memo } = lintFileReusing(file, options, cached?.memo);
+  lintCache.set(file.path, { text: file.text, findings, memo });
   return findings;
 }
 

@@ -7,6 +7,7 @@ import { chartTemplates } from '../engine/chart/discover';
 import { analyzeTemplate, TemplateFile } from '../engine/file';
 import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
 import { ChartOrder, HookInfo, hooksOfFile, orderHooks } from '../engine/order';
+import { clearScanCache } from '../engine/template/scanner';
 
 /** A chart as the server sees it: the release root whose hooks share one order (subcharts included). */
 export interface Chart {
@@ -25,7 +26,22 @@ interface Analysed {
 const MAX_DISK_BYTES = 4 * 1024 * 1024;
 const TEMPLATE_FILE = /\.(ya?ml|tpl)$/i;
 
+/**
+ * The path of each URI seen: every pass over a chart looks for its files among the open documents by path, and
+ * parsing a URL for each open document each time made that pass quadratic in them.
+ */
+const pathsOfUris = new Map<string, string | undefined>();
+const MAX_KEPT_PATHS = 10_000;
+
 export function uriToPath(uri: string): string | undefined {
+  if (pathsOfUris.has(uri)) return pathsOfUris.get(uri);
+  const path = fileUriToPath(uri);
+  if (pathsOfUris.size >= MAX_KEPT_PATHS) pathsOfUris.clear();
+  pathsOfUris.set(uri, path);
+  return path;
+}
+
+function fileUriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri);
@@ -176,13 +192,14 @@ export class Workspace {
 
   /**
    * A buffer closed: its disk text may differ from what was open, and the buffer's analysis (a 10 MB file's model is
-   * hundreds of MB) must not outlive it, nor the parses kept for reuse while it was edited: the open files that still
-   * need theirs parse once more on their next change.
+   * hundreds of MB) must not outlive it, nor the scans and parses kept for reuse while it was edited: the open files
+   * that still need theirs scan and parse once more on their next change.
    */
   documentClosed(path: string): void {
     this.diskTexts.delete(path);
     this.analyses.delete(path);
     clearYamlDocumentCache();
+    clearScanCache();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
-import { actionsOverlapping, ScanResult, TemplateAction } from '../template/scanner';
+import { actionRunsAcross, actionsOverlapping, ScanResult, TemplateAction } from '../template/scanner';
 import { LineIndex, TextRange } from '../text';
-import { parseYamlDocuments, wholeParse } from './yaml-documents';
+import { parsedPieceOf, parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
@@ -100,11 +100,10 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
     parseYamlDocuments(yamlText, reuseParses).forEach((doc, index) => {
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors) yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
-      const resource = context.resource(doc, index);
-      if (!resource) return;
-      documents.push(resource);
-      if (resource.annotations) annotationSets.push({ origin: 'object', mapping: resource.annotations, resource, path: ['metadata', 'annotations'] });
-      for (const nested of context.nestedAnnotations(doc, resource)) annotationSets.push(nested);
+      const built = reuseParses ? context.keptOrBuilt(doc, index) : context.built(doc, index);
+      if (!built.resource) return;
+      documents.push(built.resource);
+      annotationSets.push(...built.annotationSets);
     });
   }
 
@@ -182,6 +181,19 @@ function blankOutside(text: string, keep: TextRange): string {
   return blank(text.slice(0, keep.start)) + text.slice(keep.start, keep.end) + blank(text.slice(keep.end));
 }
 
+/** The model of one parsed document: the resource, if it is one, and its annotation sets. */
+interface BuiltDocument {
+  resource: ResourceDocument | undefined;
+  annotationSets: AnnotationSet[];
+}
+
+/**
+ * The model built from each document that model/yaml-documents.ts keeps between keystrokes, with what it was built
+ * from: the text of the document's piece (its YAML text is the same while the document is, but template actions may
+ * differ under the same masking) and the document's index in the file.
+ */
+const keptModels = new WeakMap<Document.Parsed, BuiltDocument & { source: string; index: number }>();
+
 class ModelContext {
   /** Output actions that the scanner blanked because they stand alone on their lines, sorted by offset. */
   private readonly standaloneOutputs: TemplateAction[];
@@ -192,6 +204,32 @@ class ModelContext {
     private readonly lines: LineIndex,
   ) {
     this.standaloneOutputs = scan.actions.filter((action) => action.kind === 'output' && action.standsAlone);
+  }
+
+  built(doc: Document.Parsed, index: number): BuiltDocument {
+    const resource = this.resource(doc, index);
+    if (!resource) return { resource, annotationSets: [] };
+    const annotationSets: AnnotationSet[] = [];
+    if (resource.annotations) annotationSets.push({ origin: 'object', mapping: resource.annotations, resource, path: ['metadata', 'annotations'] });
+    annotationSets.push(...this.nestedAnnotations(doc, resource));
+    return { resource, annotationSets };
+  }
+
+  /**
+   * The model built before from the same parsed document, when the text of its piece and its index are unchanged
+   * and no template action runs across the piece's ends (inside, the actions then are those of the piece's text
+   * alone): a document's model reads nothing outside its piece. Otherwise built again.
+   */
+  keptOrBuilt(doc: Document.Parsed, index: number): BuiltDocument {
+    const piece = parsedPieceOf(doc);
+    const actions = this.scan.actions;
+    if (!piece || actionRunsAcross(actions, piece.start) || actionRunsAcross(actions, piece.end)) return this.built(doc, index);
+    const source = this.text.slice(piece.start, piece.end);
+    const kept = keptModels.get(doc);
+    if (kept && kept.source === source && kept.index === index) return kept;
+    const built = this.built(doc, index);
+    keptModels.set(doc, { ...built, source, index });
+    return built;
   }
 
   resource(doc: Document.Parsed, index: number): ResourceDocument | undefined {

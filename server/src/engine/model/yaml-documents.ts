@@ -1,4 +1,4 @@
-import { Composer, CST, Document, parseAllDocuments, Parser } from 'yaml';
+import { Composer, CST, Document, isCollection, isNode, isPair, parseAllDocuments, Parser } from 'yaml';
 
 export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
 
@@ -6,24 +6,33 @@ export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErro
  * Parsing is most of the cost of analysing a template, and a keystroke changes one YAML document of it. So the text
  * is cut where a document starts (a `---` line, as YAML and Helm's SplitManifests both cut), and each piece's parse
  * is kept by its text: an unchanged piece at the same offset reuses its documents, a piece that moved is only
- * re-composed from its kept syntax tree, and only the edited piece is parsed again.
+ * re-composed from its kept syntax tree (whose positions are from the piece's start) and moved, and only the edited
+ * piece is parsed again.
+ *
+ * A piece is parsed with the `---` that follows it, so that the lexer ends what is open there (a scalar, a flow
+ * collection) as it does in the whole text. What the lexer reads on through that `---` (a double-quoted scalar whose
+ * closing quote is further on, or nowhere) cannot be cut there: the piece is joined with the next one and parsed again.
  */
 interface Piece {
-  tokens: CST.Token[];
-  /** The offset the tokens' positions are relative to now. */
-  tokensAt: number;
+  /** Whether the piece was parsed with a `---` after it. */
+  followed: boolean;
+  /** Positions from the piece's start; undefined when the lexer reads through the `---` after the piece. */
+  tokens: CST.Token[] | undefined;
   documents?: Document.Parsed[];
   documentsAt?: number;
 }
+
+/** The piece of the text each kept document was parsed from, where it is now. */
+const pieceOfDocument = new WeakMap<Document.Parsed, { start: number; end: number }>();
 
 const MAX_PIECES = 4000;
 const MAX_CACHED_CHARS = 8 * 1024 * 1024;
 const pieces = new Map<string, Piece>();
 let cachedChars = 0;
+/** The pieces of the text parsed last, by their place in it: found again by comparing texts, without hashing them. */
+let lastPieces: { text: string; piece: Piece }[] = [];
 
-/** Texts the piecewise parse cannot reproduce exactly (directives, explicit document ends) are parsed whole. */
-const NEEDS_WHOLE_PARSE = /^(?:%|\.\.\.(?:\s|$))/m;
-const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+const NEXT_DOCUMENT_START = '---';
 
 /**
  * The same documents as `parseAllDocuments(text, PARSE_OPTIONS)`, with positions in `text`. With `reuse`, pieces
@@ -31,15 +40,69 @@ const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
  * the text is parsed whole and nothing is kept (the CLI, which reads each file once).
  */
 export function parseYamlDocuments(text: string, reuse: boolean): Document.Parsed[] {
-  if (!reuse || NEEDS_WHOLE_PARSE.test(text)) return wholeParse(text);
-  const starts = [0];
-  for (const match of text.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  const starts = reuse ? pieceStarts(text) : undefined;
+  if (!starts) return wholeParse(text);
   const documents: Document.Parsed[] = [];
-  starts.forEach((start, index) => {
-    const end = index + 1 < starts.length ? starts[index + 1]! : text.length;
-    documents.push(...documentsOf(text.slice(start, end), start));
-  });
+  const parsed: { text: string; piece: Piece }[] = [];
+  for (let first = 0; first < starts.length; ) {
+    let next = first + 1;
+    for (;;) {
+      const followed = next < starts.length;
+      const pieceText = text.slice(starts[first]!, followed ? starts[next]! : text.length);
+      const last = lastPieces[first];
+      const piece = pieceOf(pieceText, followed, last?.text === pieceText ? last.piece : pieces.get(pieceText));
+      parsed[first] = { text: pieceText, piece };
+      const found = documentsOf(piece, pieceText, starts[first]!);
+      if (found) {
+        documents.push(...found);
+        break;
+      }
+      next++;
+    }
+    first = next;
+  }
+  lastPieces = parsed;
   return documents;
+}
+
+/**
+ * Where the pieces of a text start: 0, then each line that starts with `---` and a blank or its end. A line starts
+ * after a line feed only: YAML, unlike a regular expression's `^`, starts none after a lone `\r`. Undefined when the
+ * text must be parsed whole.
+ */
+export function pieceStarts(text: string): number[] | undefined {
+  if (needsWholeParse(text)) return undefined;
+  const starts = [0];
+  for (let lineFeed = text.indexOf('\n---'); lineFeed >= 0; lineFeed = text.indexOf('\n---', lineFeed + 4)) {
+    const after = text.charCodeAt(lineFeed + 4);
+    if (Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10) starts.push(lineFeed + 1);
+  }
+  return starts;
+}
+
+/**
+ * The piece of the text a document of parseYamlDocuments with reuse was parsed from (undefined for a whole parse):
+ * what was read to build it, which is unchanged for as long as the same document is returned.
+ */
+export function parsedPieceOf(document: Document.Parsed): { start: number; end: number } | undefined {
+  return pieceOfDocument.get(document);
+}
+
+/**
+ * Texts the piecewise parse cannot reproduce exactly are parsed whole: those with a line that starts with a directive
+ * (`%`) or an explicit document end (`...` and a blank). A line starts after any line break a regular expression knows.
+ */
+function needsWholeParse(text: string): boolean {
+  for (let at = text.indexOf('%'); at >= 0; at = text.indexOf('%', at + 1)) if (startsLine(text, at)) return true;
+  for (let at = text.indexOf('...'); at >= 0; at = text.indexOf('...', at + 1)) {
+    if (startsLine(text, at) && (at + 3 === text.length || /\s/.test(text.charAt(at + 3)))) return true;
+  }
+  return false;
+}
+
+function startsLine(text: string, at: number): boolean {
+  const before = text.charCodeAt(at - 1);
+  return at === 0 || before === 10 || before === 13 || before === 0x2028 || before === 0x2029;
 }
 
 export function wholeParse(text: string): Document.Parsed[] {
@@ -47,29 +110,43 @@ export function wholeParse(text: string): Document.Parsed[] {
   return Array.isArray(parsed) ? parsed : [];
 }
 
-function documentsOf(pieceText: string, at: number): Document.Parsed[] {
-  let piece = pieces.get(pieceText);
-  if (piece && piece.documentsAt === at && piece.documents) return piece.documents;
-  if (!piece) {
-    piece = { tokens: Array.from(new Parser().parse(pieceText)), tokensAt: 0 };
-    remember(pieceText, piece);
-  } else {
-    pieces.delete(pieceText);
-    pieces.set(pieceText, piece); // most recently used last
+/** The kept parse of a piece, when it was parsed `followed` by a `---` or not as now; else a new one, kept. */
+function pieceOf(pieceText: string, followed: boolean, kept: Piece | undefined): Piece {
+  if (kept?.followed === followed) return kept;
+  const piece = { followed, tokens: tokensOf(pieceText, followed) };
+  remember(pieceText, piece);
+  return piece;
+}
+
+/** The documents of a piece at offset `at`; undefined when the lexer reads through the `---` after it. */
+function documentsOf(piece: Piece, pieceText: string, at: number): Document.Parsed[] | undefined {
+  if (piece.documentsAt === at && piece.documents) return piece.documents;
+  if (!piece.tokens) return undefined;
+  const documents = Array.from(new Composer(PARSE_OPTIONS).compose(piece.tokens, false, pieceText.length)) as Document.Parsed[];
+  for (const document of documents) {
+    if (at !== 0) moveDocument(document, at);
+    pieceOfDocument.set(document, { start: at, end: at + pieceText.length });
   }
-  if (piece.tokensAt !== at) {
-    for (const token of piece.tokens) shiftOffsets(token, at - piece.tokensAt);
-    piece.tokensAt = at;
-  }
-  const documents = Array.from(new Composer(PARSE_OPTIONS).compose(piece.tokens, false, at + pieceText.length)) as Document.Parsed[];
   piece.documents = documents;
   piece.documentsAt = at;
   return documents;
 }
 
+/**
+ * The syntax tokens of a piece. When `followed`, parsed with the `---` that follows, without the document it starts;
+ * undefined when no document starts there, because the lexer read on through it.
+ */
+function tokensOf(pieceText: string, followed: boolean): CST.Token[] | undefined {
+  if (!followed) return Array.from(new Parser().parse(pieceText));
+  const tokens = Array.from(new Parser().parse(pieceText + NEXT_DOCUMENT_START));
+  const last = tokens.pop();
+  return last?.type === 'document' && last.offset === pieceText.length ? tokens : undefined;
+}
+
+/** Keeps a piece's parse, as the most recently parsed. */
 function remember(pieceText: string, piece: Piece): void {
+  if (!pieces.delete(pieceText)) cachedChars += pieceText.length;
   pieces.set(pieceText, piece);
-  cachedChars += pieceText.length;
   while (pieces.size > MAX_PIECES || cachedChars > MAX_CACHED_CHARS) {
     const oldest = pieces.keys().next().value as string;
     pieces.delete(oldest);
@@ -77,28 +154,31 @@ function remember(pieceText: string, piece: Piece): void {
   }
 }
 
-const CHILD_TOKEN_FIELDS = ['start', 'key', 'sep', 'value', 'items', 'props', 'end'] as const;
-
 /**
- * Moves every position inside a syntax token by `delta`. The only absolute positions CST tokens hold are `offset`s,
- * and tokens nest only through these fields (collection items are `{ start, key, sep, value }` without an offset).
+ * Moves every position of a document just composed (and so seen by no one yet) by `delta`: its range, its errors' and
+ * warnings', and each node's range. Without the `keepSourceTokens` option nodes hold no other position.
  */
-function shiftOffsets(node: unknown, delta: number): void {
-  if (Array.isArray(node)) {
-    for (const item of node) shiftOffsets(item, delta);
+function moveDocument(document: Document.Parsed, delta: number): void {
+  const [start, valueEnd, end] = document.range;
+  document.range = [start + delta, valueEnd + delta, end + delta];
+  for (const problem of [...document.errors, ...document.warnings]) problem.pos = [problem.pos[0] + delta, problem.pos[1] + delta];
+  moveNode(document.contents, delta);
+}
+
+function moveNode(node: unknown, delta: number): void {
+  if (isPair(node)) {
+    moveNode(node.key, delta);
+    moveNode(node.value, delta);
     return;
   }
-  if (node === null || typeof node !== 'object') return;
-  const record = node as Record<string, unknown>;
-  if (typeof record.offset === 'number') record.offset += delta;
-  for (const field of CHILD_TOKEN_FIELDS) {
-    const child = record[field];
-    if (child !== undefined && child !== null && typeof child === 'object') shiftOffsets(child, delta);
-  }
+  if (!isNode(node)) return;
+  if (node.range) node.range = [node.range[0] + delta, node.range[1] + delta, node.range[2] + delta];
+  if (isCollection(node)) for (const item of node.items) moveNode(item, delta);
 }
 
 /** Forgets every kept parse: when the language server closes a document, and in tests. */
 export function clearYamlDocumentCache(): void {
   pieces.clear();
   cachedChars = 0;
+  lastPieces = [];
 }

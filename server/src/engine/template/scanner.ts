@@ -61,20 +61,31 @@ function isGoSpace(code: number): boolean {
 }
 
 /**
- * The actions (comments aside) overlapping a range; a zero-width range overlaps none. Actions never overlap and are
- * sorted, so their ends are sorted too: a binary search finds the first one ending after the range starts.
+ * The index of the first action that ends after `offset` (the length when none does). Actions never overlap and are
+ * sorted, so their ends are sorted too: a binary search finds it.
  */
-export function actionsOverlapping(actions: readonly TemplateAction[], range: TextRange): TemplateAction[] {
-  if (range.end <= range.start) return [];
+export function firstActionEndingAfter(actions: readonly TemplateAction[], offset: number): number {
   let low = 0;
   let high = actions.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (actions[mid]!.range.end <= range.start) low = mid + 1;
+    if (actions[mid]!.range.end <= offset) low = mid + 1;
     else high = mid;
   }
+  return low;
+}
+
+/** Whether an action (a comment too) runs across `offset`: starts before it and ends after it. */
+export function actionRunsAcross(actions: readonly TemplateAction[], offset: number): boolean {
+  const index = firstActionEndingAfter(actions, offset);
+  return index < actions.length && actions[index]!.range.start < offset;
+}
+
+/** The actions (comments aside) overlapping a range; a zero-width range overlaps none. */
+export function actionsOverlapping(actions: readonly TemplateAction[], range: TextRange): TemplateAction[] {
+  if (range.end <= range.start) return [];
   const result: TemplateAction[] = [];
-  for (let index = low; index < actions.length; index++) {
+  for (let index = firstActionEndingAfter(actions, range.start); index < actions.length; index++) {
     const action = actions[index]!;
     if (action.range.start >= range.end) break;
     if (action.kind !== 'comment') result.push(action);
@@ -82,8 +93,28 @@ export function actionsOverlapping(actions: readonly TemplateAction[], range: Te
   return result;
 }
 
-/** Scans Go template actions the way text/template's lexer finds their boundaries. */
-export function scanTemplate(text: string): ScanResult {
+/**
+ * Scans Go template actions the way text/template's lexer finds their boundaries. With `reuse` (the language server,
+ * which scans the same file again on every keystroke), the scan of each piece of the text seen before is reused.
+ */
+export function scanTemplate(text: string, reuse = false): ScanResult {
+  const scanned = (reuse && scanByPieces(text)) || scanPiece(text);
+  const problems = [...scanned.problems];
+  const defines = findDefines(text, scanned.actions, problems);
+  const masked = blankRanges(scanned.maskedKeepingDefines, defines.map((define) => define.body));
+  return { actions: scanned.actions, masked, maskedKeepingDefines: scanned.maskedKeepingDefines, defines, problems };
+}
+
+/** The actions of a text, the problems found in them, and the text with them masked (define bodies kept). */
+interface PieceScan {
+  /** The offset of the piece in the text, which the positions below are from. */
+  at: number;
+  actions: TemplateAction[];
+  problems: ScanProblem[];
+  maskedKeepingDefines: string;
+}
+
+function scanPiece(text: string): PieceScan {
   const actions: TemplateAction[] = [];
   const problems: ScanProblem[] = [];
   let position = 0;
@@ -94,11 +125,100 @@ export function scanTemplate(text: string): ScanResult {
     actions.push(action);
     position = action.closed ? action.range.end : Math.max(action.range.end, open + 2);
   }
-  const defines = findDefines(text, actions, problems);
   markStandingAlone(text, actions);
-  const maskedKeepingDefines = maskActions(text, actions);
-  const masked = blankRanges(maskedKeepingDefines, defines.map((define) => define.body));
-  return { actions, masked, maskedKeepingDefines, defines, problems };
+  return { at: 0, actions, problems, maskedKeepingDefines: maskActions(text, actions) };
+}
+
+/**
+ * The text is cut at each line that starts with `---` and a blank (where a YAML document starts), and each piece's
+ * scan is kept by its text. A piece starts a line, so the lines that decide where an action stands alone are its own;
+ * and when every action of a piece scanned on its own is closed, the scanner read nothing after the piece to find
+ * them and the whole text's scan has the same actions there. Pieces with an unclosed action, which may run on into the
+ * next pieces, are remembered as such, and the text is then scanned whole.
+ */
+const pieceScans = new Map<string, PieceScan | undefined>();
+const MAX_PIECES = 4000;
+const MAX_CACHED_CHARS = 8 * 1024 * 1024;
+let cachedChars = 0;
+/** The pieces of the text scanned last, in order: found again by comparing texts, without hashing them. */
+let lastPieces: { text: string; scanned: PieceScan }[] = [];
+
+function scanByPieces(text: string): PieceScan | undefined {
+  const actions: TemplateAction[] = [];
+  const problems: ScanProblem[] = [];
+  const masked: string[] = [];
+  const scannedPieces: { text: string; scanned: PieceScan }[] = [];
+  for (let start = 0; start < text.length; ) {
+    const end = nextPieceStart(text, start);
+    const pieceText = text.slice(start, end);
+    const last = lastPieces[scannedPieces.length];
+    let scanned = last?.text === pieceText ? last.scanned : pieceScans.get(pieceText);
+    if (!scanned && !pieceScans.has(pieceText)) {
+      const fresh = scanPiece(pieceText);
+      scanned = fresh.actions.every((action) => action.closed) ? fresh : undefined;
+      rememberPiece(pieceText, scanned);
+    }
+    if (!scanned) return undefined;
+    if (scanned.at !== start) scanned = movedScan(scanned, start);
+    scannedPieces.push({ text: pieceText, scanned });
+    actions.push(...scanned.actions);
+    problems.push(...scanned.problems);
+    masked.push(scanned.maskedKeepingDefines);
+    start = end;
+  }
+  lastPieces = scannedPieces;
+  return { at: 0, actions, problems, maskedKeepingDefines: masked.join('') };
+}
+
+/** Where the piece after the one starting at `start` starts: at the next line that starts with `---` and a blank. */
+function nextPieceStart(text: string, start: number): number {
+  for (let lineFeed = text.indexOf('\n---', start); lineFeed >= 0; lineFeed = text.indexOf('\n---', lineFeed + 4)) {
+    const after = text.charCodeAt(lineFeed + 4);
+    if (Number.isNaN(after) || after === 32 || after === 9 || after === 13 || after === 10) return lineFeed + 1;
+  }
+  return text.length;
+}
+
+function movedScan(scanned: PieceScan, at: number): PieceScan {
+  const delta = at - scanned.at;
+  const move = (range: TextRange): TextRange => ({ start: range.start + delta, end: range.end + delta });
+  return {
+    at,
+    actions: scanned.actions.map((action) => movedAction(action, move)),
+    problems: scanned.problems.map((problem) => ({ ...problem, range: move(problem.range) })),
+    maskedKeepingDefines: scanned.maskedKeepingDefines,
+  };
+}
+
+function movedAction(action: TemplateAction, move: (range: TextRange) => TextRange): TemplateAction {
+  const moved: TemplateAction = {
+    range: move(action.range),
+    inner: move(action.inner),
+    trimLeft: action.trimLeft,
+    trimRight: action.trimRight,
+    kind: action.kind,
+    closed: action.closed,
+    standsAlone: action.standsAlone,
+  };
+  if (action.keyword) moved.keyword = action.keyword;
+  return moved;
+}
+
+function rememberPiece(pieceText: string, scanned: PieceScan | undefined): void {
+  pieceScans.set(pieceText, scanned);
+  cachedChars += pieceText.length;
+  while (pieceScans.size > MAX_PIECES || cachedChars > MAX_CACHED_CHARS) {
+    const oldest = pieceScans.keys().next().value as string;
+    pieceScans.delete(oldest);
+    cachedChars -= oldest.length;
+  }
+}
+
+/** Forgets every kept scan: when the language server closes a document, and in tests. */
+export function clearScanCache(): void {
+  pieceScans.clear();
+  cachedChars = 0;
+  lastPieces = [];
 }
 
 function scanAction(text: string, open: number, problems: ScanProblem[]): TemplateAction {
