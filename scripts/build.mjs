@@ -9,6 +9,8 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'server/src/server.ts', out: 'server' },
+  // The server's chart evaluation thread, loaded from beside dist/server.js.
+  { in: 'server/src/evaluator.ts', out: 'evaluator' },
   { in: 'client/src/extension.ts', out: 'client', external: ['vscode'] },
 ].filter((entry) => existsSync(entry.in));
 

@@ -15,7 +15,7 @@ const outIndex = process.argv.indexOf('--out');
 const outDir = resolve(outIndex >= 0 && process.argv[outIndex + 1] ? process.argv[outIndex + 1] : root);
 
 /** What the extension needs at run time, besides package.json; README.md is added by vsce itself. */
-const BUNDLES = ['dist/client.js', 'dist/server.js'];
+const BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/evaluator.js'];
 const ASSETS = ['images', 'snippets', 'syntaxes', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 /** Linked into the staging folder for the build only, so that scripts/build.mjs runs there unchanged. */
 const BUILD_INPUTS = ['scripts', 'client', 'server', 'node_modules'];

@@ -83,4 +83,6 @@ export interface HelmHooksSettings {
 export interface HelmHooksInitializationOptions {
   /** Delay between the last change and the diagnostics, in milliseconds (default 200). */
   debounceMs?: number;
+  /** Evaluate charts as Helm renders them, on a worker thread, for the findings that need values (default true). */
+  evaluate?: boolean;
 }

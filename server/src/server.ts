@@ -19,6 +19,7 @@ import { completion, COMPLETION_TRIGGERS } from './features/completion';
 import { Configuration } from './features/configuration';
 import { guard, ServerContext } from './features/context';
 import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
+import { ChartEvaluator } from './features/evaluation';
 import { hookOrder } from './features/hookOrder';
 import { hover } from './features/hover';
 import { uriToPath, Workspace } from './features/workspace';
@@ -50,6 +51,7 @@ const context: ServerContext = {
   },
 };
 let diagnostics: DiagnosticsScheduler | undefined;
+let evaluator: ChartEvaluator | undefined;
 
 const refreshCodeLenses = () => {
   if (context.capabilities.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
@@ -67,7 +69,8 @@ connection.onInitialize((params): InitializeResult => {
   };
   const options = (params.initializationOptions ?? {}) as HelmHooksInitializationOptions;
   const debounce = typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
-  diagnostics = new DiagnosticsScheduler(context, debounce, refreshCodeLenses);
+  evaluator = options.evaluate === false ? undefined : ChartEvaluator.beside(__dirname, (message) => log(`[evaluation] ${message}`));
+  diagnostics = new DiagnosticsScheduler(context, debounce, refreshCodeLenses, evaluator);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -85,7 +88,7 @@ connection.onInitialized(() => {
   if (canRegisterWatchers) {
     void connection.client
       .register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/templates/**/*.{yaml,yml,tpl}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/Chart.yaml' }],
+        watchers: [{ globPattern: '**/templates/**/*.{yaml,yml,tpl}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/Chart.yaml' }, { globPattern: '**/values.yaml' }],
       })
       .catch(() => undefined);
   }
@@ -106,7 +109,7 @@ documents.onDidClose((event) => {
   if (path === undefined) return;
   workspace.documentClosed(path);
   forgetFindings(path);
-  const chart = workspace.chartOf(path);
+  const chart = workspace.chartOf(path) ?? workspace.chartOfValues(path);
   // The chart now reads this file from disk, which may differ from the buffer that was closed.
   if (chart) diagnostics?.schedule(chart);
 });
@@ -136,6 +139,8 @@ connection.onDidChangeWatchedFiles((params) => {
     diagnostics?.scheduleAll();
   }
 });
+
+connection.onShutdown(() => evaluator?.dispose());
 
 connection.onCompletion((params, token) => guard(context, 'completion', [], () => completion(context, params, token)));
 connection.onHover((params, token) => guard(context, 'hover', null, () => hover(context, params, token)));

@@ -1,11 +1,14 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, PublishDiagnosticsNotification } from 'vscode-languageserver/node';
+import { mergeFindings } from '../engine/evaluated-lint';
 import { TemplateFile } from '../engine/file';
 import { LintMemo, lintFileReusing, LintOptions } from '../engine/lint';
 import { Finding, ruleDocsUrl, Severity } from '../engine/rules/rule';
 import { LineIndex } from '../engine/text';
 import { EffectiveConfig, isIgnored } from './configuration';
 import { guard, ServerContext } from './context';
+import { ChartEvaluator } from './evaluation';
 import { toLspRange } from './ranges';
 import { Chart, uriToPath } from './workspace';
 
@@ -49,18 +52,24 @@ export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly generations = new Map<string, number>();
   private readonly orderSignatures = new Map<string, string>();
+  /** Per chart: the evaluated findings by file, and the versions of the open documents they were computed from. */
+  private readonly evaluated = new Map<string, { versions: Map<string, number>; byFile: Map<string, Finding[]> }>();
+  /** What was last published per document, so that an evaluation that changes nothing sends nothing. */
+  private readonly published = new Map<string, string>();
 
   constructor(
     private readonly context: ServerContext,
     private readonly debounceMs: number,
     private readonly onOrderChanged: (chart: Chart) => void,
+    private readonly evaluator?: ChartEvaluator,
   ) {}
 
   /** A document opened or changed: re-check its chart, or clear it when it is in none. */
   documentChanged(uri: string): void {
     const path = uriToPath(uri);
-    const chart = path !== undefined ? this.context.workspace.chartOf(path) : undefined;
-    if (!chart || !this.context.workspace.isTemplate(path!)) {
+    const workspace = this.context.workspace;
+    const chart = path === undefined ? undefined : workspace.isTemplate(path) ? workspace.chartOf(path) : workspace.chartOfValues(path);
+    if (!chart) {
       void this.publish(uri, [], this.context.documents.get(uri)?.version);
       return;
     }
@@ -93,6 +102,10 @@ export class DiagnosticsScheduler {
   }
 
   documentClosed(uri: string): void {
+    this.published.delete(uri);
+    // A closed file is read from disk from now on: what was evaluated from its buffer no longer holds.
+    const path = uriToPath(uri);
+    for (const evaluation of this.evaluated.values()) if (path !== undefined && evaluation.versions.delete(path)) evaluation.byFile.delete(path);
     void this.publish(uri, []);
   }
 
@@ -110,24 +123,53 @@ export class DiagnosticsScheduler {
       this.orderSignatures.set(key, signature);
       this.onOrderChanged(chart);
     }
-    for (const document of this.context.workspace.openDocumentsOf(chart)) {
+    for (const document of this.context.workspace.openChartFiles(chart)) {
       await new Promise((resolve) => setImmediate(resolve));
       if (stale()) return;
       const path = uriToPath(document.uri)!;
-      const diagnostics = this.context.workspace.isTemplate(path)
-        ? await guard(this.context, `diagnostics of ${path}`, [], () => this.diagnosticsFor(path, document.getText(), config))
-        : [];
+      const diagnostics = await guard(this.context, `diagnostics of ${path}`, [], () => this.diagnosticsFor(chart, path, document.getText(), document.version, config));
       await this.publish(document.uri, diagnostics, document.version);
     }
     this.context.trace(`diagnostics for ${chart.name} in ${(performance.now() - scheduledAt).toFixed(1)} ms (debounce ${this.debounceMs} ms)`);
+    if (this.evaluator) void guard(this.context, 'chart evaluation', undefined, () => this.evaluate(chart, config, stale));
   }
 
-  private diagnosticsFor(path: string, text: string, config: EffectiveConfig): Diagnostic[] {
+  /**
+   * The chart as Helm renders it, on the evaluator's thread: its findings are added to every open file of the chart
+   * whose text is still the one evaluated. A newer change discards the answer (its own pass asks again).
+   */
+  private async evaluate(chart: Chart, config: EffectiveConfig, stale: () => boolean): Promise<void> {
+    const started = performance.now();
+    const open = this.context.workspace.openChartFiles(chart);
+    const overlay = open.map((document): [string, string] => [uriToPath(document.uri)!, document.getText()]);
+    const versions = new Map(open.map((document) => [uriToPath(document.uri)!, document.version]));
+    const options = { ...config.lint };
+    const reply = await this.evaluator!.evaluate({ chart: chart.directory, overlay, valuesFiles: valuesFilesOf(chart, config), options });
+    if (!reply || stale()) return;
+    if (reply.error) this.context.log(`${chart.name}: not evaluated: ${reply.error}`);
+    if (reply.skipped) this.context.trace(`${chart.name}: not evaluated: ${reply.skipped}`);
+    const byFile = new Map<string, Finding[]>();
+    for (const finding of reply.findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+    this.evaluated.set(chart.directory, { versions, byFile });
+    this.context.trace(`evaluated ${chart.name} in ${(performance.now() - started).toFixed(1)} ms (${reply.executions} templates executed)`);
+    for (const document of this.context.workspace.openChartFiles(chart)) {
+      const path = uriToPath(document.uri)!;
+      const diagnostics = await guard(this.context, `diagnostics of ${path}`, [], () => this.diagnosticsFor(chart, path, document.getText(), document.version, config));
+      if (stale()) return;
+      await this.publish(document.uri, diagnostics, document.version, true);
+    }
+  }
+
+  /** A file's findings as written (templates) and as evaluated, while the evaluation saw the version it has now. */
+  private diagnosticsFor(chart: Chart, path: string, text: string, version: number, config: EffectiveConfig): Diagnostic[] {
     if (isIgnored(path, config)) return [];
-    const analysed = this.context.workspace.analysis(path, text);
-    if (!analysed) return [];
-    const findings = findingsFor(analysed.file, config.lint);
-    return findings.map((finding) => this.toDiagnostic(analysed.file.lines, finding));
+    const evaluation = this.evaluated.get(chart.directory);
+    const evaluated = evaluation?.versions.get(path) === version ? (evaluation.byFile.get(path) ?? []) : [];
+    const analysed = this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text) : undefined;
+    const asWritten = analysed ? findingsFor(analysed.file, config.lint) : [];
+    if (asWritten.length === 0 && evaluated.length === 0) return [];
+    const lines = analysed?.file.lines ?? new LineIndex(text);
+    return mergeFindings(asWritten, evaluated).map((finding) => this.toDiagnostic(lines, finding));
   }
 
   toDiagnostic(lines: LineIndex, finding: Finding): Diagnostic {
@@ -149,8 +191,19 @@ export class DiagnosticsScheduler {
     return diagnostic;
   }
 
-  private async publish(uri: string, diagnostics: Diagnostic[], version?: number): Promise<void> {
+  /** `onlyIfChanged`: skip a publish that repeats the last one for this document. */
+  private async publish(uri: string, diagnostics: Diagnostic[], version?: number, onlyIfChanged = false): Promise<void> {
+    const signature = JSON.stringify(diagnostics);
+    if (onlyIfChanged && this.published.get(uri) === signature) return;
+    this.published.set(uri, signature);
     const params = version === undefined ? { uri, diagnostics } : { uri, version, diagnostics };
     await this.context.connection.sendNotification(PublishDiagnosticsNotification.type, params);
   }
+}
+
+/** The values files merged over values.yaml: `.helm-hooks.yaml`'s `values` (relative to it), else the setting (relative to the chart). */
+function valuesFilesOf(chart: Chart, config: EffectiveConfig): string[] {
+  const fromFile = config.file?.config.values;
+  if (fromFile && fromFile.length > 0) return fromFile.map((file) => resolve(dirname(config.file!.path), file));
+  return config.settings.valuesFiles.map((file) => (isAbsolute(file) ? file : resolve(chart.directory, file)));
 }

@@ -109,6 +109,24 @@ export class Workspace {
     return this.openDocument(path)?.uri ?? pathToFileURL(path).href;
   }
 
+  /**
+   * The chart whose values a file sets: `values.yaml` or `Chart.yaml` at a chart's root (for a subchart, the release's
+   * chart, as for its templates). Undefined for other files.
+   */
+  chartOfValues(path: string): Chart | undefined {
+    if (basename(path) !== 'values.yaml' && basename(path) !== 'Chart.yaml') return undefined;
+    const chart = this.chartAt(dirname(path));
+    return chart ? this.releaseRoot(chart) : undefined;
+  }
+
+  /** The open documents of a chart that its evaluation reads: its templates, values.yaml and Chart.yaml files. */
+  openChartFiles(chart: Chart): TextDocument[] {
+    return this.documents.all().filter((document) => {
+      const path = uriToPath(document.uri);
+      return path !== undefined && (this.chartOf(path) ?? this.chartOfValues(path))?.directory === chart.directory;
+    });
+  }
+
   /** The open documents of a chart. */
   openDocumentsOf(chart: Chart): TextDocument[] {
     return this.documents.all().filter((document) => {
@@ -184,7 +202,7 @@ export class Workspace {
       this.chartOfDirectory.clear();
       this.templateLists.clear();
     }
-    const chart = this.chartOf(path);
+    const chart = this.chartOf(path) ?? this.chartOfValues(path);
     if (chart && (created || deleted)) this.templateLists.delete(chart.directory);
     if (deleted && !this.openDocument(path)) this.analyses.delete(path);
     return chart;

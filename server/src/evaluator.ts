@@ -1,0 +1,52 @@
+import { parentPort } from 'node:worker_threads';
+import { loadChart, LoadedChart } from './engine/chart/load';
+import { RenderCache } from './engine/eval/cache';
+import { evaluatedFindings } from './engine/evaluated-lint';
+import type { EvaluationReply, EvaluationRequest } from './features/evaluation';
+
+/**
+ * The language server's chart evaluation thread (see features/evaluation.ts): loads the chart with the open editors'
+ * texts, renders it through a cache kept per chart and values files, so that an edit re-executes only the templates it
+ * can change, and answers with the evaluated findings.
+ */
+
+const caches = new Map<string, RenderCache>();
+
+/**
+ * Past this much template text the editor leaves evaluation to the CLI: rendering megabytes of generated YAML on every
+ * pause in typing costs seconds of a core and hundreds of megabytes of findings for one change.
+ */
+const EDITOR_TEMPLATE_LIMIT = 2 * 1024 * 1024;
+
+function templateBytes(chart: LoadedChart): number {
+  return chart.templates.reduce((sum, template) => sum + template.text.length, 0) + chart.subcharts.reduce((sum, subchart) => sum + templateBytes(subchart), 0);
+}
+
+function evaluate(request: EvaluationRequest): EvaluationReply {
+  const chart = loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay: new Map(request.overlay) });
+  const size = templateBytes(chart);
+  if (size > EDITOR_TEMPLATE_LIMIT) {
+    caches.delete(JSON.stringify([request.chart, request.valuesFiles]));
+    return { findings: [], executions: 0, skipped: `its templates hold ${(size / 1024 / 1024).toFixed(1)} MB of text; run helm-hooks lint for its evaluated findings` };
+  }
+  const key = JSON.stringify([request.chart, request.valuesFiles]);
+  let cache = caches.get(key);
+  if (cache) cache.update(chart);
+  else {
+    cache = new RenderCache(chart);
+    caches.set(key, cache);
+  }
+  const before = cache.executions;
+  const findings = evaluatedFindings(cache, request.options);
+  return { findings, executions: cache.executions - before };
+}
+
+parentPort?.on('message', (request: EvaluationRequest) => {
+  let reply: EvaluationReply;
+  try {
+    reply = evaluate(request);
+  } catch (error) {
+    reply = { findings: [], executions: 0, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(reply);
+});

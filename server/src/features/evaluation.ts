@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EvaluatedLintOptions } from '../engine/evaluated-lint';
+import type { Finding } from '../engine/rules/rule';
+
+/** What the evaluator thread is asked: one chart, with the open editors' texts over the files on disk. */
+export interface EvaluationRequest {
+  chart: string;
+  /** Absolute path → text of every open document of the chart. */
+  overlay: [string, string][];
+  /** Absolute paths, merged over values.yaml in order. */
+  valuesFiles: string[];
+  options: EvaluatedLintOptions;
+}
+
+export interface EvaluationReply {
+  findings: Finding[];
+  /** Templates executed for this request: what the render cache could not reuse. */
+  executions: number;
+  error?: string;
+  /** Why the chart was not evaluated in the editor (too large). */
+  skipped?: string;
+}
+
+interface Job {
+  request: EvaluationRequest;
+  resolve: (reply: EvaluationReply | undefined) => void;
+}
+
+/**
+ * Evaluates charts on a worker thread, so that a chart whose templates take seconds to render never delays a
+ * completion or a hover. One request runs at a time; a newer request for a chart replaces one still waiting, and
+ * the replaced caller gets `undefined`, so a burst of edits costs at most one evaluation behind the one running.
+ */
+export class ChartEvaluator {
+  private worker: Worker | undefined;
+  private running: Job | undefined;
+  private readonly waiting = new Map<string, Job>();
+  private disabled: string | undefined;
+
+  constructor(
+    private readonly script: string,
+    private readonly log: (message: string) => void,
+  ) {
+    if (!existsSync(script)) this.disabled = `${script} is missing`;
+  }
+
+  /** The worker script next to the running server (dist/evaluator.js, or out/…/evaluator.js under test). */
+  static beside(serverDirectory: string, log: (message: string) => void): ChartEvaluator {
+    return new ChartEvaluator(join(serverDirectory, 'evaluator.js'), log);
+  }
+
+  evaluate(request: EvaluationRequest): Promise<EvaluationReply | undefined> {
+    if (this.disabled) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.waiting.get(request.chart)?.resolve(undefined);
+      this.waiting.set(request.chart, { request, resolve });
+      this.next();
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disabled = 'the server is shutting down';
+    for (const job of this.waiting.values()) job.resolve(undefined);
+    this.waiting.clear();
+    this.running?.resolve(undefined);
+    this.running = undefined;
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private next(): void {
+    if (this.running || this.disabled) return;
+    const [chart, job] = this.waiting.entries().next().value ?? [];
+    if (!chart || !job) return;
+    this.waiting.delete(chart);
+    this.running = job;
+    this.thread().postMessage(job.request);
+  }
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script);
+    worker.on('message', (reply: EvaluationReply) => this.finish(reply));
+    worker.on('error', (error) => {
+      this.log(`chart evaluation failed: ${error.message}`);
+      this.finish(undefined);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      if (this.running) {
+        this.log(`chart evaluation thread exited with code ${code}`);
+        this.finish(undefined);
+      }
+    });
+    // The thread must not keep the server alive once the client has gone.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private finish(reply: EvaluationReply | undefined): void {
+    const job = this.running;
+    this.running = undefined;
+    job?.resolve(reply);
+    this.next();
+  }
+}
