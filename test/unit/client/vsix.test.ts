@@ -88,7 +88,7 @@ describe('the .vsix from npm run package', { timeout: 180_000 }, () => {
     t.diagnostic(`vsix size: ${(size / 1024).toFixed(1)} KiB, ${files.size} files`);
     console.log(`helm-hooks vsix: ${size} bytes (${(size / 1024).toFixed(1)} KiB), ${files.size} files`);
     // vsce stores README.md, CHANGELOG.md and LICENSE under these names.
-    for (const path of ['dist/client.js', 'dist/server.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png']) {
+    for (const path of ['dist/client.js', 'dist/server.js', 'dist/evaluator.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png']) {
       assert.ok(files.has(`extension/${path}`), `${path} is in the vsix: ${[...files.keys()].join(', ')}`);
     }
     assert.equal(files.get('extension/images/icon.png')!.compare(readFileSync(join(REPO_ROOT, 'images', 'icon.png'))), 0);
@@ -144,6 +144,9 @@ describe('the .vsix from npm run package', { timeout: 180_000 }, () => {
     // NODE_PATH would let the bundle find this checkout's packages.
     const env = { ...process.env };
     delete env['NODE_PATH'];
+    // The chart evaluation thread's script loads there too (outside a worker it waits for nothing and exits).
+    const evaluator = spawnSync(process.execPath, [join(root, 'extension', 'dist', 'evaluator.js')], { cwd: root, env, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(evaluator.status, 0, evaluator.stderr);
     const server = spawn(process.execPath, [join(root, 'extension', 'dist', 'server.js'), '--stdio'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     try {
       const answer = response(server, 1, 20_000);
