@@ -10,7 +10,7 @@ import { applyEdits, safeEditsFor } from '../engine/fix';
 import { lintFile, LintOptions } from '../engine/lint';
 import { HOOK_KEY } from '../engine/model/hook';
 import { lastEntry } from '../engine/model/document';
-import { lintRenderedSource, splitRenderedStream } from '../engine/rendered';
+import { LocatedSource, lintRenderedSource, renderedChartFindings, splitRenderedStream } from '../engine/rendered';
 import { Finding, HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { LineIndex } from '../engine/text';
 import { formatJson } from './format/json';
@@ -184,6 +184,7 @@ function runRendered(options: LintCommandOptions, io: CommandIO): number {
   const config = loaded?.config ?? {};
   const lintOptions: LintOptions = { helmVersion: options.helmVersion ?? config.helmVersion ?? 4, rules: { ...(config.rules ?? {}), ...options.rules } };
   const results: FileResult[] = [];
+  const sources: LocatedSource[] = [];
   for (const rendered of splitRenderedStream(stream)) {
     const path = sourceFile(chartDirectory, rendered.source);
     let text: string | undefined;
@@ -192,9 +193,14 @@ function runRendered(options: LintCommandOptions, io: CommandIO): number {
     } catch {
       text = undefined;
     }
+    sources.push({ rendered, sourcePath: path, sourceText: text });
     const findings = lintRenderedSource(rendered, path, text, lintOptions);
     const hooks = (rendered.text.match(/^[ \t]*["']?helm\.sh\/hook["']?[ \t]*:/gm) ?? []).length;
     results.push({ path, display: displayPath(path), lines: new LineIndex(text ?? ''), findings, hooks });
+  }
+  for (const finding of renderedChartFindings(sources, lintOptions)) {
+    const result = results.find((candidate) => candidate.path === finding.file);
+    if (result) result.findings = mergeFindings(result.findings, [finding]);
   }
   const run: LintRun = {
     files: results,

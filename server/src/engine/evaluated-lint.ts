@@ -98,6 +98,8 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
       }
       if (chartRules.length > 0) for (const finding of chartFindings(views, chartRules, events, options, mapper)) findings.set(certaintyKey(finding), finding);
       certain = certain ? new Map([...certain].filter(([key]) => findings.has(key))) : findings;
+      // Nothing under one name: nothing can hold under both, so the other render is not needed.
+      if (certain.size === 0) break;
     }
     for (const finding of certain?.values() ?? []) if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
   }

@@ -1,7 +1,9 @@
-import { analyzeTemplate } from './file';
-import { DEFAULT_LINT_OPTIONS, lintFile, LintOptions } from './lint';
+import { analyzeTemplate, TemplateFile } from './file';
+import { DEFAULT_LINT_OPTIONS, effectiveSeverity, lintFile, LintOptions } from './lint';
+import { HOOK_EVENTS } from './model/hook';
 import { ALL_RULES } from './rules';
-import { Finding } from './rules/rule';
+import { ChartObject, chartObjectsOf, ChartReport } from './rules/chart-objects';
+import { Finding, RelatedLocation } from './rules/rule';
 import { LineIndex, TextRange } from './text';
 
 /**
@@ -35,6 +37,49 @@ export function splitRenderedStream(stream: string): RenderedSource[] {
 
 /** The rules that apply to rendered text: all but the template-syntax one (rendered text may hold `{{` as data). */
 const RENDERED_RULES = ALL_RULES.filter((rule) => rule.id !== 'unclosed-template-action');
+
+/** A rendered template with the file it came from, for the chart rules. */
+export interface LocatedSource {
+  rendered: RenderedSource;
+  sourcePath: string;
+  sourceText: string | undefined;
+}
+
+/**
+ * The chart rules over every object of the rendered stream: `helm template` output is one release, so every name,
+ * weight and event in it is certain for that release name. A document without `metadata.namespace` is taken to be in
+ * the release's namespace, which the stream does not say: it is compared only with others that have none.
+ */
+export function renderedChartFindings(sources: readonly LocatedSource[], options: LintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
+  const rules = ALL_RULES.filter((rule) => rule.checkChart && options.rules[rule.id] !== 'off');
+  if (rules.length === 0) return [];
+  const objects: ChartObject[] = [];
+  const sourceOf = new Map<ChartObject, { file: TemplateFile; source: LocatedSource }>();
+  for (const source of sources) {
+    const file = analyzeTemplate(`${source.sourcePath}#rendered`, source.rendered.text);
+    for (const object of chartObjectsOf(file, source.rendered.source, '')) {
+      objects.push(object);
+      sourceOf.set(object, { file, source });
+    }
+  }
+  const place = (object: ChartObject, range: TextRange) => {
+    const { file, source } = sourceOf.get(object)!;
+    const lines = source.sourceText === undefined ? undefined : new LineIndex(source.sourceText);
+    return { file: source.sourcePath, range: source.sourceText === undefined || !lines ? { start: 0, end: 0 } : locate(source.rendered.text, file.lines, range, source.sourceText, lines) };
+  };
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const report = (reported: ChartReport) => {
+      const severity = effectiveSeverity(rule, options.rules[rule.id], { range: reported.range, message: reported.message, ...(reported.severity ? { severity: reported.severity } : {}) });
+      if (!severity) return;
+      const at = place(reported.object, reported.range);
+      const related: RelatedLocation[] = (reported.related ?? []).map((location) => ({ ...place(location.object, location.range), message: location.message }));
+      findings.push({ rule: rule.id, severity, file: at.file, range: at.range, message: reported.message, related, fixes: [] });
+    };
+    rule.checkChart!({ objects, events: new Set(HOOK_EVENTS), helmVersion: options.helmVersion, report });
+  }
+  return findings;
+}
 
 /**
  * Lints one rendered template and maps its findings into `sourceText` (the template on disk, or undefined when it
@@ -73,12 +118,19 @@ function locate(rendered: string, renderedLines: LineIndex, range: TextRange, so
   const key = /^(?:-[ \t]+)?(["']?)([^"':#]+)\1[ \t]*:(?:[ \t]|$)/.exec(content);
   if (key) {
     const name = key[2]!.trim();
+    // The n-th line with this key in the rendered text goes to the n-th in the template, else to the first.
+    let occurrence = 0;
+    for (let index = 0; index < line; index++) {
+      if (keyColumn(rendered.slice(renderedLines.lineStart(index), renderedLines.lineEnd(index)), name) !== undefined) occurrence++;
+    }
+    const places: TextRange[] = [];
     for (let index = 0; index < sourceLines.lineCount; index++) {
       const start = sourceLines.lineStart(index);
-      const text = source.slice(start, sourceLines.lineEnd(index));
-      const at = keyColumn(text, name);
-      if (at !== undefined) return { start: start + at, end: start + at + name.length };
+      const at = keyColumn(source.slice(start, sourceLines.lineEnd(index)), name);
+      if (at !== undefined) places.push({ start: start + at, end: start + at + name.length });
     }
+    const place = places[occurrence] ?? places[0];
+    if (place) return place;
   }
   return { start: 0, end: 0 };
 }
