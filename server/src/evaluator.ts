@@ -10,7 +10,9 @@ import type { EvaluationReply, EvaluationRequest } from './features/evaluation';
  * can change, and answers with the evaluated findings.
  */
 
+/** Render caches by chart and values files, least recently evaluated first. */
 const caches = new Map<string, RenderCache>();
+const KEPT_CHARTS = 3;
 
 /**
  * Past this much template text the editor leaves evaluation to the CLI: rendering megabytes of generated YAML on every
@@ -31,10 +33,15 @@ function evaluate(request: EvaluationRequest): EvaluationReply {
   }
   const key = JSON.stringify([request.chart, request.valuesFiles]);
   let cache = caches.get(key);
-  if (cache) cache.update(chart);
-  else {
-    cache = new RenderCache(chart);
-    caches.set(key, cache);
+  if (cache) {
+    cache.update(chart);
+    caches.delete(key);
+  } else cache = new RenderCache(chart);
+  // The most recently evaluated charts keep their renders: the ones being edited. Others start again if reopened.
+  caches.set(key, cache);
+  for (const oldest of caches.keys()) {
+    if (caches.size <= KEPT_CHARTS) break;
+    caches.delete(oldest);
   }
   const before = cache.executions;
   const findings = evaluatedFindings(cache, request.options);

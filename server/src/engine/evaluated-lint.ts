@@ -87,16 +87,25 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
   const mapper = new SourceMapper(renderer);
   const found = new Map<string, Finding>();
   const operations = operationsToRender(renderer.chart);
+  // Documents that render the same text (most, between install and upgrade) are analysed once.
+  const analyses: Analyses = new Map();
   for (const isUpgrade of operations) {
     const events = operations.length === 1 ? ALL_EVENTS : isUpgrade ? UPGRADE_EVENTS : INSTALL_EVENTS;
     let certain: Map<string, Finding> | undefined;
+    // After the first name, only the documents that had file findings can have them under both names.
+    let withFindings: Set<string> | undefined;
     for (const releaseName of names) {
       const findings = new Map<string, Finding>();
       const views = renderer.render({ releaseName, isUpgrade }).flatMap((rendered) => documentViews(rendered, mapper));
+      const documentsWithFindings = new Set<string>();
       for (const view of views) {
-        for (const finding of cachedFileFindings(view, fileRules, options, mapper)) findings.set(certaintyKey(finding), finding);
+        if (withFindings && !withFindings.has(view.key)) continue;
+        const fileFound = cachedFileFindings(view, fileRules, options, mapper, analyses);
+        if (fileFound.length > 0) documentsWithFindings.add(view.key);
+        for (const finding of fileFound) findings.set(certaintyKey(finding), finding);
       }
-      if (chartRules.length > 0) for (const finding of chartFindings(views, chartRules, events, options, mapper)) findings.set(certaintyKey(finding), finding);
+      withFindings = documentsWithFindings;
+      if (chartRules.length > 0) for (const finding of chartFindings(views, chartRules, events, options, mapper, analyses)) findings.set(certaintyKey(finding), finding);
       certain = certain ? new Map([...certain].filter(([key]) => findings.has(key))) : findings;
       // Nothing under one name: nothing can hold under both, so the other render is not needed.
       if (certain.size === 0) break;
@@ -177,6 +186,8 @@ type Piece = DocumentPiece;
  * One rendered document as the rules read it: its text with each unknown run written as a template action, so every
  * rule treats it as text it cannot see, and the way back from offsets in that text to the user's files.
  */
+type Analyses = Map<string, TemplateFile>;
+
 class DocumentView {
   private analysed: TemplateFile | undefined;
   private objects: ChartObject[] | undefined;
@@ -187,6 +198,8 @@ class DocumentView {
 
   constructor(
     readonly template: string,
+    /** The document's place in its template's output. */
+    private readonly index: number,
     private readonly text: string,
     private readonly pieces: Piece[],
     private readonly mapper: SourceMapper,
@@ -204,8 +217,18 @@ class DocumentView {
     this.synthetic = synthetic + text.slice(last);
   }
 
-  get file(): TemplateFile {
-    this.analysed ??= analyzeTemplate(`${this.template}#evaluated`, this.synthetic);
+  /** Which document of which template: the same document under another release name or operation. */
+  get key(): string {
+    return `${this.template}#${this.index}`;
+  }
+
+  /** The analysis of the text, shared with every document of the same template and text in `analyses`. */
+  file(analyses: Analyses): TemplateFile {
+    if (!this.analysed) {
+      const key = `${this.template}\0${this.synthetic}`;
+      this.analysed = analyses.get(key) ?? analyzeTemplate(`${this.template}#evaluated`, this.synthetic);
+      analyses.set(key, this.analysed);
+    }
     return this.analysed;
   }
 
@@ -226,8 +249,8 @@ class DocumentView {
     return !kind || READ_KINDS.has(kind[1]!);
   }
 
-  chartObjects(): ChartObject[] {
-    this.objects ??= chartObjectsOf(this.file, this.template, RELEASE_NAMESPACE);
+  chartObjects(analyses: Analyses): ChartObject[] {
+    this.objects ??= chartObjectsOf(this.file(analyses), this.template, RELEASE_NAMESPACE);
     return this.objects;
   }
 
@@ -276,24 +299,25 @@ function documentViews(rendered: RenderedTemplate, mapper: SourceMapper): Docume
   if (!views) {
     // Helm takes every NOTES.txt out of the output before it reads manifests (pkg/action: renderResources).
     const isNotes = rendered.file.name.endsWith('NOTES.txt');
-    views = rendered.error !== undefined || isNotes ? [] : splitRendered(rendered, false).documents.map((document) => new DocumentView(rendered.file.name, document.text, document.pieces, mapper));
+    views = rendered.error !== undefined || isNotes ? [] : splitRendered(rendered, false).documents.map((document, index) => new DocumentView(rendered.file.name, index, document.text, document.pieces, mapper));
     viewsByRender.set(rendered, views);
   }
   return views;
 }
 
-function cachedFileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
+function cachedFileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
   if (!view.mentionsAnnotations || view.ownLiteral) return [];
   const optionsKey = JSON.stringify([options.helmVersion, options.rules]);
   let findings = view.findings.get(optionsKey);
   if (!findings) {
-    findings = fileFindings(view, rules, options, mapper);
+    findings = fileFindings(view, rules, options, mapper, analyses);
     view.findings.set(optionsKey, findings);
   }
   return findings;
 }
 
-function fileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
+function fileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
+  const file = view.file(analyses);
   const findings: Finding[] = [];
   for (const rule of rules) {
     if (!rule.check) continue;
@@ -312,18 +336,18 @@ function fileFindings(view: DocumentView, rules: readonly Rule[], options: Evalu
       }
       findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, related, fixes: mapFixes(reported, view, ownLiteral) });
     };
-    rule.check({ file: view.file, helmVersion: options.helmVersion, report });
+    rule.check({ file, helmVersion: options.helmVersion, report });
   }
   return findings;
 }
 
 /** The chart rules over every object of one render: hooks, and what they may read. */
-function chartFindings(views: readonly DocumentView[], rules: readonly Rule[], events: ReadonlySet<HookEvent>, options: EvaluatedLintOptions, mapper: SourceMapper): Finding[] {
+function chartFindings(views: readonly DocumentView[], rules: readonly Rule[], events: ReadonlySet<HookEvent>, options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
   const objects: ChartObject[] = [];
   const viewOf = new Map<ChartObject, DocumentView>();
   for (const view of views) {
     if (!view.concernsHooks) continue;
-    for (const object of view.chartObjects()) {
+    for (const object of view.chartObjects(analyses)) {
       objects.push(object);
       viewOf.set(object, view);
     }
