@@ -30,6 +30,8 @@ export interface SessionOptions {
   /** The workspace folder the client opens. */
   root: string;
   debounceMs?: number;
+  /** Evaluate charts on the server's worker thread (its default); false checks templates as written only. */
+  evaluate?: boolean;
   /**
    * Run the server under bench/server-host (same bundle, same stdio transport) with `--expose-gc`, so that `memory()`
    * can report the heap after a forced GC.
@@ -90,7 +92,7 @@ export class LspSession {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
       capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
-      initializationOptions: { debounceMs: options.debounceMs ?? 0 },
+      initializationOptions: { debounceMs: options.debounceMs ?? 0, ...(options.evaluate === false ? { evaluate: false } : {}) },
     };
     await connection.sendRequest('initialize', params);
     await connection.sendNotification('initialized', {});

@@ -20,6 +20,9 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 export const DIAGNOSTIC_SOURCE = 'helm-hooks';
 
+/** Quiet time after a chart's diagnostics before it is evaluated as Helm renders it. */
+const EVALUATION_DELAY_MS = 300;
+
 interface LintResult {
   text: string;
   findings: Finding[];
@@ -52,6 +55,7 @@ export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly generations = new Map<string, number>();
   private readonly orderSignatures = new Map<string, string>();
+  private readonly evaluationTimers = new Map<string, NodeJS.Timeout>();
   /** Per chart: the evaluated findings by file, and the versions of the open documents they were computed from. */
   private readonly evaluated = new Map<string, { versions: Map<string, number>; byFile: Map<string, Finding[]> }>();
   /** What was last published per document, so that an evaluation that changes nothing sends nothing. */
@@ -125,13 +129,23 @@ export class DiagnosticsScheduler {
     }
     for (const document of this.context.workspace.openChartFiles(chart)) {
       await new Promise((resolve) => setImmediate(resolve));
-      if (stale()) return;
+      if (stale() || this.context.documents.get(document.uri) !== document) return;
       const path = uriToPath(document.uri)!;
       const diagnostics = await guard(this.context, `diagnostics of ${path}`, [], () => this.diagnosticsFor(chart, path, document.getText(), document.version, config));
       await this.publish(document.uri, diagnostics, document.version);
     }
     this.context.trace(`diagnostics for ${chart.name} in ${(performance.now() - scheduledAt).toFixed(1)} ms (debounce ${this.debounceMs} ms)`);
-    if (this.evaluator) void guard(this.context, 'chart evaluation', undefined, () => this.evaluate(chart, config, stale));
+    if (this.evaluator) {
+      // Evaluation waits for a pause in typing: on 2 cores it would otherwise compete with the next keystroke's pass.
+      clearTimeout(this.evaluationTimers.get(key));
+      this.evaluationTimers.set(
+        key,
+        setTimeout(() => {
+          this.evaluationTimers.delete(key);
+          void guard(this.context, 'chart evaluation', undefined, () => this.evaluate(chart, config, stale));
+        }, EVALUATION_DELAY_MS),
+      );
+    }
   }
 
   /**
@@ -153,9 +167,10 @@ export class DiagnosticsScheduler {
     this.evaluated.set(chart.directory, { versions, byFile });
     this.context.trace(`evaluated ${chart.name} in ${(performance.now() - started).toFixed(1)} ms (${reply.executions} templates executed)`);
     for (const document of this.context.workspace.openChartFiles(chart)) {
+      // A document closed while an earlier one was published must not be analysed again (and kept) after its close.
+      if (stale() || this.context.documents.get(document.uri) !== document) return;
       const path = uriToPath(document.uri)!;
       const diagnostics = await guard(this.context, `diagnostics of ${path}`, [], () => this.diagnosticsFor(chart, path, document.getText(), document.version, config));
-      if (stale()) return;
       await this.publish(document.uri, diagnostics, document.version, true);
     }
   }

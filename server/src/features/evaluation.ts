@@ -23,6 +23,9 @@ export interface EvaluationReply {
   skipped?: string;
 }
 
+/** How long an idle evaluation thread is kept (with its render caches) before it is ended. */
+const IDLE_MS = 60_000;
+
 interface Job {
   request: EvaluationRequest;
   resolve: (reply: EvaluationReply | undefined) => void;
@@ -38,6 +41,7 @@ export class ChartEvaluator {
   private running: Job | undefined;
   private readonly waiting = new Map<string, Job>();
   private disabled: string | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly script: string,
@@ -62,6 +66,7 @@ export class ChartEvaluator {
 
   async dispose(): Promise<void> {
     this.disabled = 'the server is shutting down';
+    clearTimeout(this.idleTimer);
     for (const job of this.waiting.values()) job.resolve(undefined);
     this.waiting.clear();
     this.running?.resolve(undefined);
@@ -73,6 +78,7 @@ export class ChartEvaluator {
 
   private next(): void {
     if (this.running || this.disabled) return;
+    clearTimeout(this.idleTimer);
     const [chart, job] = this.waiting.entries().next().value ?? [];
     if (!chart || !job) return;
     this.waiting.delete(chart);
@@ -82,7 +88,7 @@ export class ChartEvaluator {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
+    const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('message', (reply: EvaluationReply) => this.finish(reply));
     worker.on('error', (error) => {
       this.log(`chart evaluation failed: ${error.message}`);
@@ -107,5 +113,18 @@ export class ChartEvaluator {
     this.running = undefined;
     job?.resolve(reply);
     this.next();
+    if (!this.running) this.stopWhenIdle();
+  }
+
+  /** A thread left without work ends after a while, and its memory with it; the next request starts a new one. */
+  private stopWhenIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.running || !this.worker) return;
+      const worker = this.worker;
+      this.worker = undefined;
+      void worker.terminate();
+    }, IDLE_MS);
+    this.idleTimer.unref();
   }
 }
