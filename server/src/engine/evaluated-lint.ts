@@ -239,7 +239,8 @@ class DocumentView {
 
   /** May hold annotations for the annotation rules to read. */
   get mentionsAnnotations(): boolean {
-    return /annotations|helm\.sh/i.test(this.text);
+    // Nearly every rendered object carries the `helm.sh/chart` label, which no rule reads.
+    return /annotations|helm\.sh\/(?!chart\b)/i.test(this.text);
   }
 
   /** May be a hook, or an object a hook reads: the chart rules need it. */
