@@ -51,15 +51,33 @@ function run(command, args, env) {
   return { code: result.status, error: result.error, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
+/** Why the last version check failed, for the error message. */
+let lastFailure = '';
+
+/**
+ * Runs a binary just written, retrying while the kernel still sees it open for writing (ETXTBSY: another thread of
+ * this process may hold the descriptor a moment after the write finished).
+ */
+function runFresh(command, args, env) {
+  for (let attempt = 0; ; attempt++) {
+    const result = run(command, args, env);
+    if (result.error?.code !== 'ETXTBSY' || attempt >= 10) {
+      lastFailure = result.error ? result.error.code ?? result.error.message : result.code !== 0 ? `exit ${result.code}: ${result.stderr.trim().slice(0, 200)}` : '';
+      return result;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+}
+
 /** The version a binary reports, or undefined when it is missing or does not run here. */
 function versionOf(binary, kind, scratch) {
   if (!existsSync(binary)) return undefined;
   const env = scratchEnv(scratch);
   if (kind === 'helm') {
-    const result = run(binary, ['version', '--template', '{{.Version}}'], env);
+    const result = runFresh(binary, ['version', '--template', '{{.Version}}'], env);
     return result.code === 0 ? result.stdout.trim() : undefined;
   }
-  const result = run(binary, ['version', '--client', '-o', 'json'], env);
+  const result = runFresh(binary, ['version', '--client', '-o', 'json'], env);
   if (result.code !== 0) return undefined;
   try {
     return JSON.parse(result.stdout).clientVersion?.gitVersion;
@@ -176,7 +194,7 @@ async function fetchLayer(layer, scratch) {
       chmodSync(binary.path, 0o755);
       const version = versionOf(binary.path, binary.kind, scratch);
       if (version === undefined) {
-        throw new FetchError(`${layer.spec}: ${binary.kind} does not run on ${process.platform}/${process.arch} (the layer ships linux/amd64 binaries)`);
+        throw new FetchError(`${layer.spec}: ${binary.kind} does not run on ${process.platform}/${process.arch} (${lastFailure || 'no version'}; the layer ships linux/amd64 binaries)`);
       }
       if (version !== binary.version) throw new FetchError(`${layer.spec}: ${binary.kind} reports ${version}, expected ${binary.version}`);
     }
