@@ -83,7 +83,10 @@ export class ChartEvaluator {
     if (!chart || !job) return;
     this.waiting.delete(chart);
     this.running = job;
-    this.thread().postMessage(job.request);
+    const worker = this.thread();
+    // A request waits for its answer; an idle thread must not keep the server alive once the client has gone.
+    worker.ref();
+    worker.postMessage(job.request);
   }
 
   private thread(): Worker {
@@ -102,8 +105,6 @@ export class ChartEvaluator {
         this.finish(undefined);
       }
     });
-    // The thread must not keep the server alive once the client has gone.
-    worker.unref();
     this.worker = worker;
     return worker;
   }
@@ -113,7 +114,10 @@ export class ChartEvaluator {
     this.running = undefined;
     job?.resolve(reply);
     this.next();
-    if (!this.running) this.stopWhenIdle();
+    if (!this.running) {
+      this.worker?.unref();
+      this.stopWhenIdle();
+    }
   }
 
   /** A thread left without work ends after a while, and its memory with it; the next request starts a new one. */
