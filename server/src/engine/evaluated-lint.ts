@@ -8,9 +8,9 @@ import { ChartRenderer, RenderedTemplate, TemplateFile as RenderFile } from './e
 import { Chunk } from './eval/value';
 import { analyzeTemplate, TemplateFile } from './file';
 import { HookEvent } from './model/hook';
-import { DEFAULT_LINT_OPTIONS, effectiveSeverity, lintFile, LintOptions } from './lint';
+import { DEFAULT_LINT_OPTIONS, effectiveSeverity, lintChartObjects, lintFile, LintOptions } from './lint';
 import { ALL_RULES, LIFECYCLE_RULES, ruleById } from './rules';
-import { ChartObject, chartObjectsOf, ChartReport } from './rules/chart-objects';
+import { ChartObject, chartObjectsOf } from './rules/chart-objects';
 import { Finding, Fix, RelatedLocation, Report, Rule } from './rules/rule';
 import { findSuppressions, isSuppressed } from './suppress';
 import { LineIndex, overlaps, TextRange } from './text';
@@ -354,26 +354,19 @@ function chartFindings(views: readonly DocumentView[], rules: readonly Rule[], e
     }
   }
   if (!objects.some((object) => object.hook && object.reads.length > 0)) return [];
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    const setting = options.rules[rule.id];
-    const report = (reported: ChartReport) => {
-      const view = viewOf.get(reported.object)!;
-      if (view.touchesUnknown(reported.range)) return;
-      const severity = effectiveSeverity(rule, setting, { range: reported.range, message: reported.message, ...(reported.severity ? { severity: reported.severity } : {}) });
-      if (!severity) return;
-      const mapped = view.locate(reported.range, true, true);
-      if (!mapped || mapper.isSuppressed(mapped.file, mapped.range.start, rule.id)) return;
-      const related: RelatedLocation[] = [];
-      for (const location of reported.related ?? []) {
-        const target = viewOf.get(location.object)?.locate(location.range, true, true);
-        if (target) related.push({ file: target.file, range: target.range, message: location.message });
-      }
-      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, related, fixes: [] });
-    };
-    rule.checkChart!({ objects, events, helmVersion: options.helmVersion, report });
-  }
-  return findings;
+  return lintChartObjects(
+    objects,
+    events,
+    options,
+    (object, range, rule) => {
+      const view = viewOf.get(object)!;
+      if (rule !== undefined && view.touchesUnknown(range)) return undefined;
+      const mapped = view.locate(range, true, true);
+      if (!mapped || (rule !== undefined && mapper.isSuppressed(mapped.file, mapped.range.start, rule))) return undefined;
+      return { file: mapped.file, range: mapped.range };
+    },
+    rules,
+  );
 }
 
 /**

@@ -2,7 +2,9 @@ import { analyzeTemplate, TemplateFile } from './file';
 import { AnnotationSet, ResourceDocument } from './model/document';
 import { pieceStarts } from './model/yaml-documents';
 import { ALL_RULES } from './rules';
-import { Finding, HelmVersion, Report, Rule, RuleSetting, Severity } from './rules/rule';
+import { HookEvent } from './model/hook';
+import type { ChartObject, ChartReport } from './rules/chart-objects';
+import { Finding, HelmVersion, RelatedLocation, Report, Rule, RuleSetting, Severity } from './rules/rule';
 import { findSuppressions, isSuppressed } from './suppress';
 import { actionRunsAcross, firstActionEndingAfter } from './template/scanner';
 import { TextRange } from './text';
@@ -21,12 +23,38 @@ function lower(a: Severity, b: Severity): Severity {
   return RANK[a] <= RANK[b] ? a : b;
 }
 
-export function effectiveSeverity(rule: Rule, setting: RuleSetting | undefined, report: Report): Severity | undefined {
+export function effectiveSeverity(rule: Rule, setting: RuleSetting | undefined, report: Pick<Report, 'severity' | 'uncertain'>): Severity | undefined {
   if (setting === 'off') return undefined;
   const configured = setting ?? rule.defaultSeverity;
   let severity = report.severity ? lower(report.severity, configured) : configured;
   if (report.uncertain) severity = lower(severity, 'warning');
   return severity;
+}
+
+/** Where a chart finding (or, without `rule`, a related location) lands in the user's files; undefined drops it. */
+export type ChartPlacer = (object: ChartObject, range: TextRange, rule?: string) => { file: string; range: TextRange } | undefined;
+
+/** Runs the chart rules over the objects of one rendering of a chart; `place` moves each finding to its source. */
+export function lintChartObjects(objects: readonly ChartObject[], events: ReadonlySet<HookEvent>, options: LintOptions, place: ChartPlacer, rules: readonly Rule[] = ALL_RULES): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const setting = options.rules[rule.id];
+    if (setting === 'off' || !rule.checkChart) continue;
+    const report = (reported: ChartReport) => {
+      const severity = effectiveSeverity(rule, setting, reported);
+      if (!severity) return;
+      const at = place(reported.object, reported.range, rule.id);
+      if (!at) return;
+      const related: RelatedLocation[] = [];
+      for (const location of reported.related ?? []) {
+        const target = place(location.object, location.range);
+        if (target) related.push({ ...target, message: location.message });
+      }
+      findings.push({ rule: rule.id, severity, file: at.file, range: at.range, message: reported.message, related, fixes: [] });
+    };
+    rule.checkChart({ objects, events, helmVersion: options.helmVersion, report });
+  }
+  return findings;
 }
 
 /** Runs the file rules on one analysed template; findings are sorted by position, one per rule and range. */

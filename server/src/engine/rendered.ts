@@ -1,9 +1,9 @@
 import { analyzeTemplate, TemplateFile } from './file';
-import { DEFAULT_LINT_OPTIONS, effectiveSeverity, lintFile, LintOptions } from './lint';
+import { DEFAULT_LINT_OPTIONS, lintChartObjects, lintFile, LintOptions } from './lint';
 import { HOOK_EVENTS } from './model/hook';
 import { ALL_RULES } from './rules';
-import { ChartObject, chartObjectsOf, ChartReport } from './rules/chart-objects';
-import { Finding, RelatedLocation } from './rules/rule';
+import { ChartObject, chartObjectsOf } from './rules/chart-objects';
+import { Finding } from './rules/rule';
 import { LineIndex, TextRange } from './text';
 
 /**
@@ -62,23 +62,18 @@ export function renderedChartFindings(sources: readonly LocatedSource[], options
       sourceOf.set(object, { file, source });
     }
   }
-  const place = (object: ChartObject, range: TextRange) => {
-    const { file, source } = sourceOf.get(object)!;
-    const lines = source.sourceText === undefined ? undefined : new LineIndex(source.sourceText);
-    return { file: source.sourcePath, range: source.sourceText === undefined || !lines ? { start: 0, end: 0 } : locate(source.rendered.text, file.lines, range, source.sourceText, lines) };
-  };
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    const report = (reported: ChartReport) => {
-      const severity = effectiveSeverity(rule, options.rules[rule.id], { range: reported.range, message: reported.message, ...(reported.severity ? { severity: reported.severity } : {}) });
-      if (!severity) return;
-      const at = place(reported.object, reported.range);
-      const related: RelatedLocation[] = (reported.related ?? []).map((location) => ({ ...place(location.object, location.range), message: location.message }));
-      findings.push({ rule: rule.id, severity, file: at.file, range: at.range, message: reported.message, related, fixes: [] });
-    };
-    rule.checkChart!({ objects, events: new Set(HOOK_EVENTS), helmVersion: options.helmVersion, report });
-  }
-  return findings;
+  const lines = new Map(sources.map((source) => [source, source.sourceText === undefined ? undefined : new LineIndex(source.sourceText)]));
+  return lintChartObjects(
+    objects,
+    new Set(HOOK_EVENTS),
+    options,
+    (object, range) => {
+      const { file, source } = sourceOf.get(object)!;
+      const sourceLines = lines.get(source);
+      return { file: source.sourcePath, range: source.sourceText === undefined || !sourceLines ? { start: 0, end: 0 } : locate(source.rendered.text, file.lines, range, source.sourceText, sourceLines) };
+    },
+    rules,
+  );
 }
 
 /**

@@ -1,26 +1,51 @@
 import { HookEvent } from '../model/hook';
 import { deletedWhen } from '../order';
-import { ChartObject } from './chart-objects';
+import { TextRange } from '../text';
+import { ChartObject, ChartRuleContext } from './chart-objects';
 import { PodReference } from './pod-references';
 
 /** Hooks Helm waits for: their pods must start for the event to go on (reference/helm-hooks.md §4.2). */
 export const WAITED_KINDS: ReadonlySet<string> = new Set(['Job', 'Pod']);
 
-/** A hook Helm waits for, with each event it runs on (once, even when listed twice). */
-export function waitedHooks(objects: readonly ChartObject[], events: ReadonlySet<HookEvent>): { reader: ChartObject; event: HookEvent }[] {
-  const result: { reader: ChartObject; event: HookEvent }[] = [];
-  for (const reader of objects) {
+/** A reference a waited hook's pod cannot start without, on one event the hook runs on, and what it certainly names. */
+export interface BlockingRead {
+  reader: ChartObject;
+  event: HookEvent;
+  reference: PodReference;
+  /** The chart's objects of that kind and name; none other may be it. */
+  targets: ChartObject[];
+}
+
+/**
+ * The blocking reads of every hook Helm waits for, on each event it runs on (once, even when listed twice), that name
+ * objects the chart renders and that no object we cannot see well enough might also be.
+ */
+export function blockingReads(context: ChartRuleContext): BlockingRead[] {
+  const result: BlockingRead[] = [];
+  for (const reader of context.objects) {
     if (!reader.hook || !reader.kind || !WAITED_KINDS.has(reader.kind) || reader.reads.length === 0) continue;
-    for (const event of new Set(reader.hook.events)) if (events.has(event)) result.push({ reader, event });
+    for (const event of new Set(reader.hook.events)) {
+      if (!context.events.has(event)) continue;
+      for (const reference of reader.reads) {
+        if (!reference.blocking) continue;
+        const { targets, uncertain } = referencedObjects(context.objects, reader, reference);
+        if (!uncertain && targets.length > 0) result.push({ reader, event, reference, targets });
+      }
+    }
   }
   return result;
+}
+
+/** Where an object is named, for related locations: its `metadata.name`, else the whole document. */
+export function nameRange(object: ChartObject): TextRange {
+  return object.resource.name?.range ?? object.resource.range;
 }
 
 /**
  * The objects of the chart that are what `reference` names, and whether some object we cannot see well enough (kind,
  * name, namespace or hook annotation not known) might be it too. A rule that finds `uncertain` says nothing.
  */
-export function referencedObjects(objects: readonly ChartObject[], reader: ChartObject, reference: PodReference): { targets: ChartObject[]; uncertain: boolean } {
+function referencedObjects(objects: readonly ChartObject[], reader: ChartObject, reference: PodReference): { targets: ChartObject[]; uncertain: boolean } {
   const targets: ChartObject[] = [];
   let uncertain = reader.namespace === undefined;
   for (const object of objects) {
@@ -49,10 +74,6 @@ export function deletedAfterSuccess(object: ChartObject): boolean {
 
 export function describeObject(object: ChartObject): string {
   return `${object.kind} "${object.name}"`;
-}
-
-export function weightText(object: ChartObject): string {
-  return object.hook ? object.hook.weight.toString() : '0';
 }
 
 /** Why `first` runs before `second` by Helm's key, in words: their weights, or their names at the same weight. */

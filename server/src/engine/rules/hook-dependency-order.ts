@@ -1,7 +1,7 @@
 import { HookEvent } from '../model/hook';
 import { compareHooks } from '../order';
 import { ChartObject } from './chart-objects';
-import { deletedAfterSuccess, describeObject, referencedObjects, waitedHooks, whyFirst } from './dependency-helpers';
+import { blockingReads, deletedAfterSuccess, describeObject, nameRange, whyFirst } from './dependency-helpers';
 import { defineRule } from './rule';
 
 export const hookDependencyOrder = defineRule({
@@ -70,24 +70,19 @@ export const hookDependencyOrder = defineRule({
     ].join('\n'),
   },
   checkChart(context) {
-    for (const { reader, event } of waitedHooks(context.objects, context.events)) {
-      for (const reference of reader.reads) {
-        if (!reference.blocking) continue;
-        const { targets, uncertain } = referencedObjects(context.objects, reader, reference);
-        if (uncertain || targets.length === 0) continue;
-        if (!targets.every((target) => createdLater(reader, target, event))) continue;
-        const target = targets[0]!;
-        context.report({
-          object: reader,
-          range: reference.range,
-          message:
-            `This ${reader.kind} reads ${describeObject(target)} (${reference.field}), which another ${event} hook creates, ` +
-            `but Helm runs this ${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before ` +
-            `creating the ${target.kind}: the pod cannot start, and the ${event} hooks fail at --timeout. Give the ` +
-            `${target.kind} a lower helm.sh/hook-weight than this ${reader.kind} (${reader.hook!.weight}).`,
-          related: [{ object: target, range: target.resource.name?.range ?? target.resource.range, message: `${describeObject(target)} is created here, after the ${reader.kind}` }],
-        });
-      }
+    for (const { reader, event, reference, targets } of blockingReads(context)) {
+      if (!targets.every((target) => createdLater(reader, target, event))) continue;
+      const target = targets[0]!;
+      context.report({
+        object: reader,
+        range: reference.range,
+        message:
+          `This ${reader.kind} reads ${describeObject(target)} (${reference.field}), which another ${event} hook creates, ` +
+          `but Helm runs this ${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before ` +
+          `creating the ${target.kind}: the pod cannot start, and the ${event} hooks fail at --timeout. Give the ` +
+          `${target.kind} a lower helm.sh/hook-weight than this ${reader.kind} (${reader.hook!.weight}).`,
+        related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here, after the ${reader.kind}` }],
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { HookEvent } from '../model/hook';
 import { ChartObject } from './chart-objects';
-import { deletedAfterSuccess, describeObject, referencedObjects, waitedHooks } from './dependency-helpers';
+import { blockingReads, deletedAfterSuccess, describeObject, nameRange } from './dependency-helpers';
 import { defineRule } from './rule';
 
 export const hookDependencyUnavailable = defineRule({
@@ -83,24 +83,19 @@ export const hookDependencyUnavailable = defineRule({
     ].join('\n'),
   },
   checkChart(context) {
-    for (const { reader, event } of waitedHooks(context.objects, context.events)) {
-      for (const reference of reader.reads) {
-        if (!reference.blocking) continue;
-        const { targets, uncertain } = referencedObjects(context.objects, reader, reference);
-        if (uncertain || targets.length === 0) continue;
-        const why = targets.map((target) => absenceAt(target, event));
-        if (why.some((reason) => reason === undefined)) continue;
-        const target = targets[0]!;
-        context.report({
-          object: reader,
-          range: reference.range,
-          message:
-            `This ${reader.kind} runs at ${event}, but its pod reads ${describeObject(target)} (${reference.field}), ` +
-            `which ${why[0]}. The pod cannot start without it, so Helm waits for the hook until --timeout and the ` +
-            `${OPERATION[event]} fails. ${ADVICE[event]}`,
-          related: [{ object: target, range: target.resource.name?.range ?? target.resource.range, message: `${describeObject(target)} is created here` }],
-        });
-      }
+    for (const { reader, event, reference, targets } of blockingReads(context)) {
+      const why = targets.map((target) => absenceAt(target, event));
+      if (why.some((reason) => reason === undefined)) continue;
+      const target = targets[0]!;
+      context.report({
+        object: reader,
+        range: reference.range,
+        message:
+          `This ${reader.kind} runs at ${event}, but its pod reads ${describeObject(target)} (${reference.field}), ` +
+          `which ${why[0]}. The pod cannot start without it, so Helm waits for the hook until --timeout and the ` +
+          `${OPERATION[event]} fails. ${ADVICE[event]}`,
+        related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here` }],
+      });
     }
   },
 });
