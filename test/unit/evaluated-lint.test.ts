@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -33,6 +33,33 @@ function copyChart(name: string): string {
 }
 
 describe('annotation rules on the evaluated view', () => {
+  it("places findings after a rendered CRD's schema, which the view leaves out, on their own lines", () => {
+    const chart = join(scratch, `crd-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: crd\nversion: 0.1.0\n');
+    writeFileSync(join(chart, 'values.yaml'), 'weight: 5\ndescription: widgets\n');
+    const crd = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'spec:',
+      '  group: example.com',
+      '  versions:',
+      '    - name: v1',
+      '      schema:',
+      '        openAPIV3Schema:',
+      '          description: {{ .Values.description | quote }}',
+      'metadata:',
+      '  name: widgets.example.com',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      '    helm.sh/hook-weight: {{ .Values.weight }}',
+      '',
+    ].join('\n');
+    writeFileSync(join(chart, 'templates', 'crd.yaml'), crd);
+    const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
+    assert.deepEqual(findings, ['templates/crd.yaml:13:19-30 crd-hook "pre-install"', 'templates/crd.yaml:14:26-46 unquoted-hook-weight "{{ .Values.weight }}"']);
+  });
+
   it('reports hook annotations that toYaml prints from values.yaml at the key or value in values.yaml', () => {
     const chart = join(CHARTS, 'values-annotations');
     const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));

@@ -4,13 +4,16 @@ import { LoadedChart, LoadOptions } from './chart/types';
 import { locateValue, ValueLocation } from './chart/values';
 import { DocumentPiece, splitRendered, UNKNOWN_TEXT } from './eval/hooks';
 import { ValueOrigin } from './eval/origin';
-import { ChartRenderer, RenderedTemplate, TemplateFile as RenderFile } from './eval/render';
+import { RenderCache } from './eval/cache';
+import { RenderedTemplate, TemplateFile as RenderFile } from './eval/render';
 import { Chunk } from './eval/value';
 import { analyzeTemplate, TemplateFile } from './file';
+import { topLevelBodies } from './model/document';
 import { HookEvent } from './model/hook';
 import { DEFAULT_LINT_OPTIONS, effectiveSeverity, lintChartObjects, lintFile, LintOptions } from './lint';
 import { ALL_RULES, LIFECYCLE_RULES, ruleById } from './rules';
 import { ChartObject, chartObjectsOf } from './rules/chart-objects';
+import { KINDS_WITH_POD_TEMPLATE_METADATA } from './rules/non-string-annotation';
 import { Finding, Fix, RelatedLocation, Report, Rule } from './rules/rule';
 import { findSuppressions, isSuppressed } from './suppress';
 import { LineIndex, overlaps, TextRange } from './text';
@@ -56,21 +59,13 @@ export const DEFAULT_RELEASE_NAMES = ['release-name', 'zz-second'] as const;
 /** The namespace the evaluator renders in (`.Release.Namespace`), as `helm template` does without `-n`. */
 const RELEASE_NAMESPACE = 'default';
 
-/** Renders a chart: a fresh ChartRenderer by default, or a cache that re-renders only what changed (see eval/cache). */
+/** Renders a chart, re-executing only what can have changed since the last render (see eval/cache). */
 export interface Renderer {
-  render(options: { releaseName: string; isUpgrade: boolean }): RenderedTemplate[];
+  /** Every template's output, or (with `only`) at least those templates' outputs. */
+  render(options: { releaseName: string; isUpgrade: boolean }, only?: ReadonlySet<string>): RenderedTemplate[];
   /** The parsed files by Helm template name, for mapping output back to its source. */
   file(name: string): RenderFile | undefined;
   chart: LoadedChart;
-}
-
-export function plainRenderer(chart: LoadedChart): Renderer {
-  const renderer = new ChartRenderer(chart);
-  return {
-    chart,
-    render: (options) => renderer.render(options).templates,
-    file: (name) => renderer.byName.get(name),
-  };
 }
 
 /**
@@ -78,7 +73,8 @@ export function plainRenderer(chart: LoadedChart): Renderer {
  * absolute paths; findings that would point inside a packaged subchart (`.tgz`) are left out, as nobody edits those.
  */
 export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
-  const renderer = 'render' in chartOrRenderer ? chartOrRenderer : plainRenderer(chartOrRenderer);
+  // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
+  const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
   const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
   const fileRules = EVALUATED_RULE_IDS.map((id) => ruleById(id)).filter(enabled);
   const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
@@ -92,20 +88,29 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
   for (const isUpgrade of operations) {
     const events = operations.length === 1 ? ALL_EVENTS : isUpgrade ? UPGRADE_EVENTS : INSTALL_EVENTS;
     let certain: Map<string, Finding> | undefined;
-    // After the first name, only the documents that had file findings can have them under both names.
+    // After the first name, only the documents that had file findings can have them under both names, and only the
+    // templates that gave a finding, or (for a chart finding) an object the chart rules read, need rendering again.
     let withFindings: Set<string> | undefined;
+    let needed: Set<string> | undefined;
     for (const releaseName of names) {
       const findings = new Map<string, Finding>();
-      const views = renderer.render({ releaseName, isUpgrade }).flatMap((rendered) => documentViews(rendered, mapper));
+      const views = renderer.render({ releaseName, isUpgrade }, needed).flatMap((rendered) => documentViews(rendered, mapper));
       const documentsWithFindings = new Set<string>();
+      const templatesNeeded = new Set<string>();
       for (const view of views) {
         if (withFindings && !withFindings.has(view.key)) continue;
         const fileFound = cachedFileFindings(view, fileRules, options, mapper, analyses);
-        if (fileFound.length > 0) documentsWithFindings.add(view.key);
+        if (fileFound.length > 0) {
+          documentsWithFindings.add(view.key);
+          templatesNeeded.add(view.template);
+        }
         for (const finding of fileFound) findings.set(certaintyKey(finding), finding);
       }
       withFindings = documentsWithFindings;
-      if (chartRules.length > 0) for (const finding of chartFindings(views, chartRules, events, options, mapper, analyses)) findings.set(certaintyKey(finding), finding);
+      const chartFound = chartRules.length > 0 ? chartFindings(views, chartRules, events, options, mapper, analyses) : [];
+      for (const finding of chartFound) findings.set(certaintyKey(finding), finding);
+      if (chartFound.length > 0) for (const view of views) if (view.concernsHooks) templatesNeeded.add(view.template);
+      needed = templatesNeeded;
       certain = certain ? new Map([...certain].filter(([key]) => findings.has(key))) : findings;
       // Nothing under one name: nothing can hold under both, so the other render is not needed.
       if (certain.size === 0) break;
@@ -204,15 +209,21 @@ class DocumentView {
     private readonly pieces: Piece[],
     private readonly mapper: SourceMapper,
   ) {
+    const cuts = unreadBlocks(text);
+    const edits: Array<TextRange & { unknown: boolean }> = cuts.map((cut) => ({ ...cut, unknown: false }));
+    for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
+      if (!cuts.some((cut) => cut.start <= index && index < cut.end)) edits.push({ start: index, end: index + UNKNOWN_TEXT.length, unknown: true });
+    }
+    edits.sort((a, b) => a.start - b.start);
     let synthetic = '';
     let last = 0;
-    for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
-      synthetic += text.slice(last, index);
-      const action = unknownAction(pieces.find((piece) => piece.start === index)?.chunk.reason);
-      this.unknownRanges.push({ start: synthetic.length, end: synthetic.length + action.length });
-      synthetic += action;
-      this.shifts.push({ at: synthetic.length, by: action.length - UNKNOWN_TEXT.length });
-      last = index + UNKNOWN_TEXT.length;
+    for (const edit of edits) {
+      synthetic += text.slice(last, edit.start);
+      const replacement = edit.unknown ? unknownAction(pieces.find((piece) => piece.start === edit.start)?.chunk.reason) : '';
+      if (edit.unknown) this.unknownRanges.push({ start: synthetic.length, end: synthetic.length + replacement.length });
+      synthetic += replacement;
+      this.shifts.push({ at: synthetic.length, by: replacement.length - (edit.end - edit.start) });
+      last = edit.end;
     }
     this.synthetic = synthetic + text.slice(last);
   }
@@ -279,6 +290,25 @@ class DocumentView {
 }
 
 const READ_KINDS: ReadonlySet<string> = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'PersistentVolumeClaim']);
+/**
+ * The top-level blocks of a rendered document that no rule reads, left out of the analysed text: a CRD's `spec` (its
+ * schema, most of the bytes Helm renders); and, in an object that is no hook (no `helm.sh/hook` text, nothing unknown)
+ * and has no pod template whose metadata the annotation rules check, every block but `apiVersion`, `kind` and
+ * `metadata` (the chart rules read such an object's kind, name, namespace and annotations only).
+ */
+function unreadBlocks(text: string): TextRange[] {
+  const kind = /^kind:[ \t]*(["']?)([A-Za-z0-9]+)\1[ \t]*(?:#.*)?\r?$/m.exec(text)?.[2];
+  if (kind === undefined) return [];
+  const metadataOnly = !KINDS_WITH_POD_TEMPLATE_METADATA.has(kind) && !/helm\.sh\/hook/i.test(text) && !text.includes(UNKNOWN_TEXT);
+  if (!metadataOnly && kind !== 'CustomResourceDefinition') return [];
+  const unread = (key: string) => (metadataOnly ? !OBJECT_KEYS.has(key) : key === 'spec');
+  return topLevelBodies(text)
+    .filter((block) => unread(block.key))
+    .map((block) => block.body);
+}
+
+const OBJECT_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata']);
+
 
 /**
  * An unknown run as an output action whose text names why it is unknown (`randAlphaNum is random`), for rules that

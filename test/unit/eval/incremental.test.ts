@@ -49,9 +49,50 @@ describe('re-evaluating a chart after an edit', () => {
     const editor = new Editor();
     assert.equal(editor.cost(), 5);
     assert.equal(editor.cost(), 0);
-    // Another release name or operation is another render.
+    // Another release name is another render.
     assert.equal(editor.cost({ releaseName: 'zz-second', isUpgrade: false }), 5);
-    assert.equal(editor.cost({ releaseName: 'release-name', isUpgrade: true }), 5);
+    // No template here reads .Release.IsUpgrade, IsInstall or Revision: the install outputs serve the upgrade.
+    assert.equal(editor.cost({ releaseName: 'release-name', isUpgrade: true }), 0);
+  });
+
+  it('executes again for an upgrade only the templates that can tell it from an install, with the output a whole upgrade render gives', () => {
+    const editor = new Editor();
+    editor.write('templates/operation.yaml', 'kind: ConfigMap\nmetadata:\n  name: {{ if .Release.IsUpgrade }}upgraded{{ else }}installed{{ end }}\n');
+    editor.write('templates/revision.yaml', 'kind: ConfigMap\nmetadata:\n  name: rev-{{ .Release.Revision }}\n');
+    assert.equal(editor.cost(), 7);
+    const upgrade = { releaseName: 'release-name', isUpgrade: true };
+    assert.equal(editor.cost(upgrade), 2, 'operation and revision');
+    const fresh = new ChartRenderer(loadChart(CHART, { overlay: editor.overlay })).render(upgrade).templates;
+    assert.deepEqual(texts(editor.cache.render(upgrade)), texts(fresh));
+    assert.ok(texts(fresh).some(([, text]) => text.includes('name: upgraded')));
+  });
+
+  it('executes for another release name only the templates asked for, once a whole render showed no template changes what others read', () => {
+    const editor = new Editor();
+    editor.cost();
+    const second = { releaseName: 'zz-second', isUpgrade: false };
+    const only = new Set(['shared-define/templates/literal.yaml']);
+    const before = editor.cache.executions;
+    const rendered = editor.cache.render(second, only);
+    assert.equal(editor.cache.executions - before, 1);
+    const fresh = new ChartRenderer(loadChart(CHART)).render(second).templates;
+    assert.deepEqual(texts(rendered), texts(fresh).filter(([name]) => only.has(name)));
+  });
+
+  it('renders every template, for an upgrade or a subset, when a template changed a map the others read during the render', () => {
+    const editor = new Editor();
+    // `set` on a map the template made itself changes nothing shared: it does not count.
+    editor.write('templates/local.yaml', '{{- $own := dict }}{{- $_ := set $own "a" 1 }}\n');
+    assert.equal(editor.cost(), 6);
+    assert.equal(editor.cost({ releaseName: 'release-name', isUpgrade: true }), 0);
+    const shared = new Editor();
+    // Helm renders every file with the same maps: this changes .Values for the files rendered after it.
+    shared.write('templates/0-mutate.yaml', '{{- $_ := set .Values "cleanupEvent" "post-delete" }}\n');
+    assert.equal(shared.cost(), 6);
+    assert.equal(shared.cost({ releaseName: 'release-name', isUpgrade: true }), 6);
+    const before = shared.cache.executions;
+    shared.cache.render({ releaseName: 'zz-second', isUpgrade: false }, new Set(['shared-define/templates/cleanup.yaml']));
+    assert.equal(shared.cache.executions - before, 6);
   });
 
   it('executes only the edited template after an edit to a template no other includes', () => {

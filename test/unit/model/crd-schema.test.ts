@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { discover } from '../../../server/src/engine/chart/discover';
 import { analyzeTemplate } from '../../../server/src/engine/file';
 import { lintText } from '../../../server/src/engine/lint';
-import { setAsideCrdSchemas } from '../../../server/src/engine/model/document';
+import { setAsideCrdSchemas, topLevelBodies } from '../../../server/src/engine/model/document';
 import { CORPUS_CHARTS, requireShared } from '../../support/shared';
 
 const CRD = [
@@ -105,5 +105,30 @@ describe('CRD schemas set aside before the YAML parse', () => {
       assert.deepEqual(file.model.documents.map((doc) => doc.name?.decoded).filter((name) => name !== undefined), names, path);
     }
     assert.ok(setAside >= 18, `the schemas of the corpus CRDs are set aside (${setAside} files)`);
+  });
+});
+
+describe('topLevelBodies: the blocks the evaluated view may leave out of a rendered document', () => {
+  it('gives each top-level block whose value starts on the next line, margin comments and odd indentation included', () => {
+    const blocks = topLevelBodies(CRD).map((block) => ({ key: block.key, text: CRD.slice(block.body.start, block.body.end) }));
+    assert.deepEqual(
+      blocks.map((block) => block.key),
+      ['metadata', 'spec'],
+    );
+    assert.ok(blocks[1]!.text.startsWith('  group: example.com\n# a comment'));
+    assert.ok(blocks[1]!.text.endsWith('{type: object\n\n'));
+    assert.equal(blocks[0]!.text, '  name: widgets.example.com\n  annotations:\n    helm.sh/hook: crd-install\n');
+  });
+
+  it('gives nothing for a key whose value is on its own line, and takes a block scalar header as starting a block', () => {
+    assert.deepEqual(topLevelBodies('kind: ConfigMap\nspec: {group: x}\ndata: {}\n'), []);
+    const text = 'kind: Secret\nstringData: |\n  a\n  b\nmetadata:\n  name: s\n';
+    assert.deepEqual(
+      topLevelBodies(text).map((block) => [block.key, text.slice(block.body.start, block.body.end)]),
+      [
+        ['stringData', '  a\n  b\n'],
+        ['metadata', '  name: s\n'],
+      ],
+    );
   });
 });

@@ -50,7 +50,17 @@ export class RenderCache {
   executions = 0;
   private readonly parsed = new Map<string, ParsedTemplate | TemplateParseError>();
   private readonly outputs = new Map<string, RenderedTemplate>();
-  private current!: { chart: LoadedChart; renderer: ChartRenderer; keys: Map<string, string> };
+  private current!: {
+    chart: LoadedChart;
+    renderer: ChartRenderer;
+    keys: Map<string, DependencyKey>;
+    /**
+     * Whether a render of every file changed maps that files share (see RenderResult); undefined until one ran.
+     * Only when it did not is a file's output the same rendered alone, and the same for install and upgrade when the
+     * file cannot see which it is.
+     */
+    changesSharedMaps: boolean | undefined;
+  };
 
   constructor(chart: LoadedChart) {
     this.update(chart);
@@ -64,41 +74,70 @@ export class RenderCache {
   update(chart: LoadedChart): void {
     const renderer = new ChartRenderer(chart, this.parsed);
     for (const text of [...this.parsed.keys()]) if (!renderer.files.some((file) => file.template.text === text)) this.parsed.delete(text);
-    this.current = { chart, renderer, keys: dependencyKeys(chart, renderer) };
-    const live = new Set(this.current.keys.values());
-    for (const key of [...this.outputs.keys()]) if (![...live].some((prefix) => key.startsWith(prefix))) this.outputs.delete(key);
+    this.current = { chart, renderer, keys: dependencyKeys(chart, renderer), changesSharedMaps: undefined };
+    const live = new Set([...this.current.keys.values()].map((key) => key.hash));
+    for (const key of [...this.outputs.keys()]) if (!live.has(key.slice(0, key.indexOf('\0')))) this.outputs.delete(key);
   }
 
   file(name: string): TemplateFile | undefined {
     return this.current.renderer.byName.get(name);
   }
 
-  /** Every template's output in Helm's order, executing only those not in the cache. */
-  render(options: RenderKey): RenderedTemplate[] {
-    const { renderer, keys } = this.current;
-    const suffix = `\0${options.releaseName}\0${options.isUpgrade}`;
-    const missing = new Set(renderer.files.filter((file) => !isPartial(file) && !this.outputs.has(keys.get(file.name) + suffix)).map((file) => file.name));
-    if (missing.size > 0) {
-      const fresh = renderer.render(options, (file) => missing.has(file.name)).templates;
-      this.executions += fresh.length;
-      for (const rendered of fresh) this.outputs.set(keys.get(rendered.file.name) + suffix, rendered);
+  /**
+   * Every template's output in Helm's order, executing only those not in the cache; with `only`, those templates at
+   * least (every one until a render of all of them showed that none changes what the others read).
+   */
+  render(options: RenderKey, only?: ReadonlySet<string>): RenderedTemplate[] {
+    for (;;) {
+      const { renderer, keys } = this.current;
+      const independent = this.current.changesSharedMaps === false;
+      const wanted = (file: TemplateFile) => !isPartial(file) && (!only || !independent || only.has(file.name));
+      const outputKey = (name: string, isUpgrade: boolean) => `${keys.get(name)!.hash}\0${options.releaseName}\0${isUpgrade}`;
+      // The other operation's output serves a file that cannot tell them apart.
+      const kept = (file: TemplateFile) =>
+        this.outputs.get(outputKey(file.name, options.isUpgrade)) ??
+        (independent && !keys.get(file.name)!.seesOperation ? this.outputs.get(outputKey(file.name, !options.isUpgrade)) : undefined);
+      const files = renderer.files.filter(wanted);
+      const missing = new Set(files.filter((file) => !kept(file)).map((file) => file.name));
+      if (missing.size > 0) {
+        const fresh = renderer.render(options, (file) => missing.has(file.name));
+        this.executions += fresh.templates.length;
+        if (fresh.changedSharedMaps && independent) {
+          // Rendered alone on a promise the chart no longer keeps: render every file together.
+          this.current.changesSharedMaps = true;
+          continue;
+        }
+        if (missing.size === renderer.files.filter((file) => !isPartial(file)).length || fresh.changedSharedMaps) this.current.changesSharedMaps = fresh.changedSharedMaps;
+        for (const rendered of fresh.templates) this.outputs.set(outputKey(rendered.file.name, options.isUpgrade), rendered);
+      }
+      // The very objects rendered before, so that what callers derived from them can be cached by identity too.
+      return files.map(kept).filter((rendered): rendered is RenderedTemplate => rendered !== undefined);
     }
-    // The very objects rendered before, so that what callers derived from them can be cached by identity too.
-    const result: RenderedTemplate[] = [];
-    for (const file of renderer.files) {
-      const rendered = this.outputs.get(keys.get(file.name) + suffix);
-      if (rendered) result.push(rendered);
-    }
-    return result;
   }
 }
 
+interface DependencyKey {
+  /** Everything the output depends on but the release. */
+  hash: string;
+  /**
+   * Whether the output may differ between install and upgrade: the template or a define it reaches reads
+   * `.Release.IsUpgrade`, `IsInstall` or `Revision` (or all of `.Release`), or runs text the cache cannot see.
+   */
+  seesOperation: boolean;
+}
+
+/** Text that may read whether the release is installed or upgraded. */
+const OPERATION = /\b(?:IsUpgrade|IsInstall|Revision)\b|\.Release\b(?!\.(?:Name|Namespace|Service)\b)/;
+const TPL = /\btpl\b/;
+
 /** Per template name: the hash of everything its output depends on but the release (see RenderCache). */
-function dependencyKeys(chart: LoadedChart, renderer: ChartRenderer): Map<string, string> {
+function dependencyKeys(chart: LoadedChart, renderer: ChartRenderer): Map<string, DependencyKey> {
+  const mutates = renderer.files.some((file) => mayMutate(file.template.text));
   const environment = hash(JSON.stringify(environmentOf(chart)));
   const allTexts = hash(renderer.files.map((file) => `${file.name}\0${file.template.text}`).join('\0'));
-  const mutates = renderer.files.some((file) => mayMutate(file.template.text));
-  const dynamicTpl = callsFromData(chart);
+  const dynamicTpl = dataMatches(chart, TEMPLATE_CALL);
+  // tpl runs text from values and files: it can see the operation only if such text reads it.
+  const tplSeesOperation = dataMatches(chart, OPERATION);
   const dynamic = (text: string) => COMPUTED_INCLUDE.test(text) || (dynamicTpl && /\btpl\b/.test(text));
   // Each define's name → the file whose definition wins (the template set the renderer built) and its body text.
   const defines = new Map<string, { file: TemplateFile; body: string }>();
@@ -109,37 +148,59 @@ function dependencyKeys(chart: LoadedChart, renderer: ChartRenderer): Map<string
     }
     defines.set(file.name, { file, body: file.template.text });
   }
-  const keys = new Map<string, string>();
-  for (const file of renderer.files) {
-    if (mutates) {
-      keys.set(file.name, hash(`${environment}\0${allTexts}\0${file.name}`));
-      continue;
+  // What each text (a template or a define's body) calls and reads, worked out once however many files reach it.
+  const scans = new Map<string, { calls: string[]; dynamic: boolean; seesOperation: boolean }>();
+  const scan = (text: string) => {
+    let found = scans.get(text);
+    if (!found) {
+      const calls = [...text.matchAll(INCLUDE)].map((match) => (match[1]!.startsWith('`') ? match[1]!.slice(1, -1) : (JSON.parse(match[1]!) as string)));
+      found = { calls, dynamic: dynamic(text), seesOperation: OPERATION.test(text) || (tplSeesOperation && TPL.test(text)) };
+      scans.set(text, found);
     }
-    const reached = new Map<string, string>();
+    return found;
+  };
+  const defineHashes = new Map<string, string>();
+  const defineHash = (name: string) => {
+    let found = defineHashes.get(name);
+    if (found === undefined) {
+      const define = defines.get(name);
+      found = define ? hash(`${define.file.name}\0${define.body}`) : '';
+      defineHashes.set(name, found);
+    }
+    return found;
+  };
+  const keys = new Map<string, DependencyKey>();
+  const anySeesOperation = tplSeesOperation || renderer.files.some((file) => OPERATION.test(file.template.text));
+  for (const file of renderer.files) {
+    const reached = new Set<string>();
     let isDynamic = false;
+    let seesOperation = false;
     const queue = [file.template.text];
     while (queue.length > 0 && !isDynamic) {
-      const text = queue.pop()!;
-      if (dynamic(text)) isDynamic = true;
-      for (const match of text.matchAll(INCLUDE)) {
-        const name = match[1]!.startsWith('`') ? match[1]!.slice(1, -1) : (JSON.parse(match[1]!) as string);
+      const found = scan(queue.pop()!);
+      if (found.dynamic) isDynamic = true;
+      if (found.seesOperation) seesOperation = true;
+      for (const name of found.calls) {
         if (reached.has(name)) continue;
+        reached.add(name);
         const define = defines.get(name);
-        reached.set(name, define ? `${define.file.name}\0${define.body}` : '');
         if (define) queue.push(define.body);
       }
     }
-    const dependencies = isDynamic ? allTexts : hash([...reached].sort().map(([name, body]) => `${name}\0${body}`).join('\0'));
-    keys.set(file.name, hash(`${environment}\0${file.name}\0${file.template.text}\0${dependencies}`));
+    const dependencies = isDynamic ? allTexts : [...reached].sort().map((name) => `${name}\0${defineHash(name)}`).join('\0');
+    keys.set(file.name, {
+      hash: mutates ? hash(`${environment}\0${allTexts}\0${file.name}`) : hash(`${environment}\0${file.name}\0${file.template.text}\0${dependencies}`),
+      seesOperation: isDynamic ? anySeesOperation : seesOperation,
+    });
   }
   return keys;
 }
 
-/** Whether some value or chart file of the tree holds an action calling a define, which `tpl` could run. */
-function callsFromData(chart: LoadedChart): boolean {
+/** Whether some value or chart file of the tree holds text `pattern` finds, which `tpl` could run. */
+function dataMatches(chart: LoadedChart, pattern: RegExp): boolean {
   const inValue = (value: unknown): boolean =>
-    typeof value === 'string' ? TEMPLATE_CALL.test(value) : typeof value === 'object' && value !== null && Object.values(value).some(inValue);
-  return inValue(chart.values) || [...chart.files.values()].some((text) => TEMPLATE_CALL.test(text)) || chart.subcharts.some(callsFromData);
+    typeof value === 'string' ? pattern.test(value) : typeof value === 'object' && value !== null && Object.values(value).some(inValue);
+  return inValue(chart.values) || [...chart.files.values()].some((text) => pattern.test(text)) || chart.subcharts.some((subchart) => dataMatches(subchart, pattern));
 }
 
 /**

@@ -97,6 +97,13 @@ export class Executor {
   tainted = false;
   /** While undecidable code is run only to see what it changes: the generation of maps older than that code. */
   private dryRunMark: number | undefined;
+  /** The generation of maps older than the template file now executing: the maps every file shares. */
+  private templateMark = 0;
+  /**
+   * Set once a template file may have changed in place a map that existed before it started (values, `$`, or a map
+   * another file stored there): the output of later files then depends on earlier files having run.
+   */
+  changedSharedMaps = false;
 
   private readonly budget: number;
 
@@ -108,9 +115,10 @@ export class Executor {
     this.defineMap = options.defines;
   }
 
-  /** Starts a new step budget (one per template file). */
-  resetBudget(): void {
+  /** Starts a template file: a new step budget, and maps older than this are shared with the other files. */
+  beginTemplate(): void {
     this.steps = 0;
+    this.templateMark = currentGeneration();
   }
 
   get defines(): Map<string, DefineEntry> {
@@ -332,6 +340,7 @@ export class Executor {
    * existed before that code.
    */
   noteMutation(target: Value, uncertainInput: boolean): void {
+    if (target instanceof Unknown || uncertainInput || (isMap(target) && bornBefore(target, this.templateMark))) this.changedSharedMaps = true;
     if (target instanceof Unknown || uncertainInput) this.tainted = true;
     else if (this.dryRunMark !== undefined && isMap(target) && bornBefore(target, this.dryRunMark)) this.tainted = true;
   }

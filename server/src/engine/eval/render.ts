@@ -41,6 +41,11 @@ export interface RenderedTemplate {
 
 export interface RenderResult {
   templates: RenderedTemplate[];
+  /**
+   * Some file may have changed a map that later files read (`set $ …`, `merge .Values.x …`): rendering only some of
+   * the files would then not give the output they have in a whole render.
+   */
+  changedSharedMaps: boolean;
 }
 
 /** A chart prepared for rendering: its templates parsed once, its defines indexed; render it any number of times. */
@@ -130,7 +135,7 @@ export class ChartRenderer {
       templateInfo.Name = file.name;
       templateInfo.BasePath = `${file.chart.templatePrefix}/templates`;
       context.Template = templateInfo;
-      executor.resetBudget();
+      executor.beginTemplate();
       try {
         templates.push({ file, chunks: executor.run(file.name, file.parsed!.root, context as Value) });
       } catch (error) {
@@ -138,7 +143,7 @@ export class ChartRenderer {
         templates.push({ file, chunks: wholeFileUnknown(file, error.message), error: error.message });
       }
     }
-    return { templates };
+    return { templates, changedSharedMaps: executor.changedSharedMaps || executor.tainted };
   }
 }
 

@@ -171,6 +171,36 @@ function setAsideInDocument(lines: string[], from: number, to: number): boolean 
   return true;
 }
 
+/**
+ * In the text of one YAML document: the lines of each top-level block after its key line, for keys whose value starts
+ * on the next line (the key line holds nothing else, a comment or a block scalar header), with blank, comment and
+ * tab-indented lines inside, up to the next line that starts at the margin.
+ */
+export function topLevelBodies(text: string): Array<{ key: string; body: TextRange }> {
+  const bodies: Array<{ key: string; body: TextRange }> = [];
+  let offset = 0;
+  let open: { key: string; body: TextRange } | undefined;
+  const close = () => {
+    if (open && open.body.end > open.body.start) bodies.push(open);
+    open = undefined;
+  };
+  for (const line of text.split('\n')) {
+    const next = Math.min(offset + line.length + 1, text.length);
+    const first = line.charAt(0);
+    if (open && (first === ' ' || first === '' || first === '\r' || first === '\t' || first === '#')) open.body.end = next;
+    else {
+      close();
+      const key = TOP_LEVEL_KEY_LINE.exec(line.endsWith('\r') ? line.slice(0, -1) : line)?.[1];
+      if (key !== undefined) open = { key, body: { start: next, end: next } };
+    }
+    offset = next;
+  }
+  close();
+  return bodies;
+}
+
+const TOP_LEVEL_KEY_LINE = /^([A-Za-z_][\w.-]*):[ \t]*(?:[|>][-+0-9]*)?[ \t]*(?:#.*)?$/;
+
 function errorRange(pos: [number, number], length: number): TextRange {
   const start = Math.min(pos[0], length);
   return { start, end: Math.max(start, Math.min(pos[1], length)) };

@@ -21,7 +21,7 @@ function hasOwnRule(set: AnnotationSet, entry: EntryModel): boolean {
  * Built-in kinds whose nested `metadata` (pod template, job template, claim templates) is a typed ObjectMeta. A
  * custom resource's nested metadata is checked against its CRD's schema, which may accept anything.
  */
-const KINDS_WITH_TYPED_TEMPLATES = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate']);
+export const KINDS_WITH_POD_TEMPLATE_METADATA: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate']);
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
 
 export const nonStringAnnotation = defineRule({
@@ -113,5 +113,5 @@ function hasTypedTemplates(resource: ResourceDocument): boolean {
   const { apiVersion, kind } = resource;
   if (!apiVersion || !kind || apiVersion.templated || kind.templated || apiVersion.decoded === undefined) return false;
   const group = apiVersion.decoded.includes('/') ? apiVersion.decoded.split('/')[0]! : '';
-  return BUILT_IN_GROUPS.has(group) && KINDS_WITH_TYPED_TEMPLATES.has(kind.decoded ?? '');
+  return BUILT_IN_GROUPS.has(group) && KINDS_WITH_POD_TEMPLATE_METADATA.has(kind.decoded ?? '');
 }
