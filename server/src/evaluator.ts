@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { ChartEvaluationMessage, evaluateChart, isChartEvaluationMessage } from './cli/chart-evaluation';
 import { loadChart, LoadedChart } from './engine/chart/load';
 import { RenderCache } from './engine/eval/cache';
 import { evaluatedFindings } from './engine/evaluated-lint';
@@ -7,7 +8,8 @@ import type { EvaluationReply, EvaluationRequest } from './features/evaluation';
 /**
  * The language server's chart evaluation thread (see features/evaluation.ts): loads the chart with the open editors'
  * texts, renders it through a cache kept per chart and values files, so that an edit re-executes only the templates it
- * can change, and answers with the evaluated findings.
+ * can change, and answers with the evaluated findings. The CLI runs it too, for one whole chart on disk at a time
+ * (see cli/chart-evaluation.ts).
  */
 
 /** Render caches by chart and values files, least recently evaluated first. */
@@ -48,7 +50,11 @@ function evaluate(request: EvaluationRequest): EvaluationReply {
   return { findings, executions: cache.executions - before };
 }
 
-parentPort?.on('message', (request: EvaluationRequest) => {
+parentPort?.on('message', (request: EvaluationRequest | ChartEvaluationMessage) => {
+  if (isChartEvaluationMessage(request)) {
+    parentPort!.postMessage(evaluateChart(request.chartEvaluation));
+    return;
+  }
   let reply: EvaluationReply;
   try {
     reply = evaluate(request);

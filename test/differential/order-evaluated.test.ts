@@ -20,10 +20,10 @@ interface Step {
   resources?: { kind: string | null; name: string | null }[];
 }
 
-function ours(args: string[]): { releaseName: string; steps: Step[] } {
+async function ours(args: string[]): Promise<{ releaseName: string; steps: Step[] }> {
   let stdout = '';
   let stderr = '';
-  const status = main(['order', SHOP, '--format', 'json', ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+  const status = await main(['order', SHOP, '--format', 'json', ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
   assert.equal(status, 0, stderr);
   assert.equal(stderr, '');
   const order = JSON.parse(stdout) as { releaseName: string; operations: { steps: Step[] }[] };
@@ -71,10 +71,10 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
     ['abc', [], 'default values, release abc (the weight-5 tie goes the other way)'],
     ['release-name', ['-f', join(SHOP, 'migrate-first.yaml')], 'a -f file that moves the migrate Job first'],
   ] as const) {
-    it(`install with ${title}: the same hooks, weights and order, and the release resources in Helm's order`, (t) => {
+    it(`install with ${title}: the same hooks, weights and order, and the release resources in Helm's order`, async (t) => {
       if (!requireBinaries(t, ['helm4'])) return;
       const helm = helmInstall(release, [...args]);
-      const order = ours(['--operation', 'install', '--release-name', release, ...args]);
+      const order = await ours(['--operation', 'install', '--release-name', release, ...args]);
       assert.equal(order.releaseName, release);
       const [pre, resources, post] = order.steps;
       const expected = runOrder(helm.hooks, 'pre-install');
@@ -88,9 +88,9 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
     });
   }
 
-  it('without --release-name, the order shown is Helm\'s for release-name, and a place is claimed only where no name can change it', (t) => {
+  it('without --release-name, the order shown is Helm\'s for release-name, and a place is claimed only where no name can change it', async (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    const order = ours(['--operation', 'install']);
+    const order = await ours(['--operation', 'install']);
     assert.equal(order.releaseName, 'release-name');
     const pre = order.steps[0];
     assert.deepEqual(hookLines(pre), runOrder(helmInstall('release-name', []).hooks, 'pre-install'));
@@ -101,7 +101,7 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
     assert.deepEqual(tie('abc'), ['Job', 'ServiceAccount']);
   });
 
-  it('upgrade as `helm template --is-upgrade` renders it: the Job whose event follows IsUpgrade runs on pre-upgrade', (t) => {
+  it('upgrade as `helm template --is-upgrade` renders it: the Job whose event follows IsUpgrade runs on pre-upgrade', async (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
     const result = run('helm4', ['template', 'prod', SHOP, '--is-upgrade']);
     assert.equal(result.code, 0, result.stderr);
@@ -119,6 +119,6 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
     // Distinct weights: the order does not depend on how Helm sorted by kind and path before.
     assert.equal(new Set(expected.map((line) => line.split(' ')[0])).size, expected.length);
     assert.ok(expected.includes('-1 Job prod-shop-schema'));
-    assert.deepEqual(hookLines(ours(['--operation', 'upgrade', '--release-name', 'prod']).steps[0]), expected);
+    assert.deepEqual(hookLines((await ours(['--operation', 'upgrade', '--release-name', 'prod'])).steps[0]), expected);
   });
 });

@@ -47,7 +47,7 @@ describe('helm-hooks lint --rendered with the chart rules', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-rendered-'));
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
-  function lintRendered(hooked: boolean): JsonFinding[] {
+  async function lintRendered(hooked: boolean): Promise<JsonFinding[]> {
     const chart = writeChart({ 'secret.yaml': SECRET, 'job.yaml': JOB });
     writeFileSync(join(chart, 'values.yaml'), `hooked: ${hooked}\n`);
     const rendered = run('helm4', ['template', 'r1', chart]);
@@ -55,21 +55,21 @@ describe('helm-hooks lint --rendered with the chart rules', () => {
     const file = join(scratch, `rendered-${hooked}.yaml`);
     writeFileSync(file, rendered.stdout);
     let stdout = '';
-    main(['lint', '--format', 'json', '--rendered', file, chart], { stdout: (text) => void (stdout += text), stderr: () => undefined });
+    await main(['lint', '--format', 'json', '--rendered', file, chart], { stdout: (text) => void (stdout += text), stderr: () => undefined });
     const findings = (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
     return findings.filter((finding) => finding.rule.startsWith('hook-dependency'));
   }
 
-  it('reports the pre-install Job that reads the release Secret helm template printed, at the secretKeyRef name in job.yaml', (t) => {
+  it('reports the pre-install Job that reads the release Secret helm template printed, at the secretKeyRef name in job.yaml', async (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    const findings = lintRendered(false);
+    const findings = await lintRendered(false);
     assert.deepEqual(findings.map((finding) => [finding.rule, finding.file.endsWith('templates/job.yaml'), finding.line, finding.column]), [['hook-dependency-unavailable', true, 20, 19]]);
     assert.ok(findings[0]!.related[0]!.file.endsWith('templates/secret.yaml'));
     assert.equal(findings[0]!.related[0]!.line, 4);
   });
 
-  it('stays silent once the Secret is an earlier pre-install hook in the rendered output (positive control)', (t) => {
+  it('stays silent once the Secret is an earlier pre-install hook in the rendered output (positive control)', async (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    assert.deepEqual(lintRendered(true), []);
+    assert.deepEqual(await lintRendered(true), []);
   });
 });

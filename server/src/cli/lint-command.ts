@@ -2,9 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import { discover, DiscoveryError, displayPath, describeFsError, Target } from '../engine/chart/discover';
-import { loadChart } from '../engine/chart/load';
 import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/config';
-import { evaluatedFindings, mergeFindings } from '../engine/evaluated-lint';
+import { mergeFindings } from '../engine/evaluated-lint';
 import { analyzeTemplate, TemplateFile } from '../engine/file';
 import { applyEdits, safeEditsFor } from '../engine/fix';
 import { lintFile, LintOptions } from '../engine/lint';
@@ -13,6 +12,7 @@ import { lastEntry } from '../engine/model/document';
 import { LocatedSource, lintRenderedSource, renderedChartFindings, splitRenderedStream } from '../engine/rendered';
 import { Finding, HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { LineIndex } from '../engine/text';
+import { ChartEvaluationJob, ChartEvaluationPool, ChartEvaluationResult, defaultThreads, evaluatorScript } from './chart-evaluation';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
@@ -35,6 +35,8 @@ export interface LintCommandOptions {
   releaseName?: string;
   /** Lint this `helm template` output (a file, or `-` for stdin) instead of evaluating the charts. */
   rendered?: string;
+  /** How many charts to evaluate at once on other threads; 0 evaluates on the main thread. */
+  jobs?: number;
 }
 
 export interface CommandIO {
@@ -47,7 +49,7 @@ export class UsageError extends Error {}
 
 const MAX_FIX_PASSES = 10;
 
-export function runLint(options: LintCommandOptions, io: CommandIO): number {
+export async function runLint(options: LintCommandOptions, io: CommandIO): Promise<number> {
   if (options.rendered !== undefined) return runRendered(options, io);
   const targets = options.paths.flatMap((path) => {
     try {
@@ -62,33 +64,62 @@ export function runLint(options: LintCommandOptions, io: CommandIO): number {
   const texts = new Map<string, string>();
   let unreadable = false;
   const seen = new Set<string>();
+  const pool = new ChartEvaluationPool(evaluatorScript(__dirname), Math.min(options.jobs ?? defaultThreads(), targets.filter((target) => target.kind === 'chart').length));
+  const evaluations: Array<{ directory: string; result: Promise<ChartEvaluationResult>; loaded: LoadedConfig | undefined; config: HelmHooksConfig }> = [];
 
-  for (const target of targets) {
-    const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
-    const loaded = explicitConfig ?? configNear(base);
-    const config = loaded?.config ?? {};
-    const lintOptions: LintOptions = {
-      helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
-      rules: { ...(config.rules ?? {}), ...options.rules },
-    };
-    for (const path of filesOf(target)) {
-      if (seen.has(path) || isIgnored(path, loaded, config)) continue;
-      seen.add(path);
-      const read = readTemplate(path, target.kind === 'file', io);
-      if (read === 'unreadable') unreadable = true;
-      if (typeof read !== 'object') continue;
-      const { text } = read;
-      const { file, findings } = options.fix ? fixFile(path, text, lintOptions, io) : lintOnce(path, text, lintOptions);
-      texts.set(path, file.text);
-      results.push({ path, display: displayPath(path), lines: file.lines, findings, hooks: countHooks(file) });
+  try {
+    for (const target of targets) {
+      const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
+      const loaded = explicitConfig ?? configNear(base);
+      const config = loaded?.config ?? {};
+      const lintOptions: LintOptions = {
+        helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
+        rules: { ...(config.rules ?? {}), ...options.rules },
+      };
+      const evaluate = () => {
+        if (target.kind !== 'chart') return;
+        const valuesFiles = [...(config.values ?? []).map((file) => resolve(dirname(loaded!.path), file)), ...(options.valuesFiles ?? [])];
+        const job = chartEvaluationJob(target.chart.directory, valuesFiles, { ...lintOptions, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
+        evaluations.push({ directory: target.chart.directory, result: pool.evaluate(job), loaded, config });
+      };
+      // The evaluated view reads the templates from disk: with --fix, only once they are fixed, and before the next
+      // chart's fixes (a chart's subcharts may be targets of their own).
+      if (!options.fix) evaluate();
+      for (const path of filesOf(target)) {
+        if (seen.has(path) || isIgnored(path, loaded, config)) continue;
+        seen.add(path);
+        const read = readTemplate(path, target.kind === 'file', io);
+        if (read === 'unreadable') unreadable = true;
+        if (typeof read !== 'object') continue;
+        const { text } = read;
+        const { file, findings } = options.fix ? fixFile(path, text, lintOptions, io) : lintOnce(path, text, lintOptions);
+        texts.set(path, file.text);
+        results.push({ path, display: displayPath(path), lines: file.lines, findings, hooks: countHooks(file) });
+        // Lets a thread that finished a chart get the next one.
+        if (pool.usesThreads) await new Promise(setImmediate);
+      }
+      if (options.fix) {
+        evaluate();
+        await evaluations[evaluations.length - 1]?.result;
+      }
     }
-    if (target.kind === 'chart') {
-      const valuesFiles = [...(config.values ?? []).map((file) => resolve(dirname(loaded!.path), file)), ...(options.valuesFiles ?? [])];
-      for (const finding of chartEvaluatedFindings(target.chart.directory, valuesFiles, { ...lintOptions, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) }, io)) {
-        if (isIgnored(finding.file, loaded, config)) continue;
+
+    await pool.evaluateWaitingHere();
+    for (const evaluation of evaluations) {
+      const result = await evaluation.result;
+      if ('valuesProblem' in result) throw new UsageError(`values file ${displayPath(result.valuesProblem.path)}: ${result.valuesProblem.message}`);
+      if ('failure' in result) {
+        // The as-written findings stand on their own; an evaluator failure must not hide them.
+        io.stderr(`helm-hooks: ${displayPath(evaluation.directory)}: not evaluated: ${result.failure}\n`);
+        continue;
+      }
+      for (const finding of result.findings) {
+        if (isIgnored(finding.file, evaluation.loaded, evaluation.config)) continue;
         addFinding(results, texts, finding);
       }
     }
+  } finally {
+    await pool.close();
   }
 
   const lineCache = new Map<string, LineIndex>(results.map((result) => [result.path, result.lines]));
@@ -128,10 +159,10 @@ function report(run: LintRun, options: LintCommandOptions, io: CommandIO, unread
 }
 
 /**
- * The evaluated view's findings for a chart on disk (after any fixes were written). A values file that cannot be
- * read or parsed is a usage error, as it is for `helm template -f`.
+ * What evaluating a chart on disk needs. A values file that cannot be read is a usage error here, as it is for
+ * `helm template -f`; one that cannot be parsed comes back from the evaluation as one.
  */
-function chartEvaluatedFindings(directory: string, givenValuesFiles: string[], options: LintOptions & { releaseName?: string }, io: CommandIO): Finding[] {
+function chartEvaluationJob(directory: string, givenValuesFiles: string[], options: LintOptions & { releaseName?: string }): ChartEvaluationJob {
   // The loader reports problems under absolute paths.
   const valuesFiles = givenValuesFiles.map((file) => resolve(file));
   for (const file of valuesFiles) {
@@ -141,16 +172,7 @@ function chartEvaluatedFindings(directory: string, givenValuesFiles: string[], o
       throw new UsageError(`values file ${displayPath(file)}: ${describeFsError(error)}`);
     }
   }
-  const chart = loadChart(directory, { valuesFiles });
-  const broken = chart.problems.find((problem) => valuesFiles.includes(problem.path));
-  if (broken) throw new UsageError(`values file ${displayPath(broken.path)}: ${broken.message}`);
-  try {
-    return evaluatedFindings(chart, options);
-  } catch (error) {
-    // The as-written findings stand on their own; an evaluator failure must not hide them.
-    io.stderr(`helm-hooks: ${displayPath(directory)}: not evaluated: ${(error as Error).message}\n`);
-    return [];
-  }
+  return { directory, valuesFiles, options };
 }
 
 /** Adds an evaluated finding to its file's result (a values file gets a result of its own). */

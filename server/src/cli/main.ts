@@ -27,6 +27,9 @@ Options:
                                (repeatable; after the config file's values:)
   --release-name NAME          evaluate with this release name only (default: findings
                                must hold for both release-name and zz-second)
+  --jobs N                     evaluate up to N charts at once on other threads while the
+                               templates are linted as written (default: one fewer than
+                               the cores; 0: everything on one thread)
   --rendered FILE|-            lint helm template output instead (- reads stdin), for charts
                                the evaluator cannot follow; findings go to the template its
                                "# Source:" comment names, on the first line that reads the
@@ -45,9 +48,9 @@ Exit status: 0 no errors, 1 errors (or too many warnings), 2 bad usage or unread
 `;
 
 /** Parses argv and runs the command; returns the exit status. Never throws for bad input. */
-export function main(argv: string[], io: CommandIO, isTTY = false): number {
+export async function main(argv: string[], io: CommandIO, isTTY = false): Promise<number> {
   try {
-    return run(argv, io, isTTY);
+    return await run(argv, io, isTTY);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`helm-hooks: ${error.message}\n`);
@@ -59,7 +62,7 @@ export function main(argv: string[], io: CommandIO, isTTY = false): number {
   }
 }
 
-function run(argv: string[], io: CommandIO, isTTY: boolean): number {
+function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -76,6 +79,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number {
         values: { type: 'string', short: 'f', multiple: true },
         'release-name': { type: 'string' },
         rendered: { type: 'string' },
+        jobs: { type: 'string' },
         operation: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -111,6 +115,11 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number {
     if (!/^\d+$/.test(values['max-warnings'])) throw new UsageError(`--max-warnings must be a whole number, not "${values['max-warnings']}"`);
     maxWarnings = Number(values['max-warnings']);
   }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    if (!/^\d+$/.test(values.jobs)) throw new UsageError(`--jobs must be a whole number, not "${values.jobs}"`);
+    jobs = Number(values.jobs);
+  }
   const rules: Record<string, RuleSetting> = {};
   for (const entry of values.rule ?? []) {
     const match = /^([a-z0-9-]+)=(off|info|warning|error)$/.exec(entry);
@@ -131,6 +140,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number {
     ...(values.values !== undefined ? { valuesFiles: values.values } : {}),
     ...(values['release-name'] !== undefined ? { releaseName: values['release-name'] } : {}),
     ...(values.rendered !== undefined ? { rendered: values.rendered } : {}),
+    ...(jobs !== undefined ? { jobs } : {}),
   };
   if (options.releaseName !== undefined) checkReleaseName(options.releaseName);
   if (options.rendered !== undefined && (options.valuesFiles !== undefined || options.releaseName !== undefined)) {
@@ -151,6 +161,7 @@ interface OrderFlags {
   values?: string[];
   'release-name'?: string;
   rendered?: string;
+  jobs?: string;
 }
 
 /** Helm's own check (chartutil.ValidateReleaseName): a DNS-1123 subdomain of at most 53 characters. */
@@ -162,7 +173,7 @@ function checkReleaseName(name: string): void {
 }
 
 function order(values: OrderFlags, paths: string[], io: CommandIO): number {
-  const lintOnly = values.rule || values.config !== undefined || values.fix || values['max-warnings'] !== undefined || values.rendered !== undefined;
+  const lintOnly = values.rule || values.config !== undefined || values.fix || values['max-warnings'] !== undefined || values.rendered !== undefined || values.jobs !== undefined;
   if (lintOnly) {
     throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation and --helm-version');
   }
@@ -195,5 +206,7 @@ if (require.main === module) {
     throw error;
   });
   const io: CommandIO = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };
-  process.exitCode = main(process.argv.slice(2), io, !!process.stdout.isTTY);
+  void main(process.argv.slice(2), io, !!process.stdout.isTTY).then((status) => {
+    process.exitCode = status;
+  });
 }

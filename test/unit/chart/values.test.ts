@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CoalescingChart, coalesceValues, mergeMaps, parseValues, pathValue, table } from '../../../server/src/engine/chart/values';
+import { CoalescingChart, coalesceValues, mergeMaps, parseValues, parseValuesExactly, parseValuesQuickly, pathValue, table } from '../../../server/src/engine/chart/values';
+import { CORPUS_CHARTS, requireShared } from '../../support/shared';
 
 function chart(name: string, values: Record<string, unknown>, dependencies: CoalescingChart[] = []): CoalescingChart {
   return { name, values, dependencies };
@@ -51,6 +54,56 @@ describe('parseValues reads YAML as Helm does (go-yaml v2 through JSON)', () => 
     assert.deepEqual(parseValues(''), { values: {} });
     assert.deepEqual(parseValues('# nothing\n'), { values: {} });
   });
+});
+
+describe('parseValues reads with js-yaml only what js-yaml decodes as the exact parse does', () => {
+  const valuesFiles = (directory: string): string[] =>
+    readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) return valuesFiles(path);
+      return /^values.*\.ya?ml$/.test(entry.name) ? [path] : [];
+    });
+
+  it('gives the exact parse\'s values for every values file of the corpus, most of them without the exact parse', (t) => {
+    if (!requireShared(t)) return;
+    const files = valuesFiles(CORPUS_CHARTS);
+    let quick = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const quickly = parseValuesQuickly(text);
+      if (quickly === undefined) continue;
+      quick++;
+      assert.deepEqual(quickly, parseValuesExactly(text), file);
+    }
+    assert.ok(files.length >= 40, `${files.length} values files`);
+    assert.ok(quick >= files.length * 0.9, `${quick} of ${files.length} files took the quick path`);
+  });
+
+  it('decodes plain, quoted and block scalars, flow collections and multi-document files as the exact parse does', () => {
+    const text = 'a: yes\nb: 010\nc: 0x10\nd: 1_000\ne: ~\nf: "yes"\ng: |\n  x\n  y\nh: [1, "2", a b]\ni: {x: .5}\nj: 1e3\nk: -.inf\non: 1\n1: one\n__proto__: {p: 1}\nl:\n---\nm: folded\n  plain\n';
+    const quickly = parseValuesQuickly(text);
+    assert.ok(quickly, 'the quick path reads this text');
+    assert.deepEqual(quickly, parseValuesExactly(text));
+    assert.equal(quickly.values['b'], 8);
+    assert.equal(quickly.values['m'], 'folded plain');
+  });
+
+  for (const [title, text] of [
+    ['an alias of a map', 'base: &b {x: 1}\nuse: *b\n'],
+    ['a << merge key', 'base: &b {x: 1}\nuse:\n  <<: *b\n  z: 2\n'],
+    ['an explicit !!int tag', 'a: !!int "5"\n'],
+    ['a duplicate key (the last wins in Go)', 'a: 1\na: 2\n'],
+    ['an explicit list key', '? [a, b]\n: v\n'],
+    ['a flow list key', '[a, b]: v\n'],
+    ['a number key Go prints as 1e+20', '1e20: v\n'],
+    ['a document that is a list', '- 1\n'],
+    ['malformed YAML', 'a: [1, 2\n'],
+  ] as const) {
+    it(`leaves ${title} to the exact parse`, () => {
+      assert.equal(parseValuesQuickly(text), undefined);
+      assert.deepEqual(parseValues(text), parseValuesExactly(text));
+    });
+  }
 });
 
 describe('coalesceValues follows Helm util.CoalesceValues', () => {

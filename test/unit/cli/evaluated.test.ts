@@ -88,6 +88,38 @@ describe('helm-hooks lint on the evaluated chart', () => {
   });
 });
 
+describe('helm-hooks lint --jobs', () => {
+  it('reports the same findings, in the same order, whether charts are evaluated on threads or on the main thread', () => {
+    const root = tempDir();
+    for (const name of ['values-annotations', 'shared-define']) cpSync(join(EVALUATED, name), join(root, name), { recursive: true });
+    const onMain = lintJson(['.', '--jobs', '0'], root);
+    assert.ok(where(onMain.output).length >= 4, where(onMain.output).join('\n'));
+    for (const jobs of ['1', '2']) {
+      const threaded = runCli(['lint', '.', '--format', 'json', '--jobs', jobs], root);
+      assert.equal(threaded.stderr, '');
+      assert.equal(threaded.stdout, onMain.result.stdout, `--jobs ${jobs}`);
+    }
+  });
+
+  it('reports an unparsable values file as a usage error from a thread too', () => {
+    const { root } = copyEvaluated('values-annotations');
+    writeFiles(root, { 'broken.yaml': 'jobAnnotations: [unclosed\n' });
+    const result = runCli(['lint', 'values-annotations', '-f', 'broken.yaml', '--jobs', '1'], root);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^helm-hooks: values file broken\.yaml: /);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  });
+
+  it('takes a whole number, for lint only', () => {
+    const { root } = copyEvaluated('values-annotations');
+    for (const args of [['lint', '.', '--jobs', 'two'], ['lint', '.', '--jobs', '-1'], ['order', 'values-annotations', '--jobs', '1']]) {
+      const result = runCli(args, root);
+      assert.equal(result.status, 2, args.join(' '));
+      assert.match(result.stderr, /^helm-hooks: .*(--jobs|order takes only)/);
+    }
+  });
+});
+
 /** What `helm template r1 CHART` prints for the shared-define fixture's literal ConfigMap and one values-built Job. */
 const RENDERED = [
   '---',

@@ -26,6 +26,7 @@ describe('the npm package', () => {
     const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], REPO_ROOT)) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]!.files.map((file) => file.path).sort();
     assert.ok(files.includes('dist/cli.js'), 'the bundle is in the tarball');
+    assert.ok(files.includes('dist/evaluator.js'), 'the evaluation thread is in the tarball');
     assert.ok(files.includes('README.md') && files.includes('LICENSE'));
     assert.ok(!files.some((path) => path.startsWith('server/') || path.startsWith('test/')), `only the bundle ships: ${files.join(', ')}`);
 
@@ -34,8 +35,12 @@ describe('the npm package', () => {
     const cli = join(prefix, 'bin', 'helm-hooks');
     const version = spawnSync(cli, ['--version'], { encoding: 'utf8' });
     assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
-    const lint = spawnSync(cli, ['lint', join(REPO_ROOT, 'examples', 'shop'), '--format', 'json'], { encoding: 'utf8' });
-    assert.equal(lint.status, 1, 'the example chart has errors');
-    assert.ok((JSON.parse(lint.stdout) as { findings: unknown[] }).findings.length > 0);
+    const lint = (jobs: string) => spawnSync(cli, ['lint', join(REPO_ROOT, 'examples', 'shop'), '--format', 'json', '--jobs', jobs], { encoding: 'utf8' });
+    const onThread = lint('1');
+    assert.equal(onThread.status, 1, 'the example chart has errors');
+    const findings = (JSON.parse(onThread.stdout) as { findings: Array<{ rule: string }> }).findings;
+    assert.ok(findings.some((finding) => finding.rule === 'hook-dependency-unavailable'), 'the evaluation thread ran from the installed package');
+    assert.equal(onThread.stderr, '');
+    assert.equal(onThread.stdout, lint('0').stdout);
   });
 });

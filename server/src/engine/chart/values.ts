@@ -1,3 +1,4 @@
+import { FAILSAFE_SCHEMA, loadAll as loadAllYaml, Type as JsYamlType } from 'js-yaml';
 import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, parseAllDocuments, Scalar } from 'yaml';
 import { formatGoFloat, resolvePlainScalar } from '../model/scalar';
 import { TextRange } from '../text';
@@ -50,6 +51,83 @@ export interface ParsedValues {
  * with MergeMaps.
  */
 export function parseValues(text: string): ParsedValues {
+  return parseValuesQuickly(text) ?? parseValuesExactly(text);
+}
+
+/**
+ * A plain scalar as go-yaml v2 resolves it, for js-yaml: every plain scalar that is not a string under Go's rules is
+ * constructed by this one type, so js-yaml's own YAML 1.2 resolution never applies.
+ */
+const GO_PLAIN_SCALAR = new JsYamlType('tag:helm-hooks,2026:go-plain-scalar', {
+  kind: 'scalar',
+  resolve: (text: string | null) => text !== null && resolvePlainScalar(text).type !== 'string',
+  construct: (text: string) => plainValue(text),
+});
+const QUICK_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [GO_PLAIN_SCALAR] });
+
+/** An explicit key (`? `), or a flow collection followed by `:`, which may be a key, on a line that is not a comment. */
+const COMPLEX_KEY = /^[ \t-]*\?(?:[ \t]|$)|^(?![ \t]*#)[^\n#]*[\]}][ \t]*:(?:[ \t]|$)/m;
+
+/** A structure the quick parse leaves to the exact one. */
+class NotQuick extends Error {}
+
+/**
+ * Values files are the largest YAML a chart holds (thousands of lines each, with subcharts'), and js-yaml reads them
+ * several times faster than the parser that keeps positions. It is used when the text needs nothing but maps, lists
+ * and scalars: an alias of a collection, a `<<` merge, an explicit tag, a duplicate key, a list or map as a key, a
+ * key that was a number Go would print otherwise, a document that is not a map, or any text js-yaml refuses, is left
+ * (undefined) to `parseValuesExactly`.
+ */
+export function parseValuesQuickly(text: string): ParsedValues | undefined {
+  // js-yaml makes text of a key that is a list or map, which Go refuses.
+  if (COMPLEX_KEY.test(text)) return undefined;
+  let documents: unknown[];
+  try {
+    documents = loadAllYaml(text, undefined, { schema: QUICK_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  let values: Values = {};
+  const seen = new Set<object>();
+  try {
+    for (const document of documents) {
+      if (document === null || document === undefined) continue;
+      const value = quickValue(document, seen);
+      if (!isTable(value)) return undefined;
+      values = mergeMaps(values, value);
+    }
+  } catch (error) {
+    if (error instanceof NotQuick) return undefined;
+    throw error;
+  }
+  return { values };
+}
+
+/** A copy of js-yaml's output as values, refusing what only the exact parse decodes as Helm does. */
+function quickValue(value: unknown, seen: Set<object>): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  // The same object twice: an alias, which the exact parse expands within its budget.
+  if (seen.has(value)) throw new NotQuick();
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => quickValue(item, seen));
+  if (Object.getPrototypeOf(value) !== Object.prototype) throw new NotQuick();
+  const table: Values = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key === '<<' || key === '[object Object]' || printedOtherwiseByGo(key)) throw new NotQuick();
+    setKey(table, key, quickValue(item, seen));
+  }
+  return table;
+}
+
+/** A key js-yaml printed from a number, that sigs.k8s.io/yaml prints differently (`1e+20`, not `100000000000000000000`). */
+function printedOtherwiseByGo(key: string): boolean {
+  if (!/^[-+.0-9]/.test(key)) return false;
+  const number = Number(key);
+  return Number.isFinite(number) && String(number) === key && keyString(number) !== key;
+}
+
+/** Helm's loader.LoadValues over the YAML parser that keeps positions, which decodes every construct as go-yaml v2. */
+export function parseValuesExactly(text: string): ParsedValues {
   let documents: Document.Parsed[];
   try {
     documents = parseAllDocuments(text, { uniqueKeys: false, merge: false, prettyErrors: false }) as Document.Parsed[];

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadChart } from '../engine/chart/load';
+import { EvaluatedLintOptions, evaluatedFindings } from '../engine/evaluated-lint';
+import type { Finding } from '../engine/rules/rule';
+
+/**
+ * `helm-hooks lint` evaluates each chart on other threads while the main thread lints the templates as written: the
+ * evaluated view (loading values, rendering under two release names, analysing every rendered document) is the larger
+ * half of the work, and on a machine with more than one core it need not wait for the other.
+ */
+
+/** One chart to evaluate: what `chartEvaluatedFindings` needs, as plain data a thread can receive. */
+export interface ChartEvaluationJob {
+  directory: string;
+  /** Absolute paths, merged over values.yaml in order. */
+  valuesFiles: string[];
+  options: EvaluatedLintOptions;
+}
+
+export type ChartEvaluationResult =
+  | { findings: Finding[] }
+  /** A values file given by the user that Helm could not read either: a usage error. */
+  | { valuesProblem: { path: string; message: string } }
+  /** The evaluator failed; the as-written findings stand on their own. */
+  | { failure: string };
+
+/** The evaluated findings of a chart on disk, on whichever thread calls it. */
+export function evaluateChart(job: ChartEvaluationJob): ChartEvaluationResult {
+  try {
+    const chart = loadChart(job.directory, { valuesFiles: job.valuesFiles });
+    const broken = chart.problems.find((problem) => job.valuesFiles.includes(problem.path));
+    if (broken) return { valuesProblem: { path: broken.path, message: broken.message } };
+    return { findings: evaluatedFindings(chart, job.options) };
+  } catch (error) {
+    return { failure: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The message the evaluation thread (dist/evaluator.js) tells from the language server's requests. */
+export interface ChartEvaluationMessage {
+  chartEvaluation: ChartEvaluationJob;
+}
+
+export function isChartEvaluationMessage(message: unknown): message is ChartEvaluationMessage {
+  return typeof message === 'object' && message !== null && 'chartEvaluation' in message;
+}
+
+/** One thread fewer than the cores: the main thread has the as-written pass to do meanwhile. */
+export function defaultThreads(): number {
+  return Math.max(0, availableParallelism() - 1);
+}
+
+/** The evaluation thread's script beside the running code: dist/evaluator.js, or out/server/src/evaluator.js. */
+export function evaluatorScript(directory: string): string | undefined {
+  return [join(directory, 'evaluator.js'), join(directory, '..', 'evaluator.js')].find((candidate) => existsSync(candidate));
+}
+
+interface Waiting {
+  job: ChartEvaluationJob;
+  resolve: (result: ChartEvaluationResult) => void;
+}
+
+interface Running {
+  worker: Worker;
+  /** Sent to the thread, in the order it answers them. */
+  jobs: Waiting[];
+}
+
+/**
+ * Charts sent to a thread before it answers: one queued behind the one it works on keeps it busy while the main
+ * thread, which hands out the next, is busy itself.
+ */
+const JOBS_PER_THREAD = 2;
+
+/**
+ * Up to `threads` charts evaluated at once, each on a thread of its own; with no thread (one core, `--jobs 0`, or no
+ * script) a chart is evaluated on the calling thread when it is asked for, which is what the CLI did before threads.
+ */
+export class ChartEvaluationPool {
+  private readonly queue: Waiting[] = [];
+  private readonly running: Running[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly script: string | undefined,
+    private readonly threads: number,
+  ) {}
+
+  get usesThreads(): boolean {
+    return this.script !== undefined && this.threads > 0;
+  }
+
+  evaluate(job: ChartEvaluationJob): Promise<ChartEvaluationResult> {
+    if (!this.usesThreads || this.closed) return Promise.resolve(evaluateChart(job));
+    return new Promise((resolve) => {
+      this.queue.push({ job, resolve });
+      this.next();
+    });
+  }
+
+  /** Ends the threads; charts still waiting are not evaluated (the run has stopped). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiting of this.queue.splice(0)) waiting.resolve({ failure: 'the run stopped first' });
+    await Promise.all(this.running.map((entry) => entry.worker.terminate()));
+    this.running.length = 0;
+  }
+
+  /**
+   * Evaluates on the calling thread, one by one, the charts no thread has been given yet, so that a caller with
+   * nothing else to do shares the work instead of waiting for it. Between charts, threads that finished get more.
+   */
+  async evaluateWaitingHere(): Promise<void> {
+    for (let waiting = this.queue.shift(); waiting; waiting = this.queue.shift()) {
+      waiting.resolve(evaluateChart(waiting.job));
+      await new Promise(setImmediate);
+    }
+  }
+
+  private next(): void {
+    while (this.queue.length > 0) {
+      let free = this.running.find((entry) => entry.jobs.length < JOBS_PER_THREAD);
+      if (!free) {
+        if (this.running.length >= this.threads) return;
+        free = this.start();
+      }
+      const waiting = this.queue.shift()!;
+      free.jobs.push(waiting);
+      const message: ChartEvaluationMessage = { chartEvaluation: waiting.job };
+      free.worker.postMessage(message);
+    }
+  }
+
+  private start(): Running {
+    const entry: Running = { worker: new Worker(this.script!), jobs: [] };
+    entry.worker.on('message', (result: ChartEvaluationResult) => {
+      entry.jobs.shift()?.resolve(result);
+      this.next();
+    });
+    // A thread that dies takes only its charts' evaluated views with it; the next chart gets a new thread.
+    const retire = (why: string) => {
+      const index = this.running.indexOf(entry);
+      if (index < 0) return;
+      this.running.splice(index, 1);
+      for (const waiting of entry.jobs.splice(0)) waiting.resolve({ failure: why });
+      this.next();
+    };
+    entry.worker.on('error', (error) => retire(`evaluation thread failed: ${error.message}`));
+    entry.worker.on('exit', (code) => retire(`evaluation thread exited with code ${code}`));
+    this.running.push(entry);
+    return entry;
+  }
+}
