@@ -63,6 +63,8 @@ describe('Sprig and Helm functions', () => {
     // YAML 1.1 booleans, numbers as float64 (checked with helm 4: fromYaml "b: [x, y]" gives [x true]).
     ['{{ (fromYaml "a: 1\\nb: [x, y]\\nc: yes").b }} {{ (fromYaml "a: 1").a | typeOf }} {{ (fromYaml "c: yes").c }}', '[x true] float64 true'],
     ['{{ (fromJson "{\\"a\\": 2}").a }}', '2'],
+    // Each fromYaml of the same text gives its own map: changing one leaves the next untouched.
+    ['{{ $a := fromYaml "x: 1" }}{{ $_ := set $a "x" 2 }}{{ $a.x }} {{ (fromYaml "x: 1").x }}', '2 1'],
     ['{{ tpl "{{ .Values.name }}-x" . }}', 'n-x', { name: 'n' }],
   ];
   for (const [template, expected, values] of cases) {

@@ -45,38 +45,55 @@ function hash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
+interface CacheState {
+  chart: LoadedChart;
+  renderer: ChartRenderer;
+  dependencies: Dependencies;
+  /** Outputs by `name\0release name\0isUpgrade`. */
+  outputs: Map<string, RenderedTemplate>;
+  /**
+   * Whether a render of every file changed maps that files share (see RenderResult); undefined until one ran.
+   * Only when it did not is a file's output the same rendered alone, and the same for install and upgrade when the
+   * file cannot see which it is.
+   */
+  changesSharedMaps: boolean | undefined;
+}
+
 export class RenderCache {
   /** Template executions so far: what an edit costs, for tests and benchmarks. */
   executions = 0;
   private readonly parsed = new Map<string, ParsedTemplate | TemplateParseError>();
-  private readonly outputs = new Map<string, RenderedTemplate>();
-  private current!: {
-    chart: LoadedChart;
-    renderer: ChartRenderer;
-    keys: Map<string, DependencyKey>;
-    /**
-     * Whether a render of every file changed maps that files share (see RenderResult); undefined until one ran.
-     * Only when it did not is a file's output the same rendered alone, and the same for install and upgrade when the
-     * file cannot see which it is.
-     */
-    changesSharedMaps: boolean | undefined;
-  };
+  private current: CacheState;
 
   constructor(chart: LoadedChart) {
-    this.update(chart);
+    this.current = this.stateOf(chart);
   }
 
   get chart(): LoadedChart {
     return this.current.chart;
   }
 
-  /** The chart as it is now (templates, values, files); parses only template texts not seen before. */
+  /**
+   * The chart as it is now (templates, values, files); parses only template texts not seen before, and keeps the
+   * output of every template whose dependencies hash the same as before.
+   */
   update(chart: LoadedChart): void {
+    const previous = this.current;
+    this.current = this.stateOf(chart);
+    for (const text of [...this.parsed.keys()]) if (!this.current.renderer.files.some((file) => file.template.text === text)) this.parsed.delete(text);
+    if (previous.outputs.size === 0) return;
+    // Hashed only now: a chart rendered once (the CLI) never pays for them.
+    const before = previous.dependencies.hashes();
+    const after = this.current.dependencies.hashes();
+    for (const [key, rendered] of previous.outputs) {
+      const name = key.slice(0, key.indexOf('\0'));
+      if (before.get(name) === after.get(name)) this.current.outputs.set(key, rendered);
+    }
+  }
+
+  private stateOf(chart: LoadedChart): CacheState {
     const renderer = new ChartRenderer(chart, this.parsed);
-    for (const text of [...this.parsed.keys()]) if (!renderer.files.some((file) => file.template.text === text)) this.parsed.delete(text);
-    this.current = { chart, renderer, keys: dependencyKeys(chart, renderer), changesSharedMaps: undefined };
-    const live = new Set([...this.current.keys.values()].map((key) => key.hash));
-    for (const key of [...this.outputs.keys()]) if (!live.has(key.slice(0, key.indexOf('\0')))) this.outputs.delete(key);
+    return { chart, renderer, dependencies: dependenciesOf(chart, renderer), outputs: new Map(), changesSharedMaps: undefined };
   }
 
   file(name: string): TemplateFile | undefined {
@@ -89,14 +106,15 @@ export class RenderCache {
    */
   render(options: RenderKey, only?: ReadonlySet<string>): RenderedTemplate[] {
     for (;;) {
-      const { renderer, keys } = this.current;
-      const independent = this.current.changesSharedMaps === false;
+      const state = this.current;
+      const { renderer, dependencies, outputs } = state;
+      const independent = state.changesSharedMaps === false;
       const wanted = (file: TemplateFile) => !isPartial(file) && (!only || !independent || only.has(file.name));
-      const outputKey = (name: string, isUpgrade: boolean) => `${keys.get(name)!.hash}\0${options.releaseName}\0${isUpgrade}`;
+      const outputKey = (name: string, isUpgrade: boolean) => `${name}\0${options.releaseName}\0${isUpgrade}`;
       // The other operation's output serves a file that cannot tell them apart.
       const kept = (file: TemplateFile) =>
-        this.outputs.get(outputKey(file.name, options.isUpgrade)) ??
-        (independent && !keys.get(file.name)!.seesOperation ? this.outputs.get(outputKey(file.name, !options.isUpgrade)) : undefined);
+        outputs.get(outputKey(file.name, options.isUpgrade)) ??
+        (independent && !dependencies.seesOperation.get(file.name) ? outputs.get(outputKey(file.name, !options.isUpgrade)) : undefined);
       const files = renderer.files.filter(wanted);
       const missing = new Set(files.filter((file) => !kept(file)).map((file) => file.name));
       if (missing.size > 0) {
@@ -104,11 +122,11 @@ export class RenderCache {
         this.executions += fresh.templates.length;
         if (fresh.changedSharedMaps && independent) {
           // Rendered alone on a promise the chart no longer keeps: render every file together.
-          this.current.changesSharedMaps = true;
+          state.changesSharedMaps = true;
           continue;
         }
-        if (missing.size === renderer.files.filter((file) => !isPartial(file)).length || fresh.changedSharedMaps) this.current.changesSharedMaps = fresh.changedSharedMaps;
-        for (const rendered of fresh.templates) this.outputs.set(outputKey(rendered.file.name, options.isUpgrade), rendered);
+        if (missing.size === renderer.files.filter((file) => !isPartial(file)).length || fresh.changedSharedMaps) state.changesSharedMaps = fresh.changedSharedMaps;
+        for (const rendered of fresh.templates) outputs.set(outputKey(rendered.file.name, options.isUpgrade), rendered);
       }
       // The very objects rendered before, so that what callers derived from them can be cached by identity too.
       return files.map(kept).filter((rendered): rendered is RenderedTemplate => rendered !== undefined);
@@ -116,29 +134,27 @@ export class RenderCache {
   }
 }
 
-interface DependencyKey {
-  /** Everything the output depends on but the release. */
-  hash: string;
+interface Dependencies {
   /**
-   * Whether the output may differ between install and upgrade: the template or a define it reaches reads
-   * `.Release.IsUpgrade`, `IsInstall` or `Revision` (or all of `.Release`), or runs text the cache cannot see.
+   * Per template name: whether the output may differ between install and upgrade, because the template or a define
+   * it reaches reads `.Release.IsUpgrade`, `IsInstall` or `Revision` (or all of `.Release`), or runs text the cache
+   * cannot see.
    */
-  seesOperation: boolean;
+  seesOperation: Map<string, boolean>;
+  /** Per template name: the hash of everything its output depends on but the release (computed once, when asked). */
+  hashes(): Map<string, string>;
 }
 
 /** Text that may read whether the release is installed or upgraded. */
 const OPERATION = /\b(?:IsUpgrade|IsInstall|Revision)\b|\.Release\b(?!\.(?:Name|Namespace|Service)\b)/;
 const TPL = /\btpl\b/;
 
-/** Per template name: the hash of everything its output depends on but the release (see RenderCache). */
-function dependencyKeys(chart: LoadedChart, renderer: ChartRenderer): Map<string, DependencyKey> {
-  const mutates = renderer.files.some((file) => mayMutate(file.template.text));
-  const environment = hash(JSON.stringify(environmentOf(chart)));
-  const allTexts = hash(renderer.files.map((file) => `${file.name}\0${file.template.text}`).join('\0'));
+/** What each template's output depends on (see RenderCache): what it reaches, and whether it sees the operation. */
+function dependenciesOf(chart: LoadedChart, renderer: ChartRenderer): Dependencies {
   const dynamicTpl = dataMatches(chart, TEMPLATE_CALL);
   // tpl runs text from values and files: it can see the operation only if such text reads it.
   const tplSeesOperation = dataMatches(chart, OPERATION);
-  const dynamic = (text: string) => COMPUTED_INCLUDE.test(text) || (dynamicTpl && /\btpl\b/.test(text));
+  const dynamic = (text: string) => COMPUTED_INCLUDE.test(text) || (dynamicTpl && TPL.test(text));
   // Each define's name → the file whose definition wins (the template set the renderer built) and its body text.
   const defines = new Map<string, { file: TemplateFile; body: string }>();
   for (const file of renderer.files) {
@@ -159,27 +175,18 @@ function dependencyKeys(chart: LoadedChart, renderer: ChartRenderer): Map<string
     }
     return found;
   };
-  const defineHashes = new Map<string, string>();
-  const defineHash = (name: string) => {
-    let found = defineHashes.get(name);
-    if (found === undefined) {
-      const define = defines.get(name);
-      found = define ? hash(`${define.file.name}\0${define.body}`) : '';
-      defineHashes.set(name, found);
-    }
-    return found;
-  };
-  const keys = new Map<string, DependencyKey>();
   const anySeesOperation = tplSeesOperation || renderer.files.some((file) => OPERATION.test(file.template.text));
+  const reachedBy = new Map<string, { reached: Set<string>; isDynamic: boolean }>();
+  const seesOperation = new Map<string, boolean>();
   for (const file of renderer.files) {
     const reached = new Set<string>();
     let isDynamic = false;
-    let seesOperation = false;
+    let sees = false;
     const queue = [file.template.text];
     while (queue.length > 0 && !isDynamic) {
       const found = scan(queue.pop()!);
       if (found.dynamic) isDynamic = true;
-      if (found.seesOperation) seesOperation = true;
+      if (found.seesOperation) sees = true;
       for (const name of found.calls) {
         if (reached.has(name)) continue;
         reached.add(name);
@@ -187,13 +194,36 @@ function dependencyKeys(chart: LoadedChart, renderer: ChartRenderer): Map<string
         if (define) queue.push(define.body);
       }
     }
-    const dependencies = isDynamic ? allTexts : [...reached].sort().map((name) => `${name}\0${defineHash(name)}`).join('\0');
-    keys.set(file.name, {
-      hash: mutates ? hash(`${environment}\0${allTexts}\0${file.name}`) : hash(`${environment}\0${file.name}\0${file.template.text}\0${dependencies}`),
-      seesOperation: isDynamic ? anySeesOperation : seesOperation,
-    });
+    reachedBy.set(file.name, { reached, isDynamic });
+    seesOperation.set(file.name, isDynamic ? anySeesOperation : sees);
   }
-  return keys;
+  let hashes: Map<string, string> | undefined;
+  return {
+    seesOperation,
+    hashes: () => {
+      if (hashes) return hashes;
+      const mutates = renderer.files.some((file) => mayMutate(file.template.text));
+      const environment = hash(JSON.stringify(environmentOf(chart)));
+      const allTexts = hash(renderer.files.map((file) => `${file.name}\0${file.template.text}`).join('\0'));
+      const defineHashes = new Map<string, string>();
+      const defineHash = (name: string) => {
+        let found = defineHashes.get(name);
+        if (found === undefined) {
+          const define = defines.get(name);
+          found = define ? hash(`${define.file.name}\0${define.body}`) : '';
+          defineHashes.set(name, found);
+        }
+        return found;
+      };
+      hashes = new Map();
+      for (const file of renderer.files) {
+        const { reached, isDynamic } = reachedBy.get(file.name)!;
+        const dependencies = isDynamic ? allTexts : [...reached].sort().map((name) => `${name}\0${defineHash(name)}`).join('\0');
+        hashes.set(file.name, mutates ? hash(`${environment}\0${allTexts}`) : hash(`${environment}\0${file.template.text}\0${dependencies}`));
+      }
+      return hashes;
+    },
+  };
 }
 
 /** Whether some value or chart file of the tree holds text `pattern` finds, which `tpl` could run. */

@@ -543,9 +543,23 @@ function scalarValue(value: unknown): Value {
 
 export class YamlError extends Error {}
 
+/**
+ * Parsed texts, most recently used last: charts call `fromYaml` on the same helper output for every object they
+ * render. Each call still builds its own value from the parse, since templates may change the maps it returns.
+ */
+const parsedTexts = new Map<string, { contents: unknown } | { error: string }>();
+const PARSED_TEXTS_KEPT = 256;
+
 /** One YAML document to a value, as sigs.k8s.io/yaml.Unmarshal gives it. Throws YamlError on a syntax error. */
 export function parseYamlValue(text: string): Value {
-  const doc = parseDocument(text, YAML_OPTIONS);
-  if (doc.errors.length > 0) throw new YamlError(doc.errors[0]!.message);
-  return fromYamlNode(doc.contents);
+  let parsed = parsedTexts.get(text);
+  if (parsed) parsedTexts.delete(text);
+  else {
+    const doc = parseDocument(text, YAML_OPTIONS);
+    parsed = doc.errors.length > 0 ? { error: doc.errors[0]!.message } : { contents: doc.contents };
+  }
+  parsedTexts.set(text, parsed);
+  if (parsedTexts.size > PARSED_TEXTS_KEPT) parsedTexts.delete(parsedTexts.keys().next().value as string);
+  if ('error' in parsed) throw new YamlError(parsed.error);
+  return fromYamlNode(parsed.contents);
 }
