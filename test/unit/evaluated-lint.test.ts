@@ -33,6 +33,48 @@ function copyChart(name: string): string {
 }
 
 describe('annotation rules on the evaluated view', () => {
+  it("reads a non-hook workload's own, pod template and claim template annotations, though the containers are left out", () => {
+    const chart = join(scratch, `workload-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: workload\nversion: 0.1.0\n');
+    writeFileSync(join(chart, 'values.yaml'), 'port: 9102\nimage: nginx:1.27\n');
+    const statefulSet = [
+      'apiVersion: apps/v1',
+      'kind: StatefulSet',
+      'metadata:',
+      '  name: {{ .Release.Name }}-db',
+      '  annotations:',
+      '    owner.example.com/port: {{ .Values.port }}',
+      'spec:',
+      '  serviceName: db',
+      '  template:',
+      '    metadata:',
+      '      annotations:',
+      '        prometheus.io/port: {{ .Values.port }}',
+      '    spec:',
+      '      containers:',
+      '        - name: db',
+      '          image: {{ .Values.image }}',
+      '          ports:',
+      '            - containerPort: {{ .Values.port }}',
+      '  volumeClaimTemplates:',
+      '    - metadata:',
+      '        name: data',
+      '        annotations:',
+      '          backup.example.com/port: {{ .Values.port }}',
+      '      spec:',
+      '        accessModes: [ReadWriteOnce]',
+      '',
+    ].join('\n');
+    writeFileSync(join(chart, 'templates', 'statefulset.yaml'), statefulSet);
+    const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
+    assert.deepEqual(findings, [
+      'templates/statefulset.yaml:6:29-47 non-string-annotation "{{ .Values.port }}"',
+      'templates/statefulset.yaml:12:29-47 non-string-annotation "{{ .Values.port }}"',
+      'templates/statefulset.yaml:23:36-54 non-string-annotation "{{ .Values.port }}"',
+    ]);
+  });
+
   it("places findings after a rendered CRD's schema, which the view leaves out, on their own lines", () => {
     const chart = join(scratch, `crd-${Math.random().toString(36).slice(2)}`);
     mkdirSync(join(chart, 'templates'), { recursive: true });

@@ -8,7 +8,7 @@ import { RenderCache } from './eval/cache';
 import { RenderedTemplate, TemplateFile as RenderFile } from './eval/render';
 import { Chunk } from './eval/value';
 import { analyzeTemplate, TemplateFile } from './file';
-import { topLevelBodies } from './model/document';
+import { blockBodies, topLevelBodies } from './model/document';
 import { HookEvent } from './model/hook';
 import { DEFAULT_LINT_OPTIONS, effectiveSeverity, lintChartObjects, lintFile, LintOptions } from './lint';
 import { ALL_RULES, LIFECYCLE_RULES, ruleById } from './rules';
@@ -291,21 +291,38 @@ class DocumentView {
 
 const READ_KINDS: ReadonlySet<string> = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'PersistentVolumeClaim']);
 /**
- * The top-level blocks of a rendered document that no rule reads, left out of the analysed text: a CRD's `spec` (its
- * schema, most of the bytes Helm renders); and, in an object that is no hook (no `helm.sh/hook` text, nothing unknown)
- * and has no pod template whose metadata the annotation rules check, every block but `apiVersion`, `kind` and
- * `metadata` (the chart rules read such an object's kind, name, namespace and annotations only).
+ * The blocks of a rendered document that no rule reads, left out of the analysed text: a CRD's `spec` (its schema,
+ * most of the bytes Helm renders); and, in an object that is no hook (no `helm.sh/hook` text, nothing unknown),
+ * every block but `apiVersion`, `kind` and `metadata`, except, in a kind with pod templates, the blocks on the way to
+ * a nested `metadata`: the chart rules read such an object's kind, name, namespace and annotations only, and the
+ * annotation rules its metadata and that of its pod or claim templates.
  */
 function unreadBlocks(text: string): TextRange[] {
   const kind = /^kind:[ \t]*(["']?)([A-Za-z0-9]+)\1[ \t]*(?:#.*)?\r?$/m.exec(text)?.[2];
   if (kind === undefined) return [];
-  const metadataOnly = !KINDS_WITH_POD_TEMPLATE_METADATA.has(kind) && !/helm\.sh\/hook/i.test(text) && !text.includes(UNKNOWN_TEXT);
-  if (!metadataOnly && kind !== 'CustomResourceDefinition') return [];
-  const unread = (key: string) => (metadataOnly ? !OBJECT_KEYS.has(key) : key === 'spec');
-  return topLevelBodies(text)
-    .filter((block) => unread(block.key))
-    .map((block) => block.body);
+  if (/helm\.sh\/hook/i.test(text) || text.includes(UNKNOWN_TEXT)) {
+    return kind === 'CustomResourceDefinition' ? topLevelBodies(text).filter((block) => block.key === 'spec').map((block) => block.body) : [];
+  }
+  const podTemplates = KINDS_WITH_POD_TEMPLATE_METADATA.has(kind);
+  const unread: TextRange[] = [];
+  const visit = (within: TextRange, indent: number) => {
+    for (const block of blockBodies(text, within, indent)) {
+      if ((indent === 0 && OBJECT_KEYS.has(block.key)) || block.key === 'metadata') continue;
+      const body = text.slice(block.body.start, block.body.end);
+      if (!podTemplates || !NESTED_METADATA.test(body)) unread.push(block.body);
+      else {
+        // Descend into a mapping only: a list's items are kept whole.
+        const first = /^([ \t]*)(\S)/m.exec(body);
+        if (first && first[2] !== '-' && first[2] !== '#' && !first[1]!.includes('\t')) visit(block.body, first[1]!.length);
+      }
+    }
+  };
+  visit({ start: 0, end: text.length }, 0);
+  return unread;
 }
+
+/** A `metadata:` key, as a mapping key or a list item's first key. */
+const NESTED_METADATA = /^[ \t]*(?:-[ \t]+)?metadata:/m;
 
 const OBJECT_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata']);
 

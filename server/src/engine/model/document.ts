@@ -172,25 +172,30 @@ function setAsideInDocument(lines: string[], from: number, to: number): boolean 
 }
 
 /**
- * In the text of one YAML document: the lines of each top-level block after its key line, for keys whose value starts
- * on the next line (the key line holds nothing else, a comment or a block scalar header), with blank, comment and
- * tab-indented lines inside, up to the next line that starts at the margin.
+ * In the text of one YAML document (or the body of one of its blocks, whose keys are indented by `indent`): the lines
+ * of each block after its key line, for keys whose value starts on the next line (the key line holds nothing else, a
+ * comment or a block scalar header), with blank, comment and tab-indented lines inside, up to the next line indented
+ * no deeper than the key.
  */
-export function topLevelBodies(text: string): Array<{ key: string; body: TextRange }> {
+export function blockBodies(text: string, within: TextRange = { start: 0, end: text.length }, indent = 0): Array<{ key: string; body: TextRange }> {
   const bodies: Array<{ key: string; body: TextRange }> = [];
-  let offset = 0;
+  const prefix = ' '.repeat(indent);
   let open: { key: string; body: TextRange } | undefined;
   const close = () => {
     if (open && open.body.end > open.body.start) bodies.push(open);
     open = undefined;
   };
-  for (const line of text.split('\n')) {
-    const next = Math.min(offset + line.length + 1, text.length);
-    const first = line.charAt(0);
-    if (open && (first === ' ' || first === '' || first === '\r' || first === '\t' || first === '#')) open.body.end = next;
+  for (let offset = within.start; offset < within.end; ) {
+    const lineFeed = text.indexOf('\n', offset);
+    const next = lineFeed < 0 || lineFeed + 1 > within.end ? within.end : lineFeed + 1;
+    const line = text.slice(offset, lineFeed < 0 ? within.end : Math.min(lineFeed, within.end));
+    const content = line.endsWith('\r') ? line.slice(0, -1) : line;
+    const first = content.charAt(indent);
+    const inside = content.trim() === '' || content.trimStart().startsWith('#') || (content.startsWith(prefix) && (first === ' ' || first === '\t'));
+    if (open && inside) open.body.end = next;
     else {
       close();
-      const key = TOP_LEVEL_KEY_LINE.exec(line.endsWith('\r') ? line.slice(0, -1) : line)?.[1];
+      const key = content.startsWith(prefix) ? KEY_LINE.exec(content.slice(indent))?.[1] : undefined;
       if (key !== undefined) open = { key, body: { start: next, end: next } };
     }
     offset = next;
@@ -199,7 +204,12 @@ export function topLevelBodies(text: string): Array<{ key: string; body: TextRan
   return bodies;
 }
 
-const TOP_LEVEL_KEY_LINE = /^([A-Za-z_][\w.-]*):[ \t]*(?:[|>][-+0-9]*)?[ \t]*(?:#.*)?$/;
+/** The top-level blocks of one YAML document's text (see blockBodies). */
+export function topLevelBodies(text: string): Array<{ key: string; body: TextRange }> {
+  return blockBodies(text);
+}
+
+const KEY_LINE = /^([A-Za-z_][\w.-]*):[ \t]*(?:[|>][-+0-9]*)?[ \t]*(?:#.*)?$/;
 
 function errorRange(pos: [number, number], length: number): TextRange {
   const start = Math.min(pos[0], length);
