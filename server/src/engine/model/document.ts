@@ -187,21 +187,31 @@ export function blockBodies(text: string, within: TextRange = { start: 0, end: t
   };
   for (let offset = within.start; offset < within.end; ) {
     const lineFeed = text.indexOf('\n', offset);
-    const next = lineFeed < 0 || lineFeed + 1 > within.end ? within.end : lineFeed + 1;
-    const line = text.slice(offset, lineFeed < 0 ? within.end : Math.min(lineFeed, within.end));
-    const content = line.endsWith('\r') ? line.slice(0, -1) : line;
-    const first = content.charAt(indent);
-    const inside = content.trim() === '' || content.trimStart().startsWith('#') || (content.startsWith(prefix) && (first === ' ' || first === '\t'));
-    if (open && inside) open.body.end = next;
+    const lineEnd = lineFeed < 0 || lineFeed >= within.end ? within.end : lineFeed;
+    const next = lineEnd === within.end ? within.end : lineEnd + 1;
+    if (open && isInsideBlock(text, offset, lineEnd, indent)) open.body.end = next;
     else {
       close();
-      const key = content.startsWith(prefix) ? KEY_LINE.exec(content.slice(indent))?.[1] : undefined;
+      const line = text.slice(offset, text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd);
+      const key = line.startsWith(prefix) ? KEY_LINE.exec(line.slice(indent))?.[1] : undefined;
       if (key !== undefined) open = { key, body: { start: next, end: next } };
     }
     offset = next;
   }
   close();
   return bodies;
+}
+
+/** A line indented deeper than `indent` (by spaces, then a space or tab), blank, or a comment. */
+function isInsideBlock(text: string, start: number, end: number, indent: number): boolean {
+  let at = start;
+  while (at < end && at - start < indent && text.charCodeAt(at) === 32) at++;
+  if (at - start === indent && at < end) {
+    const code = text.charCodeAt(at);
+    if (code === 32 || code === 9) return true;
+  }
+  while (at < end && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at++;
+  return at === end || text.charCodeAt(at) === 35 || (text.charCodeAt(at) === 13 && at + 1 === end);
 }
 
 /** The top-level blocks of one YAML document's text (see blockBodies). */
