@@ -65,26 +65,29 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   let unreadable = false;
   const seen = new Set<string>();
   const pool = new ChartEvaluationPool(evaluatorScript(__dirname), Math.min(options.jobs ?? defaultThreads(), targets.filter((target) => target.kind === 'chart').length));
-  const evaluations: Array<{ directory: string; result: Promise<ChartEvaluationResult>; loaded: LoadedConfig | undefined; config: HelmHooksConfig }> = [];
+  const plans = targets.map((target) => {
+    const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
+    const loaded = explicitConfig ?? configNear(base);
+    const config = loaded?.config ?? {};
+    const lintOptions: LintOptions = {
+      helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
+      rules: { ...(config.rules ?? {}), ...options.rules },
+    };
+    return { target, loaded, config, lintOptions, evaluation: undefined as Promise<ChartEvaluationResult> | undefined };
+  });
+  const evaluate = (plan: (typeof plans)[number]) => {
+    const { target, loaded, config, lintOptions } = plan;
+    if (target.kind !== 'chart') return;
+    const valuesFiles = [...(config.values ?? []).map((file) => resolve(dirname(loaded!.path), file)), ...(options.valuesFiles ?? [])];
+    const job = chartEvaluationJob(target.chart.directory, valuesFiles, { ...lintOptions, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
+    plan.evaluation = pool.evaluate(job);
+  };
 
   try {
-    for (const target of targets) {
-      const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
-      const loaded = explicitConfig ?? configNear(base);
-      const config = loaded?.config ?? {};
-      const lintOptions: LintOptions = {
-        helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
-        rules: { ...(config.rules ?? {}), ...options.rules },
-      };
-      const evaluate = () => {
-        if (target.kind !== 'chart') return;
-        const valuesFiles = [...(config.values ?? []).map((file) => resolve(dirname(loaded!.path), file)), ...(options.valuesFiles ?? [])];
-        const job = chartEvaluationJob(target.chart.directory, valuesFiles, { ...lintOptions, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
-        evaluations.push({ directory: target.chart.directory, result: pool.evaluate(job), loaded, config });
-      };
-      // The evaluated view reads the templates from disk: with --fix, only once they are fixed, and before the next
-      // chart's fixes (a chart's subcharts may be targets of their own).
-      if (!options.fix) evaluate();
+    // The largest charts go first, so that the threads do not end on one of them while the others wait.
+    if (!options.fix) for (const plan of [...plans].sort((a, b) => templateCount(b.target) - templateCount(a.target))) evaluate(plan);
+    for (const plan of plans) {
+      const { target, loaded, config, lintOptions } = plan;
       for (const path of filesOf(target)) {
         if (seen.has(path) || isIgnored(path, loaded, config)) continue;
         seen.add(path);
@@ -98,23 +101,26 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
         // Lets a thread that finished a chart get the next one.
         if (pool.usesThreads) await new Promise(setImmediate);
       }
+      // The evaluated view reads the templates from disk: with --fix, only once they are fixed, and before the next
+      // chart's fixes (a chart's subcharts may be targets of their own).
       if (options.fix) {
-        evaluate();
-        await evaluations[evaluations.length - 1]?.result;
+        evaluate(plan);
+        await plan.evaluation;
       }
     }
 
     await pool.evaluateWaitingHere();
-    for (const evaluation of evaluations) {
-      const result = await evaluation.result;
+    for (const plan of plans) {
+      if (!plan.evaluation) continue;
+      const result = await plan.evaluation;
       if ('valuesProblem' in result) throw new UsageError(`values file ${displayPath(result.valuesProblem.path)}: ${result.valuesProblem.message}`);
       if ('failure' in result) {
         // The as-written findings stand on their own; an evaluator failure must not hide them.
-        io.stderr(`helm-hooks: ${displayPath(evaluation.directory)}: not evaluated: ${result.failure}\n`);
+        io.stderr(`helm-hooks: ${displayPath(plan.target.kind === 'chart' ? plan.target.chart.directory : plan.target.path)}: not evaluated: ${result.failure}\n`);
         continue;
       }
       for (const finding of result.findings) {
-        if (isIgnored(finding.file, evaluation.loaded, evaluation.config)) continue;
+        if (isIgnored(finding.file, plan.loaded, plan.config)) continue;
         addFinding(results, texts, finding);
       }
     }
@@ -275,6 +281,10 @@ function configNear(directory: string): LoadedConfig | undefined {
   if (!path) return undefined;
   if (!configCache.has(path)) configCache.set(path, readConfig(path));
   return configCache.get(path);
+}
+
+function templateCount(target: Target): number {
+  return target.kind === 'chart' ? target.chart.templates.length : 0;
 }
 
 function filesOf(target: Target): string[] {
