@@ -4,7 +4,7 @@ import { HELM_FUNCTIONS } from './functions';
 import { Capabilities, Files } from './objects';
 import { recordValueOrigins } from './origin';
 import { ParsedTemplate, TemplateParseError, parseTemplate } from './parse';
-import { Chunk, EvalError, GoMap, Value, deepCopy, fromData, newMap } from './value';
+import { Chunk, EvalError, GoMap, Value, fromData, newMap } from './value';
 
 /**
  * Renders a loaded chart as `helm template` does (Helm's engine.render): every template of the chart and of its
@@ -112,7 +112,7 @@ export class ChartRenderer {
       let context = contexts.get(chart);
       if (!context) {
         context = newMap();
-        context.Values = deepCopy(fromData(chart.values));
+        context.Values = fromData(chart.values);
         recordValueOrigins(context.Values, chart);
         context.Release = release;
         context.Chart = chartObject(chart);
