@@ -11,7 +11,7 @@ import { analyzeTemplate, TemplateFile } from './file';
 import { blockBodies, topLevelBodies } from './model/document';
 import { HookEvent } from './model/hook';
 import { DEFAULT_LINT_OPTIONS, effectiveSeverity, lintChartObjects, lintFile, LintOptions } from './lint';
-import { ALL_RULES, LIFECYCLE_RULES, ruleById } from './rules';
+import { ALL_RULES, LIFECYCLE_RULES } from './rules';
 import { ChartObject, chartObjectsOf } from './rules/chart-objects';
 import { KINDS_WITH_POD_TEMPLATE_METADATA } from './rules/non-string-annotation';
 import { Finding, Fix, RelatedLocation, Report, Rule } from './rules/rule';
@@ -28,22 +28,6 @@ import { LineIndex, overlaps, TextRange } from './text';
  * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Annotation findings on text
  * written literally in the template itself are left to the as-written pass, which reports them with their fixes.
  */
-
-/** The rules of DESIGN.md's "Annotation syntax" table that read annotation values (not the template's own syntax). */
-export const EVALUATED_RULE_IDS: readonly string[] = [
-  'unknown-hook-event',
-  'duplicate-hook-event',
-  'unquoted-hook-weight',
-  'invalid-hook-weight',
-  'unknown-delete-policy',
-  'duplicate-delete-policy',
-  'unknown-output-log-policy',
-  'non-string-annotation',
-  'unknown-helm-annotation',
-  'orphan-hook-annotation',
-  'misplaced-hook-annotation',
-  ...LIFECYCLE_RULES.filter((rule) => rule.check).map((rule) => rule.id),
-];
 
 const LIFECYCLE_IDS: ReadonlySet<string> = new Set(LIFECYCLE_RULES.map((rule) => rule.id));
 
@@ -76,7 +60,8 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
   // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
   const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
   const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
-  const fileRules = EVALUATED_RULE_IDS.map((id) => ruleById(id)).filter(enabled);
+  // The annotation rules that read annotation values, and the per-hook lifecycle rules.
+  const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
   const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
   if (fileRules.length === 0 && chartRules.length === 0) return [];
   const names = options.releaseName !== undefined ? [options.releaseName] : [...DEFAULT_RELEASE_NAMES];

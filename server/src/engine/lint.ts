@@ -112,36 +112,6 @@ function settle(file: TemplateFile, byRule: readonly Finding[][]): Finding[] {
   return findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule));
 }
 
-/**
- * Rules that look at each YAML document of a template on its own (its annotation sets, its hook, its pod spec) and
- * read the file only inside that document, so that what they find in a document follows from its text alone, wherever
- * it sits in the file. The language server keeps their findings per document between keystrokes (lintFileReusing).
- * The other rules read the whole file (unclosed actions, YAML errors, a generator assigned earlier in the file) and
- * run on every change, as does any rule not listed here: a new rule is correct before it is fast.
- */
-const PER_DOCUMENT_RULES: ReadonlySet<string> = new Set([
-  'unknown-hook-event',
-  'duplicate-hook-event',
-  'unquoted-hook-weight',
-  'invalid-hook-weight',
-  'unknown-delete-policy',
-  'duplicate-delete-policy',
-  'unknown-output-log-policy',
-  'non-string-annotation',
-  'unknown-helm-annotation',
-  'orphan-hook-annotation',
-  'misplaced-hook-annotation',
-  'hook-recreate-conflict',
-  'hook-left-behind',
-  'job-restart-policy',
-  'hook-job-unbounded',
-  'unpinned-hook-image',
-  'inline-secret-in-hook',
-  'test-hook-not-pod',
-  'crd-hook',
-  'hook-fixed-name',
-]);
-
 /** The per-document rules' findings on one piece of a template, per rule, with the piece's text and offset. */
 interface PieceFindings {
   text: string;
@@ -165,7 +135,7 @@ export function lintFileReusing(file: TemplateFile, options: LintOptions, previo
   const split = splitIntoPieces(file);
   if (!split) return { findings: lintFile(file, options), memo: { optionsKey, pieces: [] } };
   const active = activeRules(ALL_RULES, options);
-  const perDocument = active.filter((rule) => PER_DOCUMENT_RULES.has(rule.id));
+  const perDocument = active.filter((rule) => rule.reads === 'document');
   const unchanged = unchangedPieces(split.pieces, previous?.optionsKey === optionsKey ? previous.pieces : []);
   const perDocumentFindings = perDocument.map((): Finding[] => []);
   const pieces = split.pieces.map((piece, index): PieceFindings => {

@@ -6,6 +6,7 @@ export const crdHook = defineRule({
   defaultSeverity: 'warning',
   summary: 'CustomResourceDefinition as a hook: never deleted by a delete policy; it belongs in `crds/`.',
   fixable: false,
+  reads: 'document',
   docs: {
     description:
       'Helm never deletes a CustomResourceDefinition hook, whatever `helm.sh/hook-delete-policy` says, so ' +

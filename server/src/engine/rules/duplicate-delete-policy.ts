@@ -10,6 +10,7 @@ export const duplicateDeletePolicy = defineRule({
   defaultSeverity: 'info',
   summary: 'The same delete policy twice.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'Helm trims and lower-cases each item of `helm.sh/hook-delete-policy` and only asks whether a policy is in ' +

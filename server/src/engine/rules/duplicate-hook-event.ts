@@ -9,6 +9,7 @@ export const duplicateHookEvent = defineRule({
   defaultSeverity: 'warning',
   summary: 'The same event twice in `helm.sh/hook`: the hook runs twice.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'Helm keeps every item of `helm.sh/hook`, duplicates included, and runs a hook once per occurrence of an ' +

@@ -6,6 +6,7 @@ export const hookFixedName = defineRule({
   defaultSeverity: 'info',
   summary: 'Hook with a fixed name: two releases in one namespace collide.',
   fixable: false,
+  reads: 'document',
   docs: {
     description:
       'A hook named `migrate` is called `migrate` in every release of the chart. Install the chart twice in one ' +

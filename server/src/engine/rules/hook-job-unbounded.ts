@@ -6,6 +6,7 @@ export const hookJobUnbounded = defineRule({
   defaultSeverity: 'info',
   summary: 'Hook Job with neither `activeDeadlineSeconds` nor `backoffLimit`: a stuck hook holds the release until `--timeout`.',
   fixable: false,
+  reads: 'document',
   docs: {
     description:
       'Helm waits for a hook Job to complete before it goes on, and nothing else moves meanwhile. A Job with no ' +

@@ -10,6 +10,7 @@ export const hookRecreateConflict = defineRule({
   defaultSeverity: 'warning',
   summary: 'A delete policy without `before-hook-creation` on a hook that runs again: the next run meets the old object.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'Without a `helm.sh/hook-delete-policy` annotation Helm deletes the previous hook object just before it creates ' +

@@ -15,6 +15,7 @@ export const inlineSecretInHook = defineRule({
   defaultSeverity: 'warning',
   summary: 'Literal password, token or webhook URL in a hook\'s env, args or command.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'A password, token or webhook URL written into a hook\'s container `env`, `args` or `command` is stored in the ' +

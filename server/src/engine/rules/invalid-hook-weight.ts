@@ -9,6 +9,7 @@ export const invalidHookWeight = defineRule({
   defaultSeverity: 'error',
   summary: 'A hook weight `strconv.Atoi` rejects: Helm silently uses 0.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'Helm reads `helm.sh/hook-weight` with Go\'s `strconv.Atoi`: an optional sign and decimal digits, nothing else, ' +

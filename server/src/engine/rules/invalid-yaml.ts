@@ -9,6 +9,7 @@ export const invalidYaml = defineRule({
   defaultSeverity: 'warning',
   summary: 'The template is not valid YAML once its actions are set aside, so its hooks cannot be checked.',
   fixable: false,
+  syntaxOnly: true,
   docs: {
     description:
       'The hook checks read each template as YAML, with every template action set aside: an action standing for a ' +

@@ -10,6 +10,7 @@ export const jobRestartPolicy = defineRule({
   defaultSeverity: 'error',
   summary: 'Hook Job whose pod template has no `restartPolicy` or `Always`: the API server rejects it.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'A Job\'s pod template must say `restartPolicy: OnFailure` or `restartPolicy: Never`. A pod spec without ' +

@@ -20,6 +20,7 @@ export const misplacedHookAnnotation = defineRule({
   defaultSeverity: 'error',
   summary: "Hook annotations under labels or a pod template instead of the object's own annotations: the object is not a hook.",
   fixable: false,
+  reads: 'document',
   docs: {
     description:
       'Helm decides whether a document is a hook by looking for `helm.sh/hook` in its own `metadata.annotations`, and ' +

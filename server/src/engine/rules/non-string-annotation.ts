@@ -29,6 +29,7 @@ export const nonStringAnnotation = defineRule({
   defaultSeverity: 'error',
   summary: 'An annotation value Kubernetes decodes as a number, bool, list or map: the object is rejected.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'Annotation values must be strings. Kubernetes decodes a manifest with YAML 1.1 rules, so an unquoted `8080`, ' +

@@ -16,6 +16,7 @@ export const orphanHookAnnotation = defineRule({
   defaultSeverity: 'warning',
   summary: 'Hook weight or policy on a resource without `helm.sh/hook`: Helm ignores it.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       '`helm.sh/hook-weight`, `helm.sh/hook-delete-policy` and `helm.sh/hook-output-log-policy` only mean something ' +

@@ -75,6 +75,18 @@ export interface Rule {
   docs: RuleDocs;
   /** Whether the rule offers fixes (for docs and SARIF). */
   fixable: boolean;
+  /**
+   * What `check` reads of a template. `document`: each YAML document on its own (its annotation sets, its hook, its
+   * pod spec), and the file only inside it, so that what it finds in a document follows from that document's text
+   * wherever it sits; the language server keeps those findings per document between keystrokes (lintFileReusing).
+   * `file` (the default: a new rule is correct before it is fast): the whole file, run on every change.
+   */
+  reads?: 'document' | 'file';
+  /**
+   * `check` is about the template's own syntax (its actions, its YAML once they are set aside), which the documents
+   * Helm renders no longer have: it does not run on the evaluated view.
+   */
+  syntaxOnly?: boolean;
   /** Runs on one template as written, and on each document of the chart as Helm renders it. */
   check?(context: FileRuleContext): void;
   /** Runs on every object of the chart as Helm renders it, once per release name and operation. */

@@ -6,6 +6,7 @@ export const testHookNotPod = defineRule({
   defaultSeverity: 'info',
   summary: '`test` hook that is not a Pod: `helm test --logs` fails on it.',
   fixable: false,
+  reads: 'document',
   docs: {
     description:
       '`helm test --logs` asks Kubernetes for the pod logs of **every** test hook by the hook\'s own name, whatever its ' +

@@ -13,6 +13,7 @@ export const unclosedTemplateAction = defineRule({
   defaultSeverity: 'error',
   summary: 'A template action `{{` without its closing `}}`: Helm cannot render the file.',
   fixable: false,
+  syntaxOnly: true,
   docs: {
     description:
       'Helm parses every template of the chart with Go\'s text/template before rendering anything. An action `{{` ' +

@@ -23,6 +23,7 @@ export const unknownDeletePolicy = defineRule({
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook-delete-policy` Helm does not know: it still turns off the default.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'Helm splits `helm.sh/hook-delete-policy` on commas, trims and lower-cases each item and stores every item ' +

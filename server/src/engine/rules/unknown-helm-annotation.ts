@@ -22,6 +22,7 @@ export const unknownHelmAnnotation = defineRule({
   defaultSeverity: 'warning',
   summary: 'A `helm.sh/` annotation key Helm does not read.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'Helm looks up its annotations by exact, case-sensitive key: `helm.sh/hook`, `helm.sh/hook-weight`, ' +

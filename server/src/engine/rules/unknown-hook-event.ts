@@ -20,6 +20,7 @@ export const unknownHookEvent = defineRule({
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook` that Helm does not know: Helm drops the whole resource.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'Helm splits `helm.sh/hook` on commas, trims and lower-cases each item and looks it up among the nine events ' +

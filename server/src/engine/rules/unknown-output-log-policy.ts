@@ -26,6 +26,7 @@ export const unknownOutputLogPolicy = defineRule({
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook-output-log-policy` Helm does not know.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       '`helm.sh/hook-output-log-policy` (Helm 3.18+ and 4, not in the helm.sh docs) asks Helm to print a hook\'s ' +

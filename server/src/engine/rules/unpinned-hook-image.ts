@@ -6,6 +6,7 @@ export const unpinnedHookImage = defineRule({
   defaultSeverity: 'warning',
   summary: 'Hook container image without a tag or with `:latest`: each run may pull different code.',
   fixable: false,
+  reads: 'document',
   docs: {
     description:
       'A hook runs again on every install, upgrade, rollback or test it is hooked on, often months after the chart was ' +

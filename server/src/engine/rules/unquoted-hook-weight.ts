@@ -11,6 +11,7 @@ export const unquotedHookWeight = defineRule({
   defaultSeverity: 'error',
   summary: 'A hook weight Kubernetes decodes as a number: the object is rejected at install.',
   fixable: true,
+  reads: 'document',
   docs: {
     description:
       'An unquoted `helm.sh/hook-weight: -5` looks right and passes `helm template`, `helm lint` and ' +
