@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import { discover, DiscoveryError, displayPath, describeFsError, Target } from '../engine/chart/discover';
 import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/config';
@@ -64,6 +64,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   const texts = new Map<string, string>();
   let unreadable = false;
   const seen = new Set<string>();
+  const lintedTexts: LintedTexts = new Map();
   const pool = new ChartEvaluationPool(evaluatorScript(__dirname), Math.min(options.jobs ?? defaultThreads(), targets.filter((target) => target.kind === 'chart').length));
   const plans = targets.map((target) => {
     const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
@@ -95,9 +96,9 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
         if (read === 'unreadable') unreadable = true;
         if (typeof read !== 'object') continue;
         const { text } = read;
-        const { file, findings } = options.fix ? fixFile(path, text, lintOptions, io) : lintOnce(path, text, lintOptions);
-        texts.set(path, file.text);
-        results.push({ path, display: displayPath(path), lines: file.lines, findings, hooks: countHooks(file) });
+        const linted = options.fix ? summaryOf(fixFile(path, text, lintOptions, io)) : lintCopy(path, text, lintOptions, lintedTexts);
+        texts.set(path, linted.text);
+        results.push({ path, display: displayPath(path), lines: linted.lines, findings: linted.findings, hooks: linted.hooks });
         // Lets a thread that finished a chart get the next one.
         if (pool.usesThreads) await new Promise(setImmediate);
       }
@@ -316,6 +317,47 @@ function readTemplate(path: string, explicit: boolean, io: CommandIO): { text: s
     return 'skipped';
   }
   return { text: bytes.toString('utf8') };
+}
+
+/** What a run keeps of a template's lint: its text, lines, hook count and findings, not its syntax trees. */
+interface LintedTemplate {
+  text: string;
+  lines: LineIndex;
+  hooks: number;
+  findings: Finding[];
+}
+
+function summaryOf({ file, findings }: { file: TemplateFile; findings: Finding[] }): LintedTemplate {
+  return { text: file.text, lines: file.lines, hooks: countHooks(file), findings };
+}
+
+/** Templates linted in this run by text, then file name and options, with the path they were linted under. */
+type LintedTexts = Map<string, Map<string, { path: string; linted: LintedTemplate }>>;
+
+/**
+ * A library chart vendored into several charts (bitnami's `common`, say) holds the same templates in each: a template
+ * whose file name, text and options were linted before gets that lint's findings, moved to its own path. Rules read a
+ * template's path only for its file name.
+ */
+function lintCopy(path: string, text: string, options: LintOptions, lintedTexts: LintedTexts): LintedTemplate {
+  const key = `${basename(path)}\0${JSON.stringify(options)}`;
+  let sameText = lintedTexts.get(text);
+  const earlier = sameText?.get(key);
+  if (earlier) return { ...earlier.linted, findings: earlier.linted.findings.map((finding) => movedTo(finding, earlier.path, path)) };
+  const linted = summaryOf(lintOnce(path, text, options));
+  if (!sameText) lintedTexts.set(text, (sameText = new Map()));
+  sameText.set(key, { path, linted });
+  return linted;
+}
+
+function movedTo(finding: Finding, from: string, to: string): Finding {
+  const place = (file: string) => (file === from ? to : file);
+  return {
+    ...finding,
+    file: place(finding.file),
+    related: finding.related.map((location) => ({ ...location, file: place(location.file) })),
+    fixes: finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, file: place(edit.file) })) })),
+  };
 }
 
 function lintOnce(path: string, text: string, options: LintOptions) {

@@ -505,6 +505,29 @@ describe('helm-hooks lint: inline suppressions', () => {
 });
 
 describe('helm-hooks lint PATH', () => {
+  it('reports a template vendored into two charts in each, with its own path in findings and fixes', () => {
+    const repo = tempDir();
+    const helper = '{{- define "common.hook" -}}\nhelm.sh/hook: pre-instal\nhelm.sh/hook-weight: 5\n{{- end }}\n';
+    for (const chart of ['api', 'web']) {
+      writeFiles(repo, {
+        [`${chart}/Chart.yaml`]: CHART_YAML,
+        [`${chart}/charts/common/Chart.yaml`]: 'apiVersion: v2\nname: common\nversion: 1.0.0\ntype: library\n',
+        [`${chart}/charts/common/templates/_hooks.tpl`]: helper,
+      });
+    }
+    const { output } = lintJson(['.'], repo);
+    assert.deepEqual(where(output), [
+      'api/charts/common/templates/_hooks.tpl:2:15 unknown-hook-event',
+      'api/charts/common/templates/_hooks.tpl:3:22 unquoted-hook-weight',
+      'web/charts/common/templates/_hooks.tpl:2:15 unknown-hook-event',
+      'web/charts/common/templates/_hooks.tpl:3:22 unquoted-hook-weight',
+    ]);
+    for (const finding of output.findings) {
+      for (const fix of finding.fixes) for (const edit of fix.edits) assert.equal(edit.file, finding.file);
+      assert.ok(finding.fixes.length > 0);
+    }
+  });
+
   it('lints a chart directory', () => {
     const { output } = lintJson(['hooks-with-mistakes'], CHARTS);
     assert.equal(output.summary.charts, 1);
