@@ -12,7 +12,7 @@ import type { Finding } from '../engine/rules/rule';
  * half of the work, and on a machine with more than one core it need not wait for the other.
  */
 
-/** One chart to evaluate: what `chartEvaluatedFindings` needs, as plain data a thread can receive. */
+/** One chart to evaluate, as plain data a thread can receive. */
 export interface ChartEvaluationJob {
   directory: string;
   /** Absolute paths, merged over values.yaml in order. */
@@ -77,7 +77,7 @@ const JOBS_PER_THREAD = 2;
 
 /**
  * Up to `threads` charts evaluated at once, each on a thread of its own; with no thread (one core, `--jobs 0`, or no
- * script) a chart is evaluated on the calling thread when it is asked for, which is what the CLI did before threads.
+ * script) a chart is evaluated on the calling thread when it is asked for.
  */
 export class ChartEvaluationPool {
   private readonly queue: Waiting[] = [];
@@ -112,12 +112,16 @@ export class ChartEvaluationPool {
   /**
    * Evaluates on the calling thread, one by one, the charts no thread has been given yet, so that a caller with
    * nothing else to do shares the work instead of waiting for it. Between charts, threads that finished get more.
+   * Returns how many charts it evaluated.
    */
-  async evaluateWaitingHere(): Promise<void> {
+  async evaluateWaitingHere(): Promise<number> {
+    let evaluated = 0;
     for (let waiting = this.queue.shift(); waiting; waiting = this.queue.shift()) {
       waiting.resolve(evaluateChart(waiting.job));
+      evaluated++;
       await new Promise(setImmediate);
     }
+    return evaluated;
   }
 
   private next(): void {
