@@ -65,7 +65,9 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   let unreadable = false;
   const seen = new Set<string>();
   const lintedTexts: LintedTexts = new Map();
-  const pool = new ChartEvaluationPool(evaluatorScript(__dirname), Math.min(options.jobs ?? defaultThreads(), targets.filter((target) => target.kind === 'chart').length));
+  const charts = targets.filter((target) => target.kind === 'chart').length;
+  // A thread costs its start (loading the engine again); it pays when another chart's lint goes on meanwhile.
+  const pool = new ChartEvaluationPool(evaluatorScript(__dirname), Math.min(options.jobs ?? Math.min(defaultThreads(), charts - 1), charts));
   const plans = targets.map((target) => {
     const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
     const loaded = explicitConfig ?? configNear(base);
@@ -132,7 +134,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   const lineCache = new Map<string, LineIndex>(results.map((result) => [result.path, result.lines]));
   const run: LintRun = {
     files: results,
-    charts: targets.filter((target) => target.kind === 'chart').length,
+    charts,
     linesOf: (path) => {
       const cached = lineCache.get(path);
       if (cached) return cached;

@@ -29,7 +29,7 @@ Options:
                                must hold for both release-name and zz-second)
   --jobs N                     evaluate up to N charts at once on other threads while the
                                templates are linted as written (default: one fewer than
-                               the cores; 0: everything on one thread)
+                               the cores, none for a single chart; 0: one thread)
   --rendered FILE|-            lint helm template output instead (- reads stdin), for charts
                                the evaluator cannot follow; findings go to the template its
                                "# Source:" comment names, on the first line that reads the
