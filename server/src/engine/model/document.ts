@@ -1,7 +1,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { actionRunsAcross, actionsOverlapping, ScanResult, TemplateAction } from '../template/scanner';
 import { LineIndex, TextRange } from '../text';
-import { parsedPieceOf, parseYamlDocuments, wholeParse } from './yaml-documents';
+import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
@@ -93,11 +93,13 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
   const documents: ResourceDocument[] = [];
   const annotationSets: AnnotationSet[] = [];
   const yamlProblems: YamlProblem[] = [];
-  const yamlText = isPartial ? scan.masked : setAsideCrdSchemas(scan.masked);
+  const { text: yamlText, schemas } = isPartial ? { text: scan.masked, schemas: [] } : crdSchemasSetAside(scan.masked);
   const documentRanges: TextRange[] = [];
 
   if (!isPartial) {
-    parseYamlDocuments(yamlText, reuseParses).forEach((doc, index) => {
+    // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
+    const parsed = !reuseParses && schemas.length > 0 ? parseWithout(yamlText, schemas) : parseYamlDocuments(yamlText, reuseParses);
+    parsed.forEach((doc, index) => {
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors) yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
       const built = reuseParses ? context.keptOrBuilt(doc, index) : context.built(doc, index);
@@ -135,20 +137,37 @@ const OPAQUE_SPEC = 's: |1';
  * the block did. Offsets and line breaks are unchanged; YAML mistakes inside a CRD's schema go unreported.
  */
 export function setAsideCrdSchemas(masked: string): string {
-  if (!masked.includes('CustomResourceDefinition')) return masked;
+  return crdSchemasSetAside(masked).text;
+}
+
+/** setAsideCrdSchemas, with the ranges of the lines inside each set-aside block (after its `s: |1` line). */
+export function crdSchemasSetAside(masked: string): { text: string; schemas: TextRange[] } {
+  if (!masked.includes('CustomResourceDefinition')) return { text: masked, schemas: [] };
   const lines = masked.split('\n');
-  let edited = false;
+  const blocks: Array<{ from: number; to: number }> = [];
   let documentStart = 0;
   for (let index = 0; index <= lines.length; index++) {
     if (index < lines.length && !(index > documentStart && DOCUMENT_MARKER.test(lines[index]!))) continue;
-    if (setAsideInDocument(lines, documentStart, index)) edited = true;
+    blocks.push(...setAsideInDocument(lines, documentStart, index));
     documentStart = index;
   }
-  return edited ? lines.join('\n') : masked;
+  if (blocks.length === 0) return { text: masked, schemas: [] };
+  const lineStarts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    lineStarts.push(offset);
+    offset += line.length + 1;
+  }
+  const at = (line: number) => (line < lines.length ? lineStarts[line]! : masked.length);
+  const schemas = blocks.filter((block) => block.to > block.from).map((block) => ({ start: at(block.from), end: at(block.to) }));
+  return { text: lines.join('\n'), schemas };
 }
 
-/** Sets aside the `spec` blocks of lines [from, to) when they are a CRD's; returns whether it changed a line. */
-function setAsideInDocument(lines: string[], from: number, to: number): boolean {
+/**
+ * Sets aside the `spec` blocks of lines [from, to) when they are a CRD's; returns the lines [from, to) inside each
+ * block it set aside.
+ */
+function setAsideInDocument(lines: string[], from: number, to: number): Array<{ from: number; to: number }> {
   const content = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
   let isCrd = false;
   const specs: number[] = [];
@@ -157,18 +176,21 @@ function setAsideInDocument(lines: string[], from: number, to: number): boolean 
     if (CRD_KIND_LINE.test(line)) isCrd = true;
     else if (SPEC_LINE.test(line)) specs.push(index);
   }
-  if (!isCrd || specs.length === 0) return false;
+  if (!isCrd || specs.length === 0) return [];
+  const blocks: Array<{ from: number; to: number }> = [];
   for (const spec of specs) {
     lines[spec] = OPAQUE_SPEC + lines[spec]!.slice(OPAQUE_SPEC.length);
-    for (let index = spec + 1; index < to; index++) {
-      const line = lines[index]!;
+    let end = spec + 1;
+    for (; end < to; end++) {
+      const line = lines[end]!;
       const first = line.charAt(0);
       if (first === ' ') continue;
       if (first !== '' && first !== '\r' && first !== '\t' && first !== '#') break;
-      lines[index] = line.replace(/[^\r]/g, ' ');
+      lines[end] = line.replace(/[^\r]/g, ' ');
     }
+    blocks.push({ from: spec + 1, to: end });
   }
-  return true;
+  return blocks;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Composer, CST, Document, isCollection, isNode, isPair, parseAllDocuments, Parser } from 'yaml';
+import { TextRange } from '../text';
 
 export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
 
@@ -159,21 +160,56 @@ function remember(pieceText: string, piece: Piece): void {
  * warnings', and each node's range. Without the `keepSourceTokens` option nodes hold no other position.
  */
 function moveDocument(document: Document.Parsed, delta: number): void {
-  const [start, valueEnd, end] = document.range;
-  document.range = [start + delta, valueEnd + delta, end + delta];
-  for (const problem of [...document.errors, ...document.warnings]) problem.pos = [problem.pos[0] + delta, problem.pos[1] + delta];
-  moveNode(document.contents, delta);
+  placeDocument(document, (offset) => offset + delta);
 }
 
-function moveNode(node: unknown, delta: number): void {
+/** Puts every position of a document just composed where `place` says: its range, its problems', its nodes'. */
+function placeDocument(document: Document.Parsed, place: (offset: number) => number): void {
+  const [start, valueEnd, end] = document.range;
+  document.range = [place(start), place(valueEnd), place(end)];
+  for (const problem of [...document.errors, ...document.warnings]) problem.pos = [place(problem.pos[0]), place(problem.pos[1])];
+  placeNode(document.contents, place);
+}
+
+function placeNode(node: unknown, place: (offset: number) => number): void {
   if (isPair(node)) {
-    moveNode(node.key, delta);
-    moveNode(node.value, delta);
+    placeNode(node.key, place);
+    placeNode(node.value, place);
     return;
   }
   if (!isNode(node)) return;
-  if (node.range) node.range = [node.range[0] + delta, node.range[1] + delta, node.range[2] + delta];
-  if (isCollection(node)) for (const item of node.items) moveNode(item, delta);
+  if (node.range) node.range = [place(node.range[0]), place(node.range[1]), place(node.range[2])];
+  if (isCollection(node)) for (const item of node.items) placeNode(item, place);
+}
+
+/**
+ * The documents of `text` parsed without the ranges `cuts` (sorted, apart, each whole lines whose removal leaves the
+ * YAML meaning the same, such as the content of a block scalar), with positions in `text`: a position at or after a
+ * cut's place in the shortened text moves past the cut.
+ */
+export function parseWithout(text: string, cuts: readonly TextRange[]): Document.Parsed[] {
+  let kept = '';
+  let last = 0;
+  let removed = 0;
+  const marks: Array<{ at: number; removed: number }> = [];
+  for (const cut of cuts) {
+    kept += text.slice(last, cut.start);
+    removed += cut.end - cut.start;
+    marks.push({ at: kept.length, removed });
+    last = cut.end;
+  }
+  kept += text.slice(last);
+  const place = (offset: number) => {
+    let shift = 0;
+    for (const mark of marks) {
+      if (mark.at > offset) break;
+      shift = mark.removed;
+    }
+    return offset + shift;
+  };
+  const documents = wholeParse(kept);
+  for (const document of documents) placeDocument(document, place);
+  return documents;
 }
 
 /** Forgets every kept parse: when the language server closes a document, and in tests. */
