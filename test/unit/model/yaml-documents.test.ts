@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { Document } from 'yaml';
 import { discover } from '../../../server/src/engine/chart/discover';
 import { scanTemplate } from '../../../server/src/engine/template/scanner';
-import { clearYamlDocumentCache, parseYamlDocuments, wholeParse } from '../../../server/src/engine/model/yaml-documents';
+import { clearYamlDocumentCache, parseWithout, parseYamlDocuments, wholeParse } from '../../../server/src/engine/model/yaml-documents';
 import { CORPUS_CHARTS, requireShared } from '../../support/shared';
 
 /** What the model reads of a document: its range, its errors and warnings with positions, its contents. */
@@ -77,5 +77,22 @@ describe('piecewise YAML parsing with reuse', () => {
       }
     }
     assert.ok(compared > 1000, `compared ${compared} templates`);
+  });
+});
+
+describe('parsing without the content of block scalars', () => {
+  it('gives the documents, ranges and errors of the whole parse, outside the cut lines', () => {
+    const text = ['kind: A', 'spec: |1', '  schema line one', '  schema line two', 'status: {}', '---', 'kind: B', 'data: |1', '  x', 'bad: [', ''].join('\n');
+    const cut = (from: string, to: string) => ({ start: text.indexOf(from), end: text.indexOf(to) });
+    const cuts = [cut('  schema line one', 'status:'), cut('  x', 'bad:')];
+    const whole = summary(wholeParse(text)) as Array<{ ranges: unknown; contents: string }>;
+    const without = summary(parseWithout(text, cuts)) as Array<{ ranges: unknown; contents: string }>;
+    // The block scalars read empty; every position is where the whole parse has it.
+    assert.deepEqual(
+      without.map((document) => ({ ...document, contents: undefined })),
+      whole.map((document) => ({ ...document, contents: undefined })),
+    );
+    assert.match(without[0]!.contents, /"spec":""/);
+    assert.match(whole[0]!.contents, /"spec":" schema line one/);
   });
 });
