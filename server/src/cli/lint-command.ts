@@ -49,6 +49,15 @@ export class UsageError extends Error {}
 
 const MAX_FIX_PASSES = 10;
 
+/** One target of a lint run: the configuration that applies to it, and its chart's evaluation once asked for. */
+interface TargetPlan {
+  target: Target;
+  loaded: LoadedConfig | undefined;
+  config: HelmHooksConfig;
+  lintOptions: LintOptions;
+  evaluation?: Promise<ChartEvaluationResult>;
+}
+
 export async function runLint(options: LintCommandOptions, io: CommandIO): Promise<number> {
   if (options.rendered !== undefined) return runRendered(options, io);
   const targets = options.paths.flatMap((path) => {
@@ -68,7 +77,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   const charts = targets.filter((target) => target.kind === 'chart').length;
   // A thread costs its start (loading the engine again); it pays when another chart's lint goes on meanwhile.
   const pool = new ChartEvaluationPool(evaluatorScript(__dirname), Math.min(options.jobs ?? Math.min(defaultThreads(), charts - 1), charts));
-  const plans = targets.map((target) => {
+  const plans = targets.map((target): TargetPlan => {
     const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
     const loaded = explicitConfig ?? configNear(base);
     const config = loaded?.config ?? {};
@@ -76,9 +85,9 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
       helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
       rules: { ...(config.rules ?? {}), ...options.rules },
     };
-    return { target, loaded, config, lintOptions, evaluation: undefined as Promise<ChartEvaluationResult> | undefined };
+    return { target, loaded, config, lintOptions };
   });
-  const evaluate = (plan: (typeof plans)[number]) => {
+  const evaluate = (plan: TargetPlan) => {
     const { target, loaded, config, lintOptions } = plan;
     if (target.kind !== 'chart') return;
     const valuesFiles = [...(config.values ?? []).map((file) => resolve(dirname(loaded!.path), file)), ...(options.valuesFiles ?? [])];
