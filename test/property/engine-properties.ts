@@ -72,8 +72,9 @@ const TOKENS = [
   'helm.sh/hook: ', 'helm.sh/hook-weight: ', 'helm.sh/hook-delete-policy: ', 'pre-install', 'annotations:\n', 'metadata:\n',
 ];
 
-interface Edit {
-  kind: 'insert' | 'delete' | 'replace';
+/** One random edit of a text; `type` overwrites one character (a keystroke that keeps every offset). */
+export interface Edit {
+  kind: 'insert' | 'delete' | 'replace' | 'type';
   /** Where, as a fraction of the current length. */
   at: number;
   length: number;
@@ -87,7 +88,7 @@ const editArbitrary: fc.Arbitrary<Edit> = fc.record({
   token: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TOKENS) }, { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: 'binary' }) }),
 });
 
-function applyEdit(text: string, edit: Edit): string {
+export function applyEdit(text: string, edit: Edit): string {
   const at = Math.min(text.length, Math.floor(edit.at * (text.length + 1)));
   switch (edit.kind) {
     case 'insert':
@@ -96,6 +97,8 @@ function applyEdit(text: string, edit: Edit): string {
       return text.slice(0, at) + text.slice(at + edit.length);
     case 'replace':
       return text.slice(0, at) + edit.token + text.slice(at + edit.length);
+    case 'type':
+      return at < text.length ? text.slice(0, at) + (edit.token.charAt(0) || 'x') + text.slice(at + 1) : text;
   }
 }
 

@@ -9,7 +9,7 @@ import { lintFile, LintOptions } from '../../server/src/engine/lint';
 import { clearYamlDocumentCache } from '../../server/src/engine/model/yaml-documents';
 import { findingsFor, forgetFindings } from '../../server/src/features/diagnostics';
 import { CORPUS_CHARTS } from '../support/shared';
-import { samples } from './engine-properties';
+import { applyEdit, Edit, samples } from './engine-properties';
 
 /**
  * The language server analyses a template again on every keystroke, reusing what it found in the documents the
@@ -31,35 +31,12 @@ const TOKENS = [
   'restartPolicy: Always', 'value: "postgres://u:p@h/db"',
 ];
 
-interface Edit {
-  kind: 'insert' | 'delete' | 'replace' | 'type';
-  /** Where, as a fraction of the current length. */
-  at: number;
-  length: number;
-  token: string;
-}
-
 const editArbitrary: fc.Arbitrary<Edit> = fc.record({
   kind: fc.constantFrom('insert', 'delete', 'replace', 'type'),
   at: fc.double({ min: 0, max: 1, noNaN: true }),
   length: fc.integer({ min: 1, max: 12 }),
   token: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...TOKENS) }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) }),
 });
-
-function applyEdit(text: string, edit: Edit): string {
-  const at = Math.min(text.length, Math.floor(edit.at * (text.length + 1)));
-  switch (edit.kind) {
-    case 'insert':
-      return text.slice(0, at) + edit.token + text.slice(at);
-    case 'delete':
-      return text.slice(0, at) + text.slice(at + edit.length);
-    case 'replace':
-      return text.slice(0, at) + edit.token + text.slice(at + edit.length);
-    case 'type':
-      // One keystroke over one character: the length and every offset stay the same.
-      return at < text.length ? text.slice(0, at) + (edit.token.charAt(0) || 'x') + text.slice(at + 1) : text;
-  }
-}
 
 const OPTIONS: LintOptions[] = [
   { helmVersion: 4, rules: {} },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import { evaluatedFindings, lintChart } from '../../server/src/engine/evaluated-
 import { lintText } from '../../server/src/engine/lint';
 import { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/text';
+import { ScratchCharts } from '../support/chart-tester';
 import { FIXTURES } from '../support/paths';
 
 const CHARTS = join(FIXTURES, 'evaluated');
@@ -25,6 +26,8 @@ function describeFinding(finding: Finding, root: string): string {
 
 const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-evaluated-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
+const charts = new ScratchCharts();
+after(() => charts.remove());
 
 function copyChart(name: string): string {
   const target = join(scratch, `${name}-${Math.random().toString(36).slice(2)}`);
@@ -34,10 +37,6 @@ function copyChart(name: string): string {
 
 describe('annotation rules on the evaluated view', () => {
   it("reads a non-hook workload's own, pod template and claim template annotations, though the containers are left out", () => {
-    const chart = join(scratch, `workload-${Math.random().toString(36).slice(2)}`);
-    mkdirSync(join(chart, 'templates'), { recursive: true });
-    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: workload\nversion: 0.1.0\n');
-    writeFileSync(join(chart, 'values.yaml'), 'port: 9102\nimage: nginx:1.27\n');
     const statefulSet = [
       'apiVersion: apps/v1',
       'kind: StatefulSet',
@@ -66,7 +65,7 @@ describe('annotation rules on the evaluated view', () => {
       '        accessModes: [ReadWriteOnce]',
       '',
     ].join('\n');
-    writeFileSync(join(chart, 'templates', 'statefulset.yaml'), statefulSet);
+    const chart = charts.write({ 'values.yaml': 'port: 9102\nimage: nginx:1.27\n', 'templates/statefulset.yaml': statefulSet });
     const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
     assert.deepEqual(findings, [
       'templates/statefulset.yaml:6:29-47 non-string-annotation "{{ .Values.port }}"',
@@ -76,10 +75,6 @@ describe('annotation rules on the evaluated view', () => {
   });
 
   it("places findings after a rendered CRD's schema, which the view leaves out, on their own lines", () => {
-    const chart = join(scratch, `crd-${Math.random().toString(36).slice(2)}`);
-    mkdirSync(join(chart, 'templates'), { recursive: true });
-    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: crd\nversion: 0.1.0\n');
-    writeFileSync(join(chart, 'values.yaml'), 'weight: 5\ndescription: widgets\n');
     const crd = [
       'apiVersion: apiextensions.k8s.io/v1',
       'kind: CustomResourceDefinition',
@@ -97,7 +92,7 @@ describe('annotation rules on the evaluated view', () => {
       '    helm.sh/hook-weight: {{ .Values.weight }}',
       '',
     ].join('\n');
-    writeFileSync(join(chart, 'templates', 'crd.yaml'), crd);
+    const chart = charts.write({ 'values.yaml': 'weight: 5\ndescription: widgets\n', 'templates/crd.yaml': crd });
     const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
     assert.deepEqual(findings, ['templates/crd.yaml:13:19-30 crd-hook "pre-install"', 'templates/crd.yaml:14:26-46 unquoted-hook-weight "{{ .Values.weight }}"']);
   });
