@@ -185,6 +185,8 @@ class DocumentView {
   private readonly unknownRanges: TextRange[] = [];
   private readonly shifts: Array<{ at: number; by: number }> = [];
   private readonly synthetic: string;
+  /** The document's top-level `kind` when it is written literally. */
+  private readonly kind: string | undefined;
 
   constructor(
     readonly template: string,
@@ -194,7 +196,8 @@ class DocumentView {
     private readonly pieces: Piece[],
     private readonly mapper: SourceMapper,
   ) {
-    const cuts = unreadBlocks(text);
+    this.kind = /^kind:[ \t]*(["']?)([A-Za-z0-9]+)\1[ \t]*(?:#.*)?\r?$/m.exec(text)?.[2];
+    const cuts = unreadBlocks(text, this.kind);
     const edits: Array<TextRange & { unknown: boolean }> = cuts.map((cut) => ({ ...cut, unknown: false }));
     for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
       if (!cuts.some((cut) => cut.start <= index && index < cut.end)) edits.push({ start: index, end: index + UNKNOWN_TEXT.length, unknown: true });
@@ -242,8 +245,7 @@ class DocumentView {
   /** May be a hook, or an object a hook reads: the chart rules need it. */
   get concernsHooks(): boolean {
     if (/helm\.sh\/hook/i.test(this.text)) return true;
-    const kind = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*$/m.exec(this.text);
-    return !kind || READ_KINDS.has(kind[1]!);
+    return this.kind === undefined || READ_KINDS.has(this.kind);
   }
 
   chartObjects(analyses: Analyses): ChartObject[] {
@@ -282,8 +284,7 @@ const READ_KINDS: ReadonlySet<string> = new Set(['Secret', 'ConfigMap', 'Service
  * a nested `metadata`: the chart rules read such an object's kind, name, namespace and annotations only, and the
  * annotation rules its metadata and that of its pod or claim templates.
  */
-function unreadBlocks(text: string): TextRange[] {
-  const kind = /^kind:[ \t]*(["']?)([A-Za-z0-9]+)\1[ \t]*(?:#.*)?\r?$/m.exec(text)?.[2];
+function unreadBlocks(text: string, kind: string | undefined): TextRange[] {
   if (kind === undefined) return [];
   if (/helm\.sh\/hook/i.test(text) || text.includes(UNKNOWN_TEXT)) {
     return kind === 'CustomResourceDefinition' ? topLevelBodies(text).filter((block) => block.key === 'spec').map((block) => block.body) : [];

@@ -340,8 +340,9 @@ export class Executor {
    * existed before that code.
    */
   noteMutation(target: Value, uncertainInput: boolean): void {
-    if (target instanceof Unknown || uncertainInput || (isMap(target) && bornBefore(target, this.templateMark))) this.changedSharedMaps = true;
-    if (target instanceof Unknown || uncertainInput) this.tainted = true;
+    const uncertain = target instanceof Unknown || uncertainInput;
+    if (uncertain || (isMap(target) && bornBefore(target, this.templateMark))) this.changedSharedMaps = true;
+    if (uncertain) this.tainted = true;
     else if (this.dryRunMark !== undefined && isMap(target) && bornBefore(target, this.dryRunMark)) this.tainted = true;
   }
 
