@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { discover } from '../server/src/engine/chart/discover';
-import { analyzeTemplate } from '../server/src/engine/file';
-import { lintFile } from '../server/src/engine/lint';
+import { analyzeTemplate } from '../server/src/engine/analysis/file';
+import { lintFile } from '../server/src/engine/lint/lint';
 import { generatedTemplate } from './generate';
 import { median, timeMs } from './stats';
 

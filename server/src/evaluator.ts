@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { ChartEvaluationMessage, evaluateChart, isChartEvaluationMessage } from './cli/chart-evaluation';
 import { loadChart, LoadedChart } from './engine/chart/load';
 import { RenderCache } from './engine/eval/cache';
-import { evaluatedFindings } from './engine/evaluated-lint';
+import { evaluatedFindings } from './engine/lint/evaluated-lint';
 import type { EvaluationReply, EvaluationRequest } from './features/evaluation';
 
 /**

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { discover } from '../../server/src/engine/chart/discover';
-import { analyzeTemplate } from '../../server/src/engine/file';
-import { lintFile } from '../../server/src/engine/lint';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
+import { lintFile } from '../../server/src/engine/lint/lint';
 import { ALL_RULES, LIFECYCLE_RULES } from '../../server/src/engine/rules';
 import { CORPUS_CHARTS, requireShared } from '../support/shared';
 

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { evaluatedFindings } from '../../server/src/engine/evaluated-lint';
+import { evaluatedFindings } from '../../server/src/engine/lint/evaluated-lint';
 import { LIFECYCLE_RULES } from '../../server/src/engine/rules';
 import { CORPUS_CHARTS, requireShared } from '../support/shared';
 

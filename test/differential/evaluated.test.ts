@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { evaluatedFindings } from '../../server/src/engine/evaluated-lint';
+import { evaluatedFindings } from '../../server/src/engine/lint/evaluated-lint';
 import { LIFECYCLE_RULES } from '../../server/src/engine/rules';
 import { kubectlDecode, requireBinaries, run } from '../support/helm';
 import { FIXTURES } from '../support/paths';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeTemplate } from '../../server/src/engine/file';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { ValueModel } from '../../server/src/engine/model/document';
 import { parseHookWeight, parsePolicyList } from '../../server/src/engine/model/hook';
 import { helmStringOf, KubeScalarType, resolvePlainScalar } from '../../server/src/engine/model/scalar';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generatedTemplate, writeChartWith } from '../../bench/generate';
 import { LspSession } from '../../bench/lsp-client';
-import { analyzeTemplate } from '../../server/src/engine/file';
-import { lintFile } from '../../server/src/engine/lint';
-import { LineIndex } from '../../server/src/engine/text';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
+import { lintFile } from '../../server/src/engine/lint/lint';
+import { LineIndex } from '../../server/src/engine/core/text';
 
 /** LSP DiagnosticSeverity: Error 1, Warning 2, Information 3. */
 const SEVERITY = { error: 1, warning: 2, info: 3 } as const;

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { evaluatedFindings, EvaluatedLintOptions } from '../../server/src/engine/evaluated-lint';
+import { evaluatedFindings, EvaluatedLintOptions } from '../../server/src/engine/lint/evaluated-lint';
 import { ALL_RULES } from '../../server/src/engine/rules';
 import { Finding } from '../../server/src/engine/rules/rule';
-import { LineIndex } from '../../server/src/engine/text';
+import { LineIndex } from '../../server/src/engine/core/text';
 
 /**
  * Charts written to a temporary directory from a map of files, linted on the evaluated view: for rules that read the

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { analyzeTemplate } from '../../server/src/engine/file';
-import { applyEdits, safeEditsFor } from '../../server/src/engine/fix';
-import { LintOptions, lintFile, DEFAULT_LINT_OPTIONS } from '../../server/src/engine/lint';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
+import { applyEdits, safeEditsFor } from '../../server/src/engine/lint/fix';
+import { LintOptions, lintFile, DEFAULT_LINT_OPTIONS } from '../../server/src/engine/lint/lint';
 import { ruleById } from '../../server/src/engine/rules';
 import { Finding, Rule } from '../../server/src/engine/rules/rule';
 

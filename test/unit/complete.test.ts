@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { complete, EngineCompletion } from '../../server/src/engine/complete';
-import { analyzeTemplate } from '../../server/src/engine/file';
-import { HookInfo, hooksOfFile } from '../../server/src/engine/order';
+import { complete, EngineCompletion } from '../../server/src/engine/services/complete';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
+import { HookInfo, hooksOfFile } from '../../server/src/engine/order/order';
 
 /** `|` marks the cursor; it is removed from the text. */
 function at(marked: string, hooks: HookInfo[] = []): { items: EngineCompletion[]; text: string; offset: number } {

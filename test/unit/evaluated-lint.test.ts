@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { evaluatedFindings, lintChart } from '../../server/src/engine/evaluated-lint';
-import { lintText } from '../../server/src/engine/lint';
+import { lintChart } from '../../server/src/engine/lint/chart-lint';
+import { evaluatedFindings } from '../../server/src/engine/lint/evaluated-lint';
+import { lintText } from '../../server/src/engine/lint/lint';
 import { Finding } from '../../server/src/engine/rules/rule';
-import { LineIndex } from '../../server/src/engine/text';
+import { LineIndex } from '../../server/src/engine/core/text';
 import { ScratchCharts } from '../support/chart-tester';
 import { FIXTURES } from '../support/paths';
 

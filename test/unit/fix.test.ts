@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeTemplate } from '../../server/src/engine/file';
-import { applyEdits, safeEditsFor } from '../../server/src/engine/fix';
-import { lintFile } from '../../server/src/engine/lint';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
+import { applyEdits, safeEditsFor } from '../../server/src/engine/lint/fix';
+import { lintFile } from '../../server/src/engine/lint/lint';
 import { ALL_RULES, LIFECYCLE_RULES } from '../../server/src/engine/rules';
-import { lifecycleHooks } from '../../server/src/engine/rules/lifecycle-helpers';
+import { lifecycleHooks } from '../../server/src/engine/rules/support/lifecycle-helpers';
 import { Finding, TextEdit } from '../../server/src/engine/rules/rule';
 import { REPO_ROOT } from '../support/paths';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeTemplate } from '../../server/src/engine/file';
-import { hover } from '../../server/src/engine/hover';
-import { HookInfo, hooksOfFile, orderHooks } from '../../server/src/engine/order';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
+import { hover } from '../../server/src/engine/services/hover';
+import { HookInfo, hooksOfFile, orderHooks } from '../../server/src/engine/order/order';
 
 const PATH = 'templates/job.yaml';
 

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
-import { EvaluatedLintOptions, evaluatedFindings } from '../engine/evaluated-lint';
+import { EvaluatedLintOptions, evaluatedFindings } from '../engine/lint/evaluated-lint';
 import type { Finding } from '../engine/rules/rule';
 
 /**

@@ -4,11 +4,11 @@ import { parse as parseYaml } from 'yaml';
 import { chartTemplates, describeFsError, DiscoveryError, displayPath } from '../engine/chart/discover';
 import { loadChart } from '../engine/chart/load';
 import { ChartRenderer } from '../engine/eval/render';
-import { DEFAULT_RELEASE_NAME, EvaluatedRelease, evaluateReleaseOrder } from '../engine/evaluated-order';
-import { analyzeTemplate, TemplateFile } from '../engine/file';
+import { DEFAULT_RELEASE_NAME, EvaluatedRelease, evaluateReleaseOrder } from '../engine/order/evaluated-order';
+import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
 import { lastEntry, literalText, ResourceDocument } from '../engine/model/document';
 import { HOOK_KEY, HookEvent } from '../engine/model/hook';
-import { ChartOrder, compareKindOrder, describeDeleted, DeletedWhen, HookInfo, hooksOfFile, orderHooks } from '../engine/order';
+import { ChartOrder, compareKindOrder, describeDeleted, DeletedWhen, HookInfo, hooksOfFile, orderHooks } from '../engine/order/order';
 import { HelmVersion } from '../engine/rules/rule';
 import { CommandIO, UsageError } from './lint-command';
 

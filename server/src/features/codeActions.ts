@@ -1,10 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
-import { analyzeTemplate } from '../engine/file';
-import { applyEdits, safeEditsFor } from '../engine/fix';
-import { lintFile, LintOptions } from '../engine/lint';
+import { analyzeTemplate } from '../engine/analysis/file';
+import { applyEdits, safeEditsFor } from '../engine/lint/fix';
+import { lintFile, LintOptions } from '../engine/lint/lint';
 import { Finding } from '../engine/rules/rule';
-import { LineIndex } from '../engine/text';
+import { LineIndex } from '../engine/core/text';
 import { FIX_ALL_KIND } from '../protocol';
 import { isIgnored } from './configuration';
 import { ServerContext } from './context';

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
-import { describePlace } from '../engine/hover';
-import { placesOf } from '../engine/order';
+import { describePlace } from '../engine/services/hover';
+import { placesOf } from '../engine/order/order';
 import { COMMANDS } from '../protocol';
 import { ServerContext } from './context';
 import { toLspRange } from './ranges';

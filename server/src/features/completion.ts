@@ -1,5 +1,5 @@
 import { CancellationToken, CompletionItem, CompletionItemKind, CompletionParams, MarkupKind, TextEdit } from 'vscode-languageserver/node';
-import { complete, CompletionKind } from '../engine/complete';
+import { complete, CompletionKind } from '../engine/services/complete';
 import { ServerContext } from './context';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';

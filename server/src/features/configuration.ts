@@ -1,8 +1,8 @@
 import { dirname, relative, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import { Connection } from 'vscode-languageserver/node';
-import { findConfigFile, LoadedConfig, loadConfig } from '../engine/config';
-import { LintOptions } from '../engine/lint';
+import { findConfigFile, LoadedConfig, loadConfig } from '../engine/core/config';
+import { LintOptions } from '../engine/lint/lint';
 import { ruleById } from '../engine/rules';
 import { HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { HelmHooksSettings, SETTINGS_SECTION } from '../protocol';

@@ -1,11 +1,11 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, PublishDiagnosticsNotification } from 'vscode-languageserver/node';
-import { mergeFindings } from '../engine/evaluated-lint';
-import { TemplateFile } from '../engine/file';
-import { LintMemo, lintFileReusing, LintOptions } from '../engine/lint';
+import { mergeFindings } from '../engine/lint/findings';
+import { TemplateFile } from '../engine/analysis/file';
+import { LintMemo, lintFileReusing, LintOptions } from '../engine/lint/lint';
 import { Finding, ruleDocsUrl, Severity } from '../engine/rules/rule';
-import { LineIndex } from '../engine/text';
+import { LineIndex } from '../engine/core/text';
 import { EffectiveConfig, isIgnored } from './configuration';
 import { guard, ServerContext } from './context';
 import { ChartEvaluator } from './evaluation';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EvaluatedLintOptions } from '../engine/evaluated-lint';
+import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
 import type { Finding } from '../engine/rules/rule';
 
 /** What the evaluator thread is asked: one chart, with the open editors' texts over the files on disk. */

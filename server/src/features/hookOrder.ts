@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { CancellationToken } from 'vscode-languageserver/node';
-import { describePlacement } from '../engine/hover';
-import { OrderedHook } from '../engine/order';
+import { describePlacement } from '../engine/services/hover';
+import { OrderedHook } from '../engine/order/order';
 import { HookOrderHook, HookOrderParams, HookOrderResult } from '../protocol';
 import { ServerContext } from './context';
 import { toLspRange } from './ranges';

@@ -1,5 +1,5 @@
 import { CancellationToken, Hover, HoverParams, MarkupKind } from 'vscode-languageserver/node';
-import { hover as engineHover } from '../engine/hover';
+import { hover as engineHover } from '../engine/services/hover';
 import { ServerContext } from './context';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';

@@ -4,9 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocuments } from 'vscode-languageserver/node';
 import { chartTemplates } from '../engine/chart/discover';
-import { analyzeTemplate, TemplateFile } from '../engine/file';
+import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
 import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
-import { ChartOrder, HookInfo, hooksOfFile, orderHooks } from '../engine/order';
+import { ChartOrder, HookInfo, hooksOfFile, orderHooks } from '../engine/order/order';
 import { clearScanCache } from '../engine/template/scanner';
 
 /** A chart as the server sees it: the release root whose hooks share one order (subcharts included). */

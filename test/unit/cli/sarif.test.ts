@@ -9,7 +9,7 @@ import { formatSarif } from '../../../server/src/cli/format/sarif';
 import { LintRun } from '../../../server/src/cli/results';
 import { ALL_RULES } from '../../../server/src/engine/rules';
 import { Finding } from '../../../server/src/engine/rules/rule';
-import { LineIndex } from '../../../server/src/engine/text';
+import { LineIndex } from '../../../server/src/engine/core/text';
 import { REPO_ROOT } from '../../support/paths';
 import { CHART_YAML, CHARTS, hookConfigMap, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
 

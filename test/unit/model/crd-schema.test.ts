@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { discover } from '../../../server/src/engine/chart/discover';
-import { analyzeTemplate } from '../../../server/src/engine/file';
-import { lintText } from '../../../server/src/engine/lint';
+import { analyzeTemplate } from '../../../server/src/engine/analysis/file';
+import { lintText } from '../../../server/src/engine/lint/lint';
 import { setAsideCrdSchemas, topLevelBodies } from '../../../server/src/engine/model/document';
 import { CORPUS_CHARTS, requireShared } from '../../support/shared';
 

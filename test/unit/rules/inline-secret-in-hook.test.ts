@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeTemplate } from '../../../server/src/engine/file';
+import { analyzeTemplate } from '../../../server/src/engine/analysis/file';
 import { applyFix, assertDocsExamples, fixAll, lint, location, pointedText } from '../../support/rule-tester';
 
 const RULE = 'inline-secret-in-hook';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { lintText } from '../../../server/src/engine/lint';
+import { lintText } from '../../../server/src/engine/lint/lint';
 import { helmInstallDryRunJson, helmTemplate, kubectlDecode, ParsedHook, requireBinaries, writeChart } from '../../support/helm';
 import { REPO_ROOT } from '../../support/paths';
 import { expandSnippet } from './expand';

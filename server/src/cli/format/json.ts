@@ -1,5 +1,5 @@
 import { LintRun, oneBased, summarize } from '../results';
-import { TextRange } from '../../engine/text';
+import { TextRange } from '../../engine/core/text';
 
 /** The stable JSON contract of DESIGN.md: 1-based lines and UTF-16 columns, end exclusive, paths relative. */
 export function formatJson(run: LintRun): string {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { ALL_RULES } from '../../engine/rules';
 import { ruleDocsUrl, Severity } from '../../engine/rules/rule';
-import { TextRange } from '../../engine/text';
+import { TextRange } from '../../engine/core/text';
 import { LintRun, oneBased } from '../results';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };

@@ -167,3 +167,8 @@ function cleanPath(path: string): string {
   if (absolute) return `/${joined}`;
   return joined === '' ? '.' : joined;
 }
+
+/** A path inside a packaged subchart (`charts/x.tgz#templates/y.yaml`): nobody edits it, so no finding points there. */
+export function isInArchive(path: string): boolean {
+  return /\.tgz#/i.test(path);
+}

@@ -59,7 +59,16 @@ interface CacheState {
   changesSharedMaps: boolean | undefined;
 }
 
-export class RenderCache {
+/** Renders a chart, re-executing only what can have changed since the last render. */
+export interface Renderer {
+  /** Every template's output, or (with `only`) at least those templates' outputs. */
+  render(options: { releaseName: string; isUpgrade: boolean }, only?: ReadonlySet<string>): RenderedTemplate[];
+  /** The parsed files by Helm template name, for mapping output back to its source. */
+  file(name: string): TemplateFile | undefined;
+  chart: LoadedChart;
+}
+
+export class RenderCache implements Renderer {
   /** Template executions so far: what an edit costs, for tests and benchmarks. */
   executions = 0;
   private readonly parsed = new Map<string, ParsedTemplate | TemplateParseError>();

@@ -5,7 +5,7 @@ import { setAsideCrdSchemas } from '../model/document';
 import { helmStringOf } from '../model/scalar';
 import { ChartRenderer, RenderOptions, RenderedTemplate, TemplateFile } from './render';
 import { Chunk, SourceRef } from './value';
-import { TextRange } from '../text';
+import { TextRange } from '../core/text';
 
 /**
  * What Helm's manifest sorter sees in the evaluated output: documents split as releaseutil.SplitManifests splits them,

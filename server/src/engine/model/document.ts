@@ -1,6 +1,6 @@
 import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { actionRunsAcross, actionsOverlapping, ScanResult, TemplateAction } from '../template/scanner';
-import { LineIndex, TextRange } from '../text';
+import { LineIndex, TextRange } from '../core/text';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
 

@@ -1,5 +1,5 @@
 import { TemplateAction } from '../template/scanner';
-import { TextRange } from '../text';
+import { TextRange } from '../core/text';
 import { ValueModel } from './document';
 import { goAtoi } from './scalar';
 

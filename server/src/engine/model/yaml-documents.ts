@@ -1,5 +1,5 @@
 import { Composer, CST, Document, isCollection, isNode, isPair, parseAllDocuments, Parser } from 'yaml';
-import { TextRange } from '../text';
+import { TextRange } from '../core/text';
 
 export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
 

@@ -1,7 +1,7 @@
 import { EntryModel } from '../model/document';
 import { DELETE_POLICY_KEY, splitList } from '../model/hook';
-import { hookAnnotationSets } from './helpers';
-import { duplicateItems, hookOnlyEntry, removeItemEdit } from './list-items';
+import { hookAnnotationSets } from './support/helpers';
+import { duplicateItems, hookOnlyEntry, removeItemEdit } from './support/list-items';
 import { defineRule, FileRuleContext, Report } from './rule';
 import { isDeletePolicy } from './unknown-delete-policy';
 

@@ -1,7 +1,7 @@
 import { EntryModel } from '../model/document';
 import { eventOf, HOOK_KEY, splitList } from '../model/hook';
-import { helmEntry, hookAnnotationSets } from './helpers';
-import { duplicateItems, removeItemEdit } from './list-items';
+import { helmEntry, hookAnnotationSets } from './support/helpers';
+import { duplicateItems, removeItemEdit } from './support/list-items';
 import { defineRule, FileRuleContext, Report } from './rule';
 
 export const duplicateHookEvent = defineRule({

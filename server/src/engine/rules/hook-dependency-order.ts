@@ -1,7 +1,7 @@
 import { HookEvent } from '../model/hook';
-import { compareHooks } from '../order';
-import { ChartObject } from './chart-objects';
-import { blockingReads, deletedAfterSuccess, describeObject, nameRange, whyFirst } from './dependency-helpers';
+import { compareHooks } from '../order/order';
+import { ChartObject } from './support/chart-objects';
+import { blockingReads, deletedAfterSuccess, describeObject, nameRange, whyFirst } from './support/dependency-helpers';
 import { defineRule } from './rule';
 
 export const hookDependencyOrder = defineRule({

@@ -1,6 +1,6 @@
 import { HookEvent } from '../model/hook';
-import { ChartObject } from './chart-objects';
-import { blockingReads, deletedAfterSuccess, describeObject, nameRange } from './dependency-helpers';
+import { ChartObject } from './support/chart-objects';
+import { blockingReads, deletedAfterSuccess, describeObject, nameRange } from './support/dependency-helpers';
 import { defineRule } from './rule';
 
 export const hookDependencyUnavailable = defineRule({

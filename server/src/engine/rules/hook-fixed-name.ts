@@ -1,4 +1,4 @@
-import { lifecycleHooks } from './lifecycle-helpers';
+import { lifecycleHooks } from './support/lifecycle-helpers';
 import { defineRule } from './rule';
 
 export const hookFixedName = defineRule({

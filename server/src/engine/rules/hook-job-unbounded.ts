@@ -1,4 +1,4 @@
-import { DocumentWalker, lifecycleHooks } from './lifecycle-helpers';
+import { DocumentWalker, lifecycleHooks } from './support/lifecycle-helpers';
 import { defineRule } from './rule';
 
 export const hookJobUnbounded = defineRule({

@@ -1,4 +1,4 @@
-import { DocumentWalker, effectivePolicies, hasKnownPolicy, lifecycleHooks, policyRange } from './lifecycle-helpers';
+import { DocumentWalker, effectivePolicies, hasKnownPolicy, lifecycleHooks, policyRange } from './support/lifecycle-helpers';
 import { defineRule } from './rule';
 
 export const hookLeftBehind = defineRule({

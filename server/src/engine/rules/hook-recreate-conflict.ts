@@ -1,7 +1,7 @@
 import { splitList } from '../model/hook';
-import { LifecycleHook, hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './lifecycle-helpers';
+import { LifecycleHook, hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './support/lifecycle-helpers';
 import { defineRule, HelmVersion, Report } from './rule';
-import { TemplateFile } from '../file';
+import { TemplateFile } from '../analysis/file';
 
 const BHC = 'before-hook-creation';
 

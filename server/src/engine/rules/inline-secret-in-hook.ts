@@ -1,6 +1,6 @@
-import { TemplateFile } from '../file';
-import { TextRange } from '../text';
-import { BlockMap, containersOf, DocumentWalker, KeyedValue, lifecycleHooks, podSpecOf } from './lifecycle-helpers';
+import { TemplateFile } from '../analysis/file';
+import { TextRange } from '../core/text';
+import { BlockMap, containersOf, DocumentWalker, KeyedValue, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
 import { defineRule, Report } from './rule';
 
 const SECRET_NAME = /(?:PASSWORD|TOKEN|SECRET|API_KEY)$/i;

@@ -1,7 +1,7 @@
 import { AnnotationSet, EntryModel, ValueModel } from '../model/document';
 import { HOOK_KEY, WEIGHT_KEY } from '../model/hook';
 import { goAtoi, isInt64, resolvePlainScalar } from '../model/scalar';
-import { helmEntry, hookAnnotationSets } from './helpers';
+import { helmEntry, hookAnnotationSets } from './support/helpers';
 import { defineRule, FileRuleContext, Report } from './rule';
 
 export const invalidHookWeight = defineRule({

@@ -1,7 +1,7 @@
-import { TemplateFile } from '../file';
+import { TemplateFile } from '../analysis/file';
 import { YamlProblem } from '../model/document';
 import { wholeParse } from '../model/yaml-documents';
-import { TextRange } from '../text';
+import { TextRange } from '../core/text';
 import { defineRule } from './rule';
 
 export const invalidYaml = defineRule({

@@ -1,6 +1,6 @@
-import { TemplateFile } from '../file';
-import { TextRange } from '../text';
-import { BlockMap, DocumentWalker, lifecycleHooks, podSpecOf } from './lifecycle-helpers';
+import { TemplateFile } from '../analysis/file';
+import { TextRange } from '../core/text';
+import { BlockMap, DocumentWalker, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
 import { defineRule, Report } from './rule';
 
 const API_ERROR = 'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"';

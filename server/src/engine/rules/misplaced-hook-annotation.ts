@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, Pair, YAMLMap } from 'yaml';
 import { lastEntry, literalText, ResourceDocument } from '../model/document';
 import { HOOK_KEY, HOOK_KEYS } from '../model/hook';
-import { TextRange } from '../text';
+import { TextRange } from '../core/text';
 import { defineRule } from './rule';
 
 const KEYS: readonly string[] = HOOK_KEYS;

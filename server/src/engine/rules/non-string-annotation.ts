@@ -1,8 +1,8 @@
 import { AnnotationSet, EntryModel, lastEntry, ResourceDocument } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
-import { describeKind, nonStringKind, rejection } from './annotation-values';
-import { doubleQuoted } from './helpers';
-import { hookOnlyEntry } from './list-items';
+import { describeKind, nonStringKind, rejection } from './support/annotation-values';
+import { doubleQuoted } from './support/helpers';
+import { hookOnlyEntry } from './support/list-items';
 import { defineRule, Report } from './rule';
 
 /** Checked by unknown-hook-event and unquoted-hook-weight wherever Helm reads them. */

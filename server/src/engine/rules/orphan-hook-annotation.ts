@@ -1,6 +1,6 @@
 import { EntryModel, lastEntry, literalText, ResourceDocument } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_ONLY_KEYS, normalizeItem, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
-import { renameKeyEdit } from './annotation-keys';
+import { renameKeyEdit } from './support/annotation-keys';
 import { defineRule, Report } from './rule';
 
 const HOOK_ONLY: readonly string[] = HOOK_ONLY_KEYS;

@@ -1,6 +1,6 @@
-import { TemplateFile } from '../file';
-import { TextRange } from '../text';
-import type { ChartRuleContext } from './chart-objects';
+import { TemplateFile } from '../analysis/file';
+import { TextRange } from '../core/text';
+import type { ChartRuleContext } from './support/chart-objects';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type RuleSetting = Severity | 'off';

@@ -1,6 +1,6 @@
-import { TemplateFile } from '../file';
+import { TemplateFile } from '../analysis/file';
 import { ResourceDocument } from '../model/document';
-import { effectivePolicies, lifecycleHooks } from './lifecycle-helpers';
+import { effectivePolicies, lifecycleHooks } from './support/lifecycle-helpers';
 import { defineRule } from './rule';
 
 const GENERATORS = /\b(?:randAlphaNum|randAlpha|randAscii|randNumeric|randBytes|genCA|genPrivateKey|genSelfSignedCert\w*|genSignedCert\w*|uuidv4|derivePassword)\b/;

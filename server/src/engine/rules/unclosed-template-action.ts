@@ -1,4 +1,4 @@
-import { TemplateFile } from '../file';
+import { TemplateFile } from '../analysis/file';
 import { ScanProblem, TemplateAction } from '../template/scanner';
 import { defineRule } from './rule';
 

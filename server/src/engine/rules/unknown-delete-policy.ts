@@ -1,7 +1,7 @@
 import { EntryModel } from '../model/document';
 import { DELETE_POLICIES, DELETE_POLICY_KEY, normalizeItem, SplitList, splitList } from '../model/hook';
-import { hookAnnotationSets, valueOrKeyRange } from './helpers';
-import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './list-items';
+import { hookAnnotationSets, valueOrKeyRange } from './support/helpers';
+import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './support/list-items';
 import { defineRule, FileRuleContext, HelmVersion } from './rule';
 
 const SPEC: ListSpec = {

@@ -1,8 +1,8 @@
-import { TemplateFile } from '../file';
+import { TemplateFile } from '../analysis/file';
 import { AnnotationSet, EntryModel, lastEntry } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_KEYS, KNOWN_HELM_KEYS, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
-import { nearest } from '../text';
-import { renameKeyEdit } from './annotation-keys';
+import { nearest } from '../core/text';
+import { renameKeyEdit } from './support/annotation-keys';
 import { defineRule, FileRuleContext, Report } from './rule';
 
 const PREFIX = 'helm.sh/';

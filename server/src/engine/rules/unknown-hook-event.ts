@@ -1,8 +1,8 @@
 import { EntryModel } from '../model/document';
 import { eventOf, HOOK_EVENTS, HOOK_KEY, splitList } from '../model/hook';
 import { isNonString } from '../model/scalar';
-import { dropLogLine, helmEntry, hookAnnotationSets, valueOrKeyRange } from './helpers';
-import { collectionReport, ListSpec, unknownItemReport } from './list-items';
+import { dropLogLine, helmEntry, hookAnnotationSets, valueOrKeyRange } from './support/helpers';
+import { collectionReport, ListSpec, unknownItemReport } from './support/list-items';
 import { defineRule, FileRuleContext } from './rule';
 
 const SPEC: ListSpec = {

@@ -1,7 +1,7 @@
 import { AnnotationSet, EntryModel } from '../model/document';
 import { normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, splitList } from '../model/hook';
-import { hookAnnotationSets, valueOrKeyRange } from './helpers';
-import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './list-items';
+import { hookAnnotationSets, valueOrKeyRange } from './support/helpers';
+import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './support/list-items';
 import { defineRule, FileRuleContext } from './rule';
 
 /** The kinds whose logs Helm reads (hooks.go outputLogsByPolicy): a Job's pods and a Pod. */

@@ -1,4 +1,4 @@
-import { containersOf, DocumentWalker, lifecycleHooks, podSpecOf } from './lifecycle-helpers';
+import { containersOf, DocumentWalker, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
 import { defineRule } from './rule';
 
 export const unpinnedHookImage = defineRule({

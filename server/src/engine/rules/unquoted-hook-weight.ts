@@ -2,8 +2,8 @@ import { AnnotationSet, EntryModel, ValueModel } from '../model/document';
 import { parseHookWeight, WEIGHT_KEY } from '../model/hook';
 import { goAtoi, isInt64, resolvePlainScalar } from '../model/scalar';
 import { TemplateAction } from '../template/scanner';
-import { describeKind, nonStringKind, rejection } from './annotation-values';
-import { doubleQuoted, helmEntry, hookAnnotationSets } from './helpers';
+import { describeKind, nonStringKind, rejection } from './support/annotation-values';
+import { doubleQuoted, helmEntry, hookAnnotationSets } from './support/helpers';
 import { defineRule, FileRuleContext, Report } from './rule';
 
 export const unquotedHookWeight = defineRule({

@@ -1,6 +1,6 @@
-import { HookEvent } from '../model/hook';
-import { deletedWhen } from '../order';
-import { TextRange } from '../text';
+import { HookEvent } from '../../model/hook';
+import { deletedWhen } from '../../order/order';
+import { TextRange } from '../../core/text';
 import { ChartObject, ChartRuleContext } from './chart-objects';
 import { PodReference } from './pod-references';
 

@@ -1,11 +1,11 @@
 import { isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { TemplateFile } from '../file';
-import { EntryModel, lastEntry, literalText, MappingModel, ResourceDocument } from '../model/document';
-import { DELETE_POLICIES, DELETE_POLICY_KEY, HOOK_KEY, HookEvent, parseHookEvents, parsePolicyList } from '../model/hook';
-import { isNonString } from '../model/scalar';
-import { actionsOverlapping, TemplateAction } from '../template/scanner';
-import { TextRange } from '../text';
-import { HelmVersion } from './rule';
+import { TemplateFile } from '../../analysis/file';
+import { EntryModel, lastEntry, literalText, MappingModel, ResourceDocument } from '../../model/document';
+import { DELETE_POLICIES, DELETE_POLICY_KEY, HOOK_KEY, HookEvent, parseHookEvents, parsePolicyList } from '../../model/hook';
+import { isNonString } from '../../model/scalar';
+import { actionsOverlapping, TemplateAction } from '../../template/scanner';
+import { TextRange } from '../../core/text';
+import { HelmVersion } from '../rule';
 
 /**
  * What Helm will do about deleting a hook, as far as the text shows it: the annotation is absent (Helm's default,

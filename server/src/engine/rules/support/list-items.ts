@@ -1,10 +1,10 @@
-import { TemplateFile } from '../file';
-import { AnnotationSet, EntryModel, ValueModel } from '../model/document';
-import { HOOK_KEY, ListItem, SplitList } from '../model/hook';
-import { isNonString } from '../model/scalar';
-import { nearest, TextRange } from '../text';
+import { TemplateFile } from '../../analysis/file';
+import { AnnotationSet, EntryModel, ValueModel } from '../../model/document';
+import { HOOK_KEY, ListItem, SplitList } from '../../model/hook';
+import { isNonString } from '../../model/scalar';
+import { nearest, TextRange } from '../../core/text';
 import { helmEntry, literalSequenceItems, replaceValueEdit } from './helpers';
-import { Report } from './rule';
+import { Report } from '../rule';
 
 type ReportFix = NonNullable<Report['fixes']>[number];
 

@@ -1,8 +1,8 @@
-import { TemplateFile } from './file';
-import { lastEntry, MappingModel, ResourceDocument, ValueModel } from './model/document';
-import { DELETE_POLICY_KEY, HOOK_EVENTS, HOOK_KEY, HookEvent, parseHookEvents, parseHookWeight, parsePolicyList, WEIGHT_KEY } from './model/hook';
-import { TemplateAction } from './template/scanner';
-import { TextRange } from './text';
+import { TemplateFile } from '../analysis/file';
+import { lastEntry, MappingModel, ResourceDocument, ValueModel } from '../model/document';
+import { DELETE_POLICY_KEY, HOOK_EVENTS, HOOK_KEY, HookEvent, parseHookEvents, parseHookWeight, parsePolicyList, WEIGHT_KEY } from '../model/hook';
+import { TemplateAction } from '../template/scanner';
+import { TextRange } from '../core/text';
 
 /**
  * Helm's InstallOrder (pkg/release/v1/util/kind_sorter.go, reference/helm-hooks.md §4.1). Among hooks it only breaks

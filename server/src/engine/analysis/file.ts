@@ -1,6 +1,6 @@
-import { buildDocuments, DocumentsModel } from './model/document';
-import { scanTemplate, ScanResult } from './template/scanner';
-import { LineIndex } from './text';
+import { buildDocuments, DocumentsModel } from '../model/document';
+import { scanTemplate, ScanResult } from '../template/scanner';
+import { LineIndex } from '../core/text';
 
 /** One template file, analysed as written: its actions, masked text and YAML documents. */
 export interface TemplateFile {

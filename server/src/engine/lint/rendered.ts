@@ -1,10 +1,10 @@
-import { analyzeTemplate, TemplateFile } from './file';
+import { analyzeTemplate, TemplateFile } from '../analysis/file';
 import { DEFAULT_LINT_OPTIONS, lintChartObjects, lintFile, LintOptions } from './lint';
-import { HOOK_EVENTS } from './model/hook';
-import { ALL_RULES } from './rules';
-import { ChartObject, chartObjectsOf } from './rules/chart-objects';
-import { Finding } from './rules/rule';
-import { LineIndex, TextRange } from './text';
+import { HOOK_EVENTS } from '../model/hook';
+import { ALL_RULES } from '../rules';
+import { ChartObject, chartObjectsOf } from '../rules/support/chart-objects';
+import { Finding } from '../rules/rule';
+import { LineIndex, TextRange } from '../core/text';
 
 /**
  * Linting the output of `helm template` (for charts the evaluator cannot follow): the stream is cut into the

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, Node } from 'yaml';
-import { ruleById } from './rules';
-import { HelmVersion, RuleSetting } from './rules/rule';
+import { ruleById } from '../rules';
+import { HelmVersion, RuleSetting } from '../rules/rule';
 import { LineIndex, TextRange } from './text';
 
 export const CONFIG_FILE_NAME = '.helm-hooks.yaml';

@@ -1,7 +1,7 @@
-import { AnnotationSet, EntryModel, lastEntry, ValueModel } from '../model/document';
-import { TemplateFile } from '../file';
-import { TextRange } from '../text';
-import { HelmVersion } from './rule';
+import { AnnotationSet, EntryModel, lastEntry, ValueModel } from '../../model/document';
+import { TemplateFile } from '../../analysis/file';
+import { TextRange } from '../../core/text';
+import { HelmVersion } from '../rule';
 
 /** The annotation sets where hook annotations take effect: the object's own, and `define` fragments. */
 export function hookAnnotationSets(file: TemplateFile): AnnotationSet[] {

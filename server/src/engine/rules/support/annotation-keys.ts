@@ -1,6 +1,6 @@
-import { TemplateFile } from '../file';
-import { EntryModel } from '../model/document';
-import { TextRange } from '../text';
+import { TemplateFile } from '../../analysis/file';
+import { EntryModel } from '../../model/document';
+import { TextRange } from '../../core/text';
 
 /**
  * The edit that renames an annotation key, keeping the quotes it was written with. Undefined when the key's text is

@@ -1,5 +1,5 @@
-import { AnnotationSet, ValueModel } from '../model/document';
-import { formatGoFloat, resolvePlainScalar } from '../model/scalar';
+import { AnnotationSet, ValueModel } from '../../model/document';
+import { formatGoFloat, resolvePlainScalar } from '../../model/scalar';
 
 /** The JSON type Kubernetes decodes an annotation value into, as encoding/json names it in its errors. */
 export type JsonKind = 'number' | 'bool' | 'array' | 'object';

@@ -1,13 +1,13 @@
-import { analyzeTemplate, TemplateFile } from './file';
-import { AnnotationSet, ResourceDocument } from './model/document';
-import { pieceStarts } from './model/yaml-documents';
-import { ALL_RULES } from './rules';
-import { HookEvent } from './model/hook';
-import type { ChartObject, ChartReport } from './rules/chart-objects';
-import { Finding, HelmVersion, RelatedLocation, Report, Rule, RuleSetting, Severity } from './rules/rule';
-import { findSuppressions, isSuppressed } from './suppress';
-import { actionRunsAcross, firstActionEndingAfter } from './template/scanner';
-import { TextRange } from './text';
+import { analyzeTemplate, TemplateFile } from '../analysis/file';
+import { AnnotationSet, ResourceDocument } from '../model/document';
+import { pieceStarts } from '../model/yaml-documents';
+import { ALL_RULES } from '../rules';
+import { HookEvent } from '../model/hook';
+import type { ChartObject, ChartReport } from '../rules/support/chart-objects';
+import { Finding, HelmVersion, RelatedLocation, Report, Rule, RuleSetting, Severity } from '../rules/rule';
+import { findSuppressions, isSuppressed } from '../analysis/suppress';
+import { actionRunsAcross, firstActionEndingAfter } from '../template/scanner';
+import { TextRange } from '../core/text';
 
 export interface LintOptions {
   helmVersion: HelmVersion;

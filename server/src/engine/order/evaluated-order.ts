@@ -1,13 +1,13 @@
 import { relative, sep } from 'node:path';
 import { isMap as isYamlMap, isScalar as isYamlScalar, Node as YamlNode, parseDocument, YAMLMap } from 'yaml';
-import { ChartTemplate, LoadedChart } from './chart/types';
-import { EvaluatedDocument, EvaluatedFile, evaluateChart, Field, splitRendered } from './eval/hooks';
-import { ChartRenderer } from './eval/render';
-import { Chunk } from './eval/value';
-import { setAsideCrdSchemas } from './model/document';
-import { HOOK_EVENTS, HOOK_KEY, HookEvent } from './model/hook';
+import { ChartTemplate, LoadedChart } from '../chart/types';
+import { EvaluatedDocument, EvaluatedFile, evaluateChart, Field, splitRendered } from '../eval/hooks';
+import { ChartRenderer } from '../eval/render';
+import { Chunk } from '../eval/value';
+import { setAsideCrdSchemas } from '../model/document';
+import { HOOK_EVENTS, HOOK_KEY, HookEvent } from '../model/hook';
 import { compareKindOrder, DeletedWhen, deletedWhen, EventOrder, OrderKey, orderEvents } from './order';
-import { LineIndex, TextRange } from './text';
+import { LineIndex, TextRange } from '../core/text';
 
 /**
  * Helm's order of a release operation as Helm renders the chart with the given values: the hooks of each event by

@@ -1,4 +1,4 @@
-import { LineIndex } from './text';
+import { LineIndex } from '../core/text';
 
 const COMMENT = /(?:#|\{\{-?\s*\/\*)\s*helm-hooks-disable-next-line\b([^\n*#]*)/g;
 

@@ -1,10 +1,10 @@
-import { TemplateFile } from './file';
-import { DELETE_POLICY_FACTS, EVENT_FACTS, KEY_FACTS, OUTPUT_LOG_POLICY_FACTS, RESOURCE_POLICY_VALUES } from './helm-facts';
-import { AnnotationSet, EntryModel } from './model/document';
-import { DELETE_POLICY_KEY, eventOf, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, parseHookEvents, parseHookWeight, RESOURCE_POLICY_KEY, splitList, WEIGHT_KEY } from './model/hook';
-import { ChartOrder, describeDeleted, OrderedHook, placesOf } from './order';
-import { ordinal } from './rules/helpers';
-import { TextRange } from './text';
+import { TemplateFile } from '../analysis/file';
+import { DELETE_POLICY_FACTS, EVENT_FACTS, KEY_FACTS, OUTPUT_LOG_POLICY_FACTS, RESOURCE_POLICY_VALUES } from '../core/helm-facts';
+import { AnnotationSet, EntryModel } from '../model/document';
+import { DELETE_POLICY_KEY, eventOf, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, parseHookEvents, parseHookWeight, RESOURCE_POLICY_KEY, splitList, WEIGHT_KEY } from '../model/hook';
+import { ChartOrder, describeDeleted, OrderedHook, placesOf } from '../order/order';
+import { ordinal } from '../rules/support/helpers';
+import { TextRange } from '../core/text';
 
 export interface EngineHover {
   range: TextRange;

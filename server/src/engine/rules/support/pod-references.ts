@@ -1,7 +1,7 @@
 import { isScalar } from 'yaml';
-import { ResourceDocument } from '../model/document';
-import { resolvePlainScalar } from '../model/scalar';
-import { TextRange } from '../text';
+import { ResourceDocument } from '../../model/document';
+import { resolvePlainScalar } from '../../model/scalar';
+import { TextRange } from '../../core/text';
 import { BlockMap, containersOf, DocumentWalker, podSpecOf } from './lifecycle-helpers';
 
 /** The kinds of object a pod reads by name from its own namespace. */

@@ -1,11 +1,11 @@
-import { TemplateFile } from '../file';
-import { lastEntry, literalText, ResourceDocument } from '../model/document';
-import { HookEvent, RESOURCE_POLICY_KEY } from '../model/hook';
-import { HookInfo, hooksOfFile } from '../order';
-import { TextRange } from '../text';
+import { TemplateFile } from '../../analysis/file';
+import { lastEntry, literalText, ResourceDocument } from '../../model/document';
+import { HookEvent, RESOURCE_POLICY_KEY } from '../../model/hook';
+import { HookInfo, hooksOfFile } from '../../order/order';
+import { TextRange } from '../../core/text';
 import { DocumentWalker, lifecycleHooks } from './lifecycle-helpers';
 import { PodReference, podReferences } from './pod-references';
-import { HelmVersion, Severity } from './rule';
+import { HelmVersion, Severity } from '../rule';
 
 /**
  * The objects of a chart as Helm renders it, for rules that look across files: each document's kind, name and

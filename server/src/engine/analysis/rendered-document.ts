@@ -1,0 +1,182 @@
+import { isInArchive } from '../chart/archive';
+import { DocumentPiece, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
+import { RenderedTemplate } from '../eval/render';
+import { analyzeTemplate, TemplateFile } from './file';
+import { blockBodies, topLevelBodies } from '../model/document';
+import { ChartObject, chartObjectsOf } from '../rules/support/chart-objects';
+import { KINDS_WITH_POD_TEMPLATE_METADATA } from '../rules/non-string-annotation';
+import { Finding } from '../rules/rule';
+import { overlaps, TextRange } from '../core/text';
+import type { MappedRange, SourceMapper } from './source-map';
+
+/** The namespace the evaluator renders in (`.Release.Namespace`), as `helm template` does without `-n`. */
+const RELEASE_NAMESPACE = 'default';
+
+export type Piece = DocumentPiece;
+
+/**
+ * One rendered document as the rules read it: its text with each unknown run written as a template action, so every
+ * rule treats it as text it cannot see, and the way back from offsets in that text to the user's files.
+ */
+export type Analyses = Map<string, TemplateFile>;
+
+export class DocumentView {
+  private analysed: TemplateFile | undefined;
+  private objects: ChartObject[] | undefined;
+  readonly findings = new Map<string, Finding[]>();
+  private readonly unknownRanges: TextRange[] = [];
+  private readonly shifts: Array<{ at: number; by: number }> = [];
+  private readonly synthetic: string;
+  /** The document's top-level `kind` when it is written literally. */
+  private readonly kind: string | undefined;
+
+  constructor(
+    readonly template: string,
+    /** The document's place in its template's output. */
+    private readonly index: number,
+    private readonly text: string,
+    private readonly pieces: Piece[],
+    private readonly mapper: SourceMapper,
+  ) {
+    this.kind = /^kind:[ \t]*(["']?)([A-Za-z0-9]+)\1[ \t]*(?:#.*)?\r?$/m.exec(text)?.[2];
+    const cuts = unreadBlocks(text, this.kind);
+    const edits: Array<TextRange & { unknown: boolean }> = cuts.map((cut) => ({ ...cut, unknown: false }));
+    for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
+      if (!cuts.some((cut) => cut.start <= index && index < cut.end)) edits.push({ start: index, end: index + UNKNOWN_TEXT.length, unknown: true });
+    }
+    edits.sort((a, b) => a.start - b.start);
+    let synthetic = '';
+    let last = 0;
+    for (const edit of edits) {
+      synthetic += text.slice(last, edit.start);
+      const replacement = edit.unknown ? unknownAction(pieces.find((piece) => piece.start === edit.start)?.chunk.reason) : '';
+      if (edit.unknown) this.unknownRanges.push({ start: synthetic.length, end: synthetic.length + replacement.length });
+      synthetic += replacement;
+      this.shifts.push({ at: synthetic.length, by: replacement.length - (edit.end - edit.start) });
+      last = edit.end;
+    }
+    this.synthetic = synthetic + text.slice(last);
+  }
+
+  /** Which document of which template: the same document under another release name or operation. */
+  get key(): string {
+    return `${this.template}#${this.index}`;
+  }
+
+  /** The analysis of the text, shared with every document of the same template and text in `analyses`. */
+  file(analyses: Analyses): TemplateFile {
+    if (!this.analysed) {
+      const key = `${this.template}\0${this.synthetic}`;
+      this.analysed = analyses.get(key) ?? analyzeTemplate(`${this.template}#evaluated`, this.synthetic);
+      analyses.set(key, this.analysed);
+    }
+    return this.analysed;
+  }
+
+  /** Every piece is this template's own literal text: the as-written pass has read all of it. */
+  get ownLiteral(): boolean {
+    return this.pieces.every((piece) => this.mapper.isOwnLiteral(piece.chunk, this.template));
+  }
+
+  /** May hold annotations for the annotation rules to read. */
+  get mentionsAnnotations(): boolean {
+    // Nearly every rendered object carries the `helm.sh/chart` label, which no rule reads.
+    return /annotations|helm\.sh\/(?!chart\b)/i.test(this.text);
+  }
+
+  /** May be a hook, or an object a hook reads: the chart rules need it. */
+  get concernsHooks(): boolean {
+    if (/helm\.sh\/hook/i.test(this.text)) return true;
+    return this.kind === undefined || READ_KINDS.has(this.kind);
+  }
+
+  chartObjects(analyses: Analyses): ChartObject[] {
+    this.objects ??= chartObjectsOf(this.file(analyses), this.template, RELEASE_NAMESPACE);
+    return this.objects;
+  }
+
+  /** Offsets in the analysed text are offsets in the rendered text, shifted by the actions written before them. */
+  private toRendered(offset: number): number {
+    let shift = 0;
+    for (const entry of this.shifts) if (entry.at <= offset) shift += entry.by;
+    return offset - shift;
+  }
+
+  touchesUnknown(range: TextRange): boolean {
+    return this.unknownRanges.some((unknown) => overlaps(unknown, range) || (unknown.start === range.start && range.end === unknown.start));
+  }
+
+  /**
+   * A range of the analysed text in the user's files; `ownLiteral` allows this template's own text as a target.
+   * `atCallSite`: text a `define` printed is placed at the `include` in this document's template, where the object
+   * is written, rather than in the shared define (values-file text keeps its place in the values file).
+   */
+  locate(range: TextRange, ownLiteral: boolean, atCallSite = false): MappedRange | undefined {
+    const rendered = { start: this.toRendered(range.start), end: this.toRendered(range.end) };
+    const mapped = atCallSite ? this.mapper.atCallSite(rendered, this.pieces, this.text, this.template) : this.mapper.map(rendered, this.pieces, this.text, this.template, ownLiteral);
+    return mapped && !isInArchive(mapped.file) ? mapped : undefined;
+  }
+}
+
+const READ_KINDS: ReadonlySet<string> = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'PersistentVolumeClaim']);
+/**
+ * The blocks of a rendered document that no rule reads, left out of the analysed text: a CRD's `spec` (its schema,
+ * most of the bytes Helm renders); and, in an object that is no hook (no `helm.sh/hook` text, nothing unknown),
+ * every block but `apiVersion`, `kind` and `metadata`, except, in a kind with pod templates, the blocks on the way to
+ * a nested `metadata`: the chart rules read such an object's kind, name, namespace and annotations only, and the
+ * annotation rules its metadata and that of its pod or claim templates.
+ */
+function unreadBlocks(text: string, kind: string | undefined): TextRange[] {
+  if (kind === undefined) return [];
+  if (/helm\.sh\/hook/i.test(text) || text.includes(UNKNOWN_TEXT)) {
+    return kind === 'CustomResourceDefinition' ? topLevelBodies(text).filter((block) => block.key === 'spec').map((block) => block.body) : [];
+  }
+  const podTemplates = KINDS_WITH_POD_TEMPLATE_METADATA.has(kind);
+  const unread: TextRange[] = [];
+  const visit = (within: TextRange, indent: number) => {
+    for (const block of blockBodies(text, within, indent)) {
+      if ((indent === 0 && OBJECT_KEYS.has(block.key)) || block.key === 'metadata') continue;
+      const body = text.slice(block.body.start, block.body.end);
+      if (!podTemplates || !NESTED_METADATA.test(body)) unread.push(block.body);
+      else {
+        // Descend into a mapping only: a list's items are kept whole.
+        const first = /^([ \t]*)(\S)/m.exec(body);
+        if (first && first[2] !== '-' && first[2] !== '#' && !first[1]!.includes('\t')) visit(block.body, first[1]!.length);
+      }
+    }
+  };
+  visit({ start: 0, end: text.length }, 0);
+  return unread;
+}
+
+/** A `metadata:` key, as a mapping key or a list item's first key. */
+const NESTED_METADATA = /^[ \t]*(?:-[ \t]+)?metadata:/m;
+
+const OBJECT_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata']);
+
+
+/**
+ * An unknown run as an output action whose text names why it is unknown (`randAlphaNum is random`), for rules that
+ * look for such functions in actions. It reads a variable, so no two of them count as the same text.
+ */
+function unknownAction(reason: string | undefined): string {
+  const words = (reason ?? 'unknown').replace(/[^A-Za-z0-9 _.-]/g, ' ').replace(/\s+/g, ' ').trim();
+  return `{{$unknown ${words}}}`;
+}
+
+/**
+ * A RenderCache hands back the same object for a template whose output cannot have changed (its key covers the texts
+ * findings point into), so its document views, and their findings, are kept with it.
+ */
+const viewsByRender = new WeakMap<RenderedTemplate, DocumentView[]>();
+
+export function documentViews(rendered: RenderedTemplate, mapper: SourceMapper): DocumentView[] {
+  let views = viewsByRender.get(rendered);
+  if (!views) {
+    // Helm takes every NOTES.txt out of the output before it reads manifests (pkg/action: renderResources).
+    const isNotes = rendered.file.name.endsWith('NOTES.txt');
+    views = rendered.error !== undefined || isNotes ? [] : splitRendered(rendered, false).documents.map((document, index) => new DocumentView(rendered.file.name, index, document.text, document.pieces, mapper));
+    viewsByRender.set(rendered, views);
+  }
+  return views;
+}

@@ -1,0 +1,103 @@
+import { LoadedChart } from '../chart/types';
+import { RenderCache, Renderer } from '../eval/cache';
+import { HookEvent } from '../model/hook';
+import { DEFAULT_LINT_OPTIONS, LintOptions } from './lint';
+import { ALL_RULES } from '../rules';
+import { Finding, Rule } from '../rules/rule';
+import { documentViews } from '../analysis/rendered-document';
+import { SourceMapper } from '../analysis/source-map';
+import { Analyses } from '../analysis/rendered-document';
+import { cachedFileFindings, chartFindings } from './evaluated-rules';
+import { compareFindings, findingKey } from './findings';
+
+/**
+ * The rules on the evaluated view: each document Helm would render is analysed as rendered text, the file rules run
+ * on it, the chart rules run on all of the chart's objects together, and each finding is moved back to the text the
+ * user wrote: the key or value in a values file when `toYaml` printed a map of `.Values`, the line of a `define` for
+ * text an `include` brought in, the action for a value an action printed.
+ *
+ * Only what is certain is reported: a finding must hold under both release names (or the one given), must not touch
+ * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Annotation findings on text
+ * written literally in the template itself are left to the as-written pass, which reports them with their fixes.
+ */
+
+export interface EvaluatedLintOptions extends LintOptions {
+  /** Evaluate with this release name only; by default findings must hold under `release-name` and `zz-second`. */
+  releaseName?: string;
+}
+
+export const DEFAULT_RELEASE_NAMES = ['release-name', 'zz-second'] as const;
+
+/**
+ * The findings of the evaluated chart that the as-written view cannot see. Findings point into files by their
+ * absolute paths; findings that would point inside a packaged subchart (`.tgz`) are left out, as nobody edits those.
+ */
+export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
+  // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
+  const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
+  const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
+  // The annotation rules that read annotation values, and the per-hook lifecycle rules.
+  const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
+  const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
+  if (fileRules.length === 0 && chartRules.length === 0) return [];
+  const names = options.releaseName !== undefined ? [options.releaseName] : [...DEFAULT_RELEASE_NAMES];
+  const mapper = new SourceMapper(renderer);
+  const found = new Map<string, Finding>();
+  const operations = operationsToRender(renderer.chart);
+  // Documents that render the same text (most, between install and upgrade) are analysed once.
+  const analyses: Analyses = new Map();
+  for (const isUpgrade of operations) {
+    const events = operations.length === 1 ? ALL_EVENTS : isUpgrade ? UPGRADE_EVENTS : INSTALL_EVENTS;
+    let certain: Map<string, Finding> | undefined;
+    // After the first name, only the documents that had file findings can have them under both names, and only the
+    // templates that gave a finding, or (for a chart finding) an object the chart rules read, need rendering again.
+    let withFindings: Set<string> | undefined;
+    let needed: Set<string> | undefined;
+    for (const releaseName of names) {
+      const findings = new Map<string, Finding>();
+      const views = renderer.render({ releaseName, isUpgrade }, needed).flatMap((rendered) => documentViews(rendered, mapper));
+      const documentsWithFindings = new Set<string>();
+      const templatesNeeded = new Set<string>();
+      for (const view of views) {
+        if (withFindings && !withFindings.has(view.key)) continue;
+        const fileFound = cachedFileFindings(view, fileRules, options, mapper, analyses);
+        if (fileFound.length > 0) {
+          documentsWithFindings.add(view.key);
+          templatesNeeded.add(view.template);
+        }
+        for (const finding of fileFound) findings.set(certaintyKey(finding), finding);
+      }
+      withFindings = documentsWithFindings;
+      const chartFound = chartRules.length > 0 ? chartFindings(views, chartRules, events, options, mapper, analyses) : [];
+      for (const finding of chartFound) findings.set(certaintyKey(finding), finding);
+      if (chartFound.length > 0) for (const view of views) if (view.concernsHooks) templatesNeeded.add(view.template);
+      needed = templatesNeeded;
+      certain = certain ? new Map([...certain].filter(([key]) => findings.has(key))) : findings;
+      // Nothing under one name: nothing can hold under both, so the other render is not needed.
+      if (certain.size === 0) break;
+    }
+    for (const finding of certain?.values() ?? []) if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
+  }
+  return [...found.values()].sort(compareFindings);
+}
+
+const INSTALL_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'test']);
+const UPGRADE_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback']);
+const ALL_EVENTS: ReadonlySet<HookEvent> = new Set([...INSTALL_EVENTS, ...UPGRADE_EVENTS]);
+
+/**
+ * What must be equal under both release names for a finding to be certain. A file rule's message must be the same
+ * too: one that quotes a name built from the release name (hook-fixed-name) is then not certain. A chart rule's
+ * message names the objects it links, which follow the release name; its place is what must agree.
+ */
+function certaintyKey(finding: Finding): string {
+  return CHART_RULE_IDS.has(finding.rule) ? findingKey(finding) : `${findingKey(finding)}\0${finding.message}`;
+}
+
+const CHART_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.filter((rule) => rule.checkChart).map((rule) => rule.id));
+
+/** Install always; upgrade too when some template can tell them apart. */
+function operationsToRender(chart: LoadedChart): boolean[] {
+  const all = (current: LoadedChart): boolean => current.templates.some((template) => /\b(IsUpgrade|IsInstall|Revision)\b/.test(template.text)) || current.subcharts.some(all);
+  return all(chart) ? [false, true] : [false];
+}

@@ -1,0 +1,93 @@
+import { HookEvent } from '../model/hook';
+import { effectiveSeverity, lintChartObjects } from './lint';
+import { LIFECYCLE_RULES } from '../rules';
+import { ChartObject } from '../rules/support/chart-objects';
+import { Finding, Fix, RelatedLocation, Report, Rule } from '../rules/rule';
+import { Analyses, DocumentView } from '../analysis/rendered-document';
+import { SourceMapper } from '../analysis/source-map';
+import { EvaluatedLintOptions } from './evaluated-lint';
+
+const LIFECYCLE_IDS: ReadonlySet<string> = new Set(LIFECYCLE_RULES.map((rule) => rule.id));
+
+export function cachedFileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
+  if (!view.mentionsAnnotations || view.ownLiteral) return [];
+  const optionsKey = JSON.stringify([options.helmVersion, options.rules]);
+  let findings = view.findings.get(optionsKey);
+  if (!findings) {
+    findings = fileFindings(view, rules, options, mapper, analyses);
+    view.findings.set(optionsKey, findings);
+  }
+  return findings;
+}
+
+function fileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
+  const file = view.file(analyses);
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    if (!rule.check) continue;
+    const setting = options.rules[rule.id];
+    const ownLiteral = LIFECYCLE_IDS.has(rule.id);
+    const report = (reported: Report) => {
+      if (reported.uncertain || view.touchesUnknown(reported.range)) return;
+      const severity = effectiveSeverity(rule, setting, reported);
+      if (!severity) return;
+      const mapped = view.locate(reported.range, ownLiteral, ownLiteral);
+      if (!mapped || mapper.isSuppressed(mapped.file, mapped.range.start, rule.id)) return;
+      const related: RelatedLocation[] = [];
+      for (const location of reported.related ?? []) {
+        const target = view.locate(location.range, true, ownLiteral);
+        if (target) related.push({ file: target.file, range: target.range, message: location.message });
+      }
+      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, related, fixes: mapFixes(reported, view, ownLiteral) });
+    };
+    rule.check({ file, helmVersion: options.helmVersion, report });
+  }
+  return findings;
+}
+
+/** The chart rules over every object of one render: hooks, and what they may read. */
+export function chartFindings(views: readonly DocumentView[], rules: readonly Rule[], events: ReadonlySet<HookEvent>, options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
+  const objects: ChartObject[] = [];
+  const viewOf = new Map<ChartObject, DocumentView>();
+  for (const view of views) {
+    if (!view.concernsHooks) continue;
+    for (const object of view.chartObjects(analyses)) {
+      objects.push(object);
+      viewOf.set(object, view);
+    }
+  }
+  if (!objects.some((object) => object.hook && object.reads.length > 0)) return [];
+  return lintChartObjects(
+    objects,
+    events,
+    options,
+    (object, range, rule) => {
+      const view = viewOf.get(object)!;
+      if (rule !== undefined && view.touchesUnknown(range)) return undefined;
+      const mapped = view.locate(range, true, true);
+      if (!mapped || (rule !== undefined && mapper.isSuppressed(mapped.file, mapped.range.start, rule))) return undefined;
+      return { file: mapped.file, range: mapped.range };
+    },
+    rules,
+  );
+}
+
+/**
+ * A fix survives only when each of its edits lands on exactly the text it was computed on, so the edit means the same
+ * in the user's file; it is never `safe`, since an edit to a values file or a shared `define` reaches further than
+ * the one document that showed the problem.
+ */
+function mapFixes(reported: Report, view: DocumentView, ownLiteral: boolean): Fix[] {
+  const fixes: Fix[] = [];
+  for (const fix of reported.fixes ?? []) {
+    const edits = [];
+    for (const edit of fix.edits) {
+      if (edit.file !== undefined) break;
+      const mapped = view.locate(edit.range, ownLiteral);
+      if (!mapped?.exact) break;
+      edits.push({ file: mapped.file, range: mapped.range, newText: edit.newText });
+    }
+    if (edits.length === fix.edits.length && edits.length > 0) fixes.push({ title: fix.title, safe: false, edits });
+  }
+  return fixes;
+}
