@@ -270,7 +270,7 @@ function sourceFile(chartDirectory: string, source: string): string {
   return withinChart;
 }
 
-function readConfig(path: string): LoadedConfig {
+export function readConfig(path: string): LoadedConfig {
   let loaded: LoadedConfig;
   try {
     loaded = loadConfig(path);
@@ -288,7 +288,7 @@ function readConfig(path: string): LoadedConfig {
 
 const configCache = new Map<string, LoadedConfig | undefined>();
 
-function configNear(directory: string): LoadedConfig | undefined {
+export function configNear(directory: string): LoadedConfig | undefined {
   const path = findConfigFile(directory);
   if (!path) return undefined;
   if (!configCache.has(path)) configCache.set(path, readConfig(path));

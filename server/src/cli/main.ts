@@ -9,7 +9,7 @@ declare const HELM_HOOKS_VERSION: string | undefined;
 const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage: helm-hooks lint [PATH...] [options]
-       helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4]
+       helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]
 
 Checks Helm chart hook annotations (helm.sh/hook, hook-weight, hook-delete-policy,
 hook-output-log-policy). Each PATH is a chart directory, a template file, or a
@@ -39,7 +39,7 @@ Options:
   -v, --version                print the version
 
 order prints what each release operation runs, step by step, as Helm renders the
-chart with the values (-f): the hooks of each event in Helm's order (weight, name,
+chart with the values (the config file's values:, then -f): the hooks of each event in Helm's order (weight, name,
 kind), and the release resources between. Without --release-name, a place is shown
 only where it holds for any release name.
   --operation install|upgrade|rollback|uninstall|test   only this operation
@@ -173,24 +173,25 @@ function checkReleaseName(name: string): void {
 }
 
 function order(values: OrderFlags, paths: string[], io: CommandIO): number {
-  const lintOnly = values.rule || values.config !== undefined || values.fix || values['max-warnings'] !== undefined || values.rendered !== undefined || values.jobs !== undefined;
+  const lintOnly = values.rule || values.fix || values['max-warnings'] !== undefined || values.rendered !== undefined || values.jobs !== undefined;
   if (lintOnly) {
-    throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation and --helm-version');
+    throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation, --helm-version and --config');
   }
-  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4]');
+  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]');
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json for order, not "${format}"`);
   const operation = values.operation;
   if (operation !== undefined && !isOperation(operation)) throw new UsageError(`--operation must be install, upgrade, rollback, uninstall or test, not "${operation}"`);
-  const helmVersion = values['helm-version'] ?? '4';
-  if (helmVersion !== '3' && helmVersion !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
+  const helmVersion = values['helm-version'];
+  if (helmVersion !== undefined && helmVersion !== '3' && helmVersion !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
   const releaseName = values['release-name'];
   if (releaseName !== undefined) checkReleaseName(releaseName);
   return runOrder(
     {
       chart: paths[0]!,
       format,
-      helmVersion: Number(helmVersion) as HelmVersion,
+      ...(helmVersion !== undefined ? { helmVersion: Number(helmVersion) as HelmVersion } : {}),
+      ...(values.config !== undefined ? { configPath: values.config } : {}),
       ...(operation !== undefined ? { operation } : {}),
       ...(values.values !== undefined ? { valuesFiles: values.values } : {}),
       ...(releaseName !== undefined ? { releaseName } : {}),
