@@ -1,6 +1,6 @@
 // What the "Helm Hooks" view shows for a `helmHooks/hookOrder` result. Kept free of `vscode` so that it can be
 // tested outside an editor; hookOrderView.ts turns these nodes into tree items.
-import type { HookOrderHook, HookOrderResult, OrderRange } from './protocol';
+import type { HookOrderHook, HookOrderResource, HookOrderResult, OrderRange } from './protocol';
 
 /**
  * What the view holds. Every state but `ready` shows a welcome text instead of a tree (package.json `viewsWelcome`,
@@ -11,94 +11,136 @@ export type HookOrderState = (typeof HOOK_ORDER_STATES)[number];
 
 /** A place in a file the view opens on click. */
 export interface LeafNode {
-  kind: 'hook' | 'unknown';
+  kind: 'hook' | 'resource' | 'unknown';
   id: string;
   label: string;
   description: string;
   tooltip: string;
-  /** Whether the hook's place in its event is known for every release: position and name do not depend on unknowns. */
+  /** Whether the row is known for every release: a hook's place and name do not depend on unknowns. */
   certain: boolean;
   uri: string;
   range: OrderRange;
 }
 
 export interface GroupNode {
-  kind: 'event' | 'unknownGroup';
+  kind: 'operation' | 'event' | 'resources' | 'unknownGroup';
   id: string;
   label: string;
   description: string;
-  children: LeafNode[];
+  /** Shown open when the view first shows it. */
+  expanded: boolean;
+  children: (GroupNode | LeafNode)[];
 }
 
 export function isGroup(node: GroupNode | LeafNode): node is GroupNode {
-  return node.kind === 'event' || node.kind === 'unknownGroup';
+  return 'children' in node;
 }
 
 export interface HookOrderModel {
   state: HookOrderState;
+  /** The view's header: chart, release and what the order was read from. */
   chart?: string;
+  /** A line above the tree, when the order is not the current text's as Helm renders it. */
+  message?: string;
   groups: GroupNode[];
 }
 
-export const UNKNOWN_GROUP_LABEL = 'events not known';
+export const UNKNOWN_GROUP_LABEL = 'not known';
+
+/** What happens to the release resources between an operation's pre- and post- events (pkg/action). */
+const RESOURCES_LABEL: Record<string, string> = {
+  install: 'release resources created',
+  upgrade: 'release resources updated',
+  rollback: 'release resources rolled back',
+  uninstall: 'release resources deleted',
+};
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function hookNode(event: string, hook: HookOrderHook, index: number): LeafNode {
+function hookNode(id: string, event: string, hook: HookOrderHook): LeafNode {
   const certain = hook.position !== null && hook.nameCertain;
-  const name = hook.name ?? '(templated name)';
-  const kind = hook.kind ?? '(templated kind)';
+  const name = hook.name ?? '(name not known)';
+  const kind = hook.kind ?? '(kind not known)';
   const doubts: string[] = [];
-  if (hook.position === null) doubts.push('Its place depends on templated text, so it is shown where it most likely runs.');
-  else if (!hook.nameCertain) doubts.push('Its name depends on the release name or values, so its place may differ between releases.');
+  if (hook.position === null) doubts.push('Its place depends on what is not known, so it is shown where it most likely runs.');
   return {
     kind: 'hook',
-    id: `${event}\u0000${index}\u0000${hook.uri}\u0000${hook.range.start.line}`,
+    id,
     label: name,
     description: `${kind}: ${hook.description}`,
-    tooltip: [`${kind} ${name}`, `${event}: ${hook.description}`, ...doubts].join('\n'),
+    tooltip: [`${kind} ${name}`, `${event}: ${hook.description}`, `${hook.file}:${hook.line}`, ...doubts].join('\n'),
     certain,
     uri: hook.uri,
     range: hook.range,
   };
 }
 
-function fileName(uri: string): string {
-  const path = uri.replace(/[?#].*$/, '');
-  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+function resourceNode(id: string, resource: HookOrderResource): LeafNode {
+  const label = `${resource.kind ?? '(kind not known)'} ${resource.name ?? '(name not known)'}`;
+  return { kind: 'resource', id, label, description: `${resource.file}:${resource.line}`, tooltip: label, certain: resource.name !== null, uri: resource.uri, range: resource.range };
 }
 
-/** Nodes for a result: events in Helm's order, each with its hooks in the order Helm runs them. */
+/**
+ * Nodes for a result: each operation as `helm-hooks order` prints it — its events in Helm's order (empty ones too),
+ * each with its hooks in the order Helm runs them, and the release resources between the pre- and post- events.
+ */
 export function presentHookOrder(result: HookOrderResult): HookOrderModel {
-  if (result.chart === null) return { state: 'noChart', groups: [] };
-  const groups: GroupNode[] = result.events
-    .filter((step) => step.hooks.length > 0)
-    .map((step) => ({
-      kind: 'event',
-      id: step.event,
-      label: step.event,
-      description: plural(step.hooks.length, 'hook'),
-      children: step.hooks.map((hook, index) => hookNode(step.event, hook, index)),
-    }));
-  if (result.unknown.length > 0) {
+  if (result.chart === null || result.order === null) return { state: 'noChart', groups: [] };
+  const order = result.order;
+  let hooks = 0;
+  const groups: GroupNode[] = order.operations.map(({ operation, steps }, operationIndex) => {
+    const children = steps.map((step, stepIndex): GroupNode => {
+      const id = `${operation}\u0000${stepIndex}`;
+      if ('resources' in step) {
+        return {
+          kind: 'resources',
+          id,
+          label: RESOURCES_LABEL[operation] ?? 'release resources',
+          description: plural(step.resources.length, 'resource'),
+          expanded: false,
+          children: step.resources.map((resource, index) => resourceNode(`${id}\u0000${index}`, resource)),
+        };
+      }
+      hooks += step.hooks.length;
+      return {
+        kind: 'event',
+        id,
+        label: step.event,
+        description: step.hooks.length === 0 ? 'no hooks' : plural(step.hooks.length, 'hook'),
+        expanded: true,
+        children: step.hooks.map((hook, index) => hookNode(`${id}\u0000${index}`, step.event, hook)),
+      };
+    });
+    const count = steps.reduce((sum, step) => sum + ('hooks' in step ? step.hooks.length : 0), 0);
+    return { kind: 'operation', id: operation, label: operation, description: plural(count, 'hook'), expanded: operationIndex === 0, children };
+  });
+  if (order.unknown.length > 0) {
     groups.push({
       kind: 'unknownGroup',
       id: '\u0000unknown',
       label: UNKNOWN_GROUP_LABEL,
-      description: `${plural(result.unknown.length, 'document')} with a templated helm.sh/hook`,
-      children: result.unknown.map((entry, index) => ({
+      description: `${plural(order.unknown.length, 'document')} not known to be a hook or not`,
+      expanded: true,
+      children: order.unknown.map((entry, index) => ({
         kind: 'unknown',
-        id: `\u0000unknown\u0000${index}\u0000${entry.uri}\u0000${entry.range.start.line}`,
-        label: `${fileName(entry.uri)}:${entry.range.start.line + 1}`,
+        id: `\u0000unknown\u0000${index}`,
+        label: `${entry.file}:${entry.line}`,
         description: entry.reason,
-        tooltip: `This document may be a hook of any event: ${entry.reason}`,
+        tooltip: `Not placed in the order: ${entry.reason}`,
         certain: false,
         uri: entry.uri,
         range: entry.range,
       })),
     });
   }
-  return { state: groups.length > 0 ? 'ready' : 'noHooks', chart: result.chart.name, groups };
+  const view = result.view === 'as-written' ? ', as written' : '';
+  const messages = [result.held, result.notEvaluated !== undefined ? `Not evaluated (${result.notEvaluated}): hooks as written.` : undefined].filter((text): text is string => !!text);
+  return {
+    state: hooks > 0 || order.unknown.length > 0 ? 'ready' : 'noHooks',
+    chart: `${order.chart} · release ${order.releaseName}${view}`,
+    ...(messages.length > 0 ? { message: messages.join(' ') } : {}),
+    groups,
+  };
 }

@@ -9,6 +9,8 @@ const REFRESH_DELAY_MS = 300;
 
 type Node = GroupNode | LeafNode;
 
+const GROUP_ICONS: Record<GroupNode['kind'], string> = { operation: 'run-all', event: 'symbol-event', resources: 'package', unknownGroup: 'question' };
+
 /**
  * The "Helm Hooks" view: the timeline of the chart that holds the chart file last active in the editor, by event,
  * in the order Helm runs the hooks. The timeline comes from the server (`helmHooks/hookOrder`), so the view and the code lenses agree.
@@ -57,10 +59,10 @@ export class HookOrderView implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (isGroup(node)) {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(node.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = node.id;
       item.description = node.description;
-      item.iconPath = new vscode.ThemeIcon(node.kind === 'event' ? 'symbol-event' : 'question');
+      item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.kind]);
       item.contextValue = `helmHooks.${node.kind}`;
       return item;
     }
@@ -68,13 +70,13 @@ export class HookOrderView implements vscode.TreeDataProvider<Node>, vscode.Disp
     item.id = node.id;
     item.description = node.description;
     item.tooltip = node.tooltip;
-    item.iconPath = new vscode.ThemeIcon(node.certain ? 'debug-stackframe-dot' : 'question');
+    item.iconPath = new vscode.ThemeIcon(node.kind === 'resource' ? 'symbol-object' : node.certain ? 'debug-stackframe-dot' : 'question');
     item.contextValue = `helmHooks.${node.kind}`;
     const { start, end } = node.range;
     const options: vscode.TextDocumentShowOptions = {
       selection: new vscode.Range(start.line, start.character, end.line, end.character),
     };
-    item.command = { command: 'vscode.open', title: 'Open Hook', arguments: [this.server.asCodeUri(node.uri), options] };
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [this.server.asCodeUri(node.uri), options] };
     return item;
   }
 
@@ -133,6 +135,7 @@ export class HookOrderView implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (model.chart !== undefined) this.shown = target;
     this.model = model;
     this.treeView.description = model.chart;
+    this.treeView.message = model.message;
     await this.setState(model.state);
     this.changeEmitter.fire(undefined);
   }

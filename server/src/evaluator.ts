@@ -1,9 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import { ChartEvaluationMessage, evaluateChart, isChartEvaluationMessage } from './cli/chart-evaluation';
-import { loadChart, LoadedChart } from './engine/chart/load';
+import { loadChart } from './engine/chart/load';
 import { RenderCache } from './engine/eval/cache';
 import { evaluatedFindings } from './engine/lint/evaluated-lint';
-import type { EvaluationReply, EvaluationRequest } from './features/evaluation';
+import { EDITOR_TEMPLATE_LIMIT, EvaluationReply, EvaluationRequest, isOrderRequest, orderFor, OrderRequest, templateBytes } from './features/evaluation';
 
 /**
  * The language server's chart evaluation thread (see features/evaluation.ts): loads the chart with the open editors'
@@ -15,16 +15,6 @@ import type { EvaluationReply, EvaluationRequest } from './features/evaluation';
 /** Render caches by chart and values files, least recently evaluated first. */
 const caches = new Map<string, RenderCache>();
 const KEPT_CHARTS = 3;
-
-/**
- * Past this much template text the editor leaves evaluation to the CLI: rendering megabytes of generated YAML on every
- * pause in typing costs seconds of a core and hundreds of megabytes of findings for one change.
- */
-const EDITOR_TEMPLATE_LIMIT = 2 * 1024 * 1024;
-
-function templateBytes(chart: LoadedChart): number {
-  return chart.templates.reduce((sum, template) => sum + template.text.length, 0) + chart.subcharts.reduce((sum, subchart) => sum + templateBytes(subchart), 0);
-}
 
 function evaluate(request: EvaluationRequest): EvaluationReply {
   const chart = loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay: new Map(request.overlay) });
@@ -50,9 +40,17 @@ function evaluate(request: EvaluationRequest): EvaluationReply {
   return { findings, executions: cache.executions - before };
 }
 
-parentPort?.on('message', (request: EvaluationRequest | ChartEvaluationMessage) => {
+parentPort?.on('message', (request: EvaluationRequest | OrderRequest | ChartEvaluationMessage) => {
   if (isChartEvaluationMessage(request)) {
     parentPort!.postMessage(evaluateChart(request.chartEvaluation));
+    return;
+  }
+  if (isOrderRequest(request)) {
+    try {
+      parentPort!.postMessage(orderFor(request.order));
+    } catch (error) {
+      parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) });
+    }
     return;
   }
   let reply: EvaluationReply;

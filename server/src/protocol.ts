@@ -22,39 +22,46 @@ export interface OrderRange {
   end: OrderPosition;
 }
 
-export type DeletedWhen = 'before-next-run' | 'after-event-success' | 'on-failure' | 'after-event-success-or-failure' | 'never';
+import type { OrderHookJson, OrderJson, OrderResourceJson, OrderView } from './engine/order/chart-order';
 
-export interface HookOrderHook {
-  /** 1-based place in the event; null when it depends on templated text (then the list order is a best guess). */
-  position: number | null;
-  kind: string | null;
-  /** As written: the template text when templated. */
-  name: string | null;
-  nameCertain: boolean;
-  /** Decimal text (weights are 64-bit); null when templated. */
-  weight: string | null;
-  deletePolicies: string[] | null;
-  /** null when the delete policy is templated. */
-  deleted: DeletedWhen | null;
-  /** A short sentence: "2nd of 4, weight -5, deleted before the next run". */
+export type { DeletedWhen } from './engine/order/order';
+export type { Operation, OrderHookJson, OrderJson, OrderResourceJson, OrderStepJson, OrderView } from './engine/order/chart-order';
+
+/** A hook of the order as `helm-hooks order --format json` gives it, with where the editor opens it. */
+export interface HookOrderHook extends OrderHookJson {
+  /** "2nd of 4, weight -5, deleted before the next run". */
   description: string;
   uri: string;
-  /** The `helm.sh/hook` value of the hook. */
+  /** The hook's line (its `metadata.name`, or where an `include` writes the object). */
   range: OrderRange;
 }
 
-export interface HookOrderEvent {
-  event: string;
-  hooks: HookOrderHook[];
+export interface HookOrderResource extends OrderResourceJson {
+  uri: string;
+  range: OrderRange;
+}
+
+export type HookOrderStep = { event: string; hooks: HookOrderHook[] } | { resources: HookOrderResource[] };
+
+/**
+ * `helm-hooks order --format json` for the chart, built by the same engine function from the same values (the
+ * config file's `values:`, else the `helmHooks.valuesFiles` setting), with the editor's places added.
+ */
+export interface HookOrderAnswer extends Omit<OrderJson, 'operations' | 'unknown'> {
+  operations: { operation: string; steps: HookOrderStep[] }[];
+  unknown: { file: string; line: number; reason: string; uri: string; range: OrderRange }[];
 }
 
 export interface HookOrderResult {
   /** null when `uri` belongs to no chart. */
   chart: { name: string; uri: string } | null;
-  /** Events in Helm's documented order; only events that have hooks. */
-  events: HookOrderEvent[];
-  /** Documents whose `helm.sh/hook` is templated: they may be hooks of any event. */
-  unknown: { uri: string; range: OrderRange; reason: string }[];
+  order: HookOrderAnswer | null;
+  /** What the order was read from: the chart as Helm renders it, or its templates as written. */
+  view: OrderView | null;
+  /** Why the order is read as written. */
+  notEvaluated?: string;
+  /** Why the last complete answer is shown instead of the current text's (an unfinished edit). */
+  held?: string;
 }
 
 /** Command ids. Code lenses carry `showHookOrder` with the document's uri as argument; the client implements them. */

@@ -20,10 +20,10 @@ import { Configuration } from './features/configuration';
 import { guard, ServerContext } from './features/context';
 import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
 import { ChartEvaluator } from './features/evaluation';
-import { hookOrder } from './features/hookOrder';
+import { hookOrder, HookOrders } from './features/hookOrder';
 import { hover } from './features/hover';
 import { uriToPath, Workspace } from './features/workspace';
-import { HelmHooksInitializationOptions, HOOK_ORDER_METHOD, HookOrderParams } from './protocol';
+import { HelmHooksInitializationOptions, HOOK_ORDER_METHOD, HookOrderParams, HookOrderResult } from './protocol';
 
 declare const HELM_HOOKS_VERSION: string;
 const DEFAULT_DEBOUNCE_MS = 200;
@@ -52,6 +52,7 @@ const context: ServerContext = {
 };
 let diagnostics: DiagnosticsScheduler | undefined;
 let evaluator: ChartEvaluator | undefined;
+let orders: HookOrders | undefined;
 
 const refreshCodeLenses = () => {
   if (context.capabilities.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
@@ -70,7 +71,9 @@ connection.onInitialize((params): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as HelmHooksInitializationOptions;
   const debounce = typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
   evaluator = options.evaluate === false ? undefined : ChartEvaluator.beside(__dirname, (message) => log(`[evaluation] ${message}`));
-  diagnostics = new DiagnosticsScheduler(context, debounce, refreshCodeLenses, evaluator);
+  const hookOrders = new HookOrders(context, evaluator, refreshCodeLenses);
+  orders = hookOrders;
+  diagnostics = new DiagnosticsScheduler(context, debounce, (chart) => hookOrders.chartChanged(chart), evaluator);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -143,12 +146,13 @@ connection.onDidChangeWatchedFiles((params) => {
 connection.onShutdown(() => evaluator?.dispose());
 
 connection.onCompletion((params, token) => guard(context, 'completion', [], () => completion(context, params, token)));
-connection.onHover((params, token) => guard(context, 'hover', null, () => hover(context, params, token)));
+connection.onHover((params, token) => guard(context, 'hover', null, () => (orders ? hover(context, orders, params, token) : null)));
 connection.onCodeAction((params) => guard(context, 'code actions', [], () => codeActions(context, params)));
-connection.onCodeLens((params, token) => guard(context, 'code lens', [], () => codeLenses(context, params, token)));
-connection.onRequest(HOOK_ORDER_METHOD, (params: HookOrderParams, token) =>
-  guard(context, 'hook order', { chart: null, events: [], unknown: [] }, () => hookOrder(context, params, token)),
-);
+connection.onCodeLens((params, token) => guard(context, 'code lens', [], () => (orders ? codeLenses(context, orders, params, token) : [])));
+connection.onRequest(HOOK_ORDER_METHOD, (params: HookOrderParams, token) => {
+  const none: HookOrderResult = { chart: null, order: null, view: null };
+  return guard(context, 'hook order', none, () => (orders ? hookOrder(context, orders, params, token) : none));
+});
 
 process.on('uncaughtException', (error) => log(`[error] uncaught: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => log(`[error] unhandled rejection: ${String(reason)}`));

@@ -1,14 +1,18 @@
 import { pathToFileURL } from 'node:url';
 import { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
-import { describePlace } from '../engine/services/hover';
-import { placesOf } from '../engine/order/order';
+import { lastEntry } from '../engine/model/document';
+import { HOOK_KEY } from '../engine/model/hook';
 import { COMMANDS } from '../protocol';
 import { ServerContext } from './context';
+import { describePlaces, HookOrders, placesOfDocument } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 
-/** One lens on each `helm.sh/hook` line: the hook's place in the order of each of its events. */
-export async function codeLenses(context: ServerContext, params: CodeLensParams, token: CancellationToken): Promise<CodeLens[]> {
+/**
+ * One lens on each `helm.sh/hook` key: the hook's place in each event it runs in, from the chart's order as Helm renders
+ * it (`helm-hooks order`); a hook the current values do not render says so.
+ */
+export async function codeLenses(context: ServerContext, orders: HookOrders, params: CodeLensParams, token: CancellationToken): Promise<CodeLens[]> {
   const document = context.documents.get(params.textDocument.uri);
   const path = uriToPath(params.textDocument.uri);
   if (!document || path === undefined || !context.workspace.isTemplate(path)) return [];
@@ -16,14 +20,19 @@ export async function codeLenses(context: ServerContext, params: CodeLensParams,
   const settings = await context.configuration.settingsFor(pathToFileURL(chart.directory).href);
   if (!settings.codeLens.enable || token.isCancellationRequested) return [];
   const analysed = context.workspace.analysis(path, document.getText());
-  if (!analysed || analysed.hooks.length === 0) return [];
-  const order = context.workspace.chartOrder(chart, () => token.isCancellationRequested);
-  if (!order) return [];
-  return analysed.hooks.map((hook) => {
-    const places = placesOf(order, path, hook.documentIndex);
-    const title = places.map((place) => describePlace(place.event, place.entry, place.of, order)).join(' | ');
+  if (!analysed) return [];
+  const hookKeys = analysed.file.model.annotationSets.flatMap((set) => {
+    const entry = set.origin === 'object' && set.resource ? lastEntry(set.mapping, HOOK_KEY) : undefined;
+    return entry ? [{ entry, resource: set.resource! }] : [];
+  });
+  if (hookKeys.length === 0) return [];
+  const { result } = await orders.orderOf(chart);
+  if (token.isCancellationRequested) return [];
+  return hookKeys.map(({ entry, resource }) => {
+    const places = placesOfDocument(result.order, chart, analysed.file, resource.range);
+    const title = places.length > 0 ? describePlaces(places, result.order).join(' | ') : 'not in the order: the current values do not render this hook, or Helm drops it';
     return {
-      range: toLspRange(analysed.file.lines, hook.hookKeyRange),
+      range: toLspRange(analysed.file.lines, entry.keyRange),
       command: { title, command: COMMANDS.showHookOrder, arguments: [params.textDocument.uri] },
     };
   });

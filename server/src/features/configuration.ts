@@ -1,4 +1,4 @@
-import { dirname, relative, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import { Connection } from 'vscode-languageserver/node';
 import { findConfigFile, LoadedConfig, loadConfig } from '../engine/core/config';
@@ -142,4 +142,11 @@ export function isIgnored(path: string, config: EffectiveConfig): boolean {
   if (!file || !ignore || ignore.length === 0) return false;
   const relativePath = relative(dirname(file.path), path).split(sep).join('/');
   return ignore.some((pattern) => minimatch(relativePath, pattern, { dot: true }));
+}
+
+/** The values files merged over values.yaml: `.helm-hooks.yaml`'s `values` (relative to it), else the setting (relative to the chart). */
+export function valuesFilesOf(chart: { directory: string }, config: EffectiveConfig): string[] {
+  const fromFile = config.file?.config.values;
+  if (fromFile && fromFile.length > 0) return fromFile.map((file) => resolve(dirname(config.file!.path), file));
+  return config.settings.valuesFiles.map((file) => (isAbsolute(file) ? file : resolve(chart.directory, file)));
 }

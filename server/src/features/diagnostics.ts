@@ -1,4 +1,3 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, PublishDiagnosticsNotification } from 'vscode-languageserver/node';
 import { mergeFindings } from '../engine/lint/findings';
@@ -6,7 +5,7 @@ import { TemplateFile } from '../engine/analysis/file';
 import { LintMemo, lintFileReusing, LintOptions } from '../engine/lint/lint';
 import { Finding, ruleDocsUrl, Severity } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
-import { EffectiveConfig, isIgnored } from './configuration';
+import { EffectiveConfig, isIgnored, valuesFilesOf } from './configuration';
 import { guard, ServerContext } from './context';
 import { ChartEvaluator } from './evaluation';
 import { toLspRange } from './ranges';
@@ -54,7 +53,6 @@ export function forgetFindings(path: string): void {
 export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly generations = new Map<string, number>();
-  private readonly orderSignatures = new Map<string, string>();
   private readonly evaluationTimers = new Map<string, NodeJS.Timeout>();
   /** Per chart: the evaluated findings by file, and the versions of the open documents they were computed from. */
   private readonly evaluated = new Map<string, { versions: Map<string, number>; byFile: Map<string, Finding[]> }>();
@@ -64,7 +62,7 @@ export class DiagnosticsScheduler {
   constructor(
     private readonly context: ServerContext,
     private readonly debounceMs: number,
-    private readonly onOrderChanged: (chart: Chart) => void,
+    private readonly onChartChanged: (chart: Chart) => void,
     private readonly evaluator?: ChartEvaluator,
   ) {}
 
@@ -119,14 +117,8 @@ export class DiagnosticsScheduler {
     const stale = () => this.generations.get(key) !== generation;
     const config = await this.context.configuration.effective(chart.directory, pathToFileURL(chart.directory).href);
     if (stale()) return;
-    // The chart-level pass: the order of every hook of the chart, open buffers over disk.
-    const order = this.context.workspace.chartOrder(chart, stale);
-    if (!order || stale()) return;
-    const signature = JSON.stringify(order.events.map((event) => event.hooks.map((entry) => [entry.hook.file, entry.hook.documentIndex, entry.position ?? null, String(entry.hook.weight)])));
-    if (this.orderSignatures.get(key) !== signature) {
-      this.orderSignatures.set(key, signature);
-      this.onOrderChanged(chart);
-    }
+    // The hook order follows the chart's new state (it tells the lenses when it changed).
+    this.onChartChanged(chart);
     for (const document of this.context.workspace.openChartFiles(chart)) {
       await new Promise((resolve) => setImmediate(resolve));
       if (stale() || this.context.documents.get(document.uri) !== document) return;
@@ -214,11 +206,4 @@ export class DiagnosticsScheduler {
     const params = version === undefined ? { uri, diagnostics } : { uri, version, diagnostics };
     await this.context.connection.sendNotification(PublishDiagnosticsNotification.type, params);
   }
-}
-
-/** The values files merged over values.yaml: `.helm-hooks.yaml`'s `values` (relative to it), else the setting (relative to the chart). */
-function valuesFilesOf(chart: Chart, config: EffectiveConfig): string[] {
-  const fromFile = config.file?.config.values;
-  if (fromFile && fromFile.length > 0) return fromFile.map((file) => resolve(dirname(config.file!.path), file));
-  return config.settings.valuesFiles.map((file) => (isAbsolute(file) ? file : resolve(chart.directory, file)));
 }

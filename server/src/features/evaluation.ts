@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { loadChart } from '../engine/chart/load';
+import { LoadedChart } from '../engine/chart/types';
 import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
+import { ChartHookOrder, chartHookOrder } from '../engine/order/chart-order';
 import type { Finding } from '../engine/rules/rule';
 
 /** What the evaluator thread is asked: one chart, with the open editors' texts over the files on disk. */
@@ -23,12 +26,41 @@ export interface EvaluationReply {
   skipped?: string;
 }
 
+/** What the evaluator thread is asked for the hook order: the chart as `EvaluationRequest` gives it. */
+export interface OrderRequest {
+  order: { chart: string; overlay: [string, string][]; valuesFiles: string[] };
+}
+
+export function isOrderRequest(message: unknown): message is OrderRequest {
+  return typeof message === 'object' && message !== null && 'order' in message;
+}
+
+/**
+ * Past this much template text the editor leaves evaluation to the CLI: rendering megabytes of generated YAML on every
+ * pause in typing costs seconds of a core and hundreds of megabytes for one change.
+ */
+export const EDITOR_TEMPLATE_LIMIT = 2 * 1024 * 1024;
+
+export function templateBytes(chart: LoadedChart): number {
+  return chart.templates.reduce((sum, template) => sum + template.text.length, 0) + chart.subcharts.reduce((sum, subchart) => sum + templateBytes(subchart), 0);
+}
+
+/** The chart's hook order with the open editors' texts: `helm-hooks order`'s answer, on whichever thread calls it. */
+export function orderFor(request: OrderRequest['order']): ChartHookOrder {
+  const overlay = new Map(request.overlay);
+  const chart = loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay });
+  const size = templateBytes(chart);
+  if (size > EDITOR_TEMPLATE_LIMIT) return chartHookOrder(chart, { overlay, asWritten: `its templates hold ${(size / 1024 / 1024).toFixed(1)} MB of text; helm-hooks order shows its evaluated order` });
+  return chartHookOrder(chart, { overlay });
+}
+
 /** How long an idle evaluation thread is kept (with its render caches) before it is ended. */
 const IDLE_MS = 60_000;
 
 interface Job {
-  request: EvaluationRequest;
-  resolve: (reply: EvaluationReply | undefined) => void;
+  request: EvaluationRequest | OrderRequest;
+  // The reply's type follows the request's: EvaluationReply for a lint, ChartHookOrder for an order.
+  resolve: (reply: never) => void;
 }
 
 /**
@@ -56,10 +88,19 @@ export class ChartEvaluator {
   }
 
   evaluate(request: EvaluationRequest): Promise<EvaluationReply | undefined> {
+    return this.ask(`lint\0${request.chart}`, request);
+  }
+
+  /** The chart's hook order; undefined when the thread cannot answer (disabled, replaced by a newer request, died). */
+  order(request: OrderRequest): Promise<(ChartHookOrder & { error?: string }) | undefined> {
+    return this.ask(`order\0${request.order.chart}`, request);
+  }
+
+  private ask<Reply>(key: string, request: EvaluationRequest | OrderRequest): Promise<Reply | undefined> {
     if (this.disabled) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      this.waiting.get(request.chart)?.resolve(undefined);
-      this.waiting.set(request.chart, { request, resolve });
+    return new Promise<Reply | undefined>((resolve) => {
+      this.waiting.get(key)?.resolve(undefined as never);
+      this.waiting.set(key, { request, resolve: resolve as (reply: never) => void });
       this.next();
     });
   }
@@ -67,9 +108,9 @@ export class ChartEvaluator {
   async dispose(): Promise<void> {
     this.disabled = 'the server is shutting down';
     clearTimeout(this.idleTimer);
-    for (const job of this.waiting.values()) job.resolve(undefined);
+    for (const job of this.waiting.values()) job.resolve(undefined as never);
     this.waiting.clear();
-    this.running?.resolve(undefined);
+    this.running?.resolve(undefined as never);
     this.running = undefined;
     const worker = this.worker;
     this.worker = undefined;
@@ -79,9 +120,9 @@ export class ChartEvaluator {
   private next(): void {
     if (this.running || this.disabled) return;
     clearTimeout(this.idleTimer);
-    const [chart, job] = this.waiting.entries().next().value ?? [];
-    if (!chart || !job) return;
-    this.waiting.delete(chart);
+    const [key, job] = this.waiting.entries().next().value ?? [];
+    if (!key || !job) return;
+    this.waiting.delete(key);
     this.running = job;
     const worker = this.thread();
     // A request waits for its answer; an idle thread must not keep the server alive once the client has gone.
@@ -92,7 +133,7 @@ export class ChartEvaluator {
   private thread(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    worker.on('message', (reply: EvaluationReply) => this.finish(reply));
+    worker.on('message', (reply: EvaluationReply | ChartHookOrder) => this.finish(reply));
     worker.on('error', (error) => {
       this.log(`chart evaluation failed: ${error.message}`);
       this.finish(undefined);
@@ -109,10 +150,10 @@ export class ChartEvaluator {
     return worker;
   }
 
-  private finish(reply: EvaluationReply | undefined): void {
+  private finish(reply: EvaluationReply | ChartHookOrder | undefined): void {
     const job = this.running;
     this.running = undefined;
-    job?.resolve(reply);
+    job?.resolve(reply as never);
     this.next();
     if (!this.running) {
       this.worker?.unref();

@@ -1,46 +1,167 @@
-import { dirname } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CancellationToken } from 'vscode-languageserver/node';
-import { describePlacement } from '../engine/services/hover';
-import { OrderedHook } from '../engine/order/order';
-import { HookOrderHook, HookOrderParams, HookOrderResult } from '../protocol';
+import { TemplateFile } from '../engine/analysis/file';
+import { ChartHookOrder, describeOrderPlace, HookPlace, OrderJson, placesIn } from '../engine/order/chart-order';
+import { hasUnfinishedHook } from '../engine/order/order';
+import { HookOrderAnswer, HookOrderParams, HookOrderResult, OrderRange } from '../protocol';
+import { valuesFilesOf } from './configuration';
 import { ServerContext } from './context';
-import { toLspRange } from './ranges';
-import { uriToPath } from './workspace';
+import { ChartEvaluator, orderFor } from './evaluation';
+import { Chart, uriToPath } from './workspace';
 
-/** `helmHooks/hookOrder`: the chart's hooks per event, in Helm's order as far as the text shows it. */
-export function hookOrder(context: ServerContext, params: HookOrderParams, token: CancellationToken): HookOrderResult {
-  const empty: HookOrderResult = { chart: null, events: [], unknown: [] };
+/** An order for the editor: the engine's answer, and why an older one is shown while a file is half-typed. */
+export interface EditorOrder {
+  result: ChartHookOrder;
+  held?: string;
+}
+
+interface Kept {
+  result: ChartHookOrder;
+  signature: string;
+  /** The open templates that had an unfinished hook when this answer was made. */
+  unfinished: Set<string>;
+}
+
+interface ChartEntry {
+  /** The values files and open documents' versions the pending answer is for. */
+  key: string;
+  pending: Promise<ChartHookOrder>;
+  kept?: Kept;
+}
+
+/**
+ * The hook order of each chart the editor asks about, computed by the same engine function as `helm-hooks order`
+ * (on the evaluation thread when there is one), once per state of the chart's open documents and values files.
+ * While a template's hook annotation is half-typed (Helm would drop the object, or the file does not parse), the last
+ * complete answer is kept, so that the view and the lenses do not lose the hook and bring it back at each keystroke.
+ */
+export class HookOrders {
+  private readonly charts = new Map<string, ChartEntry>();
+
+  constructor(
+    private readonly context: ServerContext,
+    private readonly evaluator: ChartEvaluator | undefined,
+    /** Called when a chart's answer differs from the one before it. */
+    private readonly onChanged: (chart: Chart) => void,
+  ) {}
+
+  /** The chart's current order, or the last complete one while a hook is half-typed. */
+  async orderOf(chart: Chart): Promise<EditorOrder> {
+    const config = await this.context.configuration.effective(chart.directory, pathToFileURL(chart.directory).href);
+    const valuesFiles = valuesFilesOf(chart, config);
+    const open = this.context.workspace.openChartFiles(chart);
+    const key = JSON.stringify([valuesFiles, open.map((document) => [document.uri, document.version])]);
+    let entry = this.charts.get(chart.directory);
+    if (!entry || entry.key !== key) {
+      const overlay = open.map((document): [string, string] => [uriToPath(document.uri)!, document.getText()]);
+      entry = { key, pending: this.compute(chart.directory, overlay, valuesFiles), ...(entry?.kept ? { kept: entry.kept } : {}) };
+      this.charts.set(chart.directory, entry);
+    }
+    const result = await entry.pending;
+    const unfinished = this.unfinishedTemplates(chart);
+    const kept = entry.kept;
+    const fresh = [...unfinished].find((path) => !kept?.unfinished.has(path));
+    if (kept && fresh !== undefined) return { result: kept.result, held: `${basename(fresh)} has an unfinished hook annotation: showing the order before that edit` };
+    const signature = JSON.stringify(result.order);
+    if (kept?.signature !== signature || kept.result.view !== result.view) {
+      entry.kept = { result, signature, unfinished };
+      if (kept) this.onChanged(chart);
+    } else kept.unfinished = unfinished;
+    return { result };
+  }
+
+  /** After a chart changed: recompute the answer of a chart the editor has asked about, so that its lenses follow. */
+  chartChanged(chart: Chart): void {
+    if (!this.charts.has(chart.directory)) return;
+    void this.orderOf(chart).catch((error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  private async compute(chart: string, overlay: [string, string][], valuesFiles: string[]): Promise<ChartHookOrder> {
+    const started = performance.now();
+    const request = { chart, overlay, valuesFiles };
+    const reply = await this.evaluator?.order({ order: request });
+    if (reply?.error) this.context.log(`[evaluation] hook order of ${chart} failed on the evaluation thread: ${reply.error}`);
+    // Without a thread (or when it failed), the same function on this one: the answer must not depend on the thread.
+    const result = reply && !reply.error ? reply : orderFor(request);
+    this.context.trace(`hook order of ${chart} in ${(performance.now() - started).toFixed(1)} ms (${result.view})`);
+    return result;
+  }
+
+  private unfinishedTemplates(chart: Chart): Set<string> {
+    const unfinished = new Set<string>();
+    for (const document of this.context.workspace.openDocumentsOf(chart)) {
+      const path = uriToPath(document.uri)!;
+      const analysed = this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, document.getText()) : undefined;
+      if (analysed && hasUnfinishedHook(analysed.file)) unfinished.add(path);
+    }
+    return unfinished;
+  }
+}
+
+/** `helmHooks/hookOrder`: `helm-hooks order --format json` of the chart that holds `uri`, with places to open. */
+export async function hookOrder(context: ServerContext, orders: HookOrders, params: HookOrderParams, token: CancellationToken): Promise<HookOrderResult> {
+  const none: HookOrderResult = { chart: null, order: null, view: null };
   const path = uriToPath(params.uri);
-  if (path === undefined) return empty;
+  if (path === undefined) return none;
   const workspace = context.workspace;
   const chart = workspace.chartAt(path) ?? workspace.chartOf(path) ?? workspace.chartAt(dirname(path));
-  if (!chart) return empty;
-  const order = workspace.chartOrder(chart, () => token.isCancellationRequested);
-  if (!order) return empty;
-  const lines = (file: string) => workspace.analysis(file)?.file.lines;
-  const toHook = (entry: OrderedHook, of: number): HookOrderHook[] => {
-    const hook = entry.hook;
-    const fileLines = lines(hook.file);
-    if (!fileLines) return [];
-    return [{
-      position: entry.position ?? null,
-      kind: hook.kind ?? null,
-      name: hook.name ?? null,
-      nameCertain: hook.nameCertain,
-      weight: hook.weightCertain ? String(hook.weight) : null,
-      deletePolicies: hook.deletePolicies ?? null,
-      deleted: hook.deleted ?? null,
-      description: describePlacement(entry, of, order),
-      uri: workspace.uriOf(hook.file),
-      range: toLspRange(fileLines, hook.hookValueRange),
-    }];
+  if (!chart) return none;
+  const { result, held } = await orders.orderOf(chart);
+  if (token.isCancellationRequested) return none;
+  const files = new Map<string, TemplateFile | undefined>();
+  const place = (file: string, line: number) => {
+    const absolute = join(chart.directory, ...file.split('/'));
+    if (!files.has(absolute)) files.set(absolute, workspace.analysis(absolute)?.file);
+    return { uri: workspace.uriOf(absolute), range: lineRange(files.get(absolute), line) };
+  };
+  const order = result.order;
+  const answer: HookOrderAnswer = {
+    ...order,
+    operations: order.operations.map(({ operation, steps }) => ({
+      operation,
+      steps: steps.map((step) => {
+        if ('resources' in step) return { resources: step.resources.map((resource) => ({ ...resource, ...place(resource.file, resource.line) })) };
+        return {
+          event: step.event,
+          hooks: step.hooks.map((hook) => ({ ...hook, description: describeOrderPlace({ operation, event: step.event, hook, of: step.hooks.length }, order), ...place(hook.file, hook.line) })),
+        };
+      }),
+    })),
+    unknown: order.unknown.map((entry) => ({ ...entry, ...place(entry.file, entry.line) })),
   };
   return {
-    chart: { name: chart.name, uri: workspace.uriOf(chart.directory) },
-    events: order.events.map((event) => ({ event: event.event, hooks: event.hooks.flatMap((entry) => toHook(entry, event.hooks.length)) })),
-    unknown: order.unknown.flatMap((entry) => {
-      const fileLines = lines(entry.file);
-      return fileLines ? [{ uri: workspace.uriOf(entry.file), range: toLspRange(fileLines, entry.range), reason: 'helm.sh/hook is templated: its events are known only when rendered' }] : [];
-    }),
+    chart: { name: order.chart, uri: workspace.uriOf(chart.directory) },
+    order: answer,
+    view: result.view,
+    ...(result.notEvaluated !== undefined ? { notEvaluated: result.notEvaluated } : {}),
+    ...(held !== undefined ? { held } : {}),
   };
+}
+
+/** The whole 1-based `line`, without its indentation where the file's text is known. */
+function lineRange(file: TemplateFile | undefined, line: number): OrderRange {
+  const zeroBased = Math.max(0, line - 1);
+  if (!file) return { start: { line: zeroBased, character: 0 }, end: { line: zeroBased, character: 0 } };
+  const start = file.lines.offset({ line: zeroBased, character: 0 });
+  const end = file.lines.offset({ line: zeroBased + 1, character: 0 });
+  const text = file.text.slice(start, end).replace(/\r?\n$/, '');
+  const indent = text.length - text.trimStart().length;
+  return { start: { line: zeroBased, character: indent }, end: { line: zeroBased, character: text.length } };
+}
+
+/**
+ * The places of the hooks written in one document of `file`: every rendered hook whose line falls inside it, in
+ * each event it runs in.
+ */
+export function placesOfDocument(order: OrderJson, chart: Chart, file: TemplateFile, range: { start: number; end: number }): HookPlace[] {
+  const chartPath = relative(chart.directory, file.path).split(sep).join('/');
+  const first = file.lines.position(range.start).line + 1;
+  const last = file.lines.position(Math.max(range.start, range.end - 1)).line + 1;
+  return placesIn(order, chartPath, first, last);
+}
+
+/** "pre-install, 2nd of 4, weight -5, deleted before the next run" for each place. */
+export function describePlaces(places: readonly HookPlace[], order: OrderJson): string[] {
+  return places.map((place) => `${place.event}, ${describeOrderPlace(place, order)}`);
 }

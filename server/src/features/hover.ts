@@ -1,10 +1,11 @@
 import { CancellationToken, Hover, HoverParams, MarkupKind } from 'vscode-languageserver/node';
 import { hover as engineHover } from '../engine/services/hover';
 import { ServerContext } from './context';
+import { describePlaces, HookOrders, placesOfDocument } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 
-export function hover(context: ServerContext, params: HoverParams, token: CancellationToken): Hover | null {
+export async function hover(context: ServerContext, orders: HookOrders, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
   const document = context.documents.get(params.textDocument.uri);
   const path = uriToPath(params.textDocument.uri);
   if (!document || path === undefined || !context.workspace.isTemplate(path)) return null;
@@ -13,9 +14,14 @@ export function hover(context: ServerContext, params: HoverParams, token: Cancel
   const file = analysed.file;
   const offset = file.lines.offset(params.position);
   const chart = context.workspace.chartOf(path);
-  const order = chart && analysed.hooks.length > 0 ? context.workspace.chartOrder(chart, () => token.isCancellationRequested) : undefined;
-  if (token.isCancellationRequested) return null;
-  const result = engineHover(file, offset, order);
-  if (!result) return null;
+  // The chart's order is computed only for a hover that shows a hook's place.
+  const placesOf = chart
+    ? async (documentRange: { start: number; end: number }) => {
+        const { result } = await orders.orderOf(chart);
+        return describePlaces(placesOfDocument(result.order, chart, file, documentRange), result.order);
+      }
+    : undefined;
+  const result = await engineHover(file, offset, placesOf);
+  if (!result || token.isCancellationRequested) return null;
   return { contents: { kind: MarkupKind.Markdown, value: result.contents }, range: toLspRange(file.lines, result.range) };
 }

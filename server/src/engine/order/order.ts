@@ -94,6 +94,20 @@ export function hooksOfFile(file: TemplateFile, chartPath: string): { hooks: Hoo
   return { hooks, unknown };
 }
 
+/**
+ * Whether a template holds a hook that is being typed: an unclosed action, YAML that does not parse, or a literal
+ * `helm.sh/hook` whose events Helm would drop (`pre-ins`, a trailing comma). The editor keeps its last complete
+ * order meanwhile.
+ */
+export function hasUnfinishedHook(file: TemplateFile): boolean {
+  if (file.scan.problems.length > 0 || file.model.yamlProblems.length > 0) return true;
+  return file.model.annotationSets.some((set) => {
+    if (set.origin !== 'object') return false;
+    const value = lastEntry(set.mapping, HOOK_KEY)?.value;
+    return !!value && !value.templated && value.kind === 'scalar' && parseHookEvents(value.helmString ?? value.decoded ?? '').dropped;
+  });
+}
+
 function describeHook(
   file: TemplateFile,
   chartPath: string,

@@ -2,8 +2,6 @@ import { TemplateFile } from '../analysis/file';
 import { DELETE_POLICY_FACTS, EVENT_FACTS, KEY_FACTS, OUTPUT_LOG_POLICY_FACTS, RESOURCE_POLICY_VALUES } from '../core/helm-facts';
 import { AnnotationSet, EntryModel } from '../model/document';
 import { DELETE_POLICY_KEY, eventOf, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, parseHookEvents, parseHookWeight, RESOURCE_POLICY_KEY, splitList, WEIGHT_KEY } from '../model/hook';
-import { ChartOrder, describeDeleted, OrderedHook, placesOf } from '../order/order';
-import { ordinal } from '../rules/support/helpers';
 import { TextRange } from '../core/text';
 
 export interface EngineHover {
@@ -14,10 +12,10 @@ export interface EngineHover {
 
 /**
  * Hover on a `helm.sh/` annotation key or value: what Helm does with it, and for a hook, where it runs in the chart's
- * order ("pre-install, 2nd of 4, weight -5, deleted before the next run"). `order` is the chart's hook order, with
- * this file's hooks in it under `file.path`.
+ * order ("pre-install, 2nd of 4, weight -5, deleted before the next run"), which `placesOf` gives for the range of
+ * the hook's document (the chart's order is the caller's: it needs the whole chart as Helm renders it).
  */
-export function hover(file: TemplateFile, offset: number, order?: ChartOrder): EngineHover | undefined {
+export async function hover(file: TemplateFile, offset: number, placesOf?: (documentRange: TextRange) => Promise<string[]>): Promise<EngineHover | undefined> {
   const found = entryAt(file, offset);
   if (!found) return undefined;
   const { set, entry, onValue } = found;
@@ -31,9 +29,9 @@ export function hover(file: TemplateFile, offset: number, order?: ChartOrder): E
   }
   const valueFacts = onValue ? describeValue(file, entry, offset) : undefined;
   if (valueFacts) parts.push(valueFacts);
-  if (set.origin === 'object' && set.resource && order && set.mapping.entries.some((candidate) => candidate.key === HOOK_KEY)) {
-    const places = placesOf(order, file.path, set.resource.index);
-    if (places.length > 0) parts.push(places.map((place) => `- ${describePlace(place.event, place.entry, place.of, order)}`).join('\n'));
+  if (set.origin === 'object' && set.resource && placesOf && set.mapping.entries.some((candidate) => candidate.key === HOOK_KEY)) {
+    const places = await placesOf(set.resource.range);
+    if (places.length > 0) parts.push(places.map((place) => `- ${place}`).join('\n'));
   }
   const range = onValue && entry.value.range.end > entry.value.range.start ? entry.value.range : entry.keyRange;
   return { range, contents: parts.join('\n\n') };
@@ -48,29 +46,6 @@ function entryAt(file: TemplateFile, offset: number): { set: AnnotationSet; entr
     }
   }
   return undefined;
-}
-
-/** "pre-install, 2nd of 4, weight -5, deleted before the next run" */
-export function describePlace(event: string, entry: OrderedHook, of: number, order: ChartOrder): string {
-  return `${event}, ${describePlacement(entry, of, order)}`;
-}
-
-/** "2nd of 4, weight -5, deleted before the next run" */
-export function describePlacement(entry: OrderedHook, of: number, order: ChartOrder): string {
-  const hook = entry.hook;
-  const place = entry.position !== undefined ? `${ordinal(entry.position)} of ${of}` : `place among ${of} not known (${unknownReason(entry, order)})`;
-  const weight = hook.weightCertain ? `weight ${hook.weight}` : 'weight templated';
-  const deleted = hook.deleted ? describeDeleted(hook.deleted) : 'delete policy templated';
-  return `${place}, ${weight}, ${deleted}`;
-}
-
-function unknownReason(entry: OrderedHook, order: ChartOrder): string {
-  if (order.unknown.length > 0) {
-    const count = order.unknown.length;
-    return `${count} document${count === 1 ? ' has' : 's have'} a templated helm.sh/hook and may run here too`;
-  }
-  if (!entry.hook.weightCertain) return 'its weight is templated';
-  return 'it depends on a templated name or weight';
 }
 
 function describeValue(file: TemplateFile, entry: EntryModel, offset: number): string | undefined {
