@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import { describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
 import { DocumentHead, EvaluatedFile, evaluateChart, readHead } from '../../server/src/engine/eval/hooks';
@@ -40,7 +41,7 @@ interface HelmHook {
   kind: string;
   name: string;
   events: string[];
-  weight: number;
+  weight: bigint;
   deletePolicies: string[];
 }
 
@@ -85,8 +86,8 @@ function compareHook(helm: HelmHook, files: Map<string, EvaluatedFile>, used: Se
   for (const [key, expected] of fields) {
     const field = match[key];
     if (!field.certain) reason ??= `${key}: ${field.reason}`;
-    else if (JSON.stringify(field.value) !== JSON.stringify(expected)) {
-      return { outcome: 'different', detail: `${helm.kind}/${helm.name} ${key}: helm ${JSON.stringify(expected)}, evaluator ${JSON.stringify(field.value)}` };
+    else if (!isDeepStrictEqual(field.value, expected)) {
+      return { outcome: 'different', detail: `${helm.kind}/${helm.name} ${key}: helm ${inspect(expected)}, evaluator ${inspect(field.value)}` };
     }
   }
   if (match.dropped.certain && match.dropped.value) return { outcome: 'different', detail: `${helm.kind}/${helm.name}: the evaluator says Helm drops it` };

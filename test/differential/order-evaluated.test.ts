@@ -13,17 +13,18 @@ import { FIXTURES } from '../support/paths';
  */
 
 const SHOP = join(FIXTURES, 'order-evaluated', 'shop');
+const BIG_WEIGHTS = join(FIXTURES, 'order-evaluated', 'big-weights');
 
 interface Step {
   event?: string;
-  hooks?: { position: number | null; weight: number | null; kind: string | null; name: string | null }[];
+  hooks?: { position: number | null; weight: number | string | null; kind: string | null; name: string | null }[];
   resources?: { kind: string | null; name: string | null }[];
 }
 
-async function ours(args: string[]): Promise<{ releaseName: string; steps: Step[] }> {
+async function ours(args: string[], chart = SHOP): Promise<{ releaseName: string; steps: Step[] }> {
   let stdout = '';
   let stderr = '';
-  const status = await main(['order', SHOP, '--format', 'json', ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+  const status = await main(['order', chart, '--format', 'json', ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
   assert.equal(status, 0, stderr);
   assert.equal(stderr, '');
   const order = JSON.parse(stdout) as { releaseName: string; operations: { steps: Step[] }[] };
@@ -34,7 +35,8 @@ async function ours(args: string[]): Promise<{ releaseName: string; steps: Step[
 interface HelmHook {
   kind: string;
   name: string;
-  weight: number;
+  /** Helm's weights are Go ints (64-bit): exact only as a bigint. */
+  weight: bigint;
   events: string[];
 }
 
@@ -42,15 +44,17 @@ interface HelmHook {
 function runOrder(hooks: HelmHook[], event: string): string[] {
   const selected = hooks.flatMap((hook) => hook.events.filter((candidate) => candidate === event).map(() => hook));
   // Array.prototype.sort is stable, as sort.Stable is; names compare byte-wise.
-  selected.sort((a, b) => a.weight - b.weight || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  selected.sort((a, b) => (a.weight < b.weight ? -1 : a.weight > b.weight ? 1 : 0) || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   return selected.map((hook) => `${hook.weight} ${hook.kind} ${hook.name}`);
 }
 
-function helmInstall(release: string, args: string[]): { hooks: HelmHook[]; resources: string[] } {
-  const result = run('helm4', ['install', release, SHOP, '--dry-run=client', '-o', 'json', ...args]);
+function helmInstall(release: string, args: string[], chart = SHOP): { hooks: HelmHook[]; resources: string[] } {
+  const result = run('helm4', ['install', release, chart, '--dry-run=client', '-o', 'json', ...args]);
   assert.equal(result.code, 0, result.stderr);
-  const parsed = JSON.parse(result.stdout) as { manifest?: string; hooks?: { kind: string; name: string; weight?: number; events?: string[] }[] };
-  const hooks = (parsed.hooks ?? []).map((hook) => ({ kind: hook.kind, name: hook.name, weight: hook.weight ?? 0, events: hook.events ?? [] }));
+  // JSON.parse would read a weight as a double: each is read as its decimal text instead.
+  const exactWeights = result.stdout.replace(/"weight":(-?\d+)/g, '"weight":"$1"');
+  const parsed = JSON.parse(exactWeights) as { manifest?: string; hooks?: { kind: string; name: string; weight?: string; events?: string[] }[] };
+  const hooks = (parsed.hooks ?? []).map((hook) => ({ kind: hook.kind, name: hook.name, weight: BigInt(hook.weight ?? 0), events: hook.events ?? [] }));
   // The manifest lists the release resources in the order Helm creates them.
   const resources = (parsed.manifest ?? '').split(/^---$/m).flatMap((document) => {
     const kind = /^kind: (\S+)$/m.exec(document)?.[1];
@@ -111,7 +115,7 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
       return [{
         kind: /^kind: (\S+)$/m.exec(document)![1]!,
         name: /^ {2}name: (\S+)$/m.exec(document)![1]!,
-        weight: Number(/^ {4}helm\.sh\/hook-weight: "(-?\d+)"$/m.exec(document)?.[1] ?? 0),
+        weight: BigInt(/^ {4}helm\.sh\/hook-weight: "(-?\d+)"$/m.exec(document)?.[1] ?? 0),
         events: events.split(','),
       }];
     });
@@ -120,5 +124,15 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
     assert.equal(new Set(expected.map((line) => line.split(' ')[0])).size, expected.length);
     assert.ok(expected.includes('-1 Job prod-shop-schema'));
     assert.deepEqual(hookLines((await ours(['--operation', 'upgrade', '--release-name', 'prod'])).steps[0]), expected);
+  });
+
+  it('orders weights past 2^53 exactly, as Helm\'s 64-bit ints: 9007199254740992 before 9007199254740993 whatever the names', async (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    const expected = runOrder(helmInstall('prod', [], BIG_WEIGHTS).hooks, 'pre-install');
+    // Positive control: Helm stores both weights exactly, and by name alone the heavier hook would run first.
+    assert.deepEqual(expected, ['9007199254740992 ConfigMap b-lighter', '9007199254740993 ConfigMap a-heavier']);
+    const order = await ours(['--operation', 'install', '--release-name', 'prod'], BIG_WEIGHTS);
+    assert.deepEqual(hookLines(order.steps[0]), expected);
+    assert.deepEqual(order.steps[0]!.hooks!.map((hook) => hook.position), [1, 2]);
   });
 });

@@ -158,6 +158,15 @@ describe('helm-hooks order', () => {
     ]);
   });
 
+  it('orders rendered weights past 2^53 as exact 64-bit ints and prints one past 2^53 as its decimal string', () => {
+    const order = orderJson(['big-weights', '--operation', 'install'], EVALUATED);
+    // As doubles both weights are 9007199254740992, and the name would put a-heavier first.
+    assert.deepEqual(hooksOf(order.operations[0]!.steps[0]), [
+      [1, '9007199254740992', 'ConfigMap', 'b-lighter', 'templates/lighter-configmap.yaml', 4, 'before-next-run'],
+      [2, '9007199254740993', 'ConfigMap', 'a-heavier', 'templates/heavier-configmap.yaml', 4, 'before-next-run'],
+    ]);
+  });
+
   it('lists a hook whose events depend on lookup under unknown, with why, and claims no position; unknown weight or name is null', () => {
     const order = orderJson(['lookup', '--operation', 'install'], EVALUATED);
     const [pre, resources] = order.operations[0]!.steps;

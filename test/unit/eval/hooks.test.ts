@@ -18,7 +18,7 @@ describe('hook extraction from the evaluated view', () => {
       { certain: true, value: 'Job' },
       { certain: true, value: true },
       { certain: true, value: ['pre-install', 'post-upgrade'] },
-      { certain: true, value: -5 },
+      { certain: true, value: -5n },
       { certain: true, value: ['before-hook-creation', 'hook-succeeded'] },
     ]);
   });
@@ -26,7 +26,7 @@ describe('hook extraction from the evaluated view', () => {
   it('sees hook annotations built from values with toYaml, and from a define', () => {
     const values = { hookAnnotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-weight': '3' } };
     const [fromValues] = documents({ 'a.yaml': hook('    {{- toYaml .Values.hookAnnotations | nindent 4 }}') }, values);
-    assert.deepEqual([fromValues!.events, fromValues!.weight], [{ certain: true, value: ['post-install'] }, { certain: true, value: 3 }]);
+    assert.deepEqual([fromValues!.events, fromValues!.weight], [{ certain: true, value: ['post-install'] }, { certain: true, value: 3n }]);
     const [fromDefine] = documents({
       '_h.tpl': '{{- define "demo.hook" -}}\nhelm.sh/hook: pre-delete\n{{- end }}',
       'b.yaml': hook('    {{- include "demo.hook" . | nindent 4 }}'),
@@ -56,6 +56,14 @@ describe('hook extraction from the evaluated view', () => {
     assert.deepEqual(doc!.events, { certain: true, value: ['pre-install'] });
   });
 
+  it('reads a weight past 2^53 exactly, as Helm\'s 64-bit strconv.Atoi, and tells it from its neighbour', () => {
+    const [exact] = documents({ 'job.yaml': hook('    helm.sh/hook: pre-install\n    helm.sh/hook-weight: "9007199254740993"') });
+    assert.deepEqual(exact!.weight, { certain: true, value: 9007199254740993n });
+    // The two renders differ only past 2^53, where doubles are equal: the weight still follows the release name.
+    const [differing] = documents({ 'job.yaml': hook('    helm.sh/hook: pre-install\n    helm.sh/hook-weight: {{ if eq .Release.Name "release-name" }}"9007199254740993"{{ else }}"9007199254740992"{{ end }}') });
+    assert.equal(differing!.weight.certain, false);
+  });
+
   it('makes hook fields Unknown where they come from lookup, and the whole document where control flow does', () => {
     const [valueDoc] = documents({ 'a.yaml': hook('    helm.sh/hook: pre-install\n    helm.sh/hook-weight: {{ (lookup "v1" "ConfigMap" "" "w").data.weight | quote }}') });
     assert.deepEqual([valueDoc!.events.certain, valueDoc!.weight.certain, valueDoc!.exact], [true, false, false]);
@@ -70,7 +78,7 @@ describe('hook extraction from the evaluated view', () => {
 
   it('decodes annotation scalars as Helm does: an unquoted 010 weight is 8, a null hook value drops', () => {
     const head = readHead('kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: 010\n');
-    assert.deepEqual(head.weight, { certain: true, value: 8 });
+    assert.deepEqual(head.weight, { certain: true, value: 8n });
     const nullHook = readHead('kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook:\n');
     assert.deepEqual(nullHook.dropped, { certain: true, value: true });
   });

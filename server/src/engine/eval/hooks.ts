@@ -28,7 +28,8 @@ export interface DocumentHead {
   /** For a hook: its `helm.sh/hook` events; empty with `dropped` when Helm drops the resource (an unknown event). */
   events: Field<string[]>;
   dropped: Field<boolean>;
-  weight: Field<number>;
+  /** Helm's weight is a Go int (64-bit): exact only as a bigint. */
+  weight: Field<bigint>;
   deletePolicies: Field<string[]>;
   outputLogPolicies: Field<string[]>;
 }
@@ -302,7 +303,7 @@ export function readHead(text: string): DocumentHead {
   }
   const weightEntry = get(annotations, WEIGHT_KEY);
   const weightText = weightEntry.found ? scalarString(weightEntry.node) : certain<string | undefined>(undefined);
-  if (weightText?.certain) head.weight = certain(Number(parseHookWeight(weightText.value).weight));
+  if (weightText?.certain) head.weight = certain(parseHookWeight(weightText.value).weight);
   const policies = (key: string): Field<string[]> => {
     const entry = get(annotations, key);
     if (!entry.found) return certain([]);
@@ -314,8 +315,10 @@ export function readHead(text: string): DocumentHead {
   return head;
 }
 
+/** Field values are primitives (a weight is a bigint, which JSON.stringify rejects) or lists of strings. */
 function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => item === b[index]);
+  return a === b;
 }
 
 function merge<T>(a: Field<T>, b: Field<T>, what: string): Field<T> {

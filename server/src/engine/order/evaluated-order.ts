@@ -141,7 +141,7 @@ function describeHook(document: EvaluatedDocument, eventNames: string[], file: E
     chartPath: file.template.slice(file.template.indexOf('/') + 1),
     documentIndex: document.index,
     events,
-    weight: document.weight.certain ? BigInt(document.weight.value) : 0n,
+    weight: document.weight.certain ? document.weight.value : 0n,
     weightCertain: document.weight.certain,
     nameTokens: comparable ? [...name].map((char) => ({ char })) : [],
     at,
