@@ -1,5 +1,6 @@
 import { locateInSources, pathAt } from '../chart/values-source';
 import { Renderer } from '../eval/cache';
+import { TemplateFile } from '../eval/render';
 import { Chunk } from '../eval/value';
 import { findSuppressions, isSuppressed } from './suppress';
 import { LineIndex, TextRange } from '../core/text';
@@ -12,13 +13,22 @@ export interface MappedRange {
   exact: boolean;
 }
 
-/** Moves ranges of rendered text back to the files they came from. */
+/** A place in the template a document was rendered from. */
+export interface TemplatePlace {
+  file: string;
+  range: TextRange;
+}
+
+/**
+ * Moves rendered text back to the files it came from: ranges, for the findings of the evaluated lint, and one place
+ * in the rendered template per document, for the evaluated order.
+ */
 export class SourceMapper {
   private readonly suppressions = new Map<string, Map<number, Set<string>>>();
   private readonly lineIndexes = new Map<string, LineIndex>();
   private readonly texts = new Map<string, string>();
 
-  constructor(private readonly renderer: Renderer) {}
+  constructor(private readonly renderer: Pick<Renderer, 'file'>) {}
 
   /** A chunk of literal template text of `template` itself, reached without an include. */
   isOwnLiteral(chunk: Chunk, template: string): boolean {
@@ -75,17 +85,33 @@ export class SourceMapper {
     return this.wholeSource(piece, range, text);
   }
 
-  isSuppressed(path: string, offset: number, rule: string): boolean {
-    const text = this.texts.get(path);
-    if (text === undefined) return false;
-    let lines = this.lineIndexes.get(path);
-    if (!lines) {
-      lines = new LineIndex(text);
-      this.lineIndexes.set(path, lines);
+  /**
+   * The one place in `template` (the file rendered) a reader is sent to for a document of its output: the first of
+   * `offsets` of the document's text that lands in `template`, else the document's start, else the template's start.
+   * Text an include brought in lands at the outermost include call, literal text of `template` at itself, the
+   * output of an action at the action.
+   */
+  placeInTemplate(pieces: Piece[], template: TemplateFile, offsets: readonly (number | undefined)[]): TemplatePlace {
+    const file = this.remember(template.template.absolutePath, template.template.text);
+    for (const offset of [...offsets, 0]) {
+      if (offset === undefined) continue;
+      const range = this.rangeInTemplate(pieces, offset, template.name);
+      if (range) return { file, range };
     }
+    return { file, range: { start: 0, end: 0 } };
+  }
+
+  /** The 0-based line of `offset` in a file this mapper has placed text in (0 in any other). */
+  lineAt(path: string, offset: number): number {
+    return this.lines(path)?.position(offset).line ?? 0;
+  }
+
+  isSuppressed(path: string, offset: number, rule: string): boolean {
+    const lines = this.lines(path);
+    if (!lines) return false;
     let suppressions = this.suppressions.get(path);
     if (!suppressions) {
-      suppressions = findSuppressions(text, lines);
+      suppressions = findSuppressions(this.texts.get(path)!, lines);
       this.suppressions.set(path, suppressions);
     }
     return isSuppressed(suppressions, lines.position(offset).line, rule);
@@ -94,6 +120,31 @@ export class SourceMapper {
   private remember(path: string, text: string): string {
     this.texts.set(path, text);
     return path;
+  }
+
+  private lines(path: string): LineIndex | undefined {
+    let lines = this.lineIndexes.get(path);
+    if (!lines) {
+      const text = this.texts.get(path);
+      if (text === undefined) return undefined;
+      lines = new LineIndex(text);
+      this.lineIndexes.set(path, lines);
+    }
+    return lines;
+  }
+
+  /** Where `template` writes the rendered text at `offset`, when that is in `template` (see placeInTemplate). */
+  private rangeInTemplate(pieces: Piece[], offset: number, template: string): TextRange | undefined {
+    const piece = pieces.find((candidate) => candidate.start <= offset && offset < candidate.end);
+    if (!piece) return undefined;
+    const chunk = piece.chunk;
+    const written = chunk.via?.[0] ?? chunk.source;
+    if (!written || written.template !== template) return undefined;
+    if (this.isOwnLiteral(chunk, template)) {
+      const at = written.start + piece.skip + offset - piece.start;
+      return { start: at, end: at + 1 };
+    }
+    return { start: written.start, end: written.end };
   }
 
   /** An offset of rendered text inside a piece, in its source file, when the piece's text is the source's text. */

@@ -4,7 +4,7 @@ import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY, parseHo
 import { setAsideCrdSchemas } from '../model/document';
 import { helmStringOf } from '../model/scalar';
 import { ChartRenderer, RenderOptions, RenderedTemplate, TemplateFile } from './render';
-import { Chunk, SourceRef } from './value';
+import { Chunk } from './value';
 import { TextRange } from '../core/text';
 
 /**
@@ -362,11 +362,4 @@ function combine(first: SplitFile, second: SplitFile): EvaluatedFile {
   });
   const error = first.rendered.error;
   return { template: file.name, file, documents, complete: first.complete && second.complete && sameShape, ...(error ? { error } : {}) };
-}
-
-/** Where a piece of a document's text comes from: the source, and the include/template call sites leading there. */
-export function sourceAt(doc: EvaluatedDocument, offset: number): { source?: SourceRef; via?: SourceRef[] } | undefined {
-  const piece = doc.pieces.find((candidate) => candidate.start <= offset && offset < candidate.end);
-  if (!piece) return undefined;
-  return { ...(piece.chunk.source ? { source: piece.chunk.source } : {}), ...(piece.chunk.via ? { via: piece.chunk.via } : {}) };
 }

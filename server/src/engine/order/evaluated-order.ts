@@ -1,13 +1,12 @@
 import { relative, sep } from 'node:path';
 import { isMap as isYamlMap, isScalar as isYamlScalar, Node as YamlNode, parseDocument, YAMLMap } from 'yaml';
-import { ChartTemplate, LoadedChart } from '../chart/types';
+import { SourceMapper } from '../analysis/source-map';
 import { EvaluatedDocument, EvaluatedFile, evaluateChart, Field, splitRendered } from '../eval/hooks';
 import { ChartRenderer } from '../eval/render';
-import { Chunk } from '../eval/value';
 import { setAsideCrdSchemas } from '../model/document';
 import { HOOK_EVENTS, HOOK_KEY, HookEvent } from '../model/hook';
 import { compareKindOrder, DeletedWhen, deletedWhen, EventOrder, OrderKey, orderEvents } from './order';
-import { LineIndex, TextRange } from '../core/text';
+import { TextRange } from '../core/text';
 
 /**
  * Helm's order of a release operation as Helm renders the chart with the given values: the hooks of each event by
@@ -76,7 +75,7 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
     const name = otherNames[fileIndex]?.[documentIndex];
     return name?.certain ? name.value : undefined;
   };
-  const locator = new SourceLocator(renderer.chart);
+  const mapper = new SourceMapper({ file: (name) => renderer.byName.get(name) });
   const hooks: EvaluatedHook[] = [];
   const resources: EvaluatedResource[] = [];
   const unknown: EvaluatedUnknown[] = [];
@@ -86,7 +85,10 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
     .filter(({ file }) => !file.template.endsWith('NOTES.txt'))
     .sort((a, b) => (a.file.template < b.file.template ? -1 : a.file.template > b.file.template ? 1 : 0));
   for (const { file, index: fileIndex } of files) {
-    const place = locator.forFile(file);
+    const place = (document: EvaluatedDocument, ...offsets: (number | undefined)[]): SourceLine => {
+      const found = mapper.placeInTemplate(document.pieces, file.file, offsets);
+      return { path: relative(renderer.chart.directory, found.file).split(sep).join('/'), line: mapper.lineAt(found.file, found.range.start) + 1 };
+    };
     for (const document of file.documents) {
       const head = readPlaces(document.text);
       if (!document.isHook.certain) {
@@ -191,96 +193,4 @@ function lastValue(node: unknown, key: string): YamlNode | undefined {
     if (isYamlScalar(pair.key) && String(pair.key.value) === key) found = (pair.value as YamlNode | null) ?? undefined;
   }
   return found;
-}
-
-/** Moves offsets of rendered documents back to lines of the templates the user edits. */
-class SourceLocator {
-  private readonly templates = new Map<string, ChartTemplate>();
-  private readonly lines = new Map<string, LineIndex>();
-
-  constructor(private readonly chart: LoadedChart) {
-    const collect = (current: LoadedChart) => {
-      for (const template of current.templates) this.templates.set(`${current.templatePrefix}/${template.path}`, template);
-      current.subcharts.forEach(collect);
-    };
-    collect(chart);
-  }
-
-  /**
-   * A locator for the documents of one file: the first offset given that maps into the document's own template,
-   * else the document's first line there, else the template's first line.
-   */
-  forFile(file: EvaluatedFile): (document: EvaluatedDocument, ...offsets: (number | undefined)[]) => SourceLine {
-    const within = pieceOffsets(file);
-    return (document, ...offsets) => {
-      for (const offset of [...offsets, 0]) {
-        if (offset === undefined) continue;
-        const found = this.sourceOf(document, offset, within);
-        if (found && found.template === file.template) return found.at;
-      }
-      return { path: this.pathOf(file.template), line: 1 };
-    };
-  }
-
-  /**
-   * Text an include brought in is placed at the outermost call, in the template being rendered; literal text of a
-   * template at its own line; the output of an action at the action.
-   */
-  private sourceOf(document: EvaluatedDocument, offset: number, within: Map<object, number>): { template: string; at: SourceLine } | undefined {
-    const piece = document.pieces.find((candidate) => candidate.start <= offset && offset < candidate.end);
-    if (!piece) return undefined;
-    const chunk = piece.chunk;
-    const outer = chunk.via?.[0];
-    if (outer) return this.lineOf(outer.template, outer.start);
-    if (!chunk.source) return undefined;
-    const start = within.get(piece);
-    if (start !== undefined && this.isLiteral(chunk)) return this.lineOf(chunk.source.template, chunk.source.start + start + offset - piece.start);
-    return this.lineOf(chunk.source.template, chunk.source.start);
-  }
-
-  private isLiteral(chunk: Chunk): boolean {
-    if (chunk.text === undefined || chunk.origin || !chunk.source) return false;
-    const template = this.templates.get(chunk.source.template);
-    return template?.text.slice(chunk.source.start, chunk.source.end) === chunk.text;
-  }
-
-  private lineOf(name: string, offset: number): { template: string; at: SourceLine } | undefined {
-    const template = this.templates.get(name);
-    if (!template) return undefined;
-    let lines = this.lines.get(name);
-    if (!lines) {
-      lines = new LineIndex(template.text);
-      this.lines.set(name, lines);
-    }
-    return { template: name, at: { path: this.pathOf(name), line: lines.position(offset).line + 1 } };
-  }
-
-  private pathOf(name: string): string {
-    const template = this.templates.get(name);
-    if (!template) return name.slice(name.indexOf('/') + 1);
-    return relative(this.chart.directory, template.absolutePath).split(sep).join('/');
-  }
-}
-
-/**
- * Where each piece of a file's documents starts inside its chunk's text. A chunk of literal text may hold several
- * documents and their separators, and each document holds only its part: the parts come in order, so each is found
- * after the previous one.
- */
-function pieceOffsets(file: EvaluatedFile): Map<object, number> {
-  const offsets = new Map<object, number>();
-  const cursors = new Map<Chunk, number>();
-  for (const document of file.documents) {
-    for (const piece of document.pieces) {
-      const text = piece.chunk.text;
-      if (text === undefined) continue;
-      const part = document.text.slice(piece.start, piece.end);
-      let at = text.indexOf(part, cursors.get(piece.chunk) ?? 0);
-      if (at < 0) at = text.indexOf(part);
-      if (at < 0) continue;
-      offsets.set(piece, at);
-      cursors.set(piece.chunk, at + part.length);
-    }
-  }
-  return offsets;
 }
