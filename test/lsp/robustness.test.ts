@@ -106,7 +106,7 @@ describe('language server robustness', () => {
     // Requests about documents the server never saw, and URIs that are not files.
     assert.deepEqual(await client.completion('untitled:Untitled-1', { line: 0, character: 0 }), []);
     assert.equal(await client.hover('file:///nowhere/templates/x.yaml', { line: 0, character: 0 }), null);
-    assert.deepEqual(await client.hookOrder('not a uri'), { chart: null, events: [], unknown: [] });
+    assert.deepEqual(await client.hookOrder('not a uri'), { chart: null, order: null, view: null });
     assert.deepEqual(await client.codeLenses('file:///%E0%A4%A'), []);
     assert.equal(client.exitCode, null);
     assert.deepEqual(client.handlerErrors, []);

@@ -145,23 +145,35 @@ describe('language server over stdio', () => {
     assert.deepEqual(lenses[0]!.command?.arguments, [uri]);
   });
 
-  it('answers helmHooks/hookOrder with the chart timeline', async () => {
+  it('answers helmHooks/hookOrder with the order helm-hooks order gives: rendered names, every event, the release resources', async () => {
     const uri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/b-job.yaml'))!.params.uri;
-    const order = await client.hookOrder(uri);
+    const result = await client.hookOrder(uri);
     assert.equal(HOOK_ORDER_METHOD, 'helmHooks/hookOrder');
-    assert.equal(order.chart?.name, 'ordered');
-    assert.deepEqual(order.events.map((event) => event.event), ['pre-install', 'pre-upgrade', 'test']);
-    const preInstall = order.events[0]!.hooks;
+    assert.equal(result.chart?.name, 'ordered');
+    assert.equal(result.view, 'evaluated');
+    const order = result.order!;
+    assert.equal(order.releaseName, 'release-name');
+    assert.deepEqual(order.operations.map((operation) => operation.operation), ['install', 'upgrade', 'rollback', 'uninstall', 'test']);
+    const install = order.operations[0]!.steps;
+    assert.deepEqual(install.map((step) => ('event' in step ? step.event : 'resources')), ['pre-install', 'resources', 'post-install']);
+    const preInstall = 'hooks' in install[0]! ? install[0].hooks : [];
     assert.deepEqual(preInstall.map((hook) => [hook.position, hook.kind, hook.name, hook.weight]), [
-      [1, 'ConfigMap', '{{ .Release.Name }}-config', '-5'],
-      [2, 'Job', '{{ .Release.Name }}-migrate', '0'],
-      [3, 'ServiceAccount', '{{ .Release.Name }}-zz-runner', '0'],
+      [1, 'ConfigMap', 'release-name-config', -5],
+      [2, 'Job', 'release-name-migrate', 0],
+      [3, 'ServiceAccount', 'release-name-zz-runner', 0],
     ]);
     assert.equal(preInstall[1]!.deleted, 'after-event-success');
     assert.deepEqual(preInstall[1]!.deletePolicies, ['before-hook-creation', 'hook-succeeded']);
-    assert.equal(preInstall[0]!.nameCertain, false);
-    assert.deepEqual(preInstall[1]!.range, { start: { line: 5, character: 18 }, end: { line: 5, character: 41 } });
-    assert.deepEqual(order.events[2]!.hooks.map((hook) => [hook.position, hook.kind]), [[1, 'Pod']]);
+    assert.equal(preInstall[1]!.nameCertain, true);
+    assert.equal(preInstall[1]!.description, '2nd of 3, weight 0, deleted after the event succeeds');
+    // The hook's line: its metadata.name in b-job.yaml (line 4), without the indentation.
+    assert.equal(preInstall[1]!.uri, uri);
+    assert.deepEqual(preInstall[1]!.range, { start: { line: 3, character: 2 }, end: { line: 3, character: 35 } });
+    const resources = 'resources' in install[1]! ? install[1].resources : [];
+    assert.deepEqual(resources.map((resource) => [resource.kind, resource.name]), [['Deployment', 'release-name-web']]);
+    assert.deepEqual(install[2], { event: 'post-install', hooks: [] });
+    const test = order.operations[4]!.steps;
+    assert.deepEqual(test.map((step) => ('hooks' in step ? step.hooks.map((hook) => [hook.position, hook.kind]) : [])), [[[1, 'Pod']]]);
     assert.deepEqual(order.unknown, []);
   });
 

@@ -4,7 +4,8 @@ import { lastEntry } from '../engine/model/document';
 import { HOOK_KEY } from '../engine/model/hook';
 import { COMMANDS } from '../protocol';
 import { ServerContext } from './context';
-import { describePlaces, HookOrders, placesOfDocument } from './hookOrder';
+import { describePlaces, placesOfDocument } from '../engine/order/chart-order';
+import { HookOrders } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 
@@ -29,7 +30,7 @@ export async function codeLenses(context: ServerContext, orders: HookOrders, par
   const { result } = await orders.orderOf(chart);
   if (token.isCancellationRequested) return [];
   return hookKeys.map(({ entry, resource }) => {
-    const places = placesOfDocument(result.order, chart, analysed.file, resource.range);
+    const places = placesOfDocument(result.order, chart.directory, analysed.file, resource.range);
     const title = places.length > 0 ? describePlaces(places, result.order).join(' | ') : 'not in the order: the current values do not render this hook, or Helm drops it';
     return {
       range: toLspRange(analysed.file.lines, entry.keyRange),

@@ -1,8 +1,8 @@
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationToken } from 'vscode-languageserver/node';
 import { TemplateFile } from '../engine/analysis/file';
-import { ChartHookOrder, describeOrderPlace, HookPlace, OrderJson, placesIn } from '../engine/order/chart-order';
+import { ChartHookOrder, describeOrderPlace } from '../engine/order/chart-order';
 import { hasUnfinishedHook } from '../engine/order/order';
 import { HookOrderAnswer, HookOrderParams, HookOrderResult, OrderRange } from '../protocol';
 import { valuesFilesOf } from './configuration';
@@ -148,20 +148,4 @@ function lineRange(file: TemplateFile | undefined, line: number): OrderRange {
   const text = file.text.slice(start, end).replace(/\r?\n$/, '');
   const indent = text.length - text.trimStart().length;
   return { start: { line: zeroBased, character: indent }, end: { line: zeroBased, character: text.length } };
-}
-
-/**
- * The places of the hooks written in one document of `file`: every rendered hook whose line falls inside it, in
- * each event it runs in.
- */
-export function placesOfDocument(order: OrderJson, chart: Chart, file: TemplateFile, range: { start: number; end: number }): HookPlace[] {
-  const chartPath = relative(chart.directory, file.path).split(sep).join('/');
-  const first = file.lines.position(range.start).line + 1;
-  const last = file.lines.position(Math.max(range.start, range.end - 1)).line + 1;
-  return placesIn(order, chartPath, first, last);
-}
-
-/** "pre-install, 2nd of 4, weight -5, deleted before the next run" for each place. */
-export function describePlaces(places: readonly HookPlace[], order: OrderJson): string[] {
-  return places.map((place) => `${place.event}, ${describeOrderPlace(place, order)}`);
 }

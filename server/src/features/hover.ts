@@ -1,7 +1,8 @@
 import { CancellationToken, Hover, HoverParams, MarkupKind } from 'vscode-languageserver/node';
 import { hover as engineHover } from '../engine/services/hover';
 import { ServerContext } from './context';
-import { describePlaces, HookOrders, placesOfDocument } from './hookOrder';
+import { describePlaces, placesOfDocument } from '../engine/order/chart-order';
+import { HookOrders } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 
@@ -18,7 +19,7 @@ export async function hover(context: ServerContext, orders: HookOrders, params: 
   const placesOf = chart
     ? async (documentRange: { start: number; end: number }) => {
         const { result } = await orders.orderOf(chart);
-        return describePlaces(placesOfDocument(result.order, chart, file, documentRange), result.order);
+        return describePlaces(placesOfDocument(result.order, chart.directory, file, documentRange), result.order);
       }
     : undefined;
   const result = await engineHover(file, offset, placesOf);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { presentHookOrder, UNKNOWN_GROUP_LABEL } from '../../../client/src/hookOrderModel';
-import { HookOrderHook, HookOrderResult, OrderRange } from '../../../client/src/protocol';
+import { GroupNode, LeafNode, presentHookOrder, UNKNOWN_GROUP_LABEL } from '../../../client/src/hookOrderModel';
+import { HookOrderAnswer, HookOrderHook, HookOrderResource, HookOrderResult, HookOrderStep, OrderRange } from '../../../client/src/protocol';
 import { presentStatus, ServerStatus } from '../../../client/src/statusModel';
 
 const JOB = 'file:///charts/shop/templates/migrate.yaml';
 const CONFIG = 'file:///charts/shop/templates/init-config.yaml';
 
 function range(line: number): OrderRange {
-  return { start: { line, character: 18 }, end: { line, character: 29 } };
+  return { start: { line, character: 2 }, end: { line, character: 29 } };
 }
 
 function hook(overrides: Partial<HookOrderHook>): HookOrderHook {
@@ -17,7 +17,9 @@ function hook(overrides: Partial<HookOrderHook>): HookOrderHook {
     kind: 'Job',
     name: 'release-name-migrate',
     nameCertain: true,
-    weight: '0',
+    weight: 0,
+    file: 'templates/migrate.yaml',
+    line: 6,
     deletePolicies: ['before-hook-creation'],
     deleted: 'before-next-run',
     description: '1st of 1, weight 0, deleted before the next run',
@@ -27,93 +29,116 @@ function hook(overrides: Partial<HookOrderHook>): HookOrderHook {
   };
 }
 
-function result(overrides: Partial<HookOrderResult>): HookOrderResult {
-  return { chart: { name: 'shop', uri: 'file:///charts/shop' }, events: [], unknown: [], ...overrides };
+function resource(kind: string, name: string): HookOrderResource {
+  return { kind, name, file: 'templates/app.yaml', line: 4, uri: 'file:///charts/shop/templates/app.yaml', range: range(3) };
 }
+
+function result(operations: HookOrderAnswer['operations'], overrides: Partial<HookOrderAnswer> = {}, outer: Partial<HookOrderResult> = {}): HookOrderResult {
+  return {
+    chart: { name: 'shop', uri: 'file:///charts/shop' },
+    order: { version: 1, chart: 'shop', releaseName: 'release-name', operations, unknown: [], ...overrides },
+    view: 'evaluated',
+    ...outer,
+  };
+}
+
+function install(preInstall: HookOrderHook[], resources: HookOrderResource[] = [], postInstall: HookOrderHook[] = []): { operation: string; steps: HookOrderStep[] } {
+  return { operation: 'install', steps: [{ event: 'pre-install', hooks: preInstall }, { resources }, { event: 'post-install', hooks: postInstall }] };
+}
+
+const groupOf = (node: GroupNode | LeafNode): GroupNode => node as GroupNode;
 
 describe('the hook order view model', () => {
   it('says "no chart" when the file asked about belongs to no chart', () => {
-    const model = presentHookOrder(result({ chart: null }));
+    const model = presentHookOrder({ chart: null, order: null, view: null });
     assert.equal(model.state, 'noChart');
     assert.deepEqual(model.groups, []);
   });
 
   it('says "no hooks" for a chart without hooks, so the welcome text replaces an empty tree', () => {
-    const model = presentHookOrder(result({}));
+    const model = presentHookOrder(result([install([], [resource('Secret', 'release-name-db')])]));
     assert.equal(model.state, 'noHooks');
-    assert.equal(model.chart, 'shop');
+    assert.equal(model.chart, 'shop · release release-name');
   });
 
-  it('lists events in the order the server gives, each with its hooks in run order and a count', () => {
+  it('lists each operation with its events in order, empty ones too, and the release resources between', () => {
     const model = presentHookOrder(
-      result({
-        events: [
-          {
-            event: 'pre-install',
-            hooks: [
-              hook({ kind: 'ConfigMap', name: 'release-name-init', uri: CONFIG, range: range(4), description: '1st of 2, weight -10, deleted before the next run' }),
-              hook({ position: 2, description: '2nd of 2, weight 0, deleted before the next run' }),
-            ],
-          },
-          { event: 'post-install', hooks: [hook({ description: '1st of 1, weight 0, deleted before the next run' })] },
-        ],
-      }),
+      result([
+        install(
+          [
+            hook({ kind: 'ConfigMap', name: 'release-name-init', uri: CONFIG, range: range(4), description: '1st of 2, weight -10, deleted before the next run' }),
+            hook({ position: 2, description: '2nd of 2, weight 0, deleted before the next run' }),
+          ],
+          [resource('Secret', 'release-name-db'), resource('Deployment', 'release-name-web')],
+        ),
+        { operation: 'test', steps: [{ event: 'test', hooks: [] }] },
+      ]),
     );
     assert.equal(model.state, 'ready');
     assert.deepEqual(
-      model.groups.map((group) => [group.label, group.description, group.children.map((child) => child.label)]),
+      model.groups.map((group) => [group.label, group.description, group.expanded]),
       [
-        ['pre-install', '2 hooks', ['release-name-init', 'release-name-migrate']],
-        ['post-install', '1 hook', ['release-name-migrate']],
+        ['install', '2 hooks', true],
+        ['test', '0 hooks', false],
       ],
     );
-    const first = model.groups[0]!.children[0]!;
+    const steps = model.groups[0]!.children.map(groupOf);
+    assert.deepEqual(
+      steps.map((step) => [step.kind, step.label, step.description, step.children.map((child) => child.label)]),
+      [
+        ['event', 'pre-install', '2 hooks', ['release-name-init', 'release-name-migrate']],
+        ['resources', 'release resources created', '2 resources', ['Secret release-name-db', 'Deployment release-name-web']],
+        ['event', 'post-install', 'no hooks', []],
+      ],
+    );
+    const first = steps[0]!.children[0] as LeafNode;
     assert.equal(first.description, 'ConfigMap: 1st of 2, weight -10, deleted before the next run');
-    assert.equal(first.tooltip, 'ConfigMap release-name-init\npre-install: 1st of 2, weight -10, deleted before the next run');
+    assert.match(first.tooltip, /^ConfigMap release-name-init\npre-install: 1st of 2, weight -10, deleted before the next run\n/);
     assert.equal(first.uri, CONFIG, 'a click opens the file that holds the hook');
-    assert.deepEqual(first.range, range(4), '… at its helm.sh/hook value');
+    assert.deepEqual(first.range, range(4));
     assert.equal(first.certain, true);
+    assert.equal(groupOf(model.groups[1]!).children.map(groupOf)[0]!.description, 'no hooks');
   });
 
   it('gives each row a distinct id, even for one hook listed twice in an event (Helm runs it twice)', () => {
-    const twice = presentHookOrder(result({ events: [{ event: 'pre-install', hooks: [hook({}), hook({ position: 2 })] }] }));
-    const ids = twice.groups.flatMap((group) => [group.id, ...group.children.map((child) => child.id)]);
+    const twice = presentHookOrder(result([install([hook({}), hook({ position: 2 })], [resource('Secret', 'a')], [hook({})])]));
+    const ids: string[] = [];
+    const visit = (node: GroupNode | LeafNode) => {
+      ids.push(node.id);
+      if ('children' in node) node.children.forEach(visit);
+    };
+    twice.groups.forEach(visit);
     assert.equal(new Set(ids).size, ids.length);
   });
 
-  it('marks a hook whose place or name depends on templated text as not certain, and says why', () => {
-    const model = presentHookOrder(
-      result({
-        events: [
-          {
-            event: 'pre-upgrade',
-            hooks: [
-              hook({ position: null, kind: null, name: null, nameCertain: false, weight: null, description: 'place not known' }),
-              hook({ position: 2, name: '{{ .Release.Name }}-migrate', nameCertain: false, description: '2nd of 2, weight 0' }),
-            ],
-          },
-        ],
-      }),
-    );
-    const [placeUnknown, nameUnknown] = model.groups[0]!.children;
-    assert.equal(placeUnknown!.certain, false);
-    assert.equal(placeUnknown!.label, '(templated name)');
-    assert.match(placeUnknown!.description, /^\(templated kind\): /);
-    assert.match(placeUnknown!.tooltip, /depends on templated text/);
-    assert.equal(nameUnknown!.certain, false);
-    assert.match(nameUnknown!.tooltip, /may differ between releases/);
+  it('marks a hook whose place is not known as not certain, and says why', () => {
+    const model = presentHookOrder(result([install([hook({ position: null, kind: null, name: null, nameCertain: false, weight: null, description: 'place not known' })])]));
+    const unknown = groupOf(model.groups[0]!.children[0]!).children[0] as LeafNode;
+    assert.equal(unknown.certain, false);
+    assert.equal(unknown.label, '(name not known)');
+    assert.match(unknown.description, /^\(kind not known\): /);
+    assert.match(unknown.tooltip, /depends on what is not known/);
   });
 
-  it('lists documents with a templated helm.sh/hook under their own group, by file and 1-based line', () => {
+  it('lists documents not known to be hooks under their own group, by chart path and line', () => {
     const model = presentHookOrder(
-      result({ unknown: [{ uri: 'file:///charts/shop/templates/my%20hook.yaml', range: range(6), reason: 'helm.sh/hook is templated' }] }),
+      result([install([])], { unknown: [{ file: 'templates/my hook.yaml', line: 7, reason: 'may be a hook: lookup', uri: 'file:///charts/shop/templates/my%20hook.yaml', range: range(6) }] }),
     );
     assert.equal(model.state, 'ready', 'a possible hook is worth showing');
-    const group = model.groups[0]!;
+    const group = model.groups[model.groups.length - 1]!;
     assert.equal(group.label, UNKNOWN_GROUP_LABEL);
-    assert.equal(group.children[0]!.label, 'my hook.yaml:7');
-    assert.equal(group.children[0]!.description, 'helm.sh/hook is templated');
-    assert.equal(group.children[0]!.certain, false);
+    const entry = group.children[0] as LeafNode;
+    assert.equal(entry.label, 'templates/my hook.yaml:7');
+    assert.equal(entry.description, 'may be a hook: lookup');
+    assert.equal(entry.certain, false);
+  });
+
+  it('says in the header when the order is read as written, and above the tree why, or that an older answer is held', () => {
+    const asWritten = presentHookOrder(result([install([hook({})])], {}, { view: 'as-written', notEvaluated: 'Chart.yaml: bad' }));
+    assert.equal(asWritten.chart, 'shop · release release-name, as written');
+    assert.equal(asWritten.message, 'Not evaluated (Chart.yaml: bad): hooks as written.');
+    const held = presentHookOrder(result([install([hook({})])], {}, { held: 'job.yaml has an unfinished hook annotation' }));
+    assert.equal(held.message, 'job.yaml has an unfinished hook annotation');
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, relative, sep } from 'node:path';
+import { TextRange } from '../core/text';
 import { analyzeTemplate, TemplateFile } from '../analysis/file';
 import { chartTemplates, describeFsError } from '../chart/discover';
 import { LoadedChart } from '../chart/types';
@@ -267,6 +268,22 @@ export function placesIn(order: OrderJson, file: string, first: number, last: nu
     }
   }
   return places;
+}
+
+/**
+ * The places of the hooks written in one document of a template (`range` in its text): every rendered hook whose line
+ * falls inside the document, in each event it runs in.
+ */
+export function placesOfDocument(order: OrderJson, chartDirectory: string, file: TemplateFile, range: TextRange): HookPlace[] {
+  const chartPath = relative(chartDirectory, file.path).split(sep).join('/');
+  const first = file.lines.position(range.start).line + 1;
+  const last = file.lines.position(Math.max(range.start, range.end - 1)).line + 1;
+  return placesIn(order, chartPath, first, last);
+}
+
+/** "pre-install, 2nd of 4, weight -5, deleted before the next run" for each place. */
+export function describePlaces(places: readonly HookPlace[], order: OrderJson): string[] {
+  return places.map((place) => `${place.event}, ${describeOrderPlace(place, order)}`);
 }
 
 /** "2nd of 4, weight -5, deleted before the next run" */
