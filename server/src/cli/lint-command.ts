@@ -5,7 +5,7 @@ import { discover, DiscoveryError, displayPath, describeFsError, Target } from '
 import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/core/config';
 import { mergeFindings } from '../engine/lint/findings';
 import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
-import { applyEdits, safeEditsFor } from '../engine/lint/fix';
+import { fixUntilStable } from '../engine/lint/fix';
 import { lintFile, LintOptions } from '../engine/lint/lint';
 import { HOOK_KEY } from '../engine/model/hook';
 import { lastEntry } from '../engine/model/document';
@@ -46,8 +46,6 @@ export interface CommandIO {
 
 /** A failure the user can act on: printed as one line, exit status 2. */
 export class UsageError extends Error {}
-
-const MAX_FIX_PASSES = 10;
 
 /** One target of a lint run: the configuration that applies to it, and its chart's evaluation once asked for. */
 interface TargetPlan {
@@ -373,31 +371,25 @@ function movedTo(finding: Finding, from: string, to: string): Finding {
 
 function lintOnce(path: string, text: string, options: LintOptions) {
   const file = analyzeTemplate(path, text);
-  return { file, findings: lintFile(file, options) };
+  return { text, file, findings: lintFile(file, options) };
 }
 
 /** Applies safe fixes until none is left (each pass re-analyses the changed text), then writes the file once. */
 function fixFile(path: string, original: string, options: LintOptions, io: CommandIO) {
-  let current = lintOnce(path, original, options);
+  const linted = lintOnce(path, original, options);
   if (!isLosslessUtf8(path, original)) {
     io.stderr(`helm-hooks: not fixing ${displayPath(path)}: it is not valid UTF-8\n`);
-    return current;
+    return linted;
   }
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const edits = safeEditsFor(path, current.findings);
-    if (edits.length === 0) break;
-    const next = applyEdits(current.file.text, edits);
-    if (next === current.file.text) break;
-    current = lintOnce(path, next, options);
-  }
-  if (current.file.text !== original) {
+  const fixed = fixUntilStable(path, linted, (text) => lintOnce(path, text, options)).linted;
+  if (fixed.text !== original) {
     try {
-      writeFileSync(path, current.file.text, 'utf8');
+      writeFileSync(path, fixed.text, 'utf8');
     } catch (error) {
       throw new UsageError(`cannot write ${displayPath(path)}: ${describeFsError(error)}`);
     }
   }
-  return current;
+  return fixed;
 }
 
 function isLosslessUtf8(path: string, text: string): boolean {
