@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
 import { discover } from '../../server/src/engine/chart/discover';
 import { analyzeTemplate, TemplateFile } from '../../server/src/engine/analysis/file';
-import { applyEdits, safeEditsFor } from '../../server/src/engine/lint/fix';
+import { applyEdits, fixUntilStable, MAX_FIX_PASSES } from '../../server/src/engine/lint/fix';
 import { lintFile } from '../../server/src/engine/lint/lint';
 import { ALL_RULES } from '../../server/src/engine/rules';
 import { Finding, TextEdit } from '../../server/src/engine/rules/rule';
@@ -188,15 +188,8 @@ const PROPERTIES: Record<PropertyName, (text: string) => void> = {
         analyse(fixed);
       }
     }
-    let current = text;
-    for (let pass = 0; ; pass++) {
-      const edits = safeEditsFor(PATH, analyse(current).findings);
-      const next = applyEdits(current, edits);
-      if (next === current) break;
-      if (pass === 10) throw new Error('safe fixes did not settle within 10 passes');
-      current = next;
-    }
-    if (applyEdits(current, safeEditsFor(PATH, analyse(current).findings)) !== current) throw new Error('fixing the fixed text changed it');
+    const lintText = (current: string) => ({ text: current, findings: analyse(current).findings });
+    if (!fixUntilStable(PATH, lintText(text), lintText).stable) throw new Error(`safe fixes did not settle within ${MAX_FIX_PASSES} passes`);
   },
 };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
-import { applyEdits, safeEditsFor } from '../../server/src/engine/lint/fix';
+import { applyEdits, fixUntilStable, MAX_FIX_PASSES } from '../../server/src/engine/lint/fix';
 import { LintOptions, lintFile, DEFAULT_LINT_OPTIONS } from '../../server/src/engine/lint/lint';
 import { ruleById } from '../../server/src/engine/rules';
 import { Finding, Rule } from '../../server/src/engine/rules/rule';
@@ -38,15 +38,12 @@ export function applyFix(text: string, finding: Finding, fixIndex = 0): string {
   return applyEdits(text, fix.edits);
 }
 
-/** Applies safe fixes of one rule until nothing changes (at most 10 passes); returns the final text. */
+/** Applies safe fixes of one rule until nothing changes (at most MAX_FIX_PASSES passes); returns the final text. */
 export function fixAll(ruleId: string, text: string, options: Partial<LintOptions> = {}): string {
-  let current = text;
-  for (let pass = 0; pass < 10; pass++) {
-    const edits = safeEditsFor(TEST_FILE, lint(ruleId, current, options));
-    if (edits.length === 0) return current;
-    current = applyEdits(current, edits);
-  }
-  assert.fail('safe fixes did not converge in 10 passes');
+  const lintText = (current: string) => ({ text: current, findings: lint(ruleId, current, options) });
+  const { linted, stable } = fixUntilStable(TEST_FILE, lintText(text), lintText);
+  assert.ok(stable, `safe fixes did not converge in ${MAX_FIX_PASSES} passes`);
+  return linted.text;
 }
 
 /** Wraps annotation lines in a ConfigMap, the way most tests need them. */

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
-import { applyEdits, safeEditsFor } from '../../server/src/engine/lint/fix';
+import { applyEdits, fixUntilStable, MAX_FIX_PASSES, safeEditsFor } from '../../server/src/engine/lint/fix';
 import { lintFile } from '../../server/src/engine/lint/lint';
 import { ALL_RULES, LIFECYCLE_RULES } from '../../server/src/engine/rules';
 import { lifecycleHooks } from '../../server/src/engine/rules/support/lifecycle-helpers';
@@ -23,14 +23,11 @@ function lint(text: string): Finding[] {
 }
 
 /** Every safe fix of every rule, applied pass after pass until nothing changes. */
-function fixEverything(text: string): { text: string; passes: number } {
-  let current = text;
-  for (let pass = 1; pass <= 10; pass++) {
-    const edits = safeEditsFor(PATH, lint(current));
-    if (edits.length === 0) return { text: current, passes: pass - 1 };
-    current = applyEdits(current, edits);
-  }
-  assert.fail('safe fixes did not converge in 10 passes');
+function fixEverything(text: string): string {
+  const lintText = (current: string) => ({ text: current, findings: lint(current) });
+  const { linted, stable } = fixUntilStable(PATH, lintText(text), lintText);
+  assert.ok(stable, `safe fixes did not converge in ${MAX_FIX_PASSES} passes`);
+  return linted.text;
 }
 
 /** The text outside the edits, in order, which applying them must leave untouched. */
@@ -79,10 +76,10 @@ const samples: [string, string][] = [
 describe('applying safe fixes', () => {
   for (const [name, text] of samples) {
     it(`leaves no finding that has a safe fix, and is idempotent, on ${name}`, () => {
-      const { text: fixed } = fixEverything(text);
+      const fixed = fixEverything(text);
       const left = lint(fixed);
       assert.deepEqual(left.filter((finding) => finding.fixes.some((fix) => fix.safe)).map((finding) => finding.rule), []);
-      assert.equal(fixEverything(fixed).text, fixed, 'a second run changes nothing');
+      assert.equal(fixEverything(fixed), fixed, 'a second run changes nothing');
       const rulesBefore = new Set(lint(text).map((finding) => finding.rule));
       // A fix that makes Helm read a hook (a known event, the right key) turns a dropped or normal document into a
       // hook, which the lifecycle rules then check for the first time.
@@ -112,12 +109,68 @@ describe('applying safe fixes', () => {
   }
 
   it('fixes the template with many mistakes into the text a person would write', () => {
-    const { text } = fixEverything(MANY_MISTAKES);
+    const text = fixEverything(MANY_MISTAKES);
     assert.match(text, /helm\.sh\/hook: pre-install, post-upgrade\n/);
     assert.match(text, /helm\.sh\/hook-weight: "-5"\n/);
     assert.match(text, /helm\.sh\/hook-delete-policy: before-hook-creation,hook-succeeded\n/);
     assert.match(text, /helm\.sh\/hook-output-log-policy: hook-failed\n/);
     assert.match(text, /example\.com\/enabled: "true"\n/);
     assert.match(text, /example\.com\/port: "8080"\n/);
+  });
+});
+
+/** A finding at `range` whose one safe fix writes `newText` there. */
+function fixable(range: { start: number; end: number }, newText: string): Finding {
+  const edit: TextEdit = { file: PATH, range, newText };
+  return { rule: 'sample', severity: 'warning', file: PATH, range, message: 'sample', related: [], fixes: [{ title: 'fix', safe: true, edits: [edit] }] };
+}
+
+describe('fixUntilStable', () => {
+  it('stops at the first pass that changes nothing, and says it is stable', () => {
+    // The lint reports only the first bare word, so each pass quotes one and the next lint finds the other.
+    const lintText = (text: string) => {
+      const bare = /(?<!")\b(one|two)\b(?!")/.exec(text);
+      const findings = bare ? [fixable({ start: bare.index, end: bare.index + bare[0].length }, `"${bare[0]}"`)] : [];
+      return { text, findings };
+    };
+    let lints = 0;
+    const counted = (text: string) => {
+      lints++;
+      return lintText(text);
+    };
+    const fixed = fixUntilStable(PATH, lintText('a: one\nb: two\n'), counted);
+    assert.deepEqual(fixed, { linted: lintText('a: "one"\nb: "two"\n'), passes: 2, stable: true });
+    assert.equal(lints, 2, 'the text is linted once after each pass that changed it');
+  });
+
+  it('leaves a text whose safe fixes change nothing as it was, without linting it again', () => {
+    const original = { text: 'a: b\n', findings: [fixable({ start: 3, end: 4 }, 'b')] };
+    const fixed = fixUntilStable(PATH, original, () => assert.fail('nothing changed, so nothing is linted again'));
+    assert.deepEqual(fixed, { linted: original, passes: 0, stable: true });
+  });
+
+  it(`stops after ${MAX_FIX_PASSES} passes on a text that keeps changing, keeping every pass's edits`, () => {
+    // A fix that always has more to do: each pass appends one more line.
+    const lintText = (text: string) => ({ text, findings: [fixable({ start: text.length, end: text.length }, 'more\n')] });
+    const fixed = fixUntilStable(PATH, lintText('kept\n'), lintText);
+    assert.equal(fixed.linted.text, `kept\n${'more\n'.repeat(MAX_FIX_PASSES)}`);
+    assert.equal(fixed.passes, MAX_FIX_PASSES);
+    assert.equal(fixed.stable, false);
+  });
+
+  it('settles when the last pass the limit allows made the text stable', () => {
+    const lintText = (text: string) => {
+      const count = text.split('more').length - 1;
+      return { text, findings: count < MAX_FIX_PASSES ? [fixable({ start: text.length, end: text.length }, 'more\n')] : [] };
+    };
+    const fixed = fixUntilStable(PATH, lintText(''), lintText);
+    assert.deepEqual({ passes: fixed.passes, stable: fixed.stable }, { passes: MAX_FIX_PASSES, stable: true });
+  });
+
+  it('applies only the safe fixes of the file it fixes', () => {
+    const elsewhere: Finding = { ...fixable({ start: 0, end: 1 }, 'X'), fixes: [{ title: 'other file', safe: true, edits: [{ file: 'templates/other.yaml', range: { start: 0, end: 1 }, newText: 'X' }] }] };
+    const unsafe: Finding = { ...fixable({ start: 1, end: 2 }, 'Y'), fixes: [{ title: 'unsafe', safe: false, edits: [{ file: PATH, range: { start: 1, end: 2 }, newText: 'Y' }] }] };
+    const fixed = fixUntilStable(PATH, { text: 'ab', findings: [elsewhere, unsafe] }, () => assert.fail('nothing to apply'));
+    assert.equal(fixed.linted.text, 'ab');
   });
 });

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { minimatch } from 'minimatch';
+import { basename, dirname, join, resolve } from 'node:path';
 import { discover, DiscoveryError, displayPath, describeFsError, Target } from '../engine/chart/discover';
 import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/core/config';
+import { ChartLint } from '../engine/lint/chart-lint';
 import { mergeFindings } from '../engine/lint/findings';
 import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
-import { applyEdits, safeEditsFor } from '../engine/lint/fix';
+import { fixUntilStable } from '../engine/lint/fix';
 import { lintFile, LintOptions } from '../engine/lint/lint';
 import { HOOK_KEY } from '../engine/model/hook';
 import { lastEntry } from '../engine/model/document';
@@ -47,15 +47,19 @@ export interface CommandIO {
 /** A failure the user can act on: printed as one line, exit status 2. */
 export class UsageError extends Error {}
 
-const MAX_FIX_PASSES = 10;
-
 /** One target of a lint run: the configuration that applies to it, and its chart's evaluation once asked for. */
 interface TargetPlan {
   target: Target;
   loaded: LoadedConfig | undefined;
   config: HelmHooksConfig;
   lintOptions: LintOptions;
+  /** Its files' findings, from what the run linted and, once they are known, the chart's evaluated findings. */
+  lint: ChartLint;
+  /** The files this target's lint read; a file an earlier target shares is left to it. */
+  linted: string[];
   evaluation?: Promise<ChartEvaluationResult>;
+  /** The evaluation's findings, once it has answered with them. */
+  evaluated?: Finding[];
 }
 
 export async function runLint(options: LintCommandOptions, io: CommandIO): Promise<number> {
@@ -70,6 +74,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   });
   const explicitConfig = options.configPath ? readConfig(options.configPath) : undefined;
   const results: FileResult[] = [];
+  const resultOf = new Map<string, FileResult>();
   const texts = new Map<string, string>();
   let unreadable = false;
   const seen = new Set<string>();
@@ -85,7 +90,17 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
       helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
       rules: { ...(config.rules ?? {}), ...options.rules },
     };
-    return { target, loaded, config, lintOptions };
+    const plan: TargetPlan = {
+      target,
+      loaded,
+      config,
+      lintOptions,
+      // What the run holds for a file: as written, and for a file an earlier chart shares, that chart's evaluated
+      // findings too, so that both charts' count.
+      lint: new ChartLint({ asWritten: (path) => resultOf.get(path)?.findings ?? [], evaluated: () => plan.evaluated }, loaded),
+      linted: [],
+    };
+    return plan;
   });
   const evaluate = (plan: TargetPlan) => {
     const { target, loaded, config, lintOptions } = plan;
@@ -99,9 +114,9 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
     // The largest charts go first, so that the threads do not end on one of them while the others wait.
     if (!options.fix) for (const plan of [...plans].sort((a, b) => templateCount(b.target) - templateCount(a.target))) evaluate(plan);
     for (const plan of plans) {
-      const { target, loaded, config, lintOptions } = plan;
+      const { target, lintOptions } = plan;
       for (const path of filesOf(target)) {
-        if (seen.has(path) || isIgnored(path, loaded, config)) continue;
+        if (seen.has(path) || plan.lint.ignores(path)) continue;
         seen.add(path);
         const read = readTemplate(path, target.kind === 'file', io);
         if (read === 'unreadable') unreadable = true;
@@ -109,7 +124,8 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
         const { text } = read;
         const linted = options.fix ? summaryOf(fixFile(path, text, lintOptions, io)) : lintCopy(path, text, lintOptions, lintedTexts);
         texts.set(path, linted.text);
-        results.push({ path, display: displayPath(path), lines: linted.lines, findings: linted.findings, hooks: linted.hooks });
+        addResult(results, resultOf, { path, display: displayPath(path), lines: linted.lines, findings: linted.findings, hooks: linted.hooks });
+        plan.linted.push(path);
         // Lets a thread that finished a chart get the next one.
         if (pool.usesThreads) await new Promise(setImmediate);
       }
@@ -131,10 +147,8 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
         io.stderr(`helm-hooks: ${displayPath(plan.target.kind === 'chart' ? plan.target.chart.directory : plan.target.path)}: not evaluated: ${result.failure}\n`);
         continue;
       }
-      for (const finding of result.findings) {
-        if (isIgnored(finding.file, plan.loaded, plan.config)) continue;
-        addFinding(results, texts, finding);
-      }
+      plan.evaluated = result.findings;
+      for (const [path, findings] of plan.lint.findingsByFile(plan.linted)) setFindings(results, resultOf, texts, path, findings);
     }
   } finally {
     await pool.close();
@@ -193,21 +207,26 @@ function chartEvaluationJob(directory: string, givenValuesFiles: string[], optio
   return { directory, valuesFiles, options };
 }
 
-/** Adds an evaluated finding to its file's result (a values file gets a result of its own). */
-function addFinding(results: FileResult[], texts: Map<string, string>, finding: Finding): void {
-  let result = results.find((candidate) => candidate.path === finding.file);
-  if (!result) {
-    let text: string;
-    try {
-      text = readFileSync(finding.file, 'utf8');
-    } catch {
-      return;
-    }
-    texts.set(finding.file, text);
-    result = { path: finding.file, display: displayPath(finding.file), lines: new LineIndex(text), findings: [], hooks: 0 };
-    results.push(result);
+function addResult(results: FileResult[], resultOf: Map<string, FileResult>, result: FileResult): void {
+  results.push(result);
+  resultOf.set(result.path, result);
+}
+
+/** Sets a file's findings; a file the run did not lint (a values file) gets a result of its own, if it can be read. */
+function setFindings(results: FileResult[], resultOf: Map<string, FileResult>, texts: Map<string, string>, path: string, findings: Finding[]): void {
+  const result = resultOf.get(path);
+  if (result) {
+    result.findings = findings;
+    return;
   }
-  result.findings = mergeFindings(result.findings, [finding]);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  texts.set(path, text);
+  addResult(results, resultOf, { path, display: displayPath(path), lines: new LineIndex(text), findings, hooks: 0 });
 }
 
 /** `--rendered`: lints `helm template` output, each document under the template its `# Source:` comment names. */
@@ -303,12 +322,6 @@ function filesOf(target: Target): string[] {
   return target.kind === 'chart' ? target.chart.templates : [target.path];
 }
 
-function isIgnored(path: string, loaded: LoadedConfig | undefined, config: HelmHooksConfig): boolean {
-  if (!loaded || !config.ignore || config.ignore.length === 0) return false;
-  const relativePath = relative(dirname(loaded.path), path).split(sep).join('/');
-  return config.ignore.some((pattern) => minimatch(relativePath, pattern, { dot: true }));
-}
-
 /**
  * A binary file inside a chart is skipped (not linted, not counted) and an unreadable one noted (exit 2 after the
  * report); a file given by name that cannot be linted is a usage error.
@@ -373,31 +386,25 @@ function movedTo(finding: Finding, from: string, to: string): Finding {
 
 function lintOnce(path: string, text: string, options: LintOptions) {
   const file = analyzeTemplate(path, text);
-  return { file, findings: lintFile(file, options) };
+  return { text, file, findings: lintFile(file, options) };
 }
 
 /** Applies safe fixes until none is left (each pass re-analyses the changed text), then writes the file once. */
 function fixFile(path: string, original: string, options: LintOptions, io: CommandIO) {
-  let current = lintOnce(path, original, options);
+  const linted = lintOnce(path, original, options);
   if (!isLosslessUtf8(path, original)) {
     io.stderr(`helm-hooks: not fixing ${displayPath(path)}: it is not valid UTF-8\n`);
-    return current;
+    return linted;
   }
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const edits = safeEditsFor(path, current.findings);
-    if (edits.length === 0) break;
-    const next = applyEdits(current.file.text, edits);
-    if (next === current.file.text) break;
-    current = lintOnce(path, next, options);
-  }
-  if (current.file.text !== original) {
+  const fixed = fixUntilStable(path, linted, (text) => lintOnce(path, text, options)).linted;
+  if (fixed.text !== original) {
     try {
-      writeFileSync(path, current.file.text, 'utf8');
+      writeFileSync(path, fixed.text, 'utf8');
     } catch (error) {
       throw new UsageError(`cannot write ${displayPath(path)}: ${describeFsError(error)}`);
     }
   }
-  return current;
+  return fixed;
 }
 
 function isLosslessUtf8(path: string, text: string): boolean {

@@ -1,19 +1,17 @@
 import { pathToFileURL } from 'node:url';
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import { analyzeTemplate } from '../engine/analysis/file';
-import { applyEdits, safeEditsFor } from '../engine/lint/fix';
+import { fixUntilStable } from '../engine/lint/fix';
 import { lintFile, LintOptions } from '../engine/lint/lint';
 import { Finding } from '../engine/rules/rule';
+import { isIgnored } from '../engine/core/config';
 import { LineIndex } from '../engine/core/text';
 import { FIX_ALL_KIND } from '../protocol';
-import { isIgnored } from './configuration';
 import { ServerContext } from './context';
 import { findingsFor } from './diagnostics';
 import { overlapsOrTouches, toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 
-/** As in the CLI's --fix: each pass re-analyses the text, since one fix can make room for the next. */
-const MAX_FIX_PASSES = 10;
 /** Fixes of this rule come first: an unquoted weight fails the install outright and its quoting is always safe. */
 const FIRST_RULE = 'unquoted-hook-weight';
 
@@ -25,7 +23,7 @@ export async function codeActions(context: ServerContext, params: CodeActionPara
   if (!document || path === undefined || !context.workspace.isTemplate(path)) return [];
   const chart = context.workspace.chartOf(path)!;
   const config = await context.configuration.effective(chart.directory, pathToFileURL(chart.directory).href);
-  if (isIgnored(path, config)) return [];
+  if (isIgnored(path, config.file)) return [];
   const analysed = context.workspace.analysis(path, document.getText());
   if (!analysed) return [];
   const file = analysed.file;
@@ -120,15 +118,7 @@ function disableActions(text: string, lines: LineIndex, uri: string, findings: F
 
 /** Every safe fix of the file, applied as the CLI's --fix does, as one edit over the part of the text that changes. */
 export function fixAllEdits(path: string, text: string, lines: LineIndex, options: LintOptions, findings: Finding[]): TextEdit[] {
-  let current = text;
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const edits = safeEditsFor(path, findings);
-    if (edits.length === 0) break;
-    const next = applyEdits(current, edits);
-    if (next === current) break;
-    current = next;
-    findings = lintFile(analyzeTemplate(path, current), options);
-  }
+  const current = fixUntilStable(path, { text, findings }, (next) => ({ text: next, findings: lintFile(analyzeTemplate(path, next), options) })).linted.text;
   if (current === text) return [];
   let prefix = 0;
   while (prefix < text.length && prefix < current.length && text.charCodeAt(prefix) === current.charCodeAt(prefix)) prefix++;

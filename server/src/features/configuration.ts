@@ -1,5 +1,4 @@
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { minimatch } from 'minimatch';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { Connection } from 'vscode-languageserver/node';
 import { findConfigFile, LoadedConfig, loadConfig } from '../engine/core/config';
 import { LintOptions } from '../engine/lint/lint';
@@ -133,15 +132,6 @@ export class Configuration {
     if (file) effective.file = file;
     return effective;
   }
-}
-
-/** Whether `.helm-hooks.yaml`'s `ignore` globs exclude a file, relative to the config file's folder as in the CLI. */
-export function isIgnored(path: string, config: EffectiveConfig): boolean {
-  const file = config.file;
-  const ignore = file?.config.ignore;
-  if (!file || !ignore || ignore.length === 0) return false;
-  const relativePath = relative(dirname(file.path), path).split(sep).join('/');
-  return ignore.some((pattern) => minimatch(relativePath, pattern, { dot: true }));
 }
 
 /** The values files merged over values.yaml: `.helm-hooks.yaml`'s `values` (relative to it), else the setting (relative to the chart). */

@@ -1,11 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, PublishDiagnosticsNotification } from 'vscode-languageserver/node';
-import { mergeFindings } from '../engine/lint/findings';
+import { ChartLint } from '../engine/lint/chart-lint';
 import { TemplateFile } from '../engine/analysis/file';
 import { LintMemo, lintFileReusing, LintOptions } from '../engine/lint/lint';
 import { Finding, ruleDocsUrl, Severity } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
-import { EffectiveConfig, isIgnored, valuesFilesOf } from './configuration';
+import { EffectiveConfig, valuesFilesOf } from './configuration';
 import { guard, ServerContext } from './context';
 import { ChartEvaluator } from './evaluation';
 import { toLspRange } from './ranges';
@@ -54,8 +54,8 @@ export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly generations = new Map<string, number>();
   private readonly evaluationTimers = new Map<string, NodeJS.Timeout>();
-  /** Per chart: the evaluated findings by file, and the versions of the open documents they were computed from. */
-  private readonly evaluated = new Map<string, { versions: Map<string, number>; byFile: Map<string, Finding[]> }>();
+  /** Per chart: the evaluated findings, and the versions of the open documents they were computed from. */
+  private readonly evaluated = new Map<string, { versions: Map<string, number>; findings: Finding[] }>();
   /** What was last published per document, so that an evaluation that changes nothing sends nothing. */
   private readonly published = new Map<string, string>();
 
@@ -107,7 +107,7 @@ export class DiagnosticsScheduler {
     this.published.delete(uri);
     // A closed file is read from disk from now on: what was evaluated from its buffer no longer holds.
     const path = uriToPath(uri);
-    for (const evaluation of this.evaluated.values()) if (path !== undefined && evaluation.versions.delete(path)) evaluation.byFile.delete(path);
+    for (const evaluation of this.evaluated.values()) if (path !== undefined) evaluation.versions.delete(path);
     void this.publish(uri, []);
   }
 
@@ -154,9 +154,7 @@ export class DiagnosticsScheduler {
     if (!reply || stale()) return;
     if (reply.error) this.context.log(`${chart.name}: not evaluated: ${reply.error}`);
     if (reply.skipped) this.context.trace(`${chart.name}: not evaluated: ${reply.skipped}`);
-    const byFile = new Map<string, Finding[]>();
-    for (const finding of reply.findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
-    this.evaluated.set(chart.directory, { versions, byFile });
+    this.evaluated.set(chart.directory, { versions, findings: reply.findings });
     this.context.trace(`evaluated ${chart.name} in ${(performance.now() - started).toFixed(1)} ms (${reply.executions} templates executed)`);
     for (const document of this.context.workspace.openChartFiles(chart)) {
       // A document closed while an earlier one was published must not be analysed again (and kept) after its close.
@@ -169,14 +167,22 @@ export class DiagnosticsScheduler {
 
   /** A file's findings as written (templates) and as evaluated, while the evaluation saw the version it has now. */
   private diagnosticsFor(chart: Chart, path: string, text: string, version: number, config: EffectiveConfig): Diagnostic[] {
-    if (isIgnored(path, config)) return [];
     const evaluation = this.evaluated.get(chart.directory);
-    const evaluated = evaluation?.versions.get(path) === version ? (evaluation.byFile.get(path) ?? []) : [];
-    const analysed = this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text) : undefined;
-    const asWritten = analysed ? findingsFor(analysed.file, config.lint) : [];
-    if (asWritten.length === 0 && evaluated.length === 0) return [];
-    const lines = analysed?.file.lines ?? new LineIndex(text);
-    return mergeFindings(asWritten, evaluated).map((finding) => this.toDiagnostic(lines, finding));
+    const analysed = () => (this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text) : undefined);
+    const lint = new ChartLint(
+      {
+        asWritten: () => {
+          const file = analysed()?.file;
+          return file ? findingsFor(file, config.lint) : [];
+        },
+        evaluated: () => (evaluation?.versions.get(path) === version ? evaluation.findings : undefined),
+      },
+      config.file,
+    );
+    const findings = lint.findingsOf(path);
+    if (findings.length === 0) return [];
+    const lines = analysed()?.file.lines ?? new LineIndex(text);
+    return findings.map((finding) => this.toDiagnostic(lines, finding));
   }
 
   toDiagnostic(lines: LineIndex, finding: Finding): Diagnostic {

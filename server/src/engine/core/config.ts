@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { minimatch } from 'minimatch';
 import { isMap, isScalar, isSeq, parseDocument, Node } from 'yaml';
 import { ruleById } from '../rules';
 import { HelmVersion, RuleSetting } from '../rules/rule';
@@ -130,4 +131,12 @@ export function findConfigFile(directory: string): string | undefined {
 
 export function loadConfig(path: string): LoadedConfig {
   return parseConfig(readFileSync(path, 'utf8'), path);
+}
+
+/** Whether the config file's `ignore` globs, which match paths relative to its folder, leave a file out. */
+export function isIgnored(path: string, configFile: LoadedConfig | undefined): boolean {
+  const ignore = configFile?.config.ignore;
+  if (!configFile || !ignore || ignore.length === 0) return false;
+  const relativePath = relative(dirname(configFile.path), path).split(sep).join('/');
+  return ignore.some((pattern) => minimatch(relativePath, pattern, { dot: true }));
 }

@@ -2,28 +2,101 @@ import { loadChart } from '../chart/load';
 import { LoadedChart, LoadOptions } from '../chart/types';
 import { isInArchive } from '../chart/archive';
 import { analyzeTemplate } from '../analysis/file';
+import { isIgnored, LoadedConfig } from '../core/config';
 import { DEFAULT_LINT_OPTIONS, lintFile } from './lint';
 import { Finding } from '../rules/rule';
 import { evaluatedFindings, EvaluatedLintOptions } from './evaluated-lint';
-import { mergeFindings } from './findings';
+import { compareFindings, mergeFindings } from './findings';
+
+/**
+ * A chart's two views as its caller makes them. When and where each is computed is the caller's: the CLI evaluates
+ * charts on other threads while it lints the templates; the language server lints open files as they change and
+ * hears from its evaluation thread later.
+ */
+export interface ChartViews {
+  /** The as-written findings of a file of the chart; [] for a file that is not a template. */
+  asWritten(path: string): readonly Finding[];
+  /** The chart's evaluated findings, or undefined while there are none to go by (not evaluated yet, or failed). */
+  evaluated(): readonly Finding[] | undefined;
+}
+
+/**
+ * The findings of a chart's files, made from its two views: a file's as-written findings plus the evaluated ones they
+ * do not already hold. Where both report one rule at one range, the more severe is kept (the evaluated view knows a
+ * value the as-written view could only warn about); on a tie the as-written one, which carries the safe fixes. The
+ * configuration's `ignore` leaves files out altogether.
+ */
+export class ChartLint {
+  constructor(
+    private readonly views: ChartViews,
+    /** The `.helm-hooks.yaml` in force, if any. */
+    private readonly configFile?: LoadedConfig,
+  ) {}
+
+  /** Whether the configuration leaves a file out: it gets no findings, so it need not be linted. */
+  ignores(path: string): boolean {
+    return isIgnored(path, this.configFile);
+  }
+
+  /** One file's findings (a template, or a values file the evaluated view points into). */
+  findingsOf(path: string): Finding[] {
+    return this.ignores(path) ? [] : this.merged(path);
+  }
+
+  /**
+   * The findings of every file that is not left out: the templates given, in their order, then each other file the
+   * evaluated findings point into (a values file, say), in theirs.
+   */
+  findingsByFile(templates: Iterable<string>): Map<string, Finding[]> {
+    const files = new Set(templates);
+    for (const path of evaluatedByFile(this.views.evaluated()).keys()) files.add(path);
+    const byFile = new Map<string, Finding[]>();
+    for (const path of files) if (!this.ignores(path)) byFile.set(path, this.merged(path));
+    return byFile;
+  }
+
+  private merged(path: string): Finding[] {
+    return mergeFindings(this.views.asWritten(path), evaluatedByFile(this.views.evaluated()).get(path) ?? []);
+  }
+}
+
+const NO_FINDINGS: ReadonlyMap<string, Finding[]> = new Map();
+const groupedEvaluations = new WeakMap<readonly Finding[], ReadonlyMap<string, Finding[]>>();
+
+/** A chart's evaluated findings by file, grouped once per evaluation however many files ask for theirs. */
+function evaluatedByFile(findings: readonly Finding[] | undefined): ReadonlyMap<string, Finding[]> {
+  if (!findings) return NO_FINDINGS;
+  let byFile = groupedEvaluations.get(findings);
+  if (!byFile) {
+    const grouping = new Map<string, Finding[]>();
+    for (const finding of findings) {
+      const inFile = grouping.get(finding.file);
+      if (inFile) inFile.push(finding);
+      else grouping.set(finding.file, [finding]);
+    }
+    groupedEvaluations.set(findings, (byFile = grouping));
+  }
+  return byFile;
+}
 
 export interface ChartLintOptions extends EvaluatedLintOptions, LoadOptions {}
 
-/**
- * The as-written findings of every template of a chart on disk plus the evaluated findings they do not already
- * hold. Where both report one rule at one range, the more severe is kept (the evaluated view knows a value the
- * as-written view could only warn about); on a tie the as-written one, which carries the safe fixes.
- */
+/** Every finding of a chart on disk, in file and position order: ChartLint over all its templates, here and now. */
 export function lintChart(directory: string, options: ChartLintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
   const chart = loadChart(directory, options);
-  const asWritten: Finding[] = [];
+  const templates = new Map<string, string>();
   const visit = (current: LoadedChart) => {
-    for (const template of current.templates) {
-      if (isInArchive(template.absolutePath)) continue;
-      asWritten.push(...lintFile(analyzeTemplate(template.absolutePath, template.text), options));
-    }
+    for (const template of current.templates) if (!isInArchive(template.absolutePath)) templates.set(template.absolutePath, template.text);
     current.subcharts.forEach(visit);
   };
   visit(chart);
-  return mergeFindings(asWritten, evaluatedFindings(chart, options));
+  const evaluated = evaluatedFindings(chart, options);
+  const lint = new ChartLint({
+    asWritten: (path) => {
+      const text = templates.get(path);
+      return text === undefined ? [] : lintFile(analyzeTemplate(path, text), options);
+    },
+    evaluated: () => evaluated,
+  });
+  return [...lint.findingsByFile(templates.keys()).values()].flat().sort(compareFindings);
 }

@@ -4,7 +4,7 @@ import { Finding } from '../rules/rule';
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
 
-/** The union of as-written and evaluated findings, one per rule, file and range (see lintChart). */
+/** The union of as-written and evaluated findings, one per rule, file and range (see ChartLint). */
 export function mergeFindings(asWritten: readonly Finding[], evaluated: readonly Finding[]): Finding[] {
   const byKey = new Map<string, Finding>();
   for (const finding of asWritten) byKey.set(findingKey(finding), finding);

@@ -36,3 +36,40 @@ export function safeEditsFor(file: string, findings: readonly Finding[]): TextEd
   }
   return chosen;
 }
+
+/** Passes of safe fixes before giving up on a text that keeps changing: each pass lints the text again. */
+export const MAX_FIX_PASSES = 10;
+
+/** A text and its findings, as the caller's lint made them. */
+export interface LintedText {
+  readonly text: string;
+  readonly findings: readonly Finding[];
+}
+
+export interface FixedText<L extends LintedText> {
+  /** The lint of the last text: the original's when nothing was fixed. */
+  linted: L;
+  /** Passes that changed the text. */
+  passes: number;
+  /** Whether the last text has no safe fix left that changes it (false only when the passes ran out). */
+  stable: boolean;
+}
+
+/**
+ * Applies the safe fixes of `path` pass after pass, linting the text again after each, since one fix can make room
+ * for the next: until a pass changes nothing, or MAX_FIX_PASSES passes have run.
+ */
+export function fixUntilStable<L extends LintedText>(path: string, original: L, lint: (text: string) => L): FixedText<L> {
+  let linted = original;
+  for (let passes = 0; passes < MAX_FIX_PASSES; passes++) {
+    const next = fixedOnce(path, linted);
+    if (next === linted.text) return { linted, passes, stable: true };
+    linted = lint(next);
+  }
+  return { linted, passes: MAX_FIX_PASSES, stable: fixedOnce(path, linted) === linted.text };
+}
+
+function fixedOnce(path: string, { text, findings }: LintedText): string {
+  const edits = safeEditsFor(path, findings);
+  return edits.length === 0 ? text : applyEdits(text, edits);
+}
