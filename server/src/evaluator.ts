@@ -3,7 +3,8 @@ import { ChartEvaluationMessage, evaluateChart, isChartEvaluationMessage } from 
 import { loadChart } from './engine/chart/load';
 import { RenderCache } from './engine/eval/cache';
 import { evaluatedFindings } from './engine/lint/evaluated-lint';
-import { EDITOR_TEMPLATE_LIMIT, EvaluationReply, EvaluationRequest, isOrderRequest, orderFor, OrderRequest, templateBytes } from './features/evaluation';
+import { LoadedChart } from './engine/chart/types';
+import { EvaluationReply, EvaluationRequest, isOrderRequest, orderFor, OrderRequest } from './features/evaluation';
 
 /**
  * The language server's chart evaluation thread (see features/evaluation.ts): loads the chart with the open editors'
@@ -15,6 +16,16 @@ import { EDITOR_TEMPLATE_LIMIT, EvaluationReply, EvaluationRequest, isOrderReque
 /** Render caches by chart and values files, least recently evaluated first. */
 const caches = new Map<string, RenderCache>();
 const KEPT_CHARTS = 3;
+
+/**
+ * Past this much template text the editor leaves evaluation to the CLI: rendering megabytes of generated YAML on every
+ * pause in typing costs seconds of a core and hundreds of megabytes of findings for one change.
+ */
+const EDITOR_TEMPLATE_LIMIT = 2 * 1024 * 1024;
+
+function templateBytes(chart: LoadedChart): number {
+  return chart.templates.reduce((sum, template) => sum + template.text.length, 0) + chart.subcharts.reduce((sum, subchart) => sum + templateBytes(subchart), 0);
+}
 
 function evaluate(request: EvaluationRequest): EvaluationReply {
   const chart = loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay: new Map(request.overlay) });

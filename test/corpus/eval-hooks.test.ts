@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
 import { DocumentHead, EvaluatedFile, evaluateChart, readHead } from '../../server/src/engine/eval/hooks';
 import { requireBinaries, run } from '../support/helm';
-import { SHARED } from '../support/paths';
-import { CORPUS_CHARTS, requireShared } from '../support/shared';
+import { CORPUS_CHARTS, corpusScenarios, requireShared } from '../support/shared';
 
 /**
  * The evaluator against `helm template` on every public corpus chart and scenario (corpus README: release `rel`,
@@ -15,26 +13,6 @@ import { CORPUS_CHARTS, requireShared } from '../support/shared';
  * evaluator with the same kind, name, events, weight and delete policies, or is Unknown there — never different; and
  * no hook the evaluator is certain of is missing from Helm's output.
  */
-
-interface Scenario {
-  chart: string;
-  name: string;
-  valuesFiles: string[];
-  flags: string[];
-}
-
-function scenarios(): Scenario[] {
-  const manifest = readFileSync(join(SHARED, 'corpus', 'manifest.tsv'), 'utf8').split('\n').slice(1).filter((line) => line.trim() !== '');
-  return manifest.flatMap((line) => {
-    const [dir, , , , , list] = line.split('\t') as [string, string, string, string, string, string];
-    return list.split(';').map((entry) => {
-      const [name, spec] = entry.trim().split('=') as [string, string];
-      const [files, ...flags] = spec.trim().split(/\s+/) as [string, ...string[]];
-      const valuesFiles = files === '-' ? [] : files.split('+').map((file) => (file.startsWith('chart:') ? join(CORPUS_CHARTS, dir, file.slice(6)) : join(SHARED, 'corpus', file)));
-      return { chart: dir, name, valuesFiles, flags };
-    });
-  });
-}
 
 interface HelmHook {
   template: string;
@@ -105,7 +83,7 @@ describe('evaluator against helm template on the public corpus', () => {
     let certainCount = 0;
     const different: string[] = [];
     const unknownReasons = new Set<string>();
-    for (const scenario of scenarios()) {
+    for (const scenario of corpusScenarios()) {
       const chartDir = join(CORPUS_CHARTS, scenario.chart);
       const args = ['template', 'rel', chartDir, '--namespace', 'corpus', ...scenario.valuesFiles.flatMap((file) => ['-f', file]), ...scenario.flags];
       const helm = run('helm4', args);

@@ -288,8 +288,11 @@ describe('language server over stdio', () => {
     const sa = join(chart, 'templates', 'c-sa.yaml');
     writeFileSync(sa, readFileSync(sa, 'utf8').replace('"0"', '"-10"'));
     const before = client.lastSeq;
+    const refreshes = client.codeLensRefreshes;
     await client.fileChanged(sa);
     await client.diagnosticsAfter(uri, before);
+    // The order follows the file on disk; the server asks for the lenses again once the new order differs.
+    await client.waitFor('a code lens refresh', () => client.codeLensRefreshes > refreshes || undefined);
     assert.match((await client.codeLenses(uri))[0]!.command!.title, /^pre-install, 3rd of 3,/);
     await client.close(uri);
   });

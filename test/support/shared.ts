@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestContext } from 'node:test';
 import { SHARED } from './paths';
@@ -16,4 +16,27 @@ export function requireShared(t: TestContext): boolean {
   if (process.env.CI === 'true') assert.fail(message);
   t.skip(message);
   return false;
+}
+
+export interface CorpusScenario {
+  /** Directory under corpus/charts. */
+  chart: string;
+  name: string;
+  /** Absolute paths, in the order `helm template -f` takes them. */
+  valuesFiles: string[];
+  flags: string[];
+}
+
+/** Every chart and scenario of corpus/manifest.tsv (see corpus/README.md). */
+export function corpusScenarios(): CorpusScenario[] {
+  const manifest = readFileSync(join(SHARED, 'corpus', 'manifest.tsv'), 'utf8').split('\n').slice(1).filter((line) => line.trim() !== '');
+  return manifest.flatMap((line) => {
+    const [dir, , , , , list] = line.split('\t') as [string, string, string, string, string, string];
+    return list.split(';').map((entry) => {
+      const [name, spec] = entry.trim().split('=') as [string, string];
+      const [files, ...flags] = spec.trim().split(/\s+/) as [string, ...string[]];
+      const valuesFiles = files === '-' ? [] : files.split('+').map((file) => (file.startsWith('chart:') ? join(CORPUS_CHARTS, dir, file.slice(6)) : join(SHARED, 'corpus', file)));
+      return { chart: dir, name, valuesFiles, flags };
+    });
+  });
 }

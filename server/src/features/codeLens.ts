@@ -27,7 +27,7 @@ export async function codeLenses(context: ServerContext, orders: HookOrders, par
     return entry ? [{ entry, resource: set.resource! }] : [];
   });
   if (hookKeys.length === 0) return [];
-  const { result } = await orders.orderOf(chart);
+  const { result } = await orders.orderOf(chart, false);
   if (token.isCancellationRequested) return [];
   return hookKeys.map(({ entry, resource }) => {
     const places = placesOfDocument(result.order, chart.directory, analysed.file, resource.range);

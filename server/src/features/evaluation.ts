@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
-import { LoadedChart } from '../engine/chart/types';
 import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
 import { ChartHookOrder, chartHookOrder } from '../engine/order/chart-order';
 import type { Finding } from '../engine/rules/rule';
@@ -36,22 +35,13 @@ export function isOrderRequest(message: unknown): message is OrderRequest {
 }
 
 /**
- * Past this much template text the editor leaves evaluation to the CLI: rendering megabytes of generated YAML on every
- * pause in typing costs seconds of a core and hundreds of megabytes for one change.
+ * The chart's hook order with the open editors' texts: `helm-hooks order`'s answer, on whichever thread calls it. Unlike
+ * the lint, it is not limited to small charts: it runs when the view, a lens or a hover asks, once per state of the
+ * chart, and a large chart's order as written would contradict what `helm-hooks order` prints.
  */
-export const EDITOR_TEMPLATE_LIMIT = 2 * 1024 * 1024;
-
-export function templateBytes(chart: LoadedChart): number {
-  return chart.templates.reduce((sum, template) => sum + template.text.length, 0) + chart.subcharts.reduce((sum, subchart) => sum + templateBytes(subchart), 0);
-}
-
-/** The chart's hook order with the open editors' texts: `helm-hooks order`'s answer, on whichever thread calls it. */
 export function orderFor(request: OrderRequest['order']): ChartHookOrder {
   const overlay = new Map(request.overlay);
-  const chart = loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay });
-  const size = templateBytes(chart);
-  if (size > EDITOR_TEMPLATE_LIMIT) return chartHookOrder(chart, { overlay, asWritten: `its templates hold ${(size / 1024 / 1024).toFixed(1)} MB of text; helm-hooks order shows its evaluated order` });
-  return chartHookOrder(chart, { overlay });
+  return chartHookOrder(loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay }), { overlay });
 }
 
 /** How long an idle evaluation thread is kept (with its render caches) before it is ended. */

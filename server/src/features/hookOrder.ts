@@ -24,20 +24,27 @@ interface Kept {
 }
 
 interface ChartEntry {
-  /** The values files and open documents' versions the pending answer is for. */
+  /** The chart's state (values files, open documents' versions, changes on disk) the pending answer is for. */
   key: string;
-  pending: Promise<ChartHookOrder>;
+  pending: Promise<void>;
+  /** The last complete answer. */
   kept?: Kept;
+  /** Why the newest answer was not kept: a half-typed hook annotation. */
+  held?: string;
 }
 
 /**
  * The hook order of each chart the editor asks about, computed by the same engine function as `helm-hooks order`
- * (on the evaluation thread when there is one), once per state of the chart's open documents and values files.
- * While a template's hook annotation is half-typed (Helm would drop the object, or the file does not parse), the last
- * complete answer is kept, so that the view and the lenses do not lose the hook and bring it back at each keystroke.
+ * (on the evaluation thread when there is one), once per state of the chart: its values files, its open documents and
+ * its files on disk. While a template's hook annotation is half-typed (Helm would drop the object, or the file does
+ * not parse), the last complete answer is kept, so that the view and the lenses do not lose the hook and bring it
+ * back at each keystroke. Lenses and hovers do not wait for a new answer when there is an older one: when the new
+ * one differs, `onChanged` asks the client for the lenses again.
  */
 export class HookOrders {
   private readonly charts = new Map<string, ChartEntry>();
+  /** Bumped by every change to a chart, open or on disk. */
+  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly context: ServerContext,
@@ -46,35 +53,62 @@ export class HookOrders {
     private readonly onChanged: (chart: Chart) => void,
   ) {}
 
-  /** The chart's current order, or the last complete one while a hook is half-typed. */
-  async orderOf(chart: Chart): Promise<EditorOrder> {
+  /**
+   * The chart's order for its current state, or the last complete one while a hook is half-typed. `current: false`
+   * accepts the last answer while a newer one is computed (lenses, hovers); the view waits for the current one.
+   */
+  async orderOf(chart: Chart, current = true): Promise<EditorOrder> {
+    const entry = await this.entryFor(chart);
+    if (current || !entry.kept) await entry.pending;
+    if (!entry.kept) throw new Error(`no hook order for ${chart.name}`);
+    return { result: entry.kept.result, ...(entry.held !== undefined ? { held: entry.held } : {}) };
+  }
+
+  /** After a chart changed: its next answer is computed now when the editor has asked about the chart before. */
+  chartChanged(chart: Chart): void {
+    this.generations.set(chart.directory, (this.generations.get(chart.directory) ?? 0) + 1);
+    if (!this.charts.has(chart.directory)) return;
+    void this.entryFor(chart).catch((error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  }
+
+  private async entryFor(chart: Chart): Promise<ChartEntry> {
     const config = await this.context.configuration.effective(chart.directory, pathToFileURL(chart.directory).href);
     const valuesFiles = valuesFilesOf(chart, config);
     const open = this.context.workspace.openChartFiles(chart);
-    const key = JSON.stringify([valuesFiles, open.map((document) => [document.uri, document.version])]);
+    const key = JSON.stringify([valuesFiles, this.generations.get(chart.directory) ?? 0, open.map((document) => [document.uri, document.version])]);
     let entry = this.charts.get(chart.directory);
-    if (!entry || entry.key !== key) {
-      const overlay = open.map((document): [string, string] => [uriToPath(document.uri)!, document.getText()]);
-      entry = { key, pending: this.compute(chart.directory, overlay, valuesFiles), ...(entry?.kept ? { kept: entry.kept } : {}) };
+    if (!entry) {
+      entry = { key: '', pending: Promise.resolve() };
       this.charts.set(chart.directory, entry);
     }
-    const result = await entry.pending;
-    const unfinished = this.unfinishedTemplates(chart);
-    const kept = entry.kept;
-    const fresh = [...unfinished].find((path) => !kept?.unfinished.has(path));
-    if (kept && fresh !== undefined) return { result: kept.result, held: `${basename(fresh)} has an unfinished hook annotation: showing the order before that edit` };
-    const signature = JSON.stringify(result.order);
-    if (kept?.signature !== signature || kept.result.view !== result.view) {
-      entry.kept = { result, signature, unfinished };
-      if (kept) this.onChanged(chart);
-    } else kept.unfinished = unfinished;
-    return { result };
+    if (entry.key !== key) {
+      const overlay = open.map((document): [string, string] => [uriToPath(document.uri)!, document.getText()]);
+      const unfinished = this.unfinishedTemplates(chart);
+      const target = entry;
+      target.key = key;
+      target.pending = this.compute(chart.directory, overlay, valuesFiles).then(
+        (result) => {
+          if (target.key === key) this.settle(chart, target, result, unfinished);
+        },
+        (error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      );
+    }
+    return entry;
   }
 
-  /** After a chart changed: recompute the answer of a chart the editor has asked about, so that its lenses follow. */
-  chartChanged(chart: Chart): void {
-    if (!this.charts.has(chart.directory)) return;
-    void this.orderOf(chart).catch((error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? error.message : String(error)}`));
+  /** Keeps a new answer unless a hook was half-typed since the last one; tells the client when the answer changed. */
+  private settle(chart: Chart, entry: ChartEntry, result: ChartHookOrder, unfinished: Set<string>): void {
+    const kept = entry.kept;
+    const fresh = [...unfinished].find((path) => !kept?.unfinished.has(path));
+    if (kept && fresh !== undefined) {
+      entry.held = `${basename(fresh)} has an unfinished hook annotation: showing the order before that edit`;
+      return;
+    }
+    const hadHeld = entry.held !== undefined;
+    delete entry.held;
+    const signature = JSON.stringify([result.view, result.order]);
+    entry.kept = { result, signature, unfinished };
+    if (kept && (kept.signature !== signature || hadHeld)) this.onChanged(chart);
   }
 
   private async compute(chart: string, overlay: [string, string][], valuesFiles: string[]): Promise<ChartHookOrder> {

@@ -18,7 +18,7 @@ export async function hover(context: ServerContext, orders: HookOrders, params: 
   // The chart's order is computed only for a hover that shows a hook's place.
   const placesOf = chart
     ? async (documentRange: { start: number; end: number }) => {
-        const { result } = await orders.orderOf(chart);
+        const { result } = await orders.orderOf(chart, false);
         return describePlaces(placesOfDocument(result.order, chart.directory, file, documentRange), result.order);
       }
     : undefined;

@@ -51,6 +51,17 @@ async function readWorkbench(selector: string): Promise<{ text: string; ariaLabe
   return (await response.json()) as { text: string; ariaLabel: string | null }[];
 }
 
+const VIEW = '[id="workbench.view.extension.helmHooks"]';
+
+/** The Hook Order view's row labels once they start with `expected`. */
+async function viewRows(expected: string[]): Promise<{ text: string; ariaLabel: string | null }[]> {
+  return waitFor(`the Hook Order view to show ${expected.join(', ')}`, async () => {
+    const found = await readWorkbench(`${VIEW} .monaco-list-row .label-name`);
+    const labels = found.map((row) => row.text);
+    return expected.every((label, index) => labels[index] === label) ? found : undefined;
+  });
+}
+
 async function writeFile(uri: vscode.Uri, text: string): Promise<void> {
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
 }
@@ -102,29 +113,56 @@ suite('Helm Hooks in a VS Code workbench', () => {
     await waitFor('the diagnostic to go away', () => (ours(migrate()).length === 0 ? true : undefined));
   });
 
-  test('Show Hook Order fills the Hook Order view with the events in Helm order, hooks by weight', async () => {
+  test('Show Hook Order fills the Hook Order view with what helm-hooks order prints: rendered names, resources', async () => {
     await open(migrate());
     await vscode.commands.executeCommand('helmHooks.showHookOrder');
-    // Helm runs pre-install hooks by ascending weight: preflight ("-10") before db-migrate ("-5"); db-migrate is
-    // the only pre-upgrade hook. Labels are the names as written; descriptions say kind and place.
+    // Install runs pre-install hooks by ascending weight: preflight ("-10") before db-migrate ("-5"), both named as
+    // Helm renders them for the release "release-name"; then the release resources (the Deployment), then
+    // post-install, which has no hooks. The other operations start collapsed.
     const expected = [
+      'install',
       'pre-install',
-      '{{ .Release.Name }}-preflight',
-      '{{ .Release.Name }}-db-migrate',
-      'pre-upgrade',
-      '{{ .Release.Name }}-db-migrate',
+      'release-name-preflight',
+      'release-name-db-migrate',
+      'release resources created',
+      'post-install',
+      'upgrade',
+      'rollback',
+      'uninstall',
+      'test',
     ];
-    const rows = await waitFor('the Hook Order view to show its rows', async () => {
-      const found = await readWorkbench('[id="workbench.view.extension.helmHooks"] .monaco-list-row .label-name');
-      const labels = found.map((row) => row.text);
-      return labels.join('\n') === expected.join('\n') ? found : undefined;
-    });
-    assert.equal(rows.length, 5);
-    const descriptions = await readWorkbench('[id="workbench.view.extension.helmHooks"] .monaco-list-row .label-description');
+    const rows = await viewRows(expected);
+    assert.equal(rows.length, expected.length);
+    const descriptions = await readWorkbench(`${VIEW} .monaco-list-row .label-description`);
     assert.deepEqual(
       descriptions.map((row) => row.text.replace(/,.*/, '')),
-      ['2 hooks', 'Job: 1st of 2', 'Job: 2nd of 2', '1 hook', 'Job: 1st of 1'],
+      ['2 hooks', '2 hooks', 'Job: 1st of 2', 'Job: 2nd of 2', '1 resource', 'no hooks', '1 hook', '0 hooks', '0 hooks', '0 hooks'],
     );
+  });
+
+  test('the Hook Order view keeps its rows while an event is half-typed, and follows the finished edit', async () => {
+    const editor = await open(migrate());
+    await vscode.commands.executeCommand('helmHooks.showHookOrder');
+    // Line 7, `    helm.sh/hook: pre-install,pre-upgrade`: typing "pre-upgrade" anew passes through "pre-up", which
+    // Helm would drop the Job for. Meanwhile the view keeps the last complete order instead of losing the hook.
+    const line = editor.document.lineAt(6);
+    assert.equal(line.text, '    helm.sh/hook: pre-install,pre-upgrade');
+    const upgrade = new vscode.Range(6, line.text.length - 'grade'.length, 6, line.text.length);
+    assert.ok(await editor.edit((edit) => edit.delete(upgrade)));
+    await waitFor('the unknown-hook-event diagnostic on the half-typed event', () => (ours(migrate()).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? true : undefined));
+    await vscode.commands.executeCommand('helmHooks.showHookOrder');
+    await viewRows(['install', 'pre-install', 'release-name-preflight', 'release-name-db-migrate']);
+    const message = await waitFor('the view to say it shows the order before the edit', async () => {
+      const found = await readWorkbench(`${VIEW} .message`);
+      return found.find((element) => /unfinished hook annotation/.test(element.text));
+    });
+    assert.match(message.text, /db-migrate-job\.yaml/);
+    assert.ok(await editor.edit((edit) => edit.insert(upgrade.start, 'grade')));
+    await waitFor('the diagnostic to go away', () => (ours(migrate()).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? undefined : true));
+    await vscode.commands.executeCommand('helmHooks.showHookOrder');
+    await viewRows(['install', 'pre-install', 'release-name-preflight', 'release-name-db-migrate']);
+    await waitFor('the message to go', async () => ((await readWorkbench(`${VIEW} .message`)).some((element) => /unfinished/.test(element.text)) ? undefined : true));
+    await editor.document.save();
   });
 
   test('after "helm.sh/hook: pre-install," completion offers only the events not yet listed', async () => {

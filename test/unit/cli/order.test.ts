@@ -223,7 +223,7 @@ describe('helm-hooks order', () => {
     assertUsageFailure(runCli(['order', 'order-basic', '--format', 'sarif'], CHARTS), /--format must be text or json for order/);
     assertUsageFailure(runCli(['order', 'order-basic', '--helm-version', '2'], CHARTS), /--helm-version must be 3 or 4/);
     assertUsageFailure(runCli(['lint', join(CHARTS, 'order-basic'), '--operation', 'install'], CHARTS), /--operation is an option of helm-hooks order/);
-    assertUsageFailure(runCli(['order', 'order-basic', '--rule', 'crd-hook=off'], CHARTS), /order takes only -f\/--values, --release-name, --format, --operation and --helm-version/);
+    assertUsageFailure(runCli(['order', 'order-basic', '--rule', 'crd-hook=off'], CHARTS), /order takes only -f\/--values, --release-name, --format, --operation, --helm-version and --config/);
     assertUsageFailure(runCli(['order', 'order-basic', '--release-name', 'Prod'], CHARTS), /--release-name: invalid release name "Prod"/);
     assertUsageFailure(runCli(['order', 'shop', '-f', 'no-such-values.yaml'], EVALUATED), /values file no-such-values\.yaml: no such file or directory/);
     const badValues = writeFiles(tempDir(), { 'bad.yaml': 'migrate: [\n' });

@@ -71,8 +71,6 @@ export interface ChartHookOrderOptions {
   releaseName?: string;
   /** Texts that win over the disk (open editor buffers), for the as-written order. */
   overlay?: ReadonlyMap<string, string>;
-  /** Order the templates as written, for this reason, without evaluating the chart. */
-  asWritten?: string;
 }
 
 /** The hook events around the release resources of each operation (pkg/action); test has no resources step. */
@@ -93,7 +91,6 @@ const TEMPLATED_HOOK = 'helm.sh/hook is templated: its events are known only whe
 export function chartHookOrder(chart: LoadedChart, options: ChartHookOrderOptions = {}): ChartHookOrder {
   const name = chart.metadata.name !== '' ? chart.metadata.name : basename(chart.directory);
   const operations = options.operations ?? OPERATIONS;
-  if (options.asWritten !== undefined) return asWrittenOrder(chart.directory, name, operations, options.overlay, options.asWritten);
   // Helm refuses such a chart; what is written is all there is to show.
   if (chart.problems.length > 0) return asWrittenOrder(chart.directory, name, operations, options.overlay, chart.problems[0]!.message);
   try {
@@ -170,7 +167,7 @@ function asWrittenOrder(directory: string, chartName: string, operations: readon
 }
 
 /** The operations' steps from templates as written: hooks in Helm's order key, release resources between. */
-export function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operations: readonly Operation[]): OrderJson {
+function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operations: readonly Operation[]): OrderJson {
   const hooks: HookInfo[] = [];
   const unknown: ChartOrder['unknown'] = [];
   const resources: { resource: ResourceDocument; loaded: AsWrittenFile }[] = [];
