@@ -124,7 +124,7 @@ async function main() {
       await page.keyboard.press('F1');
       await quickInput(page, '>Helm Hooks: Show Hook Order', 'Show Hook Order');
       await texts(page, `${HOOK_ORDER_ROWS} .label-name`, 'the Hook Order rows', (found) =>
-        found.join('|') === ['pre-install', '{{ .Release.Name }}-preflight', '{{ .Release.Name }}-db-migrate', 'pre-upgrade', '{{ .Release.Name }}-db-migrate'].join('|'),
+        found.join('|') === ['install', 'pre-install', 'release-name-preflight', 'release-name-db-migrate', 'release resources created', 'post-install', 'upgrade', 'rollback', 'uninstall', 'test'].join('|'),
       );
       // Wide enough for the hooks' descriptions (kind, place, weight), which a default-width side bar cuts off.
       const sidebar = await page.locator('.part.sidebar').boundingBox();

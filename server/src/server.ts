@@ -145,7 +145,7 @@ connection.onDidChangeWatchedFiles((params) => {
 
 connection.onShutdown(() => evaluator?.dispose());
 
-connection.onCompletion((params, token) => guard(context, 'completion', [], () => completion(context, params, token)));
+connection.onCompletion((params, token) => guard(context, 'completion', [], () => (orders ? completion(context, orders, params, token) : [])));
 connection.onHover((params, token) => guard(context, 'hover', null, () => (orders ? hover(context, orders, params, token) : null)));
 connection.onCodeAction((params) => guard(context, 'code actions', [], () => codeActions(context, params)));
 connection.onCodeLens((params, token) => guard(context, 'code lens', [], () => (orders ? codeLenses(context, orders, params, token) : [])));

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { complete, EngineCompletion } from '../../server/src/engine/services/complete';
+import { complete, EngineCompletion, WeightInUse } from '../../server/src/engine/services/complete';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
-import { HookInfo, hooksOfFile } from '../../server/src/engine/order/order';
+import { hooksOfFile } from '../../server/src/engine/order/order';
 
 /** `|` marks the cursor; it is removed from the text. */
-function at(marked: string, hooks: HookInfo[] = []): { items: EngineCompletion[]; text: string; offset: number } {
+function at(marked: string, hooks: WeightInUse[] = []): { items: EngineCompletion[]; text: string; offset: number } {
   const offset = marked.indexOf('|');
   const text = marked.slice(0, offset) + marked.slice(offset + 1);
   return { items: complete(analyzeTemplate('templates/new.yaml', text), offset, hooks), text, offset };
@@ -22,11 +22,12 @@ function applied(text: string, item: EngineCompletion): string {
 
 const HEAD = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-new\n  annotations:\n';
 
-function chartHooks(...specs: [string, string, string][]): HookInfo[] {
+/** The weights other templates' ConfigMap hooks run with, one entry per event, as the chart's order lists them. */
+function chartHooks(...specs: [string, string, string][]): WeightInUse[] {
   return specs.flatMap(([name, events, weight], index) => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  annotations:\n    helm.sh/hook: ${events}\n    helm.sh/hook-weight: "${weight}"\n`;
     const path = `templates/other${index}.yaml`;
-    return hooksOfFile(analyzeTemplate(path, text), path).hooks;
+    return hooksOfFile(analyzeTemplate(path, text), path).hooks.flatMap((hook) => hook.events.map((event) => ({ event, weight: hook.weight, name: hook.name!, kind: hook.kind!, file: path, line: 4 })));
   });
 }
 
@@ -97,8 +98,10 @@ describe('completion', () => {
 
   it('offers the default weight "0" when no other hook shares the event, ignoring this document itself', () => {
     const marked = `${HEAD}    helm.sh/hook: pre-delete\n    helm.sh/hook-weight: "5|"\n`;
-    const own = hooksOfFile(analyzeTemplate('templates/new.yaml', marked.replace('|', '')), 'templates/new.yaml').hooks;
-    assert.equal(own.length, 1);
+    // This hook as the chart's order lists it: at its metadata.name, line 4 of templates/new.yaml.
+    const own: WeightInUse[] = [{ event: 'pre-delete', weight: 5n, name: 'release-name-new', kind: 'Job', file: 'templates/new.yaml', line: 4 }];
     assert.deepEqual(labels(at(marked, own).items), ['"0"']);
+    const elsewhere = [{ ...own[0]!, file: 'templates/other.yaml' }];
+    assert.deepEqual(labels(at(marked, elsewhere).items), ['"4"', '"5"', '"6"'], 'the same hook in another file is another hook');
   });
 });

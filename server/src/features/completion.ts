@@ -1,6 +1,9 @@
 import { CancellationToken, CompletionItem, CompletionItemKind, CompletionParams, MarkupKind, TextEdit } from 'vscode-languageserver/node';
-import { complete, CompletionKind } from '../engine/services/complete';
+import { join } from 'node:path';
+import { OrderJson } from '../engine/order/chart-order';
+import { complete, CompletionKind, WeightInUse } from '../engine/services/complete';
 import { ServerContext } from './context';
+import { HookOrders } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 
@@ -14,7 +17,7 @@ const KIND: Record<CompletionKind, CompletionItemKind> = {
   weight: CompletionItemKind.Value,
 };
 
-export function completion(context: ServerContext, params: CompletionParams, token: CancellationToken): CompletionItem[] {
+export async function completion(context: ServerContext, orders: HookOrders, params: CompletionParams, token: CancellationToken): Promise<CompletionItem[]> {
   const document = context.documents.get(params.textDocument.uri);
   const path = uriToPath(params.textDocument.uri);
   if (!document || path === undefined || !context.workspace.isTemplate(path)) return [];
@@ -25,10 +28,9 @@ export function completion(context: ServerContext, params: CompletionParams, tok
   // The weights in use come from the whole chart; other kinds of completion need only this file.
   const needsChart = /helm\.sh\/hook-weight\s*:/.test(file.text.slice(file.lines.lineStart(params.position.line), offset));
   const chart = context.workspace.chartOf(path);
-  const order = needsChart && chart ? context.workspace.chartOrder(chart, () => token.isCancellationRequested) : undefined;
+  const weights = needsChart && chart ? weightsInUse((await orders.orderOf(chart, false)).result.order, chart.directory) : [];
   if (token.isCancellationRequested) return [];
-  const hooks = order ? order.events.flatMap((event) => event.hooks.map((entry) => entry.hook)) : [];
-  return complete(file, offset, [...new Set(hooks)]).map((item) => {
+  return complete(file, offset, weights).map((item) => {
     const result: CompletionItem = {
       label: item.label,
       kind: KIND[item.kind],
@@ -40,4 +42,17 @@ export function completion(context: ServerContext, params: CompletionParams, tok
     if (item.documentation) result.documentation = { kind: MarkupKind.Markdown, value: item.documentation };
     return result;
   });
+}
+
+/** The weights the chart's hooks run with in each event, from the chart's order as Helm renders it. */
+function weightsInUse(order: OrderJson, chartDirectory: string): WeightInUse[] {
+  return order.operations.flatMap(({ steps }) =>
+    steps.flatMap((step) =>
+      'hooks' in step
+        ? step.hooks.flatMap((hook) =>
+            hook.weight === null ? [] : [{ event: step.event, weight: BigInt(hook.weight), ...(hook.name !== null ? { name: hook.name } : {}), ...(hook.kind !== null ? { kind: hook.kind } : {}), file: join(chartDirectory, ...hook.file.split('/')), line: hook.line }],
+          )
+        : [],
+    ),
+  );
 }

@@ -1,12 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocuments } from 'vscode-languageserver/node';
 import { chartTemplates } from '../engine/chart/discover';
 import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
 import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
-import { ChartOrder, HookInfo, hooksOfFile, orderHooks } from '../engine/order/order';
 import { clearScanCache } from '../engine/template/scanner';
 
 /** A chart as the server sees it: the release root whose hooks share one order (subcharts included). */
@@ -18,8 +17,6 @@ export interface Chart {
 interface Analysed {
   text: string;
   file: TemplateFile;
-  hooks: HookInfo[];
-  unknown: ChartOrder['unknown'];
 }
 
 /** Files larger than this are not read from disk for the chart's order: no hook is that large, CRDs are. */
@@ -148,11 +145,7 @@ export class Workspace {
     if (text === undefined) return undefined;
     const cached = this.analyses.get(path);
     if (cached && cached.text === text) return cached;
-    const file = analyzeTemplate(path, text, { reuseParses: true });
-    const chart = this.chartOf(path);
-    const chartPath = chart ? relative(chart.directory, path).split(sep).join('/') : path;
-    const { hooks, unknown } = hooksOfFile(file, chartPath);
-    const analysed: Analysed = { text, file, hooks, unknown: unknown.map((range) => ({ file: path, chartPath, range })) };
+    const analysed: Analysed = { text, file: analyzeTemplate(path, text, { reuseParses: true }) };
     this.analyses.set(path, analysed);
     return analysed;
   }
@@ -174,25 +167,6 @@ export class Workspace {
       if (this.isTemplate(path)) paths.add(path);
     }
     return [...paths].sort();
-  }
-
-  /**
-   * The chart's hooks and their order. A file that does not mention `helm.sh/hook` has none and is not analysed, so
-   * the chart's large CRDs cost one substring search.
-   */
-  chartOrder(chart: Chart, isCancelled: () => boolean = () => false): ChartOrder | undefined {
-    const hooks: HookInfo[] = [];
-    const unknown: ChartOrder['unknown'] = [];
-    for (const path of this.templatesOf(chart)) {
-      if (isCancelled()) return undefined;
-      const text = this.textOf(path);
-      if (text === undefined || !text.includes('helm.sh/hook')) continue;
-      const analysed = this.analysis(path, text);
-      if (!analysed) continue;
-      hooks.push(...analysed.hooks);
-      unknown.push(...analysed.unknown);
-    }
-    return orderHooks(hooks, unknown);
   }
 
   /** A watched file changed on disk: forget what was read. Returns the chart it belongs to, if any. */

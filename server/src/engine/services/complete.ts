@@ -1,7 +1,6 @@
 import { TemplateFile } from '../analysis/file';
 import { DELETE_POLICY_FACTS, EVENT_FACTS, KEY_FACTS, OUTPUT_LOG_POLICY_FACTS, RESOURCE_POLICY_VALUES } from '../core/helm-facts';
 import { DELETE_POLICIES, DELETE_POLICY_KEY, eventOf, HOOK_EVENTS, HOOK_KEY, HookEvent, normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
-import { HookInfo } from '../order/order';
 import { TextRange } from '../core/text';
 
 export type CompletionKind = 'key' | 'event' | 'policy' | 'weight';
@@ -33,9 +32,19 @@ interface Line {
 /**
  * Completion at `offset`, working line by line so that it also works on a half-typed file the YAML parser rejects:
  * `helm.sh/` keys inside the object's own `metadata.annotations`, and values of Helm's keys wherever they are written.
- * `chartHooks` are the chart's hooks (this file's included), for the weights already in use.
+ * `weightsInUse` are the weights the chart's hooks (this file's included) run with, from the chart's order.
  */
-export function complete(file: TemplateFile, offset: number, chartHooks: readonly HookInfo[] = []): EngineCompletion[] {
+/** A hook of the chart's order that runs in `event` with a known weight; `file` is its absolute path, `line` 1-based. */
+export interface WeightInUse {
+  event: HookEvent;
+  weight: bigint;
+  name?: string;
+  kind?: string;
+  file: string;
+  line: number;
+}
+
+export function complete(file: TemplateFile, offset: number, weightsInUse: readonly WeightInUse[] = []): EngineCompletion[] {
   if (offset < 0 || offset > file.text.length) return [];
   if (file.scan.actions.some((action) => action.range.start < offset && offset < action.range.end)) return [];
   const lineIndex = file.lines.position(offset).line;
@@ -50,7 +59,7 @@ export function complete(file: TemplateFile, offset: number, chartHooks: readonl
   const valueTyped = /^(\s*)(helm\.sh\/[a-z-]+)\s*:/.exec(before);
   if (valueTyped) {
     const valueStart = valueTyped[0].length;
-    return completeValue(file, lineIndex, lineStart, lineText, valueTyped[2]!, valueStart, column, offset, chartHooks);
+    return completeValue(file, lineIndex, lineStart, lineText, valueTyped[2]!, valueStart, column, offset, weightsInUse);
   }
   return [];
 }
@@ -151,7 +160,7 @@ function completeValue(
   valueStart: number,
   column: number,
   offset: number,
-  chartHooks: readonly HookInfo[],
+  weightsInUse: readonly WeightInUse[],
 ): EngineCompletion[] {
   const content = valueContent(lineText, valueStart);
   if (content.close !== undefined && column > content.close) return [];
@@ -167,7 +176,7 @@ function completeValue(
     case RESOURCE_POLICY_KEY:
       return completeList(lineStart, lineText, content, column, ['keep'], RESOURCE_POLICY_VALUES, 'policy', needsSpace);
     case WEIGHT_KEY:
-      return completeWeight(file, index, lineStart, lineText, valueStart, offset, chartHooks, needsSpace);
+      return completeWeight(file, index, lineStart, lineText, valueStart, offset, weightsInUse, needsSpace);
     default:
       return [];
   }
@@ -229,7 +238,7 @@ function completeWeight(
   lineText: string,
   valueStart: number,
   offset: number,
-  chartHooks: readonly HookInfo[],
+  weightsInUse: readonly WeightInUse[],
   needsSpace: boolean,
 ): EngineCompletion[] {
   const valueText = lineText.slice(valueStart);
@@ -242,17 +251,19 @@ function completeWeight(
     if (event) events.add(event);
   }
   const document = file.model.documents.find((doc) => doc.range.start <= offset && offset <= doc.range.end);
-  const others = chartHooks.filter(
-    (hook) => hook.weightCertain && hook.events.some((event) => events.has(event)) && !(hook.file === file.path && document && hook.documentIndex === document.index),
-  );
+  const inThisDocument = (hook: WeightInUse) =>
+    !!document && hook.file === file.path && hook.line >= file.lines.position(document.range.start).line + 1 && hook.line <= file.lines.position(document.range.end).line + 1;
+  // One entry per hook: a hook of two of the events is listed once.
+  const others = new Map<string, WeightInUse>();
+  for (const hook of weightsInUse) if (events.has(hook.event) && !inThisDocument(hook)) others.set(`${hook.file}\0${hook.line}\0${hook.name}`, hook);
   const content = valueContent(lineText, valueStart);
   const valueEnd = content.close !== undefined ? content.close + 1 : content.end;
   const valueFrom = content.quote ? content.start - 1 : content.start;
   const range = { start: lineStart + Math.min(valueFrom, valueEnd), end: lineStart + valueEnd };
   const prefix = needsSpace ? ' ' : '';
   const eventList = [...events].join(', ');
-  const byWeight = new Map<bigint, HookInfo[]>();
-  for (const hook of others) byWeight.set(hook.weight, [...(byWeight.get(hook.weight) ?? []), hook]);
+  const byWeight = new Map<bigint, WeightInUse[]>();
+  for (const hook of others.values()) byWeight.set(hook.weight, [...(byWeight.get(hook.weight) ?? []), hook]);
   const weights = [...byWeight.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const item = (weight: bigint, detail: string): EngineCompletion => ({
     label: `"${weight}"`,
@@ -266,7 +277,7 @@ function completeWeight(
   if (weights.length === 0) {
     items.push(item(0n, events.size > 0 ? `no other ${eventList} hook yet; 0 is the default` : '0 is the default weight'));
   } else {
-    const names = (hooks: HookInfo[]) => hooks.map((hook) => hook.name ?? hook.kind ?? 'unnamed').join(', ');
+    const names = (hooks: WeightInUse[]) => hooks.map((hook) => hook.name ?? hook.kind ?? 'unnamed').join(', ');
     items.push(item(weights[0]! - 1n, `runs before every other ${eventList} hook`));
     for (const weight of weights) items.push(item(weight, `same weight as ${names(byWeight.get(weight)!)}: the name decides the order`));
     items.push(item(weights[weights.length - 1]! + 1n, `runs after every other ${eventList} hook`));
