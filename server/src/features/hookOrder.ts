@@ -59,7 +59,8 @@ export class HookOrders {
    */
   async orderOf(chart: Chart, current = true): Promise<EditorOrder> {
     const entry = await this.entryFor(chart);
-    if (current || !entry.kept) await entry.pending;
+    // A newer state may replace the one awaited: wait for the newest.
+    if (current || !entry.kept) for (let awaited: Promise<void> | undefined; awaited !== entry.pending; ) await (awaited = entry.pending);
     if (!entry.kept) throw new Error(`no hook order for ${chart.name}`);
     return { result: entry.kept.result, ...(entry.held !== undefined ? { held: entry.held } : {}) };
   }
@@ -86,9 +87,9 @@ export class HookOrders {
       const unfinished = this.unfinishedTemplates(chart);
       const target = entry;
       target.key = key;
-      target.pending = this.compute(chart.directory, overlay, valuesFiles).then(
+      target.pending = this.compute(chart.directory, overlay, valuesFiles, () => target.key === key).then(
         (result) => {
-          if (target.key === key) this.settle(chart, target, result, unfinished);
+          if (result && target.key === key) this.settle(chart, target, result, unfinished);
         },
         (error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       );
@@ -111,10 +112,12 @@ export class HookOrders {
     if (kept && (kept.signature !== signature || hadHeld)) this.onChanged(chart);
   }
 
-  private async compute(chart: string, overlay: [string, string][], valuesFiles: string[]): Promise<ChartHookOrder> {
+  /** Undefined when a newer state of the chart replaced this one before the evaluation thread took it. */
+  private async compute(chart: string, overlay: [string, string][], valuesFiles: string[], isCurrent: () => boolean): Promise<ChartHookOrder | undefined> {
     const started = performance.now();
     const request = { chart, overlay, valuesFiles };
     const reply = await this.evaluator?.order({ order: request });
+    if (!reply && !isCurrent()) return undefined;
     if (reply?.error) this.context.log(`[evaluation] hook order of ${chart} failed on the evaluation thread: ${reply.error}`);
     // Without a thread (or when it failed), the same function on this one: the answer must not depend on the thread.
     const result = reply && !reply.error ? reply : orderFor(request);
