@@ -111,6 +111,7 @@ documents.onDidClose((event) => {
   diagnostics?.documentClosed(event.document.uri);
   if (path === undefined) return;
   workspace.documentClosed(path);
+  orders?.documentClosed(path);
   forgetFindings(path);
   const chart = workspace.chartOf(path) ?? workspace.chartOfValues(path);
   // The chart now reads this file from disk, which may differ from the buffer that was closed.

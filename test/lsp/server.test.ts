@@ -22,7 +22,7 @@ import {
   TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { ruleDocsUrl } from '../../server/src/engine/rules/rule';
-import { COMMANDS, FIX_ALL_KIND, HOOK_ORDER_METHOD } from '../../server/src/protocol';
+import { COMMANDS, FIX_ALL_KIND, HOOK_ORDER_METHOD, HookOrderResult } from '../../server/src/protocol';
 import { FIXTURES } from '../support/paths';
 import { LspClient, SERVER } from './lsp-client';
 
@@ -177,6 +177,32 @@ describe('language server over stdio', () => {
     assert.deepEqual(order.unknown, []);
   });
 
+  it('keeps a half-typed hook in the order as it was before the edit, while other files\' changes still count', async () => {
+    const jobUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/b-job.yaml'))!.params.uri;
+    const configUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/a-config.yaml'))!.params.uri;
+    const preInstall = (result: HookOrderResult) => {
+      const step = result.order!.operations[0]!.steps[0]!;
+      return 'hooks' in step ? step.hooks.map((hook) => [hook.name, hook.weight]) : [];
+    };
+    const before = await client.hookOrder(jobUri);
+    assert.equal(before.held, undefined);
+    assert.deepEqual(preInstall(before), [['release-name-config', -5], ['release-name-migrate', 0], ['release-name-zz-runner', 0]]);
+    // Line 6, `    helm.sh/hook: pre-install,pre-upgrade`: retyping the events passes through "pre-ins", which Helm drops.
+    await client.changeAndWait(jobUri, { range: { start: { line: 5, character: 18 }, end: { line: 5, character: 41 } }, text: 'pre-ins' });
+    // a-config's weight "-5" (line 7, columns 25–29) becomes "5" meanwhile: the ConfigMap moves to the end.
+    await client.changeAndWait(configUri, { range: { start: { line: 6, character: 25 }, end: { line: 6, character: 29 } }, text: '"5"' });
+    const during = await client.hookOrder(jobUri);
+    assert.match(during.held ?? '', /^b-job\.yaml has an unfinished hook annotation/);
+    assert.deepEqual(preInstall(during), [['release-name-migrate', 0], ['release-name-zz-runner', 0], ['release-name-config', 5]]);
+    // Finished as something else: the Job is no pre-install hook any more.
+    await client.changeAndWait(jobUri, { range: { start: { line: 5, character: 18 }, end: { line: 5, character: 25 } }, text: 'post-install' });
+    const after = await client.hookOrder(jobUri);
+    assert.equal(after.held, undefined);
+    assert.deepEqual(preInstall(after), [['release-name-zz-runner', 0], ['release-name-config', 5]]);
+    await client.changeAndWait(jobUri, readFileSync(join(ORDERED, 'templates', 'b-job.yaml'), 'utf8'));
+    await client.changeAndWait(configUri, readFileSync(join(ORDERED, 'templates', 'a-config.yaml'), 'utf8'));
+  });
+
   it('re-checks every open file of the chart when another one changes, and the order follows', async () => {
     const configUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/a-config.yaml'))!.params.uri;
     const jobUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/b-job.yaml'))!.params.uri;
@@ -228,7 +254,7 @@ describe('language server over stdio', () => {
     assert.deepEqual(weights.map((item) => item.label), ['"-6"', '"-5"', '"0"', '"1"']);
     for (const item of weights) assert.deepEqual((item.textEdit as TextEdit).range, { start: { line: 6, character: 25 }, end: { line: 6, character: 27 } });
     assert.equal((weights[1]!.textEdit as TextEdit).newText, '"-5"');
-    assert.match(weights[2]!.detail ?? '', /\{\{ \.Release\.Name \}\}-migrate, \{\{ \.Release\.Name \}\}-zz-runner/);
+    assert.match(weights[2]!.detail ?? '', /release-name-migrate, release-name-zz-runner/);
 
     const policies = await client.completion(uri, { line: 7, character: 32 });
     assert.deepEqual(policies.map((item) => item.label), ['before-hook-creation', 'hook-succeeded', 'hook-failed']);

@@ -28,7 +28,8 @@ export async function completion(context: ServerContext, orders: HookOrders, par
   // The weights in use come from the whole chart; other kinds of completion need only this file.
   const needsChart = /helm\.sh\/hook-weight\s*:/.test(file.text.slice(file.lines.lineStart(params.position.line), offset));
   const chart = context.workspace.chartOf(path);
-  const weights = needsChart && chart ? weightsInUse((await orders.orderOf(chart, false)).result.order, chart.directory) : [];
+  // Waits for the current order: a weight offered from an older state of the chart would mislead.
+  const weights = needsChart && chart ? weightsInUse((await orders.orderOf(chart)).result.order, chart.directory) : [];
   if (token.isCancellationRequested) return [];
   return complete(file, offset, weights).map((item) => {
     const result: CompletionItem = {

@@ -10,41 +10,38 @@ import { ServerContext } from './context';
 import { ChartEvaluator, orderFor } from './evaluation';
 import { Chart, uriToPath } from './workspace';
 
-/** An order for the editor: the engine's answer, and why an older one is shown while a file is half-typed. */
+/** An order for the editor: the engine's answer, and which half-typed file's hooks it shows as they were. */
 export interface EditorOrder {
   result: ChartHookOrder;
   held?: string;
 }
 
-interface Kept {
-  result: ChartHookOrder;
+interface Answer extends EditorOrder {
   signature: string;
-  /** The open templates that had an unfinished hook when this answer was made. */
-  unfinished: Set<string>;
 }
 
 interface ChartEntry {
   /** The chart's state (values files, open documents' versions, changes on disk) the pending answer is for. */
   key: string;
   pending: Promise<void>;
-  /** The last complete answer. */
-  kept?: Kept;
-  /** Why the newest answer was not kept: a half-typed hook annotation. */
-  held?: string;
+  /** The newest answer computed. */
+  answer?: Answer;
 }
 
 /**
  * The hook order of each chart the editor asks about, computed by the same engine function as `helm-hooks order`
  * (on the evaluation thread when there is one), once per state of the chart: its values files, its open documents and
  * its files on disk. While a template's hook annotation is half-typed (Helm would drop the object, or the file does
- * not parse), the last complete answer is kept, so that the view and the lenses do not lose the hook and bring it
- * back at each keystroke. Lenses and hovers do not wait for a new answer when there is an older one: when the new
- * one differs, `onChanged` asks the client for the lenses again.
+ * not parse), that template is ordered with its last complete text, so that the view and the lenses do not lose its
+ * hooks and bring them back at each keystroke, while every other file's changes still count. Lenses and hovers do not
+ * wait for a new answer when there is an older one: when the new one differs, `onChanged` asks for the lenses again.
  */
 export class HookOrders {
   private readonly charts = new Map<string, ChartEntry>();
   /** Bumped by every change to a chart, open or on disk. */
   private readonly generations = new Map<string, number>();
+  /** The last text of each open template that had no unfinished hook annotation. */
+  private readonly lastComplete = new Map<string, string>();
 
   constructor(
     private readonly context: ServerContext,
@@ -54,15 +51,15 @@ export class HookOrders {
   ) {}
 
   /**
-   * The chart's order for its current state, or the last complete one while a hook is half-typed. `current: false`
-   * accepts the last answer while a newer one is computed (lenses, hovers); the view waits for the current one.
+   * The chart's order for its current state. `current: false` accepts the last answer while a newer one is computed
+   * (lenses, hovers); the view and weight completion wait for the current one.
    */
   async orderOf(chart: Chart, current = true): Promise<EditorOrder> {
     const entry = await this.entryFor(chart);
     // A newer state may replace the one awaited: wait for the newest.
-    if (current || !entry.kept) for (let awaited: Promise<void> | undefined; awaited !== entry.pending; ) await (awaited = entry.pending);
-    if (!entry.kept) throw new Error(`no hook order for ${chart.name}`);
-    return { result: entry.kept.result, ...(entry.held !== undefined ? { held: entry.held } : {}) };
+    if (current || !entry.answer) for (let awaited: Promise<void> | undefined; awaited !== entry.pending; ) await (awaited = entry.pending);
+    if (!entry.answer) throw new Error(`no hook order for ${chart.name}`);
+    return { result: entry.answer.result, ...(entry.answer.held !== undefined ? { held: entry.answer.held } : {}) };
   }
 
   /** After a chart changed: its next answer is computed now when the editor has asked about the chart before. */
@@ -70,6 +67,11 @@ export class HookOrders {
     this.generations.set(chart.directory, (this.generations.get(chart.directory) ?? 0) + 1);
     if (!this.charts.has(chart.directory)) return;
     void this.entryFor(chart).catch((error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  }
+
+  /** A document closed: its last complete text is the file on disk from now on. */
+  documentClosed(path: string): void {
+    this.lastComplete.delete(path);
   }
 
   private async entryFor(chart: Chart): Promise<ChartEntry> {
@@ -83,13 +85,12 @@ export class HookOrders {
       this.charts.set(chart.directory, entry);
     }
     if (entry.key !== key) {
-      const overlay = open.map((document): [string, string] => [uriToPath(document.uri)!, document.getText()]);
-      const unfinished = this.unfinishedTemplates(chart);
+      const { overlay, held } = this.overlayOf(open.map((document) => [uriToPath(document.uri)!, document.getText()]));
       const target = entry;
       target.key = key;
       target.pending = this.compute(chart.directory, overlay, valuesFiles, () => target.key === key).then(
         (result) => {
-          if (result && target.key === key) this.settle(chart, target, result, unfinished);
+          if (result && target.key === key) this.settle(chart, target, result, held);
         },
         (error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       );
@@ -97,22 +98,33 @@ export class HookOrders {
     return entry;
   }
 
-  /** Keeps a new answer unless a hook was half-typed since the last one; tells the client when the answer changed. */
-  private settle(chart: Chart, entry: ChartEntry, result: ChartHookOrder, unfinished: Set<string>): void {
-    const kept = entry.kept;
-    const fresh = [...unfinished].find((path) => !kept?.unfinished.has(path));
-    if (kept && fresh !== undefined) {
-      entry.held = `${basename(fresh)} has an unfinished hook annotation: showing the order before that edit`;
-      return;
+  /** The open files' texts, a half-typed template's replaced by its last complete text. */
+  private overlayOf(open: [string, string][]): { overlay: [string, string][]; held?: string } {
+    const overlay: [string, string][] = [];
+    let held: string | undefined;
+    for (const [path, text] of open) {
+      const analysed = this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text) : undefined;
+      const unfinished = analysed !== undefined && hasUnfinishedHook(analysed.file);
+      const complete = unfinished ? this.lastComplete.get(path) : undefined;
+      if (complete !== undefined) {
+        held ??= `${basename(path)} has an unfinished hook annotation: its hooks are shown as they were before that edit`;
+        overlay.push([path, complete]);
+        continue;
+      }
+      if (analysed && !unfinished) this.lastComplete.set(path, text);
+      overlay.push([path, text]);
     }
-    const hadHeld = entry.held !== undefined;
-    delete entry.held;
-    const signature = JSON.stringify([result.view, result.order]);
-    entry.kept = { result, signature, unfinished };
-    if (kept && (kept.signature !== signature || hadHeld)) this.onChanged(chart);
+    return held !== undefined ? { overlay, held } : { overlay };
   }
 
-  /** Undefined when a newer state of the chart replaced this one before the evaluation thread took it. */
+  /** Keeps the new answer; tells the client when it differs from the one before. */
+  private settle(chart: Chart, entry: ChartEntry, result: ChartHookOrder, held: string | undefined): void {
+    const previous = entry.answer;
+    const signature = JSON.stringify([result.view, result.order, held ?? null]);
+    entry.answer = { result, signature, ...(held !== undefined ? { held } : {}) };
+    if (previous && previous.signature !== signature) this.onChanged(chart);
+  }
+
   private async compute(chart: string, overlay: [string, string][], valuesFiles: string[], isCurrent: () => boolean): Promise<ChartHookOrder | undefined> {
     const started = performance.now();
     const request = { chart, overlay, valuesFiles };
@@ -123,16 +135,6 @@ export class HookOrders {
     const result = reply && !reply.error ? reply : orderFor(request);
     this.context.trace(`hook order of ${chart} in ${(performance.now() - started).toFixed(1)} ms (${result.view})`);
     return result;
-  }
-
-  private unfinishedTemplates(chart: Chart): Set<string> {
-    const unfinished = new Set<string>();
-    for (const document of this.context.workspace.openDocumentsOf(chart)) {
-      const path = uriToPath(document.uri)!;
-      const analysed = this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, document.getText()) : undefined;
-      if (analysed && hasUnfinishedHook(analysed.file)) unfinished.add(path);
-    }
-    return unfinished;
   }
 }
 
