@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAME } from './engine/core/config';
+import { RuleDocs, shippedRulesDoc } from './engine/rules/docs';
 import { codeActions, CODE_ACTION_KINDS } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGERS } from './features/completion';
@@ -45,6 +46,7 @@ const context: ServerContext = {
   workspace,
   configuration,
   capabilities: { codeLensRefresh: false, relatedInformation: false, codeDescription: false },
+  ruleDocs: RuleDocs.read(shippedRulesDoc(__dirname)),
   log,
   trace: (message) => {
     if (verbose) log(`[trace] ${message}`);

@@ -1,5 +1,6 @@
 import { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { RuleDocs } from '../engine/rules/docs';
 import { Configuration } from './configuration';
 import { Workspace } from './workspace';
 
@@ -10,6 +11,8 @@ export interface ServerContext {
   workspace: Workspace;
   configuration: Configuration;
   capabilities: { codeLensRefresh: boolean; relatedInformation: boolean; codeDescription: boolean };
+  /** Where each rule's diagnostics link to: its section of the docs shipped with the server. */
+  ruleDocs: RuleDocs;
   log(message: string): void;
   /** Logs only when `helmHooks.trace.server` is `verbose`. */
   trace(message: string): void;
