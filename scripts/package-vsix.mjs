@@ -16,7 +16,8 @@ const outDir = resolve(outIndex >= 0 && process.argv[outIndex + 1] ? process.arg
 
 /** What the extension needs at run time, besides package.json; README.md is added by vsce itself. */
 const BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/evaluator.js'];
-const ASSETS = ['images', 'snippets', 'syntaxes', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+/** docs/rules.md is what each diagnostic's rule link opens. */
+const ASSETS = ['images', 'snippets', 'syntaxes', 'docs/rules.md', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 /** Linked into the staging folder for the build only, so that scripts/build.mjs runs there unchanged. */
 const BUILD_INPUTS = ['scripts', 'client', 'server', 'node_modules'];
 
@@ -63,7 +64,8 @@ try {
   mkdirSync(outDir, { recursive: true });
   const vsix = join(outDir, `${manifest.name}-${manifest.version}.vsix`);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--githubBranch', 'main', '--out', vsix], stage);
+  // The project has no public repository yet: the README's relative links stay relative instead of pointing at one.
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], stage);
   console.log(`package: ${vsix} (${(statSync(vsix).size / 1024).toFixed(1)} KiB)`);
 } finally {
   unlinkBuildInputs(stage);

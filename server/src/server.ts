@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAME } from './engine/core/config';
+import { RuleDocs, shippedRulesDoc } from './engine/rules/docs';
 import { codeActions, CODE_ACTION_KINDS } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGERS } from './features/completion';
@@ -26,6 +27,7 @@ import { uriToPath, Workspace } from './features/workspace';
 import { HelmHooksInitializationOptions, HOOK_ORDER_METHOD, HookOrderParams, HookOrderResult } from './protocol';
 
 declare const HELM_HOOKS_VERSION: string;
+const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : 'dev';
 const DEFAULT_DEBOUNCE_MS = 200;
 
 // createConnection reads --stdio, --node-ipc or --socket=N from the command line.
@@ -37,7 +39,9 @@ let canRegisterConfiguration = false;
 let canRegisterWatchers = false;
 let verbose = false;
 
-const log = (message: string) => connection.console.log(message);
+// The client shows info and error messages in the "Helm Hooks" output channel at their level.
+const log = (message: string) => connection.console.info(message);
+const error = (message: string) => connection.console.error(message);
 const configuration = new Configuration(connection, () => canPullConfiguration, (message) => log(`[config] ${message}`));
 const context: ServerContext = {
   connection,
@@ -45,7 +49,9 @@ const context: ServerContext = {
   workspace,
   configuration,
   capabilities: { codeLensRefresh: false, relatedInformation: false, codeDescription: false },
+  ruleDocs: RuleDocs.read(shippedRulesDoc(__dirname)),
   log,
+  error,
   trace: (message) => {
     if (verbose) log(`[trace] ${message}`);
   },
@@ -70,7 +76,7 @@ connection.onInitialize((params): InitializeResult => {
   };
   const options = (params.initializationOptions ?? {}) as HelmHooksInitializationOptions;
   const debounce = typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
-  evaluator = options.evaluate === false ? undefined : ChartEvaluator.beside(__dirname, (message) => log(`[evaluation] ${message}`));
+  evaluator = options.evaluate === false ? undefined : ChartEvaluator.beside(__dirname, { info: log, error });
   const hookOrders = new HookOrders(context, evaluator, refreshCodeLenses);
   orders = hookOrders;
   diagnostics = new DiagnosticsScheduler(context, debounce, (chart) => hookOrders.chartChanged(chart), evaluator);
@@ -82,11 +88,12 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CodeActionKind.SourceFixAll] },
       codeLensProvider: { resolveProvider: false },
     },
-    serverInfo: { name: 'helm-hooks', version: typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : 'dev' },
+    serverInfo: { name: 'helm-hooks', version: VERSION },
   };
 });
 
 connection.onInitialized(() => {
+  logStart();
   if (canRegisterConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'helmHooks' }).catch(() => undefined);
   if (canRegisterWatchers) {
     void connection.client
@@ -97,6 +104,13 @@ connection.onInitialized(() => {
   }
   void guard(context, 'settings', undefined, applyTrace);
 });
+
+/** What a bug report needs first: which server runs, on which Node, and whether charts are evaluated. */
+function logStart(): void {
+  const why = evaluator ? evaluator.unavailable : 'the client turned it off';
+  log(`Helm Hooks language server ${VERSION} started (Node ${process.version}); ${why === undefined ? 'charts are evaluated on a worker thread' : `chart evaluation is off: ${why}`}`);
+  if (context.ruleDocs.path === undefined) error(`No rule docs at ${shippedRulesDoc(__dirname)}: diagnostics carry no rule link`);
+}
 
 /** `helmHooks.trace.server: verbose` also turns on the server's own timing log. */
 async function applyTrace(): Promise<void> {
@@ -155,8 +169,8 @@ connection.onRequest(HOOK_ORDER_METHOD, (params: HookOrderParams, token) => {
   return guard(context, 'hook order', none, () => (orders ? hookOrder(context, orders, params, token) : none));
 });
 
-process.on('uncaughtException', (error) => log(`[error] uncaught: ${error.stack ?? error.message}`));
-process.on('unhandledRejection', (reason) => log(`[error] unhandled rejection: ${String(reason)}`));
+process.on('uncaughtException', (exception) => error(`Uncaught exception: ${exception.stack ?? exception.message}`));
+process.on('unhandledRejection', (reason) => error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 
 documents.listen(connection);
 connection.listen();

@@ -26,6 +26,8 @@ import {
   InitializeRequest,
   InitializeResult,
   LogMessageNotification,
+  LogMessageParams,
+  MessageType,
   Position,
   ProtocolConnection,
   PublishDiagnosticsNotification,
@@ -69,7 +71,8 @@ const CAPABILITIES: ClientCapabilities = {
 /** A language client speaking JSON-RPC (vscode-jsonrpc streams, typed by vscode-languageserver-protocol) to `node dist/server.js --stdio`, recording what the server sends. */
 export class LspClient {
   readonly publishes: Publish[] = [];
-  readonly logs: string[] = [];
+  /** `window/logMessage`: what the client shows in its output channel. */
+  readonly logs: LogMessageParams[] = [];
   readonly registrations: string[] = [];
   codeLensRefreshes = 0;
   settings: Record<string, unknown>;
@@ -95,7 +98,8 @@ export class LspClient {
       this.notify();
     });
     connection.onNotification(LogMessageNotification.type, (params) => {
-      this.logs.push(params.message);
+      this.logs.push(params);
+      this.notify();
     });
     connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
       for (const registration of params.registrations) this.registrations.push(registration.method);
@@ -242,8 +246,8 @@ export class LspClient {
     return code;
   }
 
-  /** Errors the server caught in a handler and logged instead of crashing. */
+  /** Errors the server logged instead of crashing: a handler or an evaluation that failed. */
   get handlerErrors(): string[] {
-    return this.logs.filter((message) => message.startsWith('[error]'));
+    return this.logs.filter((log) => log.type === MessageType.Error).map((log) => log.message);
   }
 }

@@ -21,9 +21,9 @@ import {
   TextDocumentSyncKind,
   TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { ruleDocsUrl } from '../../server/src/engine/rules/rule';
 import { COMMANDS, FIX_ALL_KIND, HOOK_ORDER_METHOD, HookOrderResult } from '../../server/src/protocol';
-import { FIXTURES } from '../support/paths';
+import { FIXTURES, REPO_ROOT } from '../support/paths';
+import { ruleLinkTarget } from '../support/rule-docs';
 import { LspClient, SERVER } from './lsp-client';
 
 const LSP_FIXTURES = join(FIXTURES, 'lsp');
@@ -82,7 +82,7 @@ describe('language server over stdio', () => {
     assert.ok(client.registrations.includes('workspace/didChangeConfiguration'));
   });
 
-  it('publishes the findings of a chart with errors, with rule id, docs link and severity', async () => {
+  it('publishes the findings of a chart with errors, with rule id, severity and a link to the rule\'s section of the shipped docs', async () => {
     const { diagnostics } = await client.openAndWait(join(ERRORS, 'templates', 'job.yaml'));
     assert.deepEqual(codes(diagnostics), ['unknown-delete-policy', 'unquoted-hook-weight']);
     const weight = diagnostics.find((diagnostic) => diagnostic.code === 'unquoted-hook-weight')!;
@@ -90,7 +90,8 @@ describe('language server over stdio', () => {
     assert.deepEqual(weight.range, { start: { line: 6, character: 25 }, end: { line: 6, character: 27 } });
     assert.equal(weight.severity, DiagnosticSeverity.Error);
     assert.equal(weight.source, 'helm-hooks');
-    assert.deepEqual(weight.codeDescription, { href: ruleDocsUrl('unquoted-hook-weight') });
+    // dist/server.js runs from the checkout, so the shipped docs are its docs/rules.md.
+    assert.deepEqual(ruleLinkTarget(weight.codeDescription!.href), { path: join(REPO_ROOT, 'docs', 'rules.md'), line: '## unquoted-hook-weight' });
     const policy = diagnostics.find((diagnostic) => diagnostic.code === 'unknown-delete-policy')!;
     assert.deepEqual(policy.range, { start: { line: 7, character: 32 }, end: { line: 7, character: 45 } });
   });

@@ -10,6 +10,7 @@ import { lintFile, LintOptions } from '../engine/lint/lint';
 import { HOOK_KEY } from '../engine/model/hook';
 import { lastEntry } from '../engine/model/document';
 import { LocatedSource, lintRenderedSource, renderedChartFindings, splitRenderedStream } from '../engine/lint/rendered';
+import { RuleDocs } from '../engine/rules/docs';
 import { Finding, HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
 import { ChartEvaluationJob, ChartEvaluationPool, ChartEvaluationResult, defaultThreads, evaluatorScript } from './chart-evaluation';
@@ -30,6 +31,8 @@ export interface LintCommandOptions {
   maxWarnings?: number;
   color: boolean;
   toolVersion: string;
+  /** The rules' docs installed with the CLI, which SARIF links each rule to. */
+  ruleDocs: RuleDocs;
   /** `-f/--values`, after the config file's `values:`. */
   valuesFiles?: string[];
   releaseName?: string;
@@ -177,7 +180,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
 
 function report(run: LintRun, options: LintCommandOptions, io: CommandIO, unreadable: boolean): number {
   if (options.format === 'json') io.stdout(formatJson(run));
-  else if (options.format === 'sarif') io.stdout(formatSarif(run, options.toolVersion));
+  else if (options.format === 'sarif') io.stdout(formatSarif(run, options.toolVersion, options.ruleDocs));
   else io.stdout(formatText(run, options.color));
 
   if (unreadable) return 2;

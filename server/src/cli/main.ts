@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ruleById } from '../engine/rules';
+import { RuleDocs, shippedRulesDoc } from '../engine/rules/docs';
 import { HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { CommandIO, OutputFormat, runLint, UsageError } from './lint-command';
 import { isOperation, runOrder } from './order-command';
@@ -7,6 +8,8 @@ import { isOperation, runOrder } from './order-command';
 declare const HELM_HOOKS_VERSION: string | undefined;
 
 const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : '0.0.0-dev';
+/** Installed with the CLI, so that what a rule means can be read offline. */
+const RULE_DOCS = RuleDocs.read(shippedRulesDoc(__dirname));
 
 const USAGE = `Usage: helm-hooks lint [PATH...] [options]
        helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]
@@ -45,7 +48,7 @@ only where it holds for any release name.
   --operation install|upgrade|rollback|uninstall|test   only this operation
 
 Exit status: 0 no errors, 1 errors (or too many warnings), 2 bad usage or unreadable input.
-`;
+${RULE_DOCS.path !== undefined ? `\nEach rule, what Helm does and how to fix it: ${RULE_DOCS.path}\n` : ''}`;
 
 /** Parses argv and runs the command; returns the exit status. Never throws for bad input. */
 export async function main(argv: string[], io: CommandIO, isTTY = false): Promise<number> {
@@ -134,6 +137,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
     fix: values.fix ?? false,
     color: isTTY && !process.env.NO_COLOR && format === 'text',
     toolVersion: VERSION,
+    ruleDocs: RULE_DOCS,
     ...(helmVersion !== undefined ? { helmVersion } : {}),
     ...(maxWarnings !== undefined ? { maxWarnings } : {}),
     ...(values.config !== undefined ? { configPath: values.config } : {}),

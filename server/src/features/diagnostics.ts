@@ -3,7 +3,7 @@ import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, PublishDi
 import { ChartLint } from '../engine/lint/chart-lint';
 import { TemplateFile } from '../engine/analysis/file';
 import { LintMemo, lintFileReusing, LintOptions } from '../engine/lint/lint';
-import { Finding, ruleDocsUrl, Severity } from '../engine/rules/rule';
+import { Finding, Severity } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
 import { EffectiveConfig, valuesFilesOf } from './configuration';
 import { guard, ServerContext } from './context';
@@ -193,7 +193,8 @@ export class DiagnosticsScheduler {
       source: DIAGNOSTIC_SOURCE,
       message: finding.message,
     };
-    if (this.context.capabilities.codeDescription) diagnostic.codeDescription = { href: ruleDocsUrl(finding.rule) };
+    const docs = this.context.ruleDocs.link(finding.rule);
+    if (this.context.capabilities.codeDescription && docs !== undefined) diagnostic.codeDescription = { href: docs };
     if (finding.related.length > 0 && this.context.capabilities.relatedInformation) {
       diagnostic.relatedInformation = finding.related.flatMap((related): DiagnosticRelatedInformation[] => {
         const relatedLines = related.file === finding.file ? lines : this.context.workspace.analysis(related.file)?.file.lines;

@@ -47,6 +47,12 @@ export function orderFor(request: OrderRequest['order']): ChartHookOrder {
 /** How long an idle evaluation thread is kept (with its render caches) before it is ended. */
 const IDLE_MS = 60_000;
 
+/** Where the evaluator says what it did and what failed. */
+export interface EvaluationLog {
+  info(message: string): void;
+  error(message: string): void;
+}
+
 interface Job {
   request: EvaluationRequest | OrderRequest;
   // The reply's type follows the request's: EvaluationReply for a lint, ChartHookOrder for an order.
@@ -61,20 +67,27 @@ interface Job {
 export class ChartEvaluator {
   private worker: Worker | undefined;
   private running: Job | undefined;
+  /** When the thread was given the running request. */
+  private runningSince = 0;
   private readonly waiting = new Map<string, Job>();
   private disabled: string | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly script: string,
-    private readonly log: (message: string) => void,
+    private readonly log: EvaluationLog,
   ) {
     if (!existsSync(script)) this.disabled = `${script} is missing`;
   }
 
   /** The worker script next to the running server (dist/evaluator.js, or out/…/evaluator.js under test). */
-  static beside(serverDirectory: string, log: (message: string) => void): ChartEvaluator {
+  static beside(serverDirectory: string, log: EvaluationLog): ChartEvaluator {
     return new ChartEvaluator(join(serverDirectory, 'evaluator.js'), log);
+  }
+
+  /** Why charts are not evaluated at all; undefined while they are. */
+  get unavailable(): string | undefined {
+    return this.disabled;
   }
 
   evaluate(request: EvaluationRequest): Promise<EvaluationReply | undefined> {
@@ -117,6 +130,7 @@ export class ChartEvaluator {
     const worker = this.thread();
     // A request waits for its answer; an idle thread must not keep the server alive once the client has gone.
     worker.ref();
+    this.runningSince = performance.now();
     worker.postMessage(job.request);
   }
 
@@ -125,14 +139,14 @@ export class ChartEvaluator {
     const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('message', (reply: EvaluationReply | ChartHookOrder) => this.finish(reply));
     worker.on('error', (error) => {
-      this.log(`chart evaluation failed: ${error.message}`);
+      this.log.error(`The chart evaluation thread failed: ${error.stack ?? error.message}`);
       this.finish(undefined);
     });
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
       if (this.running) {
-        this.log(`chart evaluation thread exited with code ${code}`);
+        this.log.error(`The chart evaluation thread exited with code ${code}`);
         this.finish(undefined);
       }
     });
@@ -143,12 +157,22 @@ export class ChartEvaluator {
   private finish(reply: EvaluationReply | ChartHookOrder | undefined): void {
     const job = this.running;
     this.running = undefined;
+    if (job && !isOrderRequest(job.request)) this.logEvaluation(job.request.chart, performance.now() - this.runningSince, reply as EvaluationReply | undefined);
     job?.resolve(reply as never);
     this.next();
     if (!this.running) {
       this.worker?.unref();
       this.stopWhenIdle();
     }
+  }
+
+  /** One line per evaluation: its time and the templates it executed, or why there are no evaluated findings. */
+  private logEvaluation(chart: string, milliseconds: number, reply: EvaluationReply | undefined): void {
+    if (!reply) return;
+    const took = `${milliseconds.toFixed(0)} ms`;
+    if (reply.error !== undefined) this.log.error(`Evaluating ${chart} failed after ${took}: ${reply.error}`);
+    else if (reply.skipped !== undefined) this.log.info(`Did not evaluate ${chart}: ${reply.skipped}`);
+    else this.log.info(`Evaluated ${chart} in ${took} (${reply.executions} templates executed)`);
   }
 
   /** A thread left without work ends after a while, and its memory with it; the next request starts a new one. */

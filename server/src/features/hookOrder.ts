@@ -66,7 +66,7 @@ export class HookOrders {
   chartChanged(chart: Chart): void {
     this.generations.set(chart.directory, (this.generations.get(chart.directory) ?? 0) + 1);
     if (!this.charts.has(chart.directory)) return;
-    void this.entryFor(chart).catch((error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    void this.entryFor(chart).catch((error: unknown) => this.context.error(`Hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   }
 
   /** A document closed: its last complete text is the file on disk from now on. */
@@ -92,7 +92,7 @@ export class HookOrders {
         (result) => {
           if (result && target.key === key) this.settle(chart, target, result, held);
         },
-        (error: unknown) => this.context.log(`[error] hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        (error: unknown) => this.context.error(`Hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       );
     }
     return entry;
@@ -130,10 +130,10 @@ export class HookOrders {
     const request = { chart, overlay, valuesFiles };
     const reply = await this.evaluator?.order({ order: request });
     if (!reply && !isCurrent()) return undefined;
-    if (reply?.error) this.context.log(`[evaluation] hook order of ${chart} failed on the evaluation thread: ${reply.error}`);
+    if (reply?.error) this.context.error(`Hook order of ${chart} failed on the evaluation thread, computing it here: ${reply.error}`);
     // Without a thread (or when it failed), the same function on this one: the answer must not depend on the thread.
     const result = reply && !reply.error ? reply : orderFor(request);
-    this.context.trace(`hook order of ${chart} in ${(performance.now() - started).toFixed(1)} ms (${result.view})`);
+    this.context.log(`Hook order of ${chart} in ${(performance.now() - started).toFixed(0)} ms (${result.view})`);
     return result;
   }
 }

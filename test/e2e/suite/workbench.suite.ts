@@ -188,6 +188,38 @@ suite('Helm Hooks in a VS Code workbench', () => {
     }
   });
 
+  test('at a delete-policy value the suggest widget lists the three policies first and the hook snippets after them', async () => {
+    const uri = file('templates', 'policy-job.yaml');
+    // A typed "h" matches the snippets' helm-hook- prefixes as well as hook-failed and hook-succeeded, and better than
+    // before-hook-creation (where "h" starts the second word): ranked by match alone, the snippets would come between
+    // the policies. The extension's [helm] default editor.snippetSuggestions: bottom puts them after every policy.
+    const policyLine = '    helm.sh/hook-delete-policy: h';
+    await writeFile(uri, ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-policy', '  annotations:', '    helm.sh/hook: pre-install', policyLine, ''].join('\n'));
+    try {
+      const editor = await open(uri);
+      const end = new vscode.Position(6, policyLine.length);
+      editor.selection = new vscode.Selection(end, end);
+      await waitFor('policy completions from the server', async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, end);
+        return list.items.some((item) => item.kind === vscode.CompletionItemKind.EnumMember) ? true : undefined;
+      });
+      await vscode.commands.executeCommand('editor.action.triggerSuggest');
+      // A row's aria-label starts with its label: "hook-failed", or "helm-hook-migration, Helm hook: database migration Job".
+      const labels = await waitFor('the suggest widget to list the policies and the snippets', async () => {
+        const rows = await readWorkbench('.suggest-widget .monaco-list-row');
+        const found = rows.map((row) => (row.ariaLabel ?? '').split(',')[0]!.trim());
+        return found.length > 3 && found.some((label) => label.startsWith('helm-hook')) ? found : undefined;
+      });
+      // Helm's three delete policies (pkg/release HookDeletePolicy), each matching "h".
+      assert.deepEqual(labels.slice(0, 3).sort(), ['before-hook-creation', 'hook-failed', 'hook-succeeded'], labels.join(' | '));
+      assert.ok(labels.slice(3).every((label) => label.startsWith('helm-hook')), labels.join(' | '));
+    } finally {
+      await vscode.commands.executeCommand('hideSuggestWidget');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('the migration snippet writes a hook Job that the server finds nothing wrong with', async () => {
     const uri = file('templates', 'migration.yaml');
     // Starts as a broken hook, so that the server's verdict on the snippet's text is seen to arrive.

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../support/paths';
+import { ruleLinkTarget } from '../../support/rule-docs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-pack-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -22,12 +23,13 @@ describe('the npm package', () => {
     assert.deepEqual(manifest.bin, { 'helm-hooks': 'dist/cli.js' });
   });
 
-  it('packs into a tarball that installs globally and runs helm-hooks lint on the example chart', () => {
+  it('packs into a tarball that installs globally, runs helm-hooks lint on the example chart and links rules to its own docs', () => {
     const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], REPO_ROOT)) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]!.files.map((file) => file.path).sort();
     assert.ok(files.includes('dist/cli.js'), 'the bundle is in the tarball');
     assert.ok(files.includes('dist/evaluator.js'), 'the evaluation thread is in the tarball');
     assert.ok(files.includes('README.md') && files.includes('LICENSE'));
+    assert.ok(files.includes('docs/rules.md'), 'the rule docs are in the tarball');
     assert.ok(!files.some((path) => path.startsWith('server/') || path.startsWith('test/')), `only the bundle ships: ${files.join(', ')}`);
 
     const prefix = join(scratch, 'global');
@@ -42,5 +44,13 @@ describe('the npm package', () => {
     assert.ok(findings.some((finding) => finding.rule === 'hook-dependency-unavailable'), 'the evaluation thread ran from the installed package');
     assert.equal(onThread.stderr, '');
     assert.equal(onThread.stdout, lint('0').stdout);
+
+    // The CLI resolves its docs from the real path of the installed dist/cli.js.
+    const installedDocs = realpathSync(join(prefix, 'lib', 'node_modules', 'helm-hooks', 'docs', 'rules.md'));
+    const sarif = spawnSync(cli, ['lint', join(REPO_ROOT, 'examples', 'shop'), '--format', 'sarif'], { encoding: 'utf8' });
+    const rules = (JSON.parse(sarif.stdout) as { runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } } }[] }).runs[0]!.tool.driver.rules;
+    for (const rule of rules) assert.deepEqual(ruleLinkTarget(rule.helpUri ?? ''), { path: installedDocs, line: `## ${rule.id}` }, rule.id);
+    const help = spawnSync(cli, ['--help'], { encoding: 'utf8' }).stdout;
+    assert.ok(help.includes(`how to fix it: ${installedDocs}\n`), help);
   });
 });

@@ -37,6 +37,8 @@ interface Manifest {
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     viewsWelcome: { view: string; when: string; contents: string }[];
     menus: Record<string, { command: string }[]>;
+    snippets: { language: string; path: string }[];
+    configurationDefaults?: Record<string, Record<string, unknown>>;
   };
 }
 
@@ -133,6 +135,12 @@ describe('the extension manifest', () => {
     for (const server of properties['helmHooks.trace.server']!.enum!) {
       assert.equal(normalizeSettings({ trace: { server } }).settings.trace.server, server);
     }
+  });
+
+  it('lists the hook snippets after the server\'s completions in helm files, where the snippets are contributed', () => {
+    // VS Code sorts by match quality first otherwise, so a `helm-hook-…` prefix can rank above an annotation value.
+    assert.deepEqual([...new Set(manifest.contributes.snippets.map((snippet) => snippet.language))], ['helm']);
+    assert.equal(manifest.contributes.configurationDefaults?.['[helm]']?.['editor.snippetSuggestions'], 'bottom');
   });
 
   it('activates on charts and the helm language, never on every start-up', () => {

@@ -88,10 +88,12 @@ describe('the .vsix from npm run package', { timeout: 180_000 }, () => {
     t.diagnostic(`vsix size: ${(size / 1024).toFixed(1)} KiB, ${files.size} files`);
     console.log(`helm-hooks vsix: ${size} bytes (${(size / 1024).toFixed(1)} KiB), ${files.size} files`);
     // vsce stores README.md, CHANGELOG.md and LICENSE under these names.
-    for (const path of ['dist/client.js', 'dist/server.js', 'dist/evaluator.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png']) {
+    for (const path of ['dist/client.js', 'dist/server.js', 'dist/evaluator.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png', 'docs/rules.md']) {
       assert.ok(files.has(`extension/${path}`), `${path} is in the vsix: ${[...files.keys()].join(', ')}`);
     }
     assert.equal(files.get('extension/images/icon.png')!.compare(readFileSync(join(REPO_ROOT, 'images', 'icon.png'))), 0);
+    // Beside dist/, where the server looks for the rule docs its diagnostics link to.
+    assert.equal(files.get('extension/docs/rules.md')!.compare(readFileSync(join(REPO_ROOT, 'docs', 'rules.md'))), 0);
   });
 
   it('ships no node_modules, no sources, no tests and no CLI', () => {

@@ -70,7 +70,7 @@ const PLACEMENTS: Record<string, Placement> = {
   'Helm hook: weighted sequence': whole(
     [
       { name: 'r1-wait-for-db', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: -10, delete_policies: JOB_POLICIES },
-      { name: 'r1-migrate', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: 0, delete_policies: JOB_POLICIES },
+      { name: 'r1-schema', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: 0, delete_policies: JOB_POLICIES },
       { name: 'r1-seed', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: 10, delete_policies: JOB_POLICIES },
     ],
   ),
@@ -177,6 +177,33 @@ describe('hook snippets', () => {
           for (const item of option.split(',')) assert.ok(allowed.has(item), `${name}: choice $${index} offers unknown "${item}"`);
           if (allowed === DELETE_POLICIES) assert.ok(option.split(',').includes('before-hook-creation'), `${name}: "${option}" lacks before-hook-creation`);
         }
+      }
+    }
+  });
+
+  it('create objects of distinct kinds and names, so that two of them in one chart never collide', () => {
+    const creators = new Map<string, string>();
+    for (const [name, snippet] of Object.entries(snippets)) {
+      for (const document of expandSnippet(snippet.body, { variables: VARIABLES }).text.split(/^---$/m)) {
+        const kind = /^kind: (\S+)$/m.exec(document)?.[1];
+        const objectName = /^metadata:\n(?: {2}.*\n)*? {2}name: (.+)$/m.exec(document)?.[1];
+        // The annotations snippet writes no object of its own.
+        if (kind === undefined || objectName === undefined) continue;
+        const object = `${kind} ${objectName}`;
+        assert.equal(creators.get(object), undefined, `${name} creates ${object} too`);
+        creators.set(object, name);
+      }
+    }
+    // One object for each whole-object snippet, three for the weighted sequence.
+    assert.equal(creators.size, Object.keys(snippets).length - 1 + 2);
+  });
+
+  it('write no blank line, also when inserted on an indented line', () => {
+    for (const [name, snippet] of Object.entries(snippets)) {
+      for (const indent of ['', '    ']) {
+        const lines = expandSnippet(snippet.body, { variables: VARIABLES, indent }).text.split('\n');
+        const blank = lines.findIndex((line) => line.trim() === '');
+        assert.equal(blank, -1, `${name}, inserted with ${indent.length} spaces of indentation, leaves line ${blank + 1} of ${lines.length} blank`);
       }
     }
   });

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { ALL_RULES } from '../../engine/rules';
-import { ruleDocsUrl, Severity } from '../../engine/rules/rule';
+import { RuleDocs } from '../../engine/rules/docs';
+import { Severity } from '../../engine/rules/rule';
 import { TextRange } from '../../engine/core/text';
 import { LintRun, oneBased } from '../results';
 
@@ -11,8 +12,11 @@ function pascalCase(id: string): string {
   return id.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
 }
 
-/** SARIF 2.1.0, as GitHub code scanning accepts it: rules with help, locations, related locations and fixes. */
-export function formatSarif(run: LintRun, toolVersion: string, cwd: string = process.cwd()): string {
+/**
+ * SARIF 2.1.0, as GitHub code scanning accepts it: rules with help, locations, related locations and fixes. Each
+ * rule's `helpUri` is its section of `ruleDocs`, the docs installed with the CLI.
+ */
+export function formatSarif(run: LintRun, toolVersion: string, ruleDocs: RuleDocs, cwd: string = process.cwd()): string {
   const ruleIndex = new Map(ALL_RULES.map((rule, index) => [rule.id, index]));
   const region = (path: string, range: TextRange) => {
     const lines = run.linesOf(path);
@@ -20,6 +24,11 @@ export function formatSarif(run: LintRun, toolVersion: string, cwd: string = pro
     const start = oneBased(lines, range.start);
     const end = oneBased(lines, range.end);
     return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+  };
+  // A rule without a section in the docs gets no link rather than a broken one.
+  const helpUriOf = (id: string) => {
+    const link = ruleDocs.link(id);
+    return link === undefined ? {} : { helpUri: link };
   };
   const artifact = (path: string) => ({ uri: encodeURI(run.displayOf(path)), uriBaseId: '%SRCROOT%' });
   const results = run.files.flatMap((file) =>
@@ -59,7 +68,6 @@ export function formatSarif(run: LintRun, toolVersion: string, cwd: string = pro
         tool: {
           driver: {
             name: 'helm-hooks',
-            informationUri: 'https://github.com/helm-hooks/helm-hooks',
             version: toolVersion,
             semanticVersion: toolVersion,
             rules: ALL_RULES.map((rule) => ({
@@ -71,7 +79,7 @@ export function formatSarif(run: LintRun, toolVersion: string, cwd: string = pro
                 text: `${stripMarkdown(rule.docs.description)}\n\nHelm: ${stripMarkdown(rule.docs.helmFact)}`,
                 markdown: `${rule.docs.description}\n\n**Helm:** ${rule.docs.helmFact}\n\nBad:\n\n\`\`\`yaml\n${rule.docs.bad}\n\`\`\`\n\nGood:\n\n\`\`\`yaml\n${rule.docs.good}\n\`\`\``,
               },
-              helpUri: ruleDocsUrl(rule.id),
+              ...helpUriOf(rule.id),
               defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
               properties: { tags: ['helm', 'kubernetes', 'hooks'], precision: 'very-high', 'problem.severity': SECURITY_SEVERITY[rule.defaultSeverity] },
             })),

@@ -96,9 +96,3 @@ export interface Rule {
 export function defineRule(rule: Rule): Rule {
   return rule;
 }
-
-export const DOCS_BASE_URL = 'https://github.com/helm-hooks/helm-hooks/blob/main/docs/rules.md';
-
-export function ruleDocsUrl(id: string): string {
-  return `${DOCS_BASE_URL}#${id}`;
-}
