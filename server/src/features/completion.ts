@@ -1,7 +1,7 @@
 import { CancellationToken, CompletionItem, CompletionItemKind, CompletionParams, MarkupKind, TextEdit } from 'vscode-languageserver/node';
 import { join } from 'node:path';
 import { OrderJson } from '../engine/order/chart-order';
-import { complete, CompletionKind, WeightInUse } from '../engine/services/complete';
+import { complete, completesWeight, CompletionKind, WeightInUse } from '../engine/services/complete';
 import { ServerContext } from './context';
 import { HookOrders } from './hookOrder';
 import { toLspRange } from './ranges';
@@ -26,10 +26,9 @@ export async function completion(context: ServerContext, orders: HookOrders, par
   const file = analysed.file;
   const offset = file.lines.offset(params.position);
   // The weights in use come from the whole chart; other kinds of completion need only this file.
-  const needsChart = /helm\.sh\/hook-weight\s*:/.test(file.text.slice(file.lines.lineStart(params.position.line), offset));
   const chart = context.workspace.chartOf(path);
   // Waits for the current order: a weight offered from an older state of the chart would mislead.
-  const weights = needsChart && chart ? weightsInUse((await orders.orderOf(chart)).result.order, chart.directory) : [];
+  const weights = completesWeight(file, offset) && chart ? weightsInUse((await orders.orderOf(chart)).result.order, chart.directory) : [];
   if (token.isCancellationRequested) return [];
   return complete(file, offset, weights).map((item) => {
     const result: CompletionItem = {

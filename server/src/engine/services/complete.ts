@@ -53,15 +53,37 @@ export function complete(file: TemplateFile, offset: number, weightsInUse: reado
   const column = offset - lineStart;
   const before = lineText.slice(0, column);
 
-  const keyTyped = /^(\s*)([A-Za-z0-9._/-]*)$/.exec(before);
+  const keyTyped = /^(\s*)["']?[A-Za-z0-9._/-]*$/.exec(before);
   if (keyTyped) return completeKey(file, lineIndex, lineStart, lineText, keyTyped[1]!.length, column);
 
-  const valueTyped = /^(\s*)(helm\.sh\/[a-z-]+)\s*:/.exec(before);
-  if (valueTyped) {
-    const valueStart = valueTyped[0].length;
-    return completeValue(file, lineIndex, lineStart, lineText, valueTyped[2]!, valueStart, column, offset, weightsInUse);
-  }
+  const valueTyped = keyBefore(before);
+  if (valueTyped) return completeValue(file, lineIndex, lineStart, lineText, valueTyped.key, valueTyped.colonEnd, column, offset, weightsInUse);
   return [];
+}
+
+/** Whether completion at `offset` is in a `helm.sh/hook-weight` value: its weights come from the chart's order. */
+export function completesWeight(file: TemplateFile, offset: number): boolean {
+  const lineStart = file.lines.lineStart(file.lines.position(offset).line);
+  return keyBefore(file.text.slice(lineStart, offset))?.key === WEIGHT_KEY;
+}
+
+/**
+ * The mapping key a line starts with, plain, double- or single-quoted, decoded as YAML reads it; `colonEnd` is the
+ * offset just after its colon. Undefined when the line holds no key, or a quoted key with an escape YAML rejects.
+ */
+function keyBefore(text: string): { key: string; colonEnd: number } | undefined {
+  // A plain key is spaces then one character, repeated: one way to match it, so a long line that is no key fails fast.
+  const match = /^\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s:#'"](?:\s*[^\s:#])*))\s*:/.exec(text);
+  if (!match) return undefined;
+  const [whole, doubleQuoted, singleQuoted, plain] = match;
+  if (singleQuoted !== undefined) return { key: singleQuoted.replace(/''/g, "'"), colonEnd: whole.length };
+  if (plain !== undefined) return { key: plain, colonEnd: whole.length };
+  // YAML's double-quoted escapes that a key could hold (\", \\, \/, \uXXXX) are JSON's.
+  try {
+    return { key: JSON.parse(`"${doubleQuoted!}"`) as string, colonEnd: whole.length };
+  } catch {
+    return undefined;
+  }
 }
 
 function lineAt(file: TemplateFile, index: number): Line {
@@ -86,8 +108,14 @@ function parentOf(file: TemplateFile, index: number, indent: number): Line | und
   return undefined;
 }
 
+/** The key of a line that holds one (a colon then a space or the line's end), and where its value starts. */
+function entryOf(line: Line): { key: string; colonEnd: number } | undefined {
+  const found = keyBefore(line.masked);
+  return found && /^(\s|$)/.test(line.masked.slice(found.colonEnd)) ? found : undefined;
+}
+
 function keyOf(line: Line): string | undefined {
-  return /^\s*([^\s:#'"][^:#]*?)\s*:(\s|$)/.exec(line.masked)?.[1];
+  return entryOf(line)?.key;
 }
 
 /** Whether a line at `indent` under `index` sits directly in the object's own `metadata.annotations`. */
@@ -108,11 +136,8 @@ function siblings(file: TemplateFile, index: number, indent: number): Map<string
     if (line.empty) return true;
     if (line.indent < indent) return false;
     if (line.indent === indent && i !== index) {
-      const key = keyOf(line);
-      if (key !== undefined) {
-        const text = file.text.slice(line.start, line.start + line.masked.length);
-        result.set(key, { line: i, value: text.slice(text.indexOf(':') + 1).trim() });
-      }
+      const entry = entryOf(line);
+      if (entry) result.set(entry.key, { line: i, value: file.text.slice(line.start + entry.colonEnd, line.start + line.masked.length).trim() });
     }
     return true;
   };
@@ -121,17 +146,24 @@ function siblings(file: TemplateFile, index: number, indent: number): Map<string
   return result;
 }
 
+/**
+ * Keys in the quotes the user opened: the edit replaces the key's name and closing quote, keeping the opening quote so
+ * that what is typed after it filters the list; with the cursor before the opening quote, it replaces the key whole.
+ */
 function completeKey(file: TemplateFile, index: number, lineStart: number, lineText: string, indent: number, column: number): EngineCompletion[] {
   if (!inObjectAnnotations(file, index, indent)) return [];
-  const rest = /^[A-Za-z0-9._/-]*/.exec(lineText.slice(column))![0];
-  const end = column + rest.length;
-  const hasColon = /^\s*:/.test(lineText.slice(end));
+  const written = /^(["']?)[A-Za-z0-9._/-]*/.exec(lineText.slice(indent))!;
+  const quote = written[1]!;
+  const nameEnd = indent + written[0].length;
+  const keyEnd = quote !== '' && lineText[nameEnd] === quote ? nameEnd + 1 : nameEnd;
+  const hasColon = /^\s*:/.test(lineText.slice(keyEnd));
+  const beforeQuote = column === indent && quote !== '';
   const present = siblings(file, index, indent);
-  const range = { start: lineStart + indent, end: lineStart + end };
+  const range = { start: lineStart + (beforeQuote ? indent : indent + quote.length), end: lineStart + keyEnd };
   return KEYS.filter((key) => !present.has(key)).map((key, order) => ({
     label: key,
     kind: 'key',
-    edit: { range, newText: hasColon ? key : `${key}: ` },
+    edit: { range, newText: `${beforeQuote ? quote : ''}${key}${quote}${hasColon ? '' : ': '}` },
     documentation: KEY_FACTS[key]!,
     sortText: String(order),
   }));
@@ -182,11 +214,14 @@ function completeValue(
   }
 }
 
-/** Comma-aware: completes the item under the cursor, offering only values no other item already holds. */
+/**
+ * Comma-aware: completes the item under the cursor, offering only values no other item already holds. In a value
+ * whose quote is not closed yet, the last item closes it, so that the line is YAML again.
+ */
 function completeList(
   lineStart: number,
   lineText: string,
-  content: { start: number; end: number },
+  content: { start: number; end: number; quote?: string; close?: number },
   column: number,
   values: readonly string[],
   facts: Readonly<Record<string, string>>,
@@ -212,12 +247,13 @@ function completeList(
   const end = trimmed === '' ? start : start + trimmed.length;
   // In a list, the user's space after a comma is kept; a first value typed right after the colon gets one.
   const prefix = needsSpace ? ' ' : '';
+  const closing = content.quote !== undefined && content.close === undefined && nextComma < 0 ? content.quote : '';
   return values
     .filter((value) => !others.has(value))
     .map((value, order) => ({
       label: value,
       kind,
-      edit: { range: { start: lineStart + start, end: lineStart + end }, newText: prefix + value },
+      edit: { range: { start: lineStart + start, end: lineStart + end }, newText: prefix + value + closing },
       documentation: facts[value] ?? '',
       sortText: String(order).padStart(2, '0'),
     }));
@@ -261,14 +297,16 @@ function completeWeight(
   const valueFrom = content.quote ? content.start - 1 : content.start;
   const range = { start: lineStart + Math.min(valueFrom, valueEnd), end: lineStart + valueEnd };
   const prefix = needsSpace ? ' ' : '';
+  // In the quotes the user opened, single ones too: the label must start as the typed text does to pass the filter.
+  const quote = content.quote ?? '"';
   const eventList = [...events].join(', ');
   const byWeight = new Map<bigint, WeightInUse[]>();
   for (const hook of others.values()) byWeight.set(hook.weight, [...(byWeight.get(hook.weight) ?? []), hook]);
   const weights = [...byWeight.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const item = (weight: bigint, detail: string): EngineCompletion => ({
-    label: `"${weight}"`,
+    label: `${quote}${weight}${quote}`,
     kind: 'weight',
-    edit: { range, newText: `${prefix}"${weight}"` },
+    edit: { range, newText: `${prefix}${quote}${weight}${quote}` },
     detail,
     documentation: KEY_FACTS[WEIGHT_KEY]!,
     sortText: '',
