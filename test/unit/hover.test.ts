@@ -92,3 +92,36 @@ describe('hover', () => {
     assert.equal(text.slice(onValue.range.start, onValue.range.end), 'pre-install');
   });
 });
+
+describe('hover on quoted annotation keys and values', () => {
+  const others: [string, string][] = [['templates/a.yaml', OTHER('{{ .Release.Name }}-a', 'pre-install', '-10')]];
+  /** A pre-install hook Job weighing -5 whose annotation keys and values are all in `q` quotes (the weight always quoted). */
+  const annotated = (q: string) =>
+    job([
+      `${q}helm.sh/hook${q}: ${q}pre-install,post-delete${q}`,
+      `${q}helm.sh/hook-weight${q}: ${q === "'" ? "'-5'" : '"-5"'}`,
+      `${q}helm.sh/hook-delete-policy${q}: ${q}before-hook-creation,hook-succeeded${q}`,
+      `${q}helm.sh/hook-output-log-policy${q}: ${q}hook-failed${q}`,
+    ]);
+  /** Each position: where the cursor goes (`|`, in the first place the text occurs), and what the hover covers. */
+  const positions: [string, string, (q: string) => string][] = [
+    ['the hook key', 'helm.sh/ho|ok', (q) => `${q}helm.sh/hook${q}`],
+    ['an event after a comma', 'post-del|ete', (q) => `${q}pre-install,post-delete${q}`],
+    ['the weight below the hook key', '-|5', (q) => (q === "'" ? "'-5'" : '"-5"')],
+    ['a delete policy', 'hook-succ|eeded', (q) => `${q}before-hook-creation,hook-succeeded${q}`],
+    ['the output-log policy', 'hook-fa|iled', (q) => `${q}hook-failed${q}`],
+  ];
+  for (const [position, cursor, covered] of positions) {
+    it(`reads ${position} alike plain, double- and single-quoted, covering it with its quotes`, async () => {
+      const at = (q: string) => annotated(q).replace(cursor.replace('|', ''), cursor);
+      const plain = (await hoverAt(at(''), others))!;
+      // The hook's place shows that the chart's order, not only this file, read the annotations.
+      assert.ok(plain.contents.includes('- pre-install, 2nd of 2, weight -5,'), plain.contents);
+      for (const q of ['', '"', "'"]) {
+        const result = (await hoverAt(at(q), others))!;
+        assert.equal(annotated(q).slice(result.range.start, result.range.end), covered(q), `${q} ${position}`);
+        assert.equal(result.contents, plain.contents, `${q} ${position}`);
+      }
+    });
+  }
+});
