@@ -220,6 +220,35 @@ suite('Helm Hooks in a VS Code workbench', () => {
     }
   });
 
+  test('after `"helm.sh/hook": pre-install,`, its key in quotes, completion offers only the events not yet listed', async () => {
+    const uri = file('templates', 'quoted-seed-job.yaml');
+    const hookLine = '    "helm.sh/hook": pre-install,';
+    await writeFile(uri, ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-quoted-seed', '  annotations:', hookLine, ''].join('\n'));
+    try {
+      await open(uri);
+      const position = new vscode.Position(5, hookLine.length);
+      const events = await waitFor('event completions from the server', async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position, ',');
+        const found = list.items.filter((item) => item.kind === vscode.CompletionItemKind.EnumMember);
+        return found.length > 0 ? found : undefined;
+      });
+      const label = (item: vscode.CompletionItem) => (typeof item.label === 'string' ? item.label : item.label.label);
+      // Helm's nine hook events (pkg/release HookEvent) less the pre-install already written.
+      assert.deepEqual(
+        events.map(label).sort(),
+        ['post-delete', 'post-install', 'post-rollback', 'post-upgrade', 'pre-delete', 'pre-rollback', 'pre-upgrade', 'test'],
+      );
+      // Each inserts its event right at the cursor, after the comma.
+      const postInstall = events.find((item) => label(item) === 'post-install')!;
+      const range = postInstall.range instanceof vscode.Range ? postInstall.range : postInstall.range?.replacing;
+      assert.ok(range?.isEqual(new vscode.Range(position, position)), JSON.stringify(postInstall.range));
+      assert.equal(typeof postInstall.insertText === 'string' ? postInstall.insertText : postInstall.insertText?.value, 'post-install');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('the migration snippet writes a hook Job that the server finds nothing wrong with', async () => {
     const uri = file('templates', 'migration.yaml');
     // Starts as a broken hook, so that the server's verdict on the snippet's text is seen to arrive.
