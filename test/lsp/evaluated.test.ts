@@ -38,7 +38,7 @@ describe('language server: findings of the chart as Helm renders it', () => {
     const diagnostic = await client.waitFor('hook-dependency-unavailable on job.yaml', () => latest(uri)?.find((candidate) => candidate.code === 'hook-dependency-unavailable'), 30_000);
     // `                  name: {{ .Release.Name }}-db` is line 20 (0-based 19).
     assert.deepEqual(diagnostic.range, { start: { line: 19, character: 24 }, end: { line: 19, character: 46 } });
-    assert.match(String(diagnostic.message), /This Job runs at pre-install, but its pod reads Secret "release-name-db"/);
+    assert.match(String(diagnostic.message), /reads Secret "release-name-db"/);
     assert.equal(diagnostic.relatedInformation?.[0]?.location.uri.endsWith('/templates/secret.yaml'), true);
   });
 
