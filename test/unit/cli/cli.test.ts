@@ -150,7 +150,7 @@ describe('helm-hooks lint: text output', () => {
     assert.doesNotMatch(result.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
     const lines = result.stdout.trimEnd().split('\n');
     const summary = lines.pop()!;
-    const findingLines = lines.filter((line) => line !== '');
+    const findingLines = lines.filter((line) => line !== '' && !line.startsWith(' '));
     const pattern = /^(\S+):(\d+):(\d+) (error|warning|info) (.+) \[([a-z0-9-]+)\]$/;
     for (const line of findingLines) assert.match(line, pattern);
     assert.deepEqual(
@@ -165,6 +165,20 @@ describe('helm-hooks lint: text output', () => {
     assert.match(summary, /5 errors, 0 warnings, 0 infos/);
     assert.match(summary, /\(1 chart, 4 files, 4 hooks\)/);
     assert.match(summary, /4 fixable with --fix/);
+  });
+
+  it('prints each finding\'s help under it as indented help: lines, wrapped within 100 columns, as JSON gives it', () => {
+    const lines = runCli(['lint'], MISTAKES).stdout.split('\n');
+    const helps: string[] = [];
+    lines.forEach((line, index) => {
+      if (!/^\S+:\d+:\d+ /.test(line)) return;
+      assert.match(lines[index + 1]!, /^ {4}help: \S/, `a help line follows ${line}`);
+      const block = [lines[index + 1]!];
+      for (let next = index + 2; lines[next]!.startsWith(' '.repeat(10)); next++) block.push(lines[next]!);
+      for (const helpLine of block) assert.ok(helpLine.length <= 100, `${helpLine.length} columns: ${helpLine}`);
+      helps.push(block.map((helpLine) => helpLine.trim()).join(' ').replace(/^help: /, ''));
+    });
+    assert.deepEqual(helps, lintJson([], MISTAKES).output.findings.map((finding) => finding.help));
   });
 });
 
