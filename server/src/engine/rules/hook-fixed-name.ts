@@ -47,10 +47,10 @@ export const hookFixedName = defineRule({
       if (text.trim() === '') continue;
       context.report({
         range: name.range,
-        message: `A second release of this chart in the same namespace meets ${thisResource(hook.resource)}: its name "${shown(text)}" is the same in every release.`,
+        message: `A second release of this chart meets ${thisResource(hook.resource)}: its name "${shown(text)}" is the same in every release.`,
         help:
-          `Build the name from the release, e.g. {{ include "<chart>.fullname" . }}-${text}. A second release's hook meets this ` +
-          'object (in the same cluster, for a cluster-scoped kind): its before-hook-creation deletes it, or its create fails with ' +
+          `Build the name from the release, e.g. {{ include "<chart>.fullname" . }}-${text}. A second release's hook in the same ` +
+          'namespace (or cluster, for a cluster-scoped kind) meets this object: its before-hook-creation deletes it, or its create fails with ' +
           '"already exists", and helm uninstall never cleans up hook objects.',
       });
     }

@@ -91,7 +91,7 @@ function explain(hook: LifecycleHook, succeeded: boolean, canFail: boolean, recu
   }
   const later = recurring.length > 0 ? '' : ' (a retry, or a later release of the same name: hook objects survive helm uninstall)';
   return {
-    message: `${run} leaves ${what} behind for ${nextEvents.length <= 2 ? next : 'the next run'}: the delete policy ${listed} turns off the default before-hook-creation.`,
+    message: `${run} leaves ${what} behind for ${nextEvents.length <= 2 ? next : 'the next run'}: ${listed} replaces the default policy, before-hook-creation.`,
     help:
       `Add ${BHC} to the list: writing any delete policy turns off Helm's default, ${BHC}. ${stays}. ` +
       `${capitalize(next)}${later} then meets the old object: ${nextRunMeetsOldObject(hook, helmVersion)}.`,
