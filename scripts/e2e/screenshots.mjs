@@ -104,7 +104,7 @@ async function main() {
       if (!box) throw new Error('the squiggle has no box');
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await texts(page, '.monaco-hover', 'the hover with the diagnostic', (found) =>
-        found.some((text) => text.includes('The hook weight -5 is not quoted') && text.includes('unquoted-hook-weight')),
+        found.some((text) => text.includes('the weight -5 is a number, not a string') && text.includes('Quote it: "-5"') && text.includes('unquoted-hook-weight')),
       );
       step('squiggle and hover');
       await shoot(page, outDir, 'vscode-diagnostic-hover.png');

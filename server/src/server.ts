@@ -161,7 +161,10 @@ connection.onDidChangeWatchedFiles((params) => {
 connection.onShutdown(() => evaluator?.dispose());
 
 connection.onCompletion((params, token) => guard(context, 'completion', [], () => (orders ? completion(context, orders, params, token) : [])));
-connection.onHover((params, token) => guard(context, 'hover', null, () => (orders ? hover(context, orders, params, token) : null)));
+connection.onHover((params, token) => {
+  const scheduler = diagnostics;
+  return guard(context, 'hover', null, () => (orders && scheduler ? hover(context, orders, params, token, (uri) => scheduler.findingsOf(uri)) : null));
+});
 connection.onCodeAction((params) => guard(context, 'code actions', [], () => codeActions(context, params)));
 connection.onCodeLens((params, token) => guard(context, 'code lens', [], () => (orders ? codeLenses(context, orders, params, token) : [])));
 connection.onRequest(HOOK_ORDER_METHOD, (params: HookOrderParams, token) => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { Finding } from '../../server/src/engine/rules/rule';
 import { DecodeOutcome, DryRunRelease, helmInstallDryRunJson, helmTemplate, kubectlDecodeAll, ParsedHook, requireBinaries, RunResult, writeChart } from '../support/helm';
-import { applyFix, configMapWith, lint, pointedText } from '../support/rule-tester';
+import { applyFix, configMapWith, explained, lint, pointedText } from '../support/rule-tester';
 
 /**
  * Each annotation rule's claim about Helm or Kubernetes, shown by the real binaries on small charts: what our engine
@@ -66,25 +66,30 @@ function reported(ruleId: string, text: string): Finding[] {
 }
 
 /**
- * Every Kubernetes or Helm error text that a message quotes (`"… cannot unmarshal …"`) appears in what the binary
- * printed. A `…` in a quote stands for text the message leaves out, such as a file name.
+ * Every Kubernetes or Helm error text that a finding's message or help quotes (`"… cannot unmarshal …"`) appears in
+ * what the binary printed. A `…` in a quote stands for text the finding leaves out, such as a file name.
  */
-function assertQuotedErrorsPrinted(message: string, printed: string): void {
-  const quotes = [...message.matchAll(/"([^"]*(?:cannot unmarshal|unsupported value|parse error)[^"]*)"/g)].map((match) => match[1]!);
-  assert.ok(quotes.length > 0, `the message quotes the error it predicts: ${message}`);
+function assertQuotedErrorsPrinted(finding: Finding, printed: string): void {
+  const said = explained(finding);
+  const quotes = [...said.matchAll(/"([^"]*(?:cannot unmarshal|unsupported value|parse error)[^"]*)"/g)].map((match) => match[1]!);
+  assert.ok(quotes.length > 0, `the finding quotes the error it predicts: ${said}`);
   for (const quote of quotes) {
     for (const part of quote.split('…').map((piece) => piece.trim()).filter((piece) => piece !== '')) {
-      assert.ok(printed.includes(part), `the binary printed "${part}" (from the message) in:\n${printed}`);
+      assert.ok(printed.includes(part), `the binary printed "${part}" (from the finding) in:\n${printed}`);
     }
   }
 }
 
-/**
- * The weights a message says Helm reads, in order: "Helm reads weight 8 … which Helm reads as weight 10" gives [8, 10];
- * "so it would use weight 0" gives [0]. The user's own text ("The hook weight 010") is not one.
- */
-function weightsNamed(message: string): number[] {
-  return [...message.matchAll(/\b(?:reads|as|use) weight (-?\d+)/g)].map((match) => Number(match[1]));
+/** The weight a finding says Helm reads as written: "Unquoted, Helm reads weight 8", or "so it would use weight 0". */
+function weightNow(finding: Finding): number | undefined {
+  const match = /\b(?:Unquoted, Helm reads|so it would use) weight (-?\d+)/.exec(explained(finding));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The weight a finding promises once quoted: "which Helm reads as weight 10", else the one Helm reads now. */
+function weightQuoted(finding: Finding): number | undefined {
+  const match = /\bwhich Helm reads as weight (-?\d+)/.exec(explained(finding));
+  return match ? Number(match[1]) : weightNow(finding);
 }
 
 function podWith(annotationLines: string[], name: string): string {
@@ -142,9 +147,9 @@ describe('unknown-hook-event: Helm 4 and Helm 3 drop the resource; the fix makes
   ROWS.forEach((row, index) => {
     it(`${row.line}: dropped by Helm 4 and 3, reported with the log line Helm prints`, (t) => {
       const findings = reported('unknown-hook-event', documents[index]!);
-      assert.ok(findings.every((finding) => finding.message.includes(HELM_4_DROP)), findings[0]!.message);
+      assert.ok(findings.every((finding) => finding.help.includes(HELM_4_DROP)), findings[0]!.help);
       const helm3 = lint('unknown-hook-event', documents[index]!, { helmVersion: 3 });
-      assert.ok(helm3.length > 0 && helm3.every((finding) => finding.message.includes(HELM_3_DROP)), helm3[0]?.message);
+      assert.ok(helm3.length > 0 && helm3.every((finding) => finding.help.includes(HELM_3_DROP)), helm3[0]?.help);
       if (row.noFix) assert.deepEqual(findings.flatMap((finding) => finding.fixes), []);
       if (!requireBinaries(t, ['helm4', 'helm3'])) return;
       assert.ok(!names(template4().stdout).includes(name(index)), 'Helm 4 does not render it');
@@ -200,7 +205,7 @@ describe('unknown-hook-event: Helm 4 and Helm 3 drop the resource; the fix makes
         const result = helmTemplate(chartOf([text]), helm);
         assert.equal(result.code, 1, `Helm ${helm} fails`);
         assert.match(result.stderr, /YAML parse error on diff\/templates\/t\.yaml: .*json: cannot unmarshal array into Go struct field \.metadata\.annotations of type string/);
-        assertQuotedErrorsPrinted(findings[0]!.message, result.stderr);
+        assertQuotedErrorsPrinted(findings[0]!, result.stderr);
       }
       assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([repaired])), 'listed').events, row.events);
       const helm3 = helmTemplate(chartOf([repaired]), 3);
@@ -259,14 +264,13 @@ describe('unquoted-hook-weight: kubectl rejects the weight; the quoted fix is ac
     it(`hook-weight: ${row.weight} is rejected by kubectl as a ${row.json}${row.fixedWeight === undefined ? '' : `; quoted, Helm reads weight ${row.fixedWeight}`}`, (t) => {
       const [finding] = reported('unquoted-hook-weight', documents[index]!);
       assert.deepEqual(pointedText(documents[index]!, [finding!]), [row.weight]);
-      const named = weightsNamed(finding!.message);
-      assert.equal(named[0], row.helm, `the message says Helm reads weight ${row.helm}: ${finding!.message}`);
+      assert.equal(weightNow(finding!), row.helm, `the finding says Helm reads weight ${row.helm}: ${explained(finding!)}`);
       if (row.fixedWeight === undefined) assert.deepEqual(finding!.fixes, []);
-      else assert.equal(named[named.length - 1], row.fixedWeight, `the message promises weight ${row.fixedWeight} once quoted`);
+      else assert.equal(weightQuoted(finding!), row.fixedWeight, `the finding promises weight ${row.fixedWeight} once quoted`);
       if (!requireBinaries(t, ['helm4', 'kubectl'])) return;
       const original: DecodeOutcome = decoded()[index]!;
       assert.match(original.error, new RegExp(`cannot unmarshal ${row.json} into Go struct field ObjectMeta\\.metadata\\.annotations of type string`));
-      assertQuotedErrorsPrinted(finding!.message, original.error);
+      assertQuotedErrorsPrinted(finding!, original.error);
       assert.equal(hookNamed(release(), `weight-${index}`).weight, row.helm, 'Helm itself parses the unquoted weight');
       if (row.fixedWeight === undefined) return;
       const repaired: DecodeOutcome = decoded()[documents.length + index]!;
@@ -348,7 +352,7 @@ describe('unknown-delete-policy: Helm stores the unknown item, so the default no
   ROWS.forEach((row, index) => {
     it(`hook-delete-policy: ${row.value}: Helm stores ${JSON.stringify(row.policies)}${row.fixed ? `; after our fix ${JSON.stringify(row.fixed)}` : ''}`, (t) => {
       const findings = reported('unknown-delete-policy', documents[index]!);
-      if (row.defaultLost) assert.ok(findings.some((finding) => /before-hook-creation/.test(finding.message)), 'the message says the default is lost');
+      if (row.defaultLost) assert.ok(findings.some((finding) => /default before-hook-creation no longer applies/.test(finding.help)), 'the finding says the default is lost');
       if (!requireBinaries(t, ['helm4'])) return;
       assert.deepEqual(hookNamed(release(), `policy-${index}`).delete_policies, row.policies);
       if (row.fixed) assert.deepEqual(hookNamed(fixedRelease(), `policy-${index}`).delete_policies, row.fixed);
@@ -442,7 +446,7 @@ describe('non-string-annotation: kubectl rejects the object; the quoted fix is a
       assert.equal(rendered.code, row.templateFails ? 1 : 0, rendered.stderr);
       // A list or map already fails in Helm's own decode, and the message quotes Helm's error; otherwise kubectl's.
       if (row.templateFails) assert.ok(rendered.stderr.includes(row.json), rendered.stderr);
-      assertQuotedErrorsPrinted(finding!.message, row.templateFails ? rendered.stderr : original.error);
+      assertQuotedErrorsPrinted(finding!, row.templateFails ? rendered.stderr : original.error);
       if (row.quoted === undefined) return;
       const repaired = decoded()[documents.length + index]!;
       assert.equal(repaired.error, '');
@@ -457,7 +461,7 @@ describe('non-string-annotation: kubectl rejects the object; the quoted fix is a
     assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([text])), 'typed-hook').events, ['pre-install']);
     const outcome = kubectlDecodeAll([text])[0]!;
     assert.match(outcome.error, /cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/);
-    assertQuotedErrorsPrinted(finding!.message, outcome.error);
+    assertQuotedErrorsPrinted(finding!, outcome.error);
   });
 
   const STRINGS: readonly { line: string; value: string | null }[] = [
@@ -601,7 +605,7 @@ describe('unclosed-template-action: Helm cannot parse the template', () => {
         const result = helmTemplate(writeChart({ 't.yaml': row.text }), helm);
         assert.equal(result.code, 1, `Helm ${helm} fails`);
         assert.match(result.stderr, row.helmError);
-        if (finding!.message.includes('parse error at (')) assertQuotedErrorsPrinted(finding!.message, result.stderr);
+        if (finding!.help.includes('parse error at (')) assertQuotedErrorsPrinted(finding!, result.stderr);
       }
     });
   });

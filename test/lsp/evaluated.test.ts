@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { Diagnostic, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { FIXTURES } from '../support/paths';
 import { LspClient } from './lsp-client';
 
@@ -38,8 +38,15 @@ describe('language server: findings of the chart as Helm renders it', () => {
     const diagnostic = await client.waitFor('hook-dependency-unavailable on job.yaml', () => latest(uri)?.find((candidate) => candidate.code === 'hook-dependency-unavailable'), 30_000);
     // `                  name: {{ .Release.Name }}-db` is line 20 (0-based 19).
     assert.deepEqual(diagnostic.range, { start: { line: 19, character: 24 }, end: { line: 19, character: 46 } });
-    assert.match(String(diagnostic.message), /This Job runs at pre-install, but its pod reads Secret "release-name-db"/);
+    assert.match(String(diagnostic.message), /reads Secret "release-name-db"/);
     assert.equal(diagnostic.relatedInformation?.[0]?.location.uri.endsWith('/templates/secret.yaml'), true);
+  });
+
+  it('explains that chart-wide finding in the hover at the reference: what to do first, then why', async () => {
+    const hover = await client.hover(pathToFileURL(job).href, { line: 19, character: 30 });
+    const contents = (hover?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(contents, /^\*\*hook-dependency-unavailable\*\*: Make the object a pre-install hook with a lower helm\.sh\/hook-weight than this one, or run this hook at post-install\. /);
+    assert.match(contents, /Secret "release-name-db" \(env secretKeyRef\)/);
   });
 
   it('reports the values.yaml weight that toYaml prints unquoted, in values.yaml when it is open', async () => {

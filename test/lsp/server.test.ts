@@ -135,6 +135,22 @@ describe('language server over stdio', () => {
     assert.equal(await client.hover(uri, { line: 0, character: 3 }), null);
   });
 
+  it('keeps the diagnostic short, and starts the hover on it with its help, fix first, above the key\'s documentation', async () => {
+    const uri = client.publishes.find((p) => p.params.uri.endsWith('/errors/templates/job.yaml'))!.params.uri;
+    const weight = client.publishes.filter((p) => p.params.uri === uri).pop()!.params.diagnostics.find((d) => d.code === 'unquoted-hook-weight')!;
+    const message = String(weight.message);
+    assert.ok(message.length <= 160, message);
+    // Line 7: `    helm.sh/hook-weight: -5`, the value at columns 25–27.
+    const onWeight = await client.hover(uri, { line: 6, character: 26 });
+    const [help, documentation] = markdown(onWeight!.contents).split('\n\n---\n\n');
+    assert.match(help!, /^\*\*unquoted-hook-weight\*\*: Quote it: "-5"\. /);
+    assert.ok(!help!.includes(message), 'the message, which the editor shows above, is not repeated');
+    assert.match(documentation!, /^\*\*helm\.sh\/hook-weight\*\*/);
+    assert.deepEqual(onWeight!.range, { start: { line: 6, character: 25 }, end: { line: 6, character: 27 } });
+    const onKey = await client.hover(uri, { line: 6, character: 8 });
+    assert.doesNotMatch(markdown(onKey!.contents), /unquoted-hook-weight/, 'away from the finding, no help');
+  });
+
   it('puts a code lens on each helm.sh/hook line with its place in the order', async () => {
     const uri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/c-sa.yaml'))!.params.uri;
     const lenses = await client.codeLenses(uri);

@@ -7,6 +7,7 @@ import { evaluatedFindings, EvaluatedLintOptions } from '../../server/src/engine
 import { ALL_RULES } from '../../server/src/engine/rules';
 import { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
+import { assertShortMessage } from './messages';
 
 /**
  * Charts written to a temporary directory from a map of files, linted on the evaluated view: for rules that read the
@@ -32,11 +33,13 @@ export class ScratchCharts {
   }
 }
 
-/** The evaluated findings of one rule on a chart directory (every other rule off). */
+/** The evaluated findings of one rule on a chart directory (every other rule off); each keeps the short-message contract. */
 export function chartFindings(directory: string, ruleId: string, options: Partial<EvaluatedLintOptions> & { valuesFiles?: string[] } = {}): Finding[] {
   const others = Object.fromEntries(ALL_RULES.filter((rule) => rule.id !== ruleId).map((rule) => [rule.id, 'off' as const]));
   const { valuesFiles, ...lintOptions } = options;
-  return evaluatedFindings(loadChart(directory, valuesFiles ? { valuesFiles } : {}), { helmVersion: 4, ...lintOptions, rules: { ...others, ...(lintOptions.rules ?? {}) } });
+  const findings = evaluatedFindings(loadChart(directory, valuesFiles ? { valuesFiles } : {}), { helmVersion: 4, ...lintOptions, rules: { ...others, ...(lintOptions.rules ?? {}) } });
+  findings.forEach(assertShortMessage);
+  return findings;
 }
 
 /** What a user sees of a finding: `file:line "text"`, the file relative to the chart. */

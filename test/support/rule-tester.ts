@@ -4,6 +4,7 @@ import { applyEdits, fixUntilStable, MAX_FIX_PASSES } from '../../server/src/eng
 import { LintOptions, lintFile, DEFAULT_LINT_OPTIONS } from '../../server/src/engine/lint/lint';
 import { ruleById } from '../../server/src/engine/rules';
 import { Finding, Rule } from '../../server/src/engine/rules/rule';
+import { assertShortMessage } from './messages';
 
 export const TEST_FILE = 'templates/test.yaml';
 
@@ -13,9 +14,16 @@ export function getRule(id: string): Rule {
   return rule;
 }
 
-/** Findings of one rule on `text`, linted as `path`. */
+/** Findings of one rule on `text`, linted as `path`; each keeps the short-message contract (assertShortMessage). */
 export function lint(ruleId: string, text: string, options: Partial<LintOptions> = {}, path = TEST_FILE): Finding[] {
-  return lintFile(analyzeTemplate(path, text), { ...DEFAULT_LINT_OPTIONS, ...options }, [getRule(ruleId)]);
+  const findings = lintFile(analyzeTemplate(path, text), { ...DEFAULT_LINT_OPTIONS, ...options }, [getRule(ruleId)]);
+  findings.forEach(assertShortMessage);
+  return findings;
+}
+
+/** All a user can read about a finding, its message and its help: tests assert the facts it must state here. */
+export function explained(finding: Finding): string {
+  return `${finding.message} ${finding.help}`;
 }
 
 /** The text each finding points at. */

@@ -13,7 +13,7 @@ const HELPERS = `${CHART}/templates/_helpers.tpl`;
 const VALUES = `${CHART}/values.yaml`;
 
 function finding(file: string, start: number, rule: string, severity: Severity, message = 'sample'): Finding {
-  return { rule, severity, file, range: { start, end: start + 5 }, message, related: [], fixes: [] };
+  return { rule, severity, file, range: { start, end: start + 5 }, message, help: 'sample help', related: [], fixes: [] };
 }
 
 /** Views over fixed findings; `evaluated` undefined stands for a chart not evaluated yet. */

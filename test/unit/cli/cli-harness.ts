@@ -45,6 +45,7 @@ export interface JsonFinding {
   severity: 'error' | 'warning' | 'info';
   rule: string;
   message: string;
+  help: string;
   related: { file: string; line: number; column: number; message: string }[];
   fixes: { title: string; safe: boolean; edits: JsonEdit[] }[];
 }

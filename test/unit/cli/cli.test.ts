@@ -44,10 +44,10 @@ const EXPECTED_MISTAKES = [
 
 const EXPECTED_MESSAGES: RegExp[][] = [
   [/example\.com\/retries/, /\bnumber\b/, /strings?\b/, /"3"/],
-  [/Helm does not know the hook event "pre-instal" \(did you mean "pre-install"\?\)/, /drops this whole resource/],
+  [/"pre-instal" is not a hook event \(did you mean "pre-install"\?\)/, /drops the whole resource/],
   [/weight/, /-5/, /\bnumber\b/, /"-5"/],
   [/test-failure/, /Helm 3/, /"test"/],
-  [/Helm does not know the hook event "pre-upgrad" \(did you mean "pre-upgrade"\?\)/],
+  [/"pre-upgrad" is not a hook event \(did you mean "pre-upgrade"\?\)/],
 ];
 
 /** Only the rule every test here can rely on; the others of the fixture are silenced where they do not matter. */
@@ -150,7 +150,7 @@ describe('helm-hooks lint: text output', () => {
     assert.doesNotMatch(result.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
     const lines = result.stdout.trimEnd().split('\n');
     const summary = lines.pop()!;
-    const findingLines = lines.filter((line) => line !== '');
+    const findingLines = lines.filter((line) => line !== '' && !line.startsWith(' '));
     const pattern = /^(\S+):(\d+):(\d+) (error|warning|info) (.+) \[([a-z0-9-]+)\]$/;
     for (const line of findingLines) assert.match(line, pattern);
     assert.deepEqual(
@@ -166,6 +166,20 @@ describe('helm-hooks lint: text output', () => {
     assert.match(summary, /\(1 chart, 4 files, 4 hooks\)/);
     assert.match(summary, /4 fixable with --fix/);
   });
+
+  it('prints each finding\'s help under it as indented help: lines, wrapped within 100 columns, as JSON gives it', () => {
+    const lines = runCli(['lint'], MISTAKES).stdout.split('\n');
+    const helps: string[] = [];
+    lines.forEach((line, index) => {
+      if (!/^\S+:\d+:\d+ /.test(line)) return;
+      assert.match(lines[index + 1]!, /^ {4}help: \S/, `a help line follows ${line}`);
+      const block = [lines[index + 1]!];
+      for (let next = index + 2; lines[next]!.startsWith(' '.repeat(10)); next++) block.push(lines[next]!);
+      for (const helpLine of block) assert.ok(helpLine.length <= 100, `${helpLine.length} columns: ${helpLine}`);
+      helps.push(block.map((helpLine) => helpLine.trim()).join(' ').replace(/^help: /, ''));
+    });
+    assert.deepEqual(helps, lintJson([], MISTAKES).output.findings.map((finding) => finding.help));
+  });
 });
 
 describe('helm-hooks lint: JSON output', () => {
@@ -177,7 +191,7 @@ describe('helm-hooks lint: JSON output', () => {
     assert.deepEqual(Object.keys(output.summary), ['charts', 'files', 'hooks', 'errors', 'warnings', 'infos']);
     assert.deepEqual(output.summary, { charts: 1, files: 4, hooks: 4, errors: 5, warnings: 0, infos: 0 });
     for (const finding of output.findings) {
-      assert.deepEqual(Object.keys(finding), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'rule', 'message', 'related', 'fixes']);
+      assert.deepEqual(Object.keys(finding), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'rule', 'message', 'help', 'related', 'fixes']);
       assert.deepEqual(finding.related, []);
       for (const fix of finding.fixes) {
         assert.deepEqual(Object.keys(fix), ['title', 'safe', 'edits']);
@@ -196,7 +210,7 @@ describe('helm-hooks lint: JSON output', () => {
         { file: finding.file, line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn, severity: finding.severity, rule: finding.rule },
         { file: expected.file, ...span, severity: 'error', rule: expected.rule },
       );
-      for (const pattern of EXPECTED_MESSAGES[index]!) assert.match(finding.message, pattern);
+      for (const pattern of EXPECTED_MESSAGES[index]!) assert.match(`${finding.message} ${finding.help}`, pattern);
       assert.equal(finding.fixes.length >= 1, true, `${expected.rule} at ${expected.file}:${expected.line} offers a fix`);
       const fix = finding.fixes[0]!;
       assert.ok(fix.title.length > 0);
@@ -272,11 +286,11 @@ describe('helm-hooks lint --helm-version', () => {
   it('names Helm 4\'s log line by default and Helm 3\'s with --helm-version 3', () => {
     const helm4 = lintJson(['templates/job.yaml'], MISTAKES).output.findings.filter((finding) => finding.rule === 'unknown-hook-event');
     assert.equal(helm4.length, 1);
-    assert.ok(helm4[0]!.message.includes(HELM4_DROP), helm4[0]!.message);
+    assert.ok(helm4[0]!.help.includes(HELM4_DROP), helm4[0]!.help);
     const helm3 = lintJson(['--helm-version', '3', 'templates/job.yaml'], MISTAKES).output.findings.filter((finding) => finding.rule === 'unknown-hook-event');
     assert.equal(helm3.length, 1);
-    assert.ok(helm3[0]!.message.includes(HELM3_DROP), helm3[0]!.message);
-    assert.ok(!helm3[0]!.message.includes('level=INFO'), 'no Helm 4 log line under Helm 3');
+    assert.ok(helm3[0]!.help.includes(HELM3_DROP), helm3[0]!.help);
+    assert.ok(!helm3[0]!.help.includes('level=INFO'), 'no Helm 4 log line under Helm 3');
   });
 
   it('rejects a Helm version other than 3 or 4', () => {
@@ -289,8 +303,8 @@ describe('helm-hooks lint --helm-version', () => {
       '.helm-hooks.yaml': 'helmVersion: 3\n',
       'templates/hook.yaml': hookConfigMap('a', 'pre-instal'),
     });
-    assert.ok(lintJson([], chart).output.findings[0]!.message.includes(HELM3_DROP));
-    assert.ok(lintJson(['--helm-version', '4'], chart).output.findings[0]!.message.includes(HELM4_DROP));
+    assert.ok(lintJson([], chart).output.findings[0]!.help.includes(HELM3_DROP));
+    assert.ok(lintJson(['--helm-version', '4'], chart).output.findings[0]!.help.includes(HELM4_DROP));
   });
 });
 

@@ -13,7 +13,7 @@ import { Finding } from '../../../server/src/engine/rules/rule';
 import { LineIndex } from '../../../server/src/engine/core/text';
 import { REPO_ROOT } from '../../support/paths';
 import { ruleLinkTarget } from '../../support/rule-docs';
-import { CHART_YAML, CHARTS, hookConfigMap, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
+import { CHART_YAML, CHARTS, hookConfigMap, lintJson, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
 
 after(removeTempDirs);
 
@@ -74,7 +74,7 @@ interface SarifResult {
   ruleId: string;
   ruleIndex: number;
   level: string;
-  message: { text: string };
+  message: { text: string; markdown?: string };
   locations: { physicalLocation: PhysicalLocation }[];
   relatedLocations?: { id: number; message: { text: string }; physicalLocation: PhysicalLocation }[];
   fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: Region; insertedContent: { text: string } }[] }[] }[];
@@ -173,6 +173,19 @@ describe('SARIF output', () => {
     ]);
   });
 
+  it('gives each result the short message as text, and the message with its help as Markdown, as JSON has them', () => {
+    const cwd = join(CHARTS, 'hooks-with-mistakes');
+    const results = lintSarif([], cwd).log.runs[0]!.results;
+    const findings = lintJson([], cwd).output.findings;
+    assert.equal(results.length, findings.length);
+    results.forEach((result, index) => {
+      const { message, help } = findings[index]!;
+      assert.equal(result.message.text, message);
+      const unescaped = (result.message.markdown ?? '').replace(/\\(.)/g, '$1');
+      assert.equal(unescaped, `${message}\n\n${help}`);
+    });
+  });
+
   it('maps warning to warning and info to note', () => {
     const cwd = join(CHARTS, 'hooks-with-mistakes');
     const warning = lintSarif(['--rule', 'unknown-hook-event=warning', 'templates/unicode.yaml'], cwd);
@@ -225,6 +238,7 @@ describe('related locations (formatters, since no file rule reports one yet)', (
     file: jobPath,
     range: offsetOf(jobText, 'pre-install'),
     message: 'The hook reads Secret db, which does not exist yet when pre-install hooks run.',
+    help: 'Run the hook post-install, or name the Secret {{ include "<chart>.fullname" . }}-db_v2 and give it a *lower* weight.',
     related: [{ file: secretPath, range: offsetOf(secretText, 'db'), message: 'created here' }],
     fixes: [{ title: 'Run it post-install', safe: false, edits: [{ file: jobPath, range: offsetOf(jobText, 'pre-install'), newText: 'post-install' }] }],
   };
@@ -250,6 +264,11 @@ describe('related locations (formatters, since no file rule reports one yet)', (
         physicalLocation: { artifactLocation: { uri: 'templates/secret.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 4, startColumn: 9, endLine: 4, endColumn: 11 } },
       },
     ]);
+  });
+
+  it('SARIF escapes what Markdown would read as markup in the help: <chart>, * and _ show as written', () => {
+    const markdown = (JSON.parse(formatSarif(run, '1.2.3', RuleDocs.read(join(REPO_ROOT, 'docs', 'rules.md')), root)) as SarifLog).runs[0]!.results[0]!.message.markdown;
+    assert.ok(markdown?.endsWith('{{ include "\\<chart\\>.fullname" . }}-db\\_v2 and give it a \\*lower\\* weight.'), markdown);
   });
 
   it('JSON lists them as related: file, line, column, message', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertDocsExamples, lint, location, pointedText } from '../../support/rule-tester';
+import { assertDocsExamples, explained, lint, location, pointedText } from '../../support/rule-tester';
 
 const RULE = 'crd-hook';
 
@@ -16,8 +16,8 @@ describe(RULE, () => {
       assert.deepEqual(pointedText(text, findings), ['pre-install,pre-upgrade']);
       assert.equal(location(text, findings[0]!), '6:21-6:44');
       assert.equal(findings[0]!.severity, 'warning');
-      assert.match(findings[0]!.message, /Helm never deletes a CustomResourceDefinition hook, whatever its delete policy/);
-      assert.match(findings[0]!.message, /Move the CRD to the chart's crds\/ directory/);
+      assert.match(explained(findings[0]!), /never deletes a CustomResourceDefinition hook, whatever its delete policy/);
+      assert.match(findings[0]!.help, /^Move the CRD to the chart's crds\/ directory/);
     }
   });
 

@@ -63,7 +63,9 @@ describe(RULE, () => {
     assert.deepEqual(findings.map((finding) => where(chart, finding)), ['templates/job.yaml:17 "{{ .Release.Name }}-previous-secret"']);
     const finding = findings[0]!;
     assert.equal(finding.severity, 'error');
-    assert.match(finding.message, /This Job reads Secret "release-name-previous-secret" \(volume "creds"\), which another pre-install hook creates, but Helm runs this Job first \(both have weight 0, and Helm then orders by name: "release-name-password-update" sorts before "release-name-previous-secret"\)/);
+    assert.match(finding.message, /reads Secret "release-name-previous-secret"/);
+    assert.match(finding.help, /\(volume "creds"\)/);
+    assert.match(finding.help, /both have weight 0, and Helm then orders by name: "release-name-password-update" sorts before "release-name-previous-secret"/);
     assert.deepEqual(finding.related.map((related) => where(chart, related)), ['templates/secret.yaml:4 "{{ .Release.Name }}-previous-secret"']);
   });
 
@@ -77,7 +79,7 @@ describe(RULE, () => {
     });
     const findings = chartFindings(chart, RULE);
     assert.deepEqual(findings.map((finding) => where(chart, finding)), ['templates/hooks.yaml:22 "{{ .Release.Name }}-sa"']);
-    assert.match(findings[0]!.message, /runs this Job first \(weight 1 runs before weight 5\)/);
+    assert.match(findings[0]!.help, /weight 1 runs before weight 5/);
   });
 
   it('stays silent when the Secret hook has a lower weight, or sorts first by name, or shares the name and sorts first by kind', () => {
@@ -147,7 +149,7 @@ describe(RULE, () => {
     });
     const findings = chartFindings(chart, RULE);
     assert.deepEqual(findings.map((finding) => where(chart, finding)), ['templates/job.yaml:17 "{{ include \\"app.fullname\\" . }}-db"']);
-    assert.match(findings[0]!.message, /weight 0 runs before weight 1/);
+    assert.match(findings[0]!.help, /weight 0 runs before weight 1/);
   });
 
   it('stays silent for a hook gated on .Release.IsUpgrade when judging install, and for objects the chart does not render', () => {

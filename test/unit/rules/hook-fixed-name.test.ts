@@ -11,8 +11,8 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['migrate-config']);
     assert.equal(location(text, findings[0]!), '4:9-4:23');
     assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /The name "migrate-config" of this ConfigMap is the same in every release/);
-    assert.match(findings[0]!.message, /\{\{ include "<chart>\.fullname" \. \}\}-migrate-config/);
+    assert.match(findings[0]!.message, /"migrate-config"/);
+    assert.match(findings[0]!.help, /^Build the name from the release, e\.g\. \{\{ include "<chart>\.fullname" \. \}\}-migrate-config\./);
     const quoted = configMapWith(['helm.sh/hook: pre-install'], '"migrate"');
     assert.deepEqual(pointedText(quoted, lint(RULE, quoted)), ['"migrate"']);
   });

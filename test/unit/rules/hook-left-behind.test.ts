@@ -15,20 +15,20 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['pre-install']);
     assert.equal(location(text, findings[0]!), '6:19-6:30');
     assert.equal(findings[0]!.severity, 'info');
-    const message = findings[0]!.message;
-    assert.match(message, /^This ConfigMap stays in the cluster after it succeeds\. With no delete policy, Helm deletes it only just before the hook runs again \(the default before-hook-creation\)/);
-    assert.match(message, /`helm uninstall` leaves it behind, unmanaged/);
-    assert.match(message, /Add hook-succeeded to helm\.sh\/hook-delete-policy/);
-    assert.doesNotMatch(message, /ttlSecondsAfterFinished/);
+    const { message, help } = findings[0]!;
+    assert.match(message, /^This ConfigMap stays in the cluster after it succeeds/);
+    assert.match(help, /^Add hook-succeeded to helm\.sh\/hook-delete-policy/);
+    assert.match(help, /With no delete policy, Helm deletes it only just before the hook runs again \(the default before-hook-creation\)/);
+    assert.doesNotMatch(help, /ttlSecondsAfterFinished/);
   });
 
   it('points at the delete-policy value when there is one, and offers ttlSecondsAfterFinished for a Job', () => {
     const text = job(['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: before-hook-creation,hook-failed']);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['before-hook-creation,hook-failed']);
-    assert.match(findings[0]!.message, /before-hook-creation deletes it only just before the hook runs again/);
-    assert.match(findings[0]!.message, /or set ttlSecondsAfterFinished on the Job/);
-    assert.match(lint(RULE, job(['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-failed']))[0]!.message, /hook-failed deletes it only when it fails/);
+    assert.match(findings[0]!.help, /before-hook-creation policy deletes it only just before the hook runs again/);
+    assert.match(findings[0]!.help, /or set ttlSecondsAfterFinished on the Job/);
+    assert.match(lint(RULE, job(['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-failed']))[0]!.help, /hook-failed policy deletes it only when it fails/);
   });
 
   it('stays silent when hook-succeeded deletes the object', () => {

@@ -18,33 +18,36 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['hook-succeeded']);
     assert.equal(location(text, findings[0]!), '7:33-7:47');
     assert.equal(findings[0]!.severity, 'warning');
-    const message = findings[0]!.message;
-    assert.match(message, /turns off Helm's default before-hook-creation, so a run that fails leaves this Job in the cluster/);
-    assert.match(message, /The next pre-install \(a retry, or a later release of the same name: hook objects survive `helm uninstall`\) then meets the old object/);
-    assert.match(message, /Helm 4 applies the new object over the old one in place, so a completed Job "succeeds" at once without running again/);
+    const { message, help } = findings[0]!;
+    assert.match(message, /^A failed run leaves this Job behind for the next pre-install/);
+    assert.match(help, /^Add before-hook-creation to the list: /);
+    assert.match(help, /hook-succeeded policy deletes this Job only after it succeeds/);
+    assert.match(help, /The next pre-install \(a retry, or a later release of the same name: hook objects survive helm uninstall\) then meets the old object/);
+    assert.match(help, /Helm 4 applies the new object over the old one in place, so a completed Job "succeeds" at once without running again/);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookOf('Job', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded,before-hook-creation']));
   });
 
   it('names the Helm 3 "already exists" failure and the recurring events', () => {
     const text = hookOf('Job', ['helm.sh/hook: pre-upgrade,post-rollback', 'helm.sh/hook-delete-policy: hook-succeeded']);
-    const message = lint(RULE, text, { helmVersion: 3 })[0]!.message;
-    assert.match(message, /The next pre-upgrade or post-rollback then meets the old object: Helm 3 creates hooks with a plain create, so that run fails with "jobs\.batch "…" already exists"/);
+    const [finding] = lint(RULE, text, { helmVersion: 3 });
+    assert.match(finding!.message, /for the next pre-upgrade or post-rollback/);
+    assert.match(finding!.help, /The next pre-upgrade or post-rollback then meets the old object: Helm 3 creates hooks with a plain create, so that run fails with "jobs\.batch "…" already exists"/);
   });
 
   it('reports hook-failed alone: a successful run stays behind', () => {
     const text = hookOf('Pod', ['helm.sh/hook: test', 'helm.sh/hook-delete-policy: hook-failed']);
     const findings = lint(RULE, text);
-    assert.match(findings[0]!.message, /a run that succeeds leaves this Pod in the cluster \(hook-failed deletes it only when it fails\)/);
-    assert.match(findings[0]!.message, /The next test then meets the old object/);
+    assert.match(findings[0]!.message, /^A successful run leaves this Pod behind for the next test/);
+    assert.match(findings[0]!.help, /hook-failed policy deletes this Pod only when it fails/);
   });
 
   it('reports other kinds only on events that recur', () => {
     const upgrade = configMapWith(['helm.sh/hook: pre-install,pre-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded']);
     const findings = lint(RULE, upgrade);
     assert.deepEqual(pointedText(upgrade, findings), ['hook-succeeded']);
-    assert.match(findings[0]!.message, /this ConfigMap stays whenever its event does not finish/);
-    assert.match(findings[0]!.message, /The next pre-upgrade then meets/);
+    assert.match(findings[0]!.message, /^An unfinished run leaves this ConfigMap behind for the next pre-upgrade/);
+    assert.match(findings[0]!.help, /This ConfigMap stays whenever its event does not finish/);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install,post-delete', 'helm.sh/hook-delete-policy: hook-succeeded'])), []);
   });
 

@@ -25,8 +25,9 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['hunter2']);
     assert.equal(location(text, findings[0]!), '16:22-16:29');
     assert.equal(findings[0]!.severity, 'warning');
-    assert.match(findings[0]!.message, /The env var DB_PASSWORD of this hook holds a literal value for DB_PASSWORD/);
-    assert.match(findings[0]!.message, /in the release record, where `helm get hooks` shows it/);
+    assert.match(findings[0]!.message, /the env var DB_PASSWORD holds a literal value/);
+    assert.match(findings[0]!.help, /^Read it from a Secret with valueFrom\.secretKeyRef\./);
+    assert.match(findings[0]!.help, /in the release record, where helm get hooks shows it/);
     const fix = findings[0]!.fixes[0]!;
     assert.equal(fix.safe, false);
     assert.match(fix.title, /key db-password/);
@@ -64,8 +65,9 @@ describe(RULE, () => {
     ]);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['"curl -X POST https://hooks.slack.com/services/T000/B000/XXXX"', '--db=postgres://app:s3cret@db:5432/app', 'https://outlook.office.com/webhook/abc/IncomingWebhook/def']);
-    assert.match(findings[0]!.message, /This hook's command holds a webhook URL, which is itself a credential/);
-    assert.match(findings[1]!.message, /This hook's args holds a URL with a password in it/);
+    assert.match(findings[0]!.message, /the hook's command holds a webhook URL/);
+    assert.match(findings[0]!.help, /A webhook URL is itself a credential/);
+    assert.match(findings[1]!.message, /the hook's args holds a URL with a password in it/);
     assert.deepEqual(findings[1]!.fixes, []);
     assert.equal(findings[2]!.fixes.length, 1);
     for (const url of ['https://discord.com/api/webhooks/1/abc', 'https://contoso.webhook.office.com/webhookb2/x']) {

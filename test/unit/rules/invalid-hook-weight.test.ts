@@ -17,9 +17,8 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['" 5"']);
     assert.equal(location(text, findings[0]!), '7:26-7:30');
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /Helm reads the hook weight " 5" with strconv\.Atoi, which rejects it/);
-    assert.match(findings[0]!.message, /spaces around the number/);
-    assert.match(findings[0]!.message, /silently uses weight 0/);
+    assert.match(findings[0]!.message, /weight 0: strconv\.Atoi rejects the weight " 5" \(it has spaces around the number\)/);
+    assert.match(findings[0]!.help, /^Write "5"\./);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookWithWeight('"5"'));
   });
@@ -63,7 +62,7 @@ describe(RULE, () => {
       const findings = lint(RULE, text);
       assert.equal(findings.length, 1, written);
       assert.equal(findings[0]!.fixes[0]!.safe, false, written);
-      assert.match(findings[0]!.message, /If you meant/, written);
+      assert.match(findings[0]!.help, new RegExp(`^If you meant ${fixed.slice(1, -1)}, write ${fixed}\\.`), written);
       assert.equal(applyFix(text, findings[0]!), hookWithWeight(fixed), written);
       assert.equal(fixAll(RULE, text), text, `${written}: not applied by fix-all`);
     }

@@ -201,9 +201,8 @@ describe(RULE, () => {
     // The parser blames the value that the over-indented line would have to continue.
     assert.deepEqual(pointedText(text, findings), ['x']);
     assert.equal(location(text, findings[0]!), '4:9-4:10');
-    assert.match(findings[0]!.message, /not valid YAML once its template actions are set aside: Nested mappings are not allowed in compact mappings\./);
-    assert.match(findings[0]!.message, /The hook checks skip this document/);
-    assert.match(findings[0]!.message, /"YAML parse error on …\/test\.yaml"/);
+    assert.match(findings[0]!.message, /hooks are not checked: Nested mappings are not allowed in compact mappings\./);
+    assert.match(findings[0]!.help, /"YAML parse error on …\/test\.yaml"/);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 

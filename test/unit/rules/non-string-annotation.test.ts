@@ -19,11 +19,11 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['9102']);
     assert.equal(location(text, findings[0]!), '6:25-6:29');
     assert.equal(findings[0]!.severity, 'error');
-    const message = findings[0]!.message;
-    assert.match(message, /prometheus\.io\/port: 9102 is not quoted, so YAML reads it as a number/);
-    assert.match(message, /json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/);
-    assert.match(message, /`helm template`, `helm lint` and `--dry-run=client` pass/);
-    assert.match(message, /Quote it: "9102"/);
+    const { message, help } = findings[0]!;
+    assert.match(message, /^Kubernetes rejects this ConfigMap at install: the annotation prometheus\.io\/port is a number/);
+    assert.match(help, /^Quote it: "9102"\./);
+    assert.match(help, /json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/);
+    assert.match(help, /helm template, helm lint and --dry-run=client pass/);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), configMapWith(['prometheus.io/port: "9102"']));
   });
@@ -37,7 +37,7 @@ describe(RULE, () => {
       const text = configMapWith([`example.com/value: ${typed}`]);
       const findings = lint(RULE, text);
       assert.equal(findings.length, 1, typed);
-      assert.match(findings[0]!.message, new RegExp(`cannot unmarshal ${kind} into`), typed);
+      assert.match(findings[0]!.help, new RegExp(`cannot unmarshal ${kind} into`), typed);
       assert.equal(fixAll(RULE, text), configMapWith([`example.com/value: "${typed}"`]), typed);
     }
   });
@@ -46,7 +46,7 @@ describe(RULE, () => {
     for (const [typed, printed] of [['.inf', '\\+Inf'], ['-.Inf', '-Inf'], ['.nan', 'NaN']] as const) {
       const text = configMapWith([`example.com/value: ${typed}`]);
       const findings = lint(RULE, text);
-      assert.match(findings[0]!.message, new RegExp(`error converting YAML to JSON: json: unsupported value: ${printed}"`), typed);
+      assert.match(findings[0]!.help, new RegExp(`error converting YAML to JSON: json: unsupported value: ${printed}"`), typed);
       assert.equal(fixAll(RULE, text), configMapWith([`example.com/value: "${typed}"`]), typed);
     }
   });
@@ -73,14 +73,13 @@ describe(RULE, () => {
     const flow = configMapWith(['example.com/hosts: [a, b]']);
     const findings = lint(RULE, flow);
     assert.deepEqual(pointedText(flow, findings), ['[a, b]']);
-    assert.match(findings[0]!.message, /is a list/);
-    assert.match(findings[0]!.message, /`helm template` and `helm install` fail/);
-    assert.match(findings[0]!.message, /cannot unmarshal array into Go struct field \.metadata\.annotations of type string/);
+    assert.match(findings[0]!.message, /^helm template and helm install fail on this ConfigMap: the annotation example\.com\/hosts is a list/);
+    assert.match(findings[0]!.help, /cannot unmarshal array into Go struct field \.metadata\.annotations of type string/);
     assert.deepEqual(findings[0]!.fixes, []);
     const block = configMapWith(['example.com/config:', '  key: value']);
     const mapping = lint(RULE, block);
     assert.deepEqual(pointedText(block, mapping), ['key: value']);
-    assert.match(mapping[0]!.message, /cannot unmarshal object/);
+    assert.match(mapping[0]!.help, /cannot unmarshal object/);
   });
 
   it('leaves helm.sh/hook and helm.sh/hook-weight of the object to their own rules', () => {
@@ -102,9 +101,9 @@ describe(RULE, () => {
     const text = workload('apps/v1', 'Deployment', ['prometheus.io/scrape: true', 'helm.sh/hook-weight: 5']);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['true', '5']);
-    assert.match(findings[0]!.message, /the API server rejects the whole Deployment/);
-    assert.match(findings[0]!.message, /kubectl's client-side checks pass/);
-    assert.match(findings[0]!.message, /cannot unmarshal bool into Go struct field ObjectMeta\.spec\.template\.metadata\.annotations of type string/);
+    assert.match(findings[0]!.message, /^The API server rejects this Deployment/);
+    assert.match(findings[0]!.help, /kubectl's client-side checks pass/);
+    assert.match(findings[0]!.help, /cannot unmarshal bool into Go struct field ObjectMeta\.spec\.template\.metadata\.annotations of type string/);
     assert.equal(fixAll(RULE, text), workload('apps/v1', 'Deployment', ['prometheus.io/scrape: "true"', 'helm.sh/hook-weight: "5"']));
     assert.equal(lint(RULE, workload('batch/v1', 'Job', ['sidecar.istio.io/inject: false'])).length, 1);
   });
@@ -118,7 +117,7 @@ describe(RULE, () => {
     const annotations = ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook: pre-install', 'example.com/enabled: true', '{{- end }}', ''].join('\n');
     const findings = lint(RULE, annotations, {}, 'templates/_helpers.tpl');
     assert.deepEqual(pointedText(annotations, findings), ['true']);
-    assert.match(findings[0]!.message, /an object that includes these annotations/);
+    assert.match(findings[0]!.message, /^Kubernetes rejects each object that includes this at install/);
     const labels = ['{{- define "app.labels" -}}', 'helm.sh/chart: {{ .Chart.Name }}', 'app.kubernetes.io/version: 1.0', '{{- end }}', ''].join('\n');
     assert.deepEqual(lint(RULE, labels, {}, 'templates/_helpers.tpl'), []);
   });

@@ -13,9 +13,8 @@ describe(RULE, () => {
     assert.equal(finding.severity, 'warning');
     assert.deepEqual(pointedText(text, findings), ['helm.sh/hook-weight']);
     assert.equal(location(text, finding), '6:5-6:24');
-    assert.match(finding.message, /this ConfigMap has no helm\.sh\/hook annotation/);
-    assert.match(finding.message, /installs it as a normal release resource and ignores the weight/);
-    assert.match(finding.message, /Add helm\.sh\/hook with the events it should run on, or remove this annotation/);
+    assert.match(finding.message, /^Helm ignores the weight here: this ConfigMap has no helm\.sh\/hook annotation/);
+    assert.match(finding.help, /^Add helm\.sh\/hook with the events it should run on, or remove this annotation\./);
     assert.deepEqual(finding.fixes, []);
   });
 
@@ -31,9 +30,8 @@ describe(RULE, () => {
     const text = configMapWith(['helm.sh/hook-delete-policy: keep']);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['helm.sh/hook-delete-policy']);
-    assert.match(findings[0]!.message, /"helm\.sh\/hook-delete-policy: keep" is not a Helm setting/);
-    assert.match(findings[0]!.message, /deleted by `helm uninstall` like any other release resource/);
-    assert.match(findings[0]!.message, /write "helm\.sh\/resource-policy: keep"/);
+    assert.match(findings[0]!.message, /^helm uninstall deletes this ConfigMap like any other release resource/);
+    assert.match(findings[0]!.help, /^To keep it, write "helm\.sh\/resource-policy: keep"\./);
     assert.equal(findings[0]!.fixes.length, 1);
     assert.equal(findings[0]!.fixes[0]!.safe, false);
     assert.equal(applyFix(text, findings[0]!), configMapWith(['helm.sh/resource-policy: keep']));
@@ -49,8 +47,8 @@ describe(RULE, () => {
   it('offers no rename when helm.sh/resource-policy is already there, and says to remove the line', () => {
     const findings = lint(RULE, configMapWith(['helm.sh/resource-policy: keep', 'helm.sh/hook-delete-policy: keep']));
     assert.equal(findings.length, 1);
-    assert.match(findings[0]!.message, /helm\.sh\/resource-policy, set here too, decides what `helm uninstall` does\. Remove this line\./);
-    assert.doesNotMatch(findings[0]!.message, /is deleted by/);
+    assert.match(findings[0]!.help, /^Remove this line: helm\.sh\/resource-policy, set here too, decides what helm uninstall does\./);
+    assert.doesNotMatch(findings[0]!.message, /deletes/);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 

@@ -19,22 +19,24 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['"pre-install, pre-upgrade"']);
     assert.equal(location(text, findings[0]!), '6:19-6:45');
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /This PersistentVolumeClaim is a hook, so the default delete policy before-hook-creation deletes it just before each pre-upgrade creates it again: every such run gives it a new, empty volume/);
+    assert.match(findings[0]!.message, /^Every upgrade gives this PersistentVolumeClaim a new, empty volume/);
+    assert.match(findings[0]!.help, /The default delete policy, before-hook-creation, deletes it just before each pre-upgrade creates it again/);
   });
 
   it('reports a Secret hook filled by randAlphaNum or genCA on rollback, and says keep does not help', () => {
     const text = secret(['helm.sh/hook: pre-install,post-rollback', 'helm.sh/hook-delete-policy: before-hook-creation', 'helm.sh/resource-policy: keep'], ['password: {{ randAlphaNum 32 | quote }}']);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['pre-install,post-rollback']);
-    assert.match(findings[0]!.message, /This Secret is a hook whose data comes from randAlphaNum, so before-hook-creation deletes it just before each post-rollback creates it again with newly generated values/);
-    assert.match(findings[0]!.message, /helm\.sh\/resource-policy: keep does not apply to hooks/);
+    assert.match(findings[0]!.message, /^Every rollback generates new values for this Secret: as a hook whose data comes from randAlphaNum/);
+    assert.match(findings[0]!.help, /Its before-hook-creation policy deletes it just before each post-rollback creates it again with newly generated values/);
+    assert.match(findings[0]!.help, /helm\.sh\/resource-policy: keep does not apply to hooks/);
     const ca = secret(['helm.sh/hook: pre-upgrade'], ['tls.crt: {{ $ca.Cert | b64enc }}'], ['{{- $ca := genCA "my-ca" 365 }}']);
     assert.match(lint(RULE, ca)[0]!.message, /comes from genCA/);
   });
 
   it('counts hook-succeeded as deleting too', () => {
     const findings = lint(RULE, pvc(['helm.sh/hook: post-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded']));
-    assert.match(findings[0]!.message, /hook-succeeded deletes it after each post-upgrade, and the next run creates it again/);
+    assert.match(findings[0]!.help, /Its hook-succeeded policy deletes it after each post-upgrade, and the next run creates it again/);
   });
 
   it('stays silent for a hook that runs once, or whose policy never deletes it', () => {

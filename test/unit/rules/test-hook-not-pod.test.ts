@@ -11,8 +11,8 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['test']);
     assert.equal(location(text, findings[0]!), '6:19-6:23');
     assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /This ConfigMap is a test hook, but `helm test --logs` reads the pod logs of every test hook by its name/);
-    assert.match(findings[0]!.message, /unable to get pod logs for …: pods "…" not found/);
+    assert.match(findings[0]!.message, /^helm test --logs fails on this ConfigMap/);
+    assert.match(findings[0]!.help, /unable to get pod logs for …: pods "…" not found/);
   });
 
   it('knows test-success as the alias of test, in any case and inside a list', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import { applyFix, assertDocsExamples, configMapWith, explained, fixAll, lint, location, pointedText } from '../../support/rule-tester';
 
 const RULE = 'unknown-delete-policy';
 
@@ -17,19 +17,19 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['hook-succeded']);
     assert.equal(location(text, findings[0]!), '7:33-7:46');
     assert.equal(findings[0]!.severity, 'error');
-    const message = findings[0]!.message;
-    assert.match(message, /Helm does not know the delete policy "hook-succeded" \(did you mean "hook-succeeded"\?\)/);
-    assert.match(message, /never deletes the hook for it/);
-    assert.match(message, /the default before-hook-creation no longer applies: this hook object is never deleted, and the next run of the hook meets the old one/);
-    assert.match(message, /Helm 4 applies the new one over it in place, so a Job that already completed does not run again/);
-    assert.match(message, /Delete policies are before-hook-creation, hook-succeeded, hook-failed/);
+    const { message, help } = findings[0]!;
+    assert.match(message, /^This ConfigMap is never deleted, and its next run meets the old one: "hook-succeded" is not a delete policy \(did you mean "hook-succeeded"\?\)\.$/);
+    assert.match(help, /^Write "hook-succeeded"/);
+    assert.match(help, /the default before-hook-creation no longer applies/);
+    assert.match(help, /Helm 4 applies the new one over it in place, so a Job that already completed does not run again/);
+    assert.match(help, /Delete policies are before-hook-creation, hook-succeeded, hook-failed\./);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookWithPolicy('hook-succeeded'));
   });
 
   it('names the "already exists" failure when checking against Helm 3', () => {
     const findings = lint(RULE, hookWithPolicy('hook-succeded'), { helmVersion: 3 });
-    assert.match(findings[0]!.message, /Helm 3 fails with "… already exists"/);
+    assert.match(findings[0]!.help, /Helm 3 fails with "… already exists"/);
   });
 
   it('offers a far-off suggestion such as hook-success → hook-succeeded only as an unsafe fix', () => {
@@ -45,7 +45,7 @@ describe(RULE, () => {
     const text = hookWithPolicy('before-hook-creation,hook-faild');
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['hook-faild']);
-    assert.doesNotMatch(findings[0]!.message, /no longer applies/);
+    assert.doesNotMatch(explained(findings[0]!), /no longer applies|never deleted/);
     assert.equal(fixAll(RULE, text), hookWithPolicy('before-hook-creation,hook-failed'));
   });
 
@@ -60,8 +60,8 @@ describe(RULE, () => {
     const findings = lint(RULE, trailing);
     assert.deepEqual(pointedText(trailing, findings), [',']);
     assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /A trailing comma leaves an empty delete policy/);
-    assert.match(findings[0]!.message, /removing the comma changes nothing/);
+    assert.match(findings[0]!.message, /a trailing comma leaves an empty delete policy/);
+    assert.match(findings[0]!.help, /removing the comma changes nothing/);
     assert.equal(fixAll(RULE, trailing), hookWithPolicy('"hook-succeeded"'));
     assert.equal(fixAll(RULE, hookWithPolicy('hook-succeeded,,hook-failed')), hookWithPolicy('hook-succeeded,hook-failed'));
   });
@@ -71,7 +71,7 @@ describe(RULE, () => {
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), [',']);
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /no longer applies/);
+    assert.match(findings[0]!.help, /no longer applies/);
   });
 
   it('reports an empty or null value at the value or the key, without a fix', () => {
@@ -79,8 +79,8 @@ describe(RULE, () => {
     const findings = lint(RULE, empty);
     assert.deepEqual(pointedText(empty, findings), ['""']);
     assert.match(findings[0]!.message, /helm\.sh\/hook-delete-policy is empty/);
-    assert.match(findings[0]!.message, /default before-hook-creation no longer applies: this hook object is never deleted/);
-    assert.match(findings[0]!.message, /Remove the annotation to get the default/);
+    assert.match(findings[0]!.help, /^Remove the annotation to get the default/);
+    assert.match(findings[0]!.help, /default before-hook-creation no longer applies: this hook object is never deleted/);
     assert.deepEqual(findings[0]!.fixes, []);
     const nothing = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy:']);
     assert.deepEqual(pointedText(nothing, lint(RULE, nothing)), ['helm.sh/hook-delete-policy']);
@@ -90,7 +90,8 @@ describe(RULE, () => {
     const semicolon = hookWithPolicy('"hook-succeeded;hook-failed"');
     const findings = lint(RULE, semicolon);
     assert.deepEqual(pointedText(semicolon, findings), ['hook-succeeded;hook-failed']);
-    assert.match(findings[0]!.message, /Helm separates delete policies with commas only, so "hook-succeeded;hook-failed" \(separated by ";"\) is one unknown delete policy/);
+    assert.match(findings[0]!.message, /Helm reads "hook-succeeded;hook-failed" as one unknown delete policy/);
+    assert.match(findings[0]!.help, /^Separate them with commas: hook-succeeded,hook-failed\. Helm separates delete policies with commas only, not ";"/);
     assert.equal(fixAll(RULE, semicolon), hookWithPolicy('"hook-succeeded,hook-failed"'));
     assert.equal(fixAll(RULE, hookWithPolicy('before-hook-creation hook-succeeded')), hookWithPolicy('before-hook-creation,hook-succeeded'));
   });
@@ -98,17 +99,17 @@ describe(RULE, () => {
   it('reports a YAML boolean or number, which Kubernetes rejects and Helm reads as an unknown policy', () => {
     const findings = lint(RULE, hookWithPolicy('true'));
     assert.match(findings[0]!.message, /YAML reads true as a boolean/);
-    assert.match(findings[0]!.message, /cannot unmarshal bool into Go struct field ObjectMeta\.metadata\.annotations of type string/);
-    assert.match(findings[0]!.message, /the delete policy "true", which it does not know/);
-    assert.match(lint(RULE, hookWithPolicy('on'))[0]!.message, /delete policy "true"/);
-    assert.match(lint(RULE, hookWithPolicy('1'))[0]!.message, /as a number.*cannot unmarshal number/);
+    assert.match(findings[0]!.help, /cannot unmarshal bool into Go struct field ObjectMeta\.metadata\.annotations of type string/);
+    assert.match(findings[0]!.help, /the delete policy "true", which it does not know/);
+    assert.match(lint(RULE, hookWithPolicy('on'))[0]!.help, /delete policy "true"/);
+    assert.match(explained(lint(RULE, hookWithPolicy('1'))[0]!), /as a number.*cannot unmarshal number/);
   });
 
   it('reports a YAML list and joins it with commas, safely only when every item is a policy', () => {
     const flow = hookWithPolicy('[before-hook-creation, hook-succeeded]');
     const findings = lint(RULE, flow);
     assert.deepEqual(pointedText(flow, findings), ['[before-hook-creation, hook-succeeded]']);
-    assert.match(findings[0]!.message, /cannot unmarshal array/);
+    assert.match(findings[0]!.help, /cannot unmarshal array/);
     assert.equal(fixAll(RULE, flow), hookWithPolicy('before-hook-creation,hook-succeeded'));
     const block = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy:', '  - hook-success']);
     const blockFindings = lint(RULE, block);
@@ -133,7 +134,7 @@ describe(RULE, () => {
     const mixed = hookWithPolicy('"hook-faild,{{ .Values.more }}"');
     const findings = lint(RULE, mixed);
     assert.deepEqual(pointedText(mixed, findings), ['hook-faild']);
-    assert.doesNotMatch(findings[0]!.message, /no longer applies/);
+    assert.doesNotMatch(explained(findings[0]!), /no longer applies|never deleted/);
   });
 
   it('ignores other annotation keys and the pod template', () => {

@@ -13,8 +13,8 @@ describe(RULE, () => {
     assert.equal(finding.severity, 'warning');
     assert.deepEqual(pointedText(text, findings), ['helm.sh/hooks']);
     assert.equal(location(text, finding), '6:5-6:18');
-    assert.match(finding.message, /Helm ignores "helm\.sh\/hooks" \(did you mean "helm\.sh\/hook"\?\)/);
-    assert.match(finding.message, /installed as a normal release resource, not run as a hook/);
+    assert.match(finding.message, /^This ConfigMap runs as a normal resource, not as a hook: Helm ignores "helm\.sh\/hooks" \(did you mean "helm\.sh\/hook"\?\)\.$/);
+    assert.match(finding.help, /^Change the key to "helm\.sh\/hook"\./);
     assert.equal(finding.fixes[0]!.safe, true);
     assert.equal(applyFix(text, finding), configMapWith(['helm.sh/hook: pre-install']));
   });
@@ -23,7 +23,8 @@ describe(RULE, () => {
     const text = configMapWith(['Helm.sh/hook: pre-install']);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['Helm.sh/hook']);
-    assert.match(findings[0]!.message, /annotation keys are case-sensitive and Helm reads "helm\.sh\/hook"/);
+    assert.match(findings[0]!.message, /Helm ignores "Helm\.sh\/hook" \(annotation keys are case-sensitive\)/);
+    assert.match(findings[0]!.help, /^Change the key to "helm\.sh\/hook"\./);
     assert.equal(fixAll(RULE, text), configMapWith(['helm.sh/hook: pre-install']));
   });
 
@@ -31,7 +32,7 @@ describe(RULE, () => {
     const text = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-weights: "5"']);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['helm.sh/hook-weights']);
-    assert.match(findings[0]!.message, /the hook runs with weight 0/);
+    assert.match(findings[0]!.message, /^The hook runs with weight 0: /);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(fixAll(RULE, text), configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "5"']));
   });
@@ -40,7 +41,7 @@ describe(RULE, () => {
     const text = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/delete-policy: hook-succeeded']);
     const findings = lint(RULE, text);
     assert.match(findings[0]!.message, /did you mean "helm\.sh\/hook-delete-policy"\?/);
-    assert.match(findings[0]!.message, /default delete policy, before-hook-creation/);
+    assert.match(findings[0]!.message, /^The hook gets the default delete policy, before-hook-creation: /);
     assert.equal(findings[0]!.fixes[0]!.safe, false);
     assert.equal(applyFix(text, findings[0]!), configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded']));
     assert.equal(fixAll(RULE, text), text, 'an unsafe fix is not applied by fix-all');
@@ -54,7 +55,7 @@ describe(RULE, () => {
 
   it('says what a misspelled resource-policy means for uninstall', () => {
     const findings = lint(RULE, configMapWith(['helm.sh/resource-polcy: keep']));
-    assert.match(findings[0]!.message, /`helm uninstall` deletes this resource like any other/);
+    assert.match(findings[0]!.message, /^helm uninstall deletes this ConfigMap: /);
     assert.equal(findings[0]!.fixes[0]!.edits[0]!.newText, 'helm.sh/resource-policy');
   });
 
@@ -64,15 +65,18 @@ describe(RULE, () => {
     assert.equal(fixAll(RULE, text), configMapWith(['"helm.sh/hook": pre-install']));
   });
 
-  it('offers no rename when the key it would become is already there, and says to remove the typo', () => {
-    const findings = lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hooks: pre-install']));
-    assert.match(findings[0]!.message, /"helm\.sh\/hook" is already set here, so remove this key/);
+  it('offers no rename when the key it would become is already there, points at it, and says to remove the typo', () => {
+    const text = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hooks: pre-install']);
+    const findings = lint(RULE, text);
+    assert.match(findings[0]!.message, /"helm\.sh\/hook" is already set here/);
+    assert.match(findings[0]!.help, /^Remove this key\./);
+    assert.deepEqual(findings[0]!.related.map((related) => text.slice(related.range.start, related.range.end)), ['helm.sh/hook']);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
   it('lists the keys Helm reads when nothing is close, without a fix', () => {
     const findings = lint(RULE, configMapWith(['helm.sh/release-name: x']));
-    assert.match(findings[0]!.message, /it reads only helm\.sh\/hook, helm\.sh\/hook-weight, helm\.sh\/hook-delete-policy, helm\.sh\/hook-output-log-policy, helm\.sh\/resource-policy/);
+    assert.match(findings[0]!.help, /use a key Helm reads: helm\.sh\/hook, helm\.sh\/hook-weight, helm\.sh\/hook-delete-policy, helm\.sh\/hook-output-log-policy, helm\.sh\/resource-policy\./);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
@@ -110,7 +114,7 @@ describe(RULE, () => {
     ].join('\n');
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['helm.sh/hook-weights']);
-    assert.match(findings[0]!.message, /reads annotations only from the object's own metadata/);
+    assert.match(findings[0]!.help, /^Write "helm\.sh\/hook-weight" in the object's own metadata\.annotations: Helm would not read it here either/);
     assert.deepEqual(findings[0]!.fixes, [], 'renaming would leave the key where Helm does not read it');
   });
 
@@ -122,7 +126,7 @@ describe(RULE, () => {
     ].join('\n');
     const findings = lint(RULE, included);
     assert.deepEqual(pointedText(included, findings), ['helm.sh/hooks']);
-    assert.match(findings[0]!.message, /a resource that includes this is installed as a normal release resource/);
+    assert.match(findings[0]!.message, /^Objects that include this run as normal resources, not as hooks/);
     const viaTemplate = [...define, '{{ template "app.hookAnnotations" . }}', ''].join('\n');
     assert.equal(lint(RULE, viaTemplate, {}, 'templates/_helpers.tpl').length, 1);
     const unused = [...define, ''].join('\n');

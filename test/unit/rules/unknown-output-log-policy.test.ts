@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import { applyFix, assertDocsExamples, configMapWith, explained, fixAll, lint, location, pointedText } from '../../support/rule-tester';
 
 const RULE = 'unknown-output-log-policy';
 
@@ -27,16 +27,16 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['hook-faild']);
     assert.equal(location(text, findings[0]!), '7:37-7:47');
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /Helm does not know the output log policy "hook-faild" \(did you mean "hook-failed"\?\)/);
-    assert.match(findings[0]!.message, /ignores it, so it prints no hook logs for it/);
-    assert.match(findings[0]!.message, /Output log policies are hook-succeeded, hook-failed/);
+    assert.match(findings[0]!.message, /^Helm prints no hook logs for this item: "hook-faild" is not an output log policy \(did you mean "hook-failed"\?\)\.$/);
+    assert.match(findings[0]!.help, /^Write "hook-failed"/);
+    assert.match(findings[0]!.help, /Output log policies are hook-succeeded, hook-failed\./);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookWithLogPolicy('hook-failed'));
   });
 
   it('reports a policy with no near name without a fix', () => {
     const findings = lint(RULE, hookWithLogPolicy('on-failure', 'Pod'));
-    assert.match(findings[0]!.message, /Helm does not know the output log policy "on-failure": /);
+    assert.match(findings[0]!.message, /"on-failure" is not an output log policy\.$/);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
@@ -52,7 +52,7 @@ describe(RULE, () => {
     assert.equal(findings.length, 1);
     assert.deepEqual(pointedText(text, findings), ['hook-faild,bogus']);
     assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /has no effect on a ConfigMap: Helm prints hook logs only from Job and Pod hooks/);
+    assert.match(findings[0]!.message, /does nothing here: Helm prints hook logs only from Job and Pod hooks, not from a ConfigMap/);
     const valid = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-output-log-policy: hook-failed']);
     assert.equal(lint(RULE, valid)[0]!.severity, 'info');
   });
@@ -69,7 +69,7 @@ describe(RULE, () => {
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), [',']);
     assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /A trailing comma leaves an empty output log policy/);
+    assert.match(findings[0]!.message, /a trailing comma leaves an empty output log policy/);
     assert.equal(fixAll(RULE, text), hookWithLogPolicy('"hook-failed"'));
   });
 
@@ -78,7 +78,7 @@ describe(RULE, () => {
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['""']);
     assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /is empty: Helm prints no logs of this hook/);
+    assert.match(findings[0]!.message, /^Helm prints no logs of this hook: helm\.sh\/hook-output-log-policy is empty/);
   });
 
   it('separates policies written with ";" with commas', () => {
@@ -88,12 +88,12 @@ describe(RULE, () => {
   it('reports a YAML boolean, which Kubernetes rejects', () => {
     const findings = lint(RULE, hookWithLogPolicy('yes'));
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /YAML reads yes as a boolean.*cannot unmarshal bool.*output log policy "true"/);
+    assert.match(explained(findings[0]!), /YAML reads yes as a boolean.*cannot unmarshal bool.*output log policy "true"/);
   });
 
   it('reports a YAML list and joins it with commas', () => {
     const text = hookWithLogPolicy('[hook-succeeded, hook-failed]');
-    assert.match(lint(RULE, text)[0]!.message, /cannot unmarshal array/);
+    assert.match(lint(RULE, text)[0]!.help, /cannot unmarshal array/);
     assert.equal(fixAll(RULE, text), hookWithLogPolicy('hook-succeeded,hook-failed'));
   });
 

@@ -30,9 +30,9 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['busybox', '"bitnami/kubectl:latest"']);
     assert.equal(location(text, findings[0]!), '10:14-10:21');
     assert.equal(findings[0]!.severity, 'warning');
-    assert.match(findings[0]!.message, /The hook image "busybox" has no tag, so it means :latest/);
+    assert.match(findings[0]!.message, /the image "busybox" has no tag, so it means :latest/);
     assert.match(findings[1]!.message, /"bitnami\/kubectl:latest" uses the moving tag :latest/);
-    assert.match(findings[1]!.message, /Pin a version tag or a digest/);
+    assert.match(findings[1]!.help, /^Pin a version tag or a digest/);
   });
 
   it('finds the pod spec of a Job and of a CronJob', () => {

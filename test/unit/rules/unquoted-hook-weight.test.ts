@@ -17,11 +17,12 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['-5']);
     assert.equal(location(text, findings[0]!), '7:26-7:28');
     assert.equal(findings[0]!.severity, 'error');
-    const message = findings[0]!.message;
-    assert.match(message, /not quoted, so YAML reads it as a number/);
-    assert.match(message, /json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/);
-    assert.match(message, /`helm template`, `helm lint` and `--dry-run=client` pass/);
-    assert.match(message, /Helm reads weight -5\./);
+    const { message, help } = findings[0]!;
+    assert.equal(message, 'Kubernetes rejects this ConfigMap at install: the weight -5 is a number, not a string.');
+    assert.match(help, /^Quote it: "-5"\./);
+    assert.match(help, /json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/);
+    assert.match(help, /helm template, helm lint and --dry-run=client pass/);
+    assert.match(help, /Unquoted, Helm reads weight -5\./);
     assert.equal(findings[0]!.fixes.length, 1);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookWithWeight('"-5"'));
@@ -45,7 +46,7 @@ describe(RULE, () => {
       const findings = lint(RULE, text);
       assert.equal(findings.length, 1, typed);
       assert.deepEqual(pointedText(text, findings), [typed]);
-      assert.match(findings[0]!.message, new RegExp(`Helm reads weight ${weight}\\b`), typed);
+      assert.match(findings[0]!.help, new RegExp(`Unquoted, Helm reads weight ${weight}\\b`), typed);
       const fix = findings[0]!.fixes[0]!;
       assert.equal(fix.safe, safe, typed);
       assert.match(fix.edits[0]!.newText, /^"[+-]?[0-9]+"$/, `${typed}: the fix is a text strconv.Atoi accepts`);
@@ -56,15 +57,15 @@ describe(RULE, () => {
   it('quotes an unquoted 010 as typed and says Helm sorted it as octal 8 while "010" is weight 10', () => {
     const text = hookWithWeight('010');
     const [finding] = lint(RULE, text);
-    assert.match(finding!.message, /Helm reads weight 8, because YAML 1\.1 reads an unquoted 010 as octal/);
-    assert.match(finding!.message, /Quote it: "010", which Helm reads as weight 10\./);
+    assert.match(finding!.help, /^Quote it: "010", which Helm reads as weight 10\./);
+    assert.match(finding!.help, /Unquoted, Helm reads weight 8, because YAML 1\.1 reads 010 as octal/);
     assert.equal(finding!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, finding!), hookWithWeight('"010"'));
   });
 
   it('explains that a hexadecimal weight must be written in decimal for strconv.Atoi', () => {
     const [finding] = lint(RULE, hookWithWeight('0x10'));
-    assert.match(finding!.message, /strconv\.Atoi reads only decimal digits, so write it in decimal: "16"/);
+    assert.match(finding!.help, /^Write it in decimal: "16", since Helm's strconv\.Atoi reads only decimal digits\./);
   });
 
   it('offers no fix for a weight that is not an integer, a boolean, or a number beyond 64 bits', () => {
@@ -72,23 +73,23 @@ describe(RULE, () => {
       const findings = lint(RULE, hookWithWeight(typed));
       assert.equal(findings.length, 1, typed);
       assert.deepEqual(findings[0]!.fixes, [], typed);
-      assert.match(findings[0]!.message, /strconv\.Atoi rejects, so it would use weight 0/, typed);
+      assert.match(findings[0]!.help, /strconv\.Atoi rejects, so it would use weight 0/, typed);
     }
     const [bool] = lint(RULE, hookWithWeight('true'));
-    assert.match(bool!.message, /reads it as a boolean/);
-    assert.match(bool!.message, /cannot unmarshal bool/);
+    assert.match(bool!.message, /the weight true is a boolean/);
+    assert.match(bool!.help, /cannot unmarshal bool/);
     const [infinite] = lint(RULE, hookWithWeight('.inf'));
-    assert.match(infinite!.message, /error converting YAML to JSON: json: unsupported value: \+Inf/);
-    assert.match(infinite!.message, /Helm reads it as "\+Inf"/);
+    assert.match(infinite!.help, /error converting YAML to JSON: json: unsupported value: \+Inf/);
+    assert.match(infinite!.help, /Helm reads it as "\+Inf"/);
     const [decimal] = lint(RULE, hookWithWeight('5.5'));
-    assert.match(decimal!.message, /Helm reads it as "5\.5"/);
+    assert.match(decimal!.help, /Helm reads it as "5\.5"/);
   });
 
   it('reports a list weight, which breaks helm template, without a fix', () => {
     const text = hookWithWeight('[5]');
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['[5]']);
-    assert.match(findings[0]!.message, /cannot unmarshal array into Go struct field \.metadata\.annotations of type string/);
+    assert.match(findings[0]!.help, /cannot unmarshal array into Go struct field \.metadata\.annotations of type string/);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
@@ -109,8 +110,8 @@ describe(RULE, () => {
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['{{ .Values.weight }}']);
     assert.equal(findings[0]!.severity, 'warning');
-    assert.match(findings[0]!.message, /rendered without quotes/);
-    assert.match(findings[0]!.message, /Pipe it through quote: \{\{ \.Values\.weight \| quote \}\}/);
+    assert.match(findings[0]!.message, /if the weight \{\{ \.Values\.weight \}\} renders a number/);
+    assert.match(findings[0]!.help, /^Pipe it through quote: \{\{ \.Values\.weight \| quote \}\}\./);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookWithWeight('{{ .Values.weight | quote }}'));
     assert.equal(fixAll(RULE, text), hookWithWeight('{{ .Values.weight | quote }}'));
@@ -149,7 +150,7 @@ describe(RULE, () => {
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['-{{ .Values.weight }}']);
     assert.equal(findings[0]!.severity, 'warning');
-    assert.match(findings[0]!.message, /partly rendered by a template/);
+    assert.match(findings[0]!.message, /partly templated and not quoted/);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
@@ -179,7 +180,7 @@ describe(RULE, () => {
     const text = ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook: pre-install', 'helm.sh/hook-weight: 5', '{{- end }}', ''].join('\n');
     const findings = lint(RULE, text, {}, 'templates/_helpers.tpl');
     assert.deepEqual(pointedText(text, findings), ['5']);
-    assert.match(findings[0]!.message, /an object that includes these annotations/);
+    assert.match(findings[0]!.message, /^Kubernetes rejects each object that includes this at install/);
   });
 
   it('documents a bad example it reports and a good one it does not', () => {

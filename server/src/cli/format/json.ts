@@ -17,6 +17,7 @@ export function formatJson(run: LintRun): string {
       severity: finding.severity,
       rule: finding.rule,
       message: finding.message,
+      help: finding.help,
       related: finding.related.map((related) => {
         const location = span(related.file, related.range);
         return { file: run.displayOf(related.file), line: location.line, column: location.column, message: related.message };

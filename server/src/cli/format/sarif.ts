@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { ALL_RULES } from '../../engine/rules';
 import { RuleDocs } from '../../engine/rules/docs';
 import { Severity } from '../../engine/rules/rule';
+import { escapeMarkdown } from '../../engine/core/markdown';
 import { TextRange } from '../../engine/core/text';
 import { LintRun, oneBased } from '../results';
 
@@ -36,7 +37,8 @@ export function formatSarif(run: LintRun, toolVersion: string, ruleDocs: RuleDoc
       ruleId: finding.rule,
       ruleIndex: ruleIndex.get(finding.rule) ?? 0,
       level: LEVEL[finding.severity],
-      message: { text: finding.message },
+      // Viewers that render Markdown show the help under the message; the others show the short message alone.
+      message: { text: finding.message, markdown: `${escapeMarkdown(finding.message)}\n\n${escapeMarkdown(finding.help)}` },
       locations: [{ physicalLocation: { artifactLocation: artifact(finding.file), region: region(finding.file, finding.range) } }],
       ...(finding.related.length > 0
         ? {

@@ -13,7 +13,27 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** `file:line:col severity message [rule]`, grouped by file, then one summary line. */
+/** Where the help's lines wrap, so that a finding reads in a terminal without running off to the right. */
+const HELP_WIDTH = 100;
+const HELP_LABEL = '    help: ';
+
+/** A finding's help as indented `help:` lines, as rustc and clippy print theirs, wrapped at word boundaries. */
+function helpLines(help: string, label: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of help.split(' ')) {
+    if (line !== '' && HELP_LABEL.length + line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((text, index) => (index === 0 ? label : ' '.repeat(HELP_LABEL.length)) + text);
+}
+
+/** `file:line:col severity message [rule]`, its related places and its help, grouped by file, then one summary line. */
 export function formatText(run: LintRun, color: boolean): string {
   const c = paint(color);
   const out: string[] = [];
@@ -31,6 +51,7 @@ export function formatText(run: LintRun, color: boolean): string {
         const at = lines ? oneBased(lines, related.range.start) : { line: 1, column: 1 };
         out.push(`    ${c('gray', `${run.displayOf(related.file)}:${at.line}:${at.column}: ${related.message}`)}`);
       }
+      out.push(...helpLines(finding.help, HELP_LABEL.replace('help:', c('bold', 'help:'))));
     }
     out.push('');
   }

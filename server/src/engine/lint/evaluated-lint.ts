@@ -86,12 +86,12 @@ const UPGRADE_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-upgrade', 'post-upg
 const ALL_EVENTS: ReadonlySet<HookEvent> = new Set([...INSTALL_EVENTS, ...UPGRADE_EVENTS]);
 
 /**
- * What must be equal under both release names for a finding to be certain. A file rule's message must be the same
- * too: one that quotes a name built from the release name (hook-fixed-name) is then not certain. A chart rule's
+ * What must be equal under both release names for a finding to be certain. A file rule's message and help must be the
+ * same too: one that quotes a name built from the release name (hook-fixed-name) is then not certain. A chart rule's
  * message names the objects it links, which follow the release name; its place is what must agree.
  */
 function certaintyKey(finding: Finding): string {
-  return CHART_RULE_IDS.has(finding.rule) ? findingKey(finding) : `${findingKey(finding)}\0${finding.message}`;
+  return CHART_RULE_IDS.has(finding.rule) ? findingKey(finding) : `${findingKey(finding)}\0${finding.message}\0${finding.help}`;
 }
 
 const CHART_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.filter((rule) => rule.checkChart).map((rule) => rule.id));

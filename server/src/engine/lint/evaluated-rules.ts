@@ -38,7 +38,7 @@ function fileFindings(view: DocumentView, rules: readonly Rule[], options: Evalu
         const target = view.locate(location.range, true, ownLiteral);
         if (target) related.push({ file: target.file, range: target.range, message: location.message });
       }
-      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, related, fixes: mapFixes(reported, view, ownLiteral) });
+      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, help: reported.help, related, fixes: mapFixes(reported, view, ownLiteral) });
     };
     rule.check({ file, helmVersion: options.helmVersion, report });
   }

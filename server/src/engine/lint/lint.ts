@@ -50,7 +50,7 @@ export function lintChartObjects(objects: readonly ChartObject[], events: Readon
         const target = place(location.object, location.range);
         if (target) related.push({ ...target, message: location.message });
       }
-      findings.push({ rule: rule.id, severity, file: at.file, range: at.range, message: reported.message, related, fixes: [] });
+      findings.push({ rule: rule.id, severity, file: at.file, range: at.range, message: reported.message, help: reported.help, related, fixes: [] });
     };
     rule.checkChart({ objects, events, helmVersion: options.helmVersion, report });
   }
@@ -79,6 +79,7 @@ function runRule(rule: Rule, file: TemplateFile, options: LintOptions): Finding[
       file: file.path,
       range: reported.range,
       message: reported.message,
+      help: reported.help,
       related: reported.related ?? [],
       fixes: (reported.fixes ?? []).map((fix) => ({
         title: fix.title,

@@ -40,10 +40,11 @@ export const crdHook = defineRule({
       if (hook.kind !== 'CustomResourceDefinition' || !hook.events) continue;
       context.report({
         range: hook.hookEntry.value.range,
-        message:
-          'Helm never deletes a CustomResourceDefinition hook, whatever its delete policy: it is not replaced on the next ' +
-          'run, not updated by `helm upgrade`, and left behind by `helm uninstall`. Move the CRD to the chart\'s crds/ ' +
-          'directory, or make it a normal template without helm.sh/hook.',
+        message: 'Helm never upgrades or deletes this CustomResourceDefinition: as a hook, it is not part of the release.',
+        help:
+          "Move the CRD to the chart's crds/ directory, or make it a normal template without helm.sh/hook. Helm never deletes a " +
+          'CustomResourceDefinition hook, whatever its delete policy: it is not replaced on the next run, not updated by helm ' +
+          'upgrade, and left behind by helm uninstall.',
       });
     }
   },

@@ -1,6 +1,6 @@
 import { EntryModel } from '../model/document';
 import { DELETE_POLICY_KEY, splitList } from '../model/hook';
-import { hookAnnotationSets } from './support/helpers';
+import { hookAnnotationSets, shown } from './support/helpers';
 import { duplicateItems, hookOnlyEntry, removeItemEdit } from './support/list-items';
 import { defineRule, FileRuleContext, Report } from './rule';
 import { isDeletePolicy } from './unknown-delete-policy';
@@ -56,13 +56,15 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
   const list = splitList(value, context.file.text);
   for (const duplicate of duplicateItems(list, value, (item) => (isDeletePolicy(item.raw) ? item.normalized : undefined))) {
     const item = list.items[duplicate.index]!;
-    const written = item.raw.trim();
+    const written = shown(item.raw.trim());
     const report: Report = {
       range: item.range ?? value.range,
-      message:
-        `"${written}" is already listed in helm.sh/hook-delete-policy: Helm only checks whether a policy is present, so the second one changes nothing. ` +
-        'Remove it, or write the policy you meant.',
+      message: `This second "${written}" changes nothing: it is already listed in helm.sh/hook-delete-policy.`,
+      help: 'Remove it, or write the policy you meant. Helm only checks whether a policy is in the list, so naming one twice has no effect.',
     };
+    if (duplicate.first.range) {
+      report.related = [{ file: context.file.path, range: duplicate.first.range, message: `"${shown(duplicate.first.raw.trim())}" is listed first here` }];
+    }
     const edit = item.range ? removeItemEdit(list, duplicate.index) : undefined;
     if (edit) report.fixes = [{ title: `Remove the duplicate "${written}"`, safe: true, edits: [edit] }];
     context.report(report);

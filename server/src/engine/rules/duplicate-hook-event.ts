@@ -1,6 +1,6 @@
 import { EntryModel } from '../model/document';
 import { eventOf, HOOK_KEY, splitList } from '../model/hook';
-import { helmEntry, hookAnnotationSets } from './support/helpers';
+import { helmEntry, hookAnnotationSets, shown } from './support/helpers';
 import { duplicateItems, removeItemEdit } from './support/list-items';
 import { defineRule, FileRuleContext, Report } from './rule';
 
@@ -55,17 +55,20 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
   const list = splitList(value, context.file.text);
   for (const duplicate of duplicateItems(list, value, (item) => eventOf(item.raw))) {
     const item = list.items[duplicate.index]!;
-    const written = item.raw.trim();
-    const firstWritten = duplicate.first.raw.trim();
-    const same =
-      item.normalized === duplicate.first.normalized
-        ? `"${written}" is already listed in helm.sh/hook`
-        : `"${written}" and "${firstWritten}" are the same event (test-success is an alias of test)`;
-    const phase = duplicate.name === 'test' ? '`helm test` creates it and waits for it' : `in the ${duplicate.name} phase Helm creates it and waits for it`;
+    const written = shown(item.raw.trim());
+    const firstWritten = shown(duplicate.first.raw.trim());
+    const aliased = item.normalized !== duplicate.first.normalized;
+    const cause = aliased ? `"${written}" and "${firstWritten}" are the same event` : `"${written}" is already listed in helm.sh/hook`;
+    const when = duplicate.name === 'test' ? 'helm test runs this hook twice' : `Helm runs this hook twice at ${duplicate.name}`;
     const report: Report = {
       range: item.range ?? value.range,
-      message: `${same}: Helm keeps duplicate events and runs the hook once per occurrence, so ${phase} twice. Remove the duplicate.`,
+      message: `${when}: ${cause}.`,
+      help:
+        'Remove the duplicate. Helm keeps duplicate events and runs the hook once per occurrence: it creates the hook and waits ' +
+        'for it, deletes it (before-hook-creation), then creates it and waits for it again in the same phase.' +
+        (aliased ? ' test-success is an alias of test.' : ''),
     };
+    if (duplicate.first.range) report.related = [{ file: context.file.path, range: duplicate.first.range, message: `"${firstWritten}" is listed first here` }];
     const edit = item.range ? removeItemEdit(list, duplicate.index) : undefined;
     if (edit) report.fixes = [{ title: `Remove the duplicate "${written}"`, safe: true, edits: [edit] }];
     context.report(report);

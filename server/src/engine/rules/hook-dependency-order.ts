@@ -76,11 +76,11 @@ export const hookDependencyOrder = defineRule({
       context.report({
         object: reader,
         range: reference.range,
-        message:
-          `This ${reader.kind} reads ${describeObject(target)} (${reference.field}), which another ${event} hook creates, ` +
-          `but Helm runs this ${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before ` +
-          `creating the ${target.kind}: the pod cannot start, and the ${event} hooks fail at --timeout. Give the ` +
-          `${target.kind} a lower helm.sh/hook-weight than this ${reader.kind} (${reader.hook!.weight}).`,
+        message: `The ${event} hooks fail at --timeout: this ${reader.kind} reads ${describeObject(target, 40)}, which another hook creates after it.`,
+        help:
+          `Give the ${target.kind} a lower helm.sh/hook-weight than this ${reader.kind} (${reader.hook!.weight}). Helm runs this ` +
+          `${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before creating ${describeObject(target)}, ` +
+          `which its pod reads (${reference.field}): the pod cannot start, and the ${event} hooks fail at --timeout.`,
         related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here, after the ${reader.kind}` }],
       });
     }

@@ -90,10 +90,10 @@ export const hookDependencyUnavailable = defineRule({
       context.report({
         object: reader,
         range: reference.range,
-        message:
-          `This ${reader.kind} runs at ${event}, but its pod reads ${describeObject(target)} (${reference.field}), ` +
-          `which ${why[0]}. The pod cannot start without it, so Helm waits for the hook until --timeout and the ` +
-          `${OPERATION[event]} fails. ${ADVICE[event]}`,
+        message: `The ${OPERATION[event]} fails at --timeout: this ${event} ${reader.kind} reads ${describeObject(target, 40)}, which does not exist when it runs.`,
+        help:
+          `${ADVICE[event]} The pod reads ${describeObject(target)} (${reference.field}), which ${why[0]}. The pod cannot start ` +
+          `without it, so Helm waits for the hook until --timeout and the ${OPERATION[event]} fails.`,
         related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here` }],
       });
     }
@@ -103,9 +103,9 @@ export const hookDependencyUnavailable = defineRule({
 const OPERATION: Partial<Record<HookEvent, string>> = { 'pre-install': 'install', 'post-install': 'install', 'post-delete': 'uninstall' };
 
 const ADVICE: Partial<Record<HookEvent, string>> = {
-  'pre-install': 'Make it a pre-install hook with a lower helm.sh/hook-weight than this one, or run this hook at post-install.',
-  'post-install': 'Keep it until post-install (drop hook-succeeded from its delete policy, or hook it on post-install with a lower weight too).',
-  'post-delete': 'Give it helm.sh/resource-policy: keep, or run this hook at pre-delete.',
+  'pre-install': 'Make the object a pre-install hook with a lower helm.sh/hook-weight than this one, or run this hook at post-install.',
+  'post-install': 'Keep the object until post-install: drop hook-succeeded from its delete policy, or hook it on post-install with a lower weight too.',
+  'post-delete': 'Give the object helm.sh/resource-policy: keep, or run this hook at pre-delete.',
 };
 
 /** Why the object is certainly missing when a hook of `event` runs; undefined when it may be there. */

@@ -1,4 +1,5 @@
 import { lifecycleHooks } from './support/lifecycle-helpers';
+import { shown, thisResource } from './support/helpers';
 import { defineRule } from './rule';
 
 export const hookFixedName = defineRule({
@@ -44,13 +45,13 @@ export const hookFixedName = defineRule({
       if (!hook.events || !name || name.templated || name.kind !== 'scalar' || hook.kind === 'CustomResourceDefinition') continue;
       const text = name.helmString ?? name.decoded ?? '';
       if (text.trim() === '') continue;
-      const what = hook.kind ? `this ${hook.kind}` : 'this hook';
       context.report({
         range: name.range,
-        message:
-          `The name "${text}" of ${what} is the same in every release: a second release of the chart in the same namespace ` +
-          '(or cluster, for a cluster-scoped kind) meets this object on its hook run. Build the name from the release, ' +
-          'e.g. {{ include "<chart>.fullname" . }}-' + text + '.',
+        message: `A second release of this chart meets ${thisResource(hook.resource)}: its name "${shown(text)}" is the same in every release.`,
+        help:
+          `Build the name from the release, e.g. {{ include "<chart>.fullname" . }}-${text}. A second release's hook in the same ` +
+          'namespace (or cluster, for a cluster-scoped kind) meets this object: its before-hook-creation deletes it, or its create fails with ' +
+          '"already exists", and helm uninstall never cleans up hook objects.',
       });
     }
   },

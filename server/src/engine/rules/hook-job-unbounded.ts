@@ -57,10 +57,11 @@ export const hookJobUnbounded = defineRule({
       if (walker.entry(spec, 'activeDeadlineSeconds') || walker.entry(spec, 'backoffLimit')) continue;
       context.report({
         range: spec.keyRange,
-        message:
-          'This hook Job sets neither backoffLimit nor activeDeadlineSeconds: when its pods keep failing, Kubernetes retries ' +
-          '6 times with growing delays, and Helm waits for it until --timeout (5m by default) before the release fails ' +
-          'with a timeout instead of the Job\'s error. Set backoffLimit (and activeDeadlineSeconds for long tasks) in the Job\'s spec.',
+        message: 'A failing run of this hook Job holds the release until --timeout: it sets neither backoffLimit nor activeDeadlineSeconds.',
+        help:
+          "Set backoffLimit (often 0 to 3) in the Job's spec, and activeDeadlineSeconds for long tasks. When its pods keep failing, " +
+          'Kubernetes retries 6 times with growing delays, and Helm waits for the Job until --timeout (5m by default): the release ' +
+          "then fails with a timeout instead of the Job's own error.",
       });
     }
   },

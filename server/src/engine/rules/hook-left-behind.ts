@@ -1,4 +1,5 @@
 import { DocumentWalker, effectivePolicies, hasKnownPolicy, lifecycleHooks, policyRange } from './support/lifecycle-helpers';
+import { capitalize, thisResource } from './support/helpers';
 import { defineRule } from './rule';
 
 export const hookLeftBehind = defineRule({
@@ -50,21 +51,20 @@ export const hookLeftBehind = defineRule({
       // Only unknown items: unknown-delete-policy already says the object is never deleted.
       if (hook.policy.state === 'listed' && !hasKnownPolicy(policies)) continue;
       if (hook.kind === 'Job' && cleansItself(walker, hook.resource)) continue;
-      const what = hook.kind ? `This ${hook.kind}` : 'This hook object';
       const when = policies.includes('before-hook-creation')
         ? hook.policy.state === 'default'
           ? 'With no delete policy, Helm deletes it only just before the hook runs again (the default before-hook-creation)'
-          : 'before-hook-creation deletes it only just before the hook runs again'
+          : 'Its before-hook-creation policy deletes it only just before the hook runs again'
         : policies.includes('hook-failed')
-          ? 'hook-failed deletes it only when it fails'
+          ? 'Its hook-failed policy deletes it only when it fails'
           : 'No policy here deletes it';
       const ttl = hook.kind === 'Job' ? ', or set ttlSecondsAfterFinished on the Job' : '';
       context.report({
         range: policyRange(hook),
-        message:
-          `${what} stays in the cluster after it succeeds. ${when}; hook objects are not part of the release, so ` +
-          `\`helm uninstall\` leaves it behind, unmanaged. Add hook-succeeded to helm.sh/hook-delete-policy ` +
-          `(e.g. "before-hook-creation,hook-succeeded")${ttl}, unless you keep it on purpose.`,
+        message: `${capitalize(thisResource(hook.resource))} stays in the cluster after it succeeds, and helm uninstall leaves it behind.`,
+        help:
+          `Add hook-succeeded to helm.sh/hook-delete-policy (e.g. "before-hook-creation,hook-succeeded")${ttl}, unless you keep it ` +
+          `on purpose. ${when}; hook objects are not part of the release, so helm uninstall leaves it behind, unmanaged.`,
       });
     }
   },

@@ -1,5 +1,6 @@
 import { splitList } from '../model/hook';
 import { LifecycleHook, hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './support/lifecycle-helpers';
+import { capitalize, shown, thisResource } from './support/helpers';
 import { defineRule, HelmVersion, Report } from './rule';
 import { TemplateFile } from '../analysis/file';
 
@@ -60,10 +61,7 @@ export const hookRecreateConflict = defineRule({
       const canFail = hook.kind === 'Job' || hook.kind === 'Pod';
       const recurring = [...new Set(hook.events.filter((event) => RECURRING_EVENTS.includes(event)))];
       if (!canFail && recurring.length === 0) continue;
-      const report: Report = {
-        range: policy.entry.value.range,
-        message: message(hook, succeeded, canFail, recurring, context.helmVersion),
-      };
+      const report: Report = { range: policy.entry.value.range, ...explain(hook, succeeded, canFail, recurring, context.helmVersion) };
       const edit = addPolicyEdit(context.file, hook);
       if (edit) report.fixes = [{ title: `Add ${BHC}`, safe: true, edits: [edit] }];
       context.report(report);
@@ -71,31 +69,33 @@ export const hookRecreateConflict = defineRule({
   },
 });
 
-function message(hook: LifecycleHook, succeeded: boolean, canFail: boolean, recurring: string[], helmVersion: HelmVersion): string {
-  const what = hook.kind ? `this ${hook.kind}` : 'this hook object';
-  const listed = hook.policy.state === 'listed' ? hook.policy.entry.value.source : '';
-  let stays: string;
-  if (!succeeded) stays = `a run that succeeds leaves ${what} in the cluster (hook-failed deletes it only when it fails)`;
-  else if (canFail) stays = `a run that fails leaves ${what} in the cluster (hook-succeeded deletes it only after success)`;
-  else {
-    stays =
-      `${what} stays whenever its event does not finish: Helm 3 up to 3.18 keeps hooks that succeeded when a later hook ` +
-      'of the event fails, and an interrupted command keeps them in any version';
-  }
+function explain(hook: LifecycleHook, succeeded: boolean, canFail: boolean, recurring: string[], helmVersion: HelmVersion): { message: string; help: string } {
+  const what = thisResource(hook.resource);
+  const listed = hook.policy.state === 'listed' ? shown(hook.policy.entry.value.source) : '';
   const events = [...new Set(hook.events ?? [])];
-  const next =
-    recurring.length > 0
-      ? `the next ${recurring.join(' or ')}`
-      : `the next ${events.join(' or ')} (a retry, or a later release of the same name: hook objects survive \`helm uninstall\`)`;
-  return (
-    `helm.sh/hook-delete-policy ${listed} turns off Helm's default before-hook-creation, so ${stays}. ` +
-    `${capitalize(next)} then meets the old object: ${nextRunMeetsOldObject(hook, helmVersion)}. ` +
-    `Add ${BHC} to the list.`
-  );
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  const nextEvents = recurring.length > 0 ? recurring : events;
+  const next = `the next ${nextEvents.join(' or ')}`;
+  let run: string;
+  let stays: string;
+  if (!succeeded) {
+    run = 'A successful run';
+    stays = `Its hook-failed policy deletes ${what} only when it fails`;
+  } else if (canFail) {
+    run = 'A failed run';
+    stays = `Its hook-succeeded policy deletes ${what} only after it succeeds`;
+  } else {
+    run = 'An unfinished run';
+    stays =
+      `${capitalize(what)} stays whenever its event does not finish: Helm 3 up to 3.18 keeps hooks that succeeded when a later ` +
+      'hook of the event fails, and an interrupted command keeps them in any version';
+  }
+  const later = recurring.length > 0 ? '' : ' (a retry, or a later release of the same name: hook objects survive helm uninstall)';
+  return {
+    message: `${run} leaves ${what} behind for ${nextEvents.length <= 2 ? next : 'the next run'}: ${listed} replaces the default policy, before-hook-creation.`,
+    help:
+      `Add ${BHC} to the list: writing any delete policy turns off Helm's default, ${BHC}. ${stays}. ` +
+      `${capitalize(next)}${later} then meets the old object: ${nextRunMeetsOldObject(hook, helmVersion)}.`,
+  };
 }
 
 /** Appends `before-hook-creation` after the last item, with the separator the list already uses. */

@@ -1,6 +1,7 @@
 import { TemplateFile } from '../analysis/file';
 import { TextRange } from '../core/text';
 import { BlockMap, containersOf, DocumentWalker, KeyedValue, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
+import { shown } from './support/helpers';
 import { defineRule, Report } from './rule';
 
 const SECRET_NAME = /(?:PASSWORD|TOKEN|SECRET|API_KEY)$/i;
@@ -83,7 +84,11 @@ export const inlineSecretInHook = defineRule({
             const literal = walker.literal(item);
             const problem = literal && urlProblem(literal.text);
             if (literal && problem) {
-              context.report({ range: literal.range, message: `This hook's ${key} holds ${problem}. ${STORED} Pass it through an env var read from a Secret (valueFrom.secretKeyRef) and refer to it as $(VAR).` });
+              context.report({
+                range: literal.range,
+                message: `${SHOWN}: the hook's ${key} holds ${problem.what}.`,
+                help: `Pass it through an env var read from a Secret (valueFrom.secretKeyRef) and refer to it as $(VAR). ${STORED}${problem.why}`,
+              });
             }
           }
         }
@@ -92,7 +97,15 @@ export const inlineSecretInHook = defineRule({
   },
 });
 
-const STORED = 'It is stored in the chart, in every rendered manifest and in the release record, where `helm get hooks` shows it.';
+const SHOWN = 'helm get hooks shows this secret to anyone who can read the release';
+const STORED = 'It is stored in the chart, in every rendered manifest and in the release record, where helm get hooks shows it.';
+
+/** What a value holds that is a secret, and what more there is to say about it. */
+interface SecretProblem {
+  what: string;
+  /** Empty, or a sentence after a space. */
+  why: string;
+}
 
 function checkEnv(file: TemplateFile, walker: DocumentWalker, container: BlockMap, report: (report: Report) => void): void {
   const env = walker.entry(container, 'env');
@@ -103,11 +116,12 @@ function checkEnv(file: TemplateFile, walker: DocumentWalker, container: BlockMa
     const value = valueEntry && walker.literal(valueEntry.node);
     if (!name || !valueEntry || !value) continue;
     const text = value.text.trim();
-    const problem = urlProblem(text) ?? (SECRET_NAME.test(name) && looksLikeSecret(text) ? `a literal value for ${name}` : undefined);
+    const problem = urlProblem(text) ?? (SECRET_NAME.test(name) && looksLikeSecret(text) ? { what: 'a literal value', why: '' } : undefined);
     if (!problem) continue;
     const finding: Report = {
       range: value.range,
-      message: `The env var ${name} of this hook holds ${problem}. ${STORED} Read it from a Secret with valueFrom.secretKeyRef.`,
+      message: `${SHOWN}: the env var ${shown(name)} holds ${problem.what}.`,
+      help: `Read it from a Secret with valueFrom.secretKeyRef. ${STORED}${problem.why}`,
     };
     const key = name.toLowerCase().replace(/_/g, '-');
     const edit = secretKeyRefEdit(file, walker, valueEntry, value.range, key);
@@ -118,10 +132,10 @@ function checkEnv(file: TemplateFile, walker: DocumentWalker, container: BlockMa
   }
 }
 
-function urlProblem(text: string): string | undefined {
+function urlProblem(text: string): SecretProblem | undefined {
   const withPassword = URL_WITH_PASSWORD.exec(text);
-  if (withPassword && !/^(?:\$|<|\{|\*+$)/.test(withPassword[1]!)) return 'a URL with a password in it';
-  if (WEBHOOK_URL.test(text)) return 'a webhook URL, which is itself a credential';
+  if (withPassword && !/^(?:\$|<|\{|\*+$)/.test(withPassword[1]!)) return { what: 'a URL with a password in it', why: '' };
+  if (WEBHOOK_URL.test(text)) return { what: 'a webhook URL', why: ' A webhook URL is itself a credential: whoever has it can post to the channel.' };
   return undefined;
 }
 

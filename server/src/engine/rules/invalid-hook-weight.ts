@@ -1,7 +1,7 @@
 import { AnnotationSet, EntryModel, ValueModel } from '../model/document';
 import { HOOK_KEY, WEIGHT_KEY } from '../model/hook';
 import { goAtoi, isInt64, resolvePlainScalar } from '../model/scalar';
-import { helmEntry, hookAnnotationSets } from './support/helpers';
+import { helmEntry, hookAnnotationSets, shown } from './support/helpers';
 import { defineRule, FileRuleContext, Report } from './rule';
 
 export const invalidHookWeight = defineRule({
@@ -64,17 +64,19 @@ function checkWeight(context: FileRuleContext, entry: EntryModel): void {
   const text = value.helmString ?? '';
   if (goAtoi(text) !== undefined) return;
   const range = trimmedRange(context.file.text, value);
+  const why =
+    "Helm reads the weight with Go's strconv.Atoi, which accepts only an optional sign and decimal digits, and on any error " +
+    'uses weight 0 without a warning.';
   const report: Report = {
     range,
-    message: `Helm reads the hook weight ${JSON.stringify(text)} with strconv.Atoi, which rejects it (${problemOf(text)}), so Helm silently uses weight 0.`,
+    message: `Helm silently runs this hook at weight 0: strconv.Atoi rejects the weight ${JSON.stringify(shown(text))} (${problemOf(text)}).`,
+    help: `Write a whole number in quotes, for example "5", or remove the annotation for weight 0. ${why}`,
   };
   const meant = integerMeant(text);
   if (meant) {
     const quoted = value.style === 'single' ? `'${meant.text}'` : `"${meant.text}"`;
-    report.message += meant.safe ? ` Write ${quoted}.` : ` If you meant ${meant.text}, write ${quoted}.`;
+    report.help = `${meant.safe ? `Write ${quoted}.` : `If you meant ${meant.text}, write ${quoted}.`} ${why}`;
     report.fixes = [{ title: `Change the weight to ${quoted}`, safe: meant.safe, edits: [{ range, newText: quoted }] }];
-  } else {
-    report.message += ' Write a whole number in quotes, for example "5", or remove the annotation for weight 0.';
   }
   context.report(report);
 }

@@ -2,6 +2,7 @@ import { TemplateFile } from '../analysis/file';
 import { YamlProblem } from '../model/document';
 import { wholeParse } from '../model/yaml-documents';
 import { TextRange } from '../core/text';
+import { shown } from './support/helpers';
 import { defineRule } from './rule';
 
 export const invalidYaml = defineRule({
@@ -60,10 +61,11 @@ export const invalidYaml = defineRule({
       if (!problem) return;
       context.report({
         range: pointAt(file, problem.range),
-        message:
-          `This document is not valid YAML once its template actions are set aside: ${problem.message}. The hook checks ` +
-          'skip this document. If the rendered manifest has the same problem, Helm fails with "YAML parse error on ' +
-          `…/${file.path.split(/[\\/]/).pop()}".`,
+        message: `This document is not valid YAML, so its hooks are not checked: ${shown(problem.message.replace(/\.$/, ''), 90)}.`,
+        help:
+          'Fix the YAML here (indentation, tabs, brackets). Template actions are set aside for this check: an action that stands for a ' +
+          'value counts as a plain value, a line of control flow or included YAML as nothing. If the rendered manifest has the ' +
+          `same problem, Helm fails with "YAML parse error on …/${file.path.split(/[\\/]/).pop()}".`,
       });
     });
   },

@@ -61,20 +61,22 @@ export const jobRestartPolicy = defineRule({
       if (!podSpec?.keyRange || podSpec.hasUnknownEntries) continue;
       const entry = walker.entry(podSpec, 'restartPolicy');
       const name = hook.resource.name && !hook.resource.name.templated ? hook.resource.name.decoded : '…';
-      const rejected = `Kubernetes rejects this hook Job ("The Job "${name}" is invalid: ${API_ERROR}"), so Helm fails at this hook; \`helm template\` and \`helm lint\` do not notice.`;
+      const rejected = `Kubernetes answers "The Job "${name}" is invalid: ${API_ERROR}", so Helm fails at this hook; helm template and helm lint do not notice.`;
       if (entry) {
         const literal = walker.literal(entry.node);
         if (!literal || literal.text !== 'Always') continue;
         context.report({
           range: podSpec.keyRange,
-          message: `A Job's pods cannot use restartPolicy: Always. ${rejected} Use Never (a failed pod is replaced, up to backoffLimit) or OnFailure (the container restarts in place).`,
+          message: "Kubernetes rejects this hook Job when Helm creates it: a Job's pods cannot use restartPolicy: Always.",
+          help: `Use restartPolicy: Never (a failed pod is replaced, up to backoffLimit) or OnFailure (the container restarts in place). ${rejected}`,
           fixes: [{ title: 'Use restartPolicy: Never', safe: true, edits: [{ range: literal.range, newText: 'Never' }] }],
         });
         continue;
       }
       const report: Report = {
         range: podSpec.keyRange,
-        message: `The Job's pod template has no restartPolicy, which Kubernetes defaults to Always. ${rejected} Add restartPolicy: Never or OnFailure.`,
+        message: "Kubernetes rejects this hook Job when Helm creates it: its pod template has no restartPolicy, which defaults to Always.",
+        help: `Add restartPolicy: Never or OnFailure to the pod template. Kubernetes defaults it to Always, which a Job cannot use. ${rejected}`,
       };
       const edit = insertKeyEdit(context.file, podSpec, 'restartPolicy: Never');
       if (edit) report.fixes = [{ title: 'Add restartPolicy: Never', safe: true, edits: [edit] }];

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, Pair, YAMLMap } from 'yaml';
 import { lastEntry, literalText, ResourceDocument } from '../model/document';
 import { HOOK_KEY, HOOK_KEYS } from '../model/hook';
 import { TextRange } from '../core/text';
+import { capitalize, shown, thisResource } from './support/helpers';
 import { defineRule } from './rule';
 
 const KEYS: readonly string[] = HOOK_KEYS;
@@ -72,20 +73,20 @@ export const misplacedHookAnnotation = defineRule({
       for (const found of misplacedKeys(resource)) {
         context.report({
           range: found.range,
-          message:
-            `${found.key} is ${found.where}, but Helm reads hook annotations only from the object's own ` +
-            `metadata.annotations, which have no ${HOOK_KEY}: ${consequence(resource)} Move the hook annotations to metadata.annotations.`,
+          message: `${capitalize(thisResource(resource))} runs as a normal resource, not as a hook: ${found.key} is ${shown(found.where, 70)}.`,
+          help:
+            `Move the hook annotations to metadata.annotations. Helm reads hook annotations only from the object's own ` +
+            `metadata.annotations, which have no ${HOOK_KEY} here, so it installs the object with the release.${jobConsequence(resource)}`,
         });
       }
     }
   },
 });
 
-function consequence(resource: ResourceDocument): string {
-  const kind = resource.kind && literalText(resource.kind);
-  const normal = `${kind ? `this ${kind}` : 'this resource'} is installed as a normal release resource, not run as a hook.`;
-  if (kind !== 'Job') return normal;
-  return `${normal} It runs alongside the release, and an upgrade that changes its pod template fails with "spec.template: field is immutable".`;
+/** What running a Job as a release resource breaks. */
+function jobConsequence(resource: ResourceDocument): string {
+  if ((resource.kind && literalText(resource.kind)) !== 'Job') return '';
+  return ' The Job runs alongside the release, and an upgrade that changes its pod template fails with "spec.template: field is immutable".';
 }
 
 function misplacedKeys(resource: ResourceDocument): Misplaced[] {
@@ -101,7 +102,7 @@ function misplacedKeys(resource: ResourceDocument): Misplaced[] {
     }
   };
   const metadata = (map: YAMLMap, path: string, own: boolean) => {
-    collect(map, `directly under ${path}, not under ${path}.annotations`);
+    collect(map, `directly under ${path}`);
     for (const pair of map.items) {
       const key = keyOf(pair);
       if (!isMap(pair.value)) continue;
@@ -130,7 +131,7 @@ function misplacedKeys(resource: ResourceDocument): Misplaced[] {
     if (key === 'metadata') {
       if (isMap(pair.value)) metadata(pair.value, 'metadata', true);
     } else if (key === 'annotations') {
-      if (isMap(pair.value)) collect(pair.value, 'in a top-level "annotations:" key, outside metadata');
+      if (isMap(pair.value)) collect(pair.value, 'in a top-level "annotations:" key');
     } else if (!CHART_VALUES_KEYS.has(key)) {
       descend(pair.value, key);
     }

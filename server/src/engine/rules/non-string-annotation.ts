@@ -1,7 +1,7 @@
 import { AnnotationSet, EntryModel, lastEntry, ResourceDocument } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
 import { describeKind, nonStringKind, rejection } from './support/annotation-values';
-import { doubleQuoted } from './support/helpers';
+import { doubleQuoted, shown } from './support/helpers';
 import { hookOnlyEntry } from './support/list-items';
 import { defineRule, Report } from './rule';
 
@@ -77,20 +77,24 @@ export const nonStringAnnotation = defineRule({
         const value = entry.value;
         const kind = nonStringKind(value);
         if (!kind) continue;
-        const consequence = rejection(value, kind, set);
+        const { short, detail } = rejection(value, kind, set);
+        const key = shown(entry.key, 60);
         if (kind === 'array' || kind === 'object') {
           context.report({
             range: value.range,
-            message: `The annotation ${entry.key} is ${describeKind(kind)}, but annotation values must be strings: ${consequence}. Write the value as one quoted string (a JSON text, if it is structured).`,
+            message: `${short}: the annotation ${key} is ${describeKind(kind)}, not a string.`,
+            help: `Write the value as one quoted string (a JSON text, if it is structured). Annotation values must be strings: ${detail}.`,
           });
           continue;
         }
         const quoted = doubleQuoted(value.source);
+        const why = `Annotation values must be strings, and YAML reads an unquoted ${shown(value.source)} as ${describeKind(kind)}: ${detail}.`;
         const report: Report = {
           range: value.range,
-          message: `The annotation ${entry.key}: ${value.source} is not quoted, so YAML reads it as ${describeKind(kind)}, but annotation values must be strings: ${consequence}. Quote it: ${quoted}.`,
+          message: `${short}: the annotation ${key} is ${describeKind(kind)}, not a string.`,
+          // With an explicit tag (`!!int 5`) quoting would not make the value a string.
+          help: value.tag ? `Write the value as a quoted string, without its explicit tag. ${why}` : `Quote it: ${shown(quoted)}. ${why}`,
         };
-        // With an explicit tag (`!!int 5`) quoting would not make the value a string.
         if (!value.tag) report.fixes = [{ title: `Quote the value: ${quoted}`, safe: true, edits: [{ range: value.range, newText: quoted }] }];
         context.report(report);
       }

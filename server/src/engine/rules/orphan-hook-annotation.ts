@@ -1,6 +1,7 @@
-import { EntryModel, lastEntry, literalText, ResourceDocument } from '../model/document';
+import { EntryModel, lastEntry } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_ONLY_KEYS, normalizeItem, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
 import { renameKeyEdit } from './support/annotation-keys';
+import { thisResource } from './support/helpers';
 import { defineRule, Report } from './rule';
 
 const HOOK_ONLY: readonly string[] = HOOK_ONLY_KEYS;
@@ -58,16 +59,21 @@ export const orphanHookAnnotation = defineRule({
       for (const entry of set.mapping.entries) {
         if (!HOOK_ONLY.includes(entry.key)) continue;
         if (entry.key === DELETE_POLICY_KEY && isKeep(entry)) {
-          const lead = `"${DELETE_POLICY_KEY}: keep" is not a Helm setting, and without ${HOOK_KEY} Helm ignores it`;
+          const notASetting = `"${DELETE_POLICY_KEY}: keep" is not a Helm setting`;
           if (lastEntry(set.mapping, RESOURCE_POLICY_KEY)) {
-            context.report({ range: entry.keyRange, message: `${lead}; ${RESOURCE_POLICY_KEY}, set here too, decides what \`helm uninstall\` does. Remove this line.` });
+            context.report({
+              range: entry.keyRange,
+              message: `This line does nothing: ${notASetting}, and Helm ignores it without ${HOOK_KEY}.`,
+              help: `Remove this line: ${RESOURCE_POLICY_KEY}, set here too, decides what helm uninstall does.`,
+            });
             continue;
           }
           const report: Report = {
             range: entry.keyRange,
-            message:
-              `${lead}: ${describe(resource)} is deleted by \`helm uninstall\` like any other release resource. To keep it, ` +
-              `write "${RESOURCE_POLICY_KEY}: keep".`,
+            message: `helm uninstall deletes ${thisResource(resource)} like any other release resource: ${notASetting}.`,
+            help:
+              `To keep it, write "${RESOURCE_POLICY_KEY}: keep". Helm reads ${DELETE_POLICY_KEY} only on hooks, and this resource has ` +
+              `no ${HOOK_KEY}, so Helm ignores the line.`,
           };
           const edit = renameKeyEdit(context.file, entry, RESOURCE_POLICY_KEY);
           if (edit) report.fixes = [{ title: `Change to "${RESOURCE_POLICY_KEY}"`, safe: false, edits: [edit] }];
@@ -76,10 +82,10 @@ export const orphanHookAnnotation = defineRule({
         }
         context.report({
           range: entry.keyRange,
-          message:
-            `${entry.key} has no effect: ${describe(resource)} has no ${HOOK_KEY} annotation, so Helm installs it as a normal ` +
-            `release resource and ignores ${IGNORED[entry.key]}. Add ${HOOK_KEY} with the events it should run on, or remove ` +
-            'this annotation.',
+          message: `Helm ignores ${IGNORED[entry.key]} here: ${thisResource(resource)} has no ${HOOK_KEY} annotation, so it is not a hook.`,
+          help:
+            `Add ${HOOK_KEY} with the events it should run on, or remove this annotation. Without ${HOOK_KEY}, Helm installs the ` +
+            `resource as a normal release resource and ignores ${IGNORED[entry.key]}.`,
         });
       }
     }
@@ -90,9 +96,4 @@ export const orphanHookAnnotation = defineRule({
 function isKeep(entry: EntryModel): boolean {
   const text = entry.value.helmString;
   return text !== undefined && normalizeItem(text) === 'keep';
-}
-
-function describe(resource: ResourceDocument): string {
-  const kind = resource.kind && literalText(resource.kind);
-  return kind ? `this ${kind}` : 'this resource';
 }

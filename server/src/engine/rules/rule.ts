@@ -27,12 +27,18 @@ export interface RelatedLocation {
   message: string;
 }
 
+/** Short enough to read in one line of the Problems panel or a terminal. */
+export const MAX_MESSAGE_LENGTH = 160;
+
 export interface Finding {
   rule: string;
   severity: Severity;
   file: string;
   range: TextRange;
+  /** One sentence of at most MAX_MESSAGE_LENGTH characters: what goes wrong, and when. */
   message: string;
+  /** Plain text, a few sentences: the fix first, then why (what Helm or Kubernetes does). */
+  help: string;
   related: RelatedLocation[];
   fixes: Fix[];
 }
@@ -40,7 +46,10 @@ export interface Finding {
 /** What a rule hands to `report`: the runner fills in the rule id, the file and the configured severity. */
 export interface Report {
   range: TextRange;
+  /** See Finding: one short sentence, what goes wrong and when. */
   message: string;
+  /** See Finding: the fix first, then why, in plain text. */
+  help: string;
   /** This finding's own severity when it differs from the rule's default (e.g. an info-level variant). */
   severity?: Severity;
   /** The claim rests on a value we could not evaluate: never reported above warning. */

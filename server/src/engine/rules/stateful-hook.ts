@@ -58,14 +58,16 @@ export const statefulHook = defineRule({
       if (!deleting) continue;
       const how =
         deleting === 'before-hook-creation'
-          ? `${hook.policy.state === 'default' ? 'the default delete policy before-hook-creation' : 'before-hook-creation'} deletes it just before each ${events.join(' and ')} creates it again`
-          : `hook-succeeded deletes it after each ${events.join(' and ')}, and the next run creates it again`;
+          ? `${hook.policy.state === 'default' ? 'The default delete policy, before-hook-creation,' : 'Its before-hook-creation policy'} deletes it just before each ${events.join(' and ')} creates it again`
+          : `Its hook-succeeded policy deletes it after each ${events.join(' and ')}, and the next run creates it again`;
+      const each = `Every ${[...new Set(events.map((event) => event.replace(/^(?:pre|post)-/, '')))].join(' and ')}`;
       if (hook.kind === 'PersistentVolumeClaim') {
         context.report({
           range: hook.hookEntry.value.range,
-          message:
-            `This PersistentVolumeClaim is a hook, so ${how}: every such run gives it a new, empty volume and the old data is ` +
-            'released (and, with the usual Delete reclaim policy, destroyed). Make it a normal release resource, or hook it on pre-install only.',
+          message: `${each} gives this PersistentVolumeClaim a new, empty volume: as a hook, it is deleted and created again.`,
+          help:
+            `Make it a normal release resource, or hook it on pre-install only. ${how}: the old volume is released ` +
+            'and, with the usual Delete reclaim policy, destroyed with its data.',
         });
         continue;
       }
@@ -73,11 +75,11 @@ export const statefulHook = defineRule({
       if (!generator || hasLookup(context.file)) continue;
       context.report({
         range: hook.hookEntry.value.range,
-        message:
-          `This Secret is a hook whose data comes from ${generator}, so ${how} with newly generated values: passwords, keys ` +
-          'and certificates change on every such run while stored data and clients still expect the old ones. ' +
-          'helm.sh/resource-policy: keep does not apply to hooks. Hook it on pre-install only, make it a normal release ' +
-          'resource, or keep existing values with lookup.',
+        message: `${each} generates new values for this Secret: as a hook whose data comes from ${generator}, it is deleted and created again.`,
+        help:
+          `Hook it on pre-install only, make it a normal release resource, or keep existing values with lookup. ${how} ` +
+          'with newly generated values: passwords, keys and certificates change while stored data and clients still expect the old ' +
+          'ones. helm.sh/resource-policy: keep does not apply to hooks.',
       });
     }
   },

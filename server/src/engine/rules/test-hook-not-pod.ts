@@ -1,4 +1,5 @@
 import { lifecycleHooks } from './support/lifecycle-helpers';
+import { thisResource } from './support/helpers';
 import { defineRule } from './rule';
 
 export const testHookNotPod = defineRule({
@@ -42,10 +43,10 @@ export const testHookNotPod = defineRule({
       if (!hook.kind || hook.kind === 'Pod' || !hook.events?.includes('test')) continue;
       context.report({
         range: hook.hookEntry.value.range,
-        message:
-          `This ${hook.kind} is a test hook, but \`helm test --logs\` reads the pod logs of every test hook by its name, so it ` +
-          `fails here with "unable to get pod logs for …: pods "…" not found" even when the tests pass. Make the test a Pod, ` +
-          'or make this object a normal release resource.',
+        message: `helm test --logs fails on ${thisResource(hook.resource)} even when the tests pass: it is a test hook but not a Pod.`,
+        help:
+          'Make the test a Pod, or make this object a normal release resource. helm test --logs reads the pod logs of every test ' +
+          'hook by its name, so it fails with "unable to get pod logs for …: pods "…" not found".',
       });
     }
   },

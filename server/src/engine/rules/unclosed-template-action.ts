@@ -3,6 +3,8 @@ import { ScanProblem, TemplateAction } from '../template/scanner';
 import { defineRule } from './rule';
 
 interface Explanation {
+  /** What is wrong at the problem's place, as a clause: `this "{{" has no closing "}}"`. */
+  cause: string;
   /** The error text of Go's text/template, which Helm prints after "parse error at (file:line): ". */
   goError?: string;
   advice: string;
@@ -49,11 +51,12 @@ export const unclosedTemplateAction = defineRule({
     if (problems.length === 0) return;
     const actionsByStart = new Map(context.file.scan.actions.map((action) => [action.range.start, action]));
     for (const problem of problems) {
-      const { goError, advice } = explain(context.file, problem, actionsByStart);
+      const { cause, goError, advice } = explain(context.file, problem, actionsByStart);
       const failure = goError ? `fail with "parse error at (…): ${goError}"` : 'fail with a parse error';
       context.report({
         range: problem.range,
-        message: `${problem.message} Helm cannot parse this template: \`helm template\`, \`helm lint\` and \`helm install\` ${failure}. ${advice}`,
+        message: `Helm cannot render the chart: ${cause}.`,
+        help: `${advice} Helm parses every template before rendering anything, so helm template, helm lint and helm install ${failure}, for the whole chart.`,
       });
     }
   },
@@ -68,22 +71,33 @@ function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<n
     const action = actionsByStart.get(problem.range.start);
     const lineEnd = file.text.indexOf('\n', problem.range.start);
     const atEnd = action !== undefined && action.range.end >= file.text.length && (lineEnd < 0 || file.text.slice(lineEnd).trim() === '');
-    return { ...(atEnd ? { goError: 'unclosed action' } : {}), advice: 'Close the action with "}}".' };
+    return { cause: 'this "{{" has no closing "}}"', ...(atEnd ? { goError: 'unclosed action' } : {}), advice: 'Close the action with "}}".' };
   }
   if (/^Unterminated string/.test(message)) {
-    return { goError: 'unterminated quoted string', advice: 'Close the string on the same line; only a `raw string` may span lines.' };
+    return {
+      cause: 'a string in this action is not closed',
+      goError: 'unterminated quoted string',
+      advice: 'Close the string on the same line; only a raw string in backticks may span lines.',
+    };
   }
-  if (/^Unterminated raw string/.test(message)) return { goError: 'unterminated raw quoted string', advice: 'Close the raw string with a backtick.' };
+  if (/^Unterminated raw string/.test(message)) {
+    return { cause: 'a raw string in this action is not closed', goError: 'unterminated raw quoted string', advice: 'Close the raw string with a backtick.' };
+  }
   if (/^Unterminated character constant/.test(message)) {
-    return { goError: 'unterminated character constant', advice: 'Close the character constant, or write a "string" instead.' };
+    return {
+      cause: 'a character constant in this action is not closed',
+      goError: 'unterminated character constant',
+      advice: 'Close the character constant, or write a "string" instead.',
+    };
   }
-  if (/^Unclosed template comment/.test(message)) return { goError: 'unclosed comment', advice: 'End the comment with "*/}}".' };
+  if (/^Unclosed template comment/.test(message)) return { cause: 'this "{{/*" comment has no "*/}}"', goError: 'unclosed comment', advice: 'End the comment with "*/}}".' };
   if (/^A template comment must end/.test(message)) {
-    return { goError: 'comment ends before closing delimiter', advice: 'Put "}}" (or " -}}") right after "*/".' };
+    return { cause: 'text stands between "*/" and "}}"', goError: 'comment ends before closing delimiter', advice: 'Put "}}" (or " -}}") right after "*/".' };
   }
   if (/^"\{\{ end \}\}" without/.test(message)) {
-    return { goError: 'unexpected {{end}}', advice: 'Remove it, or add the "if", "range", "with" or "define" it should close.' };
+    return { cause: 'this "{{ end }}" closes no block', goError: 'unexpected {{end}}', advice: 'Remove it, or add the "if", "range", "with" or "define" it should close.' };
   }
-  if (/has no matching "\{\{ end \}\}"/.test(message)) return { goError: 'unexpected EOF', advice: 'Add "{{ end }}" where the block should stop.' };
-  return { advice: 'Fix the template syntax.' };
+  const unended = /^("\{\{ \w+ \}\}") has no matching "\{\{ end \}\}"/.exec(message);
+  if (unended) return { cause: `this ${unended[1]} has no "{{ end }}"`, goError: 'unexpected EOF', advice: 'Add "{{ end }}" where the block should stop.' };
+  return { cause: message.replace(/\.$/, ''), advice: 'Fix the template syntax.' };
 }

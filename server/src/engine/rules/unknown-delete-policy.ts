@@ -1,7 +1,7 @@
-import { EntryModel } from '../model/document';
+import { AnnotationSet, EntryModel } from '../model/document';
 import { DELETE_POLICIES, DELETE_POLICY_KEY, normalizeItem, SplitList, splitList } from '../model/hook';
-import { hookAnnotationSets, valueOrKeyRange } from './support/helpers';
-import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './support/list-items';
+import { capitalize, hookAnnotationSets, thisResource, valueOrKeyRange } from './support/helpers';
+import { collectionReport, hookOnlyEntry, ItemOutcome, ListSpec, nonStringPolicyReport, unknownItemReport } from './support/list-items';
 import { defineRule, FileRuleContext, HelmVersion } from './rule';
 
 const SPEC: ListSpec = {
@@ -65,49 +65,57 @@ export const unknownDeletePolicy = defineRule({
   check(context) {
     for (const set of hookAnnotationSets(context.file)) {
       const entry = hookOnlyEntry(set, DELETE_POLICY_KEY);
-      if (entry) checkDeletePolicy(context, entry);
+      if (entry) checkDeletePolicy(context, set, entry);
     }
   },
 });
 
-function checkDeletePolicy(context: FileRuleContext, entry: EntryModel): void {
+function checkDeletePolicy(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
   const { file } = context;
   const value = entry.value;
   if (value.kind === 'seq' || value.kind === 'map') {
-    context.report(collectionReport(file, entry, SPEC));
+    context.report(collectionReport(file, set, entry, SPEC));
     return;
   }
   if (value.kind !== 'scalar') return;
 
-  const nonString = nonStringPolicyReport(value, SPEC);
+  const nonString = nonStringPolicyReport(set, value, SPEC);
   if (nonString) {
     context.report(nonString);
     return;
   }
+  const subject = thisResource(set.resource);
+  const neverDeleted = `${capitalize(subject)} is never deleted, and its next run meets the old one`;
   if (!value.templated && (value.helmString ?? '').trim() === '') {
     context.report({
       range: valueOrKeyRange(entry),
-      message:
-        `helm.sh/hook-delete-policy is empty: Helm stores the empty policy, which deletes nothing, and because the annotation is set ` +
-        `its default before-hook-creation no longer applies: ${leftBehind(context.helmVersion)}. Remove the annotation to get the ` +
-        'default, or name the policies, for example "before-hook-creation,hook-succeeded".',
+      message: `${neverDeleted}: helm.sh/hook-delete-policy is empty.`,
+      help:
+        `Remove the annotation to get the default, or name the policies, for example "${SPEC.example}". Helm stores the empty ` +
+        `policy, which deletes nothing, and because the annotation is set, its default before-hook-creation no longer applies: ` +
+        `${leftBehind(context.helmVersion)}.`,
     });
     return;
   }
 
   const list = splitList(value, file.text);
   const defaultLost = list.certain && !list.items.some((item) => isDeletePolicy(item.raw));
-  const effect = `Helm stores it without complaint and never deletes the hook for it${defaultLost ? `; and because the annotation is set, the default before-hook-creation no longer applies: ${leftBehind(context.helmVersion)}` : ''}`;
+  const unknown: ItemOutcome = defaultLost
+    ? {
+        consequence: neverDeleted,
+        explanation:
+          'Helm stores an unknown policy without complaint and never deletes the hook for it; and because the annotation is set, ' +
+          `the default before-hook-creation no longer applies: ${leftBehind(context.helmVersion)}.`,
+      }
+    : { consequence: 'Helm deletes nothing for this item', explanation: 'Helm stores an unknown policy without complaint and never deletes the hook for it.' };
   list.items.forEach((item, index) => {
     if (!item.certain || isDeletePolicy(item.raw)) return;
     if (item.normalized === '' && hasOtherItems(list, index)) {
-      context.report({
-        ...unknownItemReport(list, index, value.range, SPEC, 'Helm stores the empty item, which deletes nothing, so removing the comma changes nothing'),
-        severity: 'info',
-      });
+      const harmless = { consequence: 'Helm ignores it', explanation: 'Helm stores the empty item, which deletes nothing, so removing the comma changes nothing.' };
+      context.report({ ...unknownItemReport(list, index, value.range, SPEC, harmless), severity: 'info' });
       return;
     }
-    context.report(unknownItemReport(list, index, value.range, SPEC, effect));
+    context.report(unknownItemReport(list, index, value.range, SPEC, unknown));
   });
 }
 

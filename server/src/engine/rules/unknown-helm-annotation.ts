@@ -3,6 +3,7 @@ import { AnnotationSet, EntryModel, lastEntry } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_KEYS, KNOWN_HELM_KEYS, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
 import { nearest } from '../core/text';
 import { renameKeyEdit } from './support/annotation-keys';
+import { capitalize, shown, thisResource } from './support/helpers';
 import { defineRule, FileRuleContext, Report } from './rule';
 
 const PREFIX = 'helm.sh/';
@@ -70,19 +71,46 @@ export const unknownHelmAnnotation = defineRule({
 
 function checkKey(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
   const suggestion = suggestKey(entry.key);
+  const written = shown(entry.key);
+  const report: Report = suggestion ? misspelledReport(context.file.path, set, entry, suggestion) : {
+    range: entry.keyRange,
+    message: `Helm ignores "${written}": it is not an annotation Helm reads.`,
+    help: `Remove it, or use a key Helm reads: ${READ_KEYS.join(', ')}.`,
+  };
   const meant = suggestion?.key;
-  const alreadyThere = meant !== undefined && lastEntry(set.mapping, meant) !== undefined;
-  let message = `Helm ignores "${entry.key}"`;
-  if (!meant) message += `: it reads only ${READ_KEYS.join(', ')}.`;
-  else if (suggestion.caseOnly) message += `: annotation keys are case-sensitive and Helm reads "${meant}"`;
-  else message += ` (did you mean "${meant}"?)`;
-  if (meant && alreadyThere) message += `; "${meant}" is already set here, so remove this key.`;
-  else if (meant) message += `${consequence(set, meant)}.`;
-  const report: Report = { range: entry.keyRange, message };
   // In a pod template the right key would be ignored too: the fix there is to move it, which misplaced-hook-annotation explains.
-  const edit = meant && !alreadyThere && set.origin !== 'nested' ? renameKeyEdit(context.file, entry, meant) : undefined;
+  const edit = meant && lastEntry(set.mapping, meant) === undefined && set.origin !== 'nested' ? renameKeyEdit(context.file, entry, meant) : undefined;
   if (suggestion && edit) report.fixes = [{ title: `Change to "${meant}"`, safe: suggestion.safe, edits: [edit] }];
   context.report(report);
+}
+
+function misspelledReport(path: string, set: AnnotationSet, entry: EntryModel, suggestion: KeySuggestion): Report {
+  const meant = suggestion.key;
+  const ignored = `Helm ignores "${shown(entry.key)}"`;
+  const exact = 'Helm looks up its annotations by exact, case-sensitive key.';
+  const existing = lastEntry(set.mapping, meant);
+  if (existing) {
+    return {
+      range: entry.keyRange,
+      message: `${ignored}: "${meant}" is already set here.`,
+      help: `Remove this key. ${exact}`,
+      related: [{ file: path, range: existing.keyRange, message: `"${meant}" is set here` }],
+    };
+  }
+  const hint = suggestion.caseOnly ? ' (annotation keys are case-sensitive)' : ` (did you mean "${meant}"?)`;
+  if (set.origin === 'nested') {
+    return {
+      range: entry.keyRange,
+      message: `${ignored}${hint}.`,
+      help: `Write "${meant}" in the object's own metadata.annotations: Helm would not read it here either, under ${set.path.join('.')}. ${exact}`,
+    };
+  }
+  const effect = consequence(set, meant);
+  return {
+    range: entry.keyRange,
+    message: effect ? `${effect}: ${ignored}${hint}.` : `${ignored}${hint}.`,
+    help: `Change the key to "${meant}". ${exact}`,
+  };
 }
 
 /**
@@ -103,30 +131,27 @@ function suggestKey(key: string): KeySuggestion | undefined {
 }
 
 /**
- * What follows from Helm not reading the key the user meant, as a clause to append (reference/helm-hooks.md §1.1, §2,
- * §3.1, §5.1, §5.4); empty when nothing visible changes.
+ * What follows from Helm not reading the key the user meant, to lead the message (reference/helm-hooks.md §1.1, §2,
+ * §3.1, §5.1, §5.4); undefined when nothing visible changes.
  */
-function consequence(set: AnnotationSet, meant: string): string {
-  if (set.origin === 'nested') return ", and it would not read it here either: it reads annotations only from the object's own metadata";
+function consequence(set: AnnotationSet, meant: string): string | undefined {
   const inDefine = set.origin === 'define';
   const isHook = inDefine || lastEntry(set.mapping, HOOK_KEY) !== undefined;
   const hook = inDefine ? 'a hook that includes this' : 'the hook';
   switch (meant) {
     case HOOK_KEY:
-      return inDefine
-        ? ', so a resource that includes this is installed as a normal release resource, not run as a hook'
-        : ', so this resource is installed as a normal release resource, not run as a hook';
+      return inDefine ? 'Objects that include this run as normal resources, not as hooks' : `${capitalize(thisResource(set.resource))} runs as a normal resource, not as a hook`;
     case WEIGHT_KEY:
-      return isHook ? `, so ${hook} runs with weight 0` : '';
+      return isHook ? `${capitalize(hook)} runs with weight 0` : undefined;
     case DELETE_POLICY_KEY:
-      return isHook ? `, so ${hook} gets the default delete policy, before-hook-creation` : '';
+      return isHook ? `${capitalize(hook)} gets the default delete policy, before-hook-creation` : undefined;
     case OUTPUT_LOG_POLICY_KEY:
-      return isHook ? `, so Helm prints no logs of ${hook}` : '';
+      return isHook ? `Helm prints no logs of ${hook}` : undefined;
     case RESOURCE_POLICY_KEY:
-      if (inDefine) return ', so `helm uninstall` deletes a release resource that includes this like any other';
-      return isHook ? '' : ', so `helm uninstall` deletes this resource like any other';
+      if (inDefine) return 'helm uninstall deletes objects that include this';
+      return isHook ? undefined : `helm uninstall deletes ${thisResource(set.resource)}`;
     default:
-      return '';
+      return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
-import { EntryModel } from '../model/document';
+import { AnnotationSet, EntryModel } from '../model/document';
 import { eventOf, HOOK_EVENTS, HOOK_KEY, splitList } from '../model/hook';
 import { isNonString } from '../model/scalar';
-import { dropLogLine, helmEntry, hookAnnotationSets, valueOrKeyRange } from './support/helpers';
+import { dropLogLine, helmEntry, hookAnnotationSets, shown, subjectOf, valueOrKeyRange } from './support/helpers';
 import { collectionReport, ListSpec, unknownItemReport } from './support/list-items';
 import { defineRule, FileRuleContext } from './rule';
 
@@ -59,18 +59,19 @@ export const unknownHookEvent = defineRule({
   check(context) {
     for (const set of hookAnnotationSets(context.file)) {
       const entry = helmEntry(set, HOOK_KEY);
-      if (entry) checkHookValue(context, entry);
+      if (entry) checkHookValue(context, set, entry);
     }
   },
 });
 
-function checkHookValue(context: FileRuleContext, entry: EntryModel): void {
+function checkHookValue(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
   const { file } = context;
   const value = entry.value;
-  const dropped = `Helm drops this whole resource (neither a hook nor installed) and only logs ${dropLogLine(context.helmVersion)}`;
+  const dropped = `Helm silently drops ${subjectOf(set)}`;
+  const why = `Helm drops the whole resource (neither run as a hook nor installed) and only logs ${dropLogLine(context.helmVersion)}.`;
 
   if (value.kind === 'seq' || value.kind === 'map') {
-    context.report(collectionReport(file, entry, SPEC));
+    context.report(collectionReport(file, set, entry, SPEC));
     return;
   }
   if (value.kind !== 'scalar') return;
@@ -78,14 +79,16 @@ function checkHookValue(context: FileRuleContext, entry: EntryModel): void {
   if (!value.templated && value.kubeType && isNonString(value.kubeType)) {
     context.report({
       range: value.range,
-      message: `YAML reads ${value.source} as ${value.kubeType === 'bool' ? 'a boolean' : 'a number'}, so Helm sees the event "${value.helmString}", which it does not know: ${dropped}.`,
+      message: `${dropped}: YAML reads ${shown(value.source)} as ${value.kubeType === 'bool' ? 'a boolean' : 'a number'}, and "${shown(value.helmString ?? '')}" is not a hook event.`,
+      help: `Write the events as a quoted string, for example "${SPEC.example}". Helm reads the event "${shown(value.helmString ?? '')}", which it does not know: ${why}`,
     });
     return;
   }
   if (!value.templated && (value.helmString ?? '').trim() === '') {
     context.report({
       range: valueOrKeyRange(entry),
-      message: `helm.sh/hook is empty: ${dropped}. Name the events, for example "pre-install,pre-upgrade".`,
+      message: `${dropped}: helm.sh/hook is empty.`,
+      help: `Name the events, for example "${SPEC.example}". An empty event is one Helm does not know: ${why}`,
     });
     return;
   }
@@ -97,18 +100,20 @@ function checkHookValue(context: FileRuleContext, entry: EntryModel): void {
     if (item.normalized === 'crd-install') {
       context.report({
         range,
-        message: `crd-install was removed in Helm 3: ${dropped}. Move this CustomResourceDefinition to the chart's crds/ directory, which Helm installs before anything else.`,
+        message: `${dropped}: the crd-install hook was removed in Helm 3.`,
+        help: `Move this CustomResourceDefinition to the chart's crds/ directory, which Helm installs before anything else. ${why}`,
       });
       return;
     }
     if (item.normalized === 'test-failure') {
       context.report({
         range,
-        message: `test-failure was removed in Helm 3: ${dropped}. Use "test"; a Helm 3 test passes when its Pod succeeds.`,
+        message: `${dropped}: the test-failure hook was removed in Helm 3.`,
+        help: `Use "test": since Helm 3 a test passes when its Pod succeeds. ${why}`,
         fixes: item.range ? [{ title: 'Replace with "test"', safe: false, edits: [{ range, newText: 'test' }] }] : [],
       });
       return;
     }
-    context.report(unknownItemReport(list, index, value.range, SPEC, dropped));
+    context.report(unknownItemReport(list, index, value.range, SPEC, { consequence: dropped, explanation: why }));
   });
 }

@@ -1,6 +1,6 @@
 import { AnnotationSet, EntryModel } from '../model/document';
 import { normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, splitList } from '../model/hook';
-import { hookAnnotationSets, valueOrKeyRange } from './support/helpers';
+import { hookAnnotationSets, shown, valueOrKeyRange } from './support/helpers';
 import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './support/list-items';
 import { defineRule, FileRuleContext } from './rule';
 
@@ -73,12 +73,12 @@ function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entr
   const { file } = context;
   const value = entry.value;
   if (value.kind === 'seq' || value.kind === 'map') {
-    context.report(collectionReport(file, entry, SPEC));
+    context.report(collectionReport(file, set, entry, SPEC));
     return;
   }
   if (value.kind !== 'scalar') return;
 
-  const nonString = nonStringPolicyReport(value, SPEC);
+  const nonString = nonStringPolicyReport(set, value, SPEC);
   if (nonString) {
     context.report(nonString);
     return;
@@ -90,9 +90,8 @@ function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entr
     context.report({
       range: valueOrKeyRange(entry),
       severity: 'info',
-      message:
-        `helm.sh/hook-output-log-policy has no effect on a ${kindText || 'resource without a kind'}: Helm prints hook logs only from ` +
-        'Job and Pod hooks. Remove the annotation, or put it on the Job or Pod whose logs you want.',
+      message: `helm.sh/hook-output-log-policy does nothing here: Helm prints hook logs only from Job and Pod hooks, not from ${kindText ? `a ${shown(kindText, 30)}` : 'a resource without a kind'}.`,
+      help: 'Remove the annotation, or put it on the Job or Pod whose logs you want.',
     });
     return;
   }
@@ -101,9 +100,8 @@ function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entr
     context.report({
       range: valueOrKeyRange(entry),
       severity: 'info',
-      message:
-        'helm.sh/hook-output-log-policy is empty: Helm prints no logs of this hook, as without the annotation. Name when to ' +
-        'print them ("hook-failed", "hook-succeeded" or both), or remove the annotation.',
+      message: 'Helm prints no logs of this hook: helm.sh/hook-output-log-policy is empty.',
+      help: 'Name when to print them ("hook-failed", "hook-succeeded" or both), or remove the annotation. An empty policy prints nothing, as without the annotation.',
     });
     return;
   }
@@ -113,9 +111,11 @@ function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entr
     if (!item.certain || isOutputLogPolicy(item.raw)) return;
     if (item.normalized === '') {
       // An empty item asks for nothing: Helm prints exactly what the other items ask for.
-      context.report({ ...unknownItemReport(list, index, value.range, SPEC, 'Helm stores the empty item and ignores it'), severity: 'info' });
+      const harmless = { consequence: 'Helm ignores it', explanation: 'Helm stores the empty item and ignores it.' };
+      context.report({ ...unknownItemReport(list, index, value.range, SPEC, harmless), severity: 'info' });
       return;
     }
-    context.report(unknownItemReport(list, index, value.range, SPEC, 'Helm stores it without complaint and ignores it, so it prints no hook logs for it'));
+    const ignored = { consequence: 'Helm prints no hook logs for this item', explanation: 'Helm stores an unknown policy without complaint and ignores it.' };
+    context.report(unknownItemReport(list, index, value.range, SPEC, ignored));
   });
 }

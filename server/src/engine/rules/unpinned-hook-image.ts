@@ -1,4 +1,5 @@
 import { containersOf, DocumentWalker, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
+import { shown } from './support/helpers';
 import { defineRule } from './rule';
 
 export const unpinnedHookImage = defineRule({
@@ -59,9 +60,8 @@ export const unpinnedHookImage = defineRule({
         if (!problem) continue;
         context.report({
           range: image.range,
-          message:
-            `The hook image "${image.text.trim()}" ${problem}: each run of this hook may pull different code (and a rollback runs ` +
-            'today\'s image), and Kubernetes pulls it on every run. Pin a version tag or a digest (@sha256:…).',
+          message: `Each run of this hook may pull different code: the image "${shown(image.text.trim(), 60)}" ${problem}.`,
+          help: "Pin a version tag or a digest (@sha256:…). Kubernetes pulls the image on every run, and a rollback runs today's image.",
         });
       }
     }

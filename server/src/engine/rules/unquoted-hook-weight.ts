@@ -3,7 +3,7 @@ import { parseHookWeight, WEIGHT_KEY } from '../model/hook';
 import { goAtoi, isInt64, resolvePlainScalar } from '../model/scalar';
 import { TemplateAction } from '../template/scanner';
 import { describeKind, nonStringKind, rejection } from './support/annotation-values';
-import { doubleQuoted, helmEntry, hookAnnotationSets } from './support/helpers';
+import { doubleQuoted, helmEntry, hookAnnotationSets, shown, subjectOf } from './support/helpers';
 import { defineRule, FileRuleContext, Report } from './rule';
 
 export const unquotedHookWeight = defineRule({
@@ -55,7 +55,7 @@ export const unquotedHookWeight = defineRule({
     for (const set of hookAnnotationSets(context.file)) {
       const entry = helmEntry(set, WEIGHT_KEY);
       if (!entry) continue;
-      if (entry.value.templated) checkTemplated(context, entry);
+      if (entry.value.templated) checkTemplated(context, set, entry);
       else checkLiteral(context, set, entry);
     }
   },
@@ -65,43 +65,45 @@ function checkLiteral(context: FileRuleContext, set: AnnotationSet, entry: Entry
   const value = entry.value;
   const kind = nonStringKind(value);
   if (!kind) return;
-  const consequence = rejection(value, kind, set);
+  const { short, detail } = rejection(value, kind, set);
   if (kind === 'array' || kind === 'object') {
     context.report({
       range: value.range,
-      message: `The hook weight is ${describeKind(kind)}, but annotation values must be strings: ${consequence}. Write one quoted integer, for example "5".`,
+      message: `${short}: the weight is ${describeKind(kind)}, not a string.`,
+      help: `Write one quoted integer, for example "5". Annotation values must be strings: ${detail}.`,
     });
     return;
   }
-  const typed = value.source;
-  const read = helmReading(value);
+  const typed = shown(value.source);
+  const why = `Annotation values must be strings, and YAML reads an unquoted ${typed} as ${describeKind(kind)}: ${detail}. ${helmReading(value)}.`;
   const report: Report = {
     range: value.range,
-    message: `The hook weight ${typed} is not quoted, so YAML reads it as ${describeKind(kind)}, but annotation values must be strings: ${consequence}. ${read}.`,
+    message: `${short}: the weight ${typed} is ${describeKind(kind)}, not a string.`,
+    help: `Write the weight as a quoted whole number within the 64-bit range, for example "5". ${why}`,
   };
   const fix = value.tag ? undefined : quotedWeight(value);
   if (fix) {
     const weight = parseHookWeight(fix.text).weight;
     const differs = weight !== parseHookWeight(value.helmString).weight;
-    if (differs) report.message += ` Quote it: "${fix.text}", which Helm reads as weight ${weight}.`;
-    else if (fix.safe) report.message += ` Quote it: "${fix.text}".`;
-    else report.message += ` Helm's strconv.Atoi reads only decimal digits, so write it in decimal: "${fix.text}".`;
+    let advice: string;
+    if (differs) advice = `Quote it: "${fix.text}", which Helm reads as weight ${weight}.`;
+    else if (fix.safe) advice = `Quote it: "${fix.text}".`;
+    else advice = `Write it in decimal: "${fix.text}", since Helm's strconv.Atoi reads only decimal digits.`;
+    report.help = `${advice} ${why}`;
     report.fixes = [{ title: `Quote the weight: "${fix.text}"`, safe: fix.safe, edits: [{ range: value.range, newText: doubleQuoted(fix.text) }] }];
-  } else {
-    report.message += ' Write the weight as a quoted whole number within the 64-bit range, for example "5".';
   }
   context.report(report);
 }
 
-/** "Helm reads weight 8", or why Helm falls back to 0. */
+/** "Unquoted, Helm reads weight 8", or why Helm falls back to 0. */
 function helmReading(value: ValueModel): string {
-  const text = value.helmString ?? '';
-  const { weight, valid } = parseHookWeight(text);
+  const text = shown(value.helmString ?? '');
+  const { weight, valid } = parseHookWeight(value.helmString ?? '');
   if (!valid) return `Helm reads it as "${text}", which strconv.Atoi rejects, so it would use weight 0`;
-  if (value.kubeType === 'int' && text !== value.source && /^[+-]?0[0-7_]+$/.test(value.source)) {
-    return `Helm reads weight ${weight}, because YAML 1.1 reads an unquoted ${value.source} as octal`;
+  if (value.kubeType === 'int' && value.helmString !== value.source && /^[+-]?0[0-7_]+$/.test(value.source)) {
+    return `Unquoted, Helm reads weight ${weight}, because YAML 1.1 reads ${value.source} as octal`;
   }
-  return `Helm reads weight ${weight}`;
+  return `Unquoted, Helm reads weight ${weight}`;
 }
 
 /**
@@ -125,7 +127,7 @@ function quotedWeight(value: ValueModel): { text: string; safe: boolean } | unde
   return undefined;
 }
 
-function checkTemplated(context: FileRuleContext, entry: EntryModel): void {
+function checkTemplated(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
   const value = entry.value;
   // Quoted or block scalars render a string whatever the actions print.
   if (value.kind !== 'scalar' || value.style !== 'plain') return;
@@ -134,7 +136,10 @@ function checkTemplated(context: FileRuleContext, entry: EntryModel): void {
   const outputs = value.actions.filter((action) => action.kind === 'output');
   const text = context.file.text;
   const whole = outputs.length === 1 && value.actions.length === 1 && outputs[0]!.range.start === value.range.start && outputs[0]!.range.end === value.range.end ? outputs[0]! : undefined;
-  const why = ' Kubernetes rejects the object at install when the rendered text is a number, although `helm template`, `helm lint` and `--dry-run=client` pass';
+  const rejected = `Kubernetes rejects ${subjectOf(set)} at install if the weight ${shown(value.source)} renders a number`;
+  const why =
+    'Without quotes, a rendered number such as 5 stays a YAML number, and annotation values must be strings: Kubernetes rejects ' +
+    'the object at install, although helm template, helm lint and --dry-run=client pass.';
   if (whole) {
     const pipeline = text.slice(whole.inner.start, whole.inner.end);
     if (endsInQuote(pipeline)) return;
@@ -142,7 +147,8 @@ function checkTemplated(context: FileRuleContext, entry: EntryModel): void {
     context.report({
       range: value.range,
       uncertain: true,
-      message: `The hook weight ${value.source} is rendered without quotes, so a number such as 5 stays a YAML number:${why}. Pipe it through quote: ${text.slice(whole.range.start, insertAt)} | quote${text.slice(insertAt, whole.range.end)}.`,
+      message: `${rejected}: the template's output is not quoted.`,
+      help: `Pipe it through quote: ${text.slice(whole.range.start, insertAt)} | quote${text.slice(insertAt, whole.range.end)}. ${why}`,
       fixes: [{ title: 'Append | quote', safe: quotesSafely(pipeline), edits: [{ range: { start: insertAt, end: insertAt }, newText: ' | quote' }] }],
     });
     return;
@@ -151,7 +157,8 @@ function checkTemplated(context: FileRuleContext, entry: EntryModel): void {
   context.report({
     range: value.range,
     uncertain: true,
-    message: `The hook weight ${value.source} is partly rendered by a template and not quoted, so it can render as a YAML number:${why}. Put the whole value in double quotes.`,
+    message: `${rejected}: it is partly templated and not quoted.`,
+    help: `Put the whole value in double quotes. ${why}`,
   });
 }
 

@@ -1,5 +1,6 @@
 import { AnnotationSet, ValueModel } from '../../model/document';
 import { formatGoFloat, resolvePlainScalar } from '../../model/scalar';
+import { subjectOf } from './helpers';
 
 /** The JSON type Kubernetes decodes an annotation value into, as encoding/json names it in its errors. */
 export type JsonKind = 'number' | 'bool' | 'array' | 'object';
@@ -40,6 +41,14 @@ function unmarshalError(kind: JsonKind, field: string): string {
   return `json: cannot unmarshal ${kind} into Go struct field ${field} of type string`;
 }
 
+/** What goes wrong when an annotation holds a value Kubernetes does not decode as a string. */
+export interface Rejection {
+  /** Who fails on what, and when, to lead a message: "Kubernetes rejects this Job at install". */
+  short: string;
+  /** The same with the error quoted and which checks pass, for a finding's help. */
+  detail: string;
+}
+
 /**
  * What happens to the object when an annotation of this set holds `value`, of `kind` (reference/helm-hooks.md §2,
  * §1.3, vectors M01, M02, R14, E20). Helm reads every document's own metadata into `map[string]string`, which fails on
@@ -48,28 +57,38 @@ function unmarshalError(kind: JsonKind, field: string): string {
  * fail earlier, wherever they are, when kubectl or Helm's client convert the manifest to JSON (checked with kubectl
  * 1.34: "error converting YAML to JSON: json: unsupported value: NaN"), while `helm template` still passes.
  */
-export function rejection(value: ValueModel, kind: JsonKind, set: AnnotationSet): string {
+export function rejection(value: ValueModel, kind: JsonKind, set: AnnotationSet): Rejection {
+  const subject = subjectOf(set);
   const special = kind === 'number' ? nonFinite(value) : undefined;
   if (special) {
-    return `kubectl and Helm's client cannot even convert the manifest to JSON ("error converting YAML to JSON: json: unsupported value: ${special}"), although \`helm template\` and \`helm lint\` pass`;
+    return {
+      short: `helm install and kubectl fail on ${subject}`,
+      detail: `kubectl and Helm's client cannot even convert the manifest to JSON ("error converting YAML to JSON: json: unsupported value: ${special}"), although helm template and helm lint pass`,
+    };
   }
   if (set.origin === 'nested') {
     const field = ['ObjectMeta', ...set.path.filter((part): part is string => typeof part === 'string')].join('.');
-    const what = set.resource?.kind?.templated === false ? set.resource.kind.decoded : undefined;
-    return `the API server rejects the whole ${what ?? 'object'} ("${unmarshalError(kind, field)}"), although \`helm template\`, \`helm lint\` and kubectl's client-side checks pass`;
+    return {
+      short: `The API server rejects ${subject}`,
+      detail: `the API server rejects the whole object ("${unmarshalError(kind, field)}"), although helm template, helm lint and kubectl's client-side checks pass`,
+    };
   }
   if (kind === 'array' || kind === 'object') {
     const error = unmarshalError(kind, '.metadata.annotations');
     if (set.origin === 'define') {
-      return `\`helm template\` and \`helm install\` fail on an object whose own annotations include it ("${error}"), and Kubernetes rejects it anywhere else; \`helm lint\` passes`;
+      return {
+        short: `helm template fails on ${subject}`,
+        detail: `helm template and helm install fail on an object whose own annotations include it ("${error}"), and Kubernetes rejects it anywhere else; helm lint passes`,
+      };
     }
-    return `\`helm template\` and \`helm install\` fail to decode this object ("${error}"); only \`helm lint\` passes it`;
+    return { short: `helm template and helm install fail on ${subject}`, detail: `helm template and helm install fail to decode the object ("${error}"); only helm lint passes it` };
   }
-  const where = set.origin === 'define' ? 'an object that includes these annotations' : 'the object';
-  return (
-    `Kubernetes rejects ${where} at install ("${unmarshalError(kind, 'ObjectMeta.metadata.annotations')}"), for a hook inside Helm's ` +
-    'own client before anything is created, although `helm template`, `helm lint` and `--dry-run=client` pass'
-  );
+  return {
+    short: `Kubernetes rejects ${subject} at install`,
+    detail:
+      `Kubernetes rejects the object at install ("${unmarshalError(kind, 'ObjectMeta.metadata.annotations')}"), for a hook inside Helm's ` +
+      'own client before anything is created, although helm template, helm lint and --dry-run=client pass',
+  };
 }
 
 /** How Go prints a plain `.inf` / `.nan` scalar's value, which JSON cannot hold. */

@@ -38,7 +38,10 @@ export interface ChartReport {
   /** The object the finding is about, and a range in its file. */
   object: ChartObject;
   range: TextRange;
+  /** As Report's: one short sentence, what goes wrong and when. */
   message: string;
+  /** As Report's: the fix first, then why, in plain text. */
+  help: string;
   severity?: Severity;
   related?: { object: ChartObject; range: TextRange; message: string }[];
 }

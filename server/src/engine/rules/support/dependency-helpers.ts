@@ -2,6 +2,7 @@ import { HookEvent } from '../../model/hook';
 import { deletedWhen } from '../../order/order';
 import { TextRange } from '../../core/text';
 import { ChartObject, ChartRuleContext } from './chart-objects';
+import { shown } from './helpers';
 import { PodReference } from './pod-references';
 
 /** Hooks Helm waits for: their pods must start for the event to go on (reference/helm-hooks.md §4.2). */
@@ -72,8 +73,9 @@ export function deletedAfterSuccess(object: ChartObject): boolean {
   return when === 'after-event-success' || when === 'after-event-success-or-failure';
 }
 
-export function describeObject(object: ChartObject): string {
-  return `${object.kind} "${object.name}"`;
+/** `Secret "db"`; `max` cuts a long name short, for a message. */
+export function describeObject(object: ChartObject, max = Infinity): string {
+  return `${object.kind} "${shown(object.name ?? '', max)}"`;
 }
 
 /** Why `first` runs before `second` by Helm's key, in words: their weights, or their names at the same weight. */

@@ -1,4 +1,4 @@
-import { AnnotationSet, EntryModel, lastEntry, ValueModel } from '../../model/document';
+import { AnnotationSet, EntryModel, lastEntry, literalText, ResourceDocument, ValueModel } from '../../model/document';
 import { TemplateFile } from '../../analysis/file';
 import { TextRange } from '../../core/text';
 import { HelmVersion } from '../rule';
@@ -21,6 +21,26 @@ export function valueOrKeyRange(entry: EntryModel): TextRange {
 /** The log line Helm writes when it drops a resource for an unknown hook event. */
 export function dropLogLine(helmVersion: HelmVersion): string {
   return helmVersion === 4 ? 'level=INFO msg="skipping unknown hooks"' : 'info: skipping unknown hook';
+}
+
+/** User text as a message quotes it: cut to `max` characters, so that a long value cannot make the message long. */
+export function shown(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** How a message names a resource: "this Job", or "this resource" when its kind is not a literal. */
+export function thisResource(resource: ResourceDocument | undefined): string {
+  const kind = resource?.kind && literalText(resource.kind);
+  return kind ? `this ${shown(kind, 30)}` : 'this resource';
+}
+
+/** How a message names what an annotation set applies to; a `define` applies to whatever includes it. */
+export function subjectOf(set: AnnotationSet): string {
+  return set.origin === 'define' ? 'each object that includes this' : thisResource(set.resource);
 }
 
 /** `"text"` as a YAML double-quoted scalar. */

@@ -3,7 +3,7 @@ import { AnnotationSet, EntryModel, ValueModel } from '../../model/document';
 import { HOOK_KEY, ListItem, SplitList } from '../../model/hook';
 import { isNonString } from '../../model/scalar';
 import { nearest, TextRange } from '../../core/text';
-import { helmEntry, literalSequenceItems, replaceValueEdit } from './helpers';
+import { helmEntry, literalSequenceItems, replaceValueEdit, shown, subjectOf } from './helpers';
 import { Report } from '../rule';
 
 type ReportFix = NonNullable<Report['fixes']>[number];
@@ -16,30 +16,39 @@ export interface ListSpec {
   noun: string;
   /** Items in general: "events", "delete policies". */
   plural: string;
-  /** Closes an unknown-item message, e.g. "Events are pre-install, …". */
+  /** Closes an unknown item's help, e.g. "Events are pre-install, …". */
   listing: string;
   /** Every name Helm accepts, for suggestions. */
   names: readonly string[];
   /** Whether Helm accepts an item once it has trimmed and lower-cased it. */
   isKnown(item: string): boolean;
-  /** A well-written value, for messages: "before-hook-creation,hook-succeeded". */
+  /** A well-written value, for help: "before-hook-creation,hook-succeeded". */
   example: string;
+}
+
+/** What Helm does with an item it does not accept. */
+export interface ItemOutcome {
+  /** Leads the message: what goes wrong, e.g. "Helm silently drops this Job". */
+  consequence: string;
+  /** Why, in a sentence or two for the help. */
+  explanation: string;
 }
 
 /**
  * A policy value that YAML reads as a bool or number: Kubernetes cannot decode the object, and Helm reads the
  * converted text ("true", "1") as a policy it does not know. Undefined when the value is a string or templated.
  */
-export function nonStringPolicyReport(value: ValueModel, spec: ListSpec): Report | undefined {
+export function nonStringPolicyReport(set: AnnotationSet, value: ValueModel, spec: ListSpec): Report | undefined {
   if (value.templated || !value.kubeType || !isNonString(value.kubeType)) return undefined;
   const type = value.kubeType === 'bool' ? 'bool' : 'number';
+  const read = type === 'bool' ? 'a boolean' : 'a number';
   return {
     range: value.range,
-    message:
-      `YAML reads ${value.source} as ${type === 'bool' ? 'a boolean' : 'a number'}: Kubernetes cannot decode it as an annotation string, ` +
-      `so a real install fails with "cannot unmarshal ${type} into Go struct field ObjectMeta.metadata.annotations of type string" ` +
-      `(\`helm template\` and \`helm lint\` pass it), and Helm itself reads the ${spec.noun} "${value.helmString}", which it does not know. ` +
-      `Write the policies as a quoted string, for example "${spec.example}".`,
+    message: `Kubernetes rejects ${subjectOf(set)} at install: YAML reads ${shown(value.source)} as ${read}, not a string.`,
+    help:
+      `Write the ${spec.plural} as a quoted string, for example "${spec.example}". Annotation values must be strings: a real install ` +
+      `fails with "cannot unmarshal ${type} into Go struct field ObjectMeta.metadata.annotations of type string" (helm template and ` +
+      `helm lint pass it), and Helm itself reads the ${spec.noun} "${shown(value.helmString ?? '')}", which it does not know.`,
   };
 }
 
@@ -60,16 +69,16 @@ export function hookOnlyEntry(set: AnnotationSet, key: string): EntryModel | und
  * A YAML list or mapping where the annotation needs a string: Helm's typed decode of the annotations fails, so the
  * chart does not render. A list of plain items is joined with commas; that fix is safe when Helm knows every item.
  */
-export function collectionReport(file: TemplateFile, entry: EntryModel, spec: ListSpec): Report {
+export function collectionReport(file: TemplateFile, set: AnnotationSet, entry: EntryModel, spec: ListSpec): Report {
   const value = entry.value;
   const isList = value.kind === 'seq';
   const report: Report = {
     range: value.range,
-    message:
-      `${spec.key} is a YAML ${isList ? 'list' : 'mapping'}, but annotation values must be strings: ` +
-      '`helm template` and `helm install` fail with "cannot unmarshal ' + (isList ? 'array' : 'object') +
-      ' into Go struct field .metadata.annotations of type string" (`helm lint` passes it). ' +
-      `Write the ${spec.plural} as one comma-separated string.`,
+    message: `helm template and helm install fail on ${subjectOf(set)}: ${spec.key} is a YAML ${isList ? 'list' : 'mapping'}, not a string.`,
+    help:
+      `Write the ${spec.plural} as one comma-separated string, for example "${spec.example}". Annotation values must be strings: ` +
+      'helm template and helm install fail with "cannot unmarshal ' + (isList ? 'array' : 'object') +
+      ' into Go struct field .metadata.annotations of type string"; helm lint passes it.',
   };
   const items = literalSequenceItems(value, file);
   if (items && items.length > 0) {
@@ -83,18 +92,19 @@ export function collectionReport(file: TemplateFile, entry: EntryModel, spec: Li
 /**
  * The finding for one certain item that Helm does not accept, with the fix that matches how it went wrong: an empty
  * item left by a stray comma (remove the comma), known names run together with spaces or `;` (separate them with
- * commas), or a typo (the nearest name). `effect` says what Helm does with the item.
+ * commas), or a typo (the nearest name). `outcome` says what Helm does with the item.
  */
-export function unknownItemReport(list: SplitList, index: number, valueRange: TextRange, spec: ListSpec, effect: string): Report {
+export function unknownItemReport(list: SplitList, index: number, valueRange: TextRange, spec: ListSpec, outcome: ItemOutcome): Report {
   const item = list.items[index]!;
-  if (item.normalized === '') return emptyItemReport(list, index, valueRange, spec, effect);
+  if (item.normalized === '') return emptyItemReport(list, index, valueRange, spec, outcome);
   const range = item.range ?? valueRange;
-  const written = item.raw.trim();
+  const written = shown(item.raw.trim());
   const separated = commaSeparated(item, spec);
   if (separated) {
     return {
       range,
-      message: `Helm separates ${spec.plural} with commas only, so "${written}" (separated by ${separated.separator}) is one unknown ${spec.noun}: ${effect}.`,
+      message: `${outcome.consequence}: Helm reads "${written}" as one unknown ${spec.noun}.`,
+      help: `Separate them with commas: ${separated.joined}. Helm separates ${spec.plural} with commas only, not ${separated.separator}. ${outcome.explanation}`,
       fixes: item.range ? [{ title: `Separate with commas: ${separated.joined}`, safe: true, edits: [{ range: item.range, newText: separated.joined }] }] : [],
     };
   }
@@ -106,15 +116,28 @@ export function unknownItemReport(list: SplitList, index: number, valueRange: Te
     const safe = suggestion.unique && suggestion.distance <= 2;
     fixes.push({ title: `Change to "${suggestion.value}"`, safe, edits: [{ range: item.range, newText: suggestion.value }] });
   }
-  return { range, message: `Helm does not know the ${spec.noun} "${written}"${hint}: ${effect}. ${spec.listing}.`, fixes };
+  const fix = suggestion ? `Write "${suggestion.value}", or the ${spec.noun} you meant.` : `Write ${article(spec.noun)} ${spec.noun} Helm knows.`;
+  return {
+    range,
+    message: `${outcome.consequence}: "${written}" is not ${article(spec.noun)} ${spec.noun}${hint}.`,
+    help: `${fix} ${outcome.explanation} ${spec.listing}.`,
+    fixes,
+  };
 }
 
-function emptyItemReport(list: SplitList, index: number, valueRange: TextRange, spec: ListSpec, effect: string): Report {
+function article(noun: string): string {
+  return /^[aeiou]/.test(noun) ? 'an' : 'a';
+}
+
+function emptyItemReport(list: SplitList, index: number, valueRange: TextRange, spec: ListSpec, outcome: ItemOutcome): Report {
   const stray = strayComma(list, index);
-  if (!stray) return { range: valueRange, message: `${spec.key} has an empty ${spec.noun}: ${effect}.` };
+  if (!stray) {
+    return { range: valueRange, message: `${outcome.consequence}: ${spec.key} has an empty ${spec.noun}.`, help: `Remove the empty item. ${outcome.explanation}` };
+  }
   return {
     range: stray.comma,
-    message: `${stray.where} leaves an empty ${spec.noun} in ${spec.key}: ${effect}.`,
+    message: `${outcome.consequence}: ${stray.where} leaves an empty ${spec.noun}.`,
+    help: `Remove the stray comma. ${outcome.explanation}`,
     fixes: [{ title: 'Remove the stray comma', safe: true, edits: [{ range: stray.removal, newText: '' }] }],
   };
 }
@@ -127,7 +150,7 @@ function strayComma(list: SplitList, index: number): { comma: TextRange; where: 
   // A leading comma is the one after the empty item; a trailing or double comma, the one before it.
   const offset = isFirst ? list.commas[0] : list.commas[index - 1];
   if (offset === undefined || !item.span) return undefined;
-  const where = isLast ? 'A trailing comma' : isFirst ? 'A leading comma' : 'A double comma';
+  const where = isLast ? 'a trailing comma' : isFirst ? 'a leading comma' : 'a double comma';
   const removal = isFirst && !isLast ? { start: item.span.start, end: offset + 1 } : { start: offset, end: item.span.end };
   return { comma: { start: offset, end: offset + 1 }, where, removal };
 }
