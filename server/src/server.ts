@@ -18,6 +18,7 @@ import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGERS } from './features/completion';
 import { Configuration } from './features/configuration';
 import { guard, ServerContext } from './features/context';
+import { PublishedDiagnostics } from './features/diagnosticReports';
 import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
 import { ChartEvaluator } from './features/evaluation';
 import { hookOrder, HookOrders } from './features/hookOrder';
@@ -68,12 +69,13 @@ connection.onInitialize((params): InitializeResult => {
     relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
     codeDescription: capabilities.textDocument?.publishDiagnostics?.codeDescriptionSupport === true,
   };
+  const reports = new PublishedDiagnostics(connection, log);
   const options = (params.initializationOptions ?? {}) as HelmHooksInitializationOptions;
   const debounce = typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
   evaluator = options.evaluate === false ? undefined : ChartEvaluator.beside(__dirname, (message) => log(`[evaluation] ${message}`));
   const hookOrders = new HookOrders(context, evaluator, refreshCodeLenses);
   orders = hookOrders;
-  diagnostics = new DiagnosticsScheduler(context, debounce, (chart) => hookOrders.chartChanged(chart), evaluator);
+  diagnostics = new DiagnosticsScheduler(context, debounce, (chart) => hookOrders.chartChanged(chart), reports, evaluator);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -130,11 +132,12 @@ connection.onDidChangeWatchedFiles((params) => {
     const path = uriToPath(change.uri);
     if (path === undefined) continue;
     if (basename(path) === CONFIG_FILE_NAME || basename(path) === 'Chart.yaml') {
-      workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted);
+      diagnostics?.fileChanged(path, workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted));
       configChanged = true;
       continue;
     }
     const chart = workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted);
+    diagnostics?.fileChanged(path, chart);
     if (chart) diagnostics?.schedule(chart);
   }
   if (configChanged) {
