@@ -5,6 +5,7 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
   FileChangeType,
   InitializeResult,
   ProposedFeatures,
@@ -18,7 +19,7 @@ import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGERS } from './features/completion';
 import { Configuration } from './features/configuration';
 import { guard, ServerContext } from './features/context';
-import { PublishedDiagnostics } from './features/diagnosticReports';
+import { DiagnosticReports, PublishedDiagnostics, PulledDiagnostics } from './features/diagnosticReports';
 import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
 import { ChartEvaluator } from './features/evaluation';
 import { hookOrder, HookOrders } from './features/hookOrder';
@@ -52,6 +53,7 @@ const context: ServerContext = {
   },
 };
 let diagnostics: DiagnosticsScheduler | undefined;
+let pulled: PulledDiagnostics | undefined;
 let evaluator: ChartEvaluator | undefined;
 let orders: HookOrders | undefined;
 
@@ -64,12 +66,16 @@ connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = capabilities.workspace?.configuration === true;
   canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   canRegisterWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  // A client that can pull diagnostics (LSP 3.17) pulls them all; the others get them published.
+  const pull = capabilities.textDocument?.diagnostic;
+  const publish = capabilities.textDocument?.publishDiagnostics;
   context.capabilities = {
     codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
-    relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
-    codeDescription: capabilities.textDocument?.publishDiagnostics?.codeDescriptionSupport === true,
+    relatedInformation: (pull ? pull.relatedInformation : publish?.relatedInformation) === true,
+    codeDescription: (pull ? pull.codeDescriptionSupport : publish?.codeDescriptionSupport) === true,
   };
-  const reports = new PublishedDiagnostics(connection, log);
+  pulled = pull ? new PulledDiagnostics(connection, documents, capabilities.workspace?.diagnostics?.refreshSupport === true, log) : undefined;
+  const reports: DiagnosticReports = pulled ?? new PublishedDiagnostics(connection, log);
   const options = (params.initializationOptions ?? {}) as HelmHooksInitializationOptions;
   const debounce = typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
   evaluator = options.evaluate === false ? undefined : ChartEvaluator.beside(__dirname, (message) => log(`[evaluation] ${message}`));
@@ -83,6 +89,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CodeActionKind.SourceFixAll] },
       codeLensProvider: { resolveProvider: false },
+      ...(pulled ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } } : {}),
     },
     serverInfo: { name: 'helm-hooks', version: typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : 'dev' },
   };
@@ -146,11 +153,22 @@ connection.onDidChangeWatchedFiles((params) => {
   }
 });
 
-connection.onShutdown(() => evaluator?.dispose());
+connection.onShutdown(() => {
+  pulled?.dispose();
+  return evaluator?.dispose();
+});
 
 connection.onCompletion((params, token) => guard(context, 'completion', [], () => (orders ? completion(context, orders, params, token) : [])));
 connection.onHover((params, token) => guard(context, 'hover', null, () => (orders ? hover(context, orders, params, token) : null)));
 connection.onCodeAction((params) => guard(context, 'code actions', [], () => codeActions(context, params)));
+connection.languages.diagnostics.on((params, token) => {
+  const uri = params.textDocument.uri;
+  const unopened = () => diagnostics?.diagnosticsOfUnopened(uri) ?? Promise.resolve([]);
+  return guard(context, 'document diagnostics', [], () => pulled?.documentDiagnostics(uri, token, unopened) ?? []).then((items) => ({ kind: DocumentDiagnosticReportKind.Full, items }));
+});
+connection.languages.diagnostics.onWorkspace((params, token, _workDone, resultProgress) =>
+  guard(context, 'workspace diagnostics', { items: [] }, () => pulled?.workspaceDiagnostics(params, token, resultProgress) ?? { items: [] }),
+);
 connection.onCodeLens((params, token) => guard(context, 'code lens', [], () => (orders ? codeLenses(context, orders, params, token) : [])));
 connection.onRequest(HOOK_ORDER_METHOD, (params: HookOrderParams, token) => {
   const none: HookOrderResult = { chart: null, order: null, view: null };

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-protocol/node';
+import { ClientCapabilities, Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-protocol/node';
 import { REPO_ROOT } from '../support/paths';
 import { JsonFinding, runCli } from '../unit/cli/cli-harness';
-import { LspClient } from './lsp-client';
+import { CAPABILITIES, LspClient } from './lsp-client';
 
 /**
  * Problems lists the whole chart a user works on, not only the files open: issue 16's case is examples/shop with only
@@ -35,6 +35,12 @@ function secretName(): Range {
   return { start: { line, character: '  name: '.length }, end: { line, character: lines[line]!.length } };
 }
 
+/** The diagnostics of the last full report a workspace pull brought for `uri`. */
+function streamed(client: LspClient, uri: string): Diagnostic[] | undefined {
+  const item = client.latestWorkspaceItem(uri);
+  return item?.kind === 'full' ? item.items : undefined;
+}
+
 const readsTheSecretTooEarly = (diagnostics: Diagnostic[] | undefined) => diagnostics?.find((diagnostic) => diagnostic.code === 'hook-dependency-unavailable');
 
 /** A finding as `file line:column-line:column severity rule`, 0-based, from the CLI's JSON or an LSP diagnostic. */
@@ -55,6 +61,23 @@ function latestPublished(client: LspClient): Map<string, Diagnostic[]> {
   for (const publish of client.publishes) latest.set(publish.params.uri, publish.params.diagnostics);
   return latest;
 }
+
+/** Asks `probe` every 100 ms (each answer a request to the server) until it gives a value, or fails after `timeoutMs`. */
+async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const PULL_CAPABILITIES: ClientCapabilities = {
+  ...CAPABILITIES,
+  workspace: { ...CAPABILITIES.workspace, diagnostics: { refreshSupport: true } },
+  textDocument: { ...CAPABILITIES.textDocument, diagnostic: { relatedInformation: true, codeDescriptionSupport: true } },
+};
 
 describe('language server: the findings of every file of a chart with an open file', () => {
   let client: LspClient;
@@ -123,5 +146,82 @@ describe('language server: helmHooks.diagnostics.scope', () => {
     await client.changeSettings({ diagnostics: { scope: 'openFiles' }, trace: { server: 'verbose' } });
     await client.waitFor('the Job cleared', () => latestPublished(client).get(JOB_URI)?.length === 0 || undefined);
     assert.deepEqual(client.handlerErrors, []);
+  });
+});
+
+describe('language server: pull diagnostics (LSP 3.17) for a client that declares them', () => {
+  let client: LspClient;
+
+  before(async () => {
+    ({ client } = await LspClient.start({ capabilities: PULL_CAPABILITIES }));
+  });
+
+  after(async () => {
+    if (client.exitCode === null) await client.shutdown();
+  });
+
+  it('declares a diagnostic provider with workspace diagnostics to it, and none to a client that cannot pull', async () => {
+    for (const [capabilities, expected] of [[PULL_CAPABILITIES, { interFileDependencies: true, workspaceDiagnostics: true }], [CAPABILITIES, undefined]] as const) {
+      const { client: other, initialize } = await LspClient.start({ capabilities });
+      await other.shutdown();
+      assert.deepEqual(initialize.capabilities.diagnosticProvider, expected);
+    }
+  });
+
+  it('answers the open file\'s pull and streams the unopened Job\'s finding to the open workspace pull, publishing nothing', async () => {
+    const workspace = client.pullWorkspace();
+    await client.open(SECRET);
+    assert.deepEqual(await client.pullDiagnostics(SECRET_URI), []);
+    const diagnostic = await client.waitFor('hook-dependency-unavailable streamed for db-migrate-job.yaml', () => readsTheSecretTooEarly(streamed(client, JOB_URI)), EVALUATION_MS);
+    assert.deepEqual(diagnostic.range, secretKeyRefName());
+    assert.equal(diagnostic.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(client.publishes, []);
+    let answered = false;
+    void workspace.then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(answered, false, 'the workspace pull stays open for the next change');
+  });
+
+  it('streams the Job cleared when the chart\'s last open file closes', async () => {
+    await client.close(SECRET_URI);
+    await client.waitFor('the Job cleared in the stream', () => streamed(client, JOB_URI)?.length === 0 || undefined);
+    assert.deepEqual(client.publishes, []);
+  });
+
+  it('asks the client to pull again when an edit of another file changes an open file\'s findings', async () => {
+    const jobUri = await client.open(JOB);
+    const secretUri = await client.open(SECRET);
+    await poll('the evaluated finding pulled for the open Job', async () => readsTheSecretTooEarly(await client.pullDiagnostics(jobUri)), EVALUATION_MS);
+    const refreshes = client.diagnosticRefreshes;
+    // The Secret becomes a pre-install hook that runs before the Job (weight -10 < -5): nothing reads it too early.
+    const hooked = readFileSync(SECRET, 'utf8').replace('  labels:\n', '  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: "-10"\n  labels:\n');
+    await client.change(secretUri, hooked);
+    await client.waitFor('a diagnostic refresh', () => client.diagnosticRefreshes > refreshes || undefined, EVALUATION_MS);
+    await poll('the Job pulled without the finding', async () => (readsTheSecretTooEarly(await client.pullDiagnostics(jobUri)) ? undefined : true), EVALUATION_MS);
+    assert.deepEqual(client.publishes, []);
+    await client.close(secretUri);
+    await client.close(jobUri);
+  });
+
+  it('logged no handler error in this session', () => {
+    assert.deepEqual(client.handlerErrors, []);
+  });
+});
+
+describe('language server: a pull client that never asks for workspace diagnostics', () => {
+  it('gets the unopened files published, and withdrawn once it asks for them through a workspace pull', async () => {
+    const { client } = await LspClient.start({ capabilities: PULL_CAPABILITIES });
+    try {
+      await client.open(SECRET);
+      await client.waitFor('the Job published', () => readsTheSecretTooEarly(latestPublished(client).get(JOB_URI)), EVALUATION_MS);
+      assert.ok(!client.publishes.some((publish) => publish.params.uri === SECRET_URI), 'the open file is pulled, not published');
+      const answer = await client.pullWorkspace([], false);
+      const job = answer.items.find((item) => item.uri === JOB_URI);
+      assert.ok(job?.kind === 'full' && readsTheSecretTooEarly(job.items));
+      await client.waitFor('the published copy withdrawn', () => latestPublished(client).get(JOB_URI)?.length === 0 || undefined);
+      assert.deepEqual(client.handlerErrors, []);
+    } finally {
+      await client.shutdown();
+    }
   });
 });
