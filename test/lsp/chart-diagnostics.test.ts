@@ -225,3 +225,33 @@ describe('language server: a pull client that never asks for workspace diagnosti
     }
   });
 });
+
+describe('language server: workspace pulls without partial results', () => {
+  it('holds a pull that knows every result id until a pass changes something, then answers with that file alone', { timeout: 60_000 }, async () => {
+    const { client } = await LspClient.start({ capabilities: PULL_CAPABILITIES });
+    const known = new Map<string, string>();
+    const pull = async () => {
+      const answer = await client.pullWorkspace([...known].map(([uri, value]) => ({ uri, value })), false);
+      for (const item of answer.items) if (item.resultId !== undefined) known.set(item.uri, item.resultId);
+      return answer.items;
+    };
+    try {
+      await client.open(SECRET);
+      // Each answer brings what changed since the ids it was given, until the evaluated finding has come.
+      while (!readsTheSecretTooEarly(streamed(client, JOB_URI))) await pull();
+      let answered = false;
+      const next = pull().then((items) => {
+        answered = true;
+        return items;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(answered, false, 'nothing changed: the pull waits');
+      const hooked = readFileSync(SECRET, 'utf8').replace('  labels:\n', '  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: "-10"\n  labels:\n');
+      await client.change(SECRET_URI, hooked);
+      assert.deepEqual((await next).map((item) => item.uri), [SECRET_URI], 'only the edited file: the Job waits for the evaluation');
+      assert.deepEqual(client.handlerErrors, []);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

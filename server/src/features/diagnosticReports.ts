@@ -13,6 +13,7 @@ import {
   WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { uriToPath } from './workspace';
 
 /** One file's diagnostics; `version` when they are an open document's. */
 export interface FileReport {
@@ -108,6 +109,10 @@ export class PublishedDiagnostics extends DiagnosticReports {
   }
 }
 
+function pathOf(uri: string): string {
+  return uriToPath(uri) ?? uri;
+}
+
 interface Kept extends FileReport {
   resultId: string;
 }
@@ -138,7 +143,7 @@ export class PulledDiagnostics extends DiagnosticReports {
   private readonly waiters = new Map<string, Waiter[]>();
   /** Files whose diagnostics changed since the last workspace answer. */
   private readonly unsent = new Set<string>();
-  /** Open documents the client pulls: new diagnostics for one that no pull takes make the client pull again. */
+  /** Files the client pulls one by one: new diagnostics for one that no pull takes make the client pull again. */
   private readonly pulled = new Set<string>();
   /** Files that are not open whose diagnostics were published while the client had not pulled the workspace. */
   private readonly published = new Set<string>();
@@ -179,7 +184,10 @@ export class PulledDiagnostics extends DiagnosticReports {
     return answer?.diagnostics ?? [];
   }
 
-  /** `workspace/diagnostic`: every file whose diagnostics the client does not have, then (with partial results) each change. */
+  /**
+   * `workspace/diagnostic`: every file whose diagnostics the client does not have, then (with partial results) each
+   * change. The client's result ids are matched by path: its URIs may escape characters that ours do not.
+   */
   workspaceDiagnostics(params: WorkspaceDiagnosticParams, token: CancellationToken, progress: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult> | undefined): Promise<WorkspaceDiagnosticReport> {
     if (!this.workspacePulled) {
       this.workspacePulled = true;
@@ -188,9 +196,13 @@ export class PulledDiagnostics extends DiagnosticReports {
       this.published.clear();
     }
     this.endWorkspaceAnswer();
-    const known = new Map(params.previousResultIds.map((previous) => [previous.uri, previous.value]));
-    const uris = new Set([...this.unsent, ...this.kept.keys(), ...known.keys()]);
-    const items = [...uris].filter((uri) => this.unsent.has(uri) || known.get(uri) !== this.kept.get(uri)?.resultId).map((uri) => this.item(uri));
+    const known = new Map(params.previousResultIds.map((previous) => [pathOf(previous.uri), previous.value]));
+    const keptPaths = new Set([...this.kept.keys()].map(pathOf));
+    const items = [...new Set([...this.unsent, ...this.kept.keys()])]
+      .filter((uri) => this.unsent.has(uri) || known.get(pathOf(uri)) !== this.kept.get(uri)?.resultId)
+      .map((uri) => this.item(uri));
+    // What the client has of a file no pass reports any more.
+    for (const previous of params.previousResultIds) if (!keptPaths.has(pathOf(previous.uri)) && !this.unsent.has(previous.uri)) items.push(this.item(previous.uri));
     this.unsent.clear();
     return new Promise((resolve) => {
       const answer: WorkspaceAnswer = { progress, resolve };
