@@ -113,6 +113,7 @@ async function applyTrace(): Promise<void> {
   verbose = settings.trace.server === 'verbose';
 }
 
+documents.onDidOpen((event) => diagnostics?.documentOpened(event.document.uri));
 // Fires on open as well as on every change.
 documents.onDidChangeContent((event) => diagnostics?.documentChanged(event.document.uri));
 documents.onDidClose((event) => {

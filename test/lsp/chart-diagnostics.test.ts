@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -120,6 +121,31 @@ describe('language server: the findings of every file of a chart with an open fi
   it('logged no handler error in this session', () => {
     assert.deepEqual(client.handlerErrors, []);
   });
+});
+
+describe('language server: the files that are not open, as written (no evaluation thread)', () => {
+  it('reports a file that is not open anew when it changes on disk', async () => {
+    const { client } = await LspClient.start({ initializationOptions: { debounceMs: 0, evaluate: false } });
+    const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-lsp-chart-'));
+    try {
+      const chart = join(scratch, 'shop');
+      cpSync(SHOP, chart, { recursive: true });
+      const job = join(chart, 'templates', 'db-migrate-job.yaml');
+      const jobUri = pathToFileURL(job).href;
+      const unquoted = () => latestPublished(client).get(jobUri)?.find((diagnostic) => diagnostic.code === 'unquoted-hook-weight');
+      const secretUri = await client.open(join(chart, 'templates', 'secret.yaml'));
+      await client.waitFor('the unquoted weight of the Job on disk', unquoted);
+      writeFileSync(job, readFileSync(job, 'utf8').replace('helm.sh/hook-weight: -5', 'helm.sh/hook-weight: "-5"'));
+      await client.fileChanged(job);
+      await client.waitFor('the Job reported without it', () => (latestPublished(client).get(jobUri) !== undefined && !unquoted()) || undefined);
+      await client.close(secretUri);
+      assert.deepEqual(client.handlerErrors, []);
+    } finally {
+      await client.shutdown();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
 });
 
 describe('language server: helmHooks.diagnostics.scope', () => {

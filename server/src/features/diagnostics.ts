@@ -114,6 +114,8 @@ export class DiagnosticsScheduler {
   private readonly closedCharts: string[] = [];
   /** Charts over MAX_UNOPENED_TEXT, until a file of theirs changes on disk. */
   private readonly tooLarge = new Set<string>();
+  /** Charts whose unopened files' findings may have changed since their last pass: a file opened, closed or saved. */
+  private readonly unopenedChanged = new Set<string>();
 
   constructor(
     private readonly context: ServerContext,
@@ -125,9 +127,7 @@ export class DiagnosticsScheduler {
 
   /** A document opened or changed: re-check its chart, or clear it when it is in none. */
   documentChanged(uri: string): void {
-    const path = uriToPath(uri);
-    const workspace = this.context.workspace;
-    const chart = path === undefined ? undefined : workspace.isTemplate(path) ? workspace.chartOf(path) : workspace.chartOfValues(path);
+    const chart = this.chartOfFile(uriToPath(uri));
     if (!chart) {
       this.reports.report(undefined, uri, { diagnostics: [], version: this.context.documents.get(uri)?.version }, true);
       this.reports.flush();
@@ -158,13 +158,24 @@ export class DiagnosticsScheduler {
       const chart = path !== undefined ? this.context.workspace.chartOf(path) : undefined;
       if (chart) charts.set(chart.directory, chart);
     }
-    for (const chart of charts.values()) this.schedule(chart);
+    for (const chart of charts.values()) {
+      this.unopenedChanged.add(chart.directory);
+      this.schedule(chart);
+    }
+  }
+
+  /** A document opened: it leaves its chart's unopened files (and may be the chart's first open file). */
+  documentOpened(uri: string): void {
+    const chart = this.chartOfFile(uriToPath(uri));
+    if (chart) this.unopenedChanged.add(chart.directory);
   }
 
   /** A file changed on disk: what was evaluated of it no longer holds, and its chart may have grown or shrunk. */
   fileChanged(path: string, chart: Chart | undefined): void {
     this.changedAt.set(path, ++this.ticks);
-    if (chart) this.tooLarge.delete(chart.directory);
+    if (!chart) return;
+    this.tooLarge.delete(chart.directory);
+    this.unopenedChanged.add(chart.directory);
   }
 
   /** A document closed: its diagnostics go now; the pass its close schedules reports it again from disk, in scope. */
@@ -175,6 +186,15 @@ export class DiagnosticsScheduler {
     if (path === undefined) return;
     this.changedAt.set(path, ++this.ticks);
     for (const evaluation of this.evaluated.values()) evaluation.versions.delete(path);
+    const chart = this.chartOfFile(path);
+    if (chart) this.unopenedChanged.add(chart.directory);
+  }
+
+  /** The chart a template or values file belongs to. */
+  private chartOfFile(path: string | undefined): Chart | undefined {
+    const workspace = this.context.workspace;
+    if (path === undefined) return undefined;
+    return workspace.isTemplate(path) ? workspace.chartOf(path) : workspace.chartOfValues(path);
   }
 
   /**
@@ -183,8 +203,7 @@ export class DiagnosticsScheduler {
    */
   async diagnosticsOfUnopened(uri: string): Promise<Diagnostic[]> {
     const path = uriToPath(uri);
-    const workspace = this.context.workspace;
-    const chart = path === undefined ? undefined : workspace.isTemplate(path) ? workspace.chartOf(path) : workspace.chartOfValues(path);
+    const chart = this.chartOfFile(path);
     if (!chart) return [];
     const config = await this.context.configuration.effective(chart.directory, pathToFileURL(chart.directory).href);
     // A chart no pass keeps lints for does not start keeping them here.
@@ -203,7 +222,7 @@ export class DiagnosticsScheduler {
       this.chartClosed(chart);
       return;
     }
-    if (!(await this.reportChart(chart, config, stale, true))) return;
+    if (!(await this.reportChart(chart, config, stale, 'change'))) return;
     this.context.trace(`diagnostics for ${chart.name} in ${(performance.now() - scheduledAt).toFixed(1)} ms (debounce ${this.debounceMs} ms)`);
     if (this.evaluator) {
       // Evaluation waits for a pause in typing: on 2 cores it would otherwise compete with the next keystroke's pass.
@@ -235,15 +254,18 @@ export class DiagnosticsScheduler {
     if (reply.skipped) this.context.trace(`${chart.name}: not evaluated: ${reply.skipped}`);
     this.evaluated.set(chart.directory, { versions, askedAt, findings: reply.findings });
     this.forgetOldChanges();
-    if (!(await this.reportChart(chart, config, stale, false))) return;
+    if (!(await this.reportChart(chart, config, stale, 'evaluation'))) return;
     this.context.trace(`evaluated ${chart.name} in ${(performance.now() - started).toFixed(1)} ms (${reply.executions} templates executed)`);
   }
 
   /**
-   * One pass over the chart: its open documents first, then (scope `chart`) its other files. `repeat` sends an open
-   * document's diagnostics even when unchanged (the pass after an edit). False when a newer change made it stale.
+   * One pass over the chart: its open documents first, then (scope `chart`) its other files. After a change, an open
+   * document's diagnostics are sent even when unchanged, and the other files are checked only if something besides
+   * an edit of an open file happened: an edit changes no other file's findings until the chart is evaluated again.
+   * False when a newer change made the pass stale.
    */
-  private async reportChart(chart: Chart, config: EffectiveConfig, stale: () => boolean, repeat: boolean): Promise<boolean> {
+  private async reportChart(chart: Chart, config: EffectiveConfig, stale: () => boolean, after: 'change' | 'evaluation'): Promise<boolean> {
+    const key = chart.directory;
     const open = this.context.workspace.openChartFiles(chart);
     const reported = new Set<string>();
     for (const document of open) {
@@ -252,14 +274,20 @@ export class DiagnosticsScheduler {
       if (stale() || this.context.documents.get(document.uri) !== document) return false;
       const path = uriToPath(document.uri)!;
       const diagnostics = await guard(this.context, `diagnostics of ${path}`, [], () => this.openDiagnostics(chart, path, document, config));
-      this.reports.report(chart.directory, document.uri, { diagnostics, version: document.version }, repeat);
+      this.reports.report(key, document.uri, { diagnostics, version: document.version }, after === 'change');
       reported.add(document.uri);
     }
-    if (config.settings.diagnostics.scope === 'chart' && !this.tooLarge.has(chart.directory)) {
+    const wholeChart = config.settings.diagnostics.scope === 'chart' && !this.tooLarge.has(key);
+    if (after === 'change' && wholeChart && !this.unopenedChanged.has(key)) {
+      this.reports.flush();
+      return true;
+    }
+    if (wholeChart) {
       const openPaths = new Set(open.map((document) => uriToPath(document.uri)!));
       if (!(await this.reportUnopened(chart, config, openPaths, reported, stale))) return false;
     }
-    this.reports.passFinished(chart.directory, reported);
+    this.unopenedChanged.delete(key);
+    this.reports.passFinished(key, reported);
     this.reports.flush();
     return true;
   }
@@ -319,6 +347,7 @@ export class DiagnosticsScheduler {
     clearTimeout(this.evaluationTimers.get(key));
     this.evaluationTimers.delete(key);
     this.evaluated.delete(key);
+    this.unopenedChanged.delete(key);
     this.forgetOldChanges();
     if (!this.unopened.has(key) || this.closedCharts.includes(key)) return;
     this.closedCharts.push(key);
