@@ -32,6 +32,8 @@ export interface SessionOptions {
   debounceMs?: number;
   /** Evaluate charts on the server's worker thread (its default); false checks templates as written only. */
   evaluate?: boolean;
+  /** `helmHooks` settings, sent with didChangeConfiguration once initialized (default: the server's defaults). */
+  settings?: Record<string, unknown>;
   /**
    * Run the server under bench/server-host (same bundle, same stdio transport) with `--expose-gc`, so that `memory()`
    * can report the heap after a forced GC.
@@ -42,6 +44,7 @@ export interface SessionOptions {
 /** An LSP client over stdio to `node dist/server.js --stdio`, with only what the bench and the stress tests need. */
 export class LspSession {
   private readonly waiters: Waiter[] = [];
+  private readonly logWaiters: { accept: (message: string) => boolean; resolve: (at: number) => void }[] = [];
   private readonly latest = new Map<string, Received>();
   private readonly stderr: string[] = [];
   private exited = false;
@@ -65,7 +68,16 @@ export class LspSession {
         }
       }
     });
-    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('window/logMessage', ({ message }: { message: string }) => {
+      const at = performance.now();
+      for (let index = this.logWaiters.length - 1; index >= 0; index--) {
+        const waiter = this.logWaiters[index]!;
+        if (waiter.accept(message)) {
+          this.logWaiters.splice(index, 1);
+          waiter.resolve(at);
+        }
+      }
+    });
     connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();
@@ -96,6 +108,7 @@ export class LspSession {
     };
     await connection.sendRequest('initialize', params);
     await connection.sendNotification('initialized', {});
+    if (options.settings) await connection.sendNotification('workspace/didChangeConfiguration', { settings: { helmHooks: options.settings } });
     return session;
   }
 
@@ -137,6 +150,25 @@ export class LspSession {
       };
       this.waiters.push(waiter);
     });
+  }
+
+  /** performance.now() when the next log message that `accept` takes was read, within `timeoutMs`. */
+  log(accept: (message: string) => boolean, timeoutMs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no such log message within ${timeoutMs} ms${this.exited ? ' (the server exited)' : ''}`)), timeoutMs);
+      this.logWaiters.push({
+        accept,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      });
+    });
+  }
+
+  /** How many files have had diagnostics published (the last publish of each not empty). */
+  filesWithDiagnostics(): number {
+    return [...this.latest.values()].filter((received) => received.params.diagnostics.length > 0).length;
   }
 
   /** The last diagnostics received for `path`. */

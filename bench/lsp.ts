@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { chartTemplates } from '../server/src/engine/chart/discover';
 import { generatedTemplate, writeChartWith, writeWorkspace } from './generate';
 import { LspSession } from './lsp-client';
 import { median, percentile, timeMs } from './stats';
@@ -82,4 +83,79 @@ export async function measureMemory(): Promise<MemoryMeasure> {
     await session.stop();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+export interface ChartWideMeasure {
+  chart: string;
+  templates: number;
+  textBytes: number;
+  /** didOpen of one template → the end of the pass that reported every file of the chart, as written. */
+  firstPassMs: number;
+  /** didOpen → the end of the pass that added the chart's evaluated findings. */
+  evaluatedMs: number;
+  /**
+   * Median, over other templates opened one after the other (each closed again), of didOpen → the end of the pass over
+   * every file of the chart, their lints kept from the first pass. An edit of an open file does not check the others.
+   */
+  passMs: number;
+  /** Files with findings published. */
+  files: number;
+  /** The server's heap in use after a forced GC, once the evaluated pass is out: what it keeps. */
+  heapBytes: number;
+  rssBytes: number;
+  /** The same with `helmHooks.diagnostics.scope` `openFiles`: what checking the whole chart costs beside it. */
+  openFiles: { heapBytes: number; rssBytes: number };
+}
+
+/** The corpus chart with the most templates (its subcharts' included). */
+export function largestChart(corpusCharts: string): string {
+  const charts = readdirSync(corpusCharts, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(corpusCharts, entry.name));
+  return charts.reduce((largest, chart) => (chartTemplates(chart).length > chartTemplates(largest).length ? chart : largest));
+}
+
+const PASSES = 20;
+
+/** One session with one template of `chart` open under `scope`: the times of its passes (trace log), then its RSS. */
+async function chartWideSession(chart: string, scope: 'chart' | 'openFiles'): Promise<Omit<ChartWideMeasure, 'openFiles' | 'templates' | 'textBytes'>> {
+  const name = basename(chart);
+  const opened = chartTemplates(chart).find((path) => path.endsWith('.yaml'))!;
+  const text = readFileSync(opened, 'utf8');
+  const session = await LspSession.start({ root: chart, debounceMs: 0, measurableHeap: true, settings: { diagnostics: { scope }, trace: { server: 'verbose' } } });
+  try {
+    const pass = () => session.log((message) => message.includes(`diagnostics for ${name} in `), 300_000);
+    const firstPass = pass();
+    const evaluated = session.log((message) => message.includes(`evaluated ${name} in `), 300_000);
+    const start = performance.now();
+    await session.open(opened, text, 1);
+    const firstPassMs = (await firstPass) - start;
+    const evaluatedMs = (await evaluated) - start;
+    const { heapUsed: heapBytes, rss: rssBytes } = await session.memory();
+    const passes: number[] = [];
+    for (const other of chartTemplates(chart).filter((path) => path !== opened).slice(0, PASSES)) {
+      const opening = pass();
+      const sent = performance.now();
+      await session.open(other, readFileSync(other, 'utf8'), 1);
+      passes.push((await opening) - sent);
+      const closing = pass();
+      await session.close(other);
+      await closing;
+    }
+    return { chart: name, firstPassMs, evaluatedMs, passMs: median(passes), files: session.filesWithDiagnostics(), heapBytes, rssBytes };
+  } finally {
+    await session.stop();
+  }
+}
+
+/**
+ * The whole chart in Problems on the corpus chart with the most templates, one of them open: how long until every
+ * file's findings are out (as written, then evaluated), what a later pass over every file costs, and the
+ * server's memory (heap kept after a GC, and RSS), beside the same session with the scope `openFiles`.
+ */
+export async function measureChartWide(corpusCharts: string): Promise<ChartWideMeasure> {
+  const chart = largestChart(corpusCharts);
+  const templates = chartTemplates(chart);
+  const textBytes = templates.reduce((sum, path) => sum + statSync(path).size, 0);
+  const openFiles = await chartWideSession(chart, 'openFiles');
+  const whole = await chartWideSession(chart, 'chart');
+  return { ...whole, templates: templates.length, textBytes, openFiles: { heapBytes: openFiles.heapBytes, rssBytes: openFiles.rssBytes } };
 }

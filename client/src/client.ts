@@ -43,7 +43,10 @@ export class ServerConnection implements vscode.Disposable {
 
   /** Fires on every change of the server's state. */
   readonly onDidChangeStatus = this.statusEmitter.event;
-  /** Fires after the server published diagnostics: its view of the chart changed, and so may the hook order. */
+  /**
+   * Fires after the server published diagnostics or the client pulled them: its view of the chart changed, and so may
+   * the hook order.
+   */
   readonly onDidPublishDiagnostics = this.diagnosticsEmitter.event;
 
   constructor(
@@ -120,11 +123,23 @@ export class ServerConnection implements vscode.Disposable {
       outputChannel: this.output,
       diagnosticCollectionName: 'helm-hooks',
       // No `synchronize`: the server registers the file watchers and the configuration notification it needs.
+      // The server offers pull diagnostics (LSP 3.17: the open documents' and, through the workspace pull, the rest of
+      // each chart's), which this client uses; each answer, like a publish, says the chart was checked again.
       middleware: {
         handleDiagnostics: (uri, diagnostics, next) => {
           next(uri, diagnostics);
           this.diagnosticsEmitter.fire(uri);
         },
+        provideDiagnostics: async (document, previousResultId, token, next) => {
+          const report = await next(document, previousResultId, token);
+          this.diagnosticsEmitter.fire(document instanceof vscode.Uri ? document : document.uri);
+          return report;
+        },
+        provideWorkspaceDiagnostics: (resultIds, token, resultReporter, next) =>
+          next(resultIds, token, (chunk) => {
+            resultReporter(chunk);
+            for (const item of chunk?.items ?? []) this.diagnosticsEmitter.fire(item.uri);
+          }),
       },
     };
     const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);

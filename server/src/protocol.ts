@@ -83,8 +83,12 @@ export interface HelmHooksSettings {
   /** Severity per rule id: off, info, warning or error. */
   rules: Record<string, string>;
   codeLens: { enable: boolean };
+  /** `chart`: the findings of every file of a chart with an open file; `openFiles`: of the open files only. */
+  diagnostics: { scope: DiagnosticsScope };
   trace: { server: 'off' | 'messages' | 'verbose' };
 }
+
+export type DiagnosticsScope = 'chart' | 'openFiles';
 
 /** `initializationOptions` the server understands. */
 export interface HelmHooksInitializationOptions {

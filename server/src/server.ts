@@ -5,6 +5,7 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
   FileChangeType,
   InitializeResult,
   ProposedFeatures,
@@ -19,6 +20,7 @@ import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGERS } from './features/completion';
 import { Configuration } from './features/configuration';
 import { guard, ServerContext } from './features/context';
+import { DiagnosticReports, PublishedDiagnostics, PulledDiagnostics } from './features/diagnosticReports';
 import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
 import { ChartEvaluator } from './features/evaluation';
 import { hookOrder, HookOrders } from './features/hookOrder';
@@ -57,6 +59,7 @@ const context: ServerContext = {
   },
 };
 let diagnostics: DiagnosticsScheduler | undefined;
+let pulled: PulledDiagnostics | undefined;
 let evaluator: ChartEvaluator | undefined;
 let orders: HookOrders | undefined;
 
@@ -69,17 +72,22 @@ connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = capabilities.workspace?.configuration === true;
   canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   canRegisterWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  // A client that can pull diagnostics (LSP 3.17) pulls them all; the others get them published.
+  const pull = capabilities.textDocument?.diagnostic;
+  const publish = capabilities.textDocument?.publishDiagnostics;
   context.capabilities = {
     codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
-    relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
-    codeDescription: capabilities.textDocument?.publishDiagnostics?.codeDescriptionSupport === true,
+    relatedInformation: (pull ? pull.relatedInformation : publish?.relatedInformation) === true,
+    codeDescription: (pull ? pull.codeDescriptionSupport : publish?.codeDescriptionSupport) === true,
   };
+  pulled = pull ? new PulledDiagnostics(connection, documents, capabilities.workspace?.diagnostics?.refreshSupport === true, log) : undefined;
+  const reports: DiagnosticReports = pulled ?? new PublishedDiagnostics(connection, log);
   const options = (params.initializationOptions ?? {}) as HelmHooksInitializationOptions;
   const debounce = typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
   evaluator = options.evaluate === false ? undefined : ChartEvaluator.beside(__dirname, { info: log, error });
   const hookOrders = new HookOrders(context, evaluator, refreshCodeLenses);
   orders = hookOrders;
-  diagnostics = new DiagnosticsScheduler(context, debounce, (chart) => hookOrders.chartChanged(chart), evaluator);
+  diagnostics = new DiagnosticsScheduler(context, debounce, (chart) => hookOrders.chartChanged(chart), reports, evaluator);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -87,6 +95,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [...CODE_ACTION_KINDS, CodeActionKind.SourceFixAll] },
       codeLensProvider: { resolveProvider: false },
+      ...(pulled ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } } : {}),
     },
     serverInfo: { name: 'helm-hooks', version: VERSION },
   };
@@ -118,6 +127,7 @@ async function applyTrace(): Promise<void> {
   verbose = settings.trace.server === 'verbose';
 }
 
+documents.onDidOpen((event) => diagnostics?.documentOpened(event.document.uri));
 // Fires on open as well as on every change.
 documents.onDidChangeContent((event) => diagnostics?.documentChanged(event.document.uri));
 documents.onDidClose((event) => {
@@ -145,11 +155,12 @@ connection.onDidChangeWatchedFiles((params) => {
     const path = uriToPath(change.uri);
     if (path === undefined) continue;
     if (basename(path) === CONFIG_FILE_NAME || basename(path) === 'Chart.yaml') {
-      workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted);
+      diagnostics?.fileChanged(path, workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted));
       configChanged = true;
       continue;
     }
     const chart = workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted);
+    diagnostics?.fileChanged(path, chart);
     if (chart) diagnostics?.schedule(chart);
   }
   if (configChanged) {
@@ -158,7 +169,10 @@ connection.onDidChangeWatchedFiles((params) => {
   }
 });
 
-connection.onShutdown(() => evaluator?.dispose());
+connection.onShutdown(() => {
+  pulled?.dispose();
+  return evaluator?.dispose();
+});
 
 connection.onCompletion((params, token) => guard(context, 'completion', [], () => (orders ? completion(context, orders, params, token) : [])));
 connection.onHover((params, token) => {
@@ -166,6 +180,14 @@ connection.onHover((params, token) => {
   return guard(context, 'hover', null, () => (orders && scheduler ? hover(context, orders, params, token, (uri) => scheduler.findingsOf(uri)) : null));
 });
 connection.onCodeAction((params) => guard(context, 'code actions', [], () => codeActions(context, params)));
+connection.languages.diagnostics.on((params, token) => {
+  const uri = params.textDocument.uri;
+  const unopened = () => diagnostics?.diagnosticsOfUnopened(uri) ?? Promise.resolve([]);
+  return guard(context, 'document diagnostics', [], () => pulled?.documentDiagnostics(uri, token, unopened) ?? []).then((items) => ({ kind: DocumentDiagnosticReportKind.Full, items }));
+});
+connection.languages.diagnostics.onWorkspace((params, token, _workDone, resultProgress) =>
+  guard(context, 'workspace diagnostics', { items: [] }, () => pulled?.workspaceDiagnostics(params, token, resultProgress) ?? { items: [] }),
+);
 connection.onCodeLens((params, token) => guard(context, 'code lens', [], () => (orders ? codeLenses(context, orders, params, token) : [])));
 connection.onRequest(HOOK_ORDER_METHOD, (params: HookOrderParams, token) => {
   const none: HookOrderResult = { chart: null, order: null, view: null };

@@ -13,11 +13,14 @@ import {
   CompletionItem,
   CompletionRequest,
   Diagnostic,
+  DiagnosticRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentDiagnosticReportKind,
+  DocumentDiagnosticRequest,
   ExitNotification,
   FileChangeType,
   Hover,
@@ -34,6 +37,9 @@ import {
   PublishDiagnosticsParams,
   Range,
   ShutdownRequest,
+  WorkspaceDiagnosticReport,
+  WorkspaceDiagnosticRequest,
+  WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
 import { HOOK_ORDER_METHOD, HookOrderResult } from '../../server/src/protocol';
 import { REPO_ROOT } from '../support/paths';
@@ -46,6 +52,12 @@ export interface Publish {
   params: PublishDiagnosticsParams;
 }
 
+/** A file's report from a workspace diagnostic pull, streamed as a partial result or in the final answer. */
+export interface WorkspaceItem {
+  seq: number;
+  report: WorkspaceDocumentDiagnosticReport;
+}
+
 export interface StartOptions {
   initializationOptions?: unknown;
   /** What `workspace/configuration` answers for the `helmHooks` section. */
@@ -53,7 +65,7 @@ export interface StartOptions {
   capabilities?: ClientCapabilities;
 }
 
-const CAPABILITIES: ClientCapabilities = {
+export const CAPABILITIES: ClientCapabilities = {
   workspace: {
     configuration: true,
     didChangeConfiguration: { dynamicRegistration: true },
@@ -74,7 +86,10 @@ export class LspClient {
   /** `window/logMessage`: what the client shows in its output channel. */
   readonly logs: LogMessageParams[] = [];
   readonly registrations: string[] = [];
+  /** Every file report the workspace diagnostic pulls brought, in order (sharing `seq` with `publishes`). */
+  readonly workspaceItems: WorkspaceItem[] = [];
   codeLensRefreshes = 0;
+  diagnosticRefreshes = 0;
   settings: Record<string, unknown>;
   exitCode: number | null = null;
   private seq = 0;
@@ -108,6 +123,11 @@ export class LspClient {
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'helmHooks' ? this.settings : null)),
     );
+    connection.onRequest(DiagnosticRefreshRequest.method, () => {
+      this.diagnosticRefreshes++;
+      this.notify();
+      return null;
+    });
     connection.onRequest('workspace/codeLens/refresh', () => {
       this.codeLensRefreshes++;
       this.notify();
@@ -226,6 +246,36 @@ export class LspClient {
 
   async codeLenses(uri: string): Promise<CodeLens[]> {
     return (await this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  }
+
+  /** `textDocument/diagnostic`: the items of the full report the server answers with. */
+  async pullDiagnostics(uri: string): Promise<Diagnostic[]> {
+    const report = await this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    if (report.kind !== DocumentDiagnosticReportKind.Full) throw new Error(`expected a full report for ${uri}, got ${report.kind}`);
+    return report.items;
+  }
+
+  /**
+   * `workspace/diagnostic`, as VS Code's client sends it: with a partial result token, so that the server can stream
+   * each change while the request stays open. Every report received is recorded in `workspaceItems`; the returned
+   * promise settles with the final answer (once the server ends the request).
+   */
+  pullWorkspace(previousResultIds: { uri: string; value: string }[] = [], streamed = true): Promise<WorkspaceDiagnosticReport> {
+    const record = (items: WorkspaceDocumentDiagnosticReport[]) => {
+      for (const report of items) this.workspaceItems.push({ seq: ++this.seq, report });
+      this.notify();
+    };
+    const partialResultToken = streamed ? `workspace-${this.seq}-${Math.random()}` : undefined;
+    if (partialResultToken) this.connection.onProgress(WorkspaceDiagnosticRequest.partialResult, partialResultToken, (partial) => record(partial.items));
+    return this.connection.sendRequest(WorkspaceDiagnosticRequest.type, partialResultToken ? { previousResultIds, partialResultToken } : { previousResultIds }).then((result) => {
+      record(result.items);
+      return result;
+    });
+  }
+
+  /** The last diagnostics a workspace pull brought for `uri`. */
+  latestWorkspaceItem(uri: string): WorkspaceDocumentDiagnosticReport | undefined {
+    return this.workspaceItems.filter((item) => item.report.uri === uri).pop()?.report;
   }
 
   hookOrder(uri: string): Promise<HookOrderResult> {

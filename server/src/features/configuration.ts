@@ -11,6 +11,7 @@ export const DEFAULT_SETTINGS: HelmHooksSettings = {
   valuesFiles: [],
   rules: {},
   codeLens: { enable: true },
+  diagnostics: { scope: 'chart' },
   trace: { server: 'off' },
 };
 
@@ -39,6 +40,11 @@ export function normalizeSettings(raw: unknown): { settings: HelmHooksSettings; 
   }
   const codeLens = value['codeLens'] as Record<string, unknown> | undefined;
   if (codeLens && typeof codeLens.enable === 'boolean') settings.codeLens.enable = codeLens.enable;
+  const diagnostics = value['diagnostics'] as Record<string, unknown> | undefined;
+  if (diagnostics && diagnostics.scope !== undefined && diagnostics.scope !== null) {
+    if (diagnostics.scope === 'chart' || diagnostics.scope === 'openFiles') settings.diagnostics.scope = diagnostics.scope;
+    else problems.push(`helmHooks.diagnostics.scope must be "chart" or "openFiles", not ${JSON.stringify(diagnostics.scope)}`);
+  }
   const trace = value['trace'] as Record<string, unknown> | undefined;
   if (trace && (trace.server === 'off' || trace.server === 'messages' || trace.server === 'verbose')) settings.trace.server = trace.server;
   return { settings, problems };

@@ -169,6 +169,11 @@ export class Workspace {
     return [...paths].sort();
   }
 
+  /** Forgets texts read from disk that no one needs now: the files of a chart no longer worked on. */
+  forgetDiskTexts(paths: Iterable<string>): void {
+    for (const path of paths) this.diskTexts.delete(path);
+  }
+
   /** A watched file changed on disk: forget what was read. Returns the chart it belongs to, if any. */
   fileChanged(path: string, created: boolean, deleted: boolean): Chart | undefined {
     this.diskTexts.delete(path);

@@ -305,4 +305,27 @@ suite('Helm Hooks in a VS Code workbench', () => {
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(plain, '..'), { recursive: true });
     }
   });
+
+  test('Problems lists the finding of a template no editor opened, once another file of its chart is open', async () => {
+    // No test opens templates/backup-job.yaml. Its Job renders only with backup.enabled, false in values.yaml, so
+    // Helm's order (and the Hook Order view) is the same without it; as written, its event "pre-upgarde" is one Helm
+    // does not know.
+    const backup = file('templates', 'backup-job.yaml');
+    await open(file('templates', 'deployment.yaml'));
+    const finding = await waitFor('the unknown-hook-event diagnostic of the unopened backup-job.yaml', () =>
+      vscode.languages
+        .getDiagnostics()
+        .find(([uri]) => uri.fsPath === backup.fsPath)?.[1]
+        .find((diagnostic) => diagnostic.source === 'helm-hooks' && code(diagnostic) === 'unknown-hook-event'),
+    );
+    // Line 8, `    helm.sh/hook: pre-upgarde`: the event starts after 4 + 14 characters and is 11 long.
+    assert.deepEqual(
+      [finding.range.start.line, finding.range.start.character, finding.range.end.line, finding.range.end.character],
+      [7, 18, 7, 29],
+    );
+    assert.equal(finding.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(ours(backup).map(code), ['unknown-hook-event'], 'the rest of the template is correct');
+    assert.ok(!vscode.workspace.textDocuments.some((document) => document.uri.fsPath === backup.fsPath), 'the template was never opened');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });

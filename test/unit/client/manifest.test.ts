@@ -120,6 +120,14 @@ describe('the extension manifest', () => {
     }
   });
 
+  it('lists every setting it contributes in the README\'s settings table, with its default', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const [key, setting] of Object.entries(manifest.contributes.configuration.properties)) {
+      const shown = typeof setting.default === 'string' ? setting.default : JSON.stringify(setting.default);
+      assert.ok(readme.includes(`| \`${key}\` | \`${shown}\` |`), `README row for ${key} with default ${shown}`);
+    }
+  });
+
   it('offers only setting values the server accepts', () => {
     const properties = manifest.contributes.configuration.properties;
     for (const helmVersion of properties['helmHooks.helmVersion']!.enum!) {
@@ -135,6 +143,17 @@ describe('the extension manifest', () => {
     for (const server of properties['helmHooks.trace.server']!.enum!) {
       assert.equal(normalizeSettings({ trace: { server } }).settings.trace.server, server);
     }
+    for (const scope of properties['helmHooks.diagnostics.scope']!.enum!) {
+      const { settings, problems } = normalizeSettings({ diagnostics: { scope } });
+      assert.deepEqual(problems, []);
+      assert.equal(settings.diagnostics.scope, scope);
+    }
+  });
+
+  it('keeps the default diagnostics scope for a value it does not know, and says so', () => {
+    const { settings, problems } = normalizeSettings({ diagnostics: { scope: 'workspace' } });
+    assert.equal(settings.diagnostics.scope, 'chart');
+    assert.deepEqual(problems, ['helmHooks.diagnostics.scope must be "chart" or "openFiles", not "workspace"']);
   });
 
   it('lists the hook snippets after the server\'s completions in helm files, where the snippets are contributed', () => {

@@ -48,11 +48,14 @@ export class ChartLint {
    * evaluated findings point into (a values file, say), in theirs.
    */
   findingsByFile(templates: Iterable<string>): Map<string, Finding[]> {
+    return new Map(this.files(templates).map((path) => [path, this.merged(path)]));
+  }
+
+  /** The files `findingsByFile` reports, in its order, for a caller that takes them one at a time. */
+  files(templates: Iterable<string>): string[] {
     const files = new Set(templates);
     for (const path of evaluatedByFile(this.views.evaluated()).keys()) files.add(path);
-    const byFile = new Map<string, Finding[]>();
-    for (const path of files) if (!this.ignores(path)) byFile.set(path, this.merged(path));
-    return byFile;
+    return [...files].filter((path) => !this.ignores(path));
   }
 
   private merged(path: string): Finding[] {
