@@ -223,6 +223,20 @@ describe('language server: pull diagnostics (LSP 3.17) for a client that declare
   });
 });
 
+describe('language server: a pull client that declares only what LSP 3.17 has for pulls', () => {
+  it('gets related information as its publishDiagnostics capability allows', async () => {
+    const capabilities: ClientCapabilities = { ...CAPABILITIES, textDocument: { ...CAPABILITIES.textDocument, diagnostic: { dynamicRegistration: false } } };
+    const { client } = await LspClient.start({ capabilities });
+    try {
+      const uri = await client.open(JOB);
+      const diagnostic = await poll('the evaluated finding pulled for the Job', async () => readsTheSecretTooEarly(await client.pullDiagnostics(uri)), EVALUATION_MS);
+      assert.deepEqual(diagnostic.relatedInformation?.map((related) => related.location), [{ uri: SECRET_URI, range: secretName() }]);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
+
 describe('language server: a pull client that never asks for workspace diagnostics', () => {
   it('gets the unopened files published, and withdrawn once it asks for them through a workspace pull', async () => {
     const { client } = await LspClient.start({ capabilities: PULL_CAPABILITIES });
