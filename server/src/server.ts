@@ -72,13 +72,14 @@ connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = capabilities.workspace?.configuration === true;
   canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   canRegisterWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-  // A client that can pull diagnostics (LSP 3.17) pulls them all; the others get them published.
+  // A client that can pull diagnostics (LSP 3.17) pulls them all; the others get them published. What a pulled
+  // diagnostic may hold is declared with the pull capability since LSP 3.18, before only with publishDiagnostics.
   const pull = capabilities.textDocument?.diagnostic;
   const publish = capabilities.textDocument?.publishDiagnostics;
   context.capabilities = {
     codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
-    relatedInformation: (pull ? pull.relatedInformation : publish?.relatedInformation) === true,
-    codeDescription: (pull ? pull.codeDescriptionSupport : publish?.codeDescriptionSupport) === true,
+    relatedInformation: (pull?.relatedInformation ?? publish?.relatedInformation) === true,
+    codeDescription: (pull?.codeDescriptionSupport ?? publish?.codeDescriptionSupport) === true,
   };
   pulled = pull ? new PulledDiagnostics(connection, documents, capabilities.workspace?.diagnostics?.refreshSupport === true, log) : undefined;
   const reports: DiagnosticReports = pulled ?? new PublishedDiagnostics(connection, log);

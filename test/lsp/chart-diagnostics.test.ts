@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ClientCapabilities, Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-protocol/node';
 import { REPO_ROOT } from '../support/paths';
 import { JsonFinding, runCli } from '../unit/cli/cli-harness';
+import { cliFindingKey, diagnosticKey } from './finding-keys';
 import { CAPABILITIES, LspClient } from './lsp-client';
 
 /**
@@ -43,18 +44,6 @@ function streamed(client: LspClient, uri: string): Diagnostic[] | undefined {
 }
 
 const readsTheSecretTooEarly = (diagnostics: Diagnostic[] | undefined) => diagnostics?.find((diagnostic) => diagnostic.code === 'hook-dependency-unavailable');
-
-/** A finding as `file line:column-line:column severity rule`, 0-based, from the CLI's JSON or an LSP diagnostic. */
-function cliKey(finding: JsonFinding): string {
-  return `${join(SHOP, finding.file)} ${finding.line - 1}:${finding.column - 1}-${finding.endLine - 1}:${finding.endColumn - 1} ${finding.severity} ${finding.rule}`;
-}
-
-const SEVERITY_NAMES: Record<number, string> = { [DiagnosticSeverity.Error]: 'error', [DiagnosticSeverity.Warning]: 'warning', [DiagnosticSeverity.Information]: 'info' };
-
-function lspKey(uri: string, diagnostic: Diagnostic): string {
-  const { start, end } = diagnostic.range;
-  return `${fileURLToPath(uri)} ${start.line}:${start.character}-${end.line}:${end.character} ${SEVERITY_NAMES[diagnostic.severity!]} ${String(diagnostic.code)}`;
-}
 
 /** The last diagnostics published for each file. */
 function latestPublished(client: LspClient): Map<string, Diagnostic[]> {
@@ -104,9 +93,9 @@ describe('language server: the findings of every file of a chart with an open fi
   it('reports the same findings, over all the chart\'s files, as helm-hooks lint on the chart', async () => {
     const cli = runCli(['lint', '.', '--format', 'json'], SHOP);
     assert.equal(cli.status, 1, cli.stderr);
-    const expected = (JSON.parse(cli.stdout) as { findings: JsonFinding[] }).findings.map(cliKey).sort();
+    const expected = (JSON.parse(cli.stdout) as { findings: JsonFinding[] }).findings.map((finding) => cliFindingKey(SHOP, finding)).sort();
     assert.ok(expected.length >= 7, expected.join('\n'));
-    const reported = () => [...latestPublished(client)].flatMap(([uri, diagnostics]) => diagnostics.map((diagnostic) => lspKey(uri, diagnostic))).sort();
+    const reported = () => [...latestPublished(client)].flatMap(([uri, diagnostics]) => diagnostics.map((diagnostic) => diagnosticKey(uri, diagnostic))).sort();
     await client.waitFor('the editor to report what the CLI reports', () => JSON.stringify(reported()) === JSON.stringify(expected), EVALUATION_MS).catch(() => undefined);
     assert.deepEqual(reported(), expected);
   });
@@ -231,6 +220,20 @@ describe('language server: pull diagnostics (LSP 3.17) for a client that declare
 
   it('logged no handler error in this session', () => {
     assert.deepEqual(client.handlerErrors, []);
+  });
+});
+
+describe('language server: a pull client that declares only what LSP 3.17 has for pulls', () => {
+  it('gets related information as its publishDiagnostics capability allows', async () => {
+    const capabilities: ClientCapabilities = { ...CAPABILITIES, textDocument: { ...CAPABILITIES.textDocument, diagnostic: { dynamicRegistration: false } } };
+    const { client } = await LspClient.start({ capabilities });
+    try {
+      const uri = await client.open(JOB);
+      const diagnostic = await poll('the evaluated finding pulled for the Job', async () => readsTheSecretTooEarly(await client.pullDiagnostics(uri)), EVALUATION_MS);
+      assert.deepEqual(diagnostic.relatedInformation?.map((related) => related.location), [{ uri: SECRET_URI, range: secretName() }]);
+    } finally {
+      await client.shutdown();
+    }
   });
 });
 
