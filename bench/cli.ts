@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { corpusScenarios } from '../test/support/shared';
 import { median } from './stats';
 
 export interface CliMeasure {
@@ -21,14 +22,10 @@ interface Scenario {
 
 /** The first scenario of every chart in manifest.tsv, the one `render.sh` renders first. */
 function scenarios(corpus: string): Scenario[] {
-  const rows = readFileSync(join(corpus, 'manifest.tsv'), 'utf8').split('\n').slice(1).filter((row) => row.trim() !== '');
-  return rows.map((row) => {
-    const [dir, , , , , scenarioList] = row.split('\t') as string[];
-    const chart = join(corpus, 'charts', dir!);
-    const files = scenarioList!.split(';')[0]!.trim().split('=')[1]!.trim().split(' ')[0]!;
-    const valuesFiles = files === '-' ? [] : files.split('+').map((file) => (file.startsWith('chart:') ? join(chart, file.slice(6)) : join(corpus, file)));
-    return { chart, valuesFiles };
-  });
+  const seen = new Set<string>();
+  return corpusScenarios(corpus)
+    .filter((scenario) => !seen.has(scenario.chart) && seen.add(scenario.chart))
+    .map((scenario) => ({ chart: join(corpus, 'charts', scenario.chart), valuesFiles: scenario.valuesFiles }));
 }
 
 function wallMs(command: string, args: readonly string[], failures: string[], okCodes: readonly number[]): number {

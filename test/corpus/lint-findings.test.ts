@@ -8,28 +8,10 @@ import { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { requireBinaries, run } from '../support/helm';
 import { REPO_ROOT, SHARED } from '../support/paths';
-import { CORPUS_CHARTS, requireShared } from '../support/shared';
+import { CORPUS_CHARTS, corpusScenarios, requireShared } from '../support/shared';
 
 const CORPUS = join(SHARED, 'corpus');
 const OPTIONS = { helmVersion: 4 as const, rules: {} };
-
-interface Scenario {
-  chart: string;
-  name: string;
-  valuesFiles: string[];
-}
-
-/** Every chart and scenario of the corpus manifest, with its values files. */
-function scenarios(): Scenario[] {
-  const [header, ...rows] = readFileSync(join(CORPUS, 'manifest.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t'));
-  const column = header!.indexOf('scenarios');
-  return rows.flatMap((row) =>
-    row[column]!.split(';').map((entry) => {
-      const [name, files] = entry.trim().split('=');
-      return { chart: row[0]!, name: name!, valuesFiles: files === '-' ? [] : files!.split(',').map((file) => join(CORPUS, file.trim())) };
-    }),
-  );
-}
 
 /** `line` is 1-based; the file relative to the corpus charts. */
 function place(finding: Finding): { file: string; line: number } {
@@ -48,13 +30,13 @@ describe('helm-hooks lint on every chart and scenario of the public corpus', () 
   const found = new Map<string, Finding[]>();
   const lintAll = () => {
     if (found.size > 0) return found;
-    for (const scenario of scenarios()) found.set(`${scenario.chart} ${scenario.name}`, lintChart(join(CORPUS_CHARTS, scenario.chart), { ...OPTIONS, valuesFiles: scenario.valuesFiles }));
+    for (const scenario of corpusScenarios()) found.set(`${scenario.chart} ${scenario.name}`, lintChart(join(CORPUS_CHARTS, scenario.chart), { ...OPTIONS, valuesFiles: scenario.valuesFiles }));
     return found;
   };
 
   it('reports exactly the reviewed errors and warnings, each with its reason, and no other', (t) => {
     if (!requireShared(t)) return;
-    assert.equal(scenarios().length, 40, 'the corpus README lists 40 scenarios');
+    assert.equal(corpusScenarios().length, 40, 'the corpus README lists 40 scenarios');
     const reported: string[] = [];
     for (const [key, findings] of lintAll()) {
       const scenario = key.split(' ')[1]!;

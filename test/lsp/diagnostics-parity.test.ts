@@ -45,8 +45,8 @@ describe('with one template open, the language server reports a chart as helm-ho
       const opened = chartTemplates(directory).find((path) => path.startsWith(join(directory, 'templates', '')) && path.endsWith('.yaml'))!;
       const uri = await lsp.open(opened);
       // The server logs the evaluated pass once its diagnostics are out: every file is reported by then.
-      await lsp.waitFor(`${name} evaluated`, () => lsp.logs.slice(logged).some((message) => message.includes(`evaluated ${name} in `)), 300_000);
-      if (lsp.logs.slice(logged).some((message) => message.includes(`${name}: not evaluated`) && message.includes('run helm-hooks lint'))) {
+      await lsp.waitFor(`${name} evaluated`, () => lsp.logs.slice(logged).some(({ message }) => message.includes(`evaluated ${name} in `)), 300_000);
+      if (lsp.logs.slice(logged).some(({ message }) => message.includes(`${name}: not evaluated`) && message.includes('run helm-hooks lint'))) {
         // Past 2 MB of templates the editor leaves the evaluated findings to the CLI (see evaluator.ts).
         leftToTheCli.push(name);
       } else {
