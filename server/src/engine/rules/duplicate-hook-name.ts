@@ -4,6 +4,7 @@ import { compareHooks } from '../order/order';
 import { ChartObject, ChartRuleContext } from './support/chart-objects';
 import { deletedAfterSuccess, describeObject, nameRange } from './support/dependency-helpers';
 import { isCertainHook, sameIdentity } from './support/hook-objects';
+import { shown } from './support/helpers';
 import { DocumentWalker } from './support/lifecycle-helpers';
 import { defineRule, HelmVersion, Severity } from './rule';
 
@@ -228,7 +229,7 @@ function canonical(value: unknown): string {
 function explain(meeting: Meeting, helmVersion: HelmVersion): { message: string; help: string } {
   const { first, second, event, firstEvent } = meeting;
   const kind = second.kind!;
-  const name = describeObject(second, 40);
+  const name = `${shown(kind, 30)} "${shown(second.name!, 30)}"`;
   const there = firstEvent ? `the ${firstEvent} one` : 'the first';
   const rename = 'Give each document its own metadata.name.';
   const exists = firstEvent
@@ -239,19 +240,19 @@ function explain(meeting: Meeting, helmVersion: HelmVersion): { message: string;
   switch (meeting.outcome) {
     case 'replaced':
       return {
-        message: `Helm deletes the first ${name} in ${event} to create this second one: only one of the two is left.`,
+        message: `Helm deletes the first ${name} in ${event} to create this second one: only one of them is left.`,
         help:
           `${rename} ${exists}; this document's before-hook-creation policy (the default without the annotation) deletes the ` +
           `first just before creating it, so the first ${kind} is silently replaced${kind === 'Job' || kind === 'Pod' ? ' once it has run' : ' and what read it reads this one from then on'}.`,
       };
     case 'already-exists':
       return {
-        message: `Creating this second ${name} in ${event} fails with "already exists": ${there} is still there and this one lacks before-hook-creation.`,
+        message: `Creating this second ${name} in ${event} fails with "already exists": ${there} is still there.`,
         help: `${rename} ${exists}; ${noBefore}. Helm ${helmVersion} creates hooks with a plain create, which fails when the object exists.`,
       };
     case 'immutable':
       return {
-        message: `Applying this second ${name} in ${event} fails: ${there} is still there, and a ${kind}'s pod template cannot change.`,
+        message: `Applying this second ${name} in ${event} fails: ${there} is still there, and its pod template cannot change.`,
         help: `${rename} ${exists}; ${noBefore}. Helm 4 applies it over the first with server-side apply, and the API server rejects the changed pod template; ${clientSide}.`,
       };
     case 'not-run-again':
@@ -263,7 +264,7 @@ function explain(meeting: Meeting, helmVersion: HelmVersion): { message: string;
       };
     case 'overwritten':
       return {
-        message: `This second ${name} in ${event} silently overwrites ${there} (Helm 4, server-side apply); client-side apply fails.`,
+        message: `This second ${name} silently overwrites ${there} in ${event}; with client-side apply it fails instead.`,
         help:
           `${rename} ${exists}; ${noBefore}. Helm 4 applies it over the first with server-side apply (the default for install; ` +
           `upgrade, rollback and test keep the release's method), so only one of them is left; ${clientSide}.`,

@@ -1,7 +1,8 @@
 import { ChartObject } from './support/chart-objects';
 import { deletedAfterSuccess, describeObject } from './support/dependency-helpers';
-import { INSTALL_EVENTS, isCertainHook, isCertainReleaseResource, listEvents, readsOf, sameObjects, UPGRADE_EVENTS } from './support/hook-objects';
+import { INSTALL_EVENTS, isCertainHook, isCertainReleaseResource, readsOf, sameObjects, UPGRADE_EVENTS } from './support/hook-objects';
 import { PodReference } from './support/pod-references';
+import { shown } from './support/helpers';
 import { defineRule } from './rule';
 
 export const staleInstallHook = defineRule({
@@ -111,14 +112,15 @@ export const staleInstallHook = defineRule({
       if (readers.length === 0) continue;
       const [first] = readers;
       const own = [...new Set(target.hook.events)];
-      const what = `this ${target.kind}`;
-      const reader = describeObject(first!.reader, 40);
+      const what = `this ${shown(target.kind, 30)}`;
+      const reader = describeObject(first!.reader, 30);
+      const only = own.length === 1 ? `a ${own[0]} hook only` : `hooked on ${installsOrUpgrades(stale)} events only`;
       const related = readers.map(({ reader, reference }) => ({ object: reader, range: reference.range, message: `${describeObject(reader)} reads it here (${reference.field})` }));
       if (stale) {
         context.report({
           object: target,
           range: target.hook.hookValueRange,
-          message: `helm upgrade never updates ${what}, which ${reader} reads: it is a ${listEvents(own)} hook only.`,
+          message: `helm upgrade never updates ${what}, which ${reader} reads: it is ${only}.`,
           help:
             `Hook it on pre-upgrade as well (e.g. "pre-install,pre-upgrade"), or make it a normal release resource. helm upgrade ` +
             `runs only pre-upgrade and post-upgrade hooks, and a hook is not a release resource, so changes to ${what} in the ` +
@@ -129,7 +131,7 @@ export const staleInstallHook = defineRule({
         context.report({
           object: target,
           range: target.hook.hookValueRange,
-          message: `A fresh install never creates ${what}, which ${reader} reads: it is a ${listEvents(own)} hook only.`,
+          message: `A fresh install never creates ${what}, which ${reader} reads: it is ${only}.`,
           help:
             `Hook it on pre-install as well (e.g. "pre-install,pre-upgrade"), or make it a normal release resource. helm install ` +
             `(and helm upgrade --install of a new release) runs only pre-install and post-install hooks, so after an install ` +
@@ -140,6 +142,10 @@ export const staleInstallHook = defineRule({
     }
   },
 });
+
+function installsOrUpgrades(stale: boolean): string {
+  return stale ? 'install' : 'upgrade';
+}
 
 /**
  * The chart's own release resources whose pods read `target`, each with its first reference. `blockingOnly`: only

@@ -88,6 +88,7 @@ function explain(object: ChartObject, context: ChartRuleContext): { message: str
   const kind = object.kind!;
   const events = [...new Set(hook.events)];
   const shown = listEvents(events);
+  const asHook = events.length === 1 ? `as a ${events[0]} hook` : 'as a hook';
   // Undefined when the policy is templated: no claim about deletion is made then.
   const deleted = hook.deleted === undefined ? undefined : deletedWhen(kind, hook.deletePolicies);
   const fix =
@@ -97,8 +98,8 @@ function explain(object: ChartObject, context: ChartRuleContext): { message: str
   const notRelease = `As a hook it is not part of the release: helm get manifest does not show it, and helm uninstall never deletes it.`;
   if (deleted === 'after-event-success' || deleted === 'after-event-success-or-failure') {
     return {
-      message: `Helm deletes this ${kind} as soon as its ${shown} hooks have succeeded: as a hook, it does not run past its event.`,
-      help: `${fix} Its hook-succeeded policy deletes it once every hook of its event has succeeded. ${notWaited}`,
+      message: `Helm deletes this ${kind} as soon as its ${events.length === 1 ? `${events[0]} hooks have` : 'event has'} succeeded: as a hook, it does not run past its event.`,
+      help: `${fix} Its hook-succeeded policy deletes it once every hook of its event (${shown}) has succeeded. ${notWaited}`,
     };
   }
   const seesUpgrade = UPGRADE_EVENTS.every((event) => context.events.has(event));
@@ -106,7 +107,7 @@ function explain(object: ChartObject, context: ChartRuleContext): { message: str
   const recreated = deleted === 'before-next-run' && upgrades.length > 0;
   if (seesUpgrade && upgrades.length === 0) {
     return {
-      message: `helm upgrade never updates this ${kind}, and helm uninstall leaves it running: as a ${shown} hook, it is not part of the release.`,
+      message: `helm upgrade never updates this ${kind}, and helm uninstall leaves it running: ${asHook}, it is not part of the release.`,
       help: `${fix} helm upgrade runs only pre-upgrade and post-upgrade hooks, so changes to it in the chart never reach the cluster. ${notRelease} ${notWaited}`,
     };
   }
@@ -119,7 +120,7 @@ function explain(object: ChartObject, context: ChartRuleContext): { message: str
     };
   }
   return {
-    message: `helm uninstall leaves this ${kind} running: as a ${shown} hook, it is not part of the release.`,
+    message: `helm uninstall leaves this ${kind} running: ${asHook}, it is not part of the release.`,
     help: `${fix} Helm applies it only when ${events.length === 1 ? 'its event runs' : 'one of its events runs'}. ${notRelease} ${notWaited}`,
   };
 }
