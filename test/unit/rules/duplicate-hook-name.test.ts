@@ -77,6 +77,22 @@ describe(RULE, () => {
     assert.match(finding!.help, /was created in pre-install and nothing deleted it since/);
   });
 
+  it('reports an upgrade hook meeting the object an install hook of the same name left, when it lacks before-hook-creation', () => {
+    const chart = twoDocuments(configMap('setup', ['helm.sh/hook: pre-install']), configMap('setup', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded']));
+    const [finding] = chartFindings(chart, RULE, { helmVersion: 3 });
+    assert.equal(finding?.message, 'Creating this second ConfigMap "setup" in pre-upgrade fails with "already exists": the pre-install one is still there.');
+  });
+
+  it('compares Pods without their images, the one field of a Pod spec an update may change', () => {
+    const pod = (annotations: string[], image: string, args: string) =>
+      ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: check', '  annotations:', ...annotations.map((line) => `    ${line}`), 'spec:', '  restartPolicy: Never', '  containers:', '    - name: check', `      image: ${image}`, `      args: [${args}]`, ''].join('\n');
+    const later = ['helm.sh/hook: test', 'helm.sh/hook-weight: "1"', 'helm.sh/hook-delete-policy: hook-failed'];
+    const imageOnly = twoDocuments(pod(['helm.sh/hook: test'], 'busybox:1.36', 'ping'), pod(later, 'busybox:1.37', 'ping'));
+    assert.deepEqual(chartFindings(imageOnly, RULE).map((finding) => finding.severity), ['warning']);
+    const otherArgs = twoDocuments(pod(['helm.sh/hook: test'], 'busybox:1.36', 'ping'), pod(later, 'busybox:1.36', 'curl'));
+    assert.deepEqual(chartFindings(otherArgs, RULE).map((finding) => finding.severity), ['error']);
+  });
+
   it('stays silent across events when the later one has before-hook-creation or the earlier one is deleted after its event', () => {
     const replaced = twoDocuments(configMap('setup', ['helm.sh/hook: pre-install']), configMap('setup', ['helm.sh/hook: pre-upgrade']));
     assert.deepEqual(chartFindings(replaced, RULE, { helmVersion: 3 }), []);

@@ -127,6 +127,26 @@ describe(RULE, () => {
     assert.equal(chartFindings(own, RULE).length, 1);
   });
 
+  it('finds both cases when the chart renders install and upgrade apart (a template reads .Release.IsUpgrade), and follows what each renders', () => {
+    const files = {
+      'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+      'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
+      'templates/app.yaml': deployment([...ENV_FROM, '  - secretRef:', '      name: creds'], ['{{- if .Release.IsUpgrade }}', 'terminationGracePeriodSeconds: 5', '{{- end }}']),
+    };
+    const chart = charts.write(files);
+    assert.deepEqual(chartFindings(chart, RULE).map((finding) => `${where(chart, finding)} ${finding.message.split(',')[0]}`).sort(), [
+      'templates/config.yaml:6 "pre-install" helm upgrade never updates this ConfigMap',
+      'templates/secret.yaml:6 "pre-upgrade" A fresh install never creates this Secret',
+    ]);
+    // Hooked on the path each render takes: the install render has it on pre-install, the upgrade render on pre-upgrade.
+    const switched = charts.write({
+      ...files,
+      'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: {{ if .Release.IsInstall }}pre-install{{ else }}pre-upgrade{{ end }}']),
+      'templates/secret.yaml': '',
+    });
+    assert.deepEqual(chartFindings(switched, RULE), []);
+  });
+
   it('reports its documented bad example and not its good one', () => {
     assertChartDocsExamples(charts, RULE);
   });
