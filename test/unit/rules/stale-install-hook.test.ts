@@ -71,7 +71,7 @@ describe(RULE, () => {
       'helm upgrade never updates this Secret via imagePullSecrets',
       'helm upgrade never updates this ServiceAccount via serviceAccountName',
     ]);
-    assert.match(chartFindings(chart, RULE).find((finding) => finding.message.includes('Secret'))?.message ?? '', /hooked on install events only|a pre-install hook only/);
+    assert.match(chartFindings(chart, RULE).find((finding) => finding.related[0]!.message.includes('env secretKeyRef'))?.message ?? '', /which Deployment "release-name-app" reads: it has no pre-upgrade or post-upgrade event\.$/);
   });
 
   it('reports a pre-upgrade-only Secret that a release resource needs: a fresh install never creates it', () => {

@@ -114,13 +114,13 @@ export const staleInstallHook = defineRule({
       const own = [...new Set(target.hook.events)];
       const what = `this ${shown(target.kind, 30)}`;
       const reader = describeObject(first!.reader, 30);
-      const only = own.length === 1 ? `a ${own[0]} hook only` : `hooked on ${installsOrUpgrades(stale)} events only`;
+      const only = own.length === 1 ? `it is a ${own[0]} hook only` : `it has no ${stale ? 'pre-upgrade or post-upgrade' : 'pre-install or post-install'} event`;
       const related = readers.map(({ reader, reference }) => ({ object: reader, range: reference.range, message: `${describeObject(reader)} reads it here (${reference.field})` }));
       if (stale) {
         context.report({
           object: target,
           range: target.hook.hookValueRange,
-          message: `helm upgrade never updates ${what}, which ${reader} reads: it is ${only}.`,
+          message: `helm upgrade never updates ${what}, which ${reader} reads: ${only}.`,
           help:
             `Hook it on pre-upgrade as well (e.g. "pre-install,pre-upgrade"), or make it a normal release resource. helm upgrade ` +
             `runs only pre-upgrade and post-upgrade hooks, and a hook is not a release resource, so changes to ${what} in the ` +
@@ -131,7 +131,7 @@ export const staleInstallHook = defineRule({
         context.report({
           object: target,
           range: target.hook.hookValueRange,
-          message: `A fresh install never creates ${what}, which ${reader} reads: it is ${only}.`,
+          message: `A fresh install never creates ${what}, which ${reader} reads: ${only}.`,
           help:
             `Hook it on pre-install as well (e.g. "pre-install,pre-upgrade"), or make it a normal release resource. helm install ` +
             `(and helm upgrade --install of a new release) runs only pre-install and post-install hooks, so after an install ` +
@@ -142,10 +142,6 @@ export const staleInstallHook = defineRule({
     }
   },
 });
-
-function installsOrUpgrades(stale: boolean): string {
-  return stale ? 'install' : 'upgrade';
-}
 
 /**
  * The chart's own release resources whose pods read `target`, each with its first reference. `blockingOnly`: only

@@ -1,6 +1,6 @@
 import { literalText } from '../../model/document';
 import { HookEvent } from '../../model/hook';
-import { ChartObject, ChartRuleContext } from './chart-objects';
+import { ChartObject } from './chart-objects';
 import { PodReference } from './pod-references';
 
 /** The events `helm install` runs (also `upgrade --install` when no release exists) and those `helm upgrade` runs. */
@@ -27,7 +27,7 @@ export function isCertainReleaseResource(object: ChartObject): boolean {
 }
 
 /** The API group of the object's `apiVersion` (`apps` of `apps/v1`, `` of `v1`); undefined when not literal. */
-export function apiGroup(object: ChartObject): string | undefined {
+function apiGroup(object: ChartObject): string | undefined {
   const text = object.resource.apiVersion && literalText(object.resource.apiVersion);
   if (text === undefined) return undefined;
   const slash = text.indexOf('/');
@@ -74,11 +74,6 @@ export function sameObjects(objects: readonly ChartObject[], target: ChartObject
 export function readsOf(reader: ChartObject, target: ChartObject): PodReference[] {
   if (reader.namespace === undefined || reader.namespace !== target.namespace) return [];
   return reader.reads.filter((reference) => reference.kind === target.kind && reference.name === target.name);
-}
-
-/** The events of the hook that this render stands for, once each, in Helm's order of the annotation. */
-export function renderedEvents(object: ChartObject, context: ChartRuleContext): HookEvent[] {
-  return [...new Set(object.hook?.events ?? [])].filter((event) => context.events.has(event));
 }
 
 /** `pre-install`, `pre-install and post-install`, `pre-install, post-install and test`. */
