@@ -105,6 +105,14 @@ describe(RULE, () => {
     for (const files of cases) assert.deepEqual(chartFindings(charts.write(files), RULE), [], Object.values(files)[0]);
   });
 
+  it('stays silent for a pre-install Secret generated once with randAlphaNum: keeping it is the point', () => {
+    const generated = ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: creds', '  annotations:', '    helm.sh/hook: pre-install', 'stringData:', '  password: {{ randAlphaNum 24 | quote }}', ''].join('\n');
+    const envFrom = ['envFrom:', '  - secretRef:', '      name: creds'];
+    assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': generated, 'templates/app.yaml': deployment(envFrom) }), RULE), []);
+    const literal = generated.replace('{{ randAlphaNum 24 | quote }}', 'from-values');
+    assert.equal(chartFindings(charts.write({ 'templates/secret.yaml': literal, 'templates/app.yaml': deployment(envFrom) }), RULE).length, 1, 'positive control: literal data is reported');
+  });
+
   it('stays silent when the name comes from lookup or chance, or the objects come from a subchart', () => {
     const random = charts.write({
       'templates/config.yaml': object('ConfigMap', '{{ .Release.Name }}-{{ randAlphaNum 5 | lower }}', ['helm.sh/hook: pre-install']),

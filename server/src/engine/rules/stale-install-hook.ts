@@ -1,6 +1,7 @@
 import { ChartObject } from './support/chart-objects';
 import { deletedAfterSuccess, describeObject } from './support/dependency-helpers';
 import { INSTALL_EVENTS, isCertainHook, isCertainReleaseResource, readsOf, sameObjects, UPGRADE_EVENTS } from './support/hook-objects';
+import { DocumentWalker } from './support/lifecycle-helpers';
 import { PodReference } from './support/pod-references';
 import { shown } from './support/helpers';
 import { defineRule } from './rule';
@@ -20,7 +21,8 @@ export const staleInstallHook = defineRule({
       'and the pods that need it cannot start until the first upgrade. Hook such objects on both ' +
       '(`pre-install,pre-upgrade`), or make them normal release resources, which Helm creates before the workloads ' +
       'that read them anyway. Not reported for PersistentVolumeClaims (a `pre-install` claim is the usual way to keep ' +
-      'data), for objects another document of the same name updates on the other path, for objects `hook-succeeded` ' +
+      'data), for objects whose content is generated or looked up (a password made once with `randAlphaNum` is meant ' +
+      'to stay), for objects another document of the same name updates on the other path, for objects `hook-succeeded` ' +
       'deletes, and for objects or readers that come from subcharts or whose names are not certain.',
     helmFact:
       '`helm install` runs the `pre-install`/`post-install` hooks and `helm upgrade` the `pre-upgrade`/`post-upgrade` ' +
@@ -99,6 +101,8 @@ export const staleInstallHook = defineRule({
     const seesUpgrade = UPGRADE_EVENTS.every((event) => context.events.has(event));
     for (const target of context.objects) {
       if (!isCertainHook(target) || target.kind === 'PersistentVolumeClaim' || deletedAfterSuccess(target)) continue;
+      // Content we cannot know (randAlphaNum, genCA, lookup…) is often made once on purpose: what stateful-hook advises.
+      if (new DocumentWalker(target.file).isTemplated(target.resource.range)) continue;
       const { same, uncertain } = sameObjects(context.objects, target);
       if (uncertain || same.some((object) => !object.hook)) continue;
       const events = new Set([target, ...same].flatMap((object) => object.hook!.events));
