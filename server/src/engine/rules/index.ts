@@ -23,6 +23,9 @@ import { inlineSecretInHook } from './inline-secret-in-hook';
 import { testHookNotPod } from './test-hook-not-pod';
 import { crdHook } from './crd-hook';
 import { hookFixedName } from './hook-fixed-name';
+import { staleInstallHook } from './stale-install-hook';
+import { workloadAsHook } from './workload-as-hook';
+import { duplicateHookName } from './duplicate-hook-name';
 import { Rule } from './rule';
 
 /**
@@ -42,6 +45,9 @@ export const LIFECYCLE_RULES: readonly Rule[] = [
   testHookNotPod,
   crdHook,
   hookFixedName,
+  staleInstallHook,
+  workloadAsHook,
+  duplicateHookName,
 ];
 
 /** Every rule, in the order of DESIGN.md's tables; the README's rule table is generated from this list. */
