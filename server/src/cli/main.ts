@@ -4,6 +4,7 @@ import { RuleDocs, shippedRulesDoc } from '../engine/rules/docs';
 import { HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { CommandIO, OutputFormat, runLint, UsageError } from './lint-command';
 import { isOperation, runOrder } from './order-command';
+import { DEPLOY_TARGETS, DeployTarget, isDeployTarget } from '../engine/deployers/targets';
 
 declare const HELM_HOOKS_VERSION: string | undefined;
 
@@ -33,6 +34,8 @@ Options:
   --jobs N                     evaluate up to N charts at once on other threads while the
                                templates are linted as written (default: one fewer than
                                the cores, none for a single chart; 0: one thread)
+  --target helm|argocd         who deploys the chart: also check what Argo CD does with
+                               the hooks (repeatable; wins over the config's targets:)
   --rendered FILE|-            lint helm template output instead (- reads stdin), for charts
                                the evaluator cannot follow; findings go to the template its
                                "# Source:" comment names, on the first line that reads the
@@ -84,6 +87,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
         rendered: { type: 'string' },
         jobs: { type: 'string' },
         operation: { type: 'string' },
+        target: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -145,6 +149,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
     ...(values['release-name'] !== undefined ? { releaseName: values['release-name'] } : {}),
     ...(values.rendered !== undefined ? { rendered: values.rendered } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
+    ...(values.target !== undefined ? { targets: parseTargets(values.target) } : {}),
   };
   if (options.releaseName !== undefined) checkReleaseName(options.releaseName);
   if (options.rendered !== undefined && (options.valuesFiles !== undefined || options.releaseName !== undefined)) {
@@ -166,6 +171,17 @@ interface OrderFlags {
   'release-name'?: string;
   rendered?: string;
   jobs?: string;
+  target?: string[];
+}
+
+/** `--target NAME`, repeatable: who deploys the chart; wins over the config file's `targets:`. */
+function parseTargets(names: string[]): DeployTarget[] {
+  const targets: DeployTarget[] = [];
+  for (const name of names) {
+    if (!isDeployTarget(name)) throw new UsageError(`--target must be ${DEPLOY_TARGETS.join(' or ')}, not "${name}"`);
+    if (!targets.includes(name)) targets.push(name);
+  }
+  return targets;
 }
 
 /** Helm's own check (chartutil.ValidateReleaseName): a DNS-1123 subdomain of at most 53 characters. */

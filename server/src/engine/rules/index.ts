@@ -23,6 +23,9 @@ import { inlineSecretInHook } from './inline-secret-in-hook';
 import { testHookNotPod } from './test-hook-not-pod';
 import { crdHook } from './crd-hook';
 import { hookFixedName } from './hook-fixed-name';
+import { argocdEverySyncHook } from './argocd-every-sync-hook';
+import { argocdIgnoredHook } from './argocd-ignored-hook';
+import { argocdMixedHookAnnotations } from './argocd-mixed-hook-annotations';
 import { Rule } from './rule';
 
 /**
@@ -44,6 +47,9 @@ export const LIFECYCLE_RULES: readonly Rule[] = [
   hookFixedName,
 ];
 
+/** DESIGN.md's deployer rules: each checks what a deployer other than Helm does, and runs only for its target. */
+export const DEPLOYER_RULES: readonly Rule[] = [argocdEverySyncHook, argocdIgnoredHook, argocdMixedHookAnnotations];
+
 /** Every rule, in the order of DESIGN.md's tables; the README's rule table is generated from this list. */
 export const ALL_RULES: readonly Rule[] = [
   unknownHookEvent,
@@ -60,6 +66,7 @@ export const ALL_RULES: readonly Rule[] = [
   unclosedTemplateAction,
   invalidYaml,
   ...LIFECYCLE_RULES,
+  ...DEPLOYER_RULES,
 ];
 
 export function ruleById(id: string): Rule | undefined {
