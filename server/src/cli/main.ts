@@ -13,7 +13,7 @@ const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : '0
 const RULE_DOCS = RuleDocs.read(shippedRulesDoc(__dirname));
 
 const USAGE = `Usage: helm-hooks lint [PATH...] [options]
-       helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]
+       helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE] [--target helm|argocd]
 
 Checks Helm chart hook annotations (helm.sh/hook, hook-weight, hook-delete-policy,
 hook-output-log-policy). Each PATH is a chart directory, a template file, or a
@@ -49,6 +49,8 @@ chart with the values (the config file's values:, then -f): the hooks of each ev
 kind), and the release resources between. Without --release-name, a place is shown
 only where it holds for any release name.
   --operation install|upgrade|rollback|uninstall|test   only this operation
+  --target argocd   the sync as Argo CD runs it instead: its phases and waves, what
+                    deleting the Application runs, and what a sync never applies
 
 Exit status: 0 no errors, 1 errors (or too many warnings), 2 bad usage or unreadable input.
 ${RULE_DOCS.path !== undefined ? `\nEach rule, what Helm does and how to fix it: ${RULE_DOCS.path}\n` : ''}`;
@@ -197,7 +199,7 @@ function order(values: OrderFlags, paths: string[], io: CommandIO): number {
   if (lintOnly) {
     throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation, --helm-version and --config');
   }
-  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]');
+  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE] [--target helm|argocd]');
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json for order, not "${format}"`);
   const operation = values.operation;
@@ -206,6 +208,8 @@ function order(values: OrderFlags, paths: string[], io: CommandIO): number {
   if (helmVersion !== undefined && helmVersion !== '3' && helmVersion !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
   const releaseName = values['release-name'];
   if (releaseName !== undefined) checkReleaseName(releaseName);
+  const targets = values.target !== undefined ? parseTargets(values.target) : undefined;
+  if (targets && targets.length > 1) throw new UsageError('helm-hooks order takes one --target: helm or argocd');
   return runOrder(
     {
       chart: paths[0]!,
@@ -215,6 +219,7 @@ function order(values: OrderFlags, paths: string[], io: CommandIO): number {
       ...(operation !== undefined ? { operation } : {}),
       ...(values.values !== undefined ? { valuesFiles: values.values } : {}),
       ...(releaseName !== undefined ? { releaseName } : {}),
+      ...(targets ? { target: targets[0]! } : {}),
     },
     io,
   );

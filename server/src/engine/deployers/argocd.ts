@@ -285,6 +285,14 @@ export function describeArgoDeletion(policies: readonly ArgoDeletePolicy[]): str
   return parts.join(', ');
 }
 
+/**
+ * When a PreDelete or PostDelete hook is deleted (controller/hook.go cleanupHooks, lines 282-299): its policies are
+ * never empty (BeforeHookCreation by default), so only HookSucceeded deletes it, once the phase's hooks succeeded.
+ */
+export function describeDeletionHookCleanup(policies: readonly ArgoDeletePolicy[]): string {
+  return policies.includes('HookSucceeded') ? 'deleted once the phase\'s hooks all succeed' : 'not deleted by a delete policy (only HookSucceeded deletes it)';
+}
+
 /** Facts that are not a row of a mapping, each with where it was read. */
 export const ARGOCD_FACTS = {
   /** hooks run with apply: a named hook that exists is applied again, not re-created (and not re-run) */
