@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ArgoOrderJson } from '../../server/src/engine/order/argocd-order';
@@ -41,6 +42,24 @@ describe('helmHooks/hookOrder with the argocd target', () => {
     assert.deepEqual(withoutEditorFields(answer.argocd), JSON.parse(cli.stdout));
     const first = answer.argocd.sync[0]!.waves[0]!.objects[0]!;
     assert.equal(first.range.start.line, first.line - 1, 'each entry opens at its line');
+  });
+
+  it("reports the Argo CD rules in the editor as the CLI does, from the chart's .helm-hooks.yaml", async () => {
+    const chart = copyFixture('argocd');
+    writeFiles(chart, { '.helm-hooks.yaml': 'targets: [argocd]\n' });
+    const { uri } = await client!.openAndWait(join(chart, 'templates', 'every-sync.yaml'));
+    const argo = () => {
+      const publishes = client!.publishes.filter((publish) => publish.params.uri === uri);
+      const diagnostics = publishes[publishes.length - 1]?.params.diagnostics ?? [];
+      return diagnostics.filter((diagnostic) => String(diagnostic.code).startsWith('argocd-')).map((diagnostic) => `${diagnostic.range.start.line + 1} ${String(diagnostic.code)}`).sort();
+    };
+    // Line 22's events come from values: the evaluation finds them after the template as written is linted.
+    await client!.waitFor('both argocd-every-sync-hook findings', () => argo().length === 2 || undefined, 30_000);
+    assert.deepEqual(argo(), ['22 argocd-every-sync-hook', '7 argocd-every-sync-hook']);
+    const plain = copyFixture('argocd');
+    const without = await client!.openAndWait(join(plain, 'templates', 'every-sync.yaml'));
+    assert.ok(without.diagnostics.length > 0, 'other rules still speak (the positive control)');
+    assert.deepEqual(without.diagnostics.filter((diagnostic) => String(diagnostic.code).startsWith('argocd-')), [], 'nothing from Argo CD rules without the target');
   });
 
   it('leaves it out without the target', async () => {
