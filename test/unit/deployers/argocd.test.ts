@@ -5,6 +5,7 @@ import {
   ARGOCD_KIND_ORDER,
   ARGOCD_SOURCE,
   compareSyncTasks,
+  HELM_DELETE_POLICY_MAPPING,
   HELM_EVENT_MAPPING,
   planArgoObject,
   SYNC_PHASES,
@@ -111,6 +112,14 @@ describe('Argo CD: the mapping table', () => {
       test: 'ignored',
       'test-success': 'ignored',
     });
+  });
+
+  it("maps Helm's three delete policies one to one, citing delete_policy.go", () => {
+    assert.deepEqual(HELM_DELETE_POLICY_MAPPING.map((row) => [row.helm, row.argo, `${row.source.path}:${row.source.lines}`]), [
+      ['before-hook-creation', 'BeforeHookCreation', 'gitops-engine/pkg/sync/hook/helm/delete_policy.go:19-27'],
+      ['hook-succeeded', 'HookSucceeded', 'gitops-engine/pkg/sync/hook/helm/delete_policy.go:19-27'],
+      ['hook-failed', 'HookFailed', 'gitops-engine/pkg/sync/hook/helm/delete_policy.go:19-27'],
+    ]);
   });
 
   it('names the first release that runs the deletion events (git log -S on controller/hook.go: dcc17f70bf in v2.10.0, 3bf3d8a212 in v3.3.0)', () => {

@@ -22,10 +22,6 @@ export interface ArgoSource {
   lines: string;
 }
 
-export function citeArgo(source: ArgoSource): string {
-  return `${ARGOCD_SOURCE.repo} ${source.path}:${source.lines} (${ARGOCD_SOURCE.commit.slice(0, 10)})`;
-}
-
 export const ARGOCD_HOOK_KEY = 'argocd.argoproj.io/hook';
 export const ARGOCD_HOOK_DELETE_POLICY_KEY = 'argocd.argoproj.io/hook-delete-policy';
 export const ARGOCD_SYNC_WAVE_KEY = 'argocd.argoproj.io/sync-wave';
@@ -40,13 +36,14 @@ export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
 export type DeletionPhase = 'PreDelete' | 'PostDelete';
 export type ArgoDeletePolicy = 'BeforeHookCreation' | 'HookSucceeded' | 'HookFailed';
 
-/** The order of a sync's phases (sync_tasks.go syncPhaseOrder); SyncFail runs only when the sync fails. */
+/**
+ * The order of a sync's phases (gitops-engine/pkg/sync/sync_tasks.go:16-21); SyncFail runs only when the sync fails
+ * (sync_context.go:647-657).
+ */
 export const SYNC_PHASES: readonly SyncPhase[] = ['PreSync', 'Sync', 'PostSync', 'SyncFail'];
-export const SYNC_PHASE_ORDER_SOURCE: ArgoSource = { path: 'gitops-engine/pkg/sync/sync_tasks.go', lines: '16-21' };
 
-/** The values of `argocd.argoproj.io/hook` the sync engine knows, compared exactly (common/types.go NewHookType). */
+/** The values of `argocd.argoproj.io/hook` the sync engine knows, compared exactly (common/types.go:116-133). */
 export const ARGOCD_HOOK_TYPES = ['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip'] as const;
-export const ARGOCD_HOOK_TYPES_SOURCE: ArgoSource = { path: 'gitops-engine/pkg/sync/common/types.go', lines: '116-133' };
 
 /** What Argo CD does with one item of `helm.sh/hook`. */
 export interface HelmEventMapping {
@@ -78,18 +75,17 @@ export const HELM_EVENT_MAPPING: readonly HelmEventMapping[] = [
   { helm: 'test-success', argo: 'ignored', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '19-25' } },
 ];
 
-/** Helm's delete policies as Argo CD reads them, exactly (hook/helm/delete_policy.go); any other item is dropped. */
-export const HELM_DELETE_POLICY_MAPPING: Readonly<Record<string, ArgoDeletePolicy>> = {
-  'before-hook-creation': 'BeforeHookCreation',
-  'hook-succeeded': 'HookSucceeded',
-  'hook-failed': 'HookFailed',
-};
-export const HELM_DELETE_POLICY_SOURCE: ArgoSource = { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' };
+/** Helm's delete policies as Argo CD reads them, exactly; any other item (`Hook-Succeeded`) is dropped. */
+export const HELM_DELETE_POLICY_MAPPING: readonly { helm: string; argo: ArgoDeletePolicy; source: ArgoSource }[] = [
+  { helm: 'before-hook-creation', argo: 'BeforeHookCreation', source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' } },
+  { helm: 'hook-succeeded', argo: 'HookSucceeded', source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' } },
+  { helm: 'hook-failed', argo: 'HookFailed', source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' } },
+];
 const ARGO_DELETE_POLICIES: readonly ArgoDeletePolicy[] = ['BeforeHookCreation', 'HookSucceeded', 'HookFailed'];
 
 /**
- * The kinds in the order a wave applies them (sync_tasks.go kindOrder, Helm's older InstallOrder); any other kind
- * comes after them all, and two other kinds are not ordered by kind at all: by name only.
+ * The kinds in the order a wave applies them (gitops-engine/pkg/sync/sync_tasks.go:25-69, Helm's older InstallOrder);
+ * any other kind comes after them all, and two other kinds are not ordered by kind at all: by name only.
  */
 export const ARGOCD_KIND_ORDER: readonly string[] = [
   'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget',
@@ -98,9 +94,6 @@ export const ARGOCD_KIND_ORDER: readonly string[] = [
   'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet',
   'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
 ];
-export const ARGOCD_KIND_ORDER_SOURCE: ArgoSource = { path: 'gitops-engine/pkg/sync/sync_tasks.go', lines: '25-69' };
-/** Within a phase: wave, then kind, then name (sync_tasks.go Less). */
-export const ARGOCD_TASK_ORDER_SOURCE: ArgoSource = { path: 'gitops-engine/pkg/sync/sync_tasks.go', lines: '81-111' };
 
 /** A rendered object's annotations, by key; undefined where absent. */
 export type AnnotationReader = (key: string) => string | undefined;
@@ -225,7 +218,7 @@ export function argoDeletePolicies(annotations: AnnotationReader): ArgoDeletePol
     if (policy && !policies.includes(policy)) policies.push(policy);
   };
   for (const item of annotationItems(annotations(ARGOCD_HOOK_DELETE_POLICY_KEY))) add(ARGO_DELETE_POLICIES.find((policy) => policy === item));
-  for (const item of annotationItems(annotations(DELETE_POLICY_KEY))) add(HELM_DELETE_POLICY_MAPPING[item]);
+  for (const item of annotationItems(annotations(DELETE_POLICY_KEY))) add(HELM_DELETE_POLICY_MAPPING.find((row) => row.helm === item)?.argo);
   if (policies.length === 0) policies.push('BeforeHookCreation');
   return policies;
 }
@@ -239,7 +232,7 @@ function keptOnDelete(kind: string | undefined, annotations: AnnotationReader): 
 }
 
 /** sync_tasks.go kindOrder: the listed kinds before all others, which share one rank. */
-export function argoKindRank(kind: string | undefined): number {
+function argoKindRank(kind: string | undefined): number {
   const index = kind === undefined ? -1 : ARGOCD_KIND_ORDER.indexOf(kind);
   return index < 0 ? ARGOCD_KIND_ORDER.length : index;
 }
@@ -253,7 +246,7 @@ export interface SyncTaskKey {
 }
 
 /**
- * sync_tasks.go Less: phase, wave, kind, name (Go string comparison, byte-wise). Undefined when the order depends on a
+ * gitops-engine/pkg/sync/sync_tasks.go:81-111 Less: phase, wave, kind, name (Go string comparison, byte-wise). Undefined when the order depends on a
  * kind or name that is not known.
  */
 export function compareSyncTasks(a: SyncTaskKey, b: SyncTaskKey): number | undefined {
@@ -292,22 +285,3 @@ export function describeArgoDeletion(policies: readonly ArgoDeletePolicy[]): str
 export function describeDeletionHookCleanup(policies: readonly ArgoDeletePolicy[]): string {
   return policies.includes('HookSucceeded') ? 'deleted once the phase\'s hooks all succeed' : 'not deleted by a delete policy (only HookSucceeded deletes it)';
 }
-
-/** Facts that are not a row of a mapping, each with where it was read. */
-export const ARGOCD_FACTS = {
-  /** hooks run with apply: a named hook that exists is applied again, not re-created (and not re-run) */
-  applyNotCreate: { path: 'gitops-engine/pkg/sync/sync_context.go', lines: '1452-1474' },
-  /** a wave's hooks are applied together, kind group by kind group, and the sync waits for them all */
-  waveTogether: { path: 'gitops-engine/pkg/sync/sync_context.go', lines: '591-615,677-687,1737-1750' },
-  /** SyncFail hooks run only when the sync fails */
-  syncFailOnFailure: { path: 'gitops-engine/pkg/sync/sync_context.go', lines: '647-657' },
-  /** PreDelete and PostDelete hooks are created (not applied) all at once, without waves, an existing one skipped */
-  deletionHooksCreated: { path: 'controller/hook.go', lines: '137-178' },
-  /** hooks do not count in the Application's sync status; automated sync starts only when it is OutOfSync */
-  hooksNotInSyncStatus: { path: 'controller/state.go', lines: '1040-1044' },
-  autoSyncOnlyOutOfSync: { path: 'controller/appcontroller.go', lines: '2545-2550' },
-  /** the chart is rendered with `helm template` without --is-upgrade and without a cluster */
-  helmTemplate: { path: 'util/helm/cmd.go', lines: '429-470' },
-  /** Helm's `crd-install` is not a hook to Argo CD */
-  crdInstallNotHook: { path: 'gitops-engine/pkg/sync/hook/helm/hook.go', lines: '5-9' },
-} as const satisfies Record<string, ArgoSource>;
