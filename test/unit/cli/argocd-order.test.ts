@@ -30,6 +30,8 @@ describe('helm-hooks order --target argocd', () => {
     assert.deepEqual(tasks(order), [
       'PreSync -10 ConfigMap release-name-settings',
       'PreSync -5 Job release-name-create-db',
+      // A Secret before the Jobs of its wave, whatever the names: kind order (sync_tasks.go:25-69).
+      'PreSync 0 Secret release-name-api-key',
       'PreSync 0 Job release-name-migrate',
       // helm.sh/hook says post-install; argocd.argoproj.io/hook: PreSync wins (hook.go:38-53).
       'PreSync 0 Job release-name-update-db',
@@ -40,9 +42,11 @@ describe('helm-hooks order --target argocd', () => {
       'PostSync 0 Job release-name-notify',
     ]);
     assert.deepEqual(order.sync.map((phase) => phase.phase), ['PreSync', 'Sync', 'PostSync', 'SyncFail']);
-    const updateDb = order.sync[0]!.waves[2]!.objects[1]!;
+    const updateDb = order.sync[0]!.waves[2]!.objects[2]!;
     assert.deepEqual(updateDb.deletePolicies, ['BeforeHookCreation', 'HookSucceeded'], "both annotations' policies (delete_policy.go:11-25)");
     assert.equal(updateDb.eventsFrom, 'argocd');
+    // Its data depends on lookup, which the evaluator does not know: not placed, and said why.
+    assert.deepEqual(order.unknown.map((entry) => `${entry.file}:${entry.line}`), ['templates/install-render.yaml:5']);
   });
 
   it('shows what deleting the Application runs and keeps, and what a sync never applies, with why', () => {

@@ -24,6 +24,7 @@ describe('helm-hooks lint --target', () => {
       'templates/every-sync.yaml:7 argocd-every-sync-hook warning',
       'templates/ignored.yaml:21 argocd-ignored-hook info',
       'templates/ignored.yaml:7 argocd-ignored-hook warning',
+      'templates/install-render.yaml:7 argocd-install-render warning',
       'templates/mixed.yaml:7 argocd-mixed-hook-annotations warning',
     ]);
   });
@@ -31,13 +32,13 @@ describe('helm-hooks lint --target', () => {
   it('checks only Helm by default, and with --target helm', () => {
     assert.deepEqual(argoFindings(lintJson(['.'], ARGOCD_CHART).output), []);
     assert.deepEqual(argoFindings(lintJson(['--target', 'helm', '.'], ARGOCD_CHART).output), []);
-    assert.equal(argoFindings(lintJson(['--target', 'helm', '--target', 'argocd', '.'], ARGOCD_CHART).output).length, 5);
+    assert.equal(argoFindings(lintJson(['--target', 'helm', '--target', 'argocd', '.'], ARGOCD_CHART).output).length, 6);
   });
 
   it("reads .helm-hooks.yaml's targets, and --target wins over them", () => {
     const chart = copyFixture('argocd');
     writeFiles(chart, { '.helm-hooks.yaml': 'targets: [helm, argocd]\n' });
-    assert.equal(argoFindings(lintJson(['.'], chart).output).length, 5);
+    assert.equal(argoFindings(lintJson(['.'], chart).output).length, 6);
     assert.deepEqual(argoFindings(lintJson(['--target', 'helm', '.'], chart).output), []);
   });
 

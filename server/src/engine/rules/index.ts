@@ -26,6 +26,7 @@ import { hookFixedName } from './hook-fixed-name';
 import { argocdEverySyncHook } from './argocd-every-sync-hook';
 import { argocdIgnoredHook } from './argocd-ignored-hook';
 import { argocdMixedHookAnnotations } from './argocd-mixed-hook-annotations';
+import { argocdInstallRender } from './argocd-install-render';
 import { Rule } from './rule';
 
 /**
@@ -48,7 +49,7 @@ export const LIFECYCLE_RULES: readonly Rule[] = [
 ];
 
 /** DESIGN.md's deployer rules: each checks what a deployer other than Helm does, and runs only for its target. */
-export const DEPLOYER_RULES: readonly Rule[] = [argocdEverySyncHook, argocdIgnoredHook, argocdMixedHookAnnotations];
+export const DEPLOYER_RULES: readonly Rule[] = [argocdEverySyncHook, argocdIgnoredHook, argocdMixedHookAnnotations, argocdInstallRender];
 
 /** Every rule, in the order of DESIGN.md's tables; the README's rule table is generated from this list. */
 export const ALL_RULES: readonly Rule[] = [
