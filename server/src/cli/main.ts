@@ -4,6 +4,7 @@ import { RuleDocs, shippedRulesDoc } from '../engine/rules/docs';
 import { HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { CommandIO, OutputFormat, runLint, UsageError } from './lint-command';
 import { isOperation, runOrder } from './order-command';
+import { DEPLOY_TARGETS, DeployTarget, isDeployTarget } from '../engine/deployers/targets';
 
 declare const HELM_HOOKS_VERSION: string | undefined;
 
@@ -12,7 +13,7 @@ const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : '0
 const RULE_DOCS = RuleDocs.read(shippedRulesDoc(__dirname));
 
 const USAGE = `Usage: helm-hooks lint [PATH...] [options]
-       helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]
+       helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE] [--target helm|argocd]
 
 Checks Helm chart hook annotations (helm.sh/hook, hook-weight, hook-delete-policy,
 hook-output-log-policy). Each PATH is a chart directory, a template file, or a
@@ -33,6 +34,8 @@ Options:
   --jobs N                     evaluate up to N charts at once on other threads while the
                                templates are linted as written (default: one fewer than
                                the cores, none for a single chart; 0: one thread)
+  --target helm|argocd         who deploys the chart: also check what Argo CD does with
+                               the hooks (repeatable; wins over the config's targets:)
   --rendered FILE|-            lint helm template output instead (- reads stdin), for charts
                                the evaluator cannot follow; findings go to the template its
                                "# Source:" comment names, on the first line that reads the
@@ -46,6 +49,8 @@ chart with the values (the config file's values:, then -f): the hooks of each ev
 kind), and the release resources between. Without --release-name, a place is shown
 only where it holds for any release name.
   --operation install|upgrade|rollback|uninstall|test   only this operation
+  --target argocd   the sync as Argo CD runs it instead: its phases and waves, what
+                    deleting the Application runs, and what a sync never applies
 
 Exit status: 0 no errors, 1 errors (or too many warnings), 2 bad usage or unreadable input.
 ${RULE_DOCS.path !== undefined ? `\nEach rule, what Helm does and how to fix it: ${RULE_DOCS.path}\n` : ''}`;
@@ -84,6 +89,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
         rendered: { type: 'string' },
         jobs: { type: 'string' },
         operation: { type: 'string' },
+        target: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -145,6 +151,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
     ...(values['release-name'] !== undefined ? { releaseName: values['release-name'] } : {}),
     ...(values.rendered !== undefined ? { rendered: values.rendered } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
+    ...(values.target !== undefined ? { targets: parseTargets(values.target) } : {}),
   };
   if (options.releaseName !== undefined) checkReleaseName(options.releaseName);
   if (options.rendered !== undefined && (options.valuesFiles !== undefined || options.releaseName !== undefined)) {
@@ -166,6 +173,17 @@ interface OrderFlags {
   'release-name'?: string;
   rendered?: string;
   jobs?: string;
+  target?: string[];
+}
+
+/** `--target NAME`, repeatable: who deploys the chart; wins over the config file's `targets:`. */
+function parseTargets(names: string[]): DeployTarget[] {
+  const targets: DeployTarget[] = [];
+  for (const name of names) {
+    if (!isDeployTarget(name)) throw new UsageError(`--target must be ${DEPLOY_TARGETS.join(' or ')}, not "${name}"`);
+    if (!targets.includes(name)) targets.push(name);
+  }
+  return targets;
 }
 
 /** Helm's own check (chartutil.ValidateReleaseName): a DNS-1123 subdomain of at most 53 characters. */
@@ -181,7 +199,7 @@ function order(values: OrderFlags, paths: string[], io: CommandIO): number {
   if (lintOnly) {
     throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation, --helm-version and --config');
   }
-  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]');
+  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE] [--target helm|argocd]');
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json for order, not "${format}"`);
   const operation = values.operation;
@@ -190,6 +208,8 @@ function order(values: OrderFlags, paths: string[], io: CommandIO): number {
   if (helmVersion !== undefined && helmVersion !== '3' && helmVersion !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
   const releaseName = values['release-name'];
   if (releaseName !== undefined) checkReleaseName(releaseName);
+  const targets = values.target !== undefined ? parseTargets(values.target) : undefined;
+  if (targets && targets.length > 1) throw new UsageError('helm-hooks order takes one --target: helm or argocd');
   return runOrder(
     {
       chart: paths[0]!,
@@ -199,6 +219,7 @@ function order(values: OrderFlags, paths: string[], io: CommandIO): number {
       ...(operation !== undefined ? { operation } : {}),
       ...(values.values !== undefined ? { valuesFiles: values.values } : {}),
       ...(releaseName !== undefined ? { releaseName } : {}),
+      ...(targets ? { target: targets[0]! } : {}),
     },
     io,
   );

@@ -7,6 +7,10 @@ import { ChartHookOrder, chartHookOrder, isOperation, Operation, OrderJson, Orde
 import { describeDeleted } from '../engine/order/order';
 import { HelmVersion } from '../engine/rules/rule';
 import { CommandIO, configNear, readConfig, UsageError } from './lint-command';
+import { DeployTarget } from '../engine/deployers/targets';
+import { LoadedChart } from '../engine/chart/types';
+import { argoSyncOrder } from '../engine/order/argocd-order';
+import { formatArgoOrderText } from './argocd-order-format';
 
 export { isOperation };
 
@@ -22,6 +26,8 @@ export interface OrderCommandOptions {
   releaseName?: string;
   /** Default: the nearest `.helm-hooks.yaml` from the chart upward. */
   configPath?: string;
+  /** Whose run to print: `--target`, else the config file's `targets:` when it names one deployer, else helm. */
+  target?: DeployTarget;
 }
 
 export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
@@ -44,6 +50,8 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
   // A values file Helm cannot parse is a usage error, as it is for `helm template -f`.
   const broken = chart.problems.find((problem) => valuesFiles.includes(problem.path));
   if (broken) throw new UsageError(`values file ${displayPath(broken.path)}: ${broken.message}`);
+  const configTargets = loaded?.config.targets;
+  if ((options.target ?? (configTargets?.length === 1 ? configTargets[0] : 'helm')) === 'argocd') return printArgoOrder(chart, options, io);
   let result: ChartHookOrder;
   try {
     result = chartHookOrder(chart, { ...(options.operation ? { operations: [options.operation] } : {}), ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
@@ -55,6 +63,15 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
   for (const { path, reason } of result.unreadable) io.stderr(`helm-hooks: ${displayPath(path)}: ${reason}\n`);
   const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
   io.stdout(options.format === 'json' ? `${JSON.stringify(result.order, null, 2)}\n` : formatOrderText(result.order, helmVersion, result.view));
+  return 0;
+}
+
+/** `order --target argocd`: Argo CD's sync instead of Helm's operations. */
+function printArgoOrder(chart: LoadedChart, options: OrderCommandOptions, io: CommandIO): number {
+  if (options.operation !== undefined) throw new UsageError('--operation does not apply to --target argocd: every Argo CD sync runs the same steps');
+  const result = argoSyncOrder(chart, options.releaseName !== undefined ? { releaseName: options.releaseName } : {});
+  if (result.notEvaluated !== undefined) io.stderr(`helm-hooks: ${displayPath(options.chart)}: not evaluated (${result.notEvaluated}): showing the objects as written\n`);
+  io.stdout(options.format === 'json' ? `${JSON.stringify(result.order, null, 2)}\n` : formatArgoOrderText(result.order, result.view));
   return 0;
 }
 

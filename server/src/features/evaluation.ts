@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { argoSyncOrder, ArgoOrderResult } from '../engine/order/argocd-order';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
@@ -27,8 +28,12 @@ export interface EvaluationReply {
 
 /** What the evaluator thread is asked for the hook order: the chart as `EvaluationRequest` gives it. */
 export interface OrderRequest {
-  order: { chart: string; overlay: [string, string][]; valuesFiles: string[] };
+  /** `argocd`: Argo CD's sync as well (the chart's `.helm-hooks.yaml` lists the target). */
+  order: { chart: string; overlay: [string, string][]; valuesFiles: string[]; argocd?: boolean };
 }
+
+/** The editor's order: Helm's, and Argo CD's sync when asked for. */
+export type EditorChartOrder = ChartHookOrder & { argocd?: ArgoOrderResult };
 
 export function isOrderRequest(message: unknown): message is OrderRequest {
   return typeof message === 'object' && message !== null && 'order' in message;
@@ -39,9 +44,11 @@ export function isOrderRequest(message: unknown): message is OrderRequest {
  * the lint, it is not limited to small charts: it runs when the view, a lens or a hover asks, once per state of the
  * chart, and a large chart's order as written would contradict what `helm-hooks order` prints.
  */
-export function orderFor(request: OrderRequest['order']): ChartHookOrder {
+export function orderFor(request: OrderRequest['order']): EditorChartOrder {
   const overlay = new Map(request.overlay);
-  return chartHookOrder(loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay }), { overlay });
+  const chart = loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay });
+  const helm = chartHookOrder(chart, { overlay });
+  return request.argocd ? { ...helm, argocd: argoSyncOrder(chart) } : helm;
 }
 
 /** How long an idle evaluation thread is kept (with its render caches) before it is ended. */
@@ -95,7 +102,7 @@ export class ChartEvaluator {
   }
 
   /** The chart's hook order; undefined when the thread cannot answer (disabled, replaced by a newer request, died). */
-  order(request: OrderRequest): Promise<(ChartHookOrder & { error?: string }) | undefined> {
+  order(request: OrderRequest): Promise<(EditorChartOrder & { error?: string }) | undefined> {
     return this.ask(`order\0${request.order.chart}`, request);
   }
 

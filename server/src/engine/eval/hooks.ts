@@ -315,6 +315,33 @@ export function readHead(text: string): DocumentHead {
   return head;
 }
 
+/**
+ * The string values of some `metadata.annotations` keys of one rendered document, as sigs.k8s.io/yaml decodes them:
+ * undefined where the key is certainly absent, Unknown where the value (or whether the key is there) is not known.
+ * For deployers that read annotations Helm does not (deployers/argocd.ts).
+ */
+export function readAnnotationValues(text: string, keys: readonly string[]): Record<string, Field<string | undefined>> {
+  const all = (field: Field<string | undefined>) => Object.fromEntries(keys.map((key) => [key, field]));
+  const doc = parseDocument(setAsideCrdSchemas(text), { uniqueKeys: false, version: '1.1' });
+  if (doc.errors.length > 0 || !isYamlMap(doc.contents)) return all(unknownField(VALUE_REASON));
+  const metadata = get(doc.contents, 'metadata');
+  if (!metadata.found) return all(metadata.keysUnknown ? unknownField(VALUE_REASON) : certain(undefined));
+  if (isNull(metadata.node)) return all(certain(undefined));
+  if (!isYamlMap(metadata.node)) return all(unknownField(VALUE_REASON));
+  const annotations = get(metadata.node, 'annotations');
+  if (!annotations.found) return all(annotations.keysUnknown ? unknownField(VALUE_REASON) : certain(undefined));
+  if (isNull(annotations.node)) return all(certain(undefined));
+  if (!isYamlMap(annotations.node)) return all(unknownField(VALUE_REASON));
+  const map = annotations.node;
+  return Object.fromEntries(
+    keys.map((key): [string, Field<string | undefined>] => {
+      const entry = get(map, key);
+      if (!entry.found) return [key, entry.keysUnknown ? unknownField(VALUE_REASON) : certain(undefined)];
+      return [key, scalarString(entry.node) ?? unknownField(`${key} is not a string`)];
+    }),
+  );
+}
+
 /** Field values are primitives (a weight is a bigint, which JSON.stringify rejects) or lists of strings. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => item === b[index]);

@@ -1,7 +1,7 @@
 import { LoadedChart } from '../chart/types';
 import { RenderCache, Renderer } from '../eval/cache';
 import { HookEvent } from '../model/hook';
-import { DEFAULT_LINT_OPTIONS, LintOptions } from './lint';
+import { DEFAULT_LINT_OPTIONS, LintOptions, ruleApplies } from './lint';
 import { ALL_RULES } from '../rules';
 import { Finding, Rule } from '../rules/rule';
 import { documentViews } from '../analysis/rendered-document';
@@ -35,7 +35,7 @@ export const DEFAULT_RELEASE_NAMES = ['release-name', 'zz-second'] as const;
 export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
   // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
   const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
-  const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
+  const enabled = (rule: Rule | undefined): rule is Rule => !!rule && ruleApplies(rule, options);
   // The annotation rules that read annotation values, and the per-hook lifecycle rules.
   const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
   const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));

@@ -1,17 +1,19 @@
 import { HookEvent } from '../model/hook';
 import { effectiveSeverity, lintChartObjects } from './lint';
-import { LIFECYCLE_RULES } from '../rules';
+import { DEPLOYER_RULES, LIFECYCLE_RULES } from '../rules';
 import { ChartObject } from '../rules/support/chart-objects';
 import { Finding, Fix, RelatedLocation, Report, Rule } from '../rules/rule';
 import { Analyses, DocumentView } from '../analysis/rendered-document';
 import { SourceMapper } from '../analysis/source-map';
 import { EvaluatedLintOptions } from './evaluated-lint';
 
-const LIFECYCLE_IDS: ReadonlySet<string> = new Set(LIFECYCLE_RULES.map((rule) => rule.id));
+// Deployer rules read a whole object's annotations, as lifecycle rules do: a literal value in the template may be
+// reported because of one that only the evaluation knows.
+const LIFECYCLE_IDS: ReadonlySet<string> = new Set([...LIFECYCLE_RULES, ...DEPLOYER_RULES].map((rule) => rule.id));
 
 export function cachedFileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
   if (!view.mentionsAnnotations || view.ownLiteral) return [];
-  const optionsKey = JSON.stringify([options.helmVersion, options.rules]);
+  const optionsKey = JSON.stringify([options.helmVersion, options.rules, options.targets ?? null]);
   let findings = view.findings.get(optionsKey);
   if (!findings) {
     findings = fileFindings(view, rules, options, mapper, analyses);

@@ -173,7 +173,7 @@ function causes(document: EvaluatedDocument, within?: TextRange): string[] {
 }
 
 /** Where `metadata.name` and the `helm.sh/hook` value stand in a rendered document, when it parses. */
-function readPlaces(text: string): { name?: number; hookValue?: TextRange } {
+export function readPlaces(text: string): { name?: number; hookValue?: TextRange } {
   const document = parseDocument(setAsideCrdSchemas(text), { uniqueKeys: false, version: '1.1' });
   if (document.errors.length > 0) return {};
   const metadata = lastValue(document.contents, 'metadata');

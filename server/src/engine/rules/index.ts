@@ -26,6 +26,10 @@ import { hookFixedName } from './hook-fixed-name';
 import { staleInstallHook } from './stale-install-hook';
 import { workloadAsHook } from './workload-as-hook';
 import { duplicateHookName } from './duplicate-hook-name';
+import { argocdEverySyncHook } from './argocd-every-sync-hook';
+import { argocdIgnoredHook } from './argocd-ignored-hook';
+import { argocdMixedHookAnnotations } from './argocd-mixed-hook-annotations';
+import { argocdInstallRender } from './argocd-install-render';
 import { Rule } from './rule';
 
 /**
@@ -50,6 +54,9 @@ export const LIFECYCLE_RULES: readonly Rule[] = [
   duplicateHookName,
 ];
 
+/** DESIGN.md's deployer rules: each checks what a deployer other than Helm does, and runs only for its target. */
+export const DEPLOYER_RULES: readonly Rule[] = [argocdEverySyncHook, argocdIgnoredHook, argocdMixedHookAnnotations, argocdInstallRender];
+
 /** Every rule, in the order of DESIGN.md's tables; the README's rule table is generated from this list. */
 export const ALL_RULES: readonly Rule[] = [
   unknownHookEvent,
@@ -66,6 +73,7 @@ export const ALL_RULES: readonly Rule[] = [
   unclosedTemplateAction,
   invalidYaml,
   ...LIFECYCLE_RULES,
+  ...DEPLOYER_RULES,
 ];
 
 export function ruleById(id: string): Rule | undefined {
