@@ -7,13 +7,17 @@ import { ChartHookOrder, chartHookOrder, isOperation, Operation, OrderJson, Orde
 import { describeDeleted } from '../engine/order/order';
 import { HelmVersion } from '../engine/rules/rule';
 import { CommandIO, configNear, readConfig, UsageError } from './lint-command';
+import { OrderFormat, writeOrderOutput } from './order-output';
 
 export { isOperation };
 
 export interface OrderCommandOptions {
   chart: string;
-  format: 'text' | 'json';
+  format: OrderFormat;
   operation?: Operation;
+  /** `--check FILE` and `--update`: see order-output.ts. */
+  check?: string;
+  update?: boolean;
   /** Default: the config file's `helmVersion`, else 4. */
   helmVersion?: HelmVersion;
   /** `-f` files, merged in order over values.yaml, after the config file's `values:`. */
@@ -54,8 +58,14 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
   if (result.notEvaluated !== undefined) io.stderr(`helm-hooks: ${displayPath(directory)}: not evaluated (${result.notEvaluated}): showing the hooks as written\n`);
   for (const { path, reason } of result.unreadable) io.stderr(`helm-hooks: ${displayPath(path)}: ${reason}\n`);
   const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
-  io.stdout(options.format === 'json' ? `${JSON.stringify(result.order, null, 2)}\n` : formatOrderText(result.order, helmVersion, result.view));
-  return 0;
+  return writeOrderOutput(result.order, {
+    format: options.format,
+    helmVersion,
+    view: result.view,
+    ...(options.operation ? { operation: options.operation } : {}),
+    ...(options.check !== undefined ? { check: options.check } : {}),
+    ...(options.update ? { update: true } : {}),
+  }, io);
 }
 
 const OPERATION_NOTES: Record<Operation, string> = {
