@@ -28,6 +28,12 @@ describe('compareOrders', () => {
     assert.deepEqual(summary(comparison.events[0]!.changes), ['moved a']);
   });
 
+  it('of two hooks that swapped places, calls moved the one whose weight changed', () => {
+    const was = preInstall([['Job', 'a', '-5', 1], ['Job', 'b', '0', 2]]);
+    assert.deepEqual(summary(compareOrders(was, preInstall([['Job', 'b', '-9', 1], ['Job', 'a', '-5', 2]])).events[0]!.changes), ['moved b']);
+    assert.deepEqual(summary(compareOrders(was, preInstall([['Job', 'b', '0', 1], ['Job', 'a', '5', 2]])).events[0]!.changes), ['moved a']);
+  });
+
   it('tells a hook whose place became uncertain, though nothing else changed', () => {
     const was = preInstall([['Job', 'a', '0', 1], ['Job', 'b', '0', 2]]);
     const now = preInstall([['Job', 'a', '0', 1], ['Job', 'b', null, null]]);

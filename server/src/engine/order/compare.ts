@@ -147,7 +147,10 @@ function compareEvent(was: OrderEntry[], now: OrderEntry[]): HookChange[] {
 
   const changes: HookChange[] = [];
   // The longest run of paired hooks whose relative order held; the other paired hooks moved.
-  const kept = longestIncreasing(pairs.map((pair) => pair.was.index));
+  const kept = longestIncreasing(
+    pairs.map((pair) => pair.was.index),
+    (i) => pairs[i]!.was.weight === pairs[i]!.now.weight,
+  );
   pairs.forEach((pair, i) => {
     const weightChanged = pair.was.weight !== pair.now.weight;
     if (!kept.has(i)) changes.push({ change: 'moved', ...pair });
@@ -170,23 +173,29 @@ function placeOf(change: HookChange): number {
   return change.change === 'removed' ? change.was.index + 0.5 : change.now.index;
 }
 
-/** Indexes (into `values`) of one longest strictly increasing subsequence. */
-function longestIncreasing(values: number[]): Set<number> {
-  const length: number[] = [];
+/**
+ * Indexes (into `values`) of a longest strictly increasing subsequence; among the longest, one holding the most
+ * indexes that `preferred` accepts, so that of two hooks that swapped places, the one whose weight changed is the
+ * one that moved.
+ */
+function longestIncreasing(values: number[], preferred: (index: number) => boolean): Set<number> {
+  // Length first, then preference: no number of preferred entries outweighs one more entry.
+  const worth = (index: number) => values.length + 1 + (preferred(index) ? 1 : 0);
+  const score: number[] = [];
   const previous: number[] = [];
   values.forEach((value, i) => {
-    length[i] = 1;
+    score[i] = worth(i);
     previous[i] = -1;
     for (let j = 0; j < i; j++) {
-      if (values[j]! < value && length[j]! + 1 > length[i]!) {
-        length[i] = length[j]! + 1;
+      if (values[j]! < value && score[j]! + worth(i) > score[i]!) {
+        score[i] = score[j]! + worth(i);
         previous[i] = j;
       }
     }
   });
   let best = -1;
-  length.forEach((value, i) => {
-    if (best < 0 || value > length[best]!) best = i;
+  score.forEach((value, i) => {
+    if (best < 0 || value > score[best]!) best = i;
   });
   const kept = new Set<number>();
   for (let i = best; i >= 0; i = previous[i]!) kept.add(i);
