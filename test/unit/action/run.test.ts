@@ -173,4 +173,15 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
     assert.ok(action.runs.steps.some((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@')));
     assert.doesNotMatch(text, /npx|npm (install|i|exec)\b[^\n]*helm-hooks/);
   });
+
+  it('the README documents every input and installs, clones and uses helm-hooks only from the placeholder the user fills in', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> };
+    for (const name of Object.keys(action.inputs)) assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `README row for input ${name}`);
+    // Every line that fetches or runs this project from elsewhere names <your-org>/helm-hooks.
+    const fetching = readme.split('\n').filter((line) => /git clone|^\s*- repo:|uses: [^\s]*helm-hooks/.test(line));
+    assert.ok(fetching.length >= 3, fetching.join('\n'));
+    for (const line of fetching) assert.match(line, /<your-org>\/helm-hooks/, line);
+    assert.doesNotMatch(readme, /(^|[`\s])npx helm-hooks (lint|order)|npm (install|i) (-g )?helm-hooks\b/m);
+  });
 });
