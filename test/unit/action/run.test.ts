@@ -105,7 +105,7 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
     assert.match(run.summary, /### Hook order: `charts\/web`\n/);
     assert.doesNotMatch(run.summary, /since/);
     const diagram = fencedBlock(run.summary, 'mermaid');
-    assert.match(diagram, /^%% helm-hooks order: chart probe/);
+    assert.match(diagram, /^flowchart LR\n {2}%% helm-hooks order: chart probe/);
     assert.match(diagram, /\["1\. weight -5<br\/>Job release-name-migrate"\]/);
     assert.match(diagram, /\["2\. weight 0<br\/>ConfigMap release-name-config"\]/);
   });

@@ -26,8 +26,8 @@ interface Diagram {
 /** Reads the flowchart back, line by line: the structure the formatter promises, not a renderer's view of it. */
 function parse(text: string): Diagram {
   const lines = text.split('\n');
-  assert.match(lines[0]!, /^%% helm-hooks order: /);
-  assert.equal(lines[1], 'flowchart LR');
+  assert.equal(lines[0], 'flowchart LR');
+  assert.match(lines[1]!, /^ {2}%% helm-hooks order: /);
   const diagram: Diagram = { subgraphs: [], nodes: new Map(), chains: [], dotted: [] };
   for (const line of lines.slice(2)) {
     const subgraph = /^ {2}subgraph op\d+\["([^"]*)"\]$/.exec(line);
@@ -139,7 +139,7 @@ describe('helm-hooks order --format mermaid', () => {
       unknown: [{ file: 'templates/x"y.yaml', line: 3, reason: 'r' }],
     };
     const text = formatOrderMermaid(order);
-    assert.equal(text.split('\n')[0], '%% helm-hooks order: chart c %%, release r');
+    assert.equal(text.split('\n')[1], '  %% helm-hooks order: chart c %%, release r');
     const diagram = parse(text.split('\n').filter((line) => !line.includes('not known to be hooks')).join('\n'));
     assert.deepEqual(diagram.nodes.get('n2')!.lines, ['?. weight unknown', `Pod ${nasty}`]);
     assert.equal(decode(label(nasty)), nasty);

@@ -30,7 +30,8 @@ const CLASSES = [
 ];
 
 export function formatOrderMermaid(order: OrderJson, comparison?: OrderComparison): string {
-  const out = [`%% helm-hooks order: chart ${oneLine(order.chart)}, release ${oneLine(order.releaseName)}`, 'flowchart LR', ...CLASSES.map((line) => `  ${line}`)];
+  // The comment follows the diagram type: older Mermaid versions (GitHub's among them) look for the type on line 1.
+  const out = ['flowchart LR', `  %% helm-hooks order: chart ${oneLine(order.chart)}, release ${oneLine(order.releaseName)}`, ...CLASSES.map((line) => `  ${line}`)];
   let next = 0;
   const node = () => `n${++next}`;
   order.operations.forEach(({ operation, steps }, o) => {
