@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatOrderMermaid, label } from '../../../server/src/cli/format/order-mermaid';
 import { OrderJson } from '../../../server/src/engine/order/chart-order';
+import { REPO_ROOT } from '../../support/paths';
 import { CHART_YAML, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
 
 after(removeTempDirs);
@@ -145,5 +147,18 @@ describe('helm-hooks order --format mermaid', () => {
     assert.equal(decode(label(nasty)), nasty);
     assert.match(label(nasty), /^[A-Za-z0-9 .,:_/()+#;-]*$/);
     assert.match(text, /n3\["not known to be hooks or not, not placed: 1<br\/>templates\/x#34;y\.yaml:3"\]/);
+  });
+
+  it('the README shows examples/shop\'s install order as the command prints it today', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const command = 'helm-hooks order examples/shop --format mermaid --operation install';
+    const at = readme.indexOf(`\`${command}\``);
+    assert.ok(at >= 0, `the README names ${command}`);
+    const block = /```mermaid\n([\s\S]*?)```/.exec(readme.slice(at));
+    assert.ok(block, 'a mermaid block after it');
+    const result = runCli(command.split(' ').slice(1), REPO_ROOT);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(block[1], result.stdout);
+    parse(block[1]!);
   });
 });
