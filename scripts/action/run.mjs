@@ -140,5 +140,7 @@ try {
 } catch (error) {
   if (!(error instanceof InputError)) throw error;
   console.log(`::error title=helm-hooks::${error.message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`);
+  // The summary says it too, where a reader of the run looks first.
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `## Helm Hooks\n\nCould not run: ${cell(error.message)}\n`);
   process.exitCode = 2;
 }

@@ -151,6 +151,7 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
     const corrupt = runAction(root, { path: 'charts/web', 'order-file': 'order.json' });
     assert.equal(corrupt.status, 2);
     assert.match(corrupt.stdout, /^::error title=helm-hooks::helm-hooks order charts\/web --check order\.json: order\.json: not JSON \(.*\)\n$/);
+    assert.match(corrupt.summary, /^## Helm Hooks\n\nCould not run: helm-hooks order charts\/web --check order\.json: order\.json: not JSON \(/);
     const badFlag = runAction(root, { path: 'charts/web', 'upload-sarif': 'yes' });
     assert.equal(badFlag.status, 2);
     assert.match(badFlag.stdout, /^::error title=helm-hooks::input upload-sarif must be true or false, not "yes"\n$/);
