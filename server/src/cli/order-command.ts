@@ -11,13 +11,17 @@ import { DeployTarget } from '../engine/deployers/targets';
 import { LoadedChart } from '../engine/chart/types';
 import { argoSyncOrder } from '../engine/order/argocd-order';
 import { formatArgoOrderText } from './argocd-order-format';
+import { OrderFormat, writeOrderOutput } from './order-output';
 
 export { isOperation };
 
 export interface OrderCommandOptions {
   chart: string;
-  format: 'text' | 'json';
+  format: OrderFormat;
   operation?: Operation;
+  /** `--check FILE` and `--update`: see order-output.ts. */
+  check?: string;
+  update?: boolean;
   /** Default: the config file's `helmVersion`, else 4. */
   helmVersion?: HelmVersion;
   /** `-f` files, merged in order over values.yaml, after the config file's `values:`. */
@@ -62,13 +66,20 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
   if (result.notEvaluated !== undefined) io.stderr(`helm-hooks: ${displayPath(directory)}: not evaluated (${result.notEvaluated}): showing the hooks as written\n`);
   for (const { path, reason } of result.unreadable) io.stderr(`helm-hooks: ${displayPath(path)}: ${reason}\n`);
   const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
-  io.stdout(options.format === 'json' ? `${JSON.stringify(result.order, null, 2)}\n` : formatOrderText(result.order, helmVersion, result.view));
-  return 0;
+  return writeOrderOutput(result.order, {
+    format: options.format,
+    helmVersion,
+    view: result.view,
+    ...(options.operation ? { operation: options.operation } : {}),
+    ...(options.check !== undefined ? { check: options.check } : {}),
+    ...(options.update ? { update: true } : {}),
+  }, io);
 }
 
 /** `order --target argocd`: Argo CD's sync instead of Helm's operations. */
 function printArgoOrder(chart: LoadedChart, options: OrderCommandOptions, io: CommandIO): number {
   if (options.operation !== undefined) throw new UsageError('--operation does not apply to --target argocd: every Argo CD sync runs the same steps');
+  if (options.format === 'mermaid' || options.check !== undefined) throw new UsageError('--target argocd prints text or json; --format mermaid and --check draw and compare Helm\'s order');
   const result = argoSyncOrder(chart, options.releaseName !== undefined ? { releaseName: options.releaseName } : {});
   if (result.notEvaluated !== undefined) io.stderr(`helm-hooks: ${displayPath(options.chart)}: not evaluated (${result.notEvaluated}): showing the objects as written\n`);
   io.stdout(options.format === 'json' ? `${JSON.stringify(result.order, null, 2)}\n` : formatArgoOrderText(result.order, result.view));
