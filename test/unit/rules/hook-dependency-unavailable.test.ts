@@ -43,7 +43,7 @@ describe(RULE, () => {
     assert.deepEqual(findings.map((finding) => where(chart, finding)), ['templates/job.yaml:18 "{{ .Release.Name }}-db"']);
     assert.equal(findings[0]!.severity, 'error');
     assert.match(findings[0]!.message, /install .* pre-install Job reads Secret "release-name-db"/);
-    assert.match(findings[0]!.help, /reads Secret "release-name-db" \(env secretKeyRef\), which is a normal resource of the release: Helm creates it only after every pre-install hook has succeeded/);
+    assert.match(findings[0]!.help, /reads Secret "release-name-db" \(env secretKeyRef\), which at pre-install of an install is a release resource: Helm creates it only after every pre-install hook has succeeded/);
     assert.deepEqual(findings[0]!.related.map((related) => where(chart, related)), ['templates/secret.yaml:4 "{{ .Release.Name }}-db"']);
   });
 
@@ -71,11 +71,11 @@ describe(RULE, () => {
       'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded']),
       'templates/job.yaml': job('post-install', [], SECRET_ENV),
     });
-    assert.match(chartFindings(deleted, RULE)[0]?.help ?? '', /is a pre-install hook that hook-succeeded deletes as soon as the pre-install hooks have succeeded/);
+    assert.match(chartFindings(deleted, RULE)[0]?.help ?? '', /at post-install of an install is deleted at the end of pre-install \(hook-succeeded\)/);
     const uninstalled = charts.write({ 'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'), 'templates/job.yaml': job('post-delete', [], SECRET_ENV) });
     const [afterUninstall] = chartFindings(uninstalled, RULE);
     assert.match(afterUninstall?.message ?? '', /uninstall .* post-delete Job/);
-    assert.match(afterUninstall?.help ?? '', /helm uninstall deletes it before the post-delete hooks run/);
+    assert.match(afterUninstall?.help ?? '', /deleted by helm uninstall before the post-delete hooks run/);
   });
 
   it('stays silent when the object exists by then: post-install, a kept pre-install hook, resource-policy on post-delete, an earlier hook', () => {
