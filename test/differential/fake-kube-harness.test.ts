@@ -17,7 +17,7 @@ before(async () => {
 });
 after(() => server.close());
 
-describe('fake Kubernetes API server with the real Helm', { timeout: 90_000 }, () => {
+describe('fake Kubernetes API server with the real Helm', { timeout: 120_000 }, () => {
   for (const major of MAJORS) {
     it(`Helm ${major} installs a chart with one ConfigMap: the trace is one creation and the object is stored`, async (t) => {
       if (!requireHelm(t, [major])) return;

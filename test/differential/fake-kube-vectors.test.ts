@@ -47,7 +47,7 @@ function chartObjectsLeft(): string[] {
 
 const R1_CREATIONS = ['create Secret/c-secret', 'create Job/a-job', 'create ConfigMap/b-cm', 'create ServiceAccount/z-sa', 'create ConfigMap/d-cm', 'create ServiceAccount/same', 'create Job/same'];
 
-describe('runtime vectors of the Helm hooks reference, with the real Helm', { timeout: 100_000 }, () => {
+describe('runtime vectors of the Helm hooks reference, with the real Helm', { timeout: 120_000 }, () => {
   for (const major of MAJORS) {
     const write = major === 4 ? 'PATCH' : 'POST';
 

@@ -651,6 +651,7 @@ export class FakeKubeServer {
    */
   private startWorkload(route: Route, key: string, object: KubeObject): void {
     const kind = object.kind;
+    if (route.group === 'apiextensions.k8s.io') return this.establish(route, key, object);
     if (!(route.group === 'batch' && kind === 'Job') && !(route.group === '' && kind === 'Pod')) return;
     const name = object.metadata?.name ?? '';
     const scenario = this.scenario[name] ?? {};
@@ -667,6 +668,22 @@ export class FakeKubeServer {
       this.emit('MODIFIED', route, current);
     }, scenario.delayMs ?? 20);
     this.timers.add(timer);
+  }
+
+  /** A new CustomResourceDefinition is Established at once, as Helm waits for that after installing crds/. */
+  private establish(route: Route, key: string, crd: KubeObject): void {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const names = (crd.spec as { names?: unknown } | undefined)?.names ?? {};
+    crd.status = {
+      acceptedNames: names,
+      conditions: [
+        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', lastTransitionTime: now },
+        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', lastTransitionTime: now },
+      ],
+    };
+    crd.metadata = { ...crd.metadata, resourceVersion: String(++this.resourceVersion) };
+    this.store.set(key, crd);
+    this.emit('MODIFIED', route, crd);
   }
 
   private addJobPod(job: KubeObject, outcome: WorkloadScenario['outcome'], now: string): void {
