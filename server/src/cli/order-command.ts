@@ -44,16 +44,16 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
   // A values file Helm cannot parse is a usage error, as it is for `helm template -f`.
   const broken = chart.problems.find((problem) => valuesFiles.includes(problem.path));
   if (broken) throw new UsageError(`values file ${displayPath(broken.path)}: ${broken.message}`);
+  const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
   let result: ChartHookOrder;
   try {
-    result = chartHookOrder(chart, { ...(options.operation ? { operations: [options.operation] } : {}), ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
+    result = chartHookOrder(chart, { helmVersion, ...(options.operation ? { operations: [options.operation] } : {}), ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
   } catch (error) {
     if (error instanceof DiscoveryError) throw new UsageError(error.message);
     throw error;
   }
   if (result.notEvaluated !== undefined) io.stderr(`helm-hooks: ${displayPath(directory)}: not evaluated (${result.notEvaluated}): showing the hooks as written\n`);
   for (const { path, reason } of result.unreadable) io.stderr(`helm-hooks: ${displayPath(path)}: ${reason}\n`);
-  const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
   io.stdout(options.format === 'json' ? `${JSON.stringify(result.order, null, 2)}\n` : formatOrderText(result.order, helmVersion, result.view));
   return 0;
 }
@@ -85,6 +85,7 @@ export function formatOrderText(result: OrderJson, helmVersion: HelmVersion, vie
         const weight = hook.weight === null ? `weight ${notKnown}` : `weight ${hook.weight}`;
         const deleted = hook.deleted === null ? `delete policy ${notKnown}` : describeDeleted(hook.deleted);
         out.push(`    ${place} ${weight}  ${hook.kind ?? '?'} ${hook.name ?? '?'}  ${hook.file}:${hook.line}  ${deleted}`);
+        for (const read of hook.reads) if (read.present === false) out.push(`        missing when it runs: ${read.kind} ${read.name} (${read.via}): ${read.why}`);
       }
     }
   }

@@ -22,6 +22,7 @@ function hook(overrides: Partial<HookOrderHook>): HookOrderHook {
     line: 6,
     deletePolicies: ['before-hook-creation'],
     deleted: 'before-next-run',
+    reads: [],
     description: '1st of 1, weight 0, deleted before the next run',
     uri: JOB,
     range: range(5),

@@ -1,13 +1,14 @@
 import { HookEvent } from '../model/hook';
 import { HelmVersion } from '../rules/rule';
-import { ChartRevision, objectKey, RevisionHook } from './model';
+import { ChartRevision, objectKey, RevisionHook, RevisionResource } from './model';
 import { Cluster, Deployer, OperationFailed, OperationRun, Origin } from './simulation';
 
 /**
  * What Helm does to the cluster in each operation, step by step, from pkg/action at v4.1.4 and v3.18.0:
  *
- * - install.go (Install.performInstall): pre-install hooks, then KubeClient.Create of the release resources, then
- *   post-install hooks.
+ * - install.go (Install.RunWithContext, performInstall): existingResourceConflict before anything (a release resource
+ *   that exists must carry this release's annotations: it is then adopted and updated), pre-install hooks, then
+ *   KubeClient.Create of the release resources (KubeClient.Update when some are adopted), then post-install hooks.
  * - upgrade.go (Upgrade.releasingUpgrade): pre-upgrade hooks of the new revision, then KubeClient.Update(current,
  *   target) — pkg/kube/client.go update(): each target in order is created when a GET finds nothing, else updated;
  *   then every original not in the target is deleted unless its `helm.sh/resource-policy` is exactly `keep` — then
@@ -36,12 +37,18 @@ export class HelmDeployer implements Deployer {
 
   run<S>(run: OperationRun<S>, cluster: Cluster<S>): void {
     const phases = PHASES[run.operation];
+    // Decided before any hook runs, as install.go does.
+    const adopting = run.operation === 'install' && this.checkOwnership(run.revision.resources, cluster);
+    if (run.operation === 'upgrade' || run.operation === 'rollback') {
+      const current = new Set((run.previous?.resources ?? []).map(objectKey));
+      this.checkOwnership(run.revision.resources.filter((resource) => !current.has(objectKey(resource))), cluster);
+    }
     if (!this.execHooks(run, cluster, phases.pre)) return;
     if (!phases.post) return;
     cluster.record({ type: 'resources', run: cluster.run, present: cluster.snapshot() });
     switch (run.operation) {
       case 'install':
-        this.create(run.revision, cluster);
+        this.create(run.revision, cluster, adopting);
         break;
       case 'upgrade':
       case 'rollback':
@@ -100,11 +107,34 @@ export class HelmDeployer implements Deployer {
     cluster.delete(hook, origin, { ...(origin.type === 'hook' ? { event: origin.event } : {}), why });
   }
 
-  /** KubeClient.Create: every release resource, in InstallOrder; one that exists fails the install. */
-  private create<S>(revision: ChartRevision<S>, cluster: Cluster<S>): void {
+  /**
+   * existingResourceConflict (pkg/action/validate.go), before any hook: a resource about to be created that exists
+   * already may be adopted only when Helm's release annotations name this release, which Helm sets on release
+   * resources and never on hooks (reference/helm-hooks.md §5.5). The simulation holds one release: an object a
+   * release resource wrote is this release's.
+   */
+  private checkOwnership<S>(resources: readonly RevisionResource<S>[], cluster: Cluster<S>): boolean {
+    let adopting = false;
+    for (const resource of resources) {
+      const live = cluster.get(resource);
+      if (!live) continue;
+      if (live.origin.type !== 'resource') {
+        throw new OperationFailed(`${resource.kind} "${resource.name}" exists and cannot be imported into the current release: it was made by a hook, without Helm's release annotations`);
+      }
+      adopting = true;
+    }
+    return adopting;
+  }
+
+  /**
+   * install.go performInstall: KubeClient.Create of every release resource (one that exists by then, made by a hook of
+   * this install, fails it), or KubeClient.Update when existingResourceConflict found some to adopt.
+   */
+  private create<S>(revision: ChartRevision<S>, cluster: Cluster<S>, adopting: boolean): void {
     for (const resource of revision.resources) {
-      if (cluster.has(resource)) throw new OperationFailed(`release resource ${resource.kind}/${resource.name} already exists`);
-      cluster.write(resource, { type: 'resource', resource, run: cluster.run }, 'create');
+      const exists = cluster.has(resource);
+      if (exists && !adopting) throw new OperationFailed(`${resource.kind} "${resource.name}" already exists`);
+      cluster.write(resource, { type: 'resource', resource, run: cluster.run }, exists ? 'update' : 'create');
     }
   }
 

@@ -5,7 +5,7 @@ import { PodReference } from '../rules/support/pod-references';
 import { HelmVersion } from '../rules/rule';
 import { HelmDeployer, PHASES } from './helm-deployer';
 import { ChartRevision, objectKey, RevisionHook, RevisionResource } from './model';
-import { Cluster, Content, Deployer, Operation, OperationRun, simulate, Snapshot } from './simulation';
+import { Content, Deployer, LiveObject, Operation, OperationRun, simulate, Snapshot } from './simulation';
 
 /**
  * What each hook of a chart reads, and whether it is there when the hook is created, in every operation: the
@@ -67,7 +67,7 @@ export function hookReads(objects: readonly ChartObject[], options: ReadsOptions
       const list = result.get(reader) ?? [];
       for (const reference of reader.reads) {
         if (list.some((entry) => entry.operation === operation && entry.event === moment.event && entry.reference === reference)) continue;
-        list.push(presenceOf(reader, reference, operation, moment.event, moment.present, cluster, objects));
+        list.push(presenceOf(reader, reference, operation, moment.event, moment.present, (object) => cluster.contentOf(object, last), objects));
       }
       result.set(reader, list);
     }
@@ -81,7 +81,7 @@ function presenceOf(
   operation: CheckedOperation,
   event: HookEvent,
   present: Snapshot<ChartObject>,
-  cluster: Cluster<ChartObject>,
+  contentOf: (object: LiveObject<ChartObject>) => Content,
   objects: readonly ChartObject[],
 ): ReadPresence {
   const { targets, uncertain } = referencedObjects(objects, reader, reference);
@@ -101,7 +101,7 @@ function presenceOf(
     }
   }
   if (live) {
-    const content = cluster.contentOf(live);
+    const content = contentOf(live);
     return { ...base, present: true, content, why: presentWhy(live.origin.type === 'hook' ? live.origin.event : undefined, content) };
   }
   const removed = targets.map((candidate) => present.removed.get(keyOf(candidate)!)).find((removal) => removal !== undefined);

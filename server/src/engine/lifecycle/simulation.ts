@@ -132,14 +132,14 @@ export class Cluster<S> {
   }
 
   /**
-   * Whose content an object holds during the current run: a hook object written in this run holds this revision's, one
+   * Whose content an object holds during a run (default: the current one): a hook object written in this run holds this revision's, one
    * left from an earlier run an earlier run's; a release resource last applied for the revision this run deploys or acts
    * on holds this revision's, else the previous revision's.
    */
-  contentOf(object: LiveObject<S>): Content {
+  contentOf(object: LiveObject<S>, run = this.run): Content {
     const origin = object.origin;
-    if (origin.type === 'hook') return origin.run === this.run ? 'this-revision' : 'earlier-run';
-    return this.revisionOfRun[origin.run] === this.revisionOfRun[this.run] ? 'this-revision' : 'previous-revision';
+    if (origin.type === 'hook') return origin.run === run ? 'this-revision' : 'earlier-run';
+    return this.revisionOfRun[origin.run] === this.revisionOfRun[run] ? 'this-revision' : 'previous-revision';
   }
 }
 

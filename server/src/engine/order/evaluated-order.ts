@@ -2,7 +2,9 @@ import { relative, sep } from 'node:path';
 import { isMap as isYamlMap, isScalar as isYamlScalar, Node as YamlNode, parseDocument, YAMLMap } from 'yaml';
 import { SourceMapper } from '../analysis/source-map';
 import { EvaluatedDocument, EvaluatedFile, evaluateChart, Field, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
-import { ChartRenderer } from '../eval/render';
+import { ChartRenderer, RenderedTemplate } from '../eval/render';
+import { Analyses, documentViews } from '../analysis/rendered-document';
+import { ChartObject } from '../rules/support/chart-objects';
 import { setAsideCrdSchemas } from '../model/document';
 import { HOOK_EVENTS, HOOK_KEY, HookEvent, RESOURCE_POLICY_KEY } from '../model/hook';
 import { compareKindOrder, DeletedWhen, deletedWhen, EventOrder, OrderKey, orderEvents } from './order';
@@ -59,9 +61,17 @@ export interface EvaluatedUnknown {
 
 export interface EvaluatedRelease {
   events: EventOrder<EvaluatedHook>[];
+  /** The rendered objects as the chart rules read them (hooks and what they may read), analysed when first asked for. */
+  objects(): ChartObjects;
   /** The documents Helm creates with the release, in the order it creates them. */
   resources: EvaluatedResource[];
   unknown: EvaluatedUnknown[];
+}
+
+export interface ChartObjects {
+  all: ChartObject[];
+  /** The object an ordered hook is, by its template and document index. */
+  of(hook: EvaluatedHook): ChartObject | undefined;
 }
 
 export interface EvaluatedOrderOptions {
@@ -146,11 +156,30 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
   }
   const ordered = resources.map((resource, index) => ({ resource, index }));
   ordered.sort((a, b) => compareKindOrder(a.resource.kind, b.resource.kind) || a.index - b.index);
+  let objects: ChartObjects | undefined;
   return {
     events: orderEvents(hooks, !unknown.some((entry) => entry.mayBeHook)),
+    objects: () => (objects ??= chartObjects(evaluation.rendered, mapper)),
     resources: ordered.map((entry) => entry.resource),
     unknown,
   };
+}
+
+/** The objects of every document that may concern hooks, keyed as the order's hooks are (template name, document index). */
+function chartObjects(rendered: readonly RenderedTemplate[], mapper: SourceMapper): ChartObjects {
+  const analyses: Analyses = new Map();
+  const all: ChartObject[] = [];
+  const byKey = new Map<string, ChartObject>();
+  for (const template of rendered) {
+    for (const view of documentViews(template, mapper)) {
+      if (!view.concernsHooks) continue;
+      const objects = view.chartObjects(analyses);
+      all.push(...objects);
+      // One rendered document is one object.
+      if (objects.length === 1) byKey.set(view.key, objects[0]!);
+    }
+  }
+  return { all, of: (hook) => byKey.get(`${hook.file}#${hook.documentIndex}`) };
 }
 
 /** `otherName`: the name under the second release name, for a name that follows the release name. */
