@@ -127,6 +127,10 @@ interface Sequence {
   knownDifference?: Partial<Record<HelmMajor, string>>;
 }
 
+function repeat(chartDir: string, operations: TraceStep['operation'][]): HelmStep[] {
+  return operations.map((operation) => ({ operation, chartDir }));
+}
+
 function revisions(steps: [TraceStep['operation'], string][]): HelmStep[] {
   return steps.map(([operation, chart]) => ({ operation, chartDir: join(RUNTIME_FIXTURES, chart) }));
 }
@@ -141,10 +145,24 @@ function sequences(): Sequence[] {
   return [
     ...perChart,
     {
+      name: 'lifecycle rollback-v1 → rollback-v2 → rollback',
+      steps: [
+        { operation: 'install', chartDir: join(SIMULATION_FIXTURES, 'rollback-v1') },
+        { operation: 'upgrade', chartDir: join(SIMULATION_FIXTURES, 'rollback-v2') },
+        { operation: 'rollback', chartDir: join(SIMULATION_FIXTURES, 'rollback-v1') },
+        { operation: 'uninstall', chartDir: join(SIMULATION_FIXTURES, 'rollback-v1') },
+      ],
+    },
+    { name: 'lifecycle test-hooks tested twice', steps: repeat(join(SIMULATION_FIXTURES, 'test-hooks'), ['install', 'test', 'test', 'uninstall']) },
+    {
+      name: 'lifecycle uninstall-keep installed again',
+      steps: repeat(join(SIMULATION_FIXTURES, 'uninstall-keep'), ['install', 'uninstall', 'install', 'uninstall']),
+      knownDifference: { 3: 'simulation predicts an update of the adopted kept ConfigMap; Helm 3 sends no patch for it (unchanged)' },
+    },
+    {
       name: 'changes v1 → v2 → rollback → v2',
       steps: revisions([['install', 'changes-v1'], ['upgrade', 'changes-v2'], ['rollback', 'changes-v1'], ['upgrade', 'changes-v2'], ['uninstall', 'changes-v2']]),
     },
-    { name: 'rollback hooks v1 → v2 → rollback', steps: revisions([['install', 'rollback-v1'], ['upgrade', 'rollback-v2'], ['rollback', 'rollback-v1'], ['uninstall', 'rollback-v1']]) },
     { name: 'misspelled event v1 → v2 → rollback', steps: revisions([['install', 'typo-v1'], ['upgrade', 'typo-v2'], ['rollback', 'typo-v1'], ['uninstall', 'typo-v1']]) },
     {
       name: 'comment-only change v1 → v2 → rollback',
@@ -160,10 +178,10 @@ function sequences(): Sequence[] {
 }
 
 /**
- * Servers, each running one sequence at a time: two sequences run side by side, each with Helm 4 and Helm 3 at once,
+ * Servers, each running one sequence at a time: three sequences run side by side, each with Helm 4 and Helm 3 at once,
  * because most of a helm command's time is its process start and waits, not CPU.
  */
-const PARALLEL_SEQUENCES = 2;
+const PARALLEL_SEQUENCES = 3;
 const idle: FakeKubeServer[] = [];
 const waiting: ((server: FakeKubeServer) => void)[] = [];
 before(async () => {
