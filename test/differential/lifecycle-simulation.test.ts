@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { traceOperations } from '../../server/src/engine/lifecycle/trace';
 import { HelmMajor } from '../support/helm';
 import { ClusterAction, HelmStep, OperationTrace, requireHelm, runHelmOperations, TraceStep } from '../support/fake-kube/harness';
-import { FakeKubeServer } from '../support/fake-kube/server';
+import { FakeKubePool } from '../support/fake-kube/pool';
 import { FIXTURES } from '../support/paths';
 
 /**
@@ -178,33 +178,19 @@ function sequences(): Sequence[] {
 }
 
 /**
- * Servers, each running one sequence at a time: three sequences run side by side, each with Helm 4 and Helm 3 at once,
- * because most of a helm command's time is its process start and waits, not CPU.
+ * Three sequences run side by side, each with Helm 4 and Helm 3 at once, each run on a server of its own: most of a
+ * helm command's time is its process start and its waits, not CPU.
  */
 const PARALLEL_SEQUENCES = 3;
-const idle: FakeKubeServer[] = [];
-const waiting: ((server: FakeKubeServer) => void)[] = [];
+let pool: FakeKubePool;
 before(async () => {
-  for (let index = 0; index < PARALLEL_SEQUENCES * MAJORS.length; index++) idle.push(await FakeKubeServer.start());
+  pool = await FakeKubePool.start(PARALLEL_SEQUENCES * MAJORS.length);
 });
-after(async () => {
-  for (const server of idle) await server.close();
-});
-
-async function withServer<T>(use: (server: FakeKubeServer) => Promise<T>): Promise<T> {
-  const server = idle.pop() ?? (await new Promise<FakeKubeServer>((resolve) => waiting.push(resolve)));
-  try {
-    return await use(server);
-  } finally {
-    const next = waiting.shift();
-    if (next) next(server);
-    else idle.push(server);
-  }
-}
+after(() => pool.close());
 
 async function compare(sequence: Sequence, major: HelmMajor): Promise<void> {
   const { steps } = sequence;
-  const helm = await withServer((server) => runHelmOperations(major, steps, server, { release: RELEASE, namespace: NAMESPACE }));
+  const helm = await pool.use((server) => runHelmOperations(major, steps, { server, release: RELEASE, namespace: NAMESPACE }));
   const engine = await traceOperations(steps, { helmVersion: major, releaseName: RELEASE, namespace: NAMESPACE });
   // The simulation stops at the first failed operation; so does the comparison.
   const firstFailure = helm.steps.findIndex((step) => step.code !== 0);

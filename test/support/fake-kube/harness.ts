@@ -48,6 +48,8 @@ export interface HelmStep extends TraceStep {
 }
 
 export interface RunOptions {
+  /** The server to run against, emptied first; without one, a server is started for this run and closed after it. */
+  server?: FakeKubeServer;
   /** Release name (default `r`). */
   release?: string;
   /** Release namespace (default `default`). */
@@ -223,11 +225,20 @@ function runProcess(path: string, argv: string[], env: NodeJS.ProcessEnv, killAf
 }
 
 /**
- * Runs `steps` one after another on one release with the real Helm `major`, against `server` emptied first (so the
- * runs of one server must not overlap). A failing step does not stop the run: its exit code and output are in the
- * result, and the next step runs.
+ * Runs `steps` one after another on one release with the real Helm `major`, against an empty cluster (the runs of one
+ * server must not overlap). A failing step does not stop the run: its exit code and output are in the result, and the
+ * next step runs.
  */
-export async function runHelmOperations(major: HelmMajor, steps: readonly HelmStep[], server: FakeKubeServer, options: RunOptions = {}): Promise<HelmRun> {
+export async function runHelmOperations(major: HelmMajor, steps: readonly HelmStep[], options: RunOptions = {}): Promise<HelmRun> {
+  if (!options.server) {
+    const server = await FakeKubeServer.start();
+    try {
+      return await runHelmOperations(major, steps, { ...options, server });
+    } finally {
+      await server.close();
+    }
+  }
+  const server = options.server;
   const release = options.release ?? 'r';
   const namespace = options.namespace ?? 'default';
   const timeout = options.timeout ?? '20s';
