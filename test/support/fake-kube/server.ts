@@ -469,10 +469,12 @@ export class FakeKubeServer {
         return this.sendJson(record, response, 200, this.update(record, route, key, name, (stored) => ({ ...stored, ...object, metadata: { ...stored.metadata, ...object.metadata }, status: stored.status })));
       }
       record.verb = 'patch';
+      if (contentType !== 'application/merge-patch+json' && contentType !== 'application/strategic-merge-patch+json') {
+        throw new ApiError(415, 'UnsupportedMediaType', `fake-kube: patch type ${contentType} is not supported`);
+      }
       const patch = this.parseBody(body, contentType);
       if (contentType === 'application/merge-patch+json') return this.sendJson(record, response, 200, this.update(record, route, key, name, (existing) => mergePatch(existing, patch) as KubeObject));
-      if (contentType === 'application/strategic-merge-patch+json') return this.sendJson(record, response, 200, this.update(record, route, key, name, (existing) => strategicMergePatch(existing, patch) as KubeObject));
-      throw new ApiError(415, 'UnsupportedMediaType', `fake-kube: patch type ${contentType} is not supported`);
+      return this.sendJson(record, response, 200, this.update(record, route, key, name, (existing) => strategicMergePatch(existing, patch) as KubeObject));
     }
     throw new ApiError(405, 'MethodNotAllowed', `fake-kube: ${method} is not supported`);
   }
