@@ -37,13 +37,15 @@ function delay(ms: number): Promise<void> {
 }
 
 describe('fake Kubernetes API server', () => {
-  it('serves discovery for the core group and the named groups charts use', async () => {
+  it('serves discovery for the core group and the named groups charts use, and the default namespace', async () => {
     assert.deepEqual((await call('GET', '/api')).json.versions, ['v1']);
     const groups = (await call('GET', '/apis')).json.groups.map((group: { name: string }) => group.name);
     for (const group of ['apps', 'batch', 'rbac.authorization.k8s.io', 'networking.k8s.io', 'policy', 'apiextensions.k8s.io', 'autoscaling']) assert.ok(groups.includes(group), group);
     const batch = (await call('GET', '/apis/batch/v1')).json.resources.map((resource: { name: string }) => resource.name);
     assert.deepEqual(batch, ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status']);
     assert.equal((await call('GET', '/apis/unknown.example.com/v1')).status, 404);
+    // The namespaces a cluster starts with.
+    assert.equal((await call('GET', '/api/v1/namespaces/default')).json.status.phase, 'Active');
   });
 
   it('creates, gets and deletes, with Kubernetes-shaped 404 and 409 answers, and logs each request in order', async () => {

@@ -15,7 +15,7 @@ export interface ResourceType {
   subresources?: string[];
 }
 
-const WRITE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function core(kind: string, plural: string, namespaced = true, subresources?: string[]): ResourceType {
   return { group: '', versions: ['v1'], kind, plural, namespaced, subresources };
@@ -146,7 +146,7 @@ export class Discovery {
     const types = this.types.filter((type) => type.group === group && type.versions.includes(version));
     if (types.length === 0) return undefined;
     const resources = types.flatMap((type) => [
-      { name: type.plural, singularName: type.kind.toLowerCase(), namespaced: type.namespaced, kind: type.kind, verbs: WRITE_VERBS, shortNames: type.shortNames },
+      { name: type.plural, singularName: type.kind.toLowerCase(), namespaced: type.namespaced, kind: type.kind, verbs: VERBS, shortNames: type.shortNames },
       ...(type.subresources ?? []).map((sub) => ({
         name: `${type.plural}/${sub}`,
         singularName: '',

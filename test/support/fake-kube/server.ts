@@ -235,6 +235,7 @@ export class FakeKubeServer {
   requests: RequestRecord[] = [];
 
   private constructor() {
+    this.reset();
     this.server = createServer((request, response) => this.handle(request, response));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -257,7 +258,7 @@ export class FakeKubeServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
-  /** Forgets every object, request, watch and scenario, so that the next run starts from an empty cluster. */
+  /** Forgets every object, request, watch and scenario: the next run starts from a cluster with only its namespaces. */
   reset(scenario: Record<string, WorkloadScenario> = {}): void {
     for (const watcher of this.watchers) watcher.response.end();
     this.watchers.clear();
@@ -269,6 +270,14 @@ export class FakeKubeServer {
     this.requests = [];
     this.scenario = scenario;
     this.started = Date.now();
+    for (const name of ['default', 'kube-system']) {
+      this.store.set(this.key('', 'namespaces', undefined, name), {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, uid: `fake-uid-${++this.uidCounter}`, resourceVersion: String(++this.resourceVersion) },
+        status: { phase: 'Active' },
+      });
+    }
   }
 
   /** The stored objects, optionally of one namespace. */
@@ -526,7 +535,8 @@ export class FakeKubeServer {
       generation: 1,
       creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     };
-    if (route.subresource !== 'status') delete object.status;
+    // Status is the controllers' to write, as on a real API server.
+    delete object.status;
     record.object = clone(object);
     if (this.isDryRun(record)) return object;
     this.store.set(key, object);
