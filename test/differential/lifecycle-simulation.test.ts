@@ -33,6 +33,7 @@ const RUNTIME_CHARTS = [
   'other-namespace',
   'crds',
   'cluster-scoped-hook',
+  'install-and-test',
 ];
 /** Differences between the simulation and Helm, known and reported in ../scan-notes/sim-vs-helm.md: those tests run as todo. */
 const KNOWN_DIFFERENCES: Record<string, Partial<Record<HelmMajor, string>>> = {
