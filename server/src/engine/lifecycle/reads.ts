@@ -37,6 +37,8 @@ export interface ReadsOptions {
   /** Only these operations (default: every one). */
   operations?: readonly CheckedOperation[];
   deployer?: Deployer;
+  /** How many documents of the chart are not known (kind, name or hook annotation Unknown): one may be the object read. */
+  unknownDocuments?: number;
 }
 
 /** The history before each checked operation, ending with it: the shortest one that reaches it. */
@@ -67,7 +69,10 @@ export function hookReads(objects: readonly ChartObject[], options: ReadsOptions
       const list = result.get(reader) ?? [];
       for (const reference of reader.reads) {
         if (list.some((entry) => entry.operation === operation && entry.event === moment.event && entry.reference === reference)) continue;
-        list.push(presenceOf(reader, reference, operation, moment.event, moment.present, (object) => cluster.contentOf(object, last), objects));
+        const read = presenceOf(reader, reference, operation, moment.event, moment.present, (object) => cluster.contentOf(object, last), objects, options.unknownDocuments ?? 0);
+        // A missing object the pod can do without: say so, so that nobody takes it for a failure.
+        if (read.present === false && !reference.blocking) read.why += ` (${reference.field === 'imagePullSecrets' ? 'an image pull secret: only a pull that needs it fails' : 'optional: the pod starts without it'})`;
+        list.push(read);
       }
       result.set(reader, list);
     }
@@ -83,11 +88,13 @@ function presenceOf(
   present: Snapshot<ChartObject>,
   contentOf: (object: LiveObject<ChartObject>) => Content,
   objects: readonly ChartObject[],
+  unknownDocuments: number,
 ): ReadPresence {
   const { targets, uncertain } = referencedObjects(objects, reader, reference);
   const base = { operation, event, reference, targets };
   if (targets.length === 0) {
-    return { ...base, present: null, content: null, why: uncertain ? 'an object whose kind, name or namespace is not known may be it' : 'not rendered by the chart: made outside it, or at run time' };
+    const why = uncertain || unknownDocuments > 0 ? 'not among the objects the chart certainly renders; a document that is not known may be it' : 'not rendered by the chart: made outside it, or at run time';
+    return { ...base, present: null, content: null, why };
   }
   const live = targets.map((target) => present.objects.get(keyOf(target)!)).find((object) => object !== undefined);
   if (uncertain) return { ...base, present: null, content: null, why: 'an object whose kind, name, namespace or hook annotation is not known may be it' };

@@ -56,7 +56,7 @@ export function chartFindings(views: readonly DocumentView[], rules: readonly Ru
       viewOf.set(object, view);
     }
   }
-  if (!objects.some((object) => object.hook && object.reads.length > 0)) return [];
+  if (!objects.some((object) => object.hook)) return [];
   return lintChartObjects(
     objects,
     events,

@@ -139,7 +139,7 @@ function evaluatedJson(chart: string, operations: readonly Operation[], releaseN
       unknown.push({ file: entry.at.path, line: entry.at.line, reason: entry.reason });
     }
     const objects = release.objects();
-    const reads = hookReads(objects.all, { helmVersion, operations: [operation] });
+    const reads = hookReads(objects.all, { helmVersion, operations: [operation], unknownDocuments: release.unknown.length });
     const hookJson = (event: HookEvent): OrderHookJson[] =>
       (release.events.find((candidate) => candidate.event === event)?.hooks ?? []).map(({ hook, position }) => {
         const object = objects.of(hook);
@@ -224,7 +224,7 @@ function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operation
   const byFile = new Map(files.map((loaded) => [loaded.file.path, loaded]));
   // What is certain as written: literal names only; a templated name makes every read that may be it unknown.
   const objects = files.flatMap((loaded) => chartObjectsOf(loaded.file, loaded.chartPath, AS_WRITTEN_NAMESPACE));
-  const reads = hookReads(objects, { helmVersion, operations });
+  const reads = hookReads(objects, { helmVersion, operations, unknownDocuments: unknown.length });
   const objectOf = (hook: HookInfo) => objects.find((object) => object.file === byFile.get(hook.file)?.file && object.resource.index === hook.documentIndex);
   const hookJson = (event: HookEvent): OrderHookJson[] =>
     (order.events.find((candidate) => candidate.event === event)?.hooks ?? []).map(({ hook, position }) => {
