@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, TestContext } from 'node:test';
 import { traceOperations } from '../../server/src/engine/lifecycle/trace';
 import { HelmMajor } from '../support/helm';
 import { ClusterAction, HelmStep, OperationTrace, requireHelm, runHelmOperations, TraceStep } from '../support/fake-kube/harness';
@@ -189,10 +189,28 @@ before(async () => {
 });
 after(() => pool.close());
 
-async function compare(sequence: Sequence, major: HelmMajor): Promise<void> {
+/**
+ * The simulation's trace, or why it refuses the chart: trace.ts traces only charts whose every hook and resource is
+ * known (it throws "CHART: file:line: reason" otherwise, e.g. for a `lookup`-guarded object). Any other error is a bug.
+ */
+async function engineTraces(steps: HelmStep[], major: HelmMajor): Promise<Awaited<ReturnType<typeof traceOperations>> | { refused: string }> {
+  try {
+    return await traceOperations(steps, { helmVersion: major, releaseName: RELEASE, namespace: NAMESPACE });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (steps.some((step) => message.startsWith(`${step.chartDir}: `))) return { refused: message };
+    throw error;
+  }
+}
+
+async function compare(sequence: Sequence, major: HelmMajor, t: TestContext): Promise<void> {
   const { steps } = sequence;
+  const engine = await engineTraces(steps, major);
+  if (!Array.isArray(engine)) {
+    t.skip(`the simulation does not trace this chart: ${engine.refused}`);
+    return;
+  }
   const helm = await pool.use((server) => runHelmOperations(major, steps, { server, release: RELEASE, namespace: NAMESPACE }));
-  const engine = await traceOperations(steps, { helmVersion: major, releaseName: RELEASE, namespace: NAMESPACE });
   // The simulation stops at the first failed operation; so does the comparison.
   const firstFailure = helm.steps.findIndex((step) => step.code !== 0);
   const helmTraces = firstFailure >= 0 ? helm.traces.slice(0, firstFailure + 1) : helm.traces;
@@ -211,7 +229,7 @@ describe('the lifecycle simulation predicts what the real Helm does', { concurre
         MAJORS.map((major) =>
           t.test(`Helm ${major} sends what the simulation predicts`, { todo: sequence.knownDifference?.[major] ?? false }, async (subtest) => {
             if (!requireHelm(subtest, [major])) return;
-            await compare(sequence, major);
+            await compare(sequence, major, subtest);
           }),
         ),
       );
