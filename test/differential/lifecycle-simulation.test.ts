@@ -166,6 +166,15 @@ function sequences(): Sequence[] {
     },
     { name: 'misspelled event v1 → v2 → rollback', steps: revisions([['install', 'typo-v1'], ['upgrade', 'typo-v2'], ['rollback', 'typo-v1'], ['uninstall', 'typo-v1']]) },
     {
+      name: 'values file turns on a resource and moves a hook',
+      steps: [
+        { operation: 'install', chartDir: join(RUNTIME_FIXTURES, 'values-toggle') },
+        { operation: 'upgrade', chartDir: join(RUNTIME_FIXTURES, 'values-toggle'), valuesFiles: [join(RUNTIME_FIXTURES, 'values-toggle', 'extra-values.yaml')] },
+        { operation: 'rollback', chartDir: join(RUNTIME_FIXTURES, 'values-toggle') },
+        { operation: 'uninstall', chartDir: join(RUNTIME_FIXTURES, 'values-toggle') },
+      ],
+    },
+    {
       name: 'comment-only change v1 → v2 → rollback',
       steps: revisions([['install', 'comment-v1'], ['upgrade', 'comment-v2'], ['rollback', 'comment-v1'], ['uninstall', 'comment-v1']]),
       knownDifference: { 3: 'simulation predicts an update; Helm 3 sends no patch when only a comment changed (it compares objects, not text)' },

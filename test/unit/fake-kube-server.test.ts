@@ -36,7 +36,7 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-describe('fake Kubernetes API server', () => {
+describe('fake Kubernetes API server', { timeout: 30_000 }, () => {
   it('serves discovery for the core group and the named groups charts use, and the default namespace', async () => {
     assert.deepEqual((await call('GET', '/api')).json.versions, ['v1']);
     const groups = (await call('GET', '/apis')).json.groups.map((group: { name: string }) => group.name);
@@ -103,9 +103,14 @@ describe('fake Kubernetes API server', () => {
     const controller = new AbortController();
     const response = await fetch(`${server.url}${CONFIGMAPS}?watch=true&resourceVersion=${version}`, { signal: controller.signal });
     const reader = response.body!.getReader();
-    const { value } = await reader.read();
+    let received = '';
+    while (!received.includes('\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += new TextDecoder().decode(value);
+    }
     controller.abort();
-    const event = JSON.parse(new TextDecoder().decode(value).split('\n')[0]);
+    const event = JSON.parse(received.split('\n')[0]);
     assert.equal(event.type, 'DELETED');
     assert.equal(event.object.metadata.name, 'y');
   });

@@ -92,7 +92,7 @@ const EVENTS: Record<TraceOperation, string[]> = {
 };
 
 /** The events of `helm.sh/hook`, split as Helm does (comma, trim, lower case); `test-success` is `test`. */
-export function hookEvents(object: KubeObject | undefined): string[] | undefined {
+function hookEvents(object: KubeObject | undefined): string[] | undefined {
   const value = object?.metadata?.annotations?.['helm.sh/hook'];
   if (typeof value !== 'string') return undefined;
   return value.split(',').map((event) => {
