@@ -18,6 +18,8 @@ export interface LeafNode {
   tooltip: string;
   /** Whether the row is known for every release: a hook's place and name do not depend on unknowns. */
   certain: boolean;
+  /** A hook reads an object that does not exist when Helm creates it (the presence simulation). */
+  missingRead: boolean;
   uri: string;
   range: OrderRange;
 }
@@ -65,13 +67,17 @@ function hookNode(id: string, event: string, hook: HookOrderHook): LeafNode {
   const kind = hook.kind ?? '(kind not known)';
   const doubts: string[] = [];
   if (hook.position === null) doubts.push('Its place depends on what is not known, so it is shown where it most likely runs.');
+  const missing = hook.reads.filter((read) => read.present === false);
+  const reads = hook.reads.map((read) => `Reads ${read.kind} ${read.name} (${read.via}): ${read.present === true ? 'there' : read.present === false ? 'MISSING' : 'not known'} — ${read.why}`);
+  const missingText = missing.length > 0 ? ` · missing ${missing.map((read) => `${read.kind} ${read.name}`).join(', ')}` : '';
   return {
     kind: 'hook',
     id,
     label: name,
-    description: `${kind}: ${hook.description}`,
-    tooltip: [`${kind} ${name}`, `${event}: ${hook.description}`, `${hook.file}:${hook.line}`, ...doubts].join('\n'),
+    description: `${kind}: ${hook.description}${missingText}`,
+    tooltip: [`${kind} ${name}`, `${event}: ${hook.description}`, `${hook.file}:${hook.line}`, ...reads, ...doubts].join('\n'),
     certain,
+    missingRead: missing.length > 0,
     uri: hook.uri,
     range: hook.range,
   };
@@ -79,7 +85,7 @@ function hookNode(id: string, event: string, hook: HookOrderHook): LeafNode {
 
 function resourceNode(id: string, resource: HookOrderResource): LeafNode {
   const label = `${resource.kind ?? '(kind not known)'} ${resource.name ?? '(name not known)'}`;
-  return { kind: 'resource', id, label, description: `${resource.file}:${resource.line}`, tooltip: label, certain: resource.name !== null, uri: resource.uri, range: resource.range };
+  return { kind: 'resource', id, label, description: `${resource.file}:${resource.line}`, tooltip: label, certain: resource.name !== null, missingRead: false, uri: resource.uri, range: resource.range };
 }
 
 export const ARGOCD_GROUP_LABEL = 'Argo CD sync';
@@ -94,6 +100,7 @@ function argoLeaf(id: string, object: ArgoOrderObject, why?: string): LeafNode {
     description: what,
     tooltip: [label, what, `${object.file}:${object.line}`].join('\n'),
     certain: object.name !== null,
+    missingRead: false,
     uri: object.uri,
     range: object.range,
   };
@@ -192,6 +199,7 @@ export function presentHookOrder(result: HookOrderResult): HookOrderModel {
         description: entry.reason,
         tooltip: `Not placed in the order: ${entry.reason}`,
         certain: false,
+        missingRead: false,
         uri: entry.uri,
         range: entry.range,
       })),

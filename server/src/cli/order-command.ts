@@ -56,16 +56,16 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
   if (broken) throw new UsageError(`values file ${displayPath(broken.path)}: ${broken.message}`);
   const configTargets = loaded?.config.targets;
   if ((options.target ?? (configTargets?.length === 1 ? configTargets[0] : 'helm')) === 'argocd') return printArgoOrder(chart, options, io);
+  const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
   let result: ChartHookOrder;
   try {
-    result = chartHookOrder(chart, { ...(options.operation ? { operations: [options.operation] } : {}), ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
+    result = chartHookOrder(chart, { helmVersion, ...(options.operation ? { operations: [options.operation] } : {}), ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
   } catch (error) {
     if (error instanceof DiscoveryError) throw new UsageError(error.message);
     throw error;
   }
   if (result.notEvaluated !== undefined) io.stderr(`helm-hooks: ${displayPath(directory)}: not evaluated (${result.notEvaluated}): showing the hooks as written\n`);
   for (const { path, reason } of result.unreadable) io.stderr(`helm-hooks: ${displayPath(path)}: ${reason}\n`);
-  const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
   return writeOrderOutput(result.order, {
     format: options.format,
     helmVersion,
@@ -113,6 +113,7 @@ export function formatOrderText(result: OrderJson, helmVersion: HelmVersion, vie
         const weight = hook.weight === null ? `weight ${notKnown}` : `weight ${hook.weight}`;
         const deleted = hook.deleted === null ? `delete policy ${notKnown}` : describeDeleted(hook.deleted);
         out.push(`    ${place} ${weight}  ${hook.kind ?? '?'} ${hook.name ?? '?'}  ${hook.file}:${hook.line}  ${deleted}`);
+        for (const read of hook.reads) if (read.present === false) out.push(`        missing when it runs: ${read.kind} ${read.name} (${read.via}): ${read.why}`);
       }
     }
   }

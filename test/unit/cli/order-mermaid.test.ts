@@ -137,7 +137,7 @@ describe('helm-hooks order --format mermaid', () => {
       version: 1,
       chart: 'c\n%%',
       releaseName: 'r',
-      operations: [{ operation: 'test', steps: [{ event: 'test', hooks: [{ position: null, weight: null, kind: 'Pod', name: nasty, nameCertain: false, file: 't.yaml', line: 1, deletePolicies: null, deleted: null }] }] }],
+      operations: [{ operation: 'test', steps: [{ event: 'test', hooks: [{ position: null, weight: null, kind: 'Pod', name: nasty, nameCertain: false, file: 't.yaml', line: 1, deletePolicies: null, deleted: null, reads: [] }] }] }],
       unknown: [{ file: 'templates/x"y.yaml', line: 3, reason: 'r' }],
     };
     const text = formatOrderMermaid(order);

@@ -22,6 +22,7 @@ function hook(overrides: Partial<HookOrderHook>): HookOrderHook {
     line: 6,
     deletePolicies: ['before-hook-creation'],
     deleted: 'before-next-run',
+    reads: [],
     description: '1st of 1, weight 0, deleted before the next run',
     uri: JOB,
     range: range(5),
@@ -98,6 +99,19 @@ describe('the hook order view model', () => {
     assert.deepEqual(first.range, range(4));
     assert.equal(first.certain, true);
     assert.equal(groupOf(model.groups[1]!).children.map(groupOf)[0]!.description, 'no hooks');
+  });
+
+  it('shows a read that is missing when the hook runs on the hook\'s row, and every read in its tooltip', () => {
+    const missing = { kind: 'Secret', name: 'release-name-db', via: 'env secretKeyRef', present: false, content: null, why: 'deleted at the end of pre-install (hook-succeeded)' };
+    const there = { kind: 'ConfigMap', name: 'release-name-config', via: 'envFrom configMapRef', present: true, content: 'previous-revision' as const, why: 'a release resource, still as the previous revision applied it' };
+    const model = presentHookOrder(result([install([hook({ reads: [missing, there] }), hook({ position: 2, name: 'release-name-ok', reads: [there] })])]));
+    const [bad, good] = groupOf(model.groups[0]!.children[0]!).children as LeafNode[];
+    assert.equal(bad!.missingRead, true);
+    assert.match(bad!.description, / · missing Secret release-name-db$/);
+    assert.match(bad!.tooltip, /Reads Secret release-name-db \(env secretKeyRef\): MISSING — deleted at the end of pre-install \(hook-succeeded\)/);
+    assert.match(bad!.tooltip, /Reads ConfigMap release-name-config \(envFrom configMapRef\): there/);
+    assert.equal(good!.missingRead, false);
+    assert.doesNotMatch(good!.description, /missing/);
   });
 
   it('gives each row a distinct id, even for one hook listed twice in an event (Helm runs it twice)', () => {

@@ -72,6 +72,8 @@ export interface ChartEvaluation {
   files: EvaluatedFile[];
   releaseName: string;
   otherReleaseName: string;
+  /** The templates' output under the first release name, for readers that analyse the documents further. */
+  rendered: RenderedTemplate[];
 }
 
 export interface EvaluateOptions extends RenderOptions {
@@ -87,10 +89,11 @@ export function evaluateChart(chart: LoadedChart | ChartRenderer, options: Evalu
   const renderer = chart instanceof ChartRenderer ? chart : new ChartRenderer(chart);
   const releaseName = options.releaseName ?? 'release-name';
   const otherReleaseName = options.otherReleaseName ?? (releaseName === 'zz-second' ? 'release-name' : 'zz-second');
-  const first = renderer.render({ ...options, releaseName }).templates.map((rendered) => splitRendered(rendered));
+  const rendered = renderer.render({ ...options, releaseName }).templates;
+  const first = rendered.map((template) => splitRendered(template));
   const second = renderer.render({ ...options, releaseName: otherReleaseName }).templates.map((rendered) => splitRendered(rendered));
   const files = first.map((file, index) => combine(file, second[index]!));
-  return { files, releaseName, otherReleaseName };
+  return { files, releaseName, otherReleaseName, rendered };
 }
 
 interface SplitFile {

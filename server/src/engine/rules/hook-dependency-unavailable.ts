@@ -1,6 +1,6 @@
-import { HookEvent } from '../model/hook';
-import { ChartObject } from './support/chart-objects';
-import { blockingReads, deletedAfterSuccess, describeObject, nameRange } from './support/dependency-helpers';
+import { ReadPresence } from '../lifecycle/reads';
+import { describeObject, nameRange } from './support/dependency-helpers';
+import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
 import { defineRule } from './rule';
 
 export const hookDependencyUnavailable = defineRule({
@@ -83,47 +83,32 @@ export const hookDependencyUnavailable = defineRule({
     ].join('\n'),
   },
   checkChart(context) {
-    for (const { reader, event, reference, targets } of blockingReads(context)) {
-      const why = targets.map((target) => absenceAt(target, event));
-      if (why.some((reason) => reason === undefined)) continue;
-      const target = targets[0]!;
+    for (const { reader, missing } of missingReads(context)) {
+      const unavailable = missing.filter((read) => !read.laterInEvent);
+      const first = unavailable[0];
+      if (!first) continue;
+      const target = first.targets[0]!;
+      const operation = OPERATION_WORDS[first.operation];
       context.report({
         object: reader,
-        range: reference.range,
-        message: `The ${OPERATION[event]} fails at --timeout: this ${event} ${reader.kind} reads ${describeObject(target, 40)}, which does not exist when it runs.`,
+        range: first.reference.range,
+        message: `The ${operation} fails at --timeout: this ${first.event} ${reader.kind} reads ${describeObject(target, 40)}, which does not exist when it runs.`,
         help:
-          `${ADVICE[event]} The pod reads ${describeObject(target)} (${reference.field}), which ${why[0]}. The pod cannot start ` +
-          `without it, so Helm waits for the hook until --timeout and the ${OPERATION[event]} fails.`,
+          `${advice(first)} The pod reads ${describeObject(target)} (${first.reference.field}), which at ${first.event} of ${article(operation)} is ${first.why}. ` +
+          `The pod cannot start without it, so Helm waits for the hook until --timeout and the ${operation} fails.${otherPlaces(unavailable)}`,
         related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here` }],
       });
     }
   },
 });
 
-const OPERATION: Partial<Record<HookEvent, string>> = { 'pre-install': 'install', 'post-install': 'install', 'post-delete': 'uninstall' };
-
-const ADVICE: Partial<Record<HookEvent, string>> = {
-  'pre-install': 'Make the object a pre-install hook with a lower helm.sh/hook-weight than this one, or run this hook at post-install.',
-  'post-install': 'Keep the object until post-install: drop hook-succeeded from its delete policy, or hook it on post-install with a lower weight too.',
-  'post-delete': 'Give the object helm.sh/resource-policy: keep, or run this hook at pre-delete.',
-};
-
-/** Why the object is certainly missing when a hook of `event` runs; undefined when it may be there. */
-function absenceAt(target: ChartObject, event: HookEvent): string | undefined {
-  const hook = target.hook;
-  switch (event) {
-    case 'pre-install':
-      if (!hook) return 'is a normal resource of the release: Helm creates it only after every pre-install hook has succeeded';
-      if (hook.events.includes('pre-install')) return undefined;
-      return `is a hook of ${[...new Set(hook.events)].join(', ')} only, so it does not exist yet during an install`;
-    case 'post-install':
-      if (!hook || hook.events.includes('post-install')) return undefined;
-      if (hook.events.includes('pre-install')) return deletedAfterSuccess(target) ? 'is a pre-install hook that hook-succeeded deletes as soon as the pre-install hooks have succeeded' : undefined;
-      return `is a hook of ${[...new Set(hook.events)].join(', ')} only, so it does not exist during an install`;
-    case 'post-delete':
-      if (hook || target.survivesUninstall !== false) return undefined;
-      return 'is a normal resource of the release without helm.sh/resource-policy: helm uninstall deletes it before the post-delete hooks run';
-    default:
-      return undefined;
+/** What to change, by what removed the object or why it is not there yet. */
+function advice(read: ReadPresence): string {
+  const target = read.targets[0]!;
+  if (!target.hook) {
+    if (read.event === 'post-delete') return 'Give the object helm.sh/resource-policy: keep, or run this hook at pre-delete.';
+    return `Make the object a ${read.event} hook with a lower helm.sh/hook-weight than this one, or run this hook after the release resources are applied.`;
   }
+  if (/hook-succeeded/.test(read.why)) return `Keep the object until ${read.event}: drop hook-succeeded from its delete policy, or hook it on ${read.event} too with a lower weight.`;
+  return `Hook the object on ${read.event} too, with a lower helm.sh/hook-weight than this one.`;
 }

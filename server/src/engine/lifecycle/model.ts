@@ -1,0 +1,51 @@
+import { HookEvent } from '../model/hook';
+
+/**
+ * What the presence simulation reads of a chart revision: its hooks and release resources as Helm stores them in the
+ * release record (pkg/release/v1 Release.Hooks and Release.Manifest), in the order Helm runs and applies them.
+ * `S` is whatever the caller wants back on each object (a rule's ChartObject, the order's evaluated hook).
+ */
+
+/** An object as the API server names it. */
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+export function objectKey(ref: ObjectRef): string {
+  return `${ref.namespace}\0${ref.kind}\0${ref.name}`;
+}
+
+/** `Secret/db` */
+export function shortRef(ref: ObjectRef): string {
+  return `${ref.kind}/${ref.name}`;
+}
+
+export interface RevisionHook<S = unknown> extends ObjectRef {
+  /** As Helm stores them: in annotation order, an event listed twice runs twice. */
+  events: readonly HookEvent[];
+  /** As Helm stores them; empty when the annotation is absent, which Helm turns into before-hook-creation at run time. */
+  deletePolicies: readonly string[];
+  source: S;
+}
+
+export interface RevisionResource<S = unknown> extends ObjectRef {
+  /** `helm.sh/resource-policy` as written; undefined when absent. */
+  resourcePolicy?: string;
+  /** The rendered document, when known: Helm 3 sends no patch for a resource whose manifest did not change. */
+  manifest?: string;
+  source: S;
+}
+
+export interface ChartRevision<S = unknown> {
+  /** The hooks of one event in the order Helm runs them (execHook: sort.Stable by weight, then name, over the kind-sorted hooks). */
+  hooksOf(event: HookEvent): readonly RevisionHook<S>[];
+  /** The release resources in the order Helm applies them (InstallOrder). */
+  resources: readonly RevisionResource<S>[];
+}
+
+/** A revision from hooks already ordered per event (each list in Helm's run order). */
+export function revisionOf<S>(events: ReadonlyMap<HookEvent, readonly RevisionHook<S>[]>, resources: readonly RevisionResource<S>[]): ChartRevision<S> {
+  return { hooksOf: (event) => events.get(event) ?? [], resources };
+}
