@@ -8,7 +8,7 @@ import { documentViews } from '../analysis/rendered-document';
 import { SourceMapper } from '../analysis/source-map';
 import { Analyses } from '../analysis/rendered-document';
 import { cachedFileFindings, chartFindings } from './evaluated-rules';
-import { compareFindings, findingKey } from './findings';
+import { compareFindings, findingKey, RenderedLiteral, RenderedLiteralBuilder } from './findings';
 
 /**
  * The rules on the evaluated view: each document Helm would render is analysed as rendered text, the file rules run
@@ -17,8 +17,9 @@ import { compareFindings, findingKey } from './findings';
  * text an `include` brought in, the action for a value an action printed.
  *
  * Only what is certain is reported: a finding must hold under both release names (or the one given), must not touch
- * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Annotation findings on text
- * written literally in the template itself are left to the as-written pass, which reports them with their fixes.
+ * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Findings on text written
+ * literally in the template itself are reported too: the as-written pass may not have been sure of them (an `include`
+ * it could not see into), and where it was, mergeFindings keeps its finding, which carries the safe fixes.
  */
 
 export interface EvaluatedLintOptions extends LintOptions {
@@ -33,19 +34,31 @@ export const DEFAULT_RELEASE_NAMES = ['release-name', 'zz-second'] as const;
  * absolute paths; findings that would point inside a packaged subchart (`.tgz`) are left out, as nobody edits those.
  */
 export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
+  return evaluateLint(chartOrRenderer, options).findings;
+}
+
+/** What the evaluated view says of a chart: its findings, and where Helm's render leaves nothing to find. */
+export interface Evaluation {
+  findings: Finding[];
+  rendered: RenderedLiteral;
+}
+
+/** evaluatedFindings, with the templates' literal text that rendered documents hold (see DocumentView.renderedLiteral). */
+export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Evaluation {
   // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
   const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
   const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
   // The annotation rules that read annotation values, and the per-hook lifecycle rules.
   const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
   const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
-  if (fileRules.length === 0 && chartRules.length === 0) return [];
+  if (fileRules.length === 0 && chartRules.length === 0) return { findings: [], rendered: {} };
   const names = options.releaseName !== undefined ? [options.releaseName] : [...DEFAULT_RELEASE_NAMES];
   const mapper = new SourceMapper(renderer);
   const found = new Map<string, Finding>();
   const operations = operationsToRender(renderer.chart);
   // Documents that render the same text (most, between install and upgrade) are analysed once.
   const analyses: Analyses = new Map();
+  const rendered = new RenderedLiteralBuilder();
   for (const isUpgrade of operations) {
     const events = operations.length === 1 ? ALL_EVENTS : isUpgrade ? UPGRADE_EVENTS : INSTALL_EVENTS;
     let certain: Map<string, Finding> | undefined;
@@ -55,7 +68,9 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
     let needed: Set<string> | undefined;
     for (const releaseName of names) {
       const findings = new Map<string, Finding>();
-      const views = renderer.render({ releaseName, isUpgrade }, needed).flatMap((rendered) => documentViews(rendered, mapper));
+      const views = renderer.render({ releaseName, isUpgrade }, needed).flatMap((template) => documentViews(template, mapper));
+      // The first name renders every template: what it holds is what Helm renders with these values.
+      if (!needed) for (const view of views) rendered.add(view.renderedLiteral());
       const documentsWithFindings = new Set<string>();
       const templatesNeeded = new Set<string>();
       for (const view of views) {
@@ -78,7 +93,7 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
     }
     for (const finding of certain?.values() ?? []) if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
   }
-  return [...found.values()].sort(compareFindings);
+  return { findings: [...found.values()].sort(compareFindings), rendered: rendered.build() };
 }
 
 const INSTALL_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'test']);

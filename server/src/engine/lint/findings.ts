@@ -1,13 +1,23 @@
+import { ALL_RULES } from '../rules';
 import { Finding } from '../rules/rule';
+import { overlaps, TextRange } from '../core/text';
 
 /** Findings of both views as one list: one per rule, file and range, in file and position order. */
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
 
-/** The union of as-written and evaluated findings, one per rule, file and range (see ChartLint). */
-export function mergeFindings(asWritten: readonly Finding[], evaluated: readonly Finding[]): Finding[] {
+/**
+ * The union of as-written and evaluated findings, one per rule, file and range (see ChartLint). `rendered`: the ranges
+ * of the file's own literal text that Helm's render holds in documents the evaluator knew wholly; an as-written
+ * finding of a rule that also reads rendered documents, lying there, stands only if the evaluated view found it too
+ * (the same rule at an overlapping range): the render disproves the others.
+ */
+export function mergeFindings(asWritten: readonly Finding[], evaluated: readonly Finding[], rendered?: readonly TextRange[]): Finding[] {
   const byKey = new Map<string, Finding>();
-  for (const finding of asWritten) byKey.set(findingKey(finding), finding);
+  for (const finding of asWritten) {
+    if (rendered && isDisproved(finding, evaluated, rendered)) continue;
+    byKey.set(findingKey(finding), finding);
+  }
   for (const finding of evaluated) {
     const existing = byKey.get(findingKey(finding));
     if (!existing || RANK[finding.severity] > RANK[existing.severity]) byKey.set(findingKey(finding), finding);
@@ -21,4 +31,54 @@ export function findingKey(finding: Finding): string {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule);
+}
+
+/** Rules whose findings the evaluated view can confirm: those that also run on rendered documents. */
+const READ_RENDERED: ReadonlySet<string> = new Set(ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly).map((rule) => rule.id));
+
+function isDisproved(finding: Finding, evaluated: readonly Finding[], rendered: readonly TextRange[]): boolean {
+  if (!READ_RENDERED.has(finding.rule) || !isWithin(finding.range, rendered)) return false;
+  return !evaluated.some((other) => other.rule === finding.rule && other.file === finding.file && (overlaps(other.range, finding.range) || (other.range.start === finding.range.start && other.range.end === finding.range.end)));
+}
+
+/** Whether `range` lies in the sorted, disjoint `ranges` (an empty range: at a place inside one). */
+function isWithin(range: TextRange, ranges: readonly TextRange[]): boolean {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (ranges[mid]!.end <= range.start) low = mid + 1;
+    else high = mid;
+  }
+  const holder = ranges[low];
+  return !!holder && holder.start <= range.start && (range.end <= holder.end || (range.end === range.start && range.start < holder.end));
+}
+
+/** Per file (absolute path), the sorted, disjoint ranges of its literal text that rendered documents hold. */
+export type RenderedLiteral = Record<string, TextRange[]>;
+
+export class RenderedLiteralBuilder {
+  private readonly byFile = new Map<string, TextRange[]>();
+
+  add(part: { file: string; ranges: TextRange[] } | undefined): void {
+    if (!part || part.ranges.length === 0) return;
+    const ranges = this.byFile.get(part.file);
+    if (ranges) ranges.push(...part.ranges);
+    else this.byFile.set(part.file, [...part.ranges]);
+  }
+
+  build(): RenderedLiteral {
+    const built: RenderedLiteral = {};
+    for (const [file, ranges] of this.byFile) {
+      ranges.sort((a, b) => a.start - b.start);
+      const merged: TextRange[] = [];
+      for (const range of ranges) {
+        const last = merged[merged.length - 1];
+        if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
+        else merged.push({ ...range });
+      }
+      built[file] = merged;
+    }
+    return built;
+  }
 }

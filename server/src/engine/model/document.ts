@@ -1,5 +1,5 @@
 import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
-import { actionRunsAcross, actionsOverlapping, ScanResult, TemplateAction } from '../template/scanner';
+import { actionRunsAcross, actionsOverlapping, outputIndentation, ScanResult, TemplateAction } from '../template/scanner';
 import { LineIndex, TextRange } from '../core/text';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
@@ -466,8 +466,12 @@ class ModelContext {
   }
 
   /**
-   * Whether an output action standing on its own line sits inside the block that the key at `keyRange` opens: the
-   * lines after the key up to the next line of YAML indented no deeper than the key.
+   * Whether an output action standing on its own line may add entries to the mapping that the key at `keyRange`
+   * opens: an action inside the key's block (the lines after the key up to the next line of YAML indented no deeper
+   * than the key) whose output can start a line at the column of the mapping's keys. Output that `nindent N` or
+   * `indent N` puts deeper than those keys belongs to the value of one of them (`labels:` then
+   * `{{- include "x.labels" . | nindent 4 }}` adds nothing to `metadata`); with no literal key to go by, any output
+   * in the block counts.
    */
   private hasStandaloneOutputIn(keyRange: TextRange): boolean {
     if (this.standaloneOutputs.length === 0) return false;
@@ -475,6 +479,7 @@ class ModelContext {
     const keyIndent = keyPosition.character;
     const sameLineRest = { start: keyRange.end, end: this.lines.lineEnd(keyPosition.line) };
     let blockEnd = this.text.length;
+    let childColumn: number | undefined;
     for (let line = keyPosition.line + 1; line < this.lines.lineCount; line++) {
       const start = this.lines.lineStart(line);
       const content = this.scan.masked.slice(start, this.lines.lineEnd(line));
@@ -485,6 +490,7 @@ class ModelContext {
         blockEnd = start;
         break;
       }
+      childColumn ??= indent;
     }
     const outputs = this.standaloneOutputs;
     let low = 0;
@@ -494,7 +500,11 @@ class ModelContext {
       if (outputs[mid]!.range.start < sameLineRest.start) low = mid + 1;
       else high = mid;
     }
-    return low < outputs.length && outputs[low]!.range.start < blockEnd;
+    for (let index = low; index < outputs.length && outputs[index]!.range.start < blockEnd; index++) {
+      const indentation = outputIndentation(this.text, outputs[index]!);
+      if (childColumn === undefined || indentation === undefined || indentation <= childColumn) return true;
+    }
+    return false;
   }
 }
 
