@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:f
 import { basename, join, resolve, sep } from 'node:path';
 import { MAX_DECOMPRESSED_FILE_SIZE, readChartArchive } from './archive';
 import { describeFsError } from './discover';
-import { defaultIgnoreRules, IgnoreRules, parseHelmignore } from './helmignore';
+import { defaultIgnoreRules, ignoresFile, IgnoreRules, parseHelmignore } from './helmignore';
 import { formatGoFloat } from '../model/scalar';
 import { isCompatibleRange, parseVersion } from './semver';
 import { ChartMetadata, ChartProblem, ChartTemplate, LoadedChart, LoadOptions, ValuesSource } from './types';
@@ -209,9 +209,7 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
   for (const [path, text] of overlay) {
     if (!path.startsWith(prefix) || seen.has(path)) continue;
     const name = path.slice(prefix.length).split(sep).join('/');
-    const parts = name.split('/');
-    const ignored = parts.some((_, index) => rules.ignores(parts.slice(0, index + 1).join('/'), index < parts.length - 1));
-    if (!ignored) files.push({ name, absolutePath: path, data: Buffer.from(text, 'utf8') });
+    if (!ignoresFile(rules, name)) files.push({ name, absolutePath: path, data: Buffer.from(text, 'utf8') });
   }
   return files;
 }
