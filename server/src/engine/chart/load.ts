@@ -38,6 +38,8 @@ interface WorkingChart {
   /** Its own values.yaml, for tracing values back to their text. */
   valuesFile?: { path: string; text: string };
   dependencies: WorkingChart[];
+  /** The file whose `dependencies` Helm reads: Chart.yaml, or requirements.yaml when it lists them. */
+  requirementsSource?: { path: string; text: string };
   directory: string;
   templates: ChartTemplate[];
   files: Map<string, string>;
@@ -83,7 +85,9 @@ export function loadChart(directory: string, options: LoadOptions = {}): LoadedC
   processDependencyEnabled(chart, userValues, '', report);
   processDependencyImportValues(chart);
   const values = coalesceValues(chart, userValues, report);
-  return toLoadedChart(chart, values, chart.name, userSources);
+  const loaded = toLoadedChart(chart, values, chart.name, userSources);
+  if (missing.length > 0 && chart.requirementsSource) loaded.missingDependencies = { ...chart.requirementsSource, names: missing.map((requirement) => requirement.name) };
+  return loaded;
 }
 
 /** `above`: the values texts of the parents and the user, lowest precedence first, seen from this chart. */
@@ -257,6 +261,7 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
     files: new Map(),
     problems,
   };
+  if (chartYaml && requirements) chart.requirementsSource = { path: chartYaml.absolutePath, text: chartYaml.data.toString('utf8') };
   const subchartFiles = new Map<string, ChartFile[]>();
   for (const file of files) {
     const name = file.name;
@@ -275,6 +280,8 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
         if (Object.prototype.hasOwnProperty.call(parsed.values, 'dependencies')) {
           requirements = readRequirements(parsed.values, file.absolutePath, problems);
           chart.requirements = requirements;
+          if (requirements) chart.requirementsSource = { path: file.absolutePath, text: file.data.toString('utf8') };
+          else delete chart.requirementsSource;
         }
       }
       if (metadata.apiVersion === 'v1') chart.files.set(name, file.data.toString('utf8'));

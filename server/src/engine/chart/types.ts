@@ -47,6 +47,11 @@ export interface LoadedChart {
    * key a user wrote: this chart's `values.yaml`, then its parents' `values.yaml` and the `-f` files.
    */
   valuesSources?: ValuesSource[];
+  /**
+   * The dependencies the chart lists that `charts/` does not hold (action.CheckDependencies, top chart only), with the
+   * file that lists them (Chart.yaml, or requirements.yaml) and its text. Absent when none is missing.
+   */
+  missingDependencies?: { path: string; text: string; names: string[] };
 }
 
 /** One values text, and where this chart's `.Values` sit inside it (`[]` for its own, `['sub']` in its parent's). */

@@ -1,7 +1,7 @@
 import { LoadedChart } from '../chart/types';
 import { RenderCache, Renderer } from '../eval/cache';
 import { HookEvent } from '../model/hook';
-import { DEFAULT_LINT_OPTIONS, LintOptions } from './lint';
+import { DEFAULT_LINT_OPTIONS, effectiveSeverity, LintOptions } from './lint';
 import { ALL_RULES } from '../rules';
 import { Finding, Rule } from '../rules/rule';
 import { documentViews } from '../analysis/rendered-document';
@@ -48,10 +48,11 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
   // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
   const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
   const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
+  const loadedChartFound = loadedChartFindings(renderer.chart, options);
   // The annotation rules that read annotation values, and the per-hook lifecycle rules.
   const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
   const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
-  if (fileRules.length === 0 && chartRules.length === 0) return { findings: [], rendered: {} };
+  if (fileRules.length === 0 && chartRules.length === 0) return { findings: loadedChartFound, rendered: {} };
   const names = options.releaseName !== undefined ? [options.releaseName] : [...DEFAULT_RELEASE_NAMES];
   const mapper = new SourceMapper(renderer);
   const found = new Map<string, Finding>();
@@ -93,7 +94,25 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
     }
     for (const finding of certain?.values() ?? []) if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
   }
+  for (const finding of loadedChartFound) found.set(findingKey(finding), finding);
   return { findings: [...found.values()].sort(compareFindings), rendered: rendered.build() };
+}
+
+/** The findings of the rules that read the chart as Helm loads it (its Chart.yaml, what `charts/` holds). */
+export function loadedChartFindings(chart: LoadedChart, options: LintOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of ALL_RULES) {
+    if (!rule.checkLoadedChart) continue;
+    const setting = options.rules[rule.id];
+    rule.checkLoadedChart({
+      chart,
+      report: (reported) => {
+        const severity = effectiveSeverity(rule, setting, reported);
+        if (severity) findings.push({ rule: rule.id, severity, file: reported.file, range: reported.range, message: reported.message, help: reported.help, related: reported.related ?? [], fixes: [] });
+      },
+    });
+  }
+  return findings;
 }
 
 const INSTALL_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'test']);
