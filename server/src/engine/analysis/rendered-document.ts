@@ -25,8 +25,6 @@ export class DocumentView {
   private objects: ChartObject[] | undefined;
   readonly findings = new Map<string, Finding[]>();
   private readonly unknownRanges: TextRange[] = [];
-  /** The blocks of the rendered text left out of the analysed text (unreadBlocks). */
-  private readonly cuts: TextRange[];
   private readonly shifts: Array<{ at: number; by: number }> = [];
   private readonly synthetic: string;
   /** The document's top-level `kind` when it is written literally. */
@@ -42,7 +40,6 @@ export class DocumentView {
   ) {
     this.kind = /^kind:[ \t]*(["']?)([A-Za-z0-9]+)\1[ \t]*(?:#.*)?\r?$/m.exec(text)?.[2];
     const cuts = unreadBlocks(text, this.kind);
-    this.cuts = cuts;
     const edits: Array<TextRange & { unknown: boolean }> = cuts.map((cut) => ({ ...cut, unknown: false }));
     for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
       if (!cuts.some((cut) => cut.start <= index && index < cut.end)) edits.push({ start: index, end: index + UNKNOWN_TEXT.length, unknown: true });
@@ -77,9 +74,10 @@ export class DocumentView {
   }
 
   /**
-   * The text of this template's own, written literally, that this document renders and the rules read, as ranges of
-   * the template's file: where a rule that reads documents found nothing here, Helm's render shows there is nothing to
-   * find. None when any of the document is unknown (a rule may have stayed silent for that), or in an archive.
+   * The text of this template's own, written literally, that this document renders, as ranges of the template's
+   * file: where a rule that reads documents found nothing here, Helm's render shows there is nothing to find (the
+   * blocks left out of the analysed text are those no rule reads). None when any of the document is unknown (a rule
+   * may have stayed silent for that), or in an archive.
    */
   renderedLiteral(): { file: string; ranges: TextRange[] } | undefined {
     const file = this.mapper.absolutePath(this.template);
@@ -88,13 +86,7 @@ export class DocumentView {
     for (const piece of this.pieces) {
       if (!this.mapper.isOwnLiteral(piece.chunk, this.template)) continue;
       const toSource = piece.chunk.source!.start + piece.skip - piece.start;
-      let from = piece.start;
-      for (const cut of this.cuts) {
-        if (cut.end <= from || cut.start >= piece.end) continue;
-        if (cut.start > from) ranges.push({ start: from + toSource, end: cut.start + toSource });
-        from = Math.max(from, cut.end);
-      }
-      if (from < piece.end) ranges.push({ start: from + toSource, end: piece.end + toSource });
+      ranges.push({ start: piece.start + toSource, end: piece.end + toSource });
     }
     return { file, ranges };
   }
