@@ -15,6 +15,8 @@ interface ChartFile {
   name: string;
   absolutePath: string;
   data: Buffer;
+  /** A UTF-8 byte-order mark was dropped from the start of the file, as Helm drops it. */
+  bom?: true;
 }
 
 /** A `dependencies` entry of Chart.yaml (or requirements.yaml). */
@@ -193,7 +195,9 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
         continue;
       }
       try {
-        files.push({ name, absolutePath, data: stripBom(readFileSync(absolutePath)) });
+        const bytes = readFileSync(absolutePath);
+        const data = stripBom(bytes);
+        files.push({ name, absolutePath, data, ...(data !== bytes ? { bom: true as const } : {}) });
       } catch (error) {
         problems.push({ path: absolutePath, message: `error reading ${name}: ${describeFsError(error)}` });
       }
@@ -286,7 +290,7 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
       }
       if (metadata.apiVersion === 'v1') chart.files.set(name, file.data.toString('utf8'));
     } else if (name.startsWith('templates/')) {
-      chart.templates.push({ path: name, absolutePath: file.absolutePath, text: file.data.toString('utf8') });
+      chart.templates.push({ path: name, absolutePath: file.absolutePath, text: file.data.toString('utf8'), ...(file.bom ? { textStart: 1 } : {}) });
     } else if (name.startsWith('charts/')) {
       if (name.endsWith('.prov')) {
         chart.files.set(name, file.data.toString('utf8'));

@@ -15,6 +15,11 @@ export interface ChartTemplate {
   /** On disk, or `<archive>.tgz#<dir>/templates/x.yaml` for a file inside a packaged subchart. */
   absolutePath: string;
   text: string;
+  /**
+   * Where `text` starts in the file as an editor holds it: 1 (one UTF-16 unit) when the file began with a UTF-8
+   * byte-order mark, which Helm's loader drops and so does ours. Offsets into `text` are that much less.
+   */
+  textStart?: number;
 }
 
 export interface ChartProblem {

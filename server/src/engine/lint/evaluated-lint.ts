@@ -1,6 +1,7 @@
 import { LoadedChart } from '../chart/types';
 import { RenderCache, Renderer } from '../eval/cache';
 import { HookEvent } from '../model/hook';
+import { TextRange } from '../core/text';
 import { DEFAULT_LINT_OPTIONS, effectiveSeverity, LintOptions } from './lint';
 import { ALL_RULES } from '../rules';
 import { Finding, Rule } from '../rules/rule';
@@ -95,7 +96,36 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
     for (const finding of certain?.values() ?? []) if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
   }
   for (const finding of loadedChartFound) found.set(findingKey(finding), finding);
-  return { findings: [...found.values()].sort(compareFindings), rendered: rendered.build() };
+  return inUserFiles({ findings: [...found.values()].sort(compareFindings), rendered: rendered.build() }, renderer.chart);
+}
+
+/**
+ * Offsets into the texts the chart was rendered from, as offsets into the files the user edits: a template that began
+ * with a byte-order mark was read without it (see ChartTemplate.textStart).
+ */
+function inUserFiles(evaluation: Evaluation, chart: LoadedChart): Evaluation {
+  const shifts = new Map<string, number>();
+  const visit = (current: LoadedChart) => {
+    for (const template of current.templates) if (template.textStart) shifts.set(template.absolutePath, template.textStart);
+    current.subcharts.forEach(visit);
+  };
+  visit(chart);
+  if (shifts.size === 0) return evaluation;
+  const move = <T extends { file: string; range: TextRange }>(located: T): T => {
+    const by = shifts.get(located.file);
+    return by ? { ...located, range: { start: located.range.start + by, end: located.range.end + by } } : located;
+  };
+  const findings = evaluation.findings.map((finding) => ({
+    ...move(finding),
+    related: finding.related.map(move),
+    fixes: finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map(move) })),
+  }));
+  const rendered: RenderedLiteral = {};
+  for (const [file, ranges] of Object.entries(evaluation.rendered)) {
+    const by = shifts.get(file) ?? 0;
+    rendered[file] = ranges.map((range) => ({ start: range.start + by, end: range.end + by }));
+  }
+  return { findings, rendered };
 }
 
 /** The findings of the rules that read the chart as Helm loads it (its Chart.yaml, what `charts/` holds). */
