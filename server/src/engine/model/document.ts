@@ -3,6 +3,7 @@ import { actionRunsAcross, actionsOverlapping, outputIndentation, ScanResult, Te
 import { LineIndex, TextRange } from '../core/text';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
+import { joinLenientFlowScalars } from './go-yaml-leniency';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
 export interface ValueModel {
@@ -93,12 +94,27 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
   const documents: ResourceDocument[] = [];
   const annotationSets: AnnotationSet[] = [];
   const yamlProblems: YamlProblem[] = [];
-  const { text: yamlText, schemas } = isPartial ? { text: scan.masked, schemas: [] } : crdSchemasSetAside(scan.masked);
+  const setAside = isPartial ? { text: scan.masked, schemas: [] } : crdSchemasSetAside(scan.masked);
+  const schemas = setAside.schemas;
+  let yamlText = setAside.text;
   const documentRanges: TextRange[] = [];
 
   if (!isPartial) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
-    const parsed = !reuseParses && schemas.length > 0 ? parseWithout(yamlText, schemas) : parseYamlDocuments(yamlText, reuseParses);
+    const parse = (text: string) => (!reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses));
+    let parsed = parse(yamlText);
+    // Where the YAML spec rejects what go-yaml reads (go-yaml-leniency.ts), the text as go-yaml reads it is kept when
+    // it parses with fewer errors: a quote in a shell script of a block scalar must not be taken for one.
+    if (parsed.some((doc) => doc.errors.length > 0)) {
+      const lenient = joinLenientFlowScalars(yamlText);
+      if (lenient !== yamlText) {
+        const reparsed = parse(lenient);
+        if (errorCount(reparsed) < errorCount(parsed)) {
+          yamlText = lenient;
+          parsed = reparsed;
+        }
+      }
+    }
     parsed.forEach((doc, index) => {
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors) yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
@@ -121,6 +137,10 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
     }
   }
   return { documents, annotationSets, yamlProblems, yamlText, documentRanges };
+}
+
+function errorCount(documents: readonly Document.Parsed[]): number {
+  return documents.reduce((sum, doc) => sum + doc.errors.length, 0);
 }
 
 const CRD_KIND_LINE = /^kind:[ \t]*(["']?)CustomResourceDefinition\1[ \t]*(?:#.*)?$/;
