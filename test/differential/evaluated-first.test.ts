@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
 import { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
-import { helmInstallDryRunJson, requireBinaries, run } from '../support/helm';
+import { helmInstallDryRunJson, kubectlDecodeAll, requireBinaries, run } from '../support/helm';
 import { FIXTURES } from '../support/paths';
 
 /**
@@ -134,5 +134,32 @@ describe('dependencies missing from charts/', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, MISSING);
     assert.deepEqual(reported(chart, lintChart(chart)), ['requirements.yaml:2 missing-chart-dependency']);
+  });
+});
+
+describe('YAML that go-yaml reads and the spec does not', () => {
+  it('multi-line quoted and flow scalars at the key\'s column, trim markers joining branches, if/else metadata: Helm renders, kubectl decodes, lint is silent', (t) => {
+    if (!requireBinaries(t, ['helm4', 'kubectl'])) return;
+    const chart = join(CHARTS, 'go-yaml-leniency');
+    const helm = run('helm4', ['template', 'r1', chart]);
+    assert.equal(helm.code, 0, helm.stderr);
+    const documents = helm.stdout.split(/^---\n/m).filter((document) => document.includes('\nkind: '));
+    assert.deepEqual(documents.map((document) => /^# Source: (.*)$/m.exec(document)?.[1]).sort(), ['either.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml'].map((name) => `go-yaml-leniency/templates/${name}`));
+    const decoded = kubectlDecodeAll(documents);
+    assert.deepEqual(decoded.map((outcome) => outcome.error), ['', '', '', '']);
+    const jobs = decoded.map((outcome) => outcome.object as { kind?: string; spec?: { template?: { spec?: { restartPolicy?: string; containers?: Array<{ args?: string[]; command?: string[] }> } } } }).filter((object) => object.kind === 'Job');
+    assert.deepEqual(jobs.map((job) => job.spec?.template?.spec?.restartPolicy), ['Never', 'Never']);
+    assert.deepEqual(helmInstallDryRunJson(chart).hooks.map((hook) => hook.path).sort(), ['either.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml'].map((name) => `go-yaml-leniency/templates/${name}`));
+    const rules = lintChart(chart).map((finding) => finding.rule);
+    for (const rule of ['invalid-yaml', 'job-restart-policy', 'non-string-annotation']) assert.ok(!rules.includes(rule), `${rule} in ${rules.join(', ')}`);
+  });
+
+  it('a quoted scalar that never closes is still invalid YAML to both (the positive control)', (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    const broken = variant('go-yaml-leniency', 'notify-job.yaml', (text) => text.replace('          "]\n', '          ]\n'));
+    const helm = run('helm4', ['template', 'r1', broken]);
+    assert.equal(helm.code, 1);
+    assert.match(helm.stderr, /YAML parse error on go-yaml-leniency\/templates\/notify-job\.yaml/);
+    assert.deepEqual(reported(broken, lintChart(broken)).filter((line) => line.includes('invalid-yaml')), ['templates/notify-job.yaml:20 invalid-yaml']);
   });
 });

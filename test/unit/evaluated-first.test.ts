@@ -35,10 +35,14 @@ function finding(rule: string, start: number, end: number): Finding {
 }
 
 describe('mergeFindings with the rendered literal text', () => {
-  const rendered = [{ start: 0, end: 100 }, { start: 200, end: 300 }];
+  const rendered = { read: [{ start: 0, end: 100 }, { start: 200, end: 300 }], parsed: [{ start: 200, end: 300 }] };
 
   it('drops an as-written finding the render holds and the evaluated view did not confirm', () => {
     assert.deepEqual(mergeFindings([finding('misplaced-hook-annotation', 10, 20)], [], rendered), []);
+  });
+
+  it('drops invalid-yaml where the documents rendered parse: Helm renders them', () => {
+    assert.deepEqual(mergeFindings([finding('invalid-yaml', 210, 220)], [], rendered), []);
   });
 
   it('keeps it where the evaluated view found it too, outside the rendered text, for syntax rules, and without a render', () => {
@@ -46,7 +50,8 @@ describe('mergeFindings with the rendered literal text', () => {
     assert.deepEqual(confirmed.map((found) => found.range.start), [10, 12]);
     assert.equal(mergeFindings([finding('misplaced-hook-annotation', 150, 160)], [], rendered).length, 1, 'in a branch not rendered');
     assert.equal(mergeFindings([finding('misplaced-hook-annotation', 90, 210)], [], rendered).length, 1, 'partly outside');
-    assert.equal(mergeFindings([finding('invalid-yaml', 10, 20)], [], rendered).length, 1);
+    assert.equal(mergeFindings([finding('invalid-yaml', 10, 20)], [], rendered).length, 1, 'rendered, but not known to parse');
+    assert.equal(mergeFindings([finding('unclosed-template-action', 210, 220)], [], rendered).length, 1);
     assert.equal(mergeFindings([finding('misplaced-hook-annotation', 10, 20)], [], undefined).length, 1);
   });
 });

@@ -6,6 +6,7 @@ import { blockBodies, topLevelBodies } from '../model/document';
 import { ChartObject, chartObjectsOf } from '../rules/support/chart-objects';
 import { KINDS_WITH_POD_TEMPLATE_METADATA } from '../rules/non-string-annotation';
 import { Finding } from '../rules/rule';
+import type { RenderedPart } from '../lint/findings';
 import { overlaps, TextRange } from '../core/text';
 import type { MappedRange, SourceMapper } from './source-map';
 
@@ -25,6 +26,8 @@ export class DocumentView {
   private objects: ChartObject[] | undefined;
   readonly findings = new Map<string, Finding[]>();
   private readonly unknownRanges: TextRange[] = [];
+  /** Blocks no rule reads were left out of the analysed text (unreadBlocks). */
+  private readonly hasCuts: boolean;
   private readonly shifts: Array<{ at: number; by: number }> = [];
   private readonly synthetic: string;
   /** The document's top-level `kind` when it is written literally. */
@@ -40,6 +43,7 @@ export class DocumentView {
   ) {
     this.kind = /^kind:[ \t]*(["']?)([A-Za-z0-9]+)\1[ \t]*(?:#.*)?\r?$/m.exec(text)?.[2];
     const cuts = unreadBlocks(text, this.kind);
+    this.hasCuts = cuts.length > 0;
     const edits: Array<TextRange & { unknown: boolean }> = cuts.map((cut) => ({ ...cut, unknown: false }));
     for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
       if (!cuts.some((cut) => cut.start <= index && index < cut.end)) edits.push({ start: index, end: index + UNKNOWN_TEXT.length, unknown: true });
@@ -77,9 +81,10 @@ export class DocumentView {
    * The text of this template's own, written literally, that this document renders, as ranges of the template's
    * file: where a rule that reads documents found nothing here, Helm's render shows there is nothing to find (the
    * blocks left out of the analysed text are those no rule reads). None when any of the document is unknown (a rule
-   * may have stayed silent for that), or in an archive.
+   * may have stayed silent for that), or in an archive. `parsed`: the rules analysed the whole rendered document, and
+   * it is valid YAML.
    */
-  renderedLiteral(): { file: string; ranges: TextRange[] } | undefined {
+  renderedLiteral(analyses: Analyses): RenderedPart | undefined {
     const file = this.mapper.absolutePath(this.template);
     if (this.unknownRanges.length > 0 || file === undefined || isInArchive(file)) return undefined;
     const ranges: TextRange[] = [];
@@ -88,7 +93,8 @@ export class DocumentView {
       const toSource = piece.chunk.source!.start + piece.skip - piece.start;
       ranges.push({ start: piece.start + toSource, end: piece.end + toSource });
     }
-    return { file, ranges };
+    const parsed = this.analysed !== undefined && !this.hasCuts && this.file(analyses).model.yamlProblems.length === 0;
+    return { file, ranges, parsed };
   }
 
   /** May hold annotations for the annotation rules to read. */

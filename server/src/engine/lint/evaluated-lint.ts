@@ -71,8 +71,6 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
     for (const releaseName of names) {
       const findings = new Map<string, Finding>();
       const views = renderer.render({ releaseName, isUpgrade }, needed).flatMap((template) => documentViews(template, mapper));
-      // The first name renders every template: what it holds is what Helm renders with these values.
-      if (!needed) for (const view of views) rendered.add(view.renderedLiteral());
       const documentsWithFindings = new Set<string>();
       const templatesNeeded = new Set<string>();
       for (const view of views) {
@@ -84,6 +82,8 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
         }
         for (const finding of fileFound) findings.set(certaintyKey(finding), finding);
       }
+      // The first name renders every template: what it holds is what Helm renders with these values.
+      if (!needed) for (const view of views) rendered.add(view.renderedLiteral(analyses));
       withFindings = documentsWithFindings;
       const chartFound = chartRules.length > 0 ? chartFindings(views, chartRules, events, options, mapper, analyses) : [];
       for (const finding of chartFound) findings.set(certaintyKey(finding), finding);
@@ -123,7 +123,8 @@ function inUserFiles(evaluation: Evaluation, chart: LoadedChart): Evaluation {
   const rendered: RenderedLiteral = {};
   for (const [file, ranges] of Object.entries(evaluation.rendered)) {
     const by = shifts.get(file) ?? 0;
-    rendered[file] = ranges.map((range) => ({ start: range.start + by, end: range.end + by }));
+    const shift = (list: TextRange[]) => list.map((range) => ({ start: range.start + by, end: range.end + by }));
+    rendered[file] = { read: shift(ranges.read), parsed: shift(ranges.parsed) };
   }
   return { findings, rendered };
 }
