@@ -85,6 +85,11 @@ export interface DocumentsModel {
   yamlText: string;
   /** Every YAML document of `yamlText`, resources or not, in order. */
   documentRanges: TextRange[];
+  /**
+   * The text the documents were parsed from: `yamlText`, or the same with some line breaks made spaces where go-yaml
+   * and Helm read it so and that parses with fewer errors (go-yaml-leniency.ts). Same length.
+   */
+  parsedText: string;
 }
 
 
@@ -96,6 +101,7 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
   const yamlProblems: YamlProblem[] = [];
   const { text: yamlText, schemas } = isPartial ? { text: scan.masked, schemas: [] } : crdSchemasSetAside(scan.masked);
   const documentRanges: TextRange[] = [];
+  let parsedText = yamlText;
 
   if (!isPartial) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
@@ -110,7 +116,10 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
       for (const lenient of [flowJoined, joinLenientFlowScalars(joinTrimmedLines(yamlText, scan.actions))]) {
         if (lenient === yamlText) continue;
         const reparsed = parse(lenient);
-        if (errorCount(reparsed) < errorCount(parsed)) parsed = reparsed;
+        if (errorCount(reparsed) < errorCount(parsed)) {
+          parsed = reparsed;
+          parsedText = lenient;
+        }
         if (errorCount(parsed) === 0) break;
       }
     }
@@ -135,7 +144,7 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
       }
     }
   }
-  return { documents, annotationSets, yamlProblems, yamlText, documentRanges };
+  return { documents, annotationSets, yamlProblems, yamlText, documentRanges, parsedText };
 }
 
 function errorCount(documents: readonly Document.Parsed[]): number {
