@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { discover, DiscoveryError, displayPath, describeFsError, Target } from '../engine/chart/discover';
+import { discover, DiscoveryError, displayPath, describeFsError, isHelmIgnored, Target } from '../engine/chart/discover';
 import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/core/config';
 import { ChartLint } from '../engine/lint/chart-lint';
-import { mergeFindings } from '../engine/lint/findings';
+import { mergeFindings, RenderedLiteral } from '../engine/lint/findings';
 import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
 import { fixUntilStable } from '../engine/lint/fix';
 import { lintFile, LintOptions } from '../engine/lint/lint';
@@ -67,6 +67,8 @@ interface TargetPlan {
   evaluation?: Promise<ChartEvaluationResult>;
   /** The evaluation's findings, once it has answered with them. */
   evaluated?: Finding[];
+  /** Where the evaluation found the templates' literal text rendered (see mergeFindings). */
+  rendered?: RenderedLiteral;
 }
 
 export async function runLint(options: LintCommandOptions, io: CommandIO): Promise<number> {
@@ -105,7 +107,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
       lintOptions,
       // What the run holds for a file: as written, and for a file an earlier chart shares, that chart's evaluated
       // findings too, so that both charts' count.
-      lint: new ChartLint({ asWritten: (path) => resultOf.get(path)?.findings ?? [], evaluated: () => plan.evaluated }, loaded),
+      lint: new ChartLint({ asWritten: (path) => resultOf.get(path)?.findings ?? [], evaluated: () => plan.evaluated, rendered: () => plan.rendered }, loaded),
       linted: [],
     };
     return plan;
@@ -156,6 +158,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
         continue;
       }
       plan.evaluated = result.findings;
+      plan.rendered = result.rendered;
       for (const [path, findings] of plan.lint.findingsByFile(plan.linted)) setFindings(results, resultOf, texts, path, findings);
     }
   } finally {
@@ -330,8 +333,10 @@ function templateCount(target: Target): number {
   return target.kind === 'chart' ? target.chart.templates.length : 0;
 }
 
+/** A template file given by name that its chart's `.helmignore` leaves out is none of Helm's: it gets no findings. */
 function filesOf(target: Target): string[] {
-  return target.kind === 'chart' ? target.chart.templates : [target.path];
+  if (target.kind === 'chart') return target.chart.templates;
+  return isHelmIgnored(target.path) ? [] : [target.path];
 }
 
 /**

@@ -30,6 +30,7 @@ import { argocdEverySyncHook } from './argocd-every-sync-hook';
 import { argocdIgnoredHook } from './argocd-ignored-hook';
 import { argocdMixedHookAnnotations } from './argocd-mixed-hook-annotations';
 import { argocdInstallRender } from './argocd-install-render';
+import { missingChartDependency } from './missing-chart-dependency';
 import { Rule } from './rule';
 
 /**
@@ -74,6 +75,7 @@ export const ALL_RULES: readonly Rule[] = [
   invalidYaml,
   ...LIFECYCLE_RULES,
   ...DEPLOYER_RULES,
+  missingChartDependency,
 ];
 
 export function ruleById(id: string): Rule | undefined {
