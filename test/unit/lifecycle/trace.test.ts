@@ -93,4 +93,19 @@ describe('traceOperations', () => {
     assert.deepEqual(actionsOf(traces[2]!), ['delete ConfigMap/u-installed', 'create ConfigMap/u-installed', 'create ConfigMap/u-normal', 'update ConfigMap/u-kept']);
     assert.equal(traces[2]!.error, undefined);
   });
+
+  it('upgrade --install after an install that failed at its pre-install Job: pre-upgrade runs with no release resource, then all are created', async () => {
+    const fixture = 'failed-install';
+    const traces = await traceOperations(
+      [
+        { operation: 'install', chartDir: chart(fixture), failHook: { event: 'pre-install', kind: 'Job', name: 'f-init' } },
+        { operation: 'upgrade', chartDir: chart(fixture) },
+      ],
+      { helmVersion: 4, releaseName: 'f', namespace: 'default' },
+    );
+    assert.deepEqual(actionsOf(traces[0]!), ['create Job/f-init']);
+    assert.equal(traces[0]!.error, 'pre-install hook Job/f-init failed');
+    assert.deepEqual(actionsOf(traces[1]!), ['create Job/f-migrate', 'create Secret/f-db']);
+    assert.deepEqual(traces[1]!.hookRuns, [{ event: 'pre-upgrade', kind: 'Job', name: 'f-migrate', present: ['Job/f-init'] }]);
+  });
 });

@@ -12,8 +12,9 @@ import { Cluster, Deployer, OperationFailed, OperationRun, Origin } from './simu
  * - upgrade.go (Upgrade.releasingUpgrade): pre-upgrade hooks of the new revision, then KubeClient.Update(current,
  *   target) — pkg/kube/client.go update(): each target in order is created when a GET finds nothing, else updated;
  *   then every original not in the target is deleted unless its `helm.sh/resource-policy` is exactly `keep` — then
- *   post-upgrade hooks. `helm upgrade --install` on a release whose only revision failed upgrades from that failed
- *   revision (prepareUpgrade: `currentRelease = lastRelease` on ErrNoDeployedReleases).
+ *   post-upgrade hooks. `helm upgrade --install` installs only when no release of that name exists (pkg/cmd/upgrade.go
+ *   @v4.1.4, cmd/helm/upgrade.go @v3.18.0: ErrReleaseNotFound or uninstalled); on a release whose only revision failed
+ *   it upgrades from that failed revision (prepareUpgrade: `currentRelease = lastRelease` on ErrNoDeployedReleases).
  * - rollback.go (Rollback.prepareRollback, performRollback): the target revision's stored hooks and manifest
  *   (`Hooks: previousRelease.Hooks`), pre-rollback, Update(current, target), post-rollback.
  * - uninstall.go (Uninstall.Run, deleteRelease): pre-delete hooks, then the manifest in UninstallOrder without those

@@ -2,7 +2,7 @@ import { loadChart } from '../chart/load';
 import { ChartRenderer } from '../eval/render';
 import { HookEvent } from '../model/hook';
 import { EvaluatedHook, EvaluatedResource, evaluateReleaseOrder } from '../order/evaluated-order';
-import { HelmDeployer } from './helm-deployer';
+import { HelmDeployer, PHASES } from './helm-deployer';
 import { ChartRevision, revisionOf, RevisionHook, RevisionResource, shortRef } from './model';
 import { simulate, OperationRun } from './simulation';
 
@@ -17,6 +17,8 @@ export interface TraceStep {
   operation: TraceOperation;
   chartDir: string;
   valuesFiles?: string[];
+  /** This hook's Job or Pod fails (every other succeeds): Helm stops the operation there and the release is failed. */
+  failHook?: { event: string; kind: string; name: string };
 }
 
 /**
@@ -46,7 +48,11 @@ export interface OperationTrace {
   /** Hook creations, updates and deletions and release-resource creations, updates and deletions, in Helm's order. */
   actions: ClusterAction[];
   hookRuns: HookRun[];
-  /** Set when Helm fails the operation (a hook left from an earlier run meets a plain create); later steps do not run. */
+  /**
+   * Set when the operation fails: at `failHook` (later steps still run, as on a real failed release), or when Helm
+   * refuses it (a hook left from an earlier run meets a plain create, an object it cannot adopt), after which later
+   * steps do not run.
+   */
   error?: string;
 }
 
@@ -96,6 +102,15 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
       }
     }
   }
+  history.forEach((run, index) => {
+    const fail = steps[index]!.failHook;
+    if (!fail) return;
+    const at = run.revision.hooksOf(fail.event as HookEvent).findIndex((hook) => hook.kind === fail.kind && hook.name === fail.name);
+    const phases = PHASES[run.operation];
+    if (fail.event !== phases.pre && fail.event !== phases.post) throw new Error(`failHook: ${run.operation} runs no ${fail.event} hooks`);
+    if (at < 0) throw new Error(`failHook: no ${fail.event} hook ${fail.kind}/${fail.name} in ${steps[index]!.chartDir}`);
+    run.failAt = { event: fail.event as HookEvent, index: at };
+  });
   const { cluster, failed } = simulate(new HelmDeployer(options.helmVersion), history);
   const inNamespace = (namespace: string) => namespace === options.namespace;
   return history.slice(0, failed ? failed.run + 1 : history.length).map((_run, index) => {
@@ -111,6 +126,8 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
         return [{ event: moment.event, kind: moment.hook.kind, name: moment.hook.name, present }];
       }),
     };
+    const fail = steps[index]!.failHook;
+    if (fail) trace.error = `${fail.event} hook ${fail.kind}/${fail.name} failed`;
     if (failed?.run === index) trace.error = failed.error;
     return trace;
   });
