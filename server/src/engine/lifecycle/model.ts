@@ -39,6 +39,8 @@ export interface RevisionResource<S = unknown> extends ObjectRef {
 }
 
 export interface ChartRevision<S = unknown> {
+  /** The chart's `crds/` objects (subcharts' included), which install creates before anything else. */
+  crds?: readonly ObjectRef[];
   /** The hooks of one event in the order Helm runs them (execHook: sort.Stable by weight, then name, over the kind-sorted hooks). */
   hooksOf(event: HookEvent): readonly RevisionHook<S>[];
   /** The release resources in the order Helm applies them (InstallOrder). */
@@ -46,6 +48,24 @@ export interface ChartRevision<S = unknown> {
 }
 
 /** A revision from hooks already ordered per event (each list in Helm's run order). */
-export function revisionOf<S>(events: ReadonlyMap<HookEvent, readonly RevisionHook<S>[]>, resources: readonly RevisionResource<S>[]): ChartRevision<S> {
-  return { hooksOf: (event) => events.get(event) ?? [], resources };
+export function revisionOf<S>(events: ReadonlyMap<HookEvent, readonly RevisionHook<S>[]>, resources: readonly RevisionResource<S>[], crds: readonly ObjectRef[] = []): ChartRevision<S> {
+  return { hooksOf: (event) => events.get(event) ?? [], resources, crds };
+}
+
+/**
+ * Kinds the API server serves without a namespace (the built-in cluster-scoped resources of Kubernetes 1.34, and
+ * APIService). Helm learns this from discovery; a custom resource is taken to be namespaced.
+ */
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ComponentStatus', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'VolumeAttributesClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass',
+  'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'APIService',
+  'CertificateSigningRequest', 'ClusterTrustBundle', 'FlowSchema', 'PriorityLevelConfiguration', 'PodSecurityPolicy',
+  'DeviceClass', 'ResourceSlice', 'StorageVersionMigration', 'IPAddress', 'ServiceCIDR',
+]);
+
+/** The namespace an object lives in: none for a cluster-scoped kind, else the one written or the release's. */
+export function namespaceOf(kind: string, written: string | undefined, releaseNamespace: string): string {
+  return CLUSTER_SCOPED_KINDS.has(kind) ? '' : (written ?? releaseNamespace);
 }

@@ -16,7 +16,8 @@ export type Content = 'this-revision' | 'previous-revision' | 'earlier-run';
 /** Where an object in the cluster came from. */
 export type Origin<S> =
   | { type: 'hook'; hook: RevisionHook<S>; event: HookEvent; run: number }
-  | { type: 'resource'; resource: RevisionResource<S>; run: number };
+  | { type: 'resource'; resource: RevisionResource<S>; run: number }
+  | { type: 'crd'; run: number };
 
 export interface LiveObject<S> {
   ref: ObjectRef;
@@ -138,7 +139,7 @@ export class Cluster<S> {
    */
   contentOf(object: LiveObject<S>, run = this.run): Content {
     const origin = object.origin;
-    if (origin.type === 'hook') return origin.run === run ? 'this-revision' : 'earlier-run';
+    if (origin.type !== 'resource') return origin.run === run ? 'this-revision' : 'earlier-run';
     return this.revisionOfRun[origin.run] === this.revisionOfRun[run] ? 'this-revision' : 'previous-revision';
   }
 }

@@ -1,9 +1,10 @@
-import { loadChart } from '../chart/load';
+import { parseAllDocuments } from 'yaml';
+import { loadChart, LoadedChart } from '../chart/load';
 import { ChartRenderer } from '../eval/render';
 import { HookEvent } from '../model/hook';
 import { EvaluatedHook, EvaluatedResource, evaluateReleaseOrder } from '../order/evaluated-order';
 import { HelmDeployer, PHASES } from './helm-deployer';
-import { ChartRevision, revisionOf, RevisionHook, RevisionResource, shortRef } from './model';
+import { ChartRevision, namespaceOf, ObjectRef, revisionOf, RevisionHook, RevisionResource, shortRef } from './model';
 import { simulate, OperationRun } from './simulation';
 
 /**
@@ -145,13 +146,32 @@ function chartRevision(step: TraceStep, options: TraceOptions, isUpgrade: boolea
       event,
       hooks.map(({ hook }) => {
         if (hook.kind === undefined || hook.name === undefined || !hook.namespaceCertain || !hook.weightCertain) throw new Error(`${step.chartDir}: ${hook.at.path}:${hook.at.line}: the hook is not fully known`);
-        return { kind: hook.kind, name: hook.name, namespace: hook.namespace ?? options.namespace, events: hook.events, deletePolicies: hook.deletePolicies ?? [], source: hook };
+        return { kind: hook.kind, name: hook.name, namespace: namespaceOf(hook.kind, hook.namespace, options.namespace), events: hook.events, deletePolicies: hook.deletePolicies ?? [], source: hook };
       }),
     );
   }
   const resources: RevisionResource<Source>[] = release.resources.map((resource) => {
     if (resource.name === undefined || !resource.namespaceCertain || !resource.resourcePolicyCertain) throw new Error(`${step.chartDir}: ${resource.at.path}:${resource.at.line}: the resource is not fully known`);
-    return { kind: resource.kind, name: resource.name, namespace: resource.namespace ?? options.namespace, ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}), ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}), source: resource };
+    return { kind: resource.kind, name: resource.name, namespace: namespaceOf(resource.kind, resource.namespace, options.namespace), ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}), ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}), source: resource };
   });
-  return revisionOf(events, resources);
+  return revisionOf(events, resources, crdObjects(chart));
+}
+
+/**
+ * chart.CRDObjects(): the objects of every `crds/` file with a manifest extension, this chart's files first in the
+ * order they were read, then its enabled subcharts'.
+ */
+function crdObjects(chart: LoadedChart): ObjectRef[] {
+  const objects: ObjectRef[] = [];
+  const paths = [...chart.files.keys()].filter((path) => path.startsWith('crds/') && /\.(ya?ml|json)$/.test(path)).sort();
+  for (const path of paths) {
+    for (const document of parseAllDocuments(chart.files.get(path)!, { version: '1.1', uniqueKeys: false })) {
+      const value = document.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      if (typeof value?.kind === 'string' && typeof value.metadata?.name === 'string') {
+        objects.push({ kind: value.kind, name: value.metadata.name, namespace: namespaceOf(value.kind, undefined, '') });
+      }
+    }
+  }
+  for (const subchart of chart.subcharts) objects.push(...crdObjects(subchart));
+  return objects;
 }
