@@ -4,7 +4,7 @@ import { ChartObject } from '../rules/support/chart-objects';
 import { PodReference } from '../rules/support/pod-references';
 import { HelmVersion } from '../rules/rule';
 import { HelmDeployer, PHASES } from './helm-deployer';
-import { ChartRevision, objectKey, RevisionHook, RevisionResource } from './model';
+import { ChartRevision, namespaceOf, objectKey, RevisionHook, RevisionResource } from './model';
 import { Content, Deployer, LiveObject, Operation, OperationRun, simulate, Snapshot } from './simulation';
 
 /**
@@ -86,6 +86,7 @@ function historyOf(operation: CheckedOperation, revision: ChartRevision<ChartObj
 /** The reads of every hook the simulation runs, per hook object, in operation and event order. */
 export function hookReads(objects: readonly ChartObject[], options: ReadsOptions): Map<ChartObject, ReadPresence[]> {
   const result = new Map<ChartObject, ReadPresence[]>();
+  if (!objects.some((object) => object.hook && object.reads.length > 0)) return result;
   const revision = revisionOfObjects(objects);
   const deployer = options.deployer ?? new HelmDeployer(options.helmVersion);
   const failure = firstWaitedHook(revision);
@@ -204,7 +205,7 @@ function whyLater(reader: ChartObject, target: ChartObject): string {
 
 function keyOf(object: ChartObject): string | undefined {
   if (object.kind === undefined || object.name === undefined || object.namespace === undefined) return undefined;
-  return objectKey({ kind: object.kind, name: object.name, namespace: object.namespace });
+  return objectKey({ kind: object.kind, name: object.name, namespace: namespaceOf(object.kind, object.namespace, object.namespace) });
 }
 
 /**
@@ -217,7 +218,7 @@ export function revisionOfObjects(objects: readonly ChartObject[]): ChartRevisio
   const resources: RevisionResource<ChartObject>[] = [];
   for (const object of objects) {
     if (object.kind === undefined || object.name === undefined || object.namespace === undefined || object.maybeHook) continue;
-    const ref = { kind: object.kind, name: object.name, namespace: object.namespace };
+    const ref = { kind: object.kind, name: object.name, namespace: namespaceOf(object.kind, object.namespace, object.namespace) };
     if (object.hook) {
       hooks.push({ object, hook: { ...ref, events: object.hook.events, deletePolicies: object.hook.deletePolicies ?? [], source: object } });
     } else if (object.kind !== '') {
