@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
 import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
 import { ChartHookOrder, chartHookOrder } from '../engine/order/chart-order';
-import type { Finding } from '../engine/rules/rule';
+import type { Finding, HelmVersion } from '../engine/rules/rule';
 
 /** What the evaluator thread is asked: one chart, with the open editors' texts over the files on disk. */
 export interface EvaluationRequest {
@@ -27,7 +27,7 @@ export interface EvaluationReply {
 
 /** What the evaluator thread is asked for the hook order: the chart as `EvaluationRequest` gives it. */
 export interface OrderRequest {
-  order: { chart: string; overlay: [string, string][]; valuesFiles: string[] };
+  order: { chart: string; overlay: [string, string][]; valuesFiles: string[]; helmVersion: HelmVersion };
 }
 
 export function isOrderRequest(message: unknown): message is OrderRequest {
@@ -41,7 +41,7 @@ export function isOrderRequest(message: unknown): message is OrderRequest {
  */
 export function orderFor(request: OrderRequest['order']): ChartHookOrder {
   const overlay = new Map(request.overlay);
-  return chartHookOrder(loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay }), { overlay });
+  return chartHookOrder(loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay }), { overlay, helmVersion: request.helmVersion });
 }
 
 /** How long an idle evaluation thread is kept (with its render caches) before it is ended. */
