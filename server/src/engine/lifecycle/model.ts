@@ -22,9 +22,9 @@ export function shortRef(ref: ObjectRef): string {
   return `${ref.kind}/${ref.name}`;
 }
 
-export interface RevisionHook<S = unknown> extends ObjectRef {
+export interface RevisionHook<S = unknown, P extends string = HookEvent> extends ObjectRef {
   /** As Helm stores them: in annotation order, an event listed twice runs twice. */
-  events: readonly HookEvent[];
+  events: readonly P[];
   /** As Helm stores them; empty when the annotation is absent, which Helm turns into before-hook-creation at run time. */
   deletePolicies: readonly string[];
   source: S;
@@ -38,17 +38,17 @@ export interface RevisionResource<S = unknown> extends ObjectRef {
   source: S;
 }
 
-export interface ChartRevision<S = unknown> {
+export interface ChartRevision<S = unknown, P extends string = HookEvent> {
   /** The chart's `crds/` objects (subcharts' included), which install creates before anything else. */
   crds?: readonly ObjectRef[];
-  /** The hooks of one event in the order Helm runs them (execHook: sort.Stable by weight, then name, over the kind-sorted hooks). */
-  hooksOf(event: HookEvent): readonly RevisionHook<S>[];
+  /** The hooks of one event (or another tool's phase) in the order they run (execHook: sort.Stable by weight, then name, over the kind-sorted hooks). */
+  hooksOf(event: P): readonly RevisionHook<S, P>[];
   /** The release resources in the order Helm applies them (InstallOrder). */
   resources: readonly RevisionResource<S>[];
 }
 
 /** A revision from hooks already ordered per event (each list in Helm's run order). */
-export function revisionOf<S>(events: ReadonlyMap<HookEvent, readonly RevisionHook<S>[]>, resources: readonly RevisionResource<S>[], crds: readonly ObjectRef[] = []): ChartRevision<S> {
+export function revisionOf<S, P extends string = HookEvent>(events: ReadonlyMap<P, readonly RevisionHook<S, P>[]>, resources: readonly RevisionResource<S>[], crds: readonly ObjectRef[] = []): ChartRevision<S, P> {
   return { hooksOf: (event) => events.get(event) ?? [], resources, crds };
 }
 
