@@ -6,7 +6,7 @@ import { loadChart } from '../engine/chart/load';
 import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
 import { ChartHookOrder, chartHookOrder } from '../engine/order/chart-order';
 import type { RenderedLiteral } from '../engine/lint/findings';
-import type { Finding } from '../engine/rules/rule';
+import type { Finding, HelmVersion } from '../engine/rules/rule';
 
 /** What the evaluator thread is asked: one chart, with the open editors' texts over the files on disk. */
 export interface EvaluationRequest {
@@ -32,7 +32,7 @@ export interface EvaluationReply {
 /** What the evaluator thread is asked for the hook order: the chart as `EvaluationRequest` gives it. */
 export interface OrderRequest {
   /** `argocd`: Argo CD's sync as well (the chart's `.helm-hooks.yaml` lists the target). */
-  order: { chart: string; overlay: [string, string][]; valuesFiles: string[]; argocd?: boolean };
+  order: { chart: string; overlay: [string, string][]; valuesFiles: string[]; helmVersion: HelmVersion; argocd?: boolean };
 }
 
 /** The editor's order: Helm's, and Argo CD's sync when asked for. */
@@ -50,7 +50,7 @@ export function isOrderRequest(message: unknown): message is OrderRequest {
 export function orderFor(request: OrderRequest['order']): EditorChartOrder {
   const overlay = new Map(request.overlay);
   const chart = loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay });
-  const helm = chartHookOrder(chart, { overlay });
+  const helm = chartHookOrder(chart, { overlay, helmVersion: request.helmVersion });
   return request.argocd ? { ...helm, argocd: argoSyncOrder(chart) } : helm;
 }
 

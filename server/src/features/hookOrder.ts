@@ -8,7 +8,7 @@ import { hasUnfinishedHook } from '../engine/order/order';
 import { HookOrderAnswer, HookOrderParams, HookOrderResult, OrderRange } from '../protocol';
 import { valuesFilesOf } from './configuration';
 import { ServerContext } from './context';
-import { ChartEvaluator, EditorChartOrder, orderFor } from './evaluation';
+import { ChartEvaluator, EditorChartOrder, OrderRequest, orderFor } from './evaluation';
 import { Chart, uriToPath } from './workspace';
 
 /** An order for the editor: the engine's answer, and which half-typed file's hooks it shows as they were. */
@@ -79,8 +79,10 @@ export class HookOrders {
     const config = await this.context.configuration.effective(chart.directory, pathToFileURL(chart.directory).href);
     const valuesFiles = valuesFilesOf(chart, config);
     const argocd = config.lint.targets?.includes('argocd') ?? false;
+    // The reads' presence follows the Helm version the lint checks against.
+    const helmVersion = config.lint.helmVersion;
     const open = this.context.workspace.openChartFiles(chart);
-    const key = JSON.stringify([valuesFiles, argocd, this.generations.get(chart.directory) ?? 0, open.map((document) => [document.uri, document.version])]);
+    const key = JSON.stringify([valuesFiles, helmVersion, argocd, this.generations.get(chart.directory) ?? 0, open.map((document) => [document.uri, document.version])]);
     let entry = this.charts.get(chart.directory);
     if (!entry) {
       entry = { key: '', pending: Promise.resolve() };
@@ -90,7 +92,7 @@ export class HookOrders {
       const { overlay, held } = this.overlayOf(open.map((document) => [uriToPath(document.uri)!, document.getText()]));
       const target = entry;
       target.key = key;
-      target.pending = this.compute(chart.directory, overlay, valuesFiles, argocd, () => target.key === key).then(
+      target.pending = this.compute({ chart: chart.directory, overlay, valuesFiles, helmVersion, ...(argocd ? { argocd } : {}) }, () => target.key === key).then(
         (result) => {
           if (result && target.key === key) this.settle(chart, target, result, held);
         },
@@ -127,9 +129,9 @@ export class HookOrders {
     if (previous && previous.signature !== signature) this.onChanged(chart);
   }
 
-  private async compute(chart: string, overlay: [string, string][], valuesFiles: string[], argocd: boolean, isCurrent: () => boolean): Promise<EditorChartOrder | undefined> {
+  private async compute(request: OrderRequest['order'], isCurrent: () => boolean): Promise<EditorChartOrder | undefined> {
     const started = performance.now();
-    const request = { chart, overlay, valuesFiles, ...(argocd ? { argocd } : {}) };
+    const chart = request.chart;
     const reply = await this.evaluator?.order({ order: request });
     if (!reply && !isCurrent()) return undefined;
     if (reply?.error) this.context.error(`Hook order of ${chart} failed on the evaluation thread, computing it here: ${reply.error}`);

@@ -145,12 +145,54 @@ describe('presence simulation: Helm deployer', () => {
     assert.deepEqual(actions([{ operation: 'install', revision: v1 }, { operation: 'upgrade', revision: v2, previous: v1 }], 4, 1), ['delete ConfigMap/app-config']);
   });
 
-  it('Helm 3 sends no patch for a release resource whose manifest did not change (updateResource: "no changes")', () => {
-    const v1 = revision([], [resource('ConfigMap', 'same', { manifest: 'a' }), resource('ConfigMap', 'changed', { manifest: 'b' })]);
-    const v2 = revision([], [resource('ConfigMap', 'same', { manifest: 'a' }), resource('ConfigMap', 'changed', { manifest: 'c' })]);
+  it('Helm 3 patches a built-in object only when it changed, compared as an object (a comment is no change); Helm 4 applies every one', () => {
+    const configMap = (data: string, comment = '') => `${comment}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  ${data}\n`;
+    const v1 = revision([], [resource('ConfigMap', 'same', { manifest: configMap('a: "1"') }), resource('ConfigMap', 'commented', { manifest: configMap('a: "1"') }), resource('ConfigMap', 'changed', { manifest: configMap('a: "1"') })]);
+    const v2 = revision([], [
+      resource('ConfigMap', 'same', { manifest: configMap('a: "1"') }),
+      resource('ConfigMap', 'commented', { manifest: configMap("a: '1'", '# a comment\n') }),
+      resource('ConfigMap', 'changed', { manifest: configMap('a: "2"') }),
+    ]);
     const history: OperationRun<string>[] = [{ operation: 'install', revision: v1 }, { operation: 'upgrade', revision: v2, previous: v1 }];
     assert.deepEqual(actions(history, 3, 1), ['update ConfigMap/changed']);
-    assert.deepEqual(actions(history, 4, 1), ['update ConfigMap/same', 'update ConfigMap/changed']);
+    assert.deepEqual(actions(history, 4, 1), ['update ConfigMap/same', 'update ConfigMap/commented', 'update ConfigMap/changed']);
+  });
+
+  it('Helm 3 patches a custom resource on every upgrade (two-way merge to a target with Helm\'s metadata), not when adopting it', () => {
+    const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec: {}\n';
+    const chart = revision([], [resource('Widget', 'w1', { manifest: widget })]);
+    assert.deepEqual(actions([{ operation: 'install', revision: chart }, { operation: 'upgrade', revision: chart, previous: chart }], 3, 1), ['update Widget/w1']);
+    const kept = revision([], [resource('Widget', 'w1', { manifest: widget, resourcePolicy: 'keep' })]);
+    const again: OperationRun<string>[] = [{ operation: 'install', revision: kept }, { operation: 'uninstall', revision: kept }, { operation: 'install', revision: kept }];
+    assert.deepEqual(actions(again, 3, 2), []);
+    assert.deepEqual(actions(again, 4, 2), ['update Widget/w1']);
+  });
+
+  it('a rollback to a revision holding a kept resource the upgrade dropped fails: it exists but is not in the current release', () => {
+    const v1 = revision([], [resource('ConfigMap', 'app-config'), resource('ConfigMap', 'kept-config', { resourcePolicy: 'keep' })]);
+    const v2 = revision([], [resource('ConfigMap', 'app-config')]);
+    const history: OperationRun<string>[] = [
+      { operation: 'install', revision: v1 },
+      { operation: 'upgrade', revision: v2, previous: v1 },
+      { operation: 'rollback', revision: v1, previous: v2 },
+    ];
+    const v4 = simulate(new HelmDeployer(4), history);
+    assert.equal(v4.failed?.run, 2);
+    assert.equal(v4.failed?.error, 'original object ConfigMap with the name "kept-config" not found');
+    assert.equal(simulate(new HelmDeployer(3), history).failed?.error, 'no ConfigMap with the name "kept-config" found');
+    // The targets before it in the manifest's order were applied.
+    assert.deepEqual(actions(history, 4, 2), ['update ConfigMap/app-config']);
+    // An upgrade adopts it instead (existingResourceConflict finds this release's annotations on it).
+    assert.deepEqual(actions([...history.slice(0, 2), { operation: 'upgrade', revision: v1, previous: v2 }], 4, 2), ['update ConfigMap/app-config', 'update ConfigMap/kept-config']);
+  });
+
+  it('install creates the crds/ objects first; a second install skips them (Helm 3) or applies them again (Helm 4)', () => {
+    const crd = { kind: 'CustomResourceDefinition', name: 'widgets.example.com', namespace: '' };
+    const chart = revisionOf(new Map([['pre-install', [hook('Job', 'init', ['pre-install'])]]]), [resource('ConfigMap', 'app')], [crd]);
+    const history: OperationRun<string>[] = [{ operation: 'install', revision: chart }, { operation: 'uninstall', revision: chart }, { operation: 'install', revision: chart }];
+    assert.deepEqual(actions(history, 4, 0), ['create CustomResourceDefinition/widgets.example.com', 'create Job/init', 'create ConfigMap/app']);
+    assert.deepEqual(actions(history, 3, 2).slice(0, 1), ['delete Job/init']);
+    assert.deepEqual(actions(history, 4, 2).slice(0, 1), ['update CustomResourceDefinition/widgets.example.com']);
   });
 
   it('tells whose content each object holds: previous revision before the update, this revision after, an earlier run\'s for hooks left behind', () => {

@@ -93,4 +93,30 @@ describe('traceOperations', () => {
     assert.deepEqual(actionsOf(traces[2]!), ['delete ConfigMap/u-installed', 'create ConfigMap/u-installed', 'create ConfigMap/u-normal', 'update ConfigMap/u-kept']);
     assert.equal(traces[2]!.error, undefined);
   });
+
+  it('upgrade --install after an install that failed at its pre-install Job: pre-upgrade runs with no release resource, then all are created', async () => {
+    const fixture = 'failed-install';
+    const traces = await traceOperations(
+      [
+        { operation: 'install', chartDir: chart(fixture), failHook: { event: 'pre-install', kind: 'Job', name: 'f-init' } },
+        { operation: 'upgrade', chartDir: chart(fixture) },
+      ],
+      { helmVersion: 4, releaseName: 'f', namespace: 'default' },
+    );
+    assert.deepEqual(actionsOf(traces[0]!), ['create Job/f-init']);
+    assert.equal(traces[0]!.error, 'pre-install hook Job/f-init failed');
+    assert.deepEqual(actionsOf(traces[1]!), ['create Job/f-migrate', 'create Secret/f-db']);
+    assert.deepEqual(traces[1]!.hookRuns, [{ event: 'pre-upgrade', kind: 'Job', name: 'f-migrate', present: ['Job/f-init'] }]);
+  });
+
+  it('crds/ objects come first at install only; a cluster-scoped hook is never present in the namespace; Helm 3 patches the custom resource', async () => {
+    const fixture = 'cluster-and-crds';
+    const [install4, upgrade4] = await traceOperations(steps(['install', fixture], ['upgrade', fixture]), { helmVersion: 4, releaseName: 'c', namespace: 'default' });
+    assert.deepEqual(actionsOf(install4!), ['create CustomResourceDefinition/gizmos.example.com', 'create ClusterRole/c-reader', 'create ConfigMap/c-marker', 'create Gizmo/c-g1']);
+    assert.deepEqual(install4!.hookRuns.map((run) => run.present), [[], []]);
+    assert.deepEqual(actionsOf(upgrade4!), ['delete ClusterRole/c-reader', 'create ClusterRole/c-reader', 'delete ConfigMap/c-marker', 'create ConfigMap/c-marker', 'update Gizmo/c-g1']);
+    assert.deepEqual(upgrade4!.hookRuns.map((run) => run.present), [['ConfigMap/c-marker', 'Gizmo/c-g1'], ['Gizmo/c-g1']]);
+    const [, upgrade3] = await traceOperations(steps(['install', fixture], ['upgrade', fixture]), { helmVersion: 3, releaseName: 'c', namespace: 'default' });
+    assert.deepEqual(actionsOf(upgrade3!).slice(-1), ['update Gizmo/c-g1']);
+  });
 });

@@ -110,6 +110,28 @@ describe(RULE, () => {
     assert.deepEqual(chartFindings(chart, RULE), []);
   });
 
+  it('warns where only helm upgrade --install after a failed install misses the object: pre-upgrade runs before any release resource', () => {
+    const init = job('pre-install', []).replace('-migrate', '-init');
+    const settings = object('ConfigMap', '{{ .Release.Name }}-settings', ['helm.sh/hook: post-install']);
+    const chart = charts.write({
+      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
+      'templates/settings.yaml': settings,
+      'templates/init.yaml': init,
+      'templates/job.yaml': job('pre-upgrade', [], [...SECRET_ENV, 'envFrom:', '  - configMapRef:', '      name: {{ .Release.Name }}-settings']),
+    });
+    const findings = chartFindings(chart, RULE);
+    assert.deepEqual(findings.map((finding) => [where(chart, finding), finding.severity]), [
+      ['templates/job.yaml:18 "{{ .Release.Name }}-db"', 'warning'],
+      ['templates/job.yaml:22 "{{ .Release.Name }}-settings"', 'warning'],
+    ]);
+    assert.match(findings[0]!.message, /^After a failed install, helm upgrade --install fails at --timeout: this pre-upgrade Job reads Secret "release-name-db"/);
+    assert.match(findings[0]!.help, /a release resource: the install failed at pre-install hook Job "release-name-init", before Helm creates any/);
+    assert.match(findings[1]!.help, /created only at install, and the install failed at pre-install hook Job "release-name-init" before creating it/);
+    // Without a hook that can fail the install (no pre- or post-install Job or Pod), there is nothing to warn about.
+    const noInit = charts.write({ 'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'), 'templates/job.yaml': job('pre-upgrade', [], SECRET_ENV) });
+    assert.deepEqual(chartFindings(noInit, RULE), []);
+  });
+
   it('stays silent when the object exists by then: post-install, a kept pre-install hook, resource-policy on post-delete, an earlier hook', () => {
     const release = object('Secret', '{{ .Release.Name }}-db');
     assert.deepEqual(chartFindings(charts.write({ 'templates/secret.yaml': release, 'templates/job.yaml': job('post-install', [], SECRET_ENV) }), RULE), []);

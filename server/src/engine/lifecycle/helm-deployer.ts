@@ -2,6 +2,7 @@ import { HookEvent } from '../model/hook';
 import { HelmVersion } from '../rules/rule';
 import { ChartRevision, objectKey, RevisionHook, RevisionResource } from './model';
 import { Cluster, Deployer, OperationFailed, OperationRun, Origin } from './simulation';
+import { isBuiltInKind, sameObject } from './manifest';
 
 /**
  * What Helm does to the cluster in each operation, step by step, from pkg/action at v4.1.4 and v3.18.0:
@@ -12,8 +13,9 @@ import { Cluster, Deployer, OperationFailed, OperationRun, Origin } from './simu
  * - upgrade.go (Upgrade.releasingUpgrade): pre-upgrade hooks of the new revision, then KubeClient.Update(current,
  *   target) — pkg/kube/client.go update(): each target in order is created when a GET finds nothing, else updated;
  *   then every original not in the target is deleted unless its `helm.sh/resource-policy` is exactly `keep` — then
- *   post-upgrade hooks. `helm upgrade --install` on a release whose only revision failed upgrades from that failed
- *   revision (prepareUpgrade: `currentRelease = lastRelease` on ErrNoDeployedReleases).
+ *   post-upgrade hooks. `helm upgrade --install` installs only when no release of that name exists (pkg/cmd/upgrade.go
+ *   @v4.1.4, cmd/helm/upgrade.go @v3.18.0: ErrReleaseNotFound or uninstalled); on a release whose only revision failed
+ *   it upgrades from that failed revision (prepareUpgrade: `currentRelease = lastRelease` on ErrNoDeployedReleases).
  * - rollback.go (Rollback.prepareRollback, performRollback): the target revision's stored hooks and manifest
  *   (`Hooks: previousRelease.Hooks`), pre-rollback, Update(current, target), post-rollback.
  * - uninstall.go (Uninstall.Run, deleteRelease): pre-delete hooks, then the manifest in UninstallOrder without those
@@ -37,22 +39,25 @@ export class HelmDeployer implements Deployer {
 
   run<S>(run: OperationRun<S>, cluster: Cluster<S>): void {
     const phases = PHASES[run.operation];
-    // Decided before any hook runs, as install.go does.
-    const adopting = run.operation === 'install' && this.checkOwnership(run.revision.resources, cluster);
-    if (run.operation === 'upgrade' || run.operation === 'rollback') {
+    if (run.operation === 'install') this.installCrds(run.revision, cluster);
+    // Decided before any hook runs, as install.go and upgrade.go do.
+    const adopted = new Set<string>();
+    if (run.operation === 'install') this.checkOwnership(run.revision.resources, cluster, adopted);
+    // upgrade.go performUpgrade appends the adopted resources to `current`; rollback.go adopts nothing.
+    if (run.operation === 'upgrade') {
       const current = new Set((run.previous?.resources ?? []).map(objectKey));
-      this.checkOwnership(run.revision.resources.filter((resource) => !current.has(objectKey(resource))), cluster);
+      this.checkOwnership(run.revision.resources.filter((resource) => !current.has(objectKey(resource))), cluster, adopted);
     }
     if (!this.execHooks(run, cluster, phases.pre)) return;
     if (!phases.post) return;
     cluster.record({ type: 'resources', run: cluster.run, present: cluster.snapshot() });
     switch (run.operation) {
       case 'install':
-        this.create(run.revision, cluster, adopting);
+        this.create(run.revision, cluster, adopted);
         break;
       case 'upgrade':
       case 'rollback':
-        this.update(run.previous, run.revision, cluster);
+        this.update(run.previous, run.revision, cluster, adopted);
         break;
       case 'uninstall':
         this.uninstall(run.revision, cluster);
@@ -108,49 +113,73 @@ export class HelmDeployer implements Deployer {
   }
 
   /**
+   * install.go installCRDs, first of all: each object of the chart's `crds/` files is created; one that exists is
+   * skipped (Helm 3's create meets AlreadyExists) or applied again (Helm 4's server-side apply). Never updated or
+   * deleted afterwards.
+   */
+  private installCrds<S>(revision: ChartRevision<S>, cluster: Cluster<S>): void {
+    for (const crd of revision.crds ?? []) {
+      const origin: Origin<S> = { type: 'crd', run: cluster.run };
+      if (!cluster.has(crd)) cluster.write(crd, origin, 'create');
+      else if (this.serverSideApply) cluster.write(crd, origin, 'update');
+    }
+  }
+
+  /**
    * existingResourceConflict (pkg/action/validate.go), before any hook: a resource about to be created that exists
    * already may be adopted only when Helm's release annotations name this release, which Helm sets on release
    * resources and never on hooks (reference/helm-hooks.md §5.5). The simulation holds one release: an object a
-   * release resource wrote is this release's.
+   * release resource wrote is this release's. Adopted keys are added to `adopted`.
    */
-  private checkOwnership<S>(resources: readonly RevisionResource<S>[], cluster: Cluster<S>): boolean {
-    let adopting = false;
+  private checkOwnership<S>(resources: readonly RevisionResource<S>[], cluster: Cluster<S>, adopted: Set<string>): void {
     for (const resource of resources) {
       const live = cluster.get(resource);
       if (!live) continue;
       if (live.origin.type !== 'resource') {
-        throw new OperationFailed(`${resource.kind} "${resource.name}" exists and cannot be imported into the current release: it was made by a hook, without Helm's release annotations`);
+        throw new OperationFailed(`${resource.kind} "${resource.name}" exists and cannot be imported into the current release: it was not made as a release resource, so it lacks Helm's release annotations`);
       }
-      adopting = true;
+      adopted.add(objectKey(resource));
     }
-    return adopting;
   }
 
   /**
    * install.go performInstall: KubeClient.Create of every release resource (one that exists by then, made by a hook of
-   * this install, fails it), or KubeClient.Update when existingResourceConflict found some to adopt.
+   * this install, fails it), or KubeClient.Update(toBeAdopted, resources) when existingResourceConflict adopted some.
    */
-  private create<S>(revision: ChartRevision<S>, cluster: Cluster<S>, adopting: boolean): void {
+  private create<S>(revision: ChartRevision<S>, cluster: Cluster<S>, adopted: ReadonlySet<string>): void {
     for (const resource of revision.resources) {
-      const exists = cluster.has(resource);
-      if (exists && !adopting) throw new OperationFailed(`${resource.kind} "${resource.name}" already exists`);
-      cluster.write(resource, { type: 'resource', resource, run: cluster.run }, exists ? 'update' : 'create');
-    }
-  }
-
-  /** KubeClient.Update: targets in order (create or update), then originals no longer rendered. */
-  private update<S>(previous: ChartRevision<S> | undefined, target: ChartRevision<S>, cluster: Cluster<S>): void {
-    const before = new Map((previous?.resources ?? []).map((resource) => [objectKey(resource), resource]));
-    for (const resource of target.resources) {
       const origin: Origin<S> = { type: 'resource', resource, run: cluster.run };
-      if (!cluster.has(resource)) {
+      const live = cluster.get(resource);
+      if (!live) {
         cluster.write(resource, origin, 'create');
         continue;
       }
-      // Client-side apply (updateResource) patches only what changed: "Looks like there are no changes" sends nothing.
-      const old = before.get(objectKey(resource))?.manifest;
-      if (!this.serverSideApply && old !== undefined && old === resource.manifest) cluster.touch(resource, origin);
-      else cluster.write(resource, origin, 'update');
+      if (adopted.size === 0) throw new OperationFailed(`${resource.kind} "${resource.name}" already exists`);
+      // Adopted: the original is the target itself.
+      if (this.sendsPatch(resource, live, 'adopt')) cluster.write(resource, origin, 'update');
+      else cluster.touch(resource, origin);
+    }
+  }
+
+  /**
+   * KubeClient.Update (pkg/kube/client.go update): targets in order — created when missing, else patched, and a target
+   * that exists but is in neither the current manifest nor the adopted fails the operation there ("original object …
+   * not found"; Helm 3: "no … found"); then the originals no longer rendered are deleted unless kept.
+   */
+  private update<S>(previous: ChartRevision<S> | undefined, target: ChartRevision<S>, cluster: Cluster<S>, adopted: ReadonlySet<string>): void {
+    const originals = new Set([...(previous?.resources ?? []).map(objectKey), ...adopted]);
+    for (const resource of target.resources) {
+      const origin: Origin<S> = { type: 'resource', resource, run: cluster.run };
+      const live = cluster.get(resource);
+      if (!live) {
+        cluster.write(resource, origin, 'create');
+        continue;
+      }
+      if (!originals.has(objectKey(resource))) {
+        throw new OperationFailed(this.helmVersion === 4 ? `original object ${resource.kind} with the name "${resource.name}" not found` : `no ${resource.kind} with the name "${resource.name}" found`);
+      }
+      if (this.sendsPatch(resource, live, 'update')) cluster.write(resource, origin, 'update');
+      else cluster.touch(resource, origin);
     }
     const rendered = new Set(target.resources.map(objectKey));
     for (const resource of previous?.resources ?? []) {
@@ -158,6 +187,22 @@ export class HelmDeployer implements Deployer {
       if (resource.resourcePolicy === 'keep') continue;
       cluster.delete(resource, { type: 'resource', resource, run: cluster.run }, { why: `deleted by the ${cluster.operation}: the revision no longer renders it` });
     }
+  }
+
+  /**
+   * Whether a patch goes out for an existing release resource. Server-side apply always applies. Client-side
+   * (Helm 3; pkg/kube/client.go updateResource, createPatch @v3.18.0) sends nothing for an empty patch: a kind of
+   * client-go's scheme gets a three-way strategic merge against the live object, empty when the object did not
+   * change; any other kind (a custom resource) a two-way merge from the original to the target, which on an
+   * upgrade or rollback always holds the release metadata Helm adds to the target only, and when adopting at
+   * install (the original is the target) is always empty.
+   */
+  private sendsPatch<S>(resource: RevisionResource<S>, live: { origin: Origin<S> }, path: 'update' | 'adopt'): boolean {
+    if (this.serverSideApply) return true;
+    const written = live.origin.type === 'resource' ? live.origin.resource.manifest : undefined;
+    if (resource.manifest === undefined) return true;
+    if (!isBuiltInKind(resource.manifest)) return path === 'update';
+    return written === undefined || !sameObject(written, resource.manifest);
   }
 
   /** deleteRelease: UninstallOrder, without the resources filterManifestsToKeep holds back. */

@@ -4,7 +4,7 @@ import { ChartObject } from '../rules/support/chart-objects';
 import { PodReference } from '../rules/support/pod-references';
 import { HelmVersion } from '../rules/rule';
 import { HelmDeployer, PHASES } from './helm-deployer';
-import { ChartRevision, objectKey, RevisionHook, RevisionResource } from './model';
+import { ChartRevision, namespaceOf, objectKey, RevisionHook, RevisionResource } from './model';
 import { Content, Deployer, LiveObject, Operation, OperationRun, simulate, Snapshot } from './simulation';
 
 /**
@@ -14,8 +14,12 @@ import { Content, Deployer, LiveObject, Operation, OperationRun, simulate, Snaps
  * order of two hooks depends on text we cannot see, or the object is not the chart's.
  */
 
-/** The operations a hook's reads are checked in; each is simulated after the history it needs (see HISTORIES). */
-export type CheckedOperation = Operation;
+/**
+ * The operations a hook's reads are checked in; each is simulated after the history it needs (see historyOf).
+ * `upgrade-after-failed-install`: `helm upgrade --install` on a release whose install failed at its first hook Helm
+ * waits for (upgrade.go prepareUpgrade upgrades from the failed revision: pre-upgrade hooks, not pre-install ones).
+ */
+export type CheckedOperation = Operation | 'upgrade-after-failed-install';
 
 export interface ReadPresence {
   operation: CheckedOperation;
@@ -42,7 +46,7 @@ export interface ReadsOptions {
 }
 
 /** The history before each checked operation, ending with it: the shortest one that reaches it. */
-const HISTORIES: Record<CheckedOperation, readonly Operation[]> = {
+const HISTORIES: Record<Operation, readonly Operation[]> = {
   install: ['install'],
   upgrade: ['install', 'upgrade'],
   rollback: ['install', 'upgrade', 'rollback'],
@@ -50,15 +54,45 @@ const HISTORIES: Record<CheckedOperation, readonly Operation[]> = {
   test: ['install', 'test'],
 };
 
-export const CHECKED_OPERATIONS: readonly CheckedOperation[] = ['install', 'upgrade', 'rollback', 'uninstall', 'test'];
+export const CHECKED_OPERATIONS: readonly CheckedOperation[] = ['install', 'upgrade', 'rollback', 'uninstall', 'test', 'upgrade-after-failed-install'];
+
+/** Where a failed install stops: its first Job or Pod hook (the hooks Helm waits for), pre-install first. */
+export interface FailurePoint {
+  event: HookEvent;
+  index: number;
+  hook: RevisionHook<ChartObject>;
+}
+
+export function firstWaitedHook(revision: ChartRevision<ChartObject>): FailurePoint | undefined {
+  for (const event of ['pre-install', 'post-install'] as const) {
+    const hooks = revision.hooksOf(event);
+    const index = hooks.findIndex((hook) => hook.kind === 'Job' || hook.kind === 'Pod');
+    if (index >= 0) return { event, index, hook: hooks[index]! };
+  }
+  return undefined;
+}
+
+function historyOf(operation: CheckedOperation, revision: ChartRevision<ChartObject>, failure: FailurePoint | undefined): OperationRun<ChartObject>[] | undefined {
+  if (operation === 'upgrade-after-failed-install') {
+    if (!failure) return undefined;
+    return [
+      { operation: 'install', revision, failAt: { event: failure.event, index: failure.index } },
+      { operation: 'upgrade', revision, previous: revision },
+    ];
+  }
+  return HISTORIES[operation].map((step) => (step === 'upgrade' || step === 'rollback' ? { operation: step, revision, previous: revision } : { operation: step, revision }));
+}
 
 /** The reads of every hook the simulation runs, per hook object, in operation and event order. */
 export function hookReads(objects: readonly ChartObject[], options: ReadsOptions): Map<ChartObject, ReadPresence[]> {
   const result = new Map<ChartObject, ReadPresence[]>();
+  if (!objects.some((object) => object.hook && object.reads.length > 0)) return result;
   const revision = revisionOfObjects(objects);
   const deployer = options.deployer ?? new HelmDeployer(options.helmVersion);
+  const failure = firstWaitedHook(revision);
   for (const operation of options.operations ?? CHECKED_OPERATIONS) {
-    const history = HISTORIES[operation].map((step): OperationRun<ChartObject> => (step === 'upgrade' || step === 'rollback' ? { operation: step, revision, previous: revision } : { operation: step, revision }));
+    const history = historyOf(operation, revision, failure);
+    if (!history) continue;
     // A history that stops early (a plain create meets an object left behind) has no moments past that point.
     const { cluster } = simulate(deployer, history);
     const last = history.length - 1;
@@ -69,7 +103,8 @@ export function hookReads(objects: readonly ChartObject[], options: ReadsOptions
       const list = result.get(reader) ?? [];
       for (const reference of reader.reads) {
         if (list.some((entry) => entry.operation === operation && entry.event === moment.event && entry.reference === reference)) continue;
-        const read = presenceOf(reader, reference, operation, moment.event, moment.present, (object) => cluster.contentOf(object, last), objects, options.unknownDocuments ?? 0);
+        let read = presenceOf(reader, reference, operation, moment.event, moment.present, (object) => cluster.contentOf(object, last), objects, options.unknownDocuments ?? 0);
+        if (operation === 'upgrade-after-failed-install') read = afterFailedInstall(read, reader, failure!);
         // A missing object the pod can do without: say so, so that nobody takes it for a failure.
         if (read.present === false && !reference.blocking) read.why += ` (${reference.field === 'imagePullSecrets' ? 'an image pull secret: only a pull that needs it fails' : 'optional: the pod starts without it'})`;
         list.push(read);
@@ -126,10 +161,34 @@ function presentWhy(event: HookEvent | undefined, content: Content): string {
   return content === 'this-revision' ? `created by a ${event} hook of this run` : `left from an earlier ${event} run, with that run's content`;
 }
 
+/**
+ * The failed install's part in an answer: what it never created, said so; a claim that rests on which pre-install
+ * hooks ran before the failing one holds only where that order is certain.
+ */
+function afterFailedInstall(read: ReadPresence, reader: ChartObject, failure: FailurePoint): ReadPresence {
+  if (read.present !== false || read.laterInEvent) return read;
+  const failing = failure.hook.source;
+  const at = `${failure.event} hook ${failing.kind} "${failing.name}"`;
+  const target = read.targets[0]!;
+  if (!target.hook) {
+    if (failure.event !== 'pre-install') return { ...read, present: null, why: 'a release resource: whether the failed install created it depends on where it failed' };
+    return { ...read, why: `a release resource: the install failed at ${at}, before Helm creates any` };
+  }
+  if (/hook-succeeded|before-hook-creation|uninstall/.test(read.why)) return read;
+  const events = new Set(target.hook.events);
+  const installOnly = [...events].every((event) => event === 'pre-install' || event === 'post-install');
+  if (!installOnly || reader === target) return read;
+  if (events.has('pre-install') && failure.event === 'pre-install' && compareHooks(failing.hook!, target.hook) !== -1) {
+    return { ...read, present: null, why: `whether the failed install created it depends on the order of the pre-install hooks` };
+  }
+  return { ...read, why: `created only at install, and the install failed at ${at} before creating it` };
+}
+
 /** Why an object the history never created is missing at this moment (a later hook of the same event is handled before). */
 function notCreatedYet(target: ChartObject, operation: CheckedOperation, event: HookEvent): string {
   const hook = target.hook;
-  if (!hook) return `a release resource: Helm creates it only after every ${PHASES[operation].pre} hook has succeeded`;
+  const pre = operation === 'upgrade-after-failed-install' ? 'pre-upgrade' : PHASES[operation].pre;
+  if (!hook) return `a release resource: Helm creates it only after every ${pre} hook has succeeded`;
   const events = [...new Set(hook.events)];
   const installOnly = events.every((e) => e === 'pre-install' || e === 'post-install');
   if (installOnly && operation !== 'install') return `a hook of ${events.join(', ')} only: created only at install`;
@@ -146,7 +205,7 @@ function whyLater(reader: ChartObject, target: ChartObject): string {
 
 function keyOf(object: ChartObject): string | undefined {
   if (object.kind === undefined || object.name === undefined || object.namespace === undefined) return undefined;
-  return objectKey({ kind: object.kind, name: object.name, namespace: object.namespace });
+  return objectKey({ kind: object.kind, name: object.name, namespace: namespaceOf(object.kind, object.namespace, object.namespace) });
 }
 
 /**
@@ -159,7 +218,7 @@ export function revisionOfObjects(objects: readonly ChartObject[]): ChartRevisio
   const resources: RevisionResource<ChartObject>[] = [];
   for (const object of objects) {
     if (object.kind === undefined || object.name === undefined || object.namespace === undefined || object.maybeHook) continue;
-    const ref = { kind: object.kind, name: object.name, namespace: object.namespace };
+    const ref = { kind: object.kind, name: object.name, namespace: namespaceOf(object.kind, object.namespace, object.namespace) };
     if (object.hook) {
       hooks.push({ object, hook: { ...ref, events: object.hook.events, deletePolicies: object.hook.deletePolicies ?? [], source: object } });
     } else if (object.kind !== '') {

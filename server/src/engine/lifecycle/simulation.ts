@@ -14,72 +14,76 @@ export type Operation = 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test
 export type Content = 'this-revision' | 'previous-revision' | 'earlier-run';
 
 /** Where an object in the cluster came from. */
-export type Origin<S> =
-  | { type: 'hook'; hook: RevisionHook<S>; event: HookEvent; run: number }
-  | { type: 'resource'; resource: RevisionResource<S>; run: number };
+export type Origin<S, P extends string = HookEvent> =
+  | { type: 'hook'; hook: RevisionHook<S, P>; event: P; run: number }
+  | { type: 'resource'; resource: RevisionResource<S>; run: number }
+  | { type: 'crd'; run: number };
 
-export interface LiveObject<S> {
+export interface LiveObject<S, P extends string = HookEvent> {
   ref: ObjectRef;
-  origin: Origin<S>;
+  origin: Origin<S, P>;
 }
 
 /** Why an object that was in the cluster is gone. */
-export interface Removal {
+export interface Removal<P extends string = HookEvent> {
   run: number;
   operation: Operation;
   /** The event whose hooks or policies removed it; undefined for the release resources' update or uninstall. */
-  event?: HookEvent;
+  event?: P;
   /** In words: `deleted at the end of pre-install (hook-succeeded)`. */
   why: string;
 }
 
-export interface ClusterAction<S> {
+export interface ClusterAction<S, P extends string = HookEvent> {
   verb: 'create' | 'update' | 'delete';
   ref: ObjectRef;
   /** What the deployer acted for: the hook it runs or deletes, or the release resource. */
-  origin: Origin<S>;
+  origin: Origin<S, P>;
   run: number;
 }
 
 /** A moment of an operation at which the simulation records what exists. */
-export type Moment<S> =
-  | { type: 'hook'; event: HookEvent; hook: RevisionHook<S>; run: number; present: Snapshot<S> }
-  | { type: 'resources'; run: number; present: Snapshot<S> }
-  | { type: 'event-end'; event: HookEvent; run: number; present: Snapshot<S> };
+export type Moment<S, P extends string = HookEvent> =
+  | { type: 'hook'; event: P; hook: RevisionHook<S, P>; run: number; present: Snapshot<S, P> }
+  | { type: 'resources'; run: number; present: Snapshot<S, P> }
+  | { type: 'event-end'; event: P; run: number; present: Snapshot<S, P> };
 
-export interface Snapshot<S> {
-  objects: ReadonlyMap<string, LiveObject<S>>;
-  removed: ReadonlyMap<string, Removal>;
+export interface Snapshot<S, P extends string = HookEvent> {
+  objects: ReadonlyMap<string, LiveObject<S, P>>;
+  removed: ReadonlyMap<string, Removal<P>>;
 }
 
 /** One operation of a release's history, as the deployer is asked to run it. */
-export interface OperationRun<S> {
+export interface OperationRun<S, P extends string = HookEvent> {
   operation: Operation;
   /** The revision the operation deploys (install, upgrade, rollback) or acts on (uninstall, test). */
-  revision: ChartRevision<S>;
+  revision: ChartRevision<S, P>;
   /** The deployed revision before it (upgrade, rollback): its release resources are what the update starts from. */
-  previous?: ChartRevision<S>;
+  previous?: ChartRevision<S, P>;
   /** Make this hook occurrence fail (its Job or Pod does not complete): index into the event's run order. */
-  failAt?: { event: HookEvent; index: number };
+  failAt?: { event: P; index: number };
 }
 
 export class OperationFailed extends Error {}
 
-/** What a deployer does to the cluster for one operation; see HelmDeployer. */
-export interface Deployer {
+/**
+ * What a deployer does to the cluster for one operation; see HelmDeployer. `P` names the phases it runs hooks in:
+ * Helm's hook events, or another tool's (Argo CD's sync phases).
+ */
+export interface Deployer<P extends string = HookEvent> {
   readonly name: string;
-  run<S>(run: OperationRun<S>, cluster: Cluster<S>): void;
+  run<S>(run: OperationRun<S, P>, cluster: Cluster<S, P>): void;
 }
 
 /**
  * The cluster as the simulation knows it: only the chart's objects. Each run of the history has a number; an object's
  * content follows from the run that last wrote it.
  */
-export class Cluster<S> {
-  private readonly objects = new Map<string, LiveObject<S>>();
-  private readonly removed = new Map<string, Removal>();
-  readonly actions: ClusterAction<S>[] = [];
-  readonly moments: Moment<S>[] = [];
+export class Cluster<S, P extends string = HookEvent> {
+  private readonly objects = new Map<string, LiveObject<S, P>>();
+  private readonly removed = new Map<string, Removal<P>>();
+  readonly actions: ClusterAction<S, P>[] = [];
+  readonly moments: Moment<S, P>[] = [];
   /** The run in progress, numbered from 0. */
   run = -1;
   operation: Operation = 'install';
@@ -90,12 +94,12 @@ export class Cluster<S> {
     return this.objects.has(objectKey(ref));
   }
 
-  get(ref: ObjectRef): LiveObject<S> | undefined {
+  get(ref: ObjectRef): LiveObject<S, P> | undefined {
     return this.objects.get(objectKey(ref));
   }
 
   /** Creates the object, or updates it when it is there; returns the verb. */
-  write(ref: ObjectRef, origin: Origin<S>, verb: 'create' | 'update'): void {
+  write(ref: ObjectRef, origin: Origin<S, P>, verb: 'create' | 'update'): void {
     const key = objectKey(ref);
     this.objects.set(key, { ref, origin });
     this.removed.delete(key);
@@ -103,11 +107,11 @@ export class Cluster<S> {
   }
 
   /** Records that a run wrote the object's content again without a request (Helm 3 found no change to patch). */
-  touch(ref: ObjectRef, origin: Origin<S>): void {
+  touch(ref: ObjectRef, origin: Origin<S, P>): void {
     this.objects.set(objectKey(ref), { ref, origin });
   }
 
-  delete(ref: ObjectRef, origin: Origin<S>, removal: Omit<Removal, 'run' | 'operation'>): boolean {
+  delete(ref: ObjectRef, origin: Origin<S, P>, removal: Omit<Removal<P>, 'run' | 'operation'>): boolean {
     const key = objectKey(ref);
     if (!this.objects.has(key)) return false;
     this.objects.delete(key);
@@ -116,11 +120,11 @@ export class Cluster<S> {
     return true;
   }
 
-  snapshot(): Snapshot<S> {
+  snapshot(): Snapshot<S, P> {
     return { objects: new Map(this.objects), removed: new Map(this.removed) };
   }
 
-  record(moment: Moment<S>): void {
+  record(moment: Moment<S, P>): void {
     this.moments.push(moment);
   }
 
@@ -136,29 +140,22 @@ export class Cluster<S> {
    * left from an earlier run an earlier run's; a release resource last applied for the revision this run deploys or acts
    * on holds this revision's, else the previous revision's.
    */
-  contentOf(object: LiveObject<S>, run = this.run): Content {
+  contentOf(object: LiveObject<S, P>, run = this.run): Content {
     const origin = object.origin;
-    if (origin.type === 'hook') return origin.run === run ? 'this-revision' : 'earlier-run';
+    if (origin.type !== 'resource') return origin.run === run ? 'this-revision' : 'earlier-run';
     return this.revisionOfRun[origin.run] === this.revisionOfRun[run] ? 'this-revision' : 'previous-revision';
   }
 }
 
-/** A release's history: operations run one after another against one cluster. */
-export interface HistoryStep<S> {
-  run: OperationRun<S>;
-  /** The run whose revision this operation deploys or acts on; defaults to this run (install, upgrade, rollback) or the last deploying run. */
-  revisionRun?: number;
-}
-
-export interface SimulationResult<S> {
-  cluster: Cluster<S>;
+export interface SimulationResult<S, P extends string = HookEvent> {
+  cluster: Cluster<S, P>;
   /** The run at which the history stopped because an operation failed, with the error. */
   failed?: { run: number; error: string };
 }
 
 /** Runs a history through a deployer; a failing operation ends the history there (the moments before it are kept). */
-export function simulate<S>(deployer: Deployer, history: readonly OperationRun<S>[]): SimulationResult<S> {
-  const cluster = new Cluster<S>();
+export function simulate<S, P extends string = HookEvent>(deployer: Deployer<P>, history: readonly OperationRun<S, P>[]): SimulationResult<S, P> {
+  const cluster = new Cluster<S, P>();
   let deployed = -1;
   for (const [index, run] of history.entries()) {
     const deploys = run.operation === 'install' || run.operation === 'upgrade' || run.operation === 'rollback';
@@ -172,8 +169,4 @@ export function simulate<S>(deployer: Deployer, history: readonly OperationRun<S
     if (deploys) deployed = index;
   }
   return { cluster };
-}
-
-export function isHookOrigin<S>(origin: Origin<S>): origin is Extract<Origin<S>, { type: 'hook' }> {
-  return origin.type === 'hook';
 }

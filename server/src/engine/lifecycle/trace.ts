@@ -1,9 +1,10 @@
-import { loadChart } from '../chart/load';
+import { parseAllDocuments } from 'yaml';
+import { loadChart, LoadedChart } from '../chart/load';
 import { ChartRenderer } from '../eval/render';
 import { HookEvent } from '../model/hook';
 import { EvaluatedHook, EvaluatedResource, evaluateReleaseOrder } from '../order/evaluated-order';
-import { HelmDeployer } from './helm-deployer';
-import { ChartRevision, revisionOf, RevisionHook, RevisionResource, shortRef } from './model';
+import { HelmDeployer, PHASES } from './helm-deployer';
+import { ChartRevision, namespaceOf, ObjectRef, revisionOf, RevisionHook, RevisionResource, shortRef } from './model';
 import { simulate, OperationRun } from './simulation';
 
 /**
@@ -17,6 +18,8 @@ export interface TraceStep {
   operation: TraceOperation;
   chartDir: string;
   valuesFiles?: string[];
+  /** This hook's Job or Pod fails (every other succeeds): Helm stops the operation there and the release is failed. */
+  failHook?: { event: string; kind: string; name: string };
 }
 
 /**
@@ -46,7 +49,11 @@ export interface OperationTrace {
   /** Hook creations, updates and deletions and release-resource creations, updates and deletions, in Helm's order. */
   actions: ClusterAction[];
   hookRuns: HookRun[];
-  /** Set when Helm fails the operation (a hook left from an earlier run meets a plain create); later steps do not run. */
+  /**
+   * Set when the operation fails: at `failHook` (later steps still run, as on a real failed release), or when Helm
+   * refuses it (a hook left from an earlier run meets a plain create, an object it cannot adopt), after which later
+   * steps do not run.
+   */
   error?: string;
 }
 
@@ -96,6 +103,15 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
       }
     }
   }
+  history.forEach((run, index) => {
+    const fail = steps[index]!.failHook;
+    if (!fail) return;
+    const at = run.revision.hooksOf(fail.event as HookEvent).findIndex((hook) => hook.kind === fail.kind && hook.name === fail.name);
+    const phases = PHASES[run.operation];
+    if (fail.event !== phases.pre && fail.event !== phases.post) throw new Error(`failHook: ${run.operation} runs no ${fail.event} hooks`);
+    if (at < 0) throw new Error(`failHook: no ${fail.event} hook ${fail.kind}/${fail.name} in ${steps[index]!.chartDir}`);
+    run.failAt = { event: fail.event as HookEvent, index: at };
+  });
   const { cluster, failed } = simulate(new HelmDeployer(options.helmVersion), history);
   const inNamespace = (namespace: string) => namespace === options.namespace;
   return history.slice(0, failed ? failed.run + 1 : history.length).map((_run, index) => {
@@ -111,6 +127,8 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
         return [{ event: moment.event, kind: moment.hook.kind, name: moment.hook.name, present }];
       }),
     };
+    const fail = steps[index]!.failHook;
+    if (fail) trace.error = `${fail.event} hook ${fail.kind}/${fail.name} failed`;
     if (failed?.run === index) trace.error = failed.error;
     return trace;
   });
@@ -128,13 +146,32 @@ function chartRevision(step: TraceStep, options: TraceOptions, isUpgrade: boolea
       event,
       hooks.map(({ hook }) => {
         if (hook.kind === undefined || hook.name === undefined || !hook.namespaceCertain || !hook.weightCertain) throw new Error(`${step.chartDir}: ${hook.at.path}:${hook.at.line}: the hook is not fully known`);
-        return { kind: hook.kind, name: hook.name, namespace: hook.namespace ?? options.namespace, events: hook.events, deletePolicies: hook.deletePolicies ?? [], source: hook };
+        return { kind: hook.kind, name: hook.name, namespace: namespaceOf(hook.kind, hook.namespace, options.namespace), events: hook.events, deletePolicies: hook.deletePolicies ?? [], source: hook };
       }),
     );
   }
   const resources: RevisionResource<Source>[] = release.resources.map((resource) => {
     if (resource.name === undefined || !resource.namespaceCertain || !resource.resourcePolicyCertain) throw new Error(`${step.chartDir}: ${resource.at.path}:${resource.at.line}: the resource is not fully known`);
-    return { kind: resource.kind, name: resource.name, namespace: resource.namespace ?? options.namespace, ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}), ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}), source: resource };
+    return { kind: resource.kind, name: resource.name, namespace: namespaceOf(resource.kind, resource.namespace, options.namespace), ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}), ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}), source: resource };
   });
-  return revisionOf(events, resources);
+  return revisionOf(events, resources, crdObjects(chart));
+}
+
+/**
+ * chart.CRDObjects(): the objects of every `crds/` file with a manifest extension, this chart's files first in the
+ * order they were read, then its enabled subcharts'.
+ */
+function crdObjects(chart: LoadedChart): ObjectRef[] {
+  const objects: ObjectRef[] = [];
+  const paths = [...chart.files.keys()].filter((path) => path.startsWith('crds/') && /\.(ya?ml|json)$/.test(path)).sort();
+  for (const path of paths) {
+    for (const document of parseAllDocuments(chart.files.get(path)!, { version: '1.1', uniqueKeys: false })) {
+      const value = document.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      if (typeof value?.kind === 'string' && typeof value.metadata?.name === 'string') {
+        objects.push({ kind: value.kind, name: value.metadata.name, namespace: namespaceOf(value.kind, undefined, '') });
+      }
+    }
+  }
+  for (const subchart of chart.subcharts) objects.push(...crdObjects(subchart));
+  return objects;
 }

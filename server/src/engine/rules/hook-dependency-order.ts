@@ -69,7 +69,8 @@ export const hookDependencyOrder = defineRule({
   },
   checkChart(context) {
     for (const { reader, missing } of missingReads(context)) {
-      const later = missing.filter((read) => read.laterInEvent);
+      // After a failed install the pre-upgrade order is the upgrade's own: reported there.
+      const later = missing.filter((read) => read.laterInEvent && read.operation !== 'upgrade-after-failed-install');
       const first = later[0];
       if (!first) continue;
       const target = first.targets[0]!;

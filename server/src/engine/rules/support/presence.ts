@@ -10,6 +10,7 @@ const OPERATION_EVENTS: Record<CheckedOperation, readonly HookEvent[]> = {
   rollback: ['pre-rollback', 'post-rollback'],
   uninstall: ['pre-delete', 'post-delete'],
   test: ['test'],
+  'upgrade-after-failed-install': ['pre-upgrade'],
 };
 
 const cache = new WeakMap<readonly ChartObject[], Map<string, Map<ChartObject, ReadPresence[]>>>();
@@ -54,6 +55,7 @@ export const OPERATION_WORDS: Record<CheckedOperation, string> = {
   rollback: 'rollback',
   uninstall: 'uninstall',
   test: 'helm test',
+  'upgrade-after-failed-install': 'upgrade --install after a failed install',
 };
 
 /** "pre-upgrade of an upgrade (deleted at the end of pre-install (hook-succeeded))" for each further place. */
