@@ -22,10 +22,13 @@ export const hookRecreateConflict = defineRule({
       'an event that recurs (upgrade, rollback, test), unless both `hook-succeeded` and `hook-failed` are set. The safe ' +
       'fix adds `before-hook-creation` to the list.',
     helmFact:
-      'hooks.go `hookSetDeletePolicy` applies `before-hook-creation` only when the annotation is absent; `hook-succeeded` ' +
-      'deletes after the event succeeded, `hook-failed` right after a failure (reference/helm-hooks.md §3.1, §3.2, vector ' +
-      'D01). Helm 3 creates hooks with POST ("already exists"); Helm 4 uses server-side apply and patches the leftover ' +
-      'object, a completed Job keeping its Complete status (§4.3, runtime vector R4).',
+      '[hooks.go `hookSetDeletePolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L237) applies `before-hook-creation` only when ' +
+      'the annotation is absent; `hook-succeeded` deletes after the event succeeded, `hook-failed` right after a failure ' +
+      '([hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)). Helm 3 creates hooks with POST ' +
+      '("already exists"); Helm 4 uses server-side apply and patches the leftover object, a completed Job keeping its ' +
+      'Complete status ([client.go `makeCreateApplyFunc`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/client.go#L312)). Users met it as ' +
+      '[helm/community#257](https://github.com/helm/community/issues/257) and ' +
+      '[helm/helm#6879](https://github.com/helm/helm/issues/6879).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

@@ -26,8 +26,9 @@ import { hookFixedName } from './hook-fixed-name';
 import { Rule } from './rule';
 
 /**
- * The hook lifecycle rules of DESIGN.md's second table, in its order. Those with `check` read each template as
- * written and each document as evaluated; those with `checkChart` read the whole chart as evaluated.
+ * The hook lifecycle rules, which read what a hook meets when it runs, in the README table's order. Those with `check`
+ * read each template as written and each document as evaluated; those with `checkChart` read the whole chart as
+ * evaluated.
  */
 export const LIFECYCLE_RULES: readonly Rule[] = [
   hookDependencyUnavailable,
@@ -44,7 +45,7 @@ export const LIFECYCLE_RULES: readonly Rule[] = [
   hookFixedName,
 ];
 
-/** Every rule, in the order of DESIGN.md's tables; the README's rule table is generated from this list. */
+/** Every rule: those about the annotations, then the lifecycle rules; the README's rule table is generated from it. */
 export const ALL_RULES: readonly Rule[] = [
   unknownHookEvent,
   duplicateHookEvent,

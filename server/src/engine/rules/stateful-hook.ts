@@ -22,8 +22,9 @@ export const statefulHook = defineRule({
       '`helm.sh/resource-policy: keep` does not help: Helm ignores it on hooks. Hook such objects on `pre-install` ' +
       'only, make them normal release resources, or reuse existing data with `lookup`.',
     helmFact:
-      'Delete policies run on every execution of each event (reference/helm-hooks.md §3.1, §3.2); `before-hook-creation` ' +
-      'is the default when the annotation is absent; `helm.sh/resource-policy` is not consulted for hooks (§3.2, R9). ' +
+      'Delete policies run on every execution of each event ([hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)); `before-hook-creation` ' +
+      'is the default when the annotation is absent ([hooks.go `hookSetDeletePolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L237)); `helm.sh/resource-policy` is not consulted for hooks ' +
+      '([hooks.go `deleteHookByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L180)). ' +
       'Random functions render new values on every `helm upgrade`.',
     bad: [
       'apiVersion: v1',

@@ -5,7 +5,10 @@ import { ChartObject, ChartRuleContext } from './chart-objects';
 import { shown } from './helpers';
 import { PodReference } from './pod-references';
 
-/** Hooks Helm waits for: their pods must start for the event to go on (reference/helm-hooks.md §4.2). */
+/**
+ * Hooks Helm waits for: their pods must start for the event to go on
+ * (https://github.com/helm/helm/blob/v4.1.4/pkg/kube/statuswait.go#L71).
+ */
 export const WAITED_KINDS: ReadonlySet<string> = new Set(['Job', 'Pod']);
 
 /** A reference a waited hook's pod cannot start without, on one event the hook runs on, and what it certainly names. */

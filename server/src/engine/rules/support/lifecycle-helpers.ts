@@ -86,7 +86,7 @@ function alreadyExists(kind: string | undefined): string {
   return `${plural}${group} "…" already exists`;
 }
 
-/** What the next run of a hook meets when the old object is still there (reference/helm-hooks.md §3.1, §4.3, R4). */
+/** What the next run of a hook meets when the old object is still there (hooks.go `hookSetDeletePolicy`, client.go `makeCreateApplyFunc` @v4.1.4). */
 export function nextRunMeetsOldObject(hook: LifecycleHook, helmVersion: HelmVersion): string {
   if (helmVersion === 3) return `Helm 3 creates hooks with a plain create, so that run fails with "${alreadyExists(hook.kind)}"`;
   const job = hook.kind === 'Job' ? ', so a completed Job "succeeds" at once without running again, and a changed pod template is rejected as immutable' : '';
