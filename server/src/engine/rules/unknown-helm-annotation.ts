@@ -37,7 +37,9 @@ export const unknownHelmAnnotation = defineRule({
       '[manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139) reads `metadata.annotations` into a `map[string]string` and looks up the exact key ' +
       '`helm.sh/hook`; `Helm.sh/hook` and `helm.sh/hooks` leave the resource a normal release resource. The only ' +
       'hook keys Helm reads are `helm.sh/hook`, `helm.sh/hook-weight`, `helm.sh/hook-delete-policy` and ' +
-      '`helm.sh/hook-output-log-policy` ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139)); no other `helm.sh/hook-*` key exists.',
+      '`helm.sh/hook-output-log-policy` ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139)); no other `helm.sh/hook-*` key exists. ' +
+      'Users met it as [helm/helm#2995](https://github.com/helm/helm/issues/2995), a weight under a key Helm does ' +
+      'not read.',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',
