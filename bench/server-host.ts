@@ -15,4 +15,5 @@ process.on('message', (message) => {
   process.send?.({ heapUsed: usage.heapUsed, rss: usage.rss, gc: gc !== undefined });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the server to measure is named at run time
 require(process.env.HELM_HOOKS_SERVER ?? join(REPO_ROOT, 'dist', 'server.js'));

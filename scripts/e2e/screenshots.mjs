@@ -3,6 +3,7 @@
 // Before each picture the driver checks in the page's DOM that the state it shows is there (the squiggle, the hover
 // text, the quick-fix title, the completion labels, the tree rows); a missing piece fails the run instead of
 // producing a picture of a broken state.
+/* global document -- the callbacks of page.waitForFunction and page.$$eval run in the page */
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,20 +24,18 @@ function step(message) {
 
 /** Waits until the texts of the elements matching `selector` satisfy `accept`; returns them (editor lines use no-break spaces). */
 async function texts(page, selector, what, accept) {
-  let last = [];
   try {
     await page.waitForFunction(
       ({ selector, source }) => {
         const found = [...document.querySelectorAll(selector)].map((node) => (node.textContent ?? '').replace(/\u00a0/g, ' ').trim());
-        // eslint-disable-next-line no-new-func
         return new Function('found', `return (${source})(found)`)(found);
       },
       { selector, source: accept.toString() },
       { timeout: TIMEOUT_MS, polling: 100 },
     );
   } catch (error) {
-    last = await page.$$eval(selector, (nodes) => nodes.map((node) => (node.textContent ?? '').replace(/\u00a0/g, ' ').trim())).catch(() => []);
-    throw new Error(`${what}: not shown within ${TIMEOUT_MS} ms (${selector} holds ${JSON.stringify(last)})`);
+    const last = await page.$$eval(selector, (nodes) => nodes.map((node) => (node.textContent ?? '').replace(/\u00a0/g, ' ').trim())).catch(() => []);
+    throw new Error(`${what}: not shown within ${TIMEOUT_MS} ms (${selector} holds ${JSON.stringify(last)})`, { cause: error });
   }
   return page.$$eval(selector, (nodes) => nodes.map((node) => (node.textContent ?? '').replace(/\u00a0/g, ' ').trim()));
 }
@@ -154,7 +153,7 @@ async function main() {
     } catch (error) {
       const failure = join(tmpdir(), 'helm-hooks-screenshots-failure.png');
       await page.screenshot({ path: failure }).catch(() => undefined);
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n(the page at the failure: ${failure})`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n(the page at the failure: ${failure})`, { cause: error });
     }
   } finally {
     await browser?.close();

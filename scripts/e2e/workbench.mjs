@@ -161,7 +161,7 @@ export async function startCodeServer({ scratch, extensionsDir, userDataDir, fol
     });
   } catch (error) {
     await stop();
-    throw new Error(`${error.message}\n--- code-server log ---\n${log}`);
+    throw new Error(`${error.message}\n--- code-server log ---\n${log}`, { cause: error });
   }
   return { port, url, stop, log: () => log };
 }

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { ChartEvaluationMessage, evaluateChart, isChartEvaluationMessage } from './cli/chart-evaluation';
+import { ChartEvaluationMessage, evaluateChart, isChartEvaluationMessage } from './engine/lint/chart-evaluation';
 import { loadChart } from './engine/chart/load';
 import { RenderCache } from './engine/eval/cache';
 import { evaluateLint, loadedChartFindings } from './engine/lint/evaluated-lint';
@@ -10,7 +10,7 @@ import { EvaluationReply, EvaluationRequest, isOrderRequest, orderFor, OrderRequ
  * The language server's chart evaluation thread (see features/evaluation.ts): loads the chart with the open editors'
  * texts, renders it through a cache kept per chart and values files, so that an edit re-executes only the templates it
  * can change, and answers with the evaluated findings. The CLI runs it too, for one whole chart on disk at a time
- * (see cli/chart-evaluation.ts).
+ * (see engine/lint/chart-evaluation.ts).
  */
 
 /** Render caches by chart and values files, least recently evaluated first. */

@@ -53,7 +53,7 @@ describe('helm-hooks lint on every chart and scenario of the public corpus', () 
     assert.deepEqual(reported.sort(), expected.sort());
   });
 
-  it('finds each of the README\'s "Known hook findings" by the rule DESIGN.md names, in the scenario where it renders', (t) => {
+  it('finds each of the README\'s "Known hook findings" by the rule the README names, in the scenario where it renders', (t) => {
     if (!requireShared(t)) return;
     const all = lintAll();
     // Hand-written from ../shared/corpus/README.md: item, chart, scenario, file, the README's lines, rule.

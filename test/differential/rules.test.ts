@@ -8,7 +8,7 @@ import { applyFix, configMapWith, explained, lint, pointedText } from '../suppor
 /**
  * Each annotation rule's claim about Helm or Kubernetes, shown by the real binaries on small charts: what our engine
  * reports is dropped, rejected or misread, and what its fix produces is accepted and read as the message promises.
- * Expected values are Helm facts (reference/helm-hooks.md, the vector ids cited) written by hand.
+ * Expected values are Helm facts (from Helm's source, cited in each rule's docs) written by hand.
  */
 
 /** A normal resource beside the cases in every chart: proof that Helm rendered and installed the rest. */

@@ -37,7 +37,7 @@ function placed(order: ChartOrder, event: string): [number | undefined, string |
 }
 
 describe('hook order', () => {
-  it('sorts by weight, then name byte-wise, and uses kind only to break a tie of both (helm-hooks.md §4.1)', () => {
+  it('sorts by weight, then name byte-wise, and uses kind only to break a tie of both (hooks.go hookByWeight.Less)', () => {
     // The run verified against a cluster in reference §3.2/§4.1: c-secret, a-job, b-cm, z-sa, d-cm, SA same, Job same.
     const order = chart([
       { kind: 'Job', name: 'same', hook: 'pre-install', weight: '"5"' },
@@ -127,7 +127,7 @@ describe('hook order', () => {
     assert.deepEqual(placed(withUnknown, 'pre-install'), [[undefined, 'kept']], 'the templated one may run in the same event');
   });
 
-  it('runs a hook listed twice on one event twice in a row (helm-hooks.md §1.3)', () => {
+  it('runs a hook listed twice on one event twice in a row (hooks.go loops over h.Events)', () => {
     const order = chart([
       { kind: 'Job', name: 'b', hook: 'pre-install,pre-install' },
       { kind: 'Job', name: 'a', hook: 'pre-install' },
@@ -136,7 +136,7 @@ describe('hook order', () => {
     assert.deepEqual(placed(order, 'pre-install'), [[1, 'a'], [2, 'b'], [3, 'b'], [4, 'c']]);
   });
 
-  it('knows when each delete policy deletes (helm-hooks.md §3)', () => {
+  it('knows when each delete policy deletes (hooks.go execHookWithDelayedShutdown)', () => {
     assert.equal(deletedWhen('Job', undefined), 'before-next-run');
     assert.equal(deletedWhen('Job', ['hook-succeeded']), 'after-event-success');
     assert.equal(deletedWhen('Job', ['hook-failed']), 'on-failure');

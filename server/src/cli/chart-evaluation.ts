@@ -2,52 +2,13 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadChart } from '../engine/chart/load';
-import { EvaluatedLintOptions, evaluateLint } from '../engine/lint/evaluated-lint';
-import type { RenderedLiteral } from '../engine/lint/findings';
-import type { Finding } from '../engine/rules/rule';
+import { ChartEvaluationJob, ChartEvaluationMessage, ChartEvaluationResult, evaluateChart } from '../engine/lint/chart-evaluation';
 
 /**
  * `helm-hooks lint` evaluates each chart on other threads while the main thread lints the templates as written: the
  * evaluated view (loading values, rendering under two release names, analysing every rendered document) is the larger
  * half of the work, and on a machine with more than one core it need not wait for the other.
  */
-
-/** One chart to evaluate, as plain data a thread can receive. */
-export interface ChartEvaluationJob {
-  directory: string;
-  /** Absolute paths, merged over values.yaml in order. */
-  valuesFiles: string[];
-  options: EvaluatedLintOptions;
-}
-
-export type ChartEvaluationResult =
-  | { findings: Finding[]; rendered: RenderedLiteral }
-  /** A values file given by the user that Helm could not read either: a usage error. */
-  | { valuesProblem: { path: string; message: string } }
-  /** The evaluator failed; the as-written findings stand on their own. */
-  | { failure: string };
-
-/** The evaluated findings of a chart on disk, on whichever thread calls it. */
-export function evaluateChart(job: ChartEvaluationJob): ChartEvaluationResult {
-  try {
-    const chart = loadChart(job.directory, { valuesFiles: job.valuesFiles });
-    const broken = chart.problems.find((problem) => job.valuesFiles.includes(problem.path));
-    if (broken) return { valuesProblem: { path: broken.path, message: broken.message } };
-    return evaluateLint(chart, job.options);
-  } catch (error) {
-    return { failure: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-/** The message the evaluation thread (dist/evaluator.js) tells from the language server's requests. */
-export interface ChartEvaluationMessage {
-  chartEvaluation: ChartEvaluationJob;
-}
-
-export function isChartEvaluationMessage(message: unknown): message is ChartEvaluationMessage {
-  return typeof message === 'object' && message !== null && 'chartEvaluation' in message;
-}
 
 /** One thread fewer than the cores: the main thread has the as-written pass to do meanwhile. */
 export function defaultThreads(): number {

@@ -13,7 +13,8 @@ import { LocatedSource, lintRenderedSource, renderedChartFindings, splitRendered
 import { RuleDocs } from '../engine/rules/docs';
 import { Finding, HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
-import { ChartEvaluationJob, ChartEvaluationPool, ChartEvaluationResult, defaultThreads, evaluatorScript } from './chart-evaluation';
+import { ChartEvaluationJob, ChartEvaluationResult } from '../engine/lint/chart-evaluation';
+import { ChartEvaluationPool, defaultThreads, evaluatorScript } from './chart-evaluation';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';

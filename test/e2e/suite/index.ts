@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type MochaClass from 'mocha';
 
 // mocha 12 is an ES module; its CommonJS build is what a CommonJS test host can require on Node 20 and 24 alike.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: import() would load the ES module
 const { Mocha } = require('mocha/lib/mocha.cjs') as { Mocha: typeof MochaClass };
 
 export function run(): Promise<void> {

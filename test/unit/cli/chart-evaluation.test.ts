@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ChartEvaluationJob, ChartEvaluationPool, evaluateChart, evaluatorScript } from '../../../server/src/cli/chart-evaluation';
+import { ChartEvaluationPool, evaluatorScript } from '../../../server/src/cli/chart-evaluation';
+import { ChartEvaluationJob, evaluateChart } from '../../../server/src/engine/lint/chart-evaluation';
 import { FIXTURES } from '../../support/paths';
 
 const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-pool-'));

@@ -96,7 +96,7 @@ function chmodTree(path: string): void {
   } catch {
     return;
   }
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(path);
   } catch {
@@ -139,7 +139,7 @@ export function hookConfigMap(name: string, hook: string): string {
   ].join('\n');
 }
 
-/** The CLI reported a problem the way DESIGN.md promises: exit 2, one line on stderr, no stack trace, no hang. */
+/** The CLI reported a problem the way the README promises: exit 2, one line on stderr, no stack trace, no hang. */
 export function assertUsageFailure(result: CliResult, pattern: RegExp): void {
   assert.equal(result.timedOut, false, 'the CLI finished');
   assert.equal(result.status, 2, `exit status 2 (stderr: ${result.stderr})`);

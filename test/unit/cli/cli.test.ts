@@ -147,6 +147,7 @@ describe('helm-hooks lint: text output', () => {
   it('prints `file:line:col severity message [rule]` per finding, grouped by file, then a summary line', () => {
     const result = runCli(['lint', 'hooks-with-mistakes'], CHARTS);
     assert.equal(result.status, 1);
+    // eslint-disable-next-line no-control-regex -- ESC opens every colour sequence
     assert.doesNotMatch(result.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
     const lines = result.stdout.trimEnd().split('\n');
     const summary = lines.pop()!;
@@ -183,7 +184,7 @@ describe('helm-hooks lint: text output', () => {
 });
 
 describe('helm-hooks lint: JSON output', () => {
-  it('has exactly the shape of DESIGN.md: version, findings, summary', () => {
+  it('has exactly the documented shape: version, findings, summary', () => {
     const { result, output } = lintJson([], MISTAKES);
     assert.equal(result.status, 1);
     assert.deepEqual(Object.keys(output), ['version', 'findings', 'summary']);

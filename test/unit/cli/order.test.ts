@@ -26,7 +26,7 @@ function hooksOf(step: Step | undefined): [number | null, number | string | null
 after(removeTempDirs);
 
 describe('helm-hooks order', () => {
-  it('lists the pre-install hooks by weight, then name byte-wise, then kind, subchart hooks interleaved (helm-hooks.md §4.1, R1)', () => {
+  it('lists the pre-install hooks by weight, then name byte-wise, then kind, subchart hooks interleaved (hooks.go hookByWeight.Less)', () => {
     const order = orderJson(['order-basic', '--operation', 'install']);
     assert.equal(order.version, 1);
     assert.equal(order.chart, 'order-basic');

@@ -98,6 +98,7 @@ describe('SARIF output', () => {
       assert.ok(rule.shortDescription.text.length > 10, `${rule.id} has a short description`);
       assert.ok((rule.help?.text ?? '').length > 40, `${rule.id} has help text`);
       assert.ok((rule.help?.markdown ?? '').length > 40, `${rule.id} has help markdown`);
+      assert.doesNotMatch(rule.help?.text ?? '', /\]\(https?:/, `${rule.id}'s plain help text has no Markdown links`);
       assert.ok(rule.helpUri && uri(rule.helpUri), `${rule.id} has a help URI`);
       // dist/cli.js runs from the checkout, so the installed docs are its docs/rules.md.
       assert.deepEqual(ruleLinkTarget(rule.helpUri), { path: join(REPO_ROOT, 'docs', 'rules.md'), line: `## ${rule.id}` }, `${rule.id}'s help URI`);

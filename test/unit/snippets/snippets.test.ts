@@ -24,7 +24,7 @@ interface Snippet {
 const SNIPPETS_FILE = join(REPO_ROOT, 'snippets', 'helm-hooks.code-snippets');
 const snippets = JSON.parse(readFileSync(SNIPPETS_FILE, 'utf8')) as Record<string, Snippet>;
 
-/** Helm's hook events and delete policies (reference/helm-hooks.md §1, §3). */
+/** Helm's hook events and delete policies (pkg/release/v1/hook.go in Helm v4.1.4). */
 const EVENTS = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test']);
 const DELETE_POLICIES = new Set(['before-hook-creation', 'hook-succeeded', 'hook-failed']);
 

@@ -1,7 +1,7 @@
 import { LintRun, oneBased, summarize } from '../results';
 import { TextRange } from '../../engine/core/text';
 
-/** The stable JSON contract of DESIGN.md: 1-based lines and UTF-16 columns, end exclusive, paths relative. */
+/** The stable JSON contract (README "JSON output"): 1-based lines and UTF-16 columns, end exclusive, paths relative. */
 export function formatJson(run: LintRun): string {
   const span = (path: string, range: TextRange) => {
     const lines = run.linesOf(path);

@@ -103,5 +103,8 @@ function groupByFile<T extends { file: string }>(edits: T[]): [string, T[]][] {
 }
 
 function stripMarkdown(text: string): string {
-  return text.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/`([^`]+)`/g, '$1');
+  return text
+    .replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, '$1 ($2)')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/`([^`]+)`/g, '$1');
 }

@@ -113,7 +113,7 @@ function escapeChar(char: string): string {
 
 /** Inside a class, `-` is syntax too (and with the `u` flag only syntax characters may be escaped). */
 function escapeClassChar(char: string): string {
-  return /[\\^\]\[-]/.test(char) ? `\\${char}` : char;
+  return /[\\^\][-]/.test(char) ? `\\${char}` : char;
 }
 
 function translate(chars: string[]): RegExp | undefined {

@@ -203,7 +203,7 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
       }
     }
   };
-  let rootReal = root;
+  let rootReal: string;
   try {
     rootReal = realpathSync(root);
   } catch (error) {

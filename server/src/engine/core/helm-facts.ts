@@ -2,7 +2,7 @@ import { HookEvent } from '../model/hook';
 
 /**
  * What Helm does with each annotation and value, in the user's words, for completion documentation and hovers
- * (reference/helm-hooks.md §1–§5).
+ * (each rule's docs link the Helm source behind it; the hook code is https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go).
  */
 export const EVENT_FACTS: Readonly<Record<HookEvent, string>> = {
   'pre-install': 'Runs on `helm install`, after the templates render and the `crds/` CRDs are installed, before any release resource is created: none of the chart\'s other resources exist yet.',

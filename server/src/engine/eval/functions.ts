@@ -430,6 +430,7 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
     const start = Number(int(args[0]!, 'substr'));
     const end = Number(int(args[1]!, 'substr'));
     const text = str(args[2]!, 'substr');
+    // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
     if (/[^\x00-\x7f]/.test(text)) return unknown('substr of non-ASCII text');
     if (start < 0) return text.slice(0, end);
     if (end < 0 || end > text.length) return text.slice(start);

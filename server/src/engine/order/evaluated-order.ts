@@ -12,7 +12,7 @@ import { TextRange } from '../core/text';
 
 /**
  * Helm's order of a release operation as Helm renders the chart with the given values: the hooks of each event by
- * Helm's key (reference/helm-hooks.md §4.1) and the release resources by kind, read from the evaluated documents
+ * Helm's key (see orderKey in order.ts) and the release resources by kind, read from the evaluated documents
  * (eval/hooks) rather than from the templates as written, each located back in the template the user edits.
  */
 

@@ -5,8 +5,8 @@ import { TemplateAction } from '../template/scanner';
 import { TextRange } from '../core/text';
 
 /**
- * Helm's InstallOrder (pkg/release/v1/util/kind_sorter.go, reference/helm-hooks.md §4.1). Among hooks it only breaks
- * ties between equal (weight, name) pairs; unknown kinds come last, sorted by kind name.
+ * Helm's InstallOrder (https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/kind_sorter.go#L31). Among hooks it only
+ * breaks ties between equal (weight, name) pairs; unknown kinds come last, sorted by kind name.
  */
 export const INSTALL_ORDER = [
   'PriorityClass', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy',
@@ -17,7 +17,7 @@ export const INSTALL_ORDER = [
   'IngressClass', 'Ingress', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
 ] as const;
 
-/** When Helm deletes a hook object, from its delete policies (reference/helm-hooks.md §3). */
+/** When Helm deletes a hook object, from its delete policies (https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59). */
 export type DeletedWhen = 'before-next-run' | 'after-event-success' | 'on-failure' | 'after-event-success-or-failure' | 'never';
 
 /** A token of a name as written: one literal character, or one template action standing for text we cannot see. */
@@ -321,7 +321,7 @@ function tieBreak(a: OrderKey, b: OrderKey): -1 | 0 | 1 | undefined {
 }
 
 /**
- * Helm's order key (reference/helm-hooks.md §4.1): weight, then metadata.name byte-wise, then kind install order,
+ * Helm's order key (https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L172, after a stable sort by kind): weight, then metadata.name byte-wise, then kind install order,
  * file path and document index. Undefined when the order depends on text we cannot see.
  */
 export function compareHooks(a: OrderKey, b: OrderKey): -1 | 0 | 1 | undefined {

@@ -15,8 +15,9 @@ export const crdHook = defineRule({
       'the Helm 2 `crd-install` pattern. Put CRDs in the chart\'s `crds/` directory (installed before any hook, never ' +
       'upgraded or deleted by Helm), or make them normal templates when the chart should manage their lifecycle.',
     helmFact:
-      'deleteHookByPolicy skips CustomResourceDefinition hooks (reference/helm-hooks.md §3.2, runtime vector R6: a CRD ' +
-      'hook with `hook-succeeded` got no DELETE). `crd-install` was replaced by the `crds/` directory (§1.2, §5.1).',
+      '[hooks.go `deleteHookByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L180) skips CustomResourceDefinition hooks: a CRD hook with `hook-succeeded` got no DELETE. ' +
+      '`crd-install` was replaced by the `crds/` directory ([Chart Hooks](https://helm.sh/docs/topics/charts_hooks/); ' +
+      '[argoproj/argo-helm#169](https://github.com/argoproj/argo-helm/issues/169), [open-policy-agent/gatekeeper#846](https://github.com/open-policy-agent/gatekeeper/issues/846)).',
     bad: [
       'apiVersion: apiextensions.k8s.io/v1',
       'kind: CustomResourceDefinition',

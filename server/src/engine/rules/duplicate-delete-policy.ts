@@ -18,9 +18,8 @@ export const duplicateDeletePolicy = defineRule({
       'the list means, and often a slip for another policy (`hook-succeeded,hook-succeeded` where `hook-failed` was ' +
       'meant). The safe fix removes the repeated item and its comma.',
     helmFact:
-      'manifest_sorter.go `operateAnnotationValues` splits on commas, trims and lower-cases; hooks.go ' +
-      '`hookHasDeletePolicy` only tests whether the list contains a policy (reference/helm-hooks.md §3.1, §3.2, ' +
-      'vectors D02–D04).',
+      '[manifest_sorter.go `operateAnnotationValues`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L237) splits on commas, trims and lower-cases; ' +
+      '[hooks.go `hookHasDeletePolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L229) only tests whether the list contains a policy.',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

@@ -18,10 +18,9 @@ export const duplicateHookEvent = defineRule({
       'Items count as the same after Helm trims and lower-cases them (`pre-install,PRE-INSTALL`), and `test-success` ' +
       'is an alias of `test`. The safe fix removes the repeated item and its comma.',
     helmFact:
-      'manifest_sorter.go `(*manifestFile).sort` keeps events in annotation order, duplicates included; ' +
-      'hooks.go `execHookWithDelayedShutdown` selects the hook once per matching event: a `pre-install,pre-install` ' +
-      'Job was created, completed, deleted and created again in one install (reference/helm-hooks.md §0.11, §1.2, ' +
-      '§1.3, vectors E17, R5).',
+      '[manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139) keeps events in annotation order, duplicates included; ' +
+      '[hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59) selects the hook once per matching event: a `pre-install,pre-install` ' +
+      'Job was created, completed, deleted and created again in one install.',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

@@ -8,7 +8,7 @@ import { shown } from './support/helpers';
 import { DocumentWalker } from './support/lifecycle-helpers';
 import { defineRule, HelmVersion, Severity } from './rule';
 
-/** The events of each operation in the order it runs them (reference/helm-hooks.md §5.1). */
+/** The events of each operation in the order it runs them (pkg/action install.go, upgrade.go, rollback.go, uninstall.go @v4.1.4). */
 const OPERATIONS: readonly (readonly HookEvent[])[] = [
   ['pre-install', 'post-install'],
   ['pre-upgrade', 'post-upgrade'],

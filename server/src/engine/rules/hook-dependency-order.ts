@@ -17,8 +17,9 @@ export const hookDependencyOrder = defineRule({
       'order holds under any release name and the object cannot be left over from an earlier run.',
     helmFact:
       'Per event, hooks are sorted by weight, then name byte-wise; kind only breaks ties of equal weight and name, and ' +
-      'each hook is created only when the previous one is ready (reference/helm-hooks.md §4.1, §4.2). `hook-succeeded` ' +
-      'deletes hooks after their event (§3.2).',
+      'each hook is created only when the previous one is ready ([hooks.go `hookByWeight.Less`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L172), [kind_sorter.go `sortHooksByKind`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/kind_sorter.go#L131), ' +
+      '[hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)). `hook-succeeded` deletes hooks after their event. Users met it as ' +
+      '[helm/helm#12414](https://github.com/helm/helm/issues/12414), [helm/helm#10768](https://github.com/helm/helm/issues/10768) and [helm/helm#10006](https://github.com/helm/helm/issues/10006).',
     bad: [
       'apiVersion: v1',
       'kind: ServiceAccount',

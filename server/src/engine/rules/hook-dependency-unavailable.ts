@@ -26,9 +26,11 @@ export const hookDependencyUnavailable = defineRule({
     helmFact:
       'pre-install runs when none of the chart\'s release resources exist; post-delete runs after they are deleted, ' +
       'except those with `helm.sh/resource-policy`; `hook-succeeded` deletes a hook after its event succeeds ' +
-      '(reference/helm-hooks.md §5.1, §3.2). Helm waits for each Job and Pod hook to complete before going on (§4.2). ' +
+      '([install.go `performInstall`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/install.go#L501), [uninstall.go `(*Uninstall).Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/uninstall.go#L62), [hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)). Helm waits for each Job and Pod hook to ' +
+      'complete before going on ([statuswait.go `WatchUntilReady`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/statuswait.go#L71)). Users met it as [helm/helm#2622](https://github.com/helm/helm/issues/2622), ' +
+      '[helm/helm#9163](https://github.com/helm/helm/issues/9163), [mastodon/mastodon#21640](https://github.com/mastodon/mastodon/issues/21640) and [helm/helm#11157](https://github.com/helm/helm/issues/11157). ' +
       '`helm upgrade --install` on a release whose install failed upgrades from the failed revision ' +
-      '(pkg/action/upgrade.go prepareUpgrade @v4.1.4 and v3.18.0).',
+      '([upgrade.go `prepareUpgrade`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/upgrade.go)).',
     bad: [
       'apiVersion: v1',
       'kind: Secret',
@@ -96,7 +98,7 @@ export const hookDependencyUnavailable = defineRule({
       if (!first) continue;
       const target = first.targets[0]!;
       const operation = OPERATION_WORDS[first.operation];
-      // Only after a failure: works today, breaks under a foreseeable condition (DESIGN's warning).
+      // Only after a failure: works today, breaks under a foreseeable condition: a warning.
       const afterFailure = first.operation === 'upgrade-after-failed-install';
       context.report({
         object: reader,

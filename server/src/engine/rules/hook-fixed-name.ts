@@ -17,8 +17,8 @@ export const hookFixedName = defineRule({
       'usually with the chart\'s fullname helper: `{{ include "mychart.fullname" . }}-migrate`. A name that holds any ' +
       'template action is left alone here.',
     helmFact:
-      'Hook objects are created under their `metadata.name` and are not part of the release (reference/helm-hooks.md ' +
-      '§5.1); `before-hook-creation` deletes whatever object has that name (§3.2).',
+      'Hook objects are created under their `metadata.name` and are not part of the release ([release.go `Release.Hooks`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/release.go#L43)); ' +
+      '`before-hook-creation` deletes whatever object has that name ([hooks.go `deleteHookByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L180)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

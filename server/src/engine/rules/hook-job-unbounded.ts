@@ -17,7 +17,8 @@ export const hookJobUnbounded = defineRule({
       'hook fails fast with `BackoffLimitExceeded` or `DeadlineExceeded`. Silent when template output may set them.',
     helmFact:
       'Helm waits for each hook Job until `Complete`, `Failed`, or `--timeout` (default 5m0s, per hook; in Helm 4 ' +
-      '`--timeout 0` means 30 s) (reference/helm-hooks.md §4.2, runtime vector R13). Kubernetes defaults ' +
+      '`--timeout 0` means 30 s) ([statuswait.go `WatchUntilReady`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/statuswait.go#L71); [helm/helm#7447](https://github.com/helm/helm/issues/7447), [helm/helm#4558](https://github.com/helm/helm/issues/4558)). ' +
+      'Kubernetes defaults ' +
       '`backoffLimit` to 6.',
     bad: [
       'apiVersion: batch/v1',

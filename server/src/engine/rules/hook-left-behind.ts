@@ -20,9 +20,10 @@ export const hookLeftBehind = defineRule({
       'reports them. Silent where a hook of another event reads the object (a Secret made at pre-install that the ' +
       'pre-upgrade and pre-delete Jobs mount): `hook-succeeded` would delete it before they run.',
     helmFact:
-      'Hook resources are stored in the release\'s hooks, not its manifest; uninstall does not delete them (reference/' +
-      'helm-hooks.md §5.1, runtime vector R8). `before-hook-creation` deletes only before the next creation, ' +
-      '`hook-succeeded` after the event succeeded (§3.2).',
+      'Hook resources are stored in the release\'s hooks ([release.go `Release.Hooks`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/release.go#L43)), not its manifest; uninstall does ' +
+      'not delete them ([uninstall.go `(*Uninstall).Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/uninstall.go#L62); [Chart Hooks](https://helm.sh/docs/topics/charts_hooks/): "Hook resources are not managed"; ' +
+      '[helm/helm#10758](https://github.com/helm/helm/issues/10758), [helm/helm#9206](https://github.com/helm/helm/issues/9206)). `before-hook-creation` deletes only before the next ' +
+      'creation, `hook-succeeded` after the event succeeded ([hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

@@ -42,7 +42,7 @@ export const hookRecreateConflict = defineRule({
       'and rollback take the previous release\'s recorded method ([pkg/action/upgrade.go `getUpgradeServerSideValue`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/upgrade.go), ' +
       'pkg/action/rollback.go `prepareRollback`), test the release\'s ([pkg/action/release_testing.go `Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/release_testing.go)); ' +
       'uninstall hooks always use it. A release Helm 3 stored has no method, which `auto` reads as client-side. Observed ' +
-      'against a recording API server (reference/helm-hooks.md §4.3, runtime vector R4): a completed Job re-applied ' +
+      'with the real Helm against a recording API server (test/differential/fake-kube-vectors.test.ts, R4): a completed Job re-applied ' +
       'unchanged keeps its Complete status and is not run again. *Inferred* from the API server\'s rules, not observed: ' +
       'a changed Job pod template is rejected (`spec.template` is immutable), and re-applying other kinds succeeds. ' +
       'Users meeting it: [helm/helm#11188](https://github.com/helm/helm/issues/11188), ' +

@@ -34,8 +34,9 @@ import { missingChartDependency } from './missing-chart-dependency';
 import { Rule } from './rule';
 
 /**
- * The hook lifecycle rules of DESIGN.md's second table, in its order. Those with `check` read each template as
- * written and each document as evaluated; those with `checkChart` read the whole chart as evaluated.
+ * The hook lifecycle rules, which read what a hook meets when it runs, in the README table's order. Those with `check`
+ * read each template as written and each document as evaluated; those with `checkChart` read the whole chart as
+ * evaluated.
  */
 export const LIFECYCLE_RULES: readonly Rule[] = [
   hookDependencyUnavailable,
@@ -55,10 +56,10 @@ export const LIFECYCLE_RULES: readonly Rule[] = [
   duplicateHookName,
 ];
 
-/** DESIGN.md's deployer rules: each checks what a deployer other than Helm does, and runs only for its target. */
+/** The deployer rules: each checks what a deployer other than Helm does, and runs only for its target. */
 export const DEPLOYER_RULES: readonly Rule[] = [argocdEverySyncHook, argocdIgnoredHook, argocdMixedHookAnnotations, argocdInstallRender];
 
-/** Every rule, in the order of DESIGN.md's tables; the README's rule table is generated from this list. */
+/** Every rule: annotations, lifecycle, deployers, Chart.yaml; the README's rule table is generated from this list. */
 export const ALL_RULES: readonly Rule[] = [
   unknownHookEvent,
   duplicateHookEvent,

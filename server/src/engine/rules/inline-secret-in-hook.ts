@@ -27,8 +27,8 @@ export const inlineSecretInHook = defineRule({
       'not a `$(VAR)` reference). Read the value from a Secret with `valueFrom.secretKeyRef`; the fix writes that stub ' +
       '(not applied automatically: the Secret must exist).',
     helmFact:
-      'Helm stores hooks with their full manifest in the release record (`helm get hooks`; reference/helm-hooks.md ' +
-      '§5.1), a Secret readable by anyone allowed to read the release.',
+      'Helm stores hooks with their full manifest in the release record (`helm get hooks`; ' +
+      '[release.go `Release.Hooks`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/release.go#L43)), a Secret readable by anyone allowed to read the release.',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

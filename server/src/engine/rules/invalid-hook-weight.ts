@@ -20,8 +20,8 @@ export const invalidHookWeight = defineRule({
       'is plain — whitespace removed and an integral decimal written as an integer are safe; a hexadecimal value or ' +
       'one with digit separators is offered in decimal as an unsafe alternative.',
     helmFact:
-      'manifest_sorter.go `calculateHookWeight`: `hw, err := strconv.Atoi(value)`, and weight 0 on any error, with no ' +
-      'trimming and no log (reference/helm-hooks.md §0.5, §2, vectors W05–W10, W13–W15, B01).',
+      '[manifest_sorter.go `calculateHookWeight`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L227): `hw, err := strconv.Atoi(value)`, and weight 0 on any error, with no ' +
+      'trimming and no log.',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

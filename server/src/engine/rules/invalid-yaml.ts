@@ -23,7 +23,7 @@ export const invalidYaml = defineRule({
     helmFact:
       'Helm splits each rendered file on `---` and decodes every document with sigs.k8s.io/yaml; a document that does ' +
       'not decode fails `helm template` and `helm install` with `YAML parse error on <chart>/templates/<file>` ' +
-      '(reference/helm-hooks.md §1.1, §1.3).',
+      '([manifest_sorter.go `SortManifests`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L77)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

@@ -22,7 +22,7 @@ export const jobRestartPolicy = defineRule({
       'Kubernetes defaults an empty pod `restartPolicy` to `Always`, and Job validation accepts only `OnFailure` and ' +
       '`Never`: `The Job "…" is invalid: ' + API_ERROR + '` (kubernetes/kubernetes pkg/apis/batch/validation; the error ' +
       'as reported in ContainerSolutions/kubernetes-examples#13 and jayunit100/k8sprototypes#4). Helm builds and ' +
-      'creates each hook before waiting for it, so the event fails (reference/helm-hooks.md §4.3, §4.4).',
+      'creates each hook before waiting for it, so the event fails ([hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

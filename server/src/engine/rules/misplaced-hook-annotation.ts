@@ -33,8 +33,9 @@ export const misplacedHookAnnotation = defineRule({
       'only when those annotations have no `helm.sh/hook` and are fully visible (not built by `toYaml` or `include`).',
     helmFact:
       'A document is a hook if and only if its `metadata.annotations` has the exact key `helm.sh/hook`; only the ' +
-      'top-level `metadata` counts, not `spec.template.metadata`, not labels (reference/helm-hooks.md §1.1). Real-world ' +
-      'mistake #11: "The Job runs as a normal resource; upgrade fails with `spec.template: field is immutable`" (§7).',
+      'top-level `metadata` counts, not `spec.template.metadata`, not labels ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139)). Users met it as a Job ' +
+      'run as a normal resource, whose upgrade fails with `spec.template: field is immutable` ' +
+      '([raystack/charts#56](https://github.com/raystack/charts/issues/56), [volcano-sh/volcano#3496](https://github.com/volcano-sh/volcano/issues/3496), [apache/airflow#27561](https://github.com/apache/airflow/issues/27561)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

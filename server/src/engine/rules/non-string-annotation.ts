@@ -45,8 +45,8 @@ export const nonStringAnnotation = defineRule({
       'Helm reads each document\'s annotations into `map[string]string`, converting numbers and bools but failing on a ' +
       'list (`cannot unmarshal array into Go struct field .metadata.annotations of type string`); kubectl, the API ' +
       "server and, for hooks, Helm's kube client reject a number or bool with `cannot unmarshal number|bool into Go " +
-      'struct field ObjectMeta.metadata.annotations of type string` (reference/helm-hooks.md §0.4, §1.3, §2, §6, ' +
-      'vectors M01, M02, E20; real-world mistake 5 in §7).',
+      'struct field ObjectMeta.metadata.annotations of type string` ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139), [client.go `Build`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/client.go#L546); ' +
+      '[apollographql/router#1881](https://github.com/apollographql/router/issues/1881), [influxdata/helm-charts#839](https://github.com/influxdata/helm-charts/issues/839)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

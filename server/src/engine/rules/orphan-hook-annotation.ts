@@ -29,8 +29,8 @@ export const orphanHookAnnotation = defineRule({
       '`helm uninstall` does). Silent when the annotations or the metadata are partly built by templates.',
     helmFact:
       'A document is a hook only when its `metadata.annotations` has the key `helm.sh/hook`; weight, delete and output ' +
-      'log policies on any other resource are ignored (reference/helm-hooks.md §1.1, vectors W19, D10). ' +
-      '`helm.sh/resource-policy: keep` keeps a release resource on uninstall (§5.1).',
+      'log policies on any other resource are ignored ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139)). ' +
+      '`helm.sh/resource-policy: keep` keeps a release resource on uninstall ([resource_policy.go `filterManifestsToKeep`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/resource_policy.go#L26)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

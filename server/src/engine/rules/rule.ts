@@ -64,7 +64,10 @@ export interface Report {
 export interface RuleDocs {
   /** Why this matters, in the user's terms (Markdown). */
   description: string;
-  /** What Helm or Kubernetes does, with its source in ../shared/reference/helm-hooks.md terms. */
+  /**
+   * What Helm or Kubernetes does, citing Helm's source as a link to a file and function at a named tag
+   * (https://github.com/helm/helm/blob/v4.1.4/…), and public issues where users met the problem (Markdown).
+   */
   helmFact: string;
   /** A template that this rule reports; a test lints it. */
   bad: string;

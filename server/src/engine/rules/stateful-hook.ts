@@ -36,7 +36,7 @@ export const statefulHook = defineRule({
       'previous object; `hook-succeeded` deletes all hooks of an event after it succeeded (Helm v4.1.4 ' +
       '[pkg/action/hooks.go `execHookWithDelayedShutdown`, `hookSetDeletePolicy`, `deleteHookByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go); ' +
       'v3.18.0 [`execHook`](https://github.com/helm/helm/blob/v3.18.0/pkg/action/hooks.go)). `deleteHookByPolicy` does ' +
-      'not read `helm.sh/resource-policy` (reference/helm-hooks.md §3.2, R9). Random functions render new values on every ' +
+      'not read `helm.sh/resource-policy`. Random functions render new values on every ' +
       '`helm upgrade`. Users meeting it: [helm/helm#5915](https://github.com/helm/helm/issues/5915) (a ConfigMap hooked ' +
       'on pre-upgrade deleted and re-created by every upgrade).',
     bad: [

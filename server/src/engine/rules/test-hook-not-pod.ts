@@ -16,9 +16,9 @@ export const testHookNotPod = defineRule({
       'or run `helm test` without `--logs`. Objects a test Pod needs (a ConfigMap, a ServiceAccount) can be normal ' +
       'release resources instead of test hooks.',
     helmFact:
-      'release_testing.go streams `GET pods/<hook name>/log` for each test hook without checking its kind (reference/' +
-      'helm-hooks.md §5.3, runtime vector R10: `Error: unable to get pod logs for t-cm: pods "t-cm" not found`, ' +
-      'exit 1; still so in the v4.2.4 source).',
+      '[release_testing.go `GetPodLogs`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/release_testing.go#L121) streams `GET pods/<hook name>/log` for each test hook without checking its kind: ' +
+      '`Error: unable to get pod logs for t-cm: pods "t-cm" not found`, exit 1; still so in v4.2.4. Users met it as ' +
+      '[helm/helm#9264](https://github.com/helm/helm/issues/9264) and [helm/helm#8796](https://github.com/helm/helm/issues/8796).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

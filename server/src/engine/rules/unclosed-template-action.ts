@@ -26,7 +26,7 @@ export const unclosedTemplateAction = defineRule({
     helmFact:
       'Helm parses templates with Go text/template and reports its errors as `parse error at (file:line): message`, ' +
       'e.g. `unclosed action`, `unterminated quoted string`, `unclosed comment`, `unexpected {{end}}`, `unexpected EOF` ' +
-      '(pkg/engine/engine.go:cleanupParseError; text/template/parse lex.go and parse.go).',
+      '([engine.go `cleanupParseError`](https://github.com/helm/helm/blob/v4.1.4/pkg/engine/engine.go#L318); Go\'s text/template/parse lex.go and parse.go).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

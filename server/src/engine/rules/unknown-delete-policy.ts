@@ -37,10 +37,10 @@ export const unknownDeletePolicy = defineRule({
       'instead of other separators, joining a list. Helm ignores the annotation on a resource without ' +
       '`helm.sh/hook`; orphan-hook-annotation reports that.',
     helmFact:
-      'manifest_sorter.go `operateAnnotationValues` keeps every item, unknown and empty ones included, with no log; ' +
-      'hooks.go `hookSetDeletePolicy` adds `before-hook-creation` only when the list is empty. Verified: ' +
-      '`hook-success` → `["hook-success"]`, `""` → `[""]`, and an upgrade sent no DELETE for such hooks ' +
-      '(reference/helm-hooks.md §0.3, §3.1, vectors D05–D09, R4).',
+      '[manifest_sorter.go `operateAnnotationValues`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L237) keeps every item, unknown and empty ones included, with no log; ' +
+      '[hooks.go `hookSetDeletePolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L237) adds `before-hook-creation` only when the list is empty. Verified: ' +
+      '`hook-success` → `["hook-success"]`, `""` → `[""]`, and an upgrade sent no DELETE for such hooks. Users ' +
+      'met it as `already exists` ([helm/community#257](https://github.com/helm/community/issues/257), [yugabyte/charts#195](https://github.com/yugabyte/charts/issues/195)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

@@ -34,10 +34,12 @@ export const unknownHelmAnnotation = defineRule({
       'runs alongside it, and the next upgrade that changes its pod template fails. Keys in a `define` are checked when ' +
       'the same file includes that define. Fix: the nearest key Helm reads.',
     helmFact:
-      'manifest_sorter.go reads `metadata.annotations` into a `map[string]string` and looks up the exact key ' +
-      '`helm.sh/hook`; `Helm.sh/hook` and `helm.sh/hooks` leave the resource a normal release resource (vectors E18, ' +
-      'E19). Only the keys listed in reference/helm-hooks.md §1.1, §5.4 and §5.5 are read; "No other `helm.sh/hook-*` ' +
-      'key exists" (§5.5).',
+      '[manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139) reads `metadata.annotations` into a `map[string]string` and looks up the exact key ' +
+      '`helm.sh/hook`; `Helm.sh/hook` and `helm.sh/hooks` leave the resource a normal release resource. The only ' +
+      'hook keys Helm reads are `helm.sh/hook`, `helm.sh/hook-weight`, `helm.sh/hook-delete-policy` and ' +
+      '`helm.sh/hook-output-log-policy` ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139)); no other `helm.sh/hook-*` key exists. ' +
+      'Users met it as [helm/helm#2995](https://github.com/helm/helm/issues/2995), a weight under a key Helm does ' +
+      'not read.',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',
@@ -131,8 +133,8 @@ function suggestKey(key: string): KeySuggestion | undefined {
 }
 
 /**
- * What follows from Helm not reading the key the user meant, to lead the message (reference/helm-hooks.md §1.1, §2,
- * §3.1, §5.1, §5.4); undefined when nothing visible changes.
+ * What follows from Helm not reading the key the user meant, to lead the message (Helm reads only the exact keys, see
+ * manifest_sorter.go `(*manifestFile).sort`); undefined when nothing visible changes.
  */
 function consequence(set: AnnotationSet, meant: string): string | undefined {
   const inDefine = set.origin === 'define';

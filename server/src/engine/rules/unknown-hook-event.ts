@@ -33,10 +33,11 @@ export const unknownHookEvent = defineRule({
       '`helm install` fail to decode the annotations. Fixes: the nearest event, removing a stray separator, joining ' +
       'a list with commas.',
     helmFact:
-      'manifest_sorter.go `(*manifestFile).sort`: an unknown item makes Helm skip the document with ' +
+      'An unknown item makes Helm skip the document with ' +
       '`level=INFO msg="skipping unknown hooks"` (Helm 4) or `info: skipping unknown hook` (Helm 3); a sequence value ' +
       'fails with `cannot unmarshal array into Go struct field .metadata.annotations of type string` ' +
-      '(reference/helm-hooks.md §1.2, §1.3, vectors E06–E16, E20, Y11).',
+      '([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139), [manifest_sorter.go `events`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L54)). Users met it as [helm/charts#19890](https://github.com/helm/charts/issues/19890), ' +
+      '[open-policy-agent/gatekeeper#846](https://github.com/open-policy-agent/gatekeeper/issues/846) and [argoproj/argo-helm#169](https://github.com/argoproj/argo-helm/issues/169).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

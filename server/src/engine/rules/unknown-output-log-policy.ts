@@ -37,9 +37,9 @@ export const unknownOutputLogPolicy = defineRule({
       '(reported as info). Fixes: the nearest policy, removing a stray comma, commas instead of other separators, ' +
       'joining a list.',
     helmFact:
-      'manifest_sorter.go `operateAnnotationValues` keeps every item; hooks.go `outputLogsByPolicy` prints logs only ' +
+      '[manifest_sorter.go `operateAnnotationValues`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L237) keeps every item; [hooks.go `outputLogsByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L250) prints logs only ' +
       'for a listed `hook-succeeded` / `hook-failed` and only for kind Job (pods labelled `job-name`) and Pod; the ' +
-      'default is no log output (reference/helm-hooks.md §5.4, vectors L01–L03, R3, R16).',
+      'default is no log output ([hook.go `HookOutputLogPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/hook.go#L55); added by [HIP-0019](https://github.com/helm/community/blob/main/hips/hip-0019.md)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

@@ -16,8 +16,8 @@ export const unpinnedHookImage = defineRule({
       'Kubernetes also defaults `imagePullPolicy` to `Always` for `:latest`, so every hook run needs the registry. Pin ' +
       'a version tag or a digest (`@sha256:…`). Images built by templates are judged once the chart is evaluated.',
     helmFact:
-      'Helm re-creates hooks on each run of their events (reference/helm-hooks.md §3.2, §5.1); a rollback runs the ' +
-      'target revision\'s stored hooks (§5.1, R15). Kubernetes resolves an image without a tag to `:latest` and ' +
+      'Helm re-creates hooks on each run of their events ([hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)); a rollback runs the ' +
+      'target revision\'s stored hooks ([rollback.go `performRollback`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/rollback.go#L197)). Kubernetes resolves an image without a tag to `:latest` and ' +
       'defaults `imagePullPolicy: Always` for it.',
     bad: [
       'apiVersion: v1',

@@ -28,8 +28,8 @@ export const unquotedHookWeight = defineRule({
       'Kubernetes decodes annotations into `map[string]string`; an unquoted number fails with `json: cannot unmarshal ' +
       'number into Go struct field ObjectMeta.metadata.annotations of type string`, for a hook inside Helm\'s kube ' +
       "client at install (`unable to build kubernetes object for deleting hook …`). Helm's own parser converts the " +
-      'scalar with YAML 1.1 rules, then applies `strconv.Atoi` (reference/helm-hooks.md §0.4, §2, §6, vectors W11, ' +
-      'W12, W17, Y01, Y03, Y05, Y13, R14).',
+      'scalar with YAML 1.1 rules, then applies `strconv.Atoi` ([manifest_sorter.go `calculateHookWeight`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L227), [client.go `Build`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/client.go#L546); ' +
+      '[apollographql/router#1881](https://github.com/apollographql/router/issues/1881), [influxdata/helm-charts#839](https://github.com/influxdata/helm-charts/issues/839)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

@@ -50,9 +50,9 @@ export interface Rejection {
 }
 
 /**
- * What happens to the object when an annotation of this set holds `value`, of `kind` (reference/helm-hooks.md §2,
- * §1.3, vectors M01, M02, R14, E20). Helm reads every document's own metadata into `map[string]string`, which fails on
- * a list or map but converts a number or bool; Kubernetes' typed decode then rejects the number or bool, for a hook
+ * What happens to the object when an annotation of this set holds `value`, of `kind` (manifest_sorter.go
+ * `(*manifestFile).sort` and kube client.go `Build` @v4.1.4). Helm reads every document's own metadata into
+ * `map[string]string`, which fails on a list or map but converts a number or bool; Kubernetes' typed decode then rejects the number or bool, for a hook
  * inside Helm's own client. Annotations nested in a pod template are only decoded by the API server. `.inf` and `.nan`
  * fail earlier, wherever they are, when kubectl or Helm's client convert the manifest to JSON (checked with kubectl
  * 1.34: "error converting YAML to JSON: json: unsupported value: NaN"), while `helm template` still passes.

@@ -27,7 +27,8 @@ export interface ChartObject {
   maybeHook: boolean;
   /**
    * `helm uninstall` leaves this release resource in place: it carries `helm.sh/resource-policy` with any value
-   * (reference/helm-hooks.md §5.1: `keep`, and by a quirk any other value). Undefined when not known.
+   * (`keep`, and by a quirk any other value: https://github.com/helm/helm/blob/v4.1.4/pkg/action/resource_policy.go#L26).
+   * Undefined when not known.
    */
   survivesUninstall?: boolean;
   /** What the object's pod reads by name (Job, Pod and other workloads). */

@@ -3,7 +3,10 @@ import { ChartObject } from './chart-objects';
 import { shown } from './helpers';
 import { deletedWhen } from '../../order/order';
 
-/** Hooks Helm waits for: their pods must start for the event to go on (reference/helm-hooks.md §4.2). */
+/**
+ * Hooks Helm waits for: their pods must start for the event to go on
+ * (https://github.com/helm/helm/blob/v4.1.4/pkg/kube/statuswait.go#L71).
+ */
 export const WAITED_KINDS: ReadonlySet<string> = new Set(['Job', 'Pod']);
 
 /** Where an object is named, for related locations: its `metadata.name`, else the whole document. */

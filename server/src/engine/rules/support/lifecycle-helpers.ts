@@ -87,9 +87,9 @@ function alreadyExists(kind: string | undefined): string {
 }
 
 /**
- * What the next run of a hook meets when the old object is still there (reference/helm-hooks.md §3.1, §4.3, R4): Helm
- * 3 creates, Helm 4 applies server-side when the operation does (install by default; upgrade, rollback and test as
- * the release was installed).
+ * What the next run of a hook meets when the old object is still there (hooks.go `hookSetDeletePolicy`, client.go
+ * `makeCreateApplyFunc` @v4.1.4): Helm 3 creates, Helm 4 applies server-side when the operation does (install by
+ * default; upgrade, rollback and test as the release was installed).
  */
 export function nextRunMeetsOldObject(hook: LifecycleHook, helmVersion: HelmVersion): string {
   const exists = `"${alreadyExists(hook.kind)}"`;
