@@ -6,7 +6,7 @@ import { goAtoi } from '../model/scalar';
  * `helm template` and syncs the output itself: it maps Helm's annotations onto its own hooks, phases and waves, per
  * object. Every fact below was read from Argo CD's source at ARGOCD_SOURCE.commit, whose `gitops-engine/` directory
  * holds the sync engine (the standalone argoproj/gitops-engine at 5baed5604d2d has the same logic in `pkg/sync/`);
- * where Argo CD's docs (docs/user-guide/helm.md) disagree, the code is what is modelled.
+ * where Argo CD's docs (its Helm user guide) disagree, the code is what is modelled.
  */
 
 export const ARGOCD_SOURCE = {

@@ -29,7 +29,7 @@ export const argocdEverySyncHook = defineRule({
       'Argo CD (argoproj/argo-cd at 37ee0097cf): gitops-engine/pkg/sync/hook/helm/type.go:27-32 maps pre-install and ' +
       'pre-upgrade to PreSync, post-install and post-upgrade to PostSync; the chart is rendered with `helm template` ' +
       'without `--is-upgrade` (util/helm/cmd.go:429-470), so `.Release.IsInstall` is true on every sync. Argo CD ' +
-      "issues #2480, #7536; the docs' warning \"'install' vs 'upgrade' vs 'sync'\" (docs/user-guide/helm.md:533-536).",
+      "issues #2480, #7536; the docs' warning \"'install' vs 'upgrade' vs 'sync'\" ([the Argo CD Helm guide, lines 533-536](https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/docs/user-guide/helm.md#L533-L536)).",
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

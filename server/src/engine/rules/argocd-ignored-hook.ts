@@ -24,7 +24,7 @@ export const argocdIgnoredHook = defineRule({
       'pre-upgrade, post-install and post-upgrade, compared exactly; a hook with no type is ignored ' +
       '(gitops-engine/pkg/sync/ignore/ignore.go:10-12, reconcile.go:13-27). pre-delete and post-delete run when the ' +
       'Application is deleted (controller/hook.go:34-43; post-delete since v2.10.0, pre-delete since v3.3.0). The docs ' +
-      'list the unsupported events (docs/user-guide/helm.md:508-526).',
+      'list the unsupported events ([the Argo CD Helm guide, lines 508-526](https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/docs/user-guide/helm.md#L508-L526)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',

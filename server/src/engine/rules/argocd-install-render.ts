@@ -30,7 +30,7 @@ export const argocdInstallRender = defineRule({
       'hook work without them (a Job can read the cluster itself at run time), or keep such values out of the hook.',
     helmFact:
       'Argo CD (argoproj/argo-cd at 37ee0097cf) runs `helm template CHART --name-template NAME` with values, API ' +
-      'versions and `--include-crds`, never `--is-upgrade` (util/helm/cmd.go:429-470). Helm 3.18 and 4.1 render that ' +
+      'versions and `--include-crds`, never `--is-upgrade` ([util/helm/cmd.go lines 429-470](https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/util/helm/cmd.go#L429-L470)). Helm 3.18 and 4.1 render that ' +
       'as an install: `.Release.IsInstall` true, `.Release.IsUpgrade` false, `.Release.Revision` 1, and `lookup` ' +
       'returns `{}` without a cluster (a test checks this with both binaries).',
     bad: [

@@ -67,7 +67,7 @@ export const argocdMixedHookAnnotations = defineRule({
       'Argo CD (argoproj/argo-cd at 37ee0097cf): gitops-engine/pkg/sync/hook/hook.go:38-53 reads Helm\'s events only ' +
       "when no Argo CD type is given; gitops-engine/pkg/sync/hook/delete_policy.go:11-25 joins both annotations' " +
       'policies; controller/hook.go:34-60 matches PreDelete/PostDelete on either annotation. Argo CD issues #1952, ' +
-      '#15613, pull request #15752 (docs: "all helm hooks are ignored", docs/user-guide/helm.md:528-531).',
+      '#15613, pull request #15752 (docs: "all helm hooks are ignored", [the Argo CD Helm guide, lines 528-531](https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/docs/user-guide/helm.md#L528-L531)).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',
