@@ -7,6 +7,7 @@ import { lastEntry } from '../../model/document';
 import { ChartObject, ChartRuleContext } from './chart-objects';
 import { describeObject, nameRange, WAITED_KINDS } from './dependency-helpers';
 import { PodReference } from './pod-references';
+import { MAX_MESSAGE_LENGTH } from '../rule';
 import { missingReads } from './presence';
 
 /**
@@ -132,12 +133,15 @@ export function reportArgoMissingReads(context: ChartRuleContext, laterWave: boo
       const place = argoPlace(first.phase, first.wave);
       const target = first.target;
       const others = places.slice(1).map((read) => `${argoPlace(read.phase, read.wave)} of Argo CD's ${ARGOCD_OPERATION_WORDS[read.operation]} (${read.why})`);
+      const message = (at: string) =>
+        laterWave
+          ? `Argo CD's ${operation} stalls at ${at}: this ${reader.kind} reads ${describeObject(target, 40)}, applied in a later wave.`
+          : `Argo CD's ${operation} stalls at ${at}: this ${reader.kind} reads ${describeObject(target, 40)}, which does not exist then.`;
       context.report({
         object: reader,
         range: reference.range,
-        message: laterWave
-          ? `Argo CD's ${operation} stalls at ${place}: this ${reader.kind} reads ${describeObject(target, 40)}, applied in a later wave.`
-          : `Argo CD's ${operation} stalls at ${place}: this ${reader.kind} reads ${describeObject(target, 40)}, which does not exist then.`,
+        // A wave of many digits would make the sentence too long for one line: the help names it.
+        message: message(place).length <= MAX_MESSAGE_LENGTH ? message(place) : message(first.phase),
         help:
           `${laterWave ? `Give the ${target.kind} a lower sync wave (helm.sh/hook-weight or argocd.argoproj.io/sync-wave) than this ${reader.kind}.` : advice(first)} ` +
           `The pod reads ${describeObject(target)} (${reference.field}), which at ${place} of Argo CD's ${operation} is ${first.why}. ` +
@@ -151,6 +155,9 @@ export function reportArgoMissingReads(context: ChartRuleContext, laterWave: boo
 
 function advice(read: ArgoMissingRead): string {
   if (/HookSucceeded/.test(read.why)) return 'Keep the object until then: drop hook-succeeded from its delete policy, or make it a hook of the same phase with a lower wave.';
-  if (read.phase === 'PostDelete') return 'Give the object argocd.argoproj.io/sync-options: Delete=false (or helm.sh/resource-policy: keep), or run this hook at pre-delete.';
+  if (read.phase === 'PostDelete') {
+    return 'Give the object argocd.argoproj.io/sync-options: Delete=false (or helm.sh/resource-policy: keep), or run this hook at pre-delete. ' +
+      'This assumes the Application is deleted with its resources (cascade) and does not set Delete=false for all of them.';
+  }
   return `Make the object a hook of ${read.phase} with a lower wave than this one, or run this hook later.`;
 }
