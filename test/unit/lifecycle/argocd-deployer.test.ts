@@ -13,19 +13,29 @@ function object(kind: string, name: string, annotations: Record<string, string> 
   return { kind, name, namespace: 'ns', plan: planArgoObject(kind, (key) => annotations[key]), source: `${kind}/${name}` };
 }
 
+/** The requests of one run: `create Job/x PreSync 0` (where a create or update happens), `delete Job/x`. */
 function actions(objects: ArgoObject<string>[], history: ArgoOperation[], run = history.length - 1): string[] {
-  return simulateArgoCd(objects, history).actions.filter((action) => action.run === run).map((action) => `${action.verb} ${action.kind}/${action.name}${action.phase ? ` ${action.phase}${action.wave !== undefined ? ` ${action.wave}` : ''}` : ''}`);
+  const { cluster, deployer } = simulateArgoCd(objects, history);
+  return cluster.actions
+    .filter((action) => action.run === run)
+    .map((action) => {
+      const object = `${action.verb} ${action.ref.kind}/${action.ref.name}`;
+      if (action.verb === 'delete') return object;
+      const phase = action.origin.type === 'hook' ? action.origin.event : 'Sync';
+      return phase === 'PreDelete' || phase === 'PostDelete' ? `${object} ${phase}` : `${object} ${phase} ${deployer.planOf(action.ref).wave}`;
+    });
 }
 
 /** What exists when each hook of the last run starts: `Job/x @PreSync 0: Secret/a, …` (the hook itself left out). */
 function moments(objects: ArgoObject<string>[], history: ArgoOperation[]): string[] {
   const last = history.length - 1;
-  return simulateArgoCd(objects, history)
-    .moments.filter((moment) => moment.run === last)
-    .map((moment) => {
-      const present = [...moment.present.objects.values()].map((live) => live.object.source).filter((source) => source !== moment.hook.source).sort();
-      return `${moment.hook.source} @${moment.phase}${moment.wave !== undefined ? ` ${moment.wave}` : ''}: ${present.join(', ')}`;
-    });
+  const { cluster, deployer } = simulateArgoCd(objects, history);
+  return cluster.moments.flatMap((moment) => {
+    if (moment.type !== 'hook' || moment.run !== last) return [];
+    const present = [...moment.present.objects.values()].map((live) => `${live.ref.kind}/${live.ref.name}`).filter((name) => name !== moment.hook.source).sort();
+    const wave = moment.event === 'PreDelete' || moment.event === 'PostDelete' ? '' : ` ${deployer.planOf(moment.hook).wave}`;
+    return [`${moment.hook.source} @${moment.event}${wave}: ${present.join(', ')}`];
+  });
 }
 
 describe('Argo CD deployer', () => {
@@ -81,7 +91,7 @@ describe('Argo CD deployer', () => {
       object('Job', 'default-policy', { 'helm.sh/hook': 'pre-install' }),
       object('Job', 'failed-only', { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-delete-policy': 'hook-failed' }),
     ];
-    assert.deepEqual(actions(objects, ['first-sync', 'later-sync']), ['delete Job/default-policy PreSync 0', 'create Job/default-policy PreSync 0', 'update Job/failed-only PreSync 0']);
+    assert.deepEqual(actions(objects, ['first-sync', 'later-sync']), ['delete Job/default-policy', 'create Job/default-policy PreSync 0', 'update Job/failed-only PreSync 0']);
     assert.deepEqual(moments(objects, ['first-sync', 'later-sync']), ['Job/default-policy @PreSync 0: Job/failed-only']);
   });
 
@@ -91,14 +101,17 @@ describe('Argo CD deployer', () => {
       object('Secret', 'delete-false', { 'argocd.argoproj.io/sync-options': 'Delete=false' }),
       object('Secret', 'helm-keep', { 'helm.sh/resource-policy': 'keep' }),
       object('Secret', 'helm-other', { 'helm.sh/resource-policy': 'retain' }),
+      // A sync hook nothing deleted: the Application tracks it too (controller/state.go:795-797), so the cascade deletes it.
+      object('ConfigMap', 'left-hook', { 'helm.sh/hook': 'pre-install' }),
       object('Job', 'backup', { 'helm.sh/hook': 'pre-delete', 'helm.sh/hook-delete-policy': 'hook-succeeded' }),
       object('Job', 'cleanup', { 'helm.sh/hook': 'post-delete' }),
     ];
     assert.deepEqual(moments(objects, ['first-sync', 'app-deletion']), [
-      'Job/backup @PreDelete: Secret/delete-false, Secret/helm-keep, Secret/helm-other, Secret/plain',
+      'Job/backup @PreDelete: ConfigMap/left-hook, Secret/delete-false, Secret/helm-keep, Secret/helm-other, Secret/plain',
       'Job/cleanup @PostDelete: Secret/delete-false, Secret/helm-keep',
     ]);
     // Deletion hooks stay out of the sync (controller/state.go partitionTargetObjsForSync, lines 659-676).
     assert.deepEqual(actions(objects, ['first-sync']).filter((line) => line.includes('Job/')), []);
+    assert.deepEqual(actions(objects, ['first-sync', 'app-deletion']).filter((line) => line.includes('Job/')), ['create Job/backup PreDelete', 'delete Job/backup', 'create Job/cleanup PostDelete']);
   });
 });

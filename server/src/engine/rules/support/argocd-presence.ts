@@ -1,6 +1,7 @@
-import { ARGOCD_READ_KEYS, planArgoObject } from '../../deployers/argocd';
+import { ARGOCD_READ_KEYS, planArgoObject, SyncPhase } from '../../deployers/argocd';
 import { DEFAULT_TARGETS } from '../../deployers/targets';
-import { ARGOCD_HISTORIES, ARGOCD_OPERATION_WORDS, ArgoObject, ArgoOperation, ArgoPhase, argoPlace, ArgoSnapshot, simulateArgoCd } from '../../lifecycle/argocd-deployer';
+import { ARGOCD_HISTORIES, ARGOCD_OPERATION_WORDS, ArgoObject, ArgoOperation, ArgoPhase, argoPlace, simulateArgoCd } from '../../lifecycle/argocd-deployer';
+import { Snapshot } from '../../lifecycle/simulation';
 import { objectKey } from '../../lifecycle/model';
 import { referencedObjects } from '../../lifecycle/reads';
 import { lastEntry } from '../../model/document';
@@ -51,10 +52,12 @@ function computeMissing(objects: readonly ChartObject[]): Map<ChartObject, Map<P
   const argoObjects = [...planned.values()];
   for (const operation of OPERATIONS) {
     const history = ARGOCD_HISTORIES[operation];
-    const { moments } = simulateArgoCd(argoObjects, history);
-    for (const moment of moments) {
-      if (moment.run !== history.length - 1) continue;
+    const { cluster } = simulateArgoCd(argoObjects, history);
+    for (const moment of cluster.moments) {
+      if (moment.type !== 'hook' || moment.run !== history.length - 1) continue;
       const reader = moment.hook.source;
+      const phase = moment.event;
+      const wave = phase === 'PreDelete' || phase === 'PostDelete' ? undefined : planned.get(reader)!.plan.wave;
       if (!reader.kind || !WAITED_KINDS.has(reader.kind)) continue;
       for (const reference of reader.reads) {
         if (!reference.blocking) continue;
@@ -64,9 +67,9 @@ function computeMissing(objects: readonly ChartObject[]): Map<ChartObject, Map<P
         if (targets.some((target) => moment.present.objects.has(objectKey(planned.get(target)!)))) continue;
         const target = targets[0]!;
         const argoTarget = planned.get(target)!;
-        const laterWave = moment.wave !== undefined && argoTarget.plan.syncPhases.includes(moment.phase as never) && argoTarget.plan.wave > moment.wave && moment.present.removed.get(objectKey(argoTarget)) === undefined;
-        const read: ArgoMissingRead = { operation, phase: moment.phase, reference, target, why: whyMissing(argoTarget, moment.phase, moment.wave, moment.present), laterWave };
-        if (moment.wave !== undefined) read.wave = moment.wave;
+        const laterWave = wave !== undefined && argoTarget.plan.syncPhases.includes(phase as SyncPhase) && argoTarget.plan.wave > wave && moment.present.removed.get(objectKey(argoTarget)) === undefined;
+        const read: ArgoMissingRead = { operation, phase, reference, target, why: whyMissing(argoTarget, phase, wave, moment.present), laterWave };
+        if (wave !== undefined) read.wave = wave;
         const byReference = result.get(reader) ?? new Map<PodReference, ArgoMissingRead[]>();
         const list = byReference.get(reference) ?? [];
         list.push(read);
@@ -99,9 +102,9 @@ function argoObjectOf(object: ChartObject): ArgoObject<ChartObject> | undefined 
   return { kind: object.kind, name: object.name, namespace: object.namespace, plan, source: object };
 }
 
-function whyMissing(target: ArgoObject<ChartObject>, phase: ArgoPhase, wave: bigint | undefined, present: ArgoSnapshot<ChartObject>): string {
+function whyMissing(target: ArgoObject<ChartObject>, phase: ArgoPhase, wave: bigint | undefined, present: Snapshot<ChartObject, ArgoPhase>): string {
   const plan = target.plan;
-  if (wave !== undefined && plan.syncPhases.includes(phase as never) && plan.wave > wave) {
+  if (wave !== undefined && plan.syncPhases.includes(phase as SyncPhase) && plan.wave > wave) {
     return `applied by Argo CD in ${argoPlace(phase, plan.wave)}, which starts only after every hook of wave ${wave} has finished`;
   }
   const removed = present.removed.get(objectKey(target));
