@@ -92,6 +92,18 @@ describe('hook dependency rules with the argocd target', () => {
     assert.deepEqual(chartFindings(chart, ORDER), [], 'Helm runs weight -5 first');
   });
 
+  it('is silent where the wave of the object read depends on the cluster (lookup), though a literal later wave is reported', () => {
+    // An Argo CD PreSync hook (a plain resource to Helm, whose order rule says nothing of it) whose sync-wave, when
+    // known, wins over its hook-weight of 5 (syncwaves/waves.go:12-21): a lookup may give any wave, even an earlier one.
+    const wave = (text: string) =>
+      charts.write({
+        'templates/secret.yaml': object('Secret', 'db', ['argocd.argoproj.io/hook: PreSync', 'helm.sh/hook-weight: "5"', `argocd.argoproj.io/sync-wave: ${text}`]),
+        'templates/job.yaml': job(['helm.sh/hook: pre-install']),
+      });
+    assert.deepEqual(argoFindings(wave('{{ (lookup "v1" "ConfigMap" "ns" "waves").data.db | default "1" | quote }}'), ORDER), []);
+    assert.deepEqual(argoFindings(wave('"1"'), ORDER).map((finding) => finding.message), ['Argo CD\'s first sync stalls at PreSync wave 0: this Job reads Secret "db", applied in a later wave.']);
+  });
+
   it('is silent for an object of an earlier wave, and for one of the same wave, which Argo CD applies together', () => {
     const earlier = charts.write({
       'templates/secret.yaml': object('Secret', 'db', ['helm.sh/hook: pre-install', 'argocd.argoproj.io/sync-wave: "-1"']),
