@@ -3,9 +3,9 @@ import { ChartRevision, objectKey, ObjectRef, RevisionHook, RevisionResource } f
 import { Cluster, Deployer, Operation, OperationRun, Origin, simulate } from './simulation';
 
 /**
- * The presence simulation (simulation.ts) with Argo CD as the deployer: which of a chart's objects exist when each hook starts, in
- * Argo CD's syncs and in the Application's deletion. Every fact is read from argoproj/argo-cd at the commit
- * deployers/argocd.ts names (ARGOCD_SOURCE), cited by `path:lines` below.
+ * The presence simulation (simulation.ts) with Argo CD as the deployer: which of a chart's objects exist when each
+ * hook starts, in Argo CD's syncs and in the Application's deletion. Every fact is read from argoproj/argo-cd at the
+ * commit deployers/argocd.ts names (ARGOCD_SOURCE), cited by `path:lines` below.
  *
  * - Argo CD renders with `helm template` (util/helm/cmd.go:429-470): one render, an install, stands for every sync.
  * - A sync runs its tasks by phase, then wave, then kind, then name (gitops-engine/pkg/sync/sync_tasks.go:81-111). The
