@@ -61,7 +61,7 @@ export function lintChartObjects(objects: readonly ChartObject[], events: Readon
       }
       findings.push({ rule: rule.id, severity, file: at.file, range: at.range, message: reported.message, help: reported.help, related, fixes: [] });
     };
-    rule.checkChart({ objects, events, helmVersion: options.helmVersion, report });
+    rule.checkChart({ objects, events, helmVersion: options.helmVersion, targets: options.targets ?? DEFAULT_TARGETS, report });
   }
   return findings;
 }

@@ -1,5 +1,6 @@
 import { describeObject, nameRange, whyFirst } from './support/dependency-helpers';
 import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
+import { reportArgoMissingReads } from './support/argocd-presence';
 import { defineRule } from './rule';
 
 export const hookDependencyOrder = defineRule({
@@ -14,12 +15,17 @@ export const hookDependencyOrder = defineRule({
       'at the same weight a Job named `app-migrate` runs before its ServiceAccount `app-sa` and its Secret ' +
       '`app-secret`. The Job\'s pod cannot start without them, the event never finishes, and the install or upgrade ' +
       'fails at `--timeout`. Give the objects a hook needs a lower weight than the hook. Reported only when the ' +
-      'order holds under any release name and the object cannot be left over from an earlier run.',
+      'order holds under any release name and the object cannot be left over from an earlier run. With the `argocd` ' +
+      'target, Argo CD\'s order is checked too: it runs a phase\'s hooks by sync wave (`argocd.argoproj.io/sync-wave`, ' +
+      'else `helm.sh/hook-weight`), all of a wave together, and starts a wave only when the one before has finished; ' +
+      'an object of a later wave is missing.',
     helmFact:
       'Per event, hooks are sorted by weight, then name byte-wise; kind only breaks ties of equal weight and name, and ' +
       'each hook is created only when the previous one is ready ([hooks.go `hookByWeight.Less`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L172), [kind_sorter.go `sortHooksByKind`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/kind_sorter.go#L131), ' +
       '[hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)). `hook-succeeded` deletes hooks after their event. Users met it as ' +
-      '[helm/helm#12414](https://github.com/helm/helm/issues/12414), [helm/helm#10768](https://github.com/helm/helm/issues/10768) and [helm/helm#10006](https://github.com/helm/helm/issues/10006).',
+      '[helm/helm#12414](https://github.com/helm/helm/issues/12414), [helm/helm#10768](https://github.com/helm/helm/issues/10768) and [helm/helm#10006](https://github.com/helm/helm/issues/10006). ' +
+      'Argo CD (argoproj/argo-cd at 37ee0097cf) runs the pending tasks of one phase and wave together, and the next wave ' +
+      'only once they have completed ([sync_context.go lines 678-685](https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/gitops-engine/pkg/sync/sync_context.go#L678-L685)).',
     bad: [
       'apiVersion: v1',
       'kind: ServiceAccount',
@@ -87,5 +93,6 @@ export const hookDependencyOrder = defineRule({
         related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here, after the ${reader.kind}` }],
       });
     }
+    reportArgoMissingReads(context, true);
   },
 });

@@ -1,6 +1,7 @@
 import { ReadPresence } from '../lifecycle/reads';
 import { describeObject, nameRange } from './support/dependency-helpers';
 import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
+import { reportArgoMissingReads } from './support/argocd-presence';
 import { defineRule } from './rule';
 
 export const hookDependencyUnavailable = defineRule({
@@ -22,7 +23,11 @@ export const hookDependencyUnavailable = defineRule({
       'the finding is a warning. Make the object a ' +
       'hook of the same event with a lower `helm.sh/hook-weight`, run the hook later (post-install), or keep the ' +
       'object with `helm.sh/resource-policy: keep` for post-delete hooks. Objects the chart does not render (created ' +
-      'by hand, by another chart or at run time) are not checked, and `optional: true` references are fine.',
+      'by hand, by another chart or at run time) are not checked, and `optional: true` references are fine. With the ' +
+      '`argocd` target, Argo CD\'s first sync, later syncs and the Application\'s deletion are checked too: a ' +
+      '`pre-upgrade` hook runs at PreSync of the first sync, before any resource exists, and a PostDelete hook runs ' +
+      'after every resource without `Delete=false` or `helm.sh/resource-policy: keep` is gone (argoproj/argo-cd at ' +
+      '37ee0097cf: controller/appcontroller.go:1255-1264, 1328-1440).',
     helmFact:
       'pre-install runs when none of the chart\'s release resources exist; post-delete runs after they are deleted, ' +
       'except those with `helm.sh/resource-policy`; `hook-succeeded` deletes a hook after its event succeeds ' +
@@ -113,6 +118,7 @@ export const hookDependencyUnavailable = defineRule({
         related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here` }],
       });
     }
+    reportArgoMissingReads(context, false);
   },
 });
 

@@ -6,6 +6,7 @@ import { TextRange } from '../../core/text';
 import { DocumentWalker, lifecycleHooks } from './lifecycle-helpers';
 import { PodReference, podReferences } from './pod-references';
 import { HelmVersion, Severity } from '../rule';
+import { DeployTarget } from '../../deployers/targets';
 
 /**
  * The objects of a chart as Helm renders it, for rules that look across files: each document's kind, name and
@@ -52,6 +53,8 @@ export interface ChartRuleContext {
   /** The hook events this render of the chart stands for (an install render for install, uninstall and test). */
   events: ReadonlySet<HookEvent>;
   helmVersion: HelmVersion;
+  /** Who deploys the chart (default: helm); the dependency rules also ask Argo CD's simulation when it is among them. */
+  targets?: readonly DeployTarget[];
   report(report: ChartReport): void;
 }
 
