@@ -35,17 +35,6 @@ const RUNTIME_CHARTS = [
   'cluster-scoped-hook',
   'install-and-test',
 ];
-/** Differences between the simulation and Helm, known and reported in ../scan-notes/sim-vs-helm.md: those tests run as todo. */
-const KNOWN_DIFFERENCES: Record<string, Partial<Record<HelmMajor, string>>> = {
-  'lifecycle-runtime/crds': {
-    4: 'the trace lacks the crds/ CustomResourceDefinition that install creates',
-    3: 'the trace lacks the crds/ CustomResourceDefinition that install creates, and Helm 3 patches an unchanged custom resource on upgrade and rollback',
-  },
-  'lifecycle-runtime/cluster-scoped-hook': {
-    4: 'cluster-scoped hooks are listed as present in the release namespace',
-    3: 'cluster-scoped hooks are listed as present in the release namespace',
-  },
-};
 const RELEASE = 'r';
 const NAMESPACE = 'default';
 const MAJORS: HelmMajor[] = [4, 3];
@@ -124,8 +113,8 @@ function comparable(traces: readonly OperationTrace[], failed: (index: number) =
 interface Sequence {
   name: string;
   steps: HelmStep[];
-  /** Known differences by Helm major (see KNOWN_DIFFERENCES). */
-  knownDifference?: Partial<Record<HelmMajor, string>>;
+  /** Where Helm refuses an operation: the error text, from Helm's source, that both Helm and the simulation report. */
+  refusal?: Record<HelmMajor, string>;
 }
 
 function repeat(chartDir: string, operations: TraceStep['operation'][]): HelmStep[] {
@@ -136,12 +125,10 @@ function revisions(steps: [TraceStep['operation'], string][]): HelmStep[] {
   return steps.map(([operation, chart]) => ({ operation, chartDir: join(RUNTIME_FIXTURES, chart) }));
 }
 
-const KEPT_THEN_ROLLED_BACK = 'simulation predicts success; Helm fails the rollback: the target ConfigMap exists but is not in the current release (pkg/kube/client.go update)';
-
 function sequences(): Sequence[] {
   const perChart = chartDirs().map((chartDir) => {
     const name = chartDir.slice(FIXTURES.length + 1);
-    return { name, steps: stepsFor(chartDir), knownDifference: KNOWN_DIFFERENCES[name] };
+    return { name, steps: stepsFor(chartDir) };
   });
   return [
     ...perChart,
@@ -158,7 +145,6 @@ function sequences(): Sequence[] {
     {
       name: 'lifecycle uninstall-keep installed again',
       steps: repeat(join(SIMULATION_FIXTURES, 'uninstall-keep'), ['install', 'uninstall', 'install', 'uninstall']),
-      knownDifference: { 3: 'simulation predicts an update of the adopted kept ConfigMap; Helm 3 sends no patch for it (unchanged)' },
     },
     {
       name: 'changes v1 → v2 → rollback → v2',
@@ -177,12 +163,12 @@ function sequences(): Sequence[] {
     {
       name: 'comment-only change v1 → v2 → rollback',
       steps: revisions([['install', 'comment-v1'], ['upgrade', 'comment-v2'], ['rollback', 'comment-v1'], ['uninstall', 'comment-v1']]),
-      knownDifference: { 3: 'simulation predicts an update; Helm 3 sends no patch when only a comment changed (it compares objects, not text)' },
     },
     {
-      name: 'kept resource dropped, then rolled back to',
+      name: 'kept resource dropped, then rolled back to: the rollback fails',
       steps: revisions([['install', 'kept-dropped-v1'], ['upgrade', 'kept-dropped-v2'], ['rollback', 'kept-dropped-v1'], ['uninstall', 'kept-dropped-v1']]),
-      knownDifference: { 4: KEPT_THEN_ROLLED_BACK, 3: KEPT_THEN_ROLLED_BACK },
+      // pkg/kube/client.go update(): the target exists but is not among the originals (rollback.go adopts nothing).
+      refusal: { 4: 'original object ConfigMap with the name "kept-config" not found', 3: 'no ConfigMap with the name "kept-config" found' },
     },
   ];
 }
@@ -228,6 +214,11 @@ async function compare(sequence: Sequence, major: HelmMajor, t: TestContext): Pr
   const actual = comparable(engine, (index) => engine[index].error !== undefined, hooks);
   const failures = helm.steps.filter((step) => step.code !== 0).map((step) => `helm ${step.argv.join(' ')}: ${step.stderr.trim()}`);
   assert.deepEqual(actual, expected, failures.join('\n'));
+  if (sequence.refusal) {
+    const text = sequence.refusal[major];
+    assert.ok(firstFailure >= 0 && helm.steps[firstFailure].stderr.includes(text), `Helm ${major} reports "${text}":\n${failures.join('\n')}`);
+    assert.ok(engine[firstFailure]?.error?.includes(text), `the simulation reports "${text}", not "${engine[firstFailure]?.error}"`);
+  }
 }
 
 describe('the lifecycle simulation predicts what the real Helm does', { concurrency: PARALLEL_SEQUENCES }, () => {
@@ -236,7 +227,7 @@ describe('the lifecycle simulation predicts what the real Helm does', { concurre
     it(`${sequence.name}: ${operations}`, { concurrency: true, timeout: 120_000 }, async (t) => {
       await Promise.all(
         MAJORS.map((major) =>
-          t.test(`Helm ${major} sends what the simulation predicts`, { todo: sequence.knownDifference?.[major] ?? false }, async (subtest) => {
+          t.test(`Helm ${major} sends what the simulation predicts`, async (subtest) => {
             if (!requireHelm(subtest, [major])) return;
             await compare(sequence, major, subtest);
           }),
