@@ -170,6 +170,20 @@ function sequences(): Sequence[] {
       // pkg/kube/client.go update(): the target exists but is not among the originals (rollback.go adopts nothing).
       refusal: { 4: 'original object ConfigMap with the name "kept-config" not found', 3: 'no ConfigMap with the name "kept-config" found' },
     },
+    {
+      // upgrade.go performUpgrade adopts it (existingResourceConflict, then current.Append): no refusal.
+      name: 'kept resource dropped, then upgraded back to: adopted',
+      steps: revisions([['install', 'kept-dropped-v1'], ['upgrade', 'kept-dropped-v2'], ['upgrade', 'kept-dropped-v1'], ['uninstall', 'kept-dropped-v1']]),
+    },
+    {
+      // The second install skips the crds/ CRD (Helm 3: AlreadyExists) or applies it again (Helm 4).
+      name: 'crds installed again after uninstall',
+      steps: repeat(join(RUNTIME_FIXTURES, 'crds'), ['install', 'uninstall', 'install', 'uninstall']),
+    },
+    {
+      name: 'kept objects adopted, changed, by a second release',
+      steps: revisions([['install', 'adopt-v1'], ['uninstall', 'adopt-v1'], ['install', 'adopt-v2'], ['uninstall', 'adopt-v2']]),
+    },
   ];
 }
 
