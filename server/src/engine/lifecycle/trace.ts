@@ -154,24 +154,27 @@ function chartRevision(step: TraceStep, options: TraceOptions, isUpgrade: boolea
     if (resource.name === undefined || !resource.namespaceCertain || !resource.resourcePolicyCertain) throw new Error(`${step.chartDir}: ${resource.at.path}:${resource.at.line}: the resource is not fully known`);
     return { kind: resource.kind, name: resource.name, namespace: namespaceOf(resource.kind, resource.namespace, options.namespace), ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}), ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}), source: resource };
   });
-  return revisionOf(events, resources, crdObjects(chart));
+  return revisionOf(events, resources, crdObjects(chart, options.namespace));
 }
 
 /**
- * chart.CRDObjects(): the objects of every `crds/` file with a manifest extension, this chart's files first in the
- * order they were read, then its enabled subcharts'.
+ * chart.CRDObjects() (pkg/chart/chart.go @v3.18.0 and v4.1.4): the objects of every `crds/` file whose extension is
+ * .yaml, .yml or .json in any case (hasManifestExtension, strings.EqualFold), this chart's files first in the order
+ * they were read, then its enabled subcharts'. A namespaced object without a namespace lands in the release's: the
+ * kube client builds them with its namespace as the default (pkg/kube/client.go newBuilder).
  */
-function crdObjects(chart: LoadedChart): ObjectRef[] {
+function crdObjects(chart: LoadedChart, releaseNamespace: string): ObjectRef[] {
   const objects: ObjectRef[] = [];
-  const paths = [...chart.files.keys()].filter((path) => path.startsWith('crds/') && /\.(ya?ml|json)$/.test(path)).sort();
+  const paths = [...chart.files.keys()].filter((path) => path.startsWith('crds/') && /\.(ya?ml|json)$/i.test(path)).sort();
   for (const path of paths) {
     for (const document of parseAllDocuments(chart.files.get(path)!, { version: '1.1', uniqueKeys: false })) {
-      const value = document.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      const value = document.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
       if (typeof value?.kind === 'string' && typeof value.metadata?.name === 'string') {
-        objects.push({ kind: value.kind, name: value.metadata.name, namespace: namespaceOf(value.kind, undefined, '') });
+        const written = typeof value.metadata.namespace === 'string' ? value.metadata.namespace : undefined;
+        objects.push({ kind: value.kind, name: value.metadata.name, namespace: namespaceOf(value.kind, written, releaseNamespace) });
       }
     }
   }
-  for (const subchart of chart.subcharts) objects.push(...crdObjects(subchart));
+  for (const subchart of chart.subcharts) objects.push(...crdObjects(subchart, releaseNamespace));
   return objects;
 }
