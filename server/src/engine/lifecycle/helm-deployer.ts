@@ -7,12 +7,14 @@ import { isBuiltInKind, threeWayPatchChanges } from './manifest';
 /**
  * What Helm does to the cluster in each operation, step by step, from pkg/action at v4.1.4 and v3.18.0:
  *
- * - install.go (Install.RunWithContext, performInstall): existingResourceConflict before anything (a release resource
- *   that exists must carry this release's annotations: it is then adopted and updated), pre-install hooks, then
- *   KubeClient.Create of the release resources (KubeClient.Update when some are adopted), then post-install hooks.
+ * - install.go (Install.RunWithContext, performInstall): installCRDs first (the `crds/` objects), then
+ *   existingResourceConflict (a release resource that exists must carry this release's annotations: it is then
+ *   adopted and updated), pre-install hooks, then KubeClient.Create of the release resources (KubeClient.Update when
+ *   some are adopted), then post-install hooks.
  * - upgrade.go (Upgrade.releasingUpgrade): pre-upgrade hooks of the new revision, then KubeClient.Update(current,
- *   target) — pkg/kube/client.go update(): each target in order is created when a GET finds nothing, else updated;
- *   then every original not in the target is deleted unless its `helm.sh/resource-policy` is exactly `keep` — then
+ *   target) — pkg/kube/client.go update(): each target in order is created when a GET finds nothing, else updated,
+ *   and one that exists without an original fails the update there (performUpgrade first appends the adopted to
+ *   `current`; performRollback adopts nothing); then every original not in the target is deleted unless its `helm.sh/resource-policy` is exactly `keep` — then
  *   post-upgrade hooks. `helm upgrade --install` installs only when no release of that name exists (pkg/cmd/upgrade.go
  *   @v4.1.4, cmd/helm/upgrade.go @v3.18.0: ErrReleaseNotFound or uninstalled); on a release whose only revision failed
  *   it upgrades from that failed revision (prepareUpgrade: `currentRelease = lastRelease` on ErrNoDeployedReleases).

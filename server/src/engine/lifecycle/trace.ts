@@ -35,7 +35,9 @@ export interface ClusterAction {
 
 /**
  * One hook's creation. `present`: "Kind/name", sorted: every object of the release's namespace that came from the chart
- * (hooks and resources), excluding the hook itself and Helm's release-storage Secrets.
+ * (hooks, release resources and `crds/` objects), excluding the hook itself and Helm's release-storage Secrets. A
+ * cluster-scoped object (a ClusterRole, a CustomResourceDefinition) is in no namespace, so never listed: what a hook's
+ * pod reads (ConfigMap, Secret, claim, ServiceAccount) is always namespaced.
  */
 export interface HookRun {
   event: string;
@@ -46,13 +48,16 @@ export interface HookRun {
 
 export interface OperationTrace {
   operation: TraceOperation;
-  /** Hook creations, updates and deletions and release-resource creations, updates and deletions, in Helm's order. */
+  /**
+   * Hook creations, updates and deletions, release-resource creations, updates (a patch or apply actually sent) and
+   * deletions, and at install the `crds/` objects' creations first, in Helm's order.
+   */
   actions: ClusterAction[];
   hookRuns: HookRun[];
   /**
    * Set when the operation fails: at `failHook` (later steps still run, as on a real failed release), or when Helm
-   * refuses it (a hook left from an earlier run meets a plain create, an object it cannot adopt), after which later
-   * steps do not run.
+   * refuses it (a hook left from an earlier run meets a plain create, an object it cannot adopt, a target that exists
+   * outside the current release), after which later steps do not run.
    */
   error?: string;
 }
