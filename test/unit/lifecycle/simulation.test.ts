@@ -180,6 +180,8 @@ describe('presence simulation: Helm deployer', () => {
     // A changed value is patched even when adopting.
     const third = revision([], [resource('ConfigMap', 'kept', { manifest: configMap('  a: "3"\n'), resourcePolicy: 'keep' })]);
     assert.deepEqual(actions([...adopt.slice(0, 2), { operation: 'install', revision: third }], 3, 2), ['update ConfigMap/kept']);
+    // The adoption sent nothing, so b is still on the live object: an upgrade that writes b again changes nothing.
+    assert.deepEqual(actions([...adopt, { operation: 'upgrade', revision: first, previous: second }], 3, 3), []);
     // Upgrading from the original that has b to a target without it patches b out.
     assert.deepEqual(actions([{ operation: 'install', revision: first }, { operation: 'upgrade', revision: second, previous: first }], 3, 1), ['update ConfigMap/kept']);
   });

@@ -1,7 +1,7 @@
 import { HookEvent } from '../model/hook';
 import { HelmVersion } from '../rules/rule';
 import { ChartRevision, objectKey, RevisionHook, RevisionResource } from './model';
-import { Cluster, Deployer, OperationFailed, OperationRun, Origin } from './simulation';
+import { Cluster, Deployer, LiveObject, OperationFailed, OperationRun, Origin } from './simulation';
 import { isBuiltInKind, threeWayPatchChanges } from './manifest';
 
 /**
@@ -206,11 +206,12 @@ export class HelmDeployer implements Deployer {
    * target, never empty on an upgrade or rollback (the target holds the release metadata setMetadataVisitor adds,
    * the stored manifest does not) and always empty when adopting (two equal objects).
    */
-  private sendsPatch<S>(resource: RevisionResource<S>, live: { origin: Origin<S> }, original: RevisionResource<S> | undefined): boolean {
+  private sendsPatch<S>(resource: RevisionResource<S>, live: LiveObject<S>, original: RevisionResource<S> | undefined): boolean {
     // Without the rendered text the simulation cannot tell: it says a patch goes out.
     if (this.serverSideApply || resource.manifest === undefined) return true;
     if (!isBuiltInKind(resource.manifest)) return original !== undefined;
-    const written = live.origin.type === 'resource' ? live.origin.resource.manifest : undefined;
+    const holder = live.sent ?? live.origin;
+    const written = holder.type === 'resource' ? holder.resource.manifest : undefined;
     const before = original ? original.manifest : resource.manifest;
     if (written === undefined || before === undefined) return true;
     return threeWayPatchChanges(before, resource.manifest, written);
