@@ -1,10 +1,10 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { loadChart, LoadedChart } from '../chart/load';
 import { ChartRenderer } from '../eval/render';
 import { HookEvent } from '../model/hook';
 import { EvaluatedHook, EvaluatedResource, evaluateReleaseOrder } from '../order/evaluated-order';
 import { HelmDeployer, PHASES } from './helm-deployer';
-import { ChartRevision, namespaceOf, ObjectRef, revisionOf, RevisionHook, RevisionResource, shortRef } from './model';
+import { ChartRevision, namespaceOf, revisionOf, RevisionHook, RevisionResource, shortRef } from './model';
 import { simulate, OperationRun } from './simulation';
 
 /**
@@ -145,21 +145,45 @@ function chartRevision(step: TraceStep, options: TraceOptions, isUpgrade: boolea
   if (chart.problems.length > 0) throw new Error(`${step.chartDir}: ${chart.problems[0]!.message}`);
   const release = evaluateReleaseOrder(new ChartRenderer(chart), { releaseName: options.releaseName, namespace: options.namespace, isUpgrade, revision });
   if (release.unknown.length > 0) throw new Error(`${step.chartDir}: ${release.unknown[0]!.at.path}:${release.unknown[0]!.at.line}: ${release.unknown[0]!.reason}`);
+  // Helm learns a kind's scope from discovery: the chart's own cluster-scoped CRDs make their kinds cluster-scoped too.
+  const crdDocuments = crdFileObjects(chart);
+  const clusterKinds = clusterScopedCustomKinds([...crdDocuments, ...release.resources.flatMap((resource) => (resource.manifest !== undefined ? [decodeManifest(resource.manifest)] : []))]);
+  const namespace = (kind: string, written: string | undefined) => (clusterKinds.has(kind) ? '' : namespaceOf(kind, written, options.namespace));
   const events = new Map<HookEvent, RevisionHook<Source>[]>();
   for (const { event, hooks } of release.events) {
     events.set(
       event,
       hooks.map(({ hook }) => {
         if (hook.kind === undefined || hook.name === undefined || !hook.namespaceCertain || !hook.weightCertain) throw new Error(`${step.chartDir}: ${hook.at.path}:${hook.at.line}: the hook is not fully known`);
-        return { kind: hook.kind, name: hook.name, namespace: namespaceOf(hook.kind, hook.namespace, options.namespace), events: hook.events, deletePolicies: hook.deletePolicies ?? [], source: hook };
+        return { kind: hook.kind, name: hook.name, namespace: namespace(hook.kind, hook.namespace), events: hook.events, deletePolicies: hook.deletePolicies ?? [], source: hook };
       }),
     );
   }
   const resources: RevisionResource<Source>[] = release.resources.map((resource) => {
     if (resource.name === undefined || !resource.namespaceCertain || !resource.resourcePolicyCertain) throw new Error(`${step.chartDir}: ${resource.at.path}:${resource.at.line}: the resource is not fully known`);
-    return { kind: resource.kind, name: resource.name, namespace: namespaceOf(resource.kind, resource.namespace, options.namespace), ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}), ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}), source: resource };
+    return { kind: resource.kind, name: resource.name, namespace: namespace(resource.kind, resource.namespace), ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}), ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}), source: resource };
   });
-  return revisionOf(events, resources, crdObjects(chart, options.namespace));
+  const crds = crdDocuments.flatMap((value) => (typeof value?.kind === 'string' && typeof value.metadata?.name === 'string' ? [{ kind: value.kind, name: value.metadata.name, namespace: namespace(value.kind, typeof value.metadata.namespace === 'string' ? value.metadata.namespace : undefined) }] : []));
+  return revisionOf(events, resources, crds);
+}
+
+interface DecodedObject {
+  kind?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown };
+  spec?: { scope?: unknown; names?: { kind?: unknown } };
+}
+
+function decodeManifest(text: string): DecodedObject | null {
+  return parseDocument(text, { version: '1.1', uniqueKeys: false }).toJS() as DecodedObject | null;
+}
+
+/** The kinds that CustomResourceDefinitions among `objects` declare with `scope: Cluster`. */
+function clusterScopedCustomKinds(objects: readonly (DecodedObject | null)[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const object of objects) {
+    if (object?.kind === 'CustomResourceDefinition' && object.spec?.scope === 'Cluster' && typeof object.spec.names?.kind === 'string') kinds.add(object.spec.names.kind);
+  }
+  return kinds;
 }
 
 /**
@@ -168,18 +192,9 @@ function chartRevision(step: TraceStep, options: TraceOptions, isUpgrade: boolea
  * they were read, then its enabled subcharts'. A namespaced object without a namespace lands in the release's: the
  * kube client builds them with its namespace as the default (pkg/kube/client.go newBuilder).
  */
-function crdObjects(chart: LoadedChart, releaseNamespace: string): ObjectRef[] {
-  const objects: ObjectRef[] = [];
+function crdFileObjects(chart: LoadedChart): (DecodedObject | null)[] {
   const paths = [...chart.files.keys()].filter((path) => path.startsWith('crds/') && /\.(ya?ml|json)$/i.test(path)).sort();
-  for (const path of paths) {
-    for (const document of parseAllDocuments(chart.files.get(path)!, { version: '1.1', uniqueKeys: false })) {
-      const value = document.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
-      if (typeof value?.kind === 'string' && typeof value.metadata?.name === 'string') {
-        const written = typeof value.metadata.namespace === 'string' ? value.metadata.namespace : undefined;
-        objects.push({ kind: value.kind, name: value.metadata.name, namespace: namespaceOf(value.kind, written, releaseNamespace) });
-      }
-    }
-  }
-  for (const subchart of chart.subcharts) objects.push(...crdObjects(subchart, releaseNamespace));
+  const objects = paths.flatMap((path) => parseAllDocuments(chart.files.get(path)!, { version: '1.1', uniqueKeys: false }).map((document) => document.toJS() as DecodedObject | null));
+  for (const subchart of chart.subcharts) objects.push(...crdFileObjects(subchart));
   return objects;
 }
