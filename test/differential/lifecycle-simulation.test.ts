@@ -5,6 +5,7 @@ import { after, before, describe, it, TestContext } from 'node:test';
 import { traceOperations } from '../../server/src/engine/lifecycle/trace';
 import { HelmMajor } from '../support/helm';
 import { ClusterAction, HelmStep, OperationTrace, requireHelm, runHelmOperations, TraceStep } from '../support/fake-kube/harness';
+import { WorkloadScenario } from '../support/fake-kube/server';
 import { FakeKubePool } from '../support/fake-kube/pool';
 import { FIXTURES } from '../support/paths';
 
@@ -110,9 +111,14 @@ function comparable(traces: readonly OperationTrace[], failed: (index: number) =
   }));
 }
 
+/** A step whose hook the scenario fails: Helm fails the operation there, and the next steps still run. */
+type SequenceStep = HelmStep & { failHook?: { event: string; kind: string; name: string } };
+
 interface Sequence {
   name: string;
-  steps: HelmStep[];
+  steps: SequenceStep[];
+  /** What the fake API server's toy controller does with each Job and Pod, by name (default: complete). */
+  scenario?: Record<string, WorkloadScenario>;
   /** Where Helm refuses an operation: the error text, from Helm's source, that both Helm and the simulation report. */
   refusal?: Record<HelmMajor, string>;
 }
@@ -186,6 +192,16 @@ function sequences(): Sequence[] {
       name: 'kept objects adopted, changed, by a second release, then upgraded',
       steps: revisions([['install', 'adopt-v1'], ['uninstall', 'adopt-v1'], ['install', 'adopt-v2'], ['upgrade', 'adopt-v1'], ['uninstall', 'adopt-v1']]),
     },
+    {
+      name: 'failed upgrade, then upgraded again: from the last deployed revision',
+      steps: [
+        { operation: 'install', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
+        { operation: 'upgrade', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v2'), failHook: { event: 'post-upgrade', kind: 'Job', name: 'check' } },
+        { operation: 'upgrade', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
+        { operation: 'uninstall', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
+      ],
+      scenario: { check: { outcome: 'fail' } },
+    },
   ];
 }
 
@@ -204,7 +220,7 @@ after(() => pool.close());
  * The simulation's trace, or why it refuses the chart: trace.ts traces only charts whose every hook and resource is
  * known (it throws "CHART: file:line: reason" otherwise, e.g. for a `lookup`-guarded object). Any other error is a bug.
  */
-async function engineTraces(steps: HelmStep[], major: HelmMajor): Promise<Awaited<ReturnType<typeof traceOperations>> | { refused: string }> {
+async function engineTraces(steps: SequenceStep[], major: HelmMajor): Promise<Awaited<ReturnType<typeof traceOperations>> | { refused: string }> {
   try {
     return await traceOperations(steps, { helmVersion: major, releaseName: RELEASE, namespace: NAMESPACE });
   } catch (error) {
@@ -221,9 +237,10 @@ async function compare(sequence: Sequence, major: HelmMajor, t: TestContext): Pr
     t.skip(`the simulation does not trace this chart: ${engine.refused}`);
     return;
   }
-  const helm = await pool.use((server) => runHelmOperations(major, steps, { server, release: RELEASE, namespace: NAMESPACE }));
-  // The simulation stops at the first failed operation; so does the comparison.
-  const firstFailure = helm.steps.findIndex((step) => step.code !== 0);
+  const helm = await pool.use((server) => runHelmOperations(major, steps, { server, release: RELEASE, namespace: NAMESPACE, ...(sequence.scenario ? { scenario: sequence.scenario } : {}) }));
+  // The simulation stops at the first operation Helm refuses; so does the comparison. A failing hook fails its
+  // operation, and the next ones still run.
+  const firstFailure = helm.steps.findIndex((step, index) => step.code !== 0 && !steps[index]!.failHook);
   const helmTraces = firstFailure >= 0 ? helm.traces.slice(0, firstFailure + 1) : helm.traces;
   const hooks = new Set([...helm.traces, ...engine].flatMap((trace) => trace.hookRuns.map((run) => `${run.kind}/${run.name}`)));
   const expected = comparable(helmTraces, (index) => helm.steps[index].code !== 0, hooks);

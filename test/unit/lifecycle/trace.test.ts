@@ -131,4 +131,18 @@ describe('traceOperations', () => {
     const [, upgrade3] = await traceOperations(steps(['install', fixture], ['upgrade', fixture]), { helmVersion: 3, releaseName: 'c', namespace: 'default' });
     assert.deepEqual(actionsOf(upgrade3!).slice(-1), ['update Gizmo/c-g1']);
   });
+  it('after a failed upgrade, the next upgrade starts from the last deployed revision: what only the failed one added stays', async () => {
+    const runtime = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'lifecycle-runtime', name);
+    const traces = await traceOperations(
+      [
+        { operation: 'install', chartDir: runtime('failed-upgrade-v1') },
+        { operation: 'upgrade', chartDir: runtime('failed-upgrade-v2'), failHook: { event: 'post-upgrade', kind: 'Job', name: 'check' } },
+        { operation: 'upgrade', chartDir: runtime('failed-upgrade-v1') },
+      ],
+      { helmVersion: 4, releaseName: 'r', namespace: 'default' },
+    );
+    assert.deepEqual(actionsOf(traces[1]!), ['update ConfigMap/app-config', 'create ConfigMap/extra-config', 'create Job/check']);
+    // Revision 1 is the original (upgrade.go prepareUpgrade: the deployed release): extra-config is not deleted.
+    assert.deepEqual(actionsOf(traces[2]!), ['update ConfigMap/app-config']);
+  });
 });

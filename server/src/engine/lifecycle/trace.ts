@@ -78,18 +78,25 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
   const history: OperationRun<Source>[] = [];
   /** The revisions of the release so far (a new release after uninstall starts again). */
   let revisions: ChartRevision<Source>[] = [];
+  /** The last revision whose operation succeeded: a failed upgrade leaves the one before it deployed. */
+  let deployed: ChartRevision<Source> | undefined;
   for (const step of steps) {
     const current = revisions[revisions.length - 1];
     switch (step.operation) {
       case 'install': {
         revisions = [chartRevision(step, options, false, 1)];
         history.push({ operation: 'install', revision: revisions[0]! });
+        deployed = step.failHook ? undefined : revisions[0];
         break;
       }
       case 'upgrade': {
         const revision = chartRevision(step, options, current !== undefined, revisions.length + 1);
-        history.push(current ? { operation: 'upgrade', revision, previous: current } : { operation: 'install', revision });
+        // prepareUpgrade (upgrade.go @v4.1.4 and v3.18.0) upgrades from the last deployed revision, or from the last
+        // one when none is deployed and it failed.
+        const from = deployed ?? current;
+        history.push(from ? { operation: 'upgrade', revision, previous: from } : { operation: 'install', revision });
         revisions.push(revision);
+        if (!step.failHook) deployed = revision;
         break;
       }
       case 'rollback': {
@@ -97,13 +104,17 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
         if (!current || !target) throw new Error('rollback needs a release with a previous revision');
         history.push({ operation: 'rollback', revision: target, previous: current });
         revisions.push(target);
+        if (!step.failHook) deployed = target;
         break;
       }
       case 'uninstall':
       case 'test': {
         if (!current) throw new Error(`${step.operation} needs an installed release`);
         history.push({ operation: step.operation, revision: current });
-        if (step.operation === 'uninstall') revisions = [];
+        if (step.operation === 'uninstall') {
+          revisions = [];
+          deployed = undefined;
+        }
         break;
       }
     }
