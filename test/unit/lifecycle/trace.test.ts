@@ -131,6 +131,7 @@ describe('traceOperations', () => {
     const [, upgrade3] = await traceOperations(steps(['install', fixture], ['upgrade', fixture]), { helmVersion: 3, releaseName: 'c', namespace: 'default' });
     assert.deepEqual(actionsOf(upgrade3!).slice(-1), ['update Gizmo/c-g1']);
   });
+
   it('after a failed upgrade, the next upgrade starts from the last deployed revision: what only the failed one added stays', async () => {
     const runtime = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'lifecycle-runtime', name);
     const traces = await traceOperations(
