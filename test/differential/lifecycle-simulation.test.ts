@@ -5,6 +5,7 @@ import { after, before, describe, it, TestContext } from 'node:test';
 import { traceOperations } from '../../server/src/engine/lifecycle/trace';
 import { HelmMajor } from '../support/helm';
 import { ClusterAction, HelmStep, OperationTrace, requireHelm, runHelmOperations, TraceStep } from '../support/fake-kube/harness';
+import { WorkloadScenario } from '../support/fake-kube/server';
 import { FakeKubePool } from '../support/fake-kube/pool';
 import { FIXTURES } from '../support/paths';
 
@@ -35,17 +36,6 @@ const RUNTIME_CHARTS = [
   'cluster-scoped-hook',
   'install-and-test',
 ];
-/** Differences between the simulation and Helm, known and reported in ../scan-notes/sim-vs-helm.md: those tests run as todo. */
-const KNOWN_DIFFERENCES: Record<string, Partial<Record<HelmMajor, string>>> = {
-  'lifecycle-runtime/crds': {
-    4: 'the trace lacks the crds/ CustomResourceDefinition that install creates',
-    3: 'the trace lacks the crds/ CustomResourceDefinition that install creates, and Helm 3 patches an unchanged custom resource on upgrade and rollback',
-  },
-  'lifecycle-runtime/cluster-scoped-hook': {
-    4: 'cluster-scoped hooks are listed as present in the release namespace',
-    3: 'cluster-scoped hooks are listed as present in the release namespace',
-  },
-};
 const RELEASE = 'r';
 const NAMESPACE = 'default';
 const MAJORS: HelmMajor[] = [4, 3];
@@ -121,11 +111,16 @@ function comparable(traces: readonly OperationTrace[], failed: (index: number) =
   }));
 }
 
+/** A step whose hook the scenario fails: Helm fails the operation there, and the next steps still run. */
+type SequenceStep = HelmStep & { failHook?: { event: string; kind: string; name: string } };
+
 interface Sequence {
   name: string;
-  steps: HelmStep[];
-  /** Known differences by Helm major (see KNOWN_DIFFERENCES). */
-  knownDifference?: Partial<Record<HelmMajor, string>>;
+  steps: SequenceStep[];
+  /** What the fake API server's toy controller does with each Job and Pod, by name (default: complete). */
+  scenario?: Record<string, WorkloadScenario>;
+  /** Where Helm refuses an operation: the error text, from Helm's source, that both Helm and the simulation report. */
+  refusal?: Record<HelmMajor, string>;
 }
 
 function repeat(chartDir: string, operations: TraceStep['operation'][]): HelmStep[] {
@@ -136,12 +131,10 @@ function revisions(steps: [TraceStep['operation'], string][]): HelmStep[] {
   return steps.map(([operation, chart]) => ({ operation, chartDir: join(RUNTIME_FIXTURES, chart) }));
 }
 
-const KEPT_THEN_ROLLED_BACK = 'simulation predicts success; Helm fails the rollback: the target ConfigMap exists but is not in the current release (pkg/kube/client.go update)';
-
 function sequences(): Sequence[] {
   const perChart = chartDirs().map((chartDir) => {
     const name = chartDir.slice(FIXTURES.length + 1);
-    return { name, steps: stepsFor(chartDir), knownDifference: KNOWN_DIFFERENCES[name] };
+    return { name, steps: stepsFor(chartDir) };
   });
   return [
     ...perChart,
@@ -158,7 +151,6 @@ function sequences(): Sequence[] {
     {
       name: 'lifecycle uninstall-keep installed again',
       steps: repeat(join(SIMULATION_FIXTURES, 'uninstall-keep'), ['install', 'uninstall', 'install', 'uninstall']),
-      knownDifference: { 3: 'simulation predicts an update of the adopted kept ConfigMap; Helm 3 sends no patch for it (unchanged)' },
     },
     {
       name: 'changes v1 → v2 → rollback → v2',
@@ -177,12 +169,38 @@ function sequences(): Sequence[] {
     {
       name: 'comment-only change v1 → v2 → rollback',
       steps: revisions([['install', 'comment-v1'], ['upgrade', 'comment-v2'], ['rollback', 'comment-v1'], ['uninstall', 'comment-v1']]),
-      knownDifference: { 3: 'simulation predicts an update; Helm 3 sends no patch when only a comment changed (it compares objects, not text)' },
     },
     {
-      name: 'kept resource dropped, then rolled back to',
+      name: 'kept resource dropped, then rolled back to: the rollback fails',
       steps: revisions([['install', 'kept-dropped-v1'], ['upgrade', 'kept-dropped-v2'], ['rollback', 'kept-dropped-v1'], ['uninstall', 'kept-dropped-v1']]),
-      knownDifference: { 4: KEPT_THEN_ROLLED_BACK, 3: KEPT_THEN_ROLLED_BACK },
+      // pkg/kube/client.go update(): the target exists but is not among the originals (rollback.go adopts nothing).
+      refusal: { 4: 'original object ConfigMap with the name "kept-config" not found', 3: 'no ConfigMap with the name "kept-config" found' },
+    },
+    {
+      // upgrade.go performUpgrade adopts it (existingResourceConflict, then current.Append): no refusal.
+      name: 'kept resource dropped, then upgraded back to: adopted',
+      steps: revisions([['install', 'kept-dropped-v1'], ['upgrade', 'kept-dropped-v2'], ['upgrade', 'kept-dropped-v1'], ['uninstall', 'kept-dropped-v1']]),
+    },
+    {
+      // The second install skips the crds/ CRD (Helm 3: AlreadyExists) or applies it again (Helm 4).
+      name: 'crds installed again after uninstall',
+      steps: repeat(join(RUNTIME_FIXTURES, 'crds'), ['install', 'uninstall', 'install', 'uninstall']),
+    },
+    {
+      // Helm 3's adoption sends no patch, so the ConfigMap keeps key b; upgrading back to revision 1's text then
+      // changes nothing in it (three-way: b is on the live object already), while the Widget is patched (two-way).
+      name: 'kept objects adopted, changed, by a second release, then upgraded',
+      steps: revisions([['install', 'adopt-v1'], ['uninstall', 'adopt-v1'], ['install', 'adopt-v2'], ['upgrade', 'adopt-v1'], ['uninstall', 'adopt-v1']]),
+    },
+    {
+      name: 'failed upgrade, then upgraded again: from the last deployed revision',
+      steps: [
+        { operation: 'install', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
+        { operation: 'upgrade', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v2'), failHook: { event: 'post-upgrade', kind: 'Job', name: 'check' } },
+        { operation: 'upgrade', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
+        { operation: 'uninstall', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
+      ],
+      scenario: { check: { outcome: 'fail' } },
     },
   ];
 }
@@ -202,7 +220,7 @@ after(() => pool.close());
  * The simulation's trace, or why it refuses the chart: trace.ts traces only charts whose every hook and resource is
  * known (it throws "CHART: file:line: reason" otherwise, e.g. for a `lookup`-guarded object). Any other error is a bug.
  */
-async function engineTraces(steps: HelmStep[], major: HelmMajor): Promise<Awaited<ReturnType<typeof traceOperations>> | { refused: string }> {
+async function engineTraces(steps: SequenceStep[], major: HelmMajor): Promise<Awaited<ReturnType<typeof traceOperations>> | { refused: string }> {
   try {
     return await traceOperations(steps, { helmVersion: major, releaseName: RELEASE, namespace: NAMESPACE });
   } catch (error) {
@@ -219,15 +237,21 @@ async function compare(sequence: Sequence, major: HelmMajor, t: TestContext): Pr
     t.skip(`the simulation does not trace this chart: ${engine.refused}`);
     return;
   }
-  const helm = await pool.use((server) => runHelmOperations(major, steps, { server, release: RELEASE, namespace: NAMESPACE }));
-  // The simulation stops at the first failed operation; so does the comparison.
-  const firstFailure = helm.steps.findIndex((step) => step.code !== 0);
+  const helm = await pool.use((server) => runHelmOperations(major, steps, { server, release: RELEASE, namespace: NAMESPACE, ...(sequence.scenario ? { scenario: sequence.scenario } : {}) }));
+  // The simulation stops at the first operation Helm refuses; so does the comparison. A failing hook fails its
+  // operation, and the next ones still run.
+  const firstFailure = helm.steps.findIndex((step, index) => step.code !== 0 && !steps[index]!.failHook);
   const helmTraces = firstFailure >= 0 ? helm.traces.slice(0, firstFailure + 1) : helm.traces;
   const hooks = new Set([...helm.traces, ...engine].flatMap((trace) => trace.hookRuns.map((run) => `${run.kind}/${run.name}`)));
   const expected = comparable(helmTraces, (index) => helm.steps[index].code !== 0, hooks);
   const actual = comparable(engine, (index) => engine[index].error !== undefined, hooks);
   const failures = helm.steps.filter((step) => step.code !== 0).map((step) => `helm ${step.argv.join(' ')}: ${step.stderr.trim()}`);
   assert.deepEqual(actual, expected, failures.join('\n'));
+  if (sequence.refusal) {
+    const text = sequence.refusal[major];
+    assert.ok(firstFailure >= 0 && helm.steps[firstFailure].stderr.includes(text), `Helm ${major} reports "${text}":\n${failures.join('\n')}`);
+    assert.ok(engine[firstFailure]?.error?.includes(text), `the simulation reports "${text}", not "${engine[firstFailure]?.error}"`);
+  }
 }
 
 describe('the lifecycle simulation predicts what the real Helm does', { concurrency: PARALLEL_SEQUENCES }, () => {
@@ -236,7 +260,7 @@ describe('the lifecycle simulation predicts what the real Helm does', { concurre
     it(`${sequence.name}: ${operations}`, { concurrency: true, timeout: 120_000 }, async (t) => {
       await Promise.all(
         MAJORS.map((major) =>
-          t.test(`Helm ${major} sends what the simulation predicts`, { todo: sequence.knownDifference?.[major] ?? false }, async (subtest) => {
+          t.test(`Helm ${major} sends what the simulation predicts`, async (subtest) => {
             if (!requireHelm(subtest, [major])) return;
             await compare(sequence, major, subtest);
           }),

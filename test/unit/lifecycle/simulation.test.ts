@@ -168,6 +168,32 @@ describe('presence simulation: Helm deployer', () => {
     assert.deepEqual(actions(again, 4, 2), ['update Widget/w1']);
   });
 
+  it('Helm 3 three-way patch: adopting ignores keys only the live object has; a key the target drops from the original is patched out', () => {
+    const configMap = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\ndata:\n${data}`;
+    const both = configMap('  a: "1"\n  b: "2"\n');
+    const onlyA = configMap('  a: "1"\n');
+    // Adopted at install: the original is the target itself, so nothing is dropped and the live key b is left alone.
+    const first = revision([], [resource('ConfigMap', 'kept', { manifest: both, resourcePolicy: 'keep' })]);
+    const second = revision([], [resource('ConfigMap', 'kept', { manifest: onlyA, resourcePolicy: 'keep' })]);
+    const adopt: OperationRun<string>[] = [{ operation: 'install', revision: first }, { operation: 'uninstall', revision: first }, { operation: 'install', revision: second }];
+    assert.deepEqual(actions(adopt, 3, 2), []);
+    // A changed value is patched even when adopting.
+    const third = revision([], [resource('ConfigMap', 'kept', { manifest: configMap('  a: "3"\n'), resourcePolicy: 'keep' })]);
+    assert.deepEqual(actions([...adopt.slice(0, 2), { operation: 'install', revision: third }], 3, 2), ['update ConfigMap/kept']);
+    // The adoption sent nothing, so b is still on the live object: an upgrade that writes b again changes nothing.
+    assert.deepEqual(actions([...adopt, { operation: 'upgrade', revision: first, previous: second }], 3, 3), []);
+    // Upgrading from the original that has b to a target without it patches b out.
+    assert.deepEqual(actions([{ operation: 'install', revision: first }, { operation: 'upgrade', revision: second, previous: first }], 3, 1), ['update ConfigMap/kept']);
+  });
+
+  it('an adopting install fails on a release resource a pre-install hook made: Update has no original for it', () => {
+    const kept = revision([], [resource('ConfigMap', 'kept', { resourcePolicy: 'keep' })]);
+    const withHook = revision([hook('Secret', 'made', ['pre-install'], ['hook-failed'])], [resource('ConfigMap', 'kept', { resourcePolicy: 'keep' }), resource('Secret', 'made')]);
+    const history: OperationRun<string>[] = [{ operation: 'install', revision: kept }, { operation: 'uninstall', revision: kept }, { operation: 'install', revision: withHook }];
+    assert.equal(simulate(new HelmDeployer(4), history).failed?.error, 'original object Secret with the name "made" not found');
+    assert.equal(simulate(new HelmDeployer(3), history).failed?.error, 'no Secret with the name "made" found');
+  });
+
   it('a rollback to a revision holding a kept resource the upgrade dropped fails: it exists but is not in the current release', () => {
     const v1 = revision([], [resource('ConfigMap', 'app-config'), resource('ConfigMap', 'kept-config', { resourcePolicy: 'keep' })]);
     const v2 = revision([], [resource('ConfigMap', 'app-config')]);

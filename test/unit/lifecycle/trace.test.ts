@@ -112,11 +112,38 @@ describe('traceOperations', () => {
   it('crds/ objects come first at install only; a cluster-scoped hook is never present in the namespace; Helm 3 patches the custom resource', async () => {
     const fixture = 'cluster-and-crds';
     const [install4, upgrade4] = await traceOperations(steps(['install', fixture], ['upgrade', fixture]), { helmVersion: 4, releaseName: 'c', namespace: 'default' });
-    assert.deepEqual(actionsOf(install4!), ['create CustomResourceDefinition/gizmos.example.com', 'create ClusterRole/c-reader', 'create ConfigMap/c-marker', 'create Gizmo/c-g1']);
-    assert.deepEqual(install4!.hookRuns.map((run) => run.present), [[], []]);
-    assert.deepEqual(actionsOf(upgrade4!), ['delete ClusterRole/c-reader', 'create ClusterRole/c-reader', 'delete ConfigMap/c-marker', 'create ConfigMap/c-marker', 'update Gizmo/c-g1']);
-    assert.deepEqual(upgrade4!.hookRuns.map((run) => run.present), [['ConfigMap/c-marker', 'Gizmo/c-g1'], ['Gizmo/c-g1']]);
+    // The crds/ files in the order read (doohickeys.yaml, gizmos.yaml, then settings.YAML: any case of the extension
+    // counts); custom kinds after the kinds Helm knows, by kind.
+    assert.deepEqual(actionsOf(install4!), [
+      'create CustomResourceDefinition/doohickeys.example.com',
+      'create CustomResourceDefinition/gizmos.example.com',
+      'create ConfigMap/crd-settings',
+      'create ClusterRole/c-reader',
+      'create ConfigMap/c-marker',
+      'create Doohickey/c-d1',
+      'create Gizmo/c-g1',
+    ]);
+    // The namespaced object of crds/ is in the release namespace; the CRDs and the ClusterRole are in none.
+    assert.deepEqual(install4!.hookRuns.map((run) => run.present), [['ConfigMap/crd-settings'], ['ConfigMap/crd-settings']]);
+    // The Doohickey's CRD says `scope: Cluster`: it is in no namespace either.
+    assert.deepEqual(actionsOf(upgrade4!), ['delete ClusterRole/c-reader', 'create ClusterRole/c-reader', 'delete ConfigMap/c-marker', 'create ConfigMap/c-marker', 'update Doohickey/c-d1', 'update Gizmo/c-g1']);
+    assert.deepEqual(upgrade4!.hookRuns.map((run) => run.present), [['ConfigMap/c-marker', 'ConfigMap/crd-settings', 'Gizmo/c-g1'], ['ConfigMap/crd-settings', 'Gizmo/c-g1']]);
     const [, upgrade3] = await traceOperations(steps(['install', fixture], ['upgrade', fixture]), { helmVersion: 3, releaseName: 'c', namespace: 'default' });
     assert.deepEqual(actionsOf(upgrade3!).slice(-1), ['update Gizmo/c-g1']);
+  });
+
+  it('after a failed upgrade, the next upgrade starts from the last deployed revision: what only the failed one added stays', async () => {
+    const runtime = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'lifecycle-runtime', name);
+    const traces = await traceOperations(
+      [
+        { operation: 'install', chartDir: runtime('failed-upgrade-v1') },
+        { operation: 'upgrade', chartDir: runtime('failed-upgrade-v2'), failHook: { event: 'post-upgrade', kind: 'Job', name: 'check' } },
+        { operation: 'upgrade', chartDir: runtime('failed-upgrade-v1') },
+      ],
+      { helmVersion: 4, releaseName: 'r', namespace: 'default' },
+    );
+    assert.deepEqual(actionsOf(traces[1]!), ['update ConfigMap/app-config', 'create ConfigMap/extra-config', 'create Job/check']);
+    // Revision 1 is the original (upgrade.go prepareUpgrade: the deployed release): extra-config is not deleted.
+    assert.deepEqual(actionsOf(traces[2]!), ['update ConfigMap/app-config']);
   });
 });

@@ -1,18 +1,20 @@
 import { HookEvent } from '../model/hook';
 import { HelmVersion } from '../rules/rule';
 import { ChartRevision, objectKey, RevisionHook, RevisionResource } from './model';
-import { Cluster, Deployer, OperationFailed, OperationRun, Origin } from './simulation';
-import { isBuiltInKind, sameObject } from './manifest';
+import { Cluster, Deployer, LiveObject, OperationFailed, OperationRun, Origin } from './simulation';
+import { isBuiltInKind, threeWayPatchChanges } from './manifest';
 
 /**
  * What Helm does to the cluster in each operation, step by step, from pkg/action at v4.1.4 and v3.18.0:
  *
- * - install.go (Install.RunWithContext, performInstall): existingResourceConflict before anything (a release resource
- *   that exists must carry this release's annotations: it is then adopted and updated), pre-install hooks, then
- *   KubeClient.Create of the release resources (KubeClient.Update when some are adopted), then post-install hooks.
+ * - install.go (Install.RunWithContext, performInstall): installCRDs first (the `crds/` objects), then
+ *   existingResourceConflict (a release resource that exists must carry this release's annotations: it is then
+ *   adopted and updated), pre-install hooks, then KubeClient.Create of the release resources (KubeClient.Update when
+ *   some are adopted), then post-install hooks.
  * - upgrade.go (Upgrade.releasingUpgrade): pre-upgrade hooks of the new revision, then KubeClient.Update(current,
- *   target) — pkg/kube/client.go update(): each target in order is created when a GET finds nothing, else updated;
- *   then every original not in the target is deleted unless its `helm.sh/resource-policy` is exactly `keep` — then
+ *   target) — pkg/kube/client.go update(): each target in order is created when a GET finds nothing, else updated,
+ *   and one that exists without an original fails the update there (performUpgrade first appends the adopted to
+ *   `current`; performRollback adopts nothing); then every original not in the target is deleted unless its `helm.sh/resource-policy` is exactly `keep` — then
  *   post-upgrade hooks. `helm upgrade --install` installs only when no release of that name exists (pkg/cmd/upgrade.go
  *   @v4.1.4, cmd/helm/upgrade.go @v3.18.0: ErrReleaseNotFound or uninstalled); on a release whose only revision failed
  *   it upgrades from that failed revision (prepareUpgrade: `currentRelease = lastRelease` on ErrNoDeployedReleases).
@@ -144,7 +146,8 @@ export class HelmDeployer implements Deployer {
 
   /**
    * install.go performInstall: KubeClient.Create of every release resource (one that exists by then, made by a hook of
-   * this install, fails it), or KubeClient.Update(toBeAdopted, resources) when existingResourceConflict adopted some.
+   * this install, fails it), or KubeClient.Update(toBeAdopted, resources) when existingResourceConflict adopted some:
+   * then the adopted are their own originals, and any other that exists by then fails the update.
    */
   private create<S>(revision: ChartRevision<S>, cluster: Cluster<S>, adopted: ReadonlySet<string>): void {
     for (const resource of revision.resources) {
@@ -155,19 +158,19 @@ export class HelmDeployer implements Deployer {
         continue;
       }
       if (adopted.size === 0) throw new OperationFailed(`${resource.kind} "${resource.name}" already exists`);
-      // Adopted: the original is the target itself.
-      if (this.sendsPatch(resource, live, 'adopt')) cluster.write(resource, origin, 'update');
+      if (!adopted.has(objectKey(resource))) throw new OperationFailed(this.originalNotFound(resource));
+      if (this.sendsPatch(resource, live, undefined)) cluster.write(resource, origin, 'update');
       else cluster.touch(resource, origin);
     }
   }
 
   /**
    * KubeClient.Update (pkg/kube/client.go update): targets in order — created when missing, else patched, and a target
-   * that exists but is in neither the current manifest nor the adopted fails the operation there ("original object …
-   * not found"; Helm 3: "no … found"); then the originals no longer rendered are deleted unless kept.
+   * that exists but is in neither the current manifest nor the adopted fails the operation there; then the originals
+   * no longer rendered are deleted unless kept.
    */
   private update<S>(previous: ChartRevision<S> | undefined, target: ChartRevision<S>, cluster: Cluster<S>, adopted: ReadonlySet<string>): void {
-    const originals = new Set([...(previous?.resources ?? []).map(objectKey), ...adopted]);
+    const originals = new Map((previous?.resources ?? []).map((resource) => [objectKey(resource), resource]));
     for (const resource of target.resources) {
       const origin: Origin<S> = { type: 'resource', resource, run: cluster.run };
       const live = cluster.get(resource);
@@ -175,10 +178,10 @@ export class HelmDeployer implements Deployer {
         cluster.write(resource, origin, 'create');
         continue;
       }
-      if (!originals.has(objectKey(resource))) {
-        throw new OperationFailed(this.helmVersion === 4 ? `original object ${resource.kind} with the name "${resource.name}" not found` : `no ${resource.kind} with the name "${resource.name}" found`);
-      }
-      if (this.sendsPatch(resource, live, 'update')) cluster.write(resource, origin, 'update');
+      const key = objectKey(resource);
+      // upgrade.go appends the adopted target itself to `current`: it is its own original.
+      if (!originals.has(key) && !adopted.has(key)) throw new OperationFailed(this.originalNotFound(resource));
+      if (this.sendsPatch(resource, live, originals.get(key))) cluster.write(resource, origin, 'update');
       else cluster.touch(resource, origin);
     }
     const rendered = new Set(target.resources.map(objectKey));
@@ -189,20 +192,29 @@ export class HelmDeployer implements Deployer {
     }
   }
 
+  /** pkg/kube/client.go update(): a target that exists but has no original (@v4.1.4; @v3.18.0 "no … found"). */
+  private originalNotFound(resource: RevisionResource<unknown>): string {
+    return this.helmVersion === 4 ? `original object ${resource.kind} with the name "${resource.name}" not found` : `no ${resource.kind} with the name "${resource.name}" found`;
+  }
+
   /**
-   * Whether a patch goes out for an existing release resource. Server-side apply always applies. Client-side
-   * (Helm 3; pkg/kube/client.go updateResource, createPatch @v3.18.0) sends nothing for an empty patch: a kind of
-   * client-go's scheme gets a three-way strategic merge against the live object, empty when the object did not
-   * change; any other kind (a custom resource) a two-way merge from the original to the target, which on an
-   * upgrade or rollback always holds the release metadata Helm adds to the target only, and when adopting at
-   * install (the original is the target) is always empty.
+   * Whether a patch goes out for an existing release resource; `original` is the current release's object, undefined
+   * when adopted (install.go and upgrade.go pass the target itself as its original). Server-side apply always
+   * applies. Client-side (Helm 3, pkg/kube/client.go updateResource and createPatch @v3.18.0; the same @v4.1.4)
+   * sends nothing for an empty patch: a kind of client-go's scheme gets a three-way strategic merge of the original,
+   * the target and the live object; any other kind (a custom resource) a two-way merge from the original to the
+   * target, never empty on an upgrade or rollback (the target holds the release metadata setMetadataVisitor adds,
+   * the stored manifest does not) and always empty when adopting (two equal objects).
    */
-  private sendsPatch<S>(resource: RevisionResource<S>, live: { origin: Origin<S> }, path: 'update' | 'adopt'): boolean {
-    if (this.serverSideApply) return true;
-    const written = live.origin.type === 'resource' ? live.origin.resource.manifest : undefined;
-    if (resource.manifest === undefined) return true;
-    if (!isBuiltInKind(resource.manifest)) return path === 'update';
-    return written === undefined || !sameObject(written, resource.manifest);
+  private sendsPatch<S>(resource: RevisionResource<S>, live: LiveObject<S>, original: RevisionResource<S> | undefined): boolean {
+    // Without the rendered text the simulation cannot tell: it says a patch goes out.
+    if (this.serverSideApply || resource.manifest === undefined) return true;
+    if (!isBuiltInKind(resource.manifest)) return original !== undefined;
+    const holder = live.sent ?? live.origin;
+    const written = holder.type === 'resource' ? holder.resource.manifest : undefined;
+    const before = original ? original.manifest : resource.manifest;
+    if (written === undefined || before === undefined) return true;
+    return threeWayPatchChanges(before, resource.manifest, written);
   }
 
   /** deleteRelease: UninstallOrder, without the resources filterManifestsToKeep holds back. */

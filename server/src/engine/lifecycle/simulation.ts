@@ -22,6 +22,8 @@ export type Origin<S, P extends string = HookEvent> =
 export interface LiveObject<S, P extends string = HookEvent> {
   ref: ObjectRef;
   origin: Origin<S, P>;
+  /** Set when a run took the object over without a request (see touch): whose content was last sent for it. */
+  sent?: Origin<S, P>;
 }
 
 /** Why an object that was in the cluster is gone. */
@@ -108,7 +110,10 @@ export class Cluster<S, P extends string = HookEvent> {
 
   /** Records that a run wrote the object's content again without a request (Helm 3 found no change to patch). */
   touch(ref: ObjectRef, origin: Origin<S, P>): void {
-    this.objects.set(objectKey(ref), { ref, origin });
+    const key = objectKey(ref);
+    const before = this.objects.get(key);
+    // No patch leaves what was sent before, keys the new revision lacks included (an adoption's three-way merge keeps them).
+    this.objects.set(key, { ref, origin, ...(before ? { sent: before.sent ?? before.origin } : {}) });
   }
 
   delete(ref: ObjectRef, origin: Origin<S, P>, removal: Omit<Removal<P>, 'run' | 'operation'>): boolean {
