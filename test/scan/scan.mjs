@@ -1,6 +1,6 @@
 // Lints the collected public charts and records Helm's own view of each, for judging every finding.
 //
-//   node test/scan/scan.mjs SCAN_DIR [--limit-non-hook N] [--only DIR,DIR]
+//   node test/scan/scan.mjs SCAN_DIR [--limit-non-hook N] [--only DIR,DIR] [--resume]
 //
 // SCAN_DIR is collect.mjs's output (manifest.tsv, charts/). For each chart, scenario `default` (values.yaml)
 // and, when a template names helm.sh/hook, scenario `hooks` (every boolean that is false by default and
@@ -10,6 +10,7 @@
 //   lint.time    wall, user and system seconds of that lint
 //   template.yaml / template.err   helm template (Helm 4)
 //   dry.json / dry.err             helm install --dry-run=client -o json: hooks with events, weights, policies
+// (Helm only for charts with hook templates or findings to judge), `done` when the chart is complete,
 // and SCAN_DIR/values/<chart>.hooks.yaml for the hooks scenario. SCAN_DIR/out/summary.json sums the time.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,6 +30,7 @@ const option = (name) => {
 };
 const limitNonHook = Number(option('--limit-non-hook') ?? Infinity);
 const only = option('--only')?.split(',');
+const resume = args.includes('--resume');
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -179,6 +181,10 @@ for (const c of manifest) {
   if (c.hookTemplates === 0 && !only && nonHookOrder.get(c.dir) >= limitNonHook) continue;
   const chartDir = path.join(scanDir, 'charts', c.dir);
   const out = path.join(outRoot, c.dir);
+  if (resume && fs.existsSync(path.join(out, 'done'))) {
+    scanned.push(c.dir);
+    continue;
+  }
   fs.mkdirSync(out, { recursive: true });
   const scenarios = [['default', undefined]];
   if (c.hookTemplates > 0) {
@@ -199,14 +205,25 @@ for (const c of manifest) {
     lintWall += wall;
     lintCpu += user + sys;
     lintRuns++;
+    // Helm's view is needed to judge findings and count hook templates: a chart without hook templates
+    // and without an error or warning has nothing to judge.
+    const judged = (() => {
+      try {
+        return JSON.parse(lint.stdout).findings.some((f) => f.severity === 'error' || f.severity === 'warning');
+      } catch {
+        return true;
+      }
+    })();
+    fs.writeFileSync(path.join(out, `${name}.values`), values ?? '-');
+    if (c.hookTemplates === 0 && !judged) continue;
     const template = helmRun(['template', releaseName, chartDir, ...vArgs]);
     fs.writeFileSync(path.join(out, `${name}.template.yaml`), template.stdout);
     fs.writeFileSync(path.join(out, `${name}.template.err`), template.stderr);
     const dry = helmRun(['install', releaseName, chartDir, '--dry-run=client', '-o', 'json', ...vArgs]);
     fs.writeFileSync(path.join(out, `${name}.dry.json`), dry.ok ? dry.stdout : '');
     fs.writeFileSync(path.join(out, `${name}.dry.err`), dry.stderr);
-    fs.writeFileSync(path.join(out, `${name}.values`), values ?? '-');
   }
+  fs.writeFileSync(path.join(out, 'done'), '');
   scanned.push(c.dir);
   process.stdout.write(`${scanned.length} ${c.dir} ${scenarios.map(([n]) => n).join(',')}\n`);
 }
