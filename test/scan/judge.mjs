@@ -214,14 +214,16 @@ function autoVerdict(chart, f) {
       const pvc = hooksFromFile.find((h) => h.kind === 'PersistentVolumeClaim' && again(h));
       if (pvc) return ['true', `dry-run: hook PersistentVolumeClaim ${pvc.name} events ${pvc.events.join(',')}, delete_policies ${(pvc.delete_policies ?? ['(default before-hook-creation)']).join(',')}`];
       // Two renders of the same values (helm template, install --dry-run) giving different Secret data: generated.
+      const generated = [];
       for (const s of chart.scenarios) {
         for (const h of s.hooks.filter((x) => x.source === f.file && x.kind === 'Secret' && again(x))) {
           const other = s.rendered.find((d) => d.source === f.file && d.obj?.kind === 'Secret' && d.obj?.metadata?.name === h.name);
           const data = (o) => JSON.stringify([o?.data, o?.stringData]);
-          if (other && data(other.obj) !== data(yaml.load(h.manifest)))
-            return ['true', `dry-run: hook Secret ${h.name} events ${h.events.join(',')}; its data differs between helm template and install --dry-run of the same values (generated)`];
+          if (other && data(other.obj) !== data(yaml.load(h.manifest))) generated.push(`${h.name} (${h.events.join(',')})`);
         }
       }
+      if (generated.length)
+        return ['true', `dry-run: hook Secret(s) of the file run on upgrade/rollback and their data differs between helm template and install --dry-run of the same values (generated): ${[...new Set(generated)].join('; ')}`];
       return undefined;
     }
     default:
@@ -286,6 +288,19 @@ for (const [dir] of manifest) {
 rows.sort((a, b) => a.slice(0, 4).join('\t').localeCompare(b.slice(0, 4).join('\t')));
 fs.writeFileSync(outTsv, [['chart', 'file', 'line', 'rule', 'severity', 'verdict', 'evidence'], ...rows].map((r) => r.join('\t')).join('\n') + '\n');
 
+let lintWall = 0;
+let lintCpu = 0;
+let lintRuns = 0;
+for (const [dir] of manifest) {
+  for (const name of ['default', 'hooks']) {
+    const t = read(path.join(scanDir, 'out', dir, `${name}.lint.time`)).trim().split('\n').at(-1);
+    if (!t) continue;
+    const [wall, user, sys] = t.split(' ').map(Number);
+    lintWall += wall;
+    lintCpu += user + sys;
+    lintRuns++;
+  }
+}
 const perRule = new Map();
 for (const r of rows) {
   const k = `${r[3]} (${r[4]})`;
@@ -302,6 +317,23 @@ for (const [k, c] of [...perRule].sort()) console.log(`  ${k}: ${c.true}/${c.fal
 const per100 = (n) => ((100 * n) / Math.max(hookTemplates, 1)).toFixed(2);
 console.log(`false errors: ${falseErrors} (${per100(falseErrors)} per 100 hook templates); false warnings: ${falseWarnings} (${per100(falseWarnings)} per 100)`);
 console.log(`unsure: ${rows.filter((r) => r[5] === 'unsure').length}`);
+console.log(`lint: ${lintRuns} runs, ${lintWall.toFixed(0)} s wall, ${lintCpu.toFixed(0)} s CPU (user+system)`);
+const figures = {
+  charts: chartsScanned,
+  chartsHelmRefusesWithDefaultValues: chartsRefused,
+  hookTemplates,
+  hookTemplateFilesAsWritten: hookTemplatesAsWritten,
+  findings: rows.length,
+  falseErrors,
+  falseWarnings,
+  falseErrorsPer100HookTemplates: Number(per100(falseErrors)),
+  falseWarningsPer100HookTemplates: Number(per100(falseWarnings)),
+  unsure: rows.filter((r) => r[5] === 'unsure').length,
+  perRule: Object.fromEntries([...perRule].sort()),
+  lint: { runs: lintRuns, wallSeconds: Math.round(lintWall), cpuSeconds: Math.round(lintCpu), over10sWall: slow },
+  lintFailures,
+};
+fs.writeFileSync(path.join(path.dirname(outTsv), 'figures.json'), JSON.stringify(figures, null, 2) + '\n');
 if (lintFailures.length) console.log(`lint failures:\n  ${lintFailures.join('\n  ')}`);
 if (slow.length) console.log(`lint over 10 s:\n  ${slow.join('\n  ')}`);
 const unknownRules = rows.filter((r) => !knownRules.has(r[3]) && r[3] !== 'missing-chart-dependency');
