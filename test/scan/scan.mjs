@@ -139,14 +139,41 @@ function valuesFor(gates) {
 }
 
 /** The hooks scenario's values file, or undefined when no gate is off by default or none renders. */
-function hooksValues(c, chartDir) {
+/**
+ * Placeholder strings for every `required "…" .Values.x` of the chart, when Helm refuses its default values for
+ * want of one: without them Helm renders nothing to judge against. Undefined when not needed or not enough.
+ */
+function requiredValues(c, chartDir) {
+  const first = helmRun(['template', releaseName, chartDir]);
+  if (first.ok || !/required|execution error/.test(first.stderr)) return undefined;
+  const paths = new Set();
+  for (const f of files(chartDir).filter((x) => /\.(ya?ml|tpl)$/.test(x) && x.includes(`${path.sep}templates${path.sep}`))) {
+    for (const m of fs.readFileSync(f, 'utf8').matchAll(/required\s+(?:"[^"]*"|`[^`]*`)\s+\(?\$?\.Values((?:\.[A-Za-z_][\w-]*)+)/g)) paths.add(m[1].slice(1));
+  }
+  if (paths.size === 0) return undefined;
+  const v = {};
+  for (const p of paths) {
+    const keys = p.split('.');
+    let o = v;
+    keys.slice(0, -1).forEach((k) => (o = typeof o[k] === 'object' ? o[k] : (o[k] = {})));
+    if (typeof o[keys.at(-1)] !== 'object') o[keys.at(-1)] = 'scan-placeholder';
+  }
+  const file = path.join(scanDir, 'values', `${c.dir}.required.yaml`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `# placeholders for required values, by test/scan/scan.mjs\n${yaml.dump(v)}`);
+  if (helmRun(['template', releaseName, chartDir, '-f', file]).ok) return file;
+  fs.rmSync(file);
+  return undefined;
+}
+
+function hooksValues(c, chartDir, base) {
   const gates = hookGates(chartDir);
   if (gates.length === 0) return undefined;
   const file = path.join(scanDir, 'values', `${c.dir}.hooks.yaml`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tryGates = (g) => {
     fs.writeFileSync(file, `# hook gates switched on by test/scan/scan.mjs\n${yaml.dump(valuesFor(g))}`);
-    return helmRun(['template', releaseName, chartDir, '-f', file]).ok;
+    return helmRun(['template', releaseName, chartDir, ...base.flatMap((b) => ['-f', b]), '-f', file]).ok;
   };
   if (tryGates(gates)) return file;
   const kept = [];
@@ -186,13 +213,15 @@ for (const c of manifest) {
     continue;
   }
   fs.mkdirSync(out, { recursive: true });
-  const scenarios = [['default', undefined]];
+  const required = c.hookTemplates > 0 ? requiredValues(c, chartDir) : undefined;
+  const base = required ? [required] : [];
+  const scenarios = [['default', base]];
   if (c.hookTemplates > 0) {
-    const v = hooksValues(c, chartDir);
-    if (v) scenarios.push(['hooks', v]);
+    const v = hooksValues(c, chartDir, base);
+    if (v) scenarios.push(['hooks', [...base, v]]);
   }
   for (const [name, values] of scenarios) {
-    const vArgs = values ? ['-f', values] : [];
+    const vArgs = values.flatMap((v) => ['-f', v]);
     const timeFile = path.join(out, `${name}.lint.time`);
     const lint = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile, 'node', cli, 'lint', chartDir, '--format', 'json', '--jobs', '0', ...vArgs], {
       encoding: 'utf8',
@@ -214,7 +243,7 @@ for (const c of manifest) {
         return true;
       }
     })();
-    fs.writeFileSync(path.join(out, `${name}.values`), values ?? '-');
+    fs.writeFileSync(path.join(out, `${name}.values`), values.join(' ') || '-');
     if (c.hookTemplates === 0 && !judged) continue;
     const template = helmRun(['template', releaseName, chartDir, ...vArgs]);
     fs.writeFileSync(path.join(out, `${name}.template.yaml`), template.stdout);
