@@ -1,6 +1,8 @@
 // Judges every error and warning of a scan (scan.mjs) against Helm's own output for the same chart.
 //
-//   node test/scan/judge.mjs SCAN_DIR [OUT_TSV]
+//   node test/scan/judge.mjs SCAN_DIR [OUT_TSV] [--lint-dir DIR]
+//
+// --lint-dir reads the lint output of scan.mjs --lint-only DIR (a later build) instead of SCAN_DIR/out.
 //
 // For each finding (deduplicated over scenarios by chart, file, line and rule) it looks for automatic
 // evidence in what Helm printed: the documents `helm template` rendered from the file, the hooks of
@@ -15,7 +17,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import yaml from 'js-yaml';
 
-const [scanDir, outTsv = path.join(import.meta.dirname, 'verdicts.tsv')] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const lintDirAt = argv.indexOf('--lint-dir');
+const lintRoot = lintDirAt >= 0 ? path.resolve(argv.splice(lintDirAt, 2)[1]) : undefined;
+const [scanDir, outTsv = path.join(import.meta.dirname, 'verdicts.tsv')] = argv;
 if (!scanDir) {
   console.error('usage: node test/scan/judge.mjs SCAN_DIR [OUT_TSV]');
   process.exit(2);
@@ -56,7 +61,8 @@ function loadChart(dir) {
   const chartDir = path.join(scanDir, 'charts', dir);
   const scenarios = [];
   for (const name of ['default', 'hooks']) {
-    const lintText = read(path.join(out, `${name}.lint.json`));
+    const lintOut = path.join(lintRoot ?? path.join(scanDir, 'out'), dir);
+    const lintText = read(path.join(lintOut, `${name}.lint.json`));
     if (!lintText && !fs.existsSync(path.join(out, `${name}.template.err`))) continue;
     let lint;
     try {
@@ -75,7 +81,7 @@ function loadChart(dir) {
     scenarios.push({
       name,
       lint,
-      lintErr: read(path.join(out, `${name}.lint.err`)),
+      lintErr: read(path.join(lintOut, `${name}.lint.err`)),
       templateErr: read(path.join(out, `${name}.template.err`)),
       dryErr: read(path.join(out, `${name}.dry.err`)),
       rendered: templateText ? renderedDocs(templateText) : [],
@@ -181,6 +187,15 @@ function autoVerdict(chart, f) {
         return ['true', `template (in a branch the scenarios do not render) sets a literal policy without before-hook-creation: ${policies[0].trim()}`];
       return undefined;
     }
+    case 'inline-secret-in-hook': {
+      for (const h of hooksFromFile) {
+        const url = h.manifest.match(/[a-z]+:\/\/[^\s:@/"']+:[^\s@/"']+@[^\s"']+/);
+        if (url) return ['true', `dry-run: hook ${h.kind} ${h.name} carries a URL with a password: ${url[0].replace(/:[^:@]+@/, ':***@')}`];
+        const env = h.manifest.match(/-\s*name:\s*["']?(\w*(?:PASSW|TOKEN|SECRET|WEBHOOK)\w*)["']?\s*\n\s*value:\s*(\S.*)/i);
+        if (env) return ['true', `dry-run: hook ${h.kind} ${h.name} env ${env[1]} has a literal value`];
+      }
+      return undefined;
+    }
     case 'unknown-delete-policy': {
       const known = new Set(['before-hook-creation', 'hook-succeeded', 'hook-failed']);
       const h = hooksFromFile.find((x) => (x.delete_policies ?? []).some((p) => !known.has(p)));
@@ -252,7 +267,7 @@ for (const [dir] of manifest) {
   const chart = loadChart(dir);
   if (chart.scenarios.length === 0) continue;
   chartsScanned++;
-  if (chart.scenarios.every((s) => !s.helmRendered)) chartsRefused++;
+  if (fs.existsSync(path.join(scanDir, 'out', dir, 'default.template.err')) && !chart.scenarios[0].helmRendered) chartsRefused++;
   // Hook templates: template files that render a document carrying helm.sh/hook, in any scenario.
   const hookSources = new Set();
   for (const s of chart.scenarios) {
@@ -267,7 +282,7 @@ for (const [dir] of manifest) {
       lintFailures.push(`${dir} ${s.name}: ${s.lintErr.trim().split('\n').slice(-3).join(' ')}`);
       continue;
     }
-    const time = read(path.join(scanDir, 'out', dir, `${s.name}.lint.time`)).trim().split('\n').at(-1);
+    const time = read(path.join(lintRoot ?? path.join(scanDir, 'out'), dir, `${s.name}.lint.time`)).trim().split('\n').at(-1);
     if (Number(time?.split(' ')[0]) > 10) slow.push(`${dir} ${s.name}: ${time}`);
     for (const f of s.lint.findings) {
       if (f.severity !== 'error' && f.severity !== 'warning') continue;
@@ -293,7 +308,7 @@ let lintCpu = 0;
 let lintRuns = 0;
 for (const [dir] of manifest) {
   for (const name of ['default', 'hooks']) {
-    const t = read(path.join(scanDir, 'out', dir, `${name}.lint.time`)).trim().split('\n').at(-1);
+    const t = read(path.join(lintRoot ?? path.join(scanDir, 'out'), dir, `${name}.lint.time`)).trim().split('\n').at(-1);
     if (!t) continue;
     const [wall, user, sys] = t.split(' ').map(Number);
     lintWall += wall;
@@ -310,7 +325,7 @@ for (const r of rows) {
 }
 const falseErrors = rows.filter((r) => r[4] === 'error' && r[5] === 'false').length;
 const falseWarnings = rows.filter((r) => r[4] === 'warning' && r[5] === 'false').length;
-console.log(`charts scanned: ${chartsScanned} (Helm refuses ${chartsRefused} with default values)`);
+console.log(`charts scanned: ${chartsScanned} (Helm refuses ${chartsRefused} of those it was asked to render, with default values)`);
 console.log(`hook templates: ${hookTemplates} rendered by Helm; ${hookTemplatesAsWritten} template files naming helm.sh/hook`);
 console.log('findings per rule (true/false/unsure):');
 for (const [k, c] of [...perRule].sort()) console.log(`  ${k}: ${c.true}/${c.false}/${c.unsure}`);

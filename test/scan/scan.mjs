@@ -1,6 +1,6 @@
 // Lints the collected public charts and records Helm's own view of each, for judging every finding.
 //
-//   node test/scan/scan.mjs SCAN_DIR [--limit-non-hook N] [--only DIR,DIR] [--resume]
+//   node test/scan/scan.mjs SCAN_DIR [--limit-non-hook N] [--only DIR,DIR] [--resume] [--lint-only DIR]
 //
 // SCAN_DIR is collect.mjs's output (manifest.tsv, charts/). For each chart, scenario `default` (values.yaml)
 // and, when a template names helm.sh/hook, scenario `hooks` (every boolean that is false by default and
@@ -11,7 +11,8 @@
 //   template.yaml / template.err   helm template (Helm 4)
 //   dry.json / dry.err             helm install --dry-run=client -o json: hooks with events, weights, policies
 // (Helm only for charts with hook templates or findings to judge), `done` when the chart is complete,
-// and SCAN_DIR/values/<chart>.hooks.yaml for the hooks scenario. SCAN_DIR/out/summary.json sums the time.
+// and SCAN_DIR/values/<chart>.hooks.yaml for the hooks scenario. --lint-only DIR lints every scanned chart again
+// with the same values into DIR/<chart>/ (Helm's outputs are kept), to compare builds. SCAN_DIR/out/summary.json sums the time.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -197,6 +198,49 @@ const nonHookOrder = new Map();
 }
 
 const outRoot = path.join(scanDir, 'out');
+const lintOnly = option('--lint-only');
+
+/** Lint (timed) of one chart and scenario into dir; returns [wall, cpu] seconds. */
+function lintInto(dir, name, chartDir, vArgs) {
+  fs.mkdirSync(dir, { recursive: true });
+  const timeFile = path.join(dir, `${name}.lint.time`);
+  const lint = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile, 'node', cli, 'lint', chartDir, '--format', 'json', '--jobs', '0', ...vArgs], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    timeout: 300_000,
+  });
+  fs.writeFileSync(path.join(dir, `${name}.lint.json`), lint.stdout ?? '');
+  fs.writeFileSync(path.join(dir, `${name}.lint.err`), `${lint.stderr ?? ''}${lint.error ? String(lint.error) : ''}\nexit ${lint.status}\n`);
+  const [wall, user, sys] = (fs.existsSync(timeFile) ? fs.readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) : '0 0 0').split(' ').map(Number);
+  return { lint, wall, cpu: user + sys };
+}
+
+// Lint again, with the values of the first scan, into another directory (a later build's before/after figures).
+if (lintOnly) {
+  const start = Date.now();
+  let wall = 0;
+  let cpu = 0;
+  let runs = 0;
+  for (const c of manifest) {
+    if (only && !only.includes(c.dir)) continue;
+    const out = path.join(outRoot, c.dir);
+    if (!fs.existsSync(path.join(out, 'done'))) continue;
+    for (const name of ['default', 'hooks']) {
+      const valuesFile = path.join(out, `${name}.values`);
+      if (!fs.existsSync(valuesFile)) continue;
+      const values = fs.readFileSync(valuesFile, 'utf8').trim();
+      const vArgs = values === '-' ? [] : values.split(' ').flatMap((v) => ['-f', v]);
+      const r = lintInto(path.join(lintOnly, c.dir), name, path.join(scanDir, 'charts', c.dir), vArgs);
+      wall += r.wall;
+      cpu += r.cpu;
+      runs++;
+    }
+  }
+  const summary = { lintRuns: runs, lintWallSeconds: wall, lintCpuSeconds: cpu, scanWallSeconds: (Date.now() - start) / 1000 };
+  fs.writeFileSync(path.join(lintOnly, 'summary.json'), JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summary));
+  process.exit(0);
+}
 fs.mkdirSync(outRoot, { recursive: true });
 const start = Date.now();
 let lintWall = 0;
@@ -222,17 +266,9 @@ for (const c of manifest) {
   }
   for (const [name, values] of scenarios) {
     const vArgs = values.flatMap((v) => ['-f', v]);
-    const timeFile = path.join(out, `${name}.lint.time`);
-    const lint = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile, 'node', cli, 'lint', chartDir, '--format', 'json', '--jobs', '0', ...vArgs], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-      timeout: 300_000,
-    });
-    fs.writeFileSync(path.join(out, `${name}.lint.json`), lint.stdout ?? '');
-    fs.writeFileSync(path.join(out, `${name}.lint.err`), `${lint.stderr ?? ''}${lint.error ? String(lint.error) : ''}\nexit ${lint.status}\n`);
-    const [wall, user, sys] = (fs.existsSync(timeFile) ? fs.readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) : '0 0 0').split(' ').map(Number);
+    const { lint, wall, cpu } = lintInto(out, name, chartDir, vArgs);
     lintWall += wall;
-    lintCpu += user + sys;
+    lintCpu += cpu;
     lintRuns++;
     // Helm's view is needed to judge findings and count hook templates: a chart without hook templates
     // and without an error or warning has nothing to judge.
