@@ -126,7 +126,8 @@ function autoVerdict(chart, f) {
     }
     case 'unpinned-hook-image': {
       const images = hooksFromFile.flatMap((h) => [...h.manifest.matchAll(/^\s*-?\s*image:\s*["']?([^"'\s]+)/gm)].map((m) => m[1]));
-      const bad = images.filter((i) => !i.includes('@') && (!/:[^/]+$/.test(i) || /:latest$/.test(i)));
+      const named = f.message.match(/image "([^"]+)"/)?.[1];
+      const bad = images.filter((i) => !i.includes('@') && (!/:[^/]+$/.test(i) || /:latest$/.test(i)) && (!named || i === named));
       if (bad.length) return ['true', `Helm renders hook ${hooksFromFile[0].kind} with image ${bad[0]}`];
       const literal = text.match(/^-?\s*image:\s*["']?([^"'{}\s]+)["']?\s*$/)?.[1];
       if (literal && !literal.includes('@') && (!/:[^/]+$/.test(literal) || /:latest$/.test(literal)))
