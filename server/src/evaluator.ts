@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { ChartEvaluationMessage, evaluateChart, isChartEvaluationMessage } from './cli/chart-evaluation';
 import { loadChart } from './engine/chart/load';
 import { RenderCache } from './engine/eval/cache';
-import { evaluatedFindings } from './engine/lint/evaluated-lint';
+import { evaluateLint, loadedChartFindings } from './engine/lint/evaluated-lint';
 import { LoadedChart } from './engine/chart/types';
 import { EvaluationReply, EvaluationRequest, isOrderRequest, orderFor, OrderRequest } from './features/evaluation';
 
@@ -32,7 +32,8 @@ function evaluate(request: EvaluationRequest): EvaluationReply {
   const size = templateBytes(chart);
   if (size > EDITOR_TEMPLATE_LIMIT) {
     caches.delete(JSON.stringify([request.chart, request.valuesFiles]));
-    return { findings: [], executions: 0, skipped: `its templates hold ${(size / 1024 / 1024).toFixed(1)} MB of text; run helm-hooks lint for its evaluated findings` };
+    // What Helm's loader says of the chart costs nothing to tell, however large its templates.
+    return { findings: loadedChartFindings(chart, request.options), rendered: {}, executions: 0, skipped: `its templates hold ${(size / 1024 / 1024).toFixed(1)} MB of text; run helm-hooks lint for its evaluated findings` };
   }
   const key = JSON.stringify([request.chart, request.valuesFiles]);
   let cache = caches.get(key);
@@ -47,8 +48,8 @@ function evaluate(request: EvaluationRequest): EvaluationReply {
     caches.delete(oldest);
   }
   const before = cache.executions;
-  const findings = evaluatedFindings(cache, request.options);
-  return { findings, executions: cache.executions - before };
+  const { findings, rendered } = evaluateLint(cache, request.options);
+  return { findings, rendered, executions: cache.executions - before };
 }
 
 parentPort?.on('message', (request: EvaluationRequest | OrderRequest | ChartEvaluationMessage) => {
@@ -68,7 +69,7 @@ parentPort?.on('message', (request: EvaluationRequest | OrderRequest | ChartEval
   try {
     reply = evaluate(request);
   } catch (error) {
-    reply = { findings: [], executions: 0, error: error instanceof Error ? error.message : String(error) };
+    reply = { findings: [], rendered: {}, executions: 0, error: error instanceof Error ? error.message : String(error) };
   }
   parentPort!.postMessage(reply);
 });

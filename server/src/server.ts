@@ -108,7 +108,7 @@ connection.onInitialized(() => {
   if (canRegisterWatchers) {
     void connection.client
       .register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/templates/**/*.{yaml,yml,tpl}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/Chart.yaml' }, { globPattern: '**/values.yaml' }],
+        watchers: [{ globPattern: '**/templates/**/*.{yaml,yml,tpl}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/Chart.yaml' }, { globPattern: '**/values.yaml' }, { globPattern: '**/.helmignore' }],
       })
       .catch(() => undefined);
   }
@@ -155,7 +155,7 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const path = uriToPath(change.uri);
     if (path === undefined) continue;
-    if (basename(path) === CONFIG_FILE_NAME || basename(path) === 'Chart.yaml') {
+    if (basename(path) === CONFIG_FILE_NAME || basename(path) === 'Chart.yaml' || basename(path) === '.helmignore') {
       diagnostics?.fileChanged(path, workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted));
       configChanged = true;
       continue;

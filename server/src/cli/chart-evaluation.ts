@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
-import { EvaluatedLintOptions, evaluatedFindings } from '../engine/lint/evaluated-lint';
+import { EvaluatedLintOptions, evaluateLint } from '../engine/lint/evaluated-lint';
+import type { RenderedLiteral } from '../engine/lint/findings';
 import type { Finding } from '../engine/rules/rule';
 
 /**
@@ -21,7 +22,7 @@ export interface ChartEvaluationJob {
 }
 
 export type ChartEvaluationResult =
-  | { findings: Finding[] }
+  | { findings: Finding[]; rendered: RenderedLiteral }
   /** A values file given by the user that Helm could not read either: a usage error. */
   | { valuesProblem: { path: string; message: string } }
   /** The evaluator failed; the as-written findings stand on their own. */
@@ -33,7 +34,7 @@ export function evaluateChart(job: ChartEvaluationJob): ChartEvaluationResult {
     const chart = loadChart(job.directory, { valuesFiles: job.valuesFiles });
     const broken = chart.problems.find((problem) => job.valuesFiles.includes(problem.path));
     if (broken) return { valuesProblem: { path: broken.path, message: broken.message } };
-    return { findings: evaluatedFindings(chart, job.options) };
+    return evaluateLint(chart, job.options);
   } catch (error) {
     return { failure: error instanceof Error ? error.message : String(error) };
   }

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { discover, DiscoveryError, displayPath, describeFsError, Target } from '../engine/chart/discover';
 import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/core/config';
 import { ChartLint } from '../engine/lint/chart-lint';
-import { mergeFindings } from '../engine/lint/findings';
+import { mergeFindings, RenderedLiteral } from '../engine/lint/findings';
 import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
 import { fixUntilStable } from '../engine/lint/fix';
 import { lintFile, LintOptions } from '../engine/lint/lint';
@@ -63,6 +63,8 @@ interface TargetPlan {
   evaluation?: Promise<ChartEvaluationResult>;
   /** The evaluation's findings, once it has answered with them. */
   evaluated?: Finding[];
+  /** Where the evaluation found the templates' literal text rendered (see mergeFindings). */
+  rendered?: RenderedLiteral;
 }
 
 export async function runLint(options: LintCommandOptions, io: CommandIO): Promise<number> {
@@ -100,7 +102,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
       lintOptions,
       // What the run holds for a file: as written, and for a file an earlier chart shares, that chart's evaluated
       // findings too, so that both charts' count.
-      lint: new ChartLint({ asWritten: (path) => resultOf.get(path)?.findings ?? [], evaluated: () => plan.evaluated }, loaded),
+      lint: new ChartLint({ asWritten: (path) => resultOf.get(path)?.findings ?? [], evaluated: () => plan.evaluated, rendered: () => plan.rendered }, loaded),
       linted: [],
     };
     return plan;
@@ -151,6 +153,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
         continue;
       }
       plan.evaluated = result.findings;
+      plan.rendered = result.rendered;
       for (const [path, findings] of plan.lint.findingsByFile(plan.linted)) setFindings(results, resultOf, texts, path, findings);
     }
   } finally {

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChartLint } from '../engine/lint/chart-lint';
+import type { RenderedLiteral } from '../engine/lint/findings';
 import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
 import { LintMemo, lintFile, lintFileReusing, LintOptions } from '../engine/lint/lint';
 import { Finding, Severity } from '../engine/rules/rule';
@@ -87,6 +88,8 @@ interface Evaluation {
   /** When it was asked for, in `ticks`: it holds for a file that is not open unless the file changed since. */
   askedAt: number;
   findings: Finding[];
+  /** Where it found the templates' literal text rendered (see mergeFindings). */
+  rendered: RenderedLiteral;
 }
 
 /**
@@ -251,7 +254,7 @@ export class DiagnosticsScheduler {
     const reply = await this.evaluator!.evaluate({ chart: chart.directory, overlay, valuesFiles: valuesFilesOf(chart, config), options });
     if (!reply || stale()) return;
     if (reply.skipped) this.context.trace(`${chart.name}: not evaluated: ${reply.skipped}`);
-    this.evaluated.set(chart.directory, { versions, askedAt, findings: reply.findings });
+    this.evaluated.set(chart.directory, { versions, askedAt, findings: reply.findings, rendered: reply.rendered });
     this.forgetOldChanges();
     if (!(await this.reportChart(chart, config, stale, 'evaluation'))) return;
     this.context.trace(`evaluated ${chart.name} in ${(performance.now() - started).toFixed(1)} ms (${reply.executions} templates executed)`);
@@ -393,6 +396,7 @@ export class DiagnosticsScheduler {
           return file ? findingsFor(file, config.lint) : [];
         },
         evaluated: () => (evaluation?.versions.get(path) === document.version ? evaluation.findings : undefined),
+        rendered: () => evaluation?.rendered,
       },
       config.file,
     );
@@ -420,7 +424,7 @@ export class DiagnosticsScheduler {
     const evaluation = this.evaluated.get(chart.directory);
     const holds = evaluation !== undefined && (this.changedAt.get(path) ?? 0) < evaluation.askedAt;
     const written = lint.findings;
-    const findings = new ChartLint({ asWritten: () => written, evaluated: () => (holds ? evaluation.findings : undefined) }, config.file).findingsOf(path);
+    const findings = new ChartLint({ asWritten: () => written, evaluated: () => (holds ? evaluation.findings : undefined), rendered: () => evaluation?.rendered }, config.file).findingsOf(path);
     return findings.map((finding) => this.toDiagnostic(lint.lines, finding, lints));
   }
 

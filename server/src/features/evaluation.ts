@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
 import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
 import { ChartHookOrder, chartHookOrder } from '../engine/order/chart-order';
+import type { RenderedLiteral } from '../engine/lint/findings';
 import type { Finding } from '../engine/rules/rule';
 
 /** What the evaluator thread is asked: one chart, with the open editors' texts over the files on disk. */
@@ -18,6 +19,8 @@ export interface EvaluationRequest {
 
 export interface EvaluationReply {
   findings: Finding[];
+  /** Where Helm's render holds the templates' literal text (see mergeFindings). */
+  rendered: RenderedLiteral;
   /** Templates executed for this request: what the render cache could not reuse. */
   executions: number;
   error?: string;

@@ -1,9 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocuments } from 'vscode-languageserver/node';
-import { chartTemplates } from '../engine/chart/discover';
+import { chartIgnoreRules, chartTemplates } from '../engine/chart/discover';
+import { ignoresFile, IgnoreRules } from '../engine/chart/helmignore';
 import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
 import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
 import { clearScanCache } from '../engine/template/scanner';
@@ -56,6 +57,8 @@ export class Workspace {
   private readonly diskTexts = new Map<string, string | undefined>();
   private readonly templateLists = new Map<string, string[]>();
   private readonly chartOfDirectory = new Map<string, Chart | undefined>();
+  /** Each chart directory's `.helmignore` rules, read once until the file changes. */
+  private readonly ignoreRules = new Map<string, IgnoreRules>();
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
@@ -94,7 +97,34 @@ export class Workspace {
 
   /** Whether a path is a template of the chart (under its or a subchart's `templates/`). */
   isTemplate(path: string): boolean {
-    return TEMPLATE_FILE.test(path) && basename(path) !== 'NOTES.txt' && this.chartOf(path) !== undefined;
+    return TEMPLATE_FILE.test(path) && basename(path) !== 'NOTES.txt' && this.chartOf(path) !== undefined && !this.isHelmIgnored(path);
+  }
+
+  /**
+   * Whether Helm never loads the file: the `.helmignore` of the chart it is in, or of a parent chart holding that chart
+   * under `charts/`, leaves it out.
+   */
+  private isHelmIgnored(path: string): boolean {
+    let directory = dirname(path);
+    while (basename(directory) !== 'templates') {
+      const parent = dirname(directory);
+      if (parent === directory) return false;
+      directory = parent;
+    }
+    for (let chart = dirname(directory); this.chartAt(chart); chart = dirname(dirname(chart))) {
+      if (ignoresFile(this.ignoreRulesOf(chart), relative(chart, path).split(sep).join('/'))) return true;
+      if (basename(dirname(chart)) !== 'charts') return false;
+    }
+    return false;
+  }
+
+  private ignoreRulesOf(chart: string): IgnoreRules {
+    let rules = this.ignoreRules.get(chart);
+    if (!rules) {
+      rules = chartIgnoreRules(chart);
+      this.ignoreRules.set(chart, rules);
+    }
+    return rules;
   }
 
   openDocument(path: string): TextDocument | undefined {
@@ -177,9 +207,10 @@ export class Workspace {
   /** A watched file changed on disk: forget what was read. Returns the chart it belongs to, if any. */
   fileChanged(path: string, created: boolean, deleted: boolean): Chart | undefined {
     this.diskTexts.delete(path);
-    if (basename(path) === 'Chart.yaml') {
+    if (basename(path) === 'Chart.yaml' || basename(path) === '.helmignore') {
       this.chartOfDirectory.clear();
       this.templateLists.clear();
+      this.ignoreRules.clear();
     }
     const chart = this.chartOf(path) ?? this.chartOfValues(path);
     if (chart && (created || deleted)) this.templateLists.delete(chart.directory);

@@ -37,7 +37,8 @@ describe('short messages, details in the help', () => {
       for (const helmVersion of HELM_VERSIONS) {
         const asWritten = rule.check ? lintFile(analyzeTemplate(TEST_FILE, rule.docs.bad), { helmVersion, rules: {} }, [rule]) : [];
         asWritten.forEach(assertShortMessage);
-        const chart = charts.write({ 'templates/example.yaml': rule.docs.bad, 'values.yaml': 'password: secret\n' });
+        // A rule on the chart as Helm loads it documents a Chart.yaml; the others a template.
+        const chart = charts.write(rule.checkLoadedChart ? { 'Chart.yaml': rule.docs.bad } : { 'templates/example.yaml': rule.docs.bad, 'values.yaml': 'password: secret\n' });
         // chartFindings checks the contract of what the chart as Helm renders it gives.
         const evaluated = chartFindings(chart, rule.id, { helmVersion });
         assert.ok(asWritten.length + evaluated.length > 0, `${rule.id} reports its bad example under Helm ${helmVersion}`);

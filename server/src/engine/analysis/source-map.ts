@@ -30,6 +30,11 @@ export class SourceMapper {
 
   constructor(private readonly renderer: Pick<Renderer, 'file'>) {}
 
+  /** The file of a template of the chart, by its name in the render. */
+  absolutePath(template: string): string | undefined {
+    return this.renderer.file(template)?.template.absolutePath;
+  }
+
   /** A chunk of literal template text of `template` itself, reached without an include. */
   isOwnLiteral(chunk: Chunk, template: string): boolean {
     if (chunk.text === undefined || chunk.via || chunk.origin || !chunk.source || chunk.source.template !== template) return false;

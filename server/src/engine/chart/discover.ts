@@ -1,5 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
+import { defaultIgnoreRules, ignoresFile, IgnoreRules, parseHelmignore } from './helmignore';
 
 /** A chart found on disk: its directory and the template files Helm renders or reads defines from. */
 export interface DiscoveredChart {
@@ -71,8 +72,12 @@ function collectCharts(directory: string, charts: DiscoveredChart[]): void {
   }
 }
 
-/** Templates of the chart and of its unpacked subcharts under charts/, whose hooks run in the same release. */
+/**
+ * Templates of the chart and of its unpacked subcharts under charts/, whose hooks run in the same release; those that
+ * a chart's `.helmignore` leaves out are not loaded by Helm, so they are none of the chart's.
+ */
 export function chartTemplates(chartDirectory: string): string[] {
+  const rules = chartIgnoreRules(chartDirectory);
   const files: string[] = [];
   const templates = join(chartDirectory, 'templates');
   if (isDirectory(templates)) walkTemplates(templates, files);
@@ -80,10 +85,21 @@ export function chartTemplates(chartDirectory: string): string[] {
   if (isDirectory(subcharts)) {
     for (const entry of listDirectory(subcharts)) {
       const subchart = join(subcharts, entry.name);
-      if (entry.isDirectory && isFile(join(subchart, 'Chart.yaml'))) files.push(...chartTemplates(subchart));
+      if (entry.isDirectory && !ignoresFile(rules, `charts/${entry.name}/Chart.yaml`) && isFile(join(subchart, 'Chart.yaml'))) files.push(...chartTemplates(subchart));
     }
   }
-  return files.sort();
+  return files.filter((path) => path.startsWith(templates + sep) ? !ignoresFile(rules, relative(chartDirectory, path).split(sep).join('/')) : true).sort();
+}
+
+/** The chart's `.helmignore` rules (Helm's defaults when it has none or it cannot be read). */
+export function chartIgnoreRules(chartDirectory: string): IgnoreRules {
+  let text: string;
+  try {
+    text = readFileSync(join(chartDirectory, '.helmignore'), 'utf8');
+  } catch {
+    return defaultIgnoreRules();
+  }
+  return parseHelmignore(text).rules;
 }
 
 function walkTemplates(directory: string, files: string[]): void {

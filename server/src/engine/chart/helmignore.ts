@@ -36,6 +36,15 @@ export function parseHelmignore(text: string): ParsedIgnore {
   return { rules: { ignores: (path, isDirectory) => ignores(patterns, path, isDirectory) }, error };
 }
 
+/**
+ * Whether Helm's loader leaves out the file at `path` (relative to the chart root, `/` separators): the file, or one
+ * of the directories on the way to it, is ignored (loader.LoadDir skips an ignored directory's whole tree).
+ */
+export function ignoresFile(rules: IgnoreRules, path: string): boolean {
+  const parts = path.split('/');
+  return parts.some((_, index) => rules.ignores(parts.slice(0, index + 1).join('/'), index < parts.length - 1));
+}
+
 /** The rules Helm uses when a chart has no .helmignore. */
 export function defaultIgnoreRules(): IgnoreRules {
   return parseHelmignore('').rules;

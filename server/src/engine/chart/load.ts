@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:f
 import { basename, join, resolve, sep } from 'node:path';
 import { MAX_DECOMPRESSED_FILE_SIZE, readChartArchive } from './archive';
 import { describeFsError } from './discover';
-import { defaultIgnoreRules, IgnoreRules, parseHelmignore } from './helmignore';
+import { defaultIgnoreRules, ignoresFile, IgnoreRules, parseHelmignore } from './helmignore';
 import { formatGoFloat } from '../model/scalar';
 import { isCompatibleRange, parseVersion } from './semver';
 import { ChartMetadata, ChartProblem, ChartTemplate, LoadedChart, LoadOptions, ValuesSource } from './types';
@@ -15,6 +15,8 @@ interface ChartFile {
   name: string;
   absolutePath: string;
   data: Buffer;
+  /** A UTF-8 byte-order mark was dropped from the start of the file, as Helm drops it. */
+  bom?: true;
 }
 
 /** A `dependencies` entry of Chart.yaml (or requirements.yaml). */
@@ -38,6 +40,8 @@ interface WorkingChart {
   /** Its own values.yaml, for tracing values back to their text. */
   valuesFile?: { path: string; text: string };
   dependencies: WorkingChart[];
+  /** The file whose `dependencies` Helm reads: Chart.yaml, or requirements.yaml when it lists them. */
+  requirementsSource?: { path: string; text: string };
   directory: string;
   templates: ChartTemplate[];
   files: Map<string, string>;
@@ -83,7 +87,9 @@ export function loadChart(directory: string, options: LoadOptions = {}): LoadedC
   processDependencyEnabled(chart, userValues, '', report);
   processDependencyImportValues(chart);
   const values = coalesceValues(chart, userValues, report);
-  return toLoadedChart(chart, values, chart.name, userSources);
+  const loaded = toLoadedChart(chart, values, chart.name, userSources);
+  if (missing.length > 0 && chart.requirementsSource) loaded.missingDependencies = { ...chart.requirementsSource, names: missing.map((requirement) => requirement.name) };
+  return loaded;
 }
 
 /** `above`: the values texts of the parents and the user, lowest precedence first, seen from this chart. */
@@ -189,7 +195,9 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
         continue;
       }
       try {
-        files.push({ name, absolutePath, data: stripBom(readFileSync(absolutePath)) });
+        const bytes = readFileSync(absolutePath);
+        const data = stripBom(bytes);
+        files.push({ name, absolutePath, data, ...(data !== bytes ? { bom: true as const } : {}) });
       } catch (error) {
         problems.push({ path: absolutePath, message: `error reading ${name}: ${describeFsError(error)}` });
       }
@@ -209,9 +217,7 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
   for (const [path, text] of overlay) {
     if (!path.startsWith(prefix) || seen.has(path)) continue;
     const name = path.slice(prefix.length).split(sep).join('/');
-    const parts = name.split('/');
-    const ignored = parts.some((_, index) => rules.ignores(parts.slice(0, index + 1).join('/'), index < parts.length - 1));
-    if (!ignored) files.push({ name, absolutePath: path, data: Buffer.from(text, 'utf8') });
+    if (!ignoresFile(rules, name)) files.push({ name, absolutePath: path, data: Buffer.from(text, 'utf8') });
   }
   return files;
 }
@@ -259,6 +265,7 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
     files: new Map(),
     problems,
   };
+  if (chartYaml && requirements) chart.requirementsSource = { path: chartYaml.absolutePath, text: chartYaml.data.toString('utf8') };
   const subchartFiles = new Map<string, ChartFile[]>();
   for (const file of files) {
     const name = file.name;
@@ -277,11 +284,13 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
         if (Object.prototype.hasOwnProperty.call(parsed.values, 'dependencies')) {
           requirements = readRequirements(parsed.values, file.absolutePath, problems);
           chart.requirements = requirements;
+          if (requirements) chart.requirementsSource = { path: file.absolutePath, text: file.data.toString('utf8') };
+          else delete chart.requirementsSource;
         }
       }
       if (metadata.apiVersion === 'v1') chart.files.set(name, file.data.toString('utf8'));
     } else if (name.startsWith('templates/')) {
-      chart.templates.push({ path: name, absolutePath: file.absolutePath, text: file.data.toString('utf8') });
+      chart.templates.push({ path: name, absolutePath: file.absolutePath, text: file.data.toString('utf8'), ...(file.bom ? { textStart: 1 } : {}) });
     } else if (name.startsWith('charts/')) {
       if (name.endsWith('.prov')) {
         chart.files.set(name, file.data.toString('utf8'));

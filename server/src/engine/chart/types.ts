@@ -15,6 +15,11 @@ export interface ChartTemplate {
   /** On disk, or `<archive>.tgz#<dir>/templates/x.yaml` for a file inside a packaged subchart. */
   absolutePath: string;
   text: string;
+  /**
+   * Where `text` starts in the file as an editor holds it: 1 (one UTF-16 unit) when the file began with a UTF-8
+   * byte-order mark, which Helm's loader drops and so does ours. Offsets into `text` are that much less.
+   */
+  textStart?: number;
 }
 
 export interface ChartProblem {
@@ -47,6 +52,11 @@ export interface LoadedChart {
    * key a user wrote: this chart's `values.yaml`, then its parents' `values.yaml` and the `-f` files.
    */
   valuesSources?: ValuesSource[];
+  /**
+   * The dependencies the chart lists that `charts/` does not hold (action.CheckDependencies, top chart only), with the
+   * file that lists them (Chart.yaml, or requirements.yaml) and its text. Absent when none is missing.
+   */
+  missingDependencies?: { path: string; text: string; names: string[] };
 }
 
 /** One values text, and where this chart's `.Values` sit inside it (`[]` for its own, `['sub']` in its parent's). */

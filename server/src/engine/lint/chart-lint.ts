@@ -5,8 +5,8 @@ import { analyzeTemplate } from '../analysis/file';
 import { isIgnored, LoadedConfig } from '../core/config';
 import { DEFAULT_LINT_OPTIONS, lintFile } from './lint';
 import { Finding } from '../rules/rule';
-import { evaluatedFindings, EvaluatedLintOptions } from './evaluated-lint';
-import { compareFindings, mergeFindings } from './findings';
+import { evaluateLint, EvaluatedLintOptions } from './evaluated-lint';
+import { compareFindings, mergeFindings, RenderedLiteral } from './findings';
 
 /**
  * A chart's two views as its caller makes them. When and where each is computed is the caller's: the CLI evaluates
@@ -18,6 +18,11 @@ export interface ChartViews {
   asWritten(path: string): readonly Finding[];
   /** The chart's evaluated findings, or undefined while there are none to go by (not evaluated yet, or failed). */
   evaluated(): readonly Finding[] | undefined;
+  /**
+   * Where the same evaluation found Helm's render to hold the templates' own literal text (see mergeFindings): the
+   * as-written findings there that it did not confirm are dropped. Undefined, or absent, keeps them all.
+   */
+  rendered?(): RenderedLiteral | undefined;
 }
 
 /**
@@ -59,7 +64,8 @@ export class ChartLint {
   }
 
   private merged(path: string): Finding[] {
-    return mergeFindings(this.views.asWritten(path), evaluatedByFile(this.views.evaluated()).get(path) ?? []);
+    const evaluated = this.views.evaluated();
+    return mergeFindings(this.views.asWritten(path), evaluatedByFile(evaluated).get(path) ?? [], evaluated && this.views.rendered?.()?.[path]);
   }
 }
 
@@ -93,13 +99,14 @@ export function lintChart(directory: string, options: ChartLintOptions = DEFAULT
     current.subcharts.forEach(visit);
   };
   visit(chart);
-  const evaluated = evaluatedFindings(chart, options);
+  const evaluation = evaluateLint(chart, options);
   const lint = new ChartLint({
     asWritten: (path) => {
       const text = templates.get(path);
       return text === undefined ? [] : lintFile(analyzeTemplate(path, text), options);
     },
-    evaluated: () => evaluated,
+    evaluated: () => evaluation.findings,
+    rendered: () => evaluation.rendered,
   });
   return [...lint.findingsByFile(templates.keys()).values()].flat().sort(compareFindings);
 }

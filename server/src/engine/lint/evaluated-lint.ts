@@ -1,14 +1,15 @@
 import { LoadedChart } from '../chart/types';
 import { RenderCache, Renderer } from '../eval/cache';
 import { HookEvent } from '../model/hook';
-import { DEFAULT_LINT_OPTIONS, LintOptions } from './lint';
+import { TextRange } from '../core/text';
+import { DEFAULT_LINT_OPTIONS, effectiveSeverity, LintOptions } from './lint';
 import { ALL_RULES } from '../rules';
 import { Finding, Rule } from '../rules/rule';
 import { documentViews } from '../analysis/rendered-document';
 import { SourceMapper } from '../analysis/source-map';
 import { Analyses } from '../analysis/rendered-document';
 import { cachedFileFindings, chartFindings } from './evaluated-rules';
-import { compareFindings, findingKey } from './findings';
+import { compareFindings, findingKey, RenderedLiteral, RenderedLiteralBuilder } from './findings';
 
 /**
  * The rules on the evaluated view: each document Helm would render is analysed as rendered text, the file rules run
@@ -17,8 +18,9 @@ import { compareFindings, findingKey } from './findings';
  * text an `include` brought in, the action for a value an action printed.
  *
  * Only what is certain is reported: a finding must hold under both release names (or the one given), must not touch
- * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Annotation findings on text
- * written literally in the template itself are left to the as-written pass, which reports them with their fixes.
+ * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Findings on text written
+ * literally in the template itself are reported too: the as-written pass may not have been sure of them (an `include`
+ * it could not see into), and where it was, mergeFindings keeps its finding, which carries the safe fixes.
  */
 
 export interface EvaluatedLintOptions extends LintOptions {
@@ -33,19 +35,32 @@ export const DEFAULT_RELEASE_NAMES = ['release-name', 'zz-second'] as const;
  * absolute paths; findings that would point inside a packaged subchart (`.tgz`) are left out, as nobody edits those.
  */
 export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
+  return evaluateLint(chartOrRenderer, options).findings;
+}
+
+/** What the evaluated view says of a chart: its findings, and where Helm's render leaves nothing to find. */
+export interface Evaluation {
+  findings: Finding[];
+  rendered: RenderedLiteral;
+}
+
+/** evaluatedFindings, with the templates' literal text that rendered documents hold (see DocumentView.renderedLiteral). */
+export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Evaluation {
   // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
   const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
   const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
+  const loadedChartFound = loadedChartFindings(renderer.chart, options);
   // The annotation rules that read annotation values, and the per-hook lifecycle rules.
   const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
   const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
-  if (fileRules.length === 0 && chartRules.length === 0) return [];
+  if (fileRules.length === 0 && chartRules.length === 0) return { findings: loadedChartFound, rendered: {} };
   const names = options.releaseName !== undefined ? [options.releaseName] : [...DEFAULT_RELEASE_NAMES];
   const mapper = new SourceMapper(renderer);
   const found = new Map<string, Finding>();
   const operations = operationsToRender(renderer.chart);
   // Documents that render the same text (most, between install and upgrade) are analysed once.
   const analyses: Analyses = new Map();
+  const rendered = new RenderedLiteralBuilder();
   for (const isUpgrade of operations) {
     const events = operations.length === 1 ? ALL_EVENTS : isUpgrade ? UPGRADE_EVENTS : INSTALL_EVENTS;
     let certain: Map<string, Finding> | undefined;
@@ -55,7 +70,7 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
     let needed: Set<string> | undefined;
     for (const releaseName of names) {
       const findings = new Map<string, Finding>();
-      const views = renderer.render({ releaseName, isUpgrade }, needed).flatMap((rendered) => documentViews(rendered, mapper));
+      const views = renderer.render({ releaseName, isUpgrade }, needed).flatMap((template) => documentViews(template, mapper));
       const documentsWithFindings = new Set<string>();
       const templatesNeeded = new Set<string>();
       for (const view of views) {
@@ -67,6 +82,8 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
         }
         for (const finding of fileFound) findings.set(certaintyKey(finding), finding);
       }
+      // The first name renders every template: what it holds is what Helm renders with these values.
+      if (!needed) for (const view of views) rendered.add(view.renderedLiteral(analyses));
       withFindings = documentsWithFindings;
       const chartFound = chartRules.length > 0 ? chartFindings(views, chartRules, events, options, mapper, analyses) : [];
       for (const finding of chartFound) findings.set(certaintyKey(finding), finding);
@@ -78,7 +95,55 @@ export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, optio
     }
     for (const finding of certain?.values() ?? []) if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
   }
-  return [...found.values()].sort(compareFindings);
+  for (const finding of loadedChartFound) found.set(findingKey(finding), finding);
+  return inUserFiles({ findings: [...found.values()].sort(compareFindings), rendered: rendered.build() }, renderer.chart);
+}
+
+/**
+ * Offsets into the texts the chart was rendered from, as offsets into the files the user edits: a template that began
+ * with a byte-order mark was read without it (see ChartTemplate.textStart).
+ */
+function inUserFiles(evaluation: Evaluation, chart: LoadedChart): Evaluation {
+  const shifts = new Map<string, number>();
+  const visit = (current: LoadedChart) => {
+    for (const template of current.templates) if (template.textStart) shifts.set(template.absolutePath, template.textStart);
+    current.subcharts.forEach(visit);
+  };
+  visit(chart);
+  if (shifts.size === 0) return evaluation;
+  const move = <T extends { file: string; range: TextRange }>(located: T): T => {
+    const by = shifts.get(located.file);
+    return by ? { ...located, range: { start: located.range.start + by, end: located.range.end + by } } : located;
+  };
+  const findings = evaluation.findings.map((finding) => ({
+    ...move(finding),
+    related: finding.related.map(move),
+    fixes: finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map(move) })),
+  }));
+  const rendered: RenderedLiteral = {};
+  for (const [file, ranges] of Object.entries(evaluation.rendered)) {
+    const by = shifts.get(file) ?? 0;
+    const shift = (list: TextRange[]) => list.map((range) => ({ start: range.start + by, end: range.end + by }));
+    rendered[file] = { read: shift(ranges.read), parsed: shift(ranges.parsed) };
+  }
+  return { findings, rendered };
+}
+
+/** The findings of the rules that read the chart as Helm loads it (its Chart.yaml, what `charts/` holds). */
+export function loadedChartFindings(chart: LoadedChart, options: LintOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of ALL_RULES) {
+    if (!rule.checkLoadedChart) continue;
+    const setting = options.rules[rule.id];
+    rule.checkLoadedChart({
+      chart,
+      report: (reported) => {
+        const severity = effectiveSeverity(rule, setting, reported);
+        if (severity) findings.push({ rule: rule.id, severity, file: reported.file, range: reported.range, message: reported.message, help: reported.help, related: reported.related ?? [], fixes: [] });
+      },
+    });
+  }
+  return findings;
 }
 
 const INSTALL_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'test']);

@@ -10,7 +10,7 @@ import { EvaluatedLintOptions } from './evaluated-lint';
 const LIFECYCLE_IDS: ReadonlySet<string> = new Set(LIFECYCLE_RULES.map((rule) => rule.id));
 
 export function cachedFileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
-  if (!view.mentionsAnnotations || view.ownLiteral) return [];
+  if (!view.mentionsAnnotations) return [];
   const optionsKey = JSON.stringify([options.helmVersion, options.rules]);
   let findings = view.findings.get(optionsKey);
   if (!findings) {
@@ -26,19 +26,19 @@ function fileFindings(view: DocumentView, rules: readonly Rule[], options: Evalu
   for (const rule of rules) {
     if (!rule.check) continue;
     const setting = options.rules[rule.id];
-    const ownLiteral = LIFECYCLE_IDS.has(rule.id);
+    const lifecycle = LIFECYCLE_IDS.has(rule.id);
     const report = (reported: Report) => {
       if (reported.uncertain || view.touchesUnknown(reported.range)) return;
       const severity = effectiveSeverity(rule, setting, reported);
       if (!severity) return;
-      const mapped = view.locate(reported.range, ownLiteral, ownLiteral);
+      const mapped = view.locate(reported.range, lifecycle);
       if (!mapped || mapper.isSuppressed(mapped.file, mapped.range.start, rule.id)) return;
       const related: RelatedLocation[] = [];
       for (const location of reported.related ?? []) {
-        const target = view.locate(location.range, true, ownLiteral);
+        const target = view.locate(location.range, lifecycle);
         if (target) related.push({ file: target.file, range: target.range, message: location.message });
       }
-      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, help: reported.help, related, fixes: mapFixes(reported, view, ownLiteral) });
+      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, help: reported.help, related, fixes: mapFixes(reported, view) });
     };
     rule.check({ file, helmVersion: options.helmVersion, report });
   }
@@ -64,7 +64,7 @@ export function chartFindings(views: readonly DocumentView[], rules: readonly Ru
     (object, range, rule) => {
       const view = viewOf.get(object)!;
       if (rule !== undefined && view.touchesUnknown(range)) return undefined;
-      const mapped = view.locate(range, true, true);
+      const mapped = view.locate(range, true);
       if (!mapped || (rule !== undefined && mapper.isSuppressed(mapped.file, mapped.range.start, rule))) return undefined;
       return { file: mapped.file, range: mapped.range };
     },
@@ -77,13 +77,13 @@ export function chartFindings(views: readonly DocumentView[], rules: readonly Ru
  * in the user's file; it is never `safe`, since an edit to a values file or a shared `define` reaches further than
  * the one document that showed the problem.
  */
-function mapFixes(reported: Report, view: DocumentView, ownLiteral: boolean): Fix[] {
+function mapFixes(reported: Report, view: DocumentView): Fix[] {
   const fixes: Fix[] = [];
   for (const fix of reported.fixes ?? []) {
     const edits = [];
     for (const edit of fix.edits) {
       if (edit.file !== undefined) break;
-      const mapped = view.locate(edit.range, ownLiteral);
+      const mapped = view.locate(edit.range);
       if (!mapped?.exact) break;
       edits.push({ file: mapped.file, range: mapped.range, newText: edit.newText });
     }

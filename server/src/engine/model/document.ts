@@ -1,8 +1,9 @@
 import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
-import { actionRunsAcross, actionsOverlapping, ScanResult, TemplateAction } from '../template/scanner';
+import { actionRunsAcross, actionsOverlapping, outputIndentation, ScanResult, TemplateAction } from '../template/scanner';
 import { LineIndex, TextRange } from '../core/text';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
+import { joinLenientFlowScalars } from './go-yaml-leniency';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
 export interface ValueModel {
@@ -93,12 +94,27 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
   const documents: ResourceDocument[] = [];
   const annotationSets: AnnotationSet[] = [];
   const yamlProblems: YamlProblem[] = [];
-  const { text: yamlText, schemas } = isPartial ? { text: scan.masked, schemas: [] } : crdSchemasSetAside(scan.masked);
+  const setAside = isPartial ? { text: scan.masked, schemas: [] } : crdSchemasSetAside(scan.masked);
+  const schemas = setAside.schemas;
+  let yamlText = setAside.text;
   const documentRanges: TextRange[] = [];
 
   if (!isPartial) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
-    const parsed = !reuseParses && schemas.length > 0 ? parseWithout(yamlText, schemas) : parseYamlDocuments(yamlText, reuseParses);
+    const parse = (text: string) => (!reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses));
+    let parsed = parse(yamlText);
+    // Where the YAML spec rejects what go-yaml reads (go-yaml-leniency.ts), the text as go-yaml reads it is kept when
+    // it parses with fewer errors: a quote in a shell script of a block scalar must not be taken for one.
+    if (parsed.some((doc) => doc.errors.length > 0)) {
+      const lenient = joinLenientFlowScalars(yamlText);
+      if (lenient !== yamlText) {
+        const reparsed = parse(lenient);
+        if (errorCount(reparsed) < errorCount(parsed)) {
+          yamlText = lenient;
+          parsed = reparsed;
+        }
+      }
+    }
     parsed.forEach((doc, index) => {
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors) yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
@@ -121,6 +137,10 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
     }
   }
   return { documents, annotationSets, yamlProblems, yamlText, documentRanges };
+}
+
+function errorCount(documents: readonly Document.Parsed[]): number {
+  return documents.reduce((sum, doc) => sum + doc.errors.length, 0);
 }
 
 const CRD_KIND_LINE = /^kind:[ \t]*(["']?)CustomResourceDefinition\1[ \t]*(?:#.*)?$/;
@@ -466,8 +486,12 @@ class ModelContext {
   }
 
   /**
-   * Whether an output action standing on its own line sits inside the block that the key at `keyRange` opens: the
-   * lines after the key up to the next line of YAML indented no deeper than the key.
+   * Whether an output action standing on its own line may add entries to the mapping that the key at `keyRange`
+   * opens: an action inside the key's block (the lines after the key up to the next line of YAML indented no deeper
+   * than the key) whose output can start a line at the column of the mapping's keys. Output that `nindent N` or
+   * `indent N` puts deeper than those keys belongs to the value of one of them (`labels:` then
+   * `{{- include "x.labels" . | nindent 4 }}` adds nothing to `metadata`); with no literal key to go by, any output
+   * in the block counts.
    */
   private hasStandaloneOutputIn(keyRange: TextRange): boolean {
     if (this.standaloneOutputs.length === 0) return false;
@@ -475,6 +499,7 @@ class ModelContext {
     const keyIndent = keyPosition.character;
     const sameLineRest = { start: keyRange.end, end: this.lines.lineEnd(keyPosition.line) };
     let blockEnd = this.text.length;
+    let childColumn: number | undefined;
     for (let line = keyPosition.line + 1; line < this.lines.lineCount; line++) {
       const start = this.lines.lineStart(line);
       const content = this.scan.masked.slice(start, this.lines.lineEnd(line));
@@ -485,6 +510,7 @@ class ModelContext {
         blockEnd = start;
         break;
       }
+      childColumn ??= indent;
     }
     const outputs = this.standaloneOutputs;
     let low = 0;
@@ -494,7 +520,11 @@ class ModelContext {
       if (outputs[mid]!.range.start < sameLineRest.start) low = mid + 1;
       else high = mid;
     }
-    return low < outputs.length && outputs[low]!.range.start < blockEnd;
+    for (let index = low; index < outputs.length && outputs[index]!.range.start < blockEnd; index++) {
+      const indentation = outputIndentation(this.text, outputs[index]!);
+      if (childColumn === undefined || indentation === undefined || indentation <= childColumn) return true;
+    }
+    return false;
   }
 }
 

@@ -23,6 +23,7 @@ import { inlineSecretInHook } from './inline-secret-in-hook';
 import { testHookNotPod } from './test-hook-not-pod';
 import { crdHook } from './crd-hook';
 import { hookFixedName } from './hook-fixed-name';
+import { missingChartDependency } from './missing-chart-dependency';
 import { Rule } from './rule';
 
 /**
@@ -60,6 +61,7 @@ export const ALL_RULES: readonly Rule[] = [
   unclosedTemplateAction,
   invalidYaml,
   ...LIFECYCLE_RULES,
+  missingChartDependency,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,6 +1,7 @@
 import { TemplateFile } from '../analysis/file';
 import { TextRange } from '../core/text';
 import type { ChartRuleContext } from './support/chart-objects';
+import type { LoadedChart } from '../chart/types';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type RuleSetting = Severity | 'off';
@@ -76,6 +77,12 @@ export interface FileRuleContext {
   report(report: Report): void;
 }
 
+export interface LoadedChartContext {
+  chart: LoadedChart;
+  /** `file`: the absolute path of the file the range is in (Chart.yaml, say). */
+  report(report: Report & { file: string }): void;
+}
+
 export interface Rule {
   id: string;
   defaultSeverity: Severity;
@@ -100,6 +107,8 @@ export interface Rule {
   check?(context: FileRuleContext): void;
   /** Runs on every object of the chart as Helm renders it, once per release name and operation. */
   checkChart?(context: ChartRuleContext): void;
+  /** Runs once on the chart as Helm loads it, before anything renders: its Chart.yaml and what `charts/` holds. */
+  checkLoadedChart?(context: LoadedChartContext): void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -474,6 +474,20 @@ function markStandingAlone(text: string, actions: TemplateAction[]): void {
   }
 }
 
+/**
+ * The least column at which an output action's text can start a line of YAML, when its pipeline ends in `indent N`
+ * or `nindent N` (piped, or called on the whole pipeline: `nindent 4 (include "x" .)`): every line of the output is
+ * indented by at least N. Undefined when the output's indentation is not known, and for an `indent` whose `{{-`
+ * joins its first line to the line before.
+ */
+export function outputIndentation(text: string, action: TemplateAction): number | undefined {
+  if (action.kind !== 'output') return undefined;
+  const command = /^\s*(n?indent)\s+(\d+)(?:\s+\(|\s*$)/.exec(lastCommand(text.slice(action.inner.start, action.inner.end)));
+  if (!command) return undefined;
+  if (command[1] === 'indent' && action.trimLeft) return undefined;
+  return Number(command[2]);
+}
+
 /** Whether a pipeline's last command is `nindent`, whose output always begins with a line break. */
 function outputStartsOnNewLine(pipeline: string): boolean {
   return /^nindent\s/.test(lastCommand(pipeline).trim());

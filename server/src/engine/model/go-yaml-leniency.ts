@@ -1,0 +1,91 @@
+/**
+ * go-yaml, which Helm and Kubernetes decode manifests with (sigs.k8s.io/yaml), reads a quoted scalar or a flow
+ * collection that runs over several lines whatever the indentation of its continuation lines: `args: ['` … `']` or
+ * `value: "…` closed on a line at the key's own column renders and decodes (proved in
+ * test/differential/evaluated-first.test.ts with helm and kubectl). The `yaml` package follows the YAML spec and
+ * rejects such text, and then misreads the rest of the document. Where go-yaml and the spec disagree, go-yaml wins:
+ * such a scalar or collection is joined onto its first line before parsing, its line breaks made spaces. Offsets are
+ * unchanged; only the folding of its whitespace differs, which no rule reads.
+ */
+export function joinLenientFlowScalars(text: string): string {
+  if (!/["'[{][^\n]*\n/.test(text)) return text;
+  let joined: string[] | undefined;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    const lineEnd = endOfLine(text, lineStart);
+    const opening = OPENING.exec(text.slice(lineStart, lineEnd));
+    if (opening) {
+      // The column of the key, or of the `-` of an entry that is the scalar itself.
+      const keyColumn = opening[2] !== undefined ? opening[1]!.length : opening[1]!.trimEnd().length - 1;
+      const open = lineStart + opening[0].length - 1;
+      const close = closingOf(text, open);
+      if (close !== undefined && close > lineEnd && continuationUnderIndented(text, lineEnd + 1, close, keyColumn)) {
+        joined ??= [...text];
+        for (let at = lineEnd; at < close; at++) if (text[at] === '\n' || text[at] === '\r') joined[at] = ' ';
+        lineStart = endOfLine(text, close) + 1;
+        continue;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return joined ? joined.join('') : text;
+}
+
+/**
+ * A block mapping key or sequence entry whose value opens a quoted scalar or a flow collection: group 1 is what stands
+ * before the key (indentation and `- `), group 2 the key. A key that is itself quoted is left alone.
+ */
+const OPENING = /^([ ]*(?:-[ ]+)*)([A-Za-z0-9_$./-][^:#\n"']*:[ \t]+)?(?:!!str[ \t]+)?["'[{]/;
+
+function endOfLine(text: string, from: number): number {
+  const end = text.indexOf('\n', from);
+  return end < 0 ? text.length : end;
+}
+
+/**
+ * The offset just past what opens at `open` (`"`, `'`, `[` or `{`), undefined when it is not closed. A comment inside
+ * a flow collection (` #` outside quotes), or a document marker on a line of its own, ends the search: joining lines
+ * would change what they mean.
+ */
+function closingOf(text: string, open: number): number | undefined {
+  const opener = text[open]!;
+  if (opener === '"' || opener === "'") return quotedEnd(text, open);
+  let depth = 0;
+  for (let at = open; at < text.length; at++) {
+    const char = text[at]!;
+    if (char === '"' || char === "'") {
+      const end = quotedEnd(text, at);
+      if (end === undefined) return undefined;
+      at = end - 1;
+    } else if (char === '[' || char === '{') depth++;
+    else if (char === ']' || char === '}') {
+      depth--;
+      if (depth === 0) return at + 1;
+    } else if (char === '#' && /[ \t\n]/.test(text[at - 1] ?? '')) return undefined;
+    else if (char === '\n' && /^(?:---|\.\.\.)(?:[ \t\r]|$)/m.test(text.slice(at + 1, at + 5))) return undefined;
+  }
+  return undefined;
+}
+
+function quotedEnd(text: string, open: number): number | undefined {
+  const quote = text[open]!;
+  for (let at = open + 1; at < text.length; at++) {
+    const char = text[at]!;
+    if (quote === '"' && char === '\\') at++;
+    else if (char === quote) {
+      if (quote === "'" && text[at + 1] === "'") at++;
+      else return at + 1;
+    } else if (char === '\n' && /^(?:---|\.\.\.)(?:[ \t\r]|$)/.test(text.slice(at + 1, at + 5))) return undefined;
+  }
+  return undefined;
+}
+
+/** Whether a non-blank line in [from, to) is indented no deeper than the key: the spec's parser then stops reading. */
+function continuationUnderIndented(text: string, from: number, to: number, keyColumn: number): boolean {
+  for (let lineStart = from; lineStart < to; lineStart = endOfLine(text, lineStart) + 1) {
+    const line = text.slice(lineStart, Math.min(endOfLine(text, lineStart), to));
+    const indent = line.length - line.trimStart().length;
+    if (line.trim() !== '' && indent <= keyColumn) return true;
+  }
+  return false;
+}
