@@ -120,9 +120,12 @@ function autoVerdict(chart, f) {
   const text = sourceLine(chart.chartDir, f.file, f.line);
   switch (f.rule) {
     case 'missing-chart-dependency': {
-      const err = chart.scenarios.map((s) => s.templateErr).find((e) => /missing in charts\/ directory/.test(e));
-      if (err) return ['true', `helm template: ${err.trim().split('\n').find((l) => /missing in charts/.test(l))}`];
-      return ['false', 'helm template renders the chart'];
+      const line = chart.scenarios.flatMap((s) => s.templateErr.split('\n')).find((l) => /missing in charts\/ directory/.test(l));
+      const name = f.message.match(/dependency "([^"]+)"/)?.[1];
+      const listed = line?.replace(/.*missing in charts\/ directory: /, '').split(/,\s*/).map((x) => x.trim());
+      if (line && name && listed.includes(name)) return ['true', `helm template: ${line.trim().replace(/^.*(found in Chart\.yaml)/, '$1')}`];
+      if (chart.scenarios.some((s) => s.helmRendered)) return ['false', 'helm template renders the chart'];
+      return undefined;
     }
     case 'unpinned-hook-image': {
       const images = hooksFromFile.flatMap((h) => [...h.manifest.matchAll(/^\s*-?\s*image:\s*["']?([^"'\s]+)/gm)].map((m) => m[1]));

@@ -215,6 +215,25 @@ function lintInto(dir, name, chartDir, vArgs) {
   return { lint, wall, cpu: user + sys };
 }
 
+/** Whether a lint run printed an error or a warning (or no readable report): Helm's view is then needed. */
+function judged(lint) {
+  try {
+    return JSON.parse(lint.stdout).findings.some((f) => f.severity === 'error' || f.severity === 'warning');
+  } catch {
+    return true;
+  }
+}
+
+/** helm template and helm install --dry-run=client -o json of one chart and scenario into dir. */
+function helmInto(dir, name, chartDir, vArgs) {
+  const template = helmRun(['template', releaseName, chartDir, ...vArgs]);
+  fs.writeFileSync(path.join(dir, `${name}.template.yaml`), template.stdout);
+  fs.writeFileSync(path.join(dir, `${name}.template.err`), template.stderr);
+  const dry = helmRun(['install', releaseName, chartDir, '--dry-run=client', '-o', 'json', ...vArgs]);
+  fs.writeFileSync(path.join(dir, `${name}.dry.json`), dry.ok ? dry.stdout : '');
+  fs.writeFileSync(path.join(dir, `${name}.dry.err`), dry.stderr);
+}
+
 // Lint again, with the values of the first scan, into another directory (a later build's before/after figures).
 if (lintOnly) {
   const start = Date.now();
@@ -231,6 +250,7 @@ if (lintOnly) {
       const values = fs.readFileSync(valuesFile, 'utf8').trim();
       const vArgs = values === '-' ? [] : values.split(' ').flatMap((v) => ['-f', v]);
       const r = lintInto(path.join(lintOnly, c.dir), name, path.join(scanDir, 'charts', c.dir), vArgs);
+      if (!fs.existsSync(path.join(out, `${name}.template.err`)) && judged(r.lint)) helmInto(out, name, path.join(scanDir, 'charts', c.dir), vArgs);
       wall += r.wall;
       cpu += r.cpu;
       runs++;
@@ -272,21 +292,9 @@ for (const c of manifest) {
     lintRuns++;
     // Helm's view is needed to judge findings and count hook templates: a chart without hook templates
     // and without an error or warning has nothing to judge.
-    const judged = (() => {
-      try {
-        return JSON.parse(lint.stdout).findings.some((f) => f.severity === 'error' || f.severity === 'warning');
-      } catch {
-        return true;
-      }
-    })();
     fs.writeFileSync(path.join(out, `${name}.values`), values.join(' ') || '-');
-    if (c.hookTemplates === 0 && !judged) continue;
-    const template = helmRun(['template', releaseName, chartDir, ...vArgs]);
-    fs.writeFileSync(path.join(out, `${name}.template.yaml`), template.stdout);
-    fs.writeFileSync(path.join(out, `${name}.template.err`), template.stderr);
-    const dry = helmRun(['install', releaseName, chartDir, '--dry-run=client', '-o', 'json', ...vArgs]);
-    fs.writeFileSync(path.join(out, `${name}.dry.json`), dry.ok ? dry.stdout : '');
-    fs.writeFileSync(path.join(out, `${name}.dry.err`), dry.stderr);
+    if (c.hookTemplates === 0 && !judged(lint)) continue;
+    helmInto(out, name, chartDir, vArgs);
   }
   fs.writeFileSync(path.join(out, 'done'), '');
   scanned.push(c.dir);
