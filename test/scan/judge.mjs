@@ -105,6 +105,16 @@ function kubectlDecode(docText) {
 
 const annotationsOf = (obj) => (obj && typeof obj === 'object' && obj.metadata && typeof obj.metadata === 'object' ? obj.metadata.annotations ?? {} : {});
 
+/** The `---`-separated document of a template file holding a line, and whether the file has several. */
+function documentAt(chartDir, file, line) {
+  const lines = read(path.join(chartDir, file)).split('\n');
+  const separators = lines.map((l, i) => (/^---\s*$/.test(l) ? i : -1)).filter((i) => i >= 0);
+  const before = separators.filter((i) => i < line - 1).at(-1) ?? -1;
+  const after = separators.find((i) => i >= line - 1) ?? lines.length;
+  const multi = separators.some((i) => lines.slice(0, i).some((l) => /^kind:/.test(l)) && lines.slice(i + 1).some((l) => /^kind:/.test(l)));
+  return { text: lines.slice(before + 1, after).join('\n'), multi };
+}
+
 function sourceLine(chartDir, file, line) {
   const lines = read(path.join(chartDir, file)).split('\n');
   return (lines[line - 1] ?? '').trim();
@@ -150,7 +160,9 @@ function autoVerdict(chart, f) {
     case 'orphan-hook-annotation': {
       const m = text.match(/(helm\.sh\/[\w-]+)/);
       const key = m?.[1];
-      const orphan = normalFromFile.find((d) => key && Object.keys(annotationsOf(d.obj)).includes(key) && !('helm.sh/hook' in annotationsOf(d.obj)));
+      // The kind written nearest above the line, to name the right document of a multi-document file.
+      const kind = read(path.join(chart.chartDir, f.file)).split('\n').slice(0, f.line).reverse().find((l) => /^kind:\s*\w+/.test(l))?.match(/^kind:\s*(\w+)/)?.[1];
+      const orphan = normalFromFile.find((d) => key && (!kind || d.obj?.kind === kind) && Object.keys(annotationsOf(d.obj)).includes(key) && !('helm.sh/hook' in annotationsOf(d.obj)));
       if (orphan) return ['true', `dry-run: ${orphan.obj.kind} ${orphan.obj.metadata?.name} is a normal resource (manifest) with ${key} and no helm.sh/hook`];
       return undefined;
     }
@@ -166,7 +178,7 @@ function autoVerdict(chart, f) {
         const rp = obj?.spec?.template?.spec?.restartPolicy;
         if (rp === undefined || rp === 'Always') return ['true', `dry-run: hook Job ${h.name} renders restartPolicy ${rp ?? '(none)'}`];
       }
-      if (jobs.length) return ['false', `dry-run: hook Job ${jobs[0].name} renders restartPolicy ${yaml.load(jobs[0].manifest)?.spec?.template?.spec?.restartPolicy}`];
+      if (jobs.length && !documentAt(chart.chartDir, f.file, f.line).multi) return ['false', `dry-run: hook Job ${jobs[0].name} renders restartPolicy ${yaml.load(jobs[0].manifest)?.spec?.template?.spec?.restartPolicy}`];
       return undefined;
     }
     case 'unknown-hook-event': {
@@ -182,13 +194,17 @@ function autoVerdict(chart, f) {
       return undefined;
     }
     case 'hook-recreate-conflict': {
-      const h = hooksFromFile.find((x) => (x.delete_policies ?? []).length > 0 && !x.delete_policies.includes('before-hook-creation'));
-      if (h) return ['true', `dry-run: hook ${h.kind} ${h.name} events ${h.events.join(',')} delete_policies ${h.delete_policies.join(',')} (no before-hook-creation)`];
-      const ok = hooksFromFile.find((x) => (x.delete_policies ?? []).length === 0 || x.delete_policies.includes('before-hook-creation'));
-      if (ok) return ['false', `dry-run: hook ${ok.kind} ${ok.name} delete_policies ${(ok.delete_policies ?? []).join(',') || '(none: default before-hook-creation)'}`];
-      const policies = read(path.join(chart.chartDir, f.file)).split('\n').filter((l) => /helm\.sh\/hook-delete-policy/.test(l));
+      const segment = documentAt(chart.chartDir, f.file, f.line);
+      if (!segment.multi) {
+        const h = hooksFromFile.find((x) => (x.delete_policies ?? []).length > 0 && !x.delete_policies.includes('before-hook-creation'));
+        if (h) return ['true', `dry-run: hook ${h.kind} ${h.name} events ${h.events.join(',')} delete_policies ${h.delete_policies.join(',')} (no before-hook-creation)`];
+        const ok = hooksFromFile.find((x) => (x.delete_policies ?? []).length === 0 || x.delete_policies.includes('before-hook-creation'));
+        if (ok) return ['false', `dry-run: hook ${ok.kind} ${ok.name} delete_policies ${(ok.delete_policies ?? []).join(',') || '(none: default before-hook-creation)'}`];
+      }
+      // In the finding's own document of the file: a literal policy line.
+      const policies = segment.text.split('\n').filter((l) => /helm\.sh\/hook-delete-policy/.test(l));
       if (policies.length === 1 && !/\{\{|before-hook-creation/.test(policies[0]))
-        return ['true', `template (in a branch the scenarios do not render) sets a literal policy without before-hook-creation: ${policies[0].trim()}`];
+        return ['true', `template: the finding's document sets a literal policy without before-hook-creation: ${policies[0].trim()}`];
       return undefined;
     }
     case 'inline-secret-in-hook': {
