@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { chartTemplates } from '../../server/src/engine/chart/discover';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
 import { mergeFindings } from '../../server/src/engine/lint/findings';
 import { Finding } from '../../server/src/engine/rules/rule';
 import { ScratchCharts, where } from '../support/chart-tester';
+import { FIXTURES } from '../support/paths';
+import { runCli } from './cli/cli-harness';
 
 /** Issue 15: the chart as Helm renders it decides; the as-written view speaks where the render cannot. */
 
@@ -107,5 +111,43 @@ describe('lint of a chart: the render decides, the as-written view speaks in bra
     // The missing restartPolicy is about the rendered pod spec, of a Job that is no hook with these values; the hook
     // left behind is about the helm.sh/hook line itself, in the branch they do not render.
     assert.deepEqual(lintChart(chart).map((found) => `${where(chart, found)} ${found.rule}`), ['templates/job.yaml:7 "pre-install" hook-left-behind']);
+  });
+});
+
+describe('.helmignore, as Helm\'s loader reads it', () => {
+  const chart = join(FIXTURES, 'evaluated-first', 'helmignored');
+
+  it('leaves ignored templates, ignored directories and dotfiles in templates/ out of the chart\'s templates', () => {
+    assert.deepEqual(chartTemplates(chart).map((path) => relative(chart, path).split(sep).join('/')), ['templates/kept.yaml']);
+  });
+
+  it('gives a template file named on the command line no findings when its chart ignores it', () => {
+    for (const name of ['scratch.yaml', 'drafts/old.yaml', '.hidden.yaml']) {
+      const result = runCli(['lint', join('templates', name), '--format', 'json'], chart);
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual((JSON.parse(result.stdout) as { findings: unknown[] }).findings, [], name);
+    }
+    // Positive control: the template the chart keeps is linted.
+    assert.equal(runCli(['lint', join('templates', 'kept.yaml')], chart).status, 1);
+  });
+});
+
+describe('go-yaml\'s leniency with multi-line quoted and flow scalars', () => {
+  const parsesClean = (text: string) => analyzeTemplate('templates/x.yaml', text).model.yamlProblems.length === 0;
+  const pod = (lines: string[]) => ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: x', 'spec:', '  containers:', '    - name: c', '      image: busybox:1', ...lines, '      restartPolicy: Never', ''].join('\n');
+
+  it('reads a flow sequence, a double-quoted and a single-quoted scalar closed at or left of the key\'s column', () => {
+    assert.ok(parsesClean(pod(['      command: [ "/bin/sh",', '      "-c",', '      "true" ]'])));
+    assert.ok(parsesClean(pod(['      args:', '        - "curl -ik \\', '      -X DELETE"'])));
+    assert.ok(parsesClean(pod(['      env:', '        - name: A', '          value: "one', '        two"'])));
+    assert.ok(parsesClean(pod(["      args: ['", '      echo one', "      ']"])));
+  });
+
+  it('keeps each scalar\'s offsets and leaves what stays broken broken', () => {
+    const text = pod(['      command: [ "/bin/sh",', '      "-c",', '      "true" ]']);
+    const file = analyzeTemplate('templates/x.yaml', text);
+    assert.equal(file.model.yamlText.length, text.length);
+    assert.ok(!parsesClean(pod(['      command: [ "/bin/sh",', '      "-c",', '      "true"'])), 'a flow sequence never closed');
+    assert.ok(!parsesClean(pod(['      command: [ "a", # a comment', '      "b" ]'])), 'a comment inside is not joined');
   });
 });

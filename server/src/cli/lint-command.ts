@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { discover, DiscoveryError, displayPath, describeFsError, Target } from '../engine/chart/discover';
+import { discover, DiscoveryError, displayPath, describeFsError, isHelmIgnored, Target } from '../engine/chart/discover';
 import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/core/config';
 import { ChartLint } from '../engine/lint/chart-lint';
 import { mergeFindings, RenderedLiteral } from '../engine/lint/findings';
@@ -324,8 +324,10 @@ function templateCount(target: Target): number {
   return target.kind === 'chart' ? target.chart.templates.length : 0;
 }
 
+/** A template file given by name that its chart's `.helmignore` leaves out is none of Helm's: it gets no findings. */
 function filesOf(target: Target): string[] {
-  return target.kind === 'chart' ? target.chart.templates : [target.path];
+  if (target.kind === 'chart') return target.chart.templates;
+  return isHelmIgnored(target.path) ? [] : [target.path];
 }
 
 /**

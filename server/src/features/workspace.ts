@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextDocuments } from 'vscode-languageserver/node';
-import { chartIgnoreRules, chartTemplates } from '../engine/chart/discover';
-import { ignoresFile, IgnoreRules } from '../engine/chart/helmignore';
+import { chartIgnoreRules, chartTemplates, isHelmIgnored } from '../engine/chart/discover';
+import { IgnoreRules } from '../engine/chart/helmignore';
 import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
 import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
 import { clearScanCache } from '../engine/template/scanner';
@@ -105,17 +105,11 @@ export class Workspace {
    * under `charts/`, leaves it out.
    */
   private isHelmIgnored(path: string): boolean {
-    let directory = dirname(path);
-    while (basename(directory) !== 'templates') {
-      const parent = dirname(directory);
-      if (parent === directory) return false;
-      directory = parent;
-    }
-    for (let chart = dirname(directory); this.chartAt(chart); chart = dirname(dirname(chart))) {
-      if (ignoresFile(this.ignoreRulesOf(chart), relative(chart, path).split(sep).join('/'))) return true;
-      if (basename(dirname(chart)) !== 'charts') return false;
-    }
-    return false;
+    return isHelmIgnored(
+      path,
+      (chart) => this.ignoreRulesOf(chart),
+      (directory) => this.chartAt(directory) !== undefined,
+    );
   }
 
   private ignoreRulesOf(chart: string): IgnoreRules {

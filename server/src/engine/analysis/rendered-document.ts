@@ -3,6 +3,8 @@ import { DocumentPiece, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
 import { RenderedTemplate } from '../eval/render';
 import { analyzeTemplate, TemplateFile } from './file';
 import { blockBodies, topLevelBodies } from '../model/document';
+import { joinLenientFlowScalars } from '../model/go-yaml-leniency';
+import { wholeParse } from '../model/yaml-documents';
 import { ChartObject, chartObjectsOf } from '../rules/support/chart-objects';
 import { KINDS_WITH_POD_TEMPLATE_METADATA } from '../rules/non-string-annotation';
 import { Finding } from '../rules/rule';
@@ -81,8 +83,7 @@ export class DocumentView {
    * The text of this template's own, written literally, that this document renders, as ranges of the template's
    * file: where a rule that reads documents found nothing here, Helm's render shows there is nothing to find (the
    * blocks left out of the analysed text are those no rule reads). None when any of the document is unknown (a rule
-   * may have stayed silent for that), or in an archive. `parsed`: the rules analysed the whole rendered document, and
-   * it is valid YAML.
+   * may have stayed silent for that), or in an archive. `parsed`: the document is valid YAML (see parses).
    */
   renderedLiteral(analyses: Analyses): RenderedPart | undefined {
     const file = this.mapper.absolutePath(this.template);
@@ -93,8 +94,21 @@ export class DocumentView {
       const toSource = piece.chunk.source!.start + piece.skip - piece.start;
       ranges.push({ start: piece.start + toSource, end: piece.end + toSource });
     }
-    const parsed = this.analysed !== undefined && !this.hasCuts && this.file(analyses).model.yamlProblems.length === 0;
-    return { file, ranges, parsed };
+    return { file, ranges, parsed: this.parses(analyses) };
+  }
+
+  /**
+   * Whether the whole rendered document is valid YAML as go-yaml reads it: the rules' analysis says so when there is
+   * one of all of it; otherwise the text is parsed on its own, except a CRD's (its schema is most of the chart's bytes,
+   * and no hook check reads it).
+   */
+  private parses(analyses: Analyses): boolean {
+    if (!this.hasCuts && this.analysed) return this.file(analyses).model.yamlProblems.length === 0;
+    if (this.kind === 'CustomResourceDefinition') return false;
+    const clean = (text: string) => wholeParse(text).every((doc) => doc.errors.length === 0);
+    if (clean(this.text)) return true;
+    const lenient = joinLenientFlowScalars(this.text);
+    return lenient !== this.text && clean(lenient);
   }
 
   /** May hold annotations for the annotation rules to read. */

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { defaultIgnoreRules, ignoresFile, IgnoreRules, parseHelmignore } from './helmignore';
 
 /** A chart found on disk: its directory and the template files Helm renders or reads defines from. */
@@ -89,6 +89,25 @@ export function chartTemplates(chartDirectory: string): string[] {
     }
   }
   return files.filter((path) => path.startsWith(templates + sep) ? !ignoresFile(rules, relative(chartDirectory, path).split(sep).join('/')) : true).sort();
+}
+
+/**
+ * Whether Helm never loads the template at `path`: the `.helmignore` of the chart it is in (the folder above its
+ * `templates/` that holds Chart.yaml), or of a parent chart holding that chart under `charts/`, leaves it out.
+ * `rulesOf` gives a chart directory's rules, `isChart` says whether a directory holds a Chart.yaml.
+ */
+export function isHelmIgnored(path: string, rulesOf: (chart: string) => IgnoreRules = chartIgnoreRules, isChart: (directory: string) => boolean = (directory) => isFile(join(directory, 'Chart.yaml'))): boolean {
+  let directory = dirname(path);
+  while (basename(directory) !== 'templates') {
+    const parent = dirname(directory);
+    if (parent === directory) return false;
+    directory = parent;
+  }
+  for (let chart = dirname(directory); isChart(chart); chart = dirname(dirname(chart))) {
+    if (ignoresFile(rulesOf(chart), relative(chart, path).split(sep).join('/'))) return true;
+    if (basename(dirname(chart)) !== 'charts') return false;
+  }
+  return false;
 }
 
 /** The chart's `.helmignore` rules (Helm's defaults when it has none or it cannot be read). */
