@@ -120,8 +120,33 @@ function sourceLine(chartDir, file, line) {
   return (lines[line - 1] ?? '').trim();
 }
 
+/**
+ * The pattern of the chart's .helmignore that keeps Helm from loading the file. Only the top chart's file counts:
+ * Helm's LoadDir reads that one, and a subchart unpacked under charts/ is loaded from the same walk (its own
+ * .helmignore is not read: Kong's ingress chart renders charts/kong/templates/tests, which kong's ignores).
+ */
+function helmignored(chartDir, file) {
+  {
+    const base = chartDir;
+    const rel = file;
+    const patterns = read(path.join(base, '.helmignore')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
+    for (const raw of patterns) {
+      const p = raw.replace(/\/$/, '');
+      const glob = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+      const hit = p.includes('/') ? rel === p || rel.startsWith(`${p}/`) || glob.test(rel) : rel.split('/').some((seg) => glob.test(seg));
+      if (hit) return `${path.relative(chartDir, path.join(base, '.helmignore')) || '.helmignore'}: ${raw}`;
+    }
+  }
+  return undefined;
+}
+
 /** Automatic verdict for one finding, or undefined to leave it to judgements.tsv. */
 function autoVerdict(chart, f) {
+  const ignored = f.rule !== 'missing-chart-dependency' && helmignored(chart.chartDir, f.file);
+  if (ignored) {
+    const sourced = chart.scenarios.some((s) => s.rendered.some((d) => d.source === f.file));
+    if (!sourced) return ['false', `Helm never loads the file: ${ignored} (helm template has no # Source: for it)`];
+  }
   const docsOf = (pick) => chart.scenarios.flatMap((s) => pick(s).filter((d) => d.source === f.file).map((d) => ({ ...d, scenario: s.name })));
   const rendered = docsOf((s) => s.rendered);
   const hooksFromFile = docsOf((s) => s.hooks);
