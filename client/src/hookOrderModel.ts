@@ -1,6 +1,6 @@
 // What the "Helm Hooks" view shows for a `helmHooks/hookOrder` result. Kept free of `vscode` so that it can be
 // tested outside an editor; hookOrderView.ts turns these nodes into tree items.
-import type { HookOrderHook, HookOrderResource, HookOrderResult, OrderRange } from './protocol';
+import type { ArgoOrderAnswer, ArgoOrderObject, HookOrderHook, HookOrderResource, HookOrderResult, OrderRange } from './protocol';
 
 /**
  * What the view holds. Every state but `ready` shows a welcome text instead of a tree (package.json `viewsWelcome`,
@@ -18,6 +18,8 @@ export interface LeafNode {
   tooltip: string;
   /** Whether the row is known for every release: a hook's place and name do not depend on unknowns. */
   certain: boolean;
+  /** A hook reads an object that does not exist when Helm creates it (the presence simulation). */
+  missingRead: boolean;
   uri: string;
   range: OrderRange;
 }
@@ -65,13 +67,17 @@ function hookNode(id: string, event: string, hook: HookOrderHook): LeafNode {
   const kind = hook.kind ?? '(kind not known)';
   const doubts: string[] = [];
   if (hook.position === null) doubts.push('Its place depends on what is not known, so it is shown where it most likely runs.');
+  const missing = hook.reads.filter((read) => read.present === false);
+  const reads = hook.reads.map((read) => `Reads ${read.kind} ${read.name} (${read.via}): ${read.present === true ? 'there' : read.present === false ? 'MISSING' : 'not known'} — ${read.why}`);
+  const missingText = missing.length > 0 ? ` · missing ${missing.map((read) => `${read.kind} ${read.name}`).join(', ')}` : '';
   return {
     kind: 'hook',
     id,
     label: name,
-    description: `${kind}: ${hook.description}`,
-    tooltip: [`${kind} ${name}`, `${event}: ${hook.description}`, `${hook.file}:${hook.line}`, ...doubts].join('\n'),
+    description: `${kind}: ${hook.description}${missingText}`,
+    tooltip: [`${kind} ${name}`, `${event}: ${hook.description}`, `${hook.file}:${hook.line}`, ...reads, ...doubts].join('\n'),
     certain,
+    missingRead: missing.length > 0,
     uri: hook.uri,
     range: hook.range,
   };
@@ -79,7 +85,69 @@ function hookNode(id: string, event: string, hook: HookOrderHook): LeafNode {
 
 function resourceNode(id: string, resource: HookOrderResource): LeafNode {
   const label = `${resource.kind ?? '(kind not known)'} ${resource.name ?? '(name not known)'}`;
-  return { kind: 'resource', id, label, description: `${resource.file}:${resource.line}`, tooltip: label, certain: resource.name !== null, uri: resource.uri, range: resource.range };
+  return { kind: 'resource', id, label, description: `${resource.file}:${resource.line}`, tooltip: label, certain: resource.name !== null, missingRead: false, uri: resource.uri, range: resource.range };
+}
+
+export const ARGOCD_GROUP_LABEL = 'Argo CD sync';
+
+function argoLeaf(id: string, object: ArgoOrderObject, why?: string): LeafNode {
+  const label = `${object.kind ?? '(kind not known)'} ${object.name ?? '(name not known)'}`;
+  const what = why ?? (object.hook ? `hook${object.deleted ? `, ${object.deleted}` : ''}` : 'resource');
+  return {
+    kind: object.hook ? 'hook' : 'resource',
+    id,
+    label,
+    description: what,
+    tooltip: [label, what, `${object.file}:${object.line}`].join('\n'),
+    certain: object.name !== null,
+    missingRead: false,
+    uri: object.uri,
+    range: object.range,
+  };
+}
+
+/** Argo CD's sync as `helm-hooks order --target argocd` prints it: phases and their waves, the deletion, what is never applied. */
+function argoGroup(argo: ArgoOrderAnswer): GroupNode {
+  const id = '\u0000argocd';
+  const children: GroupNode[] = argo.sync.map(({ phase, waves }) => ({
+    kind: 'event',
+    id: `${id}\u0000${phase}`,
+    label: phase,
+    description: waves.length === 0 ? 'nothing' : plural(waves.length, 'wave'),
+    expanded: waves.length > 0,
+    children: waves.map(({ wave, objects }) => ({
+      kind: 'resources',
+      id: `${id}\u0000${phase}\u0000${wave}`,
+      label: `wave ${wave}`,
+      description: plural(objects.length, 'object'),
+      expanded: true,
+      children: objects.map((object, index) => argoLeaf(`${id}\u0000${phase}\u0000${wave}\u0000${index}`, object)),
+    })),
+  }));
+  children.push({
+    kind: 'event',
+    id: `${id}\u0000deletion`,
+    label: 'Application deleted',
+    description: plural(argo.deletion.phases.reduce((sum, phase) => sum + phase.objects.length, 0), 'hook'),
+    expanded: false,
+    children: [
+      ...argo.deletion.phases.flatMap(({ phase, objects }) => objects.map((object, index) => argoLeaf(`${id}\u0000${phase}\u0000${index}`, object, `${phase}, ${object.deleted ?? ''}`))),
+      ...argo.deletion.kept.map((object, index) => argoLeaf(`${id}\u0000kept\u0000${index}`, object, `kept: ${object.why}`)),
+    ],
+  });
+  if (argo.skipped.length > 0) {
+    children.push({
+      kind: 'unknownGroup',
+      id: `${id}\u0000skipped`,
+      label: 'never applied',
+      description: plural(argo.skipped.length, 'object'),
+      expanded: true,
+      children: argo.skipped.map((object, index) => argoLeaf(`${id}\u0000skipped\u0000${index}`, object, object.why)),
+    });
+  }
+  const hooks = argo.sync.reduce((sum, phase) => sum + phase.waves.reduce((count, wave) => count + wave.objects.filter((object) => object.hook).length, 0), 0);
+  const description = argo.hooksOnly ? 'every object is a hook: automated sync never runs them' : plural(hooks, 'hook');
+  return { kind: 'operation', id, label: ARGOCD_GROUP_LABEL, description, expanded: false, children };
 }
 
 /**
@@ -116,6 +184,7 @@ export function presentHookOrder(result: HookOrderResult): HookOrderModel {
     const count = steps.reduce((sum, step) => sum + ('hooks' in step ? step.hooks.length : 0), 0);
     return { kind: 'operation', id: operation, label: operation, description: plural(count, 'hook'), expanded: operationIndex === 0, children };
   });
+  if (result.argocd) groups.push(argoGroup(result.argocd));
   if (order.unknown.length > 0) {
     groups.push({
       kind: 'unknownGroup',
@@ -130,6 +199,7 @@ export function presentHookOrder(result: HookOrderResult): HookOrderModel {
         description: entry.reason,
         tooltip: `Not placed in the order: ${entry.reason}`,
         certain: false,
+        missingRead: false,
         uri: entry.uri,
         range: entry.range,
       })),

@@ -70,7 +70,7 @@ export class HookOrderView implements vscode.TreeDataProvider<Node>, vscode.Disp
     item.id = node.id;
     item.description = node.description;
     item.tooltip = node.tooltip;
-    item.iconPath = new vscode.ThemeIcon(node.kind === 'resource' ? 'symbol-object' : node.certain ? 'debug-stackframe-dot' : 'question');
+    item.iconPath = new vscode.ThemeIcon(node.kind === 'resource' ? 'symbol-object' : node.missingRead ? 'warning' : node.certain ? 'debug-stackframe-dot' : 'question');
     item.contextValue = `helmHooks.${node.kind}`;
     const { start, end } = node.range;
     const options: vscode.TextDocumentShowOptions = {

@@ -23,6 +23,7 @@ export interface OrderRange {
 }
 
 import type { OrderHookJson, OrderJson, OrderResourceJson, OrderView } from './engine/order/chart-order';
+import type { ArgoOrderJson, ArgoOrderObjectJson } from './engine/order/argocd-order';
 
 export type { DeletedWhen } from './engine/order/order';
 export type { Operation, OrderHookJson, OrderJson, OrderResourceJson, OrderStepJson, OrderView } from './engine/order/chart-order';
@@ -52,10 +53,23 @@ export interface HookOrderAnswer extends Omit<OrderJson, 'operations' | 'unknown
   unknown: { file: string; line: number; reason: string; uri: string; range: OrderRange }[];
 }
 
+/** An object of Argo CD's sync as `helm-hooks order --target argocd --format json` gives it, with where the editor opens it. */
+export type ArgoOrderObject = ArgoOrderObjectJson & { uri: string; range: OrderRange };
+
+/** `helm-hooks order --target argocd --format json`, with the editor's places added. */
+export interface ArgoOrderAnswer extends Omit<ArgoOrderJson, 'sync' | 'deletion' | 'skipped' | 'unknown'> {
+  sync: { phase: string; waves: { wave: number | string; objects: ArgoOrderObject[] }[] }[];
+  deletion: { phases: { phase: string; objects: ArgoOrderObject[] }[]; kept: (ArgoOrderObject & { why: string })[] };
+  skipped: (ArgoOrderObject & { reason: string; why: string })[];
+  unknown: { file: string; line: number; reason: string; uri: string; range: OrderRange }[];
+}
+
 export interface HookOrderResult {
   /** null when `uri` belongs to no chart. */
   chart: { name: string; uri: string } | null;
   order: HookOrderAnswer | null;
+  /** Argo CD's sync of the chart, when its `.helm-hooks.yaml` lists the target `argocd`. */
+  argocd?: ArgoOrderAnswer;
   /** What the order was read from: the chart as Helm renders it, or its templates as written. */
   view: OrderView | null;
   /** Why the order is read as written. */

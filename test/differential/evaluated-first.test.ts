@@ -138,15 +138,15 @@ describe('dependencies missing from charts/', () => {
 });
 
 describe('YAML that go-yaml reads and the spec does not', () => {
-  it('multi-line quoted and flow scalars at the key\'s column, trim markers joining branches, if/else metadata: Helm renders, kubectl decodes, lint is silent', (t) => {
+  it('multi-line quoted and flow scalars at the key\'s column, trim markers joining lines and branches, keys after an inline if, if/else metadata: Helm renders, kubectl decodes, lint is silent', (t) => {
     if (!requireBinaries(t, ['helm4', 'kubectl'])) return;
     const chart = join(CHARTS, 'go-yaml-leniency');
     const helm = run('helm4', ['template', 'r1', chart]);
     assert.equal(helm.code, 0, helm.stderr);
     const documents = helm.stdout.split(/^---\n/m).filter((document) => document.includes('\nkind: '));
-    assert.deepEqual(documents.map((document) => /^# Source: (.*)$/m.exec(document)?.[1]).sort(), ['either.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml'].map((name) => `go-yaml-leniency/templates/${name}`));
+    assert.deepEqual(documents.map((document) => /^# Source: (.*)$/m.exec(document)?.[1]).sort(), ['either.yaml', 'hpa.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml', 'settings.yaml'].map((name) => `go-yaml-leniency/templates/${name}`));
     const decoded = kubectlDecodeAll(documents);
-    assert.deepEqual(decoded.map((outcome) => outcome.error), ['', '', '', '']);
+    assert.deepEqual(decoded.map((outcome) => outcome.error), ['', '', '', '', '', '']);
     const jobs = decoded.map((outcome) => outcome.object as { kind?: string; spec?: { template?: { spec?: { restartPolicy?: string; containers?: Array<{ args?: string[]; command?: string[] }> } } } }).filter((object) => object.kind === 'Job');
     assert.deepEqual(jobs.map((job) => job.spec?.template?.spec?.restartPolicy), ['Never', 'Never']);
     assert.deepEqual(helmInstallDryRunJson(chart).hooks.map((hook) => hook.path).sort(), ['either.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml'].map((name) => `go-yaml-leniency/templates/${name}`));

@@ -60,10 +60,10 @@ export function configMapWith(annotationLines: string[], name = 'x'): string {
 }
 
 /** Asserts that the rule's documented bad example is reported and the good one is not. */
-export function assertDocsExamples(ruleId: string): void {
+export function assertDocsExamples(ruleId: string, options: Partial<LintOptions> = {}): void {
   const rule = getRule(ruleId);
   assert.ok(rule.docs.description.length > 40, 'docs have a description');
   assert.ok(rule.docs.helmFact.length > 20, 'docs state the Helm fact');
-  assert.ok(lint(ruleId, rule.docs.bad).length > 0, `the bad example of ${ruleId} is reported`);
-  assert.deepEqual(lint(ruleId, rule.docs.good), [], `the good example of ${ruleId} is clean`);
+  assert.ok(lint(ruleId, rule.docs.bad, options).length > 0, `the bad example of ${ruleId} is reported`);
+  assert.deepEqual(lint(ruleId, rule.docs.good, options), [], `the good example of ${ruleId} is clean`);
 }

@@ -19,6 +19,8 @@ import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { FileResult, LintRun, summarize } from './results';
 
+import { DEFAULT_TARGETS, DeployTarget } from '../engine/deployers/targets';
+
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
 export interface LintCommandOptions {
@@ -40,6 +42,8 @@ export interface LintCommandOptions {
   rendered?: string;
   /** How many charts to evaluate at once on other threads; 0 evaluates on the main thread. */
   jobs?: number;
+  /** `--target`: wins over the config file's `targets:`. */
+  targets?: DeployTarget[];
 }
 
 export interface CommandIO {
@@ -94,6 +98,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
     const lintOptions: LintOptions = {
       helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
       rules: { ...(config.rules ?? {}), ...options.rules },
+      targets: options.targets ?? config.targets ?? [...DEFAULT_TARGETS],
     };
     const plan: TargetPlan = {
       target,
@@ -247,7 +252,11 @@ function runRendered(options: LintCommandOptions, io: CommandIO): number {
   const chartDirectory = resolve(options.paths[0] ?? '.');
   const loaded = options.configPath ? readConfig(options.configPath) : configNear(chartDirectory);
   const config = loaded?.config ?? {};
-  const lintOptions: LintOptions = { helmVersion: options.helmVersion ?? config.helmVersion ?? 4, rules: { ...(config.rules ?? {}), ...options.rules } };
+  const lintOptions: LintOptions = {
+    helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
+    rules: { ...(config.rules ?? {}), ...options.rules },
+    targets: options.targets ?? config.targets ?? [...DEFAULT_TARGETS],
+  };
   const results: FileResult[] = [];
   const sources: LocatedSource[] = [];
   for (const rendered of splitRenderedStream(stream)) {

@@ -4,6 +4,7 @@ import { RuleDocs, shippedRulesDoc } from '../engine/rules/docs';
 import { HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { CommandIO, OutputFormat, runLint, UsageError } from './lint-command';
 import { isOperation, runOrder } from './order-command';
+import { DEPLOY_TARGETS, DeployTarget, isDeployTarget } from '../engine/deployers/targets';
 
 declare const HELM_HOOKS_VERSION: string | undefined;
 
@@ -11,8 +12,10 @@ const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : '0
 /** Installed with the CLI, so that what a rule means can be read offline. */
 const RULE_DOCS = RuleDocs.read(shippedRulesDoc(__dirname));
 
+const ORDER_USAGE = 'helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json|mermaid] [--operation OP] [--helm-version 3|4] [--config FILE] [--target helm|argocd] [--check FILE [--update]]';
+
 const USAGE = `Usage: helm-hooks lint [PATH...] [options]
-       helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]
+       ${ORDER_USAGE}
 
 Checks Helm chart hook annotations (helm.sh/hook, hook-weight, hook-delete-policy,
 hook-output-log-policy). Each PATH is a chart directory, a template file, or a
@@ -33,6 +36,8 @@ Options:
   --jobs N                     evaluate up to N charts at once on other threads while the
                                templates are linted as written (default: one fewer than
                                the cores, none for a single chart; 0: one thread)
+  --target helm|argocd         who deploys the chart: also check what Argo CD does with
+                               the hooks (repeatable; wins over the config's targets:)
   --rendered FILE|-            lint helm template output instead (- reads stdin), for charts
                                the evaluator cannot follow; findings go to the template its
                                "# Source:" comment names, on the first line that reads the
@@ -46,8 +51,20 @@ chart with the values (the config file's values:, then -f): the hooks of each ev
 kind), and the release resources between. Without --release-name, a place is shown
 only where it holds for any release name.
   --operation install|upgrade|rollback|uninstall|test   only this operation
+  --target argocd              the sync as Argo CD runs it instead: its phases and waves,
+                               what deleting the Application runs, and what a sync never
+                               applies (text or json)
+  --format text|json|mermaid   mermaid: each operation's timeline as a Mermaid flowchart
+                               (GitHub renders it in a \`\`\`mermaid block)
+  --check FILE                 compare with FILE, a saved --format json, on the order only
+                               (operation, event, kind, name, weight, position): exit 0 the
+                               same, 1 changed (printing what moved, came or went; with
+                               --format mermaid, the diagram with the changes marked), 2 a
+                               file that cannot be read
+  --update                     with --check: save the current order in FILE instead (exit 0)
 
-Exit status: 0 no errors, 1 errors (or too many warnings), 2 bad usage or unreadable input.
+Exit status: 0 no errors, 1 errors (or too many warnings; for order --check, a changed order),
+2 bad usage or unreadable input.
 ${RULE_DOCS.path !== undefined ? `\nEach rule, what Helm does and how to fix it: ${RULE_DOCS.path}\n` : ''}`;
 
 /** Parses argv and runs the command; returns the exit status. Never throws for bad input. */
@@ -84,6 +101,9 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
         rendered: { type: 'string' },
         jobs: { type: 'string' },
         operation: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        check: { type: 'string' },
+        update: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -105,6 +125,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
   if (command === 'order') return order(values, paths, io);
   if (command !== 'lint') throw new UsageError(`unknown command "${command}" (see helm-hooks --help)`);
   if (values.operation !== undefined) throw new UsageError('--operation is an option of helm-hooks order, not lint');
+  if (values.check !== undefined || values.update) throw new UsageError('--check and --update are options of helm-hooks order, not lint');
 
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
@@ -145,6 +166,7 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
     ...(values['release-name'] !== undefined ? { releaseName: values['release-name'] } : {}),
     ...(values.rendered !== undefined ? { rendered: values.rendered } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
+    ...(values.target !== undefined ? { targets: parseTargets(values.target) } : {}),
   };
   if (options.releaseName !== undefined) checkReleaseName(options.releaseName);
   if (options.rendered !== undefined && (options.valuesFiles !== undefined || options.releaseName !== undefined)) {
@@ -166,6 +188,19 @@ interface OrderFlags {
   'release-name'?: string;
   rendered?: string;
   jobs?: string;
+  target?: string[];
+  check?: string;
+  update?: boolean;
+}
+
+/** `--target NAME`, repeatable: who deploys the chart; wins over the config file's `targets:`. */
+function parseTargets(names: string[]): DeployTarget[] {
+  const targets: DeployTarget[] = [];
+  for (const name of names) {
+    if (!isDeployTarget(name)) throw new UsageError(`--target must be ${DEPLOY_TARGETS.join(' or ')}, not "${name}"`);
+    if (!targets.includes(name)) targets.push(name);
+  }
+  return targets;
 }
 
 /** Helm's own check (chartutil.ValidateReleaseName): a DNS-1123 subdomain of at most 53 characters. */
@@ -179,17 +214,22 @@ function checkReleaseName(name: string): void {
 function order(values: OrderFlags, paths: string[], io: CommandIO): number {
   const lintOnly = values.rule || values.fix || values['max-warnings'] !== undefined || values.rendered !== undefined || values.jobs !== undefined;
   if (lintOnly) {
-    throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation, --helm-version and --config');
+    throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation, --helm-version, --config, --target, --check and --update');
   }
-  if (paths.length !== 1) throw new UsageError('usage: helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json] [--operation OP] [--helm-version 3|4] [--config FILE]');
+  if (paths.length !== 1) throw new UsageError(`usage: ${ORDER_USAGE}`);
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json for order, not "${format}"`);
+  if (format !== 'text' && format !== 'json' && format !== 'mermaid') throw new UsageError(`--format must be text, json or mermaid for order, not "${format}"`);
+  if (values.update && values.check === undefined) throw new UsageError('--update rewrites the file of --check: helm-hooks order CHART --check FILE --update');
+  if (values.update && values.format !== undefined) throw new UsageError('--update saves the order as JSON and prints no order: leave out --format');
+  if (values.check !== undefined && format === 'json') throw new UsageError('--check prints a text diff, or with --format mermaid the marked diagram; --format json is what it compares with');
   const operation = values.operation;
   if (operation !== undefined && !isOperation(operation)) throw new UsageError(`--operation must be install, upgrade, rollback, uninstall or test, not "${operation}"`);
   const helmVersion = values['helm-version'];
   if (helmVersion !== undefined && helmVersion !== '3' && helmVersion !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
   const releaseName = values['release-name'];
   if (releaseName !== undefined) checkReleaseName(releaseName);
+  const targets = values.target !== undefined ? parseTargets(values.target) : undefined;
+  if (targets && targets.length > 1) throw new UsageError('helm-hooks order takes one --target: helm or argocd');
   return runOrder(
     {
       chart: paths[0]!,
@@ -199,6 +239,9 @@ function order(values: OrderFlags, paths: string[], io: CommandIO): number {
       ...(operation !== undefined ? { operation } : {}),
       ...(values.values !== undefined ? { valuesFiles: values.values } : {}),
       ...(releaseName !== undefined ? { releaseName } : {}),
+      ...(targets ? { target: targets[0]! } : {}),
+      ...(values.check !== undefined ? { check: values.check } : {}),
+      ...(values.update ? { update: true } : {}),
     },
     io,
   );

@@ -7,13 +7,21 @@ import { ChartHookOrder, chartHookOrder, isOperation, Operation, OrderJson, Orde
 import { describeDeleted } from '../engine/order/order';
 import { HelmVersion } from '../engine/rules/rule';
 import { CommandIO, configNear, readConfig, UsageError } from './lint-command';
+import { DeployTarget } from '../engine/deployers/targets';
+import { LoadedChart } from '../engine/chart/types';
+import { argoSyncOrder } from '../engine/order/argocd-order';
+import { formatArgoOrderText } from './argocd-order-format';
+import { OrderFormat, writeOrderOutput } from './order-output';
 
 export { isOperation };
 
 export interface OrderCommandOptions {
   chart: string;
-  format: 'text' | 'json';
+  format: OrderFormat;
   operation?: Operation;
+  /** `--check FILE` and `--update`: see order-output.ts. */
+  check?: string;
+  update?: boolean;
   /** Default: the config file's `helmVersion`, else 4. */
   helmVersion?: HelmVersion;
   /** `-f` files, merged in order over values.yaml, after the config file's `values:`. */
@@ -22,6 +30,8 @@ export interface OrderCommandOptions {
   releaseName?: string;
   /** Default: the nearest `.helm-hooks.yaml` from the chart upward. */
   configPath?: string;
+  /** Whose run to print: `--target`, else the config file's `targets:` when it names one deployer, else helm. */
+  target?: DeployTarget;
 }
 
 export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
@@ -44,17 +54,35 @@ export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
   // A values file Helm cannot parse is a usage error, as it is for `helm template -f`.
   const broken = chart.problems.find((problem) => valuesFiles.includes(problem.path));
   if (broken) throw new UsageError(`values file ${displayPath(broken.path)}: ${broken.message}`);
+  const configTargets = loaded?.config.targets;
+  if ((options.target ?? (configTargets?.length === 1 ? configTargets[0] : 'helm')) === 'argocd') return printArgoOrder(chart, options, io);
+  const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
   let result: ChartHookOrder;
   try {
-    result = chartHookOrder(chart, { ...(options.operation ? { operations: [options.operation] } : {}), ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
+    result = chartHookOrder(chart, { helmVersion, ...(options.operation ? { operations: [options.operation] } : {}), ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
   } catch (error) {
     if (error instanceof DiscoveryError) throw new UsageError(error.message);
     throw error;
   }
   if (result.notEvaluated !== undefined) io.stderr(`helm-hooks: ${displayPath(directory)}: not evaluated (${result.notEvaluated}): showing the hooks as written\n`);
   for (const { path, reason } of result.unreadable) io.stderr(`helm-hooks: ${displayPath(path)}: ${reason}\n`);
-  const helmVersion = options.helmVersion ?? loaded?.config.helmVersion ?? 4;
-  io.stdout(options.format === 'json' ? `${JSON.stringify(result.order, null, 2)}\n` : formatOrderText(result.order, helmVersion, result.view));
+  return writeOrderOutput(result.order, {
+    format: options.format,
+    helmVersion,
+    view: result.view,
+    ...(options.operation ? { operation: options.operation } : {}),
+    ...(options.check !== undefined ? { check: options.check } : {}),
+    ...(options.update ? { update: true } : {}),
+  }, io);
+}
+
+/** `order --target argocd`: Argo CD's sync instead of Helm's operations. */
+function printArgoOrder(chart: LoadedChart, options: OrderCommandOptions, io: CommandIO): number {
+  if (options.operation !== undefined) throw new UsageError('--operation does not apply to --target argocd: every Argo CD sync runs the same steps');
+  if (options.format === 'mermaid' || options.check !== undefined) throw new UsageError('--target argocd prints text or json; --format mermaid and --check draw and compare Helm\'s order');
+  const result = argoSyncOrder(chart, options.releaseName !== undefined ? { releaseName: options.releaseName } : {});
+  if (result.notEvaluated !== undefined) io.stderr(`helm-hooks: ${displayPath(options.chart)}: not evaluated (${result.notEvaluated}): showing the objects as written\n`);
+  io.stdout(options.format === 'json' ? `${JSON.stringify(result.order, null, 2)}\n` : formatArgoOrderText(result.order, result.view));
   return 0;
 }
 
@@ -85,6 +113,7 @@ export function formatOrderText(result: OrderJson, helmVersion: HelmVersion, vie
         const weight = hook.weight === null ? `weight ${notKnown}` : `weight ${hook.weight}`;
         const deleted = hook.deleted === null ? `delete policy ${notKnown}` : describeDeleted(hook.deleted);
         out.push(`    ${place} ${weight}  ${hook.kind ?? '?'} ${hook.name ?? '?'}  ${hook.file}:${hook.line}  ${deleted}`);
+        for (const read of hook.reads) if (read.present === false) out.push(`        missing when it runs: ${read.kind} ${read.name} (${read.via}): ${read.why}`);
       }
     }
   }

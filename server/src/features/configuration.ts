@@ -2,6 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Connection } from 'vscode-languageserver/node';
 import { findConfigFile, LoadedConfig, loadConfig } from '../engine/core/config';
 import { LintOptions } from '../engine/lint/lint';
+import { DEFAULT_TARGETS } from '../engine/deployers/targets';
 import { ruleById } from '../engine/rules';
 import { HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { HelmHooksSettings, SETTINGS_SECTION } from '../protocol';
@@ -134,7 +135,9 @@ export class Configuration {
     const config = file?.config ?? {};
     const helmVersion: HelmVersion = config.helmVersion ?? settings.helmVersion;
     const rules: Record<string, RuleSetting> = { ...(settings.rules as Record<string, RuleSetting>), ...(config.rules ?? {}) };
-    const effective: EffectiveConfig = { settings, lint: { helmVersion, rules } };
+    // Who deploys the chart is the chart's business, not the editor's: only `.helm-hooks.yaml` says it.
+    const targets = config.targets ?? [...DEFAULT_TARGETS];
+    const effective: EffectiveConfig = { settings, lint: { helmVersion, rules, targets } };
     if (file) effective.file = file;
     return effective;
   }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { argoSyncOrder, ArgoOrderResult } from '../engine/order/argocd-order';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
 import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
 import { ChartHookOrder, chartHookOrder } from '../engine/order/chart-order';
 import type { RenderedLiteral } from '../engine/lint/findings';
-import type { Finding } from '../engine/rules/rule';
+import type { Finding, HelmVersion } from '../engine/rules/rule';
 
 /** What the evaluator thread is asked: one chart, with the open editors' texts over the files on disk. */
 export interface EvaluationRequest {
@@ -30,8 +31,12 @@ export interface EvaluationReply {
 
 /** What the evaluator thread is asked for the hook order: the chart as `EvaluationRequest` gives it. */
 export interface OrderRequest {
-  order: { chart: string; overlay: [string, string][]; valuesFiles: string[] };
+  /** `argocd`: Argo CD's sync as well (the chart's `.helm-hooks.yaml` lists the target). */
+  order: { chart: string; overlay: [string, string][]; valuesFiles: string[]; helmVersion: HelmVersion; argocd?: boolean };
 }
+
+/** The editor's order: Helm's, and Argo CD's sync when asked for. */
+export type EditorChartOrder = ChartHookOrder & { argocd?: ArgoOrderResult };
 
 export function isOrderRequest(message: unknown): message is OrderRequest {
   return typeof message === 'object' && message !== null && 'order' in message;
@@ -42,9 +47,11 @@ export function isOrderRequest(message: unknown): message is OrderRequest {
  * the lint, it is not limited to small charts: it runs when the view, a lens or a hover asks, once per state of the
  * chart, and a large chart's order as written would contradict what `helm-hooks order` prints.
  */
-export function orderFor(request: OrderRequest['order']): ChartHookOrder {
+export function orderFor(request: OrderRequest['order']): EditorChartOrder {
   const overlay = new Map(request.overlay);
-  return chartHookOrder(loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay }), { overlay });
+  const chart = loadChart(request.chart, { valuesFiles: request.valuesFiles, overlay });
+  const helm = chartHookOrder(chart, { overlay, helmVersion: request.helmVersion });
+  return request.argocd ? { ...helm, argocd: argoSyncOrder(chart) } : helm;
 }
 
 /** How long an idle evaluation thread is kept (with its render caches) before it is ended. */
@@ -98,7 +105,7 @@ export class ChartEvaluator {
   }
 
   /** The chart's hook order; undefined when the thread cannot answer (disabled, replaced by a newer request, died). */
-  order(request: OrderRequest): Promise<(ChartHookOrder & { error?: string }) | undefined> {
+  order(request: OrderRequest): Promise<(EditorChartOrder & { error?: string }) | undefined> {
     return this.ask(`order\0${request.order.chart}`, request);
   }
 

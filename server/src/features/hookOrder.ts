@@ -2,17 +2,18 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationToken } from 'vscode-languageserver/node';
 import { TemplateFile } from '../engine/analysis/file';
-import { ChartHookOrder, describeOrderPlace } from '../engine/order/chart-order';
+import { describeOrderPlace } from '../engine/order/chart-order';
+import { ArgoOrderObjectJson } from '../engine/order/argocd-order';
 import { hasUnfinishedHook } from '../engine/order/order';
 import { HookOrderAnswer, HookOrderParams, HookOrderResult, OrderRange } from '../protocol';
 import { valuesFilesOf } from './configuration';
 import { ServerContext } from './context';
-import { ChartEvaluator, orderFor } from './evaluation';
+import { ChartEvaluator, EditorChartOrder, OrderRequest, orderFor } from './evaluation';
 import { Chart, uriToPath } from './workspace';
 
 /** An order for the editor: the engine's answer, and which half-typed file's hooks it shows as they were. */
 export interface EditorOrder {
-  result: ChartHookOrder;
+  result: EditorChartOrder;
   held?: string;
 }
 
@@ -77,8 +78,11 @@ export class HookOrders {
   private async entryFor(chart: Chart): Promise<ChartEntry> {
     const config = await this.context.configuration.effective(chart.directory, pathToFileURL(chart.directory).href);
     const valuesFiles = valuesFilesOf(chart, config);
+    const argocd = config.lint.targets?.includes('argocd') ?? false;
+    // The reads' presence follows the Helm version the lint checks against.
+    const helmVersion = config.lint.helmVersion;
     const open = this.context.workspace.openChartFiles(chart);
-    const key = JSON.stringify([valuesFiles, this.generations.get(chart.directory) ?? 0, open.map((document) => [document.uri, document.version])]);
+    const key = JSON.stringify([valuesFiles, helmVersion, argocd, this.generations.get(chart.directory) ?? 0, open.map((document) => [document.uri, document.version])]);
     let entry = this.charts.get(chart.directory);
     if (!entry) {
       entry = { key: '', pending: Promise.resolve() };
@@ -88,7 +92,7 @@ export class HookOrders {
       const { overlay, held } = this.overlayOf(open.map((document) => [uriToPath(document.uri)!, document.getText()]));
       const target = entry;
       target.key = key;
-      target.pending = this.compute(chart.directory, overlay, valuesFiles, () => target.key === key).then(
+      target.pending = this.compute({ chart: chart.directory, overlay, valuesFiles, helmVersion, ...(argocd ? { argocd } : {}) }, () => target.key === key).then(
         (result) => {
           if (result && target.key === key) this.settle(chart, target, result, held);
         },
@@ -118,16 +122,16 @@ export class HookOrders {
   }
 
   /** Keeps the new answer; tells the client when it differs from the one before. */
-  private settle(chart: Chart, entry: ChartEntry, result: ChartHookOrder, held: string | undefined): void {
+  private settle(chart: Chart, entry: ChartEntry, result: EditorChartOrder, held: string | undefined): void {
     const previous = entry.answer;
-    const signature = JSON.stringify([result.view, result.order, held ?? null]);
+    const signature = JSON.stringify([result.view, result.order, result.argocd?.order ?? null, held ?? null]);
     entry.answer = { result, signature, ...(held !== undefined ? { held } : {}) };
     if (previous && previous.signature !== signature) this.onChanged(chart);
   }
 
-  private async compute(chart: string, overlay: [string, string][], valuesFiles: string[], isCurrent: () => boolean): Promise<ChartHookOrder | undefined> {
+  private async compute(request: OrderRequest['order'], isCurrent: () => boolean): Promise<EditorChartOrder | undefined> {
     const started = performance.now();
-    const request = { chart, overlay, valuesFiles };
+    const chart = request.chart;
     const reply = await this.evaluator?.order({ order: request });
     if (!reply && !isCurrent()) return undefined;
     if (reply?.error) this.context.error(`Hook order of ${chart} failed on the evaluation thread, computing it here: ${reply.error}`);
@@ -169,9 +173,22 @@ export async function hookOrder(context: ServerContext, orders: HookOrders, para
     })),
     unknown: order.unknown.map((entry) => ({ ...entry, ...place(entry.file, entry.line) })),
   };
+  const argo = result.argocd?.order;
+  const argoObject = <T extends ArgoOrderObjectJson>(object: T) => ({ ...object, ...place(object.file, object.line) });
   return {
     chart: { name: order.chart, uri: workspace.uriOf(chart.directory) },
     order: answer,
+    ...(argo
+      ? {
+          argocd: {
+            ...argo,
+            sync: argo.sync.map(({ phase, waves }) => ({ phase, waves: waves.map(({ wave, objects }) => ({ wave, objects: objects.map(argoObject) })) })),
+            deletion: { phases: argo.deletion.phases.map(({ phase, objects }) => ({ phase, objects: objects.map(argoObject) })), kept: argo.deletion.kept.map(argoObject) },
+            skipped: argo.skipped.map(argoObject),
+            unknown: argo.unknown.map((entry) => ({ ...entry, ...place(entry.file, entry.line) })),
+          },
+        }
+      : {}),
     view: result.view,
     ...(result.notEvaluated !== undefined ? { notEvaluated: result.notEvaluated } : {}),
     ...(held !== undefined ? { held } : {}),

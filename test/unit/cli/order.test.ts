@@ -220,10 +220,10 @@ describe('helm-hooks order', () => {
     const notChart = writeFiles(tempDir(), { 'templates/x.yaml': 'a: b\n' });
     assertUsageFailure(runCli(['order', notChart], CHARTS), /not a chart directory \(no Chart\.yaml\)/);
     assertUsageFailure(runCli(['order', 'order-basic', '--operation', 'deploy'], CHARTS), /--operation must be install, upgrade, rollback, uninstall or test, not "deploy"/);
-    assertUsageFailure(runCli(['order', 'order-basic', '--format', 'sarif'], CHARTS), /--format must be text or json for order/);
+    assertUsageFailure(runCli(['order', 'order-basic', '--format', 'sarif'], CHARTS), /--format must be text, json or mermaid for order/);
     assertUsageFailure(runCli(['order', 'order-basic', '--helm-version', '2'], CHARTS), /--helm-version must be 3 or 4/);
     assertUsageFailure(runCli(['lint', join(CHARTS, 'order-basic'), '--operation', 'install'], CHARTS), /--operation is an option of helm-hooks order/);
-    assertUsageFailure(runCli(['order', 'order-basic', '--rule', 'crd-hook=off'], CHARTS), /order takes only -f\/--values, --release-name, --format, --operation, --helm-version and --config/);
+    assertUsageFailure(runCli(['order', 'order-basic', '--rule', 'crd-hook=off'], CHARTS), /order takes only -f\/--values, --release-name, --format, --operation, --helm-version, --config, --target, --check and --update/);
     assertUsageFailure(runCli(['order', 'order-basic', '--release-name', 'Prod'], CHARTS), /--release-name: invalid release name "Prod"/);
     assertUsageFailure(runCli(['order', 'shop', '-f', 'no-such-values.yaml'], EVALUATED), /values file no-such-values\.yaml: no such file or directory/);
     const badValues = writeFiles(tempDir(), { 'bad.yaml': 'migrate: [\n' });
@@ -233,6 +233,8 @@ describe('helm-hooks order', () => {
   it('is described by --help', () => {
     const result = runCli(['--help'], CHARTS);
     assert.equal(result.status, 0);
-    assert.match(result.stdout, /helm-hooks order CHART \[-f FILE\.\.\.\] \[--release-name NAME\] \[--format text\|json\] \[--operation OP\] \[--helm-version 3\|4\]/);
+    assert.match(result.stdout, /helm-hooks order CHART \[-f FILE\.\.\.\] \[--release-name NAME\] \[--format text\|json\|mermaid\] \[--operation OP\] \[--helm-version 3\|4\] \[--config FILE\] \[--target helm\|argocd\] \[--check FILE \[--update\]\]/);
+    assert.match(result.stdout, /^ {2}--check FILE {17}compare with FILE, a saved --format json, on the order only$/m);
+    assert.match(result.stdout, /^ {2}--update {21}with --check: save the current order in FILE instead \(exit 0\)$/m);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GroupNode, LeafNode, presentHookOrder, UNKNOWN_GROUP_LABEL } from '../../../client/src/hookOrderModel';
-import { HookOrderAnswer, HookOrderHook, HookOrderResource, HookOrderResult, HookOrderStep, OrderRange } from '../../../client/src/protocol';
+import { ARGOCD_GROUP_LABEL, GroupNode, LeafNode, presentHookOrder, UNKNOWN_GROUP_LABEL } from '../../../client/src/hookOrderModel';
+import { ArgoOrderAnswer, ArgoOrderObject, HookOrderAnswer, HookOrderHook, HookOrderResource, HookOrderResult, HookOrderStep, OrderRange } from '../../../client/src/protocol';
 import { presentStatus, ServerStatus } from '../../../client/src/statusModel';
 
 const JOB = 'file:///charts/shop/templates/migrate.yaml';
@@ -22,6 +22,7 @@ function hook(overrides: Partial<HookOrderHook>): HookOrderHook {
     line: 6,
     deletePolicies: ['before-hook-creation'],
     deleted: 'before-next-run',
+    reads: [],
     description: '1st of 1, weight 0, deleted before the next run',
     uri: JOB,
     range: range(5),
@@ -100,6 +101,19 @@ describe('the hook order view model', () => {
     assert.equal(groupOf(model.groups[1]!).children.map(groupOf)[0]!.description, 'no hooks');
   });
 
+  it('shows a read that is missing when the hook runs on the hook\'s row, and every read in its tooltip', () => {
+    const missing = { kind: 'Secret', name: 'release-name-db', via: 'env secretKeyRef', present: false, content: null, why: 'deleted at the end of pre-install (hook-succeeded)' };
+    const there = { kind: 'ConfigMap', name: 'release-name-config', via: 'envFrom configMapRef', present: true, content: 'previous-revision' as const, why: 'a release resource, still as the previous revision applied it' };
+    const model = presentHookOrder(result([install([hook({ reads: [missing, there] }), hook({ position: 2, name: 'release-name-ok', reads: [there] })])]));
+    const [bad, good] = groupOf(model.groups[0]!.children[0]!).children as LeafNode[];
+    assert.equal(bad!.missingRead, true);
+    assert.match(bad!.description, / · missing Secret release-name-db$/);
+    assert.match(bad!.tooltip, /Reads Secret release-name-db \(env secretKeyRef\): MISSING — deleted at the end of pre-install \(hook-succeeded\)/);
+    assert.match(bad!.tooltip, /Reads ConfigMap release-name-config \(envFrom configMapRef\): there/);
+    assert.equal(good!.missingRead, false);
+    assert.doesNotMatch(good!.description, /missing/);
+  });
+
   it('gives each row a distinct id, even for one hook listed twice in an event (Helm runs it twice)', () => {
     const twice = presentHookOrder(result([install([hook({}), hook({ position: 2 })], [resource('Secret', 'a')], [hook({})])]));
     const ids: string[] = [];
@@ -139,6 +153,37 @@ describe('the hook order view model', () => {
     assert.equal(asWritten.message, 'Not evaluated (Chart.yaml: bad): hooks as written.');
     const held = presentHookOrder(result([install([hook({})])], {}, { held: 'job.yaml has an unfinished hook annotation' }));
     assert.equal(held.message, 'job.yaml has an unfinished hook annotation');
+  });
+
+  it("shows Argo CD's sync after Helm's operations when the answer has it: phases, waves, the deletion and what is never applied", () => {
+    const object = (kind: string, name: string, hook: boolean): ArgoOrderObject => ({
+      kind, name, file: 'templates/app.yaml', line: 4, hook, eventsFrom: hook ? 'helm' : 'none',
+      deletePolicies: hook ? ['BeforeHookCreation'] : null, deleted: hook ? 'replaced at the next sync' : null, uri: JOB, range: range(3),
+    });
+    const argocd: ArgoOrderAnswer = {
+      version: 1, target: 'argocd', chart: 'shop', releaseName: 'release-name',
+      sync: [
+        { phase: 'PreSync', waves: [{ wave: -5, objects: [object('Job', 'release-name-migrate', true)] }] },
+        { phase: 'Sync', waves: [{ wave: 0, objects: [object('Secret', 'release-name-db', false)] }] },
+        { phase: 'PostSync', waves: [] },
+        { phase: 'SyncFail', waves: [] },
+      ],
+      deletion: { phases: [{ phase: 'PreDelete', objects: [] }, { phase: 'PostDelete', objects: [] }], kept: [] },
+      skipped: [{ ...object('Job', 'release-name-restore', true), reason: 'ignored-helm-events', why: 'Argo CD runs none of its helm.sh/hook events (pre-rollback)' }],
+      unknown: [],
+      hooksOnly: false,
+    };
+    const model = presentHookOrder(result([install([hook({})])], {}, { argocd }));
+    const group = model.groups[model.groups.length - 1]!;
+    assert.equal(group.label, ARGOCD_GROUP_LABEL);
+    assert.deepEqual(group.children.map((node) => [node.label, node.description]), [
+      ['PreSync', '1 wave'], ['Sync', '1 wave'], ['PostSync', 'nothing'], ['SyncFail', 'nothing'], ['Application deleted', '0 hooks'], ['never applied', '1 object'],
+    ]);
+    const wave = groupOf(groupOf(group.children[0]!).children[0]!);
+    assert.equal(wave.label, 'wave -5');
+    assert.deepEqual((wave.children[0] as LeafNode).label, 'Job release-name-migrate');
+    assert.match((groupOf(group.children[5]!).children[0] as LeafNode).description, /pre-rollback/);
+    assert.equal(presentHookOrder(result([install([hook({})])])).groups.some((node) => node.label === ARGOCD_GROUP_LABEL), false, 'absent without it');
   });
 });
 

@@ -110,6 +110,19 @@ describe(RULE, () => {
     assert.equal(chartFindings(charts.write(files('hook-succeeded')), RULE).length, 1);
   });
 
+  it('reports a first upgrade: a Secret hooked on pre-upgrade only, after the Job by name, does not exist yet whatever its policy', () => {
+    const chart = charts.write({
+      'templates/job.yaml': job('{{ .Release.Name }}-a', { events: 'pre-upgrade' }, '{{ .Release.Name }}-b'),
+      'templates/secret.yaml': secret('{{ .Release.Name }}-b', { events: 'pre-upgrade' }),
+    });
+    const [finding, ...more] = chartFindings(chart, RULE);
+    assert.equal(more.length, 0);
+    assert.match(finding?.message ?? '', /^The pre-upgrade hooks fail at --timeout: this Job reads Secret "release-name-b"/);
+    assert.match(finding?.help ?? '', /the pre-upgrade hooks of an upgrade fail at --timeout/);
+    // A rollback runs the same hooks only when they are hooked on pre-rollback: not here.
+    assert.doesNotMatch(finding?.help ?? '', /rollback/);
+  });
+
   it('stays silent when the order depends on the release name, a weight from a lookup, or an optional volume', () => {
     const flips = charts.write({
       'templates/job.yaml': job('job-{{ .Release.Name }}', { events: 'pre-install' }, 'secret-x'),

@@ -43,7 +43,7 @@ describe(RULE, () => {
     assert.deepEqual(findings.map((finding) => where(chart, finding)), ['templates/job.yaml:18 "{{ .Release.Name }}-db"']);
     assert.equal(findings[0]!.severity, 'error');
     assert.match(findings[0]!.message, /install .* pre-install Job reads Secret "release-name-db"/);
-    assert.match(findings[0]!.help, /reads Secret "release-name-db" \(env secretKeyRef\), which is a normal resource of the release: Helm creates it only after every pre-install hook has succeeded/);
+    assert.match(findings[0]!.help, /reads Secret "release-name-db" \(env secretKeyRef\), which at pre-install of an install is a release resource: Helm creates it only after every pre-install hook has succeeded/);
     assert.deepEqual(findings[0]!.related.map((related) => where(chart, related)), ['templates/secret.yaml:4 "{{ .Release.Name }}-db"']);
   });
 
@@ -71,11 +71,65 @@ describe(RULE, () => {
       'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded']),
       'templates/job.yaml': job('post-install', [], SECRET_ENV),
     });
-    assert.match(chartFindings(deleted, RULE)[0]?.help ?? '', /is a pre-install hook that hook-succeeded deletes as soon as the pre-install hooks have succeeded/);
+    assert.match(chartFindings(deleted, RULE)[0]?.help ?? '', /at post-install of an install is deleted at the end of pre-install \(hook-succeeded\)/);
     const uninstalled = charts.write({ 'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'), 'templates/job.yaml': job('post-delete', [], SECRET_ENV) });
     const [afterUninstall] = chartFindings(uninstalled, RULE);
     assert.match(afterUninstall?.message ?? '', /uninstall .* post-delete Job/);
-    assert.match(afterUninstall?.help ?? '', /helm uninstall deletes it before the post-delete hooks run/);
+    assert.match(afterUninstall?.help ?? '', /deleted by helm uninstall before the post-delete hooks run/);
+  });
+
+  it('reports a Secret hooked on pre-install with hook-succeeded where later events read it: pre-upgrade, pre-delete, test', () => {
+    const secret = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-5"', 'helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded']);
+    const chart = charts.write({
+      'templates/secret.yaml': secret,
+      'templates/migrate.yaml': job('pre-install,pre-upgrade', [], SECRET_ENV),
+      'templates/backup.yaml': job('pre-delete', [], SECRET_ENV).replace('-migrate', '-backup'),
+      'templates/test.yaml': job('test', [], SECRET_ENV).replace('-migrate', '-test'),
+    });
+    const findings = chartFindings(chart, RULE);
+    const byFile = Object.fromEntries(findings.map((finding) => [where(chart, finding).split(':')[0], finding]));
+    assert.deepEqual(Object.keys(byFile).sort(), ['templates/backup.yaml', 'templates/migrate.yaml', 'templates/test.yaml']);
+    assert.match(byFile['templates/migrate.yaml']!.message, /^The upgrade fails at --timeout: this pre-upgrade Job reads Secret "release-name-db"/);
+    assert.match(byFile['templates/migrate.yaml']!.help, /at pre-upgrade of an upgrade is deleted at the end of pre-install \(hook-succeeded\)/);
+    assert.match(byFile['templates/migrate.yaml']!.help, /^Keep the object until pre-upgrade: drop hook-succeeded/);
+    assert.match(byFile['templates/backup.yaml']!.message, /^The uninstall fails at --timeout: this pre-delete Job/);
+    assert.match(byFile['templates/test.yaml']!.message, /^The helm test fails at --timeout: this test Job/);
+  });
+
+  it('reports a pre-rollback hook reading what hook-succeeded removed at the end of the upgrade before it', () => {
+    const secret = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-weight: "-5"', 'helm.sh/hook-delete-policy: hook-succeeded']);
+    const chart = charts.write({ 'templates/secret.yaml': secret, 'templates/job.yaml': job('pre-rollback', [], SECRET_ENV) });
+    const [finding] = chartFindings(chart, RULE);
+    assert.match(finding?.message ?? '', /^The rollback fails at --timeout: this pre-rollback Job/);
+    assert.match(finding?.help ?? '', /deleted at the end of pre-upgrade \(hook-succeeded\)/);
+  });
+
+  it('stays silent where an earlier run left the object: a pre-install hook without hook-succeeded read at pre-upgrade and pre-delete', () => {
+    const left = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-5"']);
+    const chart = charts.write({ 'templates/secret.yaml': left, 'templates/job.yaml': job('pre-install,pre-upgrade,pre-delete', [], SECRET_ENV) });
+    assert.deepEqual(chartFindings(chart, RULE), []);
+  });
+
+  it('warns where only helm upgrade --install after a failed install misses the object: pre-upgrade runs before any release resource', () => {
+    const init = job('pre-install', []).replace('-migrate', '-init');
+    const settings = object('ConfigMap', '{{ .Release.Name }}-settings', ['helm.sh/hook: post-install']);
+    const chart = charts.write({
+      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
+      'templates/settings.yaml': settings,
+      'templates/init.yaml': init,
+      'templates/job.yaml': job('pre-upgrade', [], [...SECRET_ENV, 'envFrom:', '  - configMapRef:', '      name: {{ .Release.Name }}-settings']),
+    });
+    const findings = chartFindings(chart, RULE);
+    assert.deepEqual(findings.map((finding) => [where(chart, finding), finding.severity]), [
+      ['templates/job.yaml:18 "{{ .Release.Name }}-db"', 'warning'],
+      ['templates/job.yaml:22 "{{ .Release.Name }}-settings"', 'warning'],
+    ]);
+    assert.match(findings[0]!.message, /^After a failed install, helm upgrade --install fails at --timeout: this pre-upgrade Job reads Secret "release-name-db"/);
+    assert.match(findings[0]!.help, /a release resource: the install failed at pre-install hook Job "release-name-init", before Helm creates any/);
+    assert.match(findings[1]!.help, /created only at install, and the install failed at pre-install hook Job "release-name-init" before creating it/);
+    // Without a hook that can fail the install (no pre- or post-install Job or Pod), there is nothing to warn about.
+    const noInit = charts.write({ 'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'), 'templates/job.yaml': job('pre-upgrade', [], SECRET_ENV) });
+    assert.deepEqual(chartFindings(noInit, RULE), []);
   });
 
   it('stays silent when the object exists by then: post-install, a kept pre-install hook, resource-policy on post-delete, an earlier hook', () => {

@@ -23,7 +23,7 @@ describe(RULE, () => {
     assert.match(help, /^Add before-hook-creation to the list: /);
     assert.match(help, /hook-succeeded policy deletes this Job only after it succeeds/);
     assert.match(help, /The next pre-install \(a retry, or a later release of the same name: hook objects survive helm uninstall\) then meets the old object/);
-    assert.match(help, /Helm 4 applies the new object over the old one in place, so a completed Job "succeeds" at once without running again/);
+    assert.match(help, /Helm 4 with server-side apply applies the new Job over the old one: unchanged, a completed Job "succeeds" at once without running again; with a changed pod template it is rejected as immutable; with client-side apply \(--server-side=false, or a release Helm 3 installed\) it fails with "jobs\.batch "…" already exists"/);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookOf('Job', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded,before-hook-creation']));
   });
@@ -40,6 +40,22 @@ describe(RULE, () => {
     const findings = lint(RULE, text);
     assert.match(findings[0]!.message, /^A successful run leaves this Pod behind for the next test/);
     assert.match(findings[0]!.help, /hook-failed policy deletes this Pod only when it fails/);
+  });
+
+  it('grades an error where every successful run leaves the object for an event that recurs: any kind on Helm 3, a Job or Pod on Helm 4', () => {
+    const severity = (kind: string, events: string, policy: string, helmVersion: 3 | 4) =>
+      lint(RULE, hookOf(kind, [`helm.sh/hook: ${events}`, `helm.sh/hook-delete-policy: ${policy}`]), { helmVersion }).map((finding) => finding.severity);
+    assert.deepEqual(severity('Job', 'pre-upgrade', 'hook-failed', 4), ['error'], 'Helm 4: an unchanged Job does not run again, a changed one is rejected');
+    assert.deepEqual(severity('Pod', 'test', 'hook-failed', 4), ['error']);
+    assert.deepEqual(severity('ConfigMap', 'pre-upgrade', 'hook-failed', 3), ['error'], 'Helm 3: "already exists" on the next upgrade');
+    assert.deepEqual(severity('ConfigMap', 'pre-upgrade', 'hook-failed', 4), ['warning'], 'Helm 4: server-side apply re-applies it; only client-side apply fails');
+    assert.deepEqual(severity('Job', 'pre-upgrade', 'hook-succeeded', 3), ['warning'], 'only a failed run leaves it');
+    assert.deepEqual(severity('Job', 'pre-install', 'hook-failed', 4), ['warning'], 'pre-install runs again only for a new release of the same name');
+  });
+
+  it('says what Helm 4 does with a leftover ConfigMap: server-side apply re-applies it, client-side apply fails', () => {
+    const [finding] = lint(RULE, hookOf('ConfigMap', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-failed']));
+    assert.match(finding!.help, /Helm 4 with server-side apply re-applies it in place, which works unless a field is immutable or owned by another manager; with client-side apply \(--server-side=false, or a release Helm 3 installed\) it fails with "configmaps "…" already exists"/);
   });
 
   it('reports other kinds only on events that recur', () => {

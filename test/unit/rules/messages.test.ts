@@ -4,11 +4,14 @@ import { analyzeTemplate } from '../../../server/src/engine/analysis/file';
 import { lintFile } from '../../../server/src/engine/lint/lint';
 import { ALL_RULES } from '../../../server/src/engine/rules';
 import { HelmVersion } from '../../../server/src/engine/rules/rule';
+import { DEPLOY_TARGETS } from '../../../server/src/engine/deployers/targets';
 import { chartFindings, ScratchCharts } from '../../support/chart-tester';
 import { assertShortMessage } from '../../support/messages';
 import { TEST_FILE } from '../../support/rule-tester';
 
 const HELM_VERSIONS: HelmVersion[] = [3, 4];
+/** Every deployer, so that the rules of each speak. */
+const ALL_TARGETS = [...DEPLOY_TARGETS];
 
 /**
  * A documented bad example with the user's text stretched where messages quote it: a long custom kind, a long
@@ -35,12 +38,13 @@ describe('short messages, details in the help', () => {
   for (const rule of ALL_RULES) {
     it(`${rule.id}: its documented bad example gives one-sentence messages of at most 160 characters, each with help`, () => {
       for (const helmVersion of HELM_VERSIONS) {
-        const asWritten = rule.check ? lintFile(analyzeTemplate(TEST_FILE, rule.docs.bad), { helmVersion, rules: {} }, [rule]) : [];
+        const targets = rule.target ? [rule.target] : undefined;
+        const asWritten = rule.check ? lintFile(analyzeTemplate(TEST_FILE, rule.docs.bad), { helmVersion, rules: {}, ...(targets ? { targets } : {}) }, [rule]) : [];
         asWritten.forEach(assertShortMessage);
         // A rule on the chart as Helm loads it documents a Chart.yaml; the others a template.
         const chart = charts.write(rule.checkLoadedChart ? { 'Chart.yaml': rule.docs.bad } : { 'templates/example.yaml': rule.docs.bad, 'values.yaml': 'password: secret\n' });
         // chartFindings checks the contract of what the chart as Helm renders it gives.
-        const evaluated = chartFindings(chart, rule.id, { helmVersion });
+        const evaluated = chartFindings(chart, rule.id, { helmVersion, ...(targets ? { targets } : {}) });
         assert.ok(asWritten.length + evaluated.length > 0, `${rule.id} reports its bad example under Helm ${helmVersion}`);
       }
     });
@@ -49,7 +53,7 @@ describe('short messages, details in the help', () => {
   it('every rule keeps its messages short when the user\'s kinds, names, keys and event lists are long', () => {
     for (const rule of ALL_RULES.filter((candidate) => candidate.check)) {
       for (const text of stretched(rule.docs.bad)) {
-        for (const helmVersion of HELM_VERSIONS) lintFile(analyzeTemplate(TEST_FILE, text), { helmVersion, rules: {} }).forEach(assertShortMessage);
+        for (const helmVersion of HELM_VERSIONS) lintFile(analyzeTemplate(TEST_FILE, text), { helmVersion, rules: {}, targets: ALL_TARGETS }).forEach(assertShortMessage);
       }
     }
   });

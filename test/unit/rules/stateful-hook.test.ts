@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertDocsExamples, lint, location, pointedText } from '../../support/rule-tester';
+import { after, describe, it } from 'node:test';
+import { chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { assertDocsExamples, lint, pointedText } from '../../support/rule-tester';
 
 const RULE = 'stateful-hook';
 
@@ -12,15 +13,43 @@ function secret(annotations: string[], data: string[], before: string[] = []): s
   return [...before, 'apiVersion: v1', 'kind: Secret', 'metadata:', '  name: {{ .Release.Name }}-db', '  annotations:', ...annotations.map((line) => `    ${line}`), 'stringData:', ...data.map((line) => `  ${line}`), ''].join('\n');
 }
 
+/** A workload of `kind` (a hook when `events` is given) whose pod mounts the claim `{{ .Release.Name }}-data`. */
+function mounting(kind: 'Deployment' | 'Job', name: string, events?: string): string {
+  const apiVersion = kind === 'Job' ? 'batch/v1' : 'apps/v1';
+  const annotations = events ? ['  annotations:', `    helm.sh/hook: ${events}`] : [];
+  const selector = kind === 'Deployment' ? ['  selector:', '    matchLabels: {app: x}'] : [];
+  const labels = kind === 'Deployment' ? ['    metadata:', '      labels: {app: x}'] : [];
+  return [
+    `apiVersion: ${apiVersion}`, `kind: ${kind}`, 'metadata:', `  name: ${name}`, ...annotations, 'spec:', ...selector, '  template:', ...labels, '    spec:',
+    '      restartPolicy: Never', '      containers:', '        - name: c', '          image: busybox:1.36', '      volumes:', '        - name: data',
+    '          persistentVolumeClaim:', '            claimName: {{ .Release.Name }}-data', '',
+  ].join('\n');
+}
+
 describe(RULE, () => {
-  it('reports a PVC hooked on upgrade with the default policy, at its helm.sh/hook value', () => {
-    const text = pvc(['helm.sh/hook: "pre-install, pre-upgrade"']);
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['"pre-install, pre-upgrade"']);
-    assert.equal(location(text, findings[0]!), '6:19-6:45');
+  const charts = new ScratchCharts();
+  after(() => charts.remove());
+
+  it('reports a PVC hooked on upgrade with the default policy that a release Deployment mounts, at its helm.sh/hook value', () => {
+    const chart = charts.write({ 'templates/pvc.yaml': pvc(['helm.sh/hook: "pre-install, pre-upgrade"']), 'templates/app.yaml': mounting('Deployment', 'app') });
+    const findings = chartFindings(chart, RULE);
+    assert.deepEqual(findings.map((finding) => where(chart, finding)), ['templates/pvc.yaml:6 "\\"pre-install, pre-upgrade\\""']);
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /^Every upgrade gives this PersistentVolumeClaim a new, empty volume/);
+    assert.match(findings[0]!.message, /^Every upgrade gives this PersistentVolumeClaim a new, empty volume, though Deployment "app" mounts its data/);
     assert.match(findings[0]!.help, /The default delete policy, before-hook-creation, deletes it just before each pre-upgrade creates it again/);
+    assert.deepEqual(findings[0]!.related.map((related) => where(chart, related)), ['templates/app.yaml:19 "{{ .Release.Name }}-data"']);
+  });
+
+  it('reports a claim that a hook of another event mounts: its data must outlive the run', () => {
+    const chart = charts.write({ 'templates/pvc.yaml': pvc(['helm.sh/hook: pre-upgrade']), 'templates/restore.yaml': mounting('Job', 'restore', 'post-rollback') });
+    assert.match(chartFindings(chart, RULE)[0]?.help ?? '', /Job "restore" \(a post-rollback hook, volume "data"\) still needs/);
+  });
+
+  it('stays silent for a scratch claim that only hooks of its own events mount, and for a claim nothing in the chart mounts', () => {
+    const scratch = charts.write({ 'templates/pvc.yaml': pvc(['helm.sh/hook: pre-upgrade', 'helm.sh/hook-weight: "-1"']), 'templates/job.yaml': mounting('Job', 'migrate', 'pre-upgrade') });
+    assert.deepEqual(chartFindings(scratch, RULE), []);
+    const unread = charts.write({ 'templates/pvc.yaml': pvc(['helm.sh/hook: pre-upgrade']) });
+    assert.deepEqual(chartFindings(unread, RULE), []);
   });
 
   it('reports a Secret hook filled by randAlphaNum or genCA on rollback, and says keep does not help', () => {
@@ -35,14 +64,19 @@ describe(RULE, () => {
   });
 
   it('counts hook-succeeded as deleting too', () => {
-    const findings = lint(RULE, pvc(['helm.sh/hook: post-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded']));
-    assert.match(findings[0]!.help, /Its hook-succeeded policy deletes it after each post-upgrade, and the next run creates it again/);
+    const chart = charts.write({ 'templates/pvc.yaml': pvc(['helm.sh/hook: post-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded']), 'templates/app.yaml': mounting('Deployment', 'app') });
+    assert.match(chartFindings(chart, RULE)[0]?.help ?? '', /Its hook-succeeded policy deletes it after each post-upgrade, and the next run creates it again/);
   });
 
-  it('stays silent for a hook that runs once, or whose policy never deletes it', () => {
-    assert.deepEqual(lint(RULE, pvc(['helm.sh/hook: pre-install'])), []);
-    assert.deepEqual(lint(RULE, pvc(['helm.sh/hook: pre-install,post-delete,test'])), []);
-    assert.deepEqual(lint(RULE, pvc(['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-failed'])), []);
+  it('stays silent for a mounted claim that runs once, or whose policy never deletes it', () => {
+    for (const lines of [['helm.sh/hook: pre-install'], ['helm.sh/hook: pre-install,post-delete,test'], ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-failed']]) {
+      const chart = charts.write({ 'templates/pvc.yaml': pvc(lines), 'templates/app.yaml': mounting('Deployment', 'app') });
+      assert.deepEqual(chartFindings(chart, RULE), [], lines.join('; '));
+    }
+  });
+
+  it('leaves claims to the chart view: the as-written lint of a claim alone says nothing', () => {
+    assert.deepEqual(lint(RULE, pvc(['helm.sh/hook: pre-install,pre-upgrade'])), []);
   });
 
   it('stays silent for a Secret guarded by lookup, or with data that is not generated', () => {
@@ -57,9 +91,10 @@ describe(RULE, () => {
   });
 
   it('stays silent when events or policies are templated or come from toYaml, as in ory\'s values-built annotations', () => {
-    assert.deepEqual(lint(RULE, pvc(['helm.sh/hook: {{ .Values.hook }}'])), []);
-    assert.deepEqual(lint(RULE, pvc(['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: {{ .Values.policy }}'])), []);
-    assert.deepEqual(lint(RULE, pvc(['helm.sh/hook: pre-upgrade', '{{- toYaml .Values.annotations | nindent 4 }}'])), []);
+    const secretWith = (lines: string[]) => secret(lines, ['password: {{ randAlphaNum 32 | quote }}']);
+    assert.deepEqual(lint(RULE, secretWith(['helm.sh/hook: {{ .Values.hook }}'])), []);
+    assert.deepEqual(lint(RULE, secretWith(['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: {{ .Values.policy }}'])), []);
+    assert.deepEqual(lint(RULE, secretWith(['helm.sh/hook: pre-upgrade', '{{- toYaml .Values.annotations | nindent 4 }}'])), []);
     const ory = ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: x', '  annotations:', '    {{- toYaml .Values.secret.secretAnnotations | nindent 4 }}', 'data:', '  secretsSystem: {{ randAlphaNum 32 | b64enc | quote }}', ''].join('\n');
     assert.deepEqual(lint(RULE, ory), []);
   });

@@ -117,14 +117,14 @@ export class DocumentView {
     return /annotations|helm\.sh\/(?!chart\b)/i.test(this.text);
   }
 
-  /** May be a hook, or an object a hook reads: the chart rules need it. */
+  /** May be a hook, an object a hook reads, or a workload that reads a hook: the chart rules need it. */
   get concernsHooks(): boolean {
     if (/helm\.sh\/hook/i.test(this.text)) return true;
-    return this.kind === undefined || READ_KINDS.has(this.kind);
+    return this.kind === undefined || READ_KINDS.has(this.kind) || POD_SPEC_KINDS.has(this.kind);
   }
 
   chartObjects(analyses: Analyses): ChartObject[] {
-    this.objects ??= chartObjectsOf(this.file(analyses), this.template, RELEASE_NAMESPACE);
+    this.objects ??= chartObjectsOf(this.file(analyses), this.template, RELEASE_NAMESPACE, this.index);
     return this.objects;
   }
 
@@ -152,15 +152,17 @@ export class DocumentView {
 }
 
 const READ_KINDS: ReadonlySet<string> = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'PersistentVolumeClaim']);
+/** Kinds whose pod spec the chart rules read even when they are no hook: a release workload may read a hook object. */
+const POD_SPEC_KINDS: ReadonlySet<string> = new Set(['Pod', 'Job', 'CronJob', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
 /**
  * The blocks of a rendered document that no rule reads, left out of the analysed text: a CRD's `spec` (its schema,
- * most of the bytes Helm renders); and, in an object that is no hook (no `helm.sh/hook` text, nothing unknown),
- * every block but `apiVersion`, `kind` and `metadata`, except, in a kind with pod templates, the blocks on the way to
- * a nested `metadata`: the chart rules read such an object's kind, name, namespace and annotations only, and the
- * annotation rules its metadata and that of its pod or claim templates.
+ * most of the bytes Helm renders); and, in an object that is no hook (no `helm.sh/hook` text, nothing unknown) nor a
+ * workload (whose pod spec the chart rules read), every block but `apiVersion`, `kind` and `metadata`, except, in a
+ * kind with pod templates, the blocks on the way to a nested `metadata`: the chart rules read such an object's kind,
+ * name, namespace and annotations only, and the annotation rules its metadata and that of its pod or claim templates.
  */
 function unreadBlocks(text: string, kind: string | undefined): TextRange[] {
-  if (kind === undefined) return [];
+  if (kind === undefined || POD_SPEC_KINDS.has(kind)) return [];
   if (/helm\.sh\/hook/i.test(text) || text.includes(UNKNOWN_TEXT)) {
     return kind === 'CustomResourceDefinition' ? topLevelBodies(text).filter((block) => block.key === 'spec').map((block) => block.body) : [];
   }

@@ -5,6 +5,7 @@ import { isMap, isScalar, isSeq, parseDocument, Node } from 'yaml';
 import { ruleById } from '../rules';
 import { HelmVersion, RuleSetting } from '../rules/rule';
 import { LineIndex, TextRange } from './text';
+import { DEPLOY_TARGETS, DeployTarget, isDeployTarget } from '../deployers/targets';
 
 export const CONFIG_FILE_NAME = '.helm-hooks.yaml';
 
@@ -14,6 +15,8 @@ export interface HelmHooksConfig {
   values?: string[];
   rules?: Record<string, RuleSetting>;
   ignore?: string[];
+  /** Who deploys the chart (default `[helm]`): rules for a deployer run only when it is listed. */
+  targets?: DeployTarget[];
 }
 
 export interface ConfigProblem {
@@ -30,7 +33,7 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
-const KNOWN_KEYS = ['helmVersion', 'values', 'rules', 'ignore'];
+const KNOWN_KEYS = ['helmVersion', 'values', 'rules', 'ignore', 'targets'];
 const SETTINGS: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];
 
 /** Parses the config text; unknown keys, rule ids and settings are reported, never ignored. */
@@ -53,7 +56,7 @@ export function parseConfig(text: string, path: string): LoadedConfig {
   const root = document.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { path, config, problems };
   if (!isMap(root)) {
-    problem(root, 'the configuration must be a mapping (helmVersion, values, rules, ignore)');
+    problem(root, `the configuration must be a mapping (${KNOWN_KEYS.join(', ')})`);
     return { path, config, problems };
   }
   for (const pair of root.items) {
@@ -74,6 +77,24 @@ export function parseConfig(text: string, path: string): LoadedConfig {
         const list = stringList(value);
         if (list) config[key] = list;
         else problem(value ?? keyNode, `${key} must be a list of strings`);
+        break;
+      }
+      case 'targets': {
+        if (!isSeq(value)) {
+          problem(value ?? keyNode, `targets must be a list of ${DEPLOY_TARGETS.join(', ')}`);
+          break;
+        }
+        const targets: DeployTarget[] = [];
+        for (const item of value.items) {
+          const name = isScalar(item) ? String(item.value) : '';
+          if (isDeployTarget(name)) {
+            if (!targets.includes(name)) targets.push(name);
+          } else {
+            problem(item as Node, `unknown target ${JSON.stringify(name)} (known: ${DEPLOY_TARGETS.join(', ')})`);
+          }
+        }
+        if (targets.length > 0) config.targets = targets;
+        else if (value.items.length === 0) problem(value, `targets must name at least one of ${DEPLOY_TARGETS.join(', ')}`);
         break;
       }
       case 'rules': {

@@ -72,6 +72,8 @@ export interface ChartEvaluation {
   files: EvaluatedFile[];
   releaseName: string;
   otherReleaseName: string;
+  /** The templates' output under the first release name, for readers that analyse the documents further. */
+  rendered: RenderedTemplate[];
 }
 
 export interface EvaluateOptions extends RenderOptions {
@@ -87,10 +89,11 @@ export function evaluateChart(chart: LoadedChart | ChartRenderer, options: Evalu
   const renderer = chart instanceof ChartRenderer ? chart : new ChartRenderer(chart);
   const releaseName = options.releaseName ?? 'release-name';
   const otherReleaseName = options.otherReleaseName ?? (releaseName === 'zz-second' ? 'release-name' : 'zz-second');
-  const first = renderer.render({ ...options, releaseName }).templates.map((rendered) => splitRendered(rendered));
+  const rendered = renderer.render({ ...options, releaseName }).templates;
+  const first = rendered.map((template) => splitRendered(template));
   const second = renderer.render({ ...options, releaseName: otherReleaseName }).templates.map((rendered) => splitRendered(rendered));
   const files = first.map((file, index) => combine(file, second[index]!));
-  return { files, releaseName, otherReleaseName };
+  return { files, releaseName, otherReleaseName, rendered };
 }
 
 interface SplitFile {
@@ -313,6 +316,33 @@ export function readHead(text: string): DocumentHead {
   head.deletePolicies = policies(DELETE_POLICY_KEY);
   head.outputLogPolicies = policies(OUTPUT_LOG_POLICY_KEY);
   return head;
+}
+
+/**
+ * The string values of some `metadata.annotations` keys of one rendered document, as sigs.k8s.io/yaml decodes them:
+ * undefined where the key is certainly absent, Unknown where the value (or whether the key is there) is not known.
+ * For deployers that read annotations Helm does not (deployers/argocd.ts).
+ */
+export function readAnnotationValues(text: string, keys: readonly string[]): Record<string, Field<string | undefined>> {
+  const all = (field: Field<string | undefined>) => Object.fromEntries(keys.map((key) => [key, field]));
+  const doc = parseDocument(setAsideCrdSchemas(text), { uniqueKeys: false, version: '1.1' });
+  if (doc.errors.length > 0 || !isYamlMap(doc.contents)) return all(unknownField(VALUE_REASON));
+  const metadata = get(doc.contents, 'metadata');
+  if (!metadata.found) return all(metadata.keysUnknown ? unknownField(VALUE_REASON) : certain(undefined));
+  if (isNull(metadata.node)) return all(certain(undefined));
+  if (!isYamlMap(metadata.node)) return all(unknownField(VALUE_REASON));
+  const annotations = get(metadata.node, 'annotations');
+  if (!annotations.found) return all(annotations.keysUnknown ? unknownField(VALUE_REASON) : certain(undefined));
+  if (isNull(annotations.node)) return all(certain(undefined));
+  if (!isYamlMap(annotations.node)) return all(unknownField(VALUE_REASON));
+  const map = annotations.node;
+  return Object.fromEntries(
+    keys.map((key): [string, Field<string | undefined>] => {
+      const entry = get(map, key);
+      if (!entry.found) return [key, entry.keysUnknown ? unknownField(VALUE_REASON) : certain(undefined)];
+      return [key, scalarString(entry.node) ?? unknownField(`${key} is not a string`)];
+    }),
+  );
 }
 
 /** Field values are primitives (a weight is a bigint, which JSON.stringify rejects) or lists of strings. */

@@ -2,7 +2,7 @@ import { LoadedChart } from '../chart/types';
 import { RenderCache, Renderer } from '../eval/cache';
 import { HookEvent } from '../model/hook';
 import { TextRange } from '../core/text';
-import { DEFAULT_LINT_OPTIONS, effectiveSeverity, LintOptions } from './lint';
+import { DEFAULT_LINT_OPTIONS, effectiveSeverity, LintOptions, ruleApplies } from './lint';
 import { ALL_RULES } from '../rules';
 import { Finding, Rule } from '../rules/rule';
 import { documentViews } from '../analysis/rendered-document';
@@ -48,7 +48,7 @@ export interface Evaluation {
 export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Evaluation {
   // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
   const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
-  const enabled = (rule: Rule | undefined): rule is Rule => !!rule && options.rules[rule.id] !== 'off';
+  const enabled = (rule: Rule | undefined): rule is Rule => !!rule && ruleApplies(rule, options);
   const loadedChartFound = loadedChartFindings(renderer.chart, options);
   // The annotation rules that read annotation values, and the per-hook lifecycle rules.
   const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));

@@ -1,17 +1,19 @@
 import { HookEvent } from '../model/hook';
 import { effectiveSeverity, lintChartObjects } from './lint';
-import { LIFECYCLE_RULES } from '../rules';
+import { DEPLOYER_RULES, LIFECYCLE_RULES } from '../rules';
 import { ChartObject } from '../rules/support/chart-objects';
 import { Finding, Fix, RelatedLocation, Report, Rule } from '../rules/rule';
 import { Analyses, DocumentView } from '../analysis/rendered-document';
 import { SourceMapper } from '../analysis/source-map';
 import { EvaluatedLintOptions } from './evaluated-lint';
 
-const LIFECYCLE_IDS: ReadonlySet<string> = new Set(LIFECYCLE_RULES.map((rule) => rule.id));
+// Deployer rules read a whole object's annotations, as lifecycle rules do: a literal value in the template may be
+// reported because of one that only the evaluation knows.
+const LIFECYCLE_IDS: ReadonlySet<string> = new Set([...LIFECYCLE_RULES, ...DEPLOYER_RULES].map((rule) => rule.id));
 
 export function cachedFileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
   if (!view.mentionsAnnotations) return [];
-  const optionsKey = JSON.stringify([options.helmVersion, options.rules]);
+  const optionsKey = JSON.stringify([options.helmVersion, options.rules, options.targets ?? null]);
   let findings = view.findings.get(optionsKey);
   if (!findings) {
     findings = fileFindings(view, rules, options, mapper, analyses);
@@ -56,7 +58,7 @@ export function chartFindings(views: readonly DocumentView[], rules: readonly Ru
       viewOf.set(object, view);
     }
   }
-  if (!objects.some((object) => object.hook && object.reads.length > 0)) return [];
+  if (!objects.some((object) => object.hook)) return [];
   return lintChartObjects(
     objects,
     events,

@@ -8,11 +8,20 @@ import { Finding, HelmVersion, RelatedLocation, Report, Rule, RuleSetting, Sever
 import { findSuppressions, isSuppressed } from '../analysis/suppress';
 import { actionRunsAcross, firstActionEndingAfter } from '../template/scanner';
 import { TextRange } from '../core/text';
+import { DEFAULT_TARGETS, DeployTarget } from '../deployers/targets';
 
 export interface LintOptions {
   helmVersion: HelmVersion;
   /** Severity per rule id, overriding the rule's default; `off` disables it. */
   rules: Readonly<Record<string, RuleSetting>>;
+  /** Who deploys the chart (default: helm); a rule for a deployer runs only when it is among them. */
+  targets?: readonly DeployTarget[];
+}
+
+/** Whether a rule runs with these options: not turned off, and its deployer (if it has one) is a target. */
+export function ruleApplies(rule: Rule, options: LintOptions): boolean {
+  if (options.rules[rule.id] === 'off') return false;
+  return rule.target === undefined || (options.targets ?? DEFAULT_TARGETS).includes(rule.target);
 }
 
 export const DEFAULT_LINT_OPTIONS: LintOptions = { helmVersion: 4, rules: {} };
@@ -39,7 +48,7 @@ export function lintChartObjects(objects: readonly ChartObject[], events: Readon
   const findings: Finding[] = [];
   for (const rule of rules) {
     const setting = options.rules[rule.id];
-    if (setting === 'off' || !rule.checkChart) continue;
+    if (!rule.checkChart || !ruleApplies(rule, options)) continue;
     const report = (reported: ChartReport) => {
       const severity = effectiveSeverity(rule, setting, reported);
       if (!severity) return;
@@ -63,7 +72,7 @@ export function lintFile(file: TemplateFile, options: LintOptions = DEFAULT_LINT
 }
 
 function activeRules(rules: readonly Rule[], options: LintOptions): Rule[] {
-  return rules.filter((rule) => rule.check && options.rules[rule.id] !== 'off');
+  return rules.filter((rule) => rule.check && ruleApplies(rule, options));
 }
 
 /** What one rule reports on a file (or a view of some of its documents), before suppressions. */

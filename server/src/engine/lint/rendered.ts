@@ -1,5 +1,5 @@
 import { analyzeTemplate, TemplateFile } from '../analysis/file';
-import { DEFAULT_LINT_OPTIONS, lintChartObjects, lintFile, LintOptions } from './lint';
+import { DEFAULT_LINT_OPTIONS, lintChartObjects, lintFile, LintOptions, ruleApplies } from './lint';
 import { HOOK_EVENTS } from '../model/hook';
 import { ALL_RULES } from '../rules';
 import { ChartObject, chartObjectsOf } from '../rules/support/chart-objects';
@@ -51,7 +51,7 @@ export interface LocatedSource {
  * the release's namespace, which the stream does not say: it is compared only with others that have none.
  */
 export function renderedChartFindings(sources: readonly LocatedSource[], options: LintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
-  const rules = ALL_RULES.filter((rule) => rule.checkChart && options.rules[rule.id] !== 'off');
+  const rules = ALL_RULES.filter((rule) => rule.checkChart && ruleApplies(rule, options));
   if (rules.length === 0) return [];
   const objects: ChartObject[] = [];
   const sourceOf = new Map<ChartObject, { file: TemplateFile; source: LocatedSource }>();

@@ -3,7 +3,7 @@ import { actionRunsAcross, actionsOverlapping, outputIndentation, ScanResult, Te
 import { LineIndex, TextRange } from '../core/text';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
-import { joinLenientFlowScalars } from './go-yaml-leniency';
+import { joinLenientFlowScalars, joinTrimmedLines } from './go-yaml-leniency';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
 export interface ValueModel {
@@ -85,6 +85,11 @@ export interface DocumentsModel {
   yamlText: string;
   /** Every YAML document of `yamlText`, resources or not, in order. */
   documentRanges: TextRange[];
+  /**
+   * The text the documents were parsed from: `yamlText`, or the same with some line breaks made spaces where go-yaml
+   * and Helm read it so and that parses with fewer errors (go-yaml-leniency.ts). Same length.
+   */
+  parsedText: string;
 }
 
 
@@ -94,25 +99,28 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
   const documents: ResourceDocument[] = [];
   const annotationSets: AnnotationSet[] = [];
   const yamlProblems: YamlProblem[] = [];
-  const setAside = isPartial ? { text: scan.masked, schemas: [] } : crdSchemasSetAside(scan.masked);
-  const schemas = setAside.schemas;
-  let yamlText = setAside.text;
+  const { text: yamlText, schemas } = isPartial ? { text: scan.masked, schemas: [] } : crdSchemasSetAside(scan.masked);
   const documentRanges: TextRange[] = [];
+  let parsedText = yamlText;
 
   if (!isPartial) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
     const parse = (text: string) => (!reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses));
     let parsed = parse(yamlText);
-    // Where the YAML spec rejects what go-yaml reads (go-yaml-leniency.ts), the text as go-yaml reads it is kept when
-    // it parses with fewer errors: a quote in a shell script of a block scalar must not be taken for one.
+    // Where the YAML spec rejects what go-yaml reads, or the masked text keeps line breaks that trim markers remove
+    // (go-yaml-leniency.ts), the text as Helm and go-yaml read it is parsed instead when that gives fewer errors (a
+    // quote in a shell script of a block scalar must not be taken for one). Offsets are the same; `yamlText` keeps
+    // its line breaks, which the pieces of the language server are cut at.
     if (parsed.some((doc) => doc.errors.length > 0)) {
-      const lenient = joinLenientFlowScalars(yamlText);
-      if (lenient !== yamlText) {
+      const flowJoined = joinLenientFlowScalars(yamlText);
+      for (const lenient of [flowJoined, joinLenientFlowScalars(joinTrimmedLines(yamlText, scan.actions))]) {
+        if (lenient === yamlText) continue;
         const reparsed = parse(lenient);
         if (errorCount(reparsed) < errorCount(parsed)) {
-          yamlText = lenient;
           parsed = reparsed;
+          parsedText = lenient;
         }
+        if (errorCount(parsed) === 0) break;
       }
     }
     parsed.forEach((doc, index) => {
@@ -136,7 +144,7 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
       }
     }
   }
-  return { documents, annotationSets, yamlProblems, yamlText, documentRanges };
+  return { documents, annotationSets, yamlProblems, yamlText, documentRanges, parsedText };
 }
 
 function errorCount(documents: readonly Document.Parsed[]): number {
@@ -418,7 +426,7 @@ class ModelContext {
     let hasUnknownEntries = false;
     for (const pair of node.items) {
       const entry = this.entry(pair);
-      if (!entry) {
+      if (!entry || this.followsControlOnItsLine(entry.keyRange)) {
         hasUnknownEntries = true;
         continue;
       }
@@ -428,6 +436,16 @@ class ModelContext {
     const model: MappingModel = { node, entries, hasUnknownEntries };
     if (keyRange) model.keyRange = keyRange;
     return model;
+  }
+
+  /**
+   * A key written after an `if`, `else` or `end` on its line (`{{ if .x -}} stringData: {{- else -}} data: {{- end }}`)
+   * is not where the masked text shows it: Helm renders one branch, where its trim markers put it. Its mapping is not
+   * known from the text alone.
+   */
+  private followsControlOnItsLine(keyRange: TextRange): boolean {
+    const lineStart = this.lines.lineStart(this.lines.position(keyRange.start).line);
+    return actionsOverlapping(this.scan.actions, { start: lineStart, end: keyRange.start }).some((action) => action.kind === 'control');
   }
 
   entry(pair: Pair): EntryModel | undefined {

@@ -1,3 +1,5 @@
+import { TemplateAction } from '../template/scanner';
+
 /**
  * go-yaml, which Helm and Kubernetes decode manifests with (sigs.k8s.io/yaml), reads a quoted scalar or a flow
  * collection that runs over several lines whatever the indentation of its continuation lines: `args: ['` … `']` or
@@ -88,4 +90,24 @@ function continuationUnderIndented(text: string, from: number, to: number, keyCo
     if (line.trim() !== '' && indent <= keyColumn) return true;
   }
   return false;
+}
+
+/**
+ * The YAML text with the line breaks that trim markers remove joined, as Helm joins them: around an action that
+ * renders nothing (`if`, `else`, `end`, a comment, an assignment), the whitespace `{{-` and `-}}` trim, line breaks
+ * included, becomes spaces. `apiVersion: {{ if … -}}` then reads its value from the next line, as Helm renders it.
+ * Offsets are unchanged.
+ */
+export function joinTrimmedLines(text: string, actions: readonly TemplateAction[]): string {
+  let joined: string[] | undefined;
+  const blank = (at: number) => {
+    joined ??= [...text];
+    joined[at] = ' ';
+  };
+  for (const action of actions) {
+    if (action.kind === 'output') continue;
+    if (action.trimLeft) for (let at = action.range.start - 1; at >= 0 && /\s/.test(text[at]!); at--) if (text[at] === '\n' || text[at] === '\r') blank(at);
+    if (action.trimRight) for (let at = action.range.end; at < text.length && /\s/.test(text[at]!); at++) if (text[at] === '\n' || text[at] === '\r') blank(at);
+  }
+  return joined ? (joined as string[]).join('') : text;
 }

@@ -8,6 +8,10 @@ import { ChartRenderer } from '../eval/render';
 import { lastEntry, literalText, ResourceDocument } from '../model/document';
 import { HOOK_KEY, HookEvent } from '../model/hook';
 import { ordinal } from '../rules/support/helpers';
+import { HelmVersion } from '../rules/rule';
+import { hookReads, ReadPresence } from '../lifecycle/reads';
+import { chartObjectsOf } from '../rules/support/chart-objects';
+import { Content } from '../lifecycle/simulation';
 import { DEFAULT_RELEASE_NAME, EvaluatedRelease, evaluateReleaseOrder } from './evaluated-order';
 import { ChartOrder, compareKindOrder, describeDeleted, DeletedWhen, HookInfo, hooksOfFile, orderHooks } from './order';
 
@@ -36,6 +40,19 @@ export interface OrderHookJson {
   line: number;
   deletePolicies: string[] | null;
   deleted: DeletedWhen | null;
+  /** What the hook's pod reads by name, and whether it exists when Helm creates the hook (the presence simulation). */
+  reads: OrderReadJson[];
+}
+
+export interface OrderReadJson {
+  kind: string;
+  name: string;
+  /** Where the pod spec names it: `env secretKeyRef`, `volume "data"`, `serviceAccountName`. */
+  via: string;
+  /** Null when not known: the object is not the chart's, or it depends on what cannot be seen. */
+  present: boolean | null;
+  content: Content | null;
+  why: string;
 }
 
 export interface OrderResourceJson {
@@ -71,6 +88,8 @@ export interface ChartHookOrderOptions {
   releaseName?: string;
   /** Texts that win over the disk (open editor buffers), for the as-written order. */
   overlay?: ReadonlyMap<string, string>;
+  /** Whose behaviour the presence of reads follows; default 4. */
+  helmVersion?: HelmVersion;
 }
 
 /** The hook events around the release resources of each operation (pkg/action); test has no resources step. */
@@ -82,6 +101,9 @@ const PHASES: Record<Operation, { pre: HookEvent; post?: HookEvent }> = {
   test: { pre: 'test' },
 };
 
+/** The namespace the order renders in (`helm template` without `-n`). */
+const AS_WRITTEN_NAMESPACE = 'default';
+
 const TEMPLATED_HOOK = 'helm.sh/hook is templated: its events are known only when rendered';
 
 /**
@@ -92,20 +114,20 @@ export function chartHookOrder(chart: LoadedChart, options: ChartHookOrderOption
   const name = chart.metadata.name !== '' ? chart.metadata.name : basename(chart.directory);
   const operations = options.operations ?? OPERATIONS;
   // Helm refuses such a chart; what is written is all there is to show.
-  if (chart.problems.length > 0) return asWrittenOrder(chart.directory, name, operations, options.overlay, chart.problems[0]!.message);
+  if (chart.problems.length > 0) return asWrittenOrder(chart.directory, name, operations, options.overlay, chart.problems[0]!.message, options.helmVersion ?? 4);
   try {
     const renderer = new ChartRenderer(chart);
     const render = (isUpgrade: boolean) => evaluateReleaseOrder(renderer, { isUpgrade, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
     const install = operations.some((operation) => operation !== 'upgrade') ? render(false) : undefined;
     const upgrade = operations.includes('upgrade') ? render(true) : undefined;
-    const order = evaluatedJson(name, operations, options.releaseName ?? DEFAULT_RELEASE_NAME, (operation) => (operation === 'upgrade' ? upgrade! : install!));
+    const order = evaluatedJson(name, operations, options.releaseName ?? DEFAULT_RELEASE_NAME, (operation) => (operation === 'upgrade' ? upgrade! : install!), options.helmVersion ?? 4);
     return { order, view: 'evaluated', unreadable: [] };
   } catch (error) {
-    return asWrittenOrder(chart.directory, name, operations, options.overlay, error instanceof Error ? error.message : String(error));
+    return asWrittenOrder(chart.directory, name, operations, options.overlay, error instanceof Error ? error.message : String(error), options.helmVersion ?? 4);
   }
 }
 
-function evaluatedJson(chart: string, operations: readonly Operation[], releaseName: string, renderOf: (operation: Operation) => EvaluatedRelease): OrderJson {
+function evaluatedJson(chart: string, operations: readonly Operation[], releaseName: string, renderOf: (operation: Operation) => EvaluatedRelease, helmVersion: HelmVersion): OrderJson {
   const unknown: OrderJson['unknown'] = [];
   const seen = new Set<string>();
   const steps = (operation: Operation): OrderStepJson[] => {
@@ -116,22 +138,40 @@ function evaluatedJson(chart: string, operations: readonly Operation[], releaseN
       seen.add(key);
       unknown.push({ file: entry.at.path, line: entry.at.line, reason: entry.reason });
     }
+    const objects = release.objects();
+    const reads = hookReads(objects.all, { helmVersion, operations: [operation], unknownDocuments: release.unknown.length });
     const hookJson = (event: HookEvent): OrderHookJson[] =>
-      (release.events.find((candidate) => candidate.event === event)?.hooks ?? []).map(({ hook, position }) => ({
-        position: position ?? null,
-        weight: hook.weightCertain ? weightJson(hook.weight) : null,
-        kind: hook.kind ?? null,
-        name: hook.name ?? null,
-        nameCertain: hook.name !== undefined,
-        file: hook.at.path,
-        line: hook.at.line,
-        deletePolicies: hook.deletePolicies ?? null,
-        deleted: hook.deleted ?? null,
-      }));
+      (release.events.find((candidate) => candidate.event === event)?.hooks ?? []).map(({ hook, position }) => {
+        const object = objects.of(hook);
+        return {
+          position: position ?? null,
+          weight: hook.weightCertain ? weightJson(hook.weight) : null,
+          kind: hook.kind ?? null,
+          name: hook.name ?? null,
+          nameCertain: hook.name !== undefined,
+          file: hook.at.path,
+          line: hook.at.line,
+          deletePolicies: hook.deletePolicies ?? null,
+          deleted: hook.deleted ?? null,
+          reads: readsJson(object ? reads.get(object) : undefined, event),
+        };
+      });
     const resources: OrderResourceJson[] = release.resources.map((resource) => ({ kind: resource.kind, name: resource.name ?? null, file: resource.at.path, line: resource.at.line }));
     return stepsOf(operation, hookJson, resources);
   };
   return { version: 1, chart, releaseName, operations: operations.map((operation) => ({ operation, steps: steps(operation) })), unknown };
+}
+
+/** One event's reads of a hook, each reference once (an event listed twice reads at its first run). */
+export function readsJson(reads: readonly ReadPresence[] | undefined, event: HookEvent): OrderReadJson[] {
+  const seen = new Set<ReadPresence['reference']>();
+  const result: OrderReadJson[] = [];
+  for (const read of reads ?? []) {
+    if (read.event !== event || seen.has(read.reference)) continue;
+    seen.add(read.reference);
+    result.push({ kind: read.reference.kind, name: read.reference.name, via: read.reference.field, present: read.present, content: read.content, why: read.why });
+  }
+  return result;
 }
 
 function stepsOf(operation: Operation, hooksOf: (event: HookEvent) => OrderHookJson[], resources: OrderResourceJson[]): OrderStepJson[] {
@@ -147,7 +187,7 @@ interface AsWrittenFile {
 }
 
 /** The order from the chart's templates as written (every template on disk, subcharts' included), for a chart that cannot be evaluated. */
-function asWrittenOrder(directory: string, chartName: string, operations: readonly Operation[], overlay: ReadonlyMap<string, string> | undefined, why: string): ChartHookOrder {
+function asWrittenOrder(directory: string, chartName: string, operations: readonly Operation[], overlay: ReadonlyMap<string, string> | undefined, why: string, helmVersion: HelmVersion): ChartHookOrder {
   const files: AsWrittenFile[] = [];
   const unreadable: ChartHookOrder['unreadable'] = [];
   for (const path of chartTemplates(directory)) {
@@ -163,11 +203,11 @@ function asWrittenOrder(directory: string, chartName: string, operations: readon
     if (text.includes('\0')) continue;
     files.push({ file: analyzeTemplate(path, text), chartPath: relative(directory, path).split(sep).join('/') });
   }
-  return { order: asWrittenJson(chartName, files, operations), view: 'as-written', notEvaluated: why, unreadable };
+  return { order: asWrittenJson(chartName, files, operations, helmVersion), view: 'as-written', notEvaluated: why, unreadable };
 }
 
 /** The operations' steps from templates as written: hooks in Helm's order key, release resources between. */
-function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operations: readonly Operation[]): OrderJson {
+function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operations: readonly Operation[], helmVersion: HelmVersion): OrderJson {
   const hooks: HookInfo[] = [];
   const unknown: ChartOrder['unknown'] = [];
   const resources: { resource: ResourceDocument; loaded: AsWrittenFile }[] = [];
@@ -182,6 +222,10 @@ function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operation
   }
   const order = orderHooks(hooks, unknown);
   const byFile = new Map(files.map((loaded) => [loaded.file.path, loaded]));
+  // What is certain as written: literal names only; a templated name makes every read that may be it unknown.
+  const objects = files.flatMap((loaded) => chartObjectsOf(loaded.file, loaded.chartPath, AS_WRITTEN_NAMESPACE));
+  const reads = hookReads(objects, { helmVersion, operations, unknownDocuments: unknown.length });
+  const objectOf = (hook: HookInfo) => objects.find((object) => object.file === byFile.get(hook.file)?.file && object.resource.index === hook.documentIndex);
   const hookJson = (event: HookEvent): OrderHookJson[] =>
     (order.events.find((candidate) => candidate.event === event)?.hooks ?? []).map(({ hook, position }) => {
       const loaded = byFile.get(hook.file)!;
@@ -196,6 +240,7 @@ function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operation
         line: resource ? lineOf(loaded.file, resource) : loaded.file.lines.position(hook.hookKeyRange.start).line + 1,
         deletePolicies: hook.deletePolicies ?? null,
         deleted: hook.deleted ?? null,
+        reads: readsJson(reads.get(objectOf(hook)!), event),
       };
     });
   // Helm creates release resources sorted by kind (InstallOrder, unknown kinds last by name), stably.

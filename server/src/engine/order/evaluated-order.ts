@@ -1,10 +1,12 @@
 import { relative, sep } from 'node:path';
 import { isMap as isYamlMap, isScalar as isYamlScalar, Node as YamlNode, parseDocument, YAMLMap } from 'yaml';
 import { SourceMapper } from '../analysis/source-map';
-import { EvaluatedDocument, EvaluatedFile, evaluateChart, Field, splitRendered } from '../eval/hooks';
-import { ChartRenderer } from '../eval/render';
+import { EvaluatedDocument, EvaluatedFile, evaluateChart, Field, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
+import { ChartRenderer, RenderedTemplate } from '../eval/render';
+import { Analyses, documentViews } from '../analysis/rendered-document';
+import { ChartObject } from '../rules/support/chart-objects';
 import { setAsideCrdSchemas } from '../model/document';
-import { HOOK_EVENTS, HOOK_KEY, HookEvent } from '../model/hook';
+import { HOOK_EVENTS, HOOK_KEY, HookEvent, RESOURCE_POLICY_KEY } from '../model/hook';
 import { compareKindOrder, DeletedWhen, deletedWhen, EventOrder, OrderKey, orderEvents } from './order';
 import { TextRange } from '../core/text';
 
@@ -30,6 +32,9 @@ export interface EvaluatedHook extends OrderKey {
   deletePolicies?: string[];
   /** Undefined when the policies or the kind are Unknown. */
   deleted?: DeletedWhen;
+  /** `metadata.namespace` when written and certain; undefined means the release namespace, or Unknown (`namespaceCertain`). */
+  namespace?: string;
+  namespaceCertain: boolean;
 }
 
 export interface EvaluatedResource {
@@ -37,6 +42,14 @@ export interface EvaluatedResource {
   /** Undefined when Unknown. */
   name?: string;
   at: SourceLine;
+  /** As for EvaluatedHook. */
+  namespace?: string;
+  namespaceCertain: boolean;
+  /** `helm.sh/resource-policy` as rendered; undefined when absent or Unknown (`resourcePolicyCertain`). */
+  resourcePolicy?: string;
+  resourcePolicyCertain: boolean;
+  /** The rendered document, when fully known. */
+  manifest?: string;
 }
 
 export interface EvaluatedUnknown {
@@ -48,9 +61,17 @@ export interface EvaluatedUnknown {
 
 export interface EvaluatedRelease {
   events: EventOrder<EvaluatedHook>[];
+  /** The rendered objects as the chart rules read them (hooks and what they may read), analysed when first asked for. */
+  objects(): ChartObjects;
   /** The documents Helm creates with the release, in the order it creates them. */
   resources: EvaluatedResource[];
   unknown: EvaluatedUnknown[];
+}
+
+export interface ChartObjects {
+  all: ChartObject[];
+  /** The object an ordered hook is, by its template and document index. */
+  of(hook: EvaluatedHook): ChartObject | undefined;
 }
 
 export interface EvaluatedOrderOptions {
@@ -60,6 +81,10 @@ export interface EvaluatedOrderOptions {
    */
   releaseName?: string;
   isUpgrade: boolean;
+  /** `.Release.Namespace`; default `default`, as `helm template` without `-n`. */
+  namespace?: string;
+  /** `.Release.Revision`; default 1. */
+  revision?: number;
 }
 
 /** The order of one render of the chart (install or upgrade). */
@@ -67,11 +92,12 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
   const releaseName = options.releaseName ?? DEFAULT_RELEASE_NAME;
   // With one name given, what follows from that name is certain: both renders use it.
   const otherReleaseName = options.releaseName ?? OTHER_RELEASE_NAME;
-  const evaluation = evaluateChart(renderer, { releaseName, otherReleaseName, isUpgrade: options.isUpgrade });
+  const scope = { isUpgrade: options.isUpgrade, ...(options.namespace !== undefined ? { namespace: options.namespace } : {}), ...(options.revision !== undefined ? { revision: options.revision } : {}) };
+  const evaluation = evaluateChart(renderer, { releaseName, otherReleaseName, ...scope });
   let otherNames: Field<string>[][] | undefined;
   // Only a name that follows the release name needs its other rendering, so that render happens only then.
   const otherNameOf = (fileIndex: number, documentIndex: number): string | undefined => {
-    otherNames ??= renderer.render({ releaseName: otherReleaseName, isUpgrade: options.isUpgrade }).templates.map((rendered) => splitRendered(rendered).documents.map((document) => document.head.name));
+    otherNames ??= renderer.render({ releaseName: otherReleaseName, ...scope }).templates.map((rendered) => splitRendered(rendered).documents.map((document) => document.head.name));
     const name = otherNames[fileIndex]?.[documentIndex];
     return name?.certain ? name.value : undefined;
   };
@@ -99,7 +125,16 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
         if (!document.kind.certain) {
           unknown.push({ at: place(document, head.name), reason: explain('kind', document.kind.reason, causes(document)), mayBeHook: false });
         } else if (document.kind.value !== '') {
-          resources.push({ kind: document.kind.value, ...(document.name.certain ? { name: document.name.value } : {}), at: place(document, head.name) });
+          resources.push({
+            kind: document.kind.value,
+            ...(document.name.certain ? { name: document.name.value } : {}),
+            at: place(document, head.name),
+            ...(head.namespace !== undefined ? { namespace: head.namespace } : {}),
+            namespaceCertain: head.namespaceCertain,
+            ...(head.resourcePolicy !== undefined ? { resourcePolicy: head.resourcePolicy } : {}),
+            resourcePolicyCertain: head.resourcePolicyCertain,
+            ...(document.exact ? { manifest: document.text } : {}),
+          });
         }
         continue;
       }
@@ -116,20 +151,39 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
       // Helm drops a resource whose helm.sh/hook holds an event it does not know.
       if (dropped.value) continue;
       const other = document.nameFollowsRelease ? otherNameOf(fileIndex, document.index) : undefined;
-      hooks.push(describeHook(document, events.value, file, place(document, head.name), other));
+      hooks.push(describeHook(document, events.value, file, place(document, head.name), other, head));
     }
   }
   const ordered = resources.map((resource, index) => ({ resource, index }));
   ordered.sort((a, b) => compareKindOrder(a.resource.kind, b.resource.kind) || a.index - b.index);
+  let objects: ChartObjects | undefined;
   return {
     events: orderEvents(hooks, !unknown.some((entry) => entry.mayBeHook)),
+    objects: () => (objects ??= chartObjects(evaluation.rendered, mapper)),
     resources: ordered.map((entry) => entry.resource),
     unknown,
   };
 }
 
+/** The objects of every document that may concern hooks, keyed as the order's hooks are (template name, document index). */
+function chartObjects(rendered: readonly RenderedTemplate[], mapper: SourceMapper): ChartObjects {
+  const analyses: Analyses = new Map();
+  const all: ChartObject[] = [];
+  const byKey = new Map<string, ChartObject>();
+  for (const template of rendered) {
+    for (const view of documentViews(template, mapper)) {
+      if (!view.concernsHooks) continue;
+      const objects = view.chartObjects(analyses);
+      all.push(...objects);
+      // One rendered document is one object.
+      if (objects.length === 1) byKey.set(view.key, objects[0]!);
+    }
+  }
+  return { all, of: (hook) => byKey.get(`${hook.file}#${hook.documentIndex}`) };
+}
+
 /** `otherName`: the name under the second release name, for a name that follows the release name. */
-function describeHook(document: EvaluatedDocument, eventNames: string[], file: EvaluatedFile, at: SourceLine, otherName: string | undefined): EvaluatedHook {
+function describeHook(document: EvaluatedDocument, eventNames: string[], file: EvaluatedFile, at: SourceLine, otherName: string | undefined, head: Places): EvaluatedHook {
   const events = eventNames.filter((event): event is HookEvent => (HOOK_EVENTS as readonly string[]).includes(event));
   const kind = document.kind.certain ? document.kind.value : undefined;
   const policies = document.deletePolicies.certain ? document.deletePolicies.value : undefined;
@@ -147,7 +201,9 @@ function describeHook(document: EvaluatedDocument, eventNames: string[], file: E
     weightCertain: document.weight.certain,
     nameTokens: comparable ? [...name].map((char) => ({ char })) : [],
     at,
+    namespaceCertain: head.namespaceCertain,
   };
+  if (head.namespace !== undefined) hook.namespace = head.namespace;
   if (kind !== undefined) hook.kind = kind;
   if (name !== undefined) hook.name = name;
   if (document.nameFollowsRelease && otherName !== undefined) hook.otherName = otherName;
@@ -172,17 +228,44 @@ function causes(document: EvaluatedDocument, within?: TextRange): string[] {
   return [...reasons];
 }
 
-/** Where `metadata.name` and the `helm.sh/hook` value stand in a rendered document, when it parses. */
-function readPlaces(text: string): { name?: number; hookValue?: TextRange } {
+export interface Places {
+  name?: number;
+  hookValue?: TextRange;
+  /** `metadata.namespace` when written (empty means the release namespace, as for Helm). */
+  namespace?: string;
+  namespaceCertain: boolean;
+  resourcePolicy?: string;
+  resourcePolicyCertain: boolean;
+}
+
+/**
+ * Where `metadata.name` and the `helm.sh/hook` value stand in a rendered document, when it parses, and the namespace
+ * and `helm.sh/resource-policy` the presence simulation reads.
+ */
+export function readPlaces(text: string): Places {
   const document = parseDocument(setAsideCrdSchemas(text), { uniqueKeys: false, version: '1.1' });
-  if (document.errors.length > 0) return {};
+  if (document.errors.length > 0) return { namespaceCertain: false, resourcePolicyCertain: false };
   const metadata = lastValue(document.contents, 'metadata');
   const name = lastValue(metadata, 'name');
-  const hook = lastValue(lastValue(metadata, 'annotations'), HOOK_KEY);
+  const annotations = lastValue(metadata, 'annotations');
+  const hook = lastValue(annotations, HOOK_KEY);
+  const namespace = scalarText(lastValue(metadata, 'namespace'));
+  const policy = scalarText(lastValue(annotations, RESOURCE_POLICY_KEY));
   return {
     ...(name?.range ? { name: name.range[0] } : {}),
     ...(hook?.range ? { hookValue: { start: hook.range[0], end: Math.max(hook.range[1], hook.range[0] + 1) } } : {}),
+    ...(namespace !== undefined && namespace !== '' ? { namespace } : {}),
+    namespaceCertain: namespace === undefined ? !text.includes(UNKNOWN_TEXT) : !namespace.includes(UNKNOWN_TEXT),
+    ...(policy !== undefined ? { resourcePolicy: policy } : {}),
+    resourcePolicyCertain: policy === undefined ? !text.includes(UNKNOWN_TEXT) : !policy.includes(UNKNOWN_TEXT),
   };
+}
+
+/** A scalar's text ('' for an empty value); undefined when absent or not a scalar. */
+function scalarText(node: YamlNode | undefined): string | undefined {
+  if (node === undefined) return undefined;
+  if (!isYamlScalar(node)) return undefined;
+  return node.value === null ? '' : String(node.value);
 }
 
 /** The value of the last entry with this key (the one Helm's decoder keeps). */

@@ -1,7 +1,5 @@
-import { HookEvent } from '../model/hook';
-import { compareHooks } from '../order/order';
-import { ChartObject } from './support/chart-objects';
-import { blockingReads, deletedAfterSuccess, describeObject, nameRange, whyFirst } from './support/dependency-helpers';
+import { describeObject, nameRange, whyFirst } from './support/dependency-helpers';
+import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
 import { defineRule } from './rule';
 
 export const hookDependencyOrder = defineRule({
@@ -70,29 +68,23 @@ export const hookDependencyOrder = defineRule({
     ].join('\n'),
   },
   checkChart(context) {
-    for (const { reader, event, reference, targets } of blockingReads(context)) {
-      if (!targets.every((target) => createdLater(reader, target, event))) continue;
-      const target = targets[0]!;
+    for (const { reader, missing } of missingReads(context)) {
+      // After a failed install the pre-upgrade order is the upgrade's own: reported there.
+      const later = missing.filter((read) => read.laterInEvent && read.operation !== 'upgrade-after-failed-install');
+      const first = later[0];
+      if (!first) continue;
+      const target = first.targets[0]!;
       context.report({
         object: reader,
-        range: reference.range,
-        message: `The ${event} hooks fail at --timeout: this ${reader.kind} reads ${describeObject(target, 40)}, which another hook creates after it.`,
+        range: first.reference.range,
+        message: `The ${first.event} hooks fail at --timeout: this ${reader.kind} reads ${describeObject(target, 40)}, which another hook creates after it.`,
         help:
           `Give the ${target.kind} a lower helm.sh/hook-weight than this ${reader.kind} (${reader.hook!.weight}). Helm runs this ` +
           `${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before creating ${describeObject(target)}, ` +
-          `which its pod reads (${reference.field}): the pod cannot start, and the ${event} hooks fail at --timeout.`,
+          `which its pod reads (${first.reference.field}): the pod cannot start, and the ${first.event} hooks of ${article(OPERATION_WORDS[first.operation])} fail at --timeout.` +
+          otherPlaces(later),
         related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here, after the ${reader.kind}` }],
       });
     }
   },
 });
-
-/**
- * The target is a hook of the same event that certainly runs after the reader, and no earlier run can have left it:
- * the release is new (pre-install), or `hook-succeeded` removes it after every run.
- */
-function createdLater(reader: ChartObject, target: ChartObject, event: HookEvent): boolean {
-  if (!target.hook?.events.includes(event)) return false;
-  if (compareHooks(reader.hook!, target.hook) !== -1) return false;
-  return event === 'pre-install' || deletedAfterSuccess(target);
-}

@@ -1,4 +1,6 @@
-import { DocumentWalker, effectivePolicies, hasKnownPolicy, lifecycleHooks, policyRange } from './support/lifecycle-helpers';
+import { TemplateFile } from '../analysis/file';
+import { ChartObject } from './support/chart-objects';
+import { DocumentWalker, effectivePolicies, hasKnownPolicy, LifecycleHook, lifecycleHooks, policyRange } from './support/lifecycle-helpers';
 import { capitalize, thisResource } from './support/helpers';
 import { defineRule } from './rule';
 
@@ -7,7 +9,6 @@ export const hookLeftBehind = defineRule({
   defaultSeverity: 'info',
   summary: 'A hook object that is never deleted after it succeeds: it stays after `helm uninstall`, unmanaged.',
   fixable: false,
-  reads: 'document',
   docs: {
     description:
       'Hook objects are not part of the release: `helm uninstall` never deletes them, and `helm get manifest` does not ' +
@@ -16,7 +17,8 @@ export const hookLeftBehind = defineRule({
       'only just before the hook runs again, so after the last run, and after uninstall, it is left behind with nobody ' +
       'managing it. Add `hook-succeeded` (usually `before-hook-creation,hook-succeeded`) unless you keep the object on ' +
       'purpose, e.g. to read a failed Job\'s logs. CustomResourceDefinitions are never deleted by a policy; crd-hook ' +
-      'reports them.',
+      'reports them. Silent where a hook of another event reads the object (a Secret made at pre-install that the ' +
+      'pre-upgrade and pre-delete Jobs mount): `hook-succeeded` would delete it before they run.',
     helmFact:
       'Hook resources are stored in the release\'s hooks, not its manifest; uninstall does not delete them (reference/' +
       'helm-hooks.md §5.1, runtime vector R8). `before-hook-creation` deletes only before the next creation, ' +
@@ -42,15 +44,21 @@ export const hookLeftBehind = defineRule({
       'spec: {}',
     ].join('\n'),
   },
-  check(context) {
-    const walker = new DocumentWalker(context.file);
-    for (const hook of lifecycleHooks(context.file)) {
-      if (!hook.events || hook.kind === 'CustomResourceDefinition') continue;
+  checkChart(context) {
+    const walkers = new Map<TemplateFile, { walker: DocumentWalker; hooks: LifecycleHook[] }>();
+    for (const object of context.objects) {
+      if (!object.hook) continue;
+      let analysed = walkers.get(object.file);
+      if (!analysed) walkers.set(object.file, (analysed = { walker: new DocumentWalker(object.file), hooks: lifecycleHooks(object.file) }));
+      const hook = analysed.hooks.find((candidate) => candidate.resource === object.resource);
+      if (!hook?.events || hook.kind === 'CustomResourceDefinition') continue;
       const policies = effectivePolicies(hook.policy);
       if (!policies || policies.includes('hook-succeeded')) continue;
       // Only unknown items: unknown-delete-policy already says the object is never deleted.
       if (hook.policy.state === 'listed' && !hasKnownPolicy(policies)) continue;
-      if (hook.kind === 'Job' && cleansItself(walker, hook.resource)) continue;
+      if (hook.kind === 'Job' && cleansItself(analysed.walker, hook.resource)) continue;
+      // Kept on purpose, it seems: a hook of another event reads it, and hook-succeeded would remove it before then.
+      if (laterReaders(context.objects, object).length > 0) continue;
       const when = policies.includes('before-hook-creation')
         ? hook.policy.state === 'default'
           ? 'With no delete policy, Helm deletes it only just before the hook runs again (the default before-hook-creation)'
@@ -60,6 +68,7 @@ export const hookLeftBehind = defineRule({
           : 'No policy here deletes it';
       const ttl = hook.kind === 'Job' ? ', or set ttlSecondsAfterFinished on the Job' : '';
       context.report({
+        object,
         range: policyRange(hook),
         message: `${capitalize(thisResource(hook.resource))} stays in the cluster after it succeeds, and helm uninstall leaves it behind.`,
         help:
@@ -69,6 +78,23 @@ export const hookLeftBehind = defineRule({
     }
   },
 });
+
+/**
+ * The hooks that read `object` by name on an event it is not a hook of: hook-succeeded would delete it at the end of
+ * its own event, before they run (hook-dependency-unavailable then reports them).
+ */
+function laterReaders(objects: readonly ChartObject[], object: ChartObject): ChartObject[] {
+  const own = new Set(object.hook?.events ?? []);
+  return objects.filter(
+    (reader) =>
+      reader !== object &&
+      reader.hook !== undefined &&
+      reader.namespace !== undefined &&
+      reader.namespace === object.namespace &&
+      reader.hook.events.some((event) => !own.has(event)) &&
+      reader.reads.some((reference) => reference.kind === object.kind && reference.name === object.name),
+  );
+}
 
 /** A Job that sets ttlSecondsAfterFinished, or whose spec may set it through template output, is removed by Kubernetes. */
 function cleansItself(walker: DocumentWalker, resource: Parameters<DocumentWalker['root']>[0]): boolean {

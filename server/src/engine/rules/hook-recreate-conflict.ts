@@ -8,7 +8,7 @@ const BHC = 'before-hook-creation';
 
 export const hookRecreateConflict = defineRule({
   id: 'hook-recreate-conflict',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'error',
   summary: 'A delete policy without `before-hook-creation` on a hook that runs again: the next run meets the old object.',
   fixable: true,
   reads: 'document',
@@ -17,15 +17,36 @@ export const hookRecreateConflict = defineRule({
       'Without a `helm.sh/hook-delete-policy` annotation Helm deletes the previous hook object just before it creates ' +
       'the hook again (`before-hook-creation`). Writing any policy turns that default off. With `hook-succeeded` alone a ' +
       'failed Job or Pod stays behind; with `hook-failed` alone a successful one does. The next upgrade, rollback, test ' +
-      'or re-install then meets the old object: Helm 3 fails with "already exists", Helm 4 applies over it in place, so ' +
-      'a completed Job "succeeds" without running again. Reported for Jobs and Pods (they can fail) and for any hook on ' +
-      'an event that recurs (upgrade, rollback, test), unless both `hook-succeeded` and `hook-failed` are set. The safe ' +
-      'fix adds `before-hook-creation` to the list.',
+      'or re-install then meets the old object. What happens then depends on the Helm version and on how the release ' +
+      'applies objects: Helm 3 creates hooks with a plain create and fails with "already exists". Helm 4 creates them ' +
+      'with server-side apply when the operation uses it — `helm install` by default, while upgrade, rollback and test ' +
+      'keep the method the release was installed with, so a release Helm 3 (or `--server-side=false`) installed still ' +
+      'meets "already exists". With server-side apply a ConfigMap, Secret, ServiceAccount or Role is applied over the ' +
+      'old one and the run goes on (unless a field is immutable, such as the data of an `immutable: true` Secret, or ' +
+      'owned by another field manager); a Job or Pod is not: a changed pod template is rejected, and an unchanged one ' +
+      'keeps its old status, so the hook "succeeds" without running again.\n\n' +
+      'Grading: an **error** where a successful run leaves the object (`hook-failed` alone, no `hook-succeeded`) and an ' +
+      'event that recurs (upgrade, rollback, test) certainly meets it, on Helm 3 for any kind and on Helm 4 for Jobs and ' +
+      'Pods (every apply method fails or skips the run). A **warning** where it takes a foreseeable condition: a failed ' +
+      'or interrupted run (`hook-succeeded` alone), a second install of the same release name, or, on Helm 4 for other ' +
+      'kinds, client-side apply. Reported for Jobs and Pods (they can fail) and for any hook on an event that recurs, ' +
+      'unless both `hook-succeeded` and `hook-failed` are set. The safe fix adds `before-hook-creation` to the list.',
     helmFact:
-      'hooks.go `hookSetDeletePolicy` applies `before-hook-creation` only when the annotation is absent; `hook-succeeded` ' +
-      'deletes after the event succeeded, `hook-failed` right after a failure (reference/helm-hooks.md §3.1, §3.2, vector ' +
-      'D01). Helm 3 creates hooks with POST ("already exists"); Helm 4 uses server-side apply and patches the leftover ' +
-      'object, a completed Job keeping its Complete status (§4.3, runtime vector R4).',
+      'The default applies only when the annotation is absent (Helm v4.1.4 [pkg/action/hooks.go `hookSetDeletePolicy`, ' +
+      '`deleteHookByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go); v3.18.0 inline in ' +
+      '[`execHook`](https://github.com/helm/helm/blob/v3.18.0/pkg/action/hooks.go)); `hook-succeeded` deletes after the ' +
+      'event succeeded, `hook-failed` right after a failure. Helm 3 creates hooks with `KubeClient.Create`, a POST. Helm 4 ' +
+      'passes the operation\'s apply method to `Create` ([pkg/kube/client.go `makeCreateApplyFunc`, ' +
+      '`patchResourceServerSide`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/client.go)): `--server-side` defaults ' +
+      'to true for install ([pkg/cmd/install.go](https://github.com/helm/helm/blob/v4.1.4/pkg/cmd/install.go)); upgrade ' +
+      'and rollback take the previous release\'s recorded method ([pkg/action/upgrade.go `getUpgradeServerSideValue`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/upgrade.go), ' +
+      'pkg/action/rollback.go `prepareRollback`), test the release\'s ([pkg/action/release_testing.go `Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/release_testing.go)); ' +
+      'uninstall hooks always use it. A release Helm 3 stored has no method, which `auto` reads as client-side. Observed ' +
+      'against a recording API server (reference/helm-hooks.md §4.3, runtime vector R4): a completed Job re-applied ' +
+      'unchanged keeps its Complete status and is not run again. *Inferred* from the API server\'s rules, not observed: ' +
+      'a changed Job pod template is rejected (`spec.template` is immutable), and re-applying other kinds succeeds. ' +
+      'Users meeting it: [helm/helm#11188](https://github.com/helm/helm/issues/11188), ' +
+      '[portworx/helm#24](https://github.com/portworx/helm/issues/24) ("already exists" after a failed hook).',
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',
@@ -61,7 +82,11 @@ export const hookRecreateConflict = defineRule({
       const canFail = hook.kind === 'Job' || hook.kind === 'Pod';
       const recurring = [...new Set(hook.events.filter((event) => RECURRING_EVENTS.includes(event)))];
       if (!canFail && recurring.length === 0) continue;
+      // Certain to meet the old object: a success leaves it and the event recurs; on Helm 4 only a Job or Pod then fails
+      // (or is skipped) whatever the apply method, other kinds only with client-side apply.
+      const certain = !succeeded && recurring.length > 0 && (context.helmVersion === 3 || canFail);
       const report: Report = { range: policy.entry.value.range, ...explain(hook, succeeded, canFail, recurring, context.helmVersion) };
+      if (!certain) report.severity = 'warning';
       const edit = addPolicyEdit(context.file, hook);
       if (edit) report.fixes = [{ title: `Add ${BHC}`, safe: true, edits: [edit] }];
       context.report(report);

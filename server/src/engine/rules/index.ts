@@ -23,6 +23,13 @@ import { inlineSecretInHook } from './inline-secret-in-hook';
 import { testHookNotPod } from './test-hook-not-pod';
 import { crdHook } from './crd-hook';
 import { hookFixedName } from './hook-fixed-name';
+import { staleInstallHook } from './stale-install-hook';
+import { workloadAsHook } from './workload-as-hook';
+import { duplicateHookName } from './duplicate-hook-name';
+import { argocdEverySyncHook } from './argocd-every-sync-hook';
+import { argocdIgnoredHook } from './argocd-ignored-hook';
+import { argocdMixedHookAnnotations } from './argocd-mixed-hook-annotations';
+import { argocdInstallRender } from './argocd-install-render';
 import { missingChartDependency } from './missing-chart-dependency';
 import { Rule } from './rule';
 
@@ -43,7 +50,13 @@ export const LIFECYCLE_RULES: readonly Rule[] = [
   testHookNotPod,
   crdHook,
   hookFixedName,
+  staleInstallHook,
+  workloadAsHook,
+  duplicateHookName,
 ];
+
+/** DESIGN.md's deployer rules: each checks what a deployer other than Helm does, and runs only for its target. */
+export const DEPLOYER_RULES: readonly Rule[] = [argocdEverySyncHook, argocdIgnoredHook, argocdMixedHookAnnotations, argocdInstallRender];
 
 /** Every rule, in the order of DESIGN.md's tables; the README's rule table is generated from this list. */
 export const ALL_RULES: readonly Rule[] = [
@@ -61,6 +74,7 @@ export const ALL_RULES: readonly Rule[] = [
   unclosedTemplateAction,
   invalidYaml,
   ...LIFECYCLE_RULES,
+  ...DEPLOYER_RULES,
   missingChartDependency,
 ];
 

@@ -126,7 +126,7 @@ class Confirmation {
     const document = this.documents[index]!;
     const at = problem.range.start;
     const blanked = [...this.always[index]!, ...this.branches[index]!.filter((branch) => !(branch.start <= at && at <= branch.end))];
-    const variant = blankRanges(this.file.model.yamlText, document, blanked);
+    const variant = blankRanges(this.file.model.parsedText, document, blanked);
     const found: YamlProblem[] = [];
     for (const parsed of wholeParse(variant)) {
       for (const error of parsed.errors) {

@@ -1,6 +1,7 @@
 import { TemplateFile } from '../analysis/file';
 import { TextRange } from '../core/text';
 import type { ChartRuleContext } from './support/chart-objects';
+import type { DeployTarget } from '../deployers/targets';
 import type { LoadedChart } from '../chart/types';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -91,6 +92,8 @@ export interface Rule {
   docs: RuleDocs;
   /** Whether the rule offers fixes (for docs and SARIF). */
   fixable: boolean;
+  /** The deployer whose behaviour the rule checks: it runs only when that deployer is among the targets. */
+  target?: DeployTarget;
   /**
    * What `check` reads of a template. `document`: each YAML document on its own (its annotation sets, its hook, its
    * pod spec), and the file only inside it, so that what it finds in a document follows from that document's text

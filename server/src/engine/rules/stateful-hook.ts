@@ -1,16 +1,22 @@
 import { TemplateFile } from '../analysis/file';
 import { ResourceDocument } from '../model/document';
+import { HookEvent } from '../model/hook';
+import { deletedWhen } from '../order/order';
+import { ChartObject, ChartRuleContext } from './support/chart-objects';
+import { describeObject } from './support/dependency-helpers';
+import { isCertainHook, isCertainReleaseResource, listEvents, readsOf } from './support/hook-objects';
 import { effectivePolicies, lifecycleHooks } from './support/lifecycle-helpers';
+import { PodReference } from './support/pod-references';
 import { defineRule } from './rule';
 
 const GENERATORS = /\b(?:randAlphaNum|randAlpha|randAscii|randNumeric|randBytes|genCA|genPrivateKey|genSelfSignedCert\w*|genSignedCert\w*|uuidv4|derivePassword)\b/;
 const LOOKUP = /\blookup\b/;
-const RECREATING_EVENTS = ['pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback'] as const;
+const RECREATING_EVENTS: readonly HookEvent[] = ['pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback'];
 
 export const statefulHook = defineRule({
   id: 'stateful-hook',
   defaultSeverity: 'error',
-  summary: 'PVC hook, or Secret hook with generated data, deleted and re-created on every upgrade or rollback.',
+  summary: 'PVC hook whose data others read, or Secret hook with generated data, deleted and re-created on every upgrade or rollback.',
   fixable: false,
   docs: {
     description:
@@ -20,11 +26,19 @@ export const statefulHook = defineRule({
       'destroyed). For a Secret filled with `randAlphaNum`, `genCA` and the like, it means new passwords, keys and ' +
       'certificates on every upgrade, while databases and stored data still expect the old ones. ' +
       '`helm.sh/resource-policy: keep` does not help: Helm ignores it on hooks. Hook such objects on `pre-install` ' +
-      'only, make them normal release resources, or reuse existing data with `lookup`.',
+      'only, make them normal release resources, or reuse existing data with `lookup`.\n\n' +
+      'A claim is reported only where its data must outlive one run of its events: a release resource of the chart ' +
+      'mounts it, or a hook of an event the claim is not hooked on does. A claim that only the hooks of its own events ' +
+      'mount is scratch space, made empty on purpose for each run, and is fine; so is a claim nothing in the chart ' +
+      'mounts (what reads it is not known).',
     helmFact:
-      'Delete policies run on every execution of each event (reference/helm-hooks.md §3.1, §3.2); `before-hook-creation` ' +
-      'is the default when the annotation is absent; `helm.sh/resource-policy` is not consulted for hooks (§3.2, R9). ' +
-      'Random functions render new values on every `helm upgrade`.',
+      'Before each hook is created, `before-hook-creation` (the default when the annotation is absent) deletes the ' +
+      'previous object; `hook-succeeded` deletes all hooks of an event after it succeeded (Helm v4.1.4 ' +
+      '[pkg/action/hooks.go `execHookWithDelayedShutdown`, `hookSetDeletePolicy`, `deleteHookByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go); ' +
+      'v3.18.0 [`execHook`](https://github.com/helm/helm/blob/v3.18.0/pkg/action/hooks.go)). `deleteHookByPolicy` does ' +
+      'not read `helm.sh/resource-policy` (reference/helm-hooks.md §3.2, R9). Random functions render new values on every ' +
+      '`helm upgrade`. Users meeting it: [helm/helm#5915](https://github.com/helm/helm/issues/5915) (a ConfigMap hooked ' +
+      'on pre-upgrade deleted and re-created by every upgrade).',
     bad: [
       'apiVersion: v1',
       'kind: Secret',
@@ -49,7 +63,8 @@ export const statefulHook = defineRule({
   },
   check(context) {
     for (const hook of lifecycleHooks(context.file)) {
-      if (!hook.events || (hook.kind !== 'PersistentVolumeClaim' && hook.kind !== 'Secret')) continue;
+      // Claims are judged on the whole chart (checkChart): whether their data must outlive a run depends on who mounts them.
+      if (!hook.events || hook.kind !== 'Secret') continue;
       const events = RECREATING_EVENTS.filter((event) => hook.events!.includes(event));
       if (events.length === 0) continue;
       const policies = effectivePolicies(hook.policy);
@@ -60,17 +75,7 @@ export const statefulHook = defineRule({
         deleting === 'before-hook-creation'
           ? `${hook.policy.state === 'default' ? 'The default delete policy, before-hook-creation,' : 'Its before-hook-creation policy'} deletes it just before each ${events.join(' and ')} creates it again`
           : `Its hook-succeeded policy deletes it after each ${events.join(' and ')}, and the next run creates it again`;
-      const each = `Every ${[...new Set(events.map((event) => event.replace(/^(?:pre|post)-/, '')))].join(' and ')}`;
-      if (hook.kind === 'PersistentVolumeClaim') {
-        context.report({
-          range: hook.hookEntry.value.range,
-          message: `${each} gives this PersistentVolumeClaim a new, empty volume: as a hook, it is deleted and created again.`,
-          help:
-            `Make it a normal release resource, or hook it on pre-install only. ${how}: the old volume is released ` +
-            'and, with the usual Delete reclaim policy, destroyed with its data.',
-        });
-        continue;
-      }
+      const each = everyOperation(events);
       const generator = generatorIn(context.file, hook.resource);
       if (!generator || hasLookup(context.file)) continue;
       context.report({
@@ -83,7 +88,61 @@ export const statefulHook = defineRule({
       });
     }
   },
+  checkChart(context) {
+    checkClaims(context);
+  },
 });
+
+/**
+ * A claim hooked on an event that recurs and deleted by its policy (before-hook-creation or hook-succeeded), that a
+ * release resource or a hook of another event mounts: its data must outlive the run that deletes it.
+ */
+function checkClaims(context: ChartRuleContext): void {
+  for (const claim of context.objects) {
+    if (!isCertainHook(claim) || claim.kind !== 'PersistentVolumeClaim' || claim.hook.deleted === undefined) continue;
+    const own = new Set(claim.hook.events);
+    const events = RECREATING_EVENTS.filter((event) => own.has(event) && context.events.has(event));
+    if (events.length === 0) continue;
+    const when = deletedWhen(claim.kind, claim.hook.deletePolicies);
+    if (when === 'on-failure' || when === 'never') continue;
+    const readers = outlivingReaders(context.objects, claim, own);
+    if (readers.length === 0) continue;
+    const { reader, reference } = readers[0]!;
+    const how =
+      when === 'before-next-run'
+        ? `${claim.hook.deletePolicies === undefined ? 'The default delete policy, before-hook-creation,' : 'Its before-hook-creation policy'} deletes it just before each ${listEvents(events)} creates it again`
+        : `Its hook-succeeded policy deletes it after each ${listEvents(events)}, and the next run creates it again`;
+    const by = reader.hook ? `a ${[...new Set(reader.hook.events)].join(',')} hook` : 'a release resource';
+    context.report({
+      object: claim,
+      range: claim.hook.hookValueRange,
+      message: `${everyOperation(events)} gives this PersistentVolumeClaim a new, empty volume, though ${describeObject(reader, 30)} mounts its data.`,
+      help:
+        `Make it a normal release resource, or hook it on pre-install only. ${how}: the old volume is released and, with ` +
+        `the usual Delete reclaim policy, destroyed with its data, which ${describeObject(reader)} (${by}, ${reference.field}) still needs.`,
+      related: readers.map(({ reader, reference }) => ({ object: reader, range: reference.range, message: `${describeObject(reader)} mounts it here` })),
+    });
+  }
+}
+
+/** Readers whose use outlives one run of the claim's events: release resources, and hooks of other events. */
+function outlivingReaders(objects: readonly ChartObject[], claim: ChartObject, claimEvents: ReadonlySet<HookEvent>): { reader: ChartObject; reference: PodReference }[] {
+  const readers: { reader: ChartObject; reference: PodReference }[] = [];
+  for (const reader of objects) {
+    if (reader === claim) continue;
+    const release = isCertainReleaseResource(reader);
+    const otherEvent = isCertainHook(reader) && reader.hook.events.some((event) => !claimEvents.has(event));
+    if (!release && !otherEvent) continue;
+    const [reference] = readsOf(reader, claim);
+    if (reference) readers.push({ reader, reference });
+  }
+  return readers;
+}
+
+/** `Every upgrade`, `Every upgrade and rollback`. */
+function everyOperation(events: readonly string[]): string {
+  return `Every ${[...new Set(events.map((event) => event.replace(/^(?:pre|post)-/, '')))].join(' and ')}`;
+}
 
 /** The first generating function in the document, or in a variable assigned before it in the same file. */
 function generatorIn(file: TemplateFile, resource: ResourceDocument): string | undefined {

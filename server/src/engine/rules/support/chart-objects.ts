@@ -54,8 +54,12 @@ export interface ChartRuleContext {
   report(report: ChartReport): void;
 }
 
-/** The objects of one analysed document text. `namespace` is the release namespace the chart was rendered in. */
-export function chartObjectsOf(file: TemplateFile, template: string, releaseNamespace: string): ChartObject[] {
+/**
+ * The objects of one analysed document text. `namespace` is the release namespace the chart was rendered in;
+ * `documentIndex`, the document's place in its template's output when the text holds that one document only (Helm
+ * orders hooks of equal weight, name and kind by it).
+ */
+export function chartObjectsOf(file: TemplateFile, template: string, releaseNamespace: string, documentIndex?: number): ChartObject[] {
   if (file.isPartial) return [];
   const walker = new DocumentWalker(file);
   const hooks = hooksOfFile(file, template).hooks;
@@ -70,7 +74,7 @@ export function chartObjectsOf(file: TemplateFile, template: string, releaseName
     const namespace = namespaceOf(resource, releaseNamespace);
     if (namespace !== undefined) object.namespace = namespace;
     const hook = hooks.find((candidate) => candidate.documentIndex === resource.index);
-    if (hook) object.hook = hook;
+    if (hook) object.hook = documentIndex === undefined ? hook : { ...hook, documentIndex };
     const survives = survivesUninstall(resource);
     if (survives !== undefined) object.survivesUninstall = survives;
     object.reads = podReferences(walker, resource, kind);

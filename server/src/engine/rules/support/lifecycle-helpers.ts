@@ -86,11 +86,22 @@ function alreadyExists(kind: string | undefined): string {
   return `${plural}${group} "…" already exists`;
 }
 
-/** What the next run of a hook meets when the old object is still there (reference/helm-hooks.md §3.1, §4.3, R4). */
+/**
+ * What the next run of a hook meets when the old object is still there (reference/helm-hooks.md §3.1, §4.3, R4): Helm
+ * 3 creates, Helm 4 applies server-side when the operation does (install by default; upgrade, rollback and test as
+ * the release was installed).
+ */
 export function nextRunMeetsOldObject(hook: LifecycleHook, helmVersion: HelmVersion): string {
-  if (helmVersion === 3) return `Helm 3 creates hooks with a plain create, so that run fails with "${alreadyExists(hook.kind)}"`;
-  const job = hook.kind === 'Job' ? ', so a completed Job "succeeds" at once without running again, and a changed pod template is rejected as immutable' : '';
-  return `Helm 4 applies the new object over the old one in place${job} (with --server-side=false it fails with "already exists")`;
+  const exists = `"${alreadyExists(hook.kind)}"`;
+  if (helmVersion === 3) return `Helm 3 creates hooks with a plain create, so that run fails with ${exists}`;
+  const clientSide = `with client-side apply (--server-side=false, or a release Helm 3 installed) it fails with ${exists}`;
+  if (hook.kind === 'Job' || hook.kind === 'Pod') {
+    return (
+      `Helm 4 with server-side apply applies the new ${hook.kind} over the old one: unchanged, a completed ${hook.kind} "succeeds" at once ` +
+      `without running again; with a changed pod template it is rejected as immutable; ${clientSide}`
+    );
+  }
+  return `Helm 4 with server-side apply re-applies it in place, which works unless a field is immutable or owned by another manager; ${clientSide}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

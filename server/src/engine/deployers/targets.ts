@@ -1,0 +1,12 @@
+/**
+ * Who deploys the chart. `helm`: `helm install`/`upgrade` run the hooks (the default). `argocd`: Argo CD renders the
+ * chart with `helm template` and runs its hooks its own way (deployers/argocd.ts); rules for it run only when it is
+ * among the targets.
+ */
+export const DEPLOY_TARGETS = ['helm', 'argocd'] as const;
+export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
+export const DEFAULT_TARGETS: readonly DeployTarget[] = ['helm'];
+
+export function isDeployTarget(value: string): value is DeployTarget {
+  return (DEPLOY_TARGETS as readonly string[]).includes(value);
+}

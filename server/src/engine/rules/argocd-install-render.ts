@@ -1,0 +1,88 @@
+import { TextRange } from '../core/text';
+import { actionsOverlapping } from '../template/scanner';
+import { argoHookViews } from './support/argocd-hooks';
+import { defineRule } from './rule';
+
+/**
+ * What `helm template` gives, which Argo CD renders every sync with: an install, at revision 1, without a cluster.
+ * Checked with Helm 3.18 and 4.1 (`helm template . --name-template rel --namespace ns --include-crds`).
+ */
+const RENDER_FACTS: readonly { pattern: RegExp; message: string }[] = [
+  { pattern: /(?<![\w$.])lookup\b/, message: 'Argo CD renders this hook without a cluster: lookup returns an empty map here on every sync.' },
+  { pattern: /\.Release\.IsUpgrade\b/, message: 'Argo CD renders every sync as a first install: .Release.IsUpgrade is false for this hook.' },
+  { pattern: /\.Release\.IsInstall\b/, message: 'Argo CD renders every sync as a first install: .Release.IsInstall is true for this hook.' },
+  { pattern: /\.Release\.Revision\b/, message: 'Argo CD renders every sync as a first install: .Release.Revision is 1 for this hook.' },
+];
+
+export const argocdInstallRender = defineRule({
+  id: 'argocd-install-render',
+  defaultSeverity: 'warning',
+  summary: 'Hook template reads `lookup` or `.Release.IsUpgrade`/`IsInstall`/`Revision`: Argo CD always renders a first install (target `argocd`).',
+  fixable: false,
+  target: 'argocd',
+  reads: 'document',
+  docs: {
+    description:
+      'Argo CD renders the chart with `helm template`, without `--is-upgrade` and without a cluster, on every sync. ' +
+      'In a hook that means `.Release.IsUpgrade` is always false, `.Release.IsInstall` always true, `.Release.Revision` ' +
+      'always 1, and `lookup` always returns an empty map. A migration guarded by `if .Release.IsUpgrade` never ' +
+      'renders; a Secret hook that reuses its password through `lookup` generates a new one on every sync. Make the ' +
+      'hook work without them (a Job can read the cluster itself at run time), or keep such values out of the hook.',
+    helmFact:
+      'Argo CD (argoproj/argo-cd at 37ee0097cf) runs `helm template CHART --name-template NAME` with values, API ' +
+      'versions and `--include-crds`, never `--is-upgrade` (util/helm/cmd.go:429-470). Helm 3.18 and 4.1 render that ' +
+      'as an install: `.Release.IsInstall` true, `.Release.IsUpgrade` false, `.Release.Revision` 1, and `lookup` ' +
+      'returns `{}` without a cluster (a test checks this with both binaries).',
+    bad: [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: {{ .Release.Name }}-db',
+      '  annotations:',
+      '    helm.sh/hook: pre-install,pre-upgrade',
+      '{{- $old := lookup "v1" "Secret" .Release.Namespace (printf "%s-db" .Release.Name) }}',
+      'stringData:',
+      '  password: {{ if $old }}{{ index $old.data "password" | b64dec }}{{ else }}{{ randAlphaNum 24 }}{{ end }}',
+    ].join('\n'),
+    good: [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: {{ .Release.Name }}-db',
+      '  annotations:',
+      '    helm.sh/hook: pre-install,pre-upgrade',
+      'stringData:',
+      '  password: {{ required "set db.password" .Values.db.password }}',
+    ].join('\n'),
+  },
+  check(context) {
+    const file = context.file;
+    for (const view of argoHookViews(file)) {
+      // Only hooks a sync applies: the others say nothing here (argocd-ignored-hook reports them).
+      if (view.plan.syncPhases.length === 0) continue;
+      // From the end of the document before: a guard such as `{{ if .Release.IsUpgrade }}` stands above the document.
+      const before = file.model.documents.filter((other) => other.range.end <= view.hook.resource.range.start).reduce((end, other) => Math.max(end, other.range.end), 0);
+      const document: TextRange = { start: before, end: view.hook.resource.range.end };
+      const found: { message: string; range: TextRange }[] = [];
+      for (const action of actionsOverlapping(file.scan.actions, document)) {
+        if (action.kind === 'comment') continue;
+        const text = file.text.slice(action.inner.start, action.inner.end);
+        for (const fact of RENDER_FACTS) {
+          if (fact.pattern.test(text) && !found.some((entry) => entry.message === fact.message)) found.push({ message: fact.message, range: action.range });
+        }
+      }
+      if (found.length === 0) continue;
+      context.report({
+        range: view.hook.hookEntry.value.range,
+        message: found[0]!.message,
+        help: [
+          'Make the hook work without them (a Job can read the cluster at run time), or keep them out of the hook.',
+          ...found.slice(1).map((entry) => entry.message),
+          'Argo CD renders the chart with helm template on every sync, without --is-upgrade and without a cluster: an install at',
+          'revision 1, where lookup returns an empty map.',
+        ].join(' '),
+        related: found.map((entry) => ({ file: file.path, range: entry.range, message: 'read here' })),
+      });
+    }
+  },
+});
