@@ -241,6 +241,24 @@ function autoVerdict(chart, f) {
       }
       return undefined;
     }
+    case 'workload-as-hook': {
+      const h = hooksFromFile.find((x) => ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(x.kind));
+      if (h) return ['true', `dry-run: ${h.kind} ${h.name} is listed under hooks (events ${h.events.join(',')}, delete_policies ${(h.delete_policies ?? []).join(',') || 'none: before-hook-creation'}), not in manifest`];
+      return undefined;
+    }
+    case 'stale-install-hook': {
+      const reader = f.message.match(/(\w+) "([^"]+)" reads/);
+      for (const s of chart.scenarios) {
+        const h = s.hooks.find((x) => x.source === f.file && !['PersistentVolumeClaim'].includes(x.kind));
+        if (!h || !reader) continue;
+        const onlyInstall = h.events.every((e) => /install/.test(e)) && !h.events.some((e) => /upgrade/.test(e));
+        const onlyUpgrade = h.events.every((e) => /upgrade/.test(e)) && !h.events.some((e) => /install/.test(e));
+        const normal = s.manifestDocs.find((d) => d.obj?.kind === reader[1] && d.obj?.metadata?.name === reader[2]);
+        if ((onlyInstall || onlyUpgrade) && normal && normal.text.includes(h.name))
+          return ['true', `dry-run: hook ${h.kind} ${h.name} events ${h.events.join(',')} only; ${reader[1]} ${reader[2]} is a release resource (manifest) naming it`];
+      }
+      return undefined;
+    }
     case 'unknown-delete-policy': {
       const known = new Set(['before-hook-creation', 'hook-succeeded', 'hook-failed']);
       const h = hooksFromFile.find((x) => (x.delete_policies ?? []).some((p) => !known.has(p)));
