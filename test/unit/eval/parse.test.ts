@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Arg, TemplateParseError, parseNumber, parseTemplate, unquoteGo } from '../../../server/src/engine/eval/parse';
+import { Arg, TemplateParseError, parseNumber, parseTemplate, parseTemplateShared, unquoteGo } from '../../../server/src/engine/eval/parse';
 
 function firstArgs(text: string): Arg[] {
   const node = parseTemplate(text).root.nodes.find((candidate) => candidate.type === 'action');
@@ -102,5 +102,22 @@ describe('template parser', () => {
   it('finds the closing braces after strings and raw strings that hold }}', () => {
     const args = firstArgs('{{ print "}}" `}}` }}');
     assert.deepEqual(args.slice(1).map((arg) => arg.type === 'string' && arg.value), ['}}', '}}']);
+  });
+
+  it('reads letters and digits beyond ASCII in names, as unicode.IsLetter and IsDigit do, and stops at other marks', () => {
+    const { root } = parseTemplate('{{ $größe := .Values.naïve.δ٣ }}{{ $größe }}');
+    const [decl] = root.nodes;
+    assert.ok(decl?.type === 'action');
+    assert.deepEqual(decl.pipe.decl, ['$größe']);
+    const field = decl.pipe.cmds[0]!.args[0]!;
+    assert.deepEqual(field.type === 'field' && field.idents, ['Values', 'naïve', 'δ٣']);
+    assert.throws(() => parseTemplate('{{ .Values.a€b }}'), /unrecognized character in action: "€"/);
+  });
+
+  it('gives a text parsed before the same tree again, and throws its parse error again each time', () => {
+    const text = '{{ define "x" }}{{ .a | quote }}{{ end }}{{ include "x" . }}';
+    assert.deepEqual(parseTemplateShared(text), parseTemplate(text));
+    assert.equal(parseTemplateShared(text), parseTemplateShared(text));
+    for (let attempt = 0; attempt < 2; attempt++) assert.throws(() => parseTemplateShared('{{ $undefined }}'), (error: unknown) => error instanceof TemplateParseError && /undefined variable "\$undefined"/.test(error.message));
   });
 });

@@ -1,4 +1,4 @@
-import { Arg, BranchNode, Command, ListNode, Node, ParsedTemplate, Pipe, RangeNode, TemplateNode, parseTemplate } from './parse';
+import { Arg, BranchNode, Command, ListNode, Node, ParsedTemplate, Pipe, RangeNode, TemplateNode, parseTemplateShared } from './parse';
 import {
   bornBefore,
   currentGeneration,
@@ -146,7 +146,7 @@ export class Executor {
   callText(text: string, data: Value, site: SourceRef): Chunk[] {
     let parsed: ParsedTemplate;
     try {
-      parsed = parseTemplate(text);
+      parsed = parseTemplateShared(text);
     } catch (error) {
       throw new EvalError(`tpl: ${(error as Error).message}`);
     }

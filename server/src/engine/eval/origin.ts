@@ -11,19 +11,39 @@ export interface ValueOrigin {
   path: (string | number)[];
 }
 
-const origins = new WeakMap<object, ValueOrigin>();
+/**
+ * Where a map or list sits in its chart's values, as a link to its parent's: recorded on every map and list of every
+ * render's `.Values`, and asked for only by the few that `toYaml` prints, so paths are spelled out only then. Kept on
+ * the object itself (not enumerable, so neither its keys nor its copies show it): a weak map of every value would
+ * cost the garbage collector dearly.
+ */
+interface OriginLink {
+  chart: LoadedChart;
+  parent: OriginLink | undefined;
+  key: string | number | undefined;
+}
+
+const ORIGIN = Symbol('valueOrigin');
 
 /** Marks every map and list under `value` with its path in `chart`'s values. */
-export function recordValueOrigins(value: Value, chart: LoadedChart, path: (string | number)[] = []): void {
+export function recordValueOrigins(value: Value, chart: LoadedChart): void {
+  record(value, { chart, parent: undefined, key: undefined });
+}
+
+function record(value: Value, link: OriginLink): void {
   if (Array.isArray(value)) {
-    origins.set(value, { chart, path });
-    value.forEach((item, index) => recordValueOrigins(item, chart, [...path, index]));
+    Object.defineProperty(value, ORIGIN, { value: link, configurable: true, writable: true });
+    value.forEach((item, index) => record(item, { chart: link.chart, parent: link, key: index }));
   } else if (isMap(value)) {
-    origins.set(value, { chart, path });
-    for (const key of Object.keys(value)) recordValueOrigins(value[key]!, chart, [...path, key]);
+    Object.defineProperty(value, ORIGIN, { value: link, configurable: true, writable: true });
+    for (const key of Object.keys(value)) record(value[key]!, { chart: link.chart, parent: link, key });
   }
 }
 
 export function originOf(value: Value): ValueOrigin | undefined {
-  return typeof value === 'object' && value !== null ? origins.get(value) : undefined;
+  const link = typeof value === 'object' && value !== null ? (value as { [ORIGIN]?: OriginLink })[ORIGIN] : undefined;
+  if (!link) return undefined;
+  const path: (string | number)[] = [];
+  for (let at: OriginLink | undefined = link; at?.key !== undefined; at = at.parent) path.push(at.key);
+  return { chart: link.chart, path: path.reverse() };
 }

@@ -115,15 +115,24 @@ interface Token extends Span {
   text: string;
 }
 
-const SPACE = new Set([' ', '\t', '\r', '\n']);
 const KEYWORDS = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'nil', 'template', 'with']);
 
-function isSpace(char: string | undefined): boolean {
-  return char !== undefined && SPACE.has(char);
+/** Space as Go's lexer sees it inside actions: space, tab, carriage return, line feed. */
+function isSpaceCode(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 10;
 }
 
-function isAlphaNumeric(char: string | undefined): boolean {
-  return char !== undefined && (char === '_' || /[\p{L}\p{Nd}]/u.test(char));
+function isSpace(char: string | undefined): boolean {
+  return char !== undefined && isSpaceCode(char.charCodeAt(0));
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{Nd}]/u;
+
+/** A character of an identifier (unicode.IsLetter, unicode.IsDigit or `_`) at `at`; ASCII decided without a regex. */
+function isAlphaNumericAt(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+  return !Number.isNaN(code) && LETTER_OR_DIGIT.test(text.charAt(at));
 }
 
 /** One `{{ … }}` found in the text: where it is and its tokens. */
@@ -176,88 +185,78 @@ function lexAction(text: string, open: number): RawAction {
   }
   const tokens: Token[] = [];
   let parenDepth = 0;
+  const push = (type: TokenType, start: number, end: number) => {
+    tokens.push({ type, start, end, text: text.slice(start, end) });
+    return end;
+  };
   for (;;) {
     if (cursor >= text.length) throw new TemplateParseError('unclosed action', open);
-    const char = text[cursor]!;
-    if (isSpace(char) && text.startsWith('-}}', cursor + 1)) {
+    const code = text.charCodeAt(cursor);
+    if (isSpaceCode(code) && text.startsWith('-}}', cursor + 1)) {
       if (parenDepth > 0) throw new TemplateParseError('unclosed left paren', cursor);
       return { start: open, end: cursor + 4, trimLeft, trimRight: true, comment: false, tokens };
     }
-    if (text.startsWith('}}', cursor)) {
+    if (code === 125 /* } */ && text.charCodeAt(cursor + 1) === 125) {
       if (parenDepth > 0) throw new TemplateParseError('unclosed left paren', cursor);
       return { start: open, end: cursor + 2, trimLeft, trimRight: false, comment: false, tokens };
     }
     const start = cursor;
-    const push = (type: TokenType, end: number) => {
-      tokens.push({ type, start, end, text: text.slice(start, end) });
-      cursor = end;
-    };
-    if (isSpace(char)) {
+    if (isSpaceCode(code)) {
       let end = cursor + 1;
-      while (isSpace(text[end]) && !(text.startsWith('-}}', end + 1) && isSpace(text[end]))) end++;
-      push('space', end);
-    } else if (char === '=') {
-      push('assign', cursor + 1);
-    } else if (char === ':') {
-      if (text[cursor + 1] !== '=') throw new TemplateParseError('expected :=', cursor);
-      push('declare', cursor + 2);
-    } else if (char === '|') {
-      push('pipe', cursor + 1);
-    } else if (char === '"') {
+      while (isSpaceCode(text.charCodeAt(end)) && !text.startsWith('-}}', end + 1)) end++;
+      cursor = push('space', start, end);
+    } else if (code === 61 /* = */) {
+      cursor = push('assign', start, cursor + 1);
+    } else if (code === 58 /* : */) {
+      if (text.charCodeAt(cursor + 1) !== 61) throw new TemplateParseError('expected :=', cursor);
+      cursor = push('declare', start, cursor + 2);
+    } else if (code === 124 /* | */) {
+      cursor = push('pipe', start, cursor + 1);
+    } else if (code === 34 /* " */ || code === 39 /* ' */) {
       let end = cursor + 1;
       for (;;) {
-        const c = text[end];
-        if (c === undefined || c === '\n') throw new TemplateParseError('unterminated quoted string', start);
-        if (c === '\\') end += 2;
-        else if (c === '"') break;
+        const c = text.charCodeAt(end);
+        if (Number.isNaN(c) || c === 10) throw new TemplateParseError(code === 34 ? 'unterminated quoted string' : 'unterminated character constant', start);
+        if (c === 92 /* \ */) end += 2;
+        else if (c === code) break;
         else end++;
       }
-      push('string', end + 1);
-    } else if (char === '`') {
+      cursor = push(code === 34 ? 'string' : 'char', start, end + 1);
+    } else if (code === 96 /* ` */) {
       const end = text.indexOf('`', cursor + 1);
       if (end < 0) throw new TemplateParseError('unterminated raw quoted string', start);
-      push('rawString', end + 1);
-    } else if (char === "'") {
+      cursor = push('rawString', start, end + 1);
+    } else if (code === 36 /* $ */) {
       let end = cursor + 1;
-      for (;;) {
-        const c = text[end];
-        if (c === undefined || c === '\n') throw new TemplateParseError('unterminated character constant', start);
-        if (c === '\\') end += 2;
-        else if (c === "'") break;
-        else end++;
-      }
-      push('char', end + 1);
-    } else if (char === '$') {
-      let end = cursor + 1;
-      while (isAlphaNumeric(text[end])) end++;
-      push('variable', end);
-    } else if (char === '.') {
-      const next = text[cursor + 1];
-      if (next !== undefined && next >= '0' && next <= '9') {
-        push('number', scanNumber(text, cursor));
+      while (isAlphaNumericAt(text, end)) end++;
+      cursor = push('variable', start, end);
+    } else if (code === 46 /* . */) {
+      const next = text.charCodeAt(cursor + 1);
+      if (next >= 48 && next <= 57) {
+        cursor = push('number', start, scanNumber(text, cursor));
       } else {
         let end = cursor + 1;
-        while (isAlphaNumeric(text[end])) end++;
-        push(end === cursor + 1 ? 'dot' : 'field', end);
+        while (isAlphaNumericAt(text, end)) end++;
+        cursor = push(end === cursor + 1 ? 'dot' : 'field', start, end);
       }
-    } else if (char === '+' || char === '-' || (char >= '0' && char <= '9')) {
-      push('number', scanNumber(text, cursor));
-    } else if (isAlphaNumeric(char)) {
+    } else if (code === 43 /* + */ || code === 45 /* - */ || (code >= 48 && code <= 57)) {
+      cursor = push('number', start, scanNumber(text, cursor));
+    } else if (isAlphaNumericAt(text, cursor)) {
       let end = cursor + 1;
-      while (isAlphaNumeric(text[end])) end++;
+      while (isAlphaNumericAt(text, end)) end++;
       const word = text.slice(start, end);
-      push(word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier', end);
-    } else if (char === '(') {
+      cursor = push(word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier', start, end);
+    } else if (code === 40 /* ( */) {
       parenDepth++;
-      push('leftParen', cursor + 1);
-    } else if (char === ')') {
+      cursor = push('leftParen', start, cursor + 1);
+    } else if (code === 41 /* ) */) {
       parenDepth--;
       if (parenDepth < 0) throw new TemplateParseError('unexpected right paren', cursor);
-      push('rightParen', cursor + 1);
-    } else if (char === ',') {
-      push('comma', cursor + 1);
+      cursor = push('rightParen', start, cursor + 1);
+    } else if (code === 44 /* , */) {
+      cursor = push('comma', start, cursor + 1);
     } else {
-      throw new TemplateParseError(`unrecognized character in action: ${JSON.stringify(char)}`, cursor);
+      throw new TemplateParseError(`unrecognized character in action: ${JSON.stringify(text[cursor])}`, cursor);
     }
   }
 }
@@ -286,7 +285,7 @@ function scanNumber(text: string, start: number): number {
     while (end < text.length && /[0-9_]/.test(text[end]!)) end++;
   }
   if (text[end] === 'i') end++;
-  if (isAlphaNumeric(text[end])) throw new TemplateParseError(`bad number syntax: ${JSON.stringify(text.slice(start, end + 1))}`, start);
+  if (isAlphaNumericAt(text, end)) throw new TemplateParseError(`bad number syntax: ${JSON.stringify(text.slice(start, end + 1))}`, start);
   return end;
 }
 
@@ -366,6 +365,45 @@ export function unquoteGo(body: string): string {
 /** Parses a template file. Throws TemplateParseError on what Go's parser rejects. */
 export function parseTemplate(text: string): ParsedTemplate {
   return new Parser(text).parse();
+}
+
+/**
+ * Parses kept by text for the whole process, oldest forgotten first: the same text comes again and again, from a
+ * library chart vendored into many charts (bitnami's `common`), from each chart's second render, and above all from
+ * `tpl`, which Helm parses on every call, often on the same few values. Parsed trees are never changed once built.
+ */
+const sharedParses = new Map<string, ParsedTemplate | TemplateParseError>();
+const MAX_SHARED_PARSE_CHARS = 1024 * 1024;
+/** Longer texts (a CRD) are parsed quickly, being nearly all text, and would push many others out. */
+const MAX_SHARED_TEXT = 64 * 1024;
+let sharedParseChars = 0;
+
+/** parseTemplate, or the parse of the same text kept from before; the error it throws is kept too. */
+export function parseTemplateShared(text: string): ParsedTemplate {
+  let result = sharedParses.get(text);
+  if (result) {
+    // Most recently used last, so that eviction takes the oldest.
+    sharedParses.delete(text);
+    sharedParses.set(text, result);
+  } else {
+    try {
+      result = parseTemplate(text);
+    } catch (error) {
+      if (!(error instanceof TemplateParseError)) throw error;
+      result = error;
+    }
+    if (text.length <= MAX_SHARED_TEXT) {
+      sharedParses.set(text, result);
+      sharedParseChars += text.length;
+      for (const [oldest] of sharedParses) {
+        if (sharedParseChars <= MAX_SHARED_PARSE_CHARS) break;
+        sharedParses.delete(oldest);
+        sharedParseChars -= oldest.length;
+      }
+    }
+  }
+  if (result instanceof TemplateParseError) throw result;
+  return result;
 }
 
 type Item = { text: Span } | { action: RawAction };

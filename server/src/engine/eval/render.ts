@@ -3,7 +3,7 @@ import { BudgetExceeded, DefineEntry, Executor } from './exec';
 import { HELM_FUNCTIONS } from './functions';
 import { Capabilities, Files } from './objects';
 import { recordValueOrigins } from './origin';
-import { ParsedTemplate, TemplateParseError, parseTemplate } from './parse';
+import { ParsedTemplate, TemplateParseError, parseTemplateShared } from './parse';
 import { Chunk, EvalError, GoMap, Value, fromData, newMap } from './value';
 
 /**
@@ -67,7 +67,7 @@ export class ChartRenderer {
       let result = parsed?.get(file.template.text);
       if (!result) {
         try {
-          result = parseTemplate(file.template.text);
+          result = parseTemplateShared(file.template.text);
         } catch (error) {
           if (!(error instanceof TemplateParseError)) throw error;
           result = error;

@@ -94,12 +94,16 @@ export class GoMethod {
 export class EvalError extends Error {}
 
 let generation = 0;
-const births = new WeakMap<object, number>();
+/**
+ * A map's stamp, kept on the map itself: a weak map of every map made would cost the garbage collector dearly. Not
+ * enumerable, so neither copies of the map nor its keys carry it.
+ */
+const BIRTH = Symbol('birth');
 
 /** A new map, stamped with when it was made (see `bornBefore`). */
 export function newMap(): GoMap {
   const map = Object.create(null) as GoMap;
-  births.set(map, ++generation);
+  Object.defineProperty(map, BIRTH, { value: ++generation });
   return map;
 }
 
@@ -110,7 +114,7 @@ export function currentGeneration(): number {
 
 /** Whether the map existed before the given generation (maps not made by newMap count as old). */
 export function bornBefore(map: object, mark: number): boolean {
-  return (births.get(map) ?? 0) <= mark;
+  return ((map as { [BIRTH]?: number })[BIRTH] ?? 0) <= mark;
 }
 
 export function isMap(value: unknown): value is GoMap {
