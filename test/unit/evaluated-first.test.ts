@@ -96,7 +96,7 @@ describe('lint of a chart: the render decides, the as-written view speaks in bra
         '  name: {{ .Release.Name }}-migrate',
         '  annotations:',
         '    {{- if .Values.migrate.asHook }}',
-        '    helm.sh/hook: pre-install',
+        '    helm.sh/hook: pre-instal',
         '    {{- end }}',
         '    example.com/team: data',
         'spec:',
@@ -108,9 +108,9 @@ describe('lint of a chart: the render decides, the as-written view speaks in bra
         '',
       ].join('\n'),
     });
-    // The missing restartPolicy is about the rendered pod spec, of a Job that is no hook with these values; the hook
-    // left behind is about the helm.sh/hook line itself, in the branch they do not render.
-    assert.deepEqual(lintChart(chart).map((found) => `${where(chart, found)} ${found.rule}`), ['templates/job.yaml:7 "pre-install" hook-left-behind']);
+    // The missing restartPolicy is about the rendered pod spec, of a Job that is no hook with these values; the
+    // misspelled event is about the helm.sh/hook line itself, in the branch they do not render.
+    assert.deepEqual(lintChart(chart).map((found) => `${where(chart, found)} ${found.rule}`), ['templates/job.yaml:7 "pre-instal" unknown-hook-event']);
   });
 });
 
