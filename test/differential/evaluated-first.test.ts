@@ -98,6 +98,18 @@ describe('files Helm never loads', () => {
   });
 });
 
+describe('.helmignore of a subchart directory', () => {
+  it('Helm renders a subchart template that only the subchart\'s own .helmignore names, and lint reports on it', (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    const chart = join(CHARTS, 'subchart-helmignore');
+    const helm = run('helm4', ['template', 'r1', chart]);
+    assert.equal(helm.code, 0, helm.stderr);
+    // Helm loads the subchart's test, not the parent's own, which the parent's (root-relative) .helmignore names.
+    assert.deepEqual([...helm.stdout.matchAll(/^# Source: (.*)$/gm)].map((match) => match[1]), ['parent/charts/child/templates/tests/test-pod.yaml']);
+    assert.deepEqual(reported(chart, lintChart(chart)), ['charts/child/templates/tests/test-pod.yaml:6 hook-left-behind', 'charts/child/templates/tests/test-pod.yaml:11 unpinned-hook-image']);
+  });
+});
+
 describe('dependencies missing from charts/', () => {
   const writeChart = (files: Record<string, string>) => {
     const chart = join(scratch, `deps-${Math.random().toString(36).slice(2)}`);
