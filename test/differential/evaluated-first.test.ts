@@ -110,6 +110,27 @@ describe('.helmignore of a subchart directory', () => {
   });
 });
 
+describe('if/else branches and trim markers that go-yaml reads without complaint', () => {
+  const chart = join(CHARTS, 'go-yaml-branches');
+  const branches = ['', 'workload=statefulset,useStatefulSet=true,updateType=OnDelete,sentry.dsn=x,fileCA.certPath=/c,ejbcaCA.serverURL=u,emptyDir.medium=Memory', 'workload=daemonset,updateType=Recreate'];
+
+  it('every branch renders and decodes; lint warns only about the volumes branch that Helm cannot parse', (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    for (const values of branches) {
+      const helm = run('helm4', ['template', 'r1', chart, ...(values ? ['--set', values] : [])]);
+      assert.equal(helm.code, 0, `${values}: ${helm.stderr}`);
+      const documents = helm.stdout.split(/^---\n/m).filter((document) => document.includes('\nkind: '));
+      assert.equal(documents.length, 3, values);
+      assert.deepEqual(kubectlDecodeAll(documents).map((outcome) => outcome.error), ['', '', ''], values);
+    }
+    // The positive control: the else branch of `persistence` breaks the volumes list, and Helm says so.
+    const broken = run('helm4', ['template', 'r1', chart, '--set', 'persistence=false']);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /YAML parse error on go-yaml-branches\/templates\/database\.yaml/);
+    assert.deepEqual(reported(chart, lintChart(chart)).filter((line) => line.includes('invalid-yaml')), ['templates/database.yaml:37 invalid-yaml']);
+  });
+});
+
 describe('dependencies missing from charts/', () => {
   const writeChart = (files: Record<string, string>) => {
     const chart = join(scratch, `deps-${Math.random().toString(36).slice(2)}`);
