@@ -131,6 +131,22 @@ describe('if/else branches and trim markers that go-yaml reads without complaint
   });
 });
 
+describe('a release named like the chart', () => {
+  it('Helm names the hooks so that the Secret sorts first for release "app" and the Job for "release-name"', (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    const chart = join(CHARTS, 'release-named-like-chart');
+    const names = (release: string) => {
+      const helm = run('helm4', ['template', release, chart]);
+      assert.equal(helm.code, 0, helm.stderr);
+      return [...helm.stdout.matchAll(/^kind: (\w+)\nmetadata:\n  name: (\S+)$/gm)].map((match) => `${match[1]} ${match[2]}`).sort();
+    };
+    // Both hooks are pre-install with weight 0, so Helm runs them in the order of their names.
+    assert.deepEqual(names('app'), ['Job pre-install-app', 'Secret app-scripts']);
+    assert.deepEqual(names('release-name'), ['Job pre-install-release-name-app', 'Secret release-name-app-scripts']);
+    assert.deepEqual(reported(chart, lintChart(chart)).filter((line) => line.includes('hook-dependency-order')), []);
+  });
+});
+
 describe('dependencies missing from charts/', () => {
   const writeChart = (files: Record<string, string>) => {
     const chart = join(scratch, `deps-${Math.random().toString(36).slice(2)}`);
