@@ -98,6 +98,55 @@ describe('files Helm never loads', () => {
   });
 });
 
+describe('.helmignore of a subchart directory', () => {
+  it('Helm renders a subchart template that only the subchart\'s own .helmignore names, and lint reports on it', (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    const chart = join(CHARTS, 'subchart-helmignore');
+    const helm = run('helm4', ['template', 'r1', chart]);
+    assert.equal(helm.code, 0, helm.stderr);
+    // Helm loads the subchart's test, not the parent's own, which the parent's (root-relative) .helmignore names.
+    assert.deepEqual([...helm.stdout.matchAll(/^# Source: (.*)$/gm)].map((match) => match[1]), ['parent/charts/child/templates/tests/test-pod.yaml']);
+    assert.deepEqual(reported(chart, lintChart(chart)), ['charts/child/templates/tests/test-pod.yaml:6 hook-left-behind', 'charts/child/templates/tests/test-pod.yaml:11 unpinned-hook-image']);
+  });
+});
+
+describe('if/else branches and trim markers that go-yaml reads without complaint', () => {
+  const chart = join(CHARTS, 'go-yaml-branches');
+  const branches = ['', 'workload=statefulset,useStatefulSet=true,updateType=OnDelete,sentry.dsn=x,fileCA.certPath=/c,ejbcaCA.serverURL=u,emptyDir.medium=Memory', 'workload=daemonset,updateType=Recreate'];
+
+  it('every branch renders and decodes; lint warns only about the volumes branch that Helm cannot parse', (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    for (const values of branches) {
+      const helm = run('helm4', ['template', 'r1', chart, ...(values ? ['--set', values] : [])]);
+      assert.equal(helm.code, 0, `${values}: ${helm.stderr}`);
+      const documents = helm.stdout.split(/^---\n/m).filter((document) => document.includes('\nkind: '));
+      assert.equal(documents.length, 3, values);
+      assert.deepEqual(kubectlDecodeAll(documents).map((outcome) => outcome.error), ['', '', ''], values);
+    }
+    // The positive control: the else branch of `persistence` breaks the volumes list, and Helm says so.
+    const broken = run('helm4', ['template', 'r1', chart, '--set', 'persistence=false']);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /YAML parse error on go-yaml-branches\/templates\/database\.yaml/);
+    assert.deepEqual(reported(chart, lintChart(chart)).filter((line) => line.includes('invalid-yaml')), ['templates/database.yaml:37 invalid-yaml']);
+  });
+});
+
+describe('a release named like the chart', () => {
+  it('Helm names the hooks so that the Secret sorts first for release "app" and the Job for "release-name"', (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    const chart = join(CHARTS, 'release-named-like-chart');
+    const names = (release: string) => {
+      const helm = run('helm4', ['template', release, chart]);
+      assert.equal(helm.code, 0, helm.stderr);
+      return [...helm.stdout.matchAll(/^kind: (\w+)\nmetadata:\n  name: (\S+)$/gm)].map((match) => `${match[1]} ${match[2]}`).sort();
+    };
+    // Both hooks are pre-install with weight 0, so Helm runs them in the order of their names.
+    assert.deepEqual(names('app'), ['Job pre-install-app', 'Secret app-scripts']);
+    assert.deepEqual(names('release-name'), ['Job pre-install-release-name-app', 'Secret release-name-app-scripts']);
+    assert.deepEqual(reported(chart, lintChart(chart)).filter((line) => line.includes('hook-dependency-order')), []);
+  });
+});
+
 describe('dependencies missing from charts/', () => {
   const writeChart = (files: Record<string, string>) => {
     const chart = join(scratch, `deps-${Math.random().toString(36).slice(2)}`);

@@ -132,6 +132,23 @@ describe('.helmignore, as Helm\'s loader reads it', () => {
   });
 });
 
+describe('.helmignore of a subchart directory, which Helm does not read when it loads the parent', () => {
+  const chart = join(FIXTURES, 'evaluated-first', 'subchart-helmignore');
+
+  it('keeps the subchart\'s templates its own .helmignore names, and drops those the parent\'s .helmignore names', () => {
+    assert.deepEqual(chartTemplates(chart).map((path) => relative(chart, path).split(sep).join('/')), ['charts/child/templates/tests/test-pod.yaml']);
+  });
+
+  it('lints a subchart template its own .helmignore names, given by name, against the parent\'s rules', () => {
+    const result = runCli(['lint', join('charts', 'child', 'templates', 'tests', 'test-pod.yaml'), '--format', 'json'], chart);
+    assert.ok((JSON.parse(result.stdout) as { findings: { rule: string }[] }).findings.some((found) => found.rule === 'unpinned-hook-image'), result.stdout);
+    // Positive control: the parent's own test, which the parent's .helmignore names, gets nothing.
+    const ignored = runCli(['lint', join('templates', 'tests', 'test-pod.yaml'), '--format', 'json'], chart);
+    assert.equal(ignored.status, 0, ignored.stderr);
+    assert.deepEqual((JSON.parse(ignored.stdout) as { findings: unknown[] }).findings, []);
+  });
+});
+
 describe('go-yaml\'s leniency with multi-line quoted and flow scalars', () => {
   const parsesClean = (text: string) => analyzeTemplate('templates/x.yaml', text).model.yamlProblems.length === 0;
   const pod = (lines: string[]) => ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: x', 'spec:', '  containers:', '    - name: c', '      image: busybox:1', ...lines, '      restartPolicy: Never', ''].join('\n');

@@ -32,7 +32,8 @@ Options:
   -f, --values FILE            values file merged over values.yaml, as helm template -f
                                (repeatable; after the config file's values:)
   --release-name NAME          evaluate with this release name only (default: findings
-                               must hold for both release-name and zz-second)
+                               must hold for release-name, zz-second and the chart's
+                               own name)
   --jobs N                     evaluate up to N charts at once on other threads while the
                                templates are linted as written (default: one fewer than
                                the cores, none for a single chart; 0: one thread)

@@ -101,8 +101,8 @@ export class Workspace {
   }
 
   /**
-   * Whether Helm never loads the file: the `.helmignore` of the chart it is in, or of a parent chart holding that chart
-   * under `charts/`, leaves it out.
+   * Whether Helm never loads the file: the `.helmignore` of the outermost chart holding it leaves it out (a
+   * subchart's own `.helmignore` is not read when the parent is loaded).
    */
   private isHelmIgnored(path: string): boolean {
     return isHelmIgnored(

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { FIXTURES } from '../../support/paths';
 
 const RULE = 'hook-dependency-order';
 const charts = new ScratchCharts();
@@ -151,6 +153,16 @@ describe(RULE, () => {
       'templates/secret.yaml': secret('{{ .Release.Name }}-b', { events: 'pre-install' }),
     });
     assert.deepEqual(chartFindings(optional, RULE), []);
+  });
+
+  it('stays silent when a release named like the chart reverses the order, through helm create\'s fullname helper', () => {
+    const chart = join(FIXTURES, 'evaluated-first', 'release-named-like-chart');
+    // Release "app": the fullname is "app", so "app-scripts" sorts before "pre-install-app" and the Secret runs first.
+    assert.deepEqual(chartFindings(chart, RULE), []);
+    assert.equal(chartFindings(chart, RULE, { releaseName: 'release-name' }).length, 1, 'under release-name the Job sorts first');
+    // Positive control: "<fullname>-install" sorts before "<fullname>-scripts" under any release name.
+    const anyName = chartFindings(chart, RULE, { valuesFiles: [join(FIXTURES, 'evaluated-first', 'release-named-like-chart', 'values-install-suffix.yaml')] });
+    assert.deepEqual(anyName.map((finding) => where(chart, finding)), ['templates/job.yaml:19 "{{ include \\"app.fullname\\" . }}-scripts"']);
   });
 
   it('finds the order through annotations built with toYaml from values and names built by a fullname helper', () => {

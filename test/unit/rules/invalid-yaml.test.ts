@@ -183,6 +183,34 @@ const VALID_TEMPLATES: Record<string, string> = {
     '          matchLabels: {}',
     '      {{- end }}',
   ),
+  '`{{- end -}}` before an if alone on its line, in a Secret whose block scalars open with a with (bitnami chainloop)': lines(
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: x',
+    'stringData:',
+    '  {{- if .Values.legacy }}',
+    '    {{- fail "legacy is gone" }}',
+    '  {{- end -}}',
+    '  {{- if .Values.sentry }}',
+    '  sentry.yaml: |',
+    '    {{- toYaml .Values.sentry | nindent 4 }}',
+    '  {{- end }}',
+    '  {{- if .Values.fileCA }}',
+    '  fileca.yaml: |',
+    '    {{- with .Values.fileCA }}',
+    '    cert_path: {{ .certPath | quote }}',
+    '    {{- end }}',
+    '  {{- end }}',
+    '  {{- if .Values.ejbcaCA }}',
+    '  ejbca.yaml: |',
+    '    {{- with .Values.ejbcaCA }}',
+    '    server_url: {{ .serverURL | quote }}',
+    '    {{- end }}',
+    '  {{- end }}',
+    '  config.yaml: |',
+    '    debug: false',
+  ),
   'Windows line endings': 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: {{ .Release.Name }}\r\n  labels:\r\n    {{- include "x" . | nindent 4 }}\r\ndata: {}\r\n',
 };
 
@@ -248,6 +276,20 @@ describe(RULE, () => {
     assert.equal(findings.length, 1);
     assert.deepEqual(pointedText(text, findings), ['targetPort: 8080']);
     assert.match(findings[0]!.message, /Sequence item without - indicator/);
+  });
+
+  it('reports the broken branch itself, not what blanking both branches of an if/else above it would break', () => {
+    // An if/else opening different keys above a shared child renders either way; the volumes entry in the else branch
+    // below breaks the list when that branch renders (Helm: "YAML parse error", as on mission-control's mongodb).
+    const text = lines(
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: x', 'spec:',
+      '  {{- if .Values.useStatefulSet }}', '  serviceName: x', '  updateStrategy:', '  {{- else }}', '  strategy:', '  {{- end }}',
+      '    type: {{ .Values.updateType }}', '  template:', '    spec:', '      volumes:', '      - name: config',
+      '        configMap:', '          name: x', '{{- if .Values.persistence }}', '  volumeClaimTemplates: []', '{{- else }}',
+      '        - name: data', '          emptyDir: {}', '{{- end }}',
+    );
+    const findings = lint(RULE, text);
+    assert.deepEqual(findings.map((found) => text.slice(0, found.range.start).split('\n').length), [22]);
   });
 
   it('reports one finding per document, the first problem of each', () => {

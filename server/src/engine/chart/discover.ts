@@ -74,10 +74,16 @@ function collectCharts(directory: string, charts: DiscoveredChart[]): void {
 
 /**
  * Templates of the chart and of its unpacked subcharts under charts/, whose hooks run in the same release; those that
- * a chart's `.helmignore` leaves out are not loaded by Helm, so they are none of the chart's.
+ * the chart's `.helmignore` leaves out are not loaded by Helm, so they are none of the chart's. A subchart's own
+ * `.helmignore` plays no part: Helm v4.1.4 pkg/chart/v2/loader/directory.go `LoadDir` reads the top chart's rules
+ * only, walks the whole tree with them, and `LoadFiles` then splits the files under charts/ into subcharts.
  */
 export function chartTemplates(chartDirectory: string): string[] {
-  const rules = chartIgnoreRules(chartDirectory);
+  return releaseTemplates(chartDirectory, chartDirectory, chartIgnoreRules(chartDirectory));
+}
+
+function releaseTemplates(topChart: string, chartDirectory: string, rules: IgnoreRules): string[] {
+  const isKept = (path: string) => !ignoresFile(rules, relative(topChart, path).split(sep).join('/'));
   const files: string[] = [];
   const templates = join(chartDirectory, 'templates');
   if (isDirectory(templates)) walkTemplates(templates, files);
@@ -85,16 +91,17 @@ export function chartTemplates(chartDirectory: string): string[] {
   if (isDirectory(subcharts)) {
     for (const entry of listDirectory(subcharts)) {
       const subchart = join(subcharts, entry.name);
-      if (entry.isDirectory && !ignoresFile(rules, `charts/${entry.name}/Chart.yaml`) && isFile(join(subchart, 'Chart.yaml'))) files.push(...chartTemplates(subchart));
+      if (entry.isDirectory && isKept(join(subchart, 'Chart.yaml')) && isFile(join(subchart, 'Chart.yaml'))) files.push(...releaseTemplates(topChart, subchart, rules));
     }
   }
-  return files.filter((path) => path.startsWith(templates + sep) ? !ignoresFile(rules, relative(chartDirectory, path).split(sep).join('/')) : true).sort();
+  return files.filter((path) => path.startsWith(templates + sep) ? isKept(path) : true).sort();
 }
 
 /**
- * Whether Helm never loads the template at `path`: the `.helmignore` of the chart it is in (the folder above its
- * `templates/` that holds Chart.yaml), or of a parent chart holding that chart under `charts/`, leaves it out.
- * `rulesOf` gives a chart directory's rules, `isChart` says whether a directory holds a Chart.yaml.
+ * Whether Helm never loads the template at `path`: the `.helmignore` of the outermost chart holding it (the folder
+ * above its `templates/` that holds Chart.yaml, or a chart holding that one under `charts/`) leaves it out. Only that
+ * chart's rules count, as in `chartTemplates`. `rulesOf` gives a chart directory's rules, `isChart` says whether a
+ * directory holds a Chart.yaml.
  */
 export function isHelmIgnored(path: string, rulesOf: (chart: string) => IgnoreRules = chartIgnoreRules, isChart: (directory: string) => boolean = (directory) => isFile(join(directory, 'Chart.yaml'))): boolean {
   let directory = dirname(path);
@@ -103,11 +110,10 @@ export function isHelmIgnored(path: string, rulesOf: (chart: string) => IgnoreRu
     if (parent === directory) return false;
     directory = parent;
   }
-  for (let chart = dirname(directory); isChart(chart); chart = dirname(dirname(chart))) {
-    if (ignoresFile(rulesOf(chart), relative(chart, path).split(sep).join('/'))) return true;
-    if (basename(dirname(chart)) !== 'charts') return false;
-  }
-  return false;
+  let chart = dirname(directory);
+  if (!isChart(chart)) return false;
+  while (basename(dirname(chart)) === 'charts' && isChart(dirname(dirname(chart)))) chart = dirname(dirname(chart));
+  return ignoresFile(rulesOf(chart), relative(chart, path).split(sep).join('/'));
 }
 
 /** The chart's `.helmignore` rules (Helm's defaults when it has none or it cannot be read). */

@@ -17,18 +17,30 @@ import { compareFindings, findingKey, RenderedLiteral, RenderedLiteralBuilder } 
  * user wrote: the key or value in a values file when `toYaml` printed a map of `.Values`, the line of a `define` for
  * text an `include` brought in, the action for a value an action printed.
  *
- * Only what is certain is reported: a finding must hold under both release names (or the one given), must not touch
- * output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Findings on text written
- * literally in the template itself are reported too: the as-written pass may not have been sure of them (an `include`
- * it could not see into), and where it was, mergeFindings keeps its finding, which carries the safe fixes.
+ * Only what is certain is reported: a finding must hold under every release name tried (or the one given), must not
+ * touch output the evaluator could not know, and must not rest on a rule's guess (`uncertain`). Findings on text
+ * written literally in the template itself are reported too: the as-written pass may not have been sure of them (an
+ * `include` it could not see into), and where it was, mergeFindings keeps its finding, which carries the safe fixes.
  */
 
 export interface EvaluatedLintOptions extends LintOptions {
-  /** Evaluate with this release name only; by default findings must hold under `release-name` and `zz-second`. */
+  /** Evaluate with this release name only; by default findings must hold under every name of `certaintyReleaseNames`. */
   releaseName?: string;
 }
 
 export const DEFAULT_RELEASE_NAMES = ['release-name', 'zz-second'] as const;
+
+/**
+ * The release names a finding must hold under: the two defaults, and the chart's own name, since the `fullname` helper
+ * `helm create` scaffolds drops a release name that contains the chart's name (`helm install kibana` names objects
+ * `kibana`, not `kibana-kibana`), which can change how hooks' names sort.
+ */
+export function certaintyReleaseNames(chart: LoadedChart): string[] {
+  const names: string[] = [...DEFAULT_RELEASE_NAMES];
+  const own = chart.metadata.name;
+  if (typeof own === 'string' && own !== '' && !names.includes(own)) names.push(own);
+  return names;
+}
 
 /**
  * The findings of the evaluated chart that the as-written view cannot see. Findings point into files by their
@@ -54,7 +66,7 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
   const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
   const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
   if (fileRules.length === 0 && chartRules.length === 0) return { findings: loadedChartFound, rendered: {} };
-  const names = options.releaseName !== undefined ? [options.releaseName] : [...DEFAULT_RELEASE_NAMES];
+  const names = options.releaseName !== undefined ? [options.releaseName] : certaintyReleaseNames(renderer.chart);
   const mapper = new SourceMapper(renderer);
   const found = new Map<string, Finding>();
   const operations = operationsToRender(renderer.chart);
@@ -151,7 +163,7 @@ const UPGRADE_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-upgrade', 'post-upg
 const ALL_EVENTS: ReadonlySet<HookEvent> = new Set([...INSTALL_EVENTS, ...UPGRADE_EVENTS]);
 
 /**
- * What must be equal under both release names for a finding to be certain. A file rule's message and help must be the
+ * What must be equal under every release name for a finding to be certain. A file rule's message and help must be the
  * same too: one that quotes a name built from the release name (hook-fixed-name) is then not certain. A chart rule's
  * message names the objects it links, which follow the release name; its place is what must agree.
  */

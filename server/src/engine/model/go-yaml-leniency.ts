@@ -104,10 +104,14 @@ export function joinTrimmedLines(text: string, actions: readonly TemplateAction[
     joined ??= [...text];
     joined[at] = ' ';
   };
-  for (const action of actions) {
-    if (action.kind === 'output') continue;
-    if (action.trimLeft) for (let at = action.range.start - 1; at >= 0 && /\s/.test(text[at]!); at--) if (text[at] === '\n' || text[at] === '\r') blank(at);
-    if (action.trimRight) for (let at = action.range.end; at < text.length && /\s/.test(text[at]!); at++) if (text[at] === '\n' || text[at] === '\r') blank(at);
-  }
+  // A marker trims the text up to the next action only: in the masked text that action is blanked to spaces, and the
+  // line break after it is not the marker's to remove.
+  actions.forEach((action, index) => {
+    if (action.kind === 'output') return;
+    const after = actions[index - 1]?.range.end ?? 0;
+    const before = actions[index + 1]?.range.start ?? text.length;
+    if (action.trimLeft) for (let at = action.range.start - 1; at >= after && /\s/.test(text[at]!); at--) if (text[at] === '\n' || text[at] === '\r') blank(at);
+    if (action.trimRight) for (let at = action.range.end; at < before && /\s/.test(text[at]!); at++) if (text[at] === '\n' || text[at] === '\r') blank(at);
+  });
   return joined ? (joined as string[]).join('') : text;
 }

@@ -55,9 +55,13 @@ export const invalidYaml = defineRule({
     let next = 0;
     documents.forEach((document, index) => {
       while (next < problems.length && problems[next]!.range.start < document.start) next++;
-      const first = problems[next];
-      if (!first || first.range.start > document.end) return;
-      const problem = confirmation.problemsBeside(first, index)[0];
+      let problem: YamlProblem | undefined;
+      // Only the same problem, on the same line, confirms one: a problem elsewhere in the variant may come from
+      // blanking both branches of an if/else, which Helm never does.
+      for (let at = next; !problem && at < Math.min(problems.length, next + PROBLEMS_TRIED) && problems[at]!.range.start <= document.end; at++) {
+        const line = file.lines.position(problems[at]!.range.start).line;
+        problem = confirmation.problemsBeside(problems[at]!, index).find((found) => file.lines.position(found.range.start).line === line);
+      }
       if (!problem) return;
       context.report({
         range: pointAt(file, problem.range),
@@ -172,6 +176,9 @@ function pointAt(file: TemplateFile, range: TextRange): TextRange {
   if (first < 0) return { start, end };
   return { start: start + first, end: start + content.trimEnd().length };
 }
+
+/** How many of a document's problems are tried for confirmation, each costing a parse of the document. */
+const PROBLEMS_TRIED = 5;
 
 /** The text before an action that stands for a whole value: nothing, `key: ` or `- `. */
 const VALUE_START = /(?:(?:^|\s)-|:)\s+$|^\s*$/;
