@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
+import type {
+  LanguageClientOptions,
+  ServerOptions} from 'vscode-languageclient/node';
 import {
   LanguageClient,
-  LanguageClientOptions,
   RequestType,
-  ServerOptions,
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { HOOK_ORDER_METHOD, HookOrderParams, HookOrderResult } from './protocol';
-import { ServerStatus } from './statusModel';
+import type { HookOrderParams, HookOrderResult } from './protocol';
+import { HOOK_ORDER_METHOD } from './protocol';
+import type { ServerStatus } from './statusModel';
 
 /** The client id is also the settings prefix: vscode-languageclient reads `helmHooks.trace.server` by it. */
 export const CLIENT_ID = 'helmHooks';

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { documentSelector, ServerConnection } from './client';
-import { HOOK_ORDER_VIEW_ID, HookOrderView } from './hookOrderView';
+import type { ServerConnection } from './client';
+import { documentSelector } from './client';
+import type { HookOrderView } from './hookOrderView';
+import { HOOK_ORDER_VIEW_ID } from './hookOrderView';
 import { FIX_ALL_KIND as FIX_ALL_KIND_VALUE } from './protocol';
 
 const FIX_ALL_KIND = vscode.CodeActionKind.Empty.append(FIX_ALL_KIND_VALUE);

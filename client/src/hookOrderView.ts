@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { documentSelector, ServerConnection } from './client';
-import { GroupNode, HookOrderModel, HookOrderState, isGroup, LeafNode, presentHookOrder } from './hookOrderModel';
+import type { ServerConnection } from './client';
+import { documentSelector } from './client';
+import type { GroupNode, HookOrderModel, HookOrderState, LeafNode} from './hookOrderModel';
+import { isGroup, presentHookOrder } from './hookOrderModel';
 
 export const HOOK_ORDER_VIEW_ID = 'helmHooks.hookOrder';
 const STATE_CONTEXT_KEY = 'helmHooks.hookOrder.state';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { documentSelector, ServerConnection } from './client';
+import type { ServerConnection } from './client';
+import { documentSelector } from './client';
 import { presentStatus } from './statusModel';
 
 /**

@@ -1,10 +1,12 @@
 import { parentPort } from 'node:worker_threads';
-import { ChartEvaluationMessage, evaluateChart, isChartEvaluationMessage } from './engine/lint/chart-evaluation';
+import type { ChartEvaluationMessage} from './engine/lint/chart-evaluation';
+import { evaluateChart, isChartEvaluationMessage } from './engine/lint/chart-evaluation';
 import { loadChart } from './engine/chart/load';
 import { RenderCache } from './engine/eval/cache';
 import { evaluateLint, loadedChartFindings } from './engine/lint/evaluated-lint';
-import { LoadedChart } from './engine/chart/types';
-import { EvaluationReply, EvaluationRequest, isOrderRequest, orderFor, OrderRequest } from './features/evaluation';
+import type { LoadedChart } from './engine/chart/types';
+import type { EvaluationReply, EvaluationRequest, OrderRequest } from './features/evaluation';
+import { isOrderRequest, orderFor } from './features/evaluation';
 
 /**
  * The language server's chart evaluation thread (see features/evaluation.ts): loads the chart with the open editors'

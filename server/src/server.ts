@@ -1,4 +1,6 @@
 import { basename } from 'node:path';
+import type {
+  InitializeResult} from 'vscode-languageserver/node';
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
@@ -7,7 +9,6 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   FileChangeType,
-  InitializeResult,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -19,14 +20,17 @@ import { codeActions, CODE_ACTION_KINDS } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { completion, COMPLETION_TRIGGERS } from './features/completion';
 import { Configuration } from './features/configuration';
-import { guard, ServerContext } from './features/context';
-import { DiagnosticReports, PublishedDiagnostics, PulledDiagnostics } from './features/diagnosticReports';
+import type { ServerContext } from './features/context';
+import { guard } from './features/context';
+import type { DiagnosticReports} from './features/diagnosticReports';
+import { PublishedDiagnostics, PulledDiagnostics } from './features/diagnosticReports';
 import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
 import { ChartEvaluator } from './features/evaluation';
 import { hookOrder, HookOrders } from './features/hookOrder';
 import { hover } from './features/hover';
 import { uriToPath, Workspace } from './features/workspace';
-import { HelmHooksInitializationOptions, HOOK_ORDER_METHOD, HookOrderParams, HookOrderResult } from './protocol';
+import type { HelmHooksInitializationOptions, HookOrderParams, HookOrderResult } from './protocol';
+import { HOOK_ORDER_METHOD } from './protocol';
 
 declare const HELM_HOOKS_VERSION: string;
 const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : 'dev';

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { LoadedChart } from '../../server/src/engine/chart/types';
+import type { LoadedChart } from '../../server/src/engine/chart/types';
 import { CORPUS_CHARTS, corpusScenarios, requireShared } from '../support/shared';
 
 function all(chart: LoadedChart): LoadedChart[] {

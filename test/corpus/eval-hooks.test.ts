@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { DocumentHead, EvaluatedFile, evaluateChart, readHead } from '../../server/src/engine/eval/hooks';
+import type { DocumentHead, EvaluatedFile} from '../../server/src/engine/eval/hooks';
+import { evaluateChart, readHead } from '../../server/src/engine/eval/hooks';
 import { requireBinaries, run } from '../support/helm';
 import { CORPUS_CHARTS, corpusScenarios, requireShared } from '../support/shared';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
-import { Finding } from '../../server/src/engine/rules/rule';
+import type { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { requireBinaries, run } from '../support/helm';
 import { REPO_ROOT, SHARED } from '../support/paths';

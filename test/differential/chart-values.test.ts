@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { LoadedChart } from '../../server/src/engine/chart/types';
+import type { LoadedChart } from '../../server/src/engine/chart/types';
 import { FIXTURES } from '../support/paths';
 import { requireBinaries, run } from '../support/helm';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
-import { Finding } from '../../server/src/engine/rules/rule';
+import type { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { helmInstallDryRunJson, kubectlDecodeAll, requireBinaries, run } from '../support/helm';
 import { FIXTURES } from '../support/paths';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HelmMajor } from '../support/helm';
+import type { HelmMajor } from '../support/helm';
 import { assertSucceeded, requireHelm, runHelmOperations } from '../support/fake-kube/harness';
 import { FakeKubePool } from '../support/fake-kube/pool';
-import { FakeKubeServer } from '../support/fake-kube/server';
+import type { FakeKubeServer } from '../support/fake-kube/server';
 import { FIXTURES } from '../support/paths';
 
 /** The fake API server and harness themselves: the real Helm runs against them, and the log says what it did. */

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HelmMajor } from '../support/helm';
-import { assertSucceeded, HelmRun, OperationTrace, requireHelm, runHelmOperations } from '../support/fake-kube/harness';
+import type { HelmMajor } from '../support/helm';
+import type { HelmRun, OperationTrace} from '../support/fake-kube/harness';
+import { assertSucceeded, requireHelm, runHelmOperations } from '../support/fake-kube/harness';
 import { FakeKubePool } from '../support/fake-kube/pool';
-import { FakeKubeServer, RequestRecord } from '../support/fake-kube/server';
+import type { FakeKubeServer, RequestRecord } from '../support/fake-kube/server';
 import { FIXTURES } from '../support/paths';
 
 /**

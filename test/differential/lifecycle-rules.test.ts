@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
-import { HelmVersion } from '../../server/src/engine/rules/rule';
+import type { HelmVersion } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
-import { DryRunRelease, helmInstallDryRunJson, requireBinaries, run } from '../support/helm';
+import type { DryRunRelease} from '../support/helm';
+import { helmInstallDryRunJson, requireBinaries, run } from '../support/helm';
 import { FIXTURES } from '../support/paths';
 
 /**

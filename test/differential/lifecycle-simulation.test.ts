@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it, TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { traceOperations } from '../../server/src/engine/lifecycle/trace';
-import { HelmMajor } from '../support/helm';
-import { ClusterAction, HelmStep, OperationTrace, requireHelm, runHelmOperations, TraceStep } from '../support/fake-kube/harness';
-import { WorkloadScenario } from '../support/fake-kube/server';
+import type { HelmMajor } from '../support/helm';
+import type { ClusterAction, HelmStep, OperationTrace, TraceStep } from '../support/fake-kube/harness';
+import { requireHelm, runHelmOperations } from '../support/fake-kube/harness';
+import type { WorkloadScenario } from '../support/fake-kube/server';
 import { FakeKubePool } from '../support/fake-kube/pool';
 import { FIXTURES } from '../support/paths';
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { Finding } from '../../server/src/engine/rules/rule';
-import { DecodeOutcome, DryRunRelease, helmInstallDryRunJson, helmTemplate, kubectlDecodeAll, ParsedHook, requireBinaries, RunResult, writeChart } from '../support/helm';
+import type { Finding } from '../../server/src/engine/rules/rule';
+import type { DecodeOutcome, DryRunRelease, ParsedHook, RunResult} from '../support/helm';
+import { helmInstallDryRunJson, helmTemplate, kubectlDecodeAll, requireBinaries, writeChart } from '../support/helm';
 import { applyFix, configMapWith, explained, lint, pointedText } from '../support/rule-tester';
 
 /**

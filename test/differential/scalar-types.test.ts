@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
-import { ValueModel } from '../../server/src/engine/model/document';
+import type { ValueModel } from '../../server/src/engine/model/document';
 import { parseHookWeight, parsePolicyList } from '../../server/src/engine/model/hook';
-import { helmStringOf, KubeScalarType, resolvePlainScalar } from '../../server/src/engine/model/scalar';
-import { DecodeOutcome, helmInstallDryRunJson, kubectlDecode, kubectlDecodeAll, requireBinaries, writeChart } from '../support/helm';
+import type { KubeScalarType} from '../../server/src/engine/model/scalar';
+import { helmStringOf, resolvePlainScalar } from '../../server/src/engine/model/scalar';
+import type { DecodeOutcome} from '../support/helm';
+import { helmInstallDryRunJson, kubectlDecode, kubectlDecodeAll, requireBinaries, writeChart } from '../support/helm';
 import { configMapWith } from '../support/rule-tester';
 
 /**

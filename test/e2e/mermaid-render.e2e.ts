@@ -6,11 +6,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, TestContext } from 'node:test';
-import { chromium, Page } from 'playwright-core';
+import type { TestContext } from 'node:test';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { formatOrderMermaid } from '../../server/src/cli/format/order-mermaid';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { chartHookOrder, OrderJson } from '../../server/src/engine/order/chart-order';
+import type { OrderJson } from '../../server/src/engine/order/chart-order';
+import { chartHookOrder } from '../../server/src/engine/order/chart-order';
 import { compareOrders, currentOrder } from '../../server/src/engine/order/compare';
 import { CORPUS_CHARTS, corpusScenarios, requireShared } from '../support/shared';
 

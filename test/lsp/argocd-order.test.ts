@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ArgoOrderJson } from '../../server/src/engine/order/argocd-order';
-import { ArgoOrderAnswer } from '../../server/src/protocol';
+import type { ArgoOrderJson } from '../../server/src/engine/order/argocd-order';
+import type { ArgoOrderAnswer } from '../../server/src/protocol';
 import { copyFixture, removeTempDirs, runCli, writeFiles } from '../unit/cli/cli-harness';
 import { LspClient } from './lsp-client';
 

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ClientCapabilities, Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-protocol/node';
+import type { ClientCapabilities, Diagnostic, Range } from 'vscode-languageserver-protocol/node';
+import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import { REPO_ROOT } from '../support/paths';
-import { JsonFinding, runCli } from '../unit/cli/cli-harness';
+import type { JsonFinding} from '../unit/cli/cli-harness';
+import { runCli } from '../unit/cli/cli-harness';
 import { cliFindingKey, diagnosticKey } from './finding-keys';
 import { CAPABILITIES, LspClient } from './lsp-client';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Diagnostic, MarkupContent } from 'vscode-languageserver-protocol/node';
+import type { Diagnostic, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { FIXTURES } from '../support/paths';
 import { LspClient } from './lsp-client';
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
-import { JsonFinding } from '../unit/cli/cli-harness';
+import type { Diagnostic} from 'vscode-languageserver-protocol/node';
+import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
+import type { JsonFinding } from '../unit/cli/cli-harness';
 
 /**
  * A finding as `path line:column-line:column severity rule` (0-based, UTF-16 columns), whether `helm-hooks lint

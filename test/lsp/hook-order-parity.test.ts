@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { HookOrderResult, OrderJson } from '../../server/src/protocol';
+import type { HookOrderResult, OrderJson } from '../../server/src/protocol';
 import { runCli } from '../unit/cli/cli-harness';
 import { CORPUS_CHARTS, corpusScenarios, requireShared } from '../support/shared';
 import { LspClient } from './lsp-client';

@@ -1,18 +1,29 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess} from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import {
+import type {
   ClientCapabilities,
-  createProtocolConnection,
   CodeAction,
-  CodeActionRequest,
   CodeLens,
-  CodeLensRequest,
   CompletionItem,
-  CompletionRequest,
   Diagnostic,
+  Hover,
+  InitializeResult,
+  LogMessageParams,
+  Position,
+  ProtocolConnection,
+  PublishDiagnosticsParams,
+  Range,
+  WorkspaceDiagnosticReport,
+  WorkspaceDocumentDiagnosticReport} from 'vscode-languageserver-protocol/node';
+import {
+  createProtocolConnection,
+  CodeActionRequest,
+  CodeLensRequest,
+  CompletionRequest,
   DiagnosticRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
@@ -23,25 +34,17 @@ import {
   DocumentDiagnosticRequest,
   ExitNotification,
   FileChangeType,
-  Hover,
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
-  InitializeResult,
   LogMessageNotification,
-  LogMessageParams,
   MessageType,
-  Position,
-  ProtocolConnection,
   PublishDiagnosticsNotification,
-  PublishDiagnosticsParams,
-  Range,
   ShutdownRequest,
-  WorkspaceDiagnosticReport,
-  WorkspaceDiagnosticRequest,
-  WorkspaceDocumentDiagnosticReport,
+  WorkspaceDiagnosticRequest
 } from 'vscode-languageserver-protocol/node';
-import { HOOK_ORDER_METHOD, HookOrderResult } from '../../server/src/protocol';
+import type { HookOrderResult } from '../../server/src/protocol';
+import { HOOK_ORDER_METHOD } from '../../server/src/protocol';
 import { REPO_ROOT } from '../support/paths';
 
 export const SERVER = join(REPO_ROOT, 'dist', 'server.js');

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CodeActionKind, CompletionItem, Diagnostic, MarkupContent, Range, TextEdit } from 'vscode-languageserver-protocol/node';
+import type { CompletionItem, Diagnostic, MarkupContent, Range, TextEdit } from 'vscode-languageserver-protocol/node';
+import { CodeActionKind } from 'vscode-languageserver-protocol/node';
 import { FIXTURES } from '../support/paths';
 import { LspClient, SERVER } from './lsp-client';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Position } from 'vscode-languageserver-protocol/node';
+import type { Position } from 'vscode-languageserver-protocol/node';
 import { FIXTURES } from '../support/paths';
 import { CORPUS_CHARTS, requireShared } from '../support/shared';
 import { LspClient } from './lsp-client';

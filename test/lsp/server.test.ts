@@ -5,23 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import {
+import type {
   CodeAction,
+  Diagnostic,
+  MarkupContent,
+  TextEdit} from 'vscode-languageserver-protocol/node';
+import {
   CodeActionKind,
   createProtocolConnection,
-  Diagnostic,
   DiagnosticSeverity,
   ExitNotification,
   FileChangeType,
   InitializeRequest,
   IPCMessageReader,
   IPCMessageWriter,
-  MarkupContent,
   ShutdownRequest,
-  TextDocumentSyncKind,
-  TextEdit,
+  TextDocumentSyncKind
 } from 'vscode-languageserver-protocol/node';
-import { COMMANDS, FIX_ALL_KIND, HOOK_ORDER_METHOD, HookOrderResult } from '../../server/src/protocol';
+import type { HookOrderResult } from '../../server/src/protocol';
+import { COMMANDS, FIX_ALL_KIND, HOOK_ORDER_METHOD } from '../../server/src/protocol';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 import { ruleLinkTarget } from '../support/rule-docs';
 import { LspClient, SERVER } from './lsp-client';

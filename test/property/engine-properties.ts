@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
 import { discover } from '../../server/src/engine/chart/discover';
-import { analyzeTemplate, TemplateFile } from '../../server/src/engine/analysis/file';
+import type { TemplateFile } from '../../server/src/engine/analysis/file';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { applyEdits, fixUntilStable, MAX_FIX_PASSES } from '../../server/src/engine/lint/fix';
 import { lintFile } from '../../server/src/engine/lint/lint';
 import { ALL_RULES } from '../../server/src/engine/rules';
-import { Finding, TextEdit } from '../../server/src/engine/rules/rule';
-import { TextRange } from '../../server/src/engine/core/text';
+import type { Finding, TextEdit } from '../../server/src/engine/rules/rule';
+import type { TextRange } from '../../server/src/engine/core/text';
 import { REPO_ROOT } from '../support/paths';
 import { CORPUS_CHARTS } from '../support/shared';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, it, TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { requireShared } from '../support/shared';
 import type { PropertyName, WorkerReply, WorkerRequest } from './engine-properties';

@@ -4,12 +4,15 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isDocument, isNode, isPair } from 'yaml';
 import { generatedTemplate } from '../../bench/generate';
-import { analyzeTemplate, TemplateFile } from '../../server/src/engine/analysis/file';
-import { lintFile, LintOptions } from '../../server/src/engine/lint/lint';
+import type { TemplateFile } from '../../server/src/engine/analysis/file';
+import { analyzeTemplate } from '../../server/src/engine/analysis/file';
+import type { LintOptions } from '../../server/src/engine/lint/lint';
+import { lintFile } from '../../server/src/engine/lint/lint';
 import { clearYamlDocumentCache } from '../../server/src/engine/model/yaml-documents';
 import { findingsFor, forgetFindings } from '../../server/src/features/diagnostics';
 import { CORPUS_CHARTS } from '../support/shared';
-import { applyEdit, Edit, samples } from './engine-properties';
+import type { Edit} from './engine-properties';
+import { applyEdit, samples } from './engine-properties';
 
 /**
  * The language server analyses a template again on every keystroke, reusing what it found in the documents the

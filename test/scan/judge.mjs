@@ -41,7 +41,7 @@ function renderedDocs(text) {
     let obj;
     try {
       obj = yaml.load(part);
-    } catch (e) {
+    } catch {
       obj = undefined;
     }
     docs.push({ source: m[1].trim(), text: part, obj });

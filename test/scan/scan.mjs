@@ -13,7 +13,7 @@
 // (Helm only for charts with hook templates or findings to judge), `done` when the chart is complete,
 // and SCAN_DIR/values/<chart>.hooks.yaml for the hooks scenario. --lint-only DIR lints every scanned chart again
 // with the same values into DIR/<chart>/ (Helm's outputs are kept), to compare builds. SCAN_DIR/out/summary.json sums the time.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

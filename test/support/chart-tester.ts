@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadChart } from '../../server/src/engine/chart/load';
-import { evaluatedFindings, EvaluatedLintOptions } from '../../server/src/engine/lint/evaluated-lint';
+import type { EvaluatedLintOptions } from '../../server/src/engine/lint/evaluated-lint';
+import { evaluatedFindings } from '../../server/src/engine/lint/evaluated-lint';
 import { ALL_RULES } from '../../server/src/engine/rules';
-import { Finding } from '../../server/src/engine/rules/rule';
+import type { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { assertShortMessage } from './messages';
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 import { REPO_ROOT } from './paths';
 
 /**

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { applyEdits, fixUntilStable, MAX_FIX_PASSES } from '../../server/src/engine/lint/fix';
-import { LintOptions, lintFile, DEFAULT_LINT_OPTIONS } from '../../server/src/engine/lint/lint';
+import type { LintOptions} from '../../server/src/engine/lint/lint';
+import { lintFile, DEFAULT_LINT_OPTIONS } from '../../server/src/engine/lint/lint';
 import { ruleById } from '../../server/src/engine/rules';
-import { Finding, Rule } from '../../server/src/engine/rules/rule';
+import type { Finding, Rule } from '../../server/src/engine/rules/rule';
 import { assertShortMessage } from './messages';
 
 export const TEST_FILE = 'templates/test.yaml';

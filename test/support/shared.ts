@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 import { SHARED } from './paths';
 
 export const CORPUS_CHARTS = join(SHARED, 'corpus', 'charts');

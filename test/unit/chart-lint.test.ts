@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../server/src/engine/core/config';
-import { ChartLint, ChartViews, lintChart } from '../../server/src/engine/lint/chart-lint';
+import type { ChartViews} from '../../server/src/engine/lint/chart-lint';
+import { ChartLint, lintChart } from '../../server/src/engine/lint/chart-lint';
 import { compareFindings } from '../../server/src/engine/lint/findings';
-import { Finding, Severity } from '../../server/src/engine/rules/rule';
+import type { Finding, Severity } from '../../server/src/engine/rules/rule';
 import { FIXTURES } from '../support/paths';
 
 const CHART = '/charts/shop';

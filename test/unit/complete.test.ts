@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { complete, EngineCompletion, WeightInUse } from '../../server/src/engine/services/complete';
+import type { EngineCompletion, WeightInUse } from '../../server/src/engine/services/complete';
+import { complete } from '../../server/src/engine/services/complete';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { hooksOfFile } from '../../server/src/engine/order/order';
 

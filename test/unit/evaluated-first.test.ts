@@ -5,7 +5,7 @@ import { chartTemplates } from '../../server/src/engine/chart/discover';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
 import { mergeFindings } from '../../server/src/engine/lint/findings';
-import { Finding } from '../../server/src/engine/rules/rule';
+import type { Finding } from '../../server/src/engine/rules/rule';
 import { ScratchCharts, where } from '../support/chart-tester';
 import { FIXTURES } from '../support/paths';
 import { runCli } from './cli/cli-harness';

@@ -7,7 +7,7 @@ import { loadChart } from '../../server/src/engine/chart/load';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
 import { evaluatedFindings } from '../../server/src/engine/lint/evaluated-lint';
 import { lintText } from '../../server/src/engine/lint/lint';
-import { Finding } from '../../server/src/engine/rules/rule';
+import type { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { ScratchCharts } from '../support/chart-tester';
 import { FIXTURES } from '../support/paths';

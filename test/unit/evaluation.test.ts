@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ChartEvaluator, EvaluationLog, EvaluationRequest } from '../../server/src/features/evaluation';
+import type { EvaluationLog, EvaluationRequest } from '../../server/src/features/evaluation';
+import { ChartEvaluator } from '../../server/src/features/evaluation';
 import { FIXTURES, REPO_ROOT } from '../support/paths';
 
 /** The language server's evaluation thread, driven directly: out/server/src/evaluator.js is the compiled worker. */

@@ -14,6 +14,7 @@ before(async () => {
 after(() => server.close());
 beforeEach(() => server.reset({ 'stuck-job': { outcome: 'hang' }, 'bad-job': { outcome: 'fail', log: 'it broke' } }));
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read API responses field by field, as a client does
 async function call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Record<string, any> }> {
   const response = await fetch(`${server.url}${path}`, {
     method,

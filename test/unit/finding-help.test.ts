@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Finding, Severity } from '../../server/src/engine/rules/rule';
+import type { Finding, Severity } from '../../server/src/engine/rules/rule';
 import { findingsHelp } from '../../server/src/engine/services/finding-help';
 
 function finding(rule: string, severity: Severity, start: number, end: number, help: string): Finding {

@@ -7,7 +7,7 @@ import { applyEdits, fixUntilStable, MAX_FIX_PASSES, safeEditsFor } from '../../
 import { lintFile } from '../../server/src/engine/lint/lint';
 import { ALL_RULES, LIFECYCLE_RULES } from '../../server/src/engine/rules';
 import { lifecycleHooks } from '../../server/src/engine/rules/support/lifecycle-helpers';
-import { Finding, TextEdit } from '../../server/src/engine/rules/rule';
+import type { Finding, TextEdit } from '../../server/src/engine/rules/rule';
 import { REPO_ROOT } from '../support/paths';
 
 const PATH = 'templates/sample.yaml';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareOrders, HookChange, OrderEntry, parseSavedOrder, SavedOrder, SavedOrderError } from '../../server/src/engine/order/compare';
+import type { HookChange, OrderEntry, SavedOrder} from '../../server/src/engine/order/compare';
+import { compareOrders, parseSavedOrder, SavedOrderError } from '../../server/src/engine/order/compare';
 
 type Hook = [kind: string | null, name: string | null, weight: string | null, position: number | null];
 

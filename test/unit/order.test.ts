@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
-import { ChartOrder, deletedWhen, HookInfo, hooksOfFile, orderHooks } from '../../server/src/engine/order/order';
+import type { ChartOrder, HookInfo} from '../../server/src/engine/order/order';
+import { deletedWhen, hooksOfFile, orderHooks } from '../../server/src/engine/order/order';
 
 interface Spec {
   kind: string;

@@ -1,5 +1,5 @@
 import { ARGOCD_SOURCE } from '../engine/deployers/argocd';
-import { ArgoOrderJson, ArgoOrderObjectJson } from '../engine/order/argocd-order';
+import type { ArgoOrderJson, ArgoOrderObjectJson } from '../engine/order/argocd-order';
 
 const PHASE_NOTES: Record<string, string> = {
   PreSync: 'before the resources, on every sync',

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ChartEvaluationJob, ChartEvaluationMessage, ChartEvaluationResult, evaluateChart } from '../engine/lint/chart-evaluation';
+import type { ChartEvaluationJob, ChartEvaluationMessage, ChartEvaluationResult} from '../engine/lint/chart-evaluation';
+import { evaluateChart } from '../engine/lint/chart-evaluation';
 
 /**
  * `helm-hooks lint` evaluates each chart on other threads while the main thread lints the templates as written: the

@@ -1,26 +1,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { discover, DiscoveryError, displayPath, describeFsError, isHelmIgnored, Target } from '../engine/chart/discover';
-import { findConfigFile, HelmHooksConfig, LoadedConfig, loadConfig } from '../engine/core/config';
+import type { Target } from '../engine/chart/discover';
+import { discover, DiscoveryError, displayPath, describeFsError, isHelmIgnored } from '../engine/chart/discover';
+import type { HelmHooksConfig, LoadedConfig} from '../engine/core/config';
+import { findConfigFile, loadConfig } from '../engine/core/config';
 import { ChartLint } from '../engine/lint/chart-lint';
-import { mergeFindings, RenderedLiteral } from '../engine/lint/findings';
-import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
+import type { RenderedLiteral } from '../engine/lint/findings';
+import { mergeFindings } from '../engine/lint/findings';
+import type { TemplateFile } from '../engine/analysis/file';
+import { analyzeTemplate } from '../engine/analysis/file';
 import { fixUntilStable } from '../engine/lint/fix';
-import { lintFile, LintOptions } from '../engine/lint/lint';
+import type { LintOptions } from '../engine/lint/lint';
+import { lintFile } from '../engine/lint/lint';
 import { HOOK_KEY } from '../engine/model/hook';
 import { lastEntry } from '../engine/model/document';
-import { LocatedSource, lintRenderedSource, renderedChartFindings, splitRenderedStream } from '../engine/lint/rendered';
-import { RuleDocs } from '../engine/rules/docs';
-import { Finding, HelmVersion, RuleSetting } from '../engine/rules/rule';
+import type { LocatedSource} from '../engine/lint/rendered';
+import { lintRenderedSource, renderedChartFindings, splitRenderedStream } from '../engine/lint/rendered';
+import type { RuleDocs } from '../engine/rules/docs';
+import type { Finding, HelmVersion, RuleSetting } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
-import { ChartEvaluationJob, ChartEvaluationResult } from '../engine/lint/chart-evaluation';
+import type { ChartEvaluationJob, ChartEvaluationResult } from '../engine/lint/chart-evaluation';
 import { ChartEvaluationPool, defaultThreads, evaluatorScript } from './chart-evaluation';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import { FileResult, LintRun, summarize } from './results';
+import type { FileResult, LintRun} from './results';
+import { summarize } from './results';
 
-import { DEFAULT_TARGETS, DeployTarget } from '../engine/deployers/targets';
+import type { DeployTarget } from '../engine/deployers/targets';
+import { DEFAULT_TARGETS } from '../engine/deployers/targets';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 

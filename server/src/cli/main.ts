@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { ruleById } from '../engine/rules';
 import { RuleDocs, shippedRulesDoc } from '../engine/rules/docs';
-import { HelmVersion, RuleSetting } from '../engine/rules/rule';
-import { CommandIO, OutputFormat, runLint, UsageError } from './lint-command';
+import type { HelmVersion, RuleSetting } from '../engine/rules/rule';
+import type { CommandIO, OutputFormat} from './lint-command';
+import { runLint, UsageError } from './lint-command';
 import { isOperation, runOrder } from './order-command';
-import { DEPLOY_TARGETS, DeployTarget, isDeployTarget } from '../engine/deployers/targets';
+import type { DeployTarget} from '../engine/deployers/targets';
+import { DEPLOY_TARGETS, isDeployTarget } from '../engine/deployers/targets';
 
 declare const HELM_HOOKS_VERSION: string | undefined;
 

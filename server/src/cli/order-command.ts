@@ -2,16 +2,19 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describeFsError, DiscoveryError, displayPath } from '../engine/chart/discover';
 import { loadChart } from '../engine/chart/load';
-import { LoadedConfig } from '../engine/core/config';
-import { ChartHookOrder, chartHookOrder, isOperation, Operation, OrderJson, OrderView } from '../engine/order/chart-order';
+import type { LoadedConfig } from '../engine/core/config';
+import type { ChartHookOrder, Operation, OrderJson, OrderView } from '../engine/order/chart-order';
+import { chartHookOrder, isOperation } from '../engine/order/chart-order';
 import { describeDeleted } from '../engine/order/order';
-import { HelmVersion } from '../engine/rules/rule';
-import { CommandIO, configNear, readConfig, UsageError } from './lint-command';
-import { DeployTarget } from '../engine/deployers/targets';
-import { LoadedChart } from '../engine/chart/types';
+import type { HelmVersion } from '../engine/rules/rule';
+import type { CommandIO} from './lint-command';
+import { configNear, readConfig, UsageError } from './lint-command';
+import type { DeployTarget } from '../engine/deployers/targets';
+import type { LoadedChart } from '../engine/chart/types';
 import { argoSyncOrder } from '../engine/order/argocd-order';
 import { formatArgoOrderText } from './argocd-order-format';
-import { OrderFormat, writeOrderOutput } from './order-output';
+import type { OrderFormat} from './order-output';
+import { writeOrderOutput } from './order-output';
 
 export { isOperation };
 

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describeFsError, displayPath } from '../engine/chart/discover';
-import { Operation, OrderJson, OrderView } from '../engine/order/chart-order';
+import type { Operation, OrderJson, OrderView } from '../engine/order/chart-order';
 import { compareOrders, currentOrder, parseSavedOrder, SavedOrderError } from '../engine/order/compare';
-import { HelmVersion } from '../engine/rules/rule';
+import type { HelmVersion } from '../engine/rules/rule';
 import { formatOrderComparison } from './format/order-check';
 import { formatOrderMermaid } from './format/order-mermaid';
-import { CommandIO, UsageError } from './lint-command';
+import type { CommandIO} from './lint-command';
+import { UsageError } from './lint-command';
 import { formatOrderText } from './order-command';
 
 export type OrderFormat = 'text' | 'json' | 'mermaid';

@@ -1,5 +1,5 @@
-import { Finding } from '../engine/rules/rule';
-import { LineIndex } from '../engine/core/text';
+import type { Finding } from '../engine/rules/rule';
+import type { LineIndex } from '../engine/core/text';
 
 /** One linted file as the formatters see it. */
 export interface FileResult {

@@ -1,11 +1,11 @@
 import { pathToFileURL } from 'node:url';
-import { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
+import type { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
 import { lastEntry } from '../engine/model/document';
 import { HOOK_KEY } from '../engine/model/hook';
 import { COMMANDS } from '../protocol';
-import { ServerContext } from './context';
+import type { ServerContext } from './context';
 import { describePlaces, placesOfDocument } from '../engine/order/chart-order';
-import { HookOrders } from './hookOrder';
+import type { HookOrders } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 

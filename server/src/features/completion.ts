@@ -1,9 +1,11 @@
-import { CancellationToken, CompletionItem, CompletionItemKind, CompletionParams, MarkupKind, TextEdit } from 'vscode-languageserver/node';
+import type { CancellationToken, CompletionItem, CompletionParams} from 'vscode-languageserver/node';
+import { CompletionItemKind, MarkupKind, TextEdit } from 'vscode-languageserver/node';
 import { join } from 'node:path';
-import { OrderJson } from '../engine/order/chart-order';
-import { complete, completesWeight, CompletionKind, WeightInUse } from '../engine/services/complete';
-import { ServerContext } from './context';
-import { HookOrders } from './hookOrder';
+import type { OrderJson } from '../engine/order/chart-order';
+import type { CompletionKind, WeightInUse } from '../engine/services/complete';
+import { complete, completesWeight } from '../engine/services/complete';
+import type { ServerContext } from './context';
+import type { HookOrders } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 

@@ -1,11 +1,13 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Connection } from 'vscode-languageserver/node';
-import { findConfigFile, LoadedConfig, loadConfig } from '../engine/core/config';
-import { LintOptions } from '../engine/lint/lint';
+import type { Connection } from 'vscode-languageserver/node';
+import type { LoadedConfig} from '../engine/core/config';
+import { findConfigFile, loadConfig } from '../engine/core/config';
+import type { LintOptions } from '../engine/lint/lint';
 import { DEFAULT_TARGETS } from '../engine/deployers/targets';
 import { ruleById } from '../engine/rules';
-import { HelmVersion, RuleSetting } from '../engine/rules/rule';
-import { HelmHooksSettings, SETTINGS_SECTION } from '../protocol';
+import type { HelmVersion, RuleSetting } from '../engine/rules/rule';
+import type { HelmHooksSettings} from '../protocol';
+import { SETTINGS_SECTION } from '../protocol';
 
 export const DEFAULT_SETTINGS: HelmHooksSettings = {
   helmVersion: 4,

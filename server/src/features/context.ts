@@ -1,8 +1,8 @@
-import { Connection, TextDocuments } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { RuleDocs } from '../engine/rules/docs';
-import { Configuration } from './configuration';
-import { Workspace } from './workspace';
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { RuleDocs } from '../engine/rules/docs';
+import type { Configuration } from './configuration';
+import type { Workspace } from './workspace';
 
 /** What every feature needs: the connection, the documents, the workspace model and the configuration. */
 export interface ServerContext {

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import {
+import type {
   CancellationToken,
   Connection,
   Diagnostic,
-  DocumentDiagnosticReportKind,
-  PublishDiagnosticsNotification,
   ResultProgressReporter,
   TextDocuments,
   WorkspaceDiagnosticParams,
   WorkspaceDiagnosticReport,
   WorkspaceDiagnosticReportPartialResult,
-  WorkspaceDocumentDiagnosticReport,
+  WorkspaceDocumentDiagnosticReport} from 'vscode-languageserver/node';
+import {
+  DocumentDiagnosticReportKind,
+  PublishDiagnosticsNotification
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { uriToPath } from './workspace';
 
 /** One file's diagnostics; `version` when they are an open document's. */

@@ -1,18 +1,24 @@
 import { pathToFileURL } from 'node:url';
-import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic, DiagnosticRelatedInformation} from 'vscode-languageserver/node';
+import { DiagnosticSeverity } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChartLint } from '../engine/lint/chart-lint';
 import type { RenderedLiteral } from '../engine/lint/findings';
-import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
-import { LintMemo, lintFile, lintFileReusing, LintOptions } from '../engine/lint/lint';
-import { Finding, Severity } from '../engine/rules/rule';
+import type { TemplateFile } from '../engine/analysis/file';
+import { analyzeTemplate } from '../engine/analysis/file';
+import type { LintMemo, LintOptions } from '../engine/lint/lint';
+import { lintFile, lintFileReusing } from '../engine/lint/lint';
+import type { Finding, Severity } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
-import { EffectiveConfig, valuesFilesOf } from './configuration';
-import { guard, ServerContext } from './context';
-import { DiagnosticReports } from './diagnosticReports';
-import { ChartEvaluator } from './evaluation';
+import type { EffectiveConfig} from './configuration';
+import { valuesFilesOf } from './configuration';
+import type { ServerContext } from './context';
+import { guard } from './context';
+import type { DiagnosticReports } from './diagnosticReports';
+import type { ChartEvaluator } from './evaluation';
 import { toLspRange } from './ranges';
-import { Chart, uriToPath } from './workspace';
+import type { Chart} from './workspace';
+import { uriToPath } from './workspace';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

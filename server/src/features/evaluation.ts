@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { argoSyncOrder, ArgoOrderResult } from '../engine/order/argocd-order';
+import type { ArgoOrderResult } from '../engine/order/argocd-order';
+import { argoSyncOrder } from '../engine/order/argocd-order';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
 import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
-import { ChartHookOrder, chartHookOrder } from '../engine/order/chart-order';
+import type { ChartHookOrder} from '../engine/order/chart-order';
+import { chartHookOrder } from '../engine/order/chart-order';
 import type { RenderedLiteral } from '../engine/lint/findings';
 import type { Finding, HelmVersion } from '../engine/rules/rule';
 

@@ -1,15 +1,17 @@
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CancellationToken } from 'vscode-languageserver/node';
-import { TemplateFile } from '../engine/analysis/file';
+import type { CancellationToken } from 'vscode-languageserver/node';
+import type { TemplateFile } from '../engine/analysis/file';
 import { describeOrderPlace } from '../engine/order/chart-order';
-import { ArgoOrderObjectJson } from '../engine/order/argocd-order';
+import type { ArgoOrderObjectJson } from '../engine/order/argocd-order';
 import { hasUnfinishedHook } from '../engine/order/order';
-import { HookOrderAnswer, HookOrderParams, HookOrderResult, OrderRange } from '../protocol';
+import type { HookOrderAnswer, HookOrderParams, HookOrderResult, OrderRange } from '../protocol';
 import { valuesFilesOf } from './configuration';
-import { ServerContext } from './context';
-import { ChartEvaluator, EditorChartOrder, OrderRequest, orderFor } from './evaluation';
-import { Chart, uriToPath } from './workspace';
+import type { ServerContext } from './context';
+import type { ChartEvaluator, EditorChartOrder, OrderRequest} from './evaluation';
+import { orderFor } from './evaluation';
+import type { Chart} from './workspace';
+import { uriToPath } from './workspace';
 
 /** An order for the editor: the engine's answer, and which half-typed file's hooks it shows as they were. */
 export interface EditorOrder {

@@ -1,10 +1,11 @@
-import { CancellationToken, Hover, HoverParams, MarkupKind } from 'vscode-languageserver/node';
+import type { CancellationToken, Hover, HoverParams} from 'vscode-languageserver/node';
+import { MarkupKind } from 'vscode-languageserver/node';
 import { hover as engineHover } from '../engine/services/hover';
 import { findingsHelp } from '../engine/services/finding-help';
-import { Finding } from '../engine/rules/rule';
-import { ServerContext } from './context';
+import type { Finding } from '../engine/rules/rule';
+import type { ServerContext } from './context';
 import { describePlaces, placesOfDocument } from '../engine/order/chart-order';
-import { HookOrders } from './hookOrder';
+import type { HookOrders } from './hookOrder';
 import { toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 

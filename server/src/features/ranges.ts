@@ -1,5 +1,5 @@
-import { Range } from 'vscode-languageserver/node';
-import { LineIndex, TextRange } from '../engine/core/text';
+import type { Range } from 'vscode-languageserver/node';
+import type { LineIndex, TextRange } from '../engine/core/text';
 
 /** Engine offsets (UTF-16 code units) to an LSP range. */
 export function toLspRange(lines: LineIndex, range: TextRange): Range {

@@ -1,11 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocuments } from 'vscode-languageserver/node';
 import { chartIgnoreRules, chartTemplates, isHelmIgnored } from '../engine/chart/discover';
-import { IgnoreRules } from '../engine/chart/helmignore';
-import { analyzeTemplate, TemplateFile } from '../engine/analysis/file';
+import type { IgnoreRules } from '../engine/chart/helmignore';
+import type { TemplateFile } from '../engine/analysis/file';
+import { analyzeTemplate } from '../engine/analysis/file';
 import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
 import { clearScanCache } from '../engine/template/scanner';
 

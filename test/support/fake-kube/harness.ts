@@ -3,9 +3,11 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestContext } from 'node:test';
-import { binaryPath, HelmMajor, requireBinaries } from '../helm';
-import { FakeKubeServer, isReleaseRecord, KubeObject, RequestRecord, WorkloadScenario } from './server';
+import type { TestContext } from 'node:test';
+import type { HelmMajor} from '../helm';
+import { binaryPath, requireBinaries } from '../helm';
+import type { KubeObject, RequestRecord, WorkloadScenario } from './server';
+import { FakeKubeServer, isReleaseRecord } from './server';
 
 /**
  * Runs the real Helm against a FakeKubeServer and turns its request log into traces of what happened in the

@@ -1,8 +1,10 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { decodeProtobufObject } from './protobuf';
-import { apiVersionOf, Discovery, ResourceType } from './resources';
+import type { ResourceType } from './resources';
+import { apiVersionOf, Discovery } from './resources';
 
 /**
  * A recording fake Kubernetes API server for the tests: the real `helm` binaries install, upgrade, roll back,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadChart } from '../../../server/src/engine/chart/load';
-import { LoadedChart } from '../../../server/src/engine/chart/types';
+import type { LoadedChart } from '../../../server/src/engine/chart/types';
 import { FIXTURES } from '../../support/paths';
 
 const SOURCE = join(FIXTURES, 'chart-loading');

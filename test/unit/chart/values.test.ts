@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CoalescingChart, coalesceValues, mergeMaps, parseValues, parseValuesExactly, parseValuesQuickly, pathValue, table } from '../../../server/src/engine/chart/values';
+import type { CoalescingChart} from '../../../server/src/engine/chart/values';
+import { coalesceValues, mergeMaps, parseValues, parseValuesExactly, parseValuesQuickly, pathValue, table } from '../../../server/src/engine/chart/values';
 import { CORPUS_CHARTS, requireShared } from '../../support/shared';
 
 function chart(name: string, values: Record<string, unknown>, dependencies: CoalescingChart[] = []): CoalescingChart {

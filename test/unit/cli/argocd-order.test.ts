@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ArgoOrderJson } from '../../../server/src/engine/order/argocd-order';
+import type { ArgoOrderJson } from '../../../server/src/engine/order/argocd-order';
 import { assertUsageFailure, CHART_YAML, CHARTS, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
 
 

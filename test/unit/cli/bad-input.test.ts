@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type {
+  CliResult} from './cli-harness';
 import {
   assertNoStackTrace,
   assertUsageFailure,
   CHART_YAML,
   CHARTS,
-  CliResult,
   hookConfigMap,
   lintJson,
   removeTempDirs,

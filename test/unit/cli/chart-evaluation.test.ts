@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ChartEvaluationPool, evaluatorScript } from '../../../server/src/cli/chart-evaluation';
-import { ChartEvaluationJob, evaluateChart } from '../../../server/src/engine/lint/chart-evaluation';
+import type { ChartEvaluationJob} from '../../../server/src/engine/lint/chart-evaluation';
+import { evaluateChart } from '../../../server/src/engine/lint/chart-evaluation';
 import { FIXTURES } from '../../support/paths';
 
 const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-pool-'));

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type {
+  JsonFinding} from './cli-harness';
 import {
   assertNoStackTrace,
   assertUsageFailure,
@@ -9,7 +11,6 @@ import {
   CHARTS,
   copyFixture,
   hookConfigMap,
-  JsonFinding,
   lintJson,
   removeTempDirs,
   runCli,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatOrderMermaid, label } from '../../../server/src/cli/format/order-mermaid';
-import { OrderJson } from '../../../server/src/engine/order/chart-order';
+import type { OrderJson } from '../../../server/src/engine/order/chart-order';
 import { REPO_ROOT } from '../../support/paths';
 import { CHART_YAML, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
 

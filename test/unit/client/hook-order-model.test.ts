@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ARGOCD_GROUP_LABEL, GroupNode, LeafNode, presentHookOrder, UNKNOWN_GROUP_LABEL } from '../../../client/src/hookOrderModel';
-import { ArgoOrderAnswer, ArgoOrderObject, HookOrderAnswer, HookOrderHook, HookOrderResource, HookOrderResult, HookOrderStep, OrderRange } from '../../../client/src/protocol';
-import { presentStatus, ServerStatus } from '../../../client/src/statusModel';
+import type { GroupNode, LeafNode} from '../../../client/src/hookOrderModel';
+import { ARGOCD_GROUP_LABEL, presentHookOrder, UNKNOWN_GROUP_LABEL } from '../../../client/src/hookOrderModel';
+import type { ArgoOrderAnswer, ArgoOrderObject, HookOrderAnswer, HookOrderHook, HookOrderResource, HookOrderResult, HookOrderStep, OrderRange } from '../../../client/src/protocol';
+import type { ServerStatus } from '../../../client/src/statusModel';
+import { presentStatus } from '../../../client/src/statusModel';
 
 const JOB = 'file:///charts/shop/templates/migrate.yaml';
 const CONFIG = 'file:///charts/shop/templates/init-config.yaml';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compareYamlKeys, toYaml } from '../../../server/src/engine/eval/goyaml';
-import { Value, fromData, unknown } from '../../../server/src/engine/eval/value';
+import type { Value} from '../../../server/src/engine/eval/value';
+import { fromData, unknown } from '../../../server/src/engine/eval/value';
 
 /** Helm's toYaml is sigs.k8s.io/yaml.Marshal (encoding/json, then go-yaml v2) without the final newline. */
 describe('toYaml as Helm writes it', () => {

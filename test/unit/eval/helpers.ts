@@ -1,6 +1,7 @@
-import { LoadedChart } from '../../../server/src/engine/chart/types';
-import { ChartRenderer, RenderOptions } from '../../../server/src/engine/eval/render';
-import { Chunk } from '../../../server/src/engine/eval/value';
+import type { LoadedChart } from '../../../server/src/engine/chart/types';
+import type { RenderOptions } from '../../../server/src/engine/eval/render';
+import { ChartRenderer } from '../../../server/src/engine/eval/render';
+import type { Chunk } from '../../../server/src/engine/eval/value';
 
 /** Marks an Unknown run in the text that `output` returns. */
 export const UNKNOWN = '⟨?⟩';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EvaluatedDocument, evaluateChart, readHead, separators } from '../../../server/src/engine/eval/hooks';
+import type { EvaluatedDocument} from '../../../server/src/engine/eval/hooks';
+import { evaluateChart, readHead, separators } from '../../../server/src/engine/eval/hooks';
 import { chartOf } from './helpers';
 
 function documents(templates: Record<string, string>, values: Record<string, unknown> = {}): EvaluatedDocument[] {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadChart } from '../../../server/src/engine/chart/load';
 import { RenderCache } from '../../../server/src/engine/eval/cache';
-import { ChartRenderer, RenderedTemplate } from '../../../server/src/engine/eval/render';
+import type { RenderedTemplate } from '../../../server/src/engine/eval/render';
+import { ChartRenderer } from '../../../server/src/engine/eval/render';
 import { evaluatedFindings } from '../../../server/src/engine/lint/evaluated-lint';
 import { FIXTURES } from '../../support/paths';
 

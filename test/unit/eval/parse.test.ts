@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Arg, TemplateParseError, parseNumber, parseTemplate, parseTemplateShared, unquoteGo } from '../../../server/src/engine/eval/parse';
+import type { Arg} from '../../../server/src/engine/eval/parse';
+import { TemplateParseError, parseNumber, parseTemplate, parseTemplateShared, unquoteGo } from '../../../server/src/engine/eval/parse';
 
 function firstArgs(text: string): Arg[] {
   const node = parseTemplate(text).root.nodes.find((candidate) => candidate.type === 'action');

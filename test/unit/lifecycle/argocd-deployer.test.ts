@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planArgoObject } from '../../../server/src/engine/deployers/argocd';
-import { ArgoObject, ArgoOperation, simulateArgoCd } from '../../../server/src/engine/lifecycle/argocd-deployer';
+import type { ArgoObject, ArgoOperation} from '../../../server/src/engine/lifecycle/argocd-deployer';
+import { simulateArgoCd } from '../../../server/src/engine/lifecycle/argocd-deployer';
 
 /**
  * The Argo CD deployer's trace, checked against Argo CD's source at the commit deployers/argocd.ts names

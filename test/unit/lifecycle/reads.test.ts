@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadChart } from '../../../server/src/engine/chart/load';
-import { chartHookOrder, OrderJson, OrderReadJson } from '../../../server/src/engine/order/chart-order';
+import type { OrderJson, OrderReadJson } from '../../../server/src/engine/order/chart-order';
+import { chartHookOrder } from '../../../server/src/engine/order/chart-order';
 import { REPO_ROOT } from '../../support/paths';
 
 /**

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HelmDeployer } from '../../../server/src/engine/lifecycle/helm-deployer';
-import { ChartRevision, revisionOf, RevisionHook, RevisionResource } from '../../../server/src/engine/lifecycle/model';
-import { Moment, OperationRun, simulate } from '../../../server/src/engine/lifecycle/simulation';
-import { HookEvent } from '../../../server/src/engine/model/hook';
+import type { ChartRevision, RevisionHook, RevisionResource } from '../../../server/src/engine/lifecycle/model';
+import { revisionOf } from '../../../server/src/engine/lifecycle/model';
+import type { Moment, OperationRun} from '../../../server/src/engine/lifecycle/simulation';
+import { simulate } from '../../../server/src/engine/lifecycle/simulation';
+import type { HookEvent } from '../../../server/src/engine/model/hook';
 
 /**
  * The simulation against the runtime vectors of ../shared/reference/helm-hooks.md §9.2, which were observed with the

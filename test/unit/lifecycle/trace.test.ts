@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { traceOperations, TraceStep } from '../../../server/src/engine/lifecycle/trace';
+import type { TraceStep } from '../../../server/src/engine/lifecycle/trace';
+import { traceOperations } from '../../../server/src/engine/lifecycle/trace';
 import { REPO_ROOT } from '../../support/paths';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { Document } from 'yaml';
+import type { Document } from 'yaml';
 import { discover } from '../../../server/src/engine/chart/discover';
 import { scanTemplate } from '../../../server/src/engine/template/scanner';
 import { clearYamlDocumentCache, parseWithout, parseYamlDocuments, wholeParse } from '../../../server/src/engine/model/yaml-documents';

@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import { analyzeTemplate } from '../../../server/src/engine/analysis/file';
 import { lintFile } from '../../../server/src/engine/lint/lint';
 import { ALL_RULES } from '../../../server/src/engine/rules';
-import { HelmVersion } from '../../../server/src/engine/rules/rule';
+import type { HelmVersion } from '../../../server/src/engine/rules/rule';
 import { DEPLOY_TARGETS } from '../../../server/src/engine/deployers/targets';
 import { chartFindings, ScratchCharts } from '../../support/chart-tester';
 import { assertShortMessage } from '../../support/messages';

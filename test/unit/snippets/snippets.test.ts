@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { lintText } from '../../../server/src/engine/lint/lint';
-import { helmInstallDryRunJson, helmTemplate, kubectlDecode, ParsedHook, requireBinaries, writeChart } from '../../support/helm';
+import type { ParsedHook} from '../../support/helm';
+import { helmInstallDryRunJson, helmTemplate, kubectlDecode, requireBinaries, writeChart } from '../../support/helm';
 import { REPO_ROOT } from '../../support/paths';
 import { expandSnippet } from './expand';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MASK_CHAR, scanTemplate, TemplateAction } from '../../../server/src/engine/template/scanner';
+import type { TemplateAction } from '../../../server/src/engine/template/scanner';
+import { MASK_CHAR, scanTemplate } from '../../../server/src/engine/template/scanner';
 
 function actionTexts(text: string): string[] {
   return scanTemplate(text).actions.map((action) => text.slice(action.range.start, action.range.end));

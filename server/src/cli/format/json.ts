@@ -1,5 +1,6 @@
-import { LintRun, oneBased, summarize } from '../results';
-import { TextRange } from '../../engine/core/text';
+import type { LintRun} from '../results';
+import { oneBased, summarize } from '../results';
+import type { TextRange } from '../../engine/core/text';
 
 /** The stable JSON contract (README "JSON output"): 1-based lines and UTF-16 columns, end exclusive, paths relative. */
 export function formatJson(run: LintRun): string {

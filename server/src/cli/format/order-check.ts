@@ -1,4 +1,4 @@
-import { HookChange, OrderComparison, OrderEntry } from '../../engine/order/compare';
+import type { HookChange, OrderComparison, OrderEntry } from '../../engine/order/compare';
 import { ordinal } from '../../engine/rules/support/helpers';
 
 /** The text `order --check` prints: one line per changed hook, under its operation and event. */

@@ -1,5 +1,6 @@
-import { OrderJson } from '../../engine/order/chart-order';
-import { changeAt, HookChange, OrderComparison } from '../../engine/order/compare';
+import type { OrderJson } from '../../engine/order/chart-order';
+import type { HookChange, OrderComparison } from '../../engine/order/compare';
+import { changeAt } from '../../engine/order/compare';
 import { changeDetail, describeChange, hookName } from './order-check';
 
 /**

@@ -1,10 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { ALL_RULES } from '../../engine/rules';
-import { RuleDocs } from '../../engine/rules/docs';
-import { Severity } from '../../engine/rules/rule';
+import type { RuleDocs } from '../../engine/rules/docs';
+import type { Severity } from '../../engine/rules/rule';
 import { escapeMarkdown } from '../../engine/core/markdown';
-import { TextRange } from '../../engine/core/text';
-import { LintRun, oneBased } from '../results';
+import type { TextRange } from '../../engine/core/text';
+import type { LintRun} from '../results';
+import { oneBased } from '../results';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'recommendation' };

@@ -1,5 +1,6 @@
-import { LintRun, oneBased, summarize } from '../results';
-import { Severity } from '../../engine/rules/rule';
+import type { LintRun} from '../results';
+import { oneBased, summarize } from '../results';
+import type { Severity } from '../../engine/rules/rule';
 
 const COLORS = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, green: 32 } as const;
 

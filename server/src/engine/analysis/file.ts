@@ -1,5 +1,7 @@
-import { buildDocuments, DocumentsModel } from '../model/document';
-import { scanTemplate, ScanResult } from '../template/scanner';
+import type { DocumentsModel } from '../model/document';
+import { buildDocuments } from '../model/document';
+import type { ScanResult } from '../template/scanner';
+import { scanTemplate } from '../template/scanner';
 import { LineIndex } from '../core/text';
 
 /** One template file, analysed as written: its actions, masked text and YAML documents. */

@@ -1,15 +1,19 @@
 import { isInArchive } from '../chart/archive';
-import { DocumentPiece, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
-import { RenderedTemplate } from '../eval/render';
-import { analyzeTemplate, TemplateFile } from './file';
+import type { DocumentPiece} from '../eval/hooks';
+import { splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
+import type { RenderedTemplate } from '../eval/render';
+import type { TemplateFile } from './file';
+import { analyzeTemplate } from './file';
 import { blockBodies, topLevelBodies } from '../model/document';
 import { joinLenientFlowScalars } from '../model/go-yaml-leniency';
 import { wholeParse } from '../model/yaml-documents';
-import { ChartObject, chartObjectsOf } from '../rules/support/chart-objects';
+import type { ChartObject} from '../rules/support/chart-objects';
+import { chartObjectsOf } from '../rules/support/chart-objects';
 import { KINDS_WITH_POD_TEMPLATE_METADATA } from '../rules/non-string-annotation';
-import { Finding } from '../rules/rule';
+import type { Finding } from '../rules/rule';
 import type { RenderedPart } from '../lint/findings';
-import { overlaps, TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
+import { overlaps } from '../core/text';
 import type { MappedRange, SourceMapper } from './source-map';
 
 /** The namespace the evaluator renders in (`.Release.Namespace`), as `helm template` does without `-n`. */

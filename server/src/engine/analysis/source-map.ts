@@ -1,9 +1,10 @@
 import { locateInSources, pathAt } from '../chart/values-source';
-import { Renderer } from '../eval/cache';
-import { TemplateFile } from '../eval/render';
-import { Chunk } from '../eval/value';
+import type { Renderer } from '../eval/cache';
+import type { TemplateFile } from '../eval/render';
+import type { Chunk } from '../eval/value';
 import { findSuppressions, isSuppressed } from './suppress';
-import { LineIndex, TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
+import { LineIndex } from '../core/text';
 import type { Piece } from './rendered-document';
 
 export interface MappedRange {

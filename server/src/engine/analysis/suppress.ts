@@ -1,4 +1,4 @@
-import { LineIndex } from '../core/text';
+import type { LineIndex } from '../core/text';
 
 const COMMENT = /(?:#|\{\{-?\s*\/\*)\s*helm-hooks-disable-next-line\b([^\n*#]*)/g;
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { defaultIgnoreRules, ignoresFile, IgnoreRules, parseHelmignore } from './helmignore';
+import type { IgnoreRules} from './helmignore';
+import { defaultIgnoreRules, ignoresFile, parseHelmignore } from './helmignore';
 
 /** A chart found on disk: its directory and the template files Helm renders or reads defines from. */
 export interface DiscoveredChart {

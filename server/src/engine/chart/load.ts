@@ -1,12 +1,15 @@
-import { readdirSync, readFileSync, realpathSync, statSync, Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { MAX_DECOMPRESSED_FILE_SIZE, readChartArchive } from './archive';
 import { describeFsError } from './discover';
-import { defaultIgnoreRules, ignoresFile, IgnoreRules, parseHelmignore } from './helmignore';
+import type { IgnoreRules} from './helmignore';
+import { defaultIgnoreRules, ignoresFile, parseHelmignore } from './helmignore';
 import { formatGoFloat } from '../model/scalar';
 import { isCompatibleRange, parseVersion } from './semver';
-import { ChartMetadata, ChartProblem, ChartTemplate, LoadedChart, LoadOptions, ValuesSource } from './types';
-import { coalesceTables, coalesceValues, CoalesceReport, deepCopy, isTable, mergeMaps, mergeValues, parseValues, pathValue, setKey, table, Values } from './values';
+import type { ChartMetadata, ChartProblem, ChartTemplate, LoadedChart, LoadOptions, ValuesSource } from './types';
+import type { CoalesceReport, Values } from './values';
+import { coalesceTables, coalesceValues, deepCopy, isTable, mergeMaps, mergeValues, parseValues, pathValue, setKey, table } from './values';
 
 export type { LoadedChart, LoadOptions } from './types';
 

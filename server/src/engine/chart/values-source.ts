@@ -1,7 +1,9 @@
-import { isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, Node as YamlNode, parseDocument } from 'yaml';
-import { locateValue, ValueLocation } from './values';
-import { ValueOrigin } from '../eval/origin';
-import { TextRange } from '../core/text';
+import type { Node as YamlNode} from 'yaml';
+import { isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, parseDocument } from 'yaml';
+import type { ValueLocation } from './values';
+import { locateValue } from './values';
+import type { ValueOrigin } from '../eval/origin';
+import type { TextRange } from '../core/text';
 
 /** The path, inside a YAML text, of the key or scalar value at `offset`. */
 export function pathAt(yaml: string, offset: number): { path: (string | number)[]; part: 'key' | 'value'; range: TextRange } | undefined {

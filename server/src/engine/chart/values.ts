@@ -1,7 +1,8 @@
 import { FAILSAFE_SCHEMA, loadAll as loadAllYaml, Type as JsYamlType } from 'js-yaml';
-import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, parseAllDocuments, Scalar } from 'yaml';
+import type { Alias, Document, Node, Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { formatGoFloat, resolvePlainScalar } from '../model/scalar';
-import { TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
 
 /**
  * Values as Helm holds them: what sigs.k8s.io/yaml gives for a YAML document, i.e. go-yaml v2 resolution followed by

@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
-import { isMap, isScalar, isSeq, parseDocument, Node } from 'yaml';
+import type { Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { ruleById } from '../rules';
-import { HelmVersion, RuleSetting } from '../rules/rule';
-import { LineIndex, TextRange } from './text';
-import { DEPLOY_TARGETS, DeployTarget, isDeployTarget } from '../deployers/targets';
+import type { HelmVersion, RuleSetting } from '../rules/rule';
+import type { TextRange } from './text';
+import { LineIndex } from './text';
+import type { DeployTarget} from '../deployers/targets';
+import { DEPLOY_TARGETS, isDeployTarget } from '../deployers/targets';
 
 export const CONFIG_FILE_NAME = '.helm-hooks.yaml';
 

@@ -1,4 +1,4 @@
-import { HookEvent } from '../model/hook';
+import type { HookEvent } from '../model/hook';
 
 /**
  * What Helm does with each annotation and value, in the user's words, for completion documentation and hovers

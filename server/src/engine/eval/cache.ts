@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { LoadedChart } from '../chart/types';
-import { ParsedTemplate, TemplateParseError } from './parse';
-import { ChartRenderer, RenderedTemplate, TemplateFile } from './render';
+import type { LoadedChart } from '../chart/types';
+import type { ParsedTemplate, TemplateParseError } from './parse';
+import type { RenderedTemplate, TemplateFile } from './render';
+import { ChartRenderer } from './render';
 
 /**
  * Renders a chart again and again as it is edited, re-executing only the templates whose output can have changed.

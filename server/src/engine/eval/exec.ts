@@ -1,15 +1,17 @@
-import { Arg, BranchNode, Command, ListNode, Node, ParsedTemplate, Pipe, RangeNode, TemplateNode, parseTemplateShared } from './parse';
+import type { Arg, BranchNode, Command, ListNode, Node, ParsedTemplate, Pipe, RangeNode, TemplateNode} from './parse';
+import { parseTemplateShared } from './parse';
+import type {
+  Chunk,
+  SourceRef,
+  Value} from './value';
 import {
   bornBefore,
   currentGeneration,
-  Chunk,
   EvalError,
   GoMethod,
   GoObject,
-  SourceRef,
   SourcedText,
   Unknown,
-  Value,
   compareGoStrings,
   containsUnknown,
   isMap,

@@ -1,4 +1,5 @@
-import { GoObject, SourcedText, Unknown, Value, compareGoStrings, formatFloat64, formatValue, goTypeName, isMap, unknown } from './value';
+import type { Value} from './value';
+import { GoObject, SourcedText, Unknown, compareGoStrings, formatFloat64, formatValue, goTypeName, isMap, unknown } from './value';
 
 /**
  * Go's fmt as templates reach it: Sprintf (printf), Sprint (print), Sprintln (println) and strconv.Quote (%q,

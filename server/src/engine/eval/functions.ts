@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { FunctionContext, FunctionSpec, FunctionTable } from './exec';
+import type { FunctionContext, FunctionSpec, FunctionTable } from './exec';
 import { goQuote, sprint, sprintf, sprintln } from './fmt';
 import { YamlError, parseYamlValue, toJson, toYaml } from './goyaml';
 import { originOf } from './origin';
 import { SemverVersion, semverCompare } from './semver';
-import {
+import type {
   Chunk,
-  EvalError,
   GoMap,
+  Value} from './value';
+import {
+  EvalError,
   GoObject,
   SourcedText,
   Unknown,
-  Value,
   compareGoStrings,
   containsUnknown,
   deepCopy,

@@ -1,6 +1,8 @@
-import { DocumentOptions, ParseOptions, SchemaOptions, Tags, ToJSOptions, parseDocument, isMap as isYamlMap, isSeq as isYamlSeq, isScalar as isYamlScalar, Node as YamlNode } from 'yaml';
+import type { DocumentOptions, ParseOptions, SchemaOptions, Tags, ToJSOptions, Node as YamlNode } from 'yaml';
+import { parseDocument, isMap as isYamlMap, isSeq as isYamlSeq, isScalar as isYamlScalar } from 'yaml';
 import { resolvePlainScalar } from '../model/scalar';
-import { GoObject, SourcedText, Unknown, Value, compareGoStrings, formatFloat64, isMap, newMap, unknown } from './value';
+import type { Value} from './value';
+import { GoObject, SourcedText, Unknown, compareGoStrings, formatFloat64, isMap, newMap, unknown } from './value';
 
 /**
  * Helm's toYaml, toJson and fromYaml. toYaml is sigs.k8s.io/yaml's Marshal: the value goes through encoding/json

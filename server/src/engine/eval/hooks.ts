@@ -1,11 +1,13 @@
-import { Scalar, isMap as isYamlMap, isScalar as isYamlScalar, parseDocument, Node as YamlNode, YAMLMap } from 'yaml';
-import { LoadedChart } from '../chart/types';
+import type { Scalar, Node as YamlNode, YAMLMap } from 'yaml';
+import { isMap as isYamlMap, isScalar as isYamlScalar, parseDocument } from 'yaml';
+import type { LoadedChart } from '../chart/types';
 import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY, parseHookEvents, parseHookWeight, parsePolicyList } from '../model/hook';
 import { setAsideCrdSchemas } from '../model/document';
 import { helmStringOf } from '../model/scalar';
-import { ChartRenderer, RenderOptions, RenderedTemplate, TemplateFile } from './render';
-import { Chunk } from './value';
-import { TextRange } from '../core/text';
+import type { RenderOptions, RenderedTemplate, TemplateFile } from './render';
+import { ChartRenderer } from './render';
+import type { Chunk } from './value';
+import type { TextRange } from '../core/text';
 
 /**
  * What Helm's manifest sorter sees in the evaluated output: documents split as releaseutil.SplitManifests splits them,

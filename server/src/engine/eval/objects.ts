@@ -1,6 +1,7 @@
 import { minimatch } from 'minimatch';
 import { toYaml } from './goyaml';
-import { GoMethod, GoObject, Value, newMap } from './value';
+import type { Value} from './value';
+import { GoMethod, GoObject, newMap } from './value';
 
 /**
  * Helm's built-in objects that are Go structs with methods: `.Capabilities` and `.Files`. `.Release`, `.Chart` and

@@ -1,5 +1,6 @@
-import { LoadedChart } from '../chart/types';
-import { Value, isMap } from './value';
+import type { LoadedChart } from '../chart/types';
+import type { Value} from './value';
+import { isMap } from './value';
 
 /**
  * Which chart's `.Values`, and where in them, a map or list the templates hold came from. Helm's `.Values` maps are

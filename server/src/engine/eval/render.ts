@@ -1,10 +1,13 @@
-import { ChartTemplate, LoadedChart } from '../chart/types';
-import { BudgetExceeded, DefineEntry, Executor } from './exec';
+import type { ChartTemplate, LoadedChart } from '../chart/types';
+import type { DefineEntry} from './exec';
+import { BudgetExceeded, Executor } from './exec';
 import { HELM_FUNCTIONS } from './functions';
 import { Capabilities, Files } from './objects';
 import { recordValueOrigins } from './origin';
-import { ParsedTemplate, TemplateParseError, parseTemplateShared } from './parse';
-import { Chunk, EvalError, GoMap, Value, fromData, newMap } from './value';
+import type { ParsedTemplate} from './parse';
+import { TemplateParseError, parseTemplateShared } from './parse';
+import type { Chunk, GoMap, Value} from './value';
+import { EvalError, fromData, newMap } from './value';
 
 /**
  * Renders a loaded chart as `helm template` does (Helm's engine.render): every template of the chart and of its

@@ -1,5 +1,7 @@
-import { Version, parseConstraints, parseVersion, satisfies } from '../chart/semver';
-import { EvalError, GoMethod, GoObject, Value } from './value';
+import type { Version} from '../chart/semver';
+import { parseConstraints, parseVersion, satisfies } from '../chart/semver';
+import type { Value } from './value';
+import { EvalError, GoMethod, GoObject } from './value';
 
 /** sprig's semverCompare: NewConstraint, then NewVersion, then Check, failing the render when either does not parse. */
 export function semverCompare(constraint: string, versionText: string): boolean {

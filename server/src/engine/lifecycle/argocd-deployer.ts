@@ -1,6 +1,9 @@
-import { ArgoDeletePolicy, ArgoObjectPlan, compareSyncTasks, DeletionPhase, SyncPhase } from '../deployers/argocd';
-import { ChartRevision, objectKey, ObjectRef, RevisionHook, RevisionResource } from './model';
-import { Cluster, Deployer, Operation, OperationRun, Origin, simulate } from './simulation';
+import type { ArgoDeletePolicy, ArgoObjectPlan, DeletionPhase, SyncPhase } from '../deployers/argocd';
+import { compareSyncTasks } from '../deployers/argocd';
+import type { ChartRevision, ObjectRef, RevisionHook, RevisionResource } from './model';
+import { objectKey } from './model';
+import type { Cluster, Deployer, Operation, OperationRun, Origin} from './simulation';
+import { simulate } from './simulation';
 
 /**
  * The presence simulation (simulation.ts) with Argo CD as the deployer: which of a chart's objects exist when each

@@ -1,7 +1,9 @@
-import { HookEvent } from '../model/hook';
-import { HelmVersion } from '../rules/rule';
-import { ChartRevision, objectKey, RevisionHook, RevisionResource } from './model';
-import { Cluster, Deployer, LiveObject, OperationFailed, OperationRun, Origin } from './simulation';
+import type { HookEvent } from '../model/hook';
+import type { HelmVersion } from '../rules/rule';
+import type { ChartRevision, RevisionHook, RevisionResource } from './model';
+import { objectKey } from './model';
+import type { Cluster, Deployer, LiveObject, OperationRun, Origin } from './simulation';
+import { OperationFailed } from './simulation';
 import { isBuiltInKind, threeWayPatchChanges } from './manifest';
 
 /**

@@ -1,4 +1,4 @@
-import { HookEvent } from '../model/hook';
+import type { HookEvent } from '../model/hook';
 
 /**
  * What the presence simulation reads of a chart revision: its hooks and release resources as Helm stores them in the

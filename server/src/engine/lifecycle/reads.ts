@@ -1,11 +1,13 @@
-import { HookEvent } from '../model/hook';
+import type { HookEvent } from '../model/hook';
 import { compareHooks } from '../order/order';
-import { ChartObject } from '../rules/support/chart-objects';
-import { PodReference } from '../rules/support/pod-references';
-import { HelmVersion } from '../rules/rule';
+import type { ChartObject } from '../rules/support/chart-objects';
+import type { PodReference } from '../rules/support/pod-references';
+import type { HelmVersion } from '../rules/rule';
 import { HelmDeployer, PHASES } from './helm-deployer';
-import { ChartRevision, namespaceOf, objectKey, RevisionHook, RevisionResource } from './model';
-import { Content, Deployer, LiveObject, Operation, OperationRun, simulate, Snapshot } from './simulation';
+import type { ChartRevision, RevisionHook, RevisionResource } from './model';
+import { namespaceOf, objectKey } from './model';
+import type { Content, Deployer, LiveObject, Operation, OperationRun, Snapshot } from './simulation';
+import { simulate } from './simulation';
 
 /**
  * What each hook of a chart reads, and whether it is there when the hook is created, in every operation: the

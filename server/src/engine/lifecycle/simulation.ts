@@ -1,5 +1,6 @@
-import { HookEvent } from '../model/hook';
-import { ChartRevision, objectKey, ObjectRef, RevisionHook, RevisionResource } from './model';
+import type { HookEvent } from '../model/hook';
+import type { ChartRevision, ObjectRef, RevisionHook, RevisionResource } from './model';
+import { objectKey } from './model';
 
 /**
  * The presence simulation: which of a chart's objects exist in the cluster at each moment of a release operation, and

@@ -1,11 +1,15 @@
 import { parseAllDocuments, parseDocument } from 'yaml';
-import { loadChart, LoadedChart } from '../chart/load';
+import type { LoadedChart } from '../chart/load';
+import { loadChart } from '../chart/load';
 import { ChartRenderer } from '../eval/render';
-import { HookEvent } from '../model/hook';
-import { EvaluatedHook, EvaluatedResource, evaluateReleaseOrder } from '../order/evaluated-order';
+import type { HookEvent } from '../model/hook';
+import type { EvaluatedHook, EvaluatedResource} from '../order/evaluated-order';
+import { evaluateReleaseOrder } from '../order/evaluated-order';
 import { HelmDeployer, PHASES } from './helm-deployer';
-import { ChartRevision, namespaceOf, revisionOf, RevisionHook, RevisionResource, shortRef } from './model';
-import { simulate, OperationRun } from './simulation';
+import type { ChartRevision, RevisionHook, RevisionResource} from './model';
+import { namespaceOf, revisionOf, shortRef } from './model';
+import type { OperationRun } from './simulation';
+import { simulate } from './simulation';
 
 /**
  * What the presence simulation predicts Helm sends to the cluster for a sequence of operations on one release, in the

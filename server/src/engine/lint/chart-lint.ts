@@ -1,12 +1,15 @@
 import { loadChart } from '../chart/load';
-import { LoadedChart, LoadOptions } from '../chart/types';
+import type { LoadedChart, LoadOptions } from '../chart/types';
 import { isInArchive } from '../chart/archive';
 import { analyzeTemplate } from '../analysis/file';
-import { isIgnored, LoadedConfig } from '../core/config';
+import type { LoadedConfig } from '../core/config';
+import { isIgnored } from '../core/config';
 import { DEFAULT_LINT_OPTIONS, lintFile } from './lint';
-import { Finding } from '../rules/rule';
-import { evaluateLint, EvaluatedLintOptions } from './evaluated-lint';
-import { compareFindings, mergeFindings, RenderedLiteral } from './findings';
+import type { Finding } from '../rules/rule';
+import type { EvaluatedLintOptions } from './evaluated-lint';
+import { evaluateLint } from './evaluated-lint';
+import type { RenderedLiteral } from './findings';
+import { compareFindings, mergeFindings } from './findings';
 
 /**
  * A chart's two views as its caller makes them. When and where each is computed is the caller's: the CLI evaluates

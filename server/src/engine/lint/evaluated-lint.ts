@@ -1,15 +1,18 @@
-import { LoadedChart } from '../chart/types';
-import { RenderCache, Renderer } from '../eval/cache';
-import { HookEvent } from '../model/hook';
-import { TextRange } from '../core/text';
-import { DEFAULT_LINT_OPTIONS, effectiveSeverity, LintOptions, ruleApplies } from './lint';
+import type { LoadedChart } from '../chart/types';
+import type { Renderer } from '../eval/cache';
+import { RenderCache } from '../eval/cache';
+import type { HookEvent } from '../model/hook';
+import type { TextRange } from '../core/text';
+import type { LintOptions} from './lint';
+import { DEFAULT_LINT_OPTIONS, effectiveSeverity, ruleApplies } from './lint';
 import { ALL_RULES } from '../rules';
-import { Finding, Rule } from '../rules/rule';
+import type { Finding, Rule } from '../rules/rule';
 import { documentViews } from '../analysis/rendered-document';
 import { SourceMapper } from '../analysis/source-map';
-import { Analyses } from '../analysis/rendered-document';
+import type { Analyses } from '../analysis/rendered-document';
 import { cachedFileFindings, chartFindings } from './evaluated-rules';
-import { compareFindings, findingKey, RenderedLiteral, RenderedLiteralBuilder } from './findings';
+import type { RenderedLiteral} from './findings';
+import { compareFindings, findingKey, RenderedLiteralBuilder } from './findings';
 
 /**
  * The rules on the evaluated view: each document Helm would render is analysed as rendered text, the file rules run

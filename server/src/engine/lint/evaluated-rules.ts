@@ -1,11 +1,11 @@
-import { HookEvent } from '../model/hook';
+import type { HookEvent } from '../model/hook';
 import { effectiveSeverity, lintChartObjects } from './lint';
 import { DEPLOYER_RULES, LIFECYCLE_RULES } from '../rules';
-import { ChartObject } from '../rules/support/chart-objects';
-import { Finding, Fix, RelatedLocation, Report, Rule } from '../rules/rule';
-import { Analyses, DocumentView } from '../analysis/rendered-document';
-import { SourceMapper } from '../analysis/source-map';
-import { EvaluatedLintOptions } from './evaluated-lint';
+import type { ChartObject } from '../rules/support/chart-objects';
+import type { Finding, Fix, RelatedLocation, Report, Rule } from '../rules/rule';
+import type { Analyses, DocumentView } from '../analysis/rendered-document';
+import type { SourceMapper } from '../analysis/source-map';
+import type { EvaluatedLintOptions } from './evaluated-lint';
 
 // Deployer rules read a whole object's annotations, as lifecycle rules do: a literal value in the template may be
 // reported because of one that only the evaluation knows.

@@ -1,7 +1,8 @@
 import { ALL_RULES } from '../rules';
 import { invalidYaml } from '../rules/invalid-yaml';
-import { Finding } from '../rules/rule';
-import { overlaps, TextRange } from '../core/text';
+import type { Finding } from '../rules/rule';
+import type { TextRange } from '../core/text';
+import { overlaps } from '../core/text';
 
 /** Findings of both views as one list: one per rule, file and range, in file and position order. */
 

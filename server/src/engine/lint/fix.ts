@@ -1,4 +1,4 @@
-import { Finding, TextEdit } from '../rules/rule';
+import type { Finding, TextEdit } from '../rules/rule';
 
 /** Applies non-overlapping edits to one file's text; edits that overlap an earlier one are skipped. */
 export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'range' | 'newText'>[]): string {

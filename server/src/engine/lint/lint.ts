@@ -1,14 +1,16 @@
-import { analyzeTemplate, TemplateFile } from '../analysis/file';
-import { AnnotationSet, ResourceDocument } from '../model/document';
+import type { TemplateFile } from '../analysis/file';
+import { analyzeTemplate } from '../analysis/file';
+import type { AnnotationSet, ResourceDocument } from '../model/document';
 import { pieceStarts } from '../model/yaml-documents';
 import { ALL_RULES } from '../rules';
-import { HookEvent } from '../model/hook';
+import type { HookEvent } from '../model/hook';
 import type { ChartObject, ChartReport } from '../rules/support/chart-objects';
-import { Finding, HelmVersion, RelatedLocation, Report, Rule, RuleSetting, Severity } from '../rules/rule';
+import type { Finding, HelmVersion, RelatedLocation, Report, Rule, RuleSetting, Severity } from '../rules/rule';
 import { findSuppressions, isSuppressed } from '../analysis/suppress';
 import { actionRunsAcross, firstActionEndingAfter } from '../template/scanner';
-import { TextRange } from '../core/text';
-import { DEFAULT_TARGETS, DeployTarget } from '../deployers/targets';
+import type { TextRange } from '../core/text';
+import type { DeployTarget } from '../deployers/targets';
+import { DEFAULT_TARGETS } from '../deployers/targets';
 
 export interface LintOptions {
   helmVersion: HelmVersion;

@@ -1,10 +1,14 @@
-import { analyzeTemplate, TemplateFile } from '../analysis/file';
-import { DEFAULT_LINT_OPTIONS, lintChartObjects, lintFile, LintOptions, ruleApplies } from './lint';
+import type { TemplateFile } from '../analysis/file';
+import { analyzeTemplate } from '../analysis/file';
+import type { LintOptions} from './lint';
+import { DEFAULT_LINT_OPTIONS, lintChartObjects, lintFile, ruleApplies } from './lint';
 import { HOOK_EVENTS } from '../model/hook';
 import { ALL_RULES } from '../rules';
-import { ChartObject, chartObjectsOf } from '../rules/support/chart-objects';
-import { Finding } from '../rules/rule';
-import { LineIndex, TextRange } from '../core/text';
+import type { ChartObject} from '../rules/support/chart-objects';
+import { chartObjectsOf } from '../rules/support/chart-objects';
+import type { Finding } from '../rules/rule';
+import type { TextRange } from '../core/text';
+import { LineIndex } from '../core/text';
 
 /**
  * Linting the output of `helm template` (for charts the evaluator cannot follow): the stream is cut into the

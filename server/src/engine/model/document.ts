@@ -1,8 +1,11 @@
-import { Document, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
-import { actionRunsAcross, actionsOverlapping, outputIndentation, ScanResult, TemplateAction } from '../template/scanner';
-import { LineIndex, TextRange } from '../core/text';
+import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { ScanResult, TemplateAction } from '../template/scanner';
+import { actionRunsAcross, actionsOverlapping, outputIndentation } from '../template/scanner';
+import type { LineIndex, TextRange } from '../core/text';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
-import { helmStringOf, KubeScalarType, resolvePlainScalar, ScalarStyle } from './scalar';
+import type { KubeScalarType, ScalarStyle } from './scalar';
+import { helmStringOf, resolvePlainScalar } from './scalar';
 import { joinLenientFlowScalars, joinTrimmedLines } from './go-yaml-leniency';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */

@@ -1,4 +1,4 @@
-import { TemplateAction } from '../template/scanner';
+import type { TemplateAction } from '../template/scanner';
 
 /**
  * go-yaml, which Helm and Kubernetes decode manifests with (sigs.k8s.io/yaml), reads a quoted scalar or a flow

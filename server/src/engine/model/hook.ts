@@ -1,6 +1,6 @@
-import { TemplateAction } from '../template/scanner';
-import { TextRange } from '../core/text';
-import { ValueModel } from './document';
+import type { TemplateAction } from '../template/scanner';
+import type { TextRange } from '../core/text';
+import type { ValueModel } from './document';
 import { goAtoi } from './scalar';
 
 /** Helm's annotation keys (pkg/release/v1/hook.go). */

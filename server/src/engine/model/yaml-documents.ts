@@ -1,5 +1,6 @@
-import { Composer, CST, Document, isCollection, isNode, isPair, parseAllDocuments, Parser } from 'yaml';
-import { TextRange } from '../core/text';
+import type { CST, Document} from 'yaml';
+import { Composer, isCollection, isNode, isPair, parseAllDocuments, Parser } from 'yaml';
+import type { TextRange } from '../core/text';
 
 export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
 

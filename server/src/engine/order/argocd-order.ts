@@ -3,19 +3,20 @@ import { basename, relative, sep } from 'node:path';
 import { SourceMapper } from '../analysis/source-map';
 import { analyzeTemplate } from '../analysis/file';
 import { chartTemplates } from '../chart/discover';
-import { LoadedChart } from '../chart/types';
-import {
-  ARGOCD_READ_KEYS,
+import type { LoadedChart } from '../chart/types';
+import type {
   ArgoDeletePolicy,
   ArgoObjectPlan,
-  compareSyncTasks,
   DeletionPhase,
+  SkipReason,
+  SyncPhase} from '../deployers/argocd';
+import {
+  ARGOCD_READ_KEYS,
+  compareSyncTasks,
   describeArgoDeletion,
   describeDeletionHookCleanup,
   planArgoObject,
-  SkipReason,
-  SYNC_PHASES,
-  SyncPhase,
+  SYNC_PHASES
 } from '../deployers/argocd';
 import { evaluateChart, readAnnotationValues } from '../eval/hooks';
 import { ChartRenderer } from '../eval/render';

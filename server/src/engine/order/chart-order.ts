@@ -1,19 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { basename, relative, sep } from 'node:path';
-import { TextRange } from '../core/text';
-import { analyzeTemplate, TemplateFile } from '../analysis/file';
+import type { TextRange } from '../core/text';
+import type { TemplateFile } from '../analysis/file';
+import { analyzeTemplate } from '../analysis/file';
 import { chartTemplates, describeFsError } from '../chart/discover';
-import { LoadedChart } from '../chart/types';
+import type { LoadedChart } from '../chart/types';
 import { ChartRenderer } from '../eval/render';
-import { lastEntry, literalText, ResourceDocument } from '../model/document';
-import { HOOK_KEY, HookEvent } from '../model/hook';
+import type { ResourceDocument } from '../model/document';
+import { lastEntry, literalText } from '../model/document';
+import type { HookEvent } from '../model/hook';
+import { HOOK_KEY } from '../model/hook';
 import { ordinal } from '../rules/support/helpers';
-import { HelmVersion } from '../rules/rule';
-import { hookReads, ReadPresence } from '../lifecycle/reads';
+import type { HelmVersion } from '../rules/rule';
+import type { ReadPresence } from '../lifecycle/reads';
+import { hookReads } from '../lifecycle/reads';
 import { chartObjectsOf } from '../rules/support/chart-objects';
-import { Content } from '../lifecycle/simulation';
-import { DEFAULT_RELEASE_NAME, EvaluatedRelease, evaluateReleaseOrder } from './evaluated-order';
-import { ChartOrder, compareKindOrder, describeDeleted, DeletedWhen, HookInfo, hooksOfFile, orderHooks } from './order';
+import type { Content } from '../lifecycle/simulation';
+import type { EvaluatedRelease} from './evaluated-order';
+import { DEFAULT_RELEASE_NAME, evaluateReleaseOrder } from './evaluated-order';
+import type { ChartOrder, DeletedWhen, HookInfo} from './order';
+import { compareKindOrder, describeDeleted, hooksOfFile, orderHooks } from './order';
 
 /**
  * The one answer to "in what order does a release run this chart's hooks": the chart as Helm renders it with the

@@ -1,4 +1,4 @@
-import { OrderJson } from './chart-order';
+import type { OrderJson } from './chart-order';
 
 /**
  * `helm-hooks order --check`: the hook order of a chart against one saved earlier with `order --format json`, on

@@ -1,14 +1,19 @@
 import { relative, sep } from 'node:path';
-import { isMap as isYamlMap, isScalar as isYamlScalar, Node as YamlNode, parseDocument, YAMLMap } from 'yaml';
+import type { Node as YamlNode, YAMLMap } from 'yaml';
+import { isMap as isYamlMap, isScalar as isYamlScalar, parseDocument } from 'yaml';
 import { SourceMapper } from '../analysis/source-map';
-import { EvaluatedDocument, EvaluatedFile, evaluateChart, Field, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
-import { ChartRenderer, RenderedTemplate } from '../eval/render';
-import { Analyses, documentViews } from '../analysis/rendered-document';
-import { ChartObject } from '../rules/support/chart-objects';
+import type { EvaluatedDocument, EvaluatedFile, Field} from '../eval/hooks';
+import { evaluateChart, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
+import type { ChartRenderer, RenderedTemplate } from '../eval/render';
+import type { Analyses} from '../analysis/rendered-document';
+import { documentViews } from '../analysis/rendered-document';
+import type { ChartObject } from '../rules/support/chart-objects';
 import { setAsideCrdSchemas } from '../model/document';
-import { HOOK_EVENTS, HOOK_KEY, HookEvent, RESOURCE_POLICY_KEY } from '../model/hook';
-import { compareKindOrder, DeletedWhen, deletedWhen, EventOrder, OrderKey, orderEvents } from './order';
-import { TextRange } from '../core/text';
+import type { HookEvent} from '../model/hook';
+import { HOOK_EVENTS, HOOK_KEY, RESOURCE_POLICY_KEY } from '../model/hook';
+import type { DeletedWhen, EventOrder, OrderKey} from './order';
+import { compareKindOrder, deletedWhen, orderEvents } from './order';
+import type { TextRange } from '../core/text';
 
 /**
  * Helm's order of a release operation as Helm renders the chart with the given values: the hooks of each event by

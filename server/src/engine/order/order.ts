@@ -1,8 +1,10 @@
-import { TemplateFile } from '../analysis/file';
-import { lastEntry, MappingModel, ResourceDocument, ValueModel } from '../model/document';
-import { DELETE_POLICY_KEY, HOOK_EVENTS, HOOK_KEY, HookEvent, parseHookEvents, parseHookWeight, parsePolicyList, WEIGHT_KEY } from '../model/hook';
-import { TemplateAction } from '../template/scanner';
-import { TextRange } from '../core/text';
+import type { TemplateFile } from '../analysis/file';
+import type { MappingModel, ResourceDocument, ValueModel } from '../model/document';
+import { lastEntry } from '../model/document';
+import type { HookEvent} from '../model/hook';
+import { DELETE_POLICY_KEY, HOOK_EVENTS, HOOK_KEY, parseHookEvents, parseHookWeight, parsePolicyList, WEIGHT_KEY } from '../model/hook';
+import type { TemplateAction } from '../template/scanner';
+import type { TextRange } from '../core/text';
 
 /**
  * Helm's InstallOrder (https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/kind_sorter.go#L31). Among hooks it only

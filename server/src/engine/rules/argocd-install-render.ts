@@ -1,4 +1,4 @@
-import { TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
 import { actionsOverlapping } from '../template/scanner';
 import { argoHookViews } from './support/argocd-hooks';
 import { defineRule } from './rule';

@@ -1,5 +1,8 @@
-import { argoHookViews, ArgoHookView, listed } from './support/argocd-hooks';
+import type { ArgoHookView} from './support/argocd-hooks';
+import { argoHookViews, listed } from './support/argocd-hooks';
 import { DELETE_POLICY_KEY } from '../model/hook';
+import type {
+  SyncPhase} from '../deployers/argocd';
 import {
   annotationItems,
   ARGOCD_HOOK_DELETE_POLICY_KEY,
@@ -8,8 +11,7 @@ import {
   argoHookTypes,
   argoPhaseOfHelmEvent,
   describeArgoDeletion,
-  SYNC_PHASES,
-  SyncPhase,
+  SYNC_PHASES
 } from '../deployers/argocd';
 import { defineRule } from './rule';
 

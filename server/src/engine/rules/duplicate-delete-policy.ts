@@ -1,8 +1,9 @@
-import { EntryModel } from '../model/document';
+import type { EntryModel } from '../model/document';
 import { DELETE_POLICY_KEY, splitList } from '../model/hook';
 import { hookAnnotationSets, shown } from './support/helpers';
 import { duplicateItems, hookOnlyEntry, removeItemEdit } from './support/list-items';
-import { defineRule, FileRuleContext, Report } from './rule';
+import type { FileRuleContext, Report } from './rule';
+import { defineRule } from './rule';
 import { isDeletePolicy } from './unknown-delete-policy';
 
 export const duplicateDeletePolicy = defineRule({

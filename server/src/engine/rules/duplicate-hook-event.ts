@@ -1,8 +1,9 @@
-import { EntryModel } from '../model/document';
+import type { EntryModel } from '../model/document';
 import { eventOf, HOOK_KEY, splitList } from '../model/hook';
 import { helmEntry, hookAnnotationSets, shown } from './support/helpers';
 import { duplicateItems, removeItemEdit } from './support/list-items';
-import { defineRule, FileRuleContext, Report } from './rule';
+import type { FileRuleContext, Report } from './rule';
+import { defineRule } from './rule';
 
 export const duplicateHookEvent = defineRule({
   id: 'duplicate-hook-event',

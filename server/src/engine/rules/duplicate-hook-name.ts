@@ -1,12 +1,14 @@
-import { isMap, isNode, Node } from 'yaml';
-import { HookEvent } from '../model/hook';
+import type { Node } from 'yaml';
+import { isMap, isNode } from 'yaml';
+import type { HookEvent } from '../model/hook';
 import { compareHooks } from '../order/order';
-import { ChartObject, ChartRuleContext } from './support/chart-objects';
+import type { ChartObject, ChartRuleContext } from './support/chart-objects';
 import { deletedAfterSuccess, describeObject, nameRange } from './support/dependency-helpers';
 import { isCertainHook, sameIdentity } from './support/hook-objects';
 import { shown } from './support/helpers';
 import { DocumentWalker } from './support/lifecycle-helpers';
-import { defineRule, HelmVersion, Severity } from './rule';
+import type { HelmVersion, Severity } from './rule';
+import { defineRule } from './rule';
 
 /** The events of each operation in the order it runs them (pkg/action install.go, upgrade.go, rollback.go, uninstall.go @v4.1.4). */
 const OPERATIONS: readonly (readonly HookEvent[])[] = [

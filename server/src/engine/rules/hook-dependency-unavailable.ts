@@ -1,4 +1,4 @@
-import { ReadPresence } from '../lifecycle/reads';
+import type { ReadPresence } from '../lifecycle/reads';
 import { describeObject, nameRange } from './support/dependency-helpers';
 import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
 import { reportArgoMissingReads } from './support/argocd-presence';

@@ -1,6 +1,7 @@
-import { TemplateFile } from '../analysis/file';
-import { ChartObject } from './support/chart-objects';
-import { DocumentWalker, effectivePolicies, hasKnownPolicy, LifecycleHook, lifecycleHooks, policyRange } from './support/lifecycle-helpers';
+import type { TemplateFile } from '../analysis/file';
+import type { ChartObject } from './support/chart-objects';
+import type { LifecycleHook} from './support/lifecycle-helpers';
+import { DocumentWalker, effectivePolicies, hasKnownPolicy, lifecycleHooks, policyRange } from './support/lifecycle-helpers';
 import { capitalize, thisResource } from './support/helpers';
 import { defineRule } from './rule';
 

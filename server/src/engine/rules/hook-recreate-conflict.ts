@@ -1,8 +1,10 @@
 import { splitList } from '../model/hook';
-import { LifecycleHook, hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './support/lifecycle-helpers';
+import type { LifecycleHook} from './support/lifecycle-helpers';
+import { hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './support/lifecycle-helpers';
 import { capitalize, shown, thisResource } from './support/helpers';
-import { defineRule, HelmVersion, Report } from './rule';
-import { TemplateFile } from '../analysis/file';
+import type { HelmVersion, Report } from './rule';
+import { defineRule } from './rule';
+import type { TemplateFile } from '../analysis/file';
 
 const BHC = 'before-hook-creation';
 

@@ -31,7 +31,7 @@ import { argocdIgnoredHook } from './argocd-ignored-hook';
 import { argocdMixedHookAnnotations } from './argocd-mixed-hook-annotations';
 import { argocdInstallRender } from './argocd-install-render';
 import { missingChartDependency } from './missing-chart-dependency';
-import { Rule } from './rule';
+import type { Rule } from './rule';
 
 /**
  * The hook lifecycle rules, which read what a hook meets when it runs, in the README table's order. Those with `check`

@@ -1,8 +1,10 @@
-import { TemplateFile } from '../analysis/file';
-import { TextRange } from '../core/text';
-import { BlockMap, containersOf, DocumentWalker, KeyedValue, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
+import type { TemplateFile } from '../analysis/file';
+import type { TextRange } from '../core/text';
+import type { BlockMap, KeyedValue} from './support/lifecycle-helpers';
+import { containersOf, DocumentWalker, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
 import { shown } from './support/helpers';
-import { defineRule, Report } from './rule';
+import type { Report } from './rule';
+import { defineRule } from './rule';
 
 const SECRET_NAME = /(?:PASSWORD|TOKEN|SECRET|API_KEY)$/i;
 const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:?#]*:([^\s/@?#]+)@[^\s/@]/i;

@@ -1,8 +1,9 @@
-import { AnnotationSet, EntryModel, ValueModel } from '../model/document';
+import type { AnnotationSet, EntryModel, ValueModel } from '../model/document';
 import { HOOK_KEY, WEIGHT_KEY } from '../model/hook';
 import { goAtoi, isInt64, resolvePlainScalar } from '../model/scalar';
 import { helmEntry, hookAnnotationSets, shown } from './support/helpers';
-import { defineRule, FileRuleContext, Report } from './rule';
+import type { FileRuleContext, Report } from './rule';
+import { defineRule } from './rule';
 
 export const invalidHookWeight = defineRule({
   id: 'invalid-hook-weight',

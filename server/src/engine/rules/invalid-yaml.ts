@@ -1,7 +1,7 @@
-import { TemplateFile } from '../analysis/file';
-import { YamlProblem } from '../model/document';
+import type { TemplateFile } from '../analysis/file';
+import type { YamlProblem } from '../model/document';
 import { wholeParse } from '../model/yaml-documents';
-import { TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
 import { shown } from './support/helpers';
 import { defineRule } from './rule';
 

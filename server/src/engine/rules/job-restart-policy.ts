@@ -1,7 +1,9 @@
-import { TemplateFile } from '../analysis/file';
-import { TextRange } from '../core/text';
-import { BlockMap, DocumentWalker, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
-import { defineRule, Report } from './rule';
+import type { TemplateFile } from '../analysis/file';
+import type { TextRange } from '../core/text';
+import type { BlockMap} from './support/lifecycle-helpers';
+import { DocumentWalker, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
+import type { Report } from './rule';
+import { defineRule } from './rule';
 
 const API_ERROR = 'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"';
 

@@ -1,7 +1,9 @@
-import { isMap, isScalar, isSeq, Pair, YAMLMap } from 'yaml';
-import { lastEntry, literalText, ResourceDocument } from '../model/document';
+import type { Pair, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { ResourceDocument } from '../model/document';
+import { lastEntry, literalText } from '../model/document';
 import { HOOK_KEY, HOOK_KEYS } from '../model/hook';
-import { TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
 import { capitalize, shown, thisResource } from './support/helpers';
 import { defineRule } from './rule';
 

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
 import { defineRule } from './rule';
 
 const HELM_SOURCE = 'https://github.com/helm/helm/blob/v4.1.4';

@@ -1,9 +1,11 @@
-import { AnnotationSet, EntryModel, lastEntry, ResourceDocument } from '../model/document';
+import type { AnnotationSet, EntryModel, ResourceDocument } from '../model/document';
+import { lastEntry } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
 import { describeKind, nonStringKind, rejection } from './support/annotation-values';
 import { doubleQuoted, shown } from './support/helpers';
 import { hookOnlyEntry } from './support/list-items';
-import { defineRule, Report } from './rule';
+import type { Report } from './rule';
+import { defineRule } from './rule';
 
 /** Checked by unknown-hook-event and unquoted-hook-weight wherever Helm reads them. */
 const KEYS_WITH_OWN_RULES = new Set<string>([HOOK_KEY, WEIGHT_KEY]);

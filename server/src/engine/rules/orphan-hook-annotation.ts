@@ -1,8 +1,10 @@
-import { EntryModel, lastEntry } from '../model/document';
+import type { EntryModel} from '../model/document';
+import { lastEntry } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_ONLY_KEYS, normalizeItem, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
 import { renameKeyEdit } from './support/annotation-keys';
 import { thisResource } from './support/helpers';
-import { defineRule, Report } from './rule';
+import type { Report } from './rule';
+import { defineRule } from './rule';
 
 const HOOK_ONLY: readonly string[] = HOOK_ONLY_KEYS;
 

@@ -1,5 +1,5 @@
-import { TemplateFile } from '../analysis/file';
-import { TextRange } from '../core/text';
+import type { TemplateFile } from '../analysis/file';
+import type { TextRange } from '../core/text';
 import type { ChartRuleContext } from './support/chart-objects';
 import type { DeployTarget } from '../deployers/targets';
 import type { LoadedChart } from '../chart/types';

@@ -1,8 +1,8 @@
-import { ChartObject } from './support/chart-objects';
+import type { ChartObject } from './support/chart-objects';
 import { deletedAfterSuccess, describeObject } from './support/dependency-helpers';
 import { INSTALL_EVENTS, isCertainHook, isCertainReleaseResource, readsOf, sameObjects, UPGRADE_EVENTS } from './support/hook-objects';
 import { DocumentWalker } from './support/lifecycle-helpers';
-import { PodReference } from './support/pod-references';
+import type { PodReference } from './support/pod-references';
 import { shown } from './support/helpers';
 import { defineRule } from './rule';
 

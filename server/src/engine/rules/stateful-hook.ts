@@ -1,12 +1,12 @@
-import { TemplateFile } from '../analysis/file';
-import { ResourceDocument } from '../model/document';
-import { HookEvent } from '../model/hook';
+import type { TemplateFile } from '../analysis/file';
+import type { ResourceDocument } from '../model/document';
+import type { HookEvent } from '../model/hook';
 import { deletedWhen } from '../order/order';
-import { ChartObject, ChartRuleContext } from './support/chart-objects';
+import type { ChartObject, ChartRuleContext } from './support/chart-objects';
 import { describeObject } from './support/dependency-helpers';
 import { isCertainHook, isCertainReleaseResource, listEvents, readsOf } from './support/hook-objects';
 import { effectivePolicies, lifecycleHooks } from './support/lifecycle-helpers';
-import { PodReference } from './support/pod-references';
+import type { PodReference } from './support/pod-references';
 import { defineRule } from './rule';
 
 const GENERATORS = /\b(?:randAlphaNum|randAlpha|randAscii|randNumeric|randBytes|genCA|genPrivateKey|genSelfSignedCert\w*|genSignedCert\w*|uuidv4|derivePassword)\b/;

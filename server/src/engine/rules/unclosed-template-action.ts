@@ -1,5 +1,5 @@
-import { TemplateFile } from '../analysis/file';
-import { ScanProblem, TemplateAction } from '../template/scanner';
+import type { TemplateFile } from '../analysis/file';
+import type { ScanProblem, TemplateAction } from '../template/scanner';
 import { defineRule } from './rule';
 
 interface Explanation {

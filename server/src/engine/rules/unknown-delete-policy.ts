@@ -1,8 +1,11 @@
-import { AnnotationSet, EntryModel } from '../model/document';
-import { DELETE_POLICIES, DELETE_POLICY_KEY, normalizeItem, SplitList, splitList } from '../model/hook';
+import type { AnnotationSet, EntryModel } from '../model/document';
+import type { SplitList} from '../model/hook';
+import { DELETE_POLICIES, DELETE_POLICY_KEY, normalizeItem, splitList } from '../model/hook';
 import { capitalize, hookAnnotationSets, thisResource, valueOrKeyRange } from './support/helpers';
-import { collectionReport, hookOnlyEntry, ItemOutcome, ListSpec, nonStringPolicyReport, unknownItemReport } from './support/list-items';
-import { defineRule, FileRuleContext, HelmVersion } from './rule';
+import type { ItemOutcome, ListSpec} from './support/list-items';
+import { collectionReport, hookOnlyEntry, nonStringPolicyReport, unknownItemReport } from './support/list-items';
+import type { FileRuleContext, HelmVersion } from './rule';
+import { defineRule } from './rule';
 
 const SPEC: ListSpec = {
   key: DELETE_POLICY_KEY,

@@ -1,10 +1,12 @@
-import { TemplateFile } from '../analysis/file';
-import { AnnotationSet, EntryModel, lastEntry } from '../model/document';
+import type { TemplateFile } from '../analysis/file';
+import type { AnnotationSet, EntryModel} from '../model/document';
+import { lastEntry } from '../model/document';
 import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_KEYS, KNOWN_HELM_KEYS, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
 import { nearest } from '../core/text';
 import { renameKeyEdit } from './support/annotation-keys';
 import { capitalize, shown, thisResource } from './support/helpers';
-import { defineRule, FileRuleContext, Report } from './rule';
+import type { FileRuleContext, Report } from './rule';
+import { defineRule } from './rule';
 
 const PREFIX = 'helm.sh/';
 const KNOWN: readonly string[] = KNOWN_HELM_KEYS;

@@ -1,8 +1,10 @@
-import { AnnotationSet, EntryModel } from '../model/document';
+import type { AnnotationSet, EntryModel } from '../model/document';
 import { normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, splitList } from '../model/hook';
 import { hookAnnotationSets, shown, valueOrKeyRange } from './support/helpers';
-import { collectionReport, hookOnlyEntry, ListSpec, nonStringPolicyReport, unknownItemReport } from './support/list-items';
-import { defineRule, FileRuleContext } from './rule';
+import type { ListSpec} from './support/list-items';
+import { collectionReport, hookOnlyEntry, nonStringPolicyReport, unknownItemReport } from './support/list-items';
+import type { FileRuleContext } from './rule';
+import { defineRule } from './rule';
 
 /** The kinds whose logs Helm reads (hooks.go outputLogsByPolicy): a Job's pods and a Pod. */
 const LOGGED_KINDS = ['Job', 'Pod'];

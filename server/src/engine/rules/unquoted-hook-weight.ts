@@ -1,10 +1,11 @@
-import { AnnotationSet, EntryModel, ValueModel } from '../model/document';
+import type { AnnotationSet, EntryModel, ValueModel } from '../model/document';
 import { parseHookWeight, WEIGHT_KEY } from '../model/hook';
 import { goAtoi, isInt64, resolvePlainScalar } from '../model/scalar';
-import { TemplateAction } from '../template/scanner';
+import type { TemplateAction } from '../template/scanner';
 import { describeKind, nonStringKind, rejection } from './support/annotation-values';
 import { doubleQuoted, helmEntry, hookAnnotationSets, shown, subjectOf } from './support/helpers';
-import { defineRule, FileRuleContext, Report } from './rule';
+import type { FileRuleContext, Report } from './rule';
+import { defineRule } from './rule';
 
 export const unquotedHookWeight = defineRule({
   id: 'unquoted-hook-weight',

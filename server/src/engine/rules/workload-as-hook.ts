@@ -1,6 +1,6 @@
-import { HookEvent } from '../model/hook';
+import type { HookEvent } from '../model/hook';
 import { deletedWhen } from '../order/order';
-import { ChartObject, ChartRuleContext } from './support/chart-objects';
+import type { ChartObject, ChartRuleContext } from './support/chart-objects';
 import { fromSubchart, listEvents, UPGRADE_EVENTS } from './support/hook-objects';
 import { defineRule } from './rule';
 

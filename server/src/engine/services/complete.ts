@@ -1,7 +1,8 @@
-import { TemplateFile } from '../analysis/file';
+import type { TemplateFile } from '../analysis/file';
 import { DELETE_POLICY_FACTS, EVENT_FACTS, KEY_FACTS, OUTPUT_LOG_POLICY_FACTS, RESOURCE_POLICY_VALUES } from '../core/helm-facts';
-import { DELETE_POLICIES, DELETE_POLICY_KEY, eventOf, HOOK_EVENTS, HOOK_KEY, HookEvent, normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
-import { TextRange } from '../core/text';
+import type { HookEvent} from '../model/hook';
+import { DELETE_POLICIES, DELETE_POLICY_KEY, eventOf, HOOK_EVENTS, HOOK_KEY, normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
+import type { TextRange } from '../core/text';
 
 export type CompletionKind = 'key' | 'event' | 'policy' | 'weight';
 

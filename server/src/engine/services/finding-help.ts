@@ -1,5 +1,5 @@
 import { escapeMarkdown } from '../core/markdown';
-import { Finding, Severity } from '../rules/rule';
+import type { Finding, Severity } from '../rules/rule';
 import type { EngineHover } from './hover';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

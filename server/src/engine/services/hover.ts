@@ -1,8 +1,8 @@
-import { TemplateFile } from '../analysis/file';
+import type { TemplateFile } from '../analysis/file';
 import { DELETE_POLICY_FACTS, EVENT_FACTS, KEY_FACTS, OUTPUT_LOG_POLICY_FACTS, RESOURCE_POLICY_VALUES } from '../core/helm-facts';
-import { AnnotationSet, EntryModel } from '../model/document';
+import type { AnnotationSet, EntryModel } from '../model/document';
 import { DELETE_POLICY_KEY, eventOf, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, parseHookEvents, parseHookWeight, RESOURCE_POLICY_KEY, splitList, WEIGHT_KEY } from '../model/hook';
-import { TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
 
 export interface EngineHover {
   range: TextRange;

@@ -1,4 +1,4 @@
-import { TextRange } from '../core/text';
+import type { TextRange } from '../core/text';
 
 /**
  * What an action does to the rendered text, which decides how it is masked:

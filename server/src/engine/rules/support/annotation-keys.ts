@@ -1,6 +1,6 @@
-import { TemplateFile } from '../../analysis/file';
-import { EntryModel } from '../../model/document';
-import { TextRange } from '../../core/text';
+import type { TemplateFile } from '../../analysis/file';
+import type { EntryModel } from '../../model/document';
+import type { TextRange } from '../../core/text';
 
 /**
  * The edit that renames an annotation key, keeping the quotes it was written with. Undefined when the key's text is

@@ -1,4 +1,4 @@
-import { AnnotationSet, ValueModel } from '../../model/document';
+import type { AnnotationSet, ValueModel } from '../../model/document';
 import { formatGoFloat, resolvePlainScalar } from '../../model/scalar';
 import { subjectOf } from './helpers';
 

@@ -1,8 +1,10 @@
-import { TemplateFile } from '../../analysis/file';
+import type { TemplateFile } from '../../analysis/file';
 import { lastEntry } from '../../model/document';
 import { HOOK_KEY } from '../../model/hook';
-import { ARGOCD_READ_KEYS, annotationItems, ArgoObjectPlan, planArgoObject } from '../../deployers/argocd';
-import { LifecycleHook, lifecycleHooks } from './lifecycle-helpers';
+import type { ArgoObjectPlan} from '../../deployers/argocd';
+import { ARGOCD_READ_KEYS, annotationItems, planArgoObject } from '../../deployers/argocd';
+import type { LifecycleHook} from './lifecycle-helpers';
+import { lifecycleHooks } from './lifecycle-helpers';
 
 /** A Helm hook as Argo CD will see it, for the rules of the `argocd` target. */
 export interface ArgoHookView {

@@ -1,13 +1,15 @@
-import { ARGOCD_READ_KEYS, planArgoObject, SyncPhase } from '../../deployers/argocd';
+import type { SyncPhase } from '../../deployers/argocd';
+import { ARGOCD_READ_KEYS, planArgoObject } from '../../deployers/argocd';
 import { DEFAULT_TARGETS } from '../../deployers/targets';
-import { ARGOCD_HISTORIES, ARGOCD_OPERATION_WORDS, ArgoObject, ArgoOperation, ArgoPhase, argoPlace, simulateArgoCd } from '../../lifecycle/argocd-deployer';
-import { Snapshot } from '../../lifecycle/simulation';
+import type { ArgoObject, ArgoOperation, ArgoPhase} from '../../lifecycle/argocd-deployer';
+import { ARGOCD_HISTORIES, ARGOCD_OPERATION_WORDS, argoPlace, simulateArgoCd } from '../../lifecycle/argocd-deployer';
+import type { Snapshot } from '../../lifecycle/simulation';
 import { objectKey } from '../../lifecycle/model';
 import { referencedObjects } from '../../lifecycle/reads';
 import { lastEntry } from '../../model/document';
-import { ChartObject, ChartRuleContext } from './chart-objects';
+import type { ChartObject, ChartRuleContext } from './chart-objects';
 import { describeObject, nameRange, WAITED_KINDS } from './dependency-helpers';
-import { PodReference } from './pod-references';
+import type { PodReference } from './pod-references';
 import { MAX_MESSAGE_LENGTH } from '../rule';
 import { missingReads } from './presence';
 

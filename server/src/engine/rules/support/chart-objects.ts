@@ -1,12 +1,16 @@
-import { TemplateFile } from '../../analysis/file';
-import { lastEntry, literalText, ResourceDocument } from '../../model/document';
-import { HookEvent, RESOURCE_POLICY_KEY } from '../../model/hook';
-import { HookInfo, hooksOfFile } from '../../order/order';
-import { TextRange } from '../../core/text';
+import type { TemplateFile } from '../../analysis/file';
+import type { ResourceDocument } from '../../model/document';
+import { lastEntry, literalText } from '../../model/document';
+import type { HookEvent} from '../../model/hook';
+import { RESOURCE_POLICY_KEY } from '../../model/hook';
+import type { HookInfo} from '../../order/order';
+import { hooksOfFile } from '../../order/order';
+import type { TextRange } from '../../core/text';
 import { DocumentWalker, lifecycleHooks } from './lifecycle-helpers';
-import { PodReference, podReferences } from './pod-references';
-import { HelmVersion, Severity } from '../rule';
-import { DeployTarget } from '../../deployers/targets';
+import type { PodReference} from './pod-references';
+import { podReferences } from './pod-references';
+import type { HelmVersion, Severity } from '../rule';
+import type { DeployTarget } from '../../deployers/targets';
 
 /**
  * The objects of a chart as Helm renders it, for rules that look across files: each document's kind, name and

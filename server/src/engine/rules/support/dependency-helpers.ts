@@ -1,5 +1,5 @@
-import { TextRange } from '../../core/text';
-import { ChartObject } from './chart-objects';
+import type { TextRange } from '../../core/text';
+import type { ChartObject } from './chart-objects';
 import { shown } from './helpers';
 import { deletedWhen } from '../../order/order';
 

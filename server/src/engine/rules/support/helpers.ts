@@ -1,7 +1,8 @@
-import { AnnotationSet, EntryModel, lastEntry, literalText, ResourceDocument, ValueModel } from '../../model/document';
-import { TemplateFile } from '../../analysis/file';
-import { TextRange } from '../../core/text';
-import { HelmVersion } from '../rule';
+import type { AnnotationSet, EntryModel, ResourceDocument, ValueModel } from '../../model/document';
+import { lastEntry, literalText } from '../../model/document';
+import type { TemplateFile } from '../../analysis/file';
+import type { TextRange } from '../../core/text';
+import type { HelmVersion } from '../rule';
 
 /** The annotation sets where hook annotations take effect: the object's own, and `define` fragments. */
 export function hookAnnotationSets(file: TemplateFile): AnnotationSet[] {

@@ -1,7 +1,7 @@
 import { literalText } from '../../model/document';
-import { HookEvent } from '../../model/hook';
-import { ChartObject } from './chart-objects';
-import { PodReference } from './pod-references';
+import type { HookEvent } from '../../model/hook';
+import type { ChartObject } from './chart-objects';
+import type { PodReference } from './pod-references';
 
 /** The events `helm install` runs (also `upgrade --install` when no release exists) and those `helm upgrade` runs. */
 export const INSTALL_EVENTS: readonly HookEvent[] = ['pre-install', 'post-install'];

@@ -1,11 +1,15 @@
-import { isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { TemplateFile } from '../../analysis/file';
-import { EntryModel, lastEntry, literalText, MappingModel, ResourceDocument } from '../../model/document';
-import { DELETE_POLICIES, DELETE_POLICY_KEY, HOOK_KEY, HookEvent, parseHookEvents, parsePolicyList } from '../../model/hook';
+import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { TemplateFile } from '../../analysis/file';
+import type { EntryModel, MappingModel, ResourceDocument } from '../../model/document';
+import { lastEntry, literalText } from '../../model/document';
+import type { HookEvent} from '../../model/hook';
+import { DELETE_POLICIES, DELETE_POLICY_KEY, HOOK_KEY, parseHookEvents, parsePolicyList } from '../../model/hook';
 import { isNonString } from '../../model/scalar';
-import { actionsOverlapping, TemplateAction } from '../../template/scanner';
-import { TextRange } from '../../core/text';
-import { HelmVersion } from '../rule';
+import type { TemplateAction } from '../../template/scanner';
+import { actionsOverlapping } from '../../template/scanner';
+import type { TextRange } from '../../core/text';
+import type { HelmVersion } from '../rule';
 
 /**
  * What Helm will do about deleting a hook, as far as the text shows it: the annotation is absent (Helm's default,

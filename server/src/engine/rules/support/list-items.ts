@@ -1,10 +1,12 @@
-import { TemplateFile } from '../../analysis/file';
-import { AnnotationSet, EntryModel, ValueModel } from '../../model/document';
-import { HOOK_KEY, ListItem, SplitList } from '../../model/hook';
+import type { TemplateFile } from '../../analysis/file';
+import type { AnnotationSet, EntryModel, ValueModel } from '../../model/document';
+import type { ListItem, SplitList } from '../../model/hook';
+import { HOOK_KEY } from '../../model/hook';
 import { isNonString } from '../../model/scalar';
-import { nearest, TextRange } from '../../core/text';
+import type { TextRange } from '../../core/text';
+import { nearest } from '../../core/text';
 import { helmEntry, literalSequenceItems, replaceValueEdit, shown, subjectOf } from './helpers';
-import { Report } from '../rule';
+import type { Report } from '../rule';
 
 type ReportFix = NonNullable<Report['fixes']>[number];
 

@@ -1,8 +1,9 @@
 import { isScalar } from 'yaml';
-import { ResourceDocument } from '../../model/document';
+import type { ResourceDocument } from '../../model/document';
 import { resolvePlainScalar } from '../../model/scalar';
-import { TextRange } from '../../core/text';
-import { BlockMap, containersOf, DocumentWalker, podSpecOf } from './lifecycle-helpers';
+import type { TextRange } from '../../core/text';
+import type { BlockMap, DocumentWalker} from './lifecycle-helpers';
+import { containersOf, podSpecOf } from './lifecycle-helpers';
 
 /** The kinds of object a pod reads by name from its own namespace. */
 export type ReferencedKind = 'Secret' | 'ConfigMap' | 'ServiceAccount' | 'PersistentVolumeClaim';

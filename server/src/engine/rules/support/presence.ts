@@ -1,6 +1,7 @@
-import { HookEvent } from '../../model/hook';
-import { CHECKED_OPERATIONS, CheckedOperation, hookReads, ReadPresence } from '../../lifecycle/reads';
-import { ChartObject, ChartRuleContext } from './chart-objects';
+import type { HookEvent } from '../../model/hook';
+import type { CheckedOperation, ReadPresence } from '../../lifecycle/reads';
+import { CHECKED_OPERATIONS, hookReads } from '../../lifecycle/reads';
+import type { ChartObject, ChartRuleContext } from './chart-objects';
 import { WAITED_KINDS } from './dependency-helpers';
 
 /** The events of each operation, to tell which operations a render of the chart stands for. */
