@@ -30,10 +30,16 @@ function scenarios(corpus: string): Scenario[] {
 
 function wallMs(command: string, args: readonly string[], failures: string[], okCodes: readonly number[]): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error || !okCodes.includes(result.status ?? -1)) {
-    failures.push(`${[command, ...args].join(' ')}: exit ${result.status} ${(result.error?.message ?? result.stderr).split('\n')[0]}`);
+    failures.push(
+      `${[command, ...args].join(' ')}: exit ${result.status} ${(result.error?.message ?? result.stderr).split('\n')[0]}`,
+    );
   }
   return elapsed;
 }
@@ -41,10 +47,23 @@ function wallMs(command: string, args: readonly string[], failures: string[], ok
 export function measureCli(corpus: string, cli: string, helm: string, rounds: number): CliMeasure {
   const failures: string[] = [];
   const list = scenarios(corpus);
-  for (const scenario of list) if (!existsSync(join(scenario.chart, 'Chart.yaml'))) failures.push(`${scenario.chart}: no Chart.yaml`);
+  for (const scenario of list)
+    if (!existsSync(join(scenario.chart, 'Chart.yaml'))) failures.push(`${scenario.chart}: no Chart.yaml`);
   const lint = (chart: string) => wallMs(process.execPath, [cli, 'lint', chart, '--format', 'json'], failures, [0, 1]);
   const render = (scenario: Scenario) =>
-    wallMs(helm, ['template', 'rel', scenario.chart, '--namespace', 'corpus', ...scenario.valuesFiles.flatMap((file) => ['-f', file])], failures, [0]);
+    wallMs(
+      helm,
+      [
+        'template',
+        'rel',
+        scenario.chart,
+        '--namespace',
+        'corpus',
+        ...scenario.valuesFiles.flatMap((file) => ['-f', file]),
+      ],
+      failures,
+      [0],
+    );
   const lintTotals: number[] = [];
   const helmTotals: number[] = [];
   const lintAll: number[] = [];
@@ -62,5 +81,11 @@ export function measureCli(corpus: string, cli: string, helm: string, rounds: nu
     helmTotals.push(helmTotal);
     lintAll.push(all);
   }
-  return { charts: list.length, lintMs: median(lintTotals), helmMs: median(helmTotals), lintAllMs: median(lintAll), failures: [...new Set(failures)] };
+  return {
+    charts: list.length,
+    lintMs: median(lintTotals),
+    helmMs: median(helmTotals),
+    lintAllMs: median(lintAll),
+    failures: [...new Set(failures)],
+  };
 }

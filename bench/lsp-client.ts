@@ -1,11 +1,16 @@
-import type { ChildProcess} from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { MessageConnection} from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { Diagnostic, InitializeParams, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
+import type {
+  Diagnostic,
+  InitializeParams,
+  PublishDiagnosticsParams,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol';
 import { REPO_ROOT } from '../test/support/paths';
 
 /** The bundled server; HELM_HOOKS_SERVER names another bundle (a private build measured beside dist/). */
@@ -98,7 +103,10 @@ export class LspSession {
       stdio: options.measurableHeap ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, HELM_HOOKS_SERVER: SERVER },
     });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     const session = new LspSession(child, connection);
     const rootUri = pathToFileURL(options.root).href;
     const params: InitializeParams = {
@@ -106,11 +114,17 @@ export class LspSession {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
       capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
-      initializationOptions: { debounceMs: options.debounceMs ?? 0, ...(options.evaluate === false ? { evaluate: false } : {}) },
+      initializationOptions: {
+        debounceMs: options.debounceMs ?? 0,
+        ...(options.evaluate === false ? { evaluate: false } : {}),
+      },
     };
     await connection.sendRequest('initialize', params);
     await connection.sendNotification('initialized', {});
-    if (options.settings) await connection.sendNotification('workspace/didChangeConfiguration', { settings: { helmHooks: options.settings } });
+    if (options.settings)
+      await connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { helmHooks: options.settings },
+      });
     return session;
   }
 
@@ -125,7 +139,10 @@ export class LspSession {
   }
 
   async change(path: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: LspSession.uri(path), version }, contentChanges: changes });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: LspSession.uri(path), version },
+      contentChanges: changes,
+    });
   }
 
   async close(path: string): Promise<void> {
@@ -133,14 +150,23 @@ export class LspSession {
   }
 
   /** The next diagnostics for `path` that `accept` takes (by default: those of `version`), within `timeoutMs`. */
-  diagnostics(path: string, version: number | undefined, timeoutMs: number, accept?: (params: PublishDiagnosticsParams) => boolean): Promise<Received> {
+  diagnostics(
+    path: string,
+    version: number | undefined,
+    timeoutMs: number,
+    accept?: (params: PublishDiagnosticsParams) => boolean,
+  ): Promise<Received> {
     const uri = LspSession.uri(path);
     const test = accept ?? ((params: PublishDiagnosticsParams) => params.version === version);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const index = this.waiters.indexOf(waiter);
         if (index >= 0) this.waiters.splice(index, 1);
-        reject(new Error(`no diagnostics for ${path}${version === undefined ? '' : ` version ${version}`} within ${timeoutMs} ms${this.exited ? ' (the server exited)' : ''}: ${this.stderr.join('').slice(-2000)}`));
+        reject(
+          new Error(
+            `no diagnostics for ${path}${version === undefined ? '' : ` version ${version}`} within ${timeoutMs} ms${this.exited ? ' (the server exited)' : ''}: ${this.stderr.join('').slice(-2000)}`,
+          ),
+        );
       }, timeoutMs);
       const waiter: Waiter = {
         uri,
@@ -157,7 +183,11 @@ export class LspSession {
   /** performance.now() when the next log message that `accept` takes was read, within `timeoutMs`. */
   log(accept: (message: string) => boolean, timeoutMs: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no such log message within ${timeoutMs} ms${this.exited ? ' (the server exited)' : ''}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`no such log message within ${timeoutMs} ms${this.exited ? ' (the server exited)' : ''}`)),
+        timeoutMs,
+      );
       this.logWaiters.push({
         accept,
         resolve: (at) => {

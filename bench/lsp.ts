@@ -60,7 +60,12 @@ export async function measureLatency(samples: number, edit: LatencyEdit = 'flip'
     }
     const parseTimes: number[] = [];
     for (let round = 0; round < 40; round++) parseTimes.push(timeMs(() => parseAllDocuments(text)));
-    return { samples: latencies.length, p50Ms: median(latencies), p95Ms: percentile(latencies, 0.95), parseMs: median(parseTimes.slice(5)) };
+    return {
+      samples: latencies.length,
+      p50Ms: median(latencies),
+      p95Ms: percentile(latencies, 0.95),
+      parseMs: median(parseTimes.slice(5)),
+    };
   } finally {
     await session.stop();
     rmSync(root, { recursive: true, force: true });
@@ -109,18 +114,30 @@ export interface ChartWideMeasure {
 
 /** The corpus chart with the most templates (its subcharts' included). */
 export function largestChart(corpusCharts: string): string {
-  const charts = readdirSync(corpusCharts, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(corpusCharts, entry.name));
-  return charts.reduce((largest, chart) => (chartTemplates(chart).length > chartTemplates(largest).length ? chart : largest));
+  const charts = readdirSync(corpusCharts, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(corpusCharts, entry.name));
+  return charts.reduce((largest, chart) =>
+    chartTemplates(chart).length > chartTemplates(largest).length ? chart : largest,
+  );
 }
 
 const PASSES = 20;
 
 /** One session with one template of `chart` open under `scope`: the times of its passes (trace log), then its RSS. */
-async function chartWideSession(chart: string, scope: 'chart' | 'openFiles'): Promise<Omit<ChartWideMeasure, 'openFiles' | 'templates' | 'textBytes'>> {
+async function chartWideSession(
+  chart: string,
+  scope: 'chart' | 'openFiles',
+): Promise<Omit<ChartWideMeasure, 'openFiles' | 'templates' | 'textBytes'>> {
   const name = basename(chart);
   const opened = chartTemplates(chart).find((path) => path.endsWith('.yaml'))!;
   const text = readFileSync(opened, 'utf8');
-  const session = await LspSession.start({ root: chart, debounceMs: 0, measurableHeap: true, settings: { diagnostics: { scope }, trace: { server: 'verbose' } } });
+  const session = await LspSession.start({
+    root: chart,
+    debounceMs: 0,
+    measurableHeap: true,
+    settings: { diagnostics: { scope }, trace: { server: 'verbose' } },
+  });
   try {
     const pass = () => session.log((message) => message.includes(`diagnostics for ${name} in `), 300_000);
     const firstPass = pass();
@@ -131,7 +148,9 @@ async function chartWideSession(chart: string, scope: 'chart' | 'openFiles'): Pr
     const evaluatedMs = (await evaluated) - start;
     const { heapUsed: heapBytes, rss: rssBytes } = await session.memory();
     const passes: number[] = [];
-    for (const other of chartTemplates(chart).filter((path) => path !== opened).slice(0, PASSES)) {
+    for (const other of chartTemplates(chart)
+      .filter((path) => path !== opened)
+      .slice(0, PASSES)) {
       const opening = pass();
       const sent = performance.now();
       await session.open(other, readFileSync(other, 'utf8'), 1);
@@ -140,7 +159,15 @@ async function chartWideSession(chart: string, scope: 'chart' | 'openFiles'): Pr
       await session.close(other);
       await closing;
     }
-    return { chart: name, firstPassMs, evaluatedMs, passMs: median(passes), files: session.filesWithDiagnostics(), heapBytes, rssBytes };
+    return {
+      chart: name,
+      firstPassMs,
+      evaluatedMs,
+      passMs: median(passes),
+      files: session.filesWithDiagnostics(),
+      heapBytes,
+      rssBytes,
+    };
   } finally {
     await session.stop();
   }
@@ -157,5 +184,10 @@ export async function measureChartWide(corpusCharts: string): Promise<ChartWideM
   const textBytes = templates.reduce((sum, path) => sum + statSync(path).size, 0);
   const openFiles = await chartWideSession(chart, 'openFiles');
   const whole = await chartWideSession(chart, 'chart');
-  return { ...whole, templates: templates.length, textBytes, openFiles: { heapBytes: openFiles.heapBytes, rssBytes: openFiles.rssBytes } };
+  return {
+    ...whole,
+    templates: templates.length,
+    textBytes,
+    openFiles: { heapBytes: openFiles.heapBytes, rssBytes: openFiles.rssBytes },
+  };
 }

@@ -34,7 +34,8 @@ function print(): void {
   const header: Row = { measure: 'measure', value: 'measured', target: 'target', met: undefined };
   const all = [header, ...rows];
   const width = (key: 'measure' | 'value' | 'target') => Math.max(...all.map((row) => row[key].length));
-  const line = (row: Row, status: string) => `${row.measure.padEnd(width('measure'))}  ${row.value.padEnd(width('value'))}  ${row.target.padEnd(width('target'))}  ${status}`;
+  const line = (row: Row, status: string) =>
+    `${row.measure.padEnd(width('measure'))}  ${row.value.padEnd(width('value'))}  ${row.target.padEnd(width('target'))}  ${status}`;
   console.log(line(header, 'status'));
   for (const row of rows) console.log(line(row, row.met === undefined ? '-' : row.met ? 'met' : 'MISSED'));
   for (const note of notes) console.log(`note: ${note}`);
@@ -44,7 +45,11 @@ async function main(): Promise<number> {
   const corpus = join(SHARED, 'corpus');
   const corpusCharts = join(corpus, 'charts');
   const haveCorpus = existsSync(corpusCharts);
-  console.log(`helm-hooks bench: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), load ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+  console.log(
+    `helm-hooks bench: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), load ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+  );
   if (!haveCorpus) notes.push(`corpus not found at ${corpusCharts}: corpus measures skipped`);
 
   // (1) engine analysis vs yaml.parseAllDocuments of the same text.
@@ -61,8 +66,18 @@ async function main(): Promise<number> {
   // (2) LSP change→diagnostics latency and (4) server memory, against the bundled server.
   if (LspSession.available()) {
     const latency = await measureLatency(100);
-    rows.push({ measure: '(2) LSP change→diagnostics p50, 2,000 lines', value: `${ms(latency.p50Ms)} (${ratio(latency.p50Ms / latency.parseMs)} parse ${ms(latency.parseMs)})`, target: '-', met: undefined });
-    rows.push({ measure: '(2) LSP change→diagnostics p95, 2,000 lines', value: `${ms(latency.p95Ms)} (${ratio(latency.p95Ms / latency.parseMs)} parse), n=${latency.samples}`, target: '≤ 20 ms', met: latency.p95Ms <= 20 });
+    rows.push({
+      measure: '(2) LSP change→diagnostics p50, 2,000 lines',
+      value: `${ms(latency.p50Ms)} (${ratio(latency.p50Ms / latency.parseMs)} parse ${ms(latency.parseMs)})`,
+      target: '-',
+      met: undefined,
+    });
+    rows.push({
+      measure: '(2) LSP change→diagnostics p95, 2,000 lines',
+      value: `${ms(latency.p95Ms)} (${ratio(latency.p95Ms / latency.parseMs)} parse), n=${latency.samples}`,
+      target: '≤ 20 ms',
+      met: latency.p95Ms <= 20,
+    });
     const typing = await measureLatency(100, 'type');
     rows.push({
       measure: '(2) the same, typing near the top (each text new, every later document moved)',
@@ -88,7 +103,12 @@ async function main(): Promise<number> {
         target: '-',
         met: undefined,
       });
-      rows.push({ measure: '(5) the same, a later pass over every file (another one opened), p50', value: ms(whole.passMs), target: '-', met: undefined });
+      rows.push({
+        measure: '(5) the same, a later pass over every file (another one opened), p50',
+        value: ms(whole.passMs),
+        target: '-',
+        met: undefined,
+      });
       rows.push({
         measure: '(5) the same, server heap kept after GC (RSS), beside scope openFiles',
         value: `${mb(whole.heapBytes)} (${mb(whole.rssBytes)}); openFiles ${mb(whole.openFiles.heapBytes)} (${mb(whole.openFiles.rssBytes)})`,

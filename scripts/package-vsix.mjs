@@ -5,7 +5,20 @@
 // a .vscodeignore. So the extension is packaged from a staging folder whose copy of the manifest lists the extension's
 // files instead. The minified bundles are built inside that folder, which leaves the development build in dist/ as it is.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +64,8 @@ try {
   run(process.execPath, ['scripts/build.mjs', '--minify'], stage);
   unlinkBuildInputs(stage);
   for (const bundle of BUNDLES) {
-    if (!existsSync(join(stage, bundle))) fail(`${bundle} was not built: does ${bundle.replace('dist/', '*/src/').replace('.js', '.ts')} exist?`);
+    if (!existsSync(join(stage, bundle)))
+      fail(`${bundle} was not built: does ${bundle.replace('dist/', '*/src/').replace('.js', '.ts')} exist?`);
   }
   rmSync(join(stage, 'dist', 'cli.js'), { force: true });
 
@@ -65,7 +79,11 @@ try {
   const vsix = join(outDir, `${manifest.name}-${manifest.version}.vsix`);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The project has no public repository yet: the README's relative links stay relative instead of pointing at one.
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], stage);
+  run(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix],
+    stage,
+  );
   console.log(`package: ${vsix} (${(statSync(vsix).size / 1024).toFixed(1)} KiB)`);
 } finally {
   unlinkBuildInputs(stage);

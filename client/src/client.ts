@@ -1,13 +1,6 @@
 import * as vscode from 'vscode';
-import type {
-  LanguageClientOptions,
-  ServerOptions} from 'vscode-languageclient/node';
-import {
-  LanguageClient,
-  RequestType,
-  State,
-  TransportKind,
-} from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, RequestType, State, TransportKind } from 'vscode-languageclient/node';
 import type { HookOrderParams, HookOrderResult } from './protocol';
 import { HOOK_ORDER_METHOD } from './protocol';
 import type { ServerStatus } from './statusModel';

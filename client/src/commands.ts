@@ -22,7 +22,10 @@ export function registerCommands(server: ServerConnection, view: HookOrderView):
 
 async function showHookOrder(view: HookOrderView, given: vscode.Uri | undefined): Promise<void> {
   const document = vscode.window.activeTextEditor?.document;
-  const active = document && document.uri.scheme === 'file' && vscode.languages.match(documentSelector, document) > 0 ? document.uri : undefined;
+  const active =
+    document && document.uri.scheme === 'file' && vscode.languages.match(documentSelector, document) > 0
+      ? document.uri
+      : undefined;
   await vscode.commands.executeCommand(`${HOOK_ORDER_VIEW_ID}.focus`);
   await view.show(given ?? active);
   if (view.state !== 'noChart') return;
@@ -32,7 +35,9 @@ async function showHookOrder(view: HookOrderView, given: vscode.Uri | undefined)
 
 /** The folder of the chart to show when the editor names none; a workspace with one chart needs no question. */
 async function pickChart(): Promise<vscode.Uri | undefined> {
-  const charts = (await vscode.workspace.findFiles('**/Chart.yaml', '**/node_modules/**', 200)).map((uri) => vscode.Uri.joinPath(uri, '..'));
+  const charts = (await vscode.workspace.findFiles('**/Chart.yaml', '**/node_modules/**', 200)).map((uri) =>
+    vscode.Uri.joinPath(uri, '..'),
+  );
   if (charts.length <= 1) return charts[0];
   const items = charts
     .map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }))
@@ -58,7 +63,8 @@ async function fixAll(): Promise<void> {
     10,
   );
   const fixes = (actions ?? []).filter(
-    (action): action is vscode.CodeAction => 'kind' in action && action.kind !== undefined && FIX_ALL_KIND.contains(action.kind),
+    (action): action is vscode.CodeAction =>
+      'kind' in action && action.kind !== undefined && FIX_ALL_KIND.contains(action.kind),
   );
   let applied = false;
   for (const fix of fixes) {
@@ -68,7 +74,10 @@ async function fixAll(): Promise<void> {
       applied = true;
     }
   }
-  vscode.window.setStatusBarMessage(applied ? 'Helm Hooks: applied the safe fixes.' : 'Helm Hooks: no safe fixes in this file.', 4000);
+  vscode.window.setStatusBarMessage(
+    applied ? 'Helm Hooks: applied the safe fixes.' : 'Helm Hooks: no safe fixes in this file.',
+    4000,
+  );
 }
 
 async function restartServer(server: ServerConnection): Promise<void> {

@@ -1,6 +1,13 @@
 // What the "Helm Hooks" view shows for a `helmHooks/hookOrder` result. Kept free of `vscode` so that it can be
 // tested outside an editor; hookOrderView.ts turns these nodes into tree items.
-import type { ArgoOrderAnswer, ArgoOrderObject, HookOrderHook, HookOrderResource, HookOrderResult, OrderRange } from './protocol';
+import type {
+  ArgoOrderAnswer,
+  ArgoOrderObject,
+  HookOrderHook,
+  HookOrderResource,
+  HookOrderResult,
+  OrderRange,
+} from './protocol';
 
 /**
  * What the view holds. Every state but `ready` shows a welcome text instead of a tree (package.json `viewsWelcome`,
@@ -66,16 +73,27 @@ function hookNode(id: string, event: string, hook: HookOrderHook): LeafNode {
   const name = hook.name ?? '(name not known)';
   const kind = hook.kind ?? '(kind not known)';
   const doubts: string[] = [];
-  if (hook.position === null) doubts.push('Its place depends on what is not known, so it is shown where it most likely runs.');
+  if (hook.position === null)
+    doubts.push('Its place depends on what is not known, so it is shown where it most likely runs.');
   const missing = hook.reads.filter((read) => read.present === false);
-  const reads = hook.reads.map((read) => `Reads ${read.kind} ${read.name} (${read.via}): ${read.present === true ? 'there' : read.present === false ? 'MISSING' : 'not known'} — ${read.why}`);
-  const missingText = missing.length > 0 ? ` · missing ${missing.map((read) => `${read.kind} ${read.name}`).join(', ')}` : '';
+  const reads = hook.reads.map(
+    (read) =>
+      `Reads ${read.kind} ${read.name} (${read.via}): ${read.present === true ? 'there' : read.present === false ? 'MISSING' : 'not known'} — ${read.why}`,
+  );
+  const missingText =
+    missing.length > 0 ? ` · missing ${missing.map((read) => `${read.kind} ${read.name}`).join(', ')}` : '';
   return {
     kind: 'hook',
     id,
     label: name,
     description: `${kind}: ${hook.description}${missingText}`,
-    tooltip: [`${kind} ${name}`, `${event}: ${hook.description}`, `${hook.file}:${hook.line}`, ...reads, ...doubts].join('\n'),
+    tooltip: [
+      `${kind} ${name}`,
+      `${event}: ${hook.description}`,
+      `${hook.file}:${hook.line}`,
+      ...reads,
+      ...doubts,
+    ].join('\n'),
     certain,
     missingRead: missing.length > 0,
     uri: hook.uri,
@@ -85,7 +103,17 @@ function hookNode(id: string, event: string, hook: HookOrderHook): LeafNode {
 
 function resourceNode(id: string, resource: HookOrderResource): LeafNode {
   const label = `${resource.kind ?? '(kind not known)'} ${resource.name ?? '(name not known)'}`;
-  return { kind: 'resource', id, label, description: `${resource.file}:${resource.line}`, tooltip: label, certain: resource.name !== null, missingRead: false, uri: resource.uri, range: resource.range };
+  return {
+    kind: 'resource',
+    id,
+    label,
+    description: `${resource.file}:${resource.line}`,
+    tooltip: label,
+    certain: resource.name !== null,
+    missingRead: false,
+    uri: resource.uri,
+    range: resource.range,
+  };
 }
 
 export const ARGOCD_GROUP_LABEL = 'Argo CD sync';
@@ -128,11 +156,20 @@ function argoGroup(argo: ArgoOrderAnswer): GroupNode {
     kind: 'event',
     id: `${id}\u0000deletion`,
     label: 'Application deleted',
-    description: plural(argo.deletion.phases.reduce((sum, phase) => sum + phase.objects.length, 0), 'hook'),
+    description: plural(
+      argo.deletion.phases.reduce((sum, phase) => sum + phase.objects.length, 0),
+      'hook',
+    ),
     expanded: false,
     children: [
-      ...argo.deletion.phases.flatMap(({ phase, objects }) => objects.map((object, index) => argoLeaf(`${id}\u0000${phase}\u0000${index}`, object, `${phase}, ${object.deleted ?? ''}`))),
-      ...argo.deletion.kept.map((object, index) => argoLeaf(`${id}\u0000kept\u0000${index}`, object, `kept: ${object.why}`)),
+      ...argo.deletion.phases.flatMap(({ phase, objects }) =>
+        objects.map((object, index) =>
+          argoLeaf(`${id}\u0000${phase}\u0000${index}`, object, `${phase}, ${object.deleted ?? ''}`),
+        ),
+      ),
+      ...argo.deletion.kept.map((object, index) =>
+        argoLeaf(`${id}\u0000kept\u0000${index}`, object, `kept: ${object.why}`),
+      ),
     ],
   });
   if (argo.skipped.length > 0) {
@@ -145,7 +182,11 @@ function argoGroup(argo: ArgoOrderAnswer): GroupNode {
       children: argo.skipped.map((object, index) => argoLeaf(`${id}\u0000skipped\u0000${index}`, object, object.why)),
     });
   }
-  const hooks = argo.sync.reduce((sum, phase) => sum + phase.waves.reduce((count, wave) => count + wave.objects.filter((object) => object.hook).length, 0), 0);
+  const hooks = argo.sync.reduce(
+    (sum, phase) =>
+      sum + phase.waves.reduce((count, wave) => count + wave.objects.filter((object) => object.hook).length, 0),
+    0,
+  );
   const description = argo.hooksOnly ? 'every object is a hook: automated sync never runs them' : plural(hooks, 'hook');
   return { kind: 'operation', id, label: ARGOCD_GROUP_LABEL, description, expanded: false, children };
 }
@@ -182,7 +223,14 @@ export function presentHookOrder(result: HookOrderResult): HookOrderModel {
       };
     });
     const count = steps.reduce((sum, step) => sum + ('hooks' in step ? step.hooks.length : 0), 0);
-    return { kind: 'operation', id: operation, label: operation, description: plural(count, 'hook'), expanded: operationIndex === 0, children };
+    return {
+      kind: 'operation',
+      id: operation,
+      label: operation,
+      description: plural(count, 'hook'),
+      expanded: operationIndex === 0,
+      children,
+    };
   });
   if (result.argocd) groups.push(argoGroup(result.argocd));
   if (order.unknown.length > 0) {
@@ -206,7 +254,10 @@ export function presentHookOrder(result: HookOrderResult): HookOrderModel {
     });
   }
   const view = result.view === 'as-written' ? ', as written' : '';
-  const messages = [result.held, result.notEvaluated !== undefined ? `Not evaluated (${result.notEvaluated}): hooks as written.` : undefined].filter((text): text is string => !!text);
+  const messages = [
+    result.held,
+    result.notEvaluated !== undefined ? `Not evaluated (${result.notEvaluated}): hooks as written.` : undefined,
+  ].filter((text): text is string => !!text);
   return {
     state: hooks > 0 || order.unknown.length > 0 ? 'ready' : 'noHooks',
     chart: `${order.chart} · release ${order.releaseName}${view}`,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ServerConnection } from './client';
 import { documentSelector } from './client';
-import type { GroupNode, HookOrderModel, HookOrderState, LeafNode} from './hookOrderModel';
+import type { GroupNode, HookOrderModel, HookOrderState, LeafNode } from './hookOrderModel';
 import { isGroup, presentHookOrder } from './hookOrderModel';
 
 export const HOOK_ORDER_VIEW_ID = 'helmHooks.hookOrder';
@@ -11,7 +11,12 @@ const REFRESH_DELAY_MS = 300;
 
 type Node = GroupNode | LeafNode;
 
-const GROUP_ICONS: Record<GroupNode['kind'], string> = { operation: 'run-all', event: 'symbol-event', resources: 'package', unknownGroup: 'question' };
+const GROUP_ICONS: Record<GroupNode['kind'], string> = {
+  operation: 'run-all',
+  event: 'symbol-event',
+  resources: 'package',
+  unknownGroup: 'question',
+};
 
 /**
  * The "Helm Hooks" view: the timeline of the chart that holds the chart file last active in the editor, by event,
@@ -61,7 +66,10 @@ export class HookOrderView implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (isGroup(node)) {
-      const item = new vscode.TreeItem(node.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        node.label,
+        node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = node.id;
       item.description = node.description;
       item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[node.kind]);
@@ -72,7 +80,15 @@ export class HookOrderView implements vscode.TreeDataProvider<Node>, vscode.Disp
     item.id = node.id;
     item.description = node.description;
     item.tooltip = node.tooltip;
-    item.iconPath = new vscode.ThemeIcon(node.kind === 'resource' ? 'symbol-object' : node.missingRead ? 'warning' : node.certain ? 'debug-stackframe-dot' : 'question');
+    item.iconPath = new vscode.ThemeIcon(
+      node.kind === 'resource'
+        ? 'symbol-object'
+        : node.missingRead
+          ? 'warning'
+          : node.certain
+            ? 'debug-stackframe-dot'
+            : 'question',
+    );
     item.contextValue = `helmHooks.${node.kind}`;
     const { start, end } = node.range;
     const options: vscode.TextDocumentShowOptions = {
@@ -124,7 +140,9 @@ export class HookOrderView implements vscode.TreeDataProvider<Node>, vscode.Disp
         model = presentHookOrder(await this.server.hookOrder(target, token));
       } catch (error) {
         if (token.isCancellationRequested) return;
-        this.server.output.error(`Computing the hook order failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.server.output.error(
+          `Computing the hook order failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         model = { state: this.server.status === 'running' ? 'error' : 'serverDown', groups: [] };
       }
     }

@@ -8,7 +8,11 @@ import { presentStatus } from './statusModel';
  * that silence in the Problems panel is never mistaken for a clean chart.
  */
 export class ServerStatusItem implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('helmHooks.serverStatus', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'helmHooks.serverStatus',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   private readonly listeners: vscode.Disposable[];
 
   constructor(private readonly server: ServerConnection) {

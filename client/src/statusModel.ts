@@ -20,19 +20,25 @@ export function presentStatus(status: ServerStatus): StatusPresentation {
     case 'starting':
       return { text: `$(sync~spin) ${NAME}`, tooltip: 'The Helm Hooks language server is starting.', error: false };
     case 'running':
-      return { text: `$(check) ${NAME}`, tooltip: 'The Helm Hooks language server is running. Click to show its output.', error: false };
+      return {
+        text: `$(check) ${NAME}`,
+        tooltip: 'The Helm Hooks language server is running. Click to show its output.',
+        error: false,
+      };
     case 'stopped':
       return { text: `$(circle-slash) ${NAME}`, tooltip: 'The Helm Hooks language server is stopped.', error: false };
     case 'crashed':
       return {
         text: `$(error) ${NAME}`,
-        tooltip: 'The Helm Hooks language server stopped unexpectedly and was not restarted, so templates are not checked. Click to show its output, then run "Helm Hooks: Restart Server".',
+        tooltip:
+          'The Helm Hooks language server stopped unexpectedly and was not restarted, so templates are not checked. Click to show its output, then run "Helm Hooks: Restart Server".',
         error: true,
       };
     case 'failed':
       return {
         text: `$(error) ${NAME}`,
-        tooltip: 'The Helm Hooks language server failed to start, so templates are not checked. Click to show its output, then run "Helm Hooks: Restart Server".',
+        tooltip:
+          'The Helm Hooks language server failed to start, so templates are not checked. Click to show its output, then run "Helm Hooks: Restart Server".',
         error: true,
       };
   }

@@ -20,13 +20,16 @@ function input(name, fallback = '') {
 
 function flag(name, fallback) {
   const value = input(name, fallback ? 'true' : 'false').toLowerCase();
-  if (value !== 'true' && value !== 'false') throw new InputError(`input ${name} must be true or false, not "${value}"`);
+  if (value !== 'true' && value !== 'false')
+    throw new InputError(`input ${name} must be true or false, not "${value}"`);
   return value === 'true';
 }
 
 /** Inputs that take several paths: one per line, or separated by spaces. */
 function list(name, fallback = '') {
-  return input(name, fallback).split(/\s+/).filter((entry) => entry !== '');
+  return input(name, fallback)
+    .split(/\s+/)
+    .filter((entry) => entry !== '');
 }
 
 function env(name) {
@@ -36,10 +39,17 @@ function env(name) {
 }
 
 function runCli(cli, args, cwd) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (result.error) throw result.error;
   if (result.status === 2 || result.status === null) {
-    throw new InputError(`helm-hooks ${args.join(' ')}: ${(result.stderr || `exit ${result.status ?? result.signal}`).trim().replace(/^helm-hooks: /, '')}`);
+    throw new InputError(
+      `helm-hooks ${args.join(' ')}: ${(result.stderr || `exit ${result.status ?? result.signal}`).trim().replace(/^helm-hooks: /, '')}`,
+    );
   }
   return result;
 }
@@ -76,15 +86,22 @@ function lintSection(sarif, paths, uploaded) {
   const count = (level) => results.filter((result) => (result.level ?? 'warning') === level).length;
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const counts = `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'info')}`;
-  const out = [`### Lint: ${paths.map(code).join(' ')}`, '', `${counts}.${uploaded && results.length > 0 ? ' The findings are in code scanning too.' : ''}`];
+  const out = [
+    `### Lint: ${paths.map(code).join(' ')}`,
+    '',
+    `${counts}.${uploaded && results.length > 0 ? ' The findings are in code scanning too.' : ''}`,
+  ];
   if (results.length > 0) {
     out.push('', '| severity | where | rule | message |', '|---|---|---|---|');
     for (const result of results.slice(0, FINDINGS_SHOWN)) {
       const location = result.locations?.[0]?.physicalLocation;
       const where = location ? `${decodeURI(location.artifactLocation.uri)}:${location.region?.startLine ?? 1}` : '';
-      out.push(`| ${LEVELS[result.level ?? 'warning'] ?? cell(result.level)} | ${code(where)} | ${code(result.ruleId)} | ${cell(result.message.text)} |`);
+      out.push(
+        `| ${LEVELS[result.level ?? 'warning'] ?? cell(result.level)} | ${code(where)} | ${code(result.ruleId)} | ${cell(result.message.text)} |`,
+      );
     }
-    if (results.length > FINDINGS_SHOWN) out.push('', `… and ${results.length - FINDINGS_SHOWN} more in the SARIF file.`);
+    if (results.length > FINDINGS_SHOWN)
+      out.push('', `… and ${results.length - FINDINGS_SHOWN} more in the SARIF file.`);
   }
   return { markdown: out.join('\n'), errors: count('error') };
 }
@@ -108,14 +125,16 @@ function main() {
   const failOnOrderChange = flag('fail-on-order-change', true);
   let chart = input('chart');
   if (!chart && paths.length === 1 && isChart(resolve(workspace, paths[0]))) chart = paths[0];
-  if (orderFile && !chart) throw new InputError('order-file needs a chart: set the input chart (or path to one chart directory)');
+  if (orderFile && !chart)
+    throw new InputError('order-file needs a chart: set the input chart (or path to one chart directory)');
 
   const lint = runCli(cli, ['lint', ...paths, '--format', 'sarif', ...valuesArgs, ...versionArgs], workspace);
   writeFileSync(resolve(workspace, sarifFile), lint.stdout);
   const { markdown: lintMarkdown, errors } = lintSection(JSON.parse(lint.stdout), paths, uploaded);
   const summary = ['## Helm Hooks', '', lintMarkdown];
   const failures = [];
-  if (lint.status === 1 && failOnErrors) failures.push(`helm-hooks lint found ${errors} error${errors === 1 ? '' : 's'}`);
+  if (lint.status === 1 && failOnErrors)
+    failures.push(`helm-hooks lint found ${errors} error${errors === 1 ? '' : 's'}`);
 
   let orderChanged = false;
   if (chart) {
@@ -124,23 +143,42 @@ function main() {
     if (orderFile) {
       const check = runCli(cli, [...orderArgs, '--check', orderFile], workspace);
       orderChanged = check.status === 1;
-      summary.push('', orderChanged ? `**The hook order changed** since ${code(orderFile)}:` : `Unchanged since ${code(orderFile)}.`);
+      summary.push(
+        '',
+        orderChanged ? `**The hook order changed** since ${code(orderFile)}:` : `Unchanged since ${code(orderFile)}.`,
+      );
       if (orderChanged) summary.push('', fenced('text', check.stdout));
       if (orderChanged && failOnOrderChange) failures.push(`the hook order of ${chart} changed since ${orderFile}`);
     }
-    const diagram = runCli(cli, [...orderArgs, '--format', 'mermaid', ...(orderFile ? ['--check', orderFile] : [])], workspace);
+    const diagram = runCli(
+      cli,
+      [...orderArgs, '--format', 'mermaid', ...(orderFile ? ['--check', orderFile] : [])],
+      workspace,
+    );
     summary.push('', fenced('mermaid', diagram.stdout));
   }
   appendFileSync(summaryFile, `${summary.join('\n')}\n`);
-  appendFileSync(outputFile, [`sarif-file=${resolve(workspace, sarifFile)}`, `lint-status=${lint.status}`, `order-changed=${orderChanged}`, `failed=${failures.join('; ').replace(/[\r\n]+/g, ' ')}`, ''].join('\n'));
+  appendFileSync(
+    outputFile,
+    [
+      `sarif-file=${resolve(workspace, sarifFile)}`,
+      `lint-status=${lint.status}`,
+      `order-changed=${orderChanged}`,
+      `failed=${failures.join('; ').replace(/[\r\n]+/g, ' ')}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 try {
   main();
 } catch (error) {
   if (!(error instanceof InputError)) throw error;
-  console.log(`::error title=helm-hooks::${error.message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`);
+  console.log(
+    `::error title=helm-hooks::${error.message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`,
+  );
   // The summary says it too, where a reader of the run looks first.
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `## Helm Hooks\n\nCould not run: ${cell(error.message)}\n`);
+  if (process.env.GITHUB_STEP_SUMMARY)
+    appendFileSync(process.env.GITHUB_STEP_SUMMARY, `## Helm Hooks\n\nCould not run: ${cell(error.message)}\n`);
   process.exitCode = 2;
 }

@@ -11,7 +11,14 @@ import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { freePort, launchBrowser, requireTools, startCodeServer, workbenchUrl, writeUserSettings } from './workbench.mjs';
+import {
+  freePort,
+  launchBrowser,
+  requireTools,
+  startCodeServer,
+  workbenchUrl,
+  writeUserSettings,
+} from './workbench.mjs';
 
 const TIMEOUT_MS = Number(process.env.TEST_HOST_TIMEOUT_MS ?? 300_000);
 const VALUE_FLAGS = new Set(['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir']);
@@ -99,7 +106,9 @@ async function main() {
     let reportExit;
     const exitCode = new Promise((resolveExit) => (reportExit = resolveExit));
     // The workbench forwards the extension host's console and the tests' exit code to these two functions.
-    await browser.page.exposeFunction('codeAutomationLog', (_type, args) => console.log(...(Array.isArray(args) ? args : [args])));
+    await browser.page.exposeFunction('codeAutomationLog', (_type, args) =>
+      console.log(...(Array.isArray(args) ? args : [args])),
+    );
     await browser.page.exposeFunction('codeAutomationExit', (code) => reportExit(Number(code)));
     page = browser.page;
     await page.goto(workbenchUrl(server.url, { folder: options.folder, payload }));

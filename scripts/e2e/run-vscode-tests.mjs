@@ -29,7 +29,13 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 async function main() {
   requireTools();
   // HELM_HOOKS_E2E_OUT: a private tsc output folder, for runs beside others who compile into out/.
-  const testsPath = join(resolve(process.env.HELM_HOOKS_E2E_OUT ?? join(REPO_ROOT, 'out')), 'test', 'e2e', 'suite', 'index.js');
+  const testsPath = join(
+    resolve(process.env.HELM_HOOKS_E2E_OUT ?? join(REPO_ROOT, 'out')),
+    'test',
+    'e2e',
+    'suite',
+    'index.js',
+  );
   if (!existsSync(testsPath)) throw new Error(`${testsPath} is missing: run npm run compile first`);
   const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-e2e-'));
   try {

@@ -7,7 +7,16 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { installVsix, launchBrowser, REPO_ROOT, requireTools, startCodeServer, vsixToTest, workbenchUrl, writeUserSettings } from './workbench.mjs';
+import {
+  installVsix,
+  launchBrowser,
+  REPO_ROOT,
+  requireTools,
+  startCodeServer,
+  vsixToTest,
+  workbenchUrl,
+  writeUserSettings,
+} from './workbench.mjs';
 
 const TIMEOUT_MS = 20_000;
 const HOOK_ORDER_ROWS = '[id="workbench.view.extension.helmHooks"] .monaco-list-row';
@@ -27,15 +36,21 @@ async function texts(page, selector, what, accept) {
   try {
     await page.waitForFunction(
       ({ selector, source }) => {
-        const found = [...document.querySelectorAll(selector)].map((node) => (node.textContent ?? '').replace(/\u00a0/g, ' ').trim());
+        const found = [...document.querySelectorAll(selector)].map((node) =>
+          (node.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+        );
         return new Function('found', `return (${source})(found)`)(found);
       },
       { selector, source: accept.toString() },
       { timeout: TIMEOUT_MS, polling: 100 },
     );
   } catch (error) {
-    const last = await page.$$eval(selector, (nodes) => nodes.map((node) => (node.textContent ?? '').replace(/\u00a0/g, ' ').trim())).catch(() => []);
-    throw new Error(`${what}: not shown within ${TIMEOUT_MS} ms (${selector} holds ${JSON.stringify(last)})`, { cause: error });
+    const last = await page
+      .$$eval(selector, (nodes) => nodes.map((node) => (node.textContent ?? '').replace(/\u00a0/g, ' ').trim()))
+      .catch(() => []);
+    throw new Error(`${what}: not shown within ${TIMEOUT_MS} ms (${selector} holds ${JSON.stringify(last)})`, {
+      cause: error,
+    });
   }
   return page.$$eval(selector, (nodes) => nodes.map((node) => (node.textContent ?? '').replace(/\u00a0/g, ' ').trim()));
 }
@@ -43,7 +58,11 @@ async function texts(page, selector, what, accept) {
 /** Types into the open quick input and accepts; waits for a row holding `rowText` first when one is named. */
 async function quickInput(page, text, rowText) {
   await page.locator('.quick-input-widget input').fill(text);
-  if (rowText) await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: TIMEOUT_MS });
+  if (rowText)
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: rowText })
+      .first()
+      .waitFor({ timeout: TIMEOUT_MS });
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
 }
@@ -75,7 +94,11 @@ async function main() {
     const extensionsDir = join(scratch, 'ext');
     const userDataDir = join(scratch, 'user');
     installVsix(vsix, { scratch, extensionsDir, userDataDir });
-    writeUserSettings(userDataDir, { 'editor.fontSize': 14, 'editor.hover.delay': 100, 'workbench.activityBar.location': 'default' });
+    writeUserSettings(userDataDir, {
+      'editor.fontSize': 14,
+      'editor.hover.delay': 100,
+      'workbench.activityBar.location': 'default',
+    });
     const folder = join(scratch, 'workspace', 'web');
     cpSync(join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'web'), folder, { recursive: true });
 
@@ -103,7 +126,12 @@ async function main() {
       if (!box) throw new Error('the squiggle has no box');
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await texts(page, '.monaco-hover', 'the hover with the diagnostic', (found) =>
-        found.some((text) => text.includes('the weight -5 is a number, not a string') && text.includes('Quote it: "-5"') && text.includes('unquoted-hook-weight')),
+        found.some(
+          (text) =>
+            text.includes('the weight -5 is a number, not a string') &&
+            text.includes('Quote it: "-5"') &&
+            text.includes('unquoted-hook-weight'),
+        ),
       );
       step('squiggle and hover');
       await shoot(page, outDir, 'vscode-diagnostic-hover.png');
@@ -114,7 +142,9 @@ async function main() {
       await page.locator('.monaco-hover').first().waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
       await goTo(page, '8:26');
       await page.keyboard.press('Control+.');
-      await texts(page, '.action-widget .monaco-list-row', 'the quick fix menu', (found) => found.some((text) => text.includes('Quote the weight: "-5"')));
+      await texts(page, '.action-widget .monaco-list-row', 'the quick fix menu', (found) =>
+        found.some((text) => text.includes('Quote the weight: "-5"')),
+      );
       step('quick fix menu');
       await shoot(page, outDir, 'vscode-quick-fix.png');
       await page.keyboard.press('Escape');
@@ -122,8 +152,24 @@ async function main() {
       // 3. The Hook Order view after "Helm Hooks: Show Hook Order".
       await page.keyboard.press('F1');
       await quickInput(page, '>Helm Hooks: Show Hook Order', 'Show Hook Order');
-      await texts(page, `${HOOK_ORDER_ROWS} .label-name`, 'the Hook Order rows', (found) =>
-        found.join('|') === ['install', 'pre-install', 'release-name-preflight', 'release-name-db-migrate', 'release resources created', 'post-install', 'upgrade', 'rollback', 'uninstall', 'test'].join('|'),
+      await texts(
+        page,
+        `${HOOK_ORDER_ROWS} .label-name`,
+        'the Hook Order rows',
+        (found) =>
+          found.join('|') ===
+          [
+            'install',
+            'pre-install',
+            'release-name-preflight',
+            'release-name-db-migrate',
+            'release resources created',
+            'post-install',
+            'upgrade',
+            'rollback',
+            'uninstall',
+            'test',
+          ].join('|'),
       );
       // Wide enough for the hooks' descriptions (kind, place, weight), which a default-width side bar cuts off.
       const sidebar = await page.locator('.part.sidebar').boundingBox();
@@ -134,18 +180,30 @@ async function main() {
       await page.mouse.up();
       // Off the sash, whose highlight would otherwise be in the picture.
       await page.mouse.move(sidebar.x + sidebar.width + 600, sidebar.y + 650);
-      await page.waitForFunction(() => !document.querySelector('.monaco-sash.hover, .monaco-sash.active'), undefined, { timeout: TIMEOUT_MS });
-      await texts(page, `${HOOK_ORDER_ROWS} .label-description`, 'the hook descriptions', (found) => found.some((text) => text.startsWith('Job: 1st of 2, weight -10')));
+      await page.waitForFunction(() => !document.querySelector('.monaco-sash.hover, .monaco-sash.active'), undefined, {
+        timeout: TIMEOUT_MS,
+      });
+      await texts(page, `${HOOK_ORDER_ROWS} .label-description`, 'the hook descriptions', (found) =>
+        found.some((text) => text.startsWith('Job: 1st of 2, weight -10')),
+      );
       step('hook order view');
       await shoot(page, outDir, 'vscode-hook-order.png');
 
       // 4. Completion after `helm.sh/hook: pre-install,` (line 7 of the template, whose `pre-upgrade` goes).
       await goTo(page, '7:100');
       for (let i = 0; i < 'pre-upgrade'.length; i++) await page.keyboard.press('Backspace');
-      await texts(page, '.monaco-editor .view-line', 'the edited hook line', (found) => found.some((text) => /helm\.sh\/hook: pre-install,$/.test(text)));
+      await texts(page, '.monaco-editor .view-line', 'the edited hook line', (found) =>
+        found.some((text) => /helm\.sh\/hook: pre-install,$/.test(text)),
+      );
       await page.keyboard.press('Control+Space');
-      const labels = await texts(page, '.suggest-widget .monaco-list-row .label-name', 'the event completions', (found) =>
-        ['post-install', 'pre-upgrade', 'post-upgrade', 'pre-delete', 'test'].every((event) => found.includes(event)) && !found.includes('pre-install'),
+      const labels = await texts(
+        page,
+        '.suggest-widget .monaco-list-row .label-name',
+        'the event completions',
+        (found) =>
+          ['post-install', 'pre-upgrade', 'post-upgrade', 'pre-delete', 'test'].every((event) =>
+            found.includes(event),
+          ) && !found.includes('pre-install'),
       );
       step(`completion list: ${labels.join(', ')}`);
       await shoot(page, outDir, 'vscode-completion.png');
@@ -153,7 +211,10 @@ async function main() {
     } catch (error) {
       const failure = join(tmpdir(), 'helm-hooks-screenshots-failure.png');
       await page.screenshot({ path: failure }).catch(() => undefined);
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n(the page at the failure: ${failure})`, { cause: error });
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n(the page at the failure: ${failure})`,
+        { cause: error },
+      );
     }
   } finally {
     await browser?.close();

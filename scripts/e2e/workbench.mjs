@@ -11,7 +11,8 @@ import { createRequire } from 'node:module';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOOLS = join(REPO_ROOT, '.tools');
 export const NODE24 = process.env.NODE24_BIN ?? join(TOOLS, 'node24', 'bin', 'node');
-export const CODE_SERVER = process.env.CODE_SERVER_BIN ?? join(TOOLS, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CODE_SERVER =
+  process.env.CODE_SERVER_BIN ?? join(TOOLS, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /** Fails with the command that fixes it when the install script has not run. */
@@ -82,9 +83,14 @@ export function scratchEnv(scratch, extra = {}) {
 /** The .vsix to test: the one given, or a fresh `npm run package` into `scratch`. */
 export function vsixToTest(given, scratch) {
   if (given) return given;
-  const packaged = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package-vsix.mjs'), '--out', scratch], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const packaged = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package-vsix.mjs'), '--out', scratch], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (packaged.status !== 0) throw new Error('npm run package failed');
-  return join(scratch, readdirSync(scratch).find((name) => name.endsWith('.vsix')));
+  return join(
+    scratch,
+    readdirSync(scratch).find((name) => name.endsWith('.vsix')),
+  );
 }
 
 export function installVsix(vsix, { scratch, extensionsDir, userDataDir }) {
@@ -93,7 +99,8 @@ export function installVsix(vsix, { scratch, extensionsDir, userDataDir }) {
     [CODE_SERVER, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix],
     { env: scratchEnv(scratch), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
   );
-  if (result.status !== 0) throw new Error(`installing ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`installing ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
 }
 
 async function until(what, timeoutMs, probe) {
@@ -109,22 +116,40 @@ async function until(what, timeoutMs, probe) {
  * Starts code-server on a free port in its own process group and waits until it answers. `smokeTestDriver` makes
  * the workbench honour the `extensionDevelopmentPath` / `extensionTestsPath` entries of the URL payload.
  */
-export async function startCodeServer({ scratch, extensionsDir, userDataDir, folder, smokeTestDriver = false, env = {} }) {
+export async function startCodeServer({
+  scratch,
+  extensionsDir,
+  userDataDir,
+  folder,
+  smokeTestDriver = false,
+  env = {},
+}) {
   const port = await freePort();
   const config = join(scratch, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
     CODE_SERVER,
-    '--config', config,
-    '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--config',
+    config,
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
     // A closed browser would otherwise keep its extension host alive for three hours.
-    '--reconnection-grace-time', '5',
+    '--reconnection-grace-time',
+    '5',
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ...(folder ? [folder] : []),
   ];
-  const child = spawn(NODE24, args, { env: scratchEnv(scratch, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE24, args, {
+    env: scratchEnv(scratch, env),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout.on('data', (chunk) => (log += chunk));
   child.stderr.on('data', (chunk) => (log += chunk));
@@ -178,8 +203,14 @@ export async function launchBrowser({ scratch, viewport = { width: 1280, height:
     deviceScaleFactor: 1,
     env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile, HOME: profile },
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { ChartEvaluationMessage} from './engine/lint/chart-evaluation';
+import type { ChartEvaluationMessage } from './engine/lint/chart-evaluation';
 import { evaluateChart, isChartEvaluationMessage } from './engine/lint/chart-evaluation';
 import { loadChart } from './engine/chart/load';
 import { RenderCache } from './engine/eval/cache';
@@ -26,7 +26,10 @@ const KEPT_CHARTS = 3;
 const EDITOR_TEMPLATE_LIMIT = 2 * 1024 * 1024;
 
 function templateBytes(chart: LoadedChart): number {
-  return chart.templates.reduce((sum, template) => sum + template.text.length, 0) + chart.subcharts.reduce((sum, subchart) => sum + templateBytes(subchart), 0);
+  return (
+    chart.templates.reduce((sum, template) => sum + template.text.length, 0) +
+    chart.subcharts.reduce((sum, subchart) => sum + templateBytes(subchart), 0)
+  );
 }
 
 function evaluate(request: EvaluationRequest): EvaluationReply {
@@ -35,7 +38,12 @@ function evaluate(request: EvaluationRequest): EvaluationReply {
   if (size > EDITOR_TEMPLATE_LIMIT) {
     caches.delete(JSON.stringify([request.chart, request.valuesFiles]));
     // What Helm's loader says of the chart costs nothing to tell, however large its templates.
-    return { findings: loadedChartFindings(chart, request.options), rendered: {}, executions: 0, skipped: `its templates hold ${(size / 1024 / 1024).toFixed(1)} MB of text; run helm-hooks lint for its evaluated findings` };
+    return {
+      findings: loadedChartFindings(chart, request.options),
+      rendered: {},
+      executions: 0,
+      skipped: `its templates hold ${(size / 1024 / 1024).toFixed(1)} MB of text; run helm-hooks lint for its evaluated findings`,
+    };
   }
   const key = JSON.stringify([request.chart, request.valuesFiles]);
   let cache = caches.get(key);
@@ -71,7 +79,12 @@ parentPort?.on('message', (request: EvaluationRequest | OrderRequest | ChartEval
   try {
     reply = evaluate(request);
   } catch (error) {
-    reply = { findings: [], rendered: {}, executions: 0, error: error instanceof Error ? error.message : String(error) };
+    reply = {
+      findings: [],
+      rendered: {},
+      executions: 0,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
   parentPort!.postMessage(reply);
 });

@@ -26,7 +26,14 @@ import type { OrderHookJson, OrderJson, OrderResourceJson, OrderView } from './e
 import type { ArgoOrderJson, ArgoOrderObjectJson } from './engine/order/argocd-order';
 
 export type { DeletedWhen } from './engine/order/order';
-export type { Operation, OrderHookJson, OrderJson, OrderResourceJson, OrderStepJson, OrderView } from './engine/order/chart-order';
+export type {
+  Operation,
+  OrderHookJson,
+  OrderJson,
+  OrderResourceJson,
+  OrderStepJson,
+  OrderView,
+} from './engine/order/chart-order';
 
 /** A hook of the order as `helm-hooks order --format json` gives it, with where the editor opens it. */
 export interface HookOrderHook extends OrderHookJson {

@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
-import type {
-  InitializeResult} from 'vscode-languageserver/node';
+import type { InitializeResult } from 'vscode-languageserver/node';
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
@@ -22,7 +21,7 @@ import { completion, COMPLETION_TRIGGERS } from './features/completion';
 import { Configuration } from './features/configuration';
 import type { ServerContext } from './features/context';
 import { guard } from './features/context';
-import type { DiagnosticReports} from './features/diagnosticReports';
+import type { DiagnosticReports } from './features/diagnosticReports';
 import { PublishedDiagnostics, PulledDiagnostics } from './features/diagnosticReports';
 import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
 import { ChartEvaluator } from './features/evaluation';
@@ -48,7 +47,11 @@ let verbose = false;
 // The client shows info and error messages in the "Helm Hooks" output channel at their level.
 const log = (message: string) => connection.console.info(message);
 const error = (message: string) => connection.console.error(message);
-const configuration = new Configuration(connection, () => canPullConfiguration, (message) => log(`[config] ${message}`));
+const configuration = new Configuration(
+  connection,
+  () => canPullConfiguration,
+  (message) => log(`[config] ${message}`),
+);
 const context: ServerContext = {
   connection,
   documents,
@@ -68,7 +71,8 @@ let evaluator: ChartEvaluator | undefined;
 let orders: HookOrders | undefined;
 
 const refreshCodeLenses = () => {
-  if (context.capabilities.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  if (context.capabilities.codeLensRefresh)
+    void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 };
 
 connection.onInitialize((params): InitializeResult => {
@@ -85,14 +89,23 @@ connection.onInitialize((params): InitializeResult => {
     relatedInformation: (pull?.relatedInformation ?? publish?.relatedInformation) === true,
     codeDescription: (pull?.codeDescriptionSupport ?? publish?.codeDescriptionSupport) === true,
   };
-  pulled = pull ? new PulledDiagnostics(connection, documents, capabilities.workspace?.diagnostics?.refreshSupport === true, log) : undefined;
+  pulled = pull
+    ? new PulledDiagnostics(connection, documents, capabilities.workspace?.diagnostics?.refreshSupport === true, log)
+    : undefined;
   const reports: DiagnosticReports = pulled ?? new PublishedDiagnostics(connection, log);
   const options = (params.initializationOptions ?? {}) as HelmHooksInitializationOptions;
-  const debounce = typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
+  const debounce =
+    typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : DEFAULT_DEBOUNCE_MS;
   evaluator = options.evaluate === false ? undefined : ChartEvaluator.beside(__dirname, { info: log, error });
   const hookOrders = new HookOrders(context, evaluator, refreshCodeLenses);
   orders = hookOrders;
-  diagnostics = new DiagnosticsScheduler(context, debounce, (chart) => hookOrders.chartChanged(chart), reports, evaluator);
+  diagnostics = new DiagnosticsScheduler(
+    context,
+    debounce,
+    (chart) => hookOrders.chartChanged(chart),
+    reports,
+    evaluator,
+  );
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -108,11 +121,20 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   logStart();
-  if (canRegisterConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'helmHooks' }).catch(() => undefined);
+  if (canRegisterConfiguration)
+    void connection.client
+      .register(DidChangeConfigurationNotification.type, { section: 'helmHooks' })
+      .catch(() => undefined);
   if (canRegisterWatchers) {
     void connection.client
       .register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/templates/**/*.{yaml,yml,tpl}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/Chart.yaml' }, { globPattern: '**/values.yaml' }, { globPattern: '**/.helmignore' }],
+        watchers: [
+          { globPattern: '**/templates/**/*.{yaml,yml,tpl}' },
+          { globPattern: `**/${CONFIG_FILE_NAME}` },
+          { globPattern: '**/Chart.yaml' },
+          { globPattern: '**/values.yaml' },
+          { globPattern: '**/.helmignore' },
+        ],
       })
       .catch(() => undefined);
   }
@@ -122,8 +144,11 @@ connection.onInitialized(() => {
 /** What a bug report needs first: which server runs, on which Node, and whether charts are evaluated. */
 function logStart(): void {
   const why = evaluator ? evaluator.unavailable : 'the client turned it off';
-  log(`Helm Hooks language server ${VERSION} started (Node ${process.version}); ${why === undefined ? 'charts are evaluated on a worker thread' : `chart evaluation is off: ${why}`}`);
-  if (context.ruleDocs.path === undefined) error(`No rule docs at ${shippedRulesDoc(__dirname)}: diagnostics carry no rule link`);
+  log(
+    `Helm Hooks language server ${VERSION} started (Node ${process.version}); ${why === undefined ? 'charts are evaluated on a worker thread' : `chart evaluation is off: ${why}`}`,
+  );
+  if (context.ruleDocs.path === undefined)
+    error(`No rule docs at ${shippedRulesDoc(__dirname)}: diagnostics carry no rule link`);
 }
 
 /** `helmHooks.trace.server: verbose` also turns on the server's own timing log. */
@@ -160,11 +185,18 @@ connection.onDidChangeWatchedFiles((params) => {
     const path = uriToPath(change.uri);
     if (path === undefined) continue;
     if (basename(path) === CONFIG_FILE_NAME || basename(path) === 'Chart.yaml' || basename(path) === '.helmignore') {
-      diagnostics?.fileChanged(path, workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted));
+      diagnostics?.fileChanged(
+        path,
+        workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted),
+      );
       configChanged = true;
       continue;
     }
-    const chart = workspace.fileChanged(path, change.type === FileChangeType.Created, change.type === FileChangeType.Deleted);
+    const chart = workspace.fileChanged(
+      path,
+      change.type === FileChangeType.Created,
+      change.type === FileChangeType.Deleted,
+    );
     diagnostics?.fileChanged(path, chart);
     if (chart) diagnostics?.schedule(chart);
   }
@@ -179,28 +211,43 @@ connection.onShutdown(() => {
   return evaluator?.dispose();
 });
 
-connection.onCompletion((params, token) => guard(context, 'completion', [], () => (orders ? completion(context, orders, params, token) : [])));
+connection.onCompletion((params, token) =>
+  guard(context, 'completion', [], () => (orders ? completion(context, orders, params, token) : [])),
+);
 connection.onHover((params, token) => {
   const scheduler = diagnostics;
-  return guard(context, 'hover', null, () => (orders && scheduler ? hover(context, orders, params, token, (uri) => scheduler.findingsOf(uri)) : null));
+  return guard(context, 'hover', null, () =>
+    orders && scheduler ? hover(context, orders, params, token, (uri) => scheduler.findingsOf(uri)) : null,
+  );
 });
 connection.onCodeAction((params) => guard(context, 'code actions', [], () => codeActions(context, params)));
 connection.languages.diagnostics.on((params, token) => {
   const uri = params.textDocument.uri;
   const unopened = () => diagnostics?.diagnosticsOfUnopened(uri) ?? Promise.resolve([]);
-  return guard(context, 'document diagnostics', [], () => pulled?.documentDiagnostics(uri, token, unopened) ?? []).then((items) => ({ kind: DocumentDiagnosticReportKind.Full, items }));
+  return guard(context, 'document diagnostics', [], () => pulled?.documentDiagnostics(uri, token, unopened) ?? []).then(
+    (items) => ({ kind: DocumentDiagnosticReportKind.Full, items }),
+  );
 });
 connection.languages.diagnostics.onWorkspace((params, token, _workDone, resultProgress) =>
-  guard(context, 'workspace diagnostics', { items: [] }, () => pulled?.workspaceDiagnostics(params, token, resultProgress) ?? { items: [] }),
+  guard(
+    context,
+    'workspace diagnostics',
+    { items: [] },
+    () => pulled?.workspaceDiagnostics(params, token, resultProgress) ?? { items: [] },
+  ),
 );
-connection.onCodeLens((params, token) => guard(context, 'code lens', [], () => (orders ? codeLenses(context, orders, params, token) : [])));
+connection.onCodeLens((params, token) =>
+  guard(context, 'code lens', [], () => (orders ? codeLenses(context, orders, params, token) : [])),
+);
 connection.onRequest(HOOK_ORDER_METHOD, (params: HookOrderParams, token) => {
   const none: HookOrderResult = { chart: null, order: null, view: null };
   return guard(context, 'hook order', none, () => (orders ? hookOrder(context, orders, params, token) : none));
 });
 
 process.on('uncaughtException', (exception) => error(`Uncaught exception: ${exception.stack ?? exception.message}`));
-process.on('unhandledRejection', (reason) => error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+process.on('unhandledRejection', (reason) =>
+  error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+);
 
 documents.listen(connection);
 connection.listen();

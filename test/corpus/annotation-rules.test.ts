@@ -24,9 +24,13 @@ describe('annotation rules on the public corpus', () => {
       for (const path of target.chart.templates) {
         const file = analyzeTemplate(path, readFileSync(path, 'utf8'));
         files++;
-        hooks += file.model.annotationSets.filter((set) => set.origin === 'object' && set.mapping.entries.some((entry) => entry.key === 'helm.sh/hook')).length;
+        hooks += file.model.annotationSets.filter(
+          (set) => set.origin === 'object' && set.mapping.entries.some((entry) => entry.key === 'helm.sh/hook'),
+        ).length;
         for (const finding of lintFile(file, undefined, ANNOTATION_RULES)) {
-          findings.push(`${relative(CORPUS_CHARTS, path)}:${file.lines.position(finding.range.start).line + 1} ${finding.rule}: ${finding.message}`);
+          findings.push(
+            `${relative(CORPUS_CHARTS, path)}:${file.lines.position(finding.range.start).line + 1} ${finding.rule}: ${finding.message}`,
+          );
         }
       }
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
-import type { DocumentHead, EvaluatedFile} from '../../server/src/engine/eval/hooks';
+import type { DocumentHead, EvaluatedFile } from '../../server/src/engine/eval/hooks';
 import { evaluateChart, readHead } from '../../server/src/engine/eval/hooks';
 import { requireBinaries, run } from '../support/helm';
 import { CORPUS_CHARTS, corpusScenarios, requireShared } from '../support/shared';
@@ -37,23 +37,42 @@ function helmHooks(output: string): HelmHook[] {
       assert.ok(field.certain);
       return field.value as T;
     };
-    hooks.push({ template: match[1]!, kind: value(head.kind), name: value(head.name), events: value(head.events), weight: value(head.weight), deletePolicies: value(head.deletePolicies) });
+    hooks.push({
+      template: match[1]!,
+      kind: value(head.kind),
+      name: value(head.name),
+      events: value(head.events),
+      weight: value(head.weight),
+      deletePolicies: value(head.deletePolicies),
+    });
   }
   return hooks;
 }
 
-type Verdict = { outcome: 'certain' } | { outcome: 'unknown'; reason: string } | { outcome: 'different'; detail: string };
+type Verdict =
+  { outcome: 'certain' } | { outcome: 'unknown'; reason: string } | { outcome: 'different'; detail: string };
 
 function compareHook(helm: HelmHook, files: Map<string, EvaluatedFile>, used: Set<object>): Verdict {
   const file = files.get(helm.template);
   if (!file) return { outcome: 'different', detail: `no template ${helm.template} rendered` };
   const match = file.documents.find(
-    (doc) => !used.has(doc) && doc.isHook.certain && doc.isHook.value && doc.kind.certain && doc.kind.value === helm.kind && doc.name.certain && doc.name.value === helm.name,
+    (doc) =>
+      !used.has(doc) &&
+      doc.isHook.certain &&
+      doc.isHook.value &&
+      doc.kind.certain &&
+      doc.kind.value === helm.kind &&
+      doc.name.certain &&
+      doc.name.value === helm.name,
   );
   if (!match) {
     const uncertain = file.documents.find((doc) => !doc.isHook.certain || !doc.kind.certain || !doc.name.certain);
-    if (!file.complete || uncertain) return { outcome: 'unknown', reason: reasonOf(uncertain) ?? file.error ?? 'unknown output in the file' };
-    return { outcome: 'different', detail: `${helm.kind}/${helm.name} in ${helm.template} is not a hook the evaluator found` };
+    if (!file.complete || uncertain)
+      return { outcome: 'unknown', reason: reasonOf(uncertain) ?? file.error ?? 'unknown output in the file' };
+    return {
+      outcome: 'different',
+      detail: `${helm.kind}/${helm.name} in ${helm.template} is not a hook the evaluator found`,
+    };
   }
   used.add(match);
   const fields: Array<[keyof DocumentHead, unknown]> = [
@@ -66,10 +85,14 @@ function compareHook(helm: HelmHook, files: Map<string, EvaluatedFile>, used: Se
     const field = match[key];
     if (!field.certain) reason ??= `${key}: ${field.reason}`;
     else if (!isDeepStrictEqual(field.value, expected)) {
-      return { outcome: 'different', detail: `${helm.kind}/${helm.name} ${key}: helm ${inspect(expected)}, evaluator ${inspect(field.value)}` };
+      return {
+        outcome: 'different',
+        detail: `${helm.kind}/${helm.name} ${key}: helm ${inspect(expected)}, evaluator ${inspect(field.value)}`,
+      };
     }
   }
-  if (match.dropped.certain && match.dropped.value) return { outcome: 'different', detail: `${helm.kind}/${helm.name}: the evaluator says Helm drops it` };
+  if (match.dropped.certain && match.dropped.value)
+    return { outcome: 'different', detail: `${helm.kind}/${helm.name}: the evaluator says Helm drops it` };
   return reason ? { outcome: 'unknown', reason } : { outcome: 'certain' };
 }
 
@@ -86,38 +109,72 @@ describe('evaluator against helm template on the public corpus', () => {
     const unknownReasons = new Set<string>();
     for (const scenario of corpusScenarios()) {
       const chartDir = join(CORPUS_CHARTS, scenario.chart);
-      const args = ['template', 'rel', chartDir, '--namespace', 'corpus', ...scenario.valuesFiles.flatMap((file) => ['-f', file]), ...scenario.flags];
+      const args = [
+        'template',
+        'rel',
+        chartDir,
+        '--namespace',
+        'corpus',
+        ...scenario.valuesFiles.flatMap((file) => ['-f', file]),
+        ...scenario.flags,
+      ];
       const helm = run('helm4', args);
       assert.equal(helm.code, 0, `helm template ${scenario.chart} [${scenario.name}]: ${helm.stderr}`);
       const expected = helmHooks(helm.stdout);
       const chart = loadChart(chartDir, { valuesFiles: scenario.valuesFiles });
-      const evaluation = evaluateChart(chart, { releaseName: 'rel', namespace: 'corpus', isUpgrade: scenario.flags.includes('--is-upgrade') });
+      const evaluation = evaluateChart(chart, {
+        releaseName: 'rel',
+        namespace: 'corpus',
+        isUpgrade: scenario.flags.includes('--is-upgrade'),
+      });
       const files = new Map(evaluation.files.map((file) => [file.template, file]));
       const used = new Set<object>();
       for (const hook of expected) {
         total++;
         const verdict = compareHook(hook, files, used);
         if (verdict.outcome === 'certain') certainCount++;
-        else if (verdict.outcome === 'different') different.push(`${scenario.chart} [${scenario.name}]: ${verdict.detail}`);
+        else if (verdict.outcome === 'different')
+          different.push(`${scenario.chart} [${scenario.name}]: ${verdict.detail}`);
         else unknownReasons.add(`${verdict.reason} (${scenario.chart} [${scenario.name}] ${hook.kind}/${hook.name})`);
       }
       // No hook the evaluator is certain of is missing from Helm's output, or kept when Helm drops it.
       for (const file of evaluation.files) {
         for (const doc of file.documents) {
-          if (used.has(doc) || !doc.isHook.certain || !doc.isHook.value || !doc.kind.certain || !doc.name.certain || !doc.dropped.certain) continue;
+          if (
+            used.has(doc) ||
+            !doc.isHook.certain ||
+            !doc.isHook.value ||
+            !doc.kind.certain ||
+            !doc.name.certain ||
+            !doc.dropped.certain
+          )
+            continue;
           const kind = doc.kind.value;
           const name = doc.name.value;
-          const inHelm = expected.some((hook) => hook.template === file.template && hook.kind === kind && hook.name === name);
-          if (doc.dropped.value && inHelm) different.push(`${scenario.chart} [${scenario.name}]: ${kind}/${name} in ${file.template}: Helm keeps a hook the evaluator says it drops`);
-          if (!doc.dropped.value && !inHelm) different.push(`${scenario.chart} [${scenario.name}]: ${kind}/${name} in ${file.template}: a certain hook Helm does not render`);
+          const inHelm = expected.some(
+            (hook) => hook.template === file.template && hook.kind === kind && hook.name === name,
+          );
+          if (doc.dropped.value && inHelm)
+            different.push(
+              `${scenario.chart} [${scenario.name}]: ${kind}/${name} in ${file.template}: Helm keeps a hook the evaluator says it drops`,
+            );
+          if (!doc.dropped.value && !inHelm)
+            different.push(
+              `${scenario.chart} [${scenario.name}]: ${kind}/${name} in ${file.template}: a certain hook Helm does not render`,
+            );
         }
       }
     }
     const share = total === 0 ? 0 : certainCount / total;
-    t.diagnostic(`hook documents: ${total}; certain and equal: ${certainCount} (${(share * 100).toFixed(1)} %); unknown: ${total - certainCount - different.length}`);
+    t.diagnostic(
+      `hook documents: ${total}; certain and equal: ${certainCount} (${(share * 100).toFixed(1)} %); unknown: ${total - certainCount - different.length}`,
+    );
     for (const reason of unknownReasons.keys()) t.diagnostic(`unknown: ${reason}`);
     assert.ok(total >= 144, `the corpus renders at least its 144 distinct hook documents (${total})`);
     assert.deepEqual(different, []);
-    assert.ok(share >= 0.95, `at least 95 % of Helm's hook documents are certain for the evaluator (${(share * 100).toFixed(1)} %)`);
+    assert.ok(
+      share >= 0.95,
+      `at least 95 % of Helm's hook documents are certain for the evaluator (${(share * 100).toFixed(1)} %)`,
+    );
   });
 });

@@ -19,7 +19,9 @@ describe('annotation rules on the evaluated view of the public corpus', () => {
     for (const entry of charts) {
       const directory = join(CORPUS_CHARTS, entry.name);
       for (const finding of evaluatedFindings(loadChart(directory), { helmVersion: 4, rules: ANNOTATION_RULES_ONLY })) {
-        findings.push(`${relative(CORPUS_CHARTS, finding.file)}@${finding.range.start} ${finding.rule}: ${finding.message}`);
+        findings.push(
+          `${relative(CORPUS_CHARTS, finding.file)}@${finding.range.start} ${finding.rule}: ${finding.message}`,
+        );
       }
     }
     assert.deepEqual(findings, []);

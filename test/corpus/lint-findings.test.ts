@@ -16,7 +16,10 @@ const OPTIONS = { helmVersion: 4 as const, rules: {} };
 /** `line` is 1-based; the file relative to the corpus charts. */
 function place(finding: Finding): { file: string; line: number } {
   const text = readFileSync(finding.file, 'utf8');
-  return { file: relative(CORPUS_CHARTS, finding.file).split('\\').join('/'), line: new LineIndex(text).position(finding.range.start).line + 1 };
+  return {
+    file: relative(CORPUS_CHARTS, finding.file).split('\\').join('/'),
+    line: new LineIndex(text).position(finding.range.start).line + 1,
+  };
 }
 
 function tsvRows(path: string): string[][] {
@@ -30,7 +33,11 @@ describe('helm-hooks lint on every chart and scenario of the public corpus', () 
   const found = new Map<string, Finding[]>();
   const lintAll = () => {
     if (found.size > 0) return found;
-    for (const scenario of corpusScenarios()) found.set(`${scenario.chart} ${scenario.name}`, lintChart(join(CORPUS_CHARTS, scenario.chart), { ...OPTIONS, valuesFiles: scenario.valuesFiles }));
+    for (const scenario of corpusScenarios())
+      found.set(
+        `${scenario.chart} ${scenario.name}`,
+        lintChart(join(CORPUS_CHARTS, scenario.chart), { ...OPTIONS, valuesFiles: scenario.valuesFiles }),
+      );
     return found;
   };
 
@@ -46,10 +53,12 @@ describe('helm-hooks lint on every chart and scenario of the public corpus', () 
         reported.push(`${scenario}\t${file}:${line}\t${finding.rule}`);
       }
     }
-    const expected = tsvRows(join(REPO_ROOT, 'test', 'corpus', 'lint-expectations.tsv')).map(([scenario, where, rule, reason]) => {
-      assert.ok(reason && reason.length > 20, `${where} ${rule} gives its reason`);
-      return `${scenario}\t${where}\t${rule}`;
-    });
+    const expected = tsvRows(join(REPO_ROOT, 'test', 'corpus', 'lint-expectations.tsv')).map(
+      ([scenario, where, rule, reason]) => {
+        assert.ok(reason && reason.length > 20, `${where} ${rule} gives its reason`);
+        return `${scenario}\t${where}\t${rule}`;
+      },
+    );
     assert.deepEqual(reported.sort(), expected.sort());
   });
 
@@ -58,15 +67,57 @@ describe('helm-hooks lint on every chart and scenario of the public corpus', () 
     const all = lintAll();
     // Hand-written from ../shared/corpus/README.md: item, chart, scenario, file, the README's lines, rule.
     const known: Array<[string, string, string, string, [number, number], string]> = [
-      ['1', 'bitnami__charts__postgresql', 'previous', 'templates/update-password/job.yaml', [206, 209], 'hook-dependency-order'],
+      [
+        '1',
+        'bitnami__charts__postgresql',
+        'previous',
+        'templates/update-password/job.yaml',
+        [206, 209],
+        'hook-dependency-order',
+      ],
       ['2', 'ory__k8s__hydra', 'default', 'values.yaml', [99, 105], 'stateful-hook'],
       ['2', 'ory__k8s__kratos', 'default', 'values.yaml', [106, 112], 'stateful-hook'],
       ['3', 'bitnami__charts__influxdb', 'default', 'templates/pvc.yaml', [15, 17], 'hook-left-behind'],
-      ['4', 'bitnami__charts__postgresql', 'hooks', 'templates/update-password/job.yaml', [15, 17], 'hook-recreate-conflict'],
-      ['4', 'bitnami__charts__postgresql', 'hooks', 'templates/update-password/new-secret.yaml', [18, 20], 'hook-recreate-conflict'],
-      ['4', 'bitnami__charts__postgresql', 'previous', 'templates/update-password/previous-secret.yaml', [18, 20], 'hook-recreate-conflict'],
-      ['4', 'vmware-tanzu__helm-charts__velero', 'default', 'templates/cleanup-crds.yaml', [14, 15], 'hook-recreate-conflict'],
-      ['4', 'vmware-tanzu__helm-charts__velero', 'default', 'templates/label-namespace/labelnamespace.yaml', [9, 10], 'hook-recreate-conflict'],
+      [
+        '4',
+        'bitnami__charts__postgresql',
+        'hooks',
+        'templates/update-password/job.yaml',
+        [15, 17],
+        'hook-recreate-conflict',
+      ],
+      [
+        '4',
+        'bitnami__charts__postgresql',
+        'hooks',
+        'templates/update-password/new-secret.yaml',
+        [18, 20],
+        'hook-recreate-conflict',
+      ],
+      [
+        '4',
+        'bitnami__charts__postgresql',
+        'previous',
+        'templates/update-password/previous-secret.yaml',
+        [18, 20],
+        'hook-recreate-conflict',
+      ],
+      [
+        '4',
+        'vmware-tanzu__helm-charts__velero',
+        'default',
+        'templates/cleanup-crds.yaml',
+        [14, 15],
+        'hook-recreate-conflict',
+      ],
+      [
+        '4',
+        'vmware-tanzu__helm-charts__velero',
+        'default',
+        'templates/label-namespace/labelnamespace.yaml',
+        [9, 10],
+        'hook-recreate-conflict',
+      ],
     ];
     for (const [item, chart, scenario, file, [from, to], rule] of known) {
       const findings = all.get(`${chart} ${scenario}`) ?? [];
@@ -108,8 +159,14 @@ describe('the order finding follows the names and weights Helm orders by (a muta
     edit('templates/_helpers.tpl', '"%s-previous-secret"', `"%s-${mutation.secret}"`);
     edit('templates/update-password/previous-secret.yaml', '"%s-previous-secret"', `"%s-${mutation.secret}"`);
     edit('templates/update-password/job.yaml', '"%s-password-update"', `"%s-${mutation.job}"`);
-    if (mutation.jobWeight !== undefined) edit('templates/update-password/job.yaml', DICT, `${DICT} "helm.sh/hook-weight" "${mutation.jobWeight}"`);
-    if (mutation.secretWeight !== undefined) edit('templates/update-password/previous-secret.yaml', DICT, `${DICT} "helm.sh/hook-weight" "${mutation.secretWeight}"`);
+    if (mutation.jobWeight !== undefined)
+      edit('templates/update-password/job.yaml', DICT, `${DICT} "helm.sh/hook-weight" "${mutation.jobWeight}"`);
+    if (mutation.secretWeight !== undefined)
+      edit(
+        'templates/update-password/previous-secret.yaml',
+        DICT,
+        `${DICT} "helm.sh/hook-weight" "${mutation.secretWeight}"`,
+      );
     return directory;
   }
 
@@ -121,7 +178,13 @@ describe('the order finding follows the names and weights Helm orders by (a muta
     { title: 'Secret given a lower weight', job: 'password-update', secret: 'previous-secret', secretWeight: '-1' },
     { title: 'Job given a higher weight', job: 'password-update', secret: 'previous-secret', jobWeight: '5' },
     { title: 'Job given a lower weight', job: 'password-update', secret: 'previous-secret', jobWeight: '-5' },
-    { title: 'Secret first by weight, Job first by name', job: 'a-job', secret: 'previous-secret', jobWeight: '2', secretWeight: '1' },
+    {
+      title: 'Secret first by weight, Job first by name',
+      job: 'a-job',
+      secret: 'previous-secret',
+      jobWeight: '2',
+      secretWeight: '1',
+    },
   ];
 
   for (const mutation of mutations) {
@@ -131,15 +194,26 @@ describe('the order finding follows the names and weights Helm orders by (a muta
       // What Helm itself records for the two hooks of this copy: their names and weights.
       const result = run('helm4', ['install', 'rel', chart, '--dry-run=client', '-o', 'json', '-f', PREVIOUS]);
       assert.equal(result.code, 0, result.stderr);
-      const hooks = (JSON.parse(result.stdout) as { hooks: Array<{ name: string; kind: string; weight?: number }> }).hooks;
+      const hooks = (JSON.parse(result.stdout) as { hooks: Array<{ name: string; kind: string; weight?: number }> })
+        .hooks;
       const job = hooks.find((hook) => hook.kind === 'Job' && hook.name === `rel-postgresql-${mutation.job}`);
       const secret = hooks.find((hook) => hook.kind === 'Secret' && hook.name === `rel-postgresql-${mutation.secret}`);
       assert.ok(job && secret, 'Helm renders both hooks under the mutated names');
       const [jobWeight, secretWeight] = [job.weight ?? 0, secret.weight ?? 0];
-      const jobFirst = jobWeight !== secretWeight ? jobWeight < secretWeight : Buffer.compare(Buffer.from(job.name), Buffer.from(secret.name)) < 0;
-      const order = lintChart(chart, { ...OPTIONS, valuesFiles: [PREVIOUS] }).filter((finding) => finding.rule === 'hook-dependency-order');
-      assert.equal(order.length, jobFirst ? 1 : 0, `Job ${job.name} (${jobWeight}) vs Secret ${secret.name} (${secretWeight})`);
-      if (jobFirst) assert.ok(order[0]!.help.includes(`Secret "release-name-postgresql-${mutation.secret}"`), order[0]!.help);
+      const jobFirst =
+        jobWeight !== secretWeight
+          ? jobWeight < secretWeight
+          : Buffer.compare(Buffer.from(job.name), Buffer.from(secret.name)) < 0;
+      const order = lintChart(chart, { ...OPTIONS, valuesFiles: [PREVIOUS] }).filter(
+        (finding) => finding.rule === 'hook-dependency-order',
+      );
+      assert.equal(
+        order.length,
+        jobFirst ? 1 : 0,
+        `Job ${job.name} (${jobWeight}) vs Secret ${secret.name} (${secretWeight})`,
+      );
+      if (jobFirst)
+        assert.ok(order[0]!.help.includes(`Secret "release-name-postgresql-${mutation.secret}"`), order[0]!.help);
     });
   }
 });

@@ -25,7 +25,9 @@ function fixtureChart(): string {
   const directory = mkdtempSync(join(scratch, 'chart-'));
   const chart = join(directory, 'parent');
   cpSync(join(SOURCE, 'parent'), chart, { recursive: true });
-  const tar = spawnSync('tar', ['czf', join(chart, 'charts', 'tgzsub-1.2.3.tgz'), '-C', SOURCE, 'tgzsub'], { encoding: 'utf8' });
+  const tar = spawnSync('tar', ['czf', join(chart, 'charts', 'tgzsub-1.2.3.tgz'), '-C', SOURCE, 'tgzsub'], {
+    encoding: 'utf8',
+  });
   assert.equal(tar.status, 0, tar.stderr);
   return chart;
 }
@@ -43,7 +45,8 @@ function helmRender(chart: string, valuesFiles: readonly string[]): Rendered {
   for (const document of parseAllDocuments(result.stdout)) {
     const object = document.toJS() as { metadata?: { name?: string }; data?: { values?: string } } | null;
     const name = object?.metadata?.name;
-    if (name?.endsWith('-values') && object?.data?.values !== undefined) values.set(name.slice(0, -'-values'.length), JSON.parse(object.data.values));
+    if (name?.endsWith('-values') && object?.data?.values !== undefined)
+      values.set(name.slice(0, -'-values'.length), JSON.parse(object.data.values));
   }
   const sources = [...result.stdout.matchAll(/^# Source: (.*)$/gm)].map((match) => match[1]!).sort();
   return { values, sources };
@@ -80,7 +83,14 @@ describe('chart values and templates against helm template (Helm 4)', () => {
     const { rendered } = compare([]);
     // The fixture is built so that Helm keeps exactly these: condition false (disabled), tag false (tagged) and
     // the `_ignored` directory drop out; the alias and the unlisted subchart stay.
-    assert.deepEqual([...rendered.values.keys()].sort(), ['aliased', 'dirsub', 'inner', 'notlisted', 'parent', 'tgzsub']);
+    assert.deepEqual([...rendered.values.keys()].sort(), [
+      'aliased',
+      'dirsub',
+      'inner',
+      'notlisted',
+      'parent',
+      'tgzsub',
+    ]);
   });
 
   it('merges -f files in order over values.yaml, a null deleting the key, and passes globals down', (t) => {
@@ -107,7 +117,8 @@ function writeTree(files: Readonly<Record<string, string>>): string {
   return chart;
 }
 
-const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-{{ base .Template.Name | trimSuffix ".yaml" | replace "." "" }}\n';
+const CONFIG_MAP =
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-{{ base .Template.Name | trimSuffix ".yaml" | replace "." "" }}\n';
 
 describe('which templates Helm renders, against helm template (Helm 4)', () => {
   it('leaves the alias unapplied when the dependency entry has no version, since "" is not a valid range', (t) => {
@@ -120,7 +131,10 @@ describe('which templates Helm renders, against helm template (Helm 4)', () => {
     });
     const loaded = loadChart(chart, {});
     assert.deepEqual(renderedTemplates(loaded), helmRender(chart, []).sources);
-    assert.deepEqual(loaded.subcharts.map((sub) => sub.metadata.name), ['s']);
+    assert.deepEqual(
+      loaded.subcharts.map((sub) => sub.metadata.name),
+      ['s'],
+    );
   });
 
   it("renders a dotfile in a directory subchart's templates/, since only the parent's .helmignore rules apply", (t) => {
@@ -136,12 +150,19 @@ describe('which templates Helm renders, against helm template (Helm 4)', () => {
     });
     const loaded = loadChart(chart, {});
     assert.deepEqual(renderedTemplates(loaded), helmRender(chart, []).sources);
-    assert.deepEqual(helmRender(chart, []).sources, ['p/charts/s/templates/.hidden.yaml', 'p/charts/s/templates/b.yaml', 'p/templates/a.yaml']);
+    assert.deepEqual(helmRender(chart, []).sources, [
+      'p/charts/s/templates/.hidden.yaml',
+      'p/charts/s/templates/b.yaml',
+      'p/templates/a.yaml',
+    ]);
   });
 
   it('applies tags: a true tag wins over a false one, and a condition that resolves wins over tags', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    const sub = (name: string) => ({ [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`, [`charts/${name}/templates/a.yaml`]: CONFIG_MAP });
+    const sub = (name: string) => ({
+      [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`,
+      [`charts/${name}/templates/a.yaml`]: CONFIG_MAP,
+    });
     const chart = writeTree({
       'Chart.yaml': [
         'apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:',
@@ -166,7 +187,8 @@ describe('which templates Helm renders, against helm template (Helm 4)', () => {
   it('imports child values into the parent with import-values (exports and child/parent forms)', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
     const chart = writeTree({
-      'Chart.yaml': 'apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n  - name: s\n    version: 0.1.0\n    import-values:\n      - data\n      - child: deep.part\n        parent: imported\n',
+      'Chart.yaml':
+        'apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n  - name: s\n    version: 0.1.0\n    import-values:\n      - data\n      - child: deep.part\n        parent: imported\n',
       'values.yaml': 'imported: {mine: 1}\n',
       'templates/values.yaml': VALUES_TEMPLATE,
       'charts/s/Chart.yaml': 'apiVersion: v2\nname: s\nversion: 0.1.0\n',
@@ -189,4 +211,5 @@ function renderedTemplates(chart: LoadedChart): string[] {
     .sort();
 }
 
-const VALUES_TEMPLATE = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-values\ndata:\n  values: {{ .Values | toJson | quote }}\n';
+const VALUES_TEMPLATE =
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-values\ndata:\n  values: {{ .Values | toJson | quote }}\n';

@@ -46,12 +46,20 @@ describe('evaluator output against helm template', () => {
             continue;
           }
           const index = helmDocs.indexOf(doc.text);
-          assert.ok(index >= 0, `${file.template} document ${doc.index} is one Helm renders:\n${doc.text}\n--- helm has:\n${helmDocs.join('\n---\n')}`);
+          assert.ok(
+            index >= 0,
+            `${file.template} document ${doc.index} is one Helm renders:\n${doc.text}\n--- helm has:\n${helmDocs.join('\n---\n')}`,
+          );
           helmDocs.splice(index, 1);
           compared++;
         }
         // With no unknown control flow, the documents not yet matched are exactly the evaluator's inexact ones.
-        if (file.complete) assert.equal(helmDocs.length, file.documents.filter((doc) => !doc.exact).length, `${file.template}: Helm renders no document the evaluator lacks`);
+        if (file.complete)
+          assert.equal(
+            helmDocs.length,
+            file.documents.filter((doc) => !doc.exact).length,
+            `${file.template}: Helm renders no document the evaluator lacks`,
+          );
       }
       t.diagnostic(`documents equal to Helm's: ${compared}; not certain: ${uncertain}`);
       // Eight documents: the lookup Secret and the randAlphaNum ConfigMap are not certain, the other six are.

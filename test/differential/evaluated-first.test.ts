@@ -37,7 +37,7 @@ function variant(name: string, template: string, edit: (text: string) => string)
 }
 
 describe('hooks Helm does not see, in charts shaped by helm create', () => {
-  it("a Job whose only helm.sh/hook is under spec.template.metadata.annotations is a normal resource, and lint says so", (t) => {
+  it('a Job whose only helm.sh/hook is under spec.template.metadata.annotations is a normal resource, and lint says so', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
     const chart = join(CHARTS, 'hook-on-pod-template');
     const release = helmInstallDryRunJson(chart);
@@ -45,9 +45,22 @@ describe('hooks Helm does not see, in charts shaped by helm create', () => {
     assert.match(release.manifest, /^kind: Job$/m);
     assert.deepEqual(reported(chart, lintChart(chart)), ['templates/job.yaml:11 misplaced-hook-annotation']);
     // Positive control: the same annotation in the Job's own metadata makes it a hook, and nothing is reported.
-    const fixed = variant('hook-on-pod-template', 'job.yaml', (text) => text.replace('    {{- include "x.labels" . | nindent 4 }}\n', '    {{- include "x.labels" . | nindent 4 }}\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n').replace(/ {4}metadata:\n {6}annotations:\n {8}helm\.sh\/hook: pre-install\n/, ''));
-    assert.deepEqual(helmInstallDryRunJson(fixed).hooks.map((hook) => [hook.kind, hook.events]), [['Job', ['pre-install']]]);
-    assert.deepEqual(reported(fixed, lintChart(fixed)).filter((line) => line.includes('misplaced')), []);
+    const fixed = variant('hook-on-pod-template', 'job.yaml', (text) =>
+      text
+        .replace(
+          '    {{- include "x.labels" . | nindent 4 }}\n',
+          '    {{- include "x.labels" . | nindent 4 }}\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n',
+        )
+        .replace(/ {4}metadata:\n {6}annotations:\n {8}helm\.sh\/hook: pre-install\n/, ''),
+    );
+    assert.deepEqual(
+      helmInstallDryRunJson(fixed).hooks.map((hook) => [hook.kind, hook.events]),
+      [['Job', ['pre-install']]],
+    );
+    assert.deepEqual(
+      reported(fixed, lintChart(fixed)).filter((line) => line.includes('misplaced')),
+      [],
+    );
   });
 
   it('a Job with helm.sh/hook under metadata.labels is a normal resource, and lint says so', (t) => {
@@ -78,11 +91,19 @@ describe('hooks Helm does not see, in charts shaped by helm create', () => {
     assert.deepEqual(reported(chart, lintChart(chart)), ['templates/job.yaml:11 misplaced-hook-annotation']);
     // Positive control: with helm.sh/hook among the values' annotations the Job is a hook, and the finding goes.
     const values = join(scratch, 'hook-values.yaml');
-    writeFileSync(values, 'jobAnnotations:\n  helm.sh/hook: pre-install\n  helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n');
+    writeFileSync(
+      values,
+      'jobAnnotations:\n  helm.sh/hook: pre-install\n  helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n',
+    );
     const hooked = run('helm4', ['install', 'r1', chart, '--dry-run=client', '-o', 'json', '-f', values]);
     assert.equal(hooked.code, 0, hooked.stderr);
     assert.equal((JSON.parse(hooked.stdout) as { hooks?: unknown[] }).hooks?.length, 1);
-    assert.deepEqual(reported(chart, lintChart(chart, { helmVersion: 4, rules: {}, valuesFiles: [values] })).filter((line) => line.includes('misplaced')), []);
+    assert.deepEqual(
+      reported(chart, lintChart(chart, { helmVersion: 4, rules: {}, valuesFiles: [values] })).filter((line) =>
+        line.includes('misplaced'),
+      ),
+      [],
+    );
   });
 });
 
@@ -99,20 +120,30 @@ describe('files Helm never loads', () => {
 });
 
 describe('.helmignore of a subchart directory', () => {
-  it('Helm renders a subchart template that only the subchart\'s own .helmignore names, and lint reports on it', (t) => {
+  it("Helm renders a subchart template that only the subchart's own .helmignore names, and lint reports on it", (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
     const chart = join(CHARTS, 'subchart-helmignore');
     const helm = run('helm4', ['template', 'r1', chart]);
     assert.equal(helm.code, 0, helm.stderr);
     // Helm loads the subchart's test, not the parent's own, which the parent's (root-relative) .helmignore names.
-    assert.deepEqual([...helm.stdout.matchAll(/^# Source: (.*)$/gm)].map((match) => match[1]), ['parent/charts/child/templates/tests/test-pod.yaml']);
-    assert.deepEqual(reported(chart, lintChart(chart)), ['charts/child/templates/tests/test-pod.yaml:6 hook-left-behind', 'charts/child/templates/tests/test-pod.yaml:11 unpinned-hook-image']);
+    assert.deepEqual(
+      [...helm.stdout.matchAll(/^# Source: (.*)$/gm)].map((match) => match[1]),
+      ['parent/charts/child/templates/tests/test-pod.yaml'],
+    );
+    assert.deepEqual(reported(chart, lintChart(chart)), [
+      'charts/child/templates/tests/test-pod.yaml:6 hook-left-behind',
+      'charts/child/templates/tests/test-pod.yaml:11 unpinned-hook-image',
+    ]);
   });
 });
 
 describe('if/else branches and trim markers that go-yaml reads without complaint', () => {
   const chart = join(CHARTS, 'go-yaml-branches');
-  const branches = ['', 'workload=statefulset,useStatefulSet=true,updateType=OnDelete,sentry.dsn=x,fileCA.certPath=/c,ejbcaCA.serverURL=u,emptyDir.medium=Memory', 'workload=daemonset,updateType=Recreate'];
+  const branches = [
+    '',
+    'workload=statefulset,useStatefulSet=true,updateType=OnDelete,sentry.dsn=x,fileCA.certPath=/c,ejbcaCA.serverURL=u,emptyDir.medium=Memory',
+    'workload=daemonset,updateType=Recreate',
+  ];
 
   it('every branch renders and decodes; lint warns only about the volumes branch that Helm cannot parse', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
@@ -121,13 +152,20 @@ describe('if/else branches and trim markers that go-yaml reads without complaint
       assert.equal(helm.code, 0, `${values}: ${helm.stderr}`);
       const documents = helm.stdout.split(/^---\n/m).filter((document) => document.includes('\nkind: '));
       assert.equal(documents.length, 3, values);
-      assert.deepEqual(kubectlDecodeAll(documents).map((outcome) => outcome.error), ['', '', ''], values);
+      assert.deepEqual(
+        kubectlDecodeAll(documents).map((outcome) => outcome.error),
+        ['', '', ''],
+        values,
+      );
     }
     // The positive control: the else branch of `persistence` breaks the volumes list, and Helm says so.
     const broken = run('helm4', ['template', 'r1', chart, '--set', 'persistence=false']);
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /YAML parse error on go-yaml-branches\/templates\/database\.yaml/);
-    assert.deepEqual(reported(chart, lintChart(chart)).filter((line) => line.includes('invalid-yaml')), ['templates/database.yaml:37 invalid-yaml']);
+    assert.deepEqual(
+      reported(chart, lintChart(chart)).filter((line) => line.includes('invalid-yaml')),
+      ['templates/database.yaml:37 invalid-yaml'],
+    );
   });
 });
 
@@ -138,30 +176,42 @@ describe('a release named like the chart', () => {
     const names = (release: string) => {
       const helm = run('helm4', ['template', release, chart]);
       assert.equal(helm.code, 0, helm.stderr);
-      return [...helm.stdout.matchAll(/^kind: (\w+)\nmetadata:\n  name: (\S+)$/gm)].map((match) => `${match[1]} ${match[2]}`).sort();
+      return [...helm.stdout.matchAll(/^kind: (\w+)\nmetadata:\n  name: (\S+)$/gm)]
+        .map((match) => `${match[1]} ${match[2]}`)
+        .sort();
     };
     // Both hooks are pre-install with weight 0, so Helm runs them in the order of their names.
     assert.deepEqual(names('app'), ['Job pre-install-app', 'Secret app-scripts']);
     assert.deepEqual(names('release-name'), ['Job pre-install-release-name-app', 'Secret release-name-app-scripts']);
-    assert.deepEqual(reported(chart, lintChart(chart)).filter((line) => line.includes('hook-dependency-order')), []);
+    assert.deepEqual(
+      reported(chart, lintChart(chart)).filter((line) => line.includes('hook-dependency-order')),
+      [],
+    );
   });
 });
 
 describe('dependencies missing from charts/', () => {
   const writeChart = (files: Record<string, string>) => {
     const chart = join(scratch, `deps-${Math.random().toString(36).slice(2)}`);
-    for (const [path, text] of Object.entries({ 'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n', ...files })) {
+    for (const [path, text] of Object.entries({
+      'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n',
+      ...files,
+    })) {
       mkdirSync(join(chart, path, '..'), { recursive: true });
       writeFileSync(join(chart, path), text);
     }
     return chart;
   };
-  const dependency = 'dependencies:\n  - name: redis\n    version: 17.x.x\n    repository: https://charts.example.com\n    condition: redis.enabled\n';
+  const dependency =
+    'dependencies:\n  - name: redis\n    version: 17.x.x\n    repository: https://charts.example.com\n    condition: redis.enabled\n';
   const MISSING = /found in (Chart|requirements)\.yaml, but missing in charts\/ directory: redis/;
 
   it('Helm refuses to render, even with the dependency turned off by its condition, and lint reports the entry', (t) => {
     if (!requireBinaries(t, ['helm4', 'helm3'])) return;
-    const chart = writeChart({ 'Chart.yaml': `apiVersion: v2\nname: app\nversion: 1.0.0\n${dependency}`, 'values.yaml': 'redis:\n  enabled: false\n' });
+    const chart = writeChart({
+      'Chart.yaml': `apiVersion: v2\nname: app\nversion: 1.0.0\n${dependency}`,
+      'values.yaml': 'redis:\n  enabled: false\n',
+    });
     for (const helm of ['helm4', 'helm3'] as const) {
       const result = run(helm, ['template', 'r1', chart]);
       assert.equal(result.code, 1);
@@ -171,14 +221,20 @@ describe('dependencies missing from charts/', () => {
     assert.deepEqual(reported(chart, lintChart(chart)), ['Chart.yaml:5 missing-chart-dependency']);
     // Positive control: with the chart under charts/ (in a directory named otherwise), Helm renders, lint is silent.
     mkdirSync(join(chart, 'charts', 'redis-17.0.0'), { recursive: true });
-    writeFileSync(join(chart, 'charts', 'redis-17.0.0', 'Chart.yaml'), 'apiVersion: v2\nname: redis\nversion: 17.0.0\n');
+    writeFileSync(
+      join(chart, 'charts', 'redis-17.0.0', 'Chart.yaml'),
+      'apiVersion: v2\nname: redis\nversion: 17.0.0\n',
+    );
     assert.equal(run('helm4', ['template', 'r1', chart]).code, 0);
     assert.deepEqual(reported(chart, lintChart(chart)), []);
   });
 
   it('an apiVersion v1 chart listing it in requirements.yaml is refused too, and lint reports the entry there', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    const chart = writeChart({ 'Chart.yaml': 'apiVersion: v1\nname: app\nversion: 1.0.0\n', 'requirements.yaml': dependency });
+    const chart = writeChart({
+      'Chart.yaml': 'apiVersion: v1\nname: app\nversion: 1.0.0\n',
+      'requirements.yaml': dependency,
+    });
     const result = run('helm4', ['template', 'r1', chart]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, MISSING);
@@ -187,28 +243,66 @@ describe('dependencies missing from charts/', () => {
 });
 
 describe('YAML that go-yaml reads and the spec does not', () => {
-  it('multi-line quoted and flow scalars at the key\'s column, trim markers joining lines and branches, keys after an inline if, if/else metadata: Helm renders, kubectl decodes, lint is silent', (t) => {
+  it("multi-line quoted and flow scalars at the key's column, trim markers joining lines and branches, keys after an inline if, if/else metadata: Helm renders, kubectl decodes, lint is silent", (t) => {
     if (!requireBinaries(t, ['helm4', 'kubectl'])) return;
     const chart = join(CHARTS, 'go-yaml-leniency');
     const helm = run('helm4', ['template', 'r1', chart]);
     assert.equal(helm.code, 0, helm.stderr);
     const documents = helm.stdout.split(/^---\n/m).filter((document) => document.includes('\nkind: '));
-    assert.deepEqual(documents.map((document) => /^# Source: (.*)$/m.exec(document)?.[1]).sort(), ['either.yaml', 'hpa.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml', 'settings.yaml'].map((name) => `go-yaml-leniency/templates/${name}`));
+    assert.deepEqual(
+      documents.map((document) => /^# Source: (.*)$/m.exec(document)?.[1]).sort(),
+      ['either.yaml', 'hpa.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml', 'settings.yaml'].map(
+        (name) => `go-yaml-leniency/templates/${name}`,
+      ),
+    );
     const decoded = kubectlDecodeAll(documents);
-    assert.deepEqual(decoded.map((outcome) => outcome.error), ['', '', '', '', '', '']);
-    const jobs = decoded.map((outcome) => outcome.object as { kind?: string; spec?: { template?: { spec?: { restartPolicy?: string; containers?: Array<{ args?: string[]; command?: string[] }> } } } }).filter((object) => object.kind === 'Job');
-    assert.deepEqual(jobs.map((job) => job.spec?.template?.spec?.restartPolicy), ['Never', 'Never']);
-    assert.deepEqual(helmInstallDryRunJson(chart).hooks.map((hook) => hook.path).sort(), ['either.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml'].map((name) => `go-yaml-leniency/templates/${name}`));
+    assert.deepEqual(
+      decoded.map((outcome) => outcome.error),
+      ['', '', '', '', '', ''],
+    );
+    const jobs = decoded
+      .map(
+        (outcome) =>
+          outcome.object as {
+            kind?: string;
+            spec?: {
+              template?: {
+                spec?: { restartPolicy?: string; containers?: Array<{ args?: string[]; command?: string[] }> };
+              };
+            };
+          },
+      )
+      .filter((object) => object.kind === 'Job');
+    assert.deepEqual(
+      jobs.map((job) => job.spec?.template?.spec?.restartPolicy),
+      ['Never', 'Never'],
+    );
+    assert.deepEqual(
+      helmInstallDryRunJson(chart)
+        .hooks.map((hook) => hook.path)
+        .sort(),
+      ['either.yaml', 'migrate-job.yaml', 'notify-job.yaml', 'secret.yaml'].map(
+        (name) => `go-yaml-leniency/templates/${name}`,
+      ),
+    );
     const rules = lintChart(chart).map((finding) => finding.rule);
-    for (const rule of ['invalid-yaml', 'job-restart-policy', 'non-string-annotation']) assert.ok(!rules.includes(rule), `${rule} in ${rules.join(', ')}`);
+    for (const rule of ['invalid-yaml', 'job-restart-policy', 'non-string-annotation'])
+      assert.ok(!rules.includes(rule), `${rule} in ${rules.join(', ')}`);
   });
 
   it('a quoted scalar that never closes is still invalid YAML to both (the positive control)', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    const broken = variant('go-yaml-leniency', 'notify-job.yaml', (text) => text.replace('          "]\n', '          ]\n'));
+    const broken = variant('go-yaml-leniency', 'notify-job.yaml', (text) =>
+      text.replace('          "]\n', '          ]\n'),
+    );
     const helm = run('helm4', ['template', 'r1', broken]);
     assert.equal(helm.code, 1);
     assert.match(helm.stderr, /YAML parse error on go-yaml-leniency\/templates\/notify-job\.yaml/);
-    assert.deepEqual(reported(broken, lintChart(broken)).filter((line) => line.includes('invalid-yaml')).map((line) => line.replace(/:\d+ /, ' ')), ['templates/notify-job.yaml invalid-yaml']);
+    assert.deepEqual(
+      reported(broken, lintChart(broken))
+        .filter((line) => line.includes('invalid-yaml'))
+        .map((line) => line.replace(/:\d+ /, ' ')),
+      ['templates/notify-job.yaml invalid-yaml'],
+    );
   });
 });

@@ -28,7 +28,9 @@ describe('values-built hook annotations against helm template', () => {
     assert.equal(documentOf(helm.stdout, 'values-annotations/templates/job.yaml'), undefined);
     // Positive control: the other template of the chart is printed.
     assert.ok(documentOf(helm.stdout, 'values-annotations/templates/cleanup.yaml'));
-    const rules = evaluatedFindings(loadChart(CHART)).filter((finding) => finding.file.endsWith('values.yaml')).map((finding) => finding.rule);
+    const rules = evaluatedFindings(loadChart(CHART))
+      .filter((finding) => finding.file.endsWith('values.yaml'))
+      .map((finding) => finding.rule);
     assert.ok(rules.includes('unknown-hook-event'));
   });
 
@@ -43,7 +45,10 @@ describe('values-built hook annotations against helm template', () => {
     assert.match(job, /^ {4}helm\.sh\/hook-weight: 5$/m);
     const decoded = kubectlDecode(job);
     assert.equal(decoded.code, 1);
-    assert.match(decoded.stderr, /cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/);
+    assert.match(
+      decoded.stderr,
+      /cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/,
+    );
     // Positive control: the same Job with the weight quoted decodes.
     assert.equal(kubectlDecode(job.replace('helm.sh/hook-weight: 5', 'helm.sh/hook-weight: "5"')).code, 0);
 
@@ -51,7 +56,9 @@ describe('values-built hook annotations against helm template', () => {
     // The lifecycle rules see the fixed Job too (no delete policy: hook-left-behind); this test is about the weight.
     const annotationFindings = findings.filter((finding) => !LIFECYCLE_RULES.some((rule) => rule.id === finding.rule));
     assert.deepEqual(
-      annotationFindings.filter((finding) => finding.rule !== 'unknown-delete-policy').map((finding) => [finding.rule, finding.file]),
+      annotationFindings
+        .filter((finding) => finding.rule !== 'unknown-delete-policy')
+        .map((finding) => [finding.rule, finding.file]),
       [['unquoted-hook-weight', join(CHART, 'values.yaml')]],
     );
   });

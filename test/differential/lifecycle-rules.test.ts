@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
 import type { HelmVersion } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
-import type { DryRunRelease} from '../support/helm';
+import type { DryRunRelease } from '../support/helm';
 import { helmInstallDryRunJson, requireBinaries, run } from '../support/helm';
 import { FIXTURES } from '../support/paths';
 
@@ -30,12 +30,16 @@ function findings(chart: string, rule: string, helmVersion: HelmVersion = 4): st
 }
 
 function hooksOf(release: DryRunRelease): string[] {
-  return release.hooks.map((hook) => `${hook.kind}/${hook.name} [${hook.events.join(',')}] {${hook.delete_policies.join(',')}}`);
+  return release.hooks.map(
+    (hook) => `${hook.kind}/${hook.name} [${hook.events.join(',')}] {${hook.delete_policies.join(',')}}`,
+  );
 }
 
 /** The kinds and names of the release's own manifest (what upgrade applies and uninstall deletes). */
 function manifestObjects(release: DryRunRelease): string[] {
-  return [...release.manifest.matchAll(/^kind: (\w+)\nmetadata:\n {2}name: (\S+)/gm)].map((match) => `${match[1]}/${match[2]}`);
+  return [...release.manifest.matchAll(/^kind: (\w+)\nmetadata:\n {2}name: (\S+)/gm)].map(
+    (match) => `${match[1]}/${match[2]}`,
+  );
 }
 
 describe('stale-install-hook: Helm records the object as a hook of one path while a release resource reads it', () => {
@@ -58,7 +62,9 @@ describe('stale-install-hook: Helm records the object as a hook of one path whil
 
   it('hooked on both paths: Helm records pre-install and pre-upgrade, and the rule is silent (positive control)', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    assert.deepEqual(hooksOf(helmInstallDryRunJson(join(CHARTS, 'stale-both-paths'))), ['ConfigMap/r1-config [pre-install,pre-upgrade] {}']);
+    assert.deepEqual(hooksOf(helmInstallDryRunJson(join(CHARTS, 'stale-both-paths'))), [
+      'ConfigMap/r1-config [pre-install,pre-upgrade] {}',
+    ]);
     assert.deepEqual(findings('stale-both-paths', 'stale-install-hook'), []);
   });
 });
@@ -82,10 +88,13 @@ describe('workload-as-hook: Helm keeps a hooked StatefulSet out of the release m
 });
 
 describe('duplicate-hook-name: Helm records both documents as hooks of the same name, and neither version rejects them', () => {
-  it('two pre-install Jobs named alike, the later with hook-succeeded only: reported as an error on the later one\'s name', (t) => {
+  it("two pre-install Jobs named alike, the later with hook-succeeded only: reported as an error on the later one's name", (t) => {
     if (!requireBinaries(t, ['helm4', 'helm3'])) return;
     const release = helmInstallDryRunJson(join(CHARTS, 'duplicate-jobs'));
-    assert.deepEqual(hooksOf(release).sort(), ['Job/r1-setup [pre-install] {hook-succeeded}', 'Job/r1-setup [pre-install] {}']);
+    assert.deepEqual(hooksOf(release).sort(), [
+      'Job/r1-setup [pre-install] {hook-succeeded}',
+      'Job/r1-setup [pre-install] {}',
+    ]);
     const weights = release.hooks.map((hook) => hook.weight).sort();
     assert.deepEqual(weights, [-5, 0], 'the Job without a delete policy runs first (weight -5)');
     const helm3 = run('helm3', ['template', 'r1', join(CHARTS, 'duplicate-jobs')]);
@@ -97,7 +106,10 @@ describe('duplicate-hook-name: Helm records both documents as hooks of the same 
 
   it('with names of their own: two hooks, and the rule is silent (positive control)', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    assert.deepEqual(hooksOf(helmInstallDryRunJson(join(CHARTS, 'duplicate-renamed'))).sort(), ['Job/r1-setup-schema [pre-install] {}', 'Job/r1-setup-seed [pre-install] {hook-succeeded}']);
+    assert.deepEqual(hooksOf(helmInstallDryRunJson(join(CHARTS, 'duplicate-renamed'))).sort(), [
+      'Job/r1-setup-schema [pre-install] {}',
+      'Job/r1-setup-seed [pre-install] {hook-succeeded}',
+    ]);
     assert.deepEqual(findings('duplicate-renamed', 'duplicate-hook-name'), []);
   });
 });
@@ -114,7 +126,10 @@ describe('stateful-hook: a hooked claim is reported only where its data must out
   it('mounted only by a Job of the same events: both are hooks of pre-install and pre-upgrade; silent', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
     const release = helmInstallDryRunJson(join(CHARTS, 'claim-scratch'));
-    assert.deepEqual(hooksOf(release), ['PersistentVolumeClaim/r1-data [pre-install,pre-upgrade] {}', 'Job/r1-unpack [pre-install,pre-upgrade] {}']);
+    assert.deepEqual(hooksOf(release), [
+      'PersistentVolumeClaim/r1-data [pre-install,pre-upgrade] {}',
+      'Job/r1-unpack [pre-install,pre-upgrade] {}',
+    ]);
     assert.deepEqual(findings('claim-scratch', 'stateful-hook'), []);
   });
 });
@@ -122,8 +137,17 @@ describe('stateful-hook: a hooked claim is reported only where its data must out
 describe('hook-recreate-conflict: graded by kind and Helm version on what Helm records', () => {
   it('pre-upgrade hooks with hook-failed alone: an error for the Job on both versions, for the ConfigMap only on Helm 3', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    assert.deepEqual(hooksOf(helmInstallDryRunJson(join(CHARTS, 'recreate-graded'))), ['ConfigMap/r1-migrate-config [pre-upgrade] {hook-failed}', 'Job/r1-migrate [pre-upgrade] {hook-failed}']);
-    assert.deepEqual(findings('recreate-graded', 'hook-recreate-conflict', 4), ['templates/hooks.yaml:7 error', 'templates/hooks.yaml:23 warning']);
-    assert.deepEqual(findings('recreate-graded', 'hook-recreate-conflict', 3), ['templates/hooks.yaml:7 error', 'templates/hooks.yaml:23 error']);
+    assert.deepEqual(hooksOf(helmInstallDryRunJson(join(CHARTS, 'recreate-graded'))), [
+      'ConfigMap/r1-migrate-config [pre-upgrade] {hook-failed}',
+      'Job/r1-migrate [pre-upgrade] {hook-failed}',
+    ]);
+    assert.deepEqual(findings('recreate-graded', 'hook-recreate-conflict', 4), [
+      'templates/hooks.yaml:7 error',
+      'templates/hooks.yaml:23 warning',
+    ]);
+    assert.deepEqual(findings('recreate-graded', 'hook-recreate-conflict', 3), [
+      'templates/hooks.yaml:7 error',
+      'templates/hooks.yaml:23 error',
+    ]);
   });
 });

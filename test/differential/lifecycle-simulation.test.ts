@@ -54,7 +54,9 @@ function chartDirs(): string[] {
 function templateTexts(chartDir: string, folder = join(chartDir, 'templates')): string[] {
   if (!existsSync(folder)) return [];
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? templateTexts(chartDir, join(folder, entry.name)) : [readFileSync(join(folder, entry.name), 'utf8')],
+    entry.isDirectory()
+      ? templateTexts(chartDir, join(folder, entry.name))
+      : [readFileSync(join(folder, entry.name), 'utf8')],
   );
 }
 
@@ -104,7 +106,11 @@ interface ComparableTrace {
   hookRuns: string[];
 }
 
-function comparable(traces: readonly OperationTrace[], failed: (index: number) => boolean, hooks: ReadonlySet<string>): ComparableTrace[] {
+function comparable(
+  traces: readonly OperationTrace[],
+  failed: (index: number) => boolean,
+  hooks: ReadonlySet<string>,
+): ComparableTrace[] {
   return traces.map((trace, index) => ({
     operation: trace.operation,
     failed: failed(index),
@@ -149,39 +155,78 @@ function sequences(): Sequence[] {
         { operation: 'uninstall', chartDir: join(SIMULATION_FIXTURES, 'rollback-v1') },
       ],
     },
-    { name: 'lifecycle test-hooks tested twice', steps: repeat(join(SIMULATION_FIXTURES, 'test-hooks'), ['install', 'test', 'test', 'uninstall']) },
+    {
+      name: 'lifecycle test-hooks tested twice',
+      steps: repeat(join(SIMULATION_FIXTURES, 'test-hooks'), ['install', 'test', 'test', 'uninstall']),
+    },
     {
       name: 'lifecycle uninstall-keep installed again',
       steps: repeat(join(SIMULATION_FIXTURES, 'uninstall-keep'), ['install', 'uninstall', 'install', 'uninstall']),
     },
     {
       name: 'changes v1 → v2 → rollback → v2',
-      steps: revisions([['install', 'changes-v1'], ['upgrade', 'changes-v2'], ['rollback', 'changes-v1'], ['upgrade', 'changes-v2'], ['uninstall', 'changes-v2']]),
+      steps: revisions([
+        ['install', 'changes-v1'],
+        ['upgrade', 'changes-v2'],
+        ['rollback', 'changes-v1'],
+        ['upgrade', 'changes-v2'],
+        ['uninstall', 'changes-v2'],
+      ]),
     },
-    { name: 'misspelled event v1 → v2 → rollback', steps: revisions([['install', 'typo-v1'], ['upgrade', 'typo-v2'], ['rollback', 'typo-v1'], ['uninstall', 'typo-v1']]) },
+    {
+      name: 'misspelled event v1 → v2 → rollback',
+      steps: revisions([
+        ['install', 'typo-v1'],
+        ['upgrade', 'typo-v2'],
+        ['rollback', 'typo-v1'],
+        ['uninstall', 'typo-v1'],
+      ]),
+    },
     {
       name: 'values file turns on a resource and moves a hook',
       steps: [
         { operation: 'install', chartDir: join(RUNTIME_FIXTURES, 'values-toggle') },
-        { operation: 'upgrade', chartDir: join(RUNTIME_FIXTURES, 'values-toggle'), valuesFiles: [join(RUNTIME_FIXTURES, 'values-toggle', 'extra-values.yaml')] },
+        {
+          operation: 'upgrade',
+          chartDir: join(RUNTIME_FIXTURES, 'values-toggle'),
+          valuesFiles: [join(RUNTIME_FIXTURES, 'values-toggle', 'extra-values.yaml')],
+        },
         { operation: 'rollback', chartDir: join(RUNTIME_FIXTURES, 'values-toggle') },
         { operation: 'uninstall', chartDir: join(RUNTIME_FIXTURES, 'values-toggle') },
       ],
     },
     {
       name: 'comment-only change v1 → v2 → rollback',
-      steps: revisions([['install', 'comment-v1'], ['upgrade', 'comment-v2'], ['rollback', 'comment-v1'], ['uninstall', 'comment-v1']]),
+      steps: revisions([
+        ['install', 'comment-v1'],
+        ['upgrade', 'comment-v2'],
+        ['rollback', 'comment-v1'],
+        ['uninstall', 'comment-v1'],
+      ]),
     },
     {
       name: 'kept resource dropped, then rolled back to: the rollback fails',
-      steps: revisions([['install', 'kept-dropped-v1'], ['upgrade', 'kept-dropped-v2'], ['rollback', 'kept-dropped-v1'], ['uninstall', 'kept-dropped-v1']]),
+      steps: revisions([
+        ['install', 'kept-dropped-v1'],
+        ['upgrade', 'kept-dropped-v2'],
+        ['rollback', 'kept-dropped-v1'],
+        ['uninstall', 'kept-dropped-v1'],
+      ]),
       // pkg/kube/client.go update(): the target exists but is not among the originals (rollback.go adopts nothing).
-      refusal: { 4: 'original object ConfigMap with the name "kept-config" not found', 3: 'no ConfigMap with the name "kept-config" found' },
+      refusal: {
+        4: 'original object ConfigMap with the name "kept-config" not found',
+        3: 'no ConfigMap with the name "kept-config" found',
+      },
     },
     {
       // upgrade.go performUpgrade adopts it (existingResourceConflict, then current.Append): no refusal.
       name: 'kept resource dropped, then upgraded back to: adopted',
-      steps: revisions([['install', 'kept-dropped-v1'], ['upgrade', 'kept-dropped-v2'], ['upgrade', 'kept-dropped-v1'], ['uninstall', 'kept-dropped-v1']]),
+      steps: revisions([
+        ['install', 'kept-dropped-v1'],
+        ['upgrade', 'kept-dropped-v2'],
+        ['upgrade', 'kept-dropped-v1'],
+        ['uninstall', 'kept-dropped-v1'],
+      ]),
     },
     {
       // The second install skips the crds/ CRD (Helm 3: AlreadyExists) or applies it again (Helm 4).
@@ -192,13 +237,23 @@ function sequences(): Sequence[] {
       // Helm 3's adoption sends no patch, so the ConfigMap keeps key b; upgrading back to revision 1's text then
       // changes nothing in it (three-way: b is on the live object already), while the Widget is patched (two-way).
       name: 'kept objects adopted, changed, by a second release, then upgraded',
-      steps: revisions([['install', 'adopt-v1'], ['uninstall', 'adopt-v1'], ['install', 'adopt-v2'], ['upgrade', 'adopt-v1'], ['uninstall', 'adopt-v1']]),
+      steps: revisions([
+        ['install', 'adopt-v1'],
+        ['uninstall', 'adopt-v1'],
+        ['install', 'adopt-v2'],
+        ['upgrade', 'adopt-v1'],
+        ['uninstall', 'adopt-v1'],
+      ]),
     },
     {
       name: 'failed upgrade, then upgraded again: from the last deployed revision',
       steps: [
         { operation: 'install', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
-        { operation: 'upgrade', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v2'), failHook: { event: 'post-upgrade', kind: 'Job', name: 'check' } },
+        {
+          operation: 'upgrade',
+          chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v2'),
+          failHook: { event: 'post-upgrade', kind: 'Job', name: 'check' },
+        },
         { operation: 'upgrade', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
         { operation: 'uninstall', chartDir: join(RUNTIME_FIXTURES, 'failed-upgrade-v1') },
       ],
@@ -222,7 +277,10 @@ after(() => pool.close());
  * The simulation's trace, or why it refuses the chart: trace.ts traces only charts whose every hook and resource is
  * known (it throws "CHART: file:line: reason" otherwise, e.g. for a `lookup`-guarded object). Any other error is a bug.
  */
-async function engineTraces(steps: SequenceStep[], major: HelmMajor): Promise<Awaited<ReturnType<typeof traceOperations>> | { refused: string }> {
+async function engineTraces(
+  steps: SequenceStep[],
+  major: HelmMajor,
+): Promise<Awaited<ReturnType<typeof traceOperations>> | { refused: string }> {
   try {
     return await traceOperations(steps, { helmVersion: major, releaseName: RELEASE, namespace: NAMESPACE });
   } catch (error) {
@@ -239,20 +297,37 @@ async function compare(sequence: Sequence, major: HelmMajor, t: TestContext): Pr
     t.skip(`the simulation does not trace this chart: ${engine.refused}`);
     return;
   }
-  const helm = await pool.use((server) => runHelmOperations(major, steps, { server, release: RELEASE, namespace: NAMESPACE, ...(sequence.scenario ? { scenario: sequence.scenario } : {}) }));
+  const helm = await pool.use((server) =>
+    runHelmOperations(major, steps, {
+      server,
+      release: RELEASE,
+      namespace: NAMESPACE,
+      ...(sequence.scenario ? { scenario: sequence.scenario } : {}),
+    }),
+  );
   // The simulation stops at the first operation Helm refuses; so does the comparison. A failing hook fails its
   // operation, and the next ones still run.
   const firstFailure = helm.steps.findIndex((step, index) => step.code !== 0 && !steps[index]!.failHook);
   const helmTraces = firstFailure >= 0 ? helm.traces.slice(0, firstFailure + 1) : helm.traces;
-  const hooks = new Set([...helm.traces, ...engine].flatMap((trace) => trace.hookRuns.map((run) => `${run.kind}/${run.name}`)));
+  const hooks = new Set(
+    [...helm.traces, ...engine].flatMap((trace) => trace.hookRuns.map((run) => `${run.kind}/${run.name}`)),
+  );
   const expected = comparable(helmTraces, (index) => helm.steps[index].code !== 0, hooks);
   const actual = comparable(engine, (index) => engine[index].error !== undefined, hooks);
-  const failures = helm.steps.filter((step) => step.code !== 0).map((step) => `helm ${step.argv.join(' ')}: ${step.stderr.trim()}`);
+  const failures = helm.steps
+    .filter((step) => step.code !== 0)
+    .map((step) => `helm ${step.argv.join(' ')}: ${step.stderr.trim()}`);
   assert.deepEqual(actual, expected, failures.join('\n'));
   if (sequence.refusal) {
     const text = sequence.refusal[major];
-    assert.ok(firstFailure >= 0 && helm.steps[firstFailure].stderr.includes(text), `Helm ${major} reports "${text}":\n${failures.join('\n')}`);
-    assert.ok(engine[firstFailure]?.error?.includes(text), `the simulation reports "${text}", not "${engine[firstFailure]?.error}"`);
+    assert.ok(
+      firstFailure >= 0 && helm.steps[firstFailure].stderr.includes(text),
+      `Helm ${major} reports "${text}":\n${failures.join('\n')}`,
+    );
+    assert.ok(
+      engine[firstFailure]?.error?.includes(text),
+      `the simulation reports "${text}", not "${engine[firstFailure]?.error}"`,
+    );
   }
 }
 

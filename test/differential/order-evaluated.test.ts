@@ -24,7 +24,10 @@ interface Step {
 async function ours(args: string[], chart = SHOP): Promise<{ releaseName: string; steps: Step[] }> {
   let stdout = '';
   let stderr = '';
-  const status = await main(['order', chart, '--format', 'json', ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+  const status = await main(['order', chart, '--format', 'json', ...args], {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+  });
   assert.equal(status, 0, stderr);
   assert.equal(stderr, '');
   const order = JSON.parse(stdout) as { releaseName: string; operations: { steps: Step[] }[] };
@@ -44,7 +47,11 @@ interface HelmHook {
 function runOrder(hooks: HelmHook[], event: string): string[] {
   const selected = hooks.flatMap((hook) => hook.events.filter((candidate) => candidate === event).map(() => hook));
   // Array.prototype.sort is stable, as sort.Stable is; names compare byte-wise.
-  selected.sort((a, b) => (a.weight < b.weight ? -1 : a.weight > b.weight ? 1 : 0) || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  selected.sort(
+    (a, b) =>
+      (a.weight < b.weight ? -1 : a.weight > b.weight ? 1 : 0) ||
+      Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)),
+  );
   return selected.map((hook) => `${hook.weight} ${hook.kind} ${hook.name}`);
 }
 
@@ -53,8 +60,16 @@ function helmInstall(release: string, args: string[], chart = SHOP): { hooks: He
   assert.equal(result.code, 0, result.stderr);
   // JSON.parse would read a weight as a double: each is read as its decimal text instead.
   const exactWeights = result.stdout.replace(/"weight":(-?\d+)/g, '"weight":"$1"');
-  const parsed = JSON.parse(exactWeights) as { manifest?: string; hooks?: { kind: string; name: string; weight?: string; events?: string[] }[] };
-  const hooks = (parsed.hooks ?? []).map((hook) => ({ kind: hook.kind, name: hook.name, weight: BigInt(hook.weight ?? 0), events: hook.events ?? [] }));
+  const parsed = JSON.parse(exactWeights) as {
+    manifest?: string;
+    hooks?: { kind: string; name: string; weight?: string; events?: string[] }[];
+  };
+  const hooks = (parsed.hooks ?? []).map((hook) => ({
+    kind: hook.kind,
+    name: hook.name,
+    weight: BigInt(hook.weight ?? 0),
+    events: hook.events ?? [],
+  }));
   // The manifest lists the release resources in the order Helm creates them.
   const resources = (parsed.manifest ?? '').split(/^---$/m).flatMap((document) => {
     const kind = /^kind: (\S+)$/m.exec(document)?.[1];
@@ -86,21 +101,34 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
       assert.equal(expected.length, 5);
       assert.ok(expected.includes(`-1 ConfigMap ${release}-audit`));
       assert.deepEqual(hookLines(pre), expected);
-      assert.deepEqual(pre!.hooks!.map((hook) => hook.position), [1, 2, 3, 4, 5], 'with one release name every place is certain');
+      assert.deepEqual(
+        pre!.hooks!.map((hook) => hook.position),
+        [1, 2, 3, 4, 5],
+        'with one release name every place is certain',
+      );
       assert.deepEqual(hookLines(post), runOrder(helm.hooks, 'post-install'));
-      assert.deepEqual(resources!.resources!.map((resource) => `${resource.kind} ${resource.name}`), helm.resources);
+      assert.deepEqual(
+        resources!.resources!.map((resource) => `${resource.kind} ${resource.name}`),
+        helm.resources,
+      );
     });
   }
 
-  it('without --release-name, the order shown is Helm\'s for release-name, and a place is claimed only where no name can change it', async (t) => {
+  it("without --release-name, the order shown is Helm's for release-name, and a place is claimed only where no name can change it", async (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
     const order = await ours(['--operation', 'install']);
     assert.equal(order.releaseName, 'release-name');
     const pre = order.steps[0];
     assert.deepEqual(hookLines(pre), runOrder(helmInstall('release-name', []).hooks, 'pre-install'));
-    assert.deepEqual(pre!.hooks!.map((hook) => hook.position), [1, 2, 3, null, null]);
+    assert.deepEqual(
+      pre!.hooks!.map((hook) => hook.position),
+      [1, 2, 3, null, null],
+    );
     // The tie left open is real: releases prod and abc order the two weight-5 hooks differently.
-    const tie = (release: string) => runOrder(helmInstall(release, []).hooks, 'pre-install').slice(3).map((line) => line.split(' ')[1]);
+    const tie = (release: string) =>
+      runOrder(helmInstall(release, []).hooks, 'pre-install')
+        .slice(3)
+        .map((line) => line.split(' ')[1]);
     assert.deepEqual(tie('prod'), ['ServiceAccount', 'Job']);
     assert.deepEqual(tie('abc'), ['Job', 'ServiceAccount']);
   });
@@ -112,12 +140,14 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
     const hooks: HelmHook[] = result.stdout.split(/^---$/m).flatMap((document) => {
       const events = /^ {4}helm\.sh\/hook: (.+)$/m.exec(document)?.[1];
       if (events === undefined) return [];
-      return [{
-        kind: /^kind: (\S+)$/m.exec(document)![1]!,
-        name: /^ {2}name: (\S+)$/m.exec(document)![1]!,
-        weight: BigInt(/^ {4}helm\.sh\/hook-weight: "(-?\d+)"$/m.exec(document)?.[1] ?? 0),
-        events: events.split(','),
-      }];
+      return [
+        {
+          kind: /^kind: (\S+)$/m.exec(document)![1]!,
+          name: /^ {2}name: (\S+)$/m.exec(document)![1]!,
+          weight: BigInt(/^ {4}helm\.sh\/hook-weight: "(-?\d+)"$/m.exec(document)?.[1] ?? 0),
+          events: events.split(','),
+        },
+      ];
     });
     const expected = runOrder(hooks, 'pre-upgrade');
     // Distinct weights: the order does not depend on how Helm sorted by kind and path before.
@@ -126,13 +156,16 @@ describe('helm-hooks order against the order Helm 4 runs the rendered hooks in',
     assert.deepEqual(hookLines((await ours(['--operation', 'upgrade', '--release-name', 'prod'])).steps[0]), expected);
   });
 
-  it('orders weights past 2^53 exactly, as Helm\'s 64-bit ints: 9007199254740992 before 9007199254740993 whatever the names', async (t) => {
+  it("orders weights past 2^53 exactly, as Helm's 64-bit ints: 9007199254740992 before 9007199254740993 whatever the names", async (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
     const expected = runOrder(helmInstall('prod', [], BIG_WEIGHTS).hooks, 'pre-install');
     // Positive control: Helm stores both weights exactly, and by name alone the heavier hook would run first.
     assert.deepEqual(expected, ['9007199254740992 ConfigMap b-lighter', '9007199254740993 ConfigMap a-heavier']);
     const order = await ours(['--operation', 'install', '--release-name', 'prod'], BIG_WEIGHTS);
     assert.deepEqual(hookLines(order.steps[0]), expected);
-    assert.deepEqual(order.steps[0]!.hooks!.map((hook) => hook.position), [1, 2]);
+    assert.deepEqual(
+      order.steps[0]!.hooks!.map((hook) => hook.position),
+      [1, 2],
+    );
   });
 });

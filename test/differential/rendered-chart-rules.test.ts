@@ -8,7 +8,20 @@ import { requireBinaries, run, writeChart } from '../support/helm';
 
 /** `helm-hooks lint --rendered` on real `helm template` output: the chart rules read every object of the stream. */
 
-const SECRET = ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: {{ .Release.Name }}-db', '{{- if .Values.hooked }}', '  annotations:', '    helm.sh/hook: pre-install', '    helm.sh/hook-weight: "-5"', '{{- end }}', 'stringData:', '  password: secret', ''].join('\n');
+const SECRET = [
+  'apiVersion: v1',
+  'kind: Secret',
+  'metadata:',
+  '  name: {{ .Release.Name }}-db',
+  '{{- if .Values.hooked }}',
+  '  annotations:',
+  '    helm.sh/hook: pre-install',
+  '    helm.sh/hook-weight: "-5"',
+  '{{- end }}',
+  'stringData:',
+  '  password: secret',
+  '',
+].join('\n');
 
 const JOB = [
   'apiVersion: batch/v1',
@@ -55,7 +68,10 @@ describe('helm-hooks lint --rendered with the chart rules', () => {
     const file = join(scratch, `rendered-${hooked}.yaml`);
     writeFileSync(file, rendered.stdout);
     let stdout = '';
-    await main(['lint', '--format', 'json', '--rendered', file, chart], { stdout: (text) => void (stdout += text), stderr: () => undefined });
+    await main(['lint', '--format', 'json', '--rendered', file, chart], {
+      stdout: (text) => void (stdout += text),
+      stderr: () => undefined,
+    });
     const findings = (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
     return findings.filter((finding) => finding.rule.startsWith('hook-dependency'));
   }
@@ -63,7 +79,15 @@ describe('helm-hooks lint --rendered with the chart rules', () => {
   it('reports the pre-install Job that reads the release Secret helm template printed, at the secretKeyRef name in job.yaml', async (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
     const findings = await lintRendered(false);
-    assert.deepEqual(findings.map((finding) => [finding.rule, finding.file.endsWith('templates/job.yaml'), finding.line, finding.column]), [['hook-dependency-unavailable', true, 20, 19]]);
+    assert.deepEqual(
+      findings.map((finding) => [
+        finding.rule,
+        finding.file.endsWith('templates/job.yaml'),
+        finding.line,
+        finding.column,
+      ]),
+      [['hook-dependency-unavailable', true, 20, 19]],
+    );
     assert.ok(findings[0]!.related[0]!.file.endsWith('templates/secret.yaml'));
     assert.equal(findings[0]!.related[0]!.line, 4);
   });

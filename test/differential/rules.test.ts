@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../../server/src/engine/rules/rule';
-import type { DecodeOutcome, DryRunRelease, ParsedHook, RunResult} from '../support/helm';
+import type { DecodeOutcome, DryRunRelease, ParsedHook, RunResult } from '../support/helm';
 import { helmInstallDryRunJson, helmTemplate, kubectlDecodeAll, requireBinaries, writeChart } from '../support/helm';
 import { applyFix, configMapWith, explained, lint, pointedText } from '../support/rule-tester';
 
@@ -72,10 +72,15 @@ function reported(ruleId: string, text: string): Finding[] {
  */
 function assertQuotedErrorsPrinted(finding: Finding, printed: string): void {
   const said = explained(finding);
-  const quotes = [...said.matchAll(/"([^"]*(?:cannot unmarshal|unsupported value|parse error)[^"]*)"/g)].map((match) => match[1]!);
+  const quotes = [...said.matchAll(/"([^"]*(?:cannot unmarshal|unsupported value|parse error)[^"]*)"/g)].map(
+    (match) => match[1]!,
+  );
   assert.ok(quotes.length > 0, `the finding quotes the error it predicts: ${said}`);
   for (const quote of quotes) {
-    for (const part of quote.split('…').map((piece) => piece.trim()).filter((piece) => piece !== '')) {
+    for (const part of quote
+      .split('…')
+      .map((piece) => piece.trim())
+      .filter((piece) => piece !== '')) {
       assert.ok(printed.includes(part), `the binary printed "${part}" (from the finding) in:\n${printed}`);
     }
   }
@@ -95,8 +100,18 @@ function weightQuoted(finding: Finding): number | undefined {
 
 function podWith(annotationLines: string[], name: string): string {
   return [
-    'apiVersion: v1', 'kind: Pod', 'metadata:', `  name: ${name}`, '  annotations:', ...annotationLines.map((line) => `    ${line}`),
-    'spec:', '  restartPolicy: Never', '  containers:', '    - name: main', '      image: busybox:1.36', '',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    ...annotationLines.map((line) => `    ${line}`),
+    'spec:',
+    '  restartPolicy: Never',
+    '  containers:',
+    '    - name: main',
+    '      image: busybox:1.36',
+    '',
   ].join('\n');
 }
 
@@ -115,12 +130,32 @@ describe('unknown-hook-event: Helm 4 and Helm 3 drop the resource; the fix makes
     { line: 'helm.sh/hook: Post-Instal', v4: 'Post-Instal', v3: '"Post-Instal"', events: ['post-install'] },
     { line: 'helm.sh/hook: preinstall', v4: 'preinstall', v3: '"preinstall"', events: ['pre-install'] },
     { line: 'helm.sh/hook: "pre-install,"', v4: 'pre-install,', v3: '"pre-install,"', events: ['pre-install'] },
-    { line: 'helm.sh/hook: pre-install,,post-install', v4: 'pre-install,,post-install', v3: '"pre-install,,post-install"', events: ['pre-install', 'post-install'] },
-    { line: 'helm.sh/hook: pre-install post-install', v4: '"pre-install post-install"', v3: '"pre-install post-install"', events: ['pre-install', 'post-install'] },
-    { line: 'helm.sh/hook: "pre-install;post-install"', v4: 'pre-install;post-install', v3: '"pre-install;post-install"', events: ['pre-install', 'post-install'] },
+    {
+      line: 'helm.sh/hook: pre-install,,post-install',
+      v4: 'pre-install,,post-install',
+      v3: '"pre-install,,post-install"',
+      events: ['pre-install', 'post-install'],
+    },
+    {
+      line: 'helm.sh/hook: pre-install post-install',
+      v4: '"pre-install post-install"',
+      v3: '"pre-install post-install"',
+      events: ['pre-install', 'post-install'],
+    },
+    {
+      line: 'helm.sh/hook: "pre-install;post-install"',
+      v4: 'pre-install;post-install',
+      v3: '"pre-install;post-install"',
+      events: ['pre-install', 'post-install'],
+    },
     { line: 'helm.sh/hook: test-failure', v4: 'test-failure', v3: '"test-failure"', events: ['test'] },
     { line: 'helm.sh/hook: crd-install', v4: 'crd-install', v3: '"crd-install"', noFix: true },
-    { line: 'helm.sh/hook: pre-install,crd-install', v4: 'pre-install,crd-install', v3: '"pre-install,crd-install"', noFix: true },
+    {
+      line: 'helm.sh/hook: pre-install,crd-install',
+      v4: 'pre-install,crd-install',
+      v3: '"pre-install,crd-install"',
+      noFix: true,
+    },
     { line: 'helm.sh/hook: ""', v4: '""', v3: '""' },
     { line: 'helm.sh/hook:', v4: '""', v3: '""' },
     { line: 'helm.sh/hook: on', v4: 'true', v3: '"true"' },
@@ -141,17 +176,30 @@ describe('unknown-hook-event: Helm 4 and Helm 3 drop the resource; the fix makes
     if (!requireBinaries(t, ['helm4', 'helm3'])) return;
     assert.equal(template4().code, 0, template4().stderr);
     assert.equal(template3().code, 0, template3().stderr);
-    assert.deepEqual(dropLines(template4().stderr, HELM_4_DROP), ROWS.map((row) => `${HELM_4_DROP} hookTypes=${row.v4}`));
-    assert.deepEqual(dropLines(template3().stderr, HELM_3_DROP).map((line) => line.replace(/^.*?info:/, 'info:')), ROWS.map((row) => `${HELM_3_DROP}: ${row.v3}`));
+    assert.deepEqual(
+      dropLines(template4().stderr, HELM_4_DROP),
+      ROWS.map((row) => `${HELM_4_DROP} hookTypes=${row.v4}`),
+    );
+    assert.deepEqual(
+      dropLines(template3().stderr, HELM_3_DROP).map((line) => line.replace(/^.*?info:/, 'info:')),
+      ROWS.map((row) => `${HELM_3_DROP}: ${row.v3}`),
+    );
   });
 
   ROWS.forEach((row, index) => {
     it(`${row.line}: dropped by Helm 4 and 3, reported with the log line Helm prints`, (t) => {
       const findings = reported('unknown-hook-event', documents[index]!);
-      assert.ok(findings.every((finding) => finding.help.includes(HELM_4_DROP)), findings[0]!.help);
+      assert.ok(
+        findings.every((finding) => finding.help.includes(HELM_4_DROP)),
+        findings[0]!.help,
+      );
       const helm3 = lint('unknown-hook-event', documents[index]!, { helmVersion: 3 });
       assert.ok(helm3.length > 0 && helm3.every((finding) => finding.help.includes(HELM_3_DROP)), helm3[0]?.help);
-      if (row.noFix) assert.deepEqual(findings.flatMap((finding) => finding.fixes), []);
+      if (row.noFix)
+        assert.deepEqual(
+          findings.flatMap((finding) => finding.fixes),
+          [],
+        );
       if (!requireBinaries(t, ['helm4', 'helm3'])) return;
       assert.ok(!names(template4().stdout).includes(name(index)), 'Helm 4 does not render it');
       assert.ok(!names(template3().stdout).includes(name(index)), 'Helm 3 does not render it');
@@ -179,10 +227,22 @@ describe('unknown-hook-event: Helm 4 and Helm 3 drop the resource; the fix makes
     { line: 'helm.sh/hook: Test-Success', events: ['test'] },
     {
       line: 'helm.sh/hook: pre-install,post-install,pre-delete,post-delete,pre-upgrade,post-upgrade,pre-rollback,post-rollback,test',
-      events: ['pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test'],
+      events: [
+        'pre-install',
+        'post-install',
+        'pre-delete',
+        'post-delete',
+        'pre-upgrade',
+        'post-upgrade',
+        'pre-rollback',
+        'post-rollback',
+        'test',
+      ],
     },
   ];
-  const validRelease = once(() => helmInstallDryRunJson(chartOf(VALID.map((row, index) => configMapWith([row.line], `valid-${index}`)))));
+  const validRelease = once(() =>
+    helmInstallDryRunJson(chartOf(VALID.map((row, index) => configMapWith([row.line], `valid-${index}`)))),
+  );
   VALID.forEach((row, index) => {
     it(`${row.line}: not reported, and Helm runs it on ${row.events.join(', ')}`, (t) => {
       assert.deepEqual(lint('unknown-hook-event', configMapWith([row.line], `valid-${index}`)), []);
@@ -205,7 +265,10 @@ describe('unknown-hook-event: Helm 4 and Helm 3 drop the resource; the fix makes
       for (const helm of [4, 3] as const) {
         const result = helmTemplate(chartOf([text]), helm);
         assert.equal(result.code, 1, `Helm ${helm} fails`);
-        assert.match(result.stderr, /YAML parse error on diff\/templates\/t\.yaml: .*json: cannot unmarshal array into Go struct field \.metadata\.annotations of type string/);
+        assert.match(
+          result.stderr,
+          /YAML parse error on diff\/templates\/t\.yaml: .*json: cannot unmarshal array into Go struct field \.metadata\.annotations of type string/,
+        );
         assertQuotedErrorsPrinted(findings[0]!, result.stderr);
       }
       assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([repaired])), 'listed').events, row.events);
@@ -218,13 +281,23 @@ describe('unknown-hook-event: Helm 4 and Helm 3 drop the resource; the fix makes
 
 describe('duplicate-hook-event: Helm keeps every occurrence (E17)', () => {
   const ROWS: readonly { line: string; events: string[]; fixedEvents: string[] }[] = [
-    { line: 'helm.sh/hook: pre-install,pre-install', events: ['pre-install', 'pre-install'], fixedEvents: ['pre-install'] },
+    {
+      line: 'helm.sh/hook: pre-install,pre-install',
+      events: ['pre-install', 'pre-install'],
+      fixedEvents: ['pre-install'],
+    },
     { line: 'helm.sh/hook: test,test-success', events: ['test', 'test'], fixedEvents: ['test'] },
-    { line: 'helm.sh/hook: "pre-install, post-install, PRE-INSTALL"', events: ['pre-install', 'post-install', 'pre-install'], fixedEvents: ['pre-install', 'post-install'] },
+    {
+      line: 'helm.sh/hook: "pre-install, post-install, PRE-INSTALL"',
+      events: ['pre-install', 'post-install', 'pre-install'],
+      fixedEvents: ['pre-install', 'post-install'],
+    },
   ];
   const documents = ROWS.map((row, index) => configMapWith([row.line], `dup-${index}`));
   const release = once(() => helmInstallDryRunJson(chartOf(documents)));
-  const fixedRelease = once(() => helmInstallDryRunJson(chartOf(documents.map((text) => fixed('duplicate-hook-event', text)))));
+  const fixedRelease = once(() =>
+    helmInstallDryRunJson(chartOf(documents.map((text) => fixed('duplicate-hook-event', text)))),
+  );
 
   ROWS.forEach((row, index) => {
     it(`${row.line}: Helm records ${row.events.join(', ')}; after our fix ${row.fixedEvents.join(', ')}`, (t) => {
@@ -240,7 +313,10 @@ describe('duplicate-hook-event: Helm keeps every occurrence (E17)', () => {
     const text = configMapWith(['helm.sh/hook: pre-install,post-install'], 'distinct');
     assert.deepEqual(lint('duplicate-hook-event', text), []);
     if (!requireBinaries(t, ['helm4'])) return;
-    assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([text])), 'distinct').events, ['pre-install', 'post-install']);
+    assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([text])), 'distinct').events, [
+      'pre-install',
+      'post-install',
+    ]);
   });
 });
 
@@ -255,7 +331,9 @@ describe('unquoted-hook-weight: kubectl rejects the weight; the quoted fix is ac
     { weight: '1_000', json: 'number', helm: 1000, fixedWeight: 1000 },
     { weight: 'true', json: 'bool', helm: 0 },
   ];
-  const documents = ROWS.map((row, index) => configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-weight: ${row.weight}`], `weight-${index}`));
+  const documents = ROWS.map((row, index) =>
+    configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-weight: ${row.weight}`], `weight-${index}`),
+  );
   const fixedDocuments = once(() => documents.map((text) => fixed('unquoted-hook-weight', text)));
   const decoded = once(() => kubectlDecodeAll([...documents, ...fixedDocuments()]));
   const release = once(() => helmInstallDryRunJson(chartOf(documents)));
@@ -265,12 +343,26 @@ describe('unquoted-hook-weight: kubectl rejects the weight; the quoted fix is ac
     it(`hook-weight: ${row.weight} is rejected by kubectl as a ${row.json}${row.fixedWeight === undefined ? '' : `; quoted, Helm reads weight ${row.fixedWeight}`}`, (t) => {
       const [finding] = reported('unquoted-hook-weight', documents[index]!);
       assert.deepEqual(pointedText(documents[index]!, [finding!]), [row.weight]);
-      assert.equal(weightNow(finding!), row.helm, `the finding says Helm reads weight ${row.helm}: ${explained(finding!)}`);
+      assert.equal(
+        weightNow(finding!),
+        row.helm,
+        `the finding says Helm reads weight ${row.helm}: ${explained(finding!)}`,
+      );
       if (row.fixedWeight === undefined) assert.deepEqual(finding!.fixes, []);
-      else assert.equal(weightQuoted(finding!), row.fixedWeight, `the finding promises weight ${row.fixedWeight} once quoted`);
+      else
+        assert.equal(
+          weightQuoted(finding!),
+          row.fixedWeight,
+          `the finding promises weight ${row.fixedWeight} once quoted`,
+        );
       if (!requireBinaries(t, ['helm4', 'kubectl'])) return;
       const original: DecodeOutcome = decoded()[index]!;
-      assert.match(original.error, new RegExp(`cannot unmarshal ${row.json} into Go struct field ObjectMeta\\.metadata\\.annotations of type string`));
+      assert.match(
+        original.error,
+        new RegExp(
+          `cannot unmarshal ${row.json} into Go struct field ObjectMeta\\.metadata\\.annotations of type string`,
+        ),
+      );
       assertQuotedErrorsPrinted(finding!, original.error);
       assert.equal(hookNamed(release(), `weight-${index}`).weight, row.helm, 'Helm itself parses the unquoted weight');
       if (row.fixedWeight === undefined) return;
@@ -299,9 +391,13 @@ describe('invalid-hook-weight: Helm silently reads weight 0; our fix gives the w
     { lines: ['helm.sh/hook-weight: "high"'] },
     { lines: ['helm.sh/hook-weight: "99999999999999999999"'] },
   ];
-  const documents = ROWS.map((row, index) => configMapWith(['helm.sh/hook: pre-install', ...row.lines], `invalid-${index}`));
+  const documents = ROWS.map((row, index) =>
+    configMapWith(['helm.sh/hook: pre-install', ...row.lines], `invalid-${index}`),
+  );
   const release = once(() => helmInstallDryRunJson(chartOf(documents)));
-  const fixedRelease = once(() => helmInstallDryRunJson(chartOf(documents.map((text) => fixed('invalid-hook-weight', text)))));
+  const fixedRelease = once(() =>
+    helmInstallDryRunJson(chartOf(documents.map((text) => fixed('invalid-hook-weight', text)))),
+  );
   const decoded = once(() => kubectlDecodeAll(documents));
 
   ROWS.forEach((row, index) => {
@@ -314,7 +410,8 @@ describe('invalid-hook-weight: Helm silently reads weight 0; our fix gives the w
       if (!requireBinaries(t, ['helm4', 'kubectl'])) return;
       assert.equal(hookNamed(release(), `invalid-${index}`).weight, 0);
       assert.equal(decoded()[index]!.error, '', 'a quoted weight is a string: only Helm misreads it');
-      if (row.fixedWeight !== undefined) assert.equal(hookNamed(fixedRelease(), `invalid-${index}`).weight, row.fixedWeight);
+      if (row.fixedWeight !== undefined)
+        assert.equal(hookNamed(fixedRelease(), `invalid-${index}`).weight, row.fixedWeight);
     });
   });
 
@@ -325,11 +422,23 @@ describe('invalid-hook-weight: Helm silently reads weight 0; our fix gives the w
     { weight: '"-12"', helm: -12 },
   ];
   const validRelease = once(() =>
-    helmInstallDryRunJson(chartOf(VALID.map((row, index) => configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-weight: ${row.weight}`], `valid-${index}`)))),
+    helmInstallDryRunJson(
+      chartOf(
+        VALID.map((row, index) =>
+          configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-weight: ${row.weight}`], `valid-${index}`),
+        ),
+      ),
+    ),
   );
   VALID.forEach((row, index) => {
     it(`hook-weight: ${row.weight} is not reported and Helm reads weight ${row.helm}`, (t) => {
-      assert.deepEqual(lint('invalid-hook-weight', configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-weight: ${row.weight}`], `valid-${index}`)), []);
+      assert.deepEqual(
+        lint(
+          'invalid-hook-weight',
+          configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-weight: ${row.weight}`], `valid-${index}`),
+        ),
+        [],
+      );
       if (!requireBinaries(t, ['helm4'])) return;
       assert.equal(hookNamed(validRelease(), `valid-${index}`).weight, row.helm);
     });
@@ -340,20 +449,33 @@ describe('unknown-delete-policy: Helm stores the unknown item, so the default no
   /** `policies`: what Helm stores (D05, D06, D08, D09); `defaultLost`: no known policy is left; `fixed`: after our fix. */
   const ROWS: readonly { value: string; policies: string[]; defaultLost: boolean; fixed?: string[] }[] = [
     { value: 'hook-success', policies: ['hook-success'], defaultLost: true, fixed: ['hook-succeeded'] },
-    { value: 'before-hook-create', policies: ['before-hook-create'], defaultLost: true, fixed: ['before-hook-creation'] },
+    {
+      value: 'before-hook-create',
+      policies: ['before-hook-create'],
+      defaultLost: true,
+      fixed: ['before-hook-creation'],
+    },
     { value: 'Hook-Faild', policies: ['hook-faild'], defaultLost: true, fixed: ['hook-failed'] },
     { value: '""', policies: [''], defaultLost: true },
     { value: '"hook-succeeded;hook-failed"', policies: ['hook-succeeded;hook-failed'], defaultLost: true },
     { value: '"hook-succeeded,"', policies: ['hook-succeeded', ''], defaultLost: false },
   ];
-  const documents = ROWS.map((row, index) => configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-delete-policy: ${row.value}`], `policy-${index}`));
+  const documents = ROWS.map((row, index) =>
+    configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-delete-policy: ${row.value}`], `policy-${index}`),
+  );
   const release = once(() => helmInstallDryRunJson(chartOf(documents)));
-  const fixedRelease = once(() => helmInstallDryRunJson(chartOf(documents.map((text) => fixed('unknown-delete-policy', text)))));
+  const fixedRelease = once(() =>
+    helmInstallDryRunJson(chartOf(documents.map((text) => fixed('unknown-delete-policy', text)))),
+  );
 
   ROWS.forEach((row, index) => {
     it(`hook-delete-policy: ${row.value}: Helm stores ${JSON.stringify(row.policies)}${row.fixed ? `; after our fix ${JSON.stringify(row.fixed)}` : ''}`, (t) => {
       const findings = reported('unknown-delete-policy', documents[index]!);
-      if (row.defaultLost) assert.ok(findings.some((finding) => /default before-hook-creation no longer applies/.test(finding.help)), 'the finding says the default is lost');
+      if (row.defaultLost)
+        assert.ok(
+          findings.some((finding) => /default before-hook-creation no longer applies/.test(finding.help)),
+          'the finding says the default is lost',
+        );
       if (!requireBinaries(t, ['helm4'])) return;
       assert.deepEqual(hookNamed(release(), `policy-${index}`).delete_policies, row.policies);
       if (row.fixed) assert.deepEqual(hookNamed(fixedRelease(), `policy-${index}`).delete_policies, row.fixed);
@@ -363,9 +485,14 @@ describe('unknown-delete-policy: Helm stores the unknown item, so the default no
   const VALID: readonly { lines: string[]; policies: string[] }[] = [
     { lines: [], policies: [] },
     { lines: ['helm.sh/hook-delete-policy: Hook-Succeeded'], policies: ['hook-succeeded'] },
-    { lines: ['helm.sh/hook-delete-policy: "before-hook-creation, hook-succeeded"'], policies: ['before-hook-creation', 'hook-succeeded'] },
+    {
+      lines: ['helm.sh/hook-delete-policy: "before-hook-creation, hook-succeeded"'],
+      policies: ['before-hook-creation', 'hook-succeeded'],
+    },
   ];
-  const validDocuments = VALID.map((row, index) => configMapWith(['helm.sh/hook: pre-install', ...row.lines], `valid-${index}`));
+  const validDocuments = VALID.map((row, index) =>
+    configMapWith(['helm.sh/hook: pre-install', ...row.lines], `valid-${index}`),
+  );
   const validRelease = once(() => helmInstallDryRunJson(chartOf(validDocuments)));
   VALID.forEach((row, index) => {
     it(`${row.lines[0] ?? 'no delete policy'}: not reported, and Helm stores ${JSON.stringify(row.policies)}`, (t) => {
@@ -378,12 +505,20 @@ describe('unknown-delete-policy: Helm stores the unknown item, so the default no
 
 describe('duplicate-delete-policy: Helm stores the policy twice', () => {
   const ROWS: readonly { value: string; policies: string[]; fixed: string[] }[] = [
-    { value: 'hook-succeeded,hook-succeeded', policies: ['hook-succeeded', 'hook-succeeded'], fixed: ['hook-succeeded'] },
+    {
+      value: 'hook-succeeded,hook-succeeded',
+      policies: ['hook-succeeded', 'hook-succeeded'],
+      fixed: ['hook-succeeded'],
+    },
     { value: '"hook-failed, HOOK-FAILED"', policies: ['hook-failed', 'hook-failed'], fixed: ['hook-failed'] },
   ];
-  const documents = ROWS.map((row, index) => configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-delete-policy: ${row.value}`], `twice-${index}`));
+  const documents = ROWS.map((row, index) =>
+    configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-delete-policy: ${row.value}`], `twice-${index}`),
+  );
   const release = once(() => helmInstallDryRunJson(chartOf(documents)));
-  const fixedRelease = once(() => helmInstallDryRunJson(chartOf(documents.map((text) => fixed('duplicate-delete-policy', text)))));
+  const fixedRelease = once(() =>
+    helmInstallDryRunJson(chartOf(documents.map((text) => fixed('duplicate-delete-policy', text)))),
+  );
 
   ROWS.forEach((row, index) => {
     it(`hook-delete-policy: ${row.value}: Helm stores ${JSON.stringify(row.policies)}; after our fix ${JSON.stringify(row.fixed)}`, (t) => {
@@ -401,9 +536,13 @@ describe('unknown-output-log-policy: Helm stores the unknown item (L03)', () => 
     { value: 'hook-faild', policies: ['hook-faild'], fixed: ['hook-failed'] },
     { value: '"hook-succeeded, always"', policies: ['hook-succeeded', 'always'] },
   ];
-  const documents = ROWS.map((row, index) => podWith(['helm.sh/hook: pre-install', `helm.sh/hook-output-log-policy: ${row.value}`], `logs-${index}`));
+  const documents = ROWS.map((row, index) =>
+    podWith(['helm.sh/hook: pre-install', `helm.sh/hook-output-log-policy: ${row.value}`], `logs-${index}`),
+  );
   const release = once(() => helmInstallDryRunJson(chartOf(documents)));
-  const fixedRelease = once(() => helmInstallDryRunJson(chartOf(documents.map((text) => fixed('unknown-output-log-policy', text)))));
+  const fixedRelease = once(() =>
+    helmInstallDryRunJson(chartOf(documents.map((text) => fixed('unknown-output-log-policy', text)))),
+  );
 
   ROWS.forEach((row, index) => {
     it(`hook-output-log-policy: ${row.value}: Helm stores ${JSON.stringify(row.policies)}${row.fixed ? `; after our fix ${JSON.stringify(row.fixed)}` : ''}`, (t) => {
@@ -415,10 +554,16 @@ describe('unknown-output-log-policy: Helm stores the unknown item (L03)', () => 
   });
 
   it('hook-output-log-policy: "hook-succeeded, HOOK-FAILED" on a Pod: not reported, and Helm stores both', (t) => {
-    const text = podWith(['helm.sh/hook: pre-install', 'helm.sh/hook-output-log-policy: "hook-succeeded, HOOK-FAILED"'], 'logs-valid');
+    const text = podWith(
+      ['helm.sh/hook: pre-install', 'helm.sh/hook-output-log-policy: "hook-succeeded, HOOK-FAILED"'],
+      'logs-valid',
+    );
     assert.deepEqual(lint('unknown-output-log-policy', text), []);
     if (!requireBinaries(t, ['helm4'])) return;
-    assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([text])), 'logs-valid').output_log_policies, ['hook-succeeded', 'hook-failed']);
+    assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([text])), 'logs-valid').output_log_policies, [
+      'hook-succeeded',
+      'hook-failed',
+    ]);
   });
 });
 
@@ -435,7 +580,9 @@ describe('non-string-annotation: kubectl rejects the object; the quoted fix is a
     { line: 'example.com/map: {a: b}', json: 'cannot unmarshal object', templateFails: true },
   ];
   const documents = ROWS.map((row, index) => configMapWith([row.line], `typed-${index}`));
-  const decoded = once(() => kubectlDecodeAll([...documents, ...documents.map((text) => fixed('non-string-annotation', text))]));
+  const decoded = once(() =>
+    kubectlDecodeAll([...documents, ...documents.map((text) => fixed('non-string-annotation', text))]),
+  );
 
   ROWS.forEach((row, index) => {
     it(`${row.line}: kubectl fails with "${row.json}"; helm template ${row.templateFails ? 'fails too' : 'passes'}${row.quoted ? `; quoted, kubectl accepts "${row.quoted}"` : ''}`, (t) => {
@@ -455,13 +602,16 @@ describe('non-string-annotation: kubectl rejects the object; the quoted fix is a
     });
   });
 
-  it('an unquoted number on a hook passes Helm\'s own parse but not kubectl (M01)', (t) => {
+  it("an unquoted number on a hook passes Helm's own parse but not kubectl (M01)", (t) => {
     const text = configMapWith(['helm.sh/hook: pre-install', 'example.com/replicas: 3'], 'typed-hook');
     const [finding] = reported('non-string-annotation', text);
     if (!requireBinaries(t, ['helm4', 'kubectl'])) return;
     assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([text])), 'typed-hook').events, ['pre-install']);
     const outcome = kubectlDecodeAll([text])[0]!;
-    assert.match(outcome.error, /cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/);
+    assert.match(
+      outcome.error,
+      /cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/,
+    );
     assertQuotedErrorsPrinted(finding!, outcome.error);
   });
 
@@ -502,7 +652,10 @@ describe('unknown-helm-annotation: Helm ignores the key (E18, E19)', () => {
     reported('unknown-helm-annotation', text);
     if (!requireBinaries(t, ['helm4'])) return;
     assertNormalResource(helmInstallDryRunJson(chartOf([text])), 'capital');
-    assert.deepEqual(hookNamed(helmInstallDryRunJson(chartOf([fixed('unknown-helm-annotation', text)])), 'capital').events, ['pre-install']);
+    assert.deepEqual(
+      hookNamed(helmInstallDryRunJson(chartOf([fixed('unknown-helm-annotation', text)])), 'capital').events,
+      ['pre-install'],
+    );
   });
 
   it('helm.sh/hook-weights on a hook: Helm reads weight 0; fixed to helm.sh/hook-weight, weight 5', (t) => {
@@ -510,25 +663,42 @@ describe('unknown-helm-annotation: Helm ignores the key (E18, E19)', () => {
     reported('unknown-helm-annotation', text);
     if (!requireBinaries(t, ['helm4'])) return;
     assert.equal(hookNamed(helmInstallDryRunJson(chartOf([text])), 'weights').weight, 0);
-    assert.equal(hookNamed(helmInstallDryRunJson(chartOf([fixed('unknown-helm-annotation', text)])), 'weights').weight, 5);
+    assert.equal(
+      hookNamed(helmInstallDryRunJson(chartOf([fixed('unknown-helm-annotation', text)])), 'weights').weight,
+      5,
+    );
   });
 
   it('helm.sh/resource-policy and helm.sh/hook-output-log-policy are not reported', () => {
-    const text = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/resource-policy: keep', 'helm.sh/hook-output-log-policy: hook-failed'], 'known');
+    const text = configMapWith(
+      ['helm.sh/hook: pre-install', 'helm.sh/resource-policy: keep', 'helm.sh/hook-output-log-policy: hook-failed'],
+      'known',
+    );
     assert.deepEqual(lint('unknown-helm-annotation', text), []);
   });
 });
 
 describe('orphan-hook-annotation: without helm.sh/hook the resource is a normal manifest (W19, D10)', () => {
-  const ROWS: readonly string[] = ['helm.sh/hook-weight: "5"', 'helm.sh/hook-delete-policy: hook-succeeded', 'helm.sh/hook-output-log-policy: hook-failed'];
+  const ROWS: readonly string[] = [
+    'helm.sh/hook-weight: "5"',
+    'helm.sh/hook-delete-policy: hook-succeeded',
+    'helm.sh/hook-output-log-policy: hook-failed',
+  ];
   const documents = ROWS.map((line, index) => configMapWith([line], `orphan-${index}`));
   const release = once(() => helmInstallDryRunJson(chartOf(documents)));
-  const withHook = once(() => helmInstallDryRunJson(chartOf(ROWS.map((line, index) => configMapWith(['helm.sh/hook: pre-install', line], `orphan-${index}`)))));
+  const withHook = once(() =>
+    helmInstallDryRunJson(
+      chartOf(ROWS.map((line, index) => configMapWith(['helm.sh/hook: pre-install', line], `orphan-${index}`))),
+    ),
+  );
 
   ROWS.forEach((line, index) => {
     it(`${line} alone is reported and ignored by Helm; with helm.sh/hook it is a hook and not reported`, (t) => {
       reported('orphan-hook-annotation', documents[index]!);
-      assert.deepEqual(lint('orphan-hook-annotation', configMapWith(['helm.sh/hook: pre-install', line], `orphan-${index}`)), []);
+      assert.deepEqual(
+        lint('orphan-hook-annotation', configMapWith(['helm.sh/hook: pre-install', line], `orphan-${index}`)),
+        [],
+      );
       if (!requireBinaries(t, ['helm4'])) return;
       assertNormalResource(release(), `orphan-${index}`);
       hookNamed(withHook(), `orphan-${index}`);
@@ -538,9 +708,13 @@ describe('orphan-hook-annotation: without helm.sh/hook the resource is a normal 
   it('helm.sh/hook-delete-policy: keep is offered as helm.sh/resource-policy: keep, still a normal manifest', (t) => {
     const text = configMapWith(['helm.sh/hook-delete-policy: keep'], 'kept');
     const findings = reported('orphan-hook-annotation', text);
-    const finding = findings.find((candidate) => candidate.fixes.some((fix) => fix.edits.some((edit) => edit.newText.includes('helm.sh/resource-policy'))));
+    const finding = findings.find((candidate) =>
+      candidate.fixes.some((fix) => fix.edits.some((edit) => edit.newText.includes('helm.sh/resource-policy'))),
+    );
     assert.ok(finding, 'a fix writes helm.sh/resource-policy');
-    const fixIndex = finding.fixes.findIndex((fix) => fix.edits.some((edit) => edit.newText.includes('helm.sh/resource-policy')));
+    const fixIndex = finding.fixes.findIndex((fix) =>
+      fix.edits.some((edit) => edit.newText.includes('helm.sh/resource-policy')),
+    );
     assert.equal(finding.fixes[fixIndex]!.safe, false, 'the key changes what Helm does, so the user decides');
     const repaired = applyFix(text, finding, fixIndex);
     assert.equal(repaired, configMapWith(['helm.sh/resource-policy: keep'], 'kept'));
@@ -553,9 +727,20 @@ describe('orphan-hook-annotation: without helm.sh/hook the resource is a normal 
 describe('misplaced-hook-annotation: hook annotations outside metadata.annotations do not make a hook (§1.1)', () => {
   const job = (metadataLines: string[], templateMetadataLines: string[]) =>
     [
-      'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: migrate', ...metadataLines, 'spec:', '  template:',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: migrate',
+      ...metadataLines,
+      'spec:',
+      '  template:',
       ...(templateMetadataLines.length > 0 ? ['    metadata:', ...templateMetadataLines] : []),
-      '    spec:', '      restartPolicy: Never', '      containers:', '        - name: main', '          image: busybox:1.36', '',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      containers:',
+      '        - name: main',
+      '          image: busybox:1.36',
+      '',
     ].join('\n');
   const CASES: readonly { title: string; text: string; pointed: string }[] = [
     {
@@ -584,7 +769,14 @@ describe('misplaced-hook-annotation: hook annotations outside metadata.annotatio
 });
 
 describe('unclosed-template-action: Helm cannot parse the template', () => {
-  const head = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: action', '  annotations:', '    helm.sh/hook: pre-install'];
+  const head = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: action',
+    '  annotations:',
+    '    helm.sh/hook: pre-install',
+  ];
   const CASES: readonly { title: string; text: string; helmError: RegExp }[] = [
     {
       title: 'an action left open at the end of the file',
@@ -620,7 +812,17 @@ describe('unclosed-template-action: Helm cannot parse the template', () => {
 });
 
 describe('invalid-yaml: Helm cannot decode the document', () => {
-  const bad = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: broken', '  annotations:', '    helm.sh/hook: pre-install', '   helm.sh/hook-weight: "1"', 'data: {}', ''].join('\n');
+  const bad = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: broken',
+    '  annotations:',
+    '    helm.sh/hook: pre-install',
+    '   helm.sh/hook-weight: "1"',
+    'data: {}',
+    '',
+  ].join('\n');
   const good = bad.replace('   helm.sh/hook-weight', '    helm.sh/hook-weight');
 
   it('a mis-indented annotation: reported, and helm template fails with a YAML parse error', (t) => {
@@ -629,7 +831,10 @@ describe('invalid-yaml: Helm cannot decode the document', () => {
     for (const helm of [4, 3] as const) {
       const result = helmTemplate(chartOf([bad]), helm);
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /YAML parse error on diff\/templates\/t\.yaml: error converting YAML to JSON: yaml: line \d+: did not find expected key/);
+      assert.match(
+        result.stderr,
+        /YAML parse error on diff\/templates\/t\.yaml: error converting YAML to JSON: yaml: line \d+: did not find expected key/,
+      );
     }
   });
 

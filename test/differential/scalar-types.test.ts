@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import type { ValueModel } from '../../server/src/engine/model/document';
 import { parseHookWeight, parsePolicyList } from '../../server/src/engine/model/hook';
-import type { KubeScalarType} from '../../server/src/engine/model/scalar';
+import type { KubeScalarType } from '../../server/src/engine/model/scalar';
 import { helmStringOf, resolvePlainScalar } from '../../server/src/engine/model/scalar';
-import type { DecodeOutcome} from '../support/helm';
+import type { DecodeOutcome } from '../support/helm';
 import { helmInstallDryRunJson, kubectlDecode, kubectlDecodeAll, requireBinaries, writeChart } from '../support/helm';
 import { configMapWith } from '../support/rule-tester';
 
@@ -124,13 +124,19 @@ function isRejected(type: KubeScalarType): boolean {
 function rejection(row: Row): RegExp {
   if (row.kubectl) return row.kubectl;
   const json = row.type === 'bool' ? 'bool' : 'number';
-  return new RegExp(`unable to decode ".*": json: cannot unmarshal ${json} into Go struct field ObjectMeta\\.metadata\\.annotations of type string`);
+  return new RegExp(
+    `unable to decode ".*": json: cannot unmarshal ${json} into Go struct field ObjectMeta\\.metadata\\.annotations of type string`,
+  );
 }
 
 describe('unquoted annotation scalars: our resolver against the hand-written table', () => {
   it('the table covers at least 30 scalars of every type', () => {
     assert.ok(ROWS.length >= 30);
-    for (const type of ['int', 'float', 'bool', 'null', 'string'] as const) assert.ok(ROWS.some((row) => row.type === type), type);
+    for (const type of ['int', 'float', 'bool', 'null', 'string'] as const)
+      assert.ok(
+        ROWS.some((row) => row.type === type),
+        type,
+      );
     assert.equal(new Set(ROWS.map((row) => row.text)).size, ROWS.length, 'no row is listed twice');
   });
 
@@ -186,10 +192,16 @@ describe('unquoted annotation scalars: kubectl v1.34 decodes as the table says',
         assert.equal(outcome.object?.metadata?.annotations?.[ANNOTATION], 'abc');
       } else {
         assert.equal(alone.code, 1);
-        assert.ok(alone.stderr.includes(outcome.error.slice(outcome.error.indexOf('json: '))), `${alone.stderr} / ${outcome.error}`);
+        assert.ok(
+          alone.stderr.includes(outcome.error.slice(outcome.error.indexOf('json: '))),
+          `${alone.stderr} / ${outcome.error}`,
+        );
       }
     });
-    assert.deepEqual(together.map((outcome) => outcome.error === ''), [false, true, false]);
+    assert.deepEqual(
+      together.map((outcome) => outcome.error === ''),
+      [false, true, false],
+    );
   });
 
   it('refuses a lone "-" as YAML, as our parser does, and accepts it quoted', (t) => {
@@ -198,7 +210,10 @@ describe('unquoted annotation scalars: kubectl v1.34 decodes as the table says',
     const result = kubectlDecode(text);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /block sequence entries are not allowed in this context/);
-    assert.ok(analyzeTemplate('templates/t.yaml', text).model.yamlProblems.length > 0, 'our parse reports a YAML problem');
+    assert.ok(
+      analyzeTemplate('templates/t.yaml', text).model.yamlProblems.length > 0,
+      'our parse reports a YAML problem',
+    );
     const control = kubectlDecode(objectWith('"-"'));
     assert.equal(control.code, 0, control.stderr);
     assert.match(control.stdout, new RegExp(`^ +${ANNOTATION}: '?-'?$`, 'm'));
@@ -206,7 +221,17 @@ describe('unquoted annotation scalars: kubectl v1.34 decodes as the table says',
 });
 
 /** Formatting corner cases of Helm's float-to-string conversion, beside the table's floats. */
-const FLOAT_TEXTS = ['0.000244140625', '19781.0625', '1e39', '-1e39', '1e-50', '123456789.0', '1e6', '999999.0', '2.5e-5'];
+const FLOAT_TEXTS = [
+  '0.000244140625',
+  '19781.0625',
+  '1e39',
+  '-1e39',
+  '1e-50',
+  '123456789.0',
+  '1e6',
+  '999999.0',
+  '2.5e-5',
+];
 
 describe("Helm's string of each scalar is helmStringOf's", () => {
   const texts = [...ROWS.map((row) => row.text), ...FLOAT_TEXTS];
@@ -214,20 +239,23 @@ describe("Helm's string of each scalar is helmStringOf's", () => {
   // delete-policy parser lower-cases, and the delete policy proves that annotations get the same conversion.
   const chart = () =>
     writeChart({
-      't.yaml': texts
-        .map((text, index) => [
-          '---',
-          'apiVersion: v1',
-          'kind: ConfigMap',
-          'metadata:',
-          `  name: ${text}`,
-          '  annotations:',
-          '    helm.sh/hook: pre-install',
-          `    helm.sh/hook-delete-policy: ${text}`,
-          `    helm.sh/hook-output-log-policy: "row-${index}"`,
-          'data: {}',
-        ].join('\n'))
-        .join('\n') + '\n',
+      't.yaml':
+        texts
+          .map((text, index) =>
+            [
+              '---',
+              'apiVersion: v1',
+              'kind: ConfigMap',
+              'metadata:',
+              `  name: ${text}`,
+              '  annotations:',
+              '    helm.sh/hook: pre-install',
+              `    helm.sh/hook-delete-policy: ${text}`,
+              `    helm.sh/hook-output-log-policy: "row-${index}"`,
+              'data: {}',
+            ].join('\n'),
+          )
+          .join('\n') + '\n',
     });
   let release: ReturnType<typeof helmInstallDryRunJson> | undefined;
 

@@ -36,14 +36,20 @@ function orderOf(chart: string, valuesFiles: string[]): OrderJson {
 
 /** "Kind name" of every hook, as the diagram's label line writes it. */
 function hookNames(order: OrderJson): string[] {
-  const hooks = order.operations.flatMap((operation) => operation.steps.flatMap((step) => ('hooks' in step ? step.hooks : [])));
+  const hooks = order.operations.flatMap((operation) =>
+    operation.steps.flatMap((step) => ('hooks' in step ? step.hooks : [])),
+  );
   return [...new Set(hooks.map((hook) => `${hook.kind ?? '?'} ${hook.name ?? '?'}`))];
 }
 
 /** The bits of the page's globals these tests use (the compiled tests have no DOM types). */
 interface PageGlobals {
   mermaid: { initialize(config: object): void; render(id: string, text: string): Promise<{ svg: string }> };
-  document: { getElementById(id: string): { innerHTML: string; querySelector(selector: string): { textContent: string | null } | null } | null };
+  document: {
+    getElementById(
+      id: string,
+    ): { innerHTML: string; querySelector(selector: string): { textContent: string | null } | null } | null;
+  };
 }
 
 /** Renders Mermaid text in the page; returns the SVG's text. */
@@ -68,14 +74,22 @@ test('the Mermaid order of every corpus chart renders in a browser to an SVG tha
     executablePath: CHROMIUM,
     headless: true,
     env: { ...process.env, HOME: scratch, XDG_CONFIG_HOME: scratch, XDG_CACHE_HOME: scratch },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage();
     await page.setContent('<!doctype html><html><body><div id="out"></div></body></html>');
     await page.addScriptTag({ path: MERMAID });
     // GitHub renders with its defaults and a strict security level; nothing here widens what a diagram may do.
-    await page.evaluate(() => (globalThis as unknown as PageGlobals).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+    await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }),
+    );
     let rendered = 0;
     let hooks = 0;
     // The order whose busiest event has the most hooks, for the marked diagram below.
@@ -92,7 +106,12 @@ test('the Mermaid order of every corpus chart renders in a browser to an SVG tha
         assert.deepEqual(missing, [], `every hook named in the SVG (${names.length} hooks)`);
         rendered += 1;
         hooks += names.length;
-        const most = Math.max(0, ...order.operations.flatMap((operation) => operation.steps.map((step) => ('hooks' in step ? step.hooks.length : 0))));
+        const most = Math.max(
+          0,
+          ...order.operations.flatMap((operation) =>
+            operation.steps.map((step) => ('hooks' in step ? step.hooks.length : 0)),
+          ),
+        );
         if (most > (busiest?.hooks ?? 0)) busiest = { order, hooks: most };
       });
     }
@@ -105,8 +124,17 @@ test('the Mermaid order of every corpus chart renders in a browser to an SVG tha
       const saved = {
         ...current,
         entries: [
-          ...current.entries.filter((entry) => entry !== added).map((entry) => (entry === moved ? { ...entry, index: 1000 } : entry)),
-          { ...added, kind: 'Job', name: 'gone-before-this-change', file: 'templates/gone.yaml', index: 99, position: 99 },
+          ...current.entries
+            .filter((entry) => entry !== added)
+            .map((entry) => (entry === moved ? { ...entry, index: 1000 } : entry)),
+          {
+            ...added,
+            kind: 'Job',
+            name: 'gone-before-this-change',
+            file: 'templates/gone.yaml',
+            index: 99,
+            position: 99,
+          },
         ],
       };
       const comparison = compareOrders(saved, current);

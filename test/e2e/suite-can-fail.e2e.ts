@@ -14,7 +14,8 @@ test('the VS Code e2e suite fails against a language server that publishes nothi
     process.execPath,
     [
       join(REPO_ROOT, 'scripts', 'e2e', 'run-vscode-tests.mjs'),
-      '--server', join(REPO_ROOT, 'test', 'e2e', 'silent-server', 'server.js'),
+      '--server',
+      join(REPO_ROOT, 'test', 'e2e', 'silent-server', 'server.js'),
       ...(vsix ? ['--vsix', vsix] : []),
     ],
     { encoding: 'utf8', timeout: 240_000 },

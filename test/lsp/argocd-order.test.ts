@@ -15,8 +15,14 @@ function withoutEditorFields(answer: ArgoOrderAnswer): ArgoOrderJson {
   };
   return {
     ...answer,
-    sync: answer.sync.map(({ phase, waves }) => ({ phase, waves: waves.map(({ wave, objects }) => ({ wave, objects: objects.map(strip) })) })),
-    deletion: { phases: answer.deletion.phases.map(({ phase, objects }) => ({ phase, objects: objects.map(strip) })), kept: answer.deletion.kept.map(strip) },
+    sync: answer.sync.map(({ phase, waves }) => ({
+      phase,
+      waves: waves.map(({ wave, objects }) => ({ wave, objects: objects.map(strip) })),
+    })),
+    deletion: {
+      phases: answer.deletion.phases.map(({ phase, objects }) => ({ phase, objects: objects.map(strip) })),
+      kept: answer.deletion.kept.map(strip),
+    },
     skipped: answer.skipped.map(strip),
     unknown: answer.unknown.map(strip),
   } as ArgoOrderJson;
@@ -38,7 +44,7 @@ describe('helmHooks/hookOrder with the argocd target', () => {
     const cli = runCli(['order', '.', '--target', 'argocd', '--format', 'json'], chart);
     assert.equal(cli.status, 0, cli.stderr);
     const answer = await client!.hookOrder(pathToFileURL(chart).href);
-    assert.ok(answer.argocd, 'the answer has Argo CD\'s sync');
+    assert.ok(answer.argocd, "the answer has Argo CD's sync");
     assert.deepEqual(withoutEditorFields(answer.argocd), JSON.parse(cli.stdout));
     const first = answer.argocd.sync[0]!.waves[0]!.objects[0]!;
     assert.equal(first.range.start.line, first.line - 1, 'each entry opens at its line');
@@ -51,7 +57,10 @@ describe('helmHooks/hookOrder with the argocd target', () => {
     const argo = () => {
       const publishes = client!.publishes.filter((publish) => publish.params.uri === uri);
       const diagnostics = publishes[publishes.length - 1]?.params.diagnostics ?? [];
-      return diagnostics.filter((diagnostic) => String(diagnostic.code).startsWith('argocd-')).map((diagnostic) => `${diagnostic.range.start.line + 1} ${String(diagnostic.code)}`).sort();
+      return diagnostics
+        .filter((diagnostic) => String(diagnostic.code).startsWith('argocd-'))
+        .map((diagnostic) => `${diagnostic.range.start.line + 1} ${String(diagnostic.code)}`)
+        .sort();
     };
     // Line 22's events come from values: the evaluation finds them after the template as written is linted.
     await client!.waitFor('both argocd-every-sync-hook findings', () => argo().length === 2 || undefined, 30_000);
@@ -59,13 +68,17 @@ describe('helmHooks/hookOrder with the argocd target', () => {
     const plain = copyFixture('argocd');
     const without = await client!.openAndWait(join(plain, 'templates', 'every-sync.yaml'));
     assert.ok(without.diagnostics.length > 0, 'other rules still speak (the positive control)');
-    assert.deepEqual(without.diagnostics.filter((diagnostic) => String(diagnostic.code).startsWith('argocd-')), [], 'nothing from Argo CD rules without the target');
+    assert.deepEqual(
+      without.diagnostics.filter((diagnostic) => String(diagnostic.code).startsWith('argocd-')),
+      [],
+      'nothing from Argo CD rules without the target',
+    );
   });
 
   it('leaves it out without the target', async () => {
     const chart = copyFixture('argocd');
     const answer = await client!.hookOrder(pathToFileURL(chart).href);
-    assert.ok(answer.order, 'Helm\'s order is there (the positive control)');
+    assert.ok(answer.order, "Helm's order is there (the positive control)");
     assert.equal(answer.argocd, undefined);
   });
 });

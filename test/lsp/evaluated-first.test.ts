@@ -30,7 +30,11 @@ describe('language server: evaluated first', () => {
   it('reports the hook under a pod template of a chart shaped by helm create', async () => {
     const job = join(CHARTS, 'annotations-from-values', 'templates', 'job.yaml');
     await client.open(job);
-    const diagnostic = await client.waitFor('misplaced-hook-annotation', () => latest(client, job)?.find((found) => found.code === 'misplaced-hook-annotation'), EVALUATION_MS);
+    const diagnostic = await client.waitFor(
+      'misplaced-hook-annotation',
+      () => latest(client, job)?.find((found) => found.code === 'misplaced-hook-annotation'),
+      EVALUATION_MS,
+    );
     assert.equal(diagnostic.range.start.line, 10);
   });
 
@@ -39,18 +43,29 @@ describe('language server: evaluated first', () => {
     const scratch = join(CHARTS, 'helmignored', 'templates', 'scratch.yaml');
     await client.open(scratch);
     await client.open(kept);
-    await client.waitFor('unknown-hook-event on kept.yaml', () => latest(client, kept)?.find((found) => found.code === 'unknown-hook-event'), EVALUATION_MS);
+    await client.waitFor(
+      'unknown-hook-event on kept.yaml',
+      () => latest(client, kept)?.find((found) => found.code === 'unknown-hook-event'),
+      EVALUATION_MS,
+    );
     assert.deepEqual(latest(client, scratch) ?? [], []);
     assert.equal(latest(client, join(CHARTS, 'helmignored', 'templates', 'drafts', 'old.yaml')), undefined);
   });
 
-  it('reports the missing dependency on Chart.yaml, and still the chart\'s own hooks', async () => {
+  it("reports the missing dependency on Chart.yaml, and still the chart's own hooks", async () => {
     const chart = join(CHARTS, 'missing-dependency');
     const job = join(chart, 'templates', 'job.yaml');
     await client.open(job);
-    const missing = await client.waitFor('missing-chart-dependency', () => latest(client, join(chart, 'Chart.yaml'))?.find((found) => found.code === 'missing-chart-dependency'), EVALUATION_MS);
+    const missing = await client.waitFor(
+      'missing-chart-dependency',
+      () => latest(client, join(chart, 'Chart.yaml'))?.find((found) => found.code === 'missing-chart-dependency'),
+      EVALUATION_MS,
+    );
     assert.equal(missing.range.start.line, 4);
-    assert.match(typeof missing.message === 'string' ? missing.message : missing.message.value, /dependency "redis" is not in charts\//);
+    assert.match(
+      typeof missing.message === 'string' ? missing.message : missing.message.value,
+      /dependency "redis" is not in charts\//,
+    );
     assert.ok(latest(client, job)?.some((found) => found.code === 'unknown-hook-event'));
   });
 });

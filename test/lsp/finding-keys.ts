@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Diagnostic} from 'vscode-languageserver-protocol/node';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import type { JsonFinding } from '../unit/cli/cli-harness';
 
@@ -12,7 +12,11 @@ export function cliFindingKey(directory: string, finding: JsonFinding): string {
   return `${join(directory, finding.file)} ${finding.line - 1}:${finding.column - 1}-${finding.endLine - 1}:${finding.endColumn - 1} ${finding.severity} ${finding.rule}`;
 }
 
-const SEVERITY_NAMES: Record<number, string> = { [DiagnosticSeverity.Error]: 'error', [DiagnosticSeverity.Warning]: 'warning', [DiagnosticSeverity.Information]: 'info' };
+const SEVERITY_NAMES: Record<number, string> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'info',
+};
 
 export function diagnosticKey(uri: string, diagnostic: Diagnostic): string {
   const { start, end } = diagnostic.range;

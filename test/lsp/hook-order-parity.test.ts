@@ -18,21 +18,33 @@ import { LspClient } from './lsp-client';
 function withoutEditorFields(result: HookOrderResult): OrderJson {
   const order = result.order!;
   const strip = <T extends object>(entry: T) => {
-    const { uri: _uri, range: _range, description: _description, ...rest } = entry as T & { uri?: unknown; range?: unknown; description?: unknown };
+    const {
+      uri: _uri,
+      range: _range,
+      description: _description,
+      ...rest
+    } = entry as T & { uri?: unknown; range?: unknown; description?: unknown };
     return rest;
   };
   return {
     ...order,
     operations: order.operations.map(({ operation, steps }) => ({
       operation,
-      steps: steps.map((step) => ('resources' in step ? { resources: step.resources.map(strip) } : { event: step.event, hooks: step.hooks.map(strip) })),
+      steps: steps.map((step) =>
+        'resources' in step
+          ? { resources: step.resources.map(strip) }
+          : { event: step.event, hooks: step.hooks.map(strip) },
+      ),
     })),
     unknown: order.unknown.map(strip),
   } as OrderJson;
 }
 
 function hookCount(order: OrderJson): number {
-  return order.operations.reduce((sum, { steps }) => sum + steps.reduce((count, step) => count + ('hooks' in step ? step.hooks.length : 0), 0), 0);
+  return order.operations.reduce(
+    (sum, { steps }) => sum + steps.reduce((count, step) => count + ('hooks' in step ? step.hooks.length : 0), 0),
+    0,
+  );
 }
 
 describe('the language server answers helmHooks/hookOrder as helm-hooks order --format json does', () => {
@@ -49,7 +61,11 @@ describe('the language server answers helmHooks/hookOrder as helm-hooks order --
     const hooksByScenario = new Map<string, number>();
     for (const scenario of corpusScenarios()) {
       const directory = join(CORPUS_CHARTS, scenario.chart);
-      const cli = runCli(['order', directory, ...scenario.valuesFiles.flatMap((file) => ['-f', file]), '--format', 'json'], directory, 120_000);
+      const cli = runCli(
+        ['order', directory, ...scenario.valuesFiles.flatMap((file) => ['-f', file]), '--format', 'json'],
+        directory,
+        120_000,
+      );
       assert.equal(cli.status, 0, `${scenario.chart} [${scenario.name}]: ${cli.stderr}`);
       const expected = JSON.parse(cli.stdout) as OrderJson;
       await client!.changeSettings({ valuesFiles: scenario.valuesFiles });
@@ -59,7 +75,12 @@ describe('the language server answers helmHooks/hookOrder as helm-hooks order --
       hooksByScenario.set(`${scenario.chart} ${scenario.name}`, hookCount(expected));
     }
     // The values files count: some scenario switches hooks on that its chart's defaults leave off.
-    const differs = [...hooksByScenario].some(([key, count]) => key.endsWith(' hooks') && hooksByScenario.get(key.replace(/ hooks$/, ' default')) !== undefined && hooksByScenario.get(key.replace(/ hooks$/, ' default'))! < count);
+    const differs = [...hooksByScenario].some(
+      ([key, count]) =>
+        key.endsWith(' hooks') &&
+        hooksByScenario.get(key.replace(/ hooks$/, ' default')) !== undefined &&
+        hooksByScenario.get(key.replace(/ hooks$/, ' default'))! < count,
+    );
     assert.ok(differs, 'a "hooks" scenario orders more hooks than its default values');
   });
 });

@@ -1,4 +1,4 @@
-import type { ChildProcess} from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,8 @@ import type {
   PublishDiagnosticsParams,
   Range,
   WorkspaceDiagnosticReport,
-  WorkspaceDocumentDiagnosticReport} from 'vscode-languageserver-protocol/node';
+  WorkspaceDocumentDiagnosticReport,
+} from 'vscode-languageserver-protocol/node';
 import {
   createProtocolConnection,
   CodeActionRequest,
@@ -41,7 +42,7 @@ import {
   MessageType,
   PublishDiagnosticsNotification,
   ShutdownRequest,
-  WorkspaceDiagnosticRequest
+  WorkspaceDiagnosticRequest,
 } from 'vscode-languageserver-protocol/node';
 import type { HookOrderResult } from '../../server/src/protocol';
 import { HOOK_ORDER_METHOD } from '../../server/src/protocol';
@@ -106,11 +107,13 @@ export class LspClient {
     settings: Record<string, unknown>,
   ) {
     this.settings = settings;
-    this.exited = new Promise((resolve) => child.on('exit', (code) => {
-      this.exitCode = code;
-      resolve(code);
-      this.notify();
-    }));
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        this.exitCode = code;
+        resolve(code);
+        this.notify();
+      }),
+    );
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.publishes.push({ seq: ++this.seq, at: performance.now(), params });
       this.notify();
@@ -142,7 +145,10 @@ export class LspClient {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     connection.listen();
     const client = new LspClient(child, connection, options.settings ?? {});
     const initialize = await connection.sendRequest(InitializeRequest.type, {
@@ -186,14 +192,18 @@ export class LspClient {
   /** The first diagnostics published for `uri` after publish number `afterSeq` (and for `version`, when given). */
   diagnosticsAfter(uri: string, afterSeq: number, version?: number): Promise<Publish> {
     return this.waitFor(`diagnostics for ${uri}`, () =>
-      this.publishes.find((p) => p.seq > afterSeq && p.params.uri === uri && (version === undefined || p.params.version === version)),
+      this.publishes.find(
+        (p) => p.seq > afterSeq && p.params.uri === uri && (version === undefined || p.params.version === version),
+      ),
     );
   }
 
   async open(path: string, text: string = readFileSync(path, 'utf8'), languageId = 'helm'): Promise<string> {
     const uri = pathToFileURL(path).href;
     this.versions.set(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
     return uri;
   }
 
@@ -210,7 +220,10 @@ export class LspClient {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     const change = typeof edit === 'string' ? { text: edit } : edit;
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [change],
+    });
     return version;
   }
 
@@ -226,15 +239,21 @@ export class LspClient {
 
   async changeSettings(settings: Record<string, unknown>): Promise<void> {
     this.settings = settings;
-    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { helmHooks: settings } });
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { helmHooks: settings },
+    });
   }
 
   async fileChanged(path: string, type: FileChangeType = FileChangeType.Changed): Promise<void> {
-    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path).href, type }] });
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(path).href, type }],
+    });
   }
 
   completion(uri: string, position: Position): Promise<CompletionItem[]> {
-    return this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }).then((result) => (Array.isArray(result) ? result : result?.items ?? []));
+    return this.connection
+      .sendRequest(CompletionRequest.type, { textDocument: { uri }, position })
+      .then((result) => (Array.isArray(result) ? result : (result?.items ?? [])));
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {
@@ -244,7 +263,10 @@ export class LspClient {
   async codeActions(uri: string, range: Range, diagnostics: Diagnostic[] = [], only?: string[]): Promise<CodeAction[]> {
     const context = only ? { diagnostics, only } : { diagnostics };
     const result = await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context });
-    return (result ?? []).filter((action): action is CodeAction => 'title' in action && !('command' in action && typeof action.command === 'string'));
+    return (result ?? []).filter(
+      (action): action is CodeAction =>
+        'title' in action && !('command' in action && typeof action.command === 'string'),
+    );
   }
 
   async codeLenses(uri: string): Promise<CodeLens[]> {
@@ -254,7 +276,8 @@ export class LspClient {
   /** `textDocument/diagnostic`: the items of the full report the server answers with. */
   async pullDiagnostics(uri: string): Promise<Diagnostic[]> {
     const report = await this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
-    if (report.kind !== DocumentDiagnosticReportKind.Full) throw new Error(`expected a full report for ${uri}, got ${report.kind}`);
+    if (report.kind !== DocumentDiagnosticReportKind.Full)
+      throw new Error(`expected a full report for ${uri}, got ${report.kind}`);
     return report.items;
   }
 
@@ -263,17 +286,28 @@ export class LspClient {
    * each change while the request stays open. Every report received is recorded in `workspaceItems`; the returned
    * promise settles with the final answer (once the server ends the request).
    */
-  pullWorkspace(previousResultIds: { uri: string; value: string }[] = [], streamed = true): Promise<WorkspaceDiagnosticReport> {
+  pullWorkspace(
+    previousResultIds: { uri: string; value: string }[] = [],
+    streamed = true,
+  ): Promise<WorkspaceDiagnosticReport> {
     const record = (items: WorkspaceDocumentDiagnosticReport[]) => {
       for (const report of items) this.workspaceItems.push({ seq: ++this.seq, report });
       this.notify();
     };
     const partialResultToken = streamed ? `workspace-${this.seq}-${Math.random()}` : undefined;
-    if (partialResultToken) this.connection.onProgress(WorkspaceDiagnosticRequest.partialResult, partialResultToken, (partial) => record(partial.items));
-    return this.connection.sendRequest(WorkspaceDiagnosticRequest.type, partialResultToken ? { previousResultIds, partialResultToken } : { previousResultIds }).then((result) => {
-      record(result.items);
-      return result;
-    });
+    if (partialResultToken)
+      this.connection.onProgress(WorkspaceDiagnosticRequest.partialResult, partialResultToken, (partial) =>
+        record(partial.items),
+      );
+    return this.connection
+      .sendRequest(
+        WorkspaceDiagnosticRequest.type,
+        partialResultToken ? { previousResultIds, partialResultToken } : { previousResultIds },
+      )
+      .then((result) => {
+        record(result.items);
+        return result;
+      });
   }
 
   /** The last diagnostics a workspace pull brought for `uri`. */
@@ -290,7 +324,10 @@ export class LspClient {
     if (this.exitCode !== null) return this.exitCode;
     await this.connection.sendRequest(ShutdownRequest.type);
     await this.connection.sendNotification(ExitNotification.type);
-    const code = await Promise.race([this.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000))]);
+    const code = await Promise.race([
+      this.exited,
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000)),
+    ]);
     this.connection.dispose();
     if (code === 'timeout') {
       this.child.kill();

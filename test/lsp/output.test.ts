@@ -29,17 +29,26 @@ describe('language server: what it logs for the output channel', () => {
   });
 
   const infoLine = (what: string, pattern: RegExp) =>
-    client.waitFor(what, () => client.logs.find((log) => log.type === MessageType.Info && pattern.test(log.message))?.message, 30_000);
+    client.waitFor(
+      what,
+      () => client.logs.find((log) => log.type === MessageType.Info && pattern.test(log.message))?.message,
+      30_000,
+    );
 
   it('logs its start: the version, the Node version and that charts are evaluated on a worker thread', async () => {
     const line = await infoLine('the start line', /started/);
-    assert.equal(line, `Helm Hooks language server ${VERSION} started (Node ${process.version}); charts are evaluated on a worker thread`);
+    assert.equal(
+      line,
+      `Helm Hooks language server ${VERSION} started (Node ${process.version}); charts are evaluated on a worker thread`,
+    );
   });
 
   it('logs each chart evaluation with its time and the templates it executed, and the hook order with its time', async () => {
     const uri = await client.open(join(chart, 'templates', 'job.yaml'));
     const evaluated = await infoLine('the evaluation line', /^Evaluated /);
-    const executed = new RegExp(`^Evaluated ${escape(chart)} in \\d+ ms \\((\\d+) templates executed\\)$`).exec(evaluated);
+    const executed = new RegExp(`^Evaluated ${escape(chart)} in \\d+ ms \\((\\d+) templates executed\\)$`).exec(
+      evaluated,
+    );
     assert.ok(executed, evaluated);
     // The first evaluation of the chart executes each of its two templates at least once.
     assert.ok(Number(executed[1]) >= 2, evaluated);
@@ -50,9 +59,14 @@ describe('language server: what it logs for the output channel', () => {
   });
 
   it('says in its start line that charts are not evaluated when the client turns evaluation off', async () => {
-    const { client: unevaluated } = await LspClient.start({ initializationOptions: { debounceMs: 0, evaluate: false } });
+    const { client: unevaluated } = await LspClient.start({
+      initializationOptions: { debounceMs: 0, evaluate: false },
+    });
     try {
-      const line = await unevaluated.waitFor('the start line', () => unevaluated.logs.find((log) => /started/.test(log.message))?.message);
+      const line = await unevaluated.waitFor(
+        'the start line',
+        () => unevaluated.logs.find((log) => /started/.test(log.message))?.message,
+      );
       assert.match(line, /; chart evaluation is off: the client turned it off$/);
     } finally {
       await unevaluated.shutdown();

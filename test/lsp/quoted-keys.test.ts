@@ -64,36 +64,69 @@ describe('language server over stdio: annotation keys and values plain, double- 
         `    ${style.key}helm.sh/`, // 9: the key being typed, its quote not closed yet
         '',
       ];
-      const { uri } = await client.openAndWait(join(ORDERED, 'templates', `unsaved-quoted-${index}.yaml`), lines.join('\n'));
+      const { uri } = await client.openAndWait(
+        join(ORDERED, 'templates', `unsaved-quoted-${index}.yaml`),
+        lines.join('\n'),
+      );
       // Closed even when an assertion fails: an open half-typed hook would hold the chart's order for the next tests.
       t.after(() => client.close(uri));
       /** The cursor at the end of a line's text, inside the value's closing quote when there is one. */
       const inside = (line: number) => ({ line, character: lines[line]!.length - style.value.length });
 
       const events = await client.completion(uri, inside(5));
-      assert.deepEqual(events.map((item) => item.label), ['post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test']);
+      assert.deepEqual(
+        events.map((item) => item.label),
+        [
+          'post-install',
+          'pre-delete',
+          'post-delete',
+          'pre-upgrade',
+          'post-upgrade',
+          'pre-rollback',
+          'post-rollback',
+          'test',
+        ],
+      );
       assert.deepEqual(edit(events[0]), { range: range(5, inside(5).character), newText: 'post-install' });
 
       // One weight before the chart's other pre-install hooks (-5, 0, 0), each weight in use, one after; a single
       // quote the user opened is kept, and the edit replaces the value whole, quotes included.
       const weights = await client.completion(uri, inside(6));
       const quote = style.value === "'" ? "'" : '"';
-      assert.deepEqual(weights.map((item) => item.label), ['-6', '-5', '0', '1'].map((weight) => `${quote}${weight}${quote}`));
+      assert.deepEqual(
+        weights.map((item) => item.label),
+        ['-6', '-5', '0', '1'].map((weight) => `${quote}${weight}${quote}`),
+      );
       const valueStart = lines[6]!.indexOf(': ') + 2;
-      assert.deepEqual(edit(weights[1]), { range: range(6, valueStart, lines[6]!.length), newText: `${quote}-5${quote}` });
+      assert.deepEqual(edit(weights[1]), {
+        range: range(6, valueStart, lines[6]!.length),
+        newText: `${quote}-5${quote}`,
+      });
 
       const policies = await client.completion(uri, inside(7));
-      assert.deepEqual(policies.map((item) => item.label), ['before-hook-creation', 'hook-succeeded', 'hook-failed']);
+      assert.deepEqual(
+        policies.map((item) => item.label),
+        ['before-hook-creation', 'hook-succeeded', 'hook-failed'],
+      );
       assert.deepEqual(edit(policies[0]), { range: range(7, inside(7).character), newText: 'before-hook-creation' });
 
       const outputLog = await client.completion(uri, inside(8));
-      assert.deepEqual(outputLog.map((item) => item.label), ['hook-succeeded']);
+      assert.deepEqual(
+        outputLog.map((item) => item.label),
+        ['hook-succeeded'],
+      );
       assert.deepEqual(edit(outputLog[0]), { range: range(8, inside(8).character), newText: 'hook-succeeded' });
 
       // Every hook key is there but the resource policy; the edit keeps the opening quote and closes it.
       const keys = await client.completion(uri, { line: 9, character: lines[9]!.length });
-      assert.deepEqual(keys.map((item) => item.label), ['helm.sh/resource-policy']);
-      assert.deepEqual(edit(keys[0]), { range: range(9, 4 + style.key.length, lines[9]!.length), newText: `helm.sh/resource-policy${style.key}: ` });
+      assert.deepEqual(
+        keys.map((item) => item.label),
+        ['helm.sh/resource-policy'],
+      );
+      assert.deepEqual(edit(keys[0]), {
+        range: range(9, 4 + style.key.length, lines[9]!.length),
+        newText: `helm.sh/resource-policy${style.key}: `,
+      });
     });
 
     it(`fixes and hovers on annotations with ${style.name}`, async (t) => {
@@ -117,14 +150,21 @@ describe('language server over stdio: annotation keys and values plain, double- 
         '',
       ];
       const text = lines.join('\n');
-      const { uri, diagnostics } = await client.openAndWait(join(ORDERED, 'templates', `unsaved-quoted-fix-${index}.yaml`), text);
+      const { uri, diagnostics } = await client.openAndWait(
+        join(ORDERED, 'templates', `unsaved-quoted-fix-${index}.yaml`),
+        text,
+      );
       t.after(() => client.close(uri));
       const eventStart = lines[5]!.indexOf('pre-instal');
       const keyStart = lines[7]!.indexOf(key('helm.sh/hook-delete-polcy'));
       const expected: [string, Range, string][] = [
         ['unknown-hook-event', range(5, eventStart, eventStart + 'pre-instal'.length), 'pre-install'],
         ['unquoted-hook-weight', range(6, lines[6]!.length - 2, lines[6]!.length), '"-5"'],
-        ['unknown-helm-annotation', range(7, keyStart, keyStart + key('helm.sh/hook-delete-polcy').length), key('helm.sh/hook-delete-policy')],
+        [
+          'unknown-helm-annotation',
+          range(7, keyStart, keyStart + key('helm.sh/hook-delete-polcy').length),
+          key('helm.sh/hook-delete-policy'),
+        ],
       ];
       assert.deepEqual(
         diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.range]).sort(),
@@ -157,8 +197,18 @@ describe('language server over stdio: annotation keys and values plain, double- 
       assert.match((onKey.contents as MarkupContent).value, /^- pre-install, 2nd of 4, weight -5,/m);
       const onEvent = await client.hover(uri, { line: ANNOTATIONS_LINE, character: eventStart + 3 });
       assert.ok(onEvent);
-      assert.deepEqual(onEvent.range, range(ANNOTATIONS_LINE, eventStart - style.value.length, eventStart + 'pre-install'.length + style.value.length));
-      assert.ok((onEvent.contents as MarkupContent).value.includes('`pre-install`'), 'the hover explains the event under the cursor');
+      assert.deepEqual(
+        onEvent.range,
+        range(
+          ANNOTATIONS_LINE,
+          eventStart - style.value.length,
+          eventStart + 'pre-install'.length + style.value.length,
+        ),
+      );
+      assert.ok(
+        (onEvent.contents as MarkupContent).value.includes('`pre-install`'),
+        'the hover explains the event under the cursor',
+      );
     });
   });
 

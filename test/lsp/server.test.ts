@@ -5,11 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type {
-  CodeAction,
-  Diagnostic,
-  MarkupContent,
-  TextEdit} from 'vscode-languageserver-protocol/node';
+import type { CodeAction, Diagnostic, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
 import {
   CodeActionKind,
   createProtocolConnection,
@@ -20,7 +16,7 @@ import {
   IPCMessageReader,
   IPCMessageWriter,
   ShutdownRequest,
-  TextDocumentSyncKind
+  TextDocumentSyncKind,
 } from 'vscode-languageserver-protocol/node';
 import type { HookOrderResult } from '../../server/src/protocol';
 import { COMMANDS, FIX_ALL_KIND, HOOK_ORDER_METHOD } from '../../server/src/protocol';
@@ -84,7 +80,7 @@ describe('language server over stdio', () => {
     assert.ok(client.registrations.includes('workspace/didChangeConfiguration'));
   });
 
-  it('publishes the findings of a chart with errors, with rule id, severity and a link to the rule\'s section of the shipped docs', async () => {
+  it("publishes the findings of a chart with errors, with rule id, severity and a link to the rule's section of the shipped docs", async () => {
     const { diagnostics } = await client.openAndWait(join(ERRORS, 'templates', 'job.yaml'));
     assert.deepEqual(codes(diagnostics), ['unknown-delete-policy', 'unquoted-hook-weight']);
     const weight = diagnostics.find((diagnostic) => diagnostic.code === 'unquoted-hook-weight')!;
@@ -93,13 +89,22 @@ describe('language server over stdio', () => {
     assert.equal(weight.severity, DiagnosticSeverity.Error);
     assert.equal(weight.source, 'helm-hooks');
     // dist/server.js runs from the checkout, so the shipped docs are its docs/rules.md.
-    assert.deepEqual(ruleLinkTarget(weight.codeDescription!.href), { path: join(REPO_ROOT, 'docs', 'rules.md'), line: '## unquoted-hook-weight' });
+    assert.deepEqual(ruleLinkTarget(weight.codeDescription!.href), {
+      path: join(REPO_ROOT, 'docs', 'rules.md'),
+      line: '## unquoted-hook-weight',
+    });
     const policy = diagnostics.find((diagnostic) => diagnostic.code === 'unknown-delete-policy')!;
     assert.deepEqual(policy.range, { start: { line: 7, character: 32 }, end: { line: 7, character: 45 } });
   });
 
   it('publishes no diagnostics for a clean chart', async () => {
-    for (const file of ['a-config.yaml', 'b-job.yaml', 'c-sa.yaml', 'deployment.yaml', join('tests', 'test-connection.yaml')]) {
+    for (const file of [
+      'a-config.yaml',
+      'b-job.yaml',
+      'c-sa.yaml',
+      'deployment.yaml',
+      join('tests', 'test-connection.yaml'),
+    ]) {
       const { diagnostics } = await client.openAndWait(join(ORDERED, 'templates', file));
       assert.deepEqual(diagnostics, [], file);
     }
@@ -107,14 +112,20 @@ describe('language server over stdio', () => {
 
   it('publishes nothing for a YAML file outside any chart', async () => {
     const outside = join(LSP_FIXTURES, 'not-a-chart.yaml');
-    const { diagnostics } = await client.openAndWait(outside, 'metadata:\n  annotations:\n    helm.sh/hook-weight: -5\n');
+    const { diagnostics } = await client.openAndWait(
+      outside,
+      'metadata:\n  annotations:\n    helm.sh/hook-weight: -5\n',
+    );
     assert.deepEqual(diagnostics, []);
   });
 
   it('clears a finding when a change fixes it', async () => {
     const path = join(ERRORS, 'templates', 'job.yaml');
     const uri = client.publishes.find((p) => p.params.uri.endsWith('/errors/templates/job.yaml'))!.params.uri;
-    const diagnostics = await client.changeAndWait(uri, { range: { start: { line: 6, character: 25 }, end: { line: 6, character: 27 } }, text: '"-5"' });
+    const diagnostics = await client.changeAndWait(uri, {
+      range: { start: { line: 6, character: 25 }, end: { line: 6, character: 27 } },
+      text: '"-5"',
+    });
     assert.deepEqual(codes(diagnostics), ['unknown-delete-policy']);
     const restored = await client.changeAndWait(uri, readFileSync(path, 'utf8'));
     assert.deepEqual(codes(restored), ['unknown-delete-policy', 'unquoted-hook-weight']);
@@ -137,9 +148,12 @@ describe('language server over stdio', () => {
     assert.equal(await client.hover(uri, { line: 0, character: 3 }), null);
   });
 
-  it('keeps the diagnostic short, and starts the hover on it with its help, fix first, above the key\'s documentation', async () => {
+  it("keeps the diagnostic short, and starts the hover on it with its help, fix first, above the key's documentation", async () => {
     const uri = client.publishes.find((p) => p.params.uri.endsWith('/errors/templates/job.yaml'))!.params.uri;
-    const weight = client.publishes.filter((p) => p.params.uri === uri).pop()!.params.diagnostics.find((d) => d.code === 'unquoted-hook-weight')!;
+    const weight = client.publishes
+      .filter((p) => p.params.uri === uri)
+      .pop()!
+      .params.diagnostics.find((d) => d.code === 'unquoted-hook-weight')!;
     const message = String(weight.message);
     assert.ok(message.length <= 160, message);
     // Line 7: `    helm.sh/hook-weight: -5`, the value at columns 25–27.
@@ -172,15 +186,24 @@ describe('language server over stdio', () => {
     assert.equal(result.view, 'evaluated');
     const order = result.order!;
     assert.equal(order.releaseName, 'release-name');
-    assert.deepEqual(order.operations.map((operation) => operation.operation), ['install', 'upgrade', 'rollback', 'uninstall', 'test']);
+    assert.deepEqual(
+      order.operations.map((operation) => operation.operation),
+      ['install', 'upgrade', 'rollback', 'uninstall', 'test'],
+    );
     const install = order.operations[0]!.steps;
-    assert.deepEqual(install.map((step) => ('event' in step ? step.event : 'resources')), ['pre-install', 'resources', 'post-install']);
+    assert.deepEqual(
+      install.map((step) => ('event' in step ? step.event : 'resources')),
+      ['pre-install', 'resources', 'post-install'],
+    );
     const preInstall = 'hooks' in install[0]! ? install[0].hooks : [];
-    assert.deepEqual(preInstall.map((hook) => [hook.position, hook.kind, hook.name, hook.weight]), [
-      [1, 'ConfigMap', 'release-name-config', -5],
-      [2, 'Job', 'release-name-migrate', 0],
-      [3, 'ServiceAccount', 'release-name-zz-runner', 0],
-    ]);
+    assert.deepEqual(
+      preInstall.map((hook) => [hook.position, hook.kind, hook.name, hook.weight]),
+      [
+        [1, 'ConfigMap', 'release-name-config', -5],
+        [2, 'Job', 'release-name-migrate', 0],
+        [3, 'ServiceAccount', 'release-name-zz-runner', 0],
+      ],
+    );
     assert.equal(preInstall[1]!.deleted, 'after-event-success');
     assert.deepEqual(preInstall[1]!.deletePolicies, ['before-hook-creation', 'hook-succeeded']);
     assert.equal(preInstall[1]!.nameCertain, true);
@@ -189,51 +212,85 @@ describe('language server over stdio', () => {
     assert.equal(preInstall[1]!.uri, uri);
     assert.deepEqual(preInstall[1]!.range, { start: { line: 3, character: 2 }, end: { line: 3, character: 35 } });
     const resources = 'resources' in install[1]! ? install[1].resources : [];
-    assert.deepEqual(resources.map((resource) => [resource.kind, resource.name]), [['Deployment', 'release-name-web']]);
+    assert.deepEqual(
+      resources.map((resource) => [resource.kind, resource.name]),
+      [['Deployment', 'release-name-web']],
+    );
     assert.deepEqual(install[2], { event: 'post-install', hooks: [] });
     const test = order.operations[4]!.steps;
-    assert.deepEqual(test.map((step) => ('hooks' in step ? step.hooks.map((hook) => [hook.position, hook.kind]) : [])), [[[1, 'Pod']]]);
+    assert.deepEqual(
+      test.map((step) => ('hooks' in step ? step.hooks.map((hook) => [hook.position, hook.kind]) : [])),
+      [[[1, 'Pod']]],
+    );
     assert.deepEqual(order.unknown, []);
   });
 
-  it('keeps a half-typed hook in the order as it was before the edit, while other files\' changes still count', async () => {
+  it("keeps a half-typed hook in the order as it was before the edit, while other files' changes still count", async () => {
     const jobUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/b-job.yaml'))!.params.uri;
-    const configUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/a-config.yaml'))!.params.uri;
+    const configUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/a-config.yaml'))!.params
+      .uri;
     const preInstall = (result: HookOrderResult) => {
       const step = result.order!.operations[0]!.steps[0]!;
       return 'hooks' in step ? step.hooks.map((hook) => [hook.name, hook.weight]) : [];
     };
     const before = await client.hookOrder(jobUri);
     assert.equal(before.held, undefined);
-    assert.deepEqual(preInstall(before), [['release-name-config', -5], ['release-name-migrate', 0], ['release-name-zz-runner', 0]]);
+    assert.deepEqual(preInstall(before), [
+      ['release-name-config', -5],
+      ['release-name-migrate', 0],
+      ['release-name-zz-runner', 0],
+    ]);
     // Line 6, `    helm.sh/hook: pre-install,pre-upgrade`: retyping the events passes through "pre-ins", which Helm drops.
-    await client.changeAndWait(jobUri, { range: { start: { line: 5, character: 18 }, end: { line: 5, character: 41 } }, text: 'pre-ins' });
+    await client.changeAndWait(jobUri, {
+      range: { start: { line: 5, character: 18 }, end: { line: 5, character: 41 } },
+      text: 'pre-ins',
+    });
     // a-config's weight "-5" (line 7, columns 25–29) becomes "5" meanwhile: the ConfigMap moves to the end.
-    await client.changeAndWait(configUri, { range: { start: { line: 6, character: 25 }, end: { line: 6, character: 29 } }, text: '"5"' });
+    await client.changeAndWait(configUri, {
+      range: { start: { line: 6, character: 25 }, end: { line: 6, character: 29 } },
+      text: '"5"',
+    });
     const during = await client.hookOrder(jobUri);
     assert.match(during.held ?? '', /^b-job\.yaml has an unfinished hook annotation/);
-    assert.deepEqual(preInstall(during), [['release-name-migrate', 0], ['release-name-zz-runner', 0], ['release-name-config', 5]]);
+    assert.deepEqual(preInstall(during), [
+      ['release-name-migrate', 0],
+      ['release-name-zz-runner', 0],
+      ['release-name-config', 5],
+    ]);
     // Finished as something else: the Job is no pre-install hook any more.
-    await client.changeAndWait(jobUri, { range: { start: { line: 5, character: 18 }, end: { line: 5, character: 25 } }, text: 'post-install' });
+    await client.changeAndWait(jobUri, {
+      range: { start: { line: 5, character: 18 }, end: { line: 5, character: 25 } },
+      text: 'post-install',
+    });
     const after = await client.hookOrder(jobUri);
     assert.equal(after.held, undefined);
-    assert.deepEqual(preInstall(after), [['release-name-zz-runner', 0], ['release-name-config', 5]]);
+    assert.deepEqual(preInstall(after), [
+      ['release-name-zz-runner', 0],
+      ['release-name-config', 5],
+    ]);
     await client.changeAndWait(jobUri, readFileSync(join(ORDERED, 'templates', 'b-job.yaml'), 'utf8'));
     await client.changeAndWait(configUri, readFileSync(join(ORDERED, 'templates', 'a-config.yaml'), 'utf8'));
   });
 
   it('re-checks every open file of the chart when another one changes, and the order follows', async () => {
-    const configUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/a-config.yaml'))!.params.uri;
+    const configUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/a-config.yaml'))!.params
+      .uri;
     const jobUri = client.publishes.find((p) => p.params.uri.endsWith('/ordered/templates/b-job.yaml'))!.params.uri;
     const refreshes = client.codeLensRefreshes;
     const before = client.lastSeq;
     // a-config's weight "-5" (line 6, columns 25–29) becomes "5": the ConfigMap now runs last.
-    await client.change(configUri, { range: { start: { line: 6, character: 25 }, end: { line: 6, character: 29 } }, text: '"5"' });
+    await client.change(configUri, {
+      range: { start: { line: 6, character: 25 }, end: { line: 6, character: 29 } },
+      text: '"5"',
+    });
     const republished = await client.diagnosticsAfter(jobUri, before);
     assert.deepEqual(republished.params.diagnostics, []);
     await client.waitFor('a code lens refresh', () => client.codeLensRefreshes > refreshes || undefined);
     const lenses = await client.codeLenses(jobUri);
-    assert.equal(lenses[0]!.command?.title, 'pre-install, 1st of 3, weight 0, deleted after the event succeeds | pre-upgrade, 1st of 1, weight 0, deleted after the event succeeds');
+    assert.equal(
+      lenses[0]!.command?.title,
+      'pre-install, 1st of 3, weight 0, deleted after the event succeeds | pre-upgrade, 1st of 1, weight 0, deleted after the event succeeds',
+    );
     await client.changeAndWait(configUri, readFileSync(join(ORDERED, 'templates', 'a-config.yaml'), 'utf8'));
   });
 
@@ -260,27 +317,64 @@ describe('language server over stdio', () => {
     const { uri } = await client.openAndWait(join(ORDERED, 'templates', 'unsaved-seed.yaml'), text);
 
     const keys = await client.completion(uri, { line: 8, character: 4 });
-    assert.deepEqual(keys.map((item) => item.label), ['helm.sh/hook-output-log-policy', 'helm.sh/resource-policy']);
-    assert.deepEqual(keys[0]!.textEdit, { range: { start: { line: 8, character: 4 }, end: { line: 8, character: 4 } }, newText: 'helm.sh/hook-output-log-policy: ' });
+    assert.deepEqual(
+      keys.map((item) => item.label),
+      ['helm.sh/hook-output-log-policy', 'helm.sh/resource-policy'],
+    );
+    assert.deepEqual(keys[0]!.textEdit, {
+      range: { start: { line: 8, character: 4 }, end: { line: 8, character: 4 } },
+      newText: 'helm.sh/hook-output-log-policy: ',
+    });
     assert.deepEqual(await client.completion(uri, { line: 13, character: 8 }), [], 'no helm.sh keys in a pod template');
 
     const events = await client.completion(uri, { line: 5, character: 30 });
-    assert.deepEqual(events.map((item) => item.label), ['post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test']);
-    assert.deepEqual(events[0]!.textEdit, { range: { start: { line: 5, character: 30 }, end: { line: 5, character: 30 } }, newText: 'post-install' });
+    assert.deepEqual(
+      events.map((item) => item.label),
+      [
+        'post-install',
+        'pre-delete',
+        'post-delete',
+        'pre-upgrade',
+        'post-upgrade',
+        'pre-rollback',
+        'post-rollback',
+        'test',
+      ],
+    );
+    assert.deepEqual(events[0]!.textEdit, {
+      range: { start: { line: 5, character: 30 }, end: { line: 5, character: 30 } },
+      newText: 'post-install',
+    });
 
     // The chart's other pre-install hooks weigh -5, 0 and 0: one before, each weight in use, one after.
     const weights = await client.completion(uri, { line: 6, character: 26 });
-    assert.deepEqual(weights.map((item) => item.label), ['"-6"', '"-5"', '"0"', '"1"']);
-    for (const item of weights) assert.deepEqual((item.textEdit as TextEdit).range, { start: { line: 6, character: 25 }, end: { line: 6, character: 27 } });
+    assert.deepEqual(
+      weights.map((item) => item.label),
+      ['"-6"', '"-5"', '"0"', '"1"'],
+    );
+    for (const item of weights)
+      assert.deepEqual((item.textEdit as TextEdit).range, {
+        start: { line: 6, character: 25 },
+        end: { line: 6, character: 27 },
+      });
     assert.equal((weights[1]!.textEdit as TextEdit).newText, '"-5"');
     assert.match(weights[2]!.detail ?? '', /release-name-migrate, release-name-zz-runner/);
 
     const policies = await client.completion(uri, { line: 7, character: 32 });
-    assert.deepEqual(policies.map((item) => item.label), ['before-hook-creation', 'hook-succeeded', 'hook-failed']);
-    assert.deepEqual(policies[1]!.textEdit, { range: { start: { line: 7, character: 32 }, end: { line: 7, character: 32 } }, newText: 'hook-succeeded' });
+    assert.deepEqual(
+      policies.map((item) => item.label),
+      ['before-hook-creation', 'hook-succeeded', 'hook-failed'],
+    );
+    assert.deepEqual(policies[1]!.textEdit, {
+      range: { start: { line: 7, character: 32 }, end: { line: 7, character: 32 } },
+      newText: 'hook-succeeded',
+    });
 
     // Mid-list: the item under the cursor is replaced; the events on either side are not offered again.
-    await client.changeAndWait(uri, { range: { start: { line: 5, character: 30 }, end: { line: 5, character: 30 } }, text: 'post-up,test' });
+    await client.changeAndWait(uri, {
+      range: { start: { line: 5, character: 30 }, end: { line: 5, character: 30 } },
+      text: 'post-up,test',
+    });
     const middle = await client.completion(uri, { line: 5, character: 35 });
     assert.ok(!middle.some((item) => item.label === 'pre-install' || item.label === 'test'));
     assert.deepEqual(middle.find((item) => item.label === 'post-upgrade')!.textEdit, {
@@ -300,10 +394,17 @@ describe('language server over stdio', () => {
     assert.equal(quote.kind, CodeActionKind.QuickFix);
     assert.equal(quote.isPreferred, true);
     assert.deepEqual(quote.diagnostics, [weight]);
-    assert.deepEqual(quote.edit?.changes?.[uri], [{ range: { start: { line: 6, character: 25 }, end: { line: 6, character: 27 } }, newText: '"-5"' }]);
+    assert.deepEqual(quote.edit?.changes?.[uri], [
+      { range: { start: { line: 6, character: 25 }, end: { line: 6, character: 27 } }, newText: '"-5"' },
+    ]);
     const disable = actions.find((action) => action.title === 'Disable unquoted-hook-weight for this line');
     assert.ok(disable, actions.map((action) => action.title).join(', '));
-    assert.deepEqual(disable.edit?.changes?.[uri], [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, newText: '    # helm-hooks-disable-next-line unquoted-hook-weight\n' }]);
+    assert.deepEqual(disable.edit?.changes?.[uri], [
+      {
+        range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } },
+        newText: '    # helm-hooks-disable-next-line unquoted-hook-weight\n',
+      },
+    ]);
     const original = readFileSync(join(ERRORS, 'templates', 'job.yaml'), 'utf8');
     const suppressed = await client.changeAndWait(uri, applyAll(original, disable.edit!.changes![uri]!));
     assert.deepEqual(codes(suppressed), ['unknown-delete-policy']);
@@ -320,9 +421,19 @@ describe('language server over stdio', () => {
       assert.equal(actions[0]!.kind, FIX_ALL_KIND);
       const fixed = applyAll(original, actions[0]!.edit!.changes![uri]!);
       // Once the typo is fixed, hook-recreate-conflict's safe fix restores the before-hook-creation default.
-      assert.equal(fixed, original.replace('helm.sh/hook-weight: -5', 'helm.sh/hook-weight: "-5"').replace('hook-succeded', 'hook-succeeded,before-hook-creation'));
+      assert.equal(
+        fixed,
+        original
+          .replace('helm.sh/hook-weight: -5', 'helm.sh/hook-weight: "-5"')
+          .replace('hook-succeded', 'hook-succeeded,before-hook-creation'),
+      );
     }
-    assert.deepEqual(await client.codeActions(uri, whole, [], [CodeActionKind.QuickFix]).then((actions) => actions.filter((a) => a.kind === FIX_ALL_KIND)), []);
+    assert.deepEqual(
+      await client
+        .codeActions(uri, whole, [], [CodeActionKind.QuickFix])
+        .then((actions) => actions.filter((a) => a.kind === FIX_ALL_KIND)),
+      [],
+    );
   });
 
   it('reads unopened templates from disk and refreshes them on watched-file changes', async () => {
@@ -356,7 +467,10 @@ describe('language server over stdio', () => {
     await client.fileChanged(join(chart, '.helm-hooks.yaml'), FileChangeType.Created);
     const withFile = (await client.diagnosticsAfter(uri, before)).params.diagnostics;
     assert.deepEqual(codes(withFile), ['unknown-delete-policy', 'unquoted-hook-weight']);
-    assert.equal(withFile.find((diagnostic) => diagnostic.code === 'unquoted-hook-weight')!.severity, DiagnosticSeverity.Warning);
+    assert.equal(
+      withFile.find((diagnostic) => diagnostic.code === 'unquoted-hook-weight')!.severity,
+      DiagnosticSeverity.Warning,
+    );
 
     await client.changeSettings({});
     await client.close(uri);
@@ -387,7 +501,8 @@ describe('language server scheduling and transports', () => {
       const before = client.lastSeq;
       const uri = await client.open(join(ERRORS, 'templates', 'job.yaml'), original);
       let version = 1;
-      for (const weight of ['-4', '-3', '-2', '"-1"']) version = await client.change(uri, original.replace('hook-weight: -5', `hook-weight: ${weight}`));
+      for (const weight of ['-4', '-3', '-2', '"-1"'])
+        version = await client.change(uri, original.replace('hook-weight: -5', `hook-weight: ${weight}`));
       const published = await client.diagnosticsAfter(uri, before);
       assert.equal(published.params.version, version, 'the first publish is for the last version');
       assert.deepEqual(codes(published.params.diagnostics), ['unknown-delete-policy']);
@@ -402,7 +517,12 @@ describe('language server scheduling and transports', () => {
     const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     connection.listen();
     try {
-      const result = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+      const result = await connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri: null,
+        capabilities: {},
+        workspaceFolders: null,
+      });
       assert.equal(result.serverInfo?.name, 'helm-hooks');
       await connection.sendRequest(ShutdownRequest.type);
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

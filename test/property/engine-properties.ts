@@ -56,21 +56,78 @@ export function samples(includeCorpus: boolean): string[] {
       .map((path) => readFileSync(path, 'utf8'))
       .filter((text) => text.length <= MAX_SAMPLE_CHARS);
     const next = random(9);
-    for (let count = 0; count < CORPUS_SAMPLES && corpus.length > 0; count++) texts.push(corpus.splice(Math.floor(next() * corpus.length), 1)[0]!);
+    for (let count = 0; count < CORPUS_SAMPLES && corpus.length > 0; count++)
+      texts.push(corpus.splice(Math.floor(next() * corpus.length), 1)[0]!);
   }
   for (const rule of ALL_RULES) texts.push(rule.docs.bad, rule.docs.good);
-  for (const path of templatesUnder(join(REPO_ROOT, 'examples', 'shop', 'templates')).sort()) texts.push(readFileSync(path, 'utf8'));
+  for (const path of templatesUnder(join(REPO_ROOT, 'examples', 'shop', 'templates')).sort())
+    texts.push(readFileSync(path, 'utf8'));
   // Windows line endings, which every offset, mask and fix must keep.
   return [...texts, ...texts.filter((_, index) => index % 3 === 0).map((text) => text.replace(/\r?\n/g, '\r\n'))];
 }
 
 /** What an edit puts into the text: the characters that change how templates and YAML are read, and some others. */
 const TOKENS = [
-  '{{', '}}', '{{-', '-}}', '{{- ', ' -}}', '{{/*', '*/}}', '{{ end }}', '{{ else }}', '{{ if .Values.x }}', '{{ define "x" }}',
-  ':', ': ', '"', "'", '`', '\\', '\n', '\r\n', '\r', ' ', '  ', '\t', '-', '- ', '#', '|', '>', '---\n', '...\n',
-  '[', ']', '{', '}', ',', '&a', '*a', '!!str ', '?', 'a', '0', '-5', '010', 'true', '\u00e9', '\u{1F600}', '\u0000', '\uFEFF',
-  '{{ .Values.x\n}}', '{{/* a\r\nb */}}', '{{- include "x" .\r\n  | nindent 4 }}', '{{ "}}\\"" }}', '{{ `\n}}` }}',
-  'helm.sh/hook: ', 'helm.sh/hook-weight: ', 'helm.sh/hook-delete-policy: ', 'pre-install', 'annotations:\n', 'metadata:\n',
+  '{{',
+  '}}',
+  '{{-',
+  '-}}',
+  '{{- ',
+  ' -}}',
+  '{{/*',
+  '*/}}',
+  '{{ end }}',
+  '{{ else }}',
+  '{{ if .Values.x }}',
+  '{{ define "x" }}',
+  ':',
+  ': ',
+  '"',
+  "'",
+  '`',
+  '\\',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '  ',
+  '\t',
+  '-',
+  '- ',
+  '#',
+  '|',
+  '>',
+  '---\n',
+  '...\n',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a',
+  '*a',
+  '!!str ',
+  '?',
+  'a',
+  '0',
+  '-5',
+  '010',
+  'true',
+  '\u00e9',
+  '\u{1F600}',
+  '\u0000',
+  '\uFEFF',
+  '{{ .Values.x\n}}',
+  '{{/* a\r\nb */}}',
+  '{{- include "x" .\r\n  | nindent 4 }}',
+  '{{ "}}\\"" }}',
+  '{{ `\n}}` }}',
+  'helm.sh/hook: ',
+  'helm.sh/hook-weight: ',
+  'helm.sh/hook-delete-policy: ',
+  'pre-install',
+  'annotations:\n',
+  'metadata:\n',
 ];
 
 /** One random edit of a text; `type` overwrites one character (a keystroke that keeps every offset). */
@@ -86,7 +143,10 @@ const editArbitrary: fc.Arbitrary<Edit> = fc.record({
   kind: fc.constantFrom('insert', 'delete', 'replace'),
   at: fc.double({ min: 0, max: 1, noNaN: true }),
   length: fc.integer({ min: 1, max: 12 }),
-  token: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TOKENS) }, { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: 'binary' }) }),
+  token: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...TOKENS) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: 'binary' }) },
+  ),
 });
 
 export function applyEdit(text: string, edit: Edit): string {
@@ -118,7 +178,13 @@ function analyse(text: string): { file: TemplateFile; findings: Finding[] } {
 }
 
 function assertInside(range: TextRange, length: number, what: string): void {
-  if (!(Number.isInteger(range.start) && Number.isInteger(range.end) && 0 <= range.start && range.start <= range.end && range.end <= length)) {
+  if (!(
+    Number.isInteger(range.start) &&
+    Number.isInteger(range.end) &&
+    0 <= range.start &&
+    range.start <= range.end &&
+    range.end <= length
+  )) {
     throw new Error(`${what} [${range.start}, ${range.end}) is not inside the document of length ${length}`);
   }
 }
@@ -136,7 +202,7 @@ function assertSameShape(masked: string, text: string, what: string): void {
 }
 
 function overlaps(a: TextRange, b: TextRange): boolean {
-  return a.start < b.end && b.start < a.end || (a.start === a.end && a.start === b.start && b.start === b.end);
+  return (a.start < b.end && b.start < a.end) || (a.start === a.end && a.start === b.start && b.start === b.end);
 }
 
 /** The text outside the edits, in order: what applying them must leave untouched. */
@@ -146,13 +212,16 @@ function assertOnlyRangesChanged(text: string, edits: readonly TextEdit[], fixed
   let cursorFixed = 0;
   for (const edit of sorted) {
     const kept = text.slice(cursorOriginal, edit.range.start);
-    if (fixed.slice(cursorFixed, cursorFixed + kept.length) !== kept) throw new Error(`a fix changed text before offset ${edit.range.start}`);
+    if (fixed.slice(cursorFixed, cursorFixed + kept.length) !== kept)
+      throw new Error(`a fix changed text before offset ${edit.range.start}`);
     cursorFixed += kept.length;
-    if (fixed.slice(cursorFixed, cursorFixed + edit.newText.length) !== edit.newText) throw new Error(`a fix did not write its text at ${edit.range.start}`);
+    if (fixed.slice(cursorFixed, cursorFixed + edit.newText.length) !== edit.newText)
+      throw new Error(`a fix did not write its text at ${edit.range.start}`);
     cursorFixed += edit.newText.length;
     cursorOriginal = edit.range.end;
   }
-  if (fixed.slice(cursorFixed) !== text.slice(cursorOriginal)) throw new Error(`a fix changed text after offset ${cursorOriginal}`);
+  if (fixed.slice(cursorFixed) !== text.slice(cursorOriginal))
+    throw new Error(`a fix changed text after offset ${cursorOriginal}`);
 }
 
 const PROPERTIES: Record<PropertyName, (text: string) => void> = {
@@ -163,11 +232,14 @@ const PROPERTIES: Record<PropertyName, (text: string) => void> = {
     if (elapsed > CASE_BUDGET_MS) throw new Error(`analysis took ${elapsed.toFixed(0)} ms`);
     for (const finding of findings) {
       assertInside(finding.range, text.length, `${finding.rule} finding`);
-      for (const related of finding.related) if (related.file === PATH) assertInside(related.range, text.length, `${finding.rule} related location`);
+      for (const related of finding.related)
+        if (related.file === PATH) assertInside(related.range, text.length, `${finding.rule} related location`);
       for (const fix of finding.fixes) {
-        for (const edit of fix.edits) if (edit.file === PATH) assertInside(edit.range, text.length, `${finding.rule} fix "${fix.title}"`);
+        for (const edit of fix.edits)
+          if (edit.file === PATH) assertInside(edit.range, text.length, `${finding.rule} fix "${fix.title}"`);
         fix.edits.forEach((edit, index) => {
-          if (fix.edits.slice(index + 1).some((other) => overlaps(edit.range, other.range))) throw new Error(`${finding.rule} fix "${fix.title}" has overlapping edits`);
+          if (fix.edits.slice(index + 1).some((other) => overlaps(edit.range, other.range)))
+            throw new Error(`${finding.rule} fix "${fix.title}" has overlapping edits`);
         });
       }
     }
@@ -190,7 +262,8 @@ const PROPERTIES: Record<PropertyName, (text: string) => void> = {
       }
     }
     const lintText = (current: string) => ({ text: current, findings: analyse(current).findings });
-    if (!fixUntilStable(PATH, lintText(text), lintText).stable) throw new Error(`safe fixes did not settle within ${MAX_FIX_PASSES} passes`);
+    if (!fixUntilStable(PATH, lintText(text), lintText).stable)
+      throw new Error(`safe fixes did not settle within ${MAX_FIX_PASSES} passes`);
   },
 };
 
@@ -209,7 +282,10 @@ function run(request: WorkerRequest): WorkerReply {
   const numRuns = Math.max(1, Math.round(RUNS[request.property] * factor));
   const check = PROPERTIES[request.property];
   try {
-    fc.assert(fc.property(editedTemplates(samples(request.includeCorpus)), (text) => check(text)), { seed, numRuns, endOnFailure: false });
+    fc.assert(
+      fc.property(editedTemplates(samples(request.includeCorpus)), (text) => check(text)),
+      { seed, numRuns, endOnFailure: false },
+    );
     return { ok: true, runs: numRuns };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };

@@ -33,7 +33,9 @@ function runProperty(t: TestContext, property: PropertyName): Promise<void> {
 }
 
 describe('engine properties under random edits of corpus templates', () => {
-  it('never throws or hangs, and keeps every finding, related location and fix edit inside the document', (t) => runProperty(t, 'no-throw-ranges'));
+  it('never throws or hangs, and keeps every finding, related location and fix edit inside the document', (t) =>
+    runProperty(t, 'no-throw-ranges'));
   it('masks templates into text of the same length with the same line breaks', (t) => runProperty(t, 'masking'));
-  it('applies each fix by changing only its ranges, and safe fixes settle so that fixing again changes nothing', (t) => runProperty(t, 'fixes'));
+  it('applies each fix by changing only its ranges, and safe fixes settle so that fixing again changes nothing', (t) =>
+    runProperty(t, 'fixes'));
 });

@@ -11,7 +11,7 @@ import { lintFile } from '../../server/src/engine/lint/lint';
 import { clearYamlDocumentCache } from '../../server/src/engine/model/yaml-documents';
 import { findingsFor, forgetFindings } from '../../server/src/features/diagnostics';
 import { CORPUS_CHARTS } from '../support/shared';
-import type { Edit} from './engine-properties';
+import type { Edit } from './engine-properties';
 import { applyEdit, samples } from './engine-properties';
 
 /**
@@ -25,20 +25,73 @@ const PATH = '/chart/templates/edited.yaml';
 
 /** What an edit puts into the text: what changes how templates, YAML documents and hooks are read, and some others. */
 const TOKENS = [
-  '{{', '}}', '{{-', '-}}', '{{/*', '*/}}', '{{ end }}', '{{ if .Values.x }}', '{{ define "x" }}', '{{ "', '{{ .Values.x\n}}',
-  '{{- include "x" . | nindent 4 }}', '{{ $g := randAlphaNum 8 }}', '{{ lookup "v1" "Secret" "" "x" }}',
-  ':', ': ', '"', "'", '\n', '\r\n', '\r', '\u2028', ' ', '  ', '-', '- ', '#', '|', '---\n', '\n---\n', '--- ', '...\n', '%YAML 1.1\n',
-  '[', ']', '{', '}', ',', '0', '-5', '010', 'true', 'a', '\u00e9',
-  '# helm-hooks-disable-next-line\n', 'helm.sh/hook: ', '"helm.sh/hook-weight": 5', 'helm.sh/hook-delete-policy: hook-failed',
-  'pre-install', 'post-upgrade,test', 'annotations:\n', 'metadata:\n', 'kind: Job\n', 'kind: Secret\n', 'image: busybox\n',
-  'restartPolicy: Always', 'value: "postgres://u:p@h/db"',
+  '{{',
+  '}}',
+  '{{-',
+  '-}}',
+  '{{/*',
+  '*/}}',
+  '{{ end }}',
+  '{{ if .Values.x }}',
+  '{{ define "x" }}',
+  '{{ "',
+  '{{ .Values.x\n}}',
+  '{{- include "x" . | nindent 4 }}',
+  '{{ $g := randAlphaNum 8 }}',
+  '{{ lookup "v1" "Secret" "" "x" }}',
+  ':',
+  ': ',
+  '"',
+  "'",
+  '\n',
+  '\r\n',
+  '\r',
+  '\u2028',
+  ' ',
+  '  ',
+  '-',
+  '- ',
+  '#',
+  '|',
+  '---\n',
+  '\n---\n',
+  '--- ',
+  '...\n',
+  '%YAML 1.1\n',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '0',
+  '-5',
+  '010',
+  'true',
+  'a',
+  '\u00e9',
+  '# helm-hooks-disable-next-line\n',
+  'helm.sh/hook: ',
+  '"helm.sh/hook-weight": 5',
+  'helm.sh/hook-delete-policy: hook-failed',
+  'pre-install',
+  'post-upgrade,test',
+  'annotations:\n',
+  'metadata:\n',
+  'kind: Job\n',
+  'kind: Secret\n',
+  'image: busybox\n',
+  'restartPolicy: Always',
+  'value: "postgres://u:p@h/db"',
 ];
 
 const editArbitrary: fc.Arbitrary<Edit> = fc.record({
   kind: fc.constantFrom('insert', 'delete', 'replace', 'type'),
   at: fc.double({ min: 0, max: 1, noNaN: true }),
   length: fc.integer({ min: 1, max: 12 }),
-  token: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...TOKENS) }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) }),
+  token: fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...TOKENS) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
+  ),
 });
 
 const OPTIONS: LintOptions[] = [
@@ -70,7 +123,11 @@ function assertSameAsFresh(texts: readonly string[], options: readonly LintOptio
     const file = analyzeTemplate(PATH, text, { reuseParses: true });
     const fresh = analyzeTemplate(PATH, text);
     assert.equal(summary(file), summary(fresh), `the analysis after edit ${index} of ${texts.length - 1}`);
-    assert.deepStrictEqual(findingsFor(file, option), lintFile(fresh, option), `the findings after edit ${index} of ${texts.length - 1}`);
+    assert.deepStrictEqual(
+      findingsFor(file, option),
+      lintFile(fresh, option),
+      `the findings after edit ${index} of ${texts.length - 1}`,
+    );
   });
 }
 
@@ -129,14 +186,22 @@ describe('incremental analysis in the language server', () => {
       if (index > 0) assert.equal(document, file.model.documents[index], `document ${index} is the one built before`);
     });
     for (const finding of laterFindings) {
-      assert.ok(findingsAfterTyping.includes(finding), `${finding.rule} at ${finding.range.start} is the finding found before`);
+      assert.ok(
+        findingsAfterTyping.includes(finding),
+        `${finding.rule} at ${finding.range.start} is the finding found before`,
+      );
     }
 
     const inserted = '# a comment that moves every later document\n';
     const moved = findingsFor(analyzeTemplate(PATH, inserted + typed, { reuseParses: true }), options);
     assert.deepStrictEqual(moved, lintFile(analyzeTemplate(PATH, inserted + typed), options));
     assert.deepStrictEqual(
-      moved.map((finding) => [finding.rule, finding.range.start - inserted.length, finding.range.end - inserted.length, finding.message]),
+      moved.map((finding) => [
+        finding.rule,
+        finding.range.start - inserted.length,
+        finding.range.end - inserted.length,
+        finding.message,
+      ]),
       findingsAfterTyping.map((finding) => [finding.rule, finding.range.start, finding.range.end, finding.message]),
     );
   });

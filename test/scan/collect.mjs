@@ -217,13 +217,17 @@ function resolve(chartDir, origin, depth = 0) {
       if (readChartYaml(p)) source = p;
     }
     if (!source) {
-      const candidates = (index.get(dep.name) ?? []).filter((c) => !c.rel.split(path.sep).includes('charts') || c.rel.startsWith('charts'));
+      const candidates = (index.get(dep.name) ?? []).filter(
+        (c) => !c.rel.split(path.sep).includes('charts') || c.rel.startsWith('charts'),
+      );
       const sameRepo = candidates.filter((c) => c.repo === origin.repo);
       const parent = path.dirname(origin.rel);
       const pick =
         sameRepo.find((c) => path.dirname(c.rel) === parent) ??
         sameRepo.find((c) => !c.rel.includes(`${path.sep}charts${path.sep}`)) ??
-        (origin.repo === 'k8s-at-home/charts' ? candidates.find((c) => c.repo === 'k8s-at-home/library-charts') : undefined) ??
+        (origin.repo === 'k8s-at-home/charts'
+          ? candidates.find((c) => c.repo === 'k8s-at-home/library-charts')
+          : undefined) ??
         // A dependency published from another scanned repository (bitnami's databases, prometheus-community's
         // exporters), recognised by its owner in the repository URL; its version may differ from the pin.
         candidates.find((c) => publishes(c.repo, repoUrl) && !c.rel.includes(`${path.sep}charts${path.sep}`));
@@ -244,7 +248,17 @@ function resolve(chartDir, origin, depth = 0) {
   return missing;
 }
 
-const rows = [['dir', 'repo', 'commit', 'chart_path', 'hook_templates', 'missing_dependencies', 'dependencies_from_other_repositories']];
+const rows = [
+  [
+    'dir',
+    'repo',
+    'commit',
+    'chart_path',
+    'hook_templates',
+    'missing_dependencies',
+    'dependencies_from_other_repositories',
+  ],
+];
 let borrowed = [];
 for (const [repo, nonHookLimit] of sources) {
   const { tree, commit } = trees.get(repo);
@@ -257,7 +271,9 @@ for (const [repo, nonHookLimit] of sources) {
   };
   const dirs = all
     .filter((rel) => !nested(rel))
-    .filter((rel) => !rel.split(path.sep).some((s) => /^(tests?|testdata|fixtures|examples?|archives|\.github)$/.test(s)))
+    .filter(
+      (rel) => !rel.split(path.sep).some((s) => /^(tests?|testdata|fixtures|examples?|archives|\.github)$/.test(s)),
+    )
     .sort();
   const [owner, name] = repo.split('/');
   for (const rel of dirs) {
@@ -274,8 +290,18 @@ for (const [repo, nonHookLimit] of sources) {
     fs.cpSync(path.join(tree, rel), target, { recursive: true, dereference: true });
     borrowed = [];
     const missing = resolve(target, { repo, tree, rel });
-    rows.push([dir, repo, commit, rel || '.', String(hooks.length), missing.join(';') || '-', borrowed.join(';') || '-']);
+    rows.push([
+      dir,
+      repo,
+      commit,
+      rel || '.',
+      String(hooks.length),
+      missing.join(';') || '-',
+      borrowed.join(';') || '-',
+    ]);
   }
 }
 fs.writeFileSync(path.join(outDir, 'manifest.tsv'), rows.map((r) => r.join('\t')).join('\n') + '\n');
-console.log(`${rows.length - 1} charts, ${rows.slice(1).filter((r) => r[4] !== '0').length} with hook templates, ${rows.slice(1).filter((r) => r[5] !== '-').length} with missing dependencies`);
+console.log(
+  `${rows.length - 1} charts, ${rows.slice(1).filter((r) => r[4] !== '0').length} with hook templates, ${rows.slice(1).filter((r) => r[5] !== '-').length} with missing dependencies`,
+);

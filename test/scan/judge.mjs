@@ -30,7 +30,10 @@ const kubectl = path.join(root, '.cache/helm/v4/kubectl/kubectl');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-judge-'));
 
 const read = (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
-const tsvField = (s) => String(s).replace(/[\t\n]+/g, ' ').trim();
+const tsvField = (s) =>
+  String(s)
+    .replace(/[\t\n]+/g, ' ')
+    .trim();
 
 /** Rendered documents of helm output, with the template path (chart name stripped) each came from. */
 function renderedDocs(text) {
@@ -103,7 +106,10 @@ function kubectlDecode(docText) {
   return r.status === 0 ? '' : (r.stderr || 'kubectl failed').trim().split('\n')[0];
 }
 
-const annotationsOf = (obj) => (obj && typeof obj === 'object' && obj.metadata && typeof obj.metadata === 'object' ? obj.metadata.annotations ?? {} : {});
+const annotationsOf = (obj) =>
+  obj && typeof obj === 'object' && obj.metadata && typeof obj.metadata === 'object'
+    ? (obj.metadata.annotations ?? {})
+    : {};
 
 /** The `---`-separated document of a template file holding a line, and whether the file has several. */
 function documentAt(chartDir, file, line) {
@@ -111,7 +117,9 @@ function documentAt(chartDir, file, line) {
   const separators = lines.map((l, i) => (/^---\s*$/.test(l) ? i : -1)).filter((i) => i >= 0);
   const before = separators.filter((i) => i < line - 1).at(-1) ?? -1;
   const after = separators.find((i) => i >= line - 1) ?? lines.length;
-  const multi = separators.some((i) => lines.slice(0, i).some((l) => /^kind:/.test(l)) && lines.slice(i + 1).some((l) => /^kind:/.test(l)));
+  const multi = separators.some(
+    (i) => lines.slice(0, i).some((l) => /^kind:/.test(l)) && lines.slice(i + 1).some((l) => /^kind:/.test(l)),
+  );
   return { text: lines.slice(before + 1, after).join('\n'), multi };
 }
 
@@ -129,11 +137,21 @@ function helmignored(chartDir, file) {
   {
     const base = chartDir;
     const rel = file;
-    const patterns = read(path.join(base, '.helmignore')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
+    const patterns = read(path.join(base, '.helmignore'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
     for (const raw of patterns) {
       const p = raw.replace(/\/$/, '');
-      const glob = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-      const hit = p.includes('/') ? rel === p || rel.startsWith(`${p}/`) || glob.test(rel) : rel.split('/').some((seg) => glob.test(seg));
+      const glob = new RegExp(
+        `^${p
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]')}$`,
+      );
+      const hit = p.includes('/')
+        ? rel === p || rel.startsWith(`${p}/`) || glob.test(rel)
+        : rel.split('/').some((seg) => glob.test(seg));
       if (hit) return `${path.relative(chartDir, path.join(base, '.helmignore')) || '.helmignore'}: ${raw}`;
     }
   }
@@ -147,7 +165,12 @@ function autoVerdict(chart, f) {
     const sourced = chart.scenarios.some((s) => s.rendered.some((d) => d.source === f.file));
     if (!sourced) return ['false', `Helm never loads the file: ${ignored} (helm template has no # Source: for it)`];
   }
-  const docsOf = (pick) => chart.scenarios.flatMap((s) => pick(s).filter((d) => d.source === f.file).map((d) => ({ ...d, scenario: s.name })));
+  const docsOf = (pick) =>
+    chart.scenarios.flatMap((s) =>
+      pick(s)
+        .filter((d) => d.source === f.file)
+        .map((d) => ({ ...d, scenario: s.name })),
+    );
   const rendered = docsOf((s) => s.rendered);
   const hooksFromFile = docsOf((s) => s.hooks);
   const normalFromFile = docsOf((s) => s.manifestDocs);
@@ -155,21 +178,34 @@ function autoVerdict(chart, f) {
   const text = sourceLine(chart.chartDir, f.file, f.line);
   switch (f.rule) {
     case 'missing-chart-dependency': {
-      const line = chart.scenarios.flatMap((s) => s.templateErr.split('\n')).find((l) => /missing in charts\/ directory/.test(l));
+      const line = chart.scenarios
+        .flatMap((s) => s.templateErr.split('\n'))
+        .find((l) => /missing in charts\/ directory/.test(l));
       const name = f.message.match(/dependency "([^"]+)"/)?.[1];
-      const listed = line?.replace(/.*missing in charts\/ directory: /, '').split(/,\s*/).map((x) => x.trim());
-      if (line && name && listed.includes(name)) return ['true', `helm template: ${line.trim().replace(/^.*(found in Chart\.yaml)/, '$1')}`];
+      const listed = line
+        ?.replace(/.*missing in charts\/ directory: /, '')
+        .split(/,\s*/)
+        .map((x) => x.trim());
+      if (line && name && listed.includes(name))
+        return ['true', `helm template: ${line.trim().replace(/^.*(found in Chart\.yaml)/, '$1')}`];
       if (chart.scenarios.some((s) => s.helmRendered)) return ['false', 'helm template renders the chart'];
       return undefined;
     }
     case 'unpinned-hook-image': {
-      const images = hooksFromFile.flatMap((h) => [...h.manifest.matchAll(/^\s*-?\s*image:\s*["']?([^"'\s]+)/gm)].map((m) => m[1]));
+      const images = hooksFromFile.flatMap((h) =>
+        [...h.manifest.matchAll(/^\s*-?\s*image:\s*["']?([^"'\s]+)/gm)].map((m) => m[1]),
+      );
       const named = f.message.match(/image "([^"]+)"/)?.[1];
-      const bad = images.filter((i) => !i.includes('@') && (!/:[^/]+$/.test(i) || /:latest$/.test(i)) && (!named || i === named));
+      const bad = images.filter(
+        (i) => !i.includes('@') && (!/:[^/]+$/.test(i) || /:latest$/.test(i)) && (!named || i === named),
+      );
       if (bad.length) return ['true', `Helm renders hook ${hooksFromFile[0].kind} with image ${bad[0]}`];
       const literal = text.match(/^-?\s*image:\s*["']?([^"'{}\s]+)["']?\s*$/)?.[1];
       if (literal && !literal.includes('@') && (!/:[^/]+$/.test(literal) || /:latest$/.test(literal)))
-        return ['true', `template line (in a branch the scenarios do not render) is a literal untagged image: ${literal}`];
+        return [
+          'true',
+          `template line (in a branch the scenarios do not render) is a literal untagged image: ${literal}`,
+        ];
       return undefined;
     }
     case 'unquoted-hook-weight':
@@ -177,7 +213,8 @@ function autoVerdict(chart, f) {
       const docs = rendered.length ? rendered : normalFromFile;
       for (const d of docs) {
         const err = kubectlDecode(d.text);
-        if (/cannot unmarshal|json: cannot|unmarshal/.test(err)) return ['true', `kubectl label --local: ${err.slice(0, 160)}`];
+        if (/cannot unmarshal|json: cannot|unmarshal/.test(err))
+          return ['true', `kubectl label --local: ${err.slice(0, 160)}`];
       }
       if (docs.length) return undefined;
       return undefined;
@@ -186,14 +223,35 @@ function autoVerdict(chart, f) {
       const m = text.match(/(helm\.sh\/[\w-]+)/);
       const key = m?.[1];
       // The kind written nearest above the line, to name the right document of a multi-document file.
-      const kind = read(path.join(chart.chartDir, f.file)).split('\n').slice(0, f.line).reverse().find((l) => /^kind:\s*\w+/.test(l))?.match(/^kind:\s*(\w+)/)?.[1];
-      const orphan = normalFromFile.find((d) => key && (!kind || d.obj?.kind === kind) && Object.keys(annotationsOf(d.obj)).includes(key) && !('helm.sh/hook' in annotationsOf(d.obj)));
-      if (orphan) return ['true', `dry-run: ${orphan.obj.kind} ${orphan.obj.metadata?.name} is a normal resource (manifest) with ${key} and no helm.sh/hook`];
+      const kind = read(path.join(chart.chartDir, f.file))
+        .split('\n')
+        .slice(0, f.line)
+        .reverse()
+        .find((l) => /^kind:\s*\w+/.test(l))
+        ?.match(/^kind:\s*(\w+)/)?.[1];
+      const orphan = normalFromFile.find(
+        (d) =>
+          key &&
+          (!kind || d.obj?.kind === kind) &&
+          Object.keys(annotationsOf(d.obj)).includes(key) &&
+          !('helm.sh/hook' in annotationsOf(d.obj)),
+      );
+      if (orphan)
+        return [
+          'true',
+          `dry-run: ${orphan.obj.kind} ${orphan.obj.metadata?.name} is a normal resource (manifest) with ${key} and no helm.sh/hook`,
+        ];
       return undefined;
     }
     case 'misplaced-hook-annotation': {
-      const normal = normalFromFile.find((d) => /helm\.sh\/hook/.test(d.text) && !('helm.sh/hook' in annotationsOf(d.obj)));
-      if (normal) return ['true', `dry-run: ${normal.obj.kind} ${normal.obj.metadata?.name} is in manifest, not hooks, though it carries helm.sh/hook elsewhere`];
+      const normal = normalFromFile.find(
+        (d) => /helm\.sh\/hook/.test(d.text) && !('helm.sh/hook' in annotationsOf(d.obj)),
+      );
+      if (normal)
+        return [
+          'true',
+          `dry-run: ${normal.obj.kind} ${normal.obj.metadata?.name} is in manifest, not hooks, though it carries helm.sh/hook elsewhere`,
+        ];
       return undefined;
     }
     case 'job-restart-policy': {
@@ -201,16 +259,28 @@ function autoVerdict(chart, f) {
       for (const h of jobs) {
         const obj = yaml.load(h.manifest);
         const rp = obj?.spec?.template?.spec?.restartPolicy;
-        if (rp === undefined || rp === 'Always') return ['true', `dry-run: hook Job ${h.name} renders restartPolicy ${rp ?? '(none)'}`];
+        if (rp === undefined || rp === 'Always')
+          return ['true', `dry-run: hook Job ${h.name} renders restartPolicy ${rp ?? '(none)'}`];
       }
-      if (jobs.length && !documentAt(chart.chartDir, f.file, f.line).multi) return ['false', `dry-run: hook Job ${jobs[0].name} renders restartPolicy ${yaml.load(jobs[0].manifest)?.spec?.template?.spec?.restartPolicy}`];
+      if (jobs.length && !documentAt(chart.chartDir, f.file, f.line).multi)
+        return [
+          'false',
+          `dry-run: hook Job ${jobs[0].name} renders restartPolicy ${yaml.load(jobs[0].manifest)?.spec?.template?.spec?.restartPolicy}`,
+        ];
       return undefined;
     }
     case 'unknown-hook-event': {
-      const value = text.replace(/^.*helm\.sh\/hook["']?\s*:\s*/, '').replace(/^["']|["']$/g, '').trim();
-      const logged = chart.scenarios.flatMap((s) => s.templateErr.split('\n')).find((l) => /skipping unknown hook/.test(l));
+      const value = text
+        .replace(/^.*helm\.sh\/hook["']?\s*:\s*/, '')
+        .replace(/^["']|["']$/g, '')
+        .trim();
+      const logged = chart.scenarios
+        .flatMap((s) => s.templateErr.split('\n'))
+        .find((l) => /skipping unknown hook/.test(l));
       // A document from the file that Helm kept while it carries the event: the finding is disproved.
-      const kept = [...rendered, ...normalFromFile].filter((d) => String(annotationsOf(d.obj)['helm.sh/hook'] ?? '').includes(value.split(',')[0]));
+      const kept = [...rendered, ...normalFromFile].filter((d) =>
+        String(annotationsOf(d.obj)['helm.sh/hook'] ?? '').includes(value.split(',')[0]),
+      );
       const renderedAnywhere = kept.length > 0 || hooksFromFile.some((h) => h.manifest.includes(value.split(',')[0]));
       const loggedType = logged?.match(/hookTypes=(\S+)/)?.[1]?.replace(/^"|"$/g, '');
       if (logged && !renderedAnywhere && loggedType && (text.includes(loggedType) || f.message.includes(loggedType)))
@@ -221,29 +291,54 @@ function autoVerdict(chart, f) {
     case 'hook-recreate-conflict': {
       const segment = documentAt(chart.chartDir, f.file, f.line);
       if (!segment.multi) {
-        const h = hooksFromFile.find((x) => (x.delete_policies ?? []).length > 0 && !x.delete_policies.includes('before-hook-creation'));
-        if (h) return ['true', `dry-run: hook ${h.kind} ${h.name} events ${h.events.join(',')} delete_policies ${h.delete_policies.join(',')} (no before-hook-creation)`];
-        const ok = hooksFromFile.find((x) => (x.delete_policies ?? []).length === 0 || x.delete_policies.includes('before-hook-creation'));
-        if (ok) return ['false', `dry-run: hook ${ok.kind} ${ok.name} delete_policies ${(ok.delete_policies ?? []).join(',') || '(none: default before-hook-creation)'}`];
+        const h = hooksFromFile.find(
+          (x) => (x.delete_policies ?? []).length > 0 && !x.delete_policies.includes('before-hook-creation'),
+        );
+        if (h)
+          return [
+            'true',
+            `dry-run: hook ${h.kind} ${h.name} events ${h.events.join(',')} delete_policies ${h.delete_policies.join(',')} (no before-hook-creation)`,
+          ];
+        const ok = hooksFromFile.find(
+          (x) => (x.delete_policies ?? []).length === 0 || x.delete_policies.includes('before-hook-creation'),
+        );
+        if (ok)
+          return [
+            'false',
+            `dry-run: hook ${ok.kind} ${ok.name} delete_policies ${(ok.delete_policies ?? []).join(',') || '(none: default before-hook-creation)'}`,
+          ];
       }
       // In the finding's own document of the file: a literal policy line.
       const policies = segment.text.split('\n').filter((l) => /helm\.sh\/hook-delete-policy/.test(l));
       if (policies.length === 1 && !/\{\{|before-hook-creation/.test(policies[0]))
-        return ['true', `template: the finding's document sets a literal policy without before-hook-creation: ${policies[0].trim()}`];
+        return [
+          'true',
+          `template: the finding's document sets a literal policy without before-hook-creation: ${policies[0].trim()}`,
+        ];
       return undefined;
     }
     case 'inline-secret-in-hook': {
       for (const h of hooksFromFile) {
         const url = h.manifest.match(/[a-z]+:\/\/[^\s:@/"']+:[^\s@/"']+@[^\s"']+/);
-        if (url) return ['true', `dry-run: hook ${h.kind} ${h.name} carries a URL with a password: ${url[0].replace(/:[^:@]+@/, ':***@')}`];
-        const env = h.manifest.match(/-\s*name:\s*["']?(\w*(?:PASSW|TOKEN|SECRET|WEBHOOK)\w*)["']?\s*\n\s*value:\s*(\S.*)/i);
+        if (url)
+          return [
+            'true',
+            `dry-run: hook ${h.kind} ${h.name} carries a URL with a password: ${url[0].replace(/:[^:@]+@/, ':***@')}`,
+          ];
+        const env = h.manifest.match(
+          /-\s*name:\s*["']?(\w*(?:PASSW|TOKEN|SECRET|WEBHOOK)\w*)["']?\s*\n\s*value:\s*(\S.*)/i,
+        );
         if (env) return ['true', `dry-run: hook ${h.kind} ${h.name} env ${env[1]} has a literal value`];
       }
       return undefined;
     }
     case 'workload-as-hook': {
       const h = hooksFromFile.find((x) => ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(x.kind));
-      if (h) return ['true', `dry-run: ${h.kind} ${h.name} is listed under hooks (events ${h.events.join(',')}, delete_policies ${(h.delete_policies ?? []).join(',') || 'none: before-hook-creation'}), not in manifest`];
+      if (h)
+        return [
+          'true',
+          `dry-run: ${h.kind} ${h.name} is listed under hooks (events ${h.events.join(',')}, delete_policies ${(h.delete_policies ?? []).join(',') || 'none: before-hook-creation'}), not in manifest`,
+        ];
       return undefined;
     }
     case 'stale-install-hook': {
@@ -255,7 +350,10 @@ function autoVerdict(chart, f) {
         const onlyUpgrade = h.events.every((e) => /upgrade/.test(e)) && !h.events.some((e) => /install/.test(e));
         const normal = s.manifestDocs.find((d) => d.obj?.kind === reader[1] && d.obj?.metadata?.name === reader[2]);
         if ((onlyInstall || onlyUpgrade) && normal && normal.text.includes(h.name))
-          return ['true', `dry-run: hook ${h.kind} ${h.name} events ${h.events.join(',')} only; ${reader[1]} ${reader[2]} is a release resource (manifest) naming it`];
+          return [
+            'true',
+            `dry-run: hook ${h.kind} ${h.name} events ${h.events.join(',')} only; ${reader[1]} ${reader[2]} is a release resource (manifest) naming it`,
+          ];
       }
       return undefined;
     }
@@ -274,34 +372,55 @@ function autoVerdict(chart, f) {
       for (const h of hooksFromFile) {
         const w = annotationsOf(yaml.load(h.manifest))['helm.sh/hook-weight'];
         if (w !== undefined && !/^[+-]?\d+$/.test(String(w)) && !h.weight)
-          return ['true', `dry-run: hook ${h.kind} ${h.name} has hook-weight ${JSON.stringify(w)} and Helm's weight is 0`];
+          return [
+            'true',
+            `dry-run: hook ${h.kind} ${h.name} has hook-weight ${JSON.stringify(w)} and Helm's weight is 0`,
+          ];
       }
       return undefined;
     }
     case 'invalid-yaml': {
       // The flagged line rendered by Helm, and kubectl (go-yaml) decodes the document: Helm reads it.
       if (refused || /\{\{/.test(text) || text.length < 4) return undefined;
-      const withLine = [...rendered, ...normalFromFile, ...hooksFromFile.map((h) => ({ ...h, text: h.manifest }))].filter((d) => d.text.includes(text));
+      const withLine = [
+        ...rendered,
+        ...normalFromFile,
+        ...hooksFromFile.map((h) => ({ ...h, text: h.manifest })),
+      ].filter((d) => d.text.includes(text));
       if (withLine.length === 0) return undefined;
       const errors = withLine.map((d) => kubectlDecode(d.text)).filter(Boolean);
-      if (errors.length === 0) return ['false', `helm template renders the line (${text.slice(0, 40)}) and kubectl label --local decodes the document`];
+      if (errors.length === 0)
+        return [
+          'false',
+          `helm template renders the line (${text.slice(0, 40)}) and kubectl label --local decodes the document`,
+        ];
       return ['true', `kubectl label --local on the rendered document: ${errors[0].slice(0, 160)}`];
     }
     case 'stateful-hook': {
       const again = (h) => h.events.some((e) => /upgrade|rollback/.test(e));
       const pvc = hooksFromFile.find((h) => h.kind === 'PersistentVolumeClaim' && again(h));
-      if (pvc) return ['true', `dry-run: hook PersistentVolumeClaim ${pvc.name} events ${pvc.events.join(',')}, delete_policies ${(pvc.delete_policies ?? ['(default before-hook-creation)']).join(',')}`];
+      if (pvc)
+        return [
+          'true',
+          `dry-run: hook PersistentVolumeClaim ${pvc.name} events ${pvc.events.join(',')}, delete_policies ${(pvc.delete_policies ?? ['(default before-hook-creation)']).join(',')}`,
+        ];
       // Two renders of the same values (helm template, install --dry-run) giving different Secret data: generated.
       const generated = [];
       for (const s of chart.scenarios) {
         for (const h of s.hooks.filter((x) => x.source === f.file && x.kind === 'Secret' && again(x))) {
-          const other = s.rendered.find((d) => d.source === f.file && d.obj?.kind === 'Secret' && d.obj?.metadata?.name === h.name);
+          const other = s.rendered.find(
+            (d) => d.source === f.file && d.obj?.kind === 'Secret' && d.obj?.metadata?.name === h.name,
+          );
           const data = (o) => JSON.stringify([o?.data, o?.stringData]);
-          if (other && data(other.obj) !== data(yaml.load(h.manifest))) generated.push(`${h.name} (${h.events.join(',')})`);
+          if (other && data(other.obj) !== data(yaml.load(h.manifest)))
+            generated.push(`${h.name} (${h.events.join(',')})`);
         }
       }
       if (generated.length)
-        return ['true', `dry-run: hook Secret(s) of the file run on upgrade/rollback and their data differs between helm template and install --dry-run of the same values (generated): ${[...new Set(generated)].join('; ')}`];
+        return [
+          'true',
+          `dry-run: hook Secret(s) of the file run on upgrade/rollback and their data differs between helm template and install --dry-run of the same values (generated): ${[...new Set(generated)].join('; ')}`,
+        ];
       return undefined;
     }
     default:
@@ -317,7 +436,11 @@ for (const line of read(judgementsFile).split('\n').slice(1)) {
   judgements.set([chart, file, l, rule].join('\t'), { verdict, evidence });
 }
 
-const manifest = read(path.join(scanDir, 'manifest.tsv')).trim().split('\n').slice(1).map((l) => l.split('\t'));
+const manifest = read(path.join(scanDir, 'manifest.tsv'))
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split('\t'));
 const rows = [];
 let hookTemplates = 0;
 let hookTemplatesAsWritten = 0;
@@ -330,7 +453,8 @@ for (const [dir] of manifest) {
   const chart = loadChart(dir);
   if (chart.scenarios.length === 0) continue;
   chartsScanned++;
-  if (fs.existsSync(path.join(scanDir, 'out', dir, 'default.template.err')) && !chart.scenarios[0].helmRendered) chartsRefused++;
+  if (fs.existsSync(path.join(scanDir, 'out', dir, 'default.template.err')) && !chart.scenarios[0].helmRendered)
+    chartsRefused++;
   // Hook templates: template files that render a document carrying helm.sh/hook, in any scenario.
   const hookSources = new Set();
   for (const s of chart.scenarios) {
@@ -345,7 +469,10 @@ for (const [dir] of manifest) {
       lintFailures.push(`${dir} ${s.name}: ${s.lintErr.trim().split('\n').slice(-3).join(' ')}`);
       continue;
     }
-    const time = read(path.join(lintRoot ?? path.join(scanDir, 'out'), dir, `${s.name}.lint.time`)).trim().split('\n').at(-1);
+    const time = read(path.join(lintRoot ?? path.join(scanDir, 'out'), dir, `${s.name}.lint.time`))
+      .trim()
+      .split('\n')
+      .at(-1);
     if (Number(time?.split(' ')[0]) > 10) slow.push(`${dir} ${s.name}: ${time}`);
     for (const f of s.lint.findings) {
       if (f.severity !== 'error' && f.severity !== 'warning') continue;
@@ -359,19 +486,28 @@ for (const [dir] of manifest) {
   for (const [key, f] of findings) {
     const manual = judgements.get(key);
     const auto = manual ? undefined : autoVerdict(chart, f);
-    const [verdict, evidence] = manual ? [manual.verdict, manual.evidence] : auto ?? ['unsure', `not judged yet: ${f.message}`];
+    const [verdict, evidence] = manual
+      ? [manual.verdict, manual.evidence]
+      : (auto ?? ['unsure', `not judged yet: ${f.message}`]);
     rows.push([dir, f.file, f.line, f.rule, f.severity, verdict, tsvField(evidence)]);
   }
 }
 rows.sort((a, b) => a.slice(0, 4).join('\t').localeCompare(b.slice(0, 4).join('\t')));
-fs.writeFileSync(outTsv, [['chart', 'file', 'line', 'rule', 'severity', 'verdict', 'evidence'], ...rows].map((r) => r.join('\t')).join('\n') + '\n');
+fs.writeFileSync(
+  outTsv,
+  [['chart', 'file', 'line', 'rule', 'severity', 'verdict', 'evidence'], ...rows].map((r) => r.join('\t')).join('\n') +
+    '\n',
+);
 
 let lintWall = 0;
 let lintCpu = 0;
 let lintRuns = 0;
 for (const [dir] of manifest) {
   for (const name of ['default', 'hooks']) {
-    const t = read(path.join(lintRoot ?? path.join(scanDir, 'out'), dir, `${name}.lint.time`)).trim().split('\n').at(-1);
+    const t = read(path.join(lintRoot ?? path.join(scanDir, 'out'), dir, `${name}.lint.time`))
+      .trim()
+      .split('\n')
+      .at(-1);
     if (!t) continue;
     const [wall, user, sys] = t.split(' ').map(Number);
     lintWall += wall;
@@ -388,12 +524,18 @@ for (const r of rows) {
 }
 const falseErrors = rows.filter((r) => r[4] === 'error' && r[5] === 'false').length;
 const falseWarnings = rows.filter((r) => r[4] === 'warning' && r[5] === 'false').length;
-console.log(`charts scanned: ${chartsScanned} (Helm refuses ${chartsRefused} of those it was asked to render, with default values)`);
-console.log(`hook templates: ${hookTemplates} rendered by Helm; ${hookTemplatesAsWritten} template files naming helm.sh/hook`);
+console.log(
+  `charts scanned: ${chartsScanned} (Helm refuses ${chartsRefused} of those it was asked to render, with default values)`,
+);
+console.log(
+  `hook templates: ${hookTemplates} rendered by Helm; ${hookTemplatesAsWritten} template files naming helm.sh/hook`,
+);
 console.log('findings per rule (true/false/unsure):');
 for (const [k, c] of [...perRule].sort()) console.log(`  ${k}: ${c.true}/${c.false}/${c.unsure}`);
 const per100 = (n) => ((100 * n) / Math.max(hookTemplates, 1)).toFixed(2);
-console.log(`false errors: ${falseErrors} (${per100(falseErrors)} per 100 hook templates); false warnings: ${falseWarnings} (${per100(falseWarnings)} per 100)`);
+console.log(
+  `false errors: ${falseErrors} (${per100(falseErrors)} per 100 hook templates); false warnings: ${falseWarnings} (${per100(falseWarnings)} per 100)`,
+);
 console.log(`unsure: ${rows.filter((r) => r[5] === 'unsure').length}`);
 console.log(`lint: ${lintRuns} runs, ${lintWall.toFixed(0)} s wall, ${lintCpu.toFixed(0)} s CPU (user+system)`);
 const figures = {
@@ -415,5 +557,6 @@ fs.writeFileSync(path.join(path.dirname(outTsv), 'figures.json'), JSON.stringify
 if (lintFailures.length) console.log(`lint failures:\n  ${lintFailures.join('\n  ')}`);
 if (slow.length) console.log(`lint over 10 s:\n  ${slow.join('\n  ')}`);
 const unknownRules = rows.filter((r) => !knownRules.has(r[3]) && r[3] !== 'missing-chart-dependency');
-if (unknownRules.length) console.log(`rules not in server/src/engine/rules: ${[...new Set(unknownRules.map((r) => r[3]))].join(', ')}`);
+if (unknownRules.length)
+  console.log(`rules not in server/src/engine/rules: ${[...new Set(unknownRules.map((r) => r[3]))].join(', ')}`);
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -37,7 +37,13 @@ const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
 const helm = path.join(root, '.cache/helm/v4/helm/helm');
 const helmHome = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-helm-home-'));
-const helmEnv = { ...process.env, HOME: helmHome, HELM_CACHE_HOME: path.join(helmHome, 'cache'), HELM_CONFIG_HOME: path.join(helmHome, 'config'), HELM_DATA_HOME: path.join(helmHome, 'data') };
+const helmEnv = {
+  ...process.env,
+  HOME: helmHome,
+  HELM_CACHE_HOME: path.join(helmHome, 'cache'),
+  HELM_CONFIG_HOME: path.join(helmHome, 'config'),
+  HELM_DATA_HOME: path.join(helmHome, 'data'),
+};
 const releaseName = 'release-name';
 
 const manifest = fs
@@ -88,14 +94,22 @@ function chartsWithin(dir, prefix = [], condition = undefined) {
   const sub = path.join(dir, 'charts');
   if (!fs.existsSync(sub)) return out;
   const chartYaml = readYaml(path.join(dir, 'Chart.yaml'));
-  const deps = Array.isArray(chartYaml.dependencies) ? chartYaml.dependencies : readYaml(path.join(dir, 'requirements.yaml')).dependencies ?? [];
+  const deps = Array.isArray(chartYaml.dependencies)
+    ? chartYaml.dependencies
+    : (readYaml(path.join(dir, 'requirements.yaml')).dependencies ?? []);
   for (const e of fs.readdirSync(sub)) {
     const d = path.join(sub, e);
     if (!fs.existsSync(path.join(d, 'Chart.yaml'))) continue;
     const name = readYaml(path.join(d, 'Chart.yaml')).name;
     const dep = deps.find((x) => x && x.name === name);
     const key = dep?.alias ?? name;
-    out.push(...chartsWithin(d, [...prefix, key], typeof dep?.condition === 'string' ? [...prefix, ...dep.condition.split(',')[0].trim().split('.')] : undefined));
+    out.push(
+      ...chartsWithin(
+        d,
+        [...prefix, key],
+        typeof dep?.condition === 'string' ? [...prefix, ...dep.condition.split(',')[0].trim().split('.')] : undefined,
+      ),
+    );
   }
   return out;
 }
@@ -108,7 +122,9 @@ function hookGates(dir) {
   const rootValues = readYaml(path.join(dir, 'values.yaml'));
   for (const c of chartsWithin(dir)) {
     const own = readYaml(path.join(c.dir, 'values.yaml'));
-    const hookFiles = files(path.join(c.dir, 'templates')).filter((f) => !path.basename(f).startsWith('_') && fs.readFileSync(f, 'utf8').includes('helm.sh/hook'));
+    const hookFiles = files(path.join(c.dir, 'templates')).filter(
+      (f) => !path.basename(f).startsWith('_') && fs.readFileSync(f, 'utf8').includes('helm.sh/hook'),
+    );
     if (hookFiles.length === 0) continue;
     if (c.condition && get(rootValues, c.condition) === false) gates.set(c.condition.join('.'), c.condition);
     for (const f of hookFiles) {
@@ -151,8 +167,13 @@ function requiredValues(c, chartDir) {
   const first = helmRun(['template', releaseName, chartDir]);
   if (first.ok || !/required|execution error/.test(first.stderr)) return undefined;
   const paths = new Set();
-  for (const f of files(chartDir).filter((x) => /\.(ya?ml|tpl)$/.test(x) && x.includes(`${path.sep}templates${path.sep}`))) {
-    for (const m of fs.readFileSync(f, 'utf8').matchAll(/required\s+(?:"[^"]*"|`[^`]*`)\s+\(?\$?\.Values((?:\.[A-Za-z_][\w-]*)+)/g)) paths.add(m[1].slice(1));
+  for (const f of files(chartDir).filter(
+    (x) => /\.(ya?ml|tpl)$/.test(x) && x.includes(`${path.sep}templates${path.sep}`),
+  )) {
+    for (const m of fs
+      .readFileSync(f, 'utf8')
+      .matchAll(/required\s+(?:"[^"]*"|`[^`]*`)\s+\(?\$?\.Values((?:\.[A-Za-z_][\w-]*)+)/g))
+      paths.add(m[1].slice(1));
   }
   if (paths.size === 0) return undefined;
   const v = {};
@@ -206,14 +227,25 @@ const lintOnly = option('--lint-only');
 function lintInto(dir, name, chartDir, vArgs) {
   fs.mkdirSync(dir, { recursive: true });
   const timeFile = path.join(dir, `${name}.lint.time`);
-  const lint = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile, 'node', cli, 'lint', chartDir, '--format', 'json', '--jobs', '0', ...vArgs], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    timeout: 300_000,
-  });
+  const lint = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%e %U %S', '-o', timeFile, 'node', cli, 'lint', chartDir, '--format', 'json', '--jobs', '0', ...vArgs],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      timeout: 300_000,
+    },
+  );
   fs.writeFileSync(path.join(dir, `${name}.lint.json`), lint.stdout ?? '');
-  fs.writeFileSync(path.join(dir, `${name}.lint.err`), `${lint.stderr ?? ''}${lint.error ? String(lint.error) : ''}\nexit ${lint.status}\n`);
-  const [wall, user, sys] = (fs.existsSync(timeFile) ? fs.readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) : '0 0 0').split(' ').map(Number);
+  fs.writeFileSync(
+    path.join(dir, `${name}.lint.err`),
+    `${lint.stderr ?? ''}${lint.error ? String(lint.error) : ''}\nexit ${lint.status}\n`,
+  );
+  const [wall, user, sys] = (
+    fs.existsSync(timeFile) ? fs.readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) : '0 0 0'
+  )
+    .split(' ')
+    .map(Number);
   return { lint, wall, cpu: user + sys };
 }
 
@@ -252,13 +284,19 @@ if (lintOnly) {
       const values = fs.readFileSync(valuesFile, 'utf8').trim();
       const vArgs = values === '-' ? [] : values.split(' ').flatMap((v) => ['-f', v]);
       const r = lintInto(path.join(lintOnly, c.dir), name, path.join(scanDir, 'charts', c.dir), vArgs);
-      if (!fs.existsSync(path.join(out, `${name}.template.err`)) && judged(r.lint)) helmInto(out, name, path.join(scanDir, 'charts', c.dir), vArgs);
+      if (!fs.existsSync(path.join(out, `${name}.template.err`)) && judged(r.lint))
+        helmInto(out, name, path.join(scanDir, 'charts', c.dir), vArgs);
       wall += r.wall;
       cpu += r.cpu;
       runs++;
     }
   }
-  const summary = { lintRuns: runs, lintWallSeconds: wall, lintCpuSeconds: cpu, scanWallSeconds: (Date.now() - start) / 1000 };
+  const summary = {
+    lintRuns: runs,
+    lintWallSeconds: wall,
+    lintCpuSeconds: cpu,
+    scanWallSeconds: (Date.now() - start) / 1000,
+  };
   fs.writeFileSync(path.join(lintOnly, 'summary.json'), JSON.stringify(summary, null, 2));
   console.log(JSON.stringify(summary));
   process.exit(0);
@@ -302,7 +340,13 @@ for (const c of manifest) {
   scanned.push(c.dir);
   process.stdout.write(`${scanned.length} ${c.dir} ${scenarios.map(([n]) => n).join(',')}\n`);
 }
-const summary = { charts: scanned.length, lintRuns, lintWallSeconds: lintWall, lintCpuSeconds: lintCpu, scanWallSeconds: (Date.now() - start) / 1000 };
+const summary = {
+  charts: scanned.length,
+  lintRuns,
+  lintWallSeconds: lintWall,
+  lintCpuSeconds: lintCpu,
+  scanWallSeconds: (Date.now() - start) / 1000,
+};
 fs.writeFileSync(path.join(outRoot, only ? 'summary.partial.json' : 'summary.json'), JSON.stringify(summary, null, 2));
 fs.rmSync(helmHome, { recursive: true, force: true });
 console.log(JSON.stringify(summary));

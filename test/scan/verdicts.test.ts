@@ -47,7 +47,10 @@ describe('public-chart scan verdict table', () => {
       assert.ok(severity === 'error' || severity === 'warning', `${where}: severity ${severity}`);
       assert.ok(VERDICTS.has(verdict), `${where}: verdict ${verdict}`);
       assert.match(line, /^[1-9]\d*$/, `${where}: line`);
-      assert.ok(/^templates\/|^charts\/|^Chart\.yaml$|^requirements\.yaml$/.test(file), `${where}: file inside the chart`);
+      assert.ok(
+        /^templates\/|^charts\/|^Chart\.yaml$|^requirements\.yaml$/.test(file),
+        `${where}: file inside the chart`,
+      );
       assert.ok(evidence.trim().length > 10, `${where}: evidence`);
     }
   });
@@ -59,11 +62,15 @@ describe('public-chart scan verdict table', () => {
 
   it('judges no error false', () => {
     const falseErrors = table.filter((row) => row[4] === 'error' && row[5] === 'false');
-    assert.deepEqual(falseErrors.map((row) => row.slice(0, 4).join(' ')), []);
+    assert.deepEqual(
+      falseErrors.map((row) => row.slice(0, 4).join(' ')),
+      [],
+    );
   });
 
   it('states the figures the table holds', () => {
-    const count = (severity: string, verdict: string) => table.filter((row) => row[4] === severity && row[5] === verdict).length;
+    const count = (severity: string, verdict: string) =>
+      table.filter((row) => row[4] === severity && row[5] === verdict).length;
     assert.equal(figures.findings, table.length);
     assert.equal(figures.falseErrors, count('error', 'false'));
     assert.equal(figures.falseWarnings, count('warning', 'false'));

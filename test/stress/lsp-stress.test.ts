@@ -34,7 +34,15 @@ function engineDiagnostics(path: string, text: string): Shown[] {
     .map((finding) => {
       const start = lines.position(finding.range.start);
       const end = lines.position(finding.range.end);
-      return { line: start.line, character: start.character, endLine: end.line, endCharacter: end.character, severity: SEVERITY[finding.severity], code: finding.rule, message: finding.message };
+      return {
+        line: start.line,
+        character: start.character,
+        endLine: end.line,
+        endCharacter: end.character,
+        severity: SEVERITY[finding.severity],
+        code: finding.rule,
+        message: finding.message,
+      };
     })
     .sort(byPosition);
 }
@@ -56,7 +64,21 @@ function positionOf(text: string, offset: number): { line: number; character: nu
   return { line: position.line, character: position.character };
 }
 
-const PIECES = ['{{', '}}', ':', '"', "'", '\n', ' ', '-', '5', 'a', '{{ .Values.x }}', 'helm.sh/hook: pre-instal', ','];
+const PIECES = [
+  '{{',
+  '}}',
+  ':',
+  '"',
+  "'",
+  '\n',
+  ' ',
+  '-',
+  '5',
+  'a',
+  '{{ .Values.x }}',
+  'helm.sh/hook: pre-instal',
+  ',',
+];
 
 describe('language server under load and bad input', { timeout: 240_000 }, () => {
   let root: string;
@@ -111,10 +133,17 @@ describe('language server under load and bad input', { timeout: 240_000 }, () =>
       }))
       .sort(byPosition);
     const expected = engineDiagnostics(path, text);
-    assert.ok(expected.length > 0, 'the edited text still has findings, so the comparison is not between two empty lists');
+    assert.ok(
+      expected.length > 0,
+      'the edited text still has findings, so the comparison is not between two empty lists',
+    );
     assert.deepEqual(shown, expected);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(session.lastDiagnostics(path)?.params.version, last, 'no diagnostics of an older version arrived afterwards');
+    assert.equal(
+      session.lastDiagnostics(path)?.params.version,
+      last,
+      'no diagnostics of an older version arrived afterwards',
+    );
     const cleared = session.diagnostics(path, undefined, 30_000, (params) => params.diagnostics.length === 0);
     await session.close(path);
     await cleared;
@@ -127,7 +156,10 @@ describe('language server under load and bad input', { timeout: 240_000 }, () =>
     const path = join(writeChartWith(join(root, 'large'), 'large', ''), '..', 'large.yaml');
     await session.open(path, text, 1);
     const { params } = await session.diagnostics(path, 1, 180_000);
-    assert.ok(params.diagnostics.some((diagnostic) => diagnostic.code === 'unquoted-hook-weight'), 'the unquoted weights of the generated text are reported');
+    assert.ok(
+      params.diagnostics.some((diagnostic) => diagnostic.code === 'unquoted-hook-weight'),
+      'the unquoted weights of the generated text are reported',
+    );
     const cleared = session.diagnostics(path, undefined, 60_000, (received) => received.diagnostics.length === 0);
     await session.close(path);
     await cleared;
@@ -158,6 +190,9 @@ describe('language server under load and bad input', { timeout: 240_000 }, () =>
     }
     assert.ok(memory.gc, 'the server ran with --expose-gc');
     const grown = memory.heapUsed - baselineHeap;
-    assert.ok(grown < 10 * MB, `heap in use grew by ${(grown / MB).toFixed(1)} MB (from ${(baselineHeap / MB).toFixed(1)} MB to ${(memory.heapUsed / MB).toFixed(1)} MB)`);
+    assert.ok(
+      grown < 10 * MB,
+      `heap in use grew by ${(grown / MB).toFixed(1)} MB (from ${(baselineHeap / MB).toFixed(1)} MB to ${(memory.heapUsed / MB).toFixed(1)} MB)`,
+    );
   });
 });

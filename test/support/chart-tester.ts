@@ -35,10 +35,20 @@ export class ScratchCharts {
 }
 
 /** The evaluated findings of one rule on a chart directory (every other rule off); each keeps the short-message contract. */
-export function chartFindings(directory: string, ruleId: string, options: Partial<EvaluatedLintOptions> & { valuesFiles?: string[] } = {}): Finding[] {
-  const others = Object.fromEntries(ALL_RULES.filter((rule) => rule.id !== ruleId).map((rule) => [rule.id, 'off' as const]));
+export function chartFindings(
+  directory: string,
+  ruleId: string,
+  options: Partial<EvaluatedLintOptions> & { valuesFiles?: string[] } = {},
+): Finding[] {
+  const others = Object.fromEntries(
+    ALL_RULES.filter((rule) => rule.id !== ruleId).map((rule) => [rule.id, 'off' as const]),
+  );
   const { valuesFiles, ...lintOptions } = options;
-  const findings = evaluatedFindings(loadChart(directory, valuesFiles ? { valuesFiles } : {}), { helmVersion: 4, ...lintOptions, rules: { ...others, ...(lintOptions.rules ?? {}) } });
+  const findings = evaluatedFindings(loadChart(directory, valuesFiles ? { valuesFiles } : {}), {
+    helmVersion: 4,
+    ...lintOptions,
+    rules: { ...others, ...(lintOptions.rules ?? {}) },
+  });
   findings.forEach(assertShortMessage);
   return findings;
 }
@@ -49,7 +59,6 @@ export function where(directory: string, finding: { file: string; range: { start
   const line = new LineIndex(text).position(finding.range.start).line + 1;
   return `${finding.file.slice(directory.length + 1)}:${line} ${JSON.stringify(text.slice(finding.range.start, finding.range.end))}`;
 }
-
 
 /** Asserts that a chart rule reports its documented bad example and not its good one, each as a chart's one template. */
 export function assertChartDocsExamples(charts: ScratchCharts, ruleId: string): void {

@@ -79,7 +79,12 @@ export interface RunResult {
 }
 
 export function run(binary: Binary, args: readonly string[]): RunResult {
-  const result = spawnSync(binaryPath(binary), args, { env: isolatedEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+  const result = spawnSync(binaryPath(binary), args, {
+    env: isolatedEnv(),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 60_000,
+  });
   if (result.error) throw new Error(`cannot run ${binary}: ${result.error.message}`);
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -164,7 +169,9 @@ export interface DecodeOutcome {
   /** What kubectl said about this file on stderr; empty when it decoded. */
   error: string;
   /** The decoded, labelled object, when kubectl accepted the file. */
-  object?: { metadata?: { name?: string; annotations?: Record<string, string | null>; labels?: Record<string, string> } };
+  object?: {
+    metadata?: { name?: string; annotations?: Record<string, string | null>; labels?: Record<string, string> };
+  };
 }
 
 /**
@@ -178,11 +185,26 @@ export function kubectlDecodeAll(yamlTexts: readonly string[]): DecodeOutcome[] 
     writeFileSync(file, text);
     return file;
   });
-  const result = run('kubectl', ['label', '--local', ...files.flatMap((file) => ['-f', file]), 'probe=1', '-o', 'json']);
+  const result = run('kubectl', [
+    'label',
+    '--local',
+    ...files.flatMap((file) => ['-f', file]),
+    'probe=1',
+    '-o',
+    'json',
+  ]);
   const errorLines = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  const errors = files.map((file) => errorLines.filter((line) => line.includes(`"${file}"`) || line.includes(`${file}:`)).join('\n'));
-  assert.equal(errors.filter((error) => error !== '').length, errorLines.length, `every kubectl error names one file:\n${result.stderr}`);
-  const printed = (result.stdout.match(/^\{$[\s\S]*?^\}$/gm) ?? []).map((json) => JSON.parse(json) as DecodeOutcome['object']);
+  const errors = files.map((file) =>
+    errorLines.filter((line) => line.includes(`"${file}"`) || line.includes(`${file}:`)).join('\n'),
+  );
+  assert.equal(
+    errors.filter((error) => error !== '').length,
+    errorLines.length,
+    `every kubectl error names one file:\n${result.stderr}`,
+  );
+  const printed = (result.stdout.match(/^\{$[\s\S]*?^\}$/gm) ?? []).map(
+    (json) => JSON.parse(json) as DecodeOutcome['object'],
+  );
   const accepted = errors.filter((error) => error === '').length;
   assert.equal(printed.length, accepted, 'kubectl printed one object per file it decoded');
   let next = 0;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Finding} from '../../server/src/engine/rules/rule';
+import type { Finding } from '../../server/src/engine/rules/rule';
 import { MAX_MESSAGE_LENGTH } from '../../server/src/engine/rules/rule';
 
 /** A sentence ends inside the text: a full stop, question or exclamation mark (and closing quotes) before a capital. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { applyEdits, fixUntilStable, MAX_FIX_PASSES } from '../../server/src/engine/lint/fix';
-import type { LintOptions} from '../../server/src/engine/lint/lint';
+import type { LintOptions } from '../../server/src/engine/lint/lint';
 import { lintFile, DEFAULT_LINT_OPTIONS } from '../../server/src/engine/lint/lint';
 import { ruleById } from '../../server/src/engine/rules';
 import type { Finding, Rule } from '../../server/src/engine/rules/rule';
@@ -57,7 +57,16 @@ export function fixAll(ruleId: string, text: string, options: Partial<LintOption
 
 /** Wraps annotation lines in a ConfigMap, the way most tests need them. */
 export function configMapWith(annotationLines: string[], name = 'x'): string {
-  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, '  annotations:', ...annotationLines.map((line) => `    ${line}`), 'data: {}', ''].join('\n');
+  return [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    ...annotationLines.map((line) => `    ${line}`),
+    'data: {}',
+    '',
+  ].join('\n');
 }
 
 /** Asserts that the rule's documented bad example is reported and the good one is not. */

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { REPO_ROOT } from './paths';
 
-const SCHEMA_PATH = join(REPO_ROOT, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
+const SCHEMA_PATH = join(
+  REPO_ROOT,
+  'node_modules',
+  '@microsoft',
+  'jest-sarif',
+  'lib',
+  'schemas',
+  'sarif-2.1.0-rtm.5.json',
+);
 
 export function uri(value: string): boolean {
   if (/\s/.test(value)) return false;
@@ -35,7 +43,12 @@ function sarifValidator() {
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
   ajv.addFormat('uri', uri);
   ajv.addFormat('uri-reference', uriReference);
-  ajv.addFormat('date-time', (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)));
+  ajv.addFormat(
+    'date-time',
+    (value: string) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value) &&
+      !Number.isNaN(Date.parse(value)),
+  );
   return ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
 }
 

@@ -30,13 +30,21 @@ export interface CorpusScenario {
 /** Every chart and scenario of corpus/manifest.tsv (see corpus/README.md); `corpus` defaults to ../shared/corpus. */
 export function corpusScenarios(corpus = join(SHARED, 'corpus')): CorpusScenario[] {
   const charts = join(corpus, 'charts');
-  const manifest = readFileSync(join(corpus, 'manifest.tsv'), 'utf8').split('\n').slice(1).filter((line) => line.trim() !== '');
+  const manifest = readFileSync(join(corpus, 'manifest.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '');
   return manifest.flatMap((line) => {
     const [dir, , , , , list] = line.split('\t') as [string, string, string, string, string, string];
     return list.split(';').map((entry) => {
       const [name, spec] = entry.trim().split('=') as [string, string];
       const [files, ...flags] = spec.trim().split(/\s+/) as [string, ...string[]];
-      const valuesFiles = files === '-' ? [] : files.split('+').map((file) => (file.startsWith('chart:') ? join(charts, dir, file.slice(6)) : join(corpus, file)));
+      const valuesFiles =
+        files === '-'
+          ? []
+          : files
+              .split('+')
+              .map((file) => (file.startsWith('chart:') ? join(charts, dir, file.slice(6)) : join(corpus, file)));
       return { chart: dir, name, valuesFiles, flags };
     });
   });

@@ -73,7 +73,9 @@ describe('architecture boundaries', () => {
     ].join('\n');
     const found = ts.preProcessFile(source, true, true).importedFiles.map((entry) => entry.fileName);
     assert.deepEqual(found.sort(), ['../c', './a', './e', 'vscode', 'vscode-languageserver']);
-    assert.ok(isEditorPackage('vscode') && isEditorPackage('vscode-languageserver/node') && !isEditorPackage('vscodex'));
+    assert.ok(
+      isEditorPackage('vscode') && isEditorPackage('vscode-languageserver/node') && !isEditorPackage('vscodex'),
+    );
   });
 
   it('the engine imports no editor package', () => {
@@ -89,7 +91,11 @@ describe('architecture boundaries', () => {
   });
 
   it('the language server features and the worker import nothing from cli/', () => {
-    const files = [...typeScriptFiles(join(SERVER, 'features')), join(SERVER, 'evaluator.ts'), join(SERVER, 'server.ts')];
+    const files = [
+      ...typeScriptFiles(join(SERVER, 'features')),
+      join(SERVER, 'evaluator.ts'),
+      join(SERVER, 'server.ts'),
+    ];
     assert.deepEqual(violations(files, reachesCli), []);
   });
 

@@ -65,7 +65,10 @@ function inRepository(cited: string, citingFolder: string): boolean {
 
 describe('citations in docs and comments', () => {
   it('finds the citations it is meant to find, and not web links', () => {
-    assert.deepEqual(citedFiles('see DESIGN.md and (reference/helm-hooks.md §4.1)'), ['DESIGN.md', 'reference/helm-hooks.md']);
+    assert.deepEqual(citedFiles('see DESIGN.md and (reference/helm-hooks.md §4.1)'), [
+      'DESIGN.md',
+      'reference/helm-hooks.md',
+    ]);
     assert.deepEqual(citedFiles('[HIP-0019](https://github.com/helm/community/blob/main/hips/hip-0019.md)'), []);
     assert.deepEqual(citedFiles('in ../shared/reference/notes.txt'), ['../shared/reference/notes.txt']);
     assert.equal(inRepository('DESIGN.md', REPO_ROOT), false);

@@ -54,6 +54,9 @@ describe('generated documentation', () => {
 
   it('the table names every rule once, in registry order', () => {
     const ids = [...renderRuleTable().matchAll(/\[`([a-z-]+)`\]/g)].map((match) => match[1]);
-    assert.deepEqual(ids, ALL_RULES.map((rule) => rule.id));
+    assert.deepEqual(
+      ids,
+      ALL_RULES.map((rule) => rule.id),
+    );
   });
 });

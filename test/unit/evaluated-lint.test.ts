@@ -66,7 +66,10 @@ describe('annotation rules on the evaluated view', () => {
       '        accessModes: [ReadWriteOnce]',
       '',
     ].join('\n');
-    const chart = charts.write({ 'values.yaml': 'port: 9102\nimage: nginx:1.27\n', 'templates/statefulset.yaml': statefulSet });
+    const chart = charts.write({
+      'values.yaml': 'port: 9102\nimage: nginx:1.27\n',
+      'templates/statefulset.yaml': statefulSet,
+    });
     const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
     assert.deepEqual(findings, [
       'templates/statefulset.yaml:6:29-47 non-string-annotation "{{ .Values.port }}"',
@@ -95,7 +98,10 @@ describe('annotation rules on the evaluated view', () => {
     ].join('\n');
     const chart = charts.write({ 'values.yaml': 'weight: 5\ndescription: widgets\n', 'templates/crd.yaml': crd });
     const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
-    assert.deepEqual(findings, ['templates/crd.yaml:13:19-30 crd-hook "pre-install"', 'templates/crd.yaml:14:26-46 unquoted-hook-weight "{{ .Values.weight }}"']);
+    assert.deepEqual(findings, [
+      'templates/crd.yaml:13:19-30 crd-hook "pre-install"',
+      'templates/crd.yaml:14:26-46 unquoted-hook-weight "{{ .Values.weight }}"',
+    ]);
   });
 
   it('reports hook annotations that toYaml prints from values.yaml at the key or value in values.yaml', () => {
@@ -120,7 +126,10 @@ describe('annotation rules on the evaluated view', () => {
     const chart = join(CHARTS, 'values-annotations');
     const byRule = new Map(evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => [finding.rule, finding]));
     const weight = byRule.get('unquoted-hook-weight')!;
-    assert.deepEqual(weight.fixes.map((fix) => ({ safe: fix.safe, edits: fix.edits.map((edit) => edit.newText) })), [{ safe: false, edits: ['"5"'] }]);
+    assert.deepEqual(
+      weight.fixes.map((fix) => ({ safe: fix.safe, edits: fix.edits.map((edit) => edit.newText) })),
+      [{ safe: false, edits: ['"5"'] }],
+    );
     // The value is written quoted in values.yaml but printed plain: the replacement would not fit the quoted text.
     assert.deepEqual(byRule.get('unknown-hook-event')!.fixes, []);
   });
@@ -151,15 +160,24 @@ describe('annotation rules on the evaluated view', () => {
 
   it('keeps the as-written safe fix where both views report the same range', () => {
     const chart = join(CHARTS, 'shared-define');
-    const define = lintChart(chart, OPTIONS).find((finding) => finding.file.endsWith('_helpers.tpl') && finding.range.end - finding.range.start === 'post-instal'.length)!;
-    assert.deepEqual(define.fixes.map((fix) => fix.safe), [true]);
+    const define = lintChart(chart, OPTIONS).find(
+      (finding) =>
+        finding.file.endsWith('_helpers.tpl') && finding.range.end - finding.range.start === 'post-instal'.length,
+    )!;
+    assert.deepEqual(
+      define.fixes.map((fix) => fix.safe),
+      [true],
+    );
   });
 
   it('is silent on a value that differs between the two release names, and reports it for the one release name asked for', () => {
     const chart = join(CHARTS, 'shared-define');
-    const maybe = (findings: Finding[]) => findings.map((finding) => describeFinding(finding, chart)).filter((line) => line.includes('"pre-instal"'));
+    const maybe = (findings: Finding[]) =>
+      findings.map((finding) => describeFinding(finding, chart)).filter((line) => line.includes('"pre-instal"'));
     assert.deepEqual(maybe(evaluatedFindings(loadChart(chart), OPTIONS)), []);
-    assert.deepEqual(maybe(evaluatedFindings(loadChart(chart), { ...OPTIONS, releaseName: 'release-name' })), ['templates/_helpers.tpl:13:15-25 unknown-hook-event "pre-instal"']);
+    assert.deepEqual(maybe(evaluatedFindings(loadChart(chart), { ...OPTIONS, releaseName: 'release-name' })), [
+      'templates/_helpers.tpl:13:15-25 unknown-hook-event "pre-instal"',
+    ]);
     assert.deepEqual(maybe(evaluatedFindings(loadChart(chart), { ...OPTIONS, releaseName: 'other' })), []);
   });
 
@@ -173,14 +191,24 @@ describe('annotation rules on the evaluated view', () => {
       ),
     );
     const findings = evaluatedFindings(loadChart(chart), OPTIONS);
-    assert.deepEqual(findings.map((finding) => finding.rule), ['unknown-delete-policy']);
+    assert.deepEqual(
+      findings.map((finding) => finding.rule),
+      ['unknown-delete-policy'],
+    );
   });
 
   it('honours a suppression comment in values.yaml and a rule turned off', () => {
     const chart = copyChart('values-annotations');
     const values = join(chart, 'values.yaml');
-    writeFileSync(values, readFileSync(values, 'utf8').replace('  "helm.sh/hook": ', '  # helm-hooks-disable-next-line unknown-hook-event\n  "helm.sh/hook": '));
-    const rules = (options: typeof OPTIONS) => evaluatedFindings(loadChart(chart), options).map((finding) => finding.rule);
+    writeFileSync(
+      values,
+      readFileSync(values, 'utf8').replace(
+        '  "helm.sh/hook": ',
+        '  # helm-hooks-disable-next-line unknown-hook-event\n  "helm.sh/hook": ',
+      ),
+    );
+    const rules = (options: typeof OPTIONS) =>
+      evaluatedFindings(loadChart(chart), options).map((finding) => finding.rule);
     assert.deepEqual(rules(OPTIONS), ['unquoted-hook-weight', 'unknown-delete-policy']);
     assert.deepEqual(rules({ ...OPTIONS, rules: { 'unquoted-hook-weight': 'off' } }), ['unknown-delete-policy']);
   });

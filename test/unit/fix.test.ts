@@ -70,7 +70,10 @@ const samples: [string, string][] = [
   ['a template with many mistakes', MANY_MISTAKES],
   ['the same with CRLF line endings', MANY_MISTAKES.replace(/\n/g, '\r\n')],
   ...ALL_RULES.map((rule): [string, string] => [`the bad example of ${rule.id}`, rule.docs.bad]),
-  ...templatesUnder(join(REPO_ROOT, 'examples', 'shop', 'templates')).map((path): [string, string] => [path.slice(REPO_ROOT.length + 1), readFileSync(path, 'utf8')]),
+  ...templatesUnder(join(REPO_ROOT, 'examples', 'shop', 'templates')).map((path): [string, string] => [
+    path.slice(REPO_ROOT.length + 1),
+    readFileSync(path, 'utf8'),
+  ]),
 ];
 
 describe('applying safe fixes', () => {
@@ -78,14 +81,20 @@ describe('applying safe fixes', () => {
     it(`leaves no finding that has a safe fix, and is idempotent, on ${name}`, () => {
       const fixed = fixEverything(text);
       const left = lint(fixed);
-      assert.deepEqual(left.filter((finding) => finding.fixes.some((fix) => fix.safe)).map((finding) => finding.rule), []);
+      assert.deepEqual(
+        left.filter((finding) => finding.fixes.some((fix) => fix.safe)).map((finding) => finding.rule),
+        [],
+      );
       assert.equal(fixEverything(fixed), fixed, 'a second run changes nothing');
       const rulesBefore = new Set(lint(text).map((finding) => finding.rule));
       // A fix that makes Helm read a hook (a known event, the right key) turns a dropped or normal document into a
       // hook, which the lifecycle rules then check for the first time.
       const newHooks = hookCount(fixed) > hookCount(text);
       for (const finding of left) {
-        assert.ok(rulesBefore.has(finding.rule) || (newHooks && LIFECYCLE_IDS.has(finding.rule)), `fixing did not create a new ${finding.rule} finding`);
+        assert.ok(
+          rulesBefore.has(finding.rule) || (newHooks && LIFECYCLE_IDS.has(finding.rule)),
+          `fixing did not create a new ${finding.rule} finding`,
+        );
       }
     });
 
@@ -122,7 +131,16 @@ describe('applying safe fixes', () => {
 /** A finding at `range` whose one safe fix writes `newText` there. */
 function fixable(range: { start: number; end: number }, newText: string): Finding {
   const edit: TextEdit = { file: PATH, range, newText };
-  return { rule: 'sample', severity: 'warning', file: PATH, range, message: 'sample', help: 'sample help', related: [], fixes: [{ title: 'fix', safe: true, edits: [edit] }] };
+  return {
+    rule: 'sample',
+    severity: 'warning',
+    file: PATH,
+    range,
+    message: 'sample',
+    help: 'sample help',
+    related: [],
+    fixes: [{ title: 'fix', safe: true, edits: [edit] }],
+  };
 }
 
 describe('fixUntilStable', () => {
@@ -151,7 +169,10 @@ describe('fixUntilStable', () => {
 
   it(`stops after ${MAX_FIX_PASSES} passes on a text that keeps changing, keeping every pass's edits`, () => {
     // A fix that always has more to do: each pass appends one more line.
-    const lintText = (text: string) => ({ text, findings: [fixable({ start: text.length, end: text.length }, 'more\n')] });
+    const lintText = (text: string) => ({
+      text,
+      findings: [fixable({ start: text.length, end: text.length }, 'more\n')],
+    });
     const fixed = fixUntilStable(PATH, lintText('kept\n'), lintText);
     assert.equal(fixed.linted.text, `kept\n${'more\n'.repeat(MAX_FIX_PASSES)}`);
     assert.equal(fixed.passes, MAX_FIX_PASSES);
@@ -161,16 +182,33 @@ describe('fixUntilStable', () => {
   it('settles when the last pass the limit allows made the text stable', () => {
     const lintText = (text: string) => {
       const count = text.split('more').length - 1;
-      return { text, findings: count < MAX_FIX_PASSES ? [fixable({ start: text.length, end: text.length }, 'more\n')] : [] };
+      return {
+        text,
+        findings: count < MAX_FIX_PASSES ? [fixable({ start: text.length, end: text.length }, 'more\n')] : [],
+      };
     };
     const fixed = fixUntilStable(PATH, lintText(''), lintText);
     assert.deepEqual({ passes: fixed.passes, stable: fixed.stable }, { passes: MAX_FIX_PASSES, stable: true });
   });
 
   it('applies only the safe fixes of the file it fixes', () => {
-    const elsewhere: Finding = { ...fixable({ start: 0, end: 1 }, 'X'), fixes: [{ title: 'other file', safe: true, edits: [{ file: 'templates/other.yaml', range: { start: 0, end: 1 }, newText: 'X' }] }] };
-    const unsafe: Finding = { ...fixable({ start: 1, end: 2 }, 'Y'), fixes: [{ title: 'unsafe', safe: false, edits: [{ file: PATH, range: { start: 1, end: 2 }, newText: 'Y' }] }] };
-    const fixed = fixUntilStable(PATH, { text: 'ab', findings: [elsewhere, unsafe] }, () => assert.fail('nothing to apply'));
+    const elsewhere: Finding = {
+      ...fixable({ start: 0, end: 1 }, 'X'),
+      fixes: [
+        {
+          title: 'other file',
+          safe: true,
+          edits: [{ file: 'templates/other.yaml', range: { start: 0, end: 1 }, newText: 'X' }],
+        },
+      ],
+    };
+    const unsafe: Finding = {
+      ...fixable({ start: 1, end: 2 }, 'Y'),
+      fixes: [{ title: 'unsafe', safe: false, edits: [{ file: PATH, range: { start: 1, end: 2 }, newText: 'Y' }] }],
+    };
+    const fixed = fixUntilStable(PATH, { text: 'ab', findings: [elsewhere, unsafe] }, () =>
+      assert.fail('nothing to apply'),
+    );
     assert.equal(fixed.linted.text, 'ab');
   });
 });

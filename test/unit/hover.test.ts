@@ -25,7 +25,16 @@ function hoverAt(marked: string, others: [string, string][] = [], values = '') {
 }
 
 function job(annotations: string[], name = '{{ .Release.Name }}-migrate'): string {
-  return ['apiVersion: batch/v1', 'kind: Job', 'metadata:', `  name: ${name}`, '  annotations:', ...annotations.map((line) => `    ${line}`), 'spec: {}', ''].join('\n');
+  return [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    ...annotations.map((line) => `    ${line}`),
+    'spec: {}',
+    '',
+  ].join('\n');
 }
 
 const OTHER = (name: string, events: string, weight: string): string =>
@@ -39,35 +48,75 @@ describe('hover', () => {
       ['templates/c.yaml', OTHER('{{ .Release.Name }}-c', 'pre-install', '3')],
     ]);
     assert.ok(result);
-    assert.ok(result.contents.includes('- pre-install, 2nd of 4, weight -5, deleted before the next run'), result.contents);
-    assert.ok(result.contents.includes('- post-upgrade, 1st of 1, weight -5, deleted before the next run'), result.contents);
+    assert.ok(
+      result.contents.includes('- pre-install, 2nd of 4, weight -5, deleted before the next run'),
+      result.contents,
+    );
+    assert.ok(
+      result.contents.includes('- post-upgrade, 1st of 1, weight -5, deleted before the next run'),
+      result.contents,
+    );
     assert.ok(result.contents.startsWith('**helm.sh/hook**'));
   });
 
   it('explains the event under the cursor', async () => {
     const result = await hoverAt(job(['helm.sh/hook: pre-install,post-del|ete']));
-    assert.ok(result!.contents.includes('`post-delete`: Runs on `helm uninstall`, after the delete requests'), result!.contents);
+    assert.ok(
+      result!.contents.includes('`post-delete`: Runs on `helm uninstall`, after the delete requests'),
+      result!.contents,
+    );
   });
 
   it('places a hook by the weight its values render, as Helm does', async () => {
-    const result = await hoverAt(job(['helm.sh/hook: pre-install|', 'helm.sh/hook-weight: {{ .Values.weight | quote }}']), [['templates/a.yaml', OTHER('a', 'pre-install', '1')]], 'weight: 5\n');
-    assert.ok(result!.contents.includes('- pre-install, 2nd of 2, weight 5, deleted before the next run'), result!.contents);
+    const result = await hoverAt(
+      job(['helm.sh/hook: pre-install|', 'helm.sh/hook-weight: {{ .Values.weight | quote }}']),
+      [['templates/a.yaml', OTHER('a', 'pre-install', '1')]],
+      'weight: 5\n',
+    );
+    assert.ok(
+      result!.contents.includes('- pre-install, 2nd of 2, weight 5, deleted before the next run'),
+      result!.contents,
+    );
   });
 
   it('says a weight that is not known leaves the place unknown rather than guessing', async () => {
-    const result = await hoverAt(job(['helm.sh/hook: pre-install|', 'helm.sh/hook-weight: {{ randInt 0 9 | quote }}']), [['templates/a.yaml', OTHER('a', 'pre-install', '1')]]);
-    assert.ok(result!.contents.includes('- pre-install, place among 2 not known (its weight is not known), weight not known, deleted before the next run'), result!.contents);
+    const result = await hoverAt(
+      job(['helm.sh/hook: pre-install|', 'helm.sh/hook-weight: {{ randInt 0 9 | quote }}']),
+      [['templates/a.yaml', OTHER('a', 'pre-install', '1')]],
+    );
+    assert.ok(
+      result!.contents.includes(
+        '- pre-install, place among 2 not known (its weight is not known), weight not known, deleted before the next run',
+      ),
+      result!.contents,
+    );
   });
 
   it('reads weights as Helm does: an unquoted 010 is 8, "5.0" is silently 0', async () => {
-    assert.ok((await hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-weight: 01|0'])))!.contents.includes('Helm reads weight 8.'));
-    assert.ok((await hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-weight: "5|.0"'])))!.contents.includes("Helm's strconv.Atoi rejects \"5.0\", so Helm silently uses weight 0."));
+    assert.ok(
+      (await hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-weight: 01|0'])))!.contents.includes(
+        'Helm reads weight 8.',
+      ),
+    );
+    assert.ok(
+      (await hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-weight: "5|.0"'])))!.contents.includes(
+        'Helm\'s strconv.Atoi rejects "5.0", so Helm silently uses weight 0.',
+      ),
+    );
   });
 
   it('explains delete policies, including one Helm does not know', async () => {
-    const known = await hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-delete-policy: before-hook-creation,hook-succ|eeded']));
-    assert.ok(known!.contents.includes('`hook-succeeded`: Helm deletes the hook after every hook of the event has succeeded'), known!.contents);
-    assert.ok(known!.contents.includes('- test, 1st of 1, weight 0, deleted after the event succeeds'), known!.contents);
+    const known = await hoverAt(
+      job(['helm.sh/hook: test', 'helm.sh/hook-delete-policy: before-hook-creation,hook-succ|eeded']),
+    );
+    assert.ok(
+      known!.contents.includes('`hook-succeeded`: Helm deletes the hook after every hook of the event has succeeded'),
+      known!.contents,
+    );
+    assert.ok(
+      known!.contents.includes('- test, 1st of 1, weight 0, deleted after the event succeeds'),
+      known!.contents,
+    );
     const unknown = await hoverAt(job(['helm.sh/hook: test', 'helm.sh/hook-delete-policy: hook-succ|eded']));
     assert.ok(unknown!.contents.includes('"hook-succeded" is not a policy Helm knows'), unknown!.contents);
     assert.ok(unknown!.contents.includes('never deleted'), unknown!.contents);
@@ -75,13 +124,33 @@ describe('hover', () => {
 
   it('says Helm drops the object when an event is unknown', async () => {
     const result = await hoverAt(job(['helm.sh/hook: pre-ins|tal']));
-    assert.ok(result!.contents.includes('Helm reads "pre-instal": an item is not an event it knows, so it drops this object from the release.'));
+    assert.ok(
+      result!.contents.includes(
+        'Helm reads "pre-instal": an item is not an event it knows, so it drops this object from the release.',
+      ),
+    );
   });
 
   it('says hook annotations under a pod template are not read', async () => {
-    const text = ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: j', 'spec:', '  template:', '    metadata:', '      annotations:', '        helm.sh/ho|ok: pre-install', ''].join('\n');
+    const text = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: j',
+      'spec:',
+      '  template:',
+      '    metadata:',
+      '      annotations:',
+      '        helm.sh/ho|ok: pre-install',
+      '',
+    ].join('\n');
     const result = await hoverAt(text);
-    assert.ok(result!.contents.includes("Helm does not read it here: hook annotations count only in the object's own `metadata.annotations`, not under `spec.template.metadata.annotations`."), result!.contents);
+    assert.ok(
+      result!.contents.includes(
+        "Helm does not read it here: hook annotations count only in the object's own `metadata.annotations`, not under `spec.template.metadata.annotations`.",
+      ),
+      result!.contents,
+    );
   });
 
   it('covers the hovered key or value, and says nothing on other keys', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
-import type { ChartOrder, HookInfo} from '../../server/src/engine/order/order';
+import type { ChartOrder, HookInfo } from '../../server/src/engine/order/order';
 import { deletedWhen, hooksOfFile, orderHooks } from '../../server/src/engine/order/order';
 
 interface Spec {
@@ -13,7 +13,14 @@ interface Spec {
 }
 
 function template(spec: Spec): string {
-  const lines = ['apiVersion: v1', `kind: ${spec.kind}`, 'metadata:', `  name: ${spec.name}`, '  annotations:', `    helm.sh/hook: ${spec.hook}`];
+  const lines = [
+    'apiVersion: v1',
+    `kind: ${spec.kind}`,
+    'metadata:',
+    `  name: ${spec.name}`,
+    '  annotations:',
+    `    helm.sh/hook: ${spec.hook}`,
+  ];
   if (spec.weight !== undefined) lines.push(`    helm.sh/hook-weight: ${spec.weight}`);
   if (spec.policy !== undefined) lines.push(`    helm.sh/hook-delete-policy: ${spec.policy}`);
   return lines.join('\n') + '\n';
@@ -58,7 +65,10 @@ describe('hook order', () => {
       [6, 'same'],
       [7, 'same'],
     ]);
-    assert.deepEqual(order.events[0]!.hooks.slice(5).map((entry) => entry.hook.kind), ['ServiceAccount', 'Job']);
+    assert.deepEqual(
+      order.events[0]!.hooks.slice(5).map((entry) => entry.hook.kind),
+      ['ServiceAccount', 'Job'],
+    );
   });
 
   it('reads weights as Helm does: "+5" is 5, an unquoted 010 is 8, a quoted "5.0" is 0', () => {
@@ -67,8 +77,15 @@ describe('hook order', () => {
       { kind: 'Job', name: 'b', hook: 'post-install', weight: '010' },
       { kind: 'Job', name: 'c', hook: 'post-install', weight: '"5.0"' },
     ]);
-    assert.deepEqual(placed(order, 'post-install'), [[1, 'c'], [2, 'a'], [3, 'b']]);
-    assert.deepEqual(order.events[0]!.hooks.map((entry) => entry.hook.weight), [0n, 5n, 8n]);
+    assert.deepEqual(placed(order, 'post-install'), [
+      [1, 'c'],
+      [2, 'a'],
+      [3, 'b'],
+    ]);
+    assert.deepEqual(
+      order.events[0]!.hooks.map((entry) => entry.hook.weight),
+      [0n, 5n, 8n],
+    );
   });
 
   it('compares templated names by what follows an identical release-name prefix', () => {
@@ -93,7 +110,10 @@ describe('hook order', () => {
     const places = placed(order, 'pre-install');
     assert.deepEqual(places[0], [1, 'first']);
     // Their display order is a guess; only the absence of a claimed position matters.
-    assert.deepEqual(places.slice(1).sort(), [[undefined, 'aaa'], [undefined, '{{ .Release.Name }}-x']]);
+    assert.deepEqual(places.slice(1).sort(), [
+      [undefined, 'aaa'],
+      [undefined, '{{ .Release.Name }}-x'],
+    ]);
   });
 
   it('claims no position in an event where one hook has a templated weight, and only there', () => {
@@ -102,18 +122,40 @@ describe('hook order', () => {
       { kind: 'Job', name: 'b', hook: 'pre-install,post-install', weight: '"3"' },
       { kind: 'Job', name: 'c', hook: 'post-install' },
     ]);
-    assert.deepEqual(placed(order, 'pre-install').map(([position]) => position), [undefined, undefined]);
-    assert.deepEqual(placed(order, 'post-install'), [[1, 'c'], [2, 'b']]);
+    assert.deepEqual(
+      placed(order, 'pre-install').map(([position]) => position),
+      [undefined, undefined],
+    );
+    assert.deepEqual(placed(order, 'post-install'), [
+      [1, 'c'],
+      [2, 'b'],
+    ]);
     const templated = order.events[0]!.hooks.find((entry) => entry.hook.name === 'a')!.hook;
     assert.equal(templated.weightCertain, false);
   });
 
   it('does not treat a name inside range or with, or one using a variable, as comparable', () => {
-    const inRange = ['{{- range .Values.jobs }}', 'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-a', '  annotations:', '    helm.sh/hook: pre-install', '{{- end }}', ''].join('\n');
+    const inRange = [
+      '{{- range .Values.jobs }}',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: {{ .Release.Name }}-a',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      '{{- end }}',
+      '',
+    ].join('\n');
     const withVariable = template({ kind: 'Job', name: '{{ $name }}-b', hook: 'pre-install' });
     const plain = template({ kind: 'Job', name: '{{ .Release.Name }}-b', hook: 'pre-install' });
-    assert.deepEqual(placed(chart([inRange, plain]), 'pre-install').map(([position]) => position), [undefined, undefined]);
-    assert.deepEqual(placed(chart([withVariable, plain]), 'pre-install').map(([position]) => position), [undefined, undefined]);
+    assert.deepEqual(
+      placed(chart([inRange, plain]), 'pre-install').map(([position]) => position),
+      [undefined, undefined],
+    );
+    assert.deepEqual(
+      placed(chart([withVariable, plain]), 'pre-install').map(([position]) => position),
+      [undefined, undefined],
+    );
   });
 
   it('leaves out a resource Helm drops for an unknown event, and lists a templated helm.sh/hook as unknown', () => {
@@ -122,10 +164,17 @@ describe('hook order', () => {
       { kind: 'Job', name: 'kept', hook: 'pre-install' },
     ]);
     assert.deepEqual(placed(order, 'pre-install'), [[1, 'kept']]);
-    const withUnknown = chart([{ kind: 'Job', name: 'kept', hook: 'pre-install' }, { kind: 'Job', name: 'maybe', hook: '{{ .Values.hookEvents }}' }]);
+    const withUnknown = chart([
+      { kind: 'Job', name: 'kept', hook: 'pre-install' },
+      { kind: 'Job', name: 'maybe', hook: '{{ .Values.hookEvents }}' },
+    ]);
     assert.equal(withUnknown.unknown.length, 1);
     assert.equal(withUnknown.unknown[0]!.file, 'templates/t01.yaml');
-    assert.deepEqual(placed(withUnknown, 'pre-install'), [[undefined, 'kept']], 'the templated one may run in the same event');
+    assert.deepEqual(
+      placed(withUnknown, 'pre-install'),
+      [[undefined, 'kept']],
+      'the templated one may run in the same event',
+    );
   });
 
   it('runs a hook listed twice on one event twice in a row (hooks.go loops over h.Events)', () => {
@@ -134,7 +183,12 @@ describe('hook order', () => {
       { kind: 'Job', name: 'a', hook: 'pre-install' },
       { kind: 'Job', name: 'c', hook: 'pre-install' },
     ]);
-    assert.deepEqual(placed(order, 'pre-install'), [[1, 'a'], [2, 'b'], [3, 'b'], [4, 'c']]);
+    assert.deepEqual(placed(order, 'pre-install'), [
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'b'],
+      [4, 'c'],
+    ]);
   });
 
   it('knows when each delete policy deletes (hooks.go execHookWithDelayedShutdown)', () => {
@@ -153,8 +207,22 @@ describe('hook order', () => {
 
   it('finds no hooks in a partial template or a pod template annotation', () => {
     const helpers = '{{- define "x" }}\nmetadata:\n  annotations:\n    helm.sh/hook: pre-install\n{{- end }}\n';
-    assert.deepEqual(hooksOfFile(analyzeTemplate('templates/_helpers.tpl', helpers), 'templates/_helpers.tpl').hooks, []);
-    const nested = ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: j', 'spec:', '  template:', '    metadata:', '      annotations:', '        helm.sh/hook: pre-install', ''].join('\n');
+    assert.deepEqual(
+      hooksOfFile(analyzeTemplate('templates/_helpers.tpl', helpers), 'templates/_helpers.tpl').hooks,
+      [],
+    );
+    const nested = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: j',
+      'spec:',
+      '  template:',
+      '    metadata:',
+      '      annotations:',
+      '        helm.sh/hook: pre-install',
+      '',
+    ].join('\n');
     assert.deepEqual(hooksOfFile(analyzeTemplate('templates/j.yaml', nested), 'templates/j.yaml').hooks, []);
   });
 });

@@ -22,7 +22,10 @@ const VALUES = '# labels for every object\nlabels:\n  team: infra\n';
 
 /** The job's one rendered document, and a mapper over the chart it was rendered from. */
 function renderJob() {
-  const chart = { ...chartOf({ 'job.yaml': JOB, '_helpers.tpl': HELPERS }, { labels: { team: 'infra' } }), valuesSources: [{ path: VALUES_PATH, text: VALUES, at: [] }] };
+  const chart = {
+    ...chartOf({ 'job.yaml': JOB, '_helpers.tpl': HELPERS }, { labels: { team: 'infra' } }),
+    valuesSources: [{ path: VALUES_PATH, text: VALUES, at: [] }],
+  };
   const renderer = new ChartRenderer(chart);
   const rendered = renderer.render().templates.find((template) => template.file.name === 'demo/templates/job.yaml')!;
   const [document] = splitRendered(rendered).documents;
@@ -50,7 +53,16 @@ describe('source mapper', () => {
   it('maps the key toYaml printed to that key in the values file', () => {
     const { document, mapper } = renderJob();
     const start = document.text.indexOf('team');
-    const mapped = mapper.map({ start, end: start + 'team'.length }, document.pieces, document.text, 'demo/templates/job.yaml');
-    assert.deepEqual(mapped, { file: VALUES_PATH, range: { start: VALUES.indexOf('team'), end: VALUES.indexOf('team') + 4 }, exact: true });
+    const mapped = mapper.map(
+      { start, end: start + 'team'.length },
+      document.pieces,
+      document.text,
+      'demo/templates/job.yaml',
+    );
+    assert.deepEqual(mapped, {
+      file: VALUES_PATH,
+      range: { start: VALUES.indexOf('team'), end: VALUES.indexOf('team') + 4 },
+      exact: true,
+    });
   });
 });

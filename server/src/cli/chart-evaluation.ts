@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ChartEvaluationJob, ChartEvaluationMessage, ChartEvaluationResult} from '../engine/lint/chart-evaluation';
+import type {
+  ChartEvaluationJob,
+  ChartEvaluationMessage,
+  ChartEvaluationResult,
+} from '../engine/lint/chart-evaluation';
 import { evaluateChart } from '../engine/lint/chart-evaluation';
 
 /**
@@ -18,7 +22,9 @@ export function defaultThreads(): number {
 
 /** The evaluation thread's script beside the running code: dist/evaluator.js, or out/server/src/evaluator.js. */
 export function evaluatorScript(directory: string): string | undefined {
-  return [join(directory, 'evaluator.js'), join(directory, '..', 'evaluator.js')].find((candidate) => existsSync(candidate));
+  return [join(directory, 'evaluator.js'), join(directory, '..', 'evaluator.js')].find((candidate) =>
+    existsSync(candidate),
+  );
 }
 
 interface Waiting {

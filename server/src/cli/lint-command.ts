@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Target } from '../engine/chart/discover';
 import { discover, DiscoveryError, displayPath, describeFsError, isHelmIgnored } from '../engine/chart/discover';
-import type { HelmHooksConfig, LoadedConfig} from '../engine/core/config';
+import type { HelmHooksConfig, LoadedConfig } from '../engine/core/config';
 import { findConfigFile, loadConfig } from '../engine/core/config';
 import { ChartLint } from '../engine/lint/chart-lint';
 import type { RenderedLiteral } from '../engine/lint/findings';
@@ -14,7 +14,7 @@ import type { LintOptions } from '../engine/lint/lint';
 import { lintFile } from '../engine/lint/lint';
 import { HOOK_KEY } from '../engine/model/hook';
 import { lastEntry } from '../engine/model/document';
-import type { LocatedSource} from '../engine/lint/rendered';
+import type { LocatedSource } from '../engine/lint/rendered';
 import { lintRenderedSource, renderedChartFindings, splitRenderedStream } from '../engine/lint/rendered';
 import type { RuleDocs } from '../engine/rules/docs';
 import type { Finding, HelmVersion, RuleSetting } from '../engine/rules/rule';
@@ -24,7 +24,7 @@ import { ChartEvaluationPool, defaultThreads, evaluatorScript } from './chart-ev
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import type { FileResult, LintRun} from './results';
+import type { FileResult, LintRun } from './results';
 import { summarize } from './results';
 
 import type { DeployTarget } from '../engine/deployers/targets';
@@ -99,7 +99,10 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   const lintedTexts: LintedTexts = new Map();
   const charts = targets.filter((target) => target.kind === 'chart').length;
   // A thread costs its start (loading the engine again); it pays when another chart's lint goes on meanwhile.
-  const pool = new ChartEvaluationPool(evaluatorScript(__dirname), Math.min(options.jobs ?? Math.min(defaultThreads(), charts - 1), charts));
+  const pool = new ChartEvaluationPool(
+    evaluatorScript(__dirname),
+    Math.min(options.jobs ?? Math.min(defaultThreads(), charts - 1), charts),
+  );
   const plans = targets.map((target): TargetPlan => {
     const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
     const loaded = explicitConfig ?? configNear(base);
@@ -116,7 +119,14 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
       lintOptions,
       // What the run holds for a file: as written, and for a file an earlier chart shares, that chart's evaluated
       // findings too, so that both charts' count.
-      lint: new ChartLint({ asWritten: (path) => resultOf.get(path)?.findings ?? [], evaluated: () => plan.evaluated, rendered: () => plan.rendered }, loaded),
+      lint: new ChartLint(
+        {
+          asWritten: (path) => resultOf.get(path)?.findings ?? [],
+          evaluated: () => plan.evaluated,
+          rendered: () => plan.rendered,
+        },
+        loaded,
+      ),
       linted: [],
     };
     return plan;
@@ -124,14 +134,21 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   const evaluate = (plan: TargetPlan) => {
     const { target, loaded, config, lintOptions } = plan;
     if (target.kind !== 'chart') return;
-    const valuesFiles = [...(config.values ?? []).map((file) => resolve(dirname(loaded!.path), file)), ...(options.valuesFiles ?? [])];
-    const job = chartEvaluationJob(target.chart.directory, valuesFiles, { ...lintOptions, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
+    const valuesFiles = [
+      ...(config.values ?? []).map((file) => resolve(dirname(loaded!.path), file)),
+      ...(options.valuesFiles ?? []),
+    ];
+    const job = chartEvaluationJob(target.chart.directory, valuesFiles, {
+      ...lintOptions,
+      ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}),
+    });
     plan.evaluation = pool.evaluate(job);
   };
 
   try {
     // The largest charts go first, so that the threads do not end on one of them while the others wait.
-    if (!options.fix) for (const plan of [...plans].sort((a, b) => templateCount(b.target) - templateCount(a.target))) evaluate(plan);
+    if (!options.fix)
+      for (const plan of [...plans].sort((a, b) => templateCount(b.target) - templateCount(a.target))) evaluate(plan);
     for (const plan of plans) {
       const { target, lintOptions } = plan;
       for (const path of filesOf(target)) {
@@ -141,9 +158,17 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
         if (read === 'unreadable') unreadable = true;
         if (typeof read !== 'object') continue;
         const { text } = read;
-        const linted = options.fix ? summaryOf(fixFile(path, text, lintOptions, io)) : lintCopy(path, text, lintOptions, lintedTexts);
+        const linted = options.fix
+          ? summaryOf(fixFile(path, text, lintOptions, io))
+          : lintCopy(path, text, lintOptions, lintedTexts);
         texts.set(path, linted.text);
-        addResult(results, resultOf, { path, display: displayPath(path), lines: linted.lines, findings: linted.findings, hooks: linted.hooks });
+        addResult(results, resultOf, {
+          path,
+          display: displayPath(path),
+          lines: linted.lines,
+          findings: linted.findings,
+          hooks: linted.hooks,
+        });
         plan.linted.push(path);
         // Lets a thread that finished a chart get the next one.
         if (pool.usesThreads) await new Promise(setImmediate);
@@ -160,15 +185,19 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
     for (const plan of plans) {
       if (!plan.evaluation) continue;
       const result = await plan.evaluation;
-      if ('valuesProblem' in result) throw new UsageError(`values file ${displayPath(result.valuesProblem.path)}: ${result.valuesProblem.message}`);
+      if ('valuesProblem' in result)
+        throw new UsageError(`values file ${displayPath(result.valuesProblem.path)}: ${result.valuesProblem.message}`);
       if ('failure' in result) {
         // The as-written findings stand on their own; an evaluator failure must not hide them.
-        io.stderr(`helm-hooks: ${displayPath(plan.target.kind === 'chart' ? plan.target.chart.directory : plan.target.path)}: not evaluated: ${result.failure}\n`);
+        io.stderr(
+          `helm-hooks: ${displayPath(plan.target.kind === 'chart' ? plan.target.chart.directory : plan.target.path)}: not evaluated: ${result.failure}\n`,
+        );
         continue;
       }
       plan.evaluated = result.findings;
       plan.rendered = result.rendered;
-      for (const [path, findings] of plan.lint.findingsByFile(plan.linted)) setFindings(results, resultOf, texts, path, findings);
+      for (const [path, findings] of plan.lint.findingsByFile(plan.linted))
+        setFindings(results, resultOf, texts, path, findings);
     }
   } finally {
     await pool.close();
@@ -214,7 +243,11 @@ function report(run: LintRun, options: LintCommandOptions, io: CommandIO, unread
  * What evaluating a chart on disk needs. A values file that cannot be read is a usage error here, as it is for
  * `helm template -f`; one that cannot be parsed comes back from the evaluation as one.
  */
-function chartEvaluationJob(directory: string, givenValuesFiles: string[], options: LintOptions & { releaseName?: string }): ChartEvaluationJob {
+function chartEvaluationJob(
+  directory: string,
+  givenValuesFiles: string[],
+  options: LintOptions & { releaseName?: string },
+): ChartEvaluationJob {
   // The loader reports problems under absolute paths.
   const valuesFiles = givenValuesFiles.map((file) => resolve(file));
   for (const file of valuesFiles) {
@@ -233,7 +266,13 @@ function addResult(results: FileResult[], resultOf: Map<string, FileResult>, res
 }
 
 /** Sets a file's findings; a file the run did not lint (a values file) gets a result of its own, if it can be read. */
-function setFindings(results: FileResult[], resultOf: Map<string, FileResult>, texts: Map<string, string>, path: string, findings: Finding[]): void {
+function setFindings(
+  results: FileResult[],
+  resultOf: Map<string, FileResult>,
+  texts: Map<string, string>,
+  path: string,
+  findings: Finding[],
+): void {
   const result = resultOf.get(path);
   if (result) {
     result.findings = findings;
@@ -393,7 +432,11 @@ function lintCopy(path: string, text: string, options: LintOptions, lintedTexts:
   const key = `${basename(path)}\0${JSON.stringify(options)}`;
   let sameText = lintedTexts.get(text);
   const earlier = sameText?.get(key);
-  if (earlier) return { ...earlier.linted, findings: earlier.linted.findings.map((finding) => movedTo(finding, earlier.path, path)) };
+  if (earlier)
+    return {
+      ...earlier.linted,
+      findings: earlier.linted.findings.map((finding) => movedTo(finding, earlier.path, path)),
+    };
   const linted = summaryOf(lintOnce(path, text, options));
   if (!sameText) lintedTexts.set(text, (sameText = new Map()));
   sameText.set(key, { path, linted });
@@ -406,7 +449,10 @@ function movedTo(finding: Finding, from: string, to: string): Finding {
     ...finding,
     file: place(finding.file),
     related: finding.related.map((location) => ({ ...location, file: place(location.file) })),
-    fixes: finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, file: place(edit.file) })) })),
+    fixes: finding.fixes.map((fix) => ({
+      ...fix,
+      edits: fix.edits.map((edit) => ({ ...edit, file: place(edit.file) })),
+    })),
   };
 }
 

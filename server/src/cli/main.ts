@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { ruleById } from '../engine/rules';
 import { RuleDocs, shippedRulesDoc } from '../engine/rules/docs';
 import type { HelmVersion, RuleSetting } from '../engine/rules/rule';
-import type { CommandIO, OutputFormat} from './lint-command';
+import type { CommandIO, OutputFormat } from './lint-command';
 import { runLint, UsageError } from './lint-command';
 import { isOperation, runOrder } from './order-command';
-import type { DeployTarget} from '../engine/deployers/targets';
+import type { DeployTarget } from '../engine/deployers/targets';
 import { DEPLOY_TARGETS, isDeployTarget } from '../engine/deployers/targets';
 
 declare const HELM_HOOKS_VERSION: string | undefined;
@@ -14,7 +14,8 @@ const VERSION = typeof HELM_HOOKS_VERSION === 'string' ? HELM_HOOKS_VERSION : '0
 /** Installed with the CLI, so that what a rule means can be read offline. */
 const RULE_DOCS = RuleDocs.read(shippedRulesDoc(__dirname));
 
-const ORDER_USAGE = 'helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json|mermaid] [--operation OP] [--helm-version 3|4] [--config FILE] [--target helm|argocd] [--check FILE [--update]]';
+const ORDER_USAGE =
+  'helm-hooks order CHART [-f FILE...] [--release-name NAME] [--format text|json|mermaid] [--operation OP] [--helm-version 3|4] [--config FILE] [--target helm|argocd] [--check FILE [--update]]';
 
 const USAGE = `Usage: helm-hooks lint [PATH...] [options]
        ${ORDER_USAGE}
@@ -128,18 +129,22 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
   if (command === 'order') return order(values, paths, io);
   if (command !== 'lint') throw new UsageError(`unknown command "${command}" (see helm-hooks --help)`);
   if (values.operation !== undefined) throw new UsageError('--operation is an option of helm-hooks order, not lint');
-  if (values.check !== undefined || values.update) throw new UsageError('--check and --update are options of helm-hooks order, not lint');
+  if (values.check !== undefined || values.update)
+    throw new UsageError('--check and --update are options of helm-hooks order, not lint');
 
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif')
+    throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
   let helmVersion: HelmVersion | undefined;
   if (values['helm-version'] !== undefined) {
-    if (values['helm-version'] !== '3' && values['helm-version'] !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${values['helm-version']}"`);
+    if (values['helm-version'] !== '3' && values['helm-version'] !== '4')
+      throw new UsageError(`--helm-version must be 3 or 4, not "${values['helm-version']}"`);
     helmVersion = Number(values['helm-version']) as HelmVersion;
   }
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
-    if (!/^\d+$/.test(values['max-warnings'])) throw new UsageError(`--max-warnings must be a whole number, not "${values['max-warnings']}"`);
+    if (!/^\d+$/.test(values['max-warnings']))
+      throw new UsageError(`--max-warnings must be a whole number, not "${values['max-warnings']}"`);
     maxWarnings = Number(values['max-warnings']);
   }
   let jobs: number | undefined;
@@ -173,9 +178,12 @@ function run(argv: string[], io: CommandIO, isTTY: boolean): number | Promise<nu
   };
   if (options.releaseName !== undefined) checkReleaseName(options.releaseName);
   if (options.rendered !== undefined && (options.valuesFiles !== undefined || options.releaseName !== undefined)) {
-    throw new UsageError('--rendered lints output that is already rendered: pass -f and --release-name to helm template instead');
+    throw new UsageError(
+      '--rendered lints output that is already rendered: pass -f and --release-name to helm template instead',
+    );
   }
-  if (options.rendered !== undefined && paths.length > 1) throw new UsageError('--rendered takes at most one PATH: the chart directory');
+  if (options.rendered !== undefined && paths.length > 1)
+    throw new UsageError('--rendered takes at most one PATH: the chart directory');
   return runLint(options, io);
 }
 
@@ -210,25 +218,42 @@ function parseTargets(names: string[]): DeployTarget[] {
 function checkReleaseName(name: string): void {
   const releaseNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
   if (name.length > 53 || !releaseNamePattern.test(name)) {
-    throw new UsageError(`--release-name: invalid release name "${name}" (Helm wants lower-case letters, digits, "-" and ".", at most 53 characters)`);
+    throw new UsageError(
+      `--release-name: invalid release name "${name}" (Helm wants lower-case letters, digits, "-" and ".", at most 53 characters)`,
+    );
   }
 }
 
 function order(values: OrderFlags, paths: string[], io: CommandIO): number {
-  const lintOnly = values.rule || values.fix || values['max-warnings'] !== undefined || values.rendered !== undefined || values.jobs !== undefined;
+  const lintOnly =
+    values.rule ||
+    values.fix ||
+    values['max-warnings'] !== undefined ||
+    values.rendered !== undefined ||
+    values.jobs !== undefined;
   if (lintOnly) {
-    throw new UsageError('helm-hooks order takes only -f/--values, --release-name, --format, --operation, --helm-version, --config, --target, --check and --update');
+    throw new UsageError(
+      'helm-hooks order takes only -f/--values, --release-name, --format, --operation, --helm-version, --config, --target, --check and --update',
+    );
   }
   if (paths.length !== 1) throw new UsageError(`usage: ${ORDER_USAGE}`);
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'mermaid') throw new UsageError(`--format must be text, json or mermaid for order, not "${format}"`);
-  if (values.update && values.check === undefined) throw new UsageError('--update rewrites the file of --check: helm-hooks order CHART --check FILE --update');
-  if (values.update && values.format !== undefined) throw new UsageError('--update saves the order as JSON and prints no order: leave out --format');
-  if (values.check !== undefined && format === 'json') throw new UsageError('--check prints a text diff, or with --format mermaid the marked diagram; --format json is what it compares with');
+  if (format !== 'text' && format !== 'json' && format !== 'mermaid')
+    throw new UsageError(`--format must be text, json or mermaid for order, not "${format}"`);
+  if (values.update && values.check === undefined)
+    throw new UsageError('--update rewrites the file of --check: helm-hooks order CHART --check FILE --update');
+  if (values.update && values.format !== undefined)
+    throw new UsageError('--update saves the order as JSON and prints no order: leave out --format');
+  if (values.check !== undefined && format === 'json')
+    throw new UsageError(
+      '--check prints a text diff, or with --format mermaid the marked diagram; --format json is what it compares with',
+    );
   const operation = values.operation;
-  if (operation !== undefined && !isOperation(operation)) throw new UsageError(`--operation must be install, upgrade, rollback, uninstall or test, not "${operation}"`);
+  if (operation !== undefined && !isOperation(operation))
+    throw new UsageError(`--operation must be install, upgrade, rollback, uninstall or test, not "${operation}"`);
   const helmVersion = values['helm-version'];
-  if (helmVersion !== undefined && helmVersion !== '3' && helmVersion !== '4') throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
+  if (helmVersion !== undefined && helmVersion !== '3' && helmVersion !== '4')
+    throw new UsageError(`--helm-version must be 3 or 4, not "${helmVersion}"`);
   const releaseName = values['release-name'];
   if (releaseName !== undefined) checkReleaseName(releaseName);
   const targets = values.target !== undefined ? parseTargets(values.target) : undefined;

@@ -5,7 +5,7 @@ import { compareOrders, currentOrder, parseSavedOrder, SavedOrderError } from '.
 import type { HelmVersion } from '../engine/rules/rule';
 import { formatOrderComparison } from './format/order-check';
 import { formatOrderMermaid } from './format/order-mermaid';
-import type { CommandIO} from './lint-command';
+import type { CommandIO } from './lint-command';
 import { UsageError } from './lint-command';
 import { formatOrderText } from './order-command';
 
@@ -29,7 +29,13 @@ export interface OrderOutputOptions {
 export function writeOrderOutput(order: OrderJson, options: OrderOutputOptions, io: CommandIO): number {
   const json = `${JSON.stringify(order, null, 2)}\n`;
   if (options.check === undefined) {
-    io.stdout(options.format === 'json' ? json : options.format === 'mermaid' ? formatOrderMermaid(order) : formatOrderText(order, options.helmVersion, options.view));
+    io.stdout(
+      options.format === 'json'
+        ? json
+        : options.format === 'mermaid'
+          ? formatOrderMermaid(order)
+          : formatOrderText(order, options.helmVersion, options.view),
+    );
     return 0;
   }
   const path = options.check;
@@ -47,7 +53,9 @@ export function writeOrderOutput(order: OrderJson, options: OrderOutputOptions, 
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UsageError(`${displayPath(path)}: ${describeFsError(error)}${missing ? ' (save the order first with --check FILE --update)' : ''}`);
+    throw new UsageError(
+      `${displayPath(path)}: ${describeFsError(error)}${missing ? ' (save the order first with --check FILE --update)' : ''}`,
+    );
   }
   let saved;
   try {
@@ -57,6 +65,10 @@ export function writeOrderOutput(order: OrderJson, options: OrderOutputOptions, 
     throw error;
   }
   const comparison = compareOrders(saved, currentOrder(order), options.operation ? [options.operation] : undefined);
-  io.stdout(options.format === 'mermaid' ? formatOrderMermaid(order, comparison) : formatOrderComparison(comparison, displayPath(path)));
+  io.stdout(
+    options.format === 'mermaid'
+      ? formatOrderMermaid(order, comparison)
+      : formatOrderComparison(comparison, displayPath(path)),
+  );
   return comparison.same ? 0 : 1;
 }

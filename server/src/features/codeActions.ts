@@ -31,7 +31,8 @@ export async function codeActions(context: ServerContext, params: CodeActionPara
   const file = analysed.file;
   const findings = findingsFor(file, config.lint);
   const only = params.context.only;
-  const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+  const wants = (kind: string) =>
+    !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
 
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
@@ -40,7 +41,8 @@ export async function codeActions(context: ServerContext, params: CodeActionPara
     const here = findings
       .filter((finding) => overlapsOrTouches(finding.range, { start, end }))
       .sort((a, b) => Number(b.rule === FIRST_RULE) - Number(a.rule === FIRST_RULE));
-    for (const finding of here) actions.push(...quickFixes(context, file.lines, params.textDocument.uri, finding, params.context.diagnostics));
+    for (const finding of here)
+      actions.push(...quickFixes(context, file.lines, params.textDocument.uri, finding, params.context.diagnostics));
     actions.push(...disableActions(file.text, file.lines, params.textDocument.uri, here, params.context.diagnostics));
   }
   if (wants(FIX_ALL_KIND)) {
@@ -62,7 +64,13 @@ function matchingDiagnostics(finding: Finding, lines: LineIndex, diagnostics: Di
   );
 }
 
-function quickFixes(context: ServerContext, lines: LineIndex, uri: string, finding: Finding, diagnostics: Diagnostic[]): CodeAction[] {
+function quickFixes(
+  context: ServerContext,
+  lines: LineIndex,
+  uri: string,
+  finding: Finding,
+  diagnostics: Diagnostic[],
+): CodeAction[] {
   const related = matchingDiagnostics(finding, lines, diagnostics);
   const preferred = finding.fixes.find((fix) => fix.safe);
   return finding.fixes.map((fix) => {
@@ -86,7 +94,13 @@ const SUPPRESSION = /^(\s*)#\s*helm-hooks-disable-next-line\b(.*)$/;
  * "Disable RULE for this line": a `# helm-hooks-disable-next-line RULE` comment above the finding's line, indented
  * like it, or the rule added to such a comment already there.
  */
-function disableActions(text: string, lines: LineIndex, uri: string, findings: Finding[], diagnostics: Diagnostic[]): CodeAction[] {
+function disableActions(
+  text: string,
+  lines: LineIndex,
+  uri: string,
+  findings: Finding[],
+  diagnostics: Diagnostic[],
+): CodeAction[] {
   const actions: CodeAction[] = [];
   const seen = new Set<string>();
   for (const finding of findings) {
@@ -100,7 +114,10 @@ function disableActions(text: string, lines: LineIndex, uri: string, findings: F
     let edit: TextEdit;
     if (previous) {
       const end = { line: line - 1, character: lines.lineEnd(line - 1) - lines.lineStart(line - 1) };
-      const trimmedEnd = { line: line - 1, character: end.character - (previous[0].length - previous[0].trimEnd().length) };
+      const trimmedEnd = {
+        line: line - 1,
+        character: end.character - (previous[0].length - previous[0].trimEnd().length),
+      };
       edit = TextEdit.insert(trimmedEnd, `, ${finding.rule}`);
     } else {
       const eol = /\r\n?|\n/.exec(text)?.[0] ?? '\n';
@@ -119,19 +136,45 @@ function disableActions(text: string, lines: LineIndex, uri: string, findings: F
 }
 
 /** Every safe fix of the file, applied as the CLI's --fix does, as one edit over the part of the text that changes. */
-export function fixAllEdits(path: string, text: string, lines: LineIndex, options: LintOptions, findings: Finding[]): TextEdit[] {
-  const current = fixUntilStable(path, { text, findings }, (next) => ({ text: next, findings: lintFile(analyzeTemplate(path, next), options) })).linted.text;
+export function fixAllEdits(
+  path: string,
+  text: string,
+  lines: LineIndex,
+  options: LintOptions,
+  findings: Finding[],
+): TextEdit[] {
+  const current = fixUntilStable(path, { text, findings }, (next) => ({
+    text: next,
+    findings: lintFile(analyzeTemplate(path, next), options),
+  })).linted.text;
   if (current === text) return [];
   let prefix = 0;
-  while (prefix < text.length && prefix < current.length && text.charCodeAt(prefix) === current.charCodeAt(prefix)) prefix++;
+  while (prefix < text.length && prefix < current.length && text.charCodeAt(prefix) === current.charCodeAt(prefix))
+    prefix++;
   let suffix = 0;
-  while (suffix < text.length - prefix && suffix < current.length - prefix && text.charCodeAt(text.length - 1 - suffix) === current.charCodeAt(current.length - 1 - suffix)) suffix++;
-  return [TextEdit.replace(toLspRange(lines, { start: prefix, end: text.length - suffix }), current.slice(prefix, current.length - suffix))];
+  while (
+    suffix < text.length - prefix &&
+    suffix < current.length - prefix &&
+    text.charCodeAt(text.length - 1 - suffix) === current.charCodeAt(current.length - 1 - suffix)
+  )
+    suffix++;
+  return [
+    TextEdit.replace(
+      toLspRange(lines, { start: prefix, end: text.length - suffix }),
+      current.slice(prefix, current.length - suffix),
+    ),
+  ];
 }
 
-function fixAllAction(uri: string, path: string, text: string, lines: LineIndex, options: LintOptions, findings: Finding[]): CodeAction | undefined {
+function fixAllAction(
+  uri: string,
+  path: string,
+  text: string,
+  lines: LineIndex,
+  options: LintOptions,
+  findings: Finding[],
+): CodeAction | undefined {
   const edits = fixAllEdits(path, text, lines, options, findings);
   if (edits.length === 0) return undefined;
   return { title: 'Fix all safe Helm hook problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } };
 }
-

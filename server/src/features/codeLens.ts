@@ -13,7 +13,12 @@ import { uriToPath } from './workspace';
  * One lens on each `helm.sh/hook` key: the hook's place in each event it runs in, from the chart's order as Helm renders
  * it (`helm-hooks order`); a hook the current values do not render says so.
  */
-export async function codeLenses(context: ServerContext, orders: HookOrders, params: CodeLensParams, token: CancellationToken): Promise<CodeLens[]> {
+export async function codeLenses(
+  context: ServerContext,
+  orders: HookOrders,
+  params: CodeLensParams,
+  token: CancellationToken,
+): Promise<CodeLens[]> {
   const document = context.documents.get(params.textDocument.uri);
   const path = uriToPath(params.textDocument.uri);
   if (!document || path === undefined || !context.workspace.isTemplate(path)) return [];
@@ -31,7 +36,10 @@ export async function codeLenses(context: ServerContext, orders: HookOrders, par
   if (token.isCancellationRequested) return [];
   return hookKeys.map(({ entry, resource }) => {
     const places = placesOfDocument(result.order, chart.directory, analysed.file, resource.range);
-    const title = places.length > 0 ? describePlaces(places, result.order).join(' | ') : 'not in the order: the current values do not render this hook, or Helm drops it';
+    const title =
+      places.length > 0
+        ? describePlaces(places, result.order).join(' | ')
+        : 'not in the order: the current values do not render this hook, or Helm drops it';
     return {
       range: toLspRange(analysed.file.lines, entry.keyRange),
       command: { title, command: COMMANDS.showHookOrder, arguments: [params.textDocument.uri] },

@@ -1,4 +1,4 @@
-import type { CancellationToken, CompletionItem, CompletionParams} from 'vscode-languageserver/node';
+import type { CancellationToken, CompletionItem, CompletionParams } from 'vscode-languageserver/node';
 import { CompletionItemKind, MarkupKind, TextEdit } from 'vscode-languageserver/node';
 import { join } from 'node:path';
 import type { OrderJson } from '../engine/order/chart-order';
@@ -19,7 +19,12 @@ const KIND: Record<CompletionKind, CompletionItemKind> = {
   weight: CompletionItemKind.Value,
 };
 
-export async function completion(context: ServerContext, orders: HookOrders, params: CompletionParams, token: CancellationToken): Promise<CompletionItem[]> {
+export async function completion(
+  context: ServerContext,
+  orders: HookOrders,
+  params: CompletionParams,
+  token: CancellationToken,
+): Promise<CompletionItem[]> {
   const document = context.documents.get(params.textDocument.uri);
   const path = uriToPath(params.textDocument.uri);
   if (!document || path === undefined || !context.workspace.isTemplate(path)) return [];
@@ -30,7 +35,10 @@ export async function completion(context: ServerContext, orders: HookOrders, par
   // The weights in use come from the whole chart; other kinds of completion need only this file.
   const chart = context.workspace.chartOf(path);
   // Waits for the current order: a weight offered from an older state of the chart would mislead.
-  const weights = completesWeight(file, offset) && chart ? weightsInUse((await orders.orderOf(chart)).result.order, chart.directory) : [];
+  const weights =
+    completesWeight(file, offset) && chart
+      ? weightsInUse((await orders.orderOf(chart)).result.order, chart.directory)
+      : [];
   if (token.isCancellationRequested) return [];
   return complete(file, offset, weights).map((item) => {
     const result: CompletionItem = {
@@ -52,7 +60,18 @@ function weightsInUse(order: OrderJson, chartDirectory: string): WeightInUse[] {
     steps.flatMap((step) =>
       'hooks' in step
         ? step.hooks.flatMap((hook) =>
-            hook.weight === null ? [] : [{ event: step.event, weight: BigInt(hook.weight), ...(hook.name !== null ? { name: hook.name } : {}), ...(hook.kind !== null ? { kind: hook.kind } : {}), file: join(chartDirectory, ...hook.file.split('/')), line: hook.line }],
+            hook.weight === null
+              ? []
+              : [
+                  {
+                    event: step.event,
+                    weight: BigInt(hook.weight),
+                    ...(hook.name !== null ? { name: hook.name } : {}),
+                    ...(hook.kind !== null ? { kind: hook.kind } : {}),
+                    file: join(chartDirectory, ...hook.file.split('/')),
+                    line: hook.line,
+                  },
+                ],
           )
         : [],
     ),

@@ -1,12 +1,12 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
-import type { LoadedConfig} from '../engine/core/config';
+import type { LoadedConfig } from '../engine/core/config';
 import { findConfigFile, loadConfig } from '../engine/core/config';
 import type { LintOptions } from '../engine/lint/lint';
 import { DEFAULT_TARGETS } from '../engine/deployers/targets';
 import { ruleById } from '../engine/rules';
 import type { HelmVersion, RuleSetting } from '../engine/rules/rule';
-import type { HelmHooksSettings} from '../protocol';
+import type { HelmHooksSettings } from '../protocol';
 import { SETTINGS_SECTION } from '../protocol';
 
 export const DEFAULT_SETTINGS: HelmHooksSettings = {
@@ -32,12 +32,14 @@ export function normalizeSettings(raw: unknown): { settings: HelmHooksSettings; 
     else problems.push(`helmHooks.helmVersion must be 3 or 4, not ${JSON.stringify(version)}`);
   }
   const valuesFiles = value['valuesFiles'];
-  if (Array.isArray(valuesFiles)) settings.valuesFiles = valuesFiles.filter((file): file is string => typeof file === 'string');
+  if (Array.isArray(valuesFiles))
+    settings.valuesFiles = valuesFiles.filter((file): file is string => typeof file === 'string');
   const rules = value['rules'];
   if (rules && typeof rules === 'object') {
     for (const [id, setting] of Object.entries(rules as Record<string, unknown>)) {
       if (!ruleById(id)) problems.push(`helmHooks.rules: unknown rule id "${id}"`);
-      else if (typeof setting !== 'string' || !RULE_SETTINGS.has(setting)) problems.push(`helmHooks.rules.${id}: "${String(setting)}" is not one of off, info, warning, error`);
+      else if (typeof setting !== 'string' || !RULE_SETTINGS.has(setting))
+        problems.push(`helmHooks.rules.${id}: "${String(setting)}" is not one of off, info, warning, error`);
       else settings.rules[id] = setting;
     }
   }
@@ -45,11 +47,16 @@ export function normalizeSettings(raw: unknown): { settings: HelmHooksSettings; 
   if (codeLens && typeof codeLens.enable === 'boolean') settings.codeLens.enable = codeLens.enable;
   const diagnostics = value['diagnostics'] as Record<string, unknown> | undefined;
   if (diagnostics && diagnostics.scope !== undefined && diagnostics.scope !== null) {
-    if (diagnostics.scope === 'chart' || diagnostics.scope === 'openFiles') settings.diagnostics.scope = diagnostics.scope;
-    else problems.push(`helmHooks.diagnostics.scope must be "chart" or "openFiles", not ${JSON.stringify(diagnostics.scope)}`);
+    if (diagnostics.scope === 'chart' || diagnostics.scope === 'openFiles')
+      settings.diagnostics.scope = diagnostics.scope;
+    else
+      problems.push(
+        `helmHooks.diagnostics.scope must be "chart" or "openFiles", not ${JSON.stringify(diagnostics.scope)}`,
+      );
   }
   const trace = value['trace'] as Record<string, unknown> | undefined;
-  if (trace && (trace.server === 'off' || trace.server === 'messages' || trace.server === 'verbose')) settings.trace.server = trace.server;
+  if (trace && (trace.server === 'off' || trace.server === 'messages' || trace.server === 'verbose'))
+    settings.trace.server = trace.server;
   return { settings, problems };
 }
 
@@ -78,7 +85,8 @@ export class Configuration {
   /** Settings changed: forget them; the pushed ones are kept for clients without `workspace/configuration`. */
   settingsChanged(pushed: unknown): void {
     this.settingsCache.clear();
-    const section = pushed && typeof pushed === 'object' ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
+    const section =
+      pushed && typeof pushed === 'object' ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
     if (section !== undefined) this.pushed = section;
   }
 
@@ -101,9 +109,10 @@ export class Configuration {
     let raw: unknown = this.pushed;
     if (this.canPull()) {
       try {
-        raw = scopeUri === ''
-          ? await this.connection.workspace.getConfiguration(SETTINGS_SECTION)
-          : await this.connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION });
+        raw =
+          scopeUri === ''
+            ? await this.connection.workspace.getConfiguration(SETTINGS_SECTION)
+            : await this.connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION });
       } catch (error) {
         this.log(`could not read settings: ${(error as Error).message}`);
       }
@@ -121,7 +130,8 @@ export class Configuration {
       if (path) {
         try {
           loaded = loadConfig(path);
-          for (const problem of loaded.problems) this.log(`${path}:${problem.line}:${problem.column}: ${problem.message}`);
+          for (const problem of loaded.problems)
+            this.log(`${path}:${problem.line}:${problem.column}: ${problem.message}`);
         } catch (error) {
           this.log(`could not read ${path}: ${(error as Error).message}`);
         }
@@ -136,7 +146,10 @@ export class Configuration {
     const file = this.configFileFor(chartDirectory);
     const config = file?.config ?? {};
     const helmVersion: HelmVersion = config.helmVersion ?? settings.helmVersion;
-    const rules: Record<string, RuleSetting> = { ...(settings.rules as Record<string, RuleSetting>), ...(config.rules ?? {}) };
+    const rules: Record<string, RuleSetting> = {
+      ...(settings.rules as Record<string, RuleSetting>),
+      ...(config.rules ?? {}),
+    };
     // Who deploys the chart is the chart's business, not the editor's: only `.helm-hooks.yaml` says it.
     const targets = config.targets ?? [...DEFAULT_TARGETS];
     const effective: EffectiveConfig = { settings, lint: { helmVersion, rules, targets } };

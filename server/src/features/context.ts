@@ -25,11 +25,16 @@ export interface ServerContext {
  * Runs a handler so that an exception becomes a logged error and `fallback`, never a crash of the server. The
  * protocol still gets an answer, so the editor keeps working.
  */
-export async function guard<T>(context: Pick<ServerContext, 'error'>, name: string, fallback: T, run: () => T | Promise<T>): Promise<T> {
+export async function guard<T>(
+  context: Pick<ServerContext, 'error'>,
+  name: string,
+  fallback: T,
+  run: () => T | Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     context.error(`${name} failed: ${detail}`);
     return fallback;
   }

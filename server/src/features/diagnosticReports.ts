@@ -8,11 +8,9 @@ import type {
   WorkspaceDiagnosticParams,
   WorkspaceDiagnosticReport,
   WorkspaceDiagnosticReportPartialResult,
-  WorkspaceDocumentDiagnosticReport} from 'vscode-languageserver/node';
-import {
-  DocumentDiagnosticReportKind,
-  PublishDiagnosticsNotification
+  WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
+import { DocumentDiagnosticReportKind, PublishDiagnosticsNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { uriToPath } from './workspace';
 
@@ -87,10 +85,17 @@ export abstract class DiagnosticReports {
   }
 }
 
-function publish(connection: Connection, uri: string, report: FileReport | undefined, log: (message: string) => void): void {
+function publish(
+  connection: Connection,
+  uri: string,
+  report: FileReport | undefined,
+  log: (message: string) => void,
+): void {
   const diagnostics = report?.diagnostics ?? [];
   const params = report?.version === undefined ? { uri, diagnostics } : { uri, version: report.version, diagnostics };
-  connection.sendNotification(PublishDiagnosticsNotification.type, params).catch((error: unknown) => log(`[error] publishing diagnostics for ${uri}: ${String(error)}`));
+  connection
+    .sendNotification(PublishDiagnosticsNotification.type, params)
+    .catch((error: unknown) => log(`[error] publishing diagnostics for ${uri}: ${String(error)}`));
 }
 
 /** For clients without pull diagnostics: every report is published as it comes (`textDocument/publishDiagnostics`). */
@@ -168,7 +173,11 @@ export class PulledDiagnostics extends DiagnosticReports {
    * `textDocument/diagnostic`: an open document's diagnostics once a pass has reported its current version (or the
    * request is cancelled); a file that is not open gets what its chart's pass reported, else `unopened` computes them.
    */
-  async documentDiagnostics(uri: string, token: CancellationToken, unopened: () => Promise<Diagnostic[]>): Promise<Diagnostic[]> {
+  async documentDiagnostics(
+    uri: string,
+    token: CancellationToken,
+    unopened: () => Promise<Diagnostic[]>,
+  ): Promise<Diagnostic[]> {
     const document = this.documents.get(uri);
     // A later change of a file the client pulls asks it to pull again, even if it was not open when it asked.
     this.pulled.add(uri);
@@ -189,7 +198,11 @@ export class PulledDiagnostics extends DiagnosticReports {
    * `workspace/diagnostic`: every file whose diagnostics the client does not have, then (with partial results) each
    * change. The client's result ids are matched by path: its URIs may escape characters that ours do not.
    */
-  workspaceDiagnostics(params: WorkspaceDiagnosticParams, token: CancellationToken, progress: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult> | undefined): Promise<WorkspaceDiagnosticReport> {
+  workspaceDiagnostics(
+    params: WorkspaceDiagnosticParams,
+    token: CancellationToken,
+    progress: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult> | undefined,
+  ): Promise<WorkspaceDiagnosticReport> {
     if (!this.workspacePulled) {
       this.workspacePulled = true;
       // From now on these come through the workspace pull; the published copies would show twice.
@@ -203,7 +216,8 @@ export class PulledDiagnostics extends DiagnosticReports {
       .filter((uri) => this.unsent.has(uri) || known.get(pathOf(uri)) !== this.kept.get(uri)?.resultId)
       .map((uri) => this.item(uri));
     // What the client has of a file no pass reports any more.
-    for (const previous of params.previousResultIds) if (!keptPaths.has(pathOf(previous.uri)) && !this.unsent.has(previous.uri)) items.push(this.item(previous.uri));
+    for (const previous of params.previousResultIds)
+      if (!keptPaths.has(pathOf(previous.uri)) && !this.unsent.has(previous.uri)) items.push(this.item(previous.uri));
     this.unsent.clear();
     return new Promise((resolve) => {
       const answer: WorkspaceAnswer = { progress, resolve };
@@ -222,7 +236,9 @@ export class PulledDiagnostics extends DiagnosticReports {
     }
     if (this.refreshWanted && this.canRefresh) {
       this.refreshWanted = false;
-      this.connection.languages.diagnostics.refresh().catch((error: unknown) => this.log(`[error] asking the client to pull diagnostics again: ${String(error)}`));
+      this.connection.languages.diagnostics
+        .refresh()
+        .catch((error: unknown) => this.log(`[error] asking the client to pull diagnostics again: ${String(error)}`));
     }
   }
 
@@ -247,7 +263,9 @@ export class PulledDiagnostics extends DiagnosticReports {
     }
     const kept: Kept = { ...report, resultId: `${this.resultPrefix}:${++this.results}` };
     this.kept.set(uri, kept);
-    const taken = (this.waiters.get(uri) ?? []).filter((waiter) => report.version !== undefined && report.version >= waiter.version);
+    const taken = (this.waiters.get(uri) ?? []).filter(
+      (waiter) => report.version !== undefined && report.version >= waiter.version,
+    );
     for (const waiter of taken) this.answer(uri, waiter, kept);
     if (taken.length === 0 && this.pulled.has(uri)) this.refreshWanted = true;
   }
@@ -265,7 +283,13 @@ export class PulledDiagnostics extends DiagnosticReports {
   private item(uri: string): WorkspaceDocumentDiagnosticReport {
     const kept = this.kept.get(uri);
     if (!kept) return { kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] };
-    return { kind: DocumentDiagnosticReportKind.Full, uri, version: kept.version ?? null, resultId: kept.resultId, items: kept.diagnostics };
+    return {
+      kind: DocumentDiagnosticReportKind.Full,
+      uri,
+      version: kept.version ?? null,
+      resultId: kept.resultId,
+      items: kept.diagnostics,
+    };
   }
 
   private takeUnsent(): WorkspaceDocumentDiagnosticReport[] {

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, DiagnosticRelatedInformation} from 'vscode-languageserver/node';
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChartLint } from '../engine/lint/chart-lint';
@@ -10,14 +10,14 @@ import type { LintMemo, LintOptions } from '../engine/lint/lint';
 import { lintFile, lintFileReusing } from '../engine/lint/lint';
 import type { Finding, Severity } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
-import type { EffectiveConfig} from './configuration';
+import type { EffectiveConfig } from './configuration';
 import { valuesFilesOf } from './configuration';
 import type { ServerContext } from './context';
 import { guard } from './context';
 import type { DiagnosticReports } from './diagnosticReports';
 import type { ChartEvaluator } from './evaluation';
 import { toLspRange } from './ranges';
-import type { Chart} from './workspace';
+import type { Chart } from './workspace';
 import { uriToPath } from './workspace';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -232,7 +232,9 @@ export class DiagnosticsScheduler {
       return;
     }
     if (!(await this.reportChart(chart, config, stale, 'change'))) return;
-    this.context.trace(`diagnostics for ${chart.name} in ${(performance.now() - scheduledAt).toFixed(1)} ms (debounce ${this.debounceMs} ms)`);
+    this.context.trace(
+      `diagnostics for ${chart.name} in ${(performance.now() - scheduledAt).toFixed(1)} ms (debounce ${this.debounceMs} ms)`,
+    );
     if (this.evaluator) {
       // Evaluation waits for a pause in typing: on 2 cores it would otherwise compete with the next keystroke's pass.
       clearTimeout(this.evaluationTimers.get(key));
@@ -257,13 +259,20 @@ export class DiagnosticsScheduler {
     const versions = new Map(open.map((document) => [uriToPath(document.uri)!, document.version]));
     const askedAt = ++this.ticks;
     const options = { ...config.lint };
-    const reply = await this.evaluator!.evaluate({ chart: chart.directory, overlay, valuesFiles: valuesFilesOf(chart, config), options });
+    const reply = await this.evaluator!.evaluate({
+      chart: chart.directory,
+      overlay,
+      valuesFiles: valuesFilesOf(chart, config),
+      options,
+    });
     if (!reply || stale()) return;
     if (reply.skipped) this.context.trace(`${chart.name}: not evaluated: ${reply.skipped}`);
     this.evaluated.set(chart.directory, { versions, askedAt, findings: reply.findings, rendered: reply.rendered });
     this.forgetOldChanges();
     if (!(await this.reportChart(chart, config, stale, 'evaluation'))) return;
-    this.context.trace(`evaluated ${chart.name} in ${(performance.now() - started).toFixed(1)} ms (${reply.executions} templates executed)`);
+    this.context.trace(
+      `evaluated ${chart.name} in ${(performance.now() - started).toFixed(1)} ms (${reply.executions} templates executed)`,
+    );
   }
 
   /**
@@ -272,7 +281,12 @@ export class DiagnosticsScheduler {
    * an edit of an open file happened: an edit changes no other file's findings until the chart is evaluated again.
    * False when a newer change made the pass stale.
    */
-  private async reportChart(chart: Chart, config: EffectiveConfig, stale: () => boolean, after: 'change' | 'evaluation'): Promise<boolean> {
+  private async reportChart(
+    chart: Chart,
+    config: EffectiveConfig,
+    stale: () => boolean,
+    after: 'change' | 'evaluation',
+  ): Promise<boolean> {
     const key = chart.directory;
     const open = this.context.workspace.openChartFiles(chart);
     const reported = new Set<string>();
@@ -281,7 +295,9 @@ export class DiagnosticsScheduler {
       // A document closed while an earlier one was reported must not be analysed again (and kept) after its close.
       if (stale() || this.context.documents.get(document.uri) !== document) return false;
       const path = uriToPath(document.uri)!;
-      const diagnostics = await guard(this.context, `diagnostics of ${path}`, [], () => this.openDiagnostics(chart, path, document, config));
+      const diagnostics = await guard(this.context, `diagnostics of ${path}`, [], () =>
+        this.openDiagnostics(chart, path, document, config),
+      );
       this.reports.report(key, document.uri, { diagnostics, version: document.version }, after === 'change');
       reported.add(document.uri);
     }
@@ -301,7 +317,13 @@ export class DiagnosticsScheduler {
   }
 
   /** The chart's files that are not open, one at a time. False when the pass went stale. */
-  private async reportUnopened(chart: Chart, config: EffectiveConfig, openPaths: Set<string>, reported: Set<string>, stale: () => boolean): Promise<boolean> {
+  private async reportUnopened(
+    chart: Chart,
+    config: EffectiveConfig,
+    openPaths: Set<string>,
+    reported: Set<string>,
+    stale: () => boolean,
+  ): Promise<boolean> {
     const evaluation = this.evaluated.get(chart.directory);
     const files = new ChartLint({ asWritten: () => [], evaluated: () => evaluation?.findings }, config.file)
       .files(this.context.workspace.templatesOf(chart))
@@ -320,7 +342,9 @@ export class DiagnosticsScheduler {
     const lints = this.lintsOf(chart);
     for (const path of files) {
       if (!(await slice.yieldIfDue(stale))) return false;
-      const diagnostics = await guard(this.context, `diagnostics of ${path}`, undefined, () => this.unopenedDiagnostics(chart, path, config, lints));
+      const diagnostics = await guard(this.context, `diagnostics of ${path}`, undefined, () =>
+        this.unopenedDiagnostics(chart, path, config, lints),
+      );
       if (diagnostics === undefined) continue;
       const uri = this.context.workspace.uriOf(path);
       this.reports.report(chart.directory, uri, { diagnostics });
@@ -334,7 +358,9 @@ export class DiagnosticsScheduler {
   /** A chart too large to check whole: the texts read for it and its lints go; the pass clears what it had reported. */
   private giveUp(chart: Chart, files: string[]): void {
     this.tooLarge.add(chart.directory);
-    this.context.log(`${chart.name}: its files that are not open hold more than ${MAX_UNOPENED_TEXT / 1024 / 1024} MB of text; only its open files are checked (helm-hooks lint checks the whole chart)`);
+    this.context.log(
+      `${chart.name}: its files that are not open hold more than ${MAX_UNOPENED_TEXT / 1024 / 1024} MB of text; only its open files are checked (helm-hooks lint checks the whole chart)`,
+    );
     this.context.workspace.forgetDiskTexts(files);
     this.unopened.delete(chart.directory);
   }
@@ -386,7 +412,9 @@ export class DiagnosticsScheduler {
     const findings = this.openFindings(chart, path, document, config);
     if (findings.length === 0) return [];
     const text = document.getText();
-    const lines = (this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text)?.file.lines : undefined) ?? new LineIndex(text);
+    const lines =
+      (this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text)?.file.lines : undefined) ??
+      new LineIndex(text);
     return findings.map((finding) => this.toDiagnostic(lines, finding));
   }
 
@@ -394,7 +422,8 @@ export class DiagnosticsScheduler {
   private openFindings(chart: Chart, path: string, document: TextDocument, config: EffectiveConfig): Finding[] {
     const text = document.getText();
     const evaluation = this.evaluated.get(chart.directory);
-    const analysed = () => (this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text) : undefined);
+    const analysed = () =>
+      this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text) : undefined;
     const lint = new ChartLint(
       {
         asWritten: () => {
@@ -413,7 +442,12 @@ export class DiagnosticsScheduler {
    * A file that is not open, as `helm-hooks lint` reports it: its text on disk linted as the CLI lints it, and the
    * evaluated findings unless it changed since they were asked for. Undefined when its text cannot be read.
    */
-  private unopenedDiagnostics(chart: Chart, path: string, config: EffectiveConfig, lints: Map<string, UnopenedLint>): Diagnostic[] | undefined {
+  private unopenedDiagnostics(
+    chart: Chart,
+    path: string,
+    config: EffectiveConfig,
+    lints: Map<string, UnopenedLint>,
+  ): Diagnostic[] | undefined {
     const workspace = this.context.workspace;
     const text = workspace.textOf(path);
     if (text === undefined) {
@@ -424,13 +458,25 @@ export class DiagnosticsScheduler {
     let lint = lints.get(path);
     if (!lint || lint.text !== text || lint.optionsKey !== optionsKey) {
       const file = workspace.isTemplate(path) ? analyzeTemplate(path, text) : undefined;
-      lint = { text, optionsKey, findings: file ? lintFile(file, config.lint) : [], lines: file?.lines ?? new LineIndex(text) };
+      lint = {
+        text,
+        optionsKey,
+        findings: file ? lintFile(file, config.lint) : [],
+        lines: file?.lines ?? new LineIndex(text),
+      };
       lints.set(path, lint);
     }
     const evaluation = this.evaluated.get(chart.directory);
     const holds = evaluation !== undefined && (this.changedAt.get(path) ?? 0) < evaluation.askedAt;
     const written = lint.findings;
-    const findings = new ChartLint({ asWritten: () => written, evaluated: () => (holds ? evaluation.findings : undefined), rendered: () => evaluation?.rendered }, config.file).findingsOf(path);
+    const findings = new ChartLint(
+      {
+        asWritten: () => written,
+        evaluated: () => (holds ? evaluation.findings : undefined),
+        rendered: () => evaluation?.rendered,
+      },
+      config.file,
+    ).findingsOf(path);
     return findings.map((finding) => this.toDiagnostic(lint.lines, finding, lints));
   }
 
@@ -449,7 +495,15 @@ export class DiagnosticsScheduler {
       diagnostic.relatedInformation = finding.related.flatMap((related): DiagnosticRelatedInformation[] => {
         const relatedLines = related.file === finding.file ? lines : this.linesOf(related.file, lints);
         if (!relatedLines) return [];
-        return [{ location: { uri: this.context.workspace.uriOf(related.file), range: toLspRange(relatedLines, related.range) }, message: related.message }];
+        return [
+          {
+            location: {
+              uri: this.context.workspace.uriOf(related.file),
+              range: toLspRange(relatedLines, related.range),
+            },
+            message: related.message,
+          },
+        ];
       });
     }
     return diagnostic;
@@ -459,7 +513,11 @@ export class DiagnosticsScheduler {
   private linesOf(path: string, lints: Map<string, UnopenedLint> | undefined): LineIndex | undefined {
     const workspace = this.context.workspace;
     const open = workspace.openDocument(path);
-    if (open) return (workspace.isTemplate(path) ? workspace.analysis(path, open.getText())?.file.lines : undefined) ?? new LineIndex(open.getText());
+    if (open)
+      return (
+        (workspace.isTemplate(path) ? workspace.analysis(path, open.getText())?.file.lines : undefined) ??
+        new LineIndex(open.getText())
+      );
     const lint = lints?.get(path);
     if (lint && lint.text === workspace.textOf(path)) return lint.lines;
     const text = workspace.textOf(path);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadChart } from '../engine/chart/load';
 import type { EvaluatedLintOptions } from '../engine/lint/evaluated-lint';
-import type { ChartHookOrder} from '../engine/order/chart-order';
+import type { ChartHookOrder } from '../engine/order/chart-order';
 import { chartHookOrder } from '../engine/order/chart-order';
 import type { RenderedLiteral } from '../engine/lint/findings';
 import type { Finding, HelmVersion } from '../engine/rules/rule';
@@ -34,7 +34,13 @@ export interface EvaluationReply {
 /** What the evaluator thread is asked for the hook order: the chart as `EvaluationRequest` gives it. */
 export interface OrderRequest {
   /** `argocd`: Argo CD's sync as well (the chart's `.helm-hooks.yaml` lists the target). */
-  order: { chart: string; overlay: [string, string][]; valuesFiles: string[]; helmVersion: HelmVersion; argocd?: boolean };
+  order: {
+    chart: string;
+    overlay: [string, string][];
+    valuesFiles: string[];
+    helmVersion: HelmVersion;
+    argocd?: boolean;
+  };
 }
 
 /** The editor's order: Helm's, and Argo CD's sync when asked for. */
@@ -169,7 +175,12 @@ export class ChartEvaluator {
   private finish(reply: EvaluationReply | ChartHookOrder | undefined): void {
     const job = this.running;
     this.running = undefined;
-    if (job && !isOrderRequest(job.request)) this.logEvaluation(job.request.chart, performance.now() - this.runningSince, reply as EvaluationReply | undefined);
+    if (job && !isOrderRequest(job.request))
+      this.logEvaluation(
+        job.request.chart,
+        performance.now() - this.runningSince,
+        reply as EvaluationReply | undefined,
+      );
     job?.resolve(reply as never);
     this.next();
     if (!this.running) {

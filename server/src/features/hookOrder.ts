@@ -8,9 +8,9 @@ import { hasUnfinishedHook } from '../engine/order/order';
 import type { HookOrderAnswer, HookOrderParams, HookOrderResult, OrderRange } from '../protocol';
 import { valuesFilesOf } from './configuration';
 import type { ServerContext } from './context';
-import type { ChartEvaluator, EditorChartOrder, OrderRequest} from './evaluation';
+import type { ChartEvaluator, EditorChartOrder, OrderRequest } from './evaluation';
 import { orderFor } from './evaluation';
-import type { Chart} from './workspace';
+import type { Chart } from './workspace';
 import { uriToPath } from './workspace';
 
 /** An order for the editor: the engine's answer, and which half-typed file's hooks it shows as they were. */
@@ -60,7 +60,8 @@ export class HookOrders {
   async orderOf(chart: Chart, current = true): Promise<EditorOrder> {
     const entry = await this.entryFor(chart);
     // A newer state may replace the one awaited: wait for the newest.
-    if (current || !entry.answer) for (let awaited: Promise<void> | undefined; awaited !== entry.pending; ) await (awaited = entry.pending);
+    if (current || !entry.answer)
+      for (let awaited: Promise<void> | undefined; awaited !== entry.pending;) await (awaited = entry.pending);
     if (!entry.answer) throw new Error(`no hook order for ${chart.name}`);
     return { result: entry.answer.result, ...(entry.answer.held !== undefined ? { held: entry.answer.held } : {}) };
   }
@@ -69,7 +70,11 @@ export class HookOrders {
   chartChanged(chart: Chart): void {
     this.generations.set(chart.directory, (this.generations.get(chart.directory) ?? 0) + 1);
     if (!this.charts.has(chart.directory)) return;
-    void this.entryFor(chart).catch((error: unknown) => this.context.error(`Hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    void this.entryFor(chart).catch((error: unknown) =>
+      this.context.error(
+        `Hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
+    );
   }
 
   /** A document closed: its last complete text is the file on disk from now on. */
@@ -84,7 +89,13 @@ export class HookOrders {
     // The reads' presence follows the Helm version the lint checks against.
     const helmVersion = config.lint.helmVersion;
     const open = this.context.workspace.openChartFiles(chart);
-    const key = JSON.stringify([valuesFiles, helmVersion, argocd, this.generations.get(chart.directory) ?? 0, open.map((document) => [document.uri, document.version])]);
+    const key = JSON.stringify([
+      valuesFiles,
+      helmVersion,
+      argocd,
+      this.generations.get(chart.directory) ?? 0,
+      open.map((document) => [document.uri, document.version]),
+    ]);
     let entry = this.charts.get(chart.directory);
     if (!entry) {
       entry = { key: '', pending: Promise.resolve() };
@@ -94,11 +105,17 @@ export class HookOrders {
       const { overlay, held } = this.overlayOf(open.map((document) => [uriToPath(document.uri)!, document.getText()]));
       const target = entry;
       target.key = key;
-      target.pending = this.compute({ chart: chart.directory, overlay, valuesFiles, helmVersion, ...(argocd ? { argocd } : {}) }, () => target.key === key).then(
+      target.pending = this.compute(
+        { chart: chart.directory, overlay, valuesFiles, helmVersion, ...(argocd ? { argocd } : {}) },
+        () => target.key === key,
+      ).then(
         (result) => {
           if (result && target.key === key) this.settle(chart, target, result, held);
         },
-        (error: unknown) => this.context.error(`Hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        (error: unknown) =>
+          this.context.error(
+            `Hook order of ${chart.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          ),
       );
     }
     return entry;
@@ -109,7 +126,9 @@ export class HookOrders {
     const overlay: [string, string][] = [];
     let held: string | undefined;
     for (const [path, text] of open) {
-      const analysed = this.context.workspace.isTemplate(path) ? this.context.workspace.analysis(path, text) : undefined;
+      const analysed = this.context.workspace.isTemplate(path)
+        ? this.context.workspace.analysis(path, text)
+        : undefined;
       const unfinished = analysed !== undefined && hasUnfinishedHook(analysed.file);
       const complete = unfinished ? this.lastComplete.get(path) : undefined;
       if (complete !== undefined) {
@@ -131,12 +150,16 @@ export class HookOrders {
     if (previous && previous.signature !== signature) this.onChanged(chart);
   }
 
-  private async compute(request: OrderRequest['order'], isCurrent: () => boolean): Promise<EditorChartOrder | undefined> {
+  private async compute(
+    request: OrderRequest['order'],
+    isCurrent: () => boolean,
+  ): Promise<EditorChartOrder | undefined> {
     const started = performance.now();
     const chart = request.chart;
     const reply = await this.evaluator?.order({ order: request });
     if (!reply && !isCurrent()) return undefined;
-    if (reply?.error) this.context.error(`Hook order of ${chart} failed on the evaluation thread, computing it here: ${reply.error}`);
+    if (reply?.error)
+      this.context.error(`Hook order of ${chart} failed on the evaluation thread, computing it here: ${reply.error}`);
     // Without a thread (or when it failed), the same function on this one: the answer must not depend on the thread.
     const result = reply && !reply.error ? reply : orderFor(request);
     this.context.log(`Hook order of ${chart} in ${(performance.now() - started).toFixed(0)} ms (${result.view})`);
@@ -145,7 +168,12 @@ export class HookOrders {
 }
 
 /** `helmHooks/hookOrder`: `helm-hooks order --format json` of the chart that holds `uri`, with places to open. */
-export async function hookOrder(context: ServerContext, orders: HookOrders, params: HookOrderParams, token: CancellationToken): Promise<HookOrderResult> {
+export async function hookOrder(
+  context: ServerContext,
+  orders: HookOrders,
+  params: HookOrderParams,
+  token: CancellationToken,
+): Promise<HookOrderResult> {
   const none: HookOrderResult = { chart: null, order: null, view: null };
   const path = uriToPath(params.uri);
   if (path === undefined) return none;
@@ -166,10 +194,17 @@ export async function hookOrder(context: ServerContext, orders: HookOrders, para
     operations: order.operations.map(({ operation, steps }) => ({
       operation,
       steps: steps.map((step) => {
-        if ('resources' in step) return { resources: step.resources.map((resource) => ({ ...resource, ...place(resource.file, resource.line) })) };
+        if ('resources' in step)
+          return {
+            resources: step.resources.map((resource) => ({ ...resource, ...place(resource.file, resource.line) })),
+          };
         return {
           event: step.event,
-          hooks: step.hooks.map((hook) => ({ ...hook, description: describeOrderPlace({ operation, event: step.event, hook, of: step.hooks.length }, order), ...place(hook.file, hook.line) })),
+          hooks: step.hooks.map((hook) => ({
+            ...hook,
+            description: describeOrderPlace({ operation, event: step.event, hook, of: step.hooks.length }, order),
+            ...place(hook.file, hook.line),
+          })),
         };
       }),
     })),
@@ -184,8 +219,14 @@ export async function hookOrder(context: ServerContext, orders: HookOrders, para
       ? {
           argocd: {
             ...argo,
-            sync: argo.sync.map(({ phase, waves }) => ({ phase, waves: waves.map(({ wave, objects }) => ({ wave, objects: objects.map(argoObject) })) })),
-            deletion: { phases: argo.deletion.phases.map(({ phase, objects }) => ({ phase, objects: objects.map(argoObject) })), kept: argo.deletion.kept.map(argoObject) },
+            sync: argo.sync.map(({ phase, waves }) => ({
+              phase,
+              waves: waves.map(({ wave, objects }) => ({ wave, objects: objects.map(argoObject) })),
+            })),
+            deletion: {
+              phases: argo.deletion.phases.map(({ phase, objects }) => ({ phase, objects: objects.map(argoObject) })),
+              kept: argo.deletion.kept.map(argoObject),
+            },
             skipped: argo.skipped.map(argoObject),
             unknown: argo.unknown.map((entry) => ({ ...entry, ...place(entry.file, entry.line) })),
           },

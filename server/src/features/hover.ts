@@ -1,4 +1,4 @@
-import type { CancellationToken, Hover, HoverParams} from 'vscode-languageserver/node';
+import type { CancellationToken, Hover, HoverParams } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import { hover as engineHover } from '../engine/services/hover';
 import { findingsHelp } from '../engine/services/finding-help';
@@ -36,5 +36,8 @@ export async function hover(
   const result = await engineHover(file, offset, placesOf);
   if ((!result && !help) || token.isCancellationRequested) return null;
   const contents = [help?.contents, result?.contents].filter((part) => part !== undefined).join('\n\n---\n\n');
-  return { contents: { kind: MarkupKind.Markdown, value: contents }, range: toLspRange(file.lines, (result ?? help)!.range) };
+  return {
+    contents: { kind: MarkupKind.Markdown, value: contents },
+    range: toLspRange(file.lines, (result ?? help)!.range),
+  };
 }

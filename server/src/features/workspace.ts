@@ -98,7 +98,12 @@ export class Workspace {
 
   /** Whether a path is a template of the chart (under its or a subchart's `templates/`). */
   isTemplate(path: string): boolean {
-    return TEMPLATE_FILE.test(path) && basename(path) !== 'NOTES.txt' && this.chartOf(path) !== undefined && !this.isHelmIgnored(path);
+    return (
+      TEMPLATE_FILE.test(path) &&
+      basename(path) !== 'NOTES.txt' &&
+      this.chartOf(path) !== undefined &&
+      !this.isHelmIgnored(path)
+    );
   }
 
   /**

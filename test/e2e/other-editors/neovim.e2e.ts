@@ -19,12 +19,27 @@ function nvimDiagnostics(template: string): { status: number | null; lines: stri
     cpSync(join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'web'), join(scratch, 'web'), { recursive: true });
     const result = spawnSync(
       'nvim',
-      ['--headless', '--clean', '--cmd', `luafile ${join(HERE, 'helm-hooks.lua')}`, '-c', `luafile ${join(HERE, 'lsp-probe.lua')}`, join(scratch, 'web', 'templates', template)],
+      [
+        '--headless',
+        '--clean',
+        '--cmd',
+        `luafile ${join(HERE, 'helm-hooks.lua')}`,
+        '-c',
+        `luafile ${join(HERE, 'lsp-probe.lua')}`,
+        join(scratch, 'web', 'templates', template),
+      ],
       {
         encoding: 'utf8',
         timeout: 60_000,
         // Neovim writes its log and swap files under these even with --clean.
-        env: { ...process.env, HELM_HOOKS_SERVER: SERVER, XDG_CACHE_HOME: scratch, XDG_DATA_HOME: scratch, XDG_STATE_HOME: scratch, XDG_CONFIG_HOME: scratch },
+        env: {
+          ...process.env,
+          HELM_HOOKS_SERVER: SERVER,
+          XDG_CACHE_HOME: scratch,
+          XDG_DATA_HOME: scratch,
+          XDG_STATE_HOME: scratch,
+          XDG_CONFIG_HOME: scratch,
+        },
       },
     );
     assert.equal(result.error, undefined, 'nvim runs (apt-get install neovim, or scripts/e2e/install.sh)');
@@ -52,5 +67,8 @@ test('Neovim receives an empty diagnostic list for a correct hook template', () 
 test('the README shows the Neovim configuration these tests use, unchanged', () => {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
   const config = readFileSync(join(HERE, 'helm-hooks.lua'), 'utf8');
-  assert.ok(readme.includes(`\`\`\`lua\n${config}\`\`\``), 'README "In other editors" holds test/e2e/other-editors/helm-hooks.lua');
+  assert.ok(
+    readme.includes(`\`\`\`lua\n${config}\`\`\``),
+    'README "In other editors" holds test/e2e/other-editors/helm-hooks.lua',
+  );
 });

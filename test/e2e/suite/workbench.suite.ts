@@ -9,7 +9,11 @@ const EXTENSION_ID = 'helm-hooks.helm-hooks';
 const WAIT_MS = 20_000;
 
 /** Polls `probe` every 100 ms until it returns a value other than undefined, or fails after `timeoutMs`. */
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = WAIT_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -72,7 +76,11 @@ suite('Helm Hooks in a VS Code workbench', () => {
   test('the extension runs from its installed .vsix and claims chart templates as the helm language', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is installed`);
-    assert.match(extension.extensionPath, /helm-hooks\.helm-hooks-\d+\.\d+\.\d+$/, 'installed into the extensions folder, not run from the repository');
+    assert.match(
+      extension.extensionPath,
+      /helm-hooks\.helm-hooks-\d+\.\d+\.\d+$/,
+      'installed into the extensions folder, not run from the repository',
+    );
     const editor = await open(migrate());
     assert.equal(editor.document.languageId, 'helm');
     await waitFor('the extension to activate', () => (extension.isActive ? true : undefined));
@@ -93,17 +101,28 @@ suite('Helm Hooks in a VS Code workbench', () => {
     assert.deepEqual(ours(migrate()).map(code), ['unquoted-hook-weight'], 'the rest of the fixture is correct');
   });
 
-  test('the weight\'s diagnostic is one short line, and the hover on it starts with the fix, above the key\'s documentation', async () => {
+  test("the weight's diagnostic is one short line, and the hover on it starts with the fix, above the key's documentation", async () => {
     await open(migrate());
-    const weight = await waitFor('the unquoted-hook-weight diagnostic', () => ours(migrate()).find((diagnostic) => code(diagnostic) === 'unquoted-hook-weight'));
+    const weight = await waitFor('the unquoted-hook-weight diagnostic', () =>
+      ours(migrate()).find((diagnostic) => code(diagnostic) === 'unquoted-hook-weight'),
+    );
     assert.ok(weight.message.length <= 160 && !weight.message.includes('\n'), weight.message);
     // Inside the value -5 (columns 25–27 of line 8): VS Code shows the diagnostic's message, then the providers' hovers.
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', migrate(), new vscode.Position(7, 26));
-    const texts = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      migrate(),
+      new vscode.Position(7, 26),
+    );
+    const texts = hovers.flatMap((hover) =>
+      hover.contents.map((content) => (typeof content === 'string' ? content : content.value)),
+    );
     const help = texts.find((text) => text.includes('unquoted-hook-weight'));
     assert.ok(help, `our hover explains the finding: ${JSON.stringify(texts)}`);
     assert.match(help, /^\*\*unquoted-hook-weight\*\*: Quote it: "-5"\. /, 'the fix comes first');
-    assert.ok(help.indexOf('**helm.sh/hook-weight**') > help.indexOf('Quote it'), 'the key\'s documentation comes after the help');
+    assert.ok(
+      help.indexOf('**helm.sh/hook-weight**') > help.indexOf('Quote it'),
+      "the key's documentation comes after the help",
+    );
   });
 
   test('the quick fix quotes the weight and the error goes away', async () => {
@@ -148,7 +167,18 @@ suite('Helm Hooks in a VS Code workbench', () => {
     const descriptions = await readWorkbench(`${VIEW} .monaco-list-row .label-description`);
     assert.deepEqual(
       descriptions.map((row) => row.text.replace(/,.*/, '')),
-      ['2 hooks', '2 hooks', 'Job: 1st of 2', 'Job: 2nd of 2', '1 resource', 'no hooks', '1 hook', '0 hooks', '0 hooks', '0 hooks'],
+      [
+        '2 hooks',
+        '2 hooks',
+        'Job: 1st of 2',
+        'Job: 2nd of 2',
+        '1 resource',
+        'no hooks',
+        '1 hook',
+        '0 hooks',
+        '0 hooks',
+        '0 hooks',
+      ],
     );
   });
 
@@ -161,7 +191,9 @@ suite('Helm Hooks in a VS Code workbench', () => {
     assert.equal(line.text, '    helm.sh/hook: pre-install,pre-upgrade');
     const upgrade = new vscode.Range(6, line.text.length - 'grade'.length, 6, line.text.length);
     assert.ok(await editor.edit((edit) => edit.delete(upgrade)));
-    await waitFor('the unknown-hook-event diagnostic on the half-typed event', () => (ours(migrate()).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? true : undefined));
+    await waitFor('the unknown-hook-event diagnostic on the half-typed event', () =>
+      ours(migrate()).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? true : undefined,
+    );
     await vscode.commands.executeCommand('helmHooks.showHookOrder');
     await viewRows(['install', 'pre-install', 'release-name-preflight', 'release-name-db-migrate']);
     const message = await waitFor('the view to say it shows the order before the edit', async () => {
@@ -170,30 +202,58 @@ suite('Helm Hooks in a VS Code workbench', () => {
     });
     assert.match(message.text, /db-migrate-job\.yaml/);
     assert.ok(await editor.edit((edit) => edit.insert(upgrade.start, 'grade')));
-    await waitFor('the diagnostic to go away', () => (ours(migrate()).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? undefined : true));
+    await waitFor('the diagnostic to go away', () =>
+      ours(migrate()).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? undefined : true,
+    );
     await vscode.commands.executeCommand('helmHooks.showHookOrder');
     await viewRows(['install', 'pre-install', 'release-name-preflight', 'release-name-db-migrate']);
-    await waitFor('the message to go', async () => ((await readWorkbench(`${VIEW} .message`)).some((element) => /unfinished/.test(element.text)) ? undefined : true));
+    await waitFor('the message to go', async () =>
+      (await readWorkbench(`${VIEW} .message`)).some((element) => /unfinished/.test(element.text)) ? undefined : true,
+    );
     await editor.document.save();
   });
 
   test('after "helm.sh/hook: pre-install," completion offers only the events not yet listed', async () => {
     const uri = file('templates', 'seed-job.yaml');
     const hookLine = '    helm.sh/hook: pre-install,';
-    await writeFile(uri, ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-seed', '  annotations:', hookLine, ''].join('\n'));
+    await writeFile(
+      uri,
+      [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: {{ .Release.Name }}-seed',
+        '  annotations:',
+        hookLine,
+        '',
+      ].join('\n'),
+    );
     try {
       await open(uri);
       const position = new vscode.Position(5, hookLine.length);
       const labels = await waitFor('event completions from the server', async () => {
-        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position, ',');
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          uri,
+          position,
+          ',',
+        );
         const events = list.items.filter((item) => item.kind === vscode.CompletionItemKind.EnumMember);
-        return events.length > 0 ? events.map((item) => (typeof item.label === 'string' ? item.label : item.label.label)) : undefined;
+        return events.length > 0
+          ? events.map((item) => (typeof item.label === 'string' ? item.label : item.label.label))
+          : undefined;
       });
       // Helm's nine hook events (pkg/release HookEvent) less the pre-install already written.
-      assert.deepEqual(
-        [...labels].sort(),
-        ['post-delete', 'post-install', 'post-rollback', 'post-upgrade', 'pre-delete', 'pre-rollback', 'pre-upgrade', 'test'],
-      );
+      assert.deepEqual([...labels].sort(), [
+        'post-delete',
+        'post-install',
+        'post-rollback',
+        'post-upgrade',
+        'pre-delete',
+        'pre-rollback',
+        'pre-upgrade',
+        'test',
+      ]);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(uri);
@@ -206,13 +266,29 @@ suite('Helm Hooks in a VS Code workbench', () => {
     // before-hook-creation (where "h" starts the second word): ranked by match alone, the snippets would come between
     // the policies. The extension's [helm] default editor.snippetSuggestions: bottom puts them after every policy.
     const policyLine = '    helm.sh/hook-delete-policy: h';
-    await writeFile(uri, ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-policy', '  annotations:', '    helm.sh/hook: pre-install', policyLine, ''].join('\n'));
+    await writeFile(
+      uri,
+      [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: {{ .Release.Name }}-policy',
+        '  annotations:',
+        '    helm.sh/hook: pre-install',
+        policyLine,
+        '',
+      ].join('\n'),
+    );
     try {
       const editor = await open(uri);
       const end = new vscode.Position(6, policyLine.length);
       editor.selection = new vscode.Selection(end, end);
       await waitFor('policy completions from the server', async () => {
-        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, end);
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          uri,
+          end,
+        );
         return list.items.some((item) => item.kind === vscode.CompletionItemKind.EnumMember) ? true : undefined;
       });
       await vscode.commands.executeCommand('editor.action.triggerSuggest');
@@ -223,8 +299,15 @@ suite('Helm Hooks in a VS Code workbench', () => {
         return found.length > 3 && found.some((label) => label.startsWith('helm-hook')) ? found : undefined;
       });
       // Helm's three delete policies (pkg/release HookDeletePolicy), each matching "h".
-      assert.deepEqual(labels.slice(0, 3).sort(), ['before-hook-creation', 'hook-failed', 'hook-succeeded'], labels.join(' | '));
-      assert.ok(labels.slice(3).every((label) => label.startsWith('helm-hook')), labels.join(' | '));
+      assert.deepEqual(
+        labels.slice(0, 3).sort(),
+        ['before-hook-creation', 'hook-failed', 'hook-succeeded'],
+        labels.join(' | '),
+      );
+      assert.ok(
+        labels.slice(3).every((label) => label.startsWith('helm-hook')),
+        labels.join(' | '),
+      );
     } finally {
       await vscode.commands.executeCommand('hideSuggestWidget');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -235,26 +318,51 @@ suite('Helm Hooks in a VS Code workbench', () => {
   test('after `"helm.sh/hook": pre-install,`, its key in quotes, completion offers only the events not yet listed', async () => {
     const uri = file('templates', 'quoted-seed-job.yaml');
     const hookLine = '    "helm.sh/hook": pre-install,';
-    await writeFile(uri, ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-quoted-seed', '  annotations:', hookLine, ''].join('\n'));
+    await writeFile(
+      uri,
+      [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: {{ .Release.Name }}-quoted-seed',
+        '  annotations:',
+        hookLine,
+        '',
+      ].join('\n'),
+    );
     try {
       await open(uri);
       const position = new vscode.Position(5, hookLine.length);
       const events = await waitFor('event completions from the server', async () => {
-        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position, ',');
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          uri,
+          position,
+          ',',
+        );
         const found = list.items.filter((item) => item.kind === vscode.CompletionItemKind.EnumMember);
         return found.length > 0 ? found : undefined;
       });
       const label = (item: vscode.CompletionItem) => (typeof item.label === 'string' ? item.label : item.label.label);
       // Helm's nine hook events (pkg/release HookEvent) less the pre-install already written.
-      assert.deepEqual(
-        events.map(label).sort(),
-        ['post-delete', 'post-install', 'post-rollback', 'post-upgrade', 'pre-delete', 'pre-rollback', 'pre-upgrade', 'test'],
-      );
+      assert.deepEqual(events.map(label).sort(), [
+        'post-delete',
+        'post-install',
+        'post-rollback',
+        'post-upgrade',
+        'pre-delete',
+        'pre-rollback',
+        'pre-upgrade',
+        'test',
+      ]);
       // Each inserts its event right at the cursor, after the comma.
       const postInstall = events.find((item) => label(item) === 'post-install')!;
       const range = postInstall.range instanceof vscode.Range ? postInstall.range : postInstall.range?.replacing;
       assert.ok(range?.isEqual(new vscode.Range(position, position)), JSON.stringify(postInstall.range));
-      assert.equal(typeof postInstall.insertText === 'string' ? postInstall.insertText : postInstall.insertText?.value, 'post-install');
+      assert.equal(
+        typeof postInstall.insertText === 'string' ? postInstall.insertText : postInstall.insertText?.value,
+        'post-install',
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(uri);
@@ -264,22 +372,50 @@ suite('Helm Hooks in a VS Code workbench', () => {
   test('the migration snippet writes a hook Job that the server finds nothing wrong with', async () => {
     const uri = file('templates', 'migration.yaml');
     // Starts as a broken hook, so that the server's verdict on the snippet's text is seen to arrive.
-    await writeFile(uri, ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: placeholder', '  annotations:', '    helm.sh/hook: pre-instal', ''].join('\n'));
+    await writeFile(
+      uri,
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: placeholder',
+        '  annotations:',
+        '    helm.sh/hook: pre-instal',
+        '',
+      ].join('\n'),
+    );
     try {
       const editor = await open(uri);
-      await waitFor('the diagnostic of the placeholder', () => (ours(uri).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? true : undefined));
+      await waitFor('the diagnostic of the placeholder', () =>
+        ours(uri).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? true : undefined,
+      );
       const document = editor.document;
       editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
-      await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'helm', name: 'Helm hook: database migration Job' });
+      await vscode.commands.executeCommand('editor.action.insertSnippet', {
+        langId: 'helm',
+        name: 'Helm hook: database migration Job',
+      });
       const text = document.getText();
       assert.match(text, /^apiVersion: batch\/v1\nkind: Job\nmetadata:\n  name: \{\{ \.Release\.Name \}\}-migrate\n/);
-      assert.match(text, /\n    helm\.sh\/hook: pre-install,pre-upgrade\n    helm\.sh\/hook-weight: "-5"\n    helm\.sh\/hook-delete-policy: before-hook-creation,hook-succeeded\n/);
+      assert.match(
+        text,
+        /\n    helm\.sh\/hook: pre-install,pre-upgrade\n    helm\.sh\/hook-weight: "-5"\n    helm\.sh\/hook-delete-policy: before-hook-creation,hook-succeeded\n/,
+      );
       assert.match(text, /\n      restartPolicy: Never\n/);
       // The first tab stop, the name suffix, is selected for typing.
       assert.equal(document.getText(editor.selection), 'migrate');
-      await waitFor('the placeholder diagnostic to go away', () => (ours(uri).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? undefined : true));
-      const problems = ours(uri).filter((diagnostic) => diagnostic.severity !== vscode.DiagnosticSeverity.Information && diagnostic.severity !== vscode.DiagnosticSeverity.Hint);
-      assert.deepEqual(problems.map((diagnostic) => `${code(diagnostic)}: ${diagnostic.message}`), []);
+      await waitFor('the placeholder diagnostic to go away', () =>
+        ours(uri).some((diagnostic) => code(diagnostic) === 'unknown-hook-event') ? undefined : true,
+      );
+      const problems = ours(uri).filter(
+        (diagnostic) =>
+          diagnostic.severity !== vscode.DiagnosticSeverity.Information &&
+          diagnostic.severity !== vscode.DiagnosticSeverity.Hint,
+      );
+      assert.deepEqual(
+        problems.map((diagnostic) => `${code(diagnostic)}: ${diagnostic.message}`),
+        [],
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(uri);
@@ -293,13 +429,22 @@ suite('Helm Hooks in a VS Code workbench', () => {
       await open(plain);
       // Positive control: the stand-in is running and reports the `{{` of a file that is `yaml`.
       await waitFor('the YAML stand-in diagnostic on a plain YAML file', () =>
-        vscode.languages.getDiagnostics(plain).some((diagnostic) => diagnostic.source === 'yaml-stand-in') ? true : undefined,
+        vscode.languages.getDiagnostics(plain).some((diagnostic) => diagnostic.source === 'yaml-stand-in')
+          ? true
+          : undefined,
       );
       const template = await open(migrate());
       assert.equal(template.document.languageId, 'helm');
-      const all = vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) => diagnostics.map((diagnostic) => ({ uri, diagnostic })));
-      const onTemplates = all.filter(({ uri, diagnostic }) => diagnostic.source === 'yaml-stand-in' && uri.path.includes('/templates/'));
-      assert.deepEqual(onTemplates.map(({ uri }) => uri.path), []);
+      const all = vscode.languages
+        .getDiagnostics()
+        .flatMap(([uri, diagnostics]) => diagnostics.map((diagnostic) => ({ uri, diagnostic })));
+      const onTemplates = all.filter(
+        ({ uri, diagnostic }) => diagnostic.source === 'yaml-stand-in' && uri.path.includes('/templates/'),
+      );
+      assert.deepEqual(
+        onTemplates.map(({ uri }) => uri.path),
+        [],
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(plain, '..'), { recursive: true });
@@ -325,7 +470,10 @@ suite('Helm Hooks in a VS Code workbench', () => {
     );
     assert.equal(finding.severity, vscode.DiagnosticSeverity.Error);
     assert.deepEqual(ours(backup).map(code), ['unknown-hook-event'], 'the rest of the template is correct');
-    assert.ok(!vscode.workspace.textDocuments.some((document) => document.uri.fsPath === backup.fsPath), 'the template was never opened');
+    assert.ok(
+      !vscode.workspace.textDocuments.some((document) => document.uri.fsPath === backup.fsPath),
+      'the template was never opened',
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

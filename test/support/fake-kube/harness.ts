@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import type { HelmMajor} from '../helm';
+import type { HelmMajor } from '../helm';
 import { binaryPath, requireBinaries } from '../helm';
 import type { KubeObject, RequestRecord, WorkloadScenario } from './server';
 import { FakeKubeServer, isReleaseRecord } from './server';
@@ -112,7 +112,11 @@ const WRITES = new Set(['create', 'apply', 'update', 'patch', 'delete']);
  * operation's events (`pre-install,post-install`) is created once per listed event, pre before post, so its n-th
  * creation in the command is its n-th event in that order. Helm's release records are neither.
  */
-export function traceOf(operation: TraceOperation, requests: readonly RequestRecord[], namespace: string): OperationTrace {
+export function traceOf(
+  operation: TraceOperation,
+  requests: readonly RequestRecord[],
+  namespace: string,
+): OperationTrace {
   const actions: ClusterAction[] = [];
   const hookRuns: HookRun[] = [];
   const creations = new Map<string, number>();
@@ -129,14 +133,25 @@ export function traceOf(operation: TraceOperation, requests: readonly RequestRec
         const count = creations.get(key) ?? 0;
         creations.set(key, count + 1);
         const present = (request.storeBefore ?? [])
-          .filter((object) => object.namespace === namespace && !object.releaseRecord && !object.controllerMade && !(object.kind === kind && object.name === name))
+          .filter(
+            (object) =>
+              object.namespace === namespace &&
+              !object.releaseRecord &&
+              !object.controllerMade &&
+              !(object.kind === kind && object.name === name),
+          )
           .map((object) => `${object.kind}/${object.name}`)
           .sort();
         hookRuns.push({ event: runs[Math.min(count, runs.length - 1)], kind, name, present });
       }
     }
     if (request.status >= 300) continue;
-    const verb = request.verb === 'delete' ? 'delete' : request.verb === 'create' || (request.verb === 'apply' && !request.existedBefore) ? 'create' : 'update';
+    const verb =
+      request.verb === 'delete'
+        ? 'delete'
+        : request.verb === 'create' || (request.verb === 'apply' && !request.existedBefore)
+          ? 'create'
+          : 'update';
     actions.push({ verb, kind, name });
   }
   return { operation, actions, hookRuns };
@@ -203,7 +218,12 @@ function helmEnvironment(server: FakeKubeServer): NodeJS.ProcessEnv {
   };
 }
 
-function runProcess(path: string, argv: string[], env: NodeJS.ProcessEnv, killAfterMs: number): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
+function runProcess(
+  path: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  killAfterMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(path, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -231,7 +251,11 @@ function runProcess(path: string, argv: string[], env: NodeJS.ProcessEnv, killAf
  * server must not overlap). A failing step does not stop the run: its exit code and output are in the result, and the
  * next step runs.
  */
-export async function runHelmOperations(major: HelmMajor, steps: readonly HelmStep[], options: RunOptions = {}): Promise<HelmRun> {
+export async function runHelmOperations(
+  major: HelmMajor,
+  steps: readonly HelmStep[],
+  options: RunOptions = {},
+): Promise<HelmRun> {
   if (!options.server) {
     const server = await FakeKubeServer.start();
     try {
@@ -254,14 +278,25 @@ export async function runHelmOperations(major: HelmMajor, steps: readonly HelmSt
     const started = Date.now();
     const outcome = await runProcess(binary, argv, env, options.killAfterMs ?? 60_000);
     const requests = server.requests.slice(first);
-    results.push({ step, argv, ...outcome, durationMs: Date.now() - started, requests, trace: traceOf(step.operation, requests, namespace) });
+    results.push({
+      step,
+      argv,
+      ...outcome,
+      durationMs: Date.now() - started,
+      requests,
+      trace: traceOf(step.operation, requests, namespace),
+    });
   }
   return { steps: results, traces: results.map((result) => result.trace), requests: [...server.requests] };
 }
 
 /** Asserts that a step exited 0, showing helm's output otherwise. */
 export function assertSucceeded(result: StepResult): void {
-  assert.equal(result.code, 0, `helm ${result.argv.join(' ')} exited ${result.code}${result.killed ? ' (killed)' : ''}:\n${result.stdout}\n${result.stderr}`);
+  assert.equal(
+    result.code,
+    0,
+    `helm ${result.argv.join(' ')} exited ${result.code}${result.killed ? ' (killed)' : ''}:\n${result.stdout}\n${result.stderr}`,
+  );
 }
 
 /** requireBinaries for the Helm majors a test runs (skips, or fails under CI=true, when one is missing). */

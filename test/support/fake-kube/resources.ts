@@ -21,7 +21,14 @@ function core(kind: string, plural: string, namespaced = true, subresources?: st
   return { group: '', versions: ['v1'], kind, plural, namespaced, subresources };
 }
 
-function grouped(group: string, versions: string[], kind: string, plural: string, namespaced = true, subresources?: string[]): ResourceType {
+function grouped(
+  group: string,
+  versions: string[],
+  kind: string,
+  plural: string,
+  namespaced = true,
+  subresources?: string[],
+): ResourceType {
   return { group, versions, kind, plural, namespaced, subresources };
 }
 
@@ -60,8 +67,20 @@ export const BUILT_IN_TYPES: readonly ResourceType[] = [
   grouped('scheduling.k8s.io', ['v1'], 'PriorityClass', 'priorityclasses', false),
   grouped('apiextensions.k8s.io', ['v1'], 'CustomResourceDefinition', 'customresourcedefinitions', false, ['status']),
   grouped('apiregistration.k8s.io', ['v1'], 'APIService', 'apiservices', false, ['status']),
-  grouped('admissionregistration.k8s.io', ['v1'], 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false),
-  grouped('admissionregistration.k8s.io', ['v1'], 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false),
+  grouped(
+    'admissionregistration.k8s.io',
+    ['v1'],
+    'MutatingWebhookConfiguration',
+    'mutatingwebhookconfigurations',
+    false,
+  ),
+  grouped(
+    'admissionregistration.k8s.io',
+    ['v1'],
+    'ValidatingWebhookConfiguration',
+    'validatingwebhookconfigurations',
+    false,
+  ),
   grouped('coordination.k8s.io', ['v1'], 'Lease', 'leases'),
 ];
 
@@ -84,27 +103,55 @@ export class Discovery {
 
   /** Adds the type a CustomResourceDefinition declares (its first served version first). */
   addCustomResource(crd: Record<string, unknown>): void {
-    const spec = (crd.spec ?? {}) as { group?: string; names?: { kind?: string; plural?: string; shortNames?: string[] }; scope?: string; versions?: { name?: string }[] };
+    const spec = (crd.spec ?? {}) as {
+      group?: string;
+      names?: { kind?: string; plural?: string; shortNames?: string[] };
+      scope?: string;
+      versions?: { name?: string }[];
+    };
     if (!spec.group || !spec.names?.kind || !spec.names.plural) return;
     if (this.byPlural(spec.group, spec.names.plural)) return;
     const versions = (spec.versions ?? []).map((version) => version.name).filter((name): name is string => !!name);
-    this.types.push({ group: spec.group, versions: versions.length > 0 ? versions : ['v1'], kind: spec.names.kind, plural: spec.names.plural, namespaced: spec.scope !== 'Cluster', shortNames: spec.names.shortNames });
+    this.types.push({
+      group: spec.group,
+      versions: versions.length > 0 ? versions : ['v1'],
+      kind: spec.names.kind,
+      plural: spec.names.plural,
+      namespaced: spec.scope !== 'Cluster',
+      shortNames: spec.names.shortNames,
+    });
   }
 
   removeCustomResource(crd: Record<string, unknown>): void {
     const spec = (crd.spec ?? {}) as { group?: string; names?: { plural?: string } };
-    const index = this.types.findIndex((type) => type.group === spec.group && type.plural === spec.names?.plural && !BUILT_IN_TYPES.includes(type));
+    const index = this.types.findIndex(
+      (type) => type.group === spec.group && type.plural === spec.names?.plural && !BUILT_IN_TYPES.includes(type),
+    );
     if (index >= 0) this.types.splice(index, 1);
   }
 
   /** GET /version. */
   version(): object {
-    return { major: '1', minor: '34', gitVersion: 'v1.34.0-fake', gitCommit: 'fake', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.24', compiler: 'gc', platform: 'linux/amd64' };
+    return {
+      major: '1',
+      minor: '34',
+      gitVersion: 'v1.34.0-fake',
+      gitCommit: 'fake',
+      gitTreeState: 'clean',
+      buildDate: '2026-01-01T00:00:00Z',
+      goVersion: 'go1.24',
+      compiler: 'gc',
+      platform: 'linux/amd64',
+    };
   }
 
   /** GET /api. */
   coreVersions(): object {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] };
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+    };
   }
 
   private groups(): Map<string, string[]> {
@@ -146,7 +193,14 @@ export class Discovery {
     const types = this.types.filter((type) => type.group === group && type.versions.includes(version));
     if (types.length === 0) return undefined;
     const resources = types.flatMap((type) => [
-      { name: type.plural, singularName: type.kind.toLowerCase(), namespaced: type.namespaced, kind: type.kind, verbs: VERBS, shortNames: type.shortNames },
+      {
+        name: type.plural,
+        singularName: type.kind.toLowerCase(),
+        namespaced: type.namespaced,
+        kind: type.kind,
+        verbs: VERBS,
+        shortNames: type.shortNames,
+      },
       ...(type.subresources ?? []).map((sub) => ({
         name: `${type.plural}/${sub}`,
         singularName: '',
@@ -185,11 +239,19 @@ export class Discovery {
     for (const type of types) {
       const gvk = [{ group, version, kind: type.kind }];
       const prefix = type.namespaced ? `${base}/namespaces/{namespace}/${type.plural}` : `${base}/${type.plural}`;
-      const operation = { 'x-kubernetes-group-version-kind': gvk[0], parameters: [fieldValidation], responses: { '200': { description: 'OK' } } };
+      const operation = {
+        'x-kubernetes-group-version-kind': gvk[0],
+        parameters: [fieldValidation],
+        responses: { '200': { description: 'OK' } },
+      };
       paths[prefix] = { post: operation, get: operation };
       paths[`${prefix}/{name}`] = { get: operation, put: operation, patch: operation, delete: operation };
       const schemaName = `io.k8s.fake.${group || 'core'}.${version}.${type.kind}`;
-      schemas[schemaName] = { type: 'object', 'x-kubernetes-group-version-kind': gvk, 'x-kubernetes-preserve-unknown-fields': true };
+      schemas[schemaName] = {
+        type: 'object',
+        'x-kubernetes-group-version-kind': gvk,
+        'x-kubernetes-preserve-unknown-fields': true,
+      };
     }
     return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.34.0-fake' }, paths, components: { schemas } };
   }

@@ -160,7 +160,11 @@ function strategicMergePatch(target: unknown, patch: unknown): unknown {
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith('$')) continue;
     if (value === null) delete result[key];
-    else if (Array.isArray(value) && Array.isArray(result[key]) && value.every((item) => isPlainObject(item) && typeof item.name === 'string')) {
+    else if (
+      Array.isArray(value) &&
+      Array.isArray(result[key]) &&
+      value.every((item) => isPlainObject(item) && typeof item.name === 'string')
+    ) {
       const merged = [...(result[key] as unknown[])];
       for (const item of value as Record<string, unknown>[]) {
         const index = merged.findIndex((existing) => isPlainObject(existing) && existing.name === item.name);
@@ -206,7 +210,12 @@ function fieldSelectorMatcher(selector: string | undefined): (object: KubeObject
     terms.every((term) => {
       if (!term) return true;
       const [, field, operator, value] = term;
-      const actual = field === 'metadata.name' ? object.metadata?.name : field === 'metadata.namespace' ? object.metadata?.namespace : undefined;
+      const actual =
+        field === 'metadata.name'
+          ? object.metadata?.name
+          : field === 'metadata.namespace'
+            ? object.metadata?.namespace
+            : undefined;
       return operator === '!=' ? actual !== value : actual === value;
     });
 }
@@ -284,7 +293,9 @@ export class FakeKubeServer {
 
   /** The stored objects, optionally of one namespace. */
   objects(namespace?: string): KubeObject[] {
-    return [...this.store.values()].filter((object) => namespace === undefined || object.metadata?.namespace === namespace).map(clone);
+    return [...this.store.values()]
+      .filter((object) => namespace === undefined || object.metadata?.namespace === namespace)
+      .map(clone);
   }
 
   async close(): Promise<void> {
@@ -316,7 +327,10 @@ export class FakeKubeServer {
       try {
         this.dispatch(record, Buffer.concat(chunks), response);
       } catch (error) {
-        const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `fake-kube: ${(error as Error).message}`);
+        const apiError =
+          error instanceof ApiError
+            ? error
+            : new ApiError(500, 'InternalError', `fake-kube: ${(error as Error).message}`);
         record.status = apiError.code;
         record.message = apiError.message;
         this.sendJson(record, response, apiError.code, {
@@ -363,8 +377,10 @@ export class FakeKubeServer {
       record.verb = 'openapi';
       if (segments[1] !== 'v3') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       if (segments.length === 2) return found(this.discovery.openApiIndex());
-      if (segments[2] === 'api' && segments.length === 4) return found(this.discovery.openApiGroupVersion('', segments[3]));
-      if (segments[2] === 'apis' && segments.length === 5) return found(this.discovery.openApiGroupVersion(segments[3], segments[4]));
+      if (segments[2] === 'api' && segments.length === 4)
+        return found(this.discovery.openApiGroupVersion('', segments[3]));
+      if (segments[2] === 'apis' && segments.length === 5)
+        return found(this.discovery.openApiGroupVersion(segments[3], segments[4]));
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
     let rest: string[];
@@ -400,7 +416,8 @@ export class FakeKubeServer {
     record.namespace = route.namespace;
     record.name = route.name;
     record.kind = route.type?.kind;
-    if (!route.type || rest.length > 3) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!route.type || rest.length > 3)
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     this.serveResource(record, route, body, response);
   }
 
@@ -409,7 +426,11 @@ export class FakeKubeServer {
   }
 
   private notFound(route: Route, name: string): ApiError {
-    return new ApiError(404, 'NotFound', `${this.qualifiedResource(route)} "${name}" not found`, { name, group: route.group, kind: route.plural });
+    return new ApiError(404, 'NotFound', `${this.qualifiedResource(route)} "${name}" not found`, {
+      name,
+      group: route.group,
+      kind: route.plural,
+    });
   }
 
   private serveResource(record: RequestRecord, route: Route, body: Buffer, response: ServerResponse): void {
@@ -449,7 +470,8 @@ export class FakeKubeServer {
       response.end(text);
       return;
     }
-    if (route.subresource && route.subresource !== 'status') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (route.subresource && route.subresource !== 'status')
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (method === 'GET') {
       record.verb = 'get';
       const object = this.store.get(key);
@@ -459,14 +481,26 @@ export class FakeKubeServer {
     if (method === 'DELETE') {
       record.verb = 'delete';
       // Helm sends DeleteOptions as JSON; the propagation policy is kept in the record as if it were a query.
-      const options = (record.contentType ?? '').includes('json') && body.length > 0 ? (JSON.parse(body.toString('utf8')) as { propagationPolicy?: string }) : {};
+      const options =
+        (record.contentType ?? '').includes('json') && body.length > 0
+          ? (JSON.parse(body.toString('utf8')) as { propagationPolicy?: string })
+          : {};
       if (options.propagationPolicy) record.query.propagationPolicy ??= options.propagationPolicy;
       return this.sendJson(record, response, 200, this.remove(record, route, key, name));
     }
     if (method === 'PUT') {
       record.verb = 'update';
       const object = this.parseBody(body, record.contentType);
-      return this.sendJson(record, response, 200, this.update(record, route, key, name, (existing) => (route.subresource === 'status' ? { ...existing, status: object.status } : { ...object, status: object.status ?? existing.status })));
+      return this.sendJson(
+        record,
+        response,
+        200,
+        this.update(record, route, key, name, (existing) =>
+          route.subresource === 'status'
+            ? { ...existing, status: object.status }
+            : { ...object, status: object.status ?? existing.status },
+        ),
+      );
     }
     if (method === 'PATCH') {
       const contentType = (record.contentType ?? '').split(';')[0].trim();
@@ -477,15 +511,36 @@ export class FakeKubeServer {
         const existing = this.store.get(key);
         if (!existing) return this.sendJson(record, response, 201, this.create(record, route, namespace, name, object));
         // Server-side apply as an upsert: the applied fields replace the stored ones; status stays.
-        return this.sendJson(record, response, 200, this.update(record, route, key, name, (stored) => ({ ...stored, ...object, metadata: { ...stored.metadata, ...object.metadata }, status: stored.status })));
+        return this.sendJson(
+          record,
+          response,
+          200,
+          this.update(record, route, key, name, (stored) => ({
+            ...stored,
+            ...object,
+            metadata: { ...stored.metadata, ...object.metadata },
+            status: stored.status,
+          })),
+        );
       }
       record.verb = 'patch';
       if (contentType !== 'application/merge-patch+json' && contentType !== 'application/strategic-merge-patch+json') {
         throw new ApiError(415, 'UnsupportedMediaType', `fake-kube: patch type ${contentType} is not supported`);
       }
       const patch = this.parseBody(body, contentType);
-      if (contentType === 'application/merge-patch+json') return this.sendJson(record, response, 200, this.update(record, route, key, name, (existing) => mergePatch(existing, patch) as KubeObject));
-      return this.sendJson(record, response, 200, this.update(record, route, key, name, (existing) => strategicMergePatch(existing, patch) as KubeObject));
+      if (contentType === 'application/merge-patch+json')
+        return this.sendJson(
+          record,
+          response,
+          200,
+          this.update(record, route, key, name, (existing) => mergePatch(existing, patch) as KubeObject),
+        );
+      return this.sendJson(
+        record,
+        response,
+        200,
+        this.update(record, route, key, name, (existing) => strategicMergePatch(existing, patch) as KubeObject),
+      );
     }
     throw new ApiError(405, 'MethodNotAllowed', `fake-kube: ${method} is not supported`);
   }
@@ -517,14 +572,30 @@ export class FakeKubeServer {
     }));
   }
 
-  private create(record: RequestRecord, route: Route, namespace: string | undefined, name: string, body: KubeObject): KubeObject {
+  private create(
+    record: RequestRecord,
+    route: Route,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+  ): KubeObject {
     const type = route.type as ResourceType;
     const key = this.key(route.group, route.plural, namespace, name);
     record.existedBefore = this.store.has(key);
     record.storeBefore = this.storeContents();
     record.object = clone(body);
-    if (!name) throw new ApiError(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
-    if (record.existedBefore) throw new ApiError(409, 'AlreadyExists', `${this.qualifiedResource(route)} "${name}" already exists`, { name, group: route.group, kind: route.plural });
+    if (!name)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+      );
+    if (record.existedBefore)
+      throw new ApiError(409, 'AlreadyExists', `${this.qualifiedResource(route)} "${name}" already exists`, {
+        name,
+        group: route.group,
+        kind: route.plural,
+      });
     const object: KubeObject = clone(body);
     object.apiVersion ??= apiVersionOf(route.group, route.version);
     object.kind ??= type.kind;
@@ -548,7 +619,13 @@ export class FakeKubeServer {
     return object;
   }
 
-  private update(record: RequestRecord, route: Route, key: string, name: string, change: (existing: KubeObject) => KubeObject): KubeObject {
+  private update(
+    record: RequestRecord,
+    route: Route,
+    key: string,
+    name: string,
+    change: (existing: KubeObject) => KubeObject,
+  ): KubeObject {
     const existing = this.store.get(key);
     record.existedBefore = !!existing;
     record.storeBefore = this.storeContents();
@@ -595,11 +672,20 @@ export class FakeKubeServer {
     const byLabels = labelSelectorMatcher(record.query.labelSelector);
     const byFields = fieldSelectorMatcher(record.query.fieldSelector);
     const items = [...this.store.entries()]
-      .filter(([key]) => key.startsWith(`${route.group}|${route.plural}|${namespace ?? ''}|`) || (namespace === undefined && key.startsWith(`${route.group}|${route.plural}|`)))
+      .filter(
+        ([key]) =>
+          key.startsWith(`${route.group}|${route.plural}|${namespace ?? ''}|`) ||
+          (namespace === undefined && key.startsWith(`${route.group}|${route.plural}|`)),
+      )
       .map(([, object]) => object)
       .filter((object) => byLabels(object.metadata?.labels ?? {}) && byFields(object));
     const type = route.type as ResourceType;
-    return { kind: `${type.kind}List`, apiVersion: apiVersionOf(route.group, route.version), metadata: { resourceVersion: String(this.resourceVersion) }, items };
+    return {
+      kind: `${type.kind}List`,
+      apiVersion: apiVersionOf(route.group, route.version),
+      metadata: { resourceVersion: String(this.resourceVersion) },
+      items,
+    };
   }
 
   private watch(record: RequestRecord, route: Route, namespace: string | undefined, response: ServerResponse): void {
@@ -614,19 +700,30 @@ export class FakeKubeServer {
     };
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     const since = Number(record.query.resourceVersion ?? '0');
-    const initial = record.query.sendInitialEvents === 'true' || !record.query.resourceVersion || record.query.resourceVersion === '0';
+    const initial =
+      record.query.sendInitialEvents === 'true' ||
+      !record.query.resourceVersion ||
+      record.query.resourceVersion === '0';
     if (initial) {
       for (const [key, object] of this.store) {
         const [group, plural] = key.split('|');
         if (this.watcherSees(watcher, group, plural, object)) this.send(watcher, 'ADDED', object);
       }
       if (record.query.sendInitialEvents === 'true') {
-        const bookmark = { kind: route.type?.kind, apiVersion: apiVersionOf(route.group, route.version), metadata: { resourceVersion: String(this.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } } };
+        const bookmark = {
+          kind: route.type?.kind,
+          apiVersion: apiVersionOf(route.group, route.version),
+          metadata: {
+            resourceVersion: String(this.resourceVersion),
+            annotations: { 'k8s.io/initial-events-end': 'true' },
+          },
+        };
         response.write(`${JSON.stringify({ type: 'BOOKMARK', object: bookmark })}\n`);
       }
     } else {
       for (const event of this.history) {
-        if (event.rv > since && this.watcherSees(watcher, event.group, event.plural, event.object)) this.send(watcher, event.type, event.object);
+        if (event.rv > since && this.watcherSees(watcher, event.group, event.plural, event.object))
+          this.send(watcher, event.type, event.object);
       }
     }
     this.watchers.add(watcher);
@@ -653,9 +750,16 @@ export class FakeKubeServer {
   }
 
   private emit(type: WatchEvent['type'], route: Route, object: KubeObject): void {
-    const event: WatchEvent = { rv: this.resourceVersion, type, group: route.group, plural: route.plural, object: clone(object) };
+    const event: WatchEvent = {
+      rv: this.resourceVersion,
+      type,
+      group: route.group,
+      plural: route.plural,
+      object: clone(object),
+    };
     this.history.push(event);
-    for (const watcher of this.watchers) if (this.watcherSees(watcher, route.group, route.plural, object)) this.send(watcher, type, event.object);
+    for (const watcher of this.watchers)
+      if (this.watcherSees(watcher, route.group, route.plural, object)) this.send(watcher, type, event.object);
   }
 
   /**
@@ -716,7 +820,9 @@ export class FakeKubeServer {
         resourceVersion: String(++this.resourceVersion),
         creationTimestamp: now,
         labels: { 'job-name': jobName, 'batch.kubernetes.io/job-name': jobName },
-        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: jobName, uid: job.metadata?.uid, controller: true }],
+        ownerReferences: [
+          { apiVersion: 'batch/v1', kind: 'Job', name: jobName, uid: job.metadata?.uid, controller: true },
+        ],
       },
       spec: (job.spec as { template?: { spec?: unknown } } | undefined)?.template?.spec ?? {},
       status: podStatus(outcome, now),
@@ -745,8 +851,22 @@ function jobStatus(outcome: WorkloadScenario['outcome'], now: string): Record<st
       failed: 1,
       startTime: now,
       conditions: [
-        { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastTransitionTime: now, lastProbeTime: now },
-        { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastTransitionTime: now, lastProbeTime: now },
+        {
+          type: 'FailureTarget',
+          status: 'True',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+          lastTransitionTime: now,
+          lastProbeTime: now,
+        },
+        {
+          type: 'Failed',
+          status: 'True',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+          lastTransitionTime: now,
+          lastProbeTime: now,
+        },
       ],
     };
   }
@@ -755,7 +875,13 @@ function jobStatus(outcome: WorkloadScenario['outcome'], now: string): Record<st
     startTime: now,
     completionTime: now,
     conditions: [
-      { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', lastTransitionTime: now, lastProbeTime: now },
+      {
+        type: 'SuccessCriteriaMet',
+        status: 'True',
+        reason: 'CompletionsReached',
+        lastTransitionTime: now,
+        lastProbeTime: now,
+      },
       { type: 'Complete', status: 'True', reason: 'CompletionsReached', lastTransitionTime: now, lastProbeTime: now },
     ],
   };

@@ -40,7 +40,8 @@ function workspace(): string {
     'charts/web/Chart.yaml': CHART_YAML,
     'charts/web/templates/job.yaml': job,
     'charts/web/templates/config.yaml': configHook('config', 0),
-    'charts/web/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n',
+    'charts/web/templates/svc.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n',
   });
 }
 
@@ -63,7 +64,13 @@ function runAction(root: string, inputs: Record<string, string>, actionPath = RE
   const outputFile = join(scratch, 'output.txt');
   writeFileSync(summaryFile, '');
   writeFileSync(outputFile, '');
-  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTION_PATH: actionPath, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_OUTPUT: outputFile, GITHUB_WORKSPACE: root };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GITHUB_ACTION_PATH: actionPath,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_WORKSPACE: root,
+  };
   for (const name of Object.keys(env)) if (name.startsWith('INPUT_')) delete env[name];
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase().replace(/-/g, '_')}`] = value;
   const result = spawnSync(process.execPath, [SCRIPT], { cwd: scratch, env, encoding: 'utf8', timeout: 120_000 });
@@ -72,7 +79,13 @@ function runAction(root: string, inputs: Record<string, string>, actionPath = RE
     const at = line.indexOf('=');
     if (at > 0) outputs[line.slice(0, at)] = line.slice(at + 1);
   }
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, summary: readFileSync(summaryFile, 'utf8'), outputs };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    summary: readFileSync(summaryFile, 'utf8'),
+    outputs,
+  };
 }
 
 /** The body of the summary's fenced block of this language (the fence is three or more backticks). */
@@ -92,15 +105,29 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
     assert.equal(run.outputs['sarif-file'], sarifPath);
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
     assertValidSarif(sarif);
-    const results = sarif.runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
-    assert.deepEqual(results.map((result) => [result.ruleId, result.locations[0]!.physicalLocation.artifactLocation.uri, result.locations[0]!.physicalLocation.region.startLine]), [
-      ['unquoted-hook-weight', 'charts/web/templates/job.yaml', 8],
-    ]);
+    const results = sarif.runs[0].results as {
+      ruleId: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+    }[];
+    assert.deepEqual(
+      results.map((result) => [
+        result.ruleId,
+        result.locations[0]!.physicalLocation.artifactLocation.uri,
+        result.locations[0]!.physicalLocation.region.startLine,
+      ]),
+      [['unquoted-hook-weight', 'charts/web/templates/job.yaml', 8]],
+    );
     assert.equal(run.outputs['lint-status'], '1');
     assert.equal(run.outputs.failed, 'helm-hooks lint found 1 error');
     assert.equal(run.outputs['order-changed'], 'false');
-    assert.match(run.summary, /^## Helm Hooks\n\n### Lint: `charts\/web`\n\n1 error, 0 warnings, 0 infos\. The findings are in code scanning too\.\n/);
-    assert.match(run.summary, /^\| error \| `charts\/web\/templates\/job\.yaml:8` \| `unquoted-hook-weight` \| Kubernetes rejects /m);
+    assert.match(
+      run.summary,
+      /^## Helm Hooks\n\n### Lint: `charts\/web`\n\n1 error, 0 warnings, 0 infos\. The findings are in code scanning too\.\n/,
+    );
+    assert.match(
+      run.summary,
+      /^\| error \| `charts\/web\/templates\/job\.yaml:8` \| `unquoted-hook-weight` \| Kubernetes rejects /m,
+    );
     // path is one chart: its order is drawn, with each hook named, and not checked (no order-file).
     assert.match(run.summary, /### Hook order: `charts\/web`\n/);
     assert.doesNotMatch(run.summary, /since/);
@@ -112,7 +139,12 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
 
   it('does not ask to fail on errors when fail-on-errors is false, nor draw an order for a folder of charts', () => {
     const root = workspace();
-    const run = runAction(root, { path: 'charts', 'fail-on-errors': 'false', 'upload-sarif': 'false', 'sarif-file': 'out.sarif' });
+    const run = runAction(root, {
+      path: 'charts',
+      'fail-on-errors': 'false',
+      'upload-sarif': 'false',
+      'sarif-file': 'out.sarif',
+    });
     assert.equal(run.status, 0, run.stdout);
     assert.equal(run.outputs.failed, '');
     assert.ok(existsSync(join(root, 'out.sarif')));
@@ -137,10 +169,21 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
     assert.equal(moved.outputs['order-changed'], 'true');
     assert.equal(moved.outputs.failed, 'the hook order of charts/web changed since ci/hook-order.json');
     assert.match(moved.summary, /^\*\*The hook order changed\*\* since `ci\/hook-order\.json`:$/m);
-    assert.match(fencedBlock(moved.summary, 'text'), /^install, pre-install\n {2}moved {5}ConfigMap release-name-config: 1st, was 2nd \(weight -9, was 0\)$/m);
-    assert.match(fencedBlock(moved.summary, 'mermaid'), /\["1\. weight -9<br\/>ConfigMap release-name-config<br\/>moved: 1st, was 2nd \(weight -9, was 0\)"\]:::moved/);
+    assert.match(
+      fencedBlock(moved.summary, 'text'),
+      /^install, pre-install\n {2}moved {5}ConfigMap release-name-config: 1st, was 2nd \(weight -9, was 0\)$/m,
+    );
+    assert.match(
+      fencedBlock(moved.summary, 'mermaid'),
+      /\["1\. weight -9<br\/>ConfigMap release-name-config<br\/>moved: 1st, was 2nd \(weight -9, was 0\)"\]:::moved/,
+    );
 
-    const tolerated = runAction(root, { path: 'charts/web', 'order-file': saved, 'fail-on-errors': 'false', 'fail-on-order-change': 'false' });
+    const tolerated = runAction(root, {
+      path: 'charts/web',
+      'order-file': saved,
+      'fail-on-errors': 'false',
+      'fail-on-order-change': 'false',
+    });
     assert.equal(tolerated.outputs['order-changed'], 'true');
     assert.equal(tolerated.outputs.failed, '');
   });
@@ -150,8 +193,14 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
     writeFiles(root, { 'order.json': '{"version": 1' });
     const corrupt = runAction(root, { path: 'charts/web', 'order-file': 'order.json' });
     assert.equal(corrupt.status, 2);
-    assert.match(corrupt.stdout, /^::error title=helm-hooks::helm-hooks order charts\/web --check order\.json: order\.json: not JSON \(.*\)\n$/);
-    assert.match(corrupt.summary, /^## Helm Hooks\n\nCould not run: helm-hooks order charts\/web --check order\.json: order\.json: not JSON \(/);
+    assert.match(
+      corrupt.stdout,
+      /^::error title=helm-hooks::helm-hooks order charts\/web --check order\.json: order\.json: not JSON \(.*\)\n$/,
+    );
+    assert.match(
+      corrupt.summary,
+      /^## Helm Hooks\n\nCould not run: helm-hooks order charts\/web --check order\.json: order\.json: not JSON \(/,
+    );
     const badFlag = runAction(root, { path: 'charts/web', 'upload-sarif': 'yes' });
     assert.equal(badFlag.status, 2);
     assert.match(badFlag.stdout, /^::error title=helm-hooks::input upload-sarif must be true or false, not "yes"\n$/);
@@ -164,13 +213,22 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
 
   it('action.yml runs the bundled CLI through this script, passes every input it declares, and never fetches helm-hooks by name', () => {
     const text = readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8');
-    const action = parse(text) as { inputs: Record<string, unknown>; runs: { using: string; steps: { id?: string; run?: string; uses?: string; env?: Record<string, string> }[] } };
+    const action = parse(text) as {
+      inputs: Record<string, unknown>;
+      runs: { using: string; steps: { id?: string; run?: string; uses?: string; env?: Record<string, string> }[] };
+    };
     assert.equal(action.runs.using, 'composite');
     const run = action.runs.steps.find((step) => step.id === 'run')!;
     assert.equal(run.run, 'node "$GITHUB_ACTION_PATH/scripts/action/run.mjs"');
     const passed = Object.keys(run.env ?? {}).sort();
-    assert.deepEqual(passed, Object.keys(action.inputs).map((name) => `INPUT_${name.toUpperCase().replace(/-/g, '_')}`).sort());
-    for (const name of Object.keys(action.inputs)) assert.equal(run.env![`INPUT_${name.toUpperCase().replace(/-/g, '_')}`], `\${{ inputs.${name} }}`);
+    assert.deepEqual(
+      passed,
+      Object.keys(action.inputs)
+        .map((name) => `INPUT_${name.toUpperCase().replace(/-/g, '_')}`)
+        .sort(),
+    );
+    for (const name of Object.keys(action.inputs))
+      assert.equal(run.env![`INPUT_${name.toUpperCase().replace(/-/g, '_')}`], `\${{ inputs.${name} }}`);
     assert.ok(action.runs.steps.some((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@')));
     assert.doesNotMatch(text, /npx|npm (install|i|exec)\b[^\n]*helm-hooks/);
   });
@@ -178,7 +236,8 @@ describe('the GitHub Action script (scripts/action/run.mjs)', () => {
   it('the README documents every input and installs, clones and uses helm-hooks only from the placeholder the user fills in', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> };
-    for (const name of Object.keys(action.inputs)) assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `README row for input ${name}`);
+    for (const name of Object.keys(action.inputs))
+      assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `README row for input ${name}`);
     // Every line that fetches or runs this project from elsewhere names <your-org>/helm-hooks.
     const fetching = readme.split('\n').filter((line) => /git clone|^\s*- repo:|uses: [^\s]*helm-hooks/.test(line));
     assert.ok(fetching.length >= 3, fetching.join('\n'));

@@ -18,17 +18,35 @@ function tarGz(files: Readonly<Record<string, string | Buffer>>, args: string[] 
     writeFileSync(join(root, path), data);
   }
   const out = join(root, '..', `${Date.now()}-${Math.random()}.tgz`);
-  const result = spawnSync('tar', ['czf', out, ...args, '-C', root, ...Object.keys(files).map((path) => path.split('/')[0]!).filter((v, i, a) => a.indexOf(v) === i)], { encoding: 'utf8' });
+  const result = spawnSync(
+    'tar',
+    [
+      'czf',
+      out,
+      ...args,
+      '-C',
+      root,
+      ...Object.keys(files)
+        .map((path) => path.split('/')[0]!)
+        .filter((v, i, a) => a.indexOf(v) === i),
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(result.status, 0, result.stderr);
   return readFileSync(out);
 }
 
 describe('readChartArchive reads chart .tgz files as Helm LoadArchiveFiles', () => {
   it('drops the top directory from every name and skips directory entries', () => {
-    const result = readChartArchive(tarGz({ 'mychart/Chart.yaml': 'name: mychart\n', 'mychart/templates/a.yaml': 'a' }));
+    const result = readChartArchive(
+      tarGz({ 'mychart/Chart.yaml': 'name: mychart\n', 'mychart/templates/a.yaml': 'a' }),
+    );
     assert.ok(result.ok);
     assert.equal(result.contents.root, 'mychart');
-    assert.deepEqual(result.contents.files.map((file) => [file.name, file.data.toString()]).sort(), [['Chart.yaml', 'name: mychart\n'], ['templates/a.yaml', 'a']]);
+    assert.deepEqual(result.contents.files.map((file) => [file.name, file.data.toString()]).sort(), [
+      ['Chart.yaml', 'name: mychart\n'],
+      ['templates/a.yaml', 'a'],
+    ]);
   });
 
   it('reads names longer than 100 bytes (GNU long names and pax headers)', () => {
@@ -36,12 +54,17 @@ describe('readChartArchive reads chart .tgz files as Helm LoadArchiveFiles', () 
     for (const format of ['--format=gnu', '--format=pax']) {
       const result = readChartArchive(tarGz({ [long]: 'x', 'mychart/Chart.yaml': '' }, [format]));
       assert.ok(result.ok, format);
-      assert.ok(result.contents.files.some((file) => file.name === long.slice('mychart/'.length)), format);
+      assert.ok(
+        result.contents.files.some((file) => file.name === long.slice('mychart/'.length)),
+        format,
+      );
     }
   });
 
   it('strips a UTF-8 byte order mark from file contents', () => {
-    const result = readChartArchive(tarGz({ 'c/values.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a: 1\n')]) }));
+    const result = readChartArchive(
+      tarGz({ 'c/values.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a: 1\n')]) }),
+    );
     assert.ok(result.ok);
     assert.equal(result.contents.files[0]!.data.toString(), 'a: 1\n');
   });

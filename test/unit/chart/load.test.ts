@@ -25,7 +25,9 @@ function writeTree(files: Readonly<Record<string, string>>): string {
 function fixture(): string {
   const chart = join(mkdtempSync(join(scratch, 'fixture-')), 'parent');
   cpSync(join(SOURCE, 'parent'), chart, { recursive: true });
-  const tar = spawnSync('tar', ['czf', join(chart, 'charts', 'tgzsub-1.2.3.tgz'), '-C', SOURCE, 'tgzsub'], { encoding: 'utf8' });
+  const tar = spawnSync('tar', ['czf', join(chart, 'charts', 'tgzsub-1.2.3.tgz'), '-C', SOURCE, 'tgzsub'], {
+    encoding: 'utf8',
+  });
   assert.equal(tar.status, 0, tar.stderr);
   return chart;
 }
@@ -52,7 +54,10 @@ describe('loadChart on the fixture chart', () => {
   });
 
   it('keeps every template including _helpers.tpl, and drops dotfiles in templates/', () => {
-    assert.deepEqual(loaded.templates.map((template) => template.path).sort(), ['templates/_helpers.tpl', 'templates/values.yaml']);
+    assert.deepEqual(loaded.templates.map((template) => template.path).sort(), [
+      'templates/_helpers.tpl',
+      'templates/values.yaml',
+    ]);
     const helpers = loaded.templates.find((template) => template.path === 'templates/_helpers.tpl')!;
     assert.equal(helpers.absolutePath, join(chart, 'templates', '_helpers.tpl'));
     assert.match(helpers.text, /define "parent.name"/);
@@ -63,7 +68,12 @@ describe('loadChart on the fixture chart', () => {
   });
 
   it('keeps enabled subcharts only: condition false, tag false and _-prefixed directories drop out', () => {
-    assert.deepEqual(loaded.subcharts.map((sub) => sub.metadata.name).sort(), ['aliased', 'dirsub', 'notlisted', 'tgzsub']);
+    assert.deepEqual(loaded.subcharts.map((sub) => sub.metadata.name).sort(), [
+      'aliased',
+      'dirsub',
+      'notlisted',
+      'tgzsub',
+    ]);
   });
 
   it('loads a chart twice under its alias, with the alias as name and template prefix', () => {
@@ -78,7 +88,10 @@ describe('loadChart on the fixture chart', () => {
   it('loads a .tgz subchart and its nested subchart, with paths inside the archive', () => {
     const tgz = byName(loaded, 'tgzsub');
     assert.equal(tgz.directory, `${join(chart, 'charts', 'tgzsub-1.2.3.tgz')}#tgzsub`);
-    assert.deepEqual(tgz.templates.map((template) => template.absolutePath), [`${tgz.directory}/templates/values.yaml`]);
+    assert.deepEqual(
+      tgz.templates.map((template) => template.absolutePath),
+      [`${tgz.directory}/templates/values.yaml`],
+    );
     const inner = byName(tgz, 'inner');
     assert.equal(inner.templatePrefix, 'parent/charts/tgzsub/charts/inner');
     // The parent's tgzsub.inner.enabled: true overrides tgzsub's own default (false).
@@ -87,11 +100,14 @@ describe('loadChart on the fixture chart', () => {
   });
 
   it("passes the parent's globals to every subchart", () => {
-    for (const sub of loaded.subcharts) assert.equal((sub.values['global'] as Record<string, unknown>)['region'], 'eu', sub.metadata.name);
+    for (const sub of loaded.subcharts)
+      assert.equal((sub.values['global'] as Record<string, unknown>)['region'], 'eu', sub.metadata.name);
   });
 
   it('merges -f files in order and deletes keys set to null', () => {
-    const withFiles = loadChart(chart, { valuesFiles: [join(SOURCE, 'override.yaml'), join(SOURCE, 'override-2.yaml')] });
+    const withFiles = loadChart(chart, {
+      valuesFiles: [join(SOURCE, 'override.yaml'), join(SOURCE, 'override-2.yaml')],
+    });
     assert.equal(withFiles.values['count'], 12);
     assert.equal('removeMe' in withFiles.values, false);
     assert.deepEqual(withFiles.values['keep'], { a: 1 });
@@ -127,13 +143,26 @@ describe('loadChart edge cases', () => {
   });
 
   it('ignores Chart.lock and values.schema.json for .Files, as Helm does', () => {
-    const loaded = loadChart(writeTree({ ...MINIMAL, 'Chart.lock': 'x', 'values.schema.json': '{}', 'README.md': 'r' }), {});
+    const loaded = loadChart(
+      writeTree({ ...MINIMAL, 'Chart.lock': 'x', 'values.schema.json': '{}', 'README.md': 'r' }),
+      {},
+    );
     assert.deepEqual([...loaded.files.keys()], ['README.md']);
   });
 
   it('keeps only _ templates of a library chart, which Helm never renders otherwise', () => {
-    const loaded = loadChart(writeTree({ 'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\ntype: library\n', 'templates/_h.tpl': '', 'templates/x.yaml': '' }), {});
-    assert.deepEqual(loaded.templates.map((template) => template.path), ['templates/_h.tpl']);
+    const loaded = loadChart(
+      writeTree({
+        'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\ntype: library\n',
+        'templates/_h.tpl': '',
+        'templates/x.yaml': '',
+      }),
+      {},
+    );
+    assert.deepEqual(
+      loaded.templates.map((template) => template.path),
+      ['templates/_h.tpl'],
+    );
   });
 
   it('turns non-string Chart.yaml fields into text as Helm does (name: off is "false", version: 1.0 is "1")', () => {
@@ -148,7 +177,10 @@ describe('loadChart edge cases', () => {
     assert.ok(broken.problems.some((problem) => /cannot load values.yaml/.test(problem.message)));
     assert.equal(broken.metadata.name, 'c', 'falls back to the directory name');
     const missing = loadChart(writeTree({ 'values.yaml': 'a: 1\n' }), {});
-    assert.deepEqual(missing.problems.map((problem) => problem.message), ['Chart.yaml file is missing']);
+    assert.deepEqual(
+      missing.problems.map((problem) => problem.message),
+      ['Chart.yaml file is missing'],
+    );
     assert.deepEqual(missing.values, { a: 1 });
   });
 
@@ -159,8 +191,13 @@ describe('loadChart edge cases', () => {
       'charts/broken-1.0.0.tgz': 'not gzip',
     });
     const messages = loadChart(chart, {}).problems.map((problem) => problem.message);
-    assert.ok(messages.some((message) => /missing in charts\/ directory: absent/.test(message)), messages.join('\n'));
-    assert.ok(messages.some((message) => /error unpacking subchart nochart in c: Chart.yaml file is missing/.test(message)));
+    assert.ok(
+      messages.some((message) => /missing in charts\/ directory: absent/.test(message)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((message) => /error unpacking subchart nochart in c: Chart.yaml file is missing/.test(message)),
+    );
     assert.ok(messages.some((message) => /error unpacking subchart broken-1.0.0.tgz/.test(message)));
   });
 
@@ -183,7 +220,11 @@ describe('loadChart edge cases', () => {
   });
 
   it('reports a type mismatch when a subchart section of the values is not a mapping', () => {
-    const chart = writeTree({ ...MINIMAL, 'values.yaml': 's: flat\n', 'charts/s/Chart.yaml': 'apiVersion: v2\nname: s\nversion: 0.1.0\n' });
+    const chart = writeTree({
+      ...MINIMAL,
+      'values.yaml': 's: flat\n',
+      'charts/s/Chart.yaml': 'apiVersion: v2\nname: s\nversion: 0.1.0\n',
+    });
     assert.ok(loadChart(chart, {}).problems.some((problem) => /type mismatch on s/.test(problem.message)));
   });
 });

@@ -43,8 +43,14 @@ describe('semverCompare in templates shares the Masterminds/semver implementatio
   });
 
   it('fails on a constraint or version Masterminds cannot parse, naming the constraint', () => {
-    assert.throws(() => semverCompare('>=1.2.x.y', '1.3.0'), (error: Error) => error instanceof EvalError && /improper constraint: >=1\.2\.x\.y/.test(error.message));
-    assert.throws(() => semverCompare('>=1.2', 'one'), (error: Error) => error instanceof EvalError && /Invalid Semantic Version/.test(error.message));
+    assert.throws(
+      () => semverCompare('>=1.2.x.y', '1.3.0'),
+      (error: Error) => error instanceof EvalError && /improper constraint: >=1\.2\.x\.y/.test(error.message),
+    );
+    assert.throws(
+      () => semverCompare('>=1.2', 'one'),
+      (error: Error) => error instanceof EvalError && /Invalid Semantic Version/.test(error.message),
+    );
   });
 
   it('gives semver objects their metadata', () => {

@@ -2,8 +2,16 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { CoalescingChart} from '../../../server/src/engine/chart/values';
-import { coalesceValues, mergeMaps, parseValues, parseValuesExactly, parseValuesQuickly, pathValue, table } from '../../../server/src/engine/chart/values';
+import type { CoalescingChart } from '../../../server/src/engine/chart/values';
+import {
+  coalesceValues,
+  mergeMaps,
+  parseValues,
+  parseValuesExactly,
+  parseValuesQuickly,
+  pathValue,
+  table,
+} from '../../../server/src/engine/chart/values';
 import { CORPUS_CHARTS, requireShared } from '../../support/shared';
 
 function chart(name: string, values: Record<string, unknown>, dependencies: CoalescingChart[] = []): CoalescingChart {
@@ -12,9 +20,22 @@ function chart(name: string, values: Record<string, unknown>, dependencies: Coal
 
 describe('parseValues reads YAML as Helm does (go-yaml v2 through JSON)', () => {
   it('resolves plain scalars with YAML 1.1 rules and makes every number a float64', () => {
-    const { values, error } = parseValues('a: yes\nb: off\nc: 010\nd: 0x10\ne: 1_000\nf: 5.0\ng: ~\nh: "yes"\ni: 2024-01-01\nj: 12:30\n');
+    const { values, error } = parseValues(
+      'a: yes\nb: off\nc: 010\nd: 0x10\ne: 1_000\nf: 5.0\ng: ~\nh: "yes"\ni: 2024-01-01\nj: 12:30\n',
+    );
     assert.equal(error, undefined);
-    assert.deepEqual(values, { a: true, b: false, c: 8, d: 16, e: 1000, f: 5, g: null, h: 'yes', i: '2024-01-01', j: '12:30' });
+    assert.deepEqual(values, {
+      a: true,
+      b: false,
+      c: 8,
+      d: 16,
+      e: 1000,
+      f: 5,
+      g: null,
+      h: 'yes',
+      i: '2024-01-01',
+      j: '12:30',
+    });
   });
 
   it('turns non-string keys into text the way sigs.k8s.io/yaml does (on → "true", 1 → "1")', () => {
@@ -26,7 +47,10 @@ describe('parseValues reads YAML as Helm does (go-yaml v2 through JSON)', () => 
   });
 
   it('expands anchors, aliases and << merge keys, later keys winning', () => {
-    assert.deepEqual(parseValues('base: &b {x: 1, z: 1}\nuse:\n  <<: *b\n  z: 2\n').values, { base: { x: 1, z: 1 }, use: { x: 1, z: 2 } });
+    assert.deepEqual(parseValues('base: &b {x: 1, z: 1}\nuse:\n  <<: *b\n  z: 2\n').values, {
+      base: { x: 1, z: 1 },
+      use: { x: 1, z: 2 },
+    });
   });
 
   it('keeps a key `__proto__` as data instead of changing the prototype', () => {
@@ -45,7 +69,12 @@ describe('parseValues reads YAML as Helm does (go-yaml v2 through JSON)', () => 
 
   it('stops a document whose aliases expand without bound ("billion laughs")', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const started = Date.now();
     assert.match(parseValues(lines.join('\n')).error ?? '', /too many values/);
     assert.ok(Date.now() - started < 5000);
@@ -65,7 +94,7 @@ describe('parseValues reads with js-yaml only what js-yaml decodes as the exact 
       return /^values.*\.ya?ml$/.test(entry.name) ? [path] : [];
     });
 
-  it('gives the exact parse\'s values for every values file of the corpus, most of them without the exact parse', (t) => {
+  it("gives the exact parse's values for every values file of the corpus, most of them without the exact parse", (t) => {
     if (!requireShared(t)) return;
     const files = valuesFiles(CORPUS_CHARTS);
     let quick = 0;
@@ -81,7 +110,8 @@ describe('parseValues reads with js-yaml only what js-yaml decodes as the exact 
   });
 
   it('decodes plain, quoted and block scalars, flow collections and multi-document files as the exact parse does', () => {
-    const text = 'a: yes\nb: 010\nc: 0x10\nd: 1_000\ne: ~\nf: "yes"\ng: |\n  x\n  y\nh: [1, "2", a b]\ni: {x: .5}\nj: 1e3\nk: -.inf\non: 1\n1: one\n__proto__: {p: 1}\nl:\n---\nm: folded\n  plain\n';
+    const text =
+      'a: yes\nb: 010\nc: 0x10\nd: 1_000\ne: ~\nf: "yes"\ng: |\n  x\n  y\nh: [1, "2", a b]\ni: {x: .5}\nj: 1e3\nk: -.inf\non: 1\n1: one\n__proto__: {p: 1}\nl:\n---\nm: folded\n  plain\n';
     const quickly = parseValuesQuickly(text);
     assert.ok(quickly, 'the quick path reads this text');
     assert.deepEqual(quickly, parseValuesExactly(text));
@@ -110,7 +140,11 @@ describe('parseValues reads with js-yaml only what js-yaml decodes as the exact 
 describe('coalesceValues follows Helm util.CoalesceValues', () => {
   it('puts user values over chart defaults, merging nested maps and replacing lists and scalars', () => {
     const defaults = chart('c', { a: { x: 1, z: 1 }, list: [1, 2], s: 'd' });
-    assert.deepEqual(coalesceValues(defaults, { a: { z: 2 }, list: [3], s: 'u' }), { a: { x: 1, z: 2 }, list: [3], s: 'u' });
+    assert.deepEqual(coalesceValues(defaults, { a: { z: 2 }, list: [3], s: 'u' }), {
+      a: { x: 1, z: 2 },
+      list: [3],
+      s: 'u',
+    });
   });
 
   it('deletes a default when the user value is null, at the top and nested', () => {
@@ -150,7 +184,11 @@ describe('coalesceValues follows Helm util.CoalesceValues', () => {
 
   it('reports, as Helm does, a subchart section that is not a mapping', () => {
     const messages: string[] = [];
-    coalesceValues(chart('parent', {}, [chart('sub', {})]), { sub: 'oops' }, (message, fatal) => fatal && messages.push(message));
+    coalesceValues(
+      chart('parent', {}, [chart('sub', {})]),
+      { sub: 'oops' },
+      (message, fatal) => fatal && messages.push(message),
+    );
     assert.match(messages[0] ?? '', /type mismatch on sub/);
   });
 });

@@ -3,7 +3,6 @@ import { after, describe, it } from 'node:test';
 import type { ArgoOrderJson } from '../../../server/src/engine/order/argocd-order';
 import { assertUsageFailure, CHART_YAML, CHARTS, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
 
-
 function argoOrder(args: string[], cwd = CHARTS): ArgoOrderJson {
   const result = runCli(['order', '--format', 'json', '--target', 'argocd', ...args], cwd);
   assert.equal(result.status, 0, result.stderr);
@@ -13,11 +12,22 @@ function argoOrder(args: string[], cwd = CHARTS): ArgoOrderJson {
 
 /** `phase wave kind name` of every task, in the order printed. */
 function tasks(order: ArgoOrderJson): string[] {
-  return order.sync.flatMap(({ phase, waves }) => waves.flatMap(({ wave, objects }) => objects.map((object) => `${phase} ${wave} ${object.kind} ${object.name}`)));
+  return order.sync.flatMap(({ phase, waves }) =>
+    waves.flatMap(({ wave, objects }) => objects.map((object) => `${phase} ${wave} ${object.kind} ${object.name}`)),
+  );
 }
 
 function hookJob(name: string, annotations: string[]): string {
-  return ['apiVersion: batch/v1', 'kind: Job', 'metadata:', `  name: ${name}`, '  annotations:', ...annotations.map((line) => `    ${line}`), 'spec: {}', ''].join('\n');
+  return [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    ...annotations.map((line) => `    ${line}`),
+    'spec: {}',
+    '',
+  ].join('\n');
 }
 
 after(removeTempDirs);
@@ -41,19 +51,44 @@ describe('helm-hooks order --target argocd', () => {
       'Sync 2 Deployment release-name-web',
       'PostSync 0 Job release-name-notify',
     ]);
-    assert.deepEqual(order.sync.map((phase) => phase.phase), ['PreSync', 'Sync', 'PostSync', 'SyncFail']);
+    assert.deepEqual(
+      order.sync.map((phase) => phase.phase),
+      ['PreSync', 'Sync', 'PostSync', 'SyncFail'],
+    );
     const updateDb = order.sync[0]!.waves[2]!.objects[2]!;
-    assert.deepEqual(updateDb.deletePolicies, ['BeforeHookCreation', 'HookSucceeded'], "both annotations' policies (delete_policy.go:11-25)");
+    assert.deepEqual(
+      updateDb.deletePolicies,
+      ['BeforeHookCreation', 'HookSucceeded'],
+      "both annotations' policies (delete_policy.go:11-25)",
+    );
     assert.equal(updateDb.eventsFrom, 'argocd');
     // Its data depends on lookup, which the evaluator does not know: not placed, and said why.
-    assert.deepEqual(order.unknown.map((entry) => `${entry.file}:${entry.line}`), ['templates/install-render.yaml:5']);
+    assert.deepEqual(
+      order.unknown.map((entry) => `${entry.file}:${entry.line}`),
+      ['templates/install-render.yaml:5'],
+    );
   });
 
   it('shows what deleting the Application runs and keeps, and what a sync never applies, with why', () => {
     const order = argoOrder(['argocd']);
-    assert.deepEqual(order.deletion.phases.map(({ phase, objects }) => [phase, objects.map((object) => object.name)]), [['PreDelete', ['release-name-cleanup']], ['PostDelete', []]]);
-    assert.deepEqual(order.deletion.kept.map((object) => [object.name, object.why]), [['release-name-db', 'helm.sh/resource-policy: keep']]);
-    assert.deepEqual(order.skipped.map((object) => [object.name, object.reason]), [['release-name-restore', 'ignored-helm-events'], ['release-name-test', 'ignored-helm-events']]);
+    assert.deepEqual(
+      order.deletion.phases.map(({ phase, objects }) => [phase, objects.map((object) => object.name)]),
+      [
+        ['PreDelete', ['release-name-cleanup']],
+        ['PostDelete', []],
+      ],
+    );
+    assert.deepEqual(
+      order.deletion.kept.map((object) => [object.name, object.why]),
+      [['release-name-db', 'helm.sh/resource-policy: keep']],
+    );
+    assert.deepEqual(
+      order.skipped.map((object) => [object.name, object.reason]),
+      [
+        ['release-name-restore', 'ignored-helm-events'],
+        ['release-name-test', 'ignored-helm-events'],
+      ],
+    );
     assert.match(order.skipped[0]!.why, /pre-rollback/);
     assert.equal(order.hooksOnly, false);
   });
@@ -62,12 +97,29 @@ describe('helm-hooks order --target argocd', () => {
     const chart = writeFiles(tempDir(), {
       'Chart.yaml': CHART_YAML,
       'templates/a.yaml': hookJob('a-migrate', ['helm.sh/hook: pre-install,pre-upgrade']),
-      'templates/b.yaml': ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: b-creds', '  annotations:', '    helm.sh/hook: pre-install,pre-upgrade', ''].join('\n'),
+      'templates/b.yaml': [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: b-creds',
+        '  annotations:',
+        '    helm.sh/hook: pre-install,pre-upgrade',
+        '',
+      ].join('\n'),
       'templates/svc.yaml': ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', 'spec: {}', ''].join('\n'),
     });
-    assert.deepEqual(tasks(argoOrder(['.'], chart)).slice(0, 2), ['PreSync 0 Secret b-creds', 'PreSync 0 Job a-migrate']);
-    const helm = JSON.parse(runCli(['order', '--format', 'json', '--operation', 'install', '.'], chart).stdout) as { operations: { steps: { hooks?: { name: string }[] }[] }[] };
-    assert.deepEqual(helm.operations[0]!.steps[0]!.hooks!.map((hook) => hook.name), ['a-migrate', 'b-creds'], 'Helm runs them by name (the positive control)');
+    assert.deepEqual(tasks(argoOrder(['.'], chart)).slice(0, 2), [
+      'PreSync 0 Secret b-creds',
+      'PreSync 0 Job a-migrate',
+    ]);
+    const helm = JSON.parse(runCli(['order', '--format', 'json', '--operation', 'install', '.'], chart).stdout) as {
+      operations: { steps: { hooks?: { name: string }[] }[] }[];
+    };
+    assert.deepEqual(
+      helm.operations[0]!.steps[0]!.hooks!.map((hook) => hook.name),
+      ['a-migrate', 'b-creds'],
+      'Helm runs them by name (the positive control)',
+    );
   });
 
   it('says when every object is a hook: automated sync never runs them (#7237, #22694)', () => {
@@ -82,25 +134,44 @@ describe('helm-hooks order --target argocd', () => {
   });
 
   it("follows the config file's targets when they name argocd alone, and --target helm wins", () => {
-    const chart = writeFiles(tempDir(), { 'Chart.yaml': CHART_YAML, '.helm-hooks.yaml': 'targets: [argocd]\n', 'templates/job.yaml': hookJob('j', ['helm.sh/hook: pre-install']) });
+    const chart = writeFiles(tempDir(), {
+      'Chart.yaml': CHART_YAML,
+      '.helm-hooks.yaml': 'targets: [argocd]\n',
+      'templates/job.yaml': hookJob('j', ['helm.sh/hook: pre-install']),
+    });
     assert.match(runCli(['order', '.'], chart).stdout, /the sync as Argo CD runs it/);
     assert.match(runCli(['order', '--target', 'helm', '.'], chart).stdout, /in Helm 4's order/);
-    const both = writeFiles(tempDir(), { 'Chart.yaml': CHART_YAML, '.helm-hooks.yaml': 'targets: [helm, argocd]\n', 'templates/job.yaml': hookJob('j', ['helm.sh/hook: pre-install']) });
+    const both = writeFiles(tempDir(), {
+      'Chart.yaml': CHART_YAML,
+      '.helm-hooks.yaml': 'targets: [helm, argocd]\n',
+      'templates/job.yaml': hookJob('j', ['helm.sh/hook: pre-install']),
+    });
     assert.match(runCli(['order', '.'], both).stdout, /in Helm 4's order/);
   });
 
   it('prints the text view with phases, waves, deletion and what is skipped', () => {
     const result = runCli(['order', '--target', 'argocd', 'argocd'], CHARTS);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^PreSync \(before the resources, on every sync\)\n {2}wave -10\n {4}ConfigMap release-name-settings {2}templates\/every-sync\.yaml:34 {2}hook \(helm\.sh\/hook\), replaced at the next sync$/m);
+    assert.match(
+      result.stdout,
+      /^PreSync \(before the resources, on every sync\)\n {2}wave -10\n {4}ConfigMap release-name-settings {2}templates\/every-sync\.yaml:34 {2}hook \(helm\.sh\/hook\), replaced at the next sync$/m,
+    );
     assert.match(result.stdout, /^SyncFail: nothing \(only when the sync fails\)$/m);
     assert.match(result.stdout, /^Never applied by a sync\n {2}Job release-name-restore .* \(pre-rollback\)$/m);
   });
 
   it('rejects --operation and a second --target with one line', () => {
-    assertUsageFailure(runCli(['order', '--target', 'argocd', '--operation', 'install', 'argocd'], CHARTS), /--operation does not apply to --target argocd/);
-    assertUsageFailure(runCli(['order', '--target', 'argocd', '--target', 'helm', 'argocd'], CHARTS), /order takes one --target/);
-    assertUsageFailure(runCli(['order', '--target', 'flux', 'argocd'], CHARTS), /--target must be helm or argocd, not "flux"/);
+    assertUsageFailure(
+      runCli(['order', '--target', 'argocd', '--operation', 'install', 'argocd'], CHARTS),
+      /--operation does not apply to --target argocd/,
+    );
+    assertUsageFailure(
+      runCli(['order', '--target', 'argocd', '--target', 'helm', 'argocd'], CHARTS),
+      /order takes one --target/,
+    );
+    assertUsageFailure(
+      runCli(['order', '--target', 'flux', 'argocd'], CHARTS),
+      /--target must be helm or argocd, not "flux"/,
+    );
   });
 });
-

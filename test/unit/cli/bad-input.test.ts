@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type {
-  CliResult} from './cli-harness';
+import type { CliResult } from './cli-harness';
 import {
   assertNoStackTrace,
   assertUsageFailure,
@@ -36,7 +35,9 @@ function chartWith(templates: Record<string, string | Buffer>): string {
   return writeFiles(tempDir(), files);
 }
 
-const BINARY = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0xff, 0xfe]);
+const BINARY = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0xff, 0xfe,
+]);
 
 describe('helm-hooks lint on bad input', () => {
   it('reports malformed YAML as an invalid-yaml finding and still checks the valid documents of the file', () => {
@@ -67,13 +68,24 @@ describe('helm-hooks lint on bad input', () => {
       assert.equal(yaml[0]!.severity, 'warning');
       // The indentation mistake is on line 5; a parser may notice it at the end of line 4.
       assert.ok(yaml[0]!.line === 4 || yaml[0]!.line === 5, `invalid-yaml at line ${yaml[0]!.line}`);
-      assert.ok(where(output).includes('templates/broken.yaml:14:19 unknown-hook-event'), 'the second document is still checked');
+      assert.ok(
+        where(output).includes('templates/broken.yaml:14:19 unknown-hook-event'),
+        'the second document is still checked',
+      );
     }
   });
 
   it('reports an unclosed {{ as an unclosed-template-action error at the {{', () => {
     const chart = chartWith({
-      'unclosed.yaml': ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: {{ .Release.Name -x', '  annotations:', '    helm.sh/hook: pre-install', ''].join('\n'),
+      'unclosed.yaml': [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: {{ .Release.Name -x',
+        '  annotations:',
+        '    helm.sh/hook: pre-install',
+        '',
+      ].join('\n'),
     });
     const { result, output } = lintJson([], chart);
     assertLinted(result);
@@ -84,7 +96,10 @@ describe('helm-hooks lint on bad input', () => {
 
   it('refuses a binary file given by name with exit 2 and one stderr line', () => {
     const chart = chartWith({ 'logo.yaml': BINARY });
-    assertUsageFailure(runCli(['lint', 'templates/logo.yaml'], chart), /^helm-hooks: templates\/logo\.yaml: not a text file$/);
+    assertUsageFailure(
+      runCli(['lint', 'templates/logo.yaml'], chart),
+      /^helm-hooks: templates\/logo\.yaml: not a text file$/,
+    );
   });
 
   it('skips a binary file inside a chart with a note and lints the rest', () => {
@@ -95,7 +110,11 @@ describe('helm-hooks lint on bad input', () => {
     assert.deepEqual(where(output), ['templates/hook.yaml:6:19 unknown-hook-event']);
     assert.equal(output.summary.files, 1, 'the skipped file is not counted as linted');
     const fixed = runCli(['lint', '--fix'], chart);
-    assert.equal(fixed.stderr, 'helm-hooks: skipped templates/logo.yaml: not a text file\n', 'no second note when fixing');
+    assert.equal(
+      fixed.stderr,
+      'helm-hooks: skipped templates/logo.yaml: not a text file\n',
+      'no second note when fixing',
+    );
     assert.ok(readFileSync(join(chart, 'templates', 'logo.yaml')).equals(BINARY), '--fix leaves the binary file alone');
   });
 
@@ -139,7 +158,9 @@ describe('helm-hooks lint on bad input', () => {
   });
 
   it('finishes a 10 MB template that is one line', () => {
-    const chart = chartWith({ 'line.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  blob: "${'x'.repeat(10 * 1024 * 1024)}"\n` });
+    const chart = chartWith({
+      'line.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  blob: "${'x'.repeat(10 * 1024 * 1024)}"\n`,
+    });
     const result = runCli(['lint', '--format', 'json'], chart, 120_000);
     assert.equal(result.timedOut, false, 'finished within 120 s');
     assertLinted(result);
@@ -147,7 +168,11 @@ describe('helm-hooks lint on bad input', () => {
   });
 
   it('does not fix a file that is not valid UTF-8, and says so', () => {
-    const latin1 = Buffer.concat([Buffer.from(hookConfigMap('a', 'pre-instal').replace('data: {}', 'data:\n  note: "caf')), Buffer.from([0xe9]), Buffer.from('"\n')]);
+    const latin1 = Buffer.concat([
+      Buffer.from(hookConfigMap('a', 'pre-instal').replace('data: {}', 'data:\n  note: "caf')),
+      Buffer.from([0xe9]),
+      Buffer.from('"\n'),
+    ]);
     const chart = chartWith({ 'latin1.yaml': latin1 });
     const result = runCli(['lint', '--fix'], chart);
     assertLinted(result);
@@ -156,7 +181,10 @@ describe('helm-hooks lint on bad input', () => {
   });
 
   it('says a path does not exist with exit 2', () => {
-    assertUsageFailure(runCli(['lint', 'no-such-chart'], tempDir()), /^helm-hooks: no-such-chart: no such file or directory$/);
+    assertUsageFailure(
+      runCli(['lint', 'no-such-chart'], tempDir()),
+      /^helm-hooks: no-such-chart: no such file or directory$/,
+    );
   });
 
   it('says a directory holds no chart with exit 2', () => {
@@ -165,17 +193,27 @@ describe('helm-hooks lint on bad input', () => {
     assertUsageFailure(runCli(['lint', 'templates'], directory), /^helm-hooks: templates: no chart found/);
   });
 
-  it('reports an unreadable template or templates directory with exit 2 and one stderr line', { skip: IS_ROOT ? 'root reads a chmod 000 file' : false }, () => {
-    const chart = chartWith({ 'secret.yaml': hookConfigMap('a', 'pre-install'), 'hook.yaml': hookConfigMap('b', 'pre-instal') });
-    chmodSync(join(chart, 'templates', 'secret.yaml'), 0o000);
-    const result = runCli(['lint'], chart);
-    assert.equal(result.status, 2);
-    assertNoStackTrace(result);
-    assert.equal(result.stderr, 'helm-hooks: templates/secret.yaml: permission denied\n');
-    assertUsageFailure(runCli(['lint', 'templates/secret.yaml'], chart), /^helm-hooks: templates\/secret\.yaml: permission denied$/);
-    chmodSync(join(chart, 'templates'), 0o000);
-    assertUsageFailure(runCli(['lint'], chart), /^helm-hooks: templates: permission denied$/);
-  });
+  it(
+    'reports an unreadable template or templates directory with exit 2 and one stderr line',
+    { skip: IS_ROOT ? 'root reads a chmod 000 file' : false },
+    () => {
+      const chart = chartWith({
+        'secret.yaml': hookConfigMap('a', 'pre-install'),
+        'hook.yaml': hookConfigMap('b', 'pre-instal'),
+      });
+      chmodSync(join(chart, 'templates', 'secret.yaml'), 0o000);
+      const result = runCli(['lint'], chart);
+      assert.equal(result.status, 2);
+      assertNoStackTrace(result);
+      assert.equal(result.stderr, 'helm-hooks: templates/secret.yaml: permission denied\n');
+      assertUsageFailure(
+        runCli(['lint', 'templates/secret.yaml'], chart),
+        /^helm-hooks: templates\/secret\.yaml: permission denied$/,
+      );
+      chmodSync(join(chart, 'templates'), 0o000);
+      assertUsageFailure(runCli(['lint'], chart), /^helm-hooks: templates: permission denied$/);
+    },
+  );
 
   it('rejects an unknown option with exit 2', () => {
     assertUsageFailure(runCli(['lint', '--frobnicate'], join(CHARTS, 'clean')), /--frobnicate/);
@@ -187,7 +225,11 @@ describe('helm-hooks lint on bad input', () => {
   });
 
   it('lints a template that is not valid UTF-8 and leaves it as it was', () => {
-    const bytes = Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: "'), Buffer.from([0xff, 0xfe]), Buffer.from('"\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: "'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"\n'),
+    ]);
     const chart = chartWith({ 'odd.yaml': bytes });
     const result = runCli(['lint'], chart);
     assertLinted(result);

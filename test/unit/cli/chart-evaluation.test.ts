@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ChartEvaluationPool, evaluatorScript } from '../../../server/src/cli/chart-evaluation';
-import type { ChartEvaluationJob} from '../../../server/src/engine/lint/chart-evaluation';
+import type { ChartEvaluationJob } from '../../../server/src/engine/lint/chart-evaluation';
 import { evaluateChart } from '../../../server/src/engine/lint/chart-evaluation';
 import { FIXTURES } from '../../support/paths';
 
@@ -12,7 +12,11 @@ const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-pool-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const OPTIONS = { helmVersion: 4 as const, rules: {} };
-const job = (name: string): ChartEvaluationJob => ({ directory: join(FIXTURES, 'evaluated', name), valuesFiles: [], options: OPTIONS });
+const job = (name: string): ChartEvaluationJob => ({
+  directory: join(FIXTURES, 'evaluated', name),
+  valuesFiles: [],
+  options: OPTIONS,
+});
 
 /** The compiled evaluation thread beside the compiled CLI code, as the CLI finds it. */
 const SCRIPT = evaluatorScript(join(__dirname, '..', '..', '..', 'server', 'src', 'cli'));
@@ -43,7 +47,7 @@ describe('the CLI evaluation threads', () => {
     }
   });
 
-  it('report a thread that dies as that chart\'s failure, and start a new thread for the next chart', async () => {
+  it("report a thread that dies as that chart's failure, and start a new thread for the next chart", async () => {
     const dying = join(scratch, 'dying.js');
     writeFileSync(dying, "require('node:worker_threads').parentPort.once('message', () => process.exit(3));\n");
     const pool = new ChartEvaluationPool(dying, 1);

@@ -21,10 +21,22 @@ export function runCli(args: string[], cwd: string, timeoutMs = 60_000): CliResu
   assert.ok(existsSync(CLI), `${CLI} is missing: run "npm run build" first`);
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.NODE_OPTIONS;
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const timedOut = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
   if (result.error && !timedOut) throw result.error;
-  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', signal: result.signal, timedOut };
+  return {
+    status: result.status,
+    stdout: result.stdout ?? '',
+    stderr: result.stderr ?? '',
+    signal: result.signal,
+    timedOut,
+  };
 }
 
 export interface JsonEdit {

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type {
-  JsonFinding} from './cli-harness';
+import type { JsonFinding } from './cli-harness';
 import {
   assertNoStackTrace,
   assertUsageFailure,
@@ -36,11 +35,56 @@ const HELM3_DROP = 'info: skipping unknown hook';
  *   `pre-upgrad` starts at unit 50 (49 code points, 55 UTF-8 bytes) and ends before unit 60.
  */
 const EXPECTED_MISTAKES = [
-  { file: 'templates/configmap.yaml', line: 6, column: 26, endLine: 6, endColumn: 27, rule: 'non-string-annotation', newText: '"3"', safe: true },
-  { file: 'templates/job.yaml', line: 6, column: 19, endLine: 6, endColumn: 29, rule: 'unknown-hook-event', newText: 'pre-install', safe: true },
-  { file: 'templates/job.yaml', line: 7, column: 26, endLine: 7, endColumn: 28, rule: 'unquoted-hook-weight', newText: '"-5"', safe: true },
-  { file: 'templates/tests/legacy-test.yaml', line: 6, column: 19, endLine: 6, endColumn: 31, rule: 'unknown-hook-event', newText: 'test', safe: false },
-  { file: 'templates/unicode.yaml', line: 5, column: 50, endLine: 5, endColumn: 60, rule: 'unknown-hook-event', newText: 'pre-upgrade', safe: true },
+  {
+    file: 'templates/configmap.yaml',
+    line: 6,
+    column: 26,
+    endLine: 6,
+    endColumn: 27,
+    rule: 'non-string-annotation',
+    newText: '"3"',
+    safe: true,
+  },
+  {
+    file: 'templates/job.yaml',
+    line: 6,
+    column: 19,
+    endLine: 6,
+    endColumn: 29,
+    rule: 'unknown-hook-event',
+    newText: 'pre-install',
+    safe: true,
+  },
+  {
+    file: 'templates/job.yaml',
+    line: 7,
+    column: 26,
+    endLine: 7,
+    endColumn: 28,
+    rule: 'unquoted-hook-weight',
+    newText: '"-5"',
+    safe: true,
+  },
+  {
+    file: 'templates/tests/legacy-test.yaml',
+    line: 6,
+    column: 19,
+    endLine: 6,
+    endColumn: 31,
+    rule: 'unknown-hook-event',
+    newText: 'test',
+    safe: false,
+  },
+  {
+    file: 'templates/unicode.yaml',
+    line: 5,
+    column: 50,
+    endLine: 5,
+    endColumn: 60,
+    rule: 'unknown-hook-event',
+    newText: 'pre-upgrade',
+    safe: true,
+  },
 ];
 
 const EXPECTED_MESSAGES: RegExp[][] = [
@@ -101,12 +145,19 @@ function expectedAfterFix(original: Map<string, Buffer>, skip: string[] = []): M
   return result;
 }
 
-function assertTreeEquals(root: string, expected: Map<string, string>, transform: (text: string) => string = (text) => text): void {
+function assertTreeEquals(
+  root: string,
+  expected: Map<string, string>,
+  transform: (text: string) => string = (text) => text,
+): void {
   const actual = readTree(root);
   assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort(), 'no file added or removed');
   for (const [path, text] of expected) {
     const want = Buffer.from(transform(text), 'utf8');
-    assert.ok(actual.get(path)!.equals(want), `${path} is byte for byte as expected:\n${actual.get(path)!.toString('utf8')}\n---\n${transform(text)}`);
+    assert.ok(
+      actual.get(path)!.equals(want),
+      `${path} is byte for byte as expected:\n${actual.get(path)!.toString('utf8')}\n---\n${transform(text)}`,
+    );
   }
 }
 
@@ -123,14 +174,20 @@ describe('helm-hooks lint: exit status', () => {
   });
 
   it('exits 0 when the findings are warnings or infos only', () => {
-    const chart = writeFiles(tempDir(), { 'Chart.yaml': CHART_YAML, 'templates/hook.yaml': hookConfigMap('a', 'pre-instal') });
+    const chart = writeFiles(tempDir(), {
+      'Chart.yaml': CHART_YAML,
+      'templates/hook.yaml': hookConfigMap('a', 'pre-instal'),
+    });
     assert.equal(runCli(['lint', '--rule', 'unknown-hook-event=warning'], chart).status, 0);
     assert.equal(runCli(['lint', '--rule', 'unknown-hook-event=info'], chart).status, 0);
     assert.equal(runCli(['lint'], chart).status, 1);
   });
 
   it('exits 2 with one stderr line for bad usage', () => {
-    assertUsageFailure(runCli(['lint', '--format', 'xml'], MISTAKES), /--format must be text, json or sarif, not "xml"/);
+    assertUsageFailure(
+      runCli(['lint', '--format', 'xml'], MISTAKES),
+      /--format must be text, json or sarif, not "xml"/,
+    );
     assertUsageFailure(runCli([], MISTAKES), /missing command/);
   });
 
@@ -160,7 +217,9 @@ describe('helm-hooks lint: text output', () => {
         const [, file, row, column, severity, , rule] = pattern.exec(line)!;
         return `${file}:${row}:${column} ${severity} [${rule}]`;
       }),
-      EXPECTED_MISTAKES.map((finding) => `hooks-with-mistakes/${finding.file}:${finding.line}:${finding.column} error [${finding.rule}]`),
+      EXPECTED_MISTAKES.map(
+        (finding) => `hooks-with-mistakes/${finding.file}:${finding.line}:${finding.column} error [${finding.rule}]`,
+      ),
     );
     // A blank line closes each file's group: four files have findings.
     assert.equal(lines.filter((line) => line === '').length, 4);
@@ -169,7 +228,7 @@ describe('helm-hooks lint: text output', () => {
     assert.match(summary, /4 fixable with --fix/);
   });
 
-  it('prints each finding\'s help under it as indented help: lines, wrapped within 100 columns, as JSON gives it', () => {
+  it("prints each finding's help under it as indented help: lines, wrapped within 100 columns, as JSON gives it", () => {
     const lines = runCli(['lint'], MISTAKES).stdout.split('\n');
     const helps: string[] = [];
     lines.forEach((line, index) => {
@@ -178,9 +237,17 @@ describe('helm-hooks lint: text output', () => {
       const block = [lines[index + 1]!];
       for (let next = index + 2; lines[next]!.startsWith(' '.repeat(10)); next++) block.push(lines[next]!);
       for (const helpLine of block) assert.ok(helpLine.length <= 100, `${helpLine.length} columns: ${helpLine}`);
-      helps.push(block.map((helpLine) => helpLine.trim()).join(' ').replace(/^help: /, ''));
+      helps.push(
+        block
+          .map((helpLine) => helpLine.trim())
+          .join(' ')
+          .replace(/^help: /, ''),
+      );
     });
-    assert.deepEqual(helps, lintJson([], MISTAKES).output.findings.map((finding) => finding.help));
+    assert.deepEqual(
+      helps,
+      lintJson([], MISTAKES).output.findings.map((finding) => finding.help),
+    );
   });
 });
 
@@ -193,11 +260,24 @@ describe('helm-hooks lint: JSON output', () => {
     assert.deepEqual(Object.keys(output.summary), ['charts', 'files', 'hooks', 'errors', 'warnings', 'infos']);
     assert.deepEqual(output.summary, { charts: 1, files: 4, hooks: 4, errors: 5, warnings: 0, infos: 0 });
     for (const finding of output.findings) {
-      assert.deepEqual(Object.keys(finding), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'rule', 'message', 'help', 'related', 'fixes']);
+      assert.deepEqual(Object.keys(finding), [
+        'file',
+        'line',
+        'column',
+        'endLine',
+        'endColumn',
+        'severity',
+        'rule',
+        'message',
+        'help',
+        'related',
+        'fixes',
+      ]);
       assert.deepEqual(finding.related, []);
       for (const fix of finding.fixes) {
         assert.deepEqual(Object.keys(fix), ['title', 'safe', 'edits']);
-        for (const edit of fix.edits) assert.deepEqual(Object.keys(edit), ['file', 'line', 'column', 'endLine', 'endColumn', 'newText']);
+        for (const edit of fix.edits)
+          assert.deepEqual(Object.keys(edit), ['file', 'line', 'column', 'endLine', 'endColumn', 'newText']);
       }
     }
   });
@@ -207,13 +287,30 @@ describe('helm-hooks lint: JSON output', () => {
     assert.equal(output.findings.length, EXPECTED_MISTAKES.length, JSON.stringify(where(output)));
     output.findings.forEach((finding: JsonFinding, index) => {
       const expected = EXPECTED_MISTAKES[index]!;
-      const span = { line: expected.line, column: expected.column, endLine: expected.endLine, endColumn: expected.endColumn };
+      const span = {
+        line: expected.line,
+        column: expected.column,
+        endLine: expected.endLine,
+        endColumn: expected.endColumn,
+      };
       assert.deepEqual(
-        { file: finding.file, line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn, severity: finding.severity, rule: finding.rule },
+        {
+          file: finding.file,
+          line: finding.line,
+          column: finding.column,
+          endLine: finding.endLine,
+          endColumn: finding.endColumn,
+          severity: finding.severity,
+          rule: finding.rule,
+        },
         { file: expected.file, ...span, severity: 'error', rule: expected.rule },
       );
       for (const pattern of EXPECTED_MESSAGES[index]!) assert.match(`${finding.message} ${finding.help}`, pattern);
-      assert.equal(finding.fixes.length >= 1, true, `${expected.rule} at ${expected.file}:${expected.line} offers a fix`);
+      assert.equal(
+        finding.fixes.length >= 1,
+        true,
+        `${expected.rule} at ${expected.file}:${expected.line} offers a fix`,
+      );
       const fix = finding.fixes[0]!;
       assert.ok(fix.title.length > 0);
       assert.equal(fix.safe, expected.safe, `safety of "${fix.title}"`);
@@ -234,7 +331,12 @@ describe('helm-hooks lint: JSON output', () => {
     const fromParent = lintJson(['hooks-with-mistakes'], CHARTS).output;
     assert.deepEqual(
       [...new Set(fromParent.findings.map((finding) => finding.file))],
-      ['hooks-with-mistakes/templates/configmap.yaml', 'hooks-with-mistakes/templates/job.yaml', 'hooks-with-mistakes/templates/tests/legacy-test.yaml', 'hooks-with-mistakes/templates/unicode.yaml'],
+      [
+        'hooks-with-mistakes/templates/configmap.yaml',
+        'hooks-with-mistakes/templates/job.yaml',
+        'hooks-with-mistakes/templates/tests/legacy-test.yaml',
+        'hooks-with-mistakes/templates/unicode.yaml',
+      ],
     );
     const fromTemplates = lintJson(['../..'], join(MISTAKES, 'templates', 'tests')).output;
     assert.deepEqual(
@@ -260,36 +362,61 @@ describe('helm-hooks lint: JSON output', () => {
 describe('helm-hooks lint --rule', () => {
   it('turns a rule off with ID=off', () => {
     const { result, output } = lintJson(['--rule', 'unknown-hook-event=off'], MISTAKES);
-    assert.deepEqual(where(output), ['templates/configmap.yaml:6:26 non-string-annotation', 'templates/job.yaml:7:26 unquoted-hook-weight']);
+    assert.deepEqual(where(output), [
+      'templates/configmap.yaml:6:26 non-string-annotation',
+      'templates/job.yaml:7:26 unquoted-hook-weight',
+    ]);
     assert.equal(result.status, 1);
     const allOff = lintJson(['--rule', 'unknown-hook-event=off', ...ONLY_EVENTS], MISTAKES);
     assert.deepEqual(allOff.output.findings, []);
     assert.equal(allOff.result.status, 0);
   });
 
-  it('changes a rule\'s severity with ID=warning and ID=info, and the summary counts follow', () => {
+  it("changes a rule's severity with ID=warning and ID=info, and the summary counts follow", () => {
     const warning = lintJson(['--rule', 'unknown-hook-event=warning', ...ONLY_EVENTS], MISTAKES);
-    assert.deepEqual(warning.output.findings.map((finding) => finding.severity), ['warning', 'warning', 'warning']);
-    assert.deepEqual([warning.output.summary.errors, warning.output.summary.warnings, warning.output.summary.infos], [0, 3, 0]);
+    assert.deepEqual(
+      warning.output.findings.map((finding) => finding.severity),
+      ['warning', 'warning', 'warning'],
+    );
+    assert.deepEqual(
+      [warning.output.summary.errors, warning.output.summary.warnings, warning.output.summary.infos],
+      [0, 3, 0],
+    );
     assert.equal(warning.result.status, 0);
     const info = lintJson(['--rule', 'unknown-hook-event=info', ...ONLY_EVENTS], MISTAKES);
-    assert.deepEqual(info.output.findings.map((finding) => finding.severity), ['info', 'info', 'info']);
+    assert.deepEqual(
+      info.output.findings.map((finding) => finding.severity),
+      ['info', 'info', 'info'],
+    );
     assert.equal(info.output.summary.infos, 3);
   });
 
   it('rejects a malformed --rule, an unknown setting and an unknown rule id with exit 2', () => {
-    assertUsageFailure(runCli(['lint', '--rule', 'unknown-hook-event'], MISTAKES), /--rule must be ID=off\|info\|warning\|error/);
-    assertUsageFailure(runCli(['lint', '--rule', 'unknown-hook-event=loud'], MISTAKES), /--rule must be ID=off\|info\|warning\|error, not "unknown-hook-event=loud"/);
-    assertUsageFailure(runCli(['lint', '--rule', 'unknwon-hook-event=off'], MISTAKES), /unknown rule id "unknwon-hook-event"/);
+    assertUsageFailure(
+      runCli(['lint', '--rule', 'unknown-hook-event'], MISTAKES),
+      /--rule must be ID=off\|info\|warning\|error/,
+    );
+    assertUsageFailure(
+      runCli(['lint', '--rule', 'unknown-hook-event=loud'], MISTAKES),
+      /--rule must be ID=off\|info\|warning\|error, not "unknown-hook-event=loud"/,
+    );
+    assertUsageFailure(
+      runCli(['lint', '--rule', 'unknwon-hook-event=off'], MISTAKES),
+      /unknown rule id "unknwon-hook-event"/,
+    );
   });
 });
 
 describe('helm-hooks lint --helm-version', () => {
-  it('names Helm 4\'s log line by default and Helm 3\'s with --helm-version 3', () => {
-    const helm4 = lintJson(['templates/job.yaml'], MISTAKES).output.findings.filter((finding) => finding.rule === 'unknown-hook-event');
+  it("names Helm 4's log line by default and Helm 3's with --helm-version 3", () => {
+    const helm4 = lintJson(['templates/job.yaml'], MISTAKES).output.findings.filter(
+      (finding) => finding.rule === 'unknown-hook-event',
+    );
     assert.equal(helm4.length, 1);
     assert.ok(helm4[0]!.help.includes(HELM4_DROP), helm4[0]!.help);
-    const helm3 = lintJson(['--helm-version', '3', 'templates/job.yaml'], MISTAKES).output.findings.filter((finding) => finding.rule === 'unknown-hook-event');
+    const helm3 = lintJson(['--helm-version', '3', 'templates/job.yaml'], MISTAKES).output.findings.filter(
+      (finding) => finding.rule === 'unknown-hook-event',
+    );
     assert.equal(helm3.length, 1);
     assert.ok(helm3[0]!.help.includes(HELM3_DROP), helm3[0]!.help);
     assert.ok(!helm3[0]!.help.includes('level=INFO'), 'no Helm 4 log line under Helm 3');
@@ -313,16 +440,20 @@ describe('helm-hooks lint --helm-version', () => {
 describe('helm-hooks lint: configuration', () => {
   const WITH_CONFIG = join(CHARTS, 'with-config');
 
-  it('reads the chart\'s .helm-hooks.yaml: a rule turned off and an ignored directory give no findings', () => {
+  it("reads the chart's .helm-hooks.yaml: a rule turned off and an ignored directory give no findings", () => {
     const { result, output } = lintJson([], WITH_CONFIG);
     assert.deepEqual(output.findings, []);
     assert.equal(output.summary.files, 1, 'the ignored template is not linted');
     assert.equal(result.status, 0);
   });
 
-  it('finds the chart\'s config from the chart upward, not from the current directory', () => {
+  it("finds the chart's config from the chart upward, not from the current directory", () => {
     assert.deepEqual(lintJson(['with-config'], CHARTS).output.findings, []);
-    assert.deepEqual(lintJson(['with-config/templates/job.yaml'], CHARTS).output.findings, [], 'also for a template given by name');
+    assert.deepEqual(
+      lintJson(['with-config/templates/job.yaml'], CHARTS).output.findings,
+      [],
+      'also for a template given by name',
+    );
     const elsewhere = tempDir();
     assert.deepEqual(lintJson([WITH_CONFIG], elsewhere).output.findings, []);
   });
@@ -341,16 +472,25 @@ describe('helm-hooks lint: configuration', () => {
     });
     const app = join(root, 'team', 'app');
     const far = lintJson([], app);
-    assert.deepEqual(far.output.findings.map((finding) => finding.severity), ['warning']);
+    assert.deepEqual(
+      far.output.findings.map((finding) => finding.severity),
+      ['warning'],
+    );
     assert.equal(far.result.status, 0);
     writeFiles(root, { 'team/.helm-hooks.yaml': 'rules:\n  unknown-hook-event: info\n' });
-    assert.deepEqual(lintJson([], app).output.findings.map((finding) => finding.severity), ['info']);
+    assert.deepEqual(
+      lintJson([], app).output.findings.map((finding) => finding.severity),
+      ['info'],
+    );
   });
 
   it('uses --config FILE instead of the nearest config', () => {
     const directory = writeFiles(tempDir(), { 'strict.yaml': 'rules:\n  unknown-hook-event: error\n' });
     const { result, output } = lintJson(['--config', join(directory, 'strict.yaml')], WITH_CONFIG);
-    assert.deepEqual(where(output), ['templates/ignored/typo.yaml:6:19 unknown-hook-event', 'templates/job.yaml:6:19 unknown-hook-event']);
+    assert.deepEqual(where(output), [
+      'templates/ignored/typo.yaml:6:19 unknown-hook-event',
+      'templates/job.yaml:6:19 unknown-hook-event',
+    ]);
     assert.equal(result.status, 1);
   });
 
@@ -367,12 +507,36 @@ describe('helm-hooks lint: configuration', () => {
 
   describe('problems in the config file: exit 2 with one line naming file:line:col', () => {
     const cases: { name: string; config: string; expected: RegExp }[] = [
-      { name: 'an unknown key', config: 'helmVersion: 4\nrulez:\n  unknown-hook-event: off\n', expected: /^helm-hooks: \.helm-hooks\.yaml:2:1: unknown key "rulez"/ },
-      { name: 'an unknown rule id', config: 'rules:\n  unknown-hook-event: off\n  no-such-rule: error\n', expected: /^helm-hooks: \.helm-hooks\.yaml:3:3: unknown rule id "no-such-rule"$/ },
-      { name: 'a bad setting', config: 'rules:\n  unknown-hook-event: loud\n', expected: /^helm-hooks: \.helm-hooks\.yaml:2:23: .*"loud" is not one of off, info, warning, error$/ },
-      { name: 'a bad Helm version', config: 'helmVersion: 5\n', expected: /^helm-hooks: \.helm-hooks\.yaml:1:14: helmVersion must be 3 or 4/ },
-      { name: 'ignore that is not a list', config: 'ignore: templates/x.yaml\n', expected: /^helm-hooks: \.helm-hooks\.yaml:1:9: ignore must be a list of strings$/ },
-      { name: 'invalid YAML', config: 'rules: [unknown-hook-event\n', expected: /^helm-hooks: \.helm-hooks\.yaml:\d+:\d+: \S/ },
+      {
+        name: 'an unknown key',
+        config: 'helmVersion: 4\nrulez:\n  unknown-hook-event: off\n',
+        expected: /^helm-hooks: \.helm-hooks\.yaml:2:1: unknown key "rulez"/,
+      },
+      {
+        name: 'an unknown rule id',
+        config: 'rules:\n  unknown-hook-event: off\n  no-such-rule: error\n',
+        expected: /^helm-hooks: \.helm-hooks\.yaml:3:3: unknown rule id "no-such-rule"$/,
+      },
+      {
+        name: 'a bad setting',
+        config: 'rules:\n  unknown-hook-event: loud\n',
+        expected: /^helm-hooks: \.helm-hooks\.yaml:2:23: .*"loud" is not one of off, info, warning, error$/,
+      },
+      {
+        name: 'a bad Helm version',
+        config: 'helmVersion: 5\n',
+        expected: /^helm-hooks: \.helm-hooks\.yaml:1:14: helmVersion must be 3 or 4/,
+      },
+      {
+        name: 'ignore that is not a list',
+        config: 'ignore: templates/x.yaml\n',
+        expected: /^helm-hooks: \.helm-hooks\.yaml:1:9: ignore must be a list of strings$/,
+      },
+      {
+        name: 'invalid YAML',
+        config: 'rules: [unknown-hook-event\n',
+        expected: /^helm-hooks: \.helm-hooks\.yaml:\d+:\d+: \S/,
+      },
       {
         name: 'several problems, in one line',
         config: 'rulez: {}\nhelmVersion: 2\n',
@@ -381,20 +545,32 @@ describe('helm-hooks lint: configuration', () => {
     ];
     for (const { name, config, expected } of cases) {
       it(`reports ${name}`, () => {
-        const chart = writeFiles(tempDir(), { 'Chart.yaml': CHART_YAML, '.helm-hooks.yaml': config, 'templates/hook.yaml': hookConfigMap('a', 'pre-install') });
+        const chart = writeFiles(tempDir(), {
+          'Chart.yaml': CHART_YAML,
+          '.helm-hooks.yaml': config,
+          'templates/hook.yaml': hookConfigMap('a', 'pre-install'),
+        });
         const result = runCli(['lint'], chart);
         assertUsageFailure(result, expected);
         assert.equal(result.stdout, '', 'no report is printed with a broken config');
       });
     }
 
-    it('reports a problem in a --config file by that file\'s path', () => {
-      const directory = writeFiles(tempDir(), { 'bad.yaml': 'rules:\n  unknown-hook-event: off\n  no-such-rule: error\n' });
-      assertUsageFailure(runCli(['lint', '--config', 'bad.yaml', MISTAKES], directory), /^helm-hooks: bad\.yaml:3:3: unknown rule id "no-such-rule"$/);
+    it("reports a problem in a --config file by that file's path", () => {
+      const directory = writeFiles(tempDir(), {
+        'bad.yaml': 'rules:\n  unknown-hook-event: off\n  no-such-rule: error\n',
+      });
+      assertUsageFailure(
+        runCli(['lint', '--config', 'bad.yaml', MISTAKES], directory),
+        /^helm-hooks: bad\.yaml:3:3: unknown rule id "no-such-rule"$/,
+      );
     });
 
     it('reports a --config file that does not exist', () => {
-      assertUsageFailure(runCli(['lint', '--config', 'missing.yaml'], MISTAKES), /missing\.yaml: no such file or directory/);
+      assertUsageFailure(
+        runCli(['lint', '--config', 'missing.yaml'], MISTAKES),
+        /missing\.yaml: no such file or directory/,
+      );
     });
   });
 });
@@ -424,8 +600,14 @@ describe('helm-hooks lint --max-warnings', () => {
   });
 
   it('rejects a limit that is not a whole number', () => {
-    assertUsageFailure(runCli(['lint', ...asWarnings, '--max-warnings', 'many'], chart()), /--max-warnings must be a whole number, not "many"/);
-    assertUsageFailure(runCli(['lint', ...asWarnings, '--max-warnings=-1'], chart()), /--max-warnings must be a whole number, not "-1"/);
+    assertUsageFailure(
+      runCli(['lint', ...asWarnings, '--max-warnings', 'many'], chart()),
+      /--max-warnings must be a whole number, not "many"/,
+    );
+    assertUsageFailure(
+      runCli(['lint', ...asWarnings, '--max-warnings=-1'], chart()),
+      /--max-warnings must be a whole number, not "-1"/,
+    );
   });
 });
 
@@ -438,7 +620,11 @@ describe('helm-hooks lint --fix', () => {
     const first = lintJson(['--fix'], chart);
     assert.equal(first.result.status, 1, 'the finding without a safe fix is still an error');
     assertNoStackTrace(first.result);
-    assert.deepEqual(where(first.output), ['templates/tests/legacy-test.yaml:6:19 unknown-hook-event'], 'what is left is reported');
+    assert.deepEqual(
+      where(first.output),
+      ['templates/tests/legacy-test.yaml:6:19 unknown-hook-event'],
+      'what is left is reported',
+    );
     assertTreeEquals(chart, expected);
 
     const second = lintJson(['--fix'], chart);
@@ -455,7 +641,11 @@ describe('helm-hooks lint --fix', () => {
     const lf = readTree(chart);
     for (const [path, bytes] of lf) writeFileSync(join(chart, path), withBomAndCrlf(bytes.toString('utf8')));
     const before = lintJson([], chart).output;
-    assert.deepEqual(where(before), EXPECTED_MISTAKES.map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.rule}`), 'same positions as with LF');
+    assert.deepEqual(
+      where(before),
+      EXPECTED_MISTAKES.map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.rule}`),
+      'same positions as with LF',
+    );
 
     const first = runCli(['lint', '--fix'], chart);
     assert.equal(first.status, 1);
@@ -478,11 +668,14 @@ describe('helm-hooks lint --fix', () => {
     const result = runCli(['lint', '--fix', ...ONLY_EVENTS, 'templates/unicode.yaml'], chart);
     assert.equal(result.status, 0, result.stdout);
     const expected = new Map([...original].map(([path, bytes]) => [path, bytes.toString('utf8')]));
-    expected.set('templates/unicode.yaml', replaceOnce(expected.get('templates/unicode.yaml')!, 'pre-upgrad,', 'pre-upgrade,'));
+    expected.set(
+      'templates/unicode.yaml',
+      replaceOnce(expected.get('templates/unicode.yaml')!, 'pre-upgrad,', 'pre-upgrade,'),
+    );
     assertTreeEquals(chart, expected);
   });
 
-  it('leaves a clean chart\'s files untouched', () => {
+  it("leaves a clean chart's files untouched", () => {
     const chart = copyFixture('clean');
     const original = readTree(chart);
     assert.equal(runCli(['lint', '--fix'], chart).status, 0);

@@ -38,7 +38,11 @@ describe('helm-hooks lint on the evaluated chart', () => {
     const { output } = lintJson(['values-annotations', '-f', 'fix-event.yaml', '--values', 'break-it.yaml'], root);
     // The trailing comma leaves an empty event: the finding is at the comma.
     // The Job hooked by fix-event.yaml has no delete policy: the lifecycle rules, which read the evaluated view too, see it stay.
-    assert.deepEqual(where(output), ['break-it.yaml:2:28 unknown-hook-event', 'fix-event.yaml:2:17 hook-left-behind', 'values-annotations/values.yaml:7:31 unknown-delete-policy']);
+    assert.deepEqual(where(output), [
+      'break-it.yaml:2:28 unknown-hook-event',
+      'fix-event.yaml:2:17 hook-left-behind',
+      'values-annotations/values.yaml:7:31 unknown-delete-policy',
+    ]);
   });
 
   it('reads values files from .helm-hooks.yaml, relative to it, before the -f files', () => {
@@ -46,13 +50,17 @@ describe('helm-hooks lint on the evaluated chart', () => {
     writeFiles(root, {
       '.helm-hooks.yaml': 'values:\n  - config/quiet.yaml\n',
       // Maps coalesce key by key, so the right values replace the wrong ones.
-      'config/quiet.yaml': 'jobAnnotations:\n  helm.sh/hook: pre-install\n  helm.sh/hook-weight: "5"\ncleanupAnnotations:\n  helm.sh/hook-delete-policy: hook-succeeded\n',
+      'config/quiet.yaml':
+        'jobAnnotations:\n  helm.sh/hook: pre-install\n  helm.sh/hook-weight: "5"\ncleanupAnnotations:\n  helm.sh/hook-delete-policy: hook-succeeded\n',
       'loud.yaml': 'jobAnnotations:\n  helm.sh/hook: pre-instal\n',
     });
     // No annotation finding is left; the lifecycle rules judge the hooks these values make.
     const lifecycle = ['config/quiet.yaml:2:17 hook-left-behind', 'config/quiet.yaml:5:31 hook-recreate-conflict'];
     assert.deepEqual(where(lintJson(['values-annotations'], root).output), lifecycle);
-    assert.deepEqual(where(lintJson(['values-annotations', '-f', 'loud.yaml'], root).output), ['config/quiet.yaml:5:31 hook-recreate-conflict', 'loud.yaml:2:17 unknown-hook-event']);
+    assert.deepEqual(where(lintJson(['values-annotations', '-f', 'loud.yaml'], root).output), [
+      'config/quiet.yaml:5:31 hook-recreate-conflict',
+      'loud.yaml:2:17 unknown-hook-event',
+    ]);
   });
 
   it('evaluates with the one --release-name given', () => {
@@ -91,7 +99,8 @@ describe('helm-hooks lint on the evaluated chart', () => {
 describe('helm-hooks lint --jobs', () => {
   it('reports the same findings, in the same order, whether charts are evaluated on threads or on the main thread', () => {
     const root = tempDir();
-    for (const name of ['values-annotations', 'shared-define']) cpSync(join(EVALUATED, name), join(root, name), { recursive: true });
+    for (const name of ['values-annotations', 'shared-define'])
+      cpSync(join(EVALUATED, name), join(root, name), { recursive: true });
     const onMain = lintJson(['.', '--jobs', '0'], root);
     assert.ok(where(onMain.output).length >= 4, where(onMain.output).join('\n'));
     for (const jobs of ['1', '2']) {
@@ -112,7 +121,11 @@ describe('helm-hooks lint --jobs', () => {
 
   it('takes a whole number, for lint only', () => {
     const { root } = copyEvaluated('values-annotations');
-    for (const args of [['lint', '.', '--jobs', 'two'], ['lint', '.', '--jobs', '-1'], ['order', 'values-annotations', '--jobs', '1']]) {
+    for (const args of [
+      ['lint', '.', '--jobs', 'two'],
+      ['lint', '.', '--jobs', '-1'],
+      ['order', 'values-annotations', '--jobs', '1'],
+    ]) {
       const result = runCli(args, root);
       assert.equal(result.status, 2, args.join(' '));
       assert.match(result.stderr, /^helm-hooks: .*(--jobs|order takes only)/);
@@ -154,7 +167,11 @@ const RENDERED = [
 describe('helm-hooks lint --rendered', () => {
   it('maps findings in helm template output to the # Source: template, on the line that reads the same or holds the key', () => {
     const { root } = copyEvaluated('shared-define');
-    const result = spawnSync(process.execPath, [CLI, 'lint', '--format', 'json', '--rendered', '-', 'shared-define'], { cwd: root, input: RENDERED, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [CLI, 'lint', '--format', 'json', '--rendered', '-', 'shared-define'], {
+      cwd: root,
+      input: RENDERED,
+      encoding: 'utf8',
+    });
     assert.equal(result.status, 1, result.stderr);
     const output = JSON.parse(result.stdout) as Parameters<typeof where>[0];
     assert.deepEqual(where(output), [
@@ -171,9 +188,13 @@ describe('helm-hooks lint --rendered', () => {
     const root = tempDir();
     writeFiles(root, {
       'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
-      'chart/templates/job.yaml': 'kind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: {{ .Values.event }}\n',
+      'chart/templates/job.yaml':
+        'kind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: {{ .Values.event }}\n',
     });
-    writeFileSync(join(root, 'out.yaml'), '---\n# Source: chart/templates/job.yaml\nkind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: pre-instal\n');
+    writeFileSync(
+      join(root, 'out.yaml'),
+      '---\n# Source: chart/templates/job.yaml\nkind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: pre-instal\n',
+    );
     const { result, output } = lintJson(['--rendered', 'out.yaml', 'chart'], root);
     assert.equal(result.status, 1, result.stderr);
     assert.deepEqual(where(output), ['chart/templates/job.yaml:5:5 unknown-hook-event']);

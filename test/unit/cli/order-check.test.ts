@@ -17,7 +17,16 @@ function hook(kind: 'Job' | 'ConfigMap', name: string, weight: number, events = 
     `    helm.sh/hook: ${events}`,
     `    helm.sh/hook-weight: "${weight}"`,
   ];
-  if (kind === 'Job') lines.push('spec:', '  template:', '    spec:', '      restartPolicy: Never', '      containers:', '        - name: run', '          image: busybox:1.36');
+  if (kind === 'Job')
+    lines.push(
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      containers:',
+      '        - name: run',
+      '          image: busybox:1.36',
+    );
   else lines.push('data: {}');
   return `${lines.join('\n')}\n`;
 }
@@ -78,7 +87,14 @@ describe('helm-hooks order --check', () => {
     const data = JSON.parse(readFileSync(saved, 'utf8'));
     for (const operation of data.operations) {
       for (const step of operation.steps) {
-        for (const entry of step.hooks ?? []) Object.assign(entry, { file: 'templates/elsewhere.yaml', line: 99, deleted: 'never', deletePolicies: ['hook-failed'], reads: [{ kind: 'Secret', name: 'x', present: false }] });
+        for (const entry of step.hooks ?? [])
+          Object.assign(entry, {
+            file: 'templates/elsewhere.yaml',
+            line: 99,
+            deleted: 'never',
+            deletePolicies: ['hook-failed'],
+            reads: [{ kind: 'Secret', name: 'x', present: false }],
+          });
       }
     }
     data.generatedBy = 'a later helm-hooks';
@@ -97,7 +113,9 @@ describe('helm-hooks order --check', () => {
     writeFiles(chart, { 'templates/c-seed.yaml': hook('Job', 'c-seed', -10) });
     const result = check(chart, saved);
     assert.equal(result.status, 1, result.stderr);
-    assert.deepEqual(changeLines(result.stdout, 'install, pre-install'), ['moved Job c-seed: 1st, was 3rd (weight -10, was 0)']);
+    assert.deepEqual(changeLines(result.stdout, 'install, pre-install'), [
+      'moved Job c-seed: 1st, was 3rd (weight -10, was 0)',
+    ]);
     assert.match(result.stdout, /^Hook order differs from .*hook-order\.json:\n/);
     assert.match(result.stdout, /run the same command with --update/);
     // Upgrade runs d-check only, which did not change.
@@ -110,8 +128,12 @@ describe('helm-hooks order --check', () => {
     writeFiles(chart, { 'templates/d-check.yaml': hook('Job', 'd-check', 7, 'pre-install,pre-upgrade') });
     const result = check(chart, saved);
     assert.equal(result.status, 1);
-    assert.deepEqual(changeLines(result.stdout, 'install, pre-install'), ['weight Job d-check: weight 7, was 5 (still 4th)']);
-    assert.deepEqual(changeLines(result.stdout, 'upgrade, pre-upgrade'), ['weight Job d-check: weight 7, was 5 (still 1st)']);
+    assert.deepEqual(changeLines(result.stdout, 'install, pre-install'), [
+      'weight Job d-check: weight 7, was 5 (still 4th)',
+    ]);
+    assert.deepEqual(changeLines(result.stdout, 'upgrade, pre-upgrade'), [
+      'weight Job d-check: weight 7, was 5 (still 1st)',
+    ]);
   });
 
   it('reports a hook renamed in its file as one rename, with its new place', () => {
@@ -143,7 +165,11 @@ describe('helm-hooks order --check', () => {
     const chart = baseChart();
     const saved = save(chart);
     writeFiles(chart, { 'templates/c-seed.yaml': hook('Job', 'c-seed', -10) });
-    assert.equal(check(chart, saved, ['--operation', 'upgrade']).status, 0, 'pre-upgrade holds only d-check, unchanged');
+    assert.equal(
+      check(chart, saved, ['--operation', 'upgrade']).status,
+      0,
+      'pre-upgrade holds only d-check, unchanged',
+    );
     assert.equal(check(chart, saved, ['--operation', 'install']).status, 1);
   });
 
@@ -176,24 +202,58 @@ describe('helm-hooks order --check', () => {
     assertUsageFailure(check(chart, saved), /order\.json: version 2: this helm-hooks reads version 1$/);
     writeFileSync(saved, JSON.stringify({ version: 1, findings: [], summary: {} }));
     assertUsageFailure(check(chart, saved), /order\.json: not the output of helm-hooks order --format json/);
-    writeFileSync(saved, JSON.stringify({ version: 1, operations: [{ operation: 'install', steps: [{ event: 'pre-install', hooks: [{ kind: 'Job', name: 7, weight: 0, position: 1 }] }] }] }));
-    assertUsageFailure(check(chart, saved), /order\.json: operations\[0\]\.steps\[0\]\.hooks\[0\]\.name: expected text or null$/);
+    writeFileSync(
+      saved,
+      JSON.stringify({
+        version: 1,
+        operations: [
+          {
+            operation: 'install',
+            steps: [{ event: 'pre-install', hooks: [{ kind: 'Job', name: 7, weight: 0, position: 1 }] }],
+          },
+        ],
+      }),
+    );
+    assertUsageFailure(
+      check(chart, saved),
+      /order\.json: operations\[0\]\.steps\[0\]\.hooks\[0\]\.name: expected text or null$/,
+    );
     // Positive control: the same document with a text name is read, and differs from this chart.
-    writeFileSync(saved, JSON.stringify({ version: 1, operations: [{ operation: 'install', steps: [{ event: 'pre-install', hooks: [{ kind: 'Job', name: 'x', weight: 0, position: 1 }] }] }] }));
+    writeFileSync(
+      saved,
+      JSON.stringify({
+        version: 1,
+        operations: [
+          {
+            operation: 'install',
+            steps: [{ event: 'pre-install', hooks: [{ kind: 'Job', name: 'x', weight: 0, position: 1 }] }],
+          },
+        ],
+      }),
+    );
     assert.equal(check(chart, saved).status, 1);
   });
 
   it('exits 2 for a missing or unreadable file, saying how to create it', () => {
     const chart = baseChart();
     const missing = join(tempDir(), 'nowhere.json');
-    assertUsageFailure(check(chart, missing), /nowhere\.json: no such file or directory \(save the order first with --check FILE --update\)$/);
+    assertUsageFailure(
+      check(chart, missing),
+      /nowhere\.json: no such file or directory \(save the order first with --check FILE --update\)$/,
+    );
     assertUsageFailure(check(chart, tempDir()), /: /);
   });
 
   it('refuses --update without --check, and --check with --format json', () => {
     const chart = baseChart();
     assertUsageFailure(runCli(['order', chart, '--update'], chart), /--update rewrites the file of --check/);
-    assertUsageFailure(runCli(['order', chart, '--check', 'x.json', '--format', 'json'], chart), /--check prints a text diff/);
-    assertUsageFailure(runCli(['lint', chart, '--check', 'x.json'], chart), /--check and --update are options of helm-hooks order, not lint/);
+    assertUsageFailure(
+      runCli(['order', chart, '--check', 'x.json', '--format', 'json'], chart),
+      /--check prints a text diff/,
+    );
+    assertUsageFailure(
+      runCli(['lint', chart, '--check', 'x.json'], chart),
+      /--check and --update are options of helm-hooks order, not lint/,
+    );
   });
 });

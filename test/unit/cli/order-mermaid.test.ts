@@ -42,7 +42,10 @@ function parse(text: string): Diagram {
     const node = /^ +(n\d+)(?:\(\["([^"]*)"\]\)|\[\["([^"]*)"\]\]|\["([^"]*)"\])(?::::(\w+))?$/.exec(line);
     if (node) {
       const body = node[2] ?? node[3] ?? node[4]!;
-      diagram.nodes.set(node[1]!, { lines: body.split('<br/>').map(decode), ...(node[5] ? { className: node[5] } : {}) });
+      diagram.nodes.set(node[1]!, {
+        lines: body.split('<br/>').map(decode),
+        ...(node[5] ? { className: node[5] } : {}),
+      });
       continue;
     }
     if (/^ {4}n\d+( --> n\d+)+$/.test(line)) {
@@ -54,7 +57,10 @@ function parse(text: string): Diagram {
       diagram.dotted.push([dotted[1]!, dotted[2]!]);
       continue;
     }
-    assert.ok(/^ {2}classDef \w+ /.test(line) || /^ {4}direction TB$/.test(line) || line === '  end' || line === '', `unexpected line: ${line}`);
+    assert.ok(
+      /^ {2}classDef \w+ /.test(line) || /^ {4}direction TB$/.test(line) || line === '  end' || line === '',
+      `unexpected line: ${line}`,
+    );
   }
   return diagram;
 }
@@ -90,7 +96,12 @@ describe('helm-hooks order --format mermaid', () => {
       'release resources created: 1 | Service web',
       'post-install: no hooks',
     ]);
-    assert.deepEqual(chainLabels(diagram, 1), ['pre-upgrade: no hooks', 'release resources updated: 1 | Service web', 'post-upgrade', '1. weight 0 | ConfigMap b-second']);
+    assert.deepEqual(chainLabels(diagram, 1), [
+      'pre-upgrade: no hooks',
+      'release resources updated: 1 | Service web',
+      'post-upgrade',
+      '1. weight 0 | ConfigMap b-second',
+    ]);
     // test has a single step: a node, no chain.
     assert.deepEqual(diagram.chains[4], []);
     assert.equal(diagram.nodes.get('n1')!.className, 'event');
@@ -100,21 +111,31 @@ describe('helm-hooks order --format mermaid', () => {
     const directory = chart();
     const saved = join(tempDir(), 'order.json');
     assert.equal(runCli(['order', directory, '--check', saved, '--update'], directory).status, 0);
-    writeFiles(directory, { 'templates/b.yaml': hook('b-second', -9, 'pre-install,post-upgrade'), 'templates/c.yaml': hook('c-third', 3) });
+    writeFiles(directory, {
+      'templates/b.yaml': hook('b-second', -9, 'pre-install,post-upgrade'),
+      'templates/c.yaml': hook('c-third', 3),
+    });
     writeFiles(directory, { 'templates/a.yaml': hook('a-gone', -5, 'post-install') });
     const result = runCli(['order', directory, '--check', saved, '--format', 'mermaid'], directory);
     assert.equal(result.status, 1, result.stderr);
     const diagram = parse(result.stdout);
     const install = diagram.chains[0]!.map((id) => diagram.nodes.get(id)!);
-    assert.deepEqual(install.map((node) => [node.lines.join(' | '), node.className]), [
-      ['pre-install', 'event'],
-      ['1. weight -9 | ConfigMap b-second | weight was 0', 'changed'],
-      ['2. weight 3 | ConfigMap c-third | added', 'added'],
-      ['release resources created: 1 | Service web', 'resources'],
-      ['post-install', 'event'],
-      ['1. weight -5 | ConfigMap a-gone | added', 'added'],
+    assert.deepEqual(
+      install.map((node) => [node.lines.join(' | '), node.className]),
+      [
+        ['pre-install', 'event'],
+        ['1. weight -9 | ConfigMap b-second | weight was 0', 'changed'],
+        ['2. weight 3 | ConfigMap c-third | added', 'added'],
+        ['release resources created: 1 | Service web', 'resources'],
+        ['post-install', 'event'],
+        ['1. weight -5 | ConfigMap a-gone | added', 'added'],
+      ],
+    );
+    const removed = diagram.dotted.map(([from, to]) => [
+      diagram.nodes.get(from)!.lines.join(),
+      diagram.nodes.get(to)!.lines.join(),
+      diagram.nodes.get(to)!.className,
     ]);
-    const removed = diagram.dotted.map(([from, to]) => [diagram.nodes.get(from)!.lines.join(), diagram.nodes.get(to)!.lines.join(), diagram.nodes.get(to)!.className]);
     assert.deepEqual(removed, [['pre-install', 'removed: ConfigMap a-first: was 1st, weight -5', 'removed']]);
   });
 
@@ -123,12 +144,17 @@ describe('helm-hooks order --format mermaid', () => {
     const saved = join(tempDir(), 'order.json');
     assert.equal(runCli(['order', directory, '--check', saved, '--update'], directory).status, 0);
     writeFiles(directory, { 'templates/a.yaml': hook('a-first', 5) });
-    const diagram = parse(runCli(['order', directory, '--check', saved, '--format', 'mermaid', '--operation', 'install'], directory).stdout);
+    const diagram = parse(
+      runCli(['order', directory, '--check', saved, '--format', 'mermaid', '--operation', 'install'], directory).stdout,
+    );
     const hooks = diagram.chains[0]!.slice(1, 3).map((id) => diagram.nodes.get(id)!);
-    assert.deepEqual(hooks.map((node) => [node.lines.join(' | '), node.className]), [
-      ['1. weight 0 | ConfigMap b-second', undefined],
-      ['2. weight 5 | ConfigMap a-first | moved: 2nd, was 1st (weight 5, was -5)', 'moved'],
-    ]);
+    assert.deepEqual(
+      hooks.map((node) => [node.lines.join(' | '), node.className]),
+      [
+        ['1. weight 0 | ConfigMap b-second', undefined],
+        ['2. weight 5 | ConfigMap a-first | moved: 2nd, was 1st (weight 5, was -5)', 'moved'],
+      ],
+    );
   });
 
   it('keeps every character of a name inside its label: quotes, brackets, braces, #, ;, <, non-ASCII', () => {
@@ -137,19 +163,47 @@ describe('helm-hooks order --format mermaid', () => {
       version: 1,
       chart: 'c\n%%',
       releaseName: 'r',
-      operations: [{ operation: 'test', steps: [{ event: 'test', hooks: [{ position: null, weight: null, kind: 'Pod', name: nasty, nameCertain: false, file: 't.yaml', line: 1, deletePolicies: null, deleted: null, reads: [] }] }] }],
+      operations: [
+        {
+          operation: 'test',
+          steps: [
+            {
+              event: 'test',
+              hooks: [
+                {
+                  position: null,
+                  weight: null,
+                  kind: 'Pod',
+                  name: nasty,
+                  nameCertain: false,
+                  file: 't.yaml',
+                  line: 1,
+                  deletePolicies: null,
+                  deleted: null,
+                  reads: [],
+                },
+              ],
+            },
+          ],
+        },
+      ],
       unknown: [{ file: 'templates/x"y.yaml', line: 3, reason: 'r' }],
     };
     const text = formatOrderMermaid(order);
     assert.equal(text.split('\n')[1], '  %% helm-hooks order: chart c %%, release r');
-    const diagram = parse(text.split('\n').filter((line) => !line.includes('not known to be hooks')).join('\n'));
+    const diagram = parse(
+      text
+        .split('\n')
+        .filter((line) => !line.includes('not known to be hooks'))
+        .join('\n'),
+    );
     assert.deepEqual(diagram.nodes.get('n2')!.lines, ['?. weight unknown', `Pod ${nasty}`]);
     assert.equal(decode(label(nasty)), nasty);
     assert.match(label(nasty), /^[A-Za-z0-9 .,:_/()+#;-]*$/);
     assert.match(text, /n3\["not known to be hooks or not, not placed: 1<br\/>templates\/x#34;y\.yaml:3"\]/);
   });
 
-  it('the README shows examples/shop\'s install order as the command prints it today', () => {
+  it("the README shows examples/shop's install order as the command prints it today", () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const command = 'helm-hooks order examples/shop --format mermaid --operation install';
     const at = readme.indexOf(`\`${command}\``);

@@ -12,7 +12,16 @@ import { LineIndex } from '../../../server/src/engine/core/text';
 import { REPO_ROOT } from '../../support/paths';
 import { ruleLinkTarget } from '../../support/rule-docs';
 import { assertValidSarif, uri, validateSarif as validate } from '../../support/sarif';
-import { CHART_YAML, CHARTS, hookConfigMap, lintJson, removeTempDirs, runCli, tempDir, writeFiles } from './cli-harness';
+import {
+  CHART_YAML,
+  CHARTS,
+  hookConfigMap,
+  lintJson,
+  removeTempDirs,
+  runCli,
+  tempDir,
+  writeFiles,
+} from './cli-harness';
 
 after(removeTempDirs);
 
@@ -34,7 +43,13 @@ interface SarifResult {
   message: { text: string; markdown?: string };
   locations: { physicalLocation: PhysicalLocation }[];
   relatedLocations?: { id: number; message: { text: string }; physicalLocation: PhysicalLocation }[];
-  fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: Region; insertedContent: { text: string } }[] }[] }[];
+  fixes?: {
+    description: { text: string };
+    artifactChanges: {
+      artifactLocation: { uri: string };
+      replacements: { deletedRegion: Region; insertedContent: { text: string } }[];
+    }[];
+  }[];
 }
 interface SarifRule {
   id: string;
@@ -93,7 +108,10 @@ describe('SARIF output', () => {
     const { log } = lintSarif([], join(CHARTS, 'clean'));
     const rules = log.runs[0]!.tool.driver.rules;
     assert.equal(log.runs[0]!.tool.driver.name, 'helm-hooks');
-    assert.deepEqual(rules.map((rule) => rule.id), ALL_RULES.map((rule) => rule.id));
+    assert.deepEqual(
+      rules.map((rule) => rule.id),
+      ALL_RULES.map((rule) => rule.id),
+    );
     for (const rule of rules) {
       assert.ok(rule.shortDescription.text.length > 10, `${rule.id} has a short description`);
       assert.ok((rule.help?.text ?? '').length > 40, `${rule.id} has help text`);
@@ -101,8 +119,15 @@ describe('SARIF output', () => {
       assert.doesNotMatch(rule.help?.text ?? '', /\]\(https?:/, `${rule.id}'s plain help text has no Markdown links`);
       assert.ok(rule.helpUri && uri(rule.helpUri), `${rule.id} has a help URI`);
       // dist/cli.js runs from the checkout, so the installed docs are its docs/rules.md.
-      assert.deepEqual(ruleLinkTarget(rule.helpUri), { path: join(REPO_ROOT, 'docs', 'rules.md'), line: `## ${rule.id}` }, `${rule.id}'s help URI`);
-      assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration?.level ?? ''), `${rule.id} has a default level`);
+      assert.deepEqual(
+        ruleLinkTarget(rule.helpUri),
+        { path: join(REPO_ROOT, 'docs', 'rules.md'), line: `## ${rule.id}` },
+        `${rule.id}'s help URI`,
+      );
+      assert.ok(
+        ['error', 'warning', 'note'].includes(rule.defaultConfiguration?.level ?? ''),
+        `${rule.id} has a default level`,
+      );
     }
   });
 
@@ -147,9 +172,15 @@ describe('SARIF output', () => {
   it('maps warning to warning and info to note', () => {
     const cwd = join(CHARTS, 'hooks-with-mistakes');
     const warning = lintSarif(['--rule', 'unknown-hook-event=warning', 'templates/unicode.yaml'], cwd);
-    assert.deepEqual(warning.log.runs[0]!.results.map((result) => result.level), ['warning']);
+    assert.deepEqual(
+      warning.log.runs[0]!.results.map((result) => result.level),
+      ['warning'],
+    );
     const info = lintSarif(['--rule', 'unknown-hook-event=info', 'templates/unicode.yaml'], cwd);
-    assert.deepEqual(info.log.runs[0]!.results.map((result) => result.level), ['note']);
+    assert.deepEqual(
+      info.log.runs[0]!.results.map((result) => result.level),
+      ['note'],
+    );
     assertValidSarif(info.log);
   });
 
@@ -172,10 +203,16 @@ describe('SARIF output', () => {
   });
 
   it('percent-encodes a path with spaces in the artifact URI', () => {
-    const root = writeFiles(tempDir(), { 'my chart/Chart.yaml': CHART_YAML, 'my chart/templates/hook.yaml': hookConfigMap('a', 'pre-instal') });
+    const root = writeFiles(tempDir(), {
+      'my chart/Chart.yaml': CHART_YAML,
+      'my chart/templates/hook.yaml': hookConfigMap('a', 'pre-instal'),
+    });
     const { log } = lintSarif(['my chart'], root);
     assertValidSarif(log);
-    assert.equal(log.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, 'my%20chart/templates/hook.yaml');
+    assert.equal(
+      log.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri,
+      'my%20chart/templates/hook.yaml',
+    );
   });
 });
 
@@ -183,7 +220,15 @@ describe('related locations (formatters, since no file rule reports one yet)', (
   const root = '/charts/app';
   const jobPath = `${root}/templates/job.yaml`;
   const secretPath = `${root}/templates/secret.yaml`;
-  const jobText = ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: migrate', '  annotations:', '    helm.sh/hook: pre-install', ''].join('\n');
+  const jobText = [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: migrate',
+    '  annotations:',
+    '    helm.sh/hook: pre-install',
+    '',
+  ].join('\n');
   const secretText = ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: db', ''].join('\n');
   const offsetOf = (text: string, needle: string) => {
     const at = text.indexOf(needle);
@@ -198,39 +243,59 @@ describe('related locations (formatters, since no file rule reports one yet)', (
     message: 'The hook reads Secret db, which does not exist yet when pre-install hooks run.',
     help: 'Run the hook post-install, or name the Secret {{ include "<chart>.fullname" . }}-db_v2 and give it a *lower* weight.',
     related: [{ file: secretPath, range: offsetOf(secretText, 'db'), message: 'created here' }],
-    fixes: [{ title: 'Run it post-install', safe: false, edits: [{ file: jobPath, range: offsetOf(jobText, 'pre-install'), newText: 'post-install' }] }],
+    fixes: [
+      {
+        title: 'Run it post-install',
+        safe: false,
+        edits: [{ file: jobPath, range: offsetOf(jobText, 'pre-install'), newText: 'post-install' }],
+      },
+    ],
   };
   const lines = new Map([
     [jobPath, new LineIndex(jobText)],
     [secretPath, new LineIndex(secretText)],
   ]);
   const run: LintRun = {
-    files: [{ path: jobPath, display: 'templates/job.yaml', lines: lines.get(jobPath)!, findings: [finding], hooks: 1 }],
+    files: [
+      { path: jobPath, display: 'templates/job.yaml', lines: lines.get(jobPath)!, findings: [finding], hooks: 1 },
+    ],
     charts: 1,
     linesOf: (path) => lines.get(path),
     displayOf: (path) => path.slice(root.length + 1),
   };
 
   it('SARIF lists them as relatedLocations with an id, a message and a region, and still validates', () => {
-    const log = JSON.parse(formatSarif(run, '1.2.3', RuleDocs.read(join(REPO_ROOT, 'docs', 'rules.md')), root)) as SarifLog;
+    const log = JSON.parse(
+      formatSarif(run, '1.2.3', RuleDocs.read(join(REPO_ROOT, 'docs', 'rules.md')), root),
+    ) as SarifLog;
     assertValidSarif(log);
     assert.deepEqual(log.runs[0]!.results[0]!.relatedLocations, [
       {
         id: 1,
         message: { text: 'created here' },
         // `  name: db`: line 4, columns 9..10, end exclusive.
-        physicalLocation: { artifactLocation: { uri: 'templates/secret.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 4, startColumn: 9, endLine: 4, endColumn: 11 } },
+        physicalLocation: {
+          artifactLocation: { uri: 'templates/secret.yaml', uriBaseId: '%SRCROOT%' },
+          region: { startLine: 4, startColumn: 9, endLine: 4, endColumn: 11 },
+        },
       },
     ]);
   });
 
   it('SARIF escapes what Markdown would read as markup in the help: <chart>, * and _ show as written', () => {
-    const markdown = (JSON.parse(formatSarif(run, '1.2.3', RuleDocs.read(join(REPO_ROOT, 'docs', 'rules.md')), root)) as SarifLog).runs[0]!.results[0]!.message.markdown;
-    assert.ok(markdown?.endsWith('{{ include "\\<chart\\>.fullname" . }}-db\\_v2 and give it a \\*lower\\* weight.'), markdown);
+    const markdown = (
+      JSON.parse(formatSarif(run, '1.2.3', RuleDocs.read(join(REPO_ROOT, 'docs', 'rules.md')), root)) as SarifLog
+    ).runs[0]!.results[0]!.message.markdown;
+    assert.ok(
+      markdown?.endsWith('{{ include "\\<chart\\>.fullname" . }}-db\\_v2 and give it a \\*lower\\* weight.'),
+      markdown,
+    );
   });
 
   it('JSON lists them as related: file, line, column, message', () => {
     const output = JSON.parse(formatJson(run)) as { findings: { related: unknown[] }[] };
-    assert.deepEqual(output.findings[0]!.related, [{ file: 'templates/secret.yaml', line: 4, column: 9, message: 'created here' }]);
+    assert.deepEqual(output.findings[0]!.related, [
+      { file: 'templates/secret.yaml', line: 4, column: 9, message: 'created here' },
+    ]);
   });
 });

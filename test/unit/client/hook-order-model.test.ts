@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { GroupNode, LeafNode} from '../../../client/src/hookOrderModel';
+import type { GroupNode, LeafNode } from '../../../client/src/hookOrderModel';
 import { ARGOCD_GROUP_LABEL, presentHookOrder, UNKNOWN_GROUP_LABEL } from '../../../client/src/hookOrderModel';
-import type { ArgoOrderAnswer, ArgoOrderObject, HookOrderAnswer, HookOrderHook, HookOrderResource, HookOrderResult, HookOrderStep, OrderRange } from '../../../client/src/protocol';
+import type {
+  ArgoOrderAnswer,
+  ArgoOrderObject,
+  HookOrderAnswer,
+  HookOrderHook,
+  HookOrderResource,
+  HookOrderResult,
+  HookOrderStep,
+  OrderRange,
+} from '../../../client/src/protocol';
 import type { ServerStatus } from '../../../client/src/statusModel';
 import { presentStatus } from '../../../client/src/statusModel';
 
@@ -33,10 +42,21 @@ function hook(overrides: Partial<HookOrderHook>): HookOrderHook {
 }
 
 function resource(kind: string, name: string): HookOrderResource {
-  return { kind, name, file: 'templates/app.yaml', line: 4, uri: 'file:///charts/shop/templates/app.yaml', range: range(3) };
+  return {
+    kind,
+    name,
+    file: 'templates/app.yaml',
+    line: 4,
+    uri: 'file:///charts/shop/templates/app.yaml',
+    range: range(3),
+  };
 }
 
-function result(operations: HookOrderAnswer['operations'], overrides: Partial<HookOrderAnswer> = {}, outer: Partial<HookOrderResult> = {}): HookOrderResult {
+function result(
+  operations: HookOrderAnswer['operations'],
+  overrides: Partial<HookOrderAnswer> = {},
+  outer: Partial<HookOrderResult> = {},
+): HookOrderResult {
   return {
     chart: { name: 'shop', uri: 'file:///charts/shop' },
     order: { version: 1, chart: 'shop', releaseName: 'release-name', operations, unknown: [], ...overrides },
@@ -45,8 +65,15 @@ function result(operations: HookOrderAnswer['operations'], overrides: Partial<Ho
   };
 }
 
-function install(preInstall: HookOrderHook[], resources: HookOrderResource[] = [], postInstall: HookOrderHook[] = []): { operation: string; steps: HookOrderStep[] } {
-  return { operation: 'install', steps: [{ event: 'pre-install', hooks: preInstall }, { resources }, { event: 'post-install', hooks: postInstall }] };
+function install(
+  preInstall: HookOrderHook[],
+  resources: HookOrderResource[] = [],
+  postInstall: HookOrderHook[] = [],
+): { operation: string; steps: HookOrderStep[] } {
+  return {
+    operation: 'install',
+    steps: [{ event: 'pre-install', hooks: preInstall }, { resources }, { event: 'post-install', hooks: postInstall }],
+  };
 }
 
 const groupOf = (node: GroupNode | LeafNode): GroupNode => node as GroupNode;
@@ -69,7 +96,13 @@ describe('the hook order view model', () => {
       result([
         install(
           [
-            hook({ kind: 'ConfigMap', name: 'release-name-init', uri: CONFIG, range: range(4), description: '1st of 2, weight -10, deleted before the next run' }),
+            hook({
+              kind: 'ConfigMap',
+              name: 'release-name-init',
+              uri: CONFIG,
+              range: range(4),
+              description: '1st of 2, weight -10, deleted before the next run',
+            }),
             hook({ position: 2, description: '2nd of 2, weight 0, deleted before the next run' }),
           ],
           [resource('Secret', 'release-name-db'), resource('Deployment', 'release-name-web')],
@@ -90,34 +123,65 @@ describe('the hook order view model', () => {
       steps.map((step) => [step.kind, step.label, step.description, step.children.map((child) => child.label)]),
       [
         ['event', 'pre-install', '2 hooks', ['release-name-init', 'release-name-migrate']],
-        ['resources', 'release resources created', '2 resources', ['Secret release-name-db', 'Deployment release-name-web']],
+        [
+          'resources',
+          'release resources created',
+          '2 resources',
+          ['Secret release-name-db', 'Deployment release-name-web'],
+        ],
         ['event', 'post-install', 'no hooks', []],
       ],
     );
     const first = steps[0]!.children[0] as LeafNode;
     assert.equal(first.description, 'ConfigMap: 1st of 2, weight -10, deleted before the next run');
-    assert.match(first.tooltip, /^ConfigMap release-name-init\npre-install: 1st of 2, weight -10, deleted before the next run\n/);
+    assert.match(
+      first.tooltip,
+      /^ConfigMap release-name-init\npre-install: 1st of 2, weight -10, deleted before the next run\n/,
+    );
     assert.equal(first.uri, CONFIG, 'a click opens the file that holds the hook');
     assert.deepEqual(first.range, range(4));
     assert.equal(first.certain, true);
     assert.equal(groupOf(model.groups[1]!).children.map(groupOf)[0]!.description, 'no hooks');
   });
 
-  it('shows a read that is missing when the hook runs on the hook\'s row, and every read in its tooltip', () => {
-    const missing = { kind: 'Secret', name: 'release-name-db', via: 'env secretKeyRef', present: false, content: null, why: 'deleted at the end of pre-install (hook-succeeded)' };
-    const there = { kind: 'ConfigMap', name: 'release-name-config', via: 'envFrom configMapRef', present: true, content: 'previous-revision' as const, why: 'a release resource, still as the previous revision applied it' };
-    const model = presentHookOrder(result([install([hook({ reads: [missing, there] }), hook({ position: 2, name: 'release-name-ok', reads: [there] })])]));
+  it("shows a read that is missing when the hook runs on the hook's row, and every read in its tooltip", () => {
+    const missing = {
+      kind: 'Secret',
+      name: 'release-name-db',
+      via: 'env secretKeyRef',
+      present: false,
+      content: null,
+      why: 'deleted at the end of pre-install (hook-succeeded)',
+    };
+    const there = {
+      kind: 'ConfigMap',
+      name: 'release-name-config',
+      via: 'envFrom configMapRef',
+      present: true,
+      content: 'previous-revision' as const,
+      why: 'a release resource, still as the previous revision applied it',
+    };
+    const model = presentHookOrder(
+      result([
+        install([hook({ reads: [missing, there] }), hook({ position: 2, name: 'release-name-ok', reads: [there] })]),
+      ]),
+    );
     const [bad, good] = groupOf(model.groups[0]!.children[0]!).children as LeafNode[];
     assert.equal(bad!.missingRead, true);
     assert.match(bad!.description, / · missing Secret release-name-db$/);
-    assert.match(bad!.tooltip, /Reads Secret release-name-db \(env secretKeyRef\): MISSING — deleted at the end of pre-install \(hook-succeeded\)/);
+    assert.match(
+      bad!.tooltip,
+      /Reads Secret release-name-db \(env secretKeyRef\): MISSING — deleted at the end of pre-install \(hook-succeeded\)/,
+    );
     assert.match(bad!.tooltip, /Reads ConfigMap release-name-config \(envFrom configMapRef\): there/);
     assert.equal(good!.missingRead, false);
     assert.doesNotMatch(good!.description, /missing/);
   });
 
   it('gives each row a distinct id, even for one hook listed twice in an event (Helm runs it twice)', () => {
-    const twice = presentHookOrder(result([install([hook({}), hook({ position: 2 })], [resource('Secret', 'a')], [hook({})])]));
+    const twice = presentHookOrder(
+      result([install([hook({}), hook({ position: 2 })], [resource('Secret', 'a')], [hook({})])]),
+    );
     const ids: string[] = [];
     const visit = (node: GroupNode | LeafNode) => {
       ids.push(node.id);
@@ -128,7 +192,20 @@ describe('the hook order view model', () => {
   });
 
   it('marks a hook whose place is not known as not certain, and says why', () => {
-    const model = presentHookOrder(result([install([hook({ position: null, kind: null, name: null, nameCertain: false, weight: null, description: 'place not known' })])]));
+    const model = presentHookOrder(
+      result([
+        install([
+          hook({
+            position: null,
+            kind: null,
+            name: null,
+            nameCertain: false,
+            weight: null,
+            description: 'place not known',
+          }),
+        ]),
+      ]),
+    );
     const unknown = groupOf(model.groups[0]!.children[0]!).children[0] as LeafNode;
     assert.equal(unknown.certain, false);
     assert.equal(unknown.label, '(name not known)');
@@ -138,7 +215,17 @@ describe('the hook order view model', () => {
 
   it('lists documents not known to be hooks under their own group, by chart path and line', () => {
     const model = presentHookOrder(
-      result([install([])], { unknown: [{ file: 'templates/my hook.yaml', line: 7, reason: 'may be a hook: lookup', uri: 'file:///charts/shop/templates/my%20hook.yaml', range: range(6) }] }),
+      result([install([])], {
+        unknown: [
+          {
+            file: 'templates/my hook.yaml',
+            line: 7,
+            reason: 'may be a hook: lookup',
+            uri: 'file:///charts/shop/templates/my%20hook.yaml',
+            range: range(6),
+          },
+        ],
+      }),
     );
     assert.equal(model.state, 'ready', 'a possible hook is worth showing');
     const group = model.groups[model.groups.length - 1]!;
@@ -150,42 +237,81 @@ describe('the hook order view model', () => {
   });
 
   it('says in the header when the order is read as written, and above the tree why, or that an older answer is held', () => {
-    const asWritten = presentHookOrder(result([install([hook({})])], {}, { view: 'as-written', notEvaluated: 'Chart.yaml: bad' }));
+    const asWritten = presentHookOrder(
+      result([install([hook({})])], {}, { view: 'as-written', notEvaluated: 'Chart.yaml: bad' }),
+    );
     assert.equal(asWritten.chart, 'shop · release release-name, as written');
     assert.equal(asWritten.message, 'Not evaluated (Chart.yaml: bad): hooks as written.');
-    const held = presentHookOrder(result([install([hook({})])], {}, { held: 'job.yaml has an unfinished hook annotation' }));
+    const held = presentHookOrder(
+      result([install([hook({})])], {}, { held: 'job.yaml has an unfinished hook annotation' }),
+    );
     assert.equal(held.message, 'job.yaml has an unfinished hook annotation');
   });
 
   it("shows Argo CD's sync after Helm's operations when the answer has it: phases, waves, the deletion and what is never applied", () => {
     const object = (kind: string, name: string, hook: boolean): ArgoOrderObject => ({
-      kind, name, file: 'templates/app.yaml', line: 4, hook, eventsFrom: hook ? 'helm' : 'none',
-      deletePolicies: hook ? ['BeforeHookCreation'] : null, deleted: hook ? 'replaced at the next sync' : null, uri: JOB, range: range(3),
+      kind,
+      name,
+      file: 'templates/app.yaml',
+      line: 4,
+      hook,
+      eventsFrom: hook ? 'helm' : 'none',
+      deletePolicies: hook ? ['BeforeHookCreation'] : null,
+      deleted: hook ? 'replaced at the next sync' : null,
+      uri: JOB,
+      range: range(3),
     });
     const argocd: ArgoOrderAnswer = {
-      version: 1, target: 'argocd', chart: 'shop', releaseName: 'release-name',
+      version: 1,
+      target: 'argocd',
+      chart: 'shop',
+      releaseName: 'release-name',
       sync: [
         { phase: 'PreSync', waves: [{ wave: -5, objects: [object('Job', 'release-name-migrate', true)] }] },
         { phase: 'Sync', waves: [{ wave: 0, objects: [object('Secret', 'release-name-db', false)] }] },
         { phase: 'PostSync', waves: [] },
         { phase: 'SyncFail', waves: [] },
       ],
-      deletion: { phases: [{ phase: 'PreDelete', objects: [] }, { phase: 'PostDelete', objects: [] }], kept: [] },
-      skipped: [{ ...object('Job', 'release-name-restore', true), reason: 'ignored-helm-events', why: 'Argo CD runs none of its helm.sh/hook events (pre-rollback)' }],
+      deletion: {
+        phases: [
+          { phase: 'PreDelete', objects: [] },
+          { phase: 'PostDelete', objects: [] },
+        ],
+        kept: [],
+      },
+      skipped: [
+        {
+          ...object('Job', 'release-name-restore', true),
+          reason: 'ignored-helm-events',
+          why: 'Argo CD runs none of its helm.sh/hook events (pre-rollback)',
+        },
+      ],
       unknown: [],
       hooksOnly: false,
     };
     const model = presentHookOrder(result([install([hook({})])], {}, { argocd }));
     const group = model.groups[model.groups.length - 1]!;
     assert.equal(group.label, ARGOCD_GROUP_LABEL);
-    assert.deepEqual(group.children.map((node) => [node.label, node.description]), [
-      ['PreSync', '1 wave'], ['Sync', '1 wave'], ['PostSync', 'nothing'], ['SyncFail', 'nothing'], ['Application deleted', '0 hooks'], ['never applied', '1 object'],
-    ]);
+    assert.deepEqual(
+      group.children.map((node) => [node.label, node.description]),
+      [
+        ['PreSync', '1 wave'],
+        ['Sync', '1 wave'],
+        ['PostSync', 'nothing'],
+        ['SyncFail', 'nothing'],
+        ['Application deleted', '0 hooks'],
+        ['never applied', '1 object'],
+      ],
+    );
     const wave = groupOf(groupOf(group.children[0]!).children[0]!);
     assert.equal(wave.label, 'wave -5');
     assert.deepEqual((wave.children[0] as LeafNode).label, 'Job release-name-migrate');
     assert.match((groupOf(group.children[5]!).children[0] as LeafNode).description, /pre-rollback/);
-    assert.equal(presentHookOrder(result([install([hook({})])])).groups.some((node) => node.label === ARGOCD_GROUP_LABEL), false, 'absent without it');
+    assert.equal(
+      presentHookOrder(result([install([hook({})])])).groups.some((node) => node.label === ARGOCD_GROUP_LABEL),
+      false,
+      'absent without it',
+    );
   });
 });
 

@@ -51,7 +51,9 @@ const sources = readdirSync(CLIENT_SRC)
 /** Command ids the client registers, read from its source: each registerCommand call names its id literally. */
 function registeredCommands(): string[] {
   const calls = sources.flatMap((source) => source.match(/registerCommand\(/g) ?? []);
-  const ids = sources.flatMap((source) => [...source.matchAll(/registerCommand\(\s*'([^']+)'/g)].map((match) => match[1]!));
+  const ids = sources.flatMap((source) =>
+    [...source.matchAll(/registerCommand\(\s*'([^']+)'/g)].map((match) => match[1]!),
+  );
   assert.equal(ids.length, calls.length, 'every registerCommand call names its command with a string literal');
   return ids;
 }
@@ -93,8 +95,12 @@ describe('the extension manifest', () => {
 
   it('refers, in menus and welcome texts, only to commands it contributes', () => {
     const contributed = new Set(manifest.contributes.commands.map((command) => command.command));
-    const fromMenus = Object.values(manifest.contributes.menus).flatMap((entries) => entries.map((entry) => entry.command));
-    const fromLinks = manifest.contributes.viewsWelcome.flatMap((entry) => [...entry.contents.matchAll(/\(command:([\w.]+)\)/g)].map((match) => match[1]!));
+    const fromMenus = Object.values(manifest.contributes.menus).flatMap((entries) =>
+      entries.map((entry) => entry.command),
+    );
+    const fromLinks = manifest.contributes.viewsWelcome.flatMap((entry) =>
+      [...entry.contents.matchAll(/\(command:([\w.]+)\)/g)].map((match) => match[1]!),
+    );
     assert.ok(fromLinks.length > 0);
     for (const id of [...fromMenus, ...fromLinks]) assert.ok(contributed.has(id), `${id} is contributed`);
   });
@@ -104,23 +110,28 @@ describe('the extension manifest', () => {
     assert.match(presentStatus('failed').tooltip, new RegExp(`"${restart.category}: ${restart.title}"`));
   });
 
-  it('contributes exactly the settings the language server reads, with the server\'s defaults', () => {
+  it("contributes exactly the settings the language server reads, with the server's defaults", () => {
     const flatten = (value: Record<string, unknown>, prefix: string): [string, unknown][] =>
       Object.entries(value).flatMap(([key, inner]): [string, unknown][] =>
         inner !== null && typeof inner === 'object' && !Array.isArray(inner) && Object.keys(inner).length > 0
           ? flatten(inner as Record<string, unknown>, `${prefix}${key}.`)
           : [[`${prefix}${key}`, inner]],
       );
-    const serverDefaults = Object.fromEntries(flatten(DEFAULT_SETTINGS as unknown as Record<string, unknown>, 'helmHooks.'));
+    const serverDefaults = Object.fromEntries(
+      flatten(DEFAULT_SETTINGS as unknown as Record<string, unknown>, 'helmHooks.'),
+    );
     const properties = manifest.contributes.configuration.properties;
     assert.deepEqual(Object.keys(properties).sort(), Object.keys(serverDefaults).sort());
     for (const [key, setting] of Object.entries(properties)) {
       assert.deepEqual(setting.default, serverDefaults[key], `${key} default`);
-      assert.ok((setting.markdownDescription ?? setting.description ?? '').length > 40, `${key} is described for users`);
+      assert.ok(
+        (setting.markdownDescription ?? setting.description ?? '').length > 40,
+        `${key} is described for users`,
+      );
     }
   });
 
-  it('lists every setting it contributes in the README\'s settings table, with its default', () => {
+  it("lists every setting it contributes in the README's settings table, with its default", () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     for (const [key, setting] of Object.entries(manifest.contributes.configuration.properties)) {
       // The table is generated from package.json (npm run docs); defaults are shown as JSON, strings quoted.
@@ -157,7 +168,7 @@ describe('the extension manifest', () => {
     assert.deepEqual(problems, ['helmHooks.diagnostics.scope must be "chart" or "openFiles", not "workspace"']);
   });
 
-  it('lists the hook snippets after the server\'s completions in helm files, where the snippets are contributed', () => {
+  it("lists the hook snippets after the server's completions in helm files, where the snippets are contributed", () => {
     // VS Code sorts by match quality first otherwise, so a `helm-hook-…` prefix can rank above an annotation value.
     assert.deepEqual([...new Set(manifest.contributes.snippets.map((snippet) => snippet.language))], ['helm']);
     assert.equal(manifest.contributes.configurationDefaults?.['[helm]']?.['editor.snippetSuggestions'], 'bottom');
@@ -172,8 +183,13 @@ describe('the extension manifest', () => {
   it('accepts VS Code 1.139.1 (the code-server used for end-to-end tests) and types no newer than its minimum', () => {
     assert.ok(caretAccepts(manifest.engines.vscode, '1.139.1'));
     const engineMinimum = version(manifest.engines.vscode.slice(1));
-    const installed = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')) as { version: string };
-    assert.ok(compare(version(installed.version), engineMinimum) <= 0, `@types/vscode ${installed.version} <= ${manifest.engines.vscode}`);
+    const installed = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8'),
+    ) as { version: string };
+    assert.ok(
+      compare(version(installed.version), engineMinimum) <= 0,
+      `@types/vscode ${installed.version} <= ${manifest.engines.vscode}`,
+    );
     // A caret or open range would let a fresh install pick types newer than the engine, which vsce refuses.
     assert.match(manifest.devDependencies['@types/vscode']!, /^~?\d+\.\d+\.\d+$/);
     assert.ok(compare(version(manifest.devDependencies['@types/vscode']!.replace('~', '')), engineMinimum) <= 0);
@@ -190,7 +206,8 @@ describe('the extension manifest', () => {
     assert.deepEqual([...icon.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
     assert.equal(icon.toString('latin1', 12, 16), 'IHDR');
     assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128]);
-    for (const container of manifest.contributes.viewsContainers.activitybar) assert.ok(existsSync(join(REPO_ROOT, container.icon)), container.icon);
+    for (const container of manifest.contributes.viewsContainers.activitybar)
+      assert.ok(existsSync(join(REPO_ROOT, container.icon)), container.icon);
   });
 
   it('contributes the view the client fills, with a welcome text for every state without a tree', () => {
@@ -200,7 +217,9 @@ describe('the extension manifest', () => {
     assert.ok(views.some((view) => view.id === viewId));
     for (const state of HOOK_ORDER_STATES.filter((state) => state !== 'ready')) {
       assert.ok(
-        manifest.contributes.viewsWelcome.some((entry) => entry.view === viewId && entry.when.includes(`helmHooks.hookOrder.state == ${state}`)),
+        manifest.contributes.viewsWelcome.some(
+          (entry) => entry.view === viewId && entry.when.includes(`helmHooks.hookOrder.state == ${state}`),
+        ),
         `welcome text for ${state}`,
       );
     }

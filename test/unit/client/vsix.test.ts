@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess} from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -49,7 +49,11 @@ function frame(message: object): string {
 }
 
 /** Resolves with the response to request `id`, or rejects when the process ends or `timeoutMs` passes. */
-function response(child: ChildProcess, id: number, timeoutMs: number): Promise<{ result?: { capabilities?: object; serverInfo?: { name: string } } }> {
+function response(
+  child: ChildProcess,
+  id: number,
+  timeoutMs: number,
+): Promise<{ result?: { capabilities?: object; serverInfo?: { name: string } } }> {
   return new Promise((resolve, reject) => {
     let buffer = Buffer.alloc(0);
     const timer = setTimeout(() => reject(new Error(`no response to request ${id} in ${timeoutMs} ms`)), timeoutMs);
@@ -64,7 +68,9 @@ function response(child: ChildProcess, id: number, timeoutMs: number): Promise<{
         if (headerEnd < 0) return;
         const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString('ascii'))?.[1]);
         if (buffer.length < headerEnd + 4 + length) return;
-        const message = JSON.parse(buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8')) as { id?: number };
+        const message = JSON.parse(buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8')) as {
+          id?: number;
+        };
         buffer = buffer.subarray(headerEnd + 4 + length);
         if (message.id === id) {
           clearTimeout(timer);
@@ -79,7 +85,11 @@ describe('the .vsix from npm run package', { timeout: 180_000 }, () => {
   let files: Map<string, Buffer>;
 
   before(async () => {
-    const packaged = spawnSync('npm', ['run', 'package', '--', '--out', scratch], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 170_000 });
+    const packaged = spawnSync('npm', ['run', 'package', '--', '--out', scratch], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
     assert.equal(packaged.status, 0, `npm run package failed:\n${packaged.stdout}\n${packaged.stderr}`);
     files = await readZip(vsixPath);
   });
@@ -89,16 +99,31 @@ describe('the .vsix from npm run package', { timeout: 180_000 }, () => {
     t.diagnostic(`vsix size: ${(size / 1024).toFixed(1)} KiB, ${files.size} files`);
     console.log(`helm-hooks vsix: ${size} bytes (${(size / 1024).toFixed(1)} KiB), ${files.size} files`);
     // vsce stores README.md, CHANGELOG.md and LICENSE under these names.
-    for (const path of ['dist/client.js', 'dist/server.js', 'dist/evaluator.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png', 'docs/rules.md']) {
+    for (const path of [
+      'dist/client.js',
+      'dist/server.js',
+      'dist/evaluator.js',
+      'package.json',
+      'readme.md',
+      'changelog.md',
+      'LICENSE.txt',
+      'images/icon.png',
+      'docs/rules.md',
+    ]) {
       assert.ok(files.has(`extension/${path}`), `${path} is in the vsix: ${[...files.keys()].join(', ')}`);
     }
-    assert.equal(files.get('extension/images/icon.png')!.compare(readFileSync(join(REPO_ROOT, 'images', 'icon.png'))), 0);
+    assert.equal(
+      files.get('extension/images/icon.png')!.compare(readFileSync(join(REPO_ROOT, 'images', 'icon.png'))),
+      0,
+    );
     // Beside dist/, where the server looks for the rule docs its diagnostics link to.
     assert.equal(files.get('extension/docs/rules.md')!.compare(readFileSync(join(REPO_ROOT, 'docs', 'rules.md'))), 0);
   });
 
   it('ships no node_modules, no sources, no tests and no CLI', () => {
-    const unwanted = [...files.keys()].filter((path) => /(^|\/)(node_modules|src|test)\//.test(path) || path.endsWith('.map') || path.endsWith('/dist/cli.js'));
+    const unwanted = [...files.keys()].filter(
+      (path) => /(^|\/)(node_modules|src|test)\//.test(path) || path.endsWith('.map') || path.endsWith('/dist/cli.js'),
+    );
     assert.deepEqual(unwanted, []);
   });
 
@@ -116,12 +141,15 @@ describe('the .vsix from npm run package', { timeout: 180_000 }, () => {
     const pointed = [
       packaged.main,
       packaged.icon,
-      ...(packaged.contributes.languages ?? []).flatMap((language) => (language.configuration ? [language.configuration] : [])),
+      ...(packaged.contributes.languages ?? []).flatMap((language) =>
+        language.configuration ? [language.configuration] : [],
+      ),
       ...(packaged.contributes.grammars ?? []).map((grammar) => grammar.path),
       ...(packaged.contributes.snippets ?? []).map((snippet) => snippet.path),
       ...(packaged.contributes.viewsContainers?.activitybar ?? []).map((container) => container.icon),
     ];
-    for (const path of pointed) assert.ok(files.has(`extension/${path.replace(/^\.\//, '')}`), `${path} is in the vsix`);
+    for (const path of pointed)
+      assert.ok(files.has(`extension/${path.replace(/^\.\//, '')}`), `${path} is in the vsix`);
   });
 
   it('bundles the client so that it needs only Node built-ins and the vscode module at run time', () => {
@@ -148,12 +176,23 @@ describe('the .vsix from npm run package', { timeout: 180_000 }, () => {
     const env = { ...process.env };
     delete env['NODE_PATH'];
     // The chart evaluation thread's script loads there too (outside a worker it waits for nothing and exits).
-    const evaluator = spawnSync(process.execPath, [join(root, 'extension', 'dist', 'evaluator.js')], { cwd: root, env, encoding: 'utf8', timeout: 20_000 });
+    const evaluator = spawnSync(process.execPath, [join(root, 'extension', 'dist', 'evaluator.js')], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     assert.equal(evaluator.status, 0, evaluator.stderr);
-    const server = spawn(process.execPath, [join(root, 'extension', 'dist', 'server.js'), '--stdio'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [join(root, 'extension', 'dist', 'server.js'), '--stdio'], {
+      cwd: root,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     try {
       const answer = response(server, 1, 20_000);
-      server.stdin!.write(frame({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } }));
+      server.stdin!.write(
+        frame({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } }),
+      );
       const initialized = await answer;
       assert.ok(initialized.result?.capabilities, 'the server answers initialize with its capabilities');
       const shutdown = response(server, 2, 10_000);

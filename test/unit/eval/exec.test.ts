@@ -5,7 +5,15 @@ import { UNKNOWN, chartOf, output, render } from './helpers';
 
 describe('template execution (Go text/template semantics, Helm settings)', () => {
   it('prints values with fmt %v: float64 values from values.yaml in shortest form, 1e+06 from a million', () => {
-    assert.equal(render('{{ .Values.a }} {{ .Values.b }} {{ .Values.c }} {{ .Values.d }}', { a: 3, b: 1.5, c: 1000000, d: 0.00001 }), '3 1.5 1e+06 1e-05');
+    assert.equal(
+      render('{{ .Values.a }} {{ .Values.b }} {{ .Values.c }} {{ .Values.d }}', {
+        a: 3,
+        b: 1.5,
+        c: 1000000,
+        d: 0.00001,
+      }),
+      '3 1.5 1e+06 1e-05',
+    );
   });
 
   it('prints a missing map key as nothing (Helm: missingkey=zero, then "<no value>" removed)', () => {
@@ -22,7 +30,10 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
   });
 
   it('prints maps as map[k:v] with sorted keys and lists as [a b]', () => {
-    assert.equal(render('{{ .Values.m }} {{ .Values.l }}', { m: { b: 1, a: 'x' }, l: ['p', 'q'] }), 'map[a:x b:1] [p q]');
+    assert.equal(
+      render('{{ .Values.m }} {{ .Values.l }}', { m: { b: 1, a: 'x' }, l: ['p', 'q'] }),
+      'map[a:x b:1] [p q]',
+    );
   });
 
   it('passes the previous command as the last argument through a pipeline', () => {
@@ -43,12 +54,21 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
 
   it('ranges over lists with index and element, over maps in sorted key order, and runs else on empty', () => {
     assert.equal(render('{{ range $i, $v := .Values.l }}{{ $i }}={{ $v }};{{ end }}', { l: ['a', 'b'] }), '0=a;1=b;');
-    assert.equal(render('{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }};{{ end }}', { m: { z: 1, a: 2 } }), 'a=2;z=1;');
+    assert.equal(
+      render('{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }};{{ end }}', { m: { z: 1, a: 2 } }),
+      'a=2;z=1;',
+    );
     assert.equal(render('{{ range .Values.l }}x{{ else }}empty{{ end }}', { l: [] }), 'empty');
   });
 
   it('stops a range at break and skips the rest of an iteration at continue', () => {
-    assert.equal(render('{{ range .Values.l }}{{ if eq . "2" }}{{ continue }}{{ end }}{{ if eq . "4" }}{{ break }}{{ end }}{{ . }}{{ end }}', { l: ['1', '2', '3', '4', '5'] }), '13');
+    assert.equal(
+      render(
+        '{{ range .Values.l }}{{ if eq . "2" }}{{ continue }}{{ end }}{{ if eq . "4" }}{{ break }}{{ end }}{{ . }}{{ end }}',
+        { l: ['1', '2', '3', '4', '5'] },
+      ),
+      '13',
+    );
   });
 
   it("errors comparing a float64 from values with an int literal, as Go's eq does", () => {
@@ -62,7 +82,10 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
   });
 
   it('keeps $ as the root data inside range and with', () => {
-    assert.equal(render('{{ range .Values.l }}{{ $.Release.Name }}{{ end }}', { l: [1] }, { releaseName: 'rel' }), 'rel');
+    assert.equal(
+      render('{{ range .Values.l }}{{ $.Release.Name }}{{ end }}', { l: [1] }, { releaseName: 'rel' }),
+      'rel',
+    );
   });
 
   it('short-circuits and/or (Go 1.18+), returning the deciding argument itself', () => {
@@ -74,11 +97,17 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
   it('renders define through template and include, and include output through nindent', () => {
     const defines = { '_helpers.tpl': '{{- define "demo.labels" -}}\na: {{ .x }}\nb: 2\n{{- end -}}' };
     assert.equal(render('{{ template "demo.labels" (dict "x" 1) }}', {}, {}, defines), 'a: 1\nb: 2');
-    assert.equal(render('labels:{{ include "demo.labels" (dict "x" 1) | nindent 2 }}', {}, {}, defines), 'labels:\n  a: 1\n  b: 2');
+    assert.equal(
+      render('labels:{{ include "demo.labels" (dict "x" 1) | nindent 2 }}', {}, {}, defines),
+      'labels:\n  a: 1\n  b: 2',
+    );
   });
 
-  it('lets a block be overridden by a define parsed later: _a.tpl after t.yaml in Helm\'s reverse order (checked with helm 4)', () => {
-    assert.equal(render('{{ block "x" . }}default{{ end }}', {}, {}, { '_a.tpl': '{{ define "x" }}override{{ end }}' }), 'override');
+  it("lets a block be overridden by a define parsed later: _a.tpl after t.yaml in Helm's reverse order (checked with helm 4)", () => {
+    assert.equal(
+      render('{{ block "x" . }}default{{ end }}', {}, {}, { '_a.tpl': '{{ define "x" }}override{{ end }}' }),
+      'override',
+    );
   });
 
   it('errors on include of an undefined template', () => {
@@ -87,13 +116,25 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
 
   it('exposes .Release, .Chart, .Template and default .Capabilities as helm template does', () => {
     assert.equal(
-      render('{{ .Release.Name }} {{ .Release.Namespace }} {{ .Release.IsInstall }} {{ .Release.Revision }} {{ .Release.Service }}', {}, { releaseName: 'r', namespace: 'ns' }),
+      render(
+        '{{ .Release.Name }} {{ .Release.Namespace }} {{ .Release.IsInstall }} {{ .Release.Revision }} {{ .Release.Service }}',
+        {},
+        { releaseName: 'r', namespace: 'ns' },
+      ),
       'r ns true 1 Helm',
     );
     assert.equal(render('{{ .Release.IsUpgrade }}', {}, { isUpgrade: true }), 'true');
-    assert.equal(render('{{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion }} {{ .Chart.Description }}'), 'demo 1.2.3 4.5.6 A demo chart');
+    assert.equal(
+      render('{{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion }} {{ .Chart.Description }}'),
+      'demo 1.2.3 4.5.6 A demo chart',
+    );
     assert.equal(render('{{ .Template.Name }} {{ .Template.BasePath }}'), 'demo/templates/t.yaml demo/templates');
-    assert.equal(render('{{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.APIVersions.Has "batch/v1" }} {{ .Capabilities.APIVersions.Has "batch/v1/Job" }}'), 'v1.35.0 35 true false');
+    assert.equal(
+      render(
+        '{{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.APIVersions.Has "batch/v1" }} {{ .Capabilities.APIVersions.Has "batch/v1/Job" }}',
+      ),
+      'v1.35.0 35 true false',
+    );
   });
 
   it('reads chart files through .Files.Get, .Files.Glob and AsConfig', () => {
@@ -103,11 +144,17 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
   });
 
   it('prints an Unknown run for lookup and random values, and keeps the text around it', () => {
-    assert.equal(render('a: {{ randAlphaNum 8 }}\nb: {{ (lookup "v1" "Secret" "ns" "x").data }}\nc: 1'), `a: ${UNKNOWN}\nb: ${UNKNOWN}\nc: 1`);
+    assert.equal(
+      render('a: {{ randAlphaNum 8 }}\nb: {{ (lookup "v1" "Secret" "ns" "x").data }}\nc: 1'),
+      `a: ${UNKNOWN}\nb: ${UNKNOWN}\nc: 1`,
+    );
   });
 
   it('turns an if on an Unknown condition into one Unknown run, and what it assigns into Unknown', () => {
-    assert.equal(render('{{ $x := "a" }}{{ if lookup "v1" "Secret" "" "s" }}{{ $x = "b" }}yes{{ end }}[{{ $x }}]'), `${UNKNOWN}[${UNKNOWN}]`);
+    assert.equal(
+      render('{{ $x := "a" }}{{ if lookup "v1" "Secret" "" "s" }}{{ $x = "b" }}yes{{ end }}[{{ $x }}]'),
+      `${UNKNOWN}[${UNKNOWN}]`,
+    );
   });
 
   it('lets a decided and/or ignore an Unknown argument that does not decide', () => {
@@ -128,19 +175,43 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
     const text = '{{ if lookup "v1" "Secret" "" "s" }}{{ $_ := set .Values "x" "changed" }}{{ end }}[{{ .Values.x }}]';
     assert.equal(render(text, { x: 'orig' }), `${UNKNOWN}${UNKNOWN}`);
     // A map made inside the undecidable code is its own business.
-    assert.equal(render('{{ if lookup "v1" "Secret" "" "s" }}{{ $d := dict }}{{ $_ := set $d "x" 1 }}{{ end }}[{{ .Values.x }}]', { x: 'orig' }), `${UNKNOWN}[orig]`);
+    assert.equal(
+      render('{{ if lookup "v1" "Secret" "" "s" }}{{ $d := dict }}{{ $_ := set $d "x" 1 }}{{ end }}[{{ .Values.x }}]', {
+        x: 'orig',
+      }),
+      `${UNKNOWN}[orig]`,
+    );
   });
 
   it('gives each subchart its own .Values and .Chart and shares defines across the chart tree', () => {
-    const sub = chartOf({ 's.yaml': '{{ .Chart.Name }}:{{ .Values.v }}:{{ include "parent.helper" . }}' }, { v: 'sub-value' }, [], 'sub', 'demo/charts/sub');
-    const chart = chartOf({ '_helpers.tpl': '{{ define "parent.helper" }}from-parent{{ end }}', 'p.yaml': '{{ .Values.v }}' }, { v: 'parent-value' }, [sub]);
+    const sub = chartOf(
+      { 's.yaml': '{{ .Chart.Name }}:{{ .Values.v }}:{{ include "parent.helper" . }}' },
+      { v: 'sub-value' },
+      [],
+      'sub',
+      'demo/charts/sub',
+    );
+    const chart = chartOf(
+      { '_helpers.tpl': '{{ define "parent.helper" }}from-parent{{ end }}', 'p.yaml': '{{ .Values.v }}' },
+      { v: 'parent-value' },
+      [sub],
+    );
     const result = new ChartRenderer(chart).render();
     const texts = Object.fromEntries(result.templates.map((template) => [template.file.name, output(template.chunks)]));
-    assert.deepEqual(texts, { 'demo/charts/sub/templates/s.yaml': 'sub:sub-value:from-parent', 'demo/templates/p.yaml': 'parent-value' });
+    assert.deepEqual(texts, {
+      'demo/charts/sub/templates/s.yaml': 'sub:sub-value:from-parent',
+      'demo/templates/p.yaml': 'parent-value',
+    });
   });
 
   it('lets a define of the parent chart win over a subchart define of the same name (parsed later by Helm)', () => {
-    const sub = chartOf({ '_h.tpl': '{{ define "x" }}sub{{ end }}', 's.yaml': '{{ include "x" . }}' }, {}, [], 'sub', 'demo/charts/sub');
+    const sub = chartOf(
+      { '_h.tpl': '{{ define "x" }}sub{{ end }}', 's.yaml': '{{ include "x" . }}' },
+      {},
+      [],
+      'sub',
+      'demo/charts/sub',
+    );
     const chart = chartOf({ '_h.tpl': '{{ define "x" }}parent{{ end }}' }, {}, [sub]);
     const result = new ChartRenderer(chart).render();
     assert.equal(output(result.templates[0]!.chunks), 'parent');
@@ -158,10 +229,16 @@ describe('template execution (Go text/template semantics, Helm settings)', () =>
   });
 
   it('stops a runaway recursion as Unknown instead of hanging', () => {
-    assert.match(render('{{ include "loop" . }}', {}, {}, { '_l.tpl': '{{ define "loop" }}{{ include "loop" . }}{{ end }}' }), /^ERROR: templates nest deeper than 100/);
+    assert.match(
+      render('{{ include "loop" . }}', {}, {}, { '_l.tpl': '{{ define "loop" }}{{ include "loop" . }}{{ end }}' }),
+      /^ERROR: templates nest deeper than 100/,
+    );
   });
 
   it('stops a huge range as Unknown instead of hanging', () => {
-    assert.match(render('{{ range until 90000 }}{{ range until 90000 }}x{{ end }}{{ end }}'), /^ERROR: more than \d+ evaluation steps/);
+    assert.match(
+      render('{{ range until 90000 }}{{ range until 90000 }}x{{ end }}{{ end }}'),
+      /^ERROR: more than \d+ evaluation steps/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compareYamlKeys, toYaml } from '../../../server/src/engine/eval/goyaml';
-import type { Value} from '../../../server/src/engine/eval/value';
+import type { Value } from '../../../server/src/engine/eval/value';
 import { fromData, unknown } from '../../../server/src/engine/eval/value';
 
 /** Helm's toYaml is sigs.k8s.io/yaml.Marshal (encoding/json, then go-yaml v2) without the final newline. */
@@ -25,15 +25,35 @@ describe('toYaml as Helm writes it', () => {
   });
 
   it('quotes strings that would read back as another type: numbers, booleans, null, YAML 1.1 yes/on, dates', () => {
-    assert.equal(yaml({ a: '5', b: 'true', c: 'yes', d: 'null', e: '', f: '2024-01-01', g: '1e3', h: 'on', i: '0x10', j: '12:30' }), 'a: "5"\nb: "true"\nc: "yes"\nd: "null"\ne: ""\nf: "2024-01-01"\ng: "1e3"\nh: "on"\ni: "0x10"\nj: "12:30"');
+    assert.equal(
+      yaml({
+        a: '5',
+        b: 'true',
+        c: 'yes',
+        d: 'null',
+        e: '',
+        f: '2024-01-01',
+        g: '1e3',
+        h: 'on',
+        i: '0x10',
+        j: '12:30',
+      }),
+      'a: "5"\nb: "true"\nc: "yes"\nd: "null"\ne: ""\nf: "2024-01-01"\ng: "1e3"\nh: "on"\ni: "0x10"\nj: "12:30"',
+    );
   });
 
   it('single-quotes strings with indicators or leading spaces and keeps plain ones plain', () => {
-    assert.equal(yaml({ a: '*star', b: 'a: b', c: ' lead', d: 'pre-install,post-install', e: "it's", f: '- x', g: 'a #b' }), "a: '*star'\nb: 'a: b'\nc: ' lead'\nd: pre-install,post-install\ne: it's\nf: '- x'\ng: 'a #b'");
+    assert.equal(
+      yaml({ a: '*star', b: 'a: b', c: ' lead', d: 'pre-install,post-install', e: "it's", f: '- x', g: 'a #b' }),
+      "a: '*star'\nb: 'a: b'\nc: ' lead'\nd: pre-install,post-install\ne: it's\nf: '- x'\ng: 'a #b'",
+    );
   });
 
   it('writes multi-line strings as literal blocks with chomping indicators (|+ checked with helm 4)', () => {
-    assert.equal(yaml({ a: 'x\ny', b: 'x\ny\n', c: 'x\n\n', d: 1 }), 'a: |-\n  x\n  y\nb: |\n  x\n  y\nc: |+\n  x\n\nd: 1');
+    assert.equal(
+      yaml({ a: 'x\ny', b: 'x\ny\n', c: 'x\n\n', d: 1 }),
+      'a: |-\n  x\n  y\nb: |\n  x\n  y\nc: |+\n  x\n\nd: 1',
+    );
   });
 
   it('double-quotes strings with tabs or other control characters, with Go escapes', () => {

@@ -42,7 +42,10 @@ class Editor {
 }
 
 function texts(templates: RenderedTemplate[]): Array<[string, string]> {
-  return templates.map((rendered) => [rendered.file.name, rendered.chunks.map((chunk) => chunk.text ?? '<unknown>').join('')]);
+  return templates.map((rendered) => [
+    rendered.file.name,
+    rendered.chunks.map((chunk) => chunk.text ?? '<unknown>').join(''),
+  ]);
 }
 
 describe('re-evaluating a chart after an edit', () => {
@@ -58,7 +61,10 @@ describe('re-evaluating a chart after an edit', () => {
 
   it('executes again for an upgrade only the templates that can tell it from an install, with the output a whole upgrade render gives', () => {
     const editor = new Editor();
-    editor.write('templates/operation.yaml', 'kind: ConfigMap\nmetadata:\n  name: {{ if .Release.IsUpgrade }}upgraded{{ else }}installed{{ end }}\n');
+    editor.write(
+      'templates/operation.yaml',
+      'kind: ConfigMap\nmetadata:\n  name: {{ if .Release.IsUpgrade }}upgraded{{ else }}installed{{ end }}\n',
+    );
     editor.write('templates/revision.yaml', 'kind: ConfigMap\nmetadata:\n  name: rev-{{ .Release.Revision }}\n');
     assert.equal(editor.cost(), 7);
     const upgrade = { releaseName: 'release-name', isUpgrade: true };
@@ -77,7 +83,10 @@ describe('re-evaluating a chart after an edit', () => {
     const rendered = editor.cache.render(second, only);
     assert.equal(editor.cache.executions - before, 1);
     const fresh = new ChartRenderer(loadChart(CHART)).render(second).templates;
-    assert.deepEqual(texts(rendered), texts(fresh).filter(([name]) => only.has(name)));
+    assert.deepEqual(
+      texts(rendered),
+      texts(fresh).filter(([name]) => only.has(name)),
+    );
   });
 
   it('renders every template, for an upgrade or a subset, when a template changed a map the others read during the render', () => {
@@ -92,7 +101,10 @@ describe('re-evaluating a chart after an edit', () => {
     assert.equal(shared.cost(), 6);
     assert.equal(shared.cost({ releaseName: 'release-name', isUpgrade: true }), 6);
     const before = shared.cache.executions;
-    shared.cache.render({ releaseName: 'zz-second', isUpgrade: false }, new Set(['shared-define/templates/cleanup.yaml']));
+    shared.cache.render(
+      { releaseName: 'zz-second', isUpgrade: false },
+      new Set(['shared-define/templates/cleanup.yaml']),
+    );
     assert.equal(shared.cache.executions - before, 6);
   });
 
@@ -108,7 +120,9 @@ describe('re-evaluating a chart after an edit', () => {
     editor.cost();
     editor.edit('templates/_helpers.tpl', (text) => text.replace('post-instal', 'post-install'));
     assert.equal(editor.cost(), 2, 'migrate-schema and migrate-data');
-    editor.edit('templates/_helpers.tpl', (text) => text.replace('{{ .Values.cleanupEvent }}', '{{ .Values.cleanupEvent | lower }}'));
+    editor.edit('templates/_helpers.tpl', (text) =>
+      text.replace('{{ .Values.cleanupEvent }}', '{{ .Values.cleanupEvent | lower }}'),
+    );
     assert.equal(editor.cost(), 1, 'cleanup');
   });
 
@@ -123,7 +137,10 @@ describe('re-evaluating a chart after an edit', () => {
     const editor = new Editor();
     editor.cost();
     // Helm parses _a.tpl after _helpers.tpl (reverse lexical order at one depth), so its definition wins.
-    editor.write('templates/_a.tpl', '{{- define "shared-define.hookAnnotations" -}}\nhelm.sh/hook: pre-install\n{{- end }}\n');
+    editor.write(
+      'templates/_a.tpl',
+      '{{- define "shared-define.hookAnnotations" -}}\nhelm.sh/hook: pre-install\n{{- end }}\n',
+    );
     assert.equal(editor.cost(), 2);
   });
 
@@ -136,7 +153,10 @@ describe('re-evaluating a chart after an edit', () => {
 
   it('executes a template with a computed include name or tpl after any edit to another template', () => {
     const editor = new Editor();
-    editor.write('templates/dynamic.yaml', 'kind: ConfigMap\nmetadata:\n  annotations:\n    {{- include (print "shared-define." "cleanupAnnotations") . | nindent 4 }}\n');
+    editor.write(
+      'templates/dynamic.yaml',
+      'kind: ConfigMap\nmetadata:\n  annotations:\n    {{- include (print "shared-define." "cleanupAnnotations") . | nindent 4 }}\n',
+    );
     editor.cost();
     editor.edit('templates/literal.yaml', (text) => `${text}# edited\n`);
     assert.equal(editor.cost(), 2, 'literal and dynamic');

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Arg} from '../../../server/src/engine/eval/parse';
-import { TemplateParseError, parseNumber, parseTemplate, parseTemplateShared, unquoteGo } from '../../../server/src/engine/eval/parse';
+import type { Arg } from '../../../server/src/engine/eval/parse';
+import {
+  TemplateParseError,
+  parseNumber,
+  parseTemplate,
+  parseTemplateShared,
+  unquoteGo,
+} from '../../../server/src/engine/eval/parse';
 
 function firstArgs(text: string): Arg[] {
   const node = parseTemplate(text).root.nodes.find((candidate) => candidate.type === 'action');
@@ -13,14 +19,20 @@ describe('template parser', () => {
   it('keeps text and actions in order with the offsets of each action in the source', () => {
     const text = 'a: {{ .Values.x }}\nb';
     const { root } = parseTemplate(text);
-    assert.deepEqual(root.nodes.map((node) => node.type), ['text', 'action', 'text']);
+    assert.deepEqual(
+      root.nodes.map((node) => node.type),
+      ['text', 'action', 'text'],
+    );
     const action = root.nodes[1]!;
     assert.equal(text.slice(action.start, action.end), '{{ .Values.x }}');
   });
 
   it('trims all spaces, tabs and newlines before {{- and after -}}, as text/template does', () => {
     const { root } = parseTemplate('a  \n\t{{- 1 -}}\n  b');
-    assert.deepEqual(root.nodes.filter((node) => node.type === 'text').map((node) => (node.type === 'text' ? node.text : '')), ['a', 'b']);
+    assert.deepEqual(
+      root.nodes.filter((node) => node.type === 'text').map((node) => (node.type === 'text' ? node.text : '')),
+      ['a', 'b'],
+    );
   });
 
   it('needs a space after the dash for a trim marker: {{-3}} is the number -3', () => {
@@ -31,7 +43,10 @@ describe('template parser', () => {
 
   it('drops comments and applies their trim markers', () => {
     const { root } = parseTemplate('a \n{{- /* note */ -}}\n b');
-    assert.deepEqual(root.nodes.map((node) => (node.type === 'text' ? node.text : node.type)), ['a', 'b']);
+    assert.deepEqual(
+      root.nodes.map((node) => (node.type === 'text' ? node.text : node.type)),
+      ['a', 'b'],
+    );
   });
 
   it('reads fields, variables with fields, chains on parenthesized pipelines, and pipes', () => {
@@ -48,7 +63,9 @@ describe('template parser', () => {
   it('reads string, raw string, character, bool and nil literals', () => {
     const args = firstArgs('{{ print "a\\tb" `c\\d` \'x\' true nil }}');
     assert.deepEqual(
-      args.slice(1).map((arg) => (arg.type === 'string' || arg.type === 'bool' || arg.type === 'number' ? arg.value : arg.type)),
+      args
+        .slice(1)
+        .map((arg) => (arg.type === 'string' || arg.type === 'bool' || arg.type === 'number' ? arg.value : arg.type)),
       ['a\tb', 'c\\d', 120n, true, 'nil'],
     );
   });
@@ -77,7 +94,10 @@ describe('template parser', () => {
     assert.ok(node.type === 'if');
     const nested = node.elseList!.nodes[0]!;
     assert.ok(nested.type === 'if');
-    assert.deepEqual(nested.elseList!.nodes.map((child) => child.type === 'text' && child.text), ['3']);
+    assert.deepEqual(
+      nested.elseList!.nodes.map((child) => child.type === 'text' && child.text),
+      ['3'],
+    );
   });
 
   it('declares both range variables from `$i, $v :=`', () => {
@@ -90,19 +110,35 @@ describe('template parser', () => {
 
   it('collects defines, and turns block into a define plus a template call', () => {
     const parsed = parseTemplate('{{ define "a" }}A{{ end }}{{ block "b" . }}B{{ end }}');
-    assert.deepEqual(parsed.defines.map((define) => define.name), ['a', 'b']);
-    assert.deepEqual(parsed.root.nodes.map((node) => node.type), ['template']);
+    assert.deepEqual(
+      parsed.defines.map((define) => define.name),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      parsed.root.nodes.map((node) => node.type),
+      ['template'],
+    );
   });
 
   it('rejects what Go rejects: undefined variables, unclosed actions, an end without a block, define below top level', () => {
-    for (const text of ['{{ $nope }}', '{{ .a ', '{{ end }}', '{{ if .a }}{{ define "x" }}{{ end }}{{ end }}', '{{ if .a }}', '{{ .a | }}']) {
+    for (const text of [
+      '{{ $nope }}',
+      '{{ .a ',
+      '{{ end }}',
+      '{{ if .a }}{{ define "x" }}{{ end }}{{ end }}',
+      '{{ if .a }}',
+      '{{ .a | }}',
+    ]) {
       assert.throws(() => parseTemplate(text), TemplateParseError, text);
     }
   });
 
   it('finds the closing braces after strings and raw strings that hold }}', () => {
     const args = firstArgs('{{ print "}}" `}}` }}');
-    assert.deepEqual(args.slice(1).map((arg) => arg.type === 'string' && arg.value), ['}}', '}}']);
+    assert.deepEqual(
+      args.slice(1).map((arg) => arg.type === 'string' && arg.value),
+      ['}}', '}}'],
+    );
   });
 
   it('reads letters and digits beyond ASCII in names, as unicode.IsLetter and IsDigit do, and stops at other marks', () => {
@@ -119,6 +155,11 @@ describe('template parser', () => {
     const text = '{{ define "x" }}{{ .a | quote }}{{ end }}{{ include "x" . }}';
     assert.deepEqual(parseTemplateShared(text), parseTemplate(text));
     assert.equal(parseTemplateShared(text), parseTemplateShared(text));
-    for (let attempt = 0; attempt < 2; attempt++) assert.throws(() => parseTemplateShared('{{ $undefined }}'), (error: unknown) => error instanceof TemplateParseError && /undefined variable "\$undefined"/.test(error.message));
+    for (let attempt = 0; attempt < 2; attempt++)
+      assert.throws(
+        () => parseTemplateShared('{{ $undefined }}'),
+        (error: unknown) =>
+          error instanceof TemplateParseError && /undefined variable "\$undefined"/.test(error.message),
+      );
   });
 });

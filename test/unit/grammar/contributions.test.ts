@@ -42,22 +42,43 @@ function clientSelector(): { languages: string[]; templatePattern: string } {
   const selector = /export const documentSelector[^=]*=\s*\[([\s\S]*?)\n\];/.exec(source)?.[1];
   assert.ok(selector, 'client/src/client.ts no longer exports a documentSelector array');
   const languages = [...selector.matchAll(/language:\s*'([^']+)'/g)].map((match) => match[1]!);
-  const templatePattern = [...selector.matchAll(/pattern:\s*'([^']+)'/g)].map((match) => match[1]!).find((pattern) => pattern.includes('templates'));
+  const templatePattern = [...selector.matchAll(/pattern:\s*'([^']+)'/g)]
+    .map((match) => match[1]!)
+    .find((pattern) => pattern.includes('templates'));
   assert.ok(templatePattern, 'the client selects no templates/ pattern');
   return { languages, templatePattern };
 }
 
-const TEMPLATE_PATHS = ['chart/templates/job.yaml', 'chart/templates/hooks/pre/migrate.yml', 'chart/templates/_helpers.tpl', 'charts/sub/templates/x.yaml'];
-const OTHER_PATHS = ['chart/values.yaml', 'chart/Chart.yaml', 'chart/templates/NOTES.txt', 'chart/crds/crd.yaml', '.github/workflows/ci.yaml'];
+const TEMPLATE_PATHS = [
+  'chart/templates/job.yaml',
+  'chart/templates/hooks/pre/migrate.yml',
+  'chart/templates/_helpers.tpl',
+  'charts/sub/templates/x.yaml',
+];
+const OTHER_PATHS = [
+  'chart/values.yaml',
+  'chart/Chart.yaml',
+  'chart/templates/NOTES.txt',
+  'chart/crds/crd.yaml',
+  '.github/workflows/ci.yaml',
+];
 
 describe('package.json editor contributions', () => {
-  it('contributes the helm language for templates/**/*.yaml|yml|tpl and nothing else, merging with vscode-kubernetes-tools\' id', () => {
-    assert.deepEqual(contributes.languages?.map((language) => language.id), ['helm']);
+  it("contributes the helm language for templates/**/*.yaml|yml|tpl and nothing else, merging with vscode-kubernetes-tools' id", () => {
+    assert.deepEqual(
+      contributes.languages?.map((language) => language.id),
+      ['helm'],
+    );
     const helm = contributes.languages![0]!;
     assert.equal(helm.extensions, undefined, 'file extensions would claim every .yaml file, not only templates');
     const patterns = helm.filenamePatterns ?? [];
-    for (const path of TEMPLATE_PATHS) assert.ok(patterns.some((pattern) => minimatch(path, pattern, { dot: true })), `${path} is not helm`);
-    for (const path of OTHER_PATHS) assert.ok(!patterns.some((pattern) => minimatch(path, pattern, { dot: true })), `${path} would become helm`);
+    for (const path of TEMPLATE_PATHS)
+      assert.ok(
+        patterns.some((pattern) => minimatch(path, pattern, { dot: true })),
+        `${path} is not helm`,
+      );
+    for (const path of OTHER_PATHS)
+      assert.ok(!patterns.some((pattern) => minimatch(path, pattern, { dot: true })), `${path} would become helm`);
     const configuration = readJson<{ comments?: { lineComment?: string } }>(resolve(REPO_ROOT, helm.configuration!));
     assert.equal(configuration.comments?.lineComment, '#');
   });
@@ -82,8 +103,13 @@ describe('package.json editor contributions', () => {
   });
 
   it('contributes the hook snippets for the helm language from a file that parses', () => {
-    assert.deepEqual(contributes.snippets?.map((snippet) => snippet.language), ['helm']);
-    const snippets = readJson<Record<string, { prefix: unknown; body: unknown }>>(resolve(REPO_ROOT, contributes.snippets![0]!.path));
+    assert.deepEqual(
+      contributes.snippets?.map((snippet) => snippet.language),
+      ['helm'],
+    );
+    const snippets = readJson<Record<string, { prefix: unknown; body: unknown }>>(
+      resolve(REPO_ROOT, contributes.snippets![0]!.path),
+    );
     assert.ok(Object.keys(snippets).length >= 7);
   });
 
@@ -92,7 +118,11 @@ describe('package.json editor contributions', () => {
     assert.ok(languages.includes('helm'), `the client selects ${languages.join(', ')}`);
     const ours = contributes.languages![0]!.filenamePatterns ?? [];
     for (const path of [...TEMPLATE_PATHS, ...OTHER_PATHS]) {
-      assert.equal(minimatch(path, templatePattern, { dot: true }), ours.some((pattern) => minimatch(path, pattern, { dot: true })), path);
+      assert.equal(
+        minimatch(path, templatePattern, { dot: true }),
+        ours.some((pattern) => minimatch(path, pattern, { dot: true })),
+        path,
+      );
     }
   });
 });
@@ -102,9 +132,14 @@ describe('e2e stand-in extensions', () => {
 
   it('vscode-kubernetes-tools stand-in: language helm for **/templates/** with its own grammar source.helm, not an injection', () => {
     const standIn = readJson<Manifest>(join(STAND_INS, 'kubernetes-tools', 'package.json'));
-    assert.deepEqual(standIn.contributes?.languages?.map((language) => [language.id, language.aliases?.[0], language.filenamePatterns]), [
-      ['helm', 'helm-template', ['**/templates/**']],
-    ]);
+    assert.deepEqual(
+      standIn.contributes?.languages?.map((language) => [
+        language.id,
+        language.aliases?.[0],
+        language.filenamePatterns,
+      ]),
+      [['helm', 'helm-template', ['**/templates/**']]],
+    );
     const grammar = standIn.contributes?.grammars?.[0];
     assert.deepEqual([grammar?.language, grammar?.scopeName, grammar?.injectTo], ['helm', 'source.helm', undefined]);
     const file = join(STAND_INS, 'kubernetes-tools', grammar!.path);
@@ -115,7 +150,10 @@ describe('e2e stand-in extensions', () => {
     const dir = join(STAND_INS, 'vscode-yaml');
     const standIn = readJson<Manifest>(join(dir, 'package.json'));
     assert.deepEqual(standIn.activationEvents, ['onLanguage:yaml']);
-    assert.deepEqual(standIn.contributes?.languages?.map((language) => language.id), ['yaml']);
+    assert.deepEqual(
+      standIn.contributes?.languages?.map((language) => language.id),
+      ['yaml'],
+    );
     const main = resolve(dir, standIn.main!);
     assert.ok(existsSync(main) && existsSync(join(dirname(main), 'server.js')));
     assert.match(readFileSync(main, 'utf8'), /documentSelector: \[\{ language: 'yaml' \}\]/);

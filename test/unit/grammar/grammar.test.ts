@@ -15,14 +15,26 @@ import { REPO_ROOT } from '../../support/paths';
 const TOOL = join(REPO_ROOT, 'node_modules', 'vscode-tmgrammar-test', 'dist', 'unit.js');
 const MANIFEST = join(REPO_ROOT, 'package.json');
 const CASES = join(REPO_ROOT, 'test', 'unit', 'grammar', 'cases');
-const STAND_IN_GRAMMAR = join(REPO_ROOT, 'test', 'e2e', 'stand-ins', 'kubernetes-tools', 'syntaxes', 'helm.tmLanguage.json');
+const STAND_IN_GRAMMAR = join(
+  REPO_ROOT,
+  'test',
+  'e2e',
+  'stand-ins',
+  'kubernetes-tools',
+  'syntaxes',
+  'helm.tmLanguage.json',
+);
 const OUR_GRAMMAR = join(REPO_ROOT, 'syntaxes', 'helm-hooks.tmLanguage.json');
 
 const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-grammar-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function runTool(args: readonly string[]): { code: number | null; output: string } {
-  const result = spawnSync(process.execPath, [TOOL, '--compact', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [TOOL, '--compact', ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (result.error) throw result.error;
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
@@ -55,17 +67,33 @@ describe('Helm template grammar (source.helm-hooks)', () => {
 
   it('fails a case whose assertion is wrong, so a passing run means something', () => {
     const file = join(scratch, 'wrong.yaml');
-    writeFileSync(file, ['# SYNTAX TEST "source.helm-hooks" "wrong on purpose"', 'a: {{ .Values.x }}', '#  ^^ string.quoted.double.yaml', ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '# SYNTAX TEST "source.helm-hooks" "wrong on purpose"',
+        'a: {{ .Values.x }}',
+        '#  ^^ string.quoted.double.yaml',
+        '',
+      ].join('\n'),
+    );
     const result = runTool(['--config', MANIFEST, file]);
     assert.notEqual(result.code, 0);
     assert.match(result.output, /string\.quoted\.double\.yaml/);
   });
 });
 
-describe('injection into vscode-kubernetes-tools\' source.helm (stand-in)', () => {
+describe("injection into vscode-kubernetes-tools' source.helm (stand-in)", () => {
   it('the stand-in alone shows the known breakages: actions lost after a dash, in quotes, in flow collections, in comments, in block scalars', () => {
     const file = regressionsUnderStandIn();
-    const result = runTool(['--config', join(scratch, 'no-manifest.json'), '-g', STAND_IN_GRAMMAR, '-g', OUR_GRAMMAR, file]);
+    const result = runTool([
+      '--config',
+      join(scratch, 'no-manifest.json'),
+      '-g',
+      STAND_IN_GRAMMAR,
+      '-g',
+      OUR_GRAMMAR,
+      file,
+    ]);
     assert.notEqual(result.code, 0, 'the stand-in should reproduce the reported highlighting bugs');
     const failedLines = new Set([...result.output.matchAll(/:(\d+):\d+:\d+/g)].map((match) => Number(match[1])));
     const breakages = linesOf(file, [
@@ -78,7 +106,8 @@ describe('injection into vscode-kubernetes-tools\' source.helm (stand-in)', () =
       '# replicas: {{',
       'add_header X-Release',
     ]);
-    for (const line of breakages) assert.ok(failedLines.has(line), `line ${line} should break under the stand-in alone:\n${result.output}`);
+    for (const line of breakages)
+      assert.ok(failedLines.has(line), `line ${line} should break under the stand-in alone:\n${result.output}`);
   });
 
   it('with our injection grammar from package.json, every action is tokenized as ours', () => {

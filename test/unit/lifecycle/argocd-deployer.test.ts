@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planArgoObject } from '../../../server/src/engine/deployers/argocd';
-import type { ArgoObject, ArgoOperation} from '../../../server/src/engine/lifecycle/argocd-deployer';
+import type { ArgoObject, ArgoOperation } from '../../../server/src/engine/lifecycle/argocd-deployer';
 import { simulateArgoCd } from '../../../server/src/engine/lifecycle/argocd-deployer';
 
 /**
@@ -11,7 +11,13 @@ import { simulateArgoCd } from '../../../server/src/engine/lifecycle/argocd-depl
  */
 
 function object(kind: string, name: string, annotations: Record<string, string> = {}): ArgoObject<string> {
-  return { kind, name, namespace: 'ns', plan: planArgoObject(kind, (key) => annotations[key]), source: `${kind}/${name}` };
+  return {
+    kind,
+    name,
+    namespace: 'ns',
+    plan: planArgoObject(kind, (key) => annotations[key]),
+    source: `${kind}/${name}`,
+  };
 }
 
 /** The requests of one run: `create Job/x PreSync 0` (where a create or update happens), `delete Job/x`. */
@@ -23,7 +29,9 @@ function actions(objects: ArgoObject<string>[], history: ArgoOperation[], run = 
       const object = `${action.verb} ${action.ref.kind}/${action.ref.name}`;
       if (action.verb === 'delete') return object;
       const phase = action.origin.type === 'hook' ? action.origin.event : 'Sync';
-      return phase === 'PreDelete' || phase === 'PostDelete' ? `${object} ${phase}` : `${object} ${phase} ${deployer.planOf(action.ref).wave}`;
+      return phase === 'PreDelete' || phase === 'PostDelete'
+        ? `${object} ${phase}`
+        : `${object} ${phase} ${deployer.planOf(action.ref).wave}`;
     });
 }
 
@@ -33,8 +41,12 @@ function moments(objects: ArgoObject<string>[], history: ArgoOperation[]): strin
   const { cluster, deployer } = simulateArgoCd(objects, history);
   return cluster.moments.flatMap((moment) => {
     if (moment.type !== 'hook' || moment.run !== last) return [];
-    const present = [...moment.present.objects.values()].map((live) => `${live.ref.kind}/${live.ref.name}`).filter((name) => name !== moment.hook.source).sort();
-    const wave = moment.event === 'PreDelete' || moment.event === 'PostDelete' ? '' : ` ${deployer.planOf(moment.hook).wave}`;
+    const present = [...moment.present.objects.values()]
+      .map((live) => `${live.ref.kind}/${live.ref.name}`)
+      .filter((name) => name !== moment.hook.source)
+      .sort();
+    const wave =
+      moment.event === 'PreDelete' || moment.event === 'PostDelete' ? '' : ` ${deployer.planOf(moment.hook).wave}`;
     return [`${moment.hook.source} @${moment.event}${wave}: ${present.join(', ')}`];
   });
 }
@@ -60,7 +72,7 @@ describe('Argo CD deployer', () => {
     ]);
   });
 
-  it('runs PreSync before any resource on the first sync, and with the previous sync\'s resources on a later one', () => {
+  it("runs PreSync before any resource on the first sync, and with the previous sync's resources on a later one", () => {
     // util/helm/cmd.go:429-470: every sync renders as an install; the resources of the previous sync are in the cluster.
     const objects = [object('Secret', 'db'), object('Job', 'migrate', { 'helm.sh/hook': 'pre-upgrade' })];
     assert.deepEqual(moments(objects, ['first-sync']), ['Job/migrate @PreSync 0: ']);
@@ -71,7 +83,11 @@ describe('Argo CD deployer', () => {
     const objects = [
       object('Secret', 'early', { 'helm.sh/hook': 'pre-install', 'argocd.argoproj.io/sync-wave': '-1' }),
       object('ConfigMap', 'same', { 'helm.sh/hook': 'pre-install' }),
-      object('Secret', 'late', { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-weight': '-5', 'argocd.argoproj.io/sync-wave': '2' }),
+      object('Secret', 'late', {
+        'helm.sh/hook': 'pre-install',
+        'helm.sh/hook-weight': '-5',
+        'argocd.argoproj.io/sync-wave': '2',
+      }),
       object('Job', 'migrate', { 'helm.sh/hook': 'pre-install' }),
     ];
     const found = moments(objects, ['first-sync']).filter((line) => line.startsWith('Job/'));
@@ -83,7 +99,10 @@ describe('Argo CD deployer', () => {
       object('Secret', 'seed', { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-delete-policy': 'hook-succeeded' }),
       object('Job', 'notify', { 'helm.sh/hook': 'post-install' }),
     ];
-    assert.deepEqual(moments(objects, ['first-sync']).filter((line) => line.startsWith('Job/')), ['Job/notify @PostSync 0: Secret/seed']);
+    assert.deepEqual(
+      moments(objects, ['first-sync']).filter((line) => line.startsWith('Job/')),
+      ['Job/notify @PostSync 0: Secret/seed'],
+    );
     assert.deepEqual(actions(objects, ['first-sync']).slice(-1), ['delete Secret/seed']);
   });
 
@@ -92,8 +111,14 @@ describe('Argo CD deployer', () => {
       object('Job', 'default-policy', { 'helm.sh/hook': 'pre-install' }),
       object('Job', 'failed-only', { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-delete-policy': 'hook-failed' }),
     ];
-    assert.deepEqual(actions(objects, ['first-sync', 'later-sync']), ['delete Job/default-policy', 'create Job/default-policy PreSync 0', 'update Job/failed-only PreSync 0']);
-    assert.deepEqual(moments(objects, ['first-sync', 'later-sync']), ['Job/default-policy @PreSync 0: Job/failed-only']);
+    assert.deepEqual(actions(objects, ['first-sync', 'later-sync']), [
+      'delete Job/default-policy',
+      'create Job/default-policy PreSync 0',
+      'update Job/failed-only PreSync 0',
+    ]);
+    assert.deepEqual(moments(objects, ['first-sync', 'later-sync']), [
+      'Job/default-policy @PreSync 0: Job/failed-only',
+    ]);
   });
 
   it('deletes the Application: PreDelete hooks, the resources not kept, then PostDelete hooks (controller/hook.go, appcontroller.go:1255-1264)', () => {
@@ -112,7 +137,13 @@ describe('Argo CD deployer', () => {
       'Job/cleanup @PostDelete: Secret/delete-false, Secret/helm-keep',
     ]);
     // Deletion hooks stay out of the sync (controller/state.go partitionTargetObjsForSync, lines 659-676).
-    assert.deepEqual(actions(objects, ['first-sync']).filter((line) => line.includes('Job/')), []);
-    assert.deepEqual(actions(objects, ['first-sync', 'app-deletion']).filter((line) => line.includes('Job/')), ['create Job/backup PreDelete', 'delete Job/backup', 'create Job/cleanup PostDelete']);
+    assert.deepEqual(
+      actions(objects, ['first-sync']).filter((line) => line.includes('Job/')),
+      [],
+    );
+    assert.deepEqual(
+      actions(objects, ['first-sync', 'app-deletion']).filter((line) => line.includes('Job/')),
+      ['create Job/backup PreDelete', 'delete Job/backup', 'create Job/cleanup PostDelete'],
+    );
   });
 });

@@ -15,12 +15,21 @@ import { REPO_ROOT } from '../../support/paths';
 
 const CHART = join(REPO_ROOT, 'test', 'fixtures', 'lifecycle', 'reads');
 
-function readsOf(order: OrderJson, operation: string, event: string, hook: string): Record<string, Pick<OrderReadJson, 'present' | 'content'>> {
-  const step = order.operations.find((entry) => entry.operation === operation)?.steps.find((entry) => 'event' in entry && entry.event === event);
+function readsOf(
+  order: OrderJson,
+  operation: string,
+  event: string,
+  hook: string,
+): Record<string, Pick<OrderReadJson, 'present' | 'content'>> {
+  const step = order.operations
+    .find((entry) => entry.operation === operation)
+    ?.steps.find((entry) => 'event' in entry && entry.event === event);
   assert.ok(step && 'hooks' in step, `${operation} has ${event}`);
   const found = step.hooks.find((entry) => entry.name === hook);
   assert.ok(found, `${hook} runs at ${event}`);
-  return Object.fromEntries(found.reads.map((read) => [`${read.kind}/${read.name}`, { present: read.present, content: read.content }]));
+  return Object.fromEntries(
+    found.reads.map((read) => [`${read.kind}/${read.name}`, { present: read.present, content: read.content }]),
+  );
 }
 
 describe('order: what each hook reads, and whether it exists when the hook runs', () => {
@@ -36,7 +45,7 @@ describe('order: what each hook reads, and whether it exists when the hook runs'
     });
   });
 
-  it('upgrade, pre-upgrade: hook-succeeded removed one Secret at install, the other stays with the install\'s content; the ConfigMap is the previous revision\'s', () => {
+  it("upgrade, pre-upgrade: hook-succeeded removed one Secret at install, the other stays with the install's content; the ConfigMap is the previous revision's", () => {
     assert.deepEqual(readsOf(order, 'upgrade', 'pre-upgrade', 'migrate'), {
       'Secret/db-seed': { present: false, content: null },
       'Secret/made-by-hand': { present: null, content: null },
@@ -54,14 +63,21 @@ describe('order: what each hook reads, and whether it exists when the hook runs'
   });
 
   it('says why, with the field that names the object; an optional reference is marked as one', () => {
-    const upgrade = order.operations.find((entry) => entry.operation === 'upgrade')!.steps.find((entry) => 'event' in entry && entry.event === 'pre-upgrade');
+    const upgrade = order.operations
+      .find((entry) => entry.operation === 'upgrade')!
+      .steps.find((entry) => 'event' in entry && entry.event === 'pre-upgrade');
     const reads = upgrade && 'hooks' in upgrade ? upgrade.hooks[0]!.reads : [];
     const seed = reads.find((read) => read.name === 'db-seed')!;
     assert.equal(seed.via, 'env secretKeyRef');
     assert.equal(seed.why, 'deleted at the end of pre-install (hook-succeeded)');
     assert.match(reads.find((read) => read.name === 'guarded')!.why, /a document that is not known may be it/);
-    const install = order.operations.find((entry) => entry.operation === 'install')!.steps.find((entry) => 'event' in entry && entry.event === 'pre-install');
-    const app = install && 'hooks' in install ? install.hooks.find((hook) => hook.name === 'migrate')!.reads.find((read) => read.name === 'app') : undefined;
+    const install = order.operations
+      .find((entry) => entry.operation === 'install')!
+      .steps.find((entry) => 'event' in entry && entry.event === 'pre-install');
+    const app =
+      install && 'hooks' in install
+        ? install.hooks.find((hook) => hook.name === 'migrate')!.reads.find((read) => read.name === 'app')
+        : undefined;
     assert.match(app?.why ?? '', /optional: the pod starts without it/);
   });
 });

@@ -43,10 +43,17 @@ describe('CRD schemas set aside before the YAML parse', () => {
     const text = `${CRD}\n---\n${JOB}\n`;
     const result = setAsideCrdSchemas(text);
     assert.equal(result.length, text.length);
-    assert.deepEqual(result.split('\n').map((line) => line.length), text.split('\n').map((line) => line.length));
+    assert.deepEqual(
+      result.split('\n').map((line) => line.length),
+      text.split('\n').map((line) => line.length),
+    );
     const lines = result.split('\n');
     assert.equal(lines[6], 's: |1');
-    assert.equal(lines[8], ' '.repeat('# a comment at the margin inside the schema'.length), 'a margin comment inside the block is blanked');
+    assert.equal(
+      lines[8],
+      ' '.repeat('# a comment at the margin inside the schema'.length),
+      'a margin comment inside the block is blanked',
+    );
     assert.equal(lines[10], ' '.repeat('\t- name: v1'.length), 'a tab-indented line inside the block is blanked');
     assert.equal(lines[13], 'status: {}', 'the next top-level key is kept');
     assert.equal(result.slice(result.indexOf('---')), text.slice(text.indexOf('---')), 'the Job after it is untouched');
@@ -58,10 +65,17 @@ describe('CRD schemas set aside before the YAML parse', () => {
     const [crd, job] = file.model.documents;
     assert.equal(crd?.kind?.decoded, 'CustomResourceDefinition');
     assert.equal(crd?.name?.decoded, 'widgets.example.com');
-    assert.deepEqual(crd?.annotations?.entries.map((entry) => [entry.key, entry.value.decoded]), [['helm.sh/hook', 'crd-install']]);
+    assert.deepEqual(
+      crd?.annotations?.entries.map((entry) => [entry.key, entry.value.decoded]),
+      [['helm.sh/hook', 'crd-install']],
+    );
     assert.equal(job?.name?.decoded, 'migrate');
     const nested = file.model.annotationSets.filter((set) => set.origin === 'nested');
-    assert.deepEqual(nested.map((set) => set.path.join('.')), ['spec.template.metadata.annotations'], 'a Job spec is still read');
+    assert.deepEqual(
+      nested.map((set) => set.path.join('.')),
+      ['spec.template.metadata.annotations'],
+      'a Job spec is still read',
+    );
     assert.deepEqual(file.model.documentRanges.length, 2);
   });
 
@@ -97,12 +111,32 @@ describe('CRD schemas set aside before the YAML parse', () => {
     for (const path of paths) {
       const file = analyzeTemplate(path, readFileSync(path, 'utf8'));
       if (file.model.yamlText !== file.scan.masked) setAside++;
-      const full = parseAllDocuments(file.scan.masked, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false });
+      const full = parseAllDocuments(file.scan.masked, {
+        schema: 'failsafe',
+        uniqueKeys: false,
+        prettyErrors: false,
+        strict: false,
+      });
       const docs = Array.isArray(full) ? full : [];
-      assert.deepEqual(file.model.documentRanges, docs.map((doc) => ({ start: doc.range[0], end: doc.range[2] })), path);
-      assert.deepEqual(file.model.yamlProblems.map((problem) => problem.range.start), docs.flatMap((doc) => doc.errors.map((error) => error.pos[0])), path);
-      const names = docs.map((doc) => doc.getIn(['metadata', 'name'])).filter((name) => name !== undefined).map(String);
-      assert.deepEqual(file.model.documents.map((doc) => doc.name?.decoded).filter((name) => name !== undefined), names, path);
+      assert.deepEqual(
+        file.model.documentRanges,
+        docs.map((doc) => ({ start: doc.range[0], end: doc.range[2] })),
+        path,
+      );
+      assert.deepEqual(
+        file.model.yamlProblems.map((problem) => problem.range.start),
+        docs.flatMap((doc) => doc.errors.map((error) => error.pos[0])),
+        path,
+      );
+      const names = docs
+        .map((doc) => doc.getIn(['metadata', 'name']))
+        .filter((name) => name !== undefined)
+        .map(String);
+      assert.deepEqual(
+        file.model.documents.map((doc) => doc.name?.decoded).filter((name) => name !== undefined),
+        names,
+        path,
+      );
     }
     assert.ok(setAside >= 18, `the schemas of the corpus CRDs are set aside (${setAside} files)`);
   });
@@ -110,7 +144,10 @@ describe('CRD schemas set aside before the YAML parse', () => {
 
 describe('topLevelBodies: the blocks the evaluated view may leave out of a rendered document', () => {
   it('gives each top-level block whose value starts on the next line, margin comments and odd indentation included', () => {
-    const blocks = topLevelBodies(CRD).map((block) => ({ key: block.key, text: CRD.slice(block.body.start, block.body.end) }));
+    const blocks = topLevelBodies(CRD).map((block) => ({
+      key: block.key,
+      text: CRD.slice(block.body.start, block.body.end),
+    }));
     assert.deepEqual(
       blocks.map((block) => block.key),
       ['metadata', 'spec'],

@@ -4,7 +4,12 @@ import { describe, it } from 'node:test';
 import type { Document } from 'yaml';
 import { discover } from '../../../server/src/engine/chart/discover';
 import { scanTemplate } from '../../../server/src/engine/template/scanner';
-import { clearYamlDocumentCache, parseWithout, parseYamlDocuments, wholeParse } from '../../../server/src/engine/model/yaml-documents';
+import {
+  clearYamlDocumentCache,
+  parseWithout,
+  parseYamlDocuments,
+  wholeParse,
+} from '../../../server/src/engine/model/yaml-documents';
 import { CORPUS_CHARTS, requireShared } from '../../support/shared';
 
 /** What the model reads of a document: its range, its errors and warnings with positions, its contents. */
@@ -28,7 +33,21 @@ function rangesOf(node: unknown, found: number[][] = []): number[][] {
   return found;
 }
 
-const SAMPLE = ['a: 1', '---', 'kind: Job', 'metadata:', '  name: x', '---', '# comment', 'kind: ConfigMap', 'data:', '  k: |', '    v', '---', ''].join('\n');
+const SAMPLE = [
+  'a: 1',
+  '---',
+  'kind: Job',
+  'metadata:',
+  '  name: x',
+  '---',
+  '# comment',
+  'kind: ConfigMap',
+  'data:',
+  '  k: |',
+  '    v',
+  '---',
+  '',
+].join('\n');
 
 describe('piecewise YAML parsing with reuse', () => {
   it('gives the same documents as a whole parse, on a multi-document text and after edits that move later documents', () => {
@@ -82,7 +101,19 @@ describe('piecewise YAML parsing with reuse', () => {
 
 describe('parsing without the content of block scalars', () => {
   it('gives the documents, ranges and errors of the whole parse, outside the cut lines', () => {
-    const text = ['kind: A', 'spec: |1', '  schema line one', '  schema line two', 'status: {}', '---', 'kind: B', 'data: |1', '  x', 'bad: [', ''].join('\n');
+    const text = [
+      'kind: A',
+      'spec: |1',
+      '  schema line one',
+      '  schema line two',
+      'status: {}',
+      '---',
+      'kind: B',
+      'data: |1',
+      '  x',
+      'bad: [',
+      '',
+    ].join('\n');
     const cut = (from: string, to: string) => ({ start: text.indexOf(from), end: text.indexOf(to) });
     const cuts = [cut('  schema line one', 'status:'), cut('  x', 'bad:')];
     const whole = summary(wholeParse(text)) as Array<{ ranges: unknown; contents: string }>;

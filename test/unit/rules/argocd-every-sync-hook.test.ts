@@ -21,8 +21,14 @@ describe(RULE, () => {
   it('reports an upgrade-only hook: it runs at the first sync too', () => {
     const findings = lint(RULE, configMapWith(['helm.sh/hook: pre-upgrade']), ARGOCD);
     assert.match(findings[0]!.message, /pre-upgrade hook at the first sync too/);
-    assert.match(lint(RULE, configMapWith(['helm.sh/hook: post-upgrade']), ARGOCD)[0]!.message, /post-upgrade hook after the first sync too/);
-    assert.match(lint(RULE, configMapWith(['helm.sh/hook: post-install']), ARGOCD)[0]!.message, /post-install hook after every sync/);
+    assert.match(
+      lint(RULE, configMapWith(['helm.sh/hook: post-upgrade']), ARGOCD)[0]!.message,
+      /post-upgrade hook after the first sync too/,
+    );
+    assert.match(
+      lint(RULE, configMapWith(['helm.sh/hook: post-install']), ARGOCD)[0]!.message,
+      /post-install hook after every sync/,
+    );
   });
 
   it('names each unpaired event in the help (a post-install,pre-upgrade migration)', () => {
@@ -34,14 +40,27 @@ describe(RULE, () => {
   it('stays silent on paired events, on a valid Argo CD hook, on templated values and on other events', () => {
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install,pre-upgrade']), ARGOCD), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: post-upgrade, post-install']), ARGOCD), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/hook: PreSync']), ARGOCD), []);
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/hook: PreSync']), ARGOCD),
+      [],
+    );
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.hook }}']), ARGOCD), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/sync-wave: {{ .Values.wave | quote }}']), ARGOCD), []);
+    assert.deepEqual(
+      lint(
+        RULE,
+        configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/sync-wave: {{ .Values.wave | quote }}']),
+        ARGOCD,
+      ),
+      [],
+    );
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-delete']), ARGOCD), []);
   });
 
   it('reads helm.sh/hook as Argo CD does when its own value is one it does not know (presync)', () => {
-    assert.equal(lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/hook: presync']), ARGOCD).length, 1);
+    assert.equal(
+      lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/hook: presync']), ARGOCD).length,
+      1,
+    );
   });
 
   it('never fires without the argocd target', () => {
@@ -54,10 +73,26 @@ describe(RULE, () => {
   it('reads the chart as Helm renders it: events and Argo CD annotations from values', () => {
     const charts = new ScratchCharts();
     after(() => charts.remove());
-    const template = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  annotations:', '    helm.sh/hook: {{ .Values.hook }}', '    {{- with .Values.extra }}{{ toYaml . | nindent 4 }}{{ end }}', 'data: {}', ''].join('\n');
+    const template = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: x',
+      '  annotations:',
+      '    helm.sh/hook: {{ .Values.hook }}',
+      '    {{- with .Values.extra }}{{ toYaml . | nindent 4 }}{{ end }}',
+      'data: {}',
+      '',
+    ].join('\n');
     const reported = charts.write({ 'templates/cm.yaml': template, 'values.yaml': 'hook: post-install\nextra: {}\n' });
-    assert.deepEqual(chartFindings(reported, RULE, ARGOCD).map((finding) => where(reported, finding)), ['templates/cm.yaml:6 "{{ .Values.hook }}"']);
-    const argoHook = charts.write({ 'templates/cm.yaml': template, 'values.yaml': 'hook: post-install\nextra:\n  argocd.argoproj.io/hook: PostSync\n' });
+    assert.deepEqual(
+      chartFindings(reported, RULE, ARGOCD).map((finding) => where(reported, finding)),
+      ['templates/cm.yaml:6 "{{ .Values.hook }}"'],
+    );
+    const argoHook = charts.write({
+      'templates/cm.yaml': template,
+      'values.yaml': 'hook: post-install\nextra:\n  argocd.argoproj.io/hook: PostSync\n',
+    });
     assert.deepEqual(chartFindings(argoHook, RULE, ARGOCD), []);
     assert.deepEqual(chartFindings(reported, RULE), [], 'not without the target');
   });

@@ -13,7 +13,10 @@ describe(RULE, () => {
     const findings = lint(RULE, text, ARGOCD);
     assert.deepEqual(pointedText(text, findings), ['pre-rollback,post-rollback']);
     assert.equal(findings[0]!.severity, 'warning');
-    assert.match(findings[0]!.message, /never applies this object: it runs none of its hook events \(pre-rollback and post-rollback\)/);
+    assert.match(
+      findings[0]!.message,
+      /never applies this object: it runs none of its hook events \(pre-rollback and post-rollback\)/,
+    );
   });
 
   it('reports a capitalised event Helm accepts and Argo CD does not know', () => {
@@ -35,7 +38,10 @@ describe(RULE, () => {
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: post-upgrade,post-rollback']), ARGOCD), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-delete']), ARGOCD), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: post-delete,post-rollback']), ARGOCD), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: test', 'argocd.argoproj.io/hook: PostSync']), ARGOCD), []);
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: test', 'argocd.argoproj.io/hook: PostSync']), ARGOCD),
+      [],
+    );
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: test', 'argocd.argoproj.io/hook: Skip']), ARGOCD), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.hook }}']), ARGOCD), []);
     // Helm drops a document with an event it does not know: helm template never hands it to Argo CD.

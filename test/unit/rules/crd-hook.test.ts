@@ -5,7 +5,17 @@ import { assertDocsExamples, explained, lint, location, pointedText } from '../.
 const RULE = 'crd-hook';
 
 function crd(annotations: string[]): string {
-  return ['apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata:', '  name: widgets.example.com', '  annotations:', ...annotations.map((line) => `    ${line}`), 'spec:', '  group: example.com', ''].join('\n');
+  return [
+    'apiVersion: apiextensions.k8s.io/v1',
+    'kind: CustomResourceDefinition',
+    'metadata:',
+    '  name: widgets.example.com',
+    '  annotations:',
+    ...annotations.map((line) => `    ${line}`),
+    'spec:',
+    '  group: example.com',
+    '',
+  ].join('\n');
 }
 
 describe(RULE, () => {
@@ -16,7 +26,10 @@ describe(RULE, () => {
       assert.deepEqual(pointedText(text, findings), ['pre-install,pre-upgrade']);
       assert.equal(location(text, findings[0]!), '6:21-6:44');
       assert.equal(findings[0]!.severity, 'warning');
-      assert.match(explained(findings[0]!), /never deletes a CustomResourceDefinition hook, whatever its delete policy/);
+      assert.match(
+        explained(findings[0]!),
+        /never deletes a CustomResourceDefinition hook, whatever its delete policy/,
+      );
       assert.match(findings[0]!.help, /^Move the CRD to the chart's crds\/ directory/);
     }
   });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import {
+  applyFix,
+  assertDocsExamples,
+  configMapWith,
+  fixAll,
+  lint,
+  location,
+  pointedText,
+} from '../../support/rule-tester';
 
 const RULE = 'duplicate-delete-policy';
 
@@ -19,7 +27,10 @@ describe(RULE, () => {
     assert.equal(location(text, findings[0]!), '7:69-7:89');
     assert.equal(findings[0]!.severity, 'info');
     const first = text.indexOf('before-hook-creation');
-    assert.deepEqual(findings[0]!.related.map((related) => related.range), [{ start: first, end: first + 'before-hook-creation'.length }]);
+    assert.deepEqual(
+      findings[0]!.related.map((related) => related.range),
+      [{ start: first, end: first + 'before-hook-creation'.length }],
+    );
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookWithPolicy('before-hook-creation,hook-succeeded'));
   });
@@ -37,7 +48,11 @@ describe(RULE, () => {
   });
 
   it('accepts distinct policies', () => {
-    for (const value of ['before-hook-creation,hook-succeeded,hook-failed', 'hook-succeeded', '"hook-succeeded, hook-failed"']) {
+    for (const value of [
+      'before-hook-creation,hook-succeeded,hook-failed',
+      'hook-succeeded',
+      '"hook-succeeded, hook-failed"',
+    ]) {
       assert.deepEqual(lint(RULE, hookWithPolicy(value)), [], value);
     }
   });
@@ -52,12 +67,23 @@ describe(RULE, () => {
 
   it('stays silent where Helm ignores the annotation, and on toYaml-built annotations and other keys', () => {
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook-delete-policy: hook-failed,hook-failed'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'example.com/policy: hook-failed,hook-failed'])), []);
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}'])),
+      [],
+    );
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'example.com/policy: hook-failed,hook-failed'])),
+      [],
+    );
   });
 
   it('checks a delete policy written inside a define', () => {
-    const text = ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook-delete-policy: hook-failed,hook-failed', '{{- end }}', ''].join('\n');
+    const text = [
+      '{{- define "app.hookAnnotations" -}}',
+      'helm.sh/hook-delete-policy: hook-failed,hook-failed',
+      '{{- end }}',
+      '',
+    ].join('\n');
     const findings = lint(RULE, text, {}, 'templates/_helpers.tpl');
     assert.equal(findings.length, 1);
     assert.equal(location(text, findings[0]!), '2:41-2:52');

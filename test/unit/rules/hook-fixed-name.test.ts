@@ -12,20 +12,37 @@ describe(RULE, () => {
     assert.equal(location(text, findings[0]!), '4:9-4:23');
     assert.equal(findings[0]!.severity, 'info');
     assert.match(findings[0]!.message, /"migrate-config"/);
-    assert.match(findings[0]!.help, /^Build the name from the release, e\.g\. \{\{ include "<chart>\.fullname" \. \}\}-migrate-config\./);
+    assert.match(
+      findings[0]!.help,
+      /^Build the name from the release, e\.g\. \{\{ include "<chart>\.fullname" \. \}\}-migrate-config\./,
+    );
     const quoted = configMapWith(['helm.sh/hook: pre-install'], '"migrate"');
     assert.deepEqual(pointedText(quoted, lint(RULE, quoted)), ['"migrate"']);
   });
 
   it('stays silent on a name built with any template action', () => {
-    for (const name of ['{{ .Release.Name }}-migrate', '{{ include "app.fullname" . }}-migrate', '"{{ template "app.name" . }}"', 'migrate-{{ .Values.suffix }}']) {
+    for (const name of [
+      '{{ .Release.Name }}-migrate',
+      '{{ include "app.fullname" . }}-migrate',
+      '"{{ template "app.name" . }}"',
+      'migrate-{{ .Values.suffix }}',
+    ]) {
       assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install'], name)), [], name);
     }
   });
 
   it('ignores resources that are not hooks, CRDs, and hooks whose events are templated', () => {
     assert.deepEqual(lint(RULE, configMapWith(['example.com/a: b'], 'fixed')), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install'], 'a.b').replace('kind: ConfigMap', 'kind: CustomResourceDefinition')), []);
+    assert.deepEqual(
+      lint(
+        RULE,
+        configMapWith(['helm.sh/hook: pre-install'], 'a.b').replace(
+          'kind: ConfigMap',
+          'kind: CustomResourceDefinition',
+        ),
+      ),
+      [],
+    );
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.hook }}'], 'fixed')), []);
   });
 

@@ -5,13 +5,23 @@ import { assertDocsExamples, explained, lint, location, pointedText } from '../.
 const RULE = 'hook-job-unbounded';
 
 function job(spec: string[], annotations = ['helm.sh/hook: pre-upgrade']): string {
-  return ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-x', '  annotations:', ...annotations.map((line) => `    ${line}`), 'spec:', ...spec.map((line) => `  ${line}`), ''].join('\n');
+  return [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: {{ .Release.Name }}-x',
+    '  annotations:',
+    ...annotations.map((line) => `    ${line}`),
+    'spec:',
+    ...spec.map((line) => `  ${line}`),
+    '',
+  ].join('\n');
 }
 
 const TEMPLATE = ['template:', '  spec:', '    restartPolicy: Never'];
 
 describe(RULE, () => {
-  it('reports a hook Job with neither backoffLimit nor activeDeadlineSeconds at the Job\'s spec key', () => {
+  it("reports a hook Job with neither backoffLimit nor activeDeadlineSeconds at the Job's spec key", () => {
     const text = job(TEMPLATE);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['spec']);
@@ -28,8 +38,14 @@ describe(RULE, () => {
   });
 
   it('stays silent when template output may add Job fields, but not for output inside the pod template', () => {
-    assert.deepEqual(lint(RULE, job(['{{- with .Values.jobSpec }}', '{{- toYaml . | nindent 2 }}', '{{- end }}', ...TEMPLATE])), []);
-    assert.deepEqual(lint(RULE, job(['{{ toYaml .Values.jobSpec | indent 2 }}', ...TEMPLATE]).replace('  {{ toYaml', '{{ toYaml')), []);
+    assert.deepEqual(
+      lint(RULE, job(['{{- with .Values.jobSpec }}', '{{- toYaml . | nindent 2 }}', '{{- end }}', ...TEMPLATE])),
+      [],
+    );
+    assert.deepEqual(
+      lint(RULE, job(['{{ toYaml .Values.jobSpec | indent 2 }}', ...TEMPLATE]).replace('  {{ toYaml', '{{ toYaml')),
+      [],
+    );
     assert.equal(lint(RULE, job([...TEMPLATE, '    {{- toYaml .Values.podSpec | nindent 4 }}'])).length, 1);
   });
 

@@ -1,12 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import {
+  applyFix,
+  assertDocsExamples,
+  configMapWith,
+  fixAll,
+  lint,
+  location,
+  pointedText,
+} from '../../support/rule-tester';
 
 const RULE = 'invalid-hook-weight';
 
 /** A pre-install hook ConfigMap whose weight is `helm.sh/hook-weight: <value>` (line 7, value at column 26). */
 function hookWithWeight(...weightLines: string[]): string {
-  return configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-weight: ${weightLines[0]}`, ...weightLines.slice(1)]);
+  return configMapWith([
+    'helm.sh/hook: pre-install',
+    `helm.sh/hook-weight: ${weightLines[0]}`,
+    ...weightLines.slice(1),
+  ]);
 }
 
 describe(RULE, () => {
@@ -17,7 +29,10 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['" 5"']);
     assert.equal(location(text, findings[0]!), '7:26-7:30');
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /weight 0: strconv\.Atoi rejects the weight " 5" \(it has spaces around the number\)/);
+    assert.match(
+      findings[0]!.message,
+      /weight 0: strconv\.Atoi rejects the weight " 5" \(it has spaces around the number\)/,
+    );
     assert.match(findings[0]!.help, /^Write "5"\./);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     assert.equal(applyFix(text, findings[0]!), hookWithWeight('"5"'));
@@ -86,7 +101,16 @@ describe(RULE, () => {
   });
 
   it('accepts every weight strconv.Atoi reads', () => {
-    for (const written of ['"5"', '"-5"', '"+5"', '"007"', '"-0"', '"9223372036854775807"', '"-9223372036854775808"', "'10'"]) {
+    for (const written of [
+      '"5"',
+      '"-5"',
+      '"+5"',
+      '"007"',
+      '"-0"',
+      '"9223372036854775807"',
+      '"-9223372036854775808"',
+      "'10'",
+    ]) {
       assert.deepEqual(lint(RULE, hookWithWeight(written)), [], written);
     }
     assert.deepEqual(lint(RULE, hookWithWeight('|-', '  5')), []);
@@ -99,7 +123,12 @@ describe(RULE, () => {
   });
 
   it('stays silent on templated weights', () => {
-    for (const written of ['"{{ .Values.weight }}"', '{{ .Values.weight | quote }}', "'{{ .Values.weight }}'", '{{ .Values.weight }}']) {
+    for (const written of [
+      '"{{ .Values.weight }}"',
+      '{{ .Values.weight | quote }}',
+      "'{{ .Values.weight }}'",
+      '{{ .Values.weight }}',
+    ]) {
       assert.deepEqual(lint(RULE, hookWithWeight(written)), [], written);
     }
   });
@@ -112,15 +141,27 @@ describe(RULE, () => {
 
   it('ignores annotations built by toYaml and other annotations', () => {
     const built = [
-      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  annotations:',
-      '    {{- toYaml .Values.annotations | nindent 4 }}', 'data: {}', '',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: x',
+      '  annotations:',
+      '    {{- toYaml .Values.annotations | nindent 4 }}',
+      'data: {}',
+      '',
     ].join('\n');
     assert.deepEqual(lint(RULE, built), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'example.com/weight: " 5"'])), []);
   });
 
   it('checks a weight written inside a define', () => {
-    const text = ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook: pre-install', 'helm.sh/hook-weight: "5.0"', '{{- end }}', ''].join('\n');
+    const text = [
+      '{{- define "app.hookAnnotations" -}}',
+      'helm.sh/hook: pre-install',
+      'helm.sh/hook-weight: "5.0"',
+      '{{- end }}',
+      '',
+    ].join('\n');
     const findings = lint(RULE, text, {}, 'templates/_helpers.tpl');
     assert.deepEqual(pointedText(text, findings), ['"5.0"']);
   });

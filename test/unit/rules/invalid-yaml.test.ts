@@ -105,7 +105,7 @@ const VALID_TEMPLATES: Record<string, string> = {
     'metadata:',
     '  name: "{{ .Release.Name }}-{{ printf "%s" .Values.suffix }}"',
     '  annotations:',
-    '    a: \'{{ .Values.a | default "it\'\'s" }}\'',
+    "    a: '{{ .Values.a | default \"it''s\" }}'",
     '    b: "{{ .Values.b | replace "\\"" "" }}"',
     '    c: {{ printf "%s:%s" .Values.host .Values.port | quote }}',
     'data:',
@@ -183,35 +183,37 @@ const VALID_TEMPLATES: Record<string, string> = {
     '          matchLabels: {}',
     '      {{- end }}',
   ),
-  '`{{- end -}}` before an if alone on its line, in a Secret whose block scalars open with a with (bitnami chainloop)': lines(
-    'apiVersion: v1',
-    'kind: Secret',
-    'metadata:',
-    '  name: x',
-    'stringData:',
-    '  {{- if .Values.legacy }}',
-    '    {{- fail "legacy is gone" }}',
-    '  {{- end -}}',
-    '  {{- if .Values.sentry }}',
-    '  sentry.yaml: |',
-    '    {{- toYaml .Values.sentry | nindent 4 }}',
-    '  {{- end }}',
-    '  {{- if .Values.fileCA }}',
-    '  fileca.yaml: |',
-    '    {{- with .Values.fileCA }}',
-    '    cert_path: {{ .certPath | quote }}',
-    '    {{- end }}',
-    '  {{- end }}',
-    '  {{- if .Values.ejbcaCA }}',
-    '  ejbca.yaml: |',
-    '    {{- with .Values.ejbcaCA }}',
-    '    server_url: {{ .serverURL | quote }}',
-    '    {{- end }}',
-    '  {{- end }}',
-    '  config.yaml: |',
-    '    debug: false',
-  ),
-  'Windows line endings': 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: {{ .Release.Name }}\r\n  labels:\r\n    {{- include "x" . | nindent 4 }}\r\ndata: {}\r\n',
+  '`{{- end -}}` before an if alone on its line, in a Secret whose block scalars open with a with (bitnami chainloop)':
+    lines(
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: x',
+      'stringData:',
+      '  {{- if .Values.legacy }}',
+      '    {{- fail "legacy is gone" }}',
+      '  {{- end -}}',
+      '  {{- if .Values.sentry }}',
+      '  sentry.yaml: |',
+      '    {{- toYaml .Values.sentry | nindent 4 }}',
+      '  {{- end }}',
+      '  {{- if .Values.fileCA }}',
+      '  fileca.yaml: |',
+      '    {{- with .Values.fileCA }}',
+      '    cert_path: {{ .certPath | quote }}',
+      '    {{- end }}',
+      '  {{- end }}',
+      '  {{- if .Values.ejbcaCA }}',
+      '  ejbca.yaml: |',
+      '    {{- with .Values.ejbcaCA }}',
+      '    server_url: {{ .serverURL | quote }}',
+      '    {{- end }}',
+      '  {{- end }}',
+      '  config.yaml: |',
+      '    debug: false',
+    ),
+  'Windows line endings':
+    'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: {{ .Release.Name }}\r\n  labels:\r\n    {{- include "x" . | nindent 4 }}\r\ndata: {}\r\n',
 };
 
 describe(RULE, () => {
@@ -221,7 +223,7 @@ describe(RULE, () => {
     });
   }
 
-  it('reports a key indented one space too far, with the parser\'s message and what it means for hook checks', () => {
+  it("reports a key indented one space too far, with the parser's message and what it means for hook checks", () => {
     const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '   namespace: y', 'data: {}');
     const findings = lint(RULE, text);
     assert.equal(findings.length, 1);
@@ -234,7 +236,7 @@ describe(RULE, () => {
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
-  it('reports a key that leaves its mapping\'s column', () => {
+  it("reports a key that leaves its mapping's column", () => {
     const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', ' labels: {}', 'data: {}');
     const findings = lint(RULE, text);
     // The parser blames the line's indentation; the finding points at the line's text.
@@ -251,26 +253,55 @@ describe(RULE, () => {
   });
 
   it('reports an unclosed flow sequence', () => {
-    const text = lines('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: x', 'spec:', '  args: [a, {{ .Values.b }}', 'status: {}');
+    const text = lines(
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: x',
+      'spec:',
+      '  args: [a, {{ .Values.b }}',
+      'status: {}',
+    );
     const findings = lint(RULE, text);
     assert.equal(findings.length, 1);
-    assert.match(findings[0]!.message, /Flow sequence in block collection must be sufficiently indented and end with a \]/);
+    assert.match(
+      findings[0]!.message,
+      /Flow sequence in block collection must be sufficiently indented and end with a \]/,
+    );
   });
 
   it('reports a mistake inside an if block, which breaks the render whenever the block is on', () => {
     const text = lines(
-      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  {{- if .Values.labels }}', '  labels:', '    a: b',
-      '   c: d', '  {{- end }}', 'data: {}',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: x',
+      '  {{- if .Values.labels }}',
+      '  labels:',
+      '    a: b',
+      '   c: d',
+      '  {{- end }}',
+      'data: {}',
     );
     assert.equal(lint(RULE, text).length, 1);
   });
 
   it('still reports a mistake outside the conditional parts it sets aside', () => {
     const text = lines(
-      'apiVersion: v1', 'kind: Service', 'metadata:', '  name: x', 'spec:',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata:',
+      '  name: x',
+      'spec:',
       '  type: {{ if .Values.public }}"LoadBalancer"{{ else }}"ClusterIP"{{ end }}',
-      '  {{- if .Values.ip }}', '  clusterIP: {{ .Values.ip }}', '  {{- else }}', '  clusterIP: None', '  {{- end }}',
-      '  ports:', '    - port: 80', '     targetPort: 8080',
+      '  {{- if .Values.ip }}',
+      '  clusterIP: {{ .Values.ip }}',
+      '  {{- else }}',
+      '  clusterIP: None',
+      '  {{- end }}',
+      '  ports:',
+      '    - port: 80',
+      '     targetPort: 8080',
     );
     const findings = lint(RULE, text);
     assert.equal(findings.length, 1);
@@ -282,14 +313,36 @@ describe(RULE, () => {
     // An if/else opening different keys above a shared child renders either way; the volumes entry in the else branch
     // below breaks the list when that branch renders (Helm: "YAML parse error", as on mission-control's mongodb).
     const text = lines(
-      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: x', 'spec:',
-      '  {{- if .Values.useStatefulSet }}', '  serviceName: x', '  updateStrategy:', '  {{- else }}', '  strategy:', '  {{- end }}',
-      '    type: {{ .Values.updateType }}', '  template:', '    spec:', '      volumes:', '      - name: config',
-      '        configMap:', '          name: x', '{{- if .Values.persistence }}', '  volumeClaimTemplates: []', '{{- else }}',
-      '        - name: data', '          emptyDir: {}', '{{- end }}',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: x',
+      'spec:',
+      '  {{- if .Values.useStatefulSet }}',
+      '  serviceName: x',
+      '  updateStrategy:',
+      '  {{- else }}',
+      '  strategy:',
+      '  {{- end }}',
+      '    type: {{ .Values.updateType }}',
+      '  template:',
+      '    spec:',
+      '      volumes:',
+      '      - name: config',
+      '        configMap:',
+      '          name: x',
+      '{{- if .Values.persistence }}',
+      '  volumeClaimTemplates: []',
+      '{{- else }}',
+      '        - name: data',
+      '          emptyDir: {}',
+      '{{- end }}',
     );
     const findings = lint(RULE, text);
-    assert.deepEqual(findings.map((found) => text.slice(0, found.range.start).split('\n').length), [22]);
+    assert.deepEqual(
+      findings.map((found) => text.slice(0, found.range.start).split('\n').length),
+      [22],
+    );
   });
 
   it('reports one finding per document, the first problem of each', () => {
@@ -306,9 +359,21 @@ describe(RULE, () => {
   });
 
   it('ignores NOTES.txt and _helpers.tpl, which Helm does not read as manifests', () => {
-    const notes = lines('Thank you for installing {{ .Chart.Name }}.', '  Get the URL:', 'echo: http://{{ .Values.host }}: now');
+    const notes = lines(
+      'Thank you for installing {{ .Chart.Name }}.',
+      '  Get the URL:',
+      'echo: http://{{ .Values.host }}: now',
+    );
     assert.deepEqual(lint(RULE, notes, {}, 'templates/NOTES.txt'), []);
-    assert.deepEqual(lint(RULE, lines('{{- define "x" -}}', 'a: 1', ' b: 2', '{{- end }}', 'not: [yaml'), {}, 'templates/_helpers.tpl'), []);
+    assert.deepEqual(
+      lint(
+        RULE,
+        lines('{{- define "x" -}}', 'a: 1', ' b: 2', '{{- end }}', 'not: [yaml'),
+        {},
+        'templates/_helpers.tpl',
+      ),
+      [],
+    );
   });
 
   it('documents a bad example it reports and a good one it does not', () => {

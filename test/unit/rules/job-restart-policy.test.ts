@@ -7,15 +7,25 @@ const RULE = 'job-restart-policy';
 
 function job(podSpec: string[], hook = 'pre-install', kind = 'Job'): string {
   return [
-    'apiVersion: batch/v1', `kind: ${kind}`, 'metadata:', '  name: migrate', '  annotations:', `    helm.sh/hook: ${hook}`,
-    'spec:', '  backoffLimit: 1', '  template:', '    spec:', ...podSpec.map((line) => `      ${line}`), '',
+    'apiVersion: batch/v1',
+    `kind: ${kind}`,
+    'metadata:',
+    '  name: migrate',
+    '  annotations:',
+    `    helm.sh/hook: ${hook}`,
+    'spec:',
+    '  backoffLimit: 1',
+    '  template:',
+    '    spec:',
+    ...podSpec.map((line) => `      ${line}`),
+    '',
   ].join('\n');
 }
 
 const CONTAINERS = ['containers:', '  - name: migrate', '    image: example.com/migrate:1.0.0'];
 
 describe(RULE, () => {
-  it('reports a hook Job whose pod template has no restartPolicy at the pod template\'s spec key, and adds restartPolicy: Never', () => {
+  it("reports a hook Job whose pod template has no restartPolicy at the pod template's spec key, and adds restartPolicy: Never", () => {
     const text = job(CONTAINERS);
     const findings = lint(RULE, text);
     assert.equal(findings.length, 1);
@@ -24,7 +34,10 @@ describe(RULE, () => {
     assert.equal(findings[0]!.severity, 'error');
     assert.match(findings[0]!.message, /no restartPolicy, which defaults to Always/);
     assert.match(findings[0]!.help, /^Add restartPolicy: Never or OnFailure/);
-    assert.match(findings[0]!.help, /The Job "migrate" is invalid: spec\.template\.spec\.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/);
+    assert.match(
+      findings[0]!.help,
+      /The Job "migrate" is invalid: spec\.template\.spec\.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/,
+    );
     assert.equal(findings[0]!.fixes[0]!.safe, true);
     const fixed = fixAll(RULE, text);
     assert.equal(fixed, job(['restartPolicy: Never', ...CONTAINERS]));
@@ -32,8 +45,22 @@ describe(RULE, () => {
   });
 
   it('inserts the key right after spec:, outside an if block that opens the pod spec, and keeps CRLF line ends', () => {
-    const guarded = job(['{{- if .Values.pullSecrets }}', 'imagePullSecrets: {{ toYaml .Values.pullSecrets | nindent 8 }}', '{{- end }}', ...CONTAINERS]);
-    assert.equal(fixAll(RULE, guarded), job(['restartPolicy: Never', '{{- if .Values.pullSecrets }}', 'imagePullSecrets: {{ toYaml .Values.pullSecrets | nindent 8 }}', '{{- end }}', ...CONTAINERS]));
+    const guarded = job([
+      '{{- if .Values.pullSecrets }}',
+      'imagePullSecrets: {{ toYaml .Values.pullSecrets | nindent 8 }}',
+      '{{- end }}',
+      ...CONTAINERS,
+    ]);
+    assert.equal(
+      fixAll(RULE, guarded),
+      job([
+        'restartPolicy: Never',
+        '{{- if .Values.pullSecrets }}',
+        'imagePullSecrets: {{ toYaml .Values.pullSecrets | nindent 8 }}',
+        '{{- end }}',
+        ...CONTAINERS,
+      ]),
+    );
     const crlf = job(CONTAINERS).replace(/\n/g, '\r\n');
     const fixed = fixAll(RULE, crlf);
     assert.equal(fixed, job(['restartPolicy: Never', ...CONTAINERS]).replace(/\n/g, '\r\n'));
@@ -49,7 +76,18 @@ describe(RULE, () => {
   });
 
   it('reports a flow-mapping pod spec without offering a fix, since it cannot place a new line there', () => {
-    const flow = ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: m', '  annotations:', '    helm.sh/hook: pre-install', 'spec:', '  template:', '    spec: {containers: []}', ''].join('\n');
+    const flow = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: m',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      'spec:',
+      '  template:',
+      '    spec: {containers: []}',
+      '',
+    ].join('\n');
     const findings = lint(RULE, flow);
     assert.equal(findings.length, 1);
     assert.deepEqual(findings[0]!.fixes, []);
@@ -63,7 +101,10 @@ describe(RULE, () => {
 
   it('stays silent when template output we cannot see may set restartPolicy, but not for output nested in a container', () => {
     assert.deepEqual(lint(RULE, job(['{{- include "pod.spec" . | nindent 6 }}'])), []);
-    assert.deepEqual(lint(RULE, job([...CONTAINERS, '{{- with .Values.podSpecExtra }}', '{{- toYaml . | nindent 6 }}', '{{- end }}'])), []);
+    assert.deepEqual(
+      lint(RULE, job([...CONTAINERS, '{{- with .Values.podSpecExtra }}', '{{- toYaml . | nindent 6 }}', '{{- end }}'])),
+      [],
+    );
     const nested = job([...CONTAINERS, '    resources:', '      {{- toYaml .Values.resources | nindent 12 }}']);
     assert.equal(lint(RULE, nested).length, 1);
   });

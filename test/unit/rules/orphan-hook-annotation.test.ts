@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import {
+  applyFix,
+  assertDocsExamples,
+  configMapWith,
+  fixAll,
+  lint,
+  location,
+  pointedText,
+} from '../../support/rule-tester';
 
 const RULE = 'orphan-hook-annotation';
 
@@ -19,7 +27,10 @@ describe(RULE, () => {
   });
 
   it('reports each hook-only key: delete policy (D10) and output log policy', () => {
-    const text = configMapWith(['helm.sh/hook-delete-policy: hook-succeeded', 'helm.sh/hook-output-log-policy: hook-failed']);
+    const text = configMapWith([
+      'helm.sh/hook-delete-policy: hook-succeeded',
+      'helm.sh/hook-output-log-policy: hook-failed',
+    ]);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['helm.sh/hook-delete-policy', 'helm.sh/hook-output-log-policy']);
     assert.match(findings[0]!.message, /ignores the delete policy/);
@@ -47,30 +58,58 @@ describe(RULE, () => {
   it('offers no rename when helm.sh/resource-policy is already there, and says to remove the line', () => {
     const findings = lint(RULE, configMapWith(['helm.sh/resource-policy: keep', 'helm.sh/hook-delete-policy: keep']));
     assert.equal(findings.length, 1);
-    assert.match(findings[0]!.help, /^Remove this line: helm\.sh\/resource-policy, set here too, decides what helm uninstall does\./);
+    assert.match(
+      findings[0]!.help,
+      /^Remove this line: helm\.sh\/resource-policy, set here too, decides what helm uninstall does\./,
+    );
     assert.doesNotMatch(findings[0]!.message, /deletes/);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
   it('is silent on a hook, quoted or templated', () => {
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "5"'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['"helm.sh/hook": {{ .Values.hook | quote }}', 'helm.sh/hook-weight: "5"'])), []);
+    assert.deepEqual(
+      lint(RULE, configMapWith(['"helm.sh/hook": {{ .Values.hook | quote }}', 'helm.sh/hook-weight: "5"'])),
+      [],
+    );
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook-weight: "5"', 'helm.sh/hook: {{ .Values.hook }}'])), []);
   });
 
   it('is silent when the annotations may hold entries it cannot see (toYaml, range, include, templated key)', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook-weight: "5"', '{{- toYaml .Values.annotations | nindent 4 }}'])), []);
-    const ranged = configMapWith(['helm.sh/hook-weight: "5"', '{{- range $k, $v := .Values.annotations }}', '{{ $k }}: {{ $v | quote }}', '{{- end }}']);
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook-weight: "5"', '{{- toYaml .Values.annotations | nindent 4 }}'])),
+      [],
+    );
+    const ranged = configMapWith([
+      'helm.sh/hook-weight: "5"',
+      '{{- range $k, $v := .Values.annotations }}',
+      '{{ $k }}: {{ $v | quote }}',
+      '{{- end }}',
+    ]);
     assert.deepEqual(lint(RULE, ranged), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook-weight: "5"', '{{ .Values.hookKey }}: pre-install'])), []);
-    const inline = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  annotations: {{- include "x.hook" . | nindent 4 }}', '    helm.sh/hook-weight: "5"', ''].join('\n');
+    const inline = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: x',
+      '  annotations: {{- include "x.hook" . | nindent 4 }}',
+      '    helm.sh/hook-weight: "5"',
+      '',
+    ].join('\n');
     assert.deepEqual(lint(RULE, inline), []);
   });
 
   it('is silent when the metadata may hold annotations it cannot see', () => {
     const text = [
-      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  {{- include "x.metadata" . | nindent 2 }}',
-      '  annotations:', '    helm.sh/hook-weight: "5"', '',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: x',
+      '  {{- include "x.metadata" . | nindent 2 }}',
+      '  annotations:',
+      '    helm.sh/hook-weight: "5"',
+      '',
     ].join('\n');
     assert.deepEqual(lint(RULE, text), []);
   });
@@ -78,11 +117,25 @@ describe(RULE, () => {
   it('ignores unrelated annotations, pod-template annotations and defines', () => {
     assert.deepEqual(lint(RULE, configMapWith(['example.com/hook-weight: "5"', 'checksum/config: abc'])), []);
     const podTemplate = [
-      'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: x', 'spec:', '  template:', '    metadata:',
-      '      annotations:', '        helm.sh/hook-weight: "1"', '',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: x',
+      'spec:',
+      '  template:',
+      '    metadata:',
+      '      annotations:',
+      '        helm.sh/hook-weight: "1"',
+      '',
     ].join('\n');
     assert.deepEqual(lint(RULE, podTemplate), []);
-    const define = ['{{- define "x.weight" -}}', 'helm.sh/hook-weight: "1"', '{{- end }}', '{{ include "x.weight" . }}', ''].join('\n');
+    const define = [
+      '{{- define "x.weight" -}}',
+      'helm.sh/hook-weight: "1"',
+      '{{- end }}',
+      '{{ include "x.weight" . }}',
+      '',
+    ].join('\n');
     assert.deepEqual(lint(RULE, define, {}, 'templates/_helpers.tpl'), []);
   });
 

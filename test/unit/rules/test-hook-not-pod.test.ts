@@ -23,8 +23,14 @@ describe(RULE, () => {
   it('accepts a Pod test hook and ignores other events, templated events and unknown kinds', () => {
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: test']).replace('kind: ConfigMap', 'kind: Pod')), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: post-install'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.testFramework.hookType | default "test" }}'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: test']).replace('kind: ConfigMap', 'kind: {{ .Values.kind }}')), []);
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.testFramework.hookType | default "test" }}'])),
+      [],
+    );
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: test']).replace('kind: ConfigMap', 'kind: {{ .Values.kind }}')),
+      [],
+    );
   });
 
   it('documents a bad example it reports and a good one it does not', () => {

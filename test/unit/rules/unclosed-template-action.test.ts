@@ -38,7 +38,7 @@ describe(RULE, () => {
     assert.match(lint(RULE, string)[0]!.help, /parse error at \(…\): unterminated quoted string/);
     const raw = 'a: {{ .Values.a | default `x }}\nb: c\n';
     assert.match(lint(RULE, raw)[0]!.help, /unterminated raw quoted string/);
-    const char = "a: {{ printf \"%c\" 'x }}\nb: c\n";
+    const char = 'a: {{ printf "%c" \'x }}\nb: c\n';
     assert.match(lint(RULE, char)[0]!.help, /unterminated character constant/);
   });
 

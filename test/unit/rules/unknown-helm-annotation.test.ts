@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import {
+  applyFix,
+  assertDocsExamples,
+  configMapWith,
+  fixAll,
+  lint,
+  location,
+  pointedText,
+} from '../../support/rule-tester';
 
 const RULE = 'unknown-helm-annotation';
 
@@ -13,7 +21,10 @@ describe(RULE, () => {
     assert.equal(finding.severity, 'warning');
     assert.deepEqual(pointedText(text, findings), ['helm.sh/hooks']);
     assert.equal(location(text, finding), '6:5-6:18');
-    assert.match(finding.message, /^This ConfigMap runs as a normal resource, not as a hook: Helm ignores "helm\.sh\/hooks" \(did you mean "helm\.sh\/hook"\?\)\.$/);
+    assert.match(
+      finding.message,
+      /^This ConfigMap runs as a normal resource, not as a hook: Helm ignores "helm\.sh\/hooks" \(did you mean "helm\.sh\/hook"\?\)\.$/,
+    );
     assert.match(finding.help, /^Change the key to "helm\.sh\/hook"\./);
     assert.equal(finding.fixes[0]!.safe, true);
     assert.equal(applyFix(text, finding), configMapWith(['helm.sh/hook: pre-install']));
@@ -43,7 +54,10 @@ describe(RULE, () => {
     assert.match(findings[0]!.message, /did you mean "helm\.sh\/hook-delete-policy"\?/);
     assert.match(findings[0]!.message, /^The hook gets the default delete policy, before-hook-creation: /);
     assert.equal(findings[0]!.fixes[0]!.safe, false);
-    assert.equal(applyFix(text, findings[0]!), configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded']));
+    assert.equal(
+      applyFix(text, findings[0]!),
+      configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded']),
+    );
     assert.equal(fixAll(RULE, text), text, 'an unsafe fix is not applied by fix-all');
   });
 
@@ -70,13 +84,19 @@ describe(RULE, () => {
     const findings = lint(RULE, text);
     assert.match(findings[0]!.message, /"helm\.sh\/hook" is already set here/);
     assert.match(findings[0]!.help, /^Remove this key\./);
-    assert.deepEqual(findings[0]!.related.map((related) => text.slice(related.range.start, related.range.end)), ['helm.sh/hook']);
+    assert.deepEqual(
+      findings[0]!.related.map((related) => text.slice(related.range.start, related.range.end)),
+      ['helm.sh/hook'],
+    );
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
   it('lists the keys Helm reads when nothing is close, without a fix', () => {
     const findings = lint(RULE, configMapWith(['helm.sh/release-name: x']));
-    assert.match(findings[0]!.help, /use a key Helm reads: helm\.sh\/hook, helm\.sh\/hook-weight, helm\.sh\/hook-delete-policy, helm\.sh\/hook-output-log-policy, helm\.sh\/resource-policy\./);
+    assert.match(
+      findings[0]!.help,
+      /use a key Helm reads: helm\.sh\/hook, helm\.sh\/hook-weight, helm\.sh\/hook-delete-policy, helm\.sh\/hook-output-log-policy, helm\.sh\/resource-policy\./,
+    );
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
@@ -98,7 +118,11 @@ describe(RULE, () => {
   it('stays silent on keys it cannot read: toYaml-built annotations and templated keys', () => {
     assert.deepEqual(lint(RULE, configMapWith(['{{- toYaml .Values.annotations | nindent 4 }}'])), []);
     assert.deepEqual(lint(RULE, configMapWith(['{{ .Values.prefix }}helm.sh/hooks: x'])), []);
-    const ranged = configMapWith(['{{- range $k, $v := .Values.annotations }}', '{{ $k }}: {{ $v | quote }}', '{{- end }}']);
+    const ranged = configMapWith([
+      '{{- range $k, $v := .Values.annotations }}',
+      '{{ $k }}: {{ $v | quote }}',
+      '{{- end }}',
+    ]);
     assert.deepEqual(lint(RULE, ranged), []);
   });
 
@@ -107,22 +131,40 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, lint(RULE, text)), ['helm.sh/hooks']);
   });
 
-  it('reports an unknown key in a pod template\'s annotations, where Helm reads nothing', () => {
+  it("reports an unknown key in a pod template's annotations, where Helm reads nothing", () => {
     const text = [
-      'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: x', 'spec:', '  template:', '    metadata:',
-      '      annotations:', '        helm.sh/hook-weights: "1"', '    spec: {}', '',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: x',
+      'spec:',
+      '  template:',
+      '    metadata:',
+      '      annotations:',
+      '        helm.sh/hook-weights: "1"',
+      '    spec: {}',
+      '',
     ].join('\n');
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['helm.sh/hook-weights']);
-    assert.match(findings[0]!.help, /^Write "helm\.sh\/hook-weight" in the object's own metadata\.annotations: Helm would not read it here either/);
+    assert.match(
+      findings[0]!.help,
+      /^Write "helm\.sh\/hook-weight" in the object's own metadata\.annotations: Helm would not read it here either/,
+    );
     assert.deepEqual(findings[0]!.fixes, [], 'renaming would leave the key where Helm does not read it');
   });
 
   it('checks a define that the same file includes, and ignores one nobody includes', () => {
     const define = ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hooks: pre-install', '{{- end -}}'];
     const included = [
-      ...define, 'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  annotations:',
-      '    {{- include "app.hookAnnotations" . | nindent 4 }}', '',
+      ...define,
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: x',
+      '  annotations:',
+      '    {{- include "app.hookAnnotations" . | nindent 4 }}',
+      '',
     ].join('\n');
     const findings = lint(RULE, included);
     assert.deepEqual(pointedText(included, findings), ['helm.sh/hooks']);
@@ -136,7 +178,13 @@ describe(RULE, () => {
   });
 
   it('finds a wrongly cased key in an included define', () => {
-    const text = ['{{- define "app.hook" -}}', 'Helm.sh/hook: pre-install', '{{- end -}}', '{{ include "app.hook" . }}', ''].join('\n');
+    const text = [
+      '{{- define "app.hook" -}}',
+      'Helm.sh/hook: pre-install',
+      '{{- end -}}',
+      '{{ include "app.hook" . }}',
+      '',
+    ].join('\n');
     const findings = lint(RULE, text, {}, 'templates/_helpers.tpl');
     assert.deepEqual(pointedText(text, findings), ['Helm.sh/hook']);
   });

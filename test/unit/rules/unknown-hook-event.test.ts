@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import {
+  applyFix,
+  assertDocsExamples,
+  configMapWith,
+  fixAll,
+  lint,
+  location,
+  pointedText,
+} from '../../support/rule-tester';
 
 const RULE = 'unknown-hook-event';
 
@@ -12,7 +20,10 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['pre-instal']);
     assert.equal(location(text, findings[0]!), '6:19-6:29');
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /^Helm silently drops this ConfigMap: "pre-instal" is not a hook event \(did you mean "pre-install"\?\)\.$/);
+    assert.match(
+      findings[0]!.message,
+      /^Helm silently drops this ConfigMap: "pre-instal" is not a hook event \(did you mean "pre-install"\?\)\.$/,
+    );
     assert.match(findings[0]!.help, /^Write "pre-install"/);
     assert.match(findings[0]!.help, /level=INFO msg="skipping unknown hooks"/);
     assert.equal(applyFix(text, findings[0]!), configMapWith(['helm.sh/hook: pre-install,post-upgrade']));
@@ -26,8 +37,20 @@ describe(RULE, () => {
 
   it('accepts every event, the test-success alias, any case and spaces after commas', () => {
     for (const value of [
-      'pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback',
-      'post-rollback', 'test', 'test-success', 'PRE-INSTALL', 'Test-Success', '"pre-install, post-install"', '"  pre-install  "',
+      'pre-install',
+      'post-install',
+      'pre-delete',
+      'post-delete',
+      'pre-upgrade',
+      'post-upgrade',
+      'pre-rollback',
+      'post-rollback',
+      'test',
+      'test-success',
+      'PRE-INSTALL',
+      'Test-Success',
+      '"pre-install, post-install"',
+      '"  pre-install  "',
       '"pre-install,pre-install"',
     ]) {
       assert.deepEqual(lint(RULE, configMapWith([`helm.sh/hook: ${value}`])), [], value);
@@ -94,7 +117,10 @@ describe(RULE, () => {
   it('stays silent on templated events and checks only the literal items beside them', () => {
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.hookEvents }}'])), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: "pre-{{ .Values.phase }}"'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ if .Values.x }}pre-install{{ else }}post-install{{ end }}'])), []);
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: {{ if .Values.x }}pre-install{{ else }}post-install{{ end }}'])),
+      [],
+    );
     const mixed = configMapWith(['helm.sh/hook: "pre-instal,{{ .Values.more }}"']);
     assert.deepEqual(pointedText(mixed, lint(RULE, mixed)), ['pre-instal']);
   });
@@ -107,8 +133,18 @@ describe(RULE, () => {
 
   it('ignores annotations on a pod template and other annotation keys', () => {
     const text = [
-      'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: x', '  annotations:', '    example.com/hook: pre-instal',
-      'spec:', '  template:', '    metadata:', '      annotations:', '        helm.sh/hook: pre-instal', '',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: x',
+      '  annotations:',
+      '    example.com/hook: pre-instal',
+      'spec:',
+      '  template:',
+      '    metadata:',
+      '      annotations:',
+      '        helm.sh/hook: pre-instal',
+      '',
     ].join('\n');
     assert.deepEqual(lint(RULE, text), []);
   });

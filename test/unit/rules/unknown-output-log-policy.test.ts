@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, explained, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import {
+  applyFix,
+  assertDocsExamples,
+  configMapWith,
+  explained,
+  fixAll,
+  lint,
+  location,
+  pointedText,
+} from '../../support/rule-tester';
 
 const RULE = 'unknown-output-log-policy';
 
@@ -27,7 +36,10 @@ describe(RULE, () => {
     assert.deepEqual(pointedText(text, findings), ['hook-faild']);
     assert.equal(location(text, findings[0]!), '7:37-7:47');
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /^Helm prints no hook logs for this item: "hook-faild" is not an output log policy \(did you mean "hook-failed"\?\)\.$/);
+    assert.match(
+      findings[0]!.message,
+      /^Helm prints no hook logs for this item: "hook-faild" is not an output log policy \(did you mean "hook-failed"\?\)\.$/,
+    );
     assert.match(findings[0]!.help, /^Write "hook-failed"/);
     assert.match(findings[0]!.help, /Output log policies are hook-succeeded, hook-failed\./);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
@@ -41,7 +53,12 @@ describe(RULE, () => {
   });
 
   it('accepts both policies in any case on Job and Pod hooks', () => {
-    for (const [value, kind] of [['hook-failed', 'Job'], ['hook-succeeded', 'Pod'], ['"hook-succeeded, HOOK-FAILED"', 'Job'], ['Hook-Failed', 'Pod']] as const) {
+    for (const [value, kind] of [
+      ['hook-failed', 'Job'],
+      ['hook-succeeded', 'Pod'],
+      ['"hook-succeeded, HOOK-FAILED"', 'Job'],
+      ['Hook-Failed', 'Pod'],
+    ] as const) {
       assert.deepEqual(lint(RULE, hookWithLogPolicy(value, kind)), [], `${kind} ${value}`);
     }
   });
@@ -52,7 +69,10 @@ describe(RULE, () => {
     assert.equal(findings.length, 1);
     assert.deepEqual(pointedText(text, findings), ['hook-faild,bogus']);
     assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /does nothing here: Helm prints hook logs only from Job and Pod hooks, not from a ConfigMap/);
+    assert.match(
+      findings[0]!.message,
+      /does nothing here: Helm prints hook logs only from Job and Pod hooks, not from a ConfigMap/,
+    );
     const valid = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-output-log-policy: hook-failed']);
     assert.equal(lint(RULE, valid)[0]!.severity, 'info');
   });
@@ -82,13 +102,19 @@ describe(RULE, () => {
   });
 
   it('separates policies written with ";" with commas', () => {
-    assert.equal(fixAll(RULE, hookWithLogPolicy('"hook-succeeded;hook-failed"')), hookWithLogPolicy('"hook-succeeded,hook-failed"'));
+    assert.equal(
+      fixAll(RULE, hookWithLogPolicy('"hook-succeeded;hook-failed"')),
+      hookWithLogPolicy('"hook-succeeded,hook-failed"'),
+    );
   });
 
   it('reports a YAML boolean, which Kubernetes rejects', () => {
     const findings = lint(RULE, hookWithLogPolicy('yes'));
     assert.equal(findings[0]!.severity, 'error');
-    assert.match(explained(findings[0]!), /YAML reads yes as a boolean.*cannot unmarshal bool.*output log policy "true"/);
+    assert.match(
+      explained(findings[0]!),
+      /YAML reads yes as a boolean.*cannot unmarshal bool.*output log policy "true"/,
+    );
   });
 
   it('reports a YAML list and joins it with commas', () => {
@@ -102,12 +128,23 @@ describe(RULE, () => {
     assert.deepEqual(lint(RULE, hookWithLogPolicy('{{ .Values.logPolicy }}')), []);
     assert.deepEqual(lint(RULE, hookWithLogPolicy('{{ .Values.logPolicy | quote }}')), []);
     assert.deepEqual(lint(RULE, hookWithLogPolicy('"hook-failed,{{ .Values.more }}"')), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'example.com/log-policy: hook-faild'])), []);
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}'])),
+      [],
+    );
+    assert.deepEqual(
+      lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'example.com/log-policy: hook-faild'])),
+      [],
+    );
   });
 
   it('checks a policy written inside a define, whatever kind includes it', () => {
-    const text = ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook-output-log-policy: hook-faild', '{{- end }}', ''].join('\n');
+    const text = [
+      '{{- define "app.hookAnnotations" -}}',
+      'helm.sh/hook-output-log-policy: hook-faild',
+      '{{- end }}',
+      '',
+    ].join('\n');
     assert.deepEqual(pointedText(text, lint(RULE, text, {}, 'templates/_helpers.tpl')), ['hook-faild']);
   });
 

@@ -7,9 +7,19 @@ const RULE = 'unpinned-hook-image';
 
 function pod(images: string[], hook = 'test'): string {
   return [
-    'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: t', '  annotations:', `    helm.sh/hook: ${hook}`, 'spec:',
-    '  initContainers:', '    - name: wait', `      image: ${images[0]}`, '  containers:',
-    ...images.slice(1).flatMap((image, index) => [`    - name: c${index}`, `      image: ${image}`]), '',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: t',
+    '  annotations:',
+    `    helm.sh/hook: ${hook}`,
+    'spec:',
+    '  initContainers:',
+    '    - name: wait',
+    `      image: ${images[0]}`,
+    '  containers:',
+    ...images.slice(1).flatMap((image, index) => [`    - name: c${index}`, `      image: ${image}`]),
+    '',
   ].join('\n');
 }
 
@@ -19,8 +29,14 @@ describe(RULE, () => {
     assert.equal(unpinned('docker.io/library/busybox:latest'), 'uses the moving tag :latest');
     assert.equal(unpinned('localhost:5000/tools/kubectl'), 'has no tag, so it means :latest');
     assert.equal(unpinned('localhost:5000/tools/kubectl:1.30'), undefined);
-    assert.equal(unpinned('busybox@sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79'), undefined);
-    assert.equal(unpinned('busybox:latest@sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79'), undefined);
+    assert.equal(
+      unpinned('busybox@sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79'),
+      undefined,
+    );
+    assert.equal(
+      unpinned('busybox:latest@sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79'),
+      undefined,
+    );
     assert.equal(unpinned('busybox:1.36'), undefined);
   });
 
@@ -36,15 +52,51 @@ describe(RULE, () => {
   });
 
   it('finds the pod spec of a Job and of a CronJob', () => {
-    const job = ['apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: j', '  annotations:', '    helm.sh/hook: pre-install', 'spec:', '  template:', '    spec:', '      containers:', '        - name: a', '          image: alpine', ''].join('\n');
+    const job = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: j',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: a',
+      '          image: alpine',
+      '',
+    ].join('\n');
     assert.deepEqual(pointedText(job, lint(RULE, job)), ['alpine']);
-    const cron = ['apiVersion: batch/v1', 'kind: CronJob', 'metadata:', '  name: j', '  annotations:', '    helm.sh/hook: post-install', 'spec:', '  jobTemplate:', '    spec:', '      template:', '        spec:', '          containers:', '            - name: a', '              image: alpine:latest', ''].join('\n');
+    const cron = [
+      'apiVersion: batch/v1',
+      'kind: CronJob',
+      'metadata:',
+      '  name: j',
+      '  annotations:',
+      '    helm.sh/hook: post-install',
+      'spec:',
+      '  jobTemplate:',
+      '    spec:',
+      '      template:',
+      '        spec:',
+      '          containers:',
+      '            - name: a',
+      '              image: alpine:latest',
+      '',
+    ].join('\n');
     assert.deepEqual(pointedText(cron, lint(RULE, cron)), ['alpine:latest']);
   });
 
   it('stays silent on templated images and on workloads that are not hooks', () => {
-    assert.deepEqual(lint(RULE, pod(['"{{ .Values.image.repository }}:{{ .Values.image.tag }}"', '{{ include "image" . }}'])), []);
-    assert.deepEqual(lint(RULE, pod(['busybox', 'alpine']).replace(/  annotations:\n    helm\.sh\/hook: test\n/, '')), []);
+    assert.deepEqual(
+      lint(RULE, pod(['"{{ .Values.image.repository }}:{{ .Values.image.tag }}"', '{{ include "image" . }}'])),
+      [],
+    );
+    assert.deepEqual(
+      lint(RULE, pod(['busybox', 'alpine']).replace(/  annotations:\n    helm\.sh\/hook: test\n/, '')),
+      [],
+    );
     assert.deepEqual(lint(RULE, pod(['busybox', 'alpine'], '{{ .Values.hookType }}')), []);
   });
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFix, assertDocsExamples, configMapWith, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import {
+  applyFix,
+  assertDocsExamples,
+  configMapWith,
+  fixAll,
+  lint,
+  location,
+  pointedText,
+} from '../../support/rule-tester';
 
 const RULE = 'unquoted-hook-weight';
 
@@ -20,7 +28,10 @@ describe(RULE, () => {
     const { message, help } = findings[0]!;
     assert.equal(message, 'Kubernetes rejects this ConfigMap at install: the weight -5 is a number, not a string.');
     assert.match(help, /^Quote it: "-5"\./);
-    assert.match(help, /json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/);
+    assert.match(
+      help,
+      /json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/,
+    );
     assert.match(help, /helm template, helm lint and --dry-run=client pass/);
     assert.match(help, /Unquoted, Helm reads weight -5\./);
     assert.equal(findings[0]!.fixes.length, 1);
@@ -89,7 +100,10 @@ describe(RULE, () => {
     const text = hookWithWeight('[5]');
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['[5]']);
-    assert.match(findings[0]!.help, /cannot unmarshal array into Go struct field \.metadata\.annotations of type string/);
+    assert.match(
+      findings[0]!.help,
+      /cannot unmarshal array into Go struct field \.metadata\.annotations of type string/,
+    );
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
@@ -164,20 +178,42 @@ describe(RULE, () => {
 
   it('ignores annotations built by toYaml, other annotations and a pod template weight', () => {
     const built = [
-      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '  annotations:',
-      '    {{- toYaml .Values.annotations | nindent 4 }}', 'data: {}', '',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: x',
+      '  annotations:',
+      '    {{- toYaml .Values.annotations | nindent 4 }}',
+      'data: {}',
+      '',
     ].join('\n');
     assert.deepEqual(lint(RULE, built), []);
     assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'example.com/weight: 5'])), []);
     const nested = [
-      'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: x', '  annotations:', '    helm.sh/hook: pre-install',
-      'spec:', '  template:', '    metadata:', '      annotations:', '        helm.sh/hook-weight: 5', '',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: x',
+      '  annotations:',
+      '    helm.sh/hook: pre-install',
+      'spec:',
+      '  template:',
+      '    metadata:',
+      '      annotations:',
+      '        helm.sh/hook-weight: 5',
+      '',
     ].join('\n');
     assert.deepEqual(lint(RULE, nested), []);
   });
 
   it('checks a weight written inside a define', () => {
-    const text = ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook: pre-install', 'helm.sh/hook-weight: 5', '{{- end }}', ''].join('\n');
+    const text = [
+      '{{- define "app.hookAnnotations" -}}',
+      'helm.sh/hook: pre-install',
+      'helm.sh/hook-weight: 5',
+      '{{- end }}',
+      '',
+    ].join('\n');
     const findings = lint(RULE, text, {}, 'templates/_helpers.tpl');
     assert.deepEqual(pointedText(text, findings), ['5']);
     assert.match(findings[0]!.message, /^Kubernetes rejects each object that includes this at install/);

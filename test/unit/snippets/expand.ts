@@ -142,7 +142,8 @@ export function expandSnippet(body: string | readonly string[], options: ExpandO
         tabStops.add(node.index);
         const known = defining.get(node.index);
         const definesMore = node.kind === 'choice' || (node.children !== undefined && node.children.length > 0);
-        if (!known || (definesMore && known.kind === 'tabstop' && !known.children?.length)) defining.set(node.index, node);
+        if (!known || (definesMore && known.kind === 'tabstop' && !known.children?.length))
+          defining.set(node.index, node);
         if (node.kind === 'choice') choices.set(node.index, node.options);
       }
       if ((node.kind === 'tabstop' || node.kind === 'variable') && node.children) collect(node.children);

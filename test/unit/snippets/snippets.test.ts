@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { lintText } from '../../../server/src/engine/lint/lint';
-import type { ParsedHook} from '../../support/helm';
+import type { ParsedHook } from '../../support/helm';
 import { helmInstallDryRunJson, helmTemplate, kubectlDecode, requireBinaries, writeChart } from '../../support/helm';
 import { REPO_ROOT } from '../../support/paths';
 import { expandSnippet } from './expand';
@@ -26,7 +26,17 @@ const SNIPPETS_FILE = join(REPO_ROOT, 'snippets', 'helm-hooks.code-snippets');
 const snippets = JSON.parse(readFileSync(SNIPPETS_FILE, 'utf8')) as Record<string, Snippet>;
 
 /** Helm's hook events and delete policies (pkg/release/v1/hook.go in Helm v4.1.4). */
-const EVENTS = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test']);
+const EVENTS = new Set([
+  'pre-install',
+  'post-install',
+  'pre-delete',
+  'post-delete',
+  'pre-upgrade',
+  'post-upgrade',
+  'pre-rollback',
+  'post-rollback',
+  'test',
+]);
 const DELETE_POLICIES = new Set(['before-hook-creation', 'hook-succeeded', 'hook-failed']);
 
 /** The backup Job's claim, rendered by the chart as a release resource that uninstall keeps. */
@@ -52,43 +62,109 @@ interface Placement {
 }
 
 const JOB_POLICIES = ['before-hook-creation', 'hook-succeeded'];
-const whole = (hooks: Placement['hooks'], support: Record<string, string> = {}): Placement => ({ wrap: (expanded) => expanded(''), support, hooks });
+const whole = (hooks: Placement['hooks'], support: Record<string, string> = {}): Placement => ({
+  wrap: (expanded) => expanded(''),
+  support,
+  hooks,
+});
 
 const PLACEMENTS: Record<string, Placement> = {
-  'Helm hook: database migration Job': whole([{ name: 'r1-migrate', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: -5, delete_policies: JOB_POLICIES }]),
-  'Helm hook: backup Job': whole([{ name: 'r1-backup', kind: 'Job', events: ['pre-upgrade', 'pre-delete'], weight: -10, delete_policies: JOB_POLICIES }], {
-    'backup-pvc.yaml': BACKUP_PVC,
-  }),
-  'Helm hook: notification Job': whole([{ name: 'r1-notify', kind: 'Job', events: ['post-install', 'post-upgrade'], weight: 10, delete_policies: JOB_POLICIES }]),
-  'Helm hook: test Pod': whole([{ name: 'r1-test-connection', kind: 'Pod', events: ['test'], weight: 0, delete_policies: JOB_POLICIES }]),
-  'Helm hook: pre-install check Job': whole([{ name: 'r1-preflight', kind: 'Job', events: ['pre-install'], weight: -20, delete_policies: JOB_POLICIES }]),
+  'Helm hook: database migration Job': whole([
+    {
+      name: 'r1-migrate',
+      kind: 'Job',
+      events: ['pre-install', 'pre-upgrade'],
+      weight: -5,
+      delete_policies: JOB_POLICIES,
+    },
+  ]),
+  'Helm hook: backup Job': whole(
+    [
+      {
+        name: 'r1-backup',
+        kind: 'Job',
+        events: ['pre-upgrade', 'pre-delete'],
+        weight: -10,
+        delete_policies: JOB_POLICIES,
+      },
+    ],
+    {
+      'backup-pvc.yaml': BACKUP_PVC,
+    },
+  ),
+  'Helm hook: notification Job': whole([
+    {
+      name: 'r1-notify',
+      kind: 'Job',
+      events: ['post-install', 'post-upgrade'],
+      weight: 10,
+      delete_policies: JOB_POLICIES,
+    },
+  ]),
+  'Helm hook: test Pod': whole([
+    { name: 'r1-test-connection', kind: 'Pod', events: ['test'], weight: 0, delete_policies: JOB_POLICIES },
+  ]),
+  'Helm hook: pre-install check Job': whole([
+    { name: 'r1-preflight', kind: 'Job', events: ['pre-install'], weight: -20, delete_policies: JOB_POLICIES },
+  ]),
   'Helm hook: annotations': {
     wrap: (expanded) =>
-      ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: {{ .Release.Name }}-annotated', `  ${expanded('  ')}`, 'data:', '  greeting: hello', ''].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: {{ .Release.Name }}-annotated',
+        `  ${expanded('  ')}`,
+        'data:',
+        '  greeting: hello',
+        '',
+      ].join('\n'),
     support: {},
-    hooks: [{ name: 'r1-annotated', kind: 'ConfigMap', events: ['pre-install', 'pre-upgrade'], weight: 0, delete_policies: JOB_POLICIES }],
-  },
-  'Helm hook: weighted sequence': whole(
-    [
-      { name: 'r1-wait-for-db', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: -10, delete_policies: JOB_POLICIES },
-      { name: 'r1-schema', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: 0, delete_policies: JOB_POLICIES },
-      { name: 'r1-seed', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: 10, delete_policies: JOB_POLICIES },
+    hooks: [
+      {
+        name: 'r1-annotated',
+        kind: 'ConfigMap',
+        events: ['pre-install', 'pre-upgrade'],
+        weight: 0,
+        delete_policies: JOB_POLICIES,
+      },
     ],
-  ),
+  },
+  'Helm hook: weighted sequence': whole([
+    {
+      name: 'r1-wait-for-db',
+      kind: 'Job',
+      events: ['pre-install', 'pre-upgrade'],
+      weight: -10,
+      delete_policies: JOB_POLICIES,
+    },
+    {
+      name: 'r1-schema',
+      kind: 'Job',
+      events: ['pre-install', 'pre-upgrade'],
+      weight: 0,
+      delete_policies: JOB_POLICIES,
+    },
+    { name: 'r1-seed', kind: 'Job', events: ['pre-install', 'pre-upgrade'], weight: 10, delete_policies: JOB_POLICIES },
+  ]),
 };
 
 const VARIABLES = { TM_FILENAME_BASE: 'hook', TM_FILENAME: 'hook.yaml' };
 
 function templateOf(name: string, pick?: ReadonlyMap<number, string>): string {
   const snippet = snippets[name]!;
-  return PLACEMENTS[name]!.wrap((indent) => expandSnippet(snippet.body, { variables: VARIABLES, indent, ...(pick ? { pick } : {}) }).text);
+  return PLACEMENTS[name]!.wrap(
+    (indent) => expandSnippet(snippet.body, { variables: VARIABLES, indent, ...(pick ? { pick } : {}) }).text,
+  );
 }
 
 /** Each other option of each choice, one at a time, the rest at their defaults. */
 function variants(name: string): Array<{ label: string; text: string }> {
   const { choices } = expandSnippet(snippets[name]!.body);
   return [...choices].flatMap(([index, options]) =>
-    options.slice(1).map((option) => ({ label: `$${index}=${option}`, text: templateOf(name, new Map([[index, option]])) })),
+    options
+      .slice(1)
+      .map((option) => ({ label: `$${index}=${option}`, text: templateOf(name, new Map([[index, option]])) })),
   );
 }
 
@@ -106,7 +182,10 @@ interface K8sObject {
 interface PodSpec {
   restartPolicy?: string;
   activeDeadlineSeconds?: unknown;
-  containers?: Array<{ image?: string; env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name?: string; key?: string } } }> }>;
+  containers?: Array<{
+    image?: string;
+    env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name?: string; key?: string } } }>;
+  }>;
   volumes?: Array<{ persistentVolumeClaim?: { claimName?: string } }>;
 }
 
@@ -124,11 +203,13 @@ function practiceProblems(object: K8sObject): string[] {
   const name = object.metadata?.name ?? '';
   if (!name.startsWith('r1-')) problems.push(`name ${name} is not scoped to the release`);
   const weight = annotations['helm.sh/hook-weight'];
-  if (weight !== undefined && (typeof weight !== 'string' || !/^-?\d+$/.test(weight))) problems.push(`weight ${String(weight)} is not a quoted integer`);
+  if (weight !== undefined && (typeof weight !== 'string' || !/^-?\d+$/.test(weight)))
+    problems.push(`weight ${String(weight)} is not a quoted integer`);
   const kind = object.kind;
   if (kind !== 'Job' && kind !== 'Pod') return problems;
   const policies = String(annotations['helm.sh/hook-delete-policy'] ?? '').split(',');
-  if (!policies.includes('before-hook-creation')) problems.push(`delete policy ${policies.join(',')} lacks before-hook-creation`);
+  if (!policies.includes('before-hook-creation'))
+    problems.push(`delete policy ${policies.join(',')} lacks before-hook-creation`);
   const pod = (kind === 'Job' ? object.spec?.template?.spec : (object.spec as PodSpec | undefined)) ?? {};
   if (pod.restartPolicy !== 'Never') problems.push(`restartPolicy is ${pod.restartPolicy}`);
   if (kind === 'Job') {
@@ -153,7 +234,10 @@ describe('hook snippets', () => {
     assert.deepEqual(Object.keys(snippets).sort(), Object.keys(PLACEMENTS).sort());
     for (const [name, snippet] of Object.entries(snippets)) {
       const prefixes = typeof snippet.prefix === 'string' ? [snippet.prefix] : snippet.prefix;
-      assert.ok(prefixes.length > 0 && prefixes.every((prefix) => prefix.startsWith('helm-hook')), `${name}: ${prefixes.join(', ')}`);
+      assert.ok(
+        prefixes.length > 0 && prefixes.every((prefix) => prefix.startsWith('helm-hook')),
+        `${name}: ${prefixes.join(', ')}`,
+      );
       assert.ok(snippet.description.length >= 80, `${name}: description too short to say what it is for`);
     }
   });
@@ -165,18 +249,32 @@ describe('hook snippets', () => {
       assert.ok(tabStops.has(0), `${name}: no final tab stop`);
       assert.match(source, /helm\.sh\/hook-weight: "\$\{\d+:-?\d+\}"/, `${name}: the weight is not a quoted tab stop`);
       if (name !== 'Helm hook: annotations') {
-        assert.match(source, /name: \{\{ \.Release\.Name \}\}-\$\{\d+:[a-z-]+\}/, `${name}: the name is not a release-scoped tab stop`);
+        assert.match(
+          source,
+          /name: \{\{ \.Release\.Name \}\}-\$\{\d+:[a-z-]+\}/,
+          `${name}: the name is not a release-scoped tab stop`,
+        );
         assert.match(source, /image: \$\{\d+:[^}]+:[^}]+\}/, `${name}: the image is not a tab stop with a tag`);
       }
       const eventChoice = /helm\.sh\/hook: \$\{(\d+)\|/.exec(source);
       if (name !== 'Helm hook: test Pod') assert.ok(eventChoice, `${name}: events are not a choice`);
       const policyChoice = /helm\.sh\/hook-delete-policy: \$\{(\d+)\|/.exec(source);
       for (const [index, options] of choices) {
-        const allowed = eventChoice && index === Number(eventChoice[1]) ? EVENTS : policyChoice && index === Number(policyChoice[1]) ? DELETE_POLICIES : undefined;
+        const allowed =
+          eventChoice && index === Number(eventChoice[1])
+            ? EVENTS
+            : policyChoice && index === Number(policyChoice[1])
+              ? DELETE_POLICIES
+              : undefined;
         assert.ok(allowed, `${name}: choice $${index} is neither events nor a delete policy`);
         for (const option of options) {
-          for (const item of option.split(',')) assert.ok(allowed.has(item), `${name}: choice $${index} offers unknown "${item}"`);
-          if (allowed === DELETE_POLICIES) assert.ok(option.split(',').includes('before-hook-creation'), `${name}: "${option}" lacks before-hook-creation`);
+          for (const item of option.split(','))
+            assert.ok(allowed.has(item), `${name}: choice $${index} offers unknown "${item}"`);
+          if (allowed === DELETE_POLICIES)
+            assert.ok(
+              option.split(',').includes('before-hook-creation'),
+              `${name}: "${option}" lacks before-hook-creation`,
+            );
         }
       }
     }
@@ -204,7 +302,11 @@ describe('hook snippets', () => {
       for (const indent of ['', '    ']) {
         const lines = expandSnippet(snippet.body, { variables: VARIABLES, indent }).text.split('\n');
         const blank = lines.findIndex((line) => line.trim() === '');
-        assert.equal(blank, -1, `${name}, inserted with ${indent.length} spaces of indentation, leaves line ${blank + 1} of ${lines.length} blank`);
+        assert.equal(
+          blank,
+          -1,
+          `${name}, inserted with ${indent.length} spaces of indentation, leaves line ${blank + 1} of ${lines.length} blank`,
+        );
       }
     }
   });
@@ -217,7 +319,8 @@ describe('hook snippets', () => {
       it('expands with its defaults to a template with no error or warning of ours, and every choice does too', () => {
         assert.doesNotMatch(text, /\$\{|\$\d/, 'a tab stop survived the expansion');
         assert.deepEqual(loudFindings('templates/snippet.yaml', text), []);
-        for (const variant of variants(name)) assert.deepEqual(loudFindings('templates/snippet.yaml', variant.text), [], variant.label);
+        for (const variant of variants(name))
+          assert.deepEqual(loudFindings('templates/snippet.yaml', variant.text), [], variant.label);
       });
 
       it('renders with helm template, decodes with kubectl, and follows hook practice, for the defaults and every choice', (t) => {
@@ -229,18 +332,31 @@ describe('hook snippets', () => {
         assert.equal(rendered.code, 0, rendered.stderr);
         assert.doesNotMatch(rendered.stderr, /skipping unknown hook/);
         const objects = renderedObjects(rendered.stdout);
-        const hookCount = objects.filter((object) => object.metadata?.annotations?.['helm.sh/hook'] !== undefined).length;
+        const hookCount = objects.filter(
+          (object) => object.metadata?.annotations?.['helm.sh/hook'] !== undefined,
+        ).length;
         assert.equal(hookCount, all.length * placement.hooks.length);
-        for (const object of objects) assert.deepEqual(practiceProblems(object), [], `${object.kind} ${object.metadata?.name}`);
+        for (const object of objects)
+          assert.deepEqual(practiceProblems(object), [], `${object.kind} ${object.metadata?.name}`);
         const decoded = kubectlDecode(rendered.stdout);
         assert.equal(decoded.code, 0, decoded.stderr);
-        assert.equal(decoded.stdout.match(/^\s+probe: "1"$/gm)?.length, objects.length, 'kubectl labelled every object');
+        assert.equal(
+          decoded.stdout.match(/^\s+probe: "1"$/gm)?.length,
+          objects.length,
+          'kubectl labelled every object',
+        );
       });
 
       it('is parsed by Helm 4 as the hooks it promises', (t) => {
         if (!requireBinaries(t, ['helm4'])) return;
         const release = helmInstallDryRunJson(writeChart({ ...placement.support, 'snippet.yaml': text }));
-        const hooks = release.hooks.map(({ name: hookName, kind, events, weight, delete_policies }) => ({ name: hookName, kind, events, weight, delete_policies }));
+        const hooks = release.hooks.map(({ name: hookName, kind, events, weight, delete_policies }) => ({
+          name: hookName,
+          kind,
+          events,
+          weight,
+          delete_policies,
+        }));
         assert.deepEqual(hooks, placement.hooks);
       });
     });
@@ -248,31 +364,46 @@ describe('hook snippets', () => {
 
   it('backup: the Job dumps to the claim the chart keeps as a release resource', (t) => {
     if (!requireBinaries(t, ['helm4'])) return;
-    const rendered = helmTemplate(writeChart({ 'backup-pvc.yaml': BACKUP_PVC, 'backup.yaml': templateOf('Helm hook: backup Job') }), 4);
+    const rendered = helmTemplate(
+      writeChart({ 'backup-pvc.yaml': BACKUP_PVC, 'backup.yaml': templateOf('Helm hook: backup Job') }),
+      4,
+    );
     assert.equal(rendered.code, 0, rendered.stderr);
     const objects = renderedObjects(rendered.stdout);
     const claim = objects.find((object) => object.kind === 'PersistentVolumeClaim');
     const job = objects.find((object) => object.kind === 'Job');
     assert.equal(claim?.metadata?.annotations?.['helm.sh/resource-policy'], 'keep');
-    assert.deepEqual(job?.spec?.template?.spec?.volumes?.map((volume) => volume.persistentVolumeClaim?.claimName), [claim?.metadata?.name]);
+    assert.deepEqual(
+      job?.spec?.template?.spec?.volumes?.map((volume) => volume.persistentVolumeClaim?.claimName),
+      [claim?.metadata?.name],
+    );
   });
 });
 
 describe('snippet expansion (the editor behaviour the snippet tests rely on)', () => {
-  it('keeps placeholder text, picks a choice\'s first option, mirrors a tab stop and drops $0', () => {
+  it("keeps placeholder text, picks a choice's first option, mirrors a tab stop and drops $0", () => {
     assert.equal(expandSnippet('a: ${1:x} b: $1 c: ${2|p\\,q,r|} d: $2$0').text, 'a: x b: x c: p,q d: p,q');
   });
 
   it('expands nested placeholders and unescapes \\$, \\} and \\\\ but keeps other backslashes', () => {
-    assert.equal(expandSnippet('${1:outer ${2:inner}} $2 \\$HOME \\} \\\\ \\"').text, 'outer inner inner $HOME } \\ \\"');
+    assert.equal(
+      expandSnippet('${1:outer ${2:inner}} $2 \\$HOME \\} \\\\ \\"').text,
+      'outer inner inner $HOME } \\ \\"',
+    );
   });
 
-  it('resolves variables, falls back to their default, and inserts an unknown variable\'s name', () => {
+  it("resolves variables, falls back to their default, and inserts an unknown variable's name", () => {
     const variables = { TM_FILENAME_BASE: 'job', TM_SELECTED_TEXT: '' };
-    assert.equal(expandSnippet('$TM_FILENAME_BASE ${TM_SELECTED_TEXT:none} $NOT_A_VARIABLE', { variables }).text, 'job none NOT_A_VARIABLE');
+    assert.equal(
+      expandSnippet('$TM_FILENAME_BASE ${TM_SELECTED_TEXT:none} $NOT_A_VARIABLE', { variables }).text,
+      'job none NOT_A_VARIABLE',
+    );
   });
 
   it('indents every line after the first like the line it is inserted on, and can pick another option', () => {
-    assert.equal(expandSnippet(['a:', '  b: ${1|x,y|}'], { indent: '    ', pick: new Map([[1, 'y']]) }).text, 'a:\n      b: y');
+    assert.equal(
+      expandSnippet(['a:', '  b: ${1|x,y|}'], { indent: '    ', pick: new Map([[1, 'y']]) }).text,
+      'a:\n      b: y',
+    );
   });
 });

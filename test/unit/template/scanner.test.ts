@@ -115,7 +115,7 @@ describe('scanTemplate', () => {
 
     it('reads a character constant holding a quote without starting a string', () => {
       assert.deepEqual(actionTexts(`{{ list '"' "}}" }} x`), [`{{ list '"' "}}" }}`]);
-      assert.deepEqual(actionTexts("{{ printf \"%c\" '}' }}"), ["{{ printf \"%c\" '}' }}"]);
+      assert.deepEqual(actionTexts('{{ printf "%c" \'}\' }}'), ['{{ printf "%c" \'}\' }}']);
     });
 
     it('keeps nested parentheses inside one action', () => {
@@ -162,14 +162,31 @@ describe('scanTemplate', () => {
 
   describe('action kinds', () => {
     it('classifies control keywords, assignments and output', () => {
-      const text = '{{ if .x }}{{ else if .y }}{{ end }}{{ range $i, $v := .l }}{{ end }}{{ $a := 1 }}{{ $a = 2 }}{{ .Values.end }}{{ template "t" . }}{{ ender }}';
-      const kinds = scanTemplate(text).actions.map((action) => `${action.kind}${action.keyword ? `:${action.keyword}` : ''}`);
-      assert.deepEqual(kinds, ['control:if', 'control:else', 'control:end', 'control:range', 'control:end', 'assign', 'assign', 'output', 'output', 'output']);
+      const text =
+        '{{ if .x }}{{ else if .y }}{{ end }}{{ range $i, $v := .l }}{{ end }}{{ $a := 1 }}{{ $a = 2 }}{{ .Values.end }}{{ template "t" . }}{{ ender }}';
+      const kinds = scanTemplate(text).actions.map(
+        (action) => `${action.kind}${action.keyword ? `:${action.keyword}` : ''}`,
+      );
+      assert.deepEqual(kinds, [
+        'control:if',
+        'control:else',
+        'control:end',
+        'control:range',
+        'control:end',
+        'assign',
+        'assign',
+        'output',
+        'output',
+        'output',
+      ]);
     });
 
     it('reads a keyword followed directly by a field, as Go\'s lexer ends an identifier at "."', () => {
       const result = scanTemplate('{{- with.Values.podLabels }}\n{{- end }}\n');
-      assert.deepEqual(result.actions.map((action) => action.keyword), ['with', 'end']);
+      assert.deepEqual(
+        result.actions.map((action) => action.keyword),
+        ['with', 'end'],
+      );
       assert.deepEqual(result.problems, []);
       assert.equal(scanTemplate('{{ if1 }}').actions[0]!.kind, 'output');
     });
@@ -190,7 +207,10 @@ describe('scanTemplate', () => {
       const text = '{{ define "t" }}\nhelm.sh/hook: pre-install\n{{ end }}\nkind: ConfigMap\n';
       const result = scanTemplate(text);
       assert.equal(result.masked, '                \n                         \n         \nkind: ConfigMap\n');
-      assert.equal(result.maskedKeepingDefines, '                \nhelm.sh/hook: pre-install\n         \nkind: ConfigMap\n');
+      assert.equal(
+        result.maskedKeepingDefines,
+        '                \nhelm.sh/hook: pre-install\n         \nkind: ConfigMap\n',
+      );
     });
   });
 
@@ -219,7 +239,10 @@ describe('scanTemplate', () => {
       const text = 'a:\n  {{- if .Values.x }}\n  b: c\n  {{- end }}\n';
       const ifLine = '  {{- if .Values.x }}';
       const endLine = '  {{- end }}';
-      assert.equal(scanTemplate(text).masked, `a:\n${' '.repeat(ifLine.length)}\n  b: c\n${' '.repeat(endLine.length)}\n`);
+      assert.equal(
+        scanTemplate(text).masked,
+        `a:\n${' '.repeat(ifLine.length)}\n  b: c\n${' '.repeat(endLine.length)}\n`,
+      );
     });
 
     it('masks an output action inside other text to a run of "_" of the same length', () => {
@@ -255,7 +278,10 @@ describe('scanTemplate', () => {
       assert.equal(result.actions[0]!.standsAlone, true);
       // Called as a function, and followed on its line by the "{{ end }}" of a block.
       const called = '{{ nindent 4 (toYaml .x) }}{{ end }}';
-      assert.equal(scanTemplate(`{{ if .x }}\na: ${called}\n`).masked, `${' '.repeat(11)}\na: ${' '.repeat(called.length)}\n`);
+      assert.equal(
+        scanTemplate(`{{ if .x }}\na: ${called}\n`).masked,
+        `${' '.repeat(11)}\na: ${' '.repeat(called.length)}\n`,
+      );
     });
 
     it('keeps "_" for output that does not start on a new line or is not at the end of its line', () => {
@@ -265,7 +291,11 @@ describe('scanTemplate', () => {
         ['{{ .x | nindent 4 }}', '-b'],
         ['{{ printf "|nindent 2" .x }}', ''],
       ] as const) {
-        assert.equal(scanTemplate(`a: ${action}${after}\n`).masked, `a: ${MASK_CHAR.repeat(action.length)}${after}\n`, action);
+        assert.equal(
+          scanTemplate(`a: ${action}${after}\n`).masked,
+          `a: ${MASK_CHAR.repeat(action.length)}${after}\n`,
+          action,
+        );
       }
     });
   });

@@ -1,4 +1,4 @@
-import type { LintRun} from '../results';
+import type { LintRun } from '../results';
 import { oneBased, summarize } from '../results';
 import type { TextRange } from '../../engine/core/text';
 
@@ -21,12 +21,21 @@ export function formatJson(run: LintRun): string {
       help: finding.help,
       related: finding.related.map((related) => {
         const location = span(related.file, related.range);
-        return { file: run.displayOf(related.file), line: location.line, column: location.column, message: related.message };
+        return {
+          file: run.displayOf(related.file),
+          line: location.line,
+          column: location.column,
+          message: related.message,
+        };
       }),
       fixes: finding.fixes.map((fix) => ({
         title: fix.title,
         safe: fix.safe,
-        edits: fix.edits.map((edit) => ({ file: run.displayOf(edit.file), ...span(edit.file, edit.range), newText: edit.newText })),
+        edits: fix.edits.map((edit) => ({
+          file: run.displayOf(edit.file),
+          ...span(edit.file, edit.range),
+          newText: edit.newText,
+        })),
       })),
     })),
   );

@@ -16,7 +16,8 @@ export function formatOrderComparison(comparison: OrderComparison, savedPath: st
 
 /** "Job db-migrate: 3rd, was 1st (weight 5, was -5)" */
 export function describeChange(change: HookChange): string {
-  if (change.change === 'renamed') return `${hookName(change.was)} → ${change.now.name ?? '?'}: ${changeDetail(change)}`;
+  if (change.change === 'renamed')
+    return `${hookName(change.was)} → ${change.now.name ?? '?'}: ${changeDetail(change)}`;
   return `${hookName(change.change === 'removed' ? change.was : change.now)}: ${changeDetail(change)}`;
 }
 

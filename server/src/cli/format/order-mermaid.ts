@@ -32,7 +32,11 @@ const CLASSES = [
 
 export function formatOrderMermaid(order: OrderJson, comparison?: OrderComparison): string {
   // The comment follows the diagram type: older Mermaid versions (GitHub's among them) look for the type on line 1.
-  const out = ['flowchart LR', `  %% helm-hooks order: chart ${oneLine(order.chart)}, release ${oneLine(order.releaseName)}`, ...CLASSES.map((line) => `  ${line}`)];
+  const out = [
+    'flowchart LR',
+    `  %% helm-hooks order: chart ${oneLine(order.chart)}, release ${oneLine(order.releaseName)}`,
+    ...CLASSES.map((line) => `  ${line}`),
+  ];
   let next = 0;
   const node = () => `n${++next}`;
   order.operations.forEach(({ operation, steps }, o) => {
@@ -41,14 +45,21 @@ export function formatOrderMermaid(order: OrderJson, comparison?: OrderCompariso
     for (const step of steps) {
       if ('resources' in step) {
         const id = node();
-        const listed = step.resources.slice(0, RESOURCES_SHOWN).map((resource) => label(`${resource.kind ?? '?'} ${resource.name ?? '?'}`));
-        if (step.resources.length > RESOURCES_SHOWN) listed.push(label(`… and ${step.resources.length - RESOURCES_SHOWN} more`));
-        out.push(`    ${id}[["${[label(`${OPERATION_NOTES[operation] ?? 'release resources'}: ${step.resources.length}`), ...listed].join('<br/>')}"]]:::resources`);
+        const listed = step.resources
+          .slice(0, RESOURCES_SHOWN)
+          .map((resource) => label(`${resource.kind ?? '?'} ${resource.name ?? '?'}`));
+        if (step.resources.length > RESOURCES_SHOWN)
+          listed.push(label(`… and ${step.resources.length - RESOURCES_SHOWN} more`));
+        out.push(
+          `    ${id}[["${[label(`${OPERATION_NOTES[operation] ?? 'release resources'}: ${step.resources.length}`), ...listed].join('<br/>')}"]]:::resources`,
+        );
         chain.push(id);
         continue;
       }
       const eventId = node();
-      out.push(`    ${eventId}(["${label(step.hooks.length === 0 ? `${step.event}: no hooks` : step.event)}"]):::event`);
+      out.push(
+        `    ${eventId}(["${label(step.hooks.length === 0 ? `${step.event}: no hooks` : step.event)}"]):::event`,
+      );
       chain.push(eventId);
       step.hooks.forEach((hook, index) => {
         const id = node();
@@ -59,7 +70,10 @@ export function formatOrderMermaid(order: OrderJson, comparison?: OrderCompariso
         out.push(`    ${id}["${lines.join('<br/>')}"]${change ? `:::${classOf(change)}` : ''}`);
         chain.push(id);
       });
-      const removed = comparison?.events.find((entry) => entry.operation === operation && entry.event === step.event)?.changes.filter((change) => change.change === 'removed') ?? [];
+      const removed =
+        comparison?.events
+          .find((entry) => entry.operation === operation && entry.event === step.event)
+          ?.changes.filter((change) => change.change === 'removed') ?? [];
       for (const change of removed) {
         const id = node();
         out.push(`    ${id}["${label(`removed: ${describeChange(change)}`)}"]:::removed`, `    ${eventId} -.- ${id}`);
@@ -70,8 +84,11 @@ export function formatOrderMermaid(order: OrderJson, comparison?: OrderCompariso
   });
   if (order.unknown.length > 0) {
     const listed = order.unknown.slice(0, RESOURCES_SHOWN).map((entry) => label(`${entry.file}:${entry.line}`));
-    if (order.unknown.length > RESOURCES_SHOWN) listed.push(label(`… and ${order.unknown.length - RESOURCES_SHOWN} more`));
-    out.push(`  ${node()}["${[label(`not known to be hooks or not, not placed: ${order.unknown.length}`), ...listed].join('<br/>')}"]`);
+    if (order.unknown.length > RESOURCES_SHOWN)
+      listed.push(label(`… and ${order.unknown.length - RESOURCES_SHOWN} more`));
+    out.push(
+      `  ${node()}["${[label(`not known to be hooks or not, not placed: ${order.unknown.length}`), ...listed].join('<br/>')}"]`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@ import type { RuleDocs } from '../../engine/rules/docs';
 import type { Severity } from '../../engine/rules/rule';
 import { escapeMarkdown } from '../../engine/core/markdown';
 import type { TextRange } from '../../engine/core/text';
-import type { LintRun} from '../results';
+import type { LintRun } from '../results';
 import { oneBased } from '../results';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -18,7 +18,12 @@ function pascalCase(id: string): string {
  * SARIF 2.1.0, as GitHub code scanning accepts it: rules with help, locations, related locations and fixes. Each
  * rule's `helpUri` is its section of `ruleDocs`, the docs installed with the CLI.
  */
-export function formatSarif(run: LintRun, toolVersion: string, ruleDocs: RuleDocs, cwd: string = process.cwd()): string {
+export function formatSarif(
+  run: LintRun,
+  toolVersion: string,
+  ruleDocs: RuleDocs,
+  cwd: string = process.cwd(),
+): string {
   const ruleIndex = new Map(ALL_RULES.map((rule, index) => [rule.id, index]));
   const region = (path: string, range: TextRange) => {
     const lines = run.linesOf(path);
@@ -39,14 +44,22 @@ export function formatSarif(run: LintRun, toolVersion: string, ruleDocs: RuleDoc
       ruleIndex: ruleIndex.get(finding.rule) ?? 0,
       level: LEVEL[finding.severity],
       // Viewers that render Markdown show the help under the message; the others show the short message alone.
-      message: { text: finding.message, markdown: `${escapeMarkdown(finding.message)}\n\n${escapeMarkdown(finding.help)}` },
-      locations: [{ physicalLocation: { artifactLocation: artifact(finding.file), region: region(finding.file, finding.range) } }],
+      message: {
+        text: finding.message,
+        markdown: `${escapeMarkdown(finding.message)}\n\n${escapeMarkdown(finding.help)}`,
+      },
+      locations: [
+        { physicalLocation: { artifactLocation: artifact(finding.file), region: region(finding.file, finding.range) } },
+      ],
       ...(finding.related.length > 0
         ? {
             relatedLocations: finding.related.map((related, index) => ({
               id: index + 1,
               message: { text: related.message },
-              physicalLocation: { artifactLocation: artifact(related.file), region: region(related.file, related.range) },
+              physicalLocation: {
+                artifactLocation: artifact(related.file),
+                region: region(related.file, related.range),
+              },
             })),
           }
         : {}),
@@ -56,7 +69,10 @@ export function formatSarif(run: LintRun, toolVersion: string, ruleDocs: RuleDoc
               description: { text: fix.safe ? fix.title : `${fix.title} (review: may change behaviour)` },
               artifactChanges: groupByFile(fix.edits).map(([path, edits]) => ({
                 artifactLocation: artifact(path),
-                replacements: edits.map((edit) => ({ deletedRegion: region(path, edit.range), insertedContent: { text: edit.newText } })),
+                replacements: edits.map((edit) => ({
+                  deletedRegion: region(path, edit.range),
+                  insertedContent: { text: edit.newText },
+                })),
               })),
             })),
           }
@@ -84,7 +100,11 @@ export function formatSarif(run: LintRun, toolVersion: string, ruleDocs: RuleDoc
               },
               ...helpUriOf(rule.id),
               defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
-              properties: { tags: ['helm', 'kubernetes', 'hooks'], precision: 'very-high', 'problem.severity': SECURITY_SEVERITY[rule.defaultSeverity] },
+              properties: {
+                tags: ['helm', 'kubernetes', 'hooks'],
+                precision: 'very-high',
+                'problem.severity': SECURITY_SEVERITY[rule.defaultSeverity],
+              },
             })),
           },
         },

@@ -1,4 +1,4 @@
-import type { LintRun} from '../results';
+import type { LintRun } from '../results';
 import { oneBased, summarize } from '../results';
 import type { Severity } from '../../engine/rules/rule';
 
@@ -46,7 +46,9 @@ export function formatText(run: LintRun, color: boolean): string {
       if (finding.fixes.some((fix) => fix.safe)) fixable++;
       // Exactly `file:line:col severity message [rule]`, so that editors' problem matchers and grep can parse it.
       const severity = c(SEVERITY_COLOR[finding.severity], finding.severity);
-      out.push(`${c('bold', `${file.display}:${line}:${column}`)} ${severity} ${finding.message} ${c('gray', `[${finding.rule}]`)}`);
+      out.push(
+        `${c('bold', `${file.display}:${line}:${column}`)} ${severity} ${finding.message} ${c('gray', `[${finding.rule}]`)}`,
+      );
       for (const related of finding.related) {
         const lines = run.linesOf(related.file);
         const at = lines ? oneBased(lines, related.range.start) : { line: 1, column: 1 };

@@ -1,5 +1,5 @@
 import { isInArchive } from '../chart/archive';
-import type { DocumentPiece} from '../eval/hooks';
+import type { DocumentPiece } from '../eval/hooks';
 import { splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
 import type { RenderedTemplate } from '../eval/render';
 import type { TemplateFile } from './file';
@@ -7,7 +7,7 @@ import { analyzeTemplate } from './file';
 import { blockBodies, topLevelBodies } from '../model/document';
 import { joinLenientFlowScalars } from '../model/go-yaml-leniency';
 import { wholeParse } from '../model/yaml-documents';
-import type { ChartObject} from '../rules/support/chart-objects';
+import type { ChartObject } from '../rules/support/chart-objects';
 import { chartObjectsOf } from '../rules/support/chart-objects';
 import { KINDS_WITH_POD_TEMPLATE_METADATA } from '../rules/non-string-annotation';
 import type { Finding } from '../rules/rule';
@@ -52,15 +52,19 @@ export class DocumentView {
     this.hasCuts = cuts.length > 0;
     const edits: Array<TextRange & { unknown: boolean }> = cuts.map((cut) => ({ ...cut, unknown: false }));
     for (let index = text.indexOf(UNKNOWN_TEXT); index >= 0; index = text.indexOf(UNKNOWN_TEXT, index + 1)) {
-      if (!cuts.some((cut) => cut.start <= index && index < cut.end)) edits.push({ start: index, end: index + UNKNOWN_TEXT.length, unknown: true });
+      if (!cuts.some((cut) => cut.start <= index && index < cut.end))
+        edits.push({ start: index, end: index + UNKNOWN_TEXT.length, unknown: true });
     }
     edits.sort((a, b) => a.start - b.start);
     let synthetic = '';
     let last = 0;
     for (const edit of edits) {
       synthetic += text.slice(last, edit.start);
-      const replacement = edit.unknown ? unknownAction(pieces.find((piece) => piece.start === edit.start)?.chunk.reason) : '';
-      if (edit.unknown) this.unknownRanges.push({ start: synthetic.length, end: synthetic.length + replacement.length });
+      const replacement = edit.unknown
+        ? unknownAction(pieces.find((piece) => piece.start === edit.start)?.chunk.reason)
+        : '';
+      if (edit.unknown)
+        this.unknownRanges.push({ start: synthetic.length, end: synthetic.length + replacement.length });
       synthetic += replacement;
       this.shifts.push({ at: synthetic.length, by: replacement.length - (edit.end - edit.start) });
       last = edit.end;
@@ -140,7 +144,9 @@ export class DocumentView {
   }
 
   touchesUnknown(range: TextRange): boolean {
-    return this.unknownRanges.some((unknown) => overlaps(unknown, range) || (unknown.start === range.start && range.end === unknown.start));
+    return this.unknownRanges.some(
+      (unknown) => overlaps(unknown, range) || (unknown.start === range.start && range.end === unknown.start),
+    );
   }
 
   /**
@@ -150,14 +156,25 @@ export class DocumentView {
    */
   locate(range: TextRange, atCallSite = false): MappedRange | undefined {
     const rendered = { start: this.toRendered(range.start), end: this.toRendered(range.end) };
-    const mapped = atCallSite ? this.mapper.atCallSite(rendered, this.pieces, this.text, this.template) : this.mapper.map(rendered, this.pieces, this.text, this.template, true);
+    const mapped = atCallSite
+      ? this.mapper.atCallSite(rendered, this.pieces, this.text, this.template)
+      : this.mapper.map(rendered, this.pieces, this.text, this.template, true);
     return mapped && !isInArchive(mapped.file) ? mapped : undefined;
   }
 }
 
 const READ_KINDS: ReadonlySet<string> = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'PersistentVolumeClaim']);
 /** Kinds whose pod spec the chart rules read even when they are no hook: a release workload may read a hook object. */
-const POD_SPEC_KINDS: ReadonlySet<string> = new Set(['Pod', 'Job', 'CronJob', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
+const POD_SPEC_KINDS: ReadonlySet<string> = new Set([
+  'Pod',
+  'Job',
+  'CronJob',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+]);
 /**
  * The blocks of a rendered document that no rule reads, left out of the analysed text: a CRD's `spec` (its schema,
  * most of the bytes Helm renders); and, in an object that is no hook (no `helm.sh/hook` text, nothing unknown) nor a
@@ -168,7 +185,11 @@ const POD_SPEC_KINDS: ReadonlySet<string> = new Set(['Pod', 'Job', 'CronJob', 'D
 function unreadBlocks(text: string, kind: string | undefined): TextRange[] {
   if (kind === undefined || POD_SPEC_KINDS.has(kind)) return [];
   if (/helm\.sh\/hook/i.test(text) || text.includes(UNKNOWN_TEXT)) {
-    return kind === 'CustomResourceDefinition' ? topLevelBodies(text).filter((block) => block.key === 'spec').map((block) => block.body) : [];
+    return kind === 'CustomResourceDefinition'
+      ? topLevelBodies(text)
+          .filter((block) => block.key === 'spec')
+          .map((block) => block.body)
+      : [];
   }
   const podTemplates = KINDS_WITH_POD_TEMPLATE_METADATA.has(kind);
   const unread: TextRange[] = [];
@@ -180,7 +201,8 @@ function unreadBlocks(text: string, kind: string | undefined): TextRange[] {
       else {
         // Descend into a mapping only: a list's items are kept whole.
         const first = /^([ \t]*)(\S)/m.exec(body);
-        if (first && first[2] !== '-' && first[2] !== '#' && !first[1]!.includes('\t')) visit(block.body, first[1]!.length);
+        if (first && first[2] !== '-' && first[2] !== '#' && !first[1]!.includes('\t'))
+          visit(block.body, first[1]!.length);
       }
     }
   };
@@ -193,13 +215,15 @@ const NESTED_METADATA = /^[ \t]*(?:-[ \t]+)?metadata:/m;
 
 const OBJECT_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata']);
 
-
 /**
  * An unknown run as an output action whose text names why it is unknown (`randAlphaNum is random`), for rules that
  * look for such functions in actions. It reads a variable, so no two of them count as the same text.
  */
 function unknownAction(reason: string | undefined): string {
-  const words = (reason ?? 'unknown').replace(/[^A-Za-z0-9 _.-]/g, ' ').replace(/\s+/g, ' ').trim();
+  const words = (reason ?? 'unknown')
+    .replace(/[^A-Za-z0-9 _.-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return `{{$unknown ${words}}}`;
 }
 
@@ -214,7 +238,12 @@ export function documentViews(rendered: RenderedTemplate, mapper: SourceMapper):
   if (!views) {
     // Helm takes every NOTES.txt out of the output before it reads manifests (pkg/action: renderResources).
     const isNotes = rendered.file.name.endsWith('NOTES.txt');
-    views = rendered.error !== undefined || isNotes ? [] : splitRendered(rendered, false).documents.map((document, index) => new DocumentView(rendered.file.name, index, document.text, document.pieces, mapper));
+    views =
+      rendered.error !== undefined || isNotes
+        ? []
+        : splitRendered(rendered, false).documents.map(
+            (document, index) => new DocumentView(rendered.file.name, index, document.text, document.pieces, mapper),
+          );
     viewsByRender.set(rendered, views);
   }
   return views;

@@ -38,7 +38,8 @@ export class SourceMapper {
 
   /** A chunk of literal template text of `template` itself, reached without an include. */
   isOwnLiteral(chunk: Chunk, template: string): boolean {
-    if (chunk.text === undefined || chunk.via || chunk.origin || !chunk.source || chunk.source.template !== template) return false;
+    if (chunk.text === undefined || chunk.via || chunk.origin || !chunk.source || chunk.source.template !== template)
+      return false;
     const file = this.renderer.file(template);
     return !!file && file.template.text.slice(chunk.source.start, chunk.source.end) === chunk.text;
   }
@@ -50,10 +51,14 @@ export class SourceMapper {
    * when they are all in one file (else `map` places it).
    */
   atCallSite(range: TextRange, pieces: Piece[], text: string, template: string): MappedRange | undefined {
-    const touched = pieces.filter((piece) => piece.start < Math.max(range.end, range.start + 1) && range.start < piece.end);
+    const touched = pieces.filter(
+      (piece) => piece.start < Math.max(range.end, range.start + 1) && range.start < piece.end,
+    );
     const throughDefine = (piece: Piece) => {
       const site = piece.chunk.via?.[0];
-      return !piece.chunk.origin && site && site.template === template && piece.chunk.source?.template !== template ? site : undefined;
+      return !piece.chunk.origin && site && site.template === template && piece.chunk.source?.template !== template
+        ? site
+        : undefined;
     };
     if (!touched.some(throughDefine)) {
       const mapped = this.map(range, pieces, text, template, true);
@@ -63,16 +68,29 @@ export class SourceMapper {
       const site = throughDefine(piece);
       if (!site) return this.pieceRange(piece, range, text);
       const file = this.renderer.file(template);
-      return file && { file: this.remember(file.template.absolutePath, file.template.text), range: enclosingAction(file.template.text, site), exact: false };
+      return (
+        file && {
+          file: this.remember(file.template.absolutePath, file.template.text),
+          range: enclosingAction(file.template.text, site),
+          exact: false,
+        }
+      );
     });
-    if (sites.some((site) => !site || site.file !== sites[0]!.file)) return this.map(range, pieces, text, template, true);
+    if (sites.some((site) => !site || site.file !== sites[0]!.file))
+      return this.map(range, pieces, text, template, true);
     const ranges = sites.map((site) => site!.range);
-    return { file: sites[0]!.file, range: { start: Math.min(...ranges.map((r) => r.start)), end: Math.max(...ranges.map((r) => r.end)) }, exact: false };
+    return {
+      file: sites[0]!.file,
+      range: { start: Math.min(...ranges.map((r) => r.start)), end: Math.max(...ranges.map((r) => r.end)) },
+      exact: false,
+    };
   }
 
   /** `ownLiteral`: a range wholly in this template's own literal text is mapped too (else it is the as-written pass's). */
   map(range: TextRange, pieces: Piece[], text: string, template: string, ownLiteral = false): MappedRange | undefined {
-    const touched = pieces.filter((piece) => piece.start < Math.max(range.end, range.start + 1) && range.start < piece.end);
+    const touched = pieces.filter(
+      (piece) => piece.start < Math.max(range.end, range.start + 1) && range.start < piece.end,
+    );
     if (touched.length === 0) return undefined;
     if (!ownLiteral && touched.every((piece) => this.isOwnLiteral(piece.chunk, template))) return undefined;
     const first = touched[0]!;
@@ -154,7 +172,11 @@ export class SourceMapper {
   }
 
   /** An offset of rendered text inside a piece, in its source file, when the piece's text is the source's text. */
-  private mapOffset(piece: Piece, offset: number, text: string): { file: string; offset: number; exact: boolean } | undefined {
+  private mapOffset(
+    piece: Piece,
+    offset: number,
+    text: string,
+  ): { file: string; offset: number; exact: boolean } | undefined {
     const chunk = piece.chunk;
     if (chunk.origin) {
       const located = this.inValues(piece, offset, text);
@@ -166,7 +188,11 @@ export class SourceMapper {
     const source = file.template.text.slice(chunk.source.start, chunk.source.end);
     const within = lineShiftedOffset(chunk.text, source, piece.skip + offset - piece.start);
     if (within === undefined) return undefined;
-    return { file: this.remember(file.template.absolutePath, file.template.text), offset: chunk.source.start + within, exact: true };
+    return {
+      file: this.remember(file.template.absolutePath, file.template.text),
+      offset: chunk.source.start + within,
+      exact: true,
+    };
   }
 
   /** The part of `range` inside one piece, in its source: exactly where the text is the source's, else the whole source. */
@@ -175,7 +201,12 @@ export class SourceMapper {
     const end = Math.min(range.end, piece.end);
     const first = this.mapOffset(piece, start, text);
     const last = end > start ? this.mapOffset(piece, end - 1, text) : first;
-    if (first?.exact && last?.exact && first.file === last.file) return { file: first.file, range: { start: first.offset, end: last.offset + (end > start ? 1 : 0) }, exact: true };
+    if (first?.exact && last?.exact && first.file === last.file)
+      return {
+        file: first.file,
+        range: { start: first.offset, end: last.offset + (end > start ? 1 : 0) },
+        exact: true,
+      };
     return this.wholeSource(piece, range, text);
   }
 
@@ -188,11 +219,19 @@ export class SourceMapper {
     if (!chunk.source) return undefined;
     const file = this.renderer.file(chunk.source.template);
     if (!file) return undefined;
-    return { file: this.remember(file.template.absolutePath, file.template.text), range: { start: chunk.source.start, end: chunk.source.end }, exact: false };
+    return {
+      file: this.remember(file.template.absolutePath, file.template.text),
+      range: { start: chunk.source.start, end: chunk.source.end },
+      exact: false,
+    };
   }
 
   /** An offset inside toYaml output, in the values file: exact when the key or value there reads as rendered. */
-  private inValues(piece: Piece, offset: number, text: string): { file: string; offset: number; exact: boolean } | undefined {
+  private inValues(
+    piece: Piece,
+    offset: number,
+    text: string,
+  ): { file: string; offset: number; exact: boolean } | undefined {
     const entry = this.valuesEntry(piece, offset, text);
     if (!entry || entry.renderedStart === undefined) return undefined;
     const delta = offset - entry.renderedStart;
@@ -201,7 +240,11 @@ export class SourceMapper {
   }
 
   /** The values-file key or value that the toYaml text at `offset` prints. */
-  private valuesEntry(piece: Piece, offset: number, text: string): { file: string; range: TextRange; renderedStart?: number; sameText: boolean } | undefined {
+  private valuesEntry(
+    piece: Piece,
+    offset: number,
+    text: string,
+  ): { file: string; range: TextRange; renderedStart?: number; sameText: boolean } | undefined {
     const origin = piece.chunk.origin!;
     const lineStart = text.lastIndexOf('\n', piece.start - 1) + 1;
     const column = piece.start - lineStart;
@@ -227,7 +270,13 @@ function enclosingAction(text: string, call: TextRange): TextRange {
 }
 
 function sameRef(a: Chunk, b: Chunk): boolean {
-  return !!a.source && !!b.source && a.source.template === b.source.template && a.source.start === b.source.start && a.source.end === b.source.end;
+  return (
+    !!a.source &&
+    !!b.source &&
+    a.source.template === b.source.template &&
+    a.source.start === b.source.start &&
+    a.source.end === b.source.end
+  );
 }
 
 /**

@@ -32,7 +32,8 @@ export function readChartArchive(compressed: Buffer): ArchiveResult {
     tar = gunzipSync(compressed, { maxOutputLength: MAX_DECOMPRESSED_CHART_SIZE + 64 * BLOCK });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, error: `decompressed chart is larger than the maximum size ${MAX_DECOMPRESSED_CHART_SIZE}` };
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      return { ok: false, error: `decompressed chart is larger than the maximum size ${MAX_DECOMPRESSED_CHART_SIZE}` };
     return { ok: false, error: `not a gzipped archive (${(error as Error).message})` };
   }
   const files: ArchiveFile[] = [];
@@ -83,13 +84,22 @@ export function readChartArchive(compressed: Buffer): ArchiveResult {
     root ??= parts[0];
     const name = cleanPath(parts.slice(1).join('/'));
     if (name.startsWith('/')) return { ok: false, error: 'chart illegally contains absolute paths' };
-    if (name === '.') return { ok: false, error: `chart illegally contains content outside the base directory: ${JSON.stringify(fullName)}` };
+    if (name === '.')
+      return {
+        ok: false,
+        error: `chart illegally contains content outside the base directory: ${JSON.stringify(fullName)}`,
+      };
     if (name.startsWith('..')) return { ok: false, error: 'chart illegally references parent directory' };
     if (/^[a-zA-Z]:\//.test(name)) return { ok: false, error: 'chart contains illegally named files' };
     if (parts[0] === 'Chart.yaml') return { ok: false, error: 'chart yaml not in base directory' };
-    if (size > MAX_DECOMPRESSED_FILE_SIZE) return { ok: false, error: `decompressed chart file ${JSON.stringify(fullName)} is larger than the maximum file size ${MAX_DECOMPRESSED_FILE_SIZE}` };
+    if (size > MAX_DECOMPRESSED_FILE_SIZE)
+      return {
+        ok: false,
+        error: `decompressed chart file ${JSON.stringify(fullName)} is larger than the maximum file size ${MAX_DECOMPRESSED_FILE_SIZE}`,
+      };
     remaining -= size;
-    if (remaining <= 0) return { ok: false, error: `decompressed chart is larger than the maximum size ${MAX_DECOMPRESSED_CHART_SIZE}` };
+    if (remaining <= 0)
+      return { ok: false, error: `decompressed chart is larger than the maximum size ${MAX_DECOMPRESSED_CHART_SIZE}` };
     const data = body.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? body.subarray(UTF8_BOM.length) : body;
     files.push({ name, data: Buffer.from(data) });
   }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { IgnoreRules} from './helmignore';
+import type { IgnoreRules } from './helmignore';
 import { defaultIgnoreRules, ignoresFile, parseHelmignore } from './helmignore';
 
 /** A chart found on disk: its directory and the template files Helm renders or reads defines from. */
@@ -56,7 +56,11 @@ export function describeFsError(error: unknown): string {
 
 function listDirectory(directory: string): { name: string; isDirectory: boolean; isFile: boolean }[] {
   try {
-    return readdirSync(directory, { withFileTypes: true }).map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory(), isFile: entry.isFile() }));
+    return readdirSync(directory, { withFileTypes: true }).map((entry) => ({
+      name: entry.name,
+      isDirectory: entry.isDirectory(),
+      isFile: entry.isFile(),
+    }));
   } catch (error) {
     throw new DiscoveryError(`${displayPath(directory)}: ${describeFsError(error)}`);
   }
@@ -92,10 +96,11 @@ function releaseTemplates(topChart: string, chartDirectory: string, rules: Ignor
   if (isDirectory(subcharts)) {
     for (const entry of listDirectory(subcharts)) {
       const subchart = join(subcharts, entry.name);
-      if (entry.isDirectory && isKept(join(subchart, 'Chart.yaml')) && isFile(join(subchart, 'Chart.yaml'))) files.push(...releaseTemplates(topChart, subchart, rules));
+      if (entry.isDirectory && isKept(join(subchart, 'Chart.yaml')) && isFile(join(subchart, 'Chart.yaml')))
+        files.push(...releaseTemplates(topChart, subchart, rules));
     }
   }
-  return files.filter((path) => path.startsWith(templates + sep) ? isKept(path) : true).sort();
+  return files.filter((path) => (path.startsWith(templates + sep) ? isKept(path) : true)).sort();
 }
 
 /**
@@ -104,7 +109,11 @@ function releaseTemplates(topChart: string, chartDirectory: string, rules: Ignor
  * chart's rules count, as in `chartTemplates`. `rulesOf` gives a chart directory's rules, `isChart` says whether a
  * directory holds a Chart.yaml.
  */
-export function isHelmIgnored(path: string, rulesOf: (chart: string) => IgnoreRules = chartIgnoreRules, isChart: (directory: string) => boolean = (directory) => isFile(join(directory, 'Chart.yaml'))): boolean {
+export function isHelmIgnored(
+  path: string,
+  rulesOf: (chart: string) => IgnoreRules = chartIgnoreRules,
+  isChart: (directory: string) => boolean = (directory) => isFile(join(directory, 'Chart.yaml')),
+): boolean {
   let directory = dirname(path);
   while (basename(directory) !== 'templates') {
     const parent = dirname(directory);

@@ -164,7 +164,9 @@ function translateClass(chars: string[], start: number): { source: string; end: 
       i = upper.next;
     }
     if (low.char.codePointAt(0)! > high.char.codePointAt(0)!) return undefined;
-    ranges.push(low === high ? escapeClassChar(low.char) : `${escapeClassChar(low.char)}-${escapeClassChar(high.char)}`);
+    ranges.push(
+      low === high ? escapeClassChar(low.char) : `${escapeClassChar(low.char)}-${escapeClassChar(high.char)}`,
+    );
   }
   // Go's classes never match the separator, even when negated.
   const body = ranges.join('');

@@ -3,13 +3,24 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { MAX_DECOMPRESSED_FILE_SIZE, readChartArchive } from './archive';
 import { describeFsError } from './discover';
-import type { IgnoreRules} from './helmignore';
+import type { IgnoreRules } from './helmignore';
 import { defaultIgnoreRules, ignoresFile, parseHelmignore } from './helmignore';
 import { formatGoFloat } from '../model/scalar';
 import { isCompatibleRange, parseVersion } from './semver';
 import type { ChartMetadata, ChartProblem, ChartTemplate, LoadedChart, LoadOptions, ValuesSource } from './types';
 import type { CoalesceReport, Values } from './values';
-import { coalesceTables, coalesceValues, deepCopy, isTable, mergeMaps, mergeValues, parseValues, pathValue, setKey, table } from './values';
+import {
+  coalesceTables,
+  coalesceValues,
+  deepCopy,
+  isTable,
+  mergeMaps,
+  mergeValues,
+  parseValues,
+  pathValue,
+  setKey,
+  table,
+} from './values';
 
 export type { LoadedChart, LoadOptions } from './types';
 
@@ -79,24 +90,36 @@ export function loadChart(directory: string, options: LoadOptions = {}): LoadedC
   }
 
   // action.CheckDependencies: Helm checks the top chart's entries by name only, before anything else.
-  const missing = (chart.requirements ?? []).filter((requirement) => !chart.dependencies.some((sub) => sub.name === requirement.name));
+  const missing = (chart.requirements ?? []).filter(
+    (requirement) => !chart.dependencies.some((sub) => sub.name === requirement.name),
+  );
   if (missing.length > 0) {
-    chart.problems.push({ path: chart.directory, message: `found in Chart.yaml, but missing in charts/ directory: ${missing.map((requirement) => requirement.name).join(', ')}` });
+    chart.problems.push({
+      path: chart.directory,
+      message: `found in Chart.yaml, but missing in charts/ directory: ${missing.map((requirement) => requirement.name).join(', ')}`,
+    });
   }
 
   const report: CoalesceReport = (message, fatal) => {
-    if (fatal && !chart.problems.some((problem) => problem.message === message)) chart.problems.push({ path: chart.directory, message });
+    if (fatal && !chart.problems.some((problem) => problem.message === message))
+      chart.problems.push({ path: chart.directory, message });
   };
   processDependencyEnabled(chart, userValues, '', report);
   processDependencyImportValues(chart);
   const values = coalesceValues(chart, userValues, report);
   const loaded = toLoadedChart(chart, values, chart.name, userSources);
-  if (missing.length > 0 && chart.requirementsSource) loaded.missingDependencies = { ...chart.requirementsSource, names: missing.map((requirement) => requirement.name) };
+  if (missing.length > 0 && chart.requirementsSource)
+    loaded.missingDependencies = { ...chart.requirementsSource, names: missing.map((requirement) => requirement.name) };
   return loaded;
 }
 
 /** `above`: the values texts of the parents and the user, lowest precedence first, seen from this chart. */
-function toLoadedChart(chart: WorkingChart, values: Values, templatePrefix: string, above: ValuesSource[]): LoadedChart {
+function toLoadedChart(
+  chart: WorkingChart,
+  values: Values,
+  templatePrefix: string,
+  above: ValuesSource[],
+): LoadedChart {
   const isLibrary = chart.metadata.type === 'library';
   const valuesSources: ValuesSource[] = [...(chart.valuesFile ? [{ ...chart.valuesFile, at: [] }] : []), ...above];
   return {
@@ -104,10 +127,17 @@ function toLoadedChart(chart: WorkingChart, values: Values, templatePrefix: stri
     metadata: chart.metadata,
     values,
     // A library chart's other templates are never rendered (engine.isTemplateValid).
-    templates: isLibrary ? chart.templates.filter((template) => basename(template.path).startsWith('_')) : chart.templates,
+    templates: isLibrary
+      ? chart.templates.filter((template) => basename(template.path).startsWith('_'))
+      : chart.templates,
     files: chart.files,
     subcharts: chart.dependencies.map((sub) =>
-      toLoadedChart(sub, table(values, sub.name) ?? {}, `${templatePrefix}/charts/${sub.name}`, valuesSources.map((source) => ({ ...source, at: [...source.at, sub.name] }))),
+      toLoadedChart(
+        sub,
+        table(values, sub.name) ?? {},
+        `${templatePrefix}/charts/${sub.name}`,
+        valuesSources.map((source) => ({ ...source, at: [...source.at, sub.name] })),
+      ),
     ),
     templatePrefix,
     problems: chart.problems,
@@ -194,7 +224,10 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
         continue;
       }
       if (stats.size > MAX_DECOMPRESSED_FILE_SIZE) {
-        problems.push({ path: absolutePath, message: `chart file "${entry}" is larger than the maximum file size ${MAX_DECOMPRESSED_FILE_SIZE}` });
+        problems.push({
+          path: absolutePath,
+          message: `chart file "${entry}" is larger than the maximum file size ${MAX_DECOMPRESSED_FILE_SIZE}`,
+        });
         continue;
       }
       try {
@@ -230,7 +263,8 @@ function readIfExists(path: string, problems: ChartProblem[]): string | undefine
     return stripBom(readFileSync(path)).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path, message: `cannot read ${path}: ${describeFsError(error)}` });
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      problems.push({ path, message: `cannot read ${path}: ${describeFsError(error)}` });
     return undefined;
   }
 }
@@ -243,18 +277,29 @@ function compareBytes(a: string, b: string): number {
 // loader.LoadFiles
 
 /** Builds a chart from its files; subcharts come from `charts/` (directories by their files, `.tgz` by unpacking). */
-function loadFiles(files: readonly ChartFile[], directory: string, fallbackName: string, parentProblems: ChartProblem[]): WorkingChart {
+function loadFiles(
+  files: readonly ChartFile[],
+  directory: string,
+  fallbackName: string,
+  parentProblems: ChartProblem[],
+): WorkingChart {
   const problems = parentProblems;
   const chartYaml = files.find((file) => file.name === 'Chart.yaml');
   let raw: Values = {};
   if (!chartYaml) problems.push({ path: join(directory, 'Chart.yaml'), message: 'Chart.yaml file is missing' });
   else {
     const parsed = parseValues(chartYaml.data.toString('utf8'));
-    if (parsed.error) problems.push({ path: chartYaml.absolutePath, message: `cannot load Chart.yaml: ${parsed.error}` });
+    if (parsed.error)
+      problems.push({ path: chartYaml.absolutePath, message: `cannot load Chart.yaml: ${parsed.error}` });
     raw = parsed.values;
   }
   // Without Chart.yaml Helm stops at "Chart.yaml file is missing"; field-by-field complaints would only add noise.
-  const metadata = readMetadata(raw, fallbackName, chartYaml?.absolutePath ?? join(directory, 'Chart.yaml'), chartYaml ? problems : []);
+  const metadata = readMetadata(
+    raw,
+    fallbackName,
+    chartYaml?.absolutePath ?? join(directory, 'Chart.yaml'),
+    chartYaml ? problems : [],
+  );
   let requirements = readRequirements(raw, chartYaml?.absolutePath ?? directory, problems);
 
   const chart: WorkingChart = {
@@ -268,7 +313,8 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
     files: new Map(),
     problems,
   };
-  if (chartYaml && requirements) chart.requirementsSource = { path: chartYaml.absolutePath, text: chartYaml.data.toString('utf8') };
+  if (chartYaml && requirements)
+    chart.requirementsSource = { path: chartYaml.absolutePath, text: chartYaml.data.toString('utf8') };
   const subchartFiles = new Map<string, ChartFile[]>();
   for (const file of files) {
     const name = file.name;
@@ -282,7 +328,8 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
     } else if (name === 'requirements.yaml' || name === 'requirements.lock') {
       if (name === 'requirements.yaml') {
         const parsed = parseValues(file.data.toString('utf8'));
-        if (parsed.error) problems.push({ path: file.absolutePath, message: `cannot load requirements.yaml: ${parsed.error}` });
+        if (parsed.error)
+          problems.push({ path: file.absolutePath, message: `cannot load requirements.yaml: ${parsed.error}` });
         // Helm decodes requirements.yaml into the metadata, so its `dependencies` replace those of Chart.yaml.
         if (Object.prototype.hasOwnProperty.call(parsed.values, 'dependencies')) {
           requirements = readRequirements(parsed.values, file.absolutePath, problems);
@@ -293,7 +340,12 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
       }
       if (metadata.apiVersion === 'v1') chart.files.set(name, file.data.toString('utf8'));
     } else if (name.startsWith('templates/')) {
-      chart.templates.push({ path: name, absolutePath: file.absolutePath, text: file.data.toString('utf8'), ...(file.bom ? { textStart: 1 } : {}) });
+      chart.templates.push({
+        path: name,
+        absolutePath: file.absolutePath,
+        text: file.data.toString('utf8'),
+        ...(file.bom ? { textStart: 1 } : {}),
+      });
     } else if (name.startsWith('charts/')) {
       if (name.endsWith('.prov')) {
         chart.files.set(name, file.data.toString('utf8'));
@@ -311,7 +363,9 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
 
   for (const [entry, group] of [...subchartFiles].sort(([a], [b]) => compareBytes(a, b))) {
     if (entry.startsWith('_') || entry.startsWith('.')) continue;
-    const sub = entry.endsWith('.tgz') ? loadArchiveSubchart(entry, group, chart) : loadDirectorySubchart(entry, group, chart);
+    const sub = entry.endsWith('.tgz')
+      ? loadArchiveSubchart(entry, group, chart)
+      : loadDirectorySubchart(entry, group, chart);
     if (sub) chart.dependencies.push(sub);
   }
   return chart;
@@ -320,29 +374,49 @@ function loadFiles(files: readonly ChartFile[], directory: string, fallbackName:
 function loadArchiveSubchart(entry: string, group: ChartFile[], parent: WorkingChart): WorkingChart | undefined {
   const file = group[0]!;
   if (file.name !== entry) {
-    parent.problems.push({ path: file.absolutePath, message: `error unpacking subchart tar in ${parent.name}: expected ${entry}, got ${file.name}` });
+    parent.problems.push({
+      path: file.absolutePath,
+      message: `error unpacking subchart tar in ${parent.name}: expected ${entry}, got ${file.name}`,
+    });
     return undefined;
   }
   const archive = readChartArchive(file.data);
   if (!archive.ok) {
-    parent.problems.push({ path: file.absolutePath, message: `error unpacking subchart ${entry} in ${parent.name}: ${archive.error}` });
+    parent.problems.push({
+      path: file.absolutePath,
+      message: `error unpacking subchart ${entry} in ${parent.name}: ${archive.error}`,
+    });
     return undefined;
   }
   const directory = `${file.absolutePath}#${archive.contents.root}`;
-  const files = archive.contents.files.map((member) => ({ name: member.name, absolutePath: `${directory}/${member.name}`, data: member.data }));
+  const files = archive.contents.files.map((member) => ({
+    name: member.name,
+    absolutePath: `${directory}/${member.name}`,
+    data: member.data,
+  }));
   return loadSubchart(entry, files, directory, parent);
 }
 
 function loadDirectorySubchart(entry: string, group: ChartFile[], parent: WorkingChart): WorkingChart | undefined {
-  const files = group.filter((file) => file.name.includes('/')).map((file) => ({ ...file, name: file.name.slice(file.name.indexOf('/') + 1) }));
+  const files = group
+    .filter((file) => file.name.includes('/'))
+    .map((file) => ({ ...file, name: file.name.slice(file.name.indexOf('/') + 1) }));
   const directory = group[0]!.absolutePath.slice(0, group[0]!.absolutePath.length - group[0]!.name.length) + entry;
   return loadSubchart(entry, files, directory, parent);
 }
 
-function loadSubchart(entry: string, files: ChartFile[], directory: string, parent: WorkingChart): WorkingChart | undefined {
+function loadSubchart(
+  entry: string,
+  files: ChartFile[],
+  directory: string,
+  parent: WorkingChart,
+): WorkingChart | undefined {
   if (!files.some((file) => file.name === 'Chart.yaml')) {
     // Helm refuses the parent chart here; the stray entry cannot be a subchart.
-    parent.problems.push({ path: directory, message: `error unpacking subchart ${entry} in ${parent.name}: Chart.yaml file is missing` });
+    parent.problems.push({
+      path: directory,
+      message: `error unpacking subchart ${entry} in ${parent.name}: Chart.yaml file is missing`,
+    });
     return undefined;
   }
   return loadFiles(files, directory, entry, []);
@@ -355,7 +429,8 @@ function readMetadata(raw: Values, fallbackName: string, path: string, problems:
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;
     if (typeof value === 'boolean') return String(value);
-    if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 53 ? String(value) : formatGoFloat(value);
+    if (typeof value === 'number')
+      return Number.isInteger(value) && Math.abs(value) < 2 ** 53 ? String(value) : formatGoFloat(value);
     problems.push({ path, message: `cannot load Chart.yaml: ${key} must be a string` });
     return undefined;
   };
@@ -365,9 +440,11 @@ function readMetadata(raw: Values, fallbackName: string, path: string, problems:
   const type = text('type');
   const appVersion = text('appVersion');
   if (!name) problems.push({ path, message: 'chart.metadata.name is required' });
-  else if (name === '.' || name === '..' || name.includes('/')) problems.push({ path, message: `chart.metadata.name ${JSON.stringify(name)} is invalid` });
+  else if (name === '.' || name === '..' || name.includes('/'))
+    problems.push({ path, message: `chart.metadata.name ${JSON.stringify(name)} is invalid` });
   if (!version) problems.push({ path, message: 'chart.metadata.version is required' });
-  else if (!parseVersion(version)) problems.push({ path, message: `chart.metadata.version ${JSON.stringify(version)} is invalid` });
+  else if (!parseVersion(version))
+    problems.push({ path, message: `chart.metadata.version ${JSON.stringify(version)} is invalid` });
   if (type !== undefined && type !== '' && type !== 'application' && type !== 'library') {
     problems.push({ path, message: 'chart.metadata.type must be application or library' });
   }
@@ -393,7 +470,12 @@ function readRequirements(raw: Values, path: string, problems: ChartProblem[]): 
       problems.push({ path, message: 'dependencies must not contain empty or null nodes' });
       continue;
     }
-    const field = (key: string): string => (typeof item[key] === 'string' ? (item[key] as string) : item[key] === undefined || item[key] === null ? '' : String(item[key]));
+    const field = (key: string): string =>
+      typeof item[key] === 'string'
+        ? (item[key] as string)
+        : item[key] === undefined || item[key] === null
+          ? ''
+          : String(item[key]);
     const tags = item['tags'];
     const requirement: Requirement = {
       name: field('name'),
@@ -420,13 +502,19 @@ function readRequirements(raw: Values, path: string, problems: ChartProblem[]): 
 
 /** getAliasDependency: a copy of the first vendored chart that the entry's name and version range select, renamed by the alias. */
 function aliasDependency(charts: readonly WorkingChart[], requirement: Requirement): WorkingChart | undefined {
-  const found = charts.find((chart) => chart.name === requirement.name && isCompatibleRange(requirement.version, chart.metadata.version));
+  const found = charts.find(
+    (chart) => chart.name === requirement.name && isCompatibleRange(requirement.version, chart.metadata.version),
+  );
   if (!found) return undefined;
   const name = requirement.alias || found.name;
   return {
     ...found,
     name,
-    metadata: { ...found.metadata, name, raw: requirement.alias ? { ...found.metadata.raw, name } : found.metadata.raw },
+    metadata: {
+      ...found.metadata,
+      name,
+      raw: requirement.alias ? { ...found.metadata.raw, name } : found.metadata.raw,
+    },
     requirements: found.requirements && found.requirements.map((entry) => ({ ...entry })),
     dependencies: found.dependencies.map((dependency) => ({ ...dependency })),
   };
@@ -436,7 +524,11 @@ function processDependencyEnabled(chart: WorkingChart, values: Values, path: str
   if (chart.requirements === null) return;
   const requirements = chart.requirements.map((entry) => ({ ...entry }));
   const kept: WorkingChart[] = chart.dependencies.filter(
-    (existing) => !requirements.some((requirement) => existing.name === requirement.name && isCompatibleRange(requirement.version, existing.metadata.version)),
+    (existing) =>
+      !requirements.some(
+        (requirement) =>
+          existing.name === requirement.name && isCompatibleRange(requirement.version, existing.metadata.version),
+      ),
   );
   for (const requirement of requirements) {
     const dependency = aliasDependency(chart.dependencies, requirement);
@@ -449,9 +541,12 @@ function processDependencyEnabled(chart: WorkingChart, values: Values, path: str
   const coalesced = coalesceValues(chart, values, report);
   processDependencyTags(requirements, coalesced);
   processDependencyConditions(requirements, coalesced, path);
-  const disabled = new Set(requirements.filter((requirement) => !requirement.enabled).map((requirement) => requirement.name));
+  const disabled = new Set(
+    requirements.filter((requirement) => !requirement.enabled).map((requirement) => requirement.name),
+  );
   const enabled = chart.dependencies.filter((dependency) => !disabled.has(dependency.name));
-  for (const dependency of enabled) processDependencyEnabled(dependency, coalesced, `${path}${dependency.name}.`, report);
+  for (const dependency of enabled)
+    processDependencyEnabled(dependency, coalesced, `${path}${dependency.name}.`, report);
   chart.requirements = requirements.filter((requirement) => !disabled.has(requirement.name));
   chart.dependencies = enabled;
 }

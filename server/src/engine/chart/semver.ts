@@ -11,7 +11,8 @@ export interface Version {
   metadata: string;
 }
 
-const LOOSE_VERSION = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+const LOOSE_VERSION =
+  /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 export function parseVersion(text: string): Version | undefined {
@@ -52,7 +53,12 @@ function comparePrerelease(a: string, b: string): number {
 }
 
 export function compareVersions(a: Version, b: Version): number {
-  return compareNumber(a.major, b.major) || compareNumber(a.minor, b.minor) || compareNumber(a.patch, b.patch) || comparePrerelease(a.pre, b.pre);
+  return (
+    compareNumber(a.major, b.major) ||
+    compareNumber(a.minor, b.minor) ||
+    compareNumber(a.patch, b.patch) ||
+    comparePrerelease(a.pre, b.pre)
+  );
 }
 
 export interface Constraint {
@@ -64,7 +70,8 @@ export interface Constraint {
 }
 
 const OPS = '=||!=|>|<|>=|=>|<=|=<|~|~>|\\^';
-const CV = 'v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?';
+const CV =
+  'v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?';
 const CONSTRAINT = new RegExp(`^\\s*(${OPS})\\s*(${CV})\\s*$`);
 const RANGE = new RegExp(`\\s*(${CV})\\s+-\\s+(${CV})\\s*`, 'g');
 const FIND = new RegExp(`(${OPS})\\s*(${CV})`, 'g');
@@ -104,7 +111,8 @@ function parseConstraint(text: string): Constraint | undefined {
 
 function tilde(v: Version, c: Constraint): boolean {
   if (compareVersions(v, c.version) < 0) return false;
-  if (c.version.major === 0n && c.version.minor === 0n && c.version.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
+  if (c.version.major === 0n && c.version.minor === 0n && c.version.patch === 0n && !c.minorDirty && !c.patchDirty)
+    return true;
   if (v.major !== c.version.major) return false;
   return !(v.minor !== c.version.minor && !c.minorDirty);
 }
@@ -161,7 +169,10 @@ function check(v: Version, c: Constraint, includePre: boolean): boolean {
 export type Constraints = { groups: Constraint[][] } | { error: string };
 
 export function parseConstraints(constraint: string): Constraints {
-  const rewritten = constraint.replace(RANGE, (_all, low: string, ...rest: unknown[]) => `>= ${low}, <= ${rest[9] as string} `);
+  const rewritten = constraint.replace(
+    RANGE,
+    (_all, low: string, ...rest: unknown[]) => `>= ${low}, <= ${rest[9] as string} `,
+  );
   const groups: Constraint[][] = [];
   for (const group of rewritten.split('||')) {
     if (!VALID.test(group)) return { error: `improper constraint: ${group}` };

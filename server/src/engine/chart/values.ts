@@ -21,7 +21,8 @@ export function hasKey(table: Values, key: string): boolean {
 
 /** Assignment that also works for the key `__proto__`, which plain assignment would turn into a prototype change. */
 export function setKey(table: Values, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(table, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(table, key, { value, writable: true, enumerable: true, configurable: true });
   else table[key] = value;
 }
 
@@ -148,7 +149,11 @@ export function parseValuesExactly(text: string): ParsedValues {
       return { values: {}, error: `cannot unmarshal yaml document: ${(error as Error).message}` };
     }
     if (value === null) continue;
-    if (!isTable(value)) return { values: {}, error: `cannot unmarshal yaml document: a ${Array.isArray(value) ? 'list' : typeof value} is not a mapping` };
+    if (!isTable(value))
+      return {
+        values: {},
+        error: `cannot unmarshal yaml document: a ${Array.isArray(value) ? 'list' : typeof value} is not a mapping`,
+      };
     values = mergeMaps(values, value);
   }
   return { values };
@@ -188,7 +193,8 @@ export function locateValue(text: string, path: readonly (string | number)[]): V
     const found = locateIn(document.contents as Node | null, path);
     if (found) {
       // A block collection runs through its last line break; the value ends at its last character.
-      found.valueRange.end = found.valueRange.start + text.slice(found.valueRange.start, found.valueRange.end).trimEnd().length;
+      found.valueRange.end =
+        found.valueRange.start + text.slice(found.valueRange.start, found.valueRange.end).trimEnd().length;
       return found;
     }
   }
@@ -229,7 +235,8 @@ function locateIn(root: Node | null, path: readonly (string | number)[]): ValueL
   }
   if (!keyNode?.range) return undefined;
   const keyRange = { start: keyNode.range[0], end: keyNode.range[1] };
-  if (node === null || !node.range) return { keyRange, valueRange: { start: keyRange.end, end: keyRange.end }, value: null };
+  if (node === null || !node.range)
+    return { keyRange, valueRange: { start: keyRange.end, end: keyRange.end }, value: null };
   let value: unknown;
   try {
     value = toValue(node, { anchors: new Map(), resolving: new Set(), budget: MAX_NODES });
@@ -262,7 +269,13 @@ function toValue(node: Node, walk: Walk): unknown {
       const keyNode = pair.key as Node | null;
       const valueNode = pair.value as Node | null;
       const value = valueNode === null ? null : toValue(valueNode, walk);
-      if (keyNode !== null && isScalar(keyNode) && keyNode.type === 'PLAIN' && !keyNode.tag && keyNode.source === '<<') {
+      if (
+        keyNode !== null &&
+        isScalar(keyNode) &&
+        keyNode.type === 'PLAIN' &&
+        !keyNode.tag &&
+        keyNode.source === '<<'
+      ) {
         mergeInto(table, value);
         continue;
       }
@@ -337,7 +350,8 @@ function plainValue(text: string): unknown {
 /** sigs.k8s.io/yaml turns a non-string key into text: ints in decimal, floats as float32 'g', bools as true/false. */
 function keyString(key: unknown): string {
   if (typeof key === 'string') return key;
-  if (typeof key === 'number') return Number.isInteger(key) && Math.abs(key) < 2 ** 63 ? BigInt(key).toString() : formatGoFloat(key);
+  if (typeof key === 'number')
+    return Number.isInteger(key) && Math.abs(key) < 2 ** 63 ? BigInt(key).toString() : formatGoFloat(key);
   if (key === null) return 'null';
   if (typeof key === 'boolean') return String(key);
   throw new Error('a mapping or list cannot be a key');
@@ -402,12 +416,24 @@ function concatPrefix(a: string, b: string): string {
   return a === '' ? b : `${a}.${b}`;
 }
 
-function coalesce(chart: CoalescingChart, dest: Values, prefix: string, merge: boolean, report: CoalesceReport): Values {
+function coalesce(
+  chart: CoalescingChart,
+  dest: Values,
+  prefix: string,
+  merge: boolean,
+  report: CoalesceReport,
+): Values {
   coalesceChartValues(chart, dest, prefix, merge, report);
   return coalesceDependencies(chart, dest, prefix, merge, report);
 }
 
-function coalesceDependencies(chart: CoalescingChart, dest: Values, prefix: string, merge: boolean, report: CoalesceReport): Values {
+function coalesceDependencies(
+  chart: CoalescingChart,
+  dest: Values,
+  prefix: string,
+  merge: boolean,
+  report: CoalesceReport,
+): Values {
   for (const sub of chart.dependencies) {
     if (!hasKey(dest, sub.name)) setKey(dest, sub.name, {});
     const section = dest[sub.name];
@@ -460,7 +486,13 @@ function coalesceGlobals(dest: Values, src: Values, prefix: string, report: Coal
   setKey(dest, GLOBAL, destGlobals);
 }
 
-function coalesceChartValues(chart: CoalescingChart, user: Values, prefix: string, merge: boolean, report: CoalesceReport): void {
+function coalesceChartValues(
+  chart: CoalescingChart,
+  user: Values,
+  prefix: string,
+  merge: boolean,
+  report: CoalesceReport,
+): void {
   const subPrefix = concatPrefix(prefix, chart.name);
   const defaults = deepCopy(chart.values);
   for (const [key, value] of Object.entries(defaults)) {
@@ -483,7 +515,13 @@ function coalesceChartValues(chart: CoalescingChart, user: Values, prefix: strin
 }
 
 /** coalesceTablesFullKey: src under dst, dst authoritative; `src` is changed, as in Helm. */
-export function coalesceTables(dst: Values, src: Values, prefix: string, merge: boolean, report: CoalesceReport = () => {}): Values {
+export function coalesceTables(
+  dst: Values,
+  src: Values,
+  prefix: string,
+  merge: boolean,
+  report: CoalesceReport = () => {},
+): Values {
   const srcOriginalNonNull = new Set(Object.keys(src).filter((key) => src[key] !== null));
   for (const [key, value] of Object.entries(dst)) {
     if (value === null) setKey(src, key, null);

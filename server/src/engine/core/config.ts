@@ -7,7 +7,7 @@ import { ruleById } from '../rules';
 import type { HelmVersion, RuleSetting } from '../rules/rule';
 import type { TextRange } from './text';
 import { LineIndex } from './text';
-import type { DeployTarget} from '../deployers/targets';
+import type { DeployTarget } from '../deployers/targets';
 import { DEPLOY_TARGETS, isDeployTarget } from '../deployers/targets';
 
 export const CONFIG_FILE_NAME = '.helm-hooks.yaml';
@@ -53,11 +53,17 @@ export function parseConfig(text: string, path: string): LoadedConfig {
   const document = parseDocument(text, { prettyErrors: false });
   for (const error of document.errors) {
     const position = lines.position(error.pos[0]);
-    problems.push({ range: { start: error.pos[0], end: error.pos[1] }, line: position.line + 1, column: position.character + 1, message: error.message.split('\n')[0]! });
+    problems.push({
+      range: { start: error.pos[0], end: error.pos[1] },
+      line: position.line + 1,
+      column: position.character + 1,
+      message: error.message.split('\n')[0]!,
+    });
   }
   if (document.errors.length > 0) return { path, config, problems };
   const root = document.contents;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { path, config, problems };
+  if (root === null || (isScalar(root) && (root.value === null || root.value === '')))
+    return { path, config, problems };
   if (!isMap(root)) {
     problem(root, `the configuration must be a mapping (${KNOWN_KEYS.join(', ')})`);
     return { path, config, problems };
@@ -97,7 +103,8 @@ export function parseConfig(text: string, path: string): LoadedConfig {
           }
         }
         if (targets.length > 0) config.targets = targets;
-        else if (value.items.length === 0) problem(value, `targets must name at least one of ${DEPLOY_TARGETS.join(', ')}`);
+        else if (value.items.length === 0)
+          problem(value, `targets must name at least one of ${DEPLOY_TARGETS.join(', ')}`);
         break;
       }
       case 'rules': {

@@ -5,19 +5,25 @@ import type { HookEvent } from '../model/hook';
  * (each rule's docs link the Helm source behind it; the hook code is https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go).
  */
 export const EVENT_FACTS: Readonly<Record<HookEvent, string>> = {
-  'pre-install': 'Runs on `helm install`, after the templates render and the `crds/` CRDs are installed, before any release resource is created: none of the chart\'s other resources exist yet.',
-  'post-install': 'Runs on `helm install`, after every release resource has been created (and is ready, with `--wait`).',
+  'pre-install':
+    "Runs on `helm install`, after the templates render and the `crds/` CRDs are installed, before any release resource is created: none of the chart's other resources exist yet.",
+  'post-install':
+    'Runs on `helm install`, after every release resource has been created (and is ready, with `--wait`).',
   'pre-delete': 'Runs on `helm uninstall`, before any release resource is deleted.',
-  'post-delete': 'Runs on `helm uninstall`, after the delete requests: release resources are deleted or still terminating, except those with `helm.sh/resource-policy: keep`.',
-  'pre-upgrade': 'Runs on `helm upgrade`, before the update: the previous revision\'s resources are in the cluster.',
-  'post-upgrade': 'Runs on `helm upgrade`, after the update: the new revision\'s resources exist and removed ones are deleted.',
-  'pre-rollback': 'Runs on `helm rollback`, before the rollback; the hooks come from the target revision, not the current chart.',
+  'post-delete':
+    'Runs on `helm uninstall`, after the delete requests: release resources are deleted or still terminating, except those with `helm.sh/resource-policy: keep`.',
+  'pre-upgrade': "Runs on `helm upgrade`, before the update: the previous revision's resources are in the cluster.",
+  'post-upgrade':
+    "Runs on `helm upgrade`, after the update: the new revision's resources exist and removed ones are deleted.",
+  'pre-rollback':
+    'Runs on `helm rollback`, before the rollback; the hooks come from the target revision, not the current chart.',
   'post-rollback': 'Runs on `helm rollback`, after the rollback; the hooks come from the target revision.',
   test: 'Runs only on `helm test`, against the deployed release. `helm test --logs` reads the logs of every test hook as a Pod.',
 };
 
 export const DELETE_POLICY_FACTS: Readonly<Record<string, string>> = {
-  'before-hook-creation': 'Helm deletes the previous object of this hook just before creating it again (the default when the annotation is absent).',
+  'before-hook-creation':
+    'Helm deletes the previous object of this hook just before creating it again (the default when the annotation is absent).',
   'hook-succeeded': 'Helm deletes the hook after every hook of the event has succeeded, in reverse order.',
   'hook-failed': 'Helm deletes the hook right after it fails.',
 };
@@ -41,7 +47,7 @@ export const KEY_FACTS: Readonly<Record<string, string>> = {
     'When Helm deletes the hook object: `before-hook-creation` (the default when absent), `hook-succeeded`, `hook-failed`, ' +
     'comma-separated. Any value, even an unknown one, replaces the default.',
   'helm.sh/hook-output-log-policy':
-    'Whether Helm prints the hook\'s container logs: `hook-succeeded`, `hook-failed` (Helm 3.18+ and 4; Job and Pod hooks only). ' +
+    "Whether Helm prints the hook's container logs: `hook-succeeded`, `hook-failed` (Helm 3.18+ and 4; Job and Pod hooks only). " +
     'Without it Helm prints no hook logs.',
   'helm.sh/resource-policy':
     '`keep` stops `helm uninstall` (and an upgrade that drops the object) from deleting this release resource. It has no ' +

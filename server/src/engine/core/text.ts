@@ -33,7 +33,8 @@ export class LineIndex {
   constructor(private readonly text: string) {
     const starts = [0];
     if (!text.includes('\r')) {
-      for (let lineFeed = text.indexOf('\n'); lineFeed >= 0; lineFeed = text.indexOf('\n', lineFeed + 1)) starts.push(lineFeed + 1);
+      for (let lineFeed = text.indexOf('\n'); lineFeed >= 0; lineFeed = text.indexOf('\n', lineFeed + 1))
+        starts.push(lineFeed + 1);
       this.lineStarts = starts;
       return;
     }

@@ -28,8 +28,14 @@ export const ARGOCD_SYNC_WAVE_KEY = 'argocd.argoproj.io/sync-wave';
 export const ARGOCD_SYNC_OPTIONS_KEY = 'argocd.argoproj.io/sync-options';
 /** Every annotation planArgoObject reads. */
 export const ARGOCD_READ_KEYS = [
-  HOOK_KEY, WEIGHT_KEY, DELETE_POLICY_KEY, RESOURCE_POLICY_KEY,
-  ARGOCD_HOOK_KEY, ARGOCD_HOOK_DELETE_POLICY_KEY, ARGOCD_SYNC_WAVE_KEY, ARGOCD_SYNC_OPTIONS_KEY,
+  HOOK_KEY,
+  WEIGHT_KEY,
+  DELETE_POLICY_KEY,
+  RESOURCE_POLICY_KEY,
+  ARGOCD_HOOK_KEY,
+  ARGOCD_HOOK_DELETE_POLICY_KEY,
+  ARGOCD_SYNC_WAVE_KEY,
+  ARGOCD_SYNC_OPTIONS_KEY,
 ] as const;
 
 export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
@@ -60,26 +66,66 @@ export interface HelmEventMapping {
  * nothing. An item not listed here is ignored like pre-rollback.
  */
 export const HELM_EVENT_MAPPING: readonly HelmEventMapping[] = [
-  { helm: 'pre-install', argo: 'PreSync', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '27-32' } },
-  { helm: 'pre-upgrade', argo: 'PreSync', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '27-32' } },
-  { helm: 'post-install', argo: 'PostSync', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '27-32' } },
-  { helm: 'post-upgrade', argo: 'PostSync', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '27-32' } },
+  {
+    helm: 'pre-install',
+    argo: 'PreSync',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '27-32' },
+  },
+  {
+    helm: 'pre-upgrade',
+    argo: 'PreSync',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '27-32' },
+  },
+  {
+    helm: 'post-install',
+    argo: 'PostSync',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '27-32' },
+  },
+  {
+    helm: 'post-upgrade',
+    argo: 'PostSync',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '27-32' },
+  },
   // controller/hook.go, git log -S'"pre-delete"': 3bf3d8a212 (#22288), first tagged v3.3.0.
   { helm: 'pre-delete', argo: 'PreDelete', since: 'v3.3.0', source: { path: 'controller/hook.go', lines: '34-43' } },
   // controller/hook.go, git log -S'"post-delete"': dcc17f70bf (#16595), first tagged v2.10.0.
   { helm: 'post-delete', argo: 'PostDelete', since: 'v2.10.0', source: { path: 'controller/hook.go', lines: '34-43' } },
   // NewType accepts only the four install and upgrade events; Types drops every other item.
-  { helm: 'pre-rollback', argo: 'ignored', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '19-25' } },
-  { helm: 'post-rollback', argo: 'ignored', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '19-25' } },
+  {
+    helm: 'pre-rollback',
+    argo: 'ignored',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '19-25' },
+  },
+  {
+    helm: 'post-rollback',
+    argo: 'ignored',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '19-25' },
+  },
   { helm: 'test', argo: 'ignored', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '19-25' } },
-  { helm: 'test-success', argo: 'ignored', source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '19-25' } },
+  {
+    helm: 'test-success',
+    argo: 'ignored',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/type.go', lines: '19-25' },
+  },
 ];
 
 /** Helm's delete policies as Argo CD reads them, exactly; any other item (`Hook-Succeeded`) is dropped. */
 export const HELM_DELETE_POLICY_MAPPING: readonly { helm: string; argo: ArgoDeletePolicy; source: ArgoSource }[] = [
-  { helm: 'before-hook-creation', argo: 'BeforeHookCreation', source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' } },
-  { helm: 'hook-succeeded', argo: 'HookSucceeded', source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' } },
-  { helm: 'hook-failed', argo: 'HookFailed', source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' } },
+  {
+    helm: 'before-hook-creation',
+    argo: 'BeforeHookCreation',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' },
+  },
+  {
+    helm: 'hook-succeeded',
+    argo: 'HookSucceeded',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' },
+  },
+  {
+    helm: 'hook-failed',
+    argo: 'HookFailed',
+    source: { path: 'gitops-engine/pkg/sync/hook/helm/delete_policy.go', lines: '19-27' },
+  },
 ];
 const ARGO_DELETE_POLICIES: readonly ArgoDeletePolicy[] = ['BeforeHookCreation', 'HookSucceeded', 'HookFailed'];
 
@@ -88,11 +134,41 @@ const ARGO_DELETE_POLICIES: readonly ArgoDeletePolicy[] = ['BeforeHookCreation',
  * any other kind comes after them all, and two other kinds are not ordered by kind at all: by name only.
  */
 export const ARGOCD_KIND_ORDER: readonly string[] = [
-  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget',
-  'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim',
-  'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role',
-  'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet',
-  'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
+  'Namespace',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'SecretList',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleList',
+  'ClusterRoleBinding',
+  'ClusterRoleBindingList',
+  'Role',
+  'RoleList',
+  'RoleBinding',
+  'RoleBindingList',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
+  'APIService',
 ];
 
 /** A rendered object's annotations, by key; undefined where absent. */
@@ -145,7 +221,9 @@ function isSyncPhase(value: string): value is SyncPhase {
 
 /** The valid `argocd.argoproj.io/hook` types of an object, in its order. */
 export function argoHookTypes(annotations: AnnotationReader): string[] {
-  return annotationItems(annotations(ARGOCD_HOOK_KEY)).filter((item) => (ARGOCD_HOOK_TYPES as readonly string[]).includes(item));
+  return annotationItems(annotations(ARGOCD_HOOK_KEY)).filter((item) =>
+    (ARGOCD_HOOK_TYPES as readonly string[]).includes(item),
+  );
 }
 
 /** What Argo CD does with one object of `helm template`'s output. */
@@ -155,11 +233,17 @@ export function planArgoObject(kind: string | undefined, annotations: Annotation
   const helmItems = annotationItems(helmValue);
   // hook/hook.go Types: Helm's events are read only when the object has no Argo CD type (lines 46-51).
   const eventsFrom = argoTypes.length > 0 ? 'argocd' : helmItems.length > 0 ? 'helm' : 'none';
-  const helmTypes = eventsFrom === 'helm' ? helmItems.map(argoPhaseOfHelmEvent).filter((phase): phase is SyncPhase => phase !== undefined && isSyncPhase(phase)) : [];
+  const helmTypes =
+    eventsFrom === 'helm'
+      ? helmItems
+          .map(argoPhaseOfHelmEvent)
+          .filter((phase): phase is SyncPhase => phase !== undefined && isSyncPhase(phase))
+      : [];
   const types = eventsFrom === 'argocd' ? argoTypes : helmTypes;
   // hook/hook.go Skip (lines 31-36): Skip alone; IsHook (lines 23-29): Argo CD's key decides when present.
   const skip = types.includes('Skip') && types.length === 1;
-  const hook = annotations(ARGOCD_HOOK_KEY) !== undefined ? !skip : helmValue !== undefined && helmValue !== 'crd-install';
+  const hook =
+    annotations(ARGOCD_HOOK_KEY) !== undefined ? !skip : helmValue !== undefined && helmValue !== 'crd-install';
   // controller/hook.go isHookOfType (lines 45-60): either annotation, whatever the other one says.
   const deletionPhases: DeletionPhase[] = [];
   const argoItems = annotationItems(annotations(ARGOCD_HOOK_KEY));
@@ -183,7 +267,8 @@ export function planArgoObject(kind: string | undefined, annotations: Annotation
   } else {
     syncPhases = ['Sync'];
   }
-  const unmappedHelmEvents = eventsFrom === 'argocd' ? [] : helmItems.filter((item) => argoPhaseOfHelmEvent(item) === undefined);
+  const unmappedHelmEvents =
+    eventsFrom === 'argocd' ? [] : helmItems.filter((item) => argoPhaseOfHelmEvent(item) === undefined);
   const plan: ArgoObjectPlan = {
     hook,
     eventsFrom,
@@ -217,8 +302,10 @@ export function argoDeletePolicies(annotations: AnnotationReader): ArgoDeletePol
   const add = (policy: ArgoDeletePolicy | undefined) => {
     if (policy && !policies.includes(policy)) policies.push(policy);
   };
-  for (const item of annotationItems(annotations(ARGOCD_HOOK_DELETE_POLICY_KEY))) add(ARGO_DELETE_POLICIES.find((policy) => policy === item));
-  for (const item of annotationItems(annotations(DELETE_POLICY_KEY))) add(HELM_DELETE_POLICY_MAPPING.find((row) => row.helm === item)?.argo);
+  for (const item of annotationItems(annotations(ARGOCD_HOOK_DELETE_POLICY_KEY)))
+    add(ARGO_DELETE_POLICIES.find((policy) => policy === item));
+  for (const item of annotationItems(annotations(DELETE_POLICY_KEY)))
+    add(HELM_DELETE_POLICY_MAPPING.find((row) => row.helm === item)?.argo);
   if (policies.length === 0) policies.push('BeforeHookCreation');
   return policies;
 }
@@ -283,5 +370,7 @@ export function describeArgoDeletion(policies: readonly ArgoDeletePolicy[]): str
  * never empty (BeforeHookCreation by default), so only HookSucceeded deletes it, once the phase's hooks succeeded.
  */
 export function describeDeletionHookCleanup(policies: readonly ArgoDeletePolicy[]): string {
-  return policies.includes('HookSucceeded') ? 'deleted once the phase\'s hooks all succeed' : 'not deleted by a delete policy (only HookSucceeded deletes it)';
+  return policies.includes('HookSucceeded')
+    ? "deleted once the phase's hooks all succeed"
+    : 'not deleted by a delete policy (only HookSucceeded deletes it)';
 }

@@ -28,7 +28,8 @@ const COMPUTED_INCLUDE = /\binclude\s+[^"`\s]/;
 /** Text that, given to `tpl`, could call a define: an action naming include or template. */
 const TEMPLATE_CALL = /\{\{[^}]*\b(?:include|template)\b/;
 /** A mutating function whose first argument is not a fresh map: it may change a map other templates read. */
-const MUTATION = /\b(?:set|unset|merge|mergeOverwrite|mustMerge|mustMergeOverwrite)\s+(?!\(\s*(?:dict|deepCopy|mustDeepCopy)\b)[^\s)}]/;
+const MUTATION =
+  /\b(?:set|unset|merge|mergeOverwrite|mustMerge|mustMergeOverwrite)\s+(?!\(\s*(?:dict|deepCopy|mustDeepCopy)\b)[^\s)}]/;
 /** An action that is not a comment. */
 const ACTION = /\{\{-?\s*(?!\/\*)[\s\S]*?\}\}/g;
 
@@ -90,7 +91,8 @@ export class RenderCache implements Renderer {
   update(chart: LoadedChart): void {
     const previous = this.current;
     this.current = this.stateOf(chart);
-    for (const text of [...this.parsed.keys()]) if (!this.current.renderer.files.some((file) => file.template.text === text)) this.parsed.delete(text);
+    for (const text of [...this.parsed.keys()])
+      if (!this.current.renderer.files.some((file) => file.template.text === text)) this.parsed.delete(text);
     if (previous.outputs.size === 0) return;
     // Hashed only now: a chart rendered once (the CLI) never pays for them.
     const before = previous.dependencies.hashes();
@@ -103,7 +105,13 @@ export class RenderCache implements Renderer {
 
   private stateOf(chart: LoadedChart): CacheState {
     const renderer = new ChartRenderer(chart, this.parsed);
-    return { chart, renderer, dependencies: dependenciesOf(chart, renderer), outputs: new Map(), changesSharedMaps: undefined };
+    return {
+      chart,
+      renderer,
+      dependencies: dependenciesOf(chart, renderer),
+      outputs: new Map(),
+      changesSharedMaps: undefined,
+    };
   }
 
   file(name: string): TemplateFile | undefined {
@@ -124,7 +132,9 @@ export class RenderCache implements Renderer {
       // The other operation's output serves a file that cannot tell them apart.
       const kept = (file: TemplateFile) =>
         outputs.get(outputKey(file.name, options.isUpgrade)) ??
-        (independent && !dependencies.seesOperation.get(file.name) ? outputs.get(outputKey(file.name, !options.isUpgrade)) : undefined);
+        (independent && !dependencies.seesOperation.get(file.name)
+          ? outputs.get(outputKey(file.name, !options.isUpgrade))
+          : undefined);
       const files = renderer.files.filter(wanted);
       const missing = new Set(files.filter((file) => !kept(file)).map((file) => file.name));
       if (missing.size > 0) {
@@ -135,7 +145,8 @@ export class RenderCache implements Renderer {
           state.changesSharedMaps = true;
           continue;
         }
-        if (missing.size === renderer.files.filter((file) => !isPartial(file)).length || fresh.changedSharedMaps) state.changesSharedMaps = fresh.changedSharedMaps;
+        if (missing.size === renderer.files.filter((file) => !isPartial(file)).length || fresh.changedSharedMaps)
+          state.changesSharedMaps = fresh.changedSharedMaps;
         for (const rendered of fresh.templates) outputs.set(outputKey(rendered.file.name, options.isUpgrade), rendered);
       }
       // The very objects rendered before, so that what callers derived from them can be cached by identity too.
@@ -170,7 +181,8 @@ function dependenciesOf(chart: LoadedChart, renderer: ChartRenderer): Dependenci
   for (const file of renderer.files) {
     for (const define of file.parsed?.defines ?? []) {
       const winner = renderer.defineOwner(define.name);
-      if (winner === file.name) defines.set(define.name, { file, body: file.template.text.slice(define.start, define.end) });
+      if (winner === file.name)
+        defines.set(define.name, { file, body: file.template.text.slice(define.start, define.end) });
     }
     defines.set(file.name, { file, body: file.template.text });
   }
@@ -179,8 +191,14 @@ function dependenciesOf(chart: LoadedChart, renderer: ChartRenderer): Dependenci
   const scan = (text: string) => {
     let found = scans.get(text);
     if (!found) {
-      const calls = [...text.matchAll(INCLUDE)].map((match) => (match[1]!.startsWith('`') ? match[1]!.slice(1, -1) : (JSON.parse(match[1]!) as string)));
-      found = { calls, dynamic: dynamic(text), seesOperation: OPERATION.test(text) || (tplSeesOperation && TPL.test(text)) };
+      const calls = [...text.matchAll(INCLUDE)].map((match) =>
+        match[1]!.startsWith('`') ? match[1]!.slice(1, -1) : (JSON.parse(match[1]!) as string),
+      );
+      found = {
+        calls,
+        dynamic: dynamic(text),
+        seesOperation: OPERATION.test(text) || (tplSeesOperation && TPL.test(text)),
+      };
       scans.set(text, found);
     }
     return found;
@@ -228,8 +246,18 @@ function dependenciesOf(chart: LoadedChart, renderer: ChartRenderer): Dependenci
       hashes = new Map();
       for (const file of renderer.files) {
         const { reached, isDynamic } = reachedBy.get(file.name)!;
-        const dependencies = isDynamic ? allTexts : [...reached].sort().map((name) => `${name}\0${defineHash(name)}`).join('\0');
-        hashes.set(file.name, mutates ? hash(`${environment}\0${allTexts}`) : hash(`${environment}\0${file.template.text}\0${dependencies}`));
+        const dependencies = isDynamic
+          ? allTexts
+          : [...reached]
+              .sort()
+              .map((name) => `${name}\0${defineHash(name)}`)
+              .join('\0');
+        hashes.set(
+          file.name,
+          mutates
+            ? hash(`${environment}\0${allTexts}`)
+            : hash(`${environment}\0${file.template.text}\0${dependencies}`),
+        );
       }
       return hashes;
     },
@@ -239,8 +267,14 @@ function dependenciesOf(chart: LoadedChart, renderer: ChartRenderer): Dependenci
 /** Whether some value or chart file of the tree holds text `pattern` finds, which `tpl` could run. */
 function dataMatches(chart: LoadedChart, pattern: RegExp): boolean {
   const inValue = (value: unknown): boolean =>
-    typeof value === 'string' ? pattern.test(value) : typeof value === 'object' && value !== null && Object.values(value).some(inValue);
-  return inValue(chart.values) || [...chart.files.values()].some((text) => pattern.test(text)) || chart.subcharts.some((subchart) => dataMatches(subchart, pattern));
+    typeof value === 'string'
+      ? pattern.test(value)
+      : typeof value === 'object' && value !== null && Object.values(value).some(inValue);
+  return (
+    inValue(chart.values) ||
+    [...chart.files.values()].some((text) => pattern.test(text)) ||
+    chart.subcharts.some((subchart) => dataMatches(subchart, pattern))
+  );
 }
 
 /**

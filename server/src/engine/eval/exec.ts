@@ -1,9 +1,6 @@
-import type { Arg, BranchNode, Command, ListNode, Node, ParsedTemplate, Pipe, RangeNode, TemplateNode} from './parse';
+import type { Arg, BranchNode, Command, ListNode, Node, ParsedTemplate, Pipe, RangeNode, TemplateNode } from './parse';
 import { parseTemplateShared } from './parse';
-import type {
-  Chunk,
-  SourceRef,
-  Value} from './value';
+import type { Chunk, SourceRef, Value } from './value';
 import {
   bornBefore,
   currentGeneration,
@@ -156,7 +153,13 @@ export class Executor {
     const saved = this.defineMap;
     if (parsed.defines.length > 0) {
       this.defineMap = new Map(saved);
-      for (const define of parsed.defines) this.defineMap.set(define.name, { template: site.template, list: define.list, start: site.start, end: site.end });
+      for (const define of parsed.defines)
+        this.defineMap.set(define.name, {
+          template: site.template,
+          list: define.list,
+          start: site.start,
+          end: site.end,
+        });
     }
     try {
       const chunks = this.execute(site.template, parsed.root, data, [...this.via, site]);
@@ -220,7 +223,10 @@ export class Executor {
     this.tick();
     switch (node.type) {
       case 'text':
-        this.emit({ text: node.text.includes('<no value>') ? node.text.replaceAll('<no value>', '') : node.text, source: this.ref(node.start, node.end) });
+        this.emit({
+          text: node.text.includes('<no value>') ? node.text.replaceAll('<no value>', '') : node.text,
+          source: this.ref(node.start, node.end),
+        });
         return;
       case 'action': {
         const value = this.evalPipe(dot, node.pipe);
@@ -252,7 +258,8 @@ export class Executor {
     }
     if (value instanceof SourcedText) {
       // Text made by a function here (toYaml, nindent's padding) has no call path yet: it is this frame's.
-      for (const chunk of value.chunks) this.push(chunk.via || this.via.length === 0 ? chunk : { ...chunk, via: this.via });
+      for (const chunk of value.chunks)
+        this.push(chunk.via || this.via.length === 0 ? chunk : { ...chunk, via: this.via });
       return;
     }
     if ((Array.isArray(value) || isMap(value)) && containsUnknown(value)) {
@@ -500,7 +507,13 @@ export class Executor {
     return arg.type === 'nil' ? null : this.evalArg(dot, arg);
   }
 
-  private evalFieldChain(dot: Value, receiver: Value, idents: string[], args: Arg[], final: Value | typeof MISSING): Value {
+  private evalFieldChain(
+    dot: Value,
+    receiver: Value,
+    idents: string[],
+    args: Arg[],
+    final: Value | typeof MISSING,
+  ): Value {
     // A nil that a pipeline, variable or dot holds is Go's invalid value: fields of it are nil, not an error
     // (the `(.Values.a).b` idiom). A nil met inside the chain is a nil interface: its field is an error.
     if (receiver === null) {
@@ -538,10 +551,19 @@ export class Executor {
       if (hasArgs) throw new EvalError(`${name} has arguments but cannot be invoked as function`);
       return member;
     }
-    throw new EvalError(`can't evaluate field ${name} in type ${typeof receiver === 'string' ? 'string' : Array.isArray(receiver) ? '[]interface {}' : typeof receiver}`);
+    throw new EvalError(
+      `can't evaluate field ${name} in type ${typeof receiver === 'string' ? 'string' : Array.isArray(receiver) ? '[]interface {}' : typeof receiver}`,
+    );
   }
 
-  private evalFunction(dot: Value, name: string, argNodes: Arg[], final: Value | typeof MISSING, start: number, end: number): Value {
+  private evalFunction(
+    dot: Value,
+    name: string,
+    argNodes: Arg[],
+    final: Value | typeof MISSING,
+    start: number,
+    end: number,
+  ): Value {
     const site = this.ref(start, end);
     if (name === 'and' || name === 'or') return this.evalAndOr(dot, name, argNodes, final);
     const spec = this.options.functions.get(name);
@@ -590,14 +612,16 @@ export class Executor {
 const MISSING = Symbol('missing');
 const TAINT_REASON = 'earlier code that depends on an unknown value may have changed the values in place';
 
-
 /** What range iterates: [key, element] pairs; maps in sorted key order as Go does; ints count up (Go 1.22). */
 function rangeEntries(value: Value): Array<[Value, Value]> | Unknown | undefined {
   if (value instanceof Unknown) return value;
   if (value === null) return [];
   if (value instanceof GoObject) return value.entries?.();
   if (Array.isArray(value)) return value.map((element, index) => [BigInt(index), element]);
-  if (isMap(value)) return Object.keys(value).sort(compareGoStrings).map((key) => [key, value[key]!]);
+  if (isMap(value))
+    return Object.keys(value)
+      .sort(compareGoStrings)
+      .map((key) => [key, value[key]!]);
   if (typeof value === 'bigint') {
     if (value > 1_000_000n) return unknown('range over a very large integer');
     const entries: Array<[Value, Value]> = [];

@@ -1,5 +1,15 @@
-import type { Value} from './value';
-import { GoObject, SourcedText, Unknown, compareGoStrings, formatFloat64, formatValue, goTypeName, isMap, unknown } from './value';
+import type { Value } from './value';
+import {
+  GoObject,
+  SourcedText,
+  Unknown,
+  compareGoStrings,
+  formatFloat64,
+  formatValue,
+  goTypeName,
+  isMap,
+  unknown,
+} from './value';
 
 /**
  * Go's fmt as templates reach it: Sprintf (printf), Sprint (print), Sprintln (println) and strconv.Quote (%q,
@@ -112,7 +122,9 @@ export function sprintf(format: string, args: Value[]): string | Unknown {
     out += formatted;
   }
   if (argIndex < args.length) {
-    const extra = args.slice(argIndex).map((arg) => (arg === null ? '<nil>' : `${goTypeName(arg)}=${formatValue(arg)}`));
+    const extra = args
+      .slice(argIndex)
+      .map((arg) => (arg === null ? '<nil>' : `${goTypeName(arg)}=${formatValue(arg)}`));
     out += `%!(EXTRA ${extra.join(', ')})`;
   }
   return out;
@@ -146,7 +158,8 @@ function formatOne(verb: string, arg: Value, spec: Spec): string | Unknown {
   }
   if (verb === 'T') return pad(arg === null ? '<nil>' : goTypeName(arg), spec);
   if (Array.isArray(arg) || isMap(arg)) {
-    if (verb === 'v' || verb === 's' || verb === 'd' || verb === 'q' || verb === 't' || verb === 'x') return pad(formatCollection(verb, arg, spec), spec);
+    if (verb === 'v' || verb === 's' || verb === 'd' || verb === 'q' || verb === 't' || verb === 'x')
+      return pad(formatCollection(verb, arg, spec), spec);
     return bad(verb, arg);
   }
   if (arg instanceof GoObject) return verb === 'v' || verb === 's' ? pad(arg.print(), spec) : bad(verb, arg);
@@ -154,11 +167,15 @@ function formatOne(verb: string, arg: Value, spec: Spec): string | Unknown {
     case 'v':
       if (typeof arg === 'string') return pad(arg, spec);
       if (arg === null) return pad('<nil>', spec);
-      if (typeof arg === 'number') return spec.precision !== undefined ? formatFloatVerb('g', arg, spec) : pad(withSign(formatFloat64(arg), spec), spec, true);
+      if (typeof arg === 'number')
+        return spec.precision !== undefined
+          ? formatFloatVerb('g', arg, spec)
+          : pad(withSign(formatFloat64(arg), spec), spec, true);
       if (typeof arg === 'bigint') return pad(withSign(arg.toString(), spec), spec, true);
       return pad(formatValue(arg), spec);
     case 's':
-      if (typeof arg === 'string') return pad(spec.precision !== undefined ? [...arg].slice(0, spec.precision).join('') : arg, spec);
+      if (typeof arg === 'string')
+        return pad(spec.precision !== undefined ? [...arg].slice(0, spec.precision).join('') : arg, spec);
       return bad(verb, arg);
     case 'q':
       if (typeof arg === 'string') return pad(spec.sharp && !arg.includes('`') ? `\`${arg}\`` : goQuote(arg), spec);
@@ -215,7 +232,10 @@ function formatFloatVerb(verb: string, value: number, spec: Spec): string {
   else {
     const precision = spec.precision === 0 ? 1 : spec.precision;
     const exponent = value === 0 ? 0 : Math.floor(Math.log10(Math.abs(Number(value.toPrecision(precision)))));
-    text = exponent < -4 || exponent >= precision ? goExponent(Number(value.toPrecision(precision)).toExponential()) : String(Number(value.toPrecision(precision)));
+    text =
+      exponent < -4 || exponent >= precision
+        ? goExponent(Number(value.toPrecision(precision)).toExponential())
+        : String(Number(value.toPrecision(precision)));
   }
   if (verb === 'E' || verb === 'G') text = text.toUpperCase();
   if (text === '+Inf' && !spec.plus) text = spec.space ? ' Inf' : '+Inf';

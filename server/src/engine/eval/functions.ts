@@ -4,10 +4,7 @@ import { goQuote, sprint, sprintf, sprintln } from './fmt';
 import { YamlError, parseYamlValue, toJson, toYaml } from './goyaml';
 import { originOf } from './origin';
 import { SemverVersion, semverCompare } from './semver';
-import type {
-  Chunk,
-  GoMap,
-  Value} from './value';
+import type { Chunk, GoMap, Value } from './value';
 import {
   EvalError,
   GoObject,
@@ -35,7 +32,9 @@ type Fn = (args: Value[], context: FunctionContext) => Value;
 
 function arity(name: string, args: Value[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
-    throw new EvalError(`wrong number of args for ${name}: want ${min === max ? min : `${min}..${max === Infinity ? '' : max}`} got ${args.length}`);
+    throw new EvalError(
+      `wrong number of args for ${name}: want ${min === max ? min : `${min}..${max === Infinity ? '' : max}`} got ${args.length}`,
+    );
   }
 }
 
@@ -55,14 +54,18 @@ function int(value: Value, name: string): bigint {
 
 function bool(value: Value, name: string): boolean {
   if (typeof value === 'boolean') return value;
-  throw new EvalError(`${name}: wrong type for value; expected bool; got ${value === null ? 'nil' : goTypeName(value)}`);
+  throw new EvalError(
+    `${name}: wrong type for value; expected bool; got ${value === null ? 'nil' : goTypeName(value)}`,
+  );
 }
 
 /** A `map[string]interface{}` parameter: nil is accepted, as Go passes a nil map (read as empty). */
 function map(value: Value, name: string): GoMap {
   if (isMap(value)) return value;
   if (value === null) return newMap();
-  throw new EvalError(`${name}: wrong type for value; expected map[string]interface {}; got ${value === null ? 'nil' : goTypeName(value)}`);
+  throw new EvalError(
+    `${name}: wrong type for value; expected map[string]interface {}; got ${value === null ? 'nil' : goTypeName(value)}`,
+  );
 }
 
 /** sprig's strval: strings as they are, everything else as fmt's %v. */
@@ -121,7 +124,17 @@ export function isEmpty(value: Value): boolean {
 /** Go's == on template values, as text/template's eq compares basic kinds; errors on incompatible kinds. */
 function basicEqual(a: Value, b: Value): boolean {
   const kind = (value: Value) =>
-    value === null ? 'nil' : typeof value === 'string' ? 'string' : typeof value === 'bigint' ? 'int' : typeof value === 'number' ? 'float' : typeof value === 'boolean' ? 'bool' : 'other';
+    value === null
+      ? 'nil'
+      : typeof value === 'string'
+        ? 'string'
+        : typeof value === 'bigint'
+          ? 'int'
+          : typeof value === 'number'
+            ? 'float'
+            : typeof value === 'boolean'
+              ? 'bool'
+              : 'other';
   const ka = kind(a);
   const kb = kind(b);
   if (ka !== kb) {
@@ -189,13 +202,20 @@ function goRegex(pattern: string, global = false): RegExp | Unknown {
 }
 
 /** regexp.Expand for ReplaceAllString: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
-function expandTemplate(template: string, match: RegExpExecArray | string[], groups: Record<string, string> | undefined): string {
-  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (_all, dollar: string, braced?: string, bare?: string) => {
-    if (dollar === '$') return '$';
-    const name = braced ?? bare!;
-    if (/^[0-9]+$/.test(name)) return match[Number(name)] ?? '';
-    return groups?.[name] ?? '';
-  });
+function expandTemplate(
+  template: string,
+  match: RegExpExecArray | string[],
+  groups: Record<string, string> | undefined,
+): string {
+  return template.replace(
+    /\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g,
+    (_all, dollar: string, braced?: string, bare?: string) => {
+      if (dollar === '$') return '$';
+      const name = braced ?? bare!;
+      if (/^[0-9]+$/.test(name)) return match[Number(name)] ?? '';
+      return groups?.[name] ?? '';
+    },
+  );
 }
 
 function titleCase(text: string): string {
@@ -210,11 +230,18 @@ function titleCase(text: string): string {
 }
 
 /** indent/nindent keep the sources of an included text: each line break gains the padding. */
-function indentValue(spaces: bigint, value: Value, leadingNewline: boolean, context: FunctionContext, name: string): Value {
+function indentValue(
+  spaces: bigint,
+  value: Value,
+  leadingNewline: boolean,
+  context: FunctionContext,
+  name: string,
+): Value {
   const pad = ' '.repeat(Math.max(0, Number(spaces)));
   if (value instanceof SourcedText) {
     const chunks: Chunk[] = [{ text: (leadingNewline ? '\n' : '') + pad, source: context.site }];
-    for (const chunk of value.chunks) chunks.push(chunk.text === undefined ? chunk : { ...chunk, text: chunk.text.replaceAll('\n', `\n${pad}`) });
+    for (const chunk of value.chunks)
+      chunks.push(chunk.text === undefined ? chunk : { ...chunk, text: chunk.text.replaceAll('\n', `\n${pad}`) });
     // An unknown piece may hold line breaks that would have been padded: the text after it is not certain.
     if (!value.known) return value.flatten();
     return new SourcedText(chunks);
@@ -232,10 +259,12 @@ function valuesYaml(value: Value, context: FunctionContext): Value {
   return new SourcedText([{ text, source: context.site, origin }]);
 }
 
-const unknownBecause = (reason: string): Fn => (args) => {
-  void args;
-  return unknown(reason);
-};
+const unknownBecause =
+  (reason: string): Fn =>
+  (args) => {
+    void args;
+    return unknown(reason);
+  };
 
 const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSources?: boolean }> = {
   // Go builtins
@@ -285,7 +314,11 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
   le: (args) => (arity('le', args, 2), compareOrdered(args[0]!, args[1]!, 'le') <= 0),
   gt: (args) => (arity('gt', args, 2), compareOrdered(args[0]!, args[1]!, 'gt') > 0),
   ge: (args) => (arity('ge', args, 2), compareOrdered(args[0]!, args[1]!, 'ge') >= 0),
-  html: (args) => sprint(args).replace(/[<>&'"\0]/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&#34;', '\0': '\uFFFD' })[char]!),
+  html: (args) =>
+    sprint(args).replace(
+      /[<>&'"\0]/g,
+      (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&#34;', '\0': '\uFFFD' })[char]!,
+    ),
 
   // Helm
   include: (args, context) => {
@@ -295,7 +328,11 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
   tpl: (args, context) => {
     arity('tpl', args, 2);
     const chunks = context.exec.callText(str(args[0]!, 'tpl'), args[1]!, context.site);
-    return new SourcedText(chunks.map((chunk) => (chunk.text === undefined ? chunk : { ...chunk, text: chunk.text.replaceAll('<no value>', '') })));
+    return new SourcedText(
+      chunks.map((chunk) =>
+        chunk.text === undefined ? chunk : { ...chunk, text: chunk.text.replaceAll('<no value>', '') },
+      ),
+    );
   },
   required: {
     fn: (args) => {
@@ -321,7 +358,8 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
     try {
       const value = parseYamlValue(str(args[0]!, 'fromYaml'));
       if (value === null) return newMap();
-      if (!isMap(value)) return Object.assign(newMap(), { Error: 'error unmarshaling JSON: cannot unmarshal into map' });
+      if (!isMap(value))
+        return Object.assign(newMap(), { Error: 'error unmarshaling JSON: cannot unmarshal into map' });
       return value;
     } catch (error) {
       if (error instanceof YamlError) return unknown('fromYaml of text that does not parse');
@@ -388,9 +426,21 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
   mustDeepCopy: (args) => (arity('mustDeepCopy', args, 1), deepCopy(args[0]!)),
 
   // Sprig: strings
-  quote: (args) => args.filter((arg) => arg !== null).map((arg) => goQuote(strval(arg))).join(' '),
-  squote: (args) => args.filter((arg) => arg !== null).map((arg) => `'${strval(arg)}'`).join(' '),
-  cat: (args) => args.filter((arg) => arg !== null).map(strval).join(' '),
+  quote: (args) =>
+    args
+      .filter((arg) => arg !== null)
+      .map((arg) => goQuote(strval(arg)))
+      .join(' '),
+  squote: (args) =>
+    args
+      .filter((arg) => arg !== null)
+      .map((arg) => `'${strval(arg)}'`)
+      .join(' '),
+  cat: (args) =>
+    args
+      .filter((arg) => arg !== null)
+      .map(strval)
+      .join(' '),
   upper: (args) => (arity('upper', args, 1), str(args[0]!, 'upper').toUpperCase()),
   lower: (args) => (arity('lower', args, 1), str(args[0]!, 'lower').toLowerCase()),
   title: (args) => (arity('title', args, 1), titleCase(str(args[0]!, 'title'))),
@@ -422,7 +472,14 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
     const count = Number(int(args[0]!, 'trunc'));
     const bytes = Buffer.from(str(args[1]!, 'trunc'), 'utf8');
     // Go slices bytes; a cut inside a multi-byte character leaves invalid UTF-8, which we cannot represent.
-    const cut = count < 0 ? (bytes.length + count > 0 ? bytes.subarray(bytes.length + count) : bytes) : bytes.length > count ? bytes.subarray(0, count) : bytes;
+    const cut =
+      count < 0
+        ? bytes.length + count > 0
+          ? bytes.subarray(bytes.length + count)
+          : bytes
+        : bytes.length > count
+          ? bytes.subarray(0, count)
+          : bytes;
     const text = cut.toString('utf8');
     return Buffer.byteLength(text, 'utf8') === cut.length ? text : unknown('trunc cuts a multi-byte character');
   },
@@ -437,14 +494,32 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
     if (end < 0 || end > text.length) return text.slice(start);
     return text.slice(start, end);
   },
-  replace: (args) => (arity('replace', args, 3), str(args[2]!, 'replace').split(str(args[0]!, 'replace')).join(str(args[1]!, 'replace'))),
+  replace: (args) => (
+    arity('replace', args, 3),
+    str(args[2]!, 'replace').split(str(args[0]!, 'replace')).join(str(args[1]!, 'replace'))
+  ),
   contains: (args) => (arity('contains', args, 2), str(args[1]!, 'contains').includes(str(args[0]!, 'contains'))),
   hasPrefix: (args) => (arity('hasPrefix', args, 2), str(args[1]!, 'hasPrefix').startsWith(str(args[0]!, 'hasPrefix'))),
   hasSuffix: (args) => (arity('hasSuffix', args, 2), str(args[1]!, 'hasSuffix').endsWith(str(args[0]!, 'hasSuffix'))),
-  repeat: (args) => (arity('repeat', args, 2), str(args[1]!, 'repeat').repeat(Math.max(0, Math.min(Number(int(args[0]!, 'repeat')), 1_000_000)))),
+  repeat: (args) => (
+    arity('repeat', args, 2),
+    str(args[1]!, 'repeat').repeat(Math.max(0, Math.min(Number(int(args[0]!, 'repeat')), 1_000_000)))
+  ),
   nospace: (args) => (arity('nospace', args, 1), str(args[0]!, 'nospace').replace(/\s/g, '')),
-  indent: { fn: (args: Value[], context: FunctionContext) => (arity('indent', args, 2), indentValue(int(args[0]!, 'indent'), args[1]!, false, context, 'indent')), keepsSources: true },
-  nindent: { fn: (args: Value[], context: FunctionContext) => (arity('nindent', args, 2), indentValue(int(args[0]!, 'nindent'), args[1]!, true, context, 'nindent')), keepsSources: true },
+  indent: {
+    fn: (args: Value[], context: FunctionContext) => (
+      arity('indent', args, 2),
+      indentValue(int(args[0]!, 'indent'), args[1]!, false, context, 'indent')
+    ),
+    keepsSources: true,
+  },
+  nindent: {
+    fn: (args: Value[], context: FunctionContext) => (
+      arity('nindent', args, 2),
+      indentValue(int(args[0]!, 'nindent'), args[1]!, true, context, 'nindent')
+    ),
+    keepsSources: true,
+  },
   toString: (args: Value[]) => (arity('toString', args, 1), strval(args[0]!)),
   toStrings: (args) => (arity('toStrings', args, 1), strslice(args[0]!)),
   split: (args) => {
@@ -466,8 +541,14 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
     const out = decoded.toString('utf8');
     return Buffer.byteLength(out, 'utf8') === decoded.length ? out : unknown('b64dec to binary data');
   },
-  sha256sum: (args) => (arity('sha256sum', args, 1), createHash('sha256').update(str(args[0]!, 'sha256sum'), 'utf8').digest('hex')),
-  sha1sum: (args) => (arity('sha1sum', args, 1), createHash('sha1').update(str(args[0]!, 'sha1sum'), 'utf8').digest('hex')),
+  sha256sum: (args) => (
+    arity('sha256sum', args, 1),
+    createHash('sha256').update(str(args[0]!, 'sha256sum'), 'utf8').digest('hex')
+  ),
+  sha1sum: (args) => (
+    arity('sha1sum', args, 1),
+    createHash('sha1').update(str(args[0]!, 'sha1sum'), 'utf8').digest('hex')
+  ),
   regexMatch: (args) => {
     arity('regexMatch', args, 2);
     const regex = goRegex(str(args[0]!, 'regexMatch'));
@@ -589,16 +670,22 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
     },
     acceptsUnknown: true,
   },
-  hasKey: (args) => (arity('hasKey', args, 2), Object.prototype.hasOwnProperty.call(map(args[0]!, 'hasKey'), str(args[1]!, 'hasKey'))),
+  hasKey: (args) => (
+    arity('hasKey', args, 2),
+    Object.prototype.hasOwnProperty.call(map(args[0]!, 'hasKey'), str(args[1]!, 'hasKey'))
+  ),
   keys: (args) => args.flatMap((arg) => Object.keys(map(arg, 'keys'))).sort(compareGoStrings),
   values: (args) => {
     const dict = map(args[0]!, 'values');
-    return Object.keys(dict).sort(compareGoStrings).map((key) => dict[key]!);
+    return Object.keys(dict)
+      .sort(compareGoStrings)
+      .map((key) => dict[key]!);
   },
   pick: (args) => {
     const dict = map(args[0]!, 'pick');
     const result = newMap();
-    for (const key of args.slice(1).map(strval)) if (Object.prototype.hasOwnProperty.call(dict, key)) result[key] = dict[key]!;
+    for (const key of args.slice(1).map(strval))
+      if (Object.prototype.hasOwnProperty.call(dict, key)) result[key] = dict[key]!;
     return result;
   },
   omit: (args) => {
@@ -630,7 +717,10 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
   merge: { fn: (args, context) => mergeAll(args, context, false, 'merge'), acceptsUnknown: true },
   mustMerge: { fn: (args, context) => mergeAll(args, context, false, 'mustMerge'), acceptsUnknown: true },
   mergeOverwrite: { fn: (args, context) => mergeAll(args, context, true, 'mergeOverwrite'), acceptsUnknown: true },
-  mustMergeOverwrite: { fn: (args, context) => mergeAll(args, context, true, 'mustMergeOverwrite'), acceptsUnknown: true },
+  mustMergeOverwrite: {
+    fn: (args, context) => mergeAll(args, context, true, 'mustMergeOverwrite'),
+    acceptsUnknown: true,
+  },
 
   // Sprig: types
   kindOf: (args) => (arity('kindOf', args, 1), goKindName(args[0]!)),
@@ -673,7 +763,10 @@ const FUNCTIONS: Record<string, Fn | { fn: Fn; acceptsUnknown?: boolean; keepsSo
   mulf: (args) => args.reduce<number>((product, arg) => product * toFloat64(arg), 1),
   divf: (args) => args.slice(1).reduce<number>((sum, arg) => sum / toFloat64(arg), toFloat64(args[0]!)),
   semver: (args) => (arity('semver', args, 1), new SemverVersion(str(args[0]!, 'semver'))),
-  semverCompare: (args) => (arity('semverCompare', args, 2), semverCompare(str(args[0]!, 'semverCompare'), str(args[1]!, 'semverCompare'))),
+  semverCompare: (args) => (
+    arity('semverCompare', args, 2),
+    semverCompare(str(args[0]!, 'semverCompare'), str(args[1]!, 'semverCompare'))
+  ),
 
   // Whatever depends on chance, the clock, the environment or the cluster.
   randAlphaNum: unknownBecause('randAlphaNum is random'),
@@ -711,10 +804,14 @@ function uniq(args: Value[]): Value {
 
 function deepEqual(a: Value, b: Value): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]!));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]!));
   if (isMap(a) && isMap(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && deepEqual(a[key]!, b[key]!));
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && deepEqual(a[key]!, b[key]!))
+    );
   }
   return false;
 }

@@ -1,7 +1,7 @@
 import type { DocumentOptions, ParseOptions, SchemaOptions, Tags, ToJSOptions, Node as YamlNode } from 'yaml';
 import { parseDocument, isMap as isYamlMap, isSeq as isYamlSeq, isScalar as isYamlScalar } from 'yaml';
 import { resolvePlainScalar } from '../model/scalar';
-import type { Value} from './value';
+import type { Value } from './value';
 import { GoObject, SourcedText, Unknown, compareGoStrings, formatFloat64, isMap, newMap, unknown } from './value';
 
 /**
@@ -86,7 +86,8 @@ function writeJson(value: JsonValue, escapeHtml: boolean, indent: string | undef
   if (value instanceof Map) {
     if (value.size === 0) return '{}';
     const entries = [...value];
-    if (indent === undefined) return `{${entries.map(([key, item]) => `${jsonString(key, escapeHtml)}:${writeJson(item, escapeHtml, undefined)}`).join(',')}}`;
+    if (indent === undefined)
+      return `{${entries.map(([key, item]) => `${jsonString(key, escapeHtml)}:${writeJson(item, escapeHtml, undefined)}`).join(',')}}`;
     const inner = `${indent}  `;
     return `{\n${entries.map(([key, item]) => `${inner}${jsonString(key, escapeHtml)}: ${writeJson(item, escapeHtml, inner)}`).join(',\n')}\n${indent}}`;
   }
@@ -107,7 +108,14 @@ export function jsonString(text: string, escapeHtml: boolean): string {
     if (char === '"') out += '\\"';
     else if (char === '\\') out += '\\\\';
     else if (code < 0x20) {
-      out += char === '\n' ? '\\n' : char === '\r' ? '\\r' : char === '\t' ? '\\t' : `\\u00${code.toString(16).padStart(2, '0')}`;
+      out +=
+        char === '\n'
+          ? '\\n'
+          : char === '\r'
+            ? '\\r'
+            : char === '\t'
+              ? '\\t'
+              : `\\u00${code.toString(16).padStart(2, '0')}`;
     } else if (escapeHtml && (char === '<' || char === '>' || char === '&')) out += `\\u00${code.toString(16)}`;
     else if (code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16)}`;
     else out += char;
@@ -189,13 +197,21 @@ function isPrintable(code: number): boolean {
   );
 }
 
-const isBreakChar = (char: string | undefined) => char === '\n' || char === '\r' || char === '\u0085' || char === '\u2028' || char === '\u2029';
+const isBreakChar = (char: string | undefined) =>
+  char === '\n' || char === '\r' || char === '\u0085' || char === '\u2028' || char === '\u2029';
 const isBlankChar = (char: string | undefined) => char === ' ' || char === '\t';
 const isBlankOrEnd = (char: string | undefined) => char === undefined || isBlankChar(char) || isBreakChar(char);
 
 /** yaml_emitter_analyze_scalar */
 function analyzeScalar(value: string): ScalarAnalysis {
-  if (value === '') return { multiline: false, flowPlainAllowed: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
+  if (value === '')
+    return {
+      multiline: false,
+      flowPlainAllowed: false,
+      blockPlainAllowed: true,
+      singleQuotedAllowed: true,
+      blockAllowed: false,
+    };
   const chars = [...value];
   let blockIndicators = false;
   let flowIndicators = false;
@@ -262,7 +278,13 @@ function analyzeScalar(value: string): ScalarAnalysis {
     }
     precededByWhitespace = isBlankOrEnd(char);
   }
-  const result: ScalarAnalysis = { multiline: lineBreaks, flowPlainAllowed: true, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
+  const result: ScalarAnalysis = {
+    multiline: lineBreaks,
+    flowPlainAllowed: true,
+    blockPlainAllowed: true,
+    singleQuotedAllowed: true,
+    blockAllowed: true,
+  };
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
     result.flowPlainAllowed = false;
     result.blockPlainAllowed = false;
@@ -418,7 +440,8 @@ class YamlEmitter {
     for (let i = 0; i < chars.length; i++) {
       const char = chars[i]!;
       if (char === ' ') {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1 && chars[i + 1] !== ' ') this.writeIndent(indent);
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1 && chars[i + 1] !== ' ')
+          this.writeIndent(indent);
         else this.write(char);
         spaces = true;
       } else {
@@ -482,21 +505,36 @@ class YamlEmitter {
 
 function doubleEscape(code: number): string {
   switch (code) {
-    case 0x00: return '\\0';
-    case 0x07: return '\\a';
-    case 0x08: return '\\b';
-    case 0x09: return '\\t';
-    case 0x0a: return '\\n';
-    case 0x0b: return '\\v';
-    case 0x0c: return '\\f';
-    case 0x0d: return '\\r';
-    case 0x1b: return '\\e';
-    case 0x22: return '\\"';
-    case 0x5c: return '\\\\';
-    case 0x85: return '\\N';
-    case 0xa0: return '\\_';
-    case 0x2028: return '\\L';
-    case 0x2029: return '\\P';
+    case 0x00:
+      return '\\0';
+    case 0x07:
+      return '\\a';
+    case 0x08:
+      return '\\b';
+    case 0x09:
+      return '\\t';
+    case 0x0a:
+      return '\\n';
+    case 0x0b:
+      return '\\v';
+    case 0x0c:
+      return '\\f';
+    case 0x0d:
+      return '\\r';
+    case 0x1b:
+      return '\\e';
+    case 0x22:
+      return '\\"';
+    case 0x5c:
+      return '\\\\';
+    case 0x85:
+      return '\\N';
+    case 0xa0:
+      return '\\_';
+    case 0x2028:
+      return '\\L';
+    case 0x2029:
+      return '\\P';
     default:
       if (code <= 0xff) return `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
       if (code <= 0xffff) return `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -510,7 +548,8 @@ function doubleEscape(code: number): string {
 const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions = {
   maxAliasCount: 1000,
   version: '1.1',
-  customTags: (tags: Tags) => tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp'),
+  customTags: (tags: Tags) =>
+    tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp'),
   uniqueKeys: false,
 };
 

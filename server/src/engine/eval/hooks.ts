@@ -1,7 +1,15 @@
 import type { Scalar, Node as YamlNode, YAMLMap } from 'yaml';
 import { isMap as isYamlMap, isScalar as isYamlScalar, parseDocument } from 'yaml';
 import type { LoadedChart } from '../chart/types';
-import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY, parseHookEvents, parseHookWeight, parsePolicyList } from '../model/hook';
+import {
+  DELETE_POLICY_KEY,
+  HOOK_KEY,
+  OUTPUT_LOG_POLICY_KEY,
+  WEIGHT_KEY,
+  parseHookEvents,
+  parseHookWeight,
+  parsePolicyList,
+} from '../model/hook';
 import { setAsideCrdSchemas } from '../model/document';
 import { helmStringOf } from '../model/scalar';
 import type { RenderOptions, RenderedTemplate, TemplateFile } from './render';
@@ -93,14 +101,22 @@ export function evaluateChart(chart: LoadedChart | ChartRenderer, options: Evalu
   const otherReleaseName = options.otherReleaseName ?? (releaseName === 'zz-second' ? 'release-name' : 'zz-second');
   const rendered = renderer.render({ ...options, releaseName }).templates;
   const first = rendered.map((template) => splitRendered(template));
-  const second = renderer.render({ ...options, releaseName: otherReleaseName }).templates.map((rendered) => splitRendered(rendered));
+  const second = renderer
+    .render({ ...options, releaseName: otherReleaseName })
+    .templates.map((rendered) => splitRendered(rendered));
   const files = first.map((file, index) => combine(file, second[index]!));
   return { files, releaseName, otherReleaseName, rendered };
 }
 
 interface SplitFile {
   rendered: RenderedTemplate;
-  documents: Array<{ text: string; pieces: EvaluatedDocument['pieces']; exact: boolean; indexCertain: boolean; head: DocumentHead }>;
+  documents: Array<{
+    text: string;
+    pieces: EvaluatedDocument['pieces'];
+    exact: boolean;
+    indexCertain: boolean;
+    head: DocumentHead;
+  }>;
   complete: boolean;
 }
 
@@ -122,7 +138,8 @@ export function splitRendered(rendered: RenderedTemplate, readHeads = true): Spl
     if (piece.chunk.text !== undefined) continue;
     // An unknown value that starts its line may hold whole YAML lines (keys, even documents): treat it as control.
     const lineStart = text.lastIndexOf('\n', piece.start - 1) + 1;
-    if (piece.chunk.unknown === 'control' || /^[ \t]*$/.test(text.slice(lineStart, piece.start))) structural.add(piece.start);
+    if (piece.chunk.unknown === 'control' || /^[ \t]*$/.test(text.slice(lineStart, piece.start)))
+      structural.add(piece.start);
   }
   const documents: SplitFile['documents'] = [];
   let indexCertain = true;
@@ -141,7 +158,12 @@ export function splitRendered(rendered: RenderedTemplate, readHeads = true): Spl
     if (end <= start) continue;
     const docPieces = pieces
       .filter((piece) => piece.end > start && piece.start < end)
-      .map((piece) => ({ start: Math.max(piece.start, start) - start, end: Math.min(piece.end, end) - start, chunk: piece.chunk, skip: Math.max(0, start - piece.start) }));
+      .map((piece) => ({
+        start: Math.max(piece.start, start) - start,
+        end: Math.min(piece.end, end) - start,
+        chunk: piece.chunk,
+        skip: Math.max(0, start - piece.start),
+      }));
     const hasStructural = [...structural].some((offset) => offset >= start && offset < end);
     const raw = text.slice(start, end);
     const exact = !raw.includes(PLACEHOLDER);
@@ -150,7 +172,11 @@ export function splitRendered(rendered: RenderedTemplate, readHeads = true): Spl
       pieces: docPieces,
       exact,
       indexCertain,
-      head: hasStructural ? unknownHead('the document holds output that depends on an unknown value') : readHeads ? readHead(raw) : unknownHead('not read'),
+      head: hasStructural
+        ? unknownHead('the document holds output that depends on an unknown value')
+        : readHeads
+          ? readHead(raw)
+          : unknownHead('not read'),
     });
     if (hasStructural) indexCertain = false;
   }
@@ -251,7 +277,9 @@ export function readHead(text: string): DocumentHead {
   // Nothing here reads a CRD's schema, which is most of the bytes of a chart that ships CRDs.
   const doc = parseDocument(setAsideCrdSchemas(text), { uniqueKeys: false, version: '1.1' });
   if (doc.errors.length > 0) {
-    return unknownHead(text.includes(PLACEHOLDER) ? VALUE_REASON : `YAML parse error: ${doc.errors[0]!.message.split('\n')[0]}`);
+    return unknownHead(
+      text.includes(PLACEHOLDER) ? VALUE_REASON : `YAML parse error: ${doc.errors[0]!.message.split('\n')[0]}`,
+    );
   }
   const root = doc.contents as YamlNode | null;
   const head = unknownHead(VALUE_REASON);
@@ -376,10 +404,15 @@ function combine(first: SplitFile, second: SplitFile): EvaluatedFile {
           dropped: merge(doc.head.dropped, other.head.dropped, 'helm.sh/hook'),
           weight: merge(doc.head.weight, other.head.weight, 'helm.sh/hook-weight'),
           deletePolicies: merge(doc.head.deletePolicies, other.head.deletePolicies, 'helm.sh/hook-delete-policy'),
-          outputLogPolicies: merge(doc.head.outputLogPolicies, other.head.outputLogPolicies, 'helm.sh/hook-output-log-policy'),
+          outputLogPolicies: merge(
+            doc.head.outputLogPolicies,
+            other.head.outputLogPolicies,
+            'helm.sh/hook-output-log-policy',
+          ),
         }
       : unknownHead('the documents differ between release names');
-    const nameFollowsRelease = !!other && doc.head.name.certain && other.head.name.certain && doc.head.name.value !== other.head.name.value;
+    const nameFollowsRelease =
+      !!other && doc.head.name.certain && other.head.name.certain && doc.head.name.value !== other.head.name.value;
     return {
       ...head,
       template: file.name,
@@ -393,5 +426,11 @@ function combine(first: SplitFile, second: SplitFile): EvaluatedFile {
     };
   });
   const error = first.rendered.error;
-  return { template: file.name, file, documents, complete: first.complete && second.complete && sameShape, ...(error ? { error } : {}) };
+  return {
+    template: file.name,
+    file,
+    documents,
+    complete: first.complete && second.complete && sameShape,
+    ...(error ? { error } : {}),
+  };
 }

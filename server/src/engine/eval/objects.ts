@@ -1,6 +1,6 @@
 import { minimatch } from 'minimatch';
 import { toYaml } from './goyaml';
-import type { Value} from './value';
+import type { Value } from './value';
 import { GoMethod, GoObject, newMap } from './value';
 
 /**
@@ -13,26 +13,79 @@ import { GoMethod, GoObject, newMap } from './value';
  * are the group/versions of client-go's scheme plus apiextensions (no kinds), printed by the v4.1.4 binary.
  */
 export const DEFAULT_KUBE_VERSION = { version: 'v1.35.0', major: '1', minor: '35' };
-export const DEFAULT_HELM_VERSION = { version: 'v4.1.4', gitCommit: '05fa37973dc9e42b76e1d2883494c87174b6074f', gitTreeState: 'clean', goVersion: 'go1.25.9' };
+export const DEFAULT_HELM_VERSION = {
+  version: 'v4.1.4',
+  gitCommit: '05fa37973dc9e42b76e1d2883494c87174b6074f',
+  gitTreeState: 'clean',
+  goVersion: 'go1.25.9',
+};
 export const DEFAULT_API_VERSIONS: readonly string[] = [
-  'v1', 'admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1',
-  'internal.apiserver.k8s.io/v1alpha1', 'apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'authentication.k8s.io/v1',
-  'authentication.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1', 'authorization.k8s.io/v1', 'authorization.k8s.io/v1beta1',
-  'autoscaling/v1', 'autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2', 'batch/v1', 'batch/v1beta1',
-  'certificates.k8s.io/v1', 'certificates.k8s.io/v1beta1', 'certificates.k8s.io/v1alpha1', 'coordination.k8s.io/v1alpha2',
-  'coordination.k8s.io/v1beta1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1', 'events.k8s.io/v1',
-  'events.k8s.io/v1beta1', 'extensions/v1beta1', 'flowcontrol.apiserver.k8s.io/v1', 'flowcontrol.apiserver.k8s.io/v1beta1',
-  'flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3', 'networking.k8s.io/v1', 'networking.k8s.io/v1beta1',
-  'node.k8s.io/v1', 'node.k8s.io/v1alpha1', 'node.k8s.io/v1beta1', 'policy/v1', 'policy/v1beta1', 'rbac.authorization.k8s.io/v1',
-  'rbac.authorization.k8s.io/v1beta1', 'rbac.authorization.k8s.io/v1alpha1', 'resource.k8s.io/v1', 'resource.k8s.io/v1beta2',
-  'resource.k8s.io/v1beta1', 'resource.k8s.io/v1alpha3', 'scheduling.k8s.io/v1alpha1', 'scheduling.k8s.io/v1beta1',
-  'scheduling.k8s.io/v1', 'storage.k8s.io/v1beta1', 'storage.k8s.io/v1', 'storage.k8s.io/v1alpha1',
-  'storagemigration.k8s.io/v1beta1', 'apiextensions.k8s.io/v1beta1', 'apiextensions.k8s.io/v1',
+  'v1',
+  'admissionregistration.k8s.io/v1',
+  'admissionregistration.k8s.io/v1alpha1',
+  'admissionregistration.k8s.io/v1beta1',
+  'internal.apiserver.k8s.io/v1alpha1',
+  'apps/v1',
+  'apps/v1beta1',
+  'apps/v1beta2',
+  'authentication.k8s.io/v1',
+  'authentication.k8s.io/v1alpha1',
+  'authentication.k8s.io/v1beta1',
+  'authorization.k8s.io/v1',
+  'authorization.k8s.io/v1beta1',
+  'autoscaling/v1',
+  'autoscaling/v2',
+  'autoscaling/v2beta1',
+  'autoscaling/v2beta2',
+  'batch/v1',
+  'batch/v1beta1',
+  'certificates.k8s.io/v1',
+  'certificates.k8s.io/v1beta1',
+  'certificates.k8s.io/v1alpha1',
+  'coordination.k8s.io/v1alpha2',
+  'coordination.k8s.io/v1beta1',
+  'coordination.k8s.io/v1',
+  'discovery.k8s.io/v1',
+  'discovery.k8s.io/v1beta1',
+  'events.k8s.io/v1',
+  'events.k8s.io/v1beta1',
+  'extensions/v1beta1',
+  'flowcontrol.apiserver.k8s.io/v1',
+  'flowcontrol.apiserver.k8s.io/v1beta1',
+  'flowcontrol.apiserver.k8s.io/v1beta2',
+  'flowcontrol.apiserver.k8s.io/v1beta3',
+  'networking.k8s.io/v1',
+  'networking.k8s.io/v1beta1',
+  'node.k8s.io/v1',
+  'node.k8s.io/v1alpha1',
+  'node.k8s.io/v1beta1',
+  'policy/v1',
+  'policy/v1beta1',
+  'rbac.authorization.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1beta1',
+  'rbac.authorization.k8s.io/v1alpha1',
+  'resource.k8s.io/v1',
+  'resource.k8s.io/v1beta2',
+  'resource.k8s.io/v1beta1',
+  'resource.k8s.io/v1alpha3',
+  'scheduling.k8s.io/v1alpha1',
+  'scheduling.k8s.io/v1beta1',
+  'scheduling.k8s.io/v1',
+  'storage.k8s.io/v1beta1',
+  'storage.k8s.io/v1',
+  'storage.k8s.io/v1alpha1',
+  'storagemigration.k8s.io/v1beta1',
+  'apiextensions.k8s.io/v1beta1',
+  'apiextensions.k8s.io/v1',
 ];
 
 class KubeVersion extends GoObject {
   readonly typeName = '*common.KubeVersion';
-  constructor(private readonly version: string, private readonly major: string, private readonly minor: string) {
+  constructor(
+    private readonly version: string,
+    private readonly major: string,
+    private readonly minor: string,
+  ) {
     super();
   }
   member(name: string): Value | GoMethod | undefined {
@@ -61,7 +114,8 @@ class VersionSet extends GoObject {
     super();
   }
   member(name: string): Value | GoMethod | undefined {
-    if (name === 'Has') return new GoMethod(name, (args) => typeof args[0] === 'string' && this.versions.includes(args[0]));
+    if (name === 'Has')
+      return new GoMethod(name, (args) => typeof args[0] === 'string' && this.versions.includes(args[0]));
     return undefined;
   }
   print(): string {
@@ -92,7 +146,11 @@ class HelmVersion extends GoObject {
 
 export class Capabilities extends GoObject {
   readonly typeName = '*common.Capabilities';
-  private readonly kube = new KubeVersion(DEFAULT_KUBE_VERSION.version, DEFAULT_KUBE_VERSION.major, DEFAULT_KUBE_VERSION.minor);
+  private readonly kube = new KubeVersion(
+    DEFAULT_KUBE_VERSION.version,
+    DEFAULT_KUBE_VERSION.major,
+    DEFAULT_KUBE_VERSION.minor,
+  );
   private readonly apis = new VersionSet(DEFAULT_API_VERSIONS);
   member(name: string): Value | GoMethod | undefined {
     switch (name) {
@@ -161,6 +219,9 @@ export class Files extends GoObject {
   }
 
   print(): string {
-    return `map[${[...this.files.keys()].sort().map((key) => `${key}:[…]`).join(' ')}]`;
+    return `map[${[...this.files.keys()]
+      .sort()
+      .map((key) => `${key}:[…]`)
+      .join(' ')}]`;
   }
 }

@@ -1,5 +1,5 @@
 import type { LoadedChart } from '../chart/types';
-import type { Value} from './value';
+import type { Value } from './value';
 import { isMap } from './value';
 
 /**

@@ -85,7 +85,10 @@ export interface ParsedTemplate {
 }
 
 export class TemplateParseError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
   }
 }
@@ -115,7 +118,19 @@ interface Token extends Span {
   text: string;
 }
 
-const KEYWORDS = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'nil', 'template', 'with']);
+const KEYWORDS = new Set([
+  'block',
+  'break',
+  'continue',
+  'define',
+  'else',
+  'end',
+  'if',
+  'range',
+  'nil',
+  'template',
+  'with',
+]);
 
 /** Space as Go's lexer sees it inside actions: space, tab, carriage return, line feed. */
 function isSpaceCode(code: number): boolean {
@@ -131,7 +146,8 @@ const LETTER_OR_DIGIT = /[\p{L}\p{Nd}]/u;
 /** A character of an identifier (unicode.IsLetter, unicode.IsDigit or `_`) at `at`; ASCII decided without a regex. */
 function isAlphaNumericAt(text: string, at: number): boolean {
   const code = text.charCodeAt(at);
-  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+  if (code < 128)
+    return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
   return !Number.isNaN(code) && LETTER_OR_DIGIT.test(text.charAt(at));
 }
 
@@ -216,7 +232,11 @@ function lexAction(text: string, open: number): RawAction {
       let end = cursor + 1;
       for (;;) {
         const c = text.charCodeAt(end);
-        if (Number.isNaN(c) || c === 10) throw new TemplateParseError(code === 34 ? 'unterminated quoted string' : 'unterminated character constant', start);
+        if (Number.isNaN(c) || c === 10)
+          throw new TemplateParseError(
+            code === 34 ? 'unterminated quoted string' : 'unterminated character constant',
+            start,
+          );
         if (c === 92 /* \ */) end += 2;
         else if (c === code) break;
         else end++;
@@ -285,7 +305,8 @@ function scanNumber(text: string, start: number): number {
     while (end < text.length && /[0-9_]/.test(text[end]!)) end++;
   }
   if (text[end] === 'i') end++;
-  if (isAlphaNumericAt(text, end)) throw new TemplateParseError(`bad number syntax: ${JSON.stringify(text.slice(start, end + 1))}`, start);
+  if (isAlphaNumericAt(text, end))
+    throw new TemplateParseError(`bad number syntax: ${JSON.stringify(text.slice(start, end + 1))}`, start);
   return end;
 }
 
@@ -294,10 +315,12 @@ export function parseNumber(text: string): number | bigint {
   if (text.endsWith('i')) throw new Error('complex constants are not supported');
   const negative = text.startsWith('-');
   const body = text.replace(/^[+-]/, '');
-  if (body.includes('_') && !/^(0[xXoObB]_?)?[0-9a-fA-F]+(_[0-9a-fA-F]+)*$/.test(body)) throw new Error(`bad number syntax: ${text}`);
+  if (body.includes('_') && !/^(0[xXoObB]_?)?[0-9a-fA-F]+(_[0-9a-fA-F]+)*$/.test(body))
+    throw new Error(`bad number syntax: ${text}`);
   const clean = body.replace(/_/g, '');
   let int: bigint | undefined;
-  if (/^0[xX][0-9a-fA-F]+$/.test(clean) || /^0[bB][01]+$/.test(clean) || /^0[oO][0-7]+$/.test(clean)) int = BigInt(clean.toLowerCase());
+  if (/^0[xX][0-9a-fA-F]+$/.test(clean) || /^0[bB][01]+$/.test(clean) || /^0[oO][0-7]+$/.test(clean))
+    int = BigInt(clean.toLowerCase());
   else if (/^0[0-7]+$/.test(clean)) int = BigInt(`0o${clean.slice(1)}`);
   else if (/^[0-9]+$/.test(clean)) int = BigInt(clean);
   const isHex = /^0[xX]/.test(clean);
@@ -325,16 +348,36 @@ export function unquoteGo(body: string): string {
     }
     const next = body[++i];
     switch (next) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'a': out += '\x07'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'v': out += '\v'; break;
-      case '\\': out += '\\'; break;
-      case '"': out += '"'; break;
-      case "'": out += "'"; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'a':
+        out += '\x07';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case "'":
+        out += "'";
+        break;
       case 'x': {
         const hex = body.slice(i + 1, i + 3);
         if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new Error('invalid escape');
@@ -449,18 +492,28 @@ class Parser {
    * Parses nodes into `list` until an `end`/`else` action (returned, for the caller to check) or the end of input
    * (undefined).
    */
-  private parseList(list: ListNode, topLevel: boolean): { keyword: 'end' | 'else'; action: RawAction; rest: Token[] } | undefined {
+  private parseList(
+    list: ListNode,
+    topLevel: boolean,
+  ): { keyword: 'end' | 'else'; action: RawAction; rest: Token[] } | undefined {
     while (this.index < this.items.length) {
       const item = this.items[this.index++]!;
       if ('text' in item) {
         if (item.text.end > item.text.start) {
-          list.nodes.push({ type: 'text', start: item.text.start, end: item.text.end, text: this.text.slice(item.text.start, item.text.end) });
+          list.nodes.push({
+            type: 'text',
+            start: item.text.start,
+            end: item.text.end,
+            text: this.text.slice(item.text.start, item.text.end),
+          });
         }
         continue;
       }
       const action = item.action;
       if (action.comment) continue;
-      const tokens = action.tokens.filter((token, i) => !(token.type === 'space' && (i === 0 || i === action.tokens.length - 1)));
+      const tokens = action.tokens.filter(
+        (token, i) => !(token.type === 'space' && (i === 0 || i === action.tokens.length - 1)),
+      );
       const first = tokens[0];
       if (!first) throw new TemplateParseError('missing value for command', action.start);
       if (first.type === 'identifier' && KEYWORDS.has(first.text)) {
@@ -494,7 +547,12 @@ class Parser {
             break;
         }
       }
-      list.nodes.push({ type: 'action', start: action.start, end: action.end, pipe: this.parsePipe(tokens, action, false) });
+      list.nodes.push({
+        type: 'action',
+        start: action.start,
+        end: action.end,
+        pipe: this.parsePipe(tokens, action, false),
+      });
     }
     return undefined;
   }
@@ -510,8 +568,14 @@ class Parser {
     let end = stop.action.end;
     if (stop.keyword === 'else') {
       const chained = stop.rest[0];
-      if (chained && chained.type === 'identifier' && (chained.text === 'if' || chained.text === 'with') && keyword !== 'range') {
-        if (chained.text !== keyword) throw new TemplateParseError(`expected end; found {{else ${chained.text}}}`, stop.action.start);
+      if (
+        chained &&
+        chained.type === 'identifier' &&
+        (chained.text === 'if' || chained.text === 'with') &&
+        keyword !== 'range'
+      ) {
+        if (chained.text !== keyword)
+          throw new TemplateParseError(`expected end; found {{else ${chained.text}}}`, stop.action.start);
         // `{{else if x}}` is `{{else}}{{if x}}…{{end}}{{end}}` sharing one end, as Go's parser rewrites it.
         const nested = this.parseControl(keyword, stop.action, skipSpace(stop.rest.slice(1)));
         elseList = { nodes: [nested] };
@@ -522,7 +586,8 @@ class Parser {
         this.vars.push([]);
         const last = this.parseList(elseList, false);
         this.vars.pop();
-        if (!last || last.keyword !== 'end') throw new TemplateParseError(`expected end after else in ${keyword}`, stop.action.start);
+        if (!last || last.keyword !== 'end')
+          throw new TemplateParseError(`expected end after else in ${keyword}`, stop.action.start);
         end = last.action.end;
       }
     }
@@ -532,7 +597,8 @@ class Parser {
 
   private parseTemplateCall(action: RawAction, tokens: Token[]): TemplateNode {
     const name = tokens[0];
-    if (!name || (name.type !== 'string' && name.type !== 'rawString')) throw new TemplateParseError('template name must be a string', action.start);
+    if (!name || (name.type !== 'string' && name.type !== 'rawString'))
+      throw new TemplateParseError('template name must be a string', action.start);
     const rest = skipSpace(tokens.slice(1));
     const node: TemplateNode = { type: 'template', start: action.start, end: action.end, name: stringValue(name) };
     if (rest.length > 0) node.pipe = this.parsePipe(rest, action, false);
@@ -541,7 +607,8 @@ class Parser {
 
   private parseDefine(action: RawAction, tokens: Token[], isBlock: boolean): TemplateNode | undefined {
     const name = tokens[0];
-    if (!name || (name.type !== 'string' && name.type !== 'rawString')) throw new TemplateParseError(`${isBlock ? 'block' : 'define'} name must be a string`, action.start);
+    if (!name || (name.type !== 'string' && name.type !== 'rawString'))
+      throw new TemplateParseError(`${isBlock ? 'block' : 'define'} name must be a string`, action.start);
     const rest = skipSpace(tokens.slice(1));
     if (!isBlock && rest.length > 0) throw new TemplateParseError('unexpected tokens in define', rest[0]!.start);
     const pipe = isBlock ? this.parsePipe(rest, action, false) : undefined;
@@ -550,11 +617,18 @@ class Parser {
     const list: ListNode = { nodes: [] };
     const stop = this.parseList(list, false);
     this.vars = saved;
-    if (!stop || stop.keyword !== 'end') throw new TemplateParseError(`unexpected EOF in ${isBlock ? 'block' : 'define'}`, action.start);
+    if (!stop || stop.keyword !== 'end')
+      throw new TemplateParseError(`unexpected EOF in ${isBlock ? 'block' : 'define'}`, action.start);
     const define: DefineNode = { name: stringValue(name), start: action.start, end: stop.action.end, list };
     this.defines.push(define);
     if (!isBlock) return undefined;
-    return { type: 'template', start: action.start, end: stop.action.end, name: define.name, ...(pipe ? { pipe } : {}) };
+    return {
+      type: 'template',
+      start: action.start,
+      end: stop.action.end,
+      name: define.name,
+      ...(pipe ? { pipe } : {}),
+    };
   }
 
   private declared(name: string): boolean {
@@ -607,7 +681,10 @@ class Parser {
     return { start, end, decl, isAssign, cmds };
   }
 
-  private matchDeclaration(tokens: Token[], isRange: boolean): { names: string[]; assign: boolean; next: number } | undefined {
+  private matchDeclaration(
+    tokens: Token[],
+    isRange: boolean,
+  ): { names: string[]; assign: boolean; next: number } | undefined {
     const significant: Array<{ token: Token; index: number }> = [];
     for (let i = 0; i < tokens.length && significant.length < 4; i++) {
       if (tokens[i]!.type !== 'space') significant.push({ token: tokens[i]!, index: i });
@@ -615,10 +692,17 @@ class Parser {
     const [a, b, c, d] = significant;
     if (a?.token.type !== 'variable') return undefined;
     if (b && (b.token.type === 'declare' || b.token.type === 'assign')) {
-      if (b.token.type === 'assign' && !this.declared(a.token.text)) throw new TemplateParseError(`undefined variable "${a.token.text}"`, a.token.start);
+      if (b.token.type === 'assign' && !this.declared(a.token.text))
+        throw new TemplateParseError(`undefined variable "${a.token.text}"`, a.token.start);
       return { names: [a.token.text], assign: b.token.type === 'assign', next: b.index + 1 };
     }
-    if (isRange && b?.token.type === 'comma' && c?.token.type === 'variable' && d && (d.token.type === 'declare' || d.token.type === 'assign')) {
+    if (
+      isRange &&
+      b?.token.type === 'comma' &&
+      c?.token.type === 'variable' &&
+      d &&
+      (d.token.type === 'declare' || d.token.type === 'assign')
+    ) {
       return { names: [a.token.text, c.token.text], assign: d.token.type === 'assign', next: d.index + 1 };
     }
     return undefined;
@@ -694,7 +778,11 @@ class Parser {
     }
     if (idents.length > 0) {
       if (arg.type === 'field' || arg.type === 'variable') arg = { ...arg, idents: [...arg.idents, ...idents], end };
-      else if (arg.type === 'pipe' || arg.type === 'dot') arg = arg.type === 'dot' ? { type: 'field', start: arg.start, end, idents } : { type: 'chain', start: arg.start, end, node: arg, idents };
+      else if (arg.type === 'pipe' || arg.type === 'dot')
+        arg =
+          arg.type === 'dot'
+            ? { type: 'field', start: arg.start, end, idents }
+            : { type: 'chain', start: arg.start, end, node: arg, idents };
       else throw new TemplateParseError(`unexpected . after term "${this.text.slice(arg.start, arg.end)}"`, arg.end);
     }
     if (tokens[next] && !['space', 'pipe', 'rightParen'].includes(tokens[next]!.type)) {
@@ -724,6 +812,7 @@ function stringValue(token: Token): string {
 function charValue(text: string): bigint {
   const body = unquoteGo(text.slice(1, -1));
   const code = body.codePointAt(0);
-  if (code === undefined || String.fromCodePoint(code) !== body) throw new Error(`malformed character constant: ${text}`);
+  if (code === undefined || String.fromCodePoint(code) !== body)
+    throw new Error(`malformed character constant: ${text}`);
   return BigInt(code);
 }

@@ -1,12 +1,12 @@
 import type { ChartTemplate, LoadedChart } from '../chart/types';
-import type { DefineEntry} from './exec';
+import type { DefineEntry } from './exec';
 import { BudgetExceeded, Executor } from './exec';
 import { HELM_FUNCTIONS } from './functions';
 import { Capabilities, Files } from './objects';
 import { recordValueOrigins } from './origin';
-import type { ParsedTemplate} from './parse';
+import type { ParsedTemplate } from './parse';
 import { TemplateParseError, parseTemplateShared } from './parse';
-import type { Chunk, GoMap, Value} from './value';
+import type { Chunk, GoMap, Value } from './value';
 import { EvalError, fromData, newMap } from './value';
 
 /**
@@ -58,10 +58,14 @@ export class ChartRenderer {
   private readonly defines = new Map<string, DefineEntry>();
 
   /** `parsed`: earlier parses by template text, reused and added to (what an editor re-evaluating after a keystroke wants). */
-  constructor(readonly chart: LoadedChart, parsed?: Map<string, ParsedTemplate | TemplateParseError>) {
+  constructor(
+    readonly chart: LoadedChart,
+    parsed?: Map<string, ParsedTemplate | TemplateParseError>,
+  ) {
     const files: TemplateFile[] = [];
     const collect = (current: LoadedChart) => {
-      for (const template of current.templates) files.push({ name: `${current.templatePrefix}/${template.path}`, chart: current, template });
+      for (const template of current.templates)
+        files.push({ name: `${current.templatePrefix}/${template.path}`, chart: current, template });
       current.subcharts.forEach(collect);
     };
     collect(chart);
@@ -83,7 +87,12 @@ export class ChartRenderer {
       }
       file.parsed = result;
       // Each file is itself a template of the set, under its name (`include (print $.Template.BasePath "/x.yaml")`).
-      this.defines.set(file.name, { template: file.name, list: file.parsed.root, start: 0, end: file.template.text.length });
+      this.defines.set(file.name, {
+        template: file.name,
+        list: file.parsed.root,
+        start: 0,
+        end: file.template.text.length,
+      });
       for (const define of file.parsed.defines) {
         // Go keeps an existing template when the new definition is empty (parse.IsEmptyTree).
         const empty = define.list.nodes.every((node) => node.type === 'text' && node.text.trim() === '');
@@ -130,7 +139,11 @@ export class ChartRenderer {
     for (const file of this.files) {
       if (baseName(file.name).startsWith('_') || (only && !only(file))) continue;
       if (file.parseError) {
-        templates.push({ file, chunks: wholeFileUnknown(file, `parse error: ${file.parseError.message}`), error: file.parseError.message });
+        templates.push({
+          file,
+          chunks: wholeFileUnknown(file, `parse error: ${file.parseError.message}`),
+          error: file.parseError.message,
+        });
         continue;
       }
       const context = contextOf(file.chart);
@@ -168,7 +181,8 @@ export function compareHelmOrder(a: string, b: string): number {
 /** `.Chart` as Helm 4 hands it to templates: Chart.yaml's fields under Go's capitalised names. */
 function chartObject(chart: LoadedChart): GoMap {
   const raw = chart.metadata.raw;
-  const text = (value: unknown) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+  const text = (value: unknown) =>
+    typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
   const list = (value: unknown) => (Array.isArray(value) ? fromData(value) : []);
   const object = newMap();
   object.Name = chart.metadata.name;

@@ -1,4 +1,4 @@
-import type { Version} from '../chart/semver';
+import type { Version } from '../chart/semver';
 import { parseConstraints, parseVersion, satisfies } from '../chart/semver';
 import type { Value } from './value';
 import { EvalError, GoMethod, GoObject } from './value';

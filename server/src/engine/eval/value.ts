@@ -88,7 +88,10 @@ export abstract class GoObject {
 }
 
 export class GoMethod {
-  constructor(readonly name: string, readonly call: (args: Value[]) => Value) {}
+  constructor(
+    readonly name: string,
+    readonly call: (args: Value[]) => Value,
+  ) {}
 }
 
 export class EvalError extends Error {}

@@ -2,7 +2,7 @@ import type { ArgoDeletePolicy, ArgoObjectPlan, DeletionPhase, SyncPhase } from 
 import { compareSyncTasks } from '../deployers/argocd';
 import type { ChartRevision, ObjectRef, RevisionHook, RevisionResource } from './model';
 import { objectKey } from './model';
-import type { Cluster, Deployer, Operation, OperationRun, Origin} from './simulation';
+import type { Cluster, Deployer, Operation, OperationRun, Origin } from './simulation';
 import { simulate } from './simulation';
 
 /**
@@ -49,8 +49,16 @@ export const ARGOCD_OPERATION_WORDS: Record<ArgoOperation, string> = {
 };
 
 /** The simulation's operation that stands for each of Argo CD's. */
-const OPERATION_OF: Record<ArgoOperation, Operation> = { 'first-sync': 'install', 'later-sync': 'upgrade', 'app-deletion': 'uninstall' };
-const ARGO_OPERATION_OF: Partial<Record<Operation, ArgoOperation>> = { install: 'first-sync', upgrade: 'later-sync', uninstall: 'app-deletion' };
+const OPERATION_OF: Record<ArgoOperation, Operation> = {
+  'first-sync': 'install',
+  'later-sync': 'upgrade',
+  'app-deletion': 'uninstall',
+};
+const ARGO_OPERATION_OF: Partial<Record<Operation, ArgoOperation>> = {
+  install: 'first-sync',
+  upgrade: 'later-sync',
+  uninstall: 'app-deletion',
+};
 
 /** The histories each checked operation is simulated after: the shortest one that reaches it. */
 export const ARGOCD_HISTORIES: Record<ArgoOperation, readonly ArgoOperation[]> = {
@@ -71,14 +79,20 @@ const SYNC_RUN_PHASES: readonly SyncPhase[] = ['PreSync', 'Sync', 'PostSync'];
  * the Sync phase) and the deployer that knows each object's plan (its wave, whether it is a hook, whether deleting
  * the Application keeps it).
  */
-export function argoCdRun<S>(objects: readonly ArgoObject<S>[]): { deployer: ArgoCdDeployer; history(operations: readonly ArgoOperation[]): OperationRun<S, ArgoPhase>[] } {
+export function argoCdRun<S>(objects: readonly ArgoObject<S>[]): {
+  deployer: ArgoCdDeployer;
+  history(operations: readonly ArgoOperation[]): OperationRun<S, ArgoPhase>[];
+} {
   const byPhase = new Map<ArgoPhase, RevisionHook<S, ArgoPhase>[]>();
   const resources: RevisionResource<S>[] = [];
   const plans = new Map<string, ArgoObjectPlan>();
   for (const object of objects) {
     const ref = { kind: object.kind, name: object.name, namespace: object.namespace };
     plans.set(objectKey(ref), object.plan);
-    const phases: ArgoPhase[] = [...object.plan.syncPhases.filter((phase) => phase !== 'SyncFail'), ...object.plan.deletionPhases];
+    const phases: ArgoPhase[] = [
+      ...object.plan.syncPhases.filter((phase) => phase !== 'SyncFail'),
+      ...object.plan.deletionPhases,
+    ];
     if (!object.plan.hook && object.plan.deletionPhases.length === 0) {
       if (phases.includes('Sync')) resources.push({ ...ref, source: object.source });
       continue;
@@ -92,12 +106,20 @@ export function argoCdRun<S>(objects: readonly ArgoObject<S>[]): { deployer: Arg
   const revision: ChartRevision<S, ArgoPhase> = { hooksOf: (phase) => byPhase.get(phase) ?? [], resources };
   return {
     deployer: new ArgoCdDeployer(plans),
-    history: (operations) => operations.map((operation) => ({ operation: OPERATION_OF[operation], revision, ...(operation === 'later-sync' ? { previous: revision } : {}) })),
+    history: (operations) =>
+      operations.map((operation) => ({
+        operation: OPERATION_OF[operation],
+        revision,
+        ...(operation === 'later-sync' ? { previous: revision } : {}),
+      })),
   };
 }
 
 /** Runs Argo CD's operations over one render, one after another; every hook succeeds. */
-export function simulateArgoCd<S>(objects: readonly ArgoObject<S>[], operations: readonly ArgoOperation[]): { cluster: Cluster<S, ArgoPhase>; deployer: ArgoCdDeployer } {
+export function simulateArgoCd<S>(
+  objects: readonly ArgoObject<S>[],
+  operations: readonly ArgoOperation[],
+): { cluster: Cluster<S, ArgoPhase>; deployer: ArgoCdDeployer } {
   const { deployer, history } = argoCdRun(objects);
   return { cluster: simulate(deployer, history(operations)).cluster, deployer };
 }
@@ -124,29 +146,52 @@ export class ArgoCdDeployer implements Deployer<ArgoPhase> {
   /** sync_context.go Sync: the tasks by phase, wave, kind and name (sync_tasks.go:81-111), each wave applied together. */
   private sync<S>(revision: ChartRevision<S, ArgoPhase>, cluster: Cluster<S, ArgoPhase>): void {
     const words = ARGOCD_OPERATION_WORDS[ARGO_OPERATION_OF[cluster.operation]!];
-    type Task = { phase: SyncPhase; wave: bigint; ref: ObjectRef; index: number; hook?: RevisionHook<S, ArgoPhase>; resource?: RevisionResource<S> };
+    type Task = {
+      phase: SyncPhase;
+      wave: bigint;
+      ref: ObjectRef;
+      index: number;
+      hook?: RevisionHook<S, ArgoPhase>;
+      resource?: RevisionResource<S>;
+    };
     const tasks: Task[] = [];
     for (const phase of SYNC_RUN_PHASES) {
-      for (const hook of revision.hooksOf(phase)) tasks.push({ phase, wave: this.planOf(hook).wave, ref: hook, index: tasks.length, hook });
-      if (phase === 'Sync') for (const resource of revision.resources) tasks.push({ phase, wave: this.planOf(resource).wave, ref: resource, index: tasks.length, resource });
+      for (const hook of revision.hooksOf(phase))
+        tasks.push({ phase, wave: this.planOf(hook).wave, ref: hook, index: tasks.length, hook });
+      if (phase === 'Sync')
+        for (const resource of revision.resources)
+          tasks.push({ phase, wave: this.planOf(resource).wave, ref: resource, index: tasks.length, resource });
     }
-    tasks.sort((a, b) => compareSyncTasks({ phase: a.phase, wave: a.wave, kind: a.ref.kind, name: a.ref.name }, { phase: b.phase, wave: b.wave, kind: b.ref.kind, name: b.ref.name }) ?? a.index - b.index);
+    tasks.sort(
+      (a, b) =>
+        compareSyncTasks(
+          { phase: a.phase, wave: a.wave, kind: a.ref.kind, name: a.ref.name },
+          { phase: b.phase, wave: b.wave, kind: b.ref.kind, name: b.ref.name },
+        ) ?? a.index - b.index,
+    );
     const ran: { hook: RevisionHook<S, ArgoPhase>; phase: SyncPhase }[] = [];
-    for (let start = 0; start < tasks.length; ) {
+    for (let start = 0; start < tasks.length;) {
       const { phase, wave } = tasks[start]!;
       let end = start;
       while (end < tasks.length && tasks[end]!.phase === phase && tasks[end]!.wave === wave) end++;
       const started: RevisionHook<S, ArgoPhase>[] = [];
       for (const task of tasks.slice(start, end)) {
         if (task.resource) {
-          cluster.write(task.resource, { type: 'resource', resource: task.resource, run: cluster.run }, cluster.has(task.resource) ? 'update' : 'create');
+          cluster.write(
+            task.resource,
+            { type: 'resource', resource: task.resource, run: cluster.run },
+            cluster.has(task.resource) ? 'update' : 'create',
+          );
           continue;
         }
         const hook = task.hook!;
         const origin: Origin<S, ArgoPhase> = { type: 'hook', hook, event: phase, run: cluster.run };
         const existing = cluster.has(hook);
         if (existing && hasPolicy(hook, 'BeforeHookCreation')) {
-          cluster.delete(hook, origin, { event: phase, why: `deleted just before Argo CD's ${words} applies it again (BeforeHookCreation)` });
+          cluster.delete(hook, origin, {
+            event: phase,
+            why: `deleted just before Argo CD's ${words} applies it again (BeforeHookCreation)`,
+          });
           cluster.write(hook, origin, 'create');
           started.push(hook);
         } else if (existing) {
@@ -159,11 +204,17 @@ export class ArgoCdDeployer implements Deployer<ArgoPhase> {
         ran.push({ hook, phase });
       }
       // The wave's objects are applied together: each hook's pod starts with all of them there.
-      for (const hook of started) cluster.record({ type: 'hook', event: phase, hook, run: cluster.run, present: cluster.snapshot() });
+      for (const hook of started)
+        cluster.record({ type: 'hook', event: phase, hook, run: cluster.run, present: cluster.snapshot() });
       start = end;
     }
     for (const { hook, phase } of ran) {
-      if (hasPolicy(hook, 'HookSucceeded')) cluster.delete(hook, { type: 'hook', hook, event: phase, run: cluster.run }, { why: `deleted when Argo CD's ${words} succeeded (HookSucceeded)` });
+      if (hasPolicy(hook, 'HookSucceeded'))
+        cluster.delete(
+          hook,
+          { type: 'hook', hook, event: phase, run: cluster.run },
+          { why: `deleted when Argo CD's ${words} succeeded (HookSucceeded)` },
+        );
     }
   }
 
@@ -172,21 +223,36 @@ export class ArgoCdDeployer implements Deployer<ArgoPhase> {
     const preDelete = this.deletionHooks(revision, cluster, 'PreDelete');
     for (const live of [...cluster.snapshot().objects.values()]) {
       if (this.planOf(live.ref).keptOnDelete) continue;
-      cluster.delete(live.ref, live.origin, { why: 'deleted with the Application before its PostDelete hooks run (no Delete=false or helm.sh/resource-policy: keep)' });
+      cluster.delete(live.ref, live.origin, {
+        why: 'deleted with the Application before its PostDelete hooks run (no Delete=false or helm.sh/resource-policy: keep)',
+      });
     }
     const postDelete = this.deletionHooks(revision, cluster, 'PostDelete');
-    for (const [phase, hooks] of [['PreDelete', preDelete], ['PostDelete', postDelete]] as const) {
+    for (const [phase, hooks] of [
+      ['PreDelete', preDelete],
+      ['PostDelete', postDelete],
+    ] as const) {
       for (const hook of hooks) {
-        if (hasPolicy(hook, 'HookSucceeded')) cluster.delete(hook, { type: 'hook', hook, event: phase, run: cluster.run }, { event: phase, why: `deleted once Argo CD's ${phase} hooks all succeeded (HookSucceeded)` });
+        if (hasPolicy(hook, 'HookSucceeded'))
+          cluster.delete(
+            hook,
+            { type: 'hook', hook, event: phase, run: cluster.run },
+            { event: phase, why: `deleted once Argo CD's ${phase} hooks all succeeded (HookSucceeded)` },
+          );
       }
     }
   }
 
   /** executeHooks: the phase's hooks that do not exist are created together; one that exists is left as it is. */
-  private deletionHooks<S>(revision: ChartRevision<S, ArgoPhase>, cluster: Cluster<S, ArgoPhase>, phase: DeletionPhase): RevisionHook<S, ArgoPhase>[] {
+  private deletionHooks<S>(
+    revision: ChartRevision<S, ArgoPhase>,
+    cluster: Cluster<S, ArgoPhase>,
+    phase: DeletionPhase,
+  ): RevisionHook<S, ArgoPhase>[] {
     const started = revision.hooksOf(phase).filter((hook) => !cluster.has(hook));
     for (const hook of started) cluster.write(hook, { type: 'hook', hook, event: phase, run: cluster.run }, 'create');
-    for (const hook of started) cluster.record({ type: 'hook', event: phase, hook, run: cluster.run, present: cluster.snapshot() });
+    for (const hook of started)
+      cluster.record({ type: 'hook', event: phase, hook, run: cluster.run, present: cluster.snapshot() });
     return started;
   }
 }

@@ -50,7 +50,11 @@ export class HelmDeployer implements Deployer {
     // upgrade.go performUpgrade appends the adopted resources to `current`; rollback.go adopts nothing.
     if (run.operation === 'upgrade') {
       const current = new Set((run.previous?.resources ?? []).map(objectKey));
-      this.checkOwnership(run.revision.resources.filter((resource) => !current.has(objectKey(resource))), cluster, adopted);
+      this.checkOwnership(
+        run.revision.resources.filter((resource) => !current.has(objectKey(resource))),
+        cluster,
+        adopted,
+      );
     }
     if (!this.execHooks(run, cluster, phases.pre)) return;
     if (!phases.post) return;
@@ -81,20 +85,33 @@ export class HelmDeployer implements Deployer {
       const origin: Origin<S> = { type: 'hook', hook, event, run: cluster.run };
       const policies = hook.deletePolicies.length > 0 ? hook.deletePolicies : ['before-hook-creation'];
       if (policies.includes('before-hook-creation') && hook.kind !== 'CustomResourceDefinition') {
-        cluster.delete(hook, origin, { event, why: `deleted just before the ${event} hook ${hook.kind}/${hook.name} is created again (before-hook-creation)` });
+        cluster.delete(hook, origin, {
+          event,
+          why: `deleted just before the ${event} hook ${hook.kind}/${hook.name} is created again (before-hook-creation)`,
+        });
       }
       cluster.record({ type: 'hook', event, hook, run: cluster.run, present: cluster.snapshot() });
       if (cluster.has(hook)) {
-        if (!apply) throw new OperationFailed(`${event} hook ${hook.kind}/${hook.name}: it already exists (no before-hook-creation), and Helm ${this.helmVersion} creates hooks with a plain create`);
+        if (!apply)
+          throw new OperationFailed(
+            `${event} hook ${hook.kind}/${hook.name}: it already exists (no before-hook-creation), and Helm ${this.helmVersion} creates hooks with a plain create`,
+          );
         cluster.write(hook, origin, 'update');
       } else {
         cluster.write(hook, origin, 'create');
       }
       if (run.failAt?.event === event && run.failAt.index === index) {
-        if (policies.includes('hook-failed')) this.deleteHook(cluster, hook, origin, `deleted when it failed at ${event} (hook-failed)`);
+        if (policies.includes('hook-failed'))
+          this.deleteHook(cluster, hook, origin, `deleted when it failed at ${event} (hook-failed)`);
         if (this.helmVersion === 4) {
           for (const earlier of hooks.slice(0, index)) {
-            if (earlier.deletePolicies.includes('hook-succeeded')) this.deleteHook(cluster, earlier, { ...origin, hook: earlier }, `deleted after a later ${event} hook failed (hook-succeeded)`);
+            if (earlier.deletePolicies.includes('hook-succeeded'))
+              this.deleteHook(
+                cluster,
+                earlier,
+                { ...origin, hook: earlier },
+                `deleted after a later ${event} hook failed (hook-succeeded)`,
+              );
           }
         }
         cluster.record({ type: 'event-end', event, run: cluster.run, present: cluster.snapshot() });
@@ -104,7 +121,12 @@ export class HelmDeployer implements Deployer {
     for (let index = hooks.length - 1; index >= 0; index--) {
       const hook = hooks[index]!;
       if (hook.deletePolicies.includes('hook-succeeded')) {
-        this.deleteHook(cluster, hook, { type: 'hook', hook, event, run: cluster.run }, `deleted at the end of ${event} (hook-succeeded)`);
+        this.deleteHook(
+          cluster,
+          hook,
+          { type: 'hook', hook, event, run: cluster.run },
+          `deleted at the end of ${event} (hook-succeeded)`,
+        );
       }
     }
     cluster.record({ type: 'event-end', event, run: cluster.run, present: cluster.snapshot() });
@@ -135,12 +157,18 @@ export class HelmDeployer implements Deployer {
    * resources and never on hooks (reference/helm-hooks.md §5.5). The simulation holds one release: an object a
    * release resource wrote is this release's. Adopted keys are added to `adopted`.
    */
-  private checkOwnership<S>(resources: readonly RevisionResource<S>[], cluster: Cluster<S>, adopted: Set<string>): void {
+  private checkOwnership<S>(
+    resources: readonly RevisionResource<S>[],
+    cluster: Cluster<S>,
+    adopted: Set<string>,
+  ): void {
     for (const resource of resources) {
       const live = cluster.get(resource);
       if (!live) continue;
       if (live.origin.type !== 'resource') {
-        throw new OperationFailed(`${resource.kind} "${resource.name}" exists and cannot be imported into the current release: it was not made as a release resource, so it lacks Helm's release annotations`);
+        throw new OperationFailed(
+          `${resource.kind} "${resource.name}" exists and cannot be imported into the current release: it was not made as a release resource, so it lacks Helm's release annotations`,
+        );
       }
       adopted.add(objectKey(resource));
     }
@@ -171,7 +199,12 @@ export class HelmDeployer implements Deployer {
    * that exists but is in neither the current manifest nor the adopted fails the operation there; then the originals
    * no longer rendered are deleted unless kept.
    */
-  private update<S>(previous: ChartRevision<S> | undefined, target: ChartRevision<S>, cluster: Cluster<S>, adopted: ReadonlySet<string>): void {
+  private update<S>(
+    previous: ChartRevision<S> | undefined,
+    target: ChartRevision<S>,
+    cluster: Cluster<S>,
+    adopted: ReadonlySet<string>,
+  ): void {
     const originals = new Map((previous?.resources ?? []).map((resource) => [objectKey(resource), resource]));
     for (const resource of target.resources) {
       const origin: Origin<S> = { type: 'resource', resource, run: cluster.run };
@@ -190,13 +223,19 @@ export class HelmDeployer implements Deployer {
     for (const resource of previous?.resources ?? []) {
       if (rendered.has(objectKey(resource))) continue;
       if (resource.resourcePolicy === 'keep') continue;
-      cluster.delete(resource, { type: 'resource', resource, run: cluster.run }, { why: `deleted by the ${cluster.operation}: the revision no longer renders it` });
+      cluster.delete(
+        resource,
+        { type: 'resource', resource, run: cluster.run },
+        { why: `deleted by the ${cluster.operation}: the revision no longer renders it` },
+      );
     }
   }
 
   /** pkg/kube/client.go update(): a target that exists but has no original (@v4.1.4; @v3.18.0 "no … found"). */
   private originalNotFound(resource: RevisionResource<unknown>): string {
-    return this.helmVersion === 4 ? `original object ${resource.kind} with the name "${resource.name}" not found` : `no ${resource.kind} with the name "${resource.name}" found`;
+    return this.helmVersion === 4
+      ? `original object ${resource.kind} with the name "${resource.name}" not found`
+      : `no ${resource.kind} with the name "${resource.name}" found`;
   }
 
   /**
@@ -208,7 +247,11 @@ export class HelmDeployer implements Deployer {
    * target, never empty on an upgrade or rollback (the target holds the release metadata setMetadataVisitor adds,
    * the stored manifest does not) and always empty when adopting (two equal objects).
    */
-  private sendsPatch<S>(resource: RevisionResource<S>, live: LiveObject<S>, original: RevisionResource<S> | undefined): boolean {
+  private sendsPatch<S>(
+    resource: RevisionResource<S>,
+    live: LiveObject<S>,
+    original: RevisionResource<S> | undefined,
+  ): boolean {
     // Without the rendered text the simulation cannot tell: it says a patch goes out.
     if (this.serverSideApply || resource.manifest === undefined) return true;
     if (!isBuiltInKind(resource.manifest)) return original !== undefined;
@@ -226,7 +269,11 @@ export class HelmDeployer implements Deployer {
       .sort((a, b) => uninstallRank(a.resource.kind) - uninstallRank(b.resource.kind) || a.index - b.index);
     for (const { resource } of ordered) {
       if (resource.resourcePolicy !== undefined) continue;
-      cluster.delete(resource, { type: 'resource', resource, run: cluster.run }, { why: 'deleted by helm uninstall before the post-delete hooks run (no helm.sh/resource-policy: keep)' });
+      cluster.delete(
+        resource,
+        { type: 'resource', resource, run: cluster.run },
+        { why: 'deleted by helm uninstall before the post-delete hooks run (no helm.sh/resource-policy: keep)' },
+      );
     }
   }
 }
@@ -241,12 +288,44 @@ export const PHASES: Record<OperationRun<unknown>['operation'], { pre: HookEvent
 
 /** pkg/release/v1/util/kind_sorter.go UninstallOrder @v4.1.4; unknown kinds last, by name as in sortManifestsByKind. */
 const UNINSTALL_ORDER = [
-  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'Ingress', 'IngressClass', 'Service',
-  'CronJob', 'Job', 'StatefulSet', 'HorizontalPodAutoscaler', 'Deployment', 'ReplicaSet', 'ReplicationController', 'Pod',
-  'DaemonSet', 'RoleBindingList', 'RoleBinding', 'RoleList', 'Role', 'ClusterRoleBindingList', 'ClusterRoleBinding',
-  'ClusterRoleList', 'ClusterRole', 'CustomResourceDefinition', 'PersistentVolumeClaim', 'PersistentVolume',
-  'StorageClass', 'ConfigMap', 'SecretList', 'Secret', 'ServiceAccount', 'PodDisruptionBudget', 'PodSecurityPolicy',
-  'LimitRange', 'ResourceQuota', 'NetworkPolicy', 'Namespace', 'PriorityClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'Ingress',
+  'IngressClass',
+  'Service',
+  'CronJob',
+  'Job',
+  'StatefulSet',
+  'HorizontalPodAutoscaler',
+  'Deployment',
+  'ReplicaSet',
+  'ReplicationController',
+  'Pod',
+  'DaemonSet',
+  'RoleBindingList',
+  'RoleBinding',
+  'RoleList',
+  'Role',
+  'ClusterRoleBindingList',
+  'ClusterRoleBinding',
+  'ClusterRoleList',
+  'ClusterRole',
+  'CustomResourceDefinition',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'StorageClass',
+  'ConfigMap',
+  'SecretList',
+  'Secret',
+  'ServiceAccount',
+  'PodDisruptionBudget',
+  'PodSecurityPolicy',
+  'LimitRange',
+  'ResourceQuota',
+  'NetworkPolicy',
+  'Namespace',
+  'PriorityClass',
 ];
 
 function uninstallRank(kind: string): number {

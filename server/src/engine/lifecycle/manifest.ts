@@ -8,10 +8,29 @@ import { parseDocument } from 'yaml';
 
 /** The API groups of k8s.io/client-go/kubernetes/scheme (v0.33), plus apiextensions.k8s.io, which Helm registers. */
 const SCHEME_GROUPS: ReadonlySet<string> = new Set([
-  '', 'admissionregistration.k8s.io', 'internal.apiserver.k8s.io', 'apps', 'authentication.k8s.io', 'authorization.k8s.io',
-  'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'extensions',
-  'flowcontrol.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'resource.k8s.io',
-  'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io', 'apiextensions.k8s.io',
+  '',
+  'admissionregistration.k8s.io',
+  'internal.apiserver.k8s.io',
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'extensions',
+  'flowcontrol.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
+  'apiextensions.k8s.io',
 ]);
 
 const decoded = new Map<string, unknown>();
@@ -32,7 +51,8 @@ function isMap(value: unknown): value is JsonMap {
 }
 
 function equal(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => equal(item, b[index]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, index) => equal(item, b[index]));
   if (isMap(a) && isMap(b)) {
     const keys = Object.keys(a);
     return keys.length === Object.keys(b).length && keys.every((key) => key in b && equal(a[key], b[key]));

@@ -48,7 +48,11 @@ export interface ChartRevision<S = unknown, P extends string = HookEvent> {
 }
 
 /** A revision from hooks already ordered per event (each list in Helm's run order). */
-export function revisionOf<S, P extends string = HookEvent>(events: ReadonlyMap<P, readonly RevisionHook<S, P>[]>, resources: readonly RevisionResource<S>[], crds: readonly ObjectRef[] = []): ChartRevision<S, P> {
+export function revisionOf<S, P extends string = HookEvent>(
+  events: ReadonlyMap<P, readonly RevisionHook<S, P>[]>,
+  resources: readonly RevisionResource<S>[],
+  crds: readonly ObjectRef[] = [],
+): ChartRevision<S, P> {
   return { hooksOf: (event) => events.get(event) ?? [], resources, crds };
 }
 
@@ -57,12 +61,38 @@ export function revisionOf<S, P extends string = HookEvent>(events: ReadonlyMap<
  * APIService). Helm learns this from discovery; a custom resource is taken to be namespaced.
  */
 const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ComponentStatus', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'VolumeAttributesClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass',
-  'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'APIService',
-  'CertificateSigningRequest', 'ClusterTrustBundle', 'FlowSchema', 'PriorityLevelConfiguration', 'PodSecurityPolicy',
-  'DeviceClass', 'ResourceSlice', 'StorageVersionMigration', 'IPAddress', 'ServiceCIDR',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ComponentStatus',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'VolumeAttributesClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'APIService',
+  'CertificateSigningRequest',
+  'ClusterTrustBundle',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'PodSecurityPolicy',
+  'DeviceClass',
+  'ResourceSlice',
+  'StorageVersionMigration',
+  'IPAddress',
+  'ServiceCIDR',
 ]);
 
 /** The namespace an object lives in: none for a cluster-scoped kind, else the one written or the release's. */

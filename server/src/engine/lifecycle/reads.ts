@@ -56,7 +56,14 @@ const HISTORIES: Record<Operation, readonly Operation[]> = {
   test: ['install', 'test'],
 };
 
-export const CHECKED_OPERATIONS: readonly CheckedOperation[] = ['install', 'upgrade', 'rollback', 'uninstall', 'test', 'upgrade-after-failed-install'];
+export const CHECKED_OPERATIONS: readonly CheckedOperation[] = [
+  'install',
+  'upgrade',
+  'rollback',
+  'uninstall',
+  'test',
+  'upgrade-after-failed-install',
+];
 
 /** Where a failed install stops: its first Job or Pod hook (the hooks Helm waits for), pre-install first. */
 export interface FailurePoint {
@@ -74,7 +81,11 @@ export function firstWaitedHook(revision: ChartRevision<ChartObject>): FailurePo
   return undefined;
 }
 
-function historyOf(operation: CheckedOperation, revision: ChartRevision<ChartObject>, failure: FailurePoint | undefined): OperationRun<ChartObject>[] | undefined {
+function historyOf(
+  operation: CheckedOperation,
+  revision: ChartRevision<ChartObject>,
+  failure: FailurePoint | undefined,
+): OperationRun<ChartObject>[] | undefined {
   if (operation === 'upgrade-after-failed-install') {
     if (!failure) return undefined;
     return [
@@ -82,7 +93,11 @@ function historyOf(operation: CheckedOperation, revision: ChartRevision<ChartObj
       { operation: 'upgrade', revision, previous: revision },
     ];
   }
-  return HISTORIES[operation].map((step) => (step === 'upgrade' || step === 'rollback' ? { operation: step, revision, previous: revision } : { operation: step, revision }));
+  return HISTORIES[operation].map((step) =>
+    step === 'upgrade' || step === 'rollback'
+      ? { operation: step, revision, previous: revision }
+      : { operation: step, revision },
+  );
 }
 
 /** The reads of every hook the simulation runs, per hook object, in operation and event order. */
@@ -104,11 +119,26 @@ export function hookReads(objects: readonly ChartObject[], options: ReadsOptions
       if (reader.reads.length === 0) continue;
       const list = result.get(reader) ?? [];
       for (const reference of reader.reads) {
-        if (list.some((entry) => entry.operation === operation && entry.event === moment.event && entry.reference === reference)) continue;
-        let read = presenceOf(reader, reference, operation, moment.event, moment.present, (object) => cluster.contentOf(object, last), objects, options.unknownDocuments ?? 0);
+        if (
+          list.some(
+            (entry) => entry.operation === operation && entry.event === moment.event && entry.reference === reference,
+          )
+        )
+          continue;
+        let read = presenceOf(
+          reader,
+          reference,
+          operation,
+          moment.event,
+          moment.present,
+          (object) => cluster.contentOf(object, last),
+          objects,
+          options.unknownDocuments ?? 0,
+        );
         if (operation === 'upgrade-after-failed-install') read = afterFailedInstall(read, reader, failure!);
         // A missing object the pod can do without: say so, so that nobody takes it for a failure.
-        if (read.present === false && !reference.blocking) read.why += ` (${reference.field === 'imagePullSecrets' ? 'an image pull secret: only a pull that needs it fails' : 'optional: the pod starts without it'})`;
+        if (read.present === false && !reference.blocking)
+          read.why += ` (${reference.field === 'imagePullSecrets' ? 'an image pull secret: only a pull that needs it fails' : 'optional: the pod starts without it'})`;
         list.push(read);
       }
       result.set(reader, list);
@@ -130,37 +160,72 @@ function presenceOf(
   const { targets, uncertain } = referencedObjects(objects, reader, reference);
   const base = { operation, event, reference, targets };
   if (targets.length === 0) {
-    const why = uncertain || unknownDocuments > 0 ? 'not among the objects the chart certainly renders; a document that is not known may be it' : 'not rendered by the chart: made outside it, or at run time';
+    const why =
+      uncertain || unknownDocuments > 0
+        ? 'not among the objects the chart certainly renders; a document that is not known may be it'
+        : 'not rendered by the chart: made outside it, or at run time';
     return { ...base, present: null, content: null, why };
   }
   const live = targets.map((target) => present.objects.get(keyOf(target)!)).find((object) => object !== undefined);
-  if (uncertain) return { ...base, present: null, content: null, why: 'an object whose kind, name, namespace or hook annotation is not known may be it' };
+  if (uncertain)
+    return {
+      ...base,
+      present: null,
+      content: null,
+      why: 'an object whose kind, name, namespace or hook annotation is not known may be it',
+    };
   const target = targets[0]!;
   // The simulation follows the order as displayed; only an order Helm's key certainly gives is a claim.
   for (const candidate of targets) {
     if (!candidate.hook) continue;
-    if (candidate.hook.deleted === undefined) return { ...base, present: null, content: null, why: 'its delete policy is not known' };
-    if (candidate.hook.events.includes(event) && reader.hook && compareHooks(reader.hook, candidate.hook) === undefined) {
+    if (candidate.hook.deleted === undefined)
+      return { ...base, present: null, content: null, why: 'its delete policy is not known' };
+    if (
+      candidate.hook.events.includes(event) &&
+      reader.hook &&
+      compareHooks(reader.hook, candidate.hook) === undefined
+    ) {
       return { ...base, present: null, content: null, why: `its place among the ${event} hooks is not known` };
     }
   }
   if (live) {
     const content = contentOf(live);
-    return { ...base, present: true, content, why: presentWhy(live.origin.type === 'hook' ? live.origin.event : undefined, content) };
+    return {
+      ...base,
+      present: true,
+      content,
+      why: presentWhy(live.origin.type === 'hook' ? live.origin.event : undefined, content),
+    };
   }
-  const removed = targets.map((candidate) => present.removed.get(keyOf(candidate)!)).find((removal) => removal !== undefined);
-  const later = targets.find((candidate) => candidate.hook?.events.includes(event) && reader.hook && compareHooks(reader.hook, candidate.hook) === -1);
+  const removed = targets
+    .map((candidate) => present.removed.get(keyOf(candidate)!))
+    .find((removal) => removal !== undefined);
+  const later = targets.find(
+    (candidate) =>
+      candidate.hook?.events.includes(event) && reader.hook && compareHooks(reader.hook, candidate.hook) === -1,
+  );
   if (later) {
     const earlier = removed ? `; what an earlier event made was ${removed.why}` : '';
-    return { ...base, present: false, content: null, why: `a ${event} hook that Helm creates after this one (${whyLater(reader, later)})${earlier}`, laterInEvent: true };
+    return {
+      ...base,
+      present: false,
+      content: null,
+      why: `a ${event} hook that Helm creates after this one (${whyLater(reader, later)})${earlier}`,
+      laterInEvent: true,
+    };
   }
   if (removed) return { ...base, present: false, content: null, why: removed.why };
   return { ...base, present: false, content: null, why: notCreatedYet(target, operation, event) };
 }
 
 function presentWhy(event: HookEvent | undefined, content: Content): string {
-  if (event === undefined) return content === 'this-revision' ? 'a release resource of this revision' : 'a release resource, still as the previous revision applied it';
-  return content === 'this-revision' ? `created by a ${event} hook of this run` : `left from an earlier ${event} run, with that run's content`;
+  if (event === undefined)
+    return content === 'this-revision'
+      ? 'a release resource of this revision'
+      : 'a release resource, still as the previous revision applied it';
+  return content === 'this-revision'
+    ? `created by a ${event} hook of this run`
+    : `left from an earlier ${event} run, with that run's content`;
 }
 
 /**
@@ -173,7 +238,12 @@ function afterFailedInstall(read: ReadPresence, reader: ChartObject, failure: Fa
   const at = `${failure.event} hook ${failing.kind} "${failing.name}"`;
   const target = read.targets[0]!;
   if (!target.hook) {
-    if (failure.event !== 'pre-install') return { ...read, present: null, why: 'a release resource: whether the failed install created it depends on where it failed' };
+    if (failure.event !== 'pre-install')
+      return {
+        ...read,
+        present: null,
+        why: 'a release resource: whether the failed install created it depends on where it failed',
+      };
     return { ...read, why: `a release resource: the install failed at ${at}, before Helm creates any` };
   }
   if (/hook-succeeded|before-hook-creation|uninstall/.test(read.why)) return read;
@@ -181,7 +251,11 @@ function afterFailedInstall(read: ReadPresence, reader: ChartObject, failure: Fa
   const installOnly = [...events].every((event) => event === 'pre-install' || event === 'post-install');
   if (!installOnly || reader === target) return read;
   if (events.has('pre-install') && failure.event === 'pre-install' && compareHooks(failing.hook!, target.hook) !== -1) {
-    return { ...read, present: null, why: `whether the failed install created it depends on the order of the pre-install hooks` };
+    return {
+      ...read,
+      present: null,
+      why: `whether the failed install created it depends on the order of the pre-install hooks`,
+    };
   }
   return { ...read, why: `created only at install, and the install failed at ${at} before creating it` };
 }
@@ -201,13 +275,18 @@ function whyLater(reader: ChartObject, target: ChartObject): string {
   const a = reader.hook!;
   const b = target.hook!;
   if (a.weight !== b.weight) return `weight ${a.weight} runs before weight ${b.weight}`;
-  if (reader.name !== target.name) return `same weight ${a.weight}; by name, "${reader.name}" sorts before "${target.name}"`;
+  if (reader.name !== target.name)
+    return `same weight ${a.weight}; by name, "${reader.name}" sorts before "${target.name}"`;
   return `same weight and name; by kind, ${reader.kind} before ${target.kind}`;
 }
 
 function keyOf(object: ChartObject): string | undefined {
   if (object.kind === undefined || object.name === undefined || object.namespace === undefined) return undefined;
-  return objectKey({ kind: object.kind, name: object.name, namespace: namespaceOf(object.kind, object.namespace, object.namespace) });
+  return objectKey({
+    kind: object.kind,
+    name: object.name,
+    namespace: namespaceOf(object.kind, object.namespace, object.namespace),
+  });
 }
 
 /**
@@ -219,10 +298,18 @@ export function revisionOfObjects(objects: readonly ChartObject[]): ChartRevisio
   const hooks: { object: ChartObject; hook: RevisionHook<ChartObject> }[] = [];
   const resources: RevisionResource<ChartObject>[] = [];
   for (const object of objects) {
-    if (object.kind === undefined || object.name === undefined || object.namespace === undefined || object.maybeHook) continue;
-    const ref = { kind: object.kind, name: object.name, namespace: namespaceOf(object.kind, object.namespace, object.namespace) };
+    if (object.kind === undefined || object.name === undefined || object.namespace === undefined || object.maybeHook)
+      continue;
+    const ref = {
+      kind: object.kind,
+      name: object.name,
+      namespace: namespaceOf(object.kind, object.namespace, object.namespace),
+    };
     if (object.hook) {
-      hooks.push({ object, hook: { ...ref, events: object.hook.events, deletePolicies: object.hook.deletePolicies ?? [], source: object } });
+      hooks.push({
+        object,
+        hook: { ...ref, events: object.hook.events, deletePolicies: object.hook.deletePolicies ?? [], source: object },
+      });
     } else if (object.kind !== '') {
       resources.push({ ...ref, ...(object.survivesUninstall ? { resourcePolicy: 'keep' } : {}), source: object });
     }
@@ -253,7 +340,11 @@ function displayOrder(a: ChartObject, b: ChartObject): number {
  * The chart's objects that are what `reference` names, and whether an object we cannot see well enough (kind, name,
  * namespace or hook annotation not known) might be it too.
  */
-export function referencedObjects(objects: readonly ChartObject[], reader: ChartObject, reference: PodReference): { targets: ChartObject[]; uncertain: boolean } {
+export function referencedObjects(
+  objects: readonly ChartObject[],
+  reader: ChartObject,
+  reference: PodReference,
+): { targets: ChartObject[]; uncertain: boolean } {
   const targets: ChartObject[] = [];
   let uncertain = reader.namespace === undefined;
   for (const object of objects) {

@@ -160,7 +160,10 @@ export interface SimulationResult<S, P extends string = HookEvent> {
 }
 
 /** Runs a history through a deployer; a failing operation ends the history there (the moments before it are kept). */
-export function simulate<S, P extends string = HookEvent>(deployer: Deployer<P>, history: readonly OperationRun<S, P>[]): SimulationResult<S, P> {
+export function simulate<S, P extends string = HookEvent>(
+  deployer: Deployer<P>,
+  history: readonly OperationRun<S, P>[],
+): SimulationResult<S, P> {
   const cluster = new Cluster<S, P>();
   let deployed = -1;
   for (const [index, run] of history.entries()) {

@@ -3,10 +3,10 @@ import type { LoadedChart } from '../chart/load';
 import { loadChart } from '../chart/load';
 import { ChartRenderer } from '../eval/render';
 import type { HookEvent } from '../model/hook';
-import type { EvaluatedHook, EvaluatedResource} from '../order/evaluated-order';
+import type { EvaluatedHook, EvaluatedResource } from '../order/evaluated-order';
 import { evaluateReleaseOrder } from '../order/evaluated-order';
 import { HelmDeployer, PHASES } from './helm-deployer';
-import type { ChartRevision, RevisionHook, RevisionResource} from './model';
+import type { ChartRevision, RevisionHook, RevisionResource } from './model';
 import { namespaceOf, revisionOf, shortRef } from './model';
 import type { OperationRun } from './simulation';
 import { simulate } from './simulation';
@@ -126,10 +126,14 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
   history.forEach((run, index) => {
     const fail = steps[index]!.failHook;
     if (!fail) return;
-    const at = run.revision.hooksOf(fail.event as HookEvent).findIndex((hook) => hook.kind === fail.kind && hook.name === fail.name);
+    const at = run.revision
+      .hooksOf(fail.event as HookEvent)
+      .findIndex((hook) => hook.kind === fail.kind && hook.name === fail.name);
     const phases = PHASES[run.operation];
-    if (fail.event !== phases.pre && fail.event !== phases.post) throw new Error(`failHook: ${run.operation} runs no ${fail.event} hooks`);
-    if (at < 0) throw new Error(`failHook: no ${fail.event} hook ${fail.kind}/${fail.name} in ${steps[index]!.chartDir}`);
+    if (fail.event !== phases.pre && fail.event !== phases.post)
+      throw new Error(`failHook: ${run.operation} runs no ${fail.event} hooks`);
+    if (at < 0)
+      throw new Error(`failHook: no ${fail.event} hook ${fail.kind}/${fail.name} in ${steps[index]!.chartDir}`);
     run.failAt = { event: fail.event as HookEvent, index: at };
   });
   const { cluster, failed } = simulate(new HelmDeployer(options.helmVersion), history);
@@ -137,11 +141,21 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
   return history.slice(0, failed ? failed.run + 1 : history.length).map((_run, index) => {
     const trace: OperationTrace = {
       operation: steps[index]!.operation,
-      actions: cluster.actions.filter((action) => action.run === index).map((action) => ({ verb: action.verb, kind: action.ref.kind, name: action.ref.name })),
+      actions: cluster.actions
+        .filter((action) => action.run === index)
+        .map((action) => ({ verb: action.verb, kind: action.ref.kind, name: action.ref.name })),
       hookRuns: cluster.moments.flatMap((moment) => {
         if (moment.type !== 'hook' || moment.run !== index) return [];
         const present = [...moment.present.objects.values()]
-          .filter((object) => inNamespace(object.ref.namespace) && !(object.ref.kind === moment.hook.kind && object.ref.name === moment.hook.name && object.ref.namespace === moment.hook.namespace))
+          .filter(
+            (object) =>
+              inNamespace(object.ref.namespace) &&
+              !(
+                object.ref.kind === moment.hook.kind &&
+                object.ref.name === moment.hook.name &&
+                object.ref.namespace === moment.hook.namespace
+              ),
+          )
           .map((object) => shortRef(object.ref))
           .sort();
         return [{ event: moment.event, kind: moment.hook.kind, name: moment.hook.name, present }];
@@ -155,30 +169,78 @@ export async function traceOperations(steps: TraceStep[], options: TraceOptions)
 }
 
 /** One revision of the chart as Helm renders it for this step: every hook and resource must be certain. */
-function chartRevision(step: TraceStep, options: TraceOptions, isUpgrade: boolean, revision: number): ChartRevision<Source> {
+function chartRevision(
+  step: TraceStep,
+  options: TraceOptions,
+  isUpgrade: boolean,
+  revision: number,
+): ChartRevision<Source> {
   const chart = loadChart(step.chartDir, { valuesFiles: step.valuesFiles ?? [] });
   if (chart.problems.length > 0) throw new Error(`${step.chartDir}: ${chart.problems[0]!.message}`);
-  const release = evaluateReleaseOrder(new ChartRenderer(chart), { releaseName: options.releaseName, namespace: options.namespace, isUpgrade, revision });
-  if (release.unknown.length > 0) throw new Error(`${step.chartDir}: ${release.unknown[0]!.at.path}:${release.unknown[0]!.at.line}: ${release.unknown[0]!.reason}`);
+  const release = evaluateReleaseOrder(new ChartRenderer(chart), {
+    releaseName: options.releaseName,
+    namespace: options.namespace,
+    isUpgrade,
+    revision,
+  });
+  if (release.unknown.length > 0)
+    throw new Error(
+      `${step.chartDir}: ${release.unknown[0]!.at.path}:${release.unknown[0]!.at.line}: ${release.unknown[0]!.reason}`,
+    );
   // Helm learns a kind's scope from discovery: the chart's own cluster-scoped CRDs make their kinds cluster-scoped too.
   const crdDocuments = crdFileObjects(chart);
-  const clusterKinds = clusterScopedCustomKinds([...crdDocuments, ...release.resources.flatMap((resource) => (resource.manifest !== undefined ? [decodeManifest(resource.manifest)] : []))]);
-  const namespace = (kind: string, written: string | undefined) => (clusterKinds.has(kind) ? '' : namespaceOf(kind, written, options.namespace));
+  const clusterKinds = clusterScopedCustomKinds([
+    ...crdDocuments,
+    ...release.resources.flatMap((resource) =>
+      resource.manifest !== undefined ? [decodeManifest(resource.manifest)] : [],
+    ),
+  ]);
+  const namespace = (kind: string, written: string | undefined) =>
+    clusterKinds.has(kind) ? '' : namespaceOf(kind, written, options.namespace);
   const events = new Map<HookEvent, RevisionHook<Source>[]>();
   for (const { event, hooks } of release.events) {
     events.set(
       event,
       hooks.map(({ hook }) => {
-        if (hook.kind === undefined || hook.name === undefined || !hook.namespaceCertain || !hook.weightCertain) throw new Error(`${step.chartDir}: ${hook.at.path}:${hook.at.line}: the hook is not fully known`);
-        return { kind: hook.kind, name: hook.name, namespace: namespace(hook.kind, hook.namespace), events: hook.events, deletePolicies: hook.deletePolicies ?? [], source: hook };
+        if (hook.kind === undefined || hook.name === undefined || !hook.namespaceCertain || !hook.weightCertain)
+          throw new Error(`${step.chartDir}: ${hook.at.path}:${hook.at.line}: the hook is not fully known`);
+        return {
+          kind: hook.kind,
+          name: hook.name,
+          namespace: namespace(hook.kind, hook.namespace),
+          events: hook.events,
+          deletePolicies: hook.deletePolicies ?? [],
+          source: hook,
+        };
       }),
     );
   }
   const resources: RevisionResource<Source>[] = release.resources.map((resource) => {
-    if (resource.name === undefined || !resource.namespaceCertain || !resource.resourcePolicyCertain) throw new Error(`${step.chartDir}: ${resource.at.path}:${resource.at.line}: the resource is not fully known`);
-    return { kind: resource.kind, name: resource.name, namespace: namespace(resource.kind, resource.namespace), ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}), ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}), source: resource };
+    if (resource.name === undefined || !resource.namespaceCertain || !resource.resourcePolicyCertain)
+      throw new Error(`${step.chartDir}: ${resource.at.path}:${resource.at.line}: the resource is not fully known`);
+    return {
+      kind: resource.kind,
+      name: resource.name,
+      namespace: namespace(resource.kind, resource.namespace),
+      ...(resource.resourcePolicy !== undefined ? { resourcePolicy: resource.resourcePolicy } : {}),
+      ...(resource.manifest !== undefined ? { manifest: resource.manifest } : {}),
+      source: resource,
+    };
   });
-  const crds = crdDocuments.flatMap((value) => (typeof value?.kind === 'string' && typeof value.metadata?.name === 'string' ? [{ kind: value.kind, name: value.metadata.name, namespace: namespace(value.kind, typeof value.metadata.namespace === 'string' ? value.metadata.namespace : undefined) }] : []));
+  const crds = crdDocuments.flatMap((value) =>
+    typeof value?.kind === 'string' && typeof value.metadata?.name === 'string'
+      ? [
+          {
+            kind: value.kind,
+            name: value.metadata.name,
+            namespace: namespace(
+              value.kind,
+              typeof value.metadata.namespace === 'string' ? value.metadata.namespace : undefined,
+            ),
+          },
+        ]
+      : [],
+  );
   return revisionOf(events, resources, crds);
 }
 
@@ -196,7 +258,12 @@ function decodeManifest(text: string): DecodedObject | null {
 function clusterScopedCustomKinds(objects: readonly (DecodedObject | null)[]): Set<string> {
   const kinds = new Set<string>();
   for (const object of objects) {
-    if (object?.kind === 'CustomResourceDefinition' && object.spec?.scope === 'Cluster' && typeof object.spec.names?.kind === 'string') kinds.add(object.spec.names.kind);
+    if (
+      object?.kind === 'CustomResourceDefinition' &&
+      object.spec?.scope === 'Cluster' &&
+      typeof object.spec.names?.kind === 'string'
+    )
+      kinds.add(object.spec.names.kind);
   }
   return kinds;
 }
@@ -208,8 +275,14 @@ function clusterScopedCustomKinds(objects: readonly (DecodedObject | null)[]): S
  * kube client builds them with its namespace as the default (pkg/kube/client.go newBuilder).
  */
 function crdFileObjects(chart: LoadedChart): (DecodedObject | null)[] {
-  const paths = [...chart.files.keys()].filter((path) => path.startsWith('crds/') && /\.(ya?ml|json)$/i.test(path)).sort();
-  const objects = paths.flatMap((path) => parseAllDocuments(chart.files.get(path)!, { version: '1.1', uniqueKeys: false }).map((document) => document.toJS() as DecodedObject | null));
+  const paths = [...chart.files.keys()]
+    .filter((path) => path.startsWith('crds/') && /\.(ya?ml|json)$/i.test(path))
+    .sort();
+  const objects = paths.flatMap((path) =>
+    parseAllDocuments(chart.files.get(path)!, { version: '1.1', uniqueKeys: false }).map(
+      (document) => document.toJS() as DecodedObject | null,
+    ),
+  );
   for (const subchart of chart.subcharts) objects.push(...crdFileObjects(subchart));
   return objects;
 }

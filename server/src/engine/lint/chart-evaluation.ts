@@ -1,6 +1,6 @@
 import { loadChart } from '../chart/load';
 import type { Finding } from '../rules/rule';
-import type { EvaluatedLintOptions} from './evaluated-lint';
+import type { EvaluatedLintOptions } from './evaluated-lint';
 import { evaluateLint } from './evaluated-lint';
 import type { RenderedLiteral } from './findings';
 

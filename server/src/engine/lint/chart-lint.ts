@@ -68,7 +68,11 @@ export class ChartLint {
 
   private merged(path: string): Finding[] {
     const evaluated = this.views.evaluated();
-    return mergeFindings(this.views.asWritten(path), evaluatedByFile(evaluated).get(path) ?? [], evaluated && this.views.rendered?.()?.[path]);
+    return mergeFindings(
+      this.views.asWritten(path),
+      evaluatedByFile(evaluated).get(path) ?? [],
+      evaluated && this.views.rendered?.()?.[path],
+    );
   }
 }
 
@@ -98,7 +102,8 @@ export function lintChart(directory: string, options: ChartLintOptions = DEFAULT
   const chart = loadChart(directory, options);
   const templates = new Map<string, string>();
   const visit = (current: LoadedChart) => {
-    for (const template of current.templates) if (!isInArchive(template.absolutePath)) templates.set(template.absolutePath, template.text);
+    for (const template of current.templates)
+      if (!isInArchive(template.absolutePath)) templates.set(template.absolutePath, template.text);
     current.subcharts.forEach(visit);
   };
   visit(chart);

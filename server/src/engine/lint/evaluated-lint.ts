@@ -3,7 +3,7 @@ import type { Renderer } from '../eval/cache';
 import { RenderCache } from '../eval/cache';
 import type { HookEvent } from '../model/hook';
 import type { TextRange } from '../core/text';
-import type { LintOptions} from './lint';
+import type { LintOptions } from './lint';
 import { DEFAULT_LINT_OPTIONS, effectiveSeverity, ruleApplies } from './lint';
 import { ALL_RULES } from '../rules';
 import type { Finding, Rule } from '../rules/rule';
@@ -11,7 +11,7 @@ import { documentViews } from '../analysis/rendered-document';
 import { SourceMapper } from '../analysis/source-map';
 import type { Analyses } from '../analysis/rendered-document';
 import { cachedFileFindings, chartFindings } from './evaluated-rules';
-import type { RenderedLiteral} from './findings';
+import type { RenderedLiteral } from './findings';
 import { compareFindings, findingKey, RenderedLiteralBuilder } from './findings';
 
 /**
@@ -49,7 +49,10 @@ export function certaintyReleaseNames(chart: LoadedChart): string[] {
  * The findings of the evaluated chart that the as-written view cannot see. Findings point into files by their
  * absolute paths; findings that would point inside a packaged subchart (`.tgz`) are left out, as nobody edits those.
  */
-export function evaluatedFindings(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
+export function evaluatedFindings(
+  chartOrRenderer: LoadedChart | Renderer,
+  options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS,
+): Finding[] {
   return evaluateLint(chartOrRenderer, options).findings;
 }
 
@@ -60,7 +63,10 @@ export interface Evaluation {
 }
 
 /** evaluatedFindings, with the templates' literal text that rendered documents hold (see DocumentView.renderedLiteral). */
-export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS): Evaluation {
+export function evaluateLint(
+  chartOrRenderer: LoadedChart | Renderer,
+  options: EvaluatedLintOptions = DEFAULT_LINT_OPTIONS,
+): Evaluation {
   // A cache even for one evaluation: templates that cannot tell install from upgrade are executed once for both.
   const renderer = 'render' in chartOrRenderer ? chartOrRenderer : new RenderCache(chartOrRenderer);
   const enabled = (rule: Rule | undefined): rule is Rule => !!rule && ruleApplies(rule, options);
@@ -85,7 +91,9 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
     let needed: Set<string> | undefined;
     for (const releaseName of names) {
       const findings = new Map<string, Finding>();
-      const views = renderer.render({ releaseName, isUpgrade }, needed).flatMap((template) => documentViews(template, mapper));
+      const views = renderer
+        .render({ releaseName, isUpgrade }, needed)
+        .flatMap((template) => documentViews(template, mapper));
       const documentsWithFindings = new Set<string>();
       const templatesNeeded = new Set<string>();
       for (const view of views) {
@@ -100,7 +108,8 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
       // The first name renders every template: what it holds is what Helm renders with these values.
       if (!needed) for (const view of views) rendered.add(view.renderedLiteral(analyses));
       withFindings = documentsWithFindings;
-      const chartFound = chartRules.length > 0 ? chartFindings(views, chartRules, events, options, mapper, analyses) : [];
+      const chartFound =
+        chartRules.length > 0 ? chartFindings(views, chartRules, events, options, mapper, analyses) : [];
       for (const finding of chartFound) findings.set(certaintyKey(finding), finding);
       if (chartFound.length > 0) for (const view of views) if (view.concernsHooks) templatesNeeded.add(view.template);
       needed = templatesNeeded;
@@ -108,10 +117,14 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
       // Nothing under one name: nothing can hold under both, so the other render is not needed.
       if (certain.size === 0) break;
     }
-    for (const finding of certain?.values() ?? []) if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
+    for (const finding of certain?.values() ?? [])
+      if (!found.has(findingKey(finding))) found.set(findingKey(finding), finding);
   }
   for (const finding of loadedChartFound) found.set(findingKey(finding), finding);
-  return inUserFiles({ findings: [...found.values()].sort(compareFindings), rendered: rendered.build() }, renderer.chart);
+  return inUserFiles(
+    { findings: [...found.values()].sort(compareFindings), rendered: rendered.build() },
+    renderer.chart,
+  );
 }
 
 /**
@@ -121,7 +134,8 @@ export function evaluateLint(chartOrRenderer: LoadedChart | Renderer, options: E
 function inUserFiles(evaluation: Evaluation, chart: LoadedChart): Evaluation {
   const shifts = new Map<string, number>();
   const visit = (current: LoadedChart) => {
-    for (const template of current.templates) if (template.textStart) shifts.set(template.absolutePath, template.textStart);
+    for (const template of current.templates)
+      if (template.textStart) shifts.set(template.absolutePath, template.textStart);
     current.subcharts.forEach(visit);
   };
   visit(chart);
@@ -154,15 +168,36 @@ export function loadedChartFindings(chart: LoadedChart, options: LintOptions): F
       chart,
       report: (reported) => {
         const severity = effectiveSeverity(rule, setting, reported);
-        if (severity) findings.push({ rule: rule.id, severity, file: reported.file, range: reported.range, message: reported.message, help: reported.help, related: reported.related ?? [], fixes: [] });
+        if (severity)
+          findings.push({
+            rule: rule.id,
+            severity,
+            file: reported.file,
+            range: reported.range,
+            message: reported.message,
+            help: reported.help,
+            related: reported.related ?? [],
+            fixes: [],
+          });
       },
     });
   }
   return findings;
 }
 
-const INSTALL_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'test']);
-const UPGRADE_EVENTS: ReadonlySet<HookEvent> = new Set(['pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback']);
+const INSTALL_EVENTS: ReadonlySet<HookEvent> = new Set([
+  'pre-install',
+  'post-install',
+  'pre-delete',
+  'post-delete',
+  'test',
+]);
+const UPGRADE_EVENTS: ReadonlySet<HookEvent> = new Set([
+  'pre-upgrade',
+  'post-upgrade',
+  'pre-rollback',
+  'post-rollback',
+]);
 const ALL_EVENTS: ReadonlySet<HookEvent> = new Set([...INSTALL_EVENTS, ...UPGRADE_EVENTS]);
 
 /**
@@ -171,13 +206,17 @@ const ALL_EVENTS: ReadonlySet<HookEvent> = new Set([...INSTALL_EVENTS, ...UPGRAD
  * message names the objects it links, which follow the release name; its place is what must agree.
  */
 function certaintyKey(finding: Finding): string {
-  return CHART_RULE_IDS.has(finding.rule) ? findingKey(finding) : `${findingKey(finding)}\0${finding.message}\0${finding.help}`;
+  return CHART_RULE_IDS.has(finding.rule)
+    ? findingKey(finding)
+    : `${findingKey(finding)}\0${finding.message}\0${finding.help}`;
 }
 
 const CHART_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.filter((rule) => rule.checkChart).map((rule) => rule.id));
 
 /** Install always; upgrade too when some template can tell them apart. */
 function operationsToRender(chart: LoadedChart): boolean[] {
-  const all = (current: LoadedChart): boolean => current.templates.some((template) => /\b(IsUpgrade|IsInstall|Revision)\b/.test(template.text)) || current.subcharts.some(all);
+  const all = (current: LoadedChart): boolean =>
+    current.templates.some((template) => /\b(IsUpgrade|IsInstall|Revision)\b/.test(template.text)) ||
+    current.subcharts.some(all);
   return all(chart) ? [false, true] : [false];
 }

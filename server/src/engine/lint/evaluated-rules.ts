@@ -11,7 +11,13 @@ import type { EvaluatedLintOptions } from './evaluated-lint';
 // reported because of one that only the evaluation knows.
 const LIFECYCLE_IDS: ReadonlySet<string> = new Set([...LIFECYCLE_RULES, ...DEPLOYER_RULES].map((rule) => rule.id));
 
-export function cachedFileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
+export function cachedFileFindings(
+  view: DocumentView,
+  rules: readonly Rule[],
+  options: EvaluatedLintOptions,
+  mapper: SourceMapper,
+  analyses: Analyses,
+): Finding[] {
   if (!view.mentionsAnnotations) return [];
   const optionsKey = JSON.stringify([options.helmVersion, options.rules, options.targets ?? null]);
   let findings = view.findings.get(optionsKey);
@@ -22,7 +28,13 @@ export function cachedFileFindings(view: DocumentView, rules: readonly Rule[], o
   return findings;
 }
 
-function fileFindings(view: DocumentView, rules: readonly Rule[], options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
+function fileFindings(
+  view: DocumentView,
+  rules: readonly Rule[],
+  options: EvaluatedLintOptions,
+  mapper: SourceMapper,
+  analyses: Analyses,
+): Finding[] {
   const file = view.file(analyses);
   const findings: Finding[] = [];
   for (const rule of rules) {
@@ -40,7 +52,16 @@ function fileFindings(view: DocumentView, rules: readonly Rule[], options: Evalu
         const target = view.locate(location.range, lifecycle);
         if (target) related.push({ file: target.file, range: target.range, message: location.message });
       }
-      findings.push({ rule: rule.id, severity, file: mapped.file, range: mapped.range, message: reported.message, help: reported.help, related, fixes: mapFixes(reported, view) });
+      findings.push({
+        rule: rule.id,
+        severity,
+        file: mapped.file,
+        range: mapped.range,
+        message: reported.message,
+        help: reported.help,
+        related,
+        fixes: mapFixes(reported, view),
+      });
     };
     rule.check({ file, helmVersion: options.helmVersion, report });
   }
@@ -48,7 +69,14 @@ function fileFindings(view: DocumentView, rules: readonly Rule[], options: Evalu
 }
 
 /** The chart rules over every object of one render: hooks, and what they may read. */
-export function chartFindings(views: readonly DocumentView[], rules: readonly Rule[], events: ReadonlySet<HookEvent>, options: EvaluatedLintOptions, mapper: SourceMapper, analyses: Analyses): Finding[] {
+export function chartFindings(
+  views: readonly DocumentView[],
+  rules: readonly Rule[],
+  events: ReadonlySet<HookEvent>,
+  options: EvaluatedLintOptions,
+  mapper: SourceMapper,
+  analyses: Analyses,
+): Finding[] {
   const objects: ChartObject[] = [];
   const viewOf = new Map<ChartObject, DocumentView>();
   for (const view of views) {
@@ -67,7 +95,8 @@ export function chartFindings(views: readonly DocumentView[], rules: readonly Ru
       const view = viewOf.get(object)!;
       if (rule !== undefined && view.touchesUnknown(range)) return undefined;
       const mapped = view.locate(range, true);
-      if (!mapped || (rule !== undefined && mapper.isSuppressed(mapped.file, mapped.range.start, rule))) return undefined;
+      if (!mapped || (rule !== undefined && mapper.isSuppressed(mapped.file, mapped.range.start, rule)))
+        return undefined;
       return { file: mapped.file, range: mapped.range };
     },
     rules,

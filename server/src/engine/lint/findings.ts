@@ -15,7 +15,11 @@ const RANK = { info: 0, warning: 1, error: 2 } as const;
  * overlapping range): the render disproves the others. An `invalid-yaml` finding lying in text of documents that
  * rendered whole and parse is disproved too: Helm renders them.
  */
-export function mergeFindings(asWritten: readonly Finding[], evaluated: readonly Finding[], rendered?: RenderedFile): Finding[] {
+export function mergeFindings(
+  asWritten: readonly Finding[],
+  evaluated: readonly Finding[],
+  rendered?: RenderedFile,
+): Finding[] {
   const byKey = new Map<string, Finding>();
   for (const finding of asWritten) {
     if (rendered && isDisproved(finding, evaluated, rendered)) continue;
@@ -33,16 +37,28 @@ export function findingKey(finding: Finding): string {
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule);
+  return a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule);
 }
 
 /** Rules whose findings the evaluated view can confirm: those that also run on rendered documents. */
-const READ_RENDERED: ReadonlySet<string> = new Set(ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly).map((rule) => rule.id));
+const READ_RENDERED: ReadonlySet<string> = new Set(
+  ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly).map((rule) => rule.id),
+);
 
 function isDisproved(finding: Finding, evaluated: readonly Finding[], rendered: RenderedFile): boolean {
   if (finding.rule === invalidYaml.id) return isWithin(finding.range, rendered.parsed);
   if (!READ_RENDERED.has(finding.rule) || !isWithin(finding.range, rendered.read)) return false;
-  return !evaluated.some((other) => other.rule === finding.rule && other.file === finding.file && (overlaps(other.range, finding.range) || (other.range.start === finding.range.start && other.range.end === finding.range.end)));
+  return !evaluated.some(
+    (other) =>
+      other.rule === finding.rule &&
+      other.file === finding.file &&
+      (overlaps(other.range, finding.range) ||
+        (other.range.start === finding.range.start && other.range.end === finding.range.end)),
+  );
 }
 
 /** Whether `range` lies in the sorted, disjoint `ranges` (an empty range: at a place inside one). */
@@ -55,7 +71,11 @@ function isWithin(range: TextRange, ranges: readonly TextRange[]): boolean {
     else high = mid;
   }
   const holder = ranges[low];
-  return !!holder && holder.start <= range.start && (range.end <= holder.end || (range.end === range.start && range.start < holder.end));
+  return (
+    !!holder &&
+    holder.start <= range.start &&
+    (range.end <= holder.end || (range.end === range.start && range.start < holder.end))
+  );
 }
 
 /**

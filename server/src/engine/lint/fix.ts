@@ -16,9 +16,11 @@ export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'range' 
 
 function editsOverlap(a: Pick<TextEdit, 'range'>, b: Pick<TextEdit, 'range'>): boolean {
   if (a.range.start === a.range.end && b.range.start === b.range.end) return a.range.start === b.range.start;
-  return a.range.start < b.range.end && b.range.start < a.range.end ||
+  return (
+    (a.range.start < b.range.end && b.range.start < a.range.end) ||
     (a.range.start === a.range.end && a.range.start > b.range.start && a.range.start < b.range.end) ||
-    (b.range.start === b.range.end && b.range.start > a.range.start && b.range.start < a.range.end);
+    (b.range.start === b.range.end && b.range.start > a.range.start && b.range.start < a.range.end)
+  );
 }
 
 /**
@@ -59,7 +61,11 @@ export interface FixedText<L extends LintedText> {
  * Applies the safe fixes of `path` pass after pass, linting the text again after each, since one fix can make room
  * for the next: until a pass changes nothing, or MAX_FIX_PASSES passes have run.
  */
-export function fixUntilStable<L extends LintedText>(path: string, original: L, lint: (text: string) => L): FixedText<L> {
+export function fixUntilStable<L extends LintedText>(
+  path: string,
+  original: L,
+  lint: (text: string) => L,
+): FixedText<L> {
   let linted = original;
   for (let passes = 0; passes < MAX_FIX_PASSES; passes++) {
     const next = fixedOnce(path, linted);

@@ -34,7 +34,11 @@ function lower(a: Severity, b: Severity): Severity {
   return RANK[a] <= RANK[b] ? a : b;
 }
 
-export function effectiveSeverity(rule: Rule, setting: RuleSetting | undefined, report: Pick<Report, 'severity' | 'uncertain'>): Severity | undefined {
+export function effectiveSeverity(
+  rule: Rule,
+  setting: RuleSetting | undefined,
+  report: Pick<Report, 'severity' | 'uncertain'>,
+): Severity | undefined {
   if (setting === 'off') return undefined;
   const configured = setting ?? rule.defaultSeverity;
   let severity = report.severity ? lower(report.severity, configured) : configured;
@@ -43,10 +47,20 @@ export function effectiveSeverity(rule: Rule, setting: RuleSetting | undefined, 
 }
 
 /** Where a chart finding (or, without `rule`, a related location) lands in the user's files; undefined drops it. */
-export type ChartPlacer = (object: ChartObject, range: TextRange, rule?: string) => { file: string; range: TextRange } | undefined;
+export type ChartPlacer = (
+  object: ChartObject,
+  range: TextRange,
+  rule?: string,
+) => { file: string; range: TextRange } | undefined;
 
 /** Runs the chart rules over the objects of one rendering of a chart; `place` moves each finding to its source. */
-export function lintChartObjects(objects: readonly ChartObject[], events: ReadonlySet<HookEvent>, options: LintOptions, place: ChartPlacer, rules: readonly Rule[] = ALL_RULES): Finding[] {
+export function lintChartObjects(
+  objects: readonly ChartObject[],
+  events: ReadonlySet<HookEvent>,
+  options: LintOptions,
+  place: ChartPlacer,
+  rules: readonly Rule[] = ALL_RULES,
+): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     const setting = options.rules[rule.id];
@@ -61,16 +75,38 @@ export function lintChartObjects(objects: readonly ChartObject[], events: Readon
         const target = place(location.object, location.range);
         if (target) related.push({ ...target, message: location.message });
       }
-      findings.push({ rule: rule.id, severity, file: at.file, range: at.range, message: reported.message, help: reported.help, related, fixes: [] });
+      findings.push({
+        rule: rule.id,
+        severity,
+        file: at.file,
+        range: at.range,
+        message: reported.message,
+        help: reported.help,
+        related,
+        fixes: [],
+      });
     };
-    rule.checkChart({ objects, events, helmVersion: options.helmVersion, targets: options.targets ?? DEFAULT_TARGETS, report });
+    rule.checkChart({
+      objects,
+      events,
+      helmVersion: options.helmVersion,
+      targets: options.targets ?? DEFAULT_TARGETS,
+      report,
+    });
   }
   return findings;
 }
 
 /** Runs the file rules on one analysed template; findings are sorted by position, one per rule and range. */
-export function lintFile(file: TemplateFile, options: LintOptions = DEFAULT_LINT_OPTIONS, rules: readonly Rule[] = ALL_RULES): Finding[] {
-  return settle(file, activeRules(rules, options).map((rule) => runRule(rule, file, options)));
+export function lintFile(
+  file: TemplateFile,
+  options: LintOptions = DEFAULT_LINT_OPTIONS,
+  rules: readonly Rule[] = ALL_RULES,
+): Finding[] {
+  return settle(
+    file,
+    activeRules(rules, options).map((rule) => runRule(rule, file, options)),
+  );
 }
 
 function activeRules(rules: readonly Rule[], options: LintOptions): Rule[] {
@@ -121,7 +157,9 @@ function settle(file: TemplateFile, byRule: readonly Finding[][]): Finding[] {
       findings.push(finding);
     }
   }
-  return findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule));
+  return findings.sort(
+    (a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.rule.localeCompare(b.rule),
+  );
 }
 
 /** The per-document rules' findings on one piece of a template, per rule, with the piece's text and offset. */
@@ -142,7 +180,11 @@ export interface LintMemo {
  * file) the per-document rules' findings on each piece that the edits since left alone, moved to where the piece is
  * now. Returns the memo for the next call.
  */
-export function lintFileReusing(file: TemplateFile, options: LintOptions, previous: LintMemo | undefined): { findings: Finding[]; memo: LintMemo } {
+export function lintFileReusing(
+  file: TemplateFile,
+  options: LintOptions,
+  previous: LintMemo | undefined,
+): { findings: Finding[]; memo: LintMemo } {
   const optionsKey = JSON.stringify(options);
   const split = splitIntoPieces(file);
   if (!split) return { findings: lintFile(file, options), memo: { optionsKey, pieces: [] } };
@@ -186,7 +228,11 @@ function unchangedPieces(pieces: readonly Piece[], kept: readonly PieceFindings[
     front++;
   }
   const remaining = Math.min(pieces.length, kept.length) - front;
-  for (let back = 1; back <= remaining && pieces[pieces.length - back]!.text === kept[kept.length - back]!.text; back++) {
+  for (
+    let back = 1;
+    back <= remaining && pieces[pieces.length - back]!.text === kept[kept.length - back]!.text;
+    back++
+  ) {
     found[pieces.length - back] = kept[kept.length - back];
   }
   return found;
@@ -240,7 +286,12 @@ function splitIntoPieces(file: TemplateFile): { pieces: Piece[]; defineSets: Ann
  * The file as the rules see it, with only these documents and annotation sets, and only the template actions inside
  * `range`: a per-document rule has no need of others (and a walk over every action of the file per hook costs).
  */
-function viewOf(file: TemplateFile, range: TextRange, documents: ResourceDocument[], annotationSets: AnnotationSet[]): TemplateFile {
+function viewOf(
+  file: TemplateFile,
+  range: TextRange,
+  documents: ResourceDocument[],
+  annotationSets: AnnotationSet[],
+): TemplateFile {
   const actions = file.scan.actions;
   const first = firstActionEndingAfter(actions, range.start);
   const end = firstActionEndingAfter(actions, range.end);
@@ -253,7 +304,9 @@ function moved(finding: Finding, path: string, delta: number): Finding {
   return {
     ...finding,
     range: move(finding.range),
-    related: finding.related.map((related) => (related.file === path ? { ...related, range: move(related.range) } : related)),
+    related: finding.related.map((related) =>
+      related.file === path ? { ...related, range: move(related.range) } : related,
+    ),
     fixes: finding.fixes.map((fix) => ({
       ...fix,
       edits: fix.edits.map((edit) => (edit.file === path ? { ...edit, range: move(edit.range) } : edit)),
@@ -262,6 +315,11 @@ function moved(finding: Finding, path: string, delta: number): Finding {
 }
 
 /** Convenience for tests and the CLI: analyse and lint a template's text. */
-export function lintText(path: string, text: string, options: LintOptions = DEFAULT_LINT_OPTIONS, rules: readonly Rule[] = ALL_RULES): Finding[] {
+export function lintText(
+  path: string,
+  text: string,
+  options: LintOptions = DEFAULT_LINT_OPTIONS,
+  rules: readonly Rule[] = ALL_RULES,
+): Finding[] {
   return lintFile(analyzeTemplate(path, text), options, rules);
 }

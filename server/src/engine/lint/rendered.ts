@@ -1,10 +1,10 @@
 import type { TemplateFile } from '../analysis/file';
 import { analyzeTemplate } from '../analysis/file';
-import type { LintOptions} from './lint';
+import type { LintOptions } from './lint';
 import { DEFAULT_LINT_OPTIONS, lintChartObjects, lintFile, ruleApplies } from './lint';
 import { HOOK_EVENTS } from '../model/hook';
 import { ALL_RULES } from '../rules';
-import type { ChartObject} from '../rules/support/chart-objects';
+import type { ChartObject } from '../rules/support/chart-objects';
 import { chartObjectsOf } from '../rules/support/chart-objects';
 import type { Finding } from '../rules/rule';
 import type { TextRange } from '../core/text';
@@ -54,7 +54,10 @@ export interface LocatedSource {
  * weight and event in it is certain for that release name. A document without `metadata.namespace` is taken to be in
  * the release's namespace, which the stream does not say: it is compared only with others that have none.
  */
-export function renderedChartFindings(sources: readonly LocatedSource[], options: LintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
+export function renderedChartFindings(
+  sources: readonly LocatedSource[],
+  options: LintOptions = DEFAULT_LINT_OPTIONS,
+): Finding[] {
   const rules = ALL_RULES.filter((rule) => rule.checkChart && ruleApplies(rule, options));
   if (rules.length === 0) return [];
   const objects: ChartObject[] = [];
@@ -66,7 +69,9 @@ export function renderedChartFindings(sources: readonly LocatedSource[], options
       sourceOf.set(object, { file, source });
     }
   }
-  const lines = new Map(sources.map((source) => [source, source.sourceText === undefined ? undefined : new LineIndex(source.sourceText)]));
+  const lines = new Map(
+    sources.map((source) => [source, source.sourceText === undefined ? undefined : new LineIndex(source.sourceText)]),
+  );
   return lintChartObjects(
     objects,
     new Set(HOOK_EVENTS),
@@ -74,7 +79,13 @@ export function renderedChartFindings(sources: readonly LocatedSource[], options
     (object, range) => {
       const { file, source } = sourceOf.get(object)!;
       const sourceLines = lines.get(source);
-      return { file: source.sourcePath, range: source.sourceText === undefined || !sourceLines ? { start: 0, end: 0 } : locate(source.rendered.text, file.lines, range, source.sourceText, sourceLines) };
+      return {
+        file: source.sourcePath,
+        range:
+          source.sourceText === undefined || !sourceLines
+            ? { start: 0, end: 0 }
+            : locate(source.rendered.text, file.lines, range, source.sourceText, sourceLines),
+      };
     },
     rules,
   );
@@ -84,13 +95,21 @@ export function renderedChartFindings(sources: readonly LocatedSource[], options
  * Lints one rendered template and maps its findings into `sourceText` (the template on disk, or undefined when it
  * cannot be read: then every finding is at line 1), reported under `sourcePath`.
  */
-export function lintRenderedSource(rendered: RenderedSource, sourcePath: string, sourceText: string | undefined, options: LintOptions = DEFAULT_LINT_OPTIONS): Finding[] {
+export function lintRenderedSource(
+  rendered: RenderedSource,
+  sourcePath: string,
+  sourceText: string | undefined,
+  options: LintOptions = DEFAULT_LINT_OPTIONS,
+): Finding[] {
   const file = analyzeTemplate(`${sourcePath}#rendered`, rendered.text);
   const sourceLines = sourceText === undefined ? undefined : new LineIndex(sourceText);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const finding of lintFile(file, options, RENDERED_RULES)) {
-    const range = sourceText === undefined || !sourceLines ? { start: 0, end: 0 } : locate(rendered.text, file.lines, finding.range, sourceText, sourceLines);
+    const range =
+      sourceText === undefined || !sourceLines
+        ? { start: 0, end: 0 }
+        : locate(rendered.text, file.lines, finding.range, sourceText, sourceLines);
     const key = `${finding.rule}\0${range.start}\0${range.end}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -99,7 +118,13 @@ export function lintRenderedSource(rendered: RenderedSource, sourcePath: string,
   return findings;
 }
 
-function locate(rendered: string, renderedLines: LineIndex, range: TextRange, source: string, sourceLines: LineIndex): TextRange {
+function locate(
+  rendered: string,
+  renderedLines: LineIndex,
+  range: TextRange,
+  source: string,
+  sourceLines: LineIndex,
+): TextRange {
   const line = renderedLines.position(range.start).line;
   const lineStart = renderedLines.lineStart(line);
   const lineText = rendered.slice(lineStart, renderedLines.lineEnd(line));
@@ -120,7 +145,8 @@ function locate(rendered: string, renderedLines: LineIndex, range: TextRange, so
     // The n-th line with this key in the rendered text goes to the n-th in the template, else to the first.
     let occurrence = 0;
     for (let index = 0; index < line; index++) {
-      if (keyColumn(rendered.slice(renderedLines.lineStart(index), renderedLines.lineEnd(index)), name) !== undefined) occurrence++;
+      if (keyColumn(rendered.slice(renderedLines.lineStart(index), renderedLines.lineEnd(index)), name) !== undefined)
+        occurrence++;
     }
     const places: TextRange[] = [];
     for (let index = 0; index < sourceLines.lineCount; index++) {
@@ -142,7 +168,8 @@ function keyColumn(line: string, name: string): number | undefined {
   const offset = indent + (trimmed.length - body.length);
   for (const quote of ['', '"', "'"]) {
     const written = `${quote}${name}${quote}`;
-    if (body.startsWith(written) && /^[ \t]*:(?:[ \t]|$)/.test(body.slice(written.length))) return offset + quote.length;
+    if (body.startsWith(written) && /^[ \t]*:(?:[ \t]|$)/.test(body.slice(written.length)))
+      return offset + quote.length;
   }
   return undefined;
 }

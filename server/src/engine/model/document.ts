@@ -95,9 +95,14 @@ export interface DocumentsModel {
   parsedText: string;
 }
 
-
 /** Builds the as-written model of one template file from its scan. */
-export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex, isPartial: boolean, reuseParses = false): DocumentsModel {
+export function buildDocuments(
+  text: string,
+  scan: ScanResult,
+  lines: LineIndex,
+  isPartial: boolean,
+  reuseParses = false,
+): DocumentsModel {
   const context = new ModelContext(text, scan, lines);
   const documents: ResourceDocument[] = [];
   const annotationSets: AnnotationSet[] = [];
@@ -108,7 +113,8 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
 
   if (!isPartial) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
-    const parse = (text: string) => (!reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses));
+    const parse = (text: string) =>
+      !reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses);
     let parsed = parse(yamlText);
     // Where the YAML spec rejects what go-yaml reads, or the masked text keeps line breaks that trim markers remove
     // (go-yaml-leniency.ts), the text as Helm and go-yaml read it is parsed instead when that gives fewer errors (a
@@ -128,7 +134,8 @@ export function buildDocuments(text: string, scan: ScanResult, lines: LineIndex,
     }
     parsed.forEach((doc, index) => {
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
-      for (const error of doc.errors) yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
+      for (const error of doc.errors)
+        yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
       const built = reuseParses ? context.keptOrBuilt(doc, index) : context.built(doc, index);
       if (!built.resource) return;
       documents.push(built.resource);
@@ -190,7 +197,9 @@ export function crdSchemasSetAside(masked: string): { text: string; schemas: Tex
     offset += line.length + 1;
   }
   const at = (line: number) => (line < lines.length ? lineStarts[line]! : masked.length);
-  const schemas = blocks.filter((block) => block.to > block.from).map((block) => ({ start: at(block.from), end: at(block.to) }));
+  const schemas = blocks
+    .filter((block) => block.to > block.from)
+    .map((block) => ({ start: at(block.from), end: at(block.to) }));
   return { text: lines.join('\n'), schemas };
 }
 
@@ -230,7 +239,11 @@ function setAsideInDocument(lines: string[], from: number, to: number): Array<{ 
  * comment or a block scalar header), with blank, comment and tab-indented lines inside, up to the next line indented
  * no deeper than the key.
  */
-export function blockBodies(text: string, within: TextRange = { start: 0, end: text.length }, indent = 0): Array<{ key: string; body: TextRange }> {
+export function blockBodies(
+  text: string,
+  within: TextRange = { start: 0, end: text.length },
+  indent = 0,
+): Array<{ key: string; body: TextRange }> {
   const bodies: Array<{ key: string; body: TextRange }> = [];
   const prefix = ' '.repeat(indent);
   let open: { key: string; body: TextRange } | undefined;
@@ -238,7 +251,7 @@ export function blockBodies(text: string, within: TextRange = { start: 0, end: t
     if (open && open.body.end > open.body.start) bodies.push(open);
     open = undefined;
   };
-  for (let offset = within.start; offset < within.end; ) {
+  for (let offset = within.start; offset < within.end;) {
     const lineFeed = text.indexOf('\n', offset);
     const lineEnd = lineFeed < 0 || lineFeed >= within.end ? within.end : lineFeed;
     const next = lineEnd === within.end ? within.end : lineEnd + 1;
@@ -313,7 +326,13 @@ class ModelContext {
     const resource = this.resource(doc, index);
     if (!resource) return { resource, annotationSets: [] };
     const annotationSets: AnnotationSet[] = [];
-    if (resource.annotations) annotationSets.push({ origin: 'object', mapping: resource.annotations, resource, path: ['metadata', 'annotations'] });
+    if (resource.annotations)
+      annotationSets.push({
+        origin: 'object',
+        mapping: resource.annotations,
+        resource,
+        path: ['metadata', 'annotations'],
+      });
     annotationSets.push(...this.nestedAnnotations(doc, resource));
     return { resource, annotationSets };
   }
@@ -326,7 +345,8 @@ class ModelContext {
   keptOrBuilt(doc: Document.Parsed, index: number): BuiltDocument {
     const piece = parsedPieceOf(doc);
     const actions = this.scan.actions;
-    if (!piece || actionRunsAcross(actions, piece.start) || actionRunsAcross(actions, piece.end)) return this.built(doc, index);
+    if (!piece || actionRunsAcross(actions, piece.start) || actionRunsAcross(actions, piece.end))
+      return this.built(doc, index);
     const source = this.text.slice(piece.start, piece.end);
     const kept = keptModels.get(doc);
     if (kept && kept.source === source && kept.index === index) return kept;
@@ -339,7 +359,8 @@ class ModelContext {
     const root = doc.contents;
     const range = { start: doc.range[0], end: doc.range[2] };
     if (!isMap(root)) {
-      if (root === null || (isScalar(root) && this.text.slice(root.range![0], root.range![1]).trim() === '')) return undefined;
+      if (root === null || (isScalar(root) && this.text.slice(root.range![0], root.range![1]).trim() === ''))
+        return undefined;
       return { index, range, doc, metadataUnknown: true };
     }
     const top = this.mapping(root, undefined);
@@ -398,7 +419,9 @@ class ModelContext {
     const visit = (node: unknown) => {
       if (isMap(node)) {
         // Case-insensitively, so that `Helm.sh/hook`, which Helm ignores, is still seen.
-        if (node.items.some((pair) => isScalar(pair.key) && String(pair.key.value).toLowerCase().startsWith('helm.sh/'))) {
+        if (
+          node.items.some((pair) => isScalar(pair.key) && String(pair.key.value).toLowerCase().startsWith('helm.sh/'))
+        ) {
           found.push(this.mapping(node, undefined));
         }
         for (const pair of node.items) visit(pair.value);
@@ -419,7 +442,12 @@ class ModelContext {
     }
     const isEmpty = node === null || (isScalar(node) && entry.value.source.trim() === '' && !entry.value.templated);
     if (isEmpty) {
-      return { node: null, keyRange: entry.keyRange, entries: [], hasUnknownEntries: this.hasStandaloneOutputIn(entry.keyRange) };
+      return {
+        node: null,
+        keyRange: entry.keyRange,
+        entries: [],
+        hasUnknownEntries: this.hasStandaloneOutputIn(entry.keyRange),
+      };
     }
     return undefined;
   }
@@ -448,7 +476,9 @@ class ModelContext {
    */
   private followsControlOnItsLine(keyRange: TextRange): boolean {
     const lineStart = this.lines.lineStart(this.lines.position(keyRange.start).line);
-    return actionsOverlapping(this.scan.actions, { start: lineStart, end: keyRange.start }).some((action) => action.kind === 'control');
+    return actionsOverlapping(this.scan.actions, { start: lineStart, end: keyRange.start }).some(
+      (action) => action.kind === 'control',
+    );
   }
 
   entry(pair: Pair): EntryModel | undefined {
@@ -463,7 +493,18 @@ class ModelContext {
   value(node: Node | null, after: number): ValueModel {
     if (node === null || !node.range) {
       const at = this.valueStartAfterKey(after);
-      return { kind: 'scalar', node: null, range: { start: at, end: at }, source: '', actions: [], templated: false, style: 'plain', decoded: '', kubeType: 'null', helmString: '' };
+      return {
+        kind: 'scalar',
+        node: null,
+        range: { start: at, end: at },
+        source: '',
+        actions: [],
+        templated: false,
+        style: 'plain',
+        decoded: '',
+        kubeType: 'null',
+        helmString: '',
+      };
     }
     const range = { start: node.range[0], end: node.range[1] };
     if (!isScalar(node)) {

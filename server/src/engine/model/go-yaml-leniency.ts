@@ -110,8 +110,12 @@ export function joinTrimmedLines(text: string, actions: readonly TemplateAction[
     if (action.kind === 'output') return;
     const after = actions[index - 1]?.range.end ?? 0;
     const before = actions[index + 1]?.range.start ?? text.length;
-    if (action.trimLeft) for (let at = action.range.start - 1; at >= after && /\s/.test(text[at]!); at--) if (text[at] === '\n' || text[at] === '\r') blank(at);
-    if (action.trimRight) for (let at = action.range.end; at < before && /\s/.test(text[at]!); at++) if (text[at] === '\n' || text[at] === '\r') blank(at);
+    if (action.trimLeft)
+      for (let at = action.range.start - 1; at >= after && /\s/.test(text[at]!); at--)
+        if (text[at] === '\n' || text[at] === '\r') blank(at);
+    if (action.trimRight)
+      for (let at = action.range.end; at < before && /\s/.test(text[at]!); at++)
+        if (text[at] === '\n' || text[at] === '\r') blank(at);
   });
   return joined ? (joined as string[]).join('') : text;
 }

@@ -112,7 +112,13 @@ export function splitList(value: ValueModel, text: string): SplitList {
     const trimmed = raw.trim();
     const certain = !actions.some((action) => touches(action, itemStart, end));
     const start = itemStart + leading;
-    items.push({ raw, normalized: normalizeItem(raw), range: { start, end: start + trimmed.length }, span: { start: itemStart, end }, certain });
+    items.push({
+      raw,
+      normalized: normalizeItem(raw),
+      range: { start, end: start + trimmed.length },
+      span: { start: itemStart, end },
+      certain,
+    });
   };
   let cursor = content.start;
   while (cursor < content.end) {

@@ -17,10 +17,18 @@ const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const TRUES = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSES = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 const SPECIAL_FLOATS = new Map<string, number>([
-  ['.nan', NaN], ['.NaN', NaN], ['.NAN', NaN],
-  ['.inf', Infinity], ['.Inf', Infinity], ['.INF', Infinity],
-  ['+.inf', Infinity], ['+.Inf', Infinity], ['+.INF', Infinity],
-  ['-.inf', -Infinity], ['-.Inf', -Infinity], ['-.INF', -Infinity],
+  ['.nan', NaN],
+  ['.NaN', NaN],
+  ['.NAN', NaN],
+  ['.inf', Infinity],
+  ['.Inf', Infinity],
+  ['.INF', Infinity],
+  ['+.inf', Infinity],
+  ['+.Inf', Infinity],
+  ['+.INF', Infinity],
+  ['-.inf', -Infinity],
+  ['-.Inf', -Infinity],
+  ['-.INF', -Infinity],
 ]);
 /** go-yaml v2's yamlStyleFloat */
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;

@@ -1,4 +1,4 @@
-import type { CST, Document} from 'yaml';
+import type { CST, Document } from 'yaml';
 import { Composer, isCollection, isNode, isPair, parseAllDocuments, Parser } from 'yaml';
 import type { TextRange } from '../core/text';
 
@@ -46,7 +46,7 @@ export function parseYamlDocuments(text: string, reuse: boolean): Document.Parse
   if (!starts) return wholeParse(text);
   const documents: Document.Parsed[] = [];
   const parsed: { text: string; piece: Piece }[] = [];
-  for (let first = 0; first < starts.length; ) {
+  for (let first = 0; first < starts.length;) {
     let next = first + 1;
     for (;;) {
       const followed = next < starts.length;
@@ -124,7 +124,9 @@ function pieceOf(pieceText: string, followed: boolean, kept: Piece | undefined):
 function documentsOf(piece: Piece, pieceText: string, at: number): Document.Parsed[] | undefined {
   if (piece.documentsAt === at && piece.documents) return piece.documents;
   if (!piece.tokens) return undefined;
-  const documents = Array.from(new Composer(PARSE_OPTIONS).compose(piece.tokens, false, pieceText.length)) as Document.Parsed[];
+  const documents = Array.from(
+    new Composer(PARSE_OPTIONS).compose(piece.tokens, false, pieceText.length),
+  ) as Document.Parsed[];
   for (const document of documents) {
     if (at !== 0) moveDocument(document, at);
     pieceOfDocument.set(document, { start: at, end: at + pieceText.length });
@@ -168,7 +170,8 @@ function moveDocument(document: Document.Parsed, delta: number): void {
 function placeDocument(document: Document.Parsed, place: (offset: number) => number): void {
   const [start, valueEnd, end] = document.range;
   document.range = [place(start), place(valueEnd), place(end)];
-  for (const problem of [...document.errors, ...document.warnings]) problem.pos = [place(problem.pos[0]), place(problem.pos[1])];
+  for (const problem of [...document.errors, ...document.warnings])
+    problem.pos = [place(problem.pos[0]), place(problem.pos[1])];
   placeNode(document.contents, place);
 }
 

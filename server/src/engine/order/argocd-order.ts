@@ -4,19 +4,14 @@ import { SourceMapper } from '../analysis/source-map';
 import { analyzeTemplate } from '../analysis/file';
 import { chartTemplates } from '../chart/discover';
 import type { LoadedChart } from '../chart/types';
-import type {
-  ArgoDeletePolicy,
-  ArgoObjectPlan,
-  DeletionPhase,
-  SkipReason,
-  SyncPhase} from '../deployers/argocd';
+import type { ArgoDeletePolicy, ArgoObjectPlan, DeletionPhase, SkipReason, SyncPhase } from '../deployers/argocd';
 import {
   ARGOCD_READ_KEYS,
   compareSyncTasks,
   describeArgoDeletion,
   describeDeletionHookCleanup,
   planArgoObject,
-  SYNC_PHASES
+  SYNC_PHASES,
 } from '../deployers/argocd';
 import { evaluateChart, readAnnotationValues } from '../eval/hooks';
 import { ChartRenderer } from '../eval/render';
@@ -54,7 +49,10 @@ export interface ArgoOrderJson {
   /** Each phase of a sync, in order, with its waves in order; SyncFail runs only when the sync fails. */
   sync: { phase: SyncPhase; waves: { wave: number | string; objects: ArgoOrderObjectJson[] }[] }[];
   /** What deleting the Application runs (PreDelete before its resources are deleted, PostDelete after), and keeps. */
-  deletion: { phases: { phase: DeletionPhase; objects: ArgoOrderObjectJson[] }[]; kept: (ArgoOrderObjectJson & { why: string })[] };
+  deletion: {
+    phases: { phase: DeletionPhase; objects: ArgoOrderObjectJson[] }[];
+    kept: (ArgoOrderObjectJson & { why: string })[];
+  };
   /** Objects of the chart that a sync never applies. */
   skipped: (ArgoOrderObjectJson & { reason: SkipReason; why: string })[];
   unknown: { file: string; line: number; reason: string }[];
@@ -76,7 +74,8 @@ interface PlannedObject {
 }
 
 const SKIP_WHY: Record<SkipReason, (plan: ArgoObjectPlan) => string> = {
-  'ignored-helm-events': (plan) => `Argo CD runs none of its helm.sh/hook events (${plan.unmappedHelmEvents.join(', ')})`,
+  'ignored-helm-events': (plan) =>
+    `Argo CD runs none of its helm.sh/hook events (${plan.unmappedHelmEvents.join(', ')})`,
   'skip-annotation': () => 'argocd.argoproj.io/hook: Skip',
   'deletion-only': (plan) => `runs only when the Application is deleted (${plan.deletionPhases.join(', ')})`,
 };
@@ -100,21 +99,34 @@ export function argoSyncOrder(chart: LoadedChart, options: { releaseName?: strin
   }
 }
 
-function evaluatedObjects(chart: LoadedChart, releaseName: string): { objects: PlannedObject[]; unknown: ArgoOrderJson['unknown'] } {
+function evaluatedObjects(
+  chart: LoadedChart,
+  releaseName: string,
+): { objects: PlannedObject[]; unknown: ArgoOrderJson['unknown'] } {
   const renderer = new ChartRenderer(chart);
   // Argo CD runs `helm template` without --is-upgrade: every sync renders as an install (util/helm/cmd.go:429-470).
   const evaluation = evaluateChart(renderer, { releaseName, otherReleaseName: releaseName, isUpgrade: false });
   const mapper = new SourceMapper({ file: (name) => renderer.byName.get(name) });
   const objects: PlannedObject[] = [];
   const unknown: ArgoOrderJson['unknown'] = [];
-  const files = [...evaluation.files].filter((file) => !file.template.endsWith('NOTES.txt')).sort((a, b) => (a.template < b.template ? -1 : a.template > b.template ? 1 : 0));
+  const files = [...evaluation.files]
+    .filter((file) => !file.template.endsWith('NOTES.txt'))
+    .sort((a, b) => (a.template < b.template ? -1 : a.template > b.template ? 1 : 0));
   for (const file of files) {
     for (const document of file.documents) {
       const head = readPlaces(document.text);
       const found = mapper.placeInTemplate(document.pieces, file.file, [head.name]);
-      const at = { file: relative(chart.directory, found.file).split(sep).join('/'), line: mapper.lineAt(found.file, found.range.start) + 1 };
+      const at = {
+        file: relative(chart.directory, found.file).split(sep).join('/'),
+        line: mapper.lineAt(found.file, found.range.start) + 1,
+      };
       if (!document.isHook.certain || !document.kind.certain) {
-        unknown.push({ ...at, reason: document.isHook.certain ? `kind: ${reasonOf(document.kind)}` : `may be a hook: ${reasonOf(document.isHook)}` });
+        unknown.push({
+          ...at,
+          reason: document.isHook.certain
+            ? `kind: ${reasonOf(document.kind)}`
+            : `may be a hook: ${reasonOf(document.isHook)}`,
+        });
         continue;
       }
       if (document.kind.value === '') continue;
@@ -147,7 +159,12 @@ function reasonOf(field: { certain: boolean; reason?: string }): string {
   return field.reason ?? 'not known';
 }
 
-function planned(kind: string, name: string | undefined, at: { file: string; line: number }, annotation: (key: string) => string | undefined): PlannedObject {
+function planned(
+  kind: string,
+  name: string | undefined,
+  at: { file: string; line: number },
+  annotation: (key: string) => string | undefined,
+): PlannedObject {
   const plan = planArgoObject(kind, annotation);
   const isHook = plan.hook || plan.deletionPhases.length > 0;
   const json: ArgoOrderObjectJson = {
@@ -166,13 +183,28 @@ function planned(kind: string, name: string | undefined, at: { file: string; lin
 }
 
 function waveJson(wave: bigint): number | string {
-  return wave >= BigInt(Number.MIN_SAFE_INTEGER) && wave <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(wave) : wave.toString();
+  return wave >= BigInt(Number.MIN_SAFE_INTEGER) && wave <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(wave)
+    : wave.toString();
 }
 
-function assemble(chart: string, releaseName: string, objects: readonly PlannedObject[], unknown: ArgoOrderJson['unknown']): ArgoOrderJson {
-  const tasks = objects.flatMap((object, index) => object.plan.syncPhases.map((phase) => ({ object, index, phase, wave: object.plan.wave })));
+function assemble(
+  chart: string,
+  releaseName: string,
+  objects: readonly PlannedObject[],
+  unknown: ArgoOrderJson['unknown'],
+): ArgoOrderJson {
+  const tasks = objects.flatMap((object, index) =>
+    object.plan.syncPhases.map((phase) => ({ object, index, phase, wave: object.plan.wave })),
+  );
   // sync_tasks.go Less; where a kind or name is not known, the chart's order stands (no place is claimed then).
-  tasks.sort((a, b) => compareSyncTasks({ phase: a.phase, wave: a.wave, kind: a.object.kind, name: a.object.name }, { phase: b.phase, wave: b.wave, kind: b.object.kind, name: b.object.name }) ?? a.index - b.index);
+  tasks.sort(
+    (a, b) =>
+      compareSyncTasks(
+        { phase: a.phase, wave: a.wave, kind: a.object.kind, name: a.object.name },
+        { phase: b.phase, wave: b.wave, kind: b.object.kind, name: b.object.name },
+      ) ?? a.index - b.index,
+  );
   const sync: ArgoOrderJson['sync'] = SYNC_PHASES.map((phase) => {
     const waves: { wave: number | string; objects: ArgoOrderObjectJson[] }[] = [];
     let current: bigint | undefined;
@@ -199,13 +231,22 @@ function assemble(chart: string, releaseName: string, objects: readonly PlannedO
           .filter((object) => object.plan.deletionPhases.includes(phase))
           .map((object) => ({ ...object.json, deleted: describeDeletionHookCleanup(object.plan.deletePolicies) })),
       })),
-      kept: objects.filter((object) => object.plan.keptOnDelete && !object.json.hook).map((object) => ({ ...object.json, why: KEPT_WHY[object.plan.keptOnDelete!] })),
+      kept: objects
+        .filter((object) => object.plan.keptOnDelete && !object.json.hook)
+        .map((object) => ({ ...object.json, why: KEPT_WHY[object.plan.keptOnDelete!] })),
     },
     skipped: objects
       .filter((object) => object.plan.skipped !== undefined && object.plan.skipped !== 'deletion-only')
-      .map((object) => ({ ...object.json, reason: object.plan.skipped!, why: SKIP_WHY[object.plan.skipped!](object.plan) })),
+      .map((object) => ({
+        ...object.json,
+        reason: object.plan.skipped!,
+        why: SKIP_WHY[object.plan.skipped!](object.plan),
+      })),
     unknown,
-    hooksOnly: objects.length > 0 && !objects.some((object) => !object.json.hook && object.plan.syncPhases.length > 0) && unknown.length === 0,
+    hooksOnly:
+      objects.length > 0 &&
+      !objects.some((object) => !object.json.hook && object.plan.syncPhases.length > 0) &&
+      unknown.length === 0,
   };
 }
 
@@ -232,7 +273,10 @@ function asWritten(directory: string, chartName: string, releaseName: string, wh
       let notKnown: string | undefined;
       for (const key of ARGOCD_READ_KEYS) {
         const entry = lastEntry(resource.annotations, key);
-        const value = entry && !entry.value.templated && entry.value.kind === 'scalar' ? entry.value.helmString ?? entry.value.decoded ?? '' : undefined;
+        const value =
+          entry && !entry.value.templated && entry.value.kind === 'scalar'
+            ? (entry.value.helmString ?? entry.value.decoded ?? '')
+            : undefined;
         if ((entry && value === undefined) || (!entry && resource.annotations?.hasUnknownEntries)) notKnown ??= key;
         values.set(key, value);
       }

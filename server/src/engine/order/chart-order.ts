@@ -16,9 +16,9 @@ import type { ReadPresence } from '../lifecycle/reads';
 import { hookReads } from '../lifecycle/reads';
 import { chartObjectsOf } from '../rules/support/chart-objects';
 import type { Content } from '../lifecycle/simulation';
-import type { EvaluatedRelease} from './evaluated-order';
+import type { EvaluatedRelease } from './evaluated-order';
 import { DEFAULT_RELEASE_NAME, evaluateReleaseOrder } from './evaluated-order';
-import type { ChartOrder, DeletedWhen, HookInfo} from './order';
+import type { ChartOrder, DeletedWhen, HookInfo } from './order';
 import { compareKindOrder, describeDeleted, hooksOfFile, orderHooks } from './order';
 
 /**
@@ -120,20 +120,51 @@ export function chartHookOrder(chart: LoadedChart, options: ChartHookOrderOption
   const name = chart.metadata.name !== '' ? chart.metadata.name : basename(chart.directory);
   const operations = options.operations ?? OPERATIONS;
   // Helm refuses such a chart; what is written is all there is to show.
-  if (chart.problems.length > 0) return asWrittenOrder(chart.directory, name, operations, options.overlay, chart.problems[0]!.message, options.helmVersion ?? 4);
+  if (chart.problems.length > 0)
+    return asWrittenOrder(
+      chart.directory,
+      name,
+      operations,
+      options.overlay,
+      chart.problems[0]!.message,
+      options.helmVersion ?? 4,
+    );
   try {
     const renderer = new ChartRenderer(chart);
-    const render = (isUpgrade: boolean) => evaluateReleaseOrder(renderer, { isUpgrade, ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}) });
+    const render = (isUpgrade: boolean) =>
+      evaluateReleaseOrder(renderer, {
+        isUpgrade,
+        ...(options.releaseName !== undefined ? { releaseName: options.releaseName } : {}),
+      });
     const install = operations.some((operation) => operation !== 'upgrade') ? render(false) : undefined;
     const upgrade = operations.includes('upgrade') ? render(true) : undefined;
-    const order = evaluatedJson(name, operations, options.releaseName ?? DEFAULT_RELEASE_NAME, (operation) => (operation === 'upgrade' ? upgrade! : install!), options.helmVersion ?? 4);
+    const order = evaluatedJson(
+      name,
+      operations,
+      options.releaseName ?? DEFAULT_RELEASE_NAME,
+      (operation) => (operation === 'upgrade' ? upgrade! : install!),
+      options.helmVersion ?? 4,
+    );
     return { order, view: 'evaluated', unreadable: [] };
   } catch (error) {
-    return asWrittenOrder(chart.directory, name, operations, options.overlay, error instanceof Error ? error.message : String(error), options.helmVersion ?? 4);
+    return asWrittenOrder(
+      chart.directory,
+      name,
+      operations,
+      options.overlay,
+      error instanceof Error ? error.message : String(error),
+      options.helmVersion ?? 4,
+    );
   }
 }
 
-function evaluatedJson(chart: string, operations: readonly Operation[], releaseName: string, renderOf: (operation: Operation) => EvaluatedRelease, helmVersion: HelmVersion): OrderJson {
+function evaluatedJson(
+  chart: string,
+  operations: readonly Operation[],
+  releaseName: string,
+  renderOf: (operation: Operation) => EvaluatedRelease,
+  helmVersion: HelmVersion,
+): OrderJson {
   const unknown: OrderJson['unknown'] = [];
   const seen = new Set<string>();
   const steps = (operation: Operation): OrderStepJson[] => {
@@ -145,7 +176,11 @@ function evaluatedJson(chart: string, operations: readonly Operation[], releaseN
       unknown.push({ file: entry.at.path, line: entry.at.line, reason: entry.reason });
     }
     const objects = release.objects();
-    const reads = hookReads(objects.all, { helmVersion, operations: [operation], unknownDocuments: release.unknown.length });
+    const reads = hookReads(objects.all, {
+      helmVersion,
+      operations: [operation],
+      unknownDocuments: release.unknown.length,
+    });
     const hookJson = (event: HookEvent): OrderHookJson[] =>
       (release.events.find((candidate) => candidate.event === event)?.hooks ?? []).map(({ hook, position }) => {
         const object = objects.of(hook);
@@ -162,10 +197,21 @@ function evaluatedJson(chart: string, operations: readonly Operation[], releaseN
           reads: readsJson(object ? reads.get(object) : undefined, event),
         };
       });
-    const resources: OrderResourceJson[] = release.resources.map((resource) => ({ kind: resource.kind, name: resource.name ?? null, file: resource.at.path, line: resource.at.line }));
+    const resources: OrderResourceJson[] = release.resources.map((resource) => ({
+      kind: resource.kind,
+      name: resource.name ?? null,
+      file: resource.at.path,
+      line: resource.at.line,
+    }));
     return stepsOf(operation, hookJson, resources);
   };
-  return { version: 1, chart, releaseName, operations: operations.map((operation) => ({ operation, steps: steps(operation) })), unknown };
+  return {
+    version: 1,
+    chart,
+    releaseName,
+    operations: operations.map((operation) => ({ operation, steps: steps(operation) })),
+    unknown,
+  };
 }
 
 /** One event's reads of a hook, each reference once (an event listed twice reads at its first run). */
@@ -175,12 +221,23 @@ export function readsJson(reads: readonly ReadPresence[] | undefined, event: Hoo
   for (const read of reads ?? []) {
     if (read.event !== event || seen.has(read.reference)) continue;
     seen.add(read.reference);
-    result.push({ kind: read.reference.kind, name: read.reference.name, via: read.reference.field, present: read.present, content: read.content, why: read.why });
+    result.push({
+      kind: read.reference.kind,
+      name: read.reference.name,
+      via: read.reference.field,
+      present: read.present,
+      content: read.content,
+      why: read.why,
+    });
   }
   return result;
 }
 
-function stepsOf(operation: Operation, hooksOf: (event: HookEvent) => OrderHookJson[], resources: OrderResourceJson[]): OrderStepJson[] {
+function stepsOf(
+  operation: Operation,
+  hooksOf: (event: HookEvent) => OrderHookJson[],
+  resources: OrderResourceJson[],
+): OrderStepJson[] {
   const phase = PHASES[operation];
   const steps: OrderStepJson[] = [{ event: phase.pre, hooks: hooksOf(phase.pre) }];
   if (phase.post) steps.push({ resources }, { event: phase.post, hooks: hooksOf(phase.post) });
@@ -193,7 +250,14 @@ interface AsWrittenFile {
 }
 
 /** The order from the chart's templates as written (every template on disk, subcharts' included), for a chart that cannot be evaluated. */
-function asWrittenOrder(directory: string, chartName: string, operations: readonly Operation[], overlay: ReadonlyMap<string, string> | undefined, why: string, helmVersion: HelmVersion): ChartHookOrder {
+function asWrittenOrder(
+  directory: string,
+  chartName: string,
+  operations: readonly Operation[],
+  overlay: ReadonlyMap<string, string> | undefined,
+  why: string,
+  helmVersion: HelmVersion,
+): ChartHookOrder {
   const files: AsWrittenFile[] = [];
   const unreadable: ChartHookOrder['unreadable'] = [];
   for (const path of chartTemplates(directory)) {
@@ -209,11 +273,21 @@ function asWrittenOrder(directory: string, chartName: string, operations: readon
     if (text.includes('\0')) continue;
     files.push({ file: analyzeTemplate(path, text), chartPath: relative(directory, path).split(sep).join('/') });
   }
-  return { order: asWrittenJson(chartName, files, operations, helmVersion), view: 'as-written', notEvaluated: why, unreadable };
+  return {
+    order: asWrittenJson(chartName, files, operations, helmVersion),
+    view: 'as-written',
+    notEvaluated: why,
+    unreadable,
+  };
 }
 
 /** The operations' steps from templates as written: hooks in Helm's order key, release resources between. */
-function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operations: readonly Operation[], helmVersion: HelmVersion): OrderJson {
+function asWrittenJson(
+  chart: string,
+  files: readonly AsWrittenFile[],
+  operations: readonly Operation[],
+  helmVersion: HelmVersion,
+): OrderJson {
   const hooks: HookInfo[] = [];
   const unknown: ChartOrder['unknown'] = [];
   const resources: { resource: ResourceDocument; loaded: AsWrittenFile }[] = [];
@@ -231,7 +305,10 @@ function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operation
   // What is certain as written: literal names only; a templated name makes every read that may be it unknown.
   const objects = files.flatMap((loaded) => chartObjectsOf(loaded.file, loaded.chartPath, AS_WRITTEN_NAMESPACE));
   const reads = hookReads(objects, { helmVersion, operations, unknownDocuments: unknown.length });
-  const objectOf = (hook: HookInfo) => objects.find((object) => object.file === byFile.get(hook.file)?.file && object.resource.index === hook.documentIndex);
+  const objectOf = (hook: HookInfo) =>
+    objects.find(
+      (object) => object.file === byFile.get(hook.file)?.file && object.resource.index === hook.documentIndex,
+    );
   const hookJson = (event: HookEvent): OrderHookJson[] =>
     (order.events.find((candidate) => candidate.event === event)?.hooks ?? []).map(({ hook, position }) => {
       const loaded = byFile.get(hook.file)!;
@@ -255,7 +332,7 @@ function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operation
     .sort((a, b) => compareKindOrder(a.kind, b.kind) || a.index - b.index);
   const resourceJson: OrderResourceJson[] = sorted.map(({ resource, loaded, kind }) => ({
     kind: kind ?? null,
-    name: resource.name ? literal(resource.name) ?? resource.name.source : null,
+    name: resource.name ? (literal(resource.name) ?? resource.name.source) : null,
     file: loaded.chartPath,
     line: lineOf(loaded.file, resource),
   }));
@@ -266,7 +343,11 @@ function asWrittenJson(chart: string, files: readonly AsWrittenFile[], operation
     operations: operations.map((operation) => ({ operation, steps: stepsOf(operation, hookJson, resourceJson) })),
     unknown: order.unknown.map((entry) => {
       const loaded = byFile.get(entry.file)!;
-      return { file: loaded.chartPath, line: loaded.file.lines.position(entry.range.start).line + 1, reason: TEMPLATED_HOOK };
+      return {
+        file: loaded.chartPath,
+        line: loaded.file.lines.position(entry.range.start).line + 1,
+        reason: TEMPLATED_HOOK,
+      };
     }),
   };
 }
@@ -282,7 +363,9 @@ function literal(value: ResourceDocument['kind']): string | undefined {
 }
 
 function weightJson(weight: bigint): number | string {
-  return weight >= BigInt(Number.MIN_SAFE_INTEGER) && weight <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(weight) : weight.toString();
+  return weight >= BigInt(Number.MIN_SAFE_INTEGER) && weight <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(weight)
+    : weight.toString();
 }
 
 /** The line of `metadata.name`, where a reader finds the object; the document's first line without one. */
@@ -311,7 +394,8 @@ export function placesIn(order: OrderJson, file: string, first: number, last: nu
     for (const step of steps) {
       if (!('event' in step)) continue;
       for (const hook of step.hooks) {
-        if (hook.file === file && hook.line >= first && hook.line <= last) places.push({ operation, event: step.event, hook, of: step.hooks.length });
+        if (hook.file === file && hook.line >= first && hook.line <= last)
+          places.push({ operation, event: step.event, hook, of: step.hooks.length });
       }
     }
   }
@@ -322,7 +406,12 @@ export function placesIn(order: OrderJson, file: string, first: number, last: nu
  * The places of the hooks written in one document of a template (`range` in its text): every rendered hook whose line
  * falls inside the document, in each event it runs in.
  */
-export function placesOfDocument(order: OrderJson, chartDirectory: string, file: TemplateFile, range: TextRange): HookPlace[] {
+export function placesOfDocument(
+  order: OrderJson,
+  chartDirectory: string,
+  file: TemplateFile,
+  range: TextRange,
+): HookPlace[] {
   const chartPath = relative(chartDirectory, file.path).split(sep).join('/');
   const first = file.lines.position(range.start).line + 1;
   const last = file.lines.position(Math.max(range.start, range.end - 1)).line + 1;
@@ -337,7 +426,10 @@ export function describePlaces(places: readonly HookPlace[], order: OrderJson): 
 /** "2nd of 4, weight -5, deleted before the next run" */
 export function describeOrderPlace(place: HookPlace, order: OrderJson): string {
   const { hook, of } = place;
-  const position = hook.position !== null ? `${ordinal(hook.position)} of ${of}` : `place among ${of} not known (${unknownReason(hook, order)})`;
+  const position =
+    hook.position !== null
+      ? `${ordinal(hook.position)} of ${of}`
+      : `place among ${of} not known (${unknownReason(hook, order)})`;
   const weight = hook.weight !== null ? `weight ${hook.weight}` : 'weight not known';
   const deleted = hook.deleted !== null ? describeDeleted(hook.deleted) : 'delete policy not known';
   return `${position}, ${weight}, ${deleted}`;

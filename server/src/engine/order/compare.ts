@@ -62,20 +62,24 @@ export function parseSavedOrder(text: string): SavedOrder {
   } catch (error) {
     throw new SavedOrderError(`not JSON (${(error as Error).message})`);
   }
-  if (!isObject(data) || !('version' in data) || !('operations' in data)) throw new SavedOrderError('not the output of helm-hooks order --format json (no "version" and "operations")');
-  if (data.version !== 1) throw new SavedOrderError(`version ${JSON.stringify(data.version)}: this helm-hooks reads version 1`);
+  if (!isObject(data) || !('version' in data) || !('operations' in data))
+    throw new SavedOrderError('not the output of helm-hooks order --format json (no "version" and "operations")');
+  if (data.version !== 1)
+    throw new SavedOrderError(`version ${JSON.stringify(data.version)}: this helm-hooks reads version 1`);
   const operations = data.operations;
   if (!Array.isArray(operations)) throw new SavedOrderError('"operations" is not a list');
   const entries: OrderEntry[] = [];
   const names: string[] = [];
   operations.forEach((operation: unknown, o) => {
     const at = `operations[${o}]`;
-    if (!isObject(operation) || typeof operation.operation !== 'string' || !Array.isArray(operation.steps)) throw new SavedOrderError(`${at}: expected {"operation": text, "steps": list}`);
+    if (!isObject(operation) || typeof operation.operation !== 'string' || !Array.isArray(operation.steps))
+      throw new SavedOrderError(`${at}: expected {"operation": text, "steps": list}`);
     names.push(operation.operation);
     operation.steps.forEach((step: unknown, s) => {
       if (!isObject(step)) throw new SavedOrderError(`${at}.steps[${s}]: expected an object`);
       if (!('event' in step)) return;
-      if (typeof step.event !== 'string' || !Array.isArray(step.hooks)) throw new SavedOrderError(`${at}.steps[${s}]: expected {"event": text, "hooks": list}`);
+      if (typeof step.event !== 'string' || !Array.isArray(step.hooks))
+        throw new SavedOrderError(`${at}.steps[${s}]: expected {"event": text, "hooks": list}`);
       const event = step.event;
       step.hooks.forEach((hook: unknown, index) => {
         const where = `${at}.steps[${s}].hooks[${index}]`;
@@ -84,12 +88,26 @@ export function parseSavedOrder(text: string): SavedOrder {
         const name = textOrNull(hook.name, `${where}.name`);
         const weight = weightText(hook.weight, `${where}.weight`);
         const position = hook.position;
-        if (position !== null && !(typeof position === 'number' && Number.isInteger(position))) throw new SavedOrderError(`${where}.position: expected a whole number or null`);
-        entries.push({ operation: operation.operation as string, event, kind, name, weight, position: position as number | null, index, ...(typeof hook.file === 'string' ? { file: hook.file } : {}) });
+        if (position !== null && !(typeof position === 'number' && Number.isInteger(position)))
+          throw new SavedOrderError(`${where}.position: expected a whole number or null`);
+        entries.push({
+          operation: operation.operation as string,
+          event,
+          kind,
+          name,
+          weight,
+          position: position as number | null,
+          index,
+          ...(typeof hook.file === 'string' ? { file: hook.file } : {}),
+        });
       });
     });
   });
-  return { ...(typeof data.releaseName === 'string' ? { releaseName: data.releaseName } : {}), entries, operations: names };
+  return {
+    ...(typeof data.releaseName === 'string' ? { releaseName: data.releaseName } : {}),
+    entries,
+    operations: names,
+  };
 }
 
 /** The entries of a computed order, in the shape a saved one is read into. */
@@ -99,11 +117,24 @@ export function currentOrder(order: OrderJson): SavedOrder {
     for (const step of steps) {
       if (!('event' in step)) continue;
       step.hooks.forEach((hook, index) => {
-        entries.push({ operation, event: step.event, kind: hook.kind, name: hook.name, weight: hook.weight === null ? null : String(hook.weight), position: hook.position, index, file: hook.file });
+        entries.push({
+          operation,
+          event: step.event,
+          kind: hook.kind,
+          name: hook.name,
+          weight: hook.weight === null ? null : String(hook.weight),
+          position: hook.position,
+          index,
+          file: hook.file,
+        });
       });
     }
   }
-  return { releaseName: order.releaseName, entries, operations: order.operations.map((operation) => operation.operation) };
+  return {
+    releaseName: order.releaseName,
+    entries,
+    operations: order.operations.map((operation) => operation.operation),
+  };
 }
 
 /**
@@ -116,18 +147,31 @@ export function compareOrders(saved: SavedOrder, current: SavedOrder, operations
   const now = current.entries.filter(wanted);
   const events: EventChanges[] = [];
   for (const [key, { operation, event }] of eventKeys([...now, ...was])) {
-    const changes = compareEvent(was.filter((entry) => eventKey(entry) === key), now.filter((entry) => eventKey(entry) === key));
+    const changes = compareEvent(
+      was.filter((entry) => eventKey(entry) === key),
+      now.filter((entry) => eventKey(entry) === key),
+    );
     if (changes.length > 0) events.push({ operation, event, changes });
   }
   const notes: string[] = [];
-  for (const operation of current.operations.filter((name) => !saved.operations.includes(name) && (operations === undefined || operations.includes(name)))) {
+  for (const operation of current.operations.filter(
+    (name) => !saved.operations.includes(name) && (operations === undefined || operations.includes(name)),
+  )) {
     notes.push(`the saved order has no ${operation} operation: its hooks all count as added`);
   }
-  for (const operation of saved.operations.filter((name) => !current.operations.includes(name) && (operations === undefined || operations.includes(name)))) {
+  for (const operation of saved.operations.filter(
+    (name) => !current.operations.includes(name) && (operations === undefined || operations.includes(name)),
+  )) {
     notes.push(`the current order has no ${operation} operation: its hooks all count as removed`);
   }
-  if (saved.releaseName !== undefined && current.releaseName !== undefined && saved.releaseName !== current.releaseName) {
-    notes.push(`saved with release name ${saved.releaseName}, compared with ${current.releaseName}: names that follow the release name differ`);
+  if (
+    saved.releaseName !== undefined &&
+    current.releaseName !== undefined &&
+    saved.releaseName !== current.releaseName
+  ) {
+    notes.push(
+      `saved with release name ${saved.releaseName}, compared with ${current.releaseName}: names that follow the release name differ`,
+    );
   }
   return { same: events.length === 0, events, notes };
 }
@@ -158,14 +202,20 @@ function compareEvent(was: OrderEntry[], now: OrderEntry[]): HookChange[] {
     else if (pair.was.position !== pair.now.position) changes.push({ change: 'position', ...pair });
   });
   for (const entry of added) {
-    const index = removed.findIndex((old) => old.kind === entry.kind && old.file !== undefined && old.file === entry.file);
+    const index = removed.findIndex(
+      (old) => old.kind === entry.kind && old.file !== undefined && old.file === entry.file,
+    );
     if (index >= 0) changes.push({ change: 'renamed', was: removed.splice(index, 1)[0]!, now: entry });
     else changes.push({ change: 'added', now: entry });
   }
   for (const entry of removed) changes.push({ change: 'removed', was: entry });
   // A hook whose number shifted only because others came, went or moved is not news; one that became (un)certain is.
   const explained = changes.some((change) => change.change !== 'position');
-  const shown = explained ? changes.filter((change) => change.change !== 'position' || change.was.position === null || change.now.position === null) : changes;
+  const shown = explained
+    ? changes.filter(
+        (change) => change.change !== 'position' || change.was.position === null || change.now.position === null,
+      )
+    : changes;
   return shown.sort((a, b) => placeOf(a) - placeOf(b));
 }
 
@@ -208,7 +258,8 @@ function eventKey(entry: { operation: string; event: string }): string {
 
 function eventKeys(entries: OrderEntry[]): Map<string, { operation: string; event: string }> {
   const keys = new Map<string, { operation: string; event: string }>();
-  for (const entry of entries) if (!keys.has(eventKey(entry))) keys.set(eventKey(entry), { operation: entry.operation, event: entry.event });
+  for (const entry of entries)
+    if (!keys.has(eventKey(entry))) keys.set(eventKey(entry), { operation: entry.operation, event: entry.event });
   return keys;
 }
 
@@ -233,7 +284,13 @@ function weightText(value: unknown, where: string): string | null {
 }
 
 /** Where a change lands in the current order (operation, event, 0-based index), for marking it in a picture. */
-export function changeAt(comparison: OrderComparison, operation: string, event: string, index: number): HookChange | undefined {
-  const changes = comparison.events.find((entry) => entry.operation === operation && entry.event === event)?.changes ?? [];
+export function changeAt(
+  comparison: OrderComparison,
+  operation: string,
+  event: string,
+  index: number,
+): HookChange | undefined {
+  const changes =
+    comparison.events.find((entry) => entry.operation === operation && entry.event === event)?.changes ?? [];
   return changes.find((change) => change.change !== 'removed' && change.now.index === index);
 }

@@ -2,16 +2,16 @@ import { relative, sep } from 'node:path';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
 import { isMap as isYamlMap, isScalar as isYamlScalar, parseDocument } from 'yaml';
 import { SourceMapper } from '../analysis/source-map';
-import type { EvaluatedDocument, EvaluatedFile, Field} from '../eval/hooks';
+import type { EvaluatedDocument, EvaluatedFile, Field } from '../eval/hooks';
 import { evaluateChart, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';
 import type { ChartRenderer, RenderedTemplate } from '../eval/render';
-import type { Analyses} from '../analysis/rendered-document';
+import type { Analyses } from '../analysis/rendered-document';
 import { documentViews } from '../analysis/rendered-document';
 import type { ChartObject } from '../rules/support/chart-objects';
 import { setAsideCrdSchemas } from '../model/document';
-import type { HookEvent} from '../model/hook';
+import type { HookEvent } from '../model/hook';
 import { HOOK_EVENTS, HOOK_KEY, RESOURCE_POLICY_KEY } from '../model/hook';
-import type { DeletedWhen, EventOrder, OrderKey} from './order';
+import type { DeletedWhen, EventOrder, OrderKey } from './order';
 import { compareKindOrder, deletedWhen, orderEvents } from './order';
 import type { TextRange } from '../core/text';
 
@@ -97,12 +97,18 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
   const releaseName = options.releaseName ?? DEFAULT_RELEASE_NAME;
   // With one name given, what follows from that name is certain: both renders use it.
   const otherReleaseName = options.releaseName ?? OTHER_RELEASE_NAME;
-  const scope = { isUpgrade: options.isUpgrade, ...(options.namespace !== undefined ? { namespace: options.namespace } : {}), ...(options.revision !== undefined ? { revision: options.revision } : {}) };
+  const scope = {
+    isUpgrade: options.isUpgrade,
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    ...(options.revision !== undefined ? { revision: options.revision } : {}),
+  };
   const evaluation = evaluateChart(renderer, { releaseName, otherReleaseName, ...scope });
   let otherNames: Field<string>[][] | undefined;
   // Only a name that follows the release name needs its other rendering, so that render happens only then.
   const otherNameOf = (fileIndex: number, documentIndex: number): string | undefined => {
-    otherNames ??= renderer.render({ releaseName: otherReleaseName, ...scope }).templates.map((rendered) => splitRendered(rendered).documents.map((document) => document.head.name));
+    otherNames ??= renderer
+      .render({ releaseName: otherReleaseName, ...scope })
+      .templates.map((rendered) => splitRendered(rendered).documents.map((document) => document.head.name));
     const name = otherNames[fileIndex]?.[documentIndex];
     return name?.certain ? name.value : undefined;
   };
@@ -118,17 +124,28 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
   for (const { file, index: fileIndex } of files) {
     const place = (document: EvaluatedDocument, ...offsets: (number | undefined)[]): SourceLine => {
       const found = mapper.placeInTemplate(document.pieces, file.file, offsets);
-      return { path: relative(renderer.chart.directory, found.file).split(sep).join('/'), line: mapper.lineAt(found.file, found.range.start) + 1 };
+      return {
+        path: relative(renderer.chart.directory, found.file).split(sep).join('/'),
+        line: mapper.lineAt(found.file, found.range.start) + 1,
+      };
     };
     for (const document of file.documents) {
       const head = readPlaces(document.text);
       if (!document.isHook.certain) {
-        unknown.push({ at: place(document, head.hookValue?.start, head.name), reason: explain('may be a hook', document.isHook.reason, causes(document)), mayBeHook: true });
+        unknown.push({
+          at: place(document, head.hookValue?.start, head.name),
+          reason: explain('may be a hook', document.isHook.reason, causes(document)),
+          mayBeHook: true,
+        });
         continue;
       }
       if (!document.isHook.value) {
         if (!document.kind.certain) {
-          unknown.push({ at: place(document, head.name), reason: explain('kind', document.kind.reason, causes(document)), mayBeHook: false });
+          unknown.push({
+            at: place(document, head.name),
+            reason: explain('kind', document.kind.reason, causes(document)),
+            mayBeHook: false,
+          });
         } else if (document.kind.value !== '') {
           resources.push({
             kind: document.kind.value,
@@ -144,7 +161,12 @@ export function evaluateReleaseOrder(renderer: ChartRenderer, options: Evaluated
         continue;
       }
       const { events, dropped } = document;
-      const eventsUnknown = (reason: string) => unknown.push({ at: place(document, head.hookValue?.start, head.name), reason: explain(HOOK_KEY, reason, causes(document, head.hookValue)), mayBeHook: true });
+      const eventsUnknown = (reason: string) =>
+        unknown.push({
+          at: place(document, head.hookValue?.start, head.name),
+          reason: explain(HOOK_KEY, reason, causes(document, head.hookValue)),
+          mayBeHook: true,
+        });
       if (!events.certain) {
         eventsUnknown(events.reason);
         continue;
@@ -188,7 +210,14 @@ function chartObjects(rendered: readonly RenderedTemplate[], mapper: SourceMappe
 }
 
 /** `otherName`: the name under the second release name, for a name that follows the release name. */
-function describeHook(document: EvaluatedDocument, eventNames: string[], file: EvaluatedFile, at: SourceLine, otherName: string | undefined, head: Places): EvaluatedHook {
+function describeHook(
+  document: EvaluatedDocument,
+  eventNames: string[],
+  file: EvaluatedFile,
+  at: SourceLine,
+  otherName: string | undefined,
+  head: Places,
+): EvaluatedHook {
   const events = eventNames.filter((event): event is HookEvent => (HOOK_EVENTS as readonly string[]).includes(event));
   const kind = document.kind.certain ? document.kind.value : undefined;
   const policies = document.deletePolicies.certain ? document.deletePolicies.value : undefined;

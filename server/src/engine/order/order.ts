@@ -1,8 +1,16 @@
 import type { TemplateFile } from '../analysis/file';
 import type { MappingModel, ResourceDocument, ValueModel } from '../model/document';
 import { lastEntry } from '../model/document';
-import type { HookEvent} from '../model/hook';
-import { DELETE_POLICY_KEY, HOOK_EVENTS, HOOK_KEY, parseHookEvents, parseHookWeight, parsePolicyList, WEIGHT_KEY } from '../model/hook';
+import type { HookEvent } from '../model/hook';
+import {
+  DELETE_POLICY_KEY,
+  HOOK_EVENTS,
+  HOOK_KEY,
+  parseHookEvents,
+  parseHookWeight,
+  parsePolicyList,
+  WEIGHT_KEY,
+} from '../model/hook';
 import type { TemplateAction } from '../template/scanner';
 import type { TextRange } from '../core/text';
 
@@ -11,16 +19,49 @@ import type { TextRange } from '../core/text';
  * breaks ties between equal (weight, name) pairs; unknown kinds come last, sorted by kind name.
  */
 export const INSTALL_ORDER = [
-  'PriorityClass', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy',
-  'PodDisruptionBudget', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume',
-  'PersistentVolumeClaim', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding',
-  'ClusterRoleBindingList', 'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'DaemonSet', 'Pod',
-  'ReplicationController', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob',
-  'IngressClass', 'Ingress', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'PriorityClass',
+  'Namespace',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'SecretList',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleList',
+  'ClusterRoleBinding',
+  'ClusterRoleBindingList',
+  'Role',
+  'RoleList',
+  'RoleBinding',
+  'RoleBindingList',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
 ] as const;
 
 /** When Helm deletes a hook object, from its delete policies (https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59). */
-export type DeletedWhen = 'before-next-run' | 'after-event-success' | 'on-failure' | 'after-event-success-or-failure' | 'never';
+export type DeletedWhen =
+  'before-next-run' | 'after-event-success' | 'on-failure' | 'after-event-success-or-failure' | 'never';
 
 /** A token of a name as written: one literal character, or one template action standing for text we cannot see. */
 export type NameToken = { char: string } | { action: string; stable: boolean };
@@ -52,7 +93,10 @@ export interface HookInfo {
 }
 
 /** What Helm's order key reads of a hook: also built from the evaluated view, where a hook has no ranges as written. */
-export interface OrderKey extends Pick<HookInfo, 'file' | 'chartPath' | 'documentIndex' | 'events' | 'kind' | 'name' | 'weight' | 'weightCertain' | 'nameTokens'> {
+export interface OrderKey extends Pick<
+  HookInfo,
+  'file' | 'chartPath' | 'documentIndex' | 'events' | 'kind' | 'name' | 'weight' | 'weightCertain' | 'nameTokens'
+> {
   /** On the evaluated view, the name rendered under a second release name, when it differs: it follows the release. */
   otherName?: string;
 }
@@ -106,7 +150,12 @@ export function hasUnfinishedHook(file: TemplateFile): boolean {
   return file.model.annotationSets.some((set) => {
     if (set.origin !== 'object') return false;
     const value = lastEntry(set.mapping, HOOK_KEY)?.value;
-    return !!value && !value.templated && value.kind === 'scalar' && parseHookEvents(value.helmString ?? value.decoded ?? '').dropped;
+    return (
+      !!value &&
+      !value.templated &&
+      value.kind === 'scalar' &&
+      parseHookEvents(value.helmString ?? value.decoded ?? '').dropped
+    );
   });
 }
 
@@ -215,7 +264,8 @@ function nameTokens(file: TemplateFile, value: ValueModel): NameToken[] {
   return tokens;
 }
 
-const UNSTABLE_FUNCTIONS = /\b(?:rand\w*|uuidv4|now|date\w*|unixEpoch|genCA|genPrivateKey|genSelfSignedCert\w*|genSignedCert\w*|lookup|htpasswd|derivePassword|shuffle)\b|\.Template\b|\$[A-Za-z_]/;
+const UNSTABLE_FUNCTIONS =
+  /\b(?:rand\w*|uuidv4|now|date\w*|unixEpoch|genCA|genPrivateKey|genSelfSignedCert\w*|genSignedCert\w*|lookup|htpasswd|derivePassword|shuffle)\b|\.Template\b|\$[A-Za-z_]/;
 
 function isStableAction(file: TemplateFile, action: TemplateAction, inner: string): boolean {
   if (!action.closed || action.kind !== 'output' || UNSTABLE_FUNCTIONS.test(inner)) return false;
@@ -402,7 +452,13 @@ function positionsOf<H extends OrderKey>(sorted: H[], chartFullyKnown: boolean):
     let groupEnd = groupStart;
     while (groupEnd + 1 < sorted.length && sorted[groupEnd + 1]!.weight === sorted[groupStart]!.weight) groupEnd++;
     const group = sorted.slice(groupStart, groupEnd + 1);
-    const literal = group.every((hook) => hook.kind !== undefined && hook.otherName === undefined && hook.nameTokens.length > 0 && hook.nameTokens.every((token) => 'char' in token));
+    const literal = group.every(
+      (hook) =>
+        hook.kind !== undefined &&
+        hook.otherName === undefined &&
+        hook.nameTokens.length > 0 &&
+        hook.nameTokens.every((token) => 'char' in token),
+    );
     let repeats = 0;
     group.forEach((hook, index) => {
       if (literal) {
@@ -429,11 +485,16 @@ function positionsOf<H extends OrderKey>(sorted: H[], chartFullyKnown: boolean):
 }
 
 /** The places of one document's hook in the chart's order, per event occurrence. */
-export function placesOf(order: ChartOrder, file: string, documentIndex: number): { event: HookEvent; entry: OrderedHook; of: number }[] {
+export function placesOf(
+  order: ChartOrder,
+  file: string,
+  documentIndex: number,
+): { event: HookEvent; entry: OrderedHook; of: number }[] {
   const places: { event: HookEvent; entry: OrderedHook; of: number }[] = [];
   for (const eventOrder of order.events) {
     for (const entry of eventOrder.hooks) {
-      if (entry.hook.file === file && entry.hook.documentIndex === documentIndex) places.push({ event: eventOrder.event, entry, of: eventOrder.hooks.length });
+      if (entry.hook.file === file && entry.hook.documentIndex === documentIndex)
+        places.push({ event: eventOrder.event, entry, of: eventOrder.hooks.length });
     }
   }
   return places;

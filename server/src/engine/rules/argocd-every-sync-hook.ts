@@ -3,10 +3,28 @@ import { defineRule } from './rule';
 
 /** The install-only or upgrade-only half of a pair Argo CD maps to one phase, with what Argo CD then does. */
 const HALVES = [
-  { alone: 'pre-install', missing: 'pre-upgrade', message: 'Argo CD runs this pre-install hook before every sync (PreSync), not only when the chart is first installed.' },
-  { alone: 'pre-upgrade', missing: 'pre-install', message: "Argo CD runs this pre-upgrade hook at the first sync too (PreSync), before any of the chart's objects exist." },
-  { alone: 'post-install', missing: 'post-upgrade', message: 'Argo CD runs this post-install hook after every sync (PostSync), not only after the first install.' },
-  { alone: 'post-upgrade', missing: 'post-install', message: 'Argo CD runs this post-upgrade hook after the first sync too (PostSync), when nothing was upgraded.' },
+  {
+    alone: 'pre-install',
+    missing: 'pre-upgrade',
+    message:
+      'Argo CD runs this pre-install hook before every sync (PreSync), not only when the chart is first installed.',
+  },
+  {
+    alone: 'pre-upgrade',
+    missing: 'pre-install',
+    message:
+      "Argo CD runs this pre-upgrade hook at the first sync too (PreSync), before any of the chart's objects exist.",
+  },
+  {
+    alone: 'post-install',
+    missing: 'post-upgrade',
+    message: 'Argo CD runs this post-install hook after every sync (PostSync), not only after the first install.',
+  },
+  {
+    alone: 'post-upgrade',
+    missing: 'post-install',
+    message: 'Argo CD runs this post-upgrade hook after the first sync too (PostSync), when nothing was upgraded.',
+  },
 ] as const;
 
 export const argocdEverySyncHook = defineRule({
@@ -64,7 +82,9 @@ export const argocdEverySyncHook = defineRule({
   check(context) {
     for (const view of argoHookViews(context.file)) {
       if (view.plan.eventsFrom !== 'helm') continue;
-      const halves = HALVES.filter((half) => view.helmItems.includes(half.alone) && !view.helmItems.includes(half.missing));
+      const halves = HALVES.filter(
+        (half) => view.helmItems.includes(half.alone) && !view.helmItems.includes(half.missing),
+      );
       if (halves.length === 0) continue;
       const runs = halves.map((half) => `${half.alone} without ${half.missing}`).join('; ');
       context.report({

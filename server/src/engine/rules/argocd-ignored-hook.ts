@@ -7,7 +7,8 @@ const TEST_EVENTS = ['test', 'test-success'];
 export const argocdIgnoredHook = defineRule({
   id: 'argocd-ignored-hook',
   defaultSeverity: 'warning',
-  summary: 'Hook whose events Argo CD never runs (rollback, test, a capitalised event): never applied (target `argocd`).',
+  summary:
+    'Hook whose events Argo CD never runs (rollback, test, a capitalised event): never applied (target `argocd`).',
   fixable: false,
   target: 'argocd',
   reads: 'document',
@@ -63,27 +64,33 @@ export const argocdIgnoredHook = defineRule({
       if (items.length === 0) continue;
       const tests = items.every((item) => TEST_EVENTS.includes(item));
       // Helm lower-cases each event; Argo CD does not.
-      const capitalised = items.filter((item) => eventOf(item) !== undefined && item !== eventOf(item) && item !== 'test-success');
+      const capitalised = items.filter(
+        (item) => eventOf(item) !== undefined && item !== eventOf(item) && item !== 'test-success',
+      );
       const range = view.hook.hookEntry.value.range;
       if (tests) {
         context.report({
           range,
           severity: 'info',
-          message: 'Argo CD never runs this test hook: it ignores helm.sh/hook test, and helm test is not part of a sync.',
+          message:
+            'Argo CD never runs this test hook: it ignores helm.sh/hook test, and helm test is not part of a sync.',
           help:
             'Nothing to do if the test is only for helm test. To run it in Argo CD, add argocd.argoproj.io/hook: PostSync. ' +
             'Argo CD maps only install, upgrade and delete events; an object whose every event is another is dropped from the sync.',
         });
         continue;
       }
-      const message = capitalised.length > 0
-        ? `Argo CD never applies this object: it reads helm.sh/hook case-sensitively and knows no "${capitalised[0]}".`
-        : `Argo CD never applies this object: it runs none of its hook events (${listed(items)}).`;
+      const message =
+        capitalised.length > 0
+          ? `Argo CD never applies this object: it reads helm.sh/hook case-sensitively and knows no "${capitalised[0]}".`
+          : `Argo CD never applies this object: it runs none of its hook events (${listed(items)}).`;
       context.report({
         range,
         message,
         help:
-          (capitalised.length > 0 ? `Write the events in lower case (${listed(capitalised.map((item) => item.toLowerCase()))}). ` : '') +
+          (capitalised.length > 0
+            ? `Write the events in lower case (${listed(capitalised.map((item) => item.toLowerCase()))}). `
+            : '') +
           'Hook the object on an event Argo CD runs as well (pre-install, pre-upgrade, post-install, post-upgrade, pre-delete, ' +
           'post-delete), or give it argocd.argoproj.io/hook. Argo CD maps only those events, compared exactly; an object whose ' +
           'every event is another is dropped from the sync and never applied.',

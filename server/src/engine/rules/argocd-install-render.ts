@@ -8,16 +8,29 @@ import { defineRule } from './rule';
  * Checked with Helm 3.18 and 4.1 (`helm template . --name-template rel --namespace ns --include-crds`).
  */
 const RENDER_FACTS: readonly { pattern: RegExp; message: string }[] = [
-  { pattern: /(?<![\w$.])lookup\b/, message: 'Argo CD renders this hook without a cluster: lookup returns an empty map here on every sync.' },
-  { pattern: /\.Release\.IsUpgrade\b/, message: 'Argo CD renders every sync as a first install: .Release.IsUpgrade is false for this hook.' },
-  { pattern: /\.Release\.IsInstall\b/, message: 'Argo CD renders every sync as a first install: .Release.IsInstall is true for this hook.' },
-  { pattern: /\.Release\.Revision\b/, message: 'Argo CD renders every sync as a first install: .Release.Revision is 1 for this hook.' },
+  {
+    pattern: /(?<![\w$.])lookup\b/,
+    message: 'Argo CD renders this hook without a cluster: lookup returns an empty map here on every sync.',
+  },
+  {
+    pattern: /\.Release\.IsUpgrade\b/,
+    message: 'Argo CD renders every sync as a first install: .Release.IsUpgrade is false for this hook.',
+  },
+  {
+    pattern: /\.Release\.IsInstall\b/,
+    message: 'Argo CD renders every sync as a first install: .Release.IsInstall is true for this hook.',
+  },
+  {
+    pattern: /\.Release\.Revision\b/,
+    message: 'Argo CD renders every sync as a first install: .Release.Revision is 1 for this hook.',
+  },
 ];
 
 export const argocdInstallRender = defineRule({
   id: 'argocd-install-render',
   defaultSeverity: 'warning',
-  summary: 'Hook template reads `lookup` or `.Release.IsUpgrade`/`IsInstall`/`Revision`: Argo CD always renders a first install (target `argocd`).',
+  summary:
+    'Hook template reads `lookup` or `.Release.IsUpgrade`/`IsInstall`/`Revision`: Argo CD always renders a first install (target `argocd`).',
   fixable: false,
   target: 'argocd',
   reads: 'document',
@@ -61,14 +74,17 @@ export const argocdInstallRender = defineRule({
       // Only hooks a sync applies: the others say nothing here (argocd-ignored-hook reports them).
       if (view.plan.syncPhases.length === 0) continue;
       // From the end of the document before: a guard such as `{{ if .Release.IsUpgrade }}` stands above the document.
-      const before = file.model.documents.filter((other) => other.range.end <= view.hook.resource.range.start).reduce((end, other) => Math.max(end, other.range.end), 0);
+      const before = file.model.documents
+        .filter((other) => other.range.end <= view.hook.resource.range.start)
+        .reduce((end, other) => Math.max(end, other.range.end), 0);
       const document: TextRange = { start: before, end: view.hook.resource.range.end };
       const found: { message: string; range: TextRange }[] = [];
       for (const action of actionsOverlapping(file.scan.actions, document)) {
         if (action.kind === 'comment') continue;
         const text = file.text.slice(action.inner.start, action.inner.end);
         for (const fact of RENDER_FACTS) {
-          if (fact.pattern.test(text) && !found.some((entry) => entry.message === fact.message)) found.push({ message: fact.message, range: action.range });
+          if (fact.pattern.test(text) && !found.some((entry) => entry.message === fact.message))
+            found.push({ message: fact.message, range: action.range });
         }
       }
       if (found.length === 0) continue;

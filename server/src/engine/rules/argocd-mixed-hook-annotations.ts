@@ -1,8 +1,7 @@
-import type { ArgoHookView} from './support/argocd-hooks';
+import type { ArgoHookView } from './support/argocd-hooks';
 import { argoHookViews, listed } from './support/argocd-hooks';
 import { DELETE_POLICY_KEY } from '../model/hook';
-import type {
-  SyncPhase} from '../deployers/argocd';
+import type { SyncPhase } from '../deployers/argocd';
 import {
   annotationItems,
   ARGOCD_HOOK_DELETE_POLICY_KEY,
@@ -11,7 +10,7 @@ import {
   argoHookTypes,
   argoPhaseOfHelmEvent,
   describeArgoDeletion,
-  SYNC_PHASES
+  SYNC_PHASES,
 } from '../deployers/argocd';
 import { defineRule } from './rule';
 
@@ -23,17 +22,22 @@ function surprises(view: ArgoHookView): { message: string; why: string }[] {
   const ownPolicies = argoDeletePolicies((key) => (key === DELETE_POLICY_KEY ? undefined : view.annotation(key)));
   const policies = view.plan.deletePolicies;
   if (view.annotation(DELETE_POLICY_KEY) !== undefined && policies.some((policy) => !ownPolicies.includes(policy))) {
-    const own = view.annotation(ARGOCD_HOOK_DELETE_POLICY_KEY) !== undefined ? 'its own' : 'its default BeforeHookCreation';
+    const own =
+      view.annotation(ARGOCD_HOOK_DELETE_POLICY_KEY) !== undefined ? 'its own' : 'its default BeforeHookCreation';
     found.push({
       message: `Argo CD also applies helm.sh/hook-delete-policy here: this hook is ${describeArgoDeletion(policies)}.`,
       why: `Argo CD adds the policies of helm.sh/hook-delete-policy to ${own} (Argo CD issue #15613).`,
     });
   }
-  const deletion = (['pre-delete', 'post-delete'] as const).filter((event) => view.helmItems.includes(event) && !annotationItems(view.annotation(ARGOCD_HOOK_KEY)).includes(argoPhaseOfHelmEvent(event)!));
+  const deletion = (['pre-delete', 'post-delete'] as const).filter(
+    (event) =>
+      view.helmItems.includes(event) &&
+      !annotationItems(view.annotation(ARGOCD_HOOK_KEY)).includes(argoPhaseOfHelmEvent(event)!),
+  );
   if (deletion.length > 0) {
     found.push({
       message: `Argo CD also runs this object when the Application is deleted, from helm.sh/hook's ${listed(deletion)}.`,
-      why: "Argo CD runs PreDelete and PostDelete hooks from either annotation, whatever the other one says.",
+      why: 'Argo CD runs PreDelete and PostDelete hooks from either annotation, whatever the other one says.',
     });
   }
   const helmPhases = SYNC_PHASES.filter((phase) => view.helmItems.some((item) => argoPhaseOfHelmEvent(item) === phase));
@@ -54,7 +58,8 @@ function samePhases(a: readonly SyncPhase[], b: readonly SyncPhase[]): boolean {
 export const argocdMixedHookAnnotations = defineRule({
   id: 'argocd-mixed-hook-annotations',
   defaultSeverity: 'warning',
-  summary: "Helm hook annotations beside `argocd.argoproj.io/hook` that Argo CD ignores or still reads (target `argocd`).",
+  summary:
+    'Helm hook annotations beside `argocd.argoproj.io/hook` that Argo CD ignores or still reads (target `argocd`).',
   fixable: false,
   target: 'argocd',
   reads: 'document',
@@ -62,11 +67,11 @@ export const argocdMixedHookAnnotations = defineRule({
     description:
       "Argo CD's docs say that Argo CD hooks make it ignore Helm's. Its code decides per object, and only in part: on an " +
       'object whose `argocd.argoproj.io/hook` holds a type it knows, the events of `helm.sh/hook` are ignored, but ' +
-      '`helm.sh/hook-delete-policy` is still added to Argo CD\'s delete policies (a `hook-succeeded` meant for Helm ' +
+      "`helm.sh/hook-delete-policy` is still added to Argo CD's delete policies (a `hook-succeeded` meant for Helm " +
       'deletes the hook after every successful sync), and a `pre-delete` or `post-delete` in `helm.sh/hook` still makes ' +
       'it a PreDelete or PostDelete hook. Keep the two sets of annotations saying the same thing, or keep only one.',
     helmFact:
-      'Argo CD (argoproj/argo-cd at 37ee0097cf): gitops-engine/pkg/sync/hook/hook.go:38-53 reads Helm\'s events only ' +
+      "Argo CD (argoproj/argo-cd at 37ee0097cf): gitops-engine/pkg/sync/hook/hook.go:38-53 reads Helm's events only " +
       "when no Argo CD type is given; gitops-engine/pkg/sync/hook/delete_policy.go:11-25 joins both annotations' " +
       'policies; controller/hook.go:34-60 matches PreDelete/PostDelete on either annotation. Argo CD issues #1952, ' +
       '#15613, pull request #15752 (docs: "all helm hooks are ignored", [the Argo CD Helm guide, lines 528-531](https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/docs/user-guide/helm.md#L528-L531)).',

@@ -12,7 +12,7 @@ export const crdHook = defineRule({
       'Helm never deletes a CustomResourceDefinition hook, whatever `helm.sh/hook-delete-policy` says, so ' +
       '`before-hook-creation` does not replace it on the next run and `hook-succeeded` does not clean it up. As a hook ' +
       'it is not part of the release either: `helm upgrade` does not update it and `helm uninstall` leaves it. This is ' +
-      'the Helm 2 `crd-install` pattern. Put CRDs in the chart\'s `crds/` directory (installed before any hook, never ' +
+      "the Helm 2 `crd-install` pattern. Put CRDs in the chart's `crds/` directory (installed before any hook, never " +
       'upgraded or deleted by Helm), or make them normal templates when the chart should manage their lifecycle.',
     helmFact:
       '[hooks.go `deleteHookByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L180) skips CustomResourceDefinition hooks: a CRD hook with `hook-succeeded` got no DELETE. ' +
@@ -41,7 +41,8 @@ export const crdHook = defineRule({
       if (hook.kind !== 'CustomResourceDefinition' || !hook.events) continue;
       context.report({
         range: hook.hookEntry.value.range,
-        message: 'Helm never upgrades or deletes this CustomResourceDefinition: as a hook, it is not part of the release.',
+        message:
+          'Helm never upgrades or deletes this CustomResourceDefinition: as a hook, it is not part of the release.',
         help:
           "Move the CRD to the chart's crds/ directory, or make it a normal template without helm.sh/hook. Helm never deletes a " +
           'CustomResourceDefinition hook, whatever its delete policy: it is not replaced on the next run, not updated by helm ' +

@@ -54,7 +54,9 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
   const value = entry.value;
   if (value.kind !== 'scalar') return;
   const list = splitList(value, context.file.text);
-  for (const duplicate of duplicateItems(list, value, (item) => (isDeletePolicy(item.raw) ? item.normalized : undefined))) {
+  for (const duplicate of duplicateItems(list, value, (item) =>
+    isDeletePolicy(item.raw) ? item.normalized : undefined,
+  )) {
     const item = list.items[duplicate.index]!;
     const written = shown(item.raw.trim());
     const report: Report = {
@@ -63,7 +65,13 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
       help: 'Remove it, or write the policy you meant. Helm only checks whether a policy is in the list, so naming one twice has no effect.',
     };
     if (duplicate.first.range) {
-      report.related = [{ file: context.file.path, range: duplicate.first.range, message: `"${shown(duplicate.first.raw.trim())}" is listed first here` }];
+      report.related = [
+        {
+          file: context.file.path,
+          range: duplicate.first.range,
+          message: `"${shown(duplicate.first.raw.trim())}" is listed first here`,
+        },
+      ];
     }
     const edit = item.range ? removeItemEdit(list, duplicate.index) : undefined;
     if (edit) report.fixes = [{ title: `Remove the duplicate "${written}"`, safe: true, edits: [edit] }];

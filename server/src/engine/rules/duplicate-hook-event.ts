@@ -58,8 +58,11 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
     const written = shown(item.raw.trim());
     const firstWritten = shown(duplicate.first.raw.trim());
     const aliased = item.normalized !== duplicate.first.normalized;
-    const cause = aliased ? `"${written}" and "${firstWritten}" are the same event` : `"${written}" is already listed in helm.sh/hook`;
-    const when = duplicate.name === 'test' ? 'helm test runs this hook twice' : `Helm runs this hook twice at ${duplicate.name}`;
+    const cause = aliased
+      ? `"${written}" and "${firstWritten}" are the same event`
+      : `"${written}" is already listed in helm.sh/hook`;
+    const when =
+      duplicate.name === 'test' ? 'helm test runs this hook twice' : `Helm runs this hook twice at ${duplicate.name}`;
     const report: Report = {
       range: item.range ?? value.range,
       message: `${when}: ${cause}.`,
@@ -68,7 +71,10 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
         'for it, deletes it (before-hook-creation), then creates it and waits for it again in the same phase.' +
         (aliased ? ' test-success is an alias of test.' : ''),
     };
-    if (duplicate.first.range) report.related = [{ file: context.file.path, range: duplicate.first.range, message: `"${firstWritten}" is listed first here` }];
+    if (duplicate.first.range)
+      report.related = [
+        { file: context.file.path, range: duplicate.first.range, message: `"${firstWritten}" is listed first here` },
+      ];
     const edit = item.range ? removeItemEdit(list, duplicate.index) : undefined;
     if (edit) report.fixes = [{ title: `Remove the duplicate "${written}"`, safe: true, edits: [edit] }];
     context.report(report);

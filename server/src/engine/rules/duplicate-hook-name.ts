@@ -23,13 +23,14 @@ const INSTALL: readonly HookEvent[] = ['pre-install', 'post-install'];
 export const duplicateHookName = defineRule({
   id: 'duplicate-hook-name',
   defaultSeverity: 'error',
-  summary: 'Two hook documents with the same kind, namespace and name that exist at the same time: one fails, or silently replaces or skips the other.',
+  summary:
+    'Two hook documents with the same kind, namespace and name that exist at the same time: one fails, or silently replaces or skips the other.',
   fixable: false,
   docs: {
     description:
       'Helm accepts two hook documents that name the same object: it records both and runs each in its turn. The ' +
       'API server sees one object. When the second is created while the first still exists — later in the same event, ' +
-      'or in a later event while nothing has deleted the first — what happens depends on the second\'s delete policy. ' +
+      "or in a later event while nothing has deleted the first — what happens depends on the second's delete policy. " +
       'With `before-hook-creation` (the default when there is no `helm.sh/hook-delete-policy`) Helm deletes the first ' +
       'and creates the second: the first is silently replaced (a warning). With an explicit policy that lacks ' +
       '`before-hook-creation` the second meets the first: Helm 3 creates hooks with a plain create and fails with ' +
@@ -37,7 +38,7 @@ export const duplicateHookName = defineRule({
       'or an upgrade, rollback or test of a release Helm 3 installed), and with server-side apply it applies the second ' +
       'over the first: a Job or Pod whose pod template differs is rejected, because a pod template cannot change (an ' +
       'error), an identical Job has already completed and the second never runs, and other kinds are silently ' +
-      'overwritten (warnings). Give each document its own name. Reported on the second document\'s `metadata.name`; ' +
+      "overwritten (warnings). Give each document its own name. Reported on the second document's `metadata.name`; " +
       'silent when a kind, name or namespace is not certain, or when either comes from a subchart.',
     helmFact:
       'Helm records every hook document, duplicates included, and runs the hooks of an event one by one, sorted by weight ' +
@@ -46,10 +47,10 @@ export const duplicateHookName = defineRule({
       'only after the whole event succeeded. Helm 3 creates with POST ([v3.18.0 pkg/action/hooks.go `execHook`](https://github.com/helm/helm/blob/v3.18.0/pkg/action/hooks.go) → ' +
       '`KubeClient.Create`). Helm 4 creates with server-side apply when the operation uses it ' +
       '([pkg/kube/client.go `makeCreateApplyFunc`, `patchResourceServerSide`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/client.go)): ' +
-      'install by default (`--server-side=true`), upgrade and rollback from the release\'s recorded method ' +
+      "install by default (`--server-side=true`), upgrade and rollback from the release's recorded method " +
       '([pkg/action/upgrade.go `getUpgradeServerSideValue`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/upgrade.go)), ' +
       'test likewise ([pkg/action/release_testing.go `Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/release_testing.go)). ' +
-      'That a changed pod template is rejected is the API server\'s rule for Jobs (`spec.template` is immutable) and ' +
+      "That a changed pod template is rejected is the API server's rule for Jobs (`spec.template` is immutable) and " +
       'Pods, *inferred*, not observed offline. `helm install --dry-run=client -o json` lists both documents as hooks ' +
       '(test/differential). Users meeting it: [helm/helm#1679](https://github.com/helm/helm/issues/1679) ("jobs.batch … ' +
       'already exists" for a reused hook name), [helm/helm#2710](https://github.com/helm/helm/issues/2710).',
@@ -113,7 +114,13 @@ export const duplicateHookName = defineRule({
         message,
         help,
         severity: worst.severity,
-        related: [{ object: worst.first, range: nameRange(worst.first), message: `The first ${describeObject(worst.first)} is declared here` }],
+        related: [
+          {
+            object: worst.first,
+            range: nameRange(worst.first),
+            message: `The first ${describeObject(worst.first)} is declared here`,
+          },
+        ],
       });
     }
   },
@@ -155,7 +162,9 @@ function meetingOf(first: ChartObject, second: ChartObject, context: ChartRuleCo
   // of re-using a name across events), and the first was not deleted after its own event.
   if (keepsBefore || first.hook!.deleted === undefined || deletedAfterSuccess(first)) return undefined;
   for (const event of secondEvents) {
-    const earlier = earlierEventsOf(event).find((candidate) => firstEvents.has(candidate) && context.events.has(candidate));
+    const earlier = earlierEventsOf(event).find(
+      (candidate) => firstEvents.has(candidate) && context.events.has(candidate),
+    );
     if (earlier) return graded(first, second, event, earlier, false, context.helmVersion);
   }
   return undefined;
@@ -175,8 +184,22 @@ function hasBeforeHookCreation(object: ChartObject): boolean | undefined {
   return hook.deletePolicies === undefined || hook.deletePolicies.includes('before-hook-creation');
 }
 
-function graded(first: ChartObject, second: ChartObject, event: HookEvent, firstEvent: HookEvent | undefined, keepsBefore: boolean, helmVersion: HelmVersion): Meeting {
-  const meeting = (outcome: Outcome, severity: Severity): Meeting => ({ first, second, event, ...(firstEvent ? { firstEvent } : {}), outcome, severity });
+function graded(
+  first: ChartObject,
+  second: ChartObject,
+  event: HookEvent,
+  firstEvent: HookEvent | undefined,
+  keepsBefore: boolean,
+  helmVersion: HelmVersion,
+): Meeting {
+  const meeting = (outcome: Outcome, severity: Severity): Meeting => ({
+    first,
+    second,
+    event,
+    ...(firstEvent ? { firstEvent } : {}),
+    outcome,
+    severity,
+  });
   if (keepsBefore) return meeting('replaced', 'warning');
   if (helmVersion === 3) return meeting('already-exists', 'error');
   const kind = second.kind;
@@ -198,7 +221,10 @@ function samePodTemplate(a: ChartObject, b: ChartObject): boolean | undefined {
   const left = certainJson(a, path);
   const right = certainJson(b, path);
   if (left === undefined || right === undefined) return undefined;
-  return canonical(a.kind === 'Pod' ? withoutImages(left) : left) === canonical(b.kind === 'Pod' ? withoutImages(right) : right);
+  return (
+    canonical(a.kind === 'Pod' ? withoutImages(left) : left) ===
+    canonical(b.kind === 'Pod' ? withoutImages(right) : right)
+  );
 }
 
 function certainJson(object: ChartObject, path: readonly string[]): unknown {
@@ -214,7 +240,11 @@ function certainJson(object: ChartObject, path: readonly string[]): unknown {
 function withoutImages(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutImages);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => key !== 'image').map(([key, inner]) => [key, withoutImages(inner)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([key]) => key !== 'image')
+        .map(([key, inner]) => [key, withoutImages(inner)]),
+    );
   }
   return value;
 }
@@ -223,7 +253,10 @@ function withoutImages(value: unknown): unknown {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -237,8 +270,10 @@ function explain(meeting: Meeting, helmVersion: HelmVersion): { message: string;
   const exists = firstEvent
     ? `The first ${describeObject(first)} was created in ${firstEvent} and nothing deleted it since (its delete policy has no hook-succeeded)`
     : `Helm runs both in ${event}, the first one earlier, and deletes hooks only after the whole event`;
-  const noBefore = "this document's helm.sh/hook-delete-policy lacks before-hook-creation, so Helm does not delete the first before creating it";
-  const clientSide = 'with client-side apply (--server-side=false, or a release Helm 3 installed) the create fails with "already exists"';
+  const noBefore =
+    "this document's helm.sh/hook-delete-policy lacks before-hook-creation, so Helm does not delete the first before creating it";
+  const clientSide =
+    'with client-side apply (--server-side=false, or a release Helm 3 installed) the create fails with "already exists"';
   switch (meeting.outcome) {
     case 'replaced':
       return {

@@ -13,10 +13,10 @@ export const hookDependencyOrder = defineRule({
       'Helm runs the hooks of an event one at a time and waits for each Job or Pod to finish before creating the next. ' +
       'The order is by `helm.sh/hook-weight`, then by `metadata.name` — not by kind, whatever the Helm docs say — so ' +
       'at the same weight a Job named `app-migrate` runs before its ServiceAccount `app-sa` and its Secret ' +
-      '`app-secret`. The Job\'s pod cannot start without them, the event never finishes, and the install or upgrade ' +
+      "`app-secret`. The Job's pod cannot start without them, the event never finishes, and the install or upgrade " +
       'fails at `--timeout`. Give the objects a hook needs a lower weight than the hook. Reported only when the ' +
       'order holds under any release name and the object cannot be left over from an earlier run. With the `argocd` ' +
-      'target, Argo CD\'s order is checked too: it runs a phase\'s hooks by sync wave (`argocd.argoproj.io/sync-wave`, ' +
+      "target, Argo CD's order is checked too: it runs a phase's hooks by sync wave (`argocd.argoproj.io/sync-wave`, " +
       'else `helm.sh/hook-weight`), all of a wave together, and starts a wave only when the one before has finished; ' +
       'an object of a later wave is missing.',
     helmFact:
@@ -90,7 +90,13 @@ export const hookDependencyOrder = defineRule({
           `${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before creating ${describeObject(target)}, ` +
           `which its pod reads (${first.reference.field}): the pod cannot start, and the ${first.event} hooks of ${article(OPERATION_WORDS[first.operation])} fail at --timeout.` +
           otherPlaces(later),
-        related: [{ object: target, range: nameRange(target), message: `${describeObject(target)} is created here, after the ${reader.kind}` }],
+        related: [
+          {
+            object: target,
+            range: nameRange(target),
+            message: `${describeObject(target)} is created here, after the ${reader.kind}`,
+          },
+        ],
       });
     }
     reportArgoMissingReads(context, true);

@@ -11,8 +11,8 @@ export const hookDependencyUnavailable = defineRule({
   fixable: false,
   docs: {
     description:
-      'A pre-install hook runs before Helm creates any of the release\'s own resources. A migration Job that mounts ' +
-      'the chart\'s Secret, takes env from its ConfigMap or runs as its ServiceAccount cannot start: its pod waits for ' +
+      "A pre-install hook runs before Helm creates any of the release's own resources. A migration Job that mounts " +
+      "the chart's Secret, takes env from its ConfigMap or runs as its ServiceAccount cannot start: its pod waits for " +
       'an object Helm creates only after every pre-install hook has finished, so the install hangs until `--timeout` ' +
       'and fails. The same happens to a post-install hook that reads a pre-install hook deleted by `hook-succeeded`, ' +
       'and to a post-delete hook that reads a release resource `helm uninstall` has just deleted. Every operation is ' +
@@ -24,12 +24,12 @@ export const hookDependencyUnavailable = defineRule({
       'hook of the same event with a lower `helm.sh/hook-weight`, run the hook later (post-install), or keep the ' +
       'object with `helm.sh/resource-policy: keep` for post-delete hooks. Objects the chart does not render (created ' +
       'by hand, by another chart or at run time) are not checked, and `optional: true` references are fine. With the ' +
-      '`argocd` target, Argo CD\'s first sync, later syncs and the Application\'s deletion are checked too: a ' +
+      "`argocd` target, Argo CD's first sync, later syncs and the Application's deletion are checked too: a " +
       '`pre-upgrade` hook runs at PreSync of the first sync, before any resource exists, and a PostDelete hook runs ' +
       'after every resource without `Delete=false` or `helm.sh/resource-policy: keep` is gone (argoproj/argo-cd at ' +
       '37ee0097cf: controller/appcontroller.go:1255-1264, 1328-1440).',
     helmFact:
-      'pre-install runs when none of the chart\'s release resources exist; post-delete runs after they are deleted, ' +
+      "pre-install runs when none of the chart's release resources exist; post-delete runs after they are deleted, " +
       'except those with `helm.sh/resource-policy`; `hook-succeeded` deletes a hook after its event succeeds ' +
       '([install.go `performInstall`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/install.go#L501), [uninstall.go `(*Uninstall).Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/uninstall.go#L62), [hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)). Helm waits for each Job and Pod hook to ' +
       'complete before going on ([statuswait.go `WatchUntilReady`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/statuswait.go#L71)). Users met it as [helm/helm#2622](https://github.com/helm/helm/issues/2622), ' +
@@ -129,9 +129,11 @@ function advice(read: ReadPresence): string {
     return `After a failed install, uninstall the release before installing it again; or hook the object on ${read.event} too, with a lower helm.sh/hook-weight than this one.`;
   }
   if (!target.hook) {
-    if (read.event === 'post-delete') return 'Give the object helm.sh/resource-policy: keep, or run this hook at pre-delete.';
+    if (read.event === 'post-delete')
+      return 'Give the object helm.sh/resource-policy: keep, or run this hook at pre-delete.';
     return `Make the object a ${read.event} hook with a lower helm.sh/hook-weight than this one, or run this hook at ${read.event === 'pre-install' ? 'post-install' : 'a post- event'}.`;
   }
-  if (/hook-succeeded/.test(read.why)) return `Keep the object until ${read.event}: drop hook-succeeded from its delete policy, or hook it on ${read.event} too with a lower weight.`;
+  if (/hook-succeeded/.test(read.why))
+    return `Keep the object until ${read.event}: drop hook-succeeded from its delete policy, or hook it on ${read.event} too with a lower weight.`;
   return `Hook the object on ${read.event} too, with a lower helm.sh/hook-weight than this one.`;
 }

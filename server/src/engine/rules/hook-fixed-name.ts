@@ -11,7 +11,7 @@ export const hookFixedName = defineRule({
   docs: {
     description:
       'A hook named `migrate` is called `migrate` in every release of the chart. Install the chart twice in one ' +
-      'namespace (or, for a cluster-scoped kind such as a ClusterRole, twice in one cluster) and the second release\'s ' +
+      "namespace (or, for a cluster-scoped kind such as a ClusterRole, twice in one cluster) and the second release's " +
       'hook meets the first one\'s object: its `before-hook-creation` deletes it, or its create fails with "already ' +
       'exists", and hook objects are never cleaned up by `helm uninstall`. Build the name from the release name, ' +
       'usually with the chart\'s fullname helper: `{{ include "mychart.fullname" . }}-migrate`. A name that holds any ' +
@@ -42,7 +42,8 @@ export const hookFixedName = defineRule({
     for (const hook of lifecycleHooks(context.file)) {
       const name = hook.resource.name;
       // A CRD's name is fixed by its group and plural (crd-hook reports it as a hook).
-      if (!hook.events || !name || name.templated || name.kind !== 'scalar' || hook.kind === 'CustomResourceDefinition') continue;
+      if (!hook.events || !name || name.templated || name.kind !== 'scalar' || hook.kind === 'CustomResourceDefinition')
+        continue;
       const text = name.helmString ?? name.decoded ?? '';
       if (text.trim() === '') continue;
       context.report({

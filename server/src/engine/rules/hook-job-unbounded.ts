@@ -4,16 +4,17 @@ import { defineRule } from './rule';
 export const hookJobUnbounded = defineRule({
   id: 'hook-job-unbounded',
   defaultSeverity: 'info',
-  summary: 'Hook Job with neither `activeDeadlineSeconds` nor `backoffLimit`: a stuck hook holds the release until `--timeout`.',
+  summary:
+    'Hook Job with neither `activeDeadlineSeconds` nor `backoffLimit`: a stuck hook holds the release until `--timeout`.',
   fixable: false,
   reads: 'document',
   docs: {
     description:
       'Helm waits for a hook Job to complete before it goes on, and nothing else moves meanwhile. A Job with no ' +
       '`activeDeadlineSeconds` and the default `backoffLimit` (6 retries, with back-off delays doubling from 10 s up to ' +
-      '6 min) keeps failing pods for longer than Helm\'s default 5 minute `--timeout`: the release waits the whole ' +
+      "6 min) keeps failing pods for longer than Helm's default 5 minute `--timeout`: the release waits the whole " +
       'timeout, then fails with "timed out waiting for the condition" (Helm 4: "context deadline exceeded") instead ' +
-      'of the Job\'s own error. Set `backoffLimit` (often 0–3) and, for long tasks, `activeDeadlineSeconds`, so a broken ' +
+      "of the Job's own error. Set `backoffLimit` (often 0–3) and, for long tasks, `activeDeadlineSeconds`, so a broken " +
       'hook fails fast with `BackoffLimitExceeded` or `DeadlineExceeded`. Silent when template output may set them.',
     helmFact:
       'Helm waits for each hook Job until `Complete`, `Failed`, or `--timeout` (default 5m0s, per hook; in Helm 4 ' +
@@ -58,7 +59,8 @@ export const hookJobUnbounded = defineRule({
       if (walker.entry(spec, 'activeDeadlineSeconds') || walker.entry(spec, 'backoffLimit')) continue;
       context.report({
         range: spec.keyRange,
-        message: 'A failing run of this hook Job holds the release until --timeout: it sets neither backoffLimit nor activeDeadlineSeconds.',
+        message:
+          'A failing run of this hook Job holds the release until --timeout: it sets neither backoffLimit nor activeDeadlineSeconds.',
         help:
           "Set backoffLimit (often 0 to 3) in the Job's spec, and activeDeadlineSeconds for long tasks. When its pods keep failing, " +
           'Kubernetes retries 6 times with growing delays, and Helm waits for the Job until --timeout (5m by default): the release ' +

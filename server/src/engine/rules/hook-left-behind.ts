@@ -1,7 +1,13 @@
 import type { TemplateFile } from '../analysis/file';
 import type { ChartObject } from './support/chart-objects';
-import type { LifecycleHook} from './support/lifecycle-helpers';
-import { DocumentWalker, effectivePolicies, hasKnownPolicy, lifecycleHooks, policyRange } from './support/lifecycle-helpers';
+import type { LifecycleHook } from './support/lifecycle-helpers';
+import {
+  DocumentWalker,
+  effectivePolicies,
+  hasKnownPolicy,
+  lifecycleHooks,
+  policyRange,
+} from './support/lifecycle-helpers';
 import { capitalize, thisResource } from './support/helpers';
 import { defineRule } from './rule';
 
@@ -17,11 +23,11 @@ export const hookLeftBehind = defineRule({
       '`hook-succeeded`, a hook that did its work stays in the cluster; the default `before-hook-creation` deletes it ' +
       'only just before the hook runs again, so after the last run, and after uninstall, it is left behind with nobody ' +
       'managing it. Add `hook-succeeded` (usually `before-hook-creation,hook-succeeded`) unless you keep the object on ' +
-      'purpose, e.g. to read a failed Job\'s logs. CustomResourceDefinitions are never deleted by a policy; crd-hook ' +
+      "purpose, e.g. to read a failed Job's logs. CustomResourceDefinitions are never deleted by a policy; crd-hook " +
       'reports them. Silent where a hook of another event reads the object (a Secret made at pre-install that the ' +
       'pre-upgrade and pre-delete Jobs mount): `hook-succeeded` would delete it before they run.',
     helmFact:
-      'Hook resources are stored in the release\'s hooks ([release.go `Release.Hooks`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/release.go#L43)), not its manifest; uninstall does ' +
+      "Hook resources are stored in the release's hooks ([release.go `Release.Hooks`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/release.go#L43)), not its manifest; uninstall does " +
       'not delete them ([uninstall.go `(*Uninstall).Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/uninstall.go#L62); [Chart Hooks](https://helm.sh/docs/topics/charts_hooks/): "Hook resources are not managed"; ' +
       '[helm/helm#10758](https://github.com/helm/helm/issues/10758), [helm/helm#9206](https://github.com/helm/helm/issues/9206)). `before-hook-creation` deletes only before the next ' +
       'creation, `hook-succeeded` after the event succeeded ([hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)).',
@@ -51,7 +57,11 @@ export const hookLeftBehind = defineRule({
     for (const object of context.objects) {
       if (!object.hook) continue;
       let analysed = walkers.get(object.file);
-      if (!analysed) walkers.set(object.file, (analysed = { walker: new DocumentWalker(object.file), hooks: lifecycleHooks(object.file) }));
+      if (!analysed)
+        walkers.set(
+          object.file,
+          (analysed = { walker: new DocumentWalker(object.file), hooks: lifecycleHooks(object.file) }),
+        );
       const hook = analysed.hooks.find((candidate) => candidate.resource === object.resource);
       if (!hook?.events || hook.kind === 'CustomResourceDefinition') continue;
       const policies = effectivePolicies(hook.policy);

@@ -1,5 +1,5 @@
 import { splitList } from '../model/hook';
-import type { LifecycleHook} from './support/lifecycle-helpers';
+import type { LifecycleHook } from './support/lifecycle-helpers';
 import { hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './support/lifecycle-helpers';
 import { capitalize, shown, thisResource } from './support/helpers';
 import type { HelmVersion, Report } from './rule';
@@ -11,7 +11,8 @@ const BHC = 'before-hook-creation';
 export const hookRecreateConflict = defineRule({
   id: 'hook-recreate-conflict',
   defaultSeverity: 'error',
-  summary: 'A delete policy without `before-hook-creation` on a hook that runs again: the next run meets the old object.',
+  summary:
+    'A delete policy without `before-hook-creation` on a hook that runs again: the next run meets the old object.',
   fixable: true,
   reads: 'document',
   docs: {
@@ -38,14 +39,14 @@ export const hookRecreateConflict = defineRule({
       '`deleteHookByPolicy`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go); v3.18.0 inline in ' +
       '[`execHook`](https://github.com/helm/helm/blob/v3.18.0/pkg/action/hooks.go)); `hook-succeeded` deletes after the ' +
       'event succeeded, `hook-failed` right after a failure. Helm 3 creates hooks with `KubeClient.Create`, a POST. Helm 4 ' +
-      'passes the operation\'s apply method to `Create` ([pkg/kube/client.go `makeCreateApplyFunc`, ' +
+      "passes the operation's apply method to `Create` ([pkg/kube/client.go `makeCreateApplyFunc`, " +
       '`patchResourceServerSide`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/client.go)): `--server-side` defaults ' +
       'to true for install ([pkg/cmd/install.go](https://github.com/helm/helm/blob/v4.1.4/pkg/cmd/install.go)); upgrade ' +
-      'and rollback take the previous release\'s recorded method ([pkg/action/upgrade.go `getUpgradeServerSideValue`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/upgrade.go), ' +
-      'pkg/action/rollback.go `prepareRollback`), test the release\'s ([pkg/action/release_testing.go `Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/release_testing.go)); ' +
+      "and rollback take the previous release's recorded method ([pkg/action/upgrade.go `getUpgradeServerSideValue`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/upgrade.go), " +
+      "pkg/action/rollback.go `prepareRollback`), test the release's ([pkg/action/release_testing.go `Run`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/release_testing.go)); " +
       'uninstall hooks always use it. A release Helm 3 stored has no method, which `auto` reads as client-side. Observed ' +
       'with the real Helm against a recording API server (test/differential/fake-kube-vectors.test.ts, R4): a completed Job re-applied ' +
-      'unchanged keeps its Complete status and is not run again. *Inferred* from the API server\'s rules, not observed: ' +
+      "unchanged keeps its Complete status and is not run again. *Inferred* from the API server's rules, not observed: " +
       'a changed Job pod template is rejected (`spec.template` is immutable), and re-applying other kinds succeeds. ' +
       'Users meeting it: [helm/helm#11188](https://github.com/helm/helm/issues/11188), ' +
       '[portworx/helm#24](https://github.com/portworx/helm/issues/24) ("already exists" after a failed hook).',
@@ -87,7 +88,10 @@ export const hookRecreateConflict = defineRule({
       // Certain to meet the old object: a success leaves it and the event recurs; on Helm 4 only a Job or Pod then fails
       // (or is skipped) whatever the apply method, other kinds only with client-side apply.
       const certain = !succeeded && recurring.length > 0 && (context.helmVersion === 3 || canFail);
-      const report: Report = { range: policy.entry.value.range, ...explain(hook, succeeded, canFail, recurring, context.helmVersion) };
+      const report: Report = {
+        range: policy.entry.value.range,
+        ...explain(hook, succeeded, canFail, recurring, context.helmVersion),
+      };
       if (!certain) report.severity = 'warning';
       const edit = addPolicyEdit(context.file, hook);
       if (edit) report.fixes = [{ title: `Add ${BHC}`, safe: true, edits: [edit] }];
@@ -96,7 +100,13 @@ export const hookRecreateConflict = defineRule({
   },
 });
 
-function explain(hook: LifecycleHook, succeeded: boolean, canFail: boolean, recurring: string[], helmVersion: HelmVersion): { message: string; help: string } {
+function explain(
+  hook: LifecycleHook,
+  succeeded: boolean,
+  canFail: boolean,
+  recurring: string[],
+  helmVersion: HelmVersion,
+): { message: string; help: string } {
   const what = thisResource(hook.resource);
   const listed = hook.policy.state === 'listed' ? shown(hook.policy.entry.value.source) : '';
   const events = [...new Set(hook.events ?? [])];
@@ -116,7 +126,8 @@ function explain(hook: LifecycleHook, succeeded: boolean, canFail: boolean, recu
       `${capitalize(what)} stays whenever its event does not finish: Helm 3 up to 3.18 keeps hooks that succeeded when a later ` +
       'hook of the event fails, and an interrupted command keeps them in any version';
   }
-  const later = recurring.length > 0 ? '' : ' (a retry, or a later release of the same name: hook objects survive helm uninstall)';
+  const later =
+    recurring.length > 0 ? '' : ' (a retry, or a later release of the same name: hook objects survive helm uninstall)';
   return {
     message: `${run} leaves ${what} behind for ${nextEvents.length <= 2 ? next : 'the next run'}: ${listed} replaces the default policy, before-hook-creation.`,
     help:
@@ -126,7 +137,10 @@ function explain(hook: LifecycleHook, succeeded: boolean, canFail: boolean, recu
 }
 
 /** Appends `before-hook-creation` after the last item, with the separator the list already uses. */
-function addPolicyEdit(file: TemplateFile, hook: LifecycleHook): { range: { start: number; end: number }; newText: string } | undefined {
+function addPolicyEdit(
+  file: TemplateFile,
+  hook: LifecycleHook,
+): { range: { start: number; end: number }; newText: string } | undefined {
   if (hook.policy.state !== 'listed') return undefined;
   const list = splitList(hook.policy.entry.value, file.text);
   const last = [...list.items].reverse().find((item) => item.normalized !== '');

@@ -57,7 +57,12 @@ export const LIFECYCLE_RULES: readonly Rule[] = [
 ];
 
 /** The deployer rules: each checks what a deployer other than Helm does, and runs only for its target. */
-export const DEPLOYER_RULES: readonly Rule[] = [argocdEverySyncHook, argocdIgnoredHook, argocdMixedHookAnnotations, argocdInstallRender];
+export const DEPLOYER_RULES: readonly Rule[] = [
+  argocdEverySyncHook,
+  argocdIgnoredHook,
+  argocdMixedHookAnnotations,
+  argocdInstallRender,
+];
 
 /** Every rule: annotations, lifecycle, deployers, Chart.yaml; the README's rule table is generated from this list. */
 export const ALL_RULES: readonly Rule[] = [

@@ -1,6 +1,6 @@
 import type { TemplateFile } from '../analysis/file';
 import type { TextRange } from '../core/text';
-import type { BlockMap, KeyedValue} from './support/lifecycle-helpers';
+import type { BlockMap, KeyedValue } from './support/lifecycle-helpers';
 import { containersOf, DocumentWalker, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
 import { shown } from './support/helpers';
 import type { Report } from './rule';
@@ -16,13 +16,13 @@ const NOT_A_SECRET = /^(?:true|false|yes|no|on|off|enabled?|disabled?|none|null|
 export const inlineSecretInHook = defineRule({
   id: 'inline-secret-in-hook',
   defaultSeverity: 'warning',
-  summary: 'Literal password, token or webhook URL in a hook\'s env, args or command.',
+  summary: "Literal password, token or webhook URL in a hook's env, args or command.",
   fixable: true,
   reads: 'document',
   docs: {
     description:
-      'A password, token or webhook URL written into a hook\'s container `env`, `args` or `command` is stored in the ' +
-      'chart\'s source, in every rendered manifest, and in the release record, where `helm get hooks` prints it to ' +
+      "A password, token or webhook URL written into a hook's container `env`, `args` or `command` is stored in the " +
+      "chart's source, in every rendered manifest, and in the release record, where `helm get hooks` prints it to " +
       'anyone who can read the release. Webhook URLs of Slack, Discord and Microsoft Teams are credentials: whoever has ' +
       'one can post to the channel. Reported: a URL with a password (`https://user:pass@host`), a URL to a known ' +
       'webhook host, and a literal value of an env var named `…PASSWORD`, `…TOKEN`, `…SECRET` or `…API_KEY` (not a path, ' +
@@ -100,7 +100,8 @@ export const inlineSecretInHook = defineRule({
 });
 
 const SHOWN = 'helm get hooks shows this secret to anyone who can read the release';
-const STORED = 'It is stored in the chart, in every rendered manifest and in the release record, where helm get hooks shows it.';
+const STORED =
+  'It is stored in the chart, in every rendered manifest and in the release record, where helm get hooks shows it.';
 
 /** What a value holds that is a secret, and what more there is to say about it. */
 interface SecretProblem {
@@ -109,7 +110,12 @@ interface SecretProblem {
   why: string;
 }
 
-function checkEnv(file: TemplateFile, walker: DocumentWalker, container: BlockMap, report: (report: Report) => void): void {
+function checkEnv(
+  file: TemplateFile,
+  walker: DocumentWalker,
+  container: BlockMap,
+  report: (report: Report) => void,
+): void {
   const env = walker.entry(container, 'env');
   if (!env) return;
   for (const variable of walker.seqMaps(env).items) {
@@ -118,7 +124,9 @@ function checkEnv(file: TemplateFile, walker: DocumentWalker, container: BlockMa
     const value = valueEntry && walker.literal(valueEntry.node);
     if (!name || !valueEntry || !value) continue;
     const text = value.text.trim();
-    const problem = urlProblem(text) ?? (SECRET_NAME.test(name) && looksLikeSecret(text) ? { what: 'a literal value', why: '' } : undefined);
+    const problem =
+      urlProblem(text) ??
+      (SECRET_NAME.test(name) && looksLikeSecret(text) ? { what: 'a literal value', why: '' } : undefined);
     if (!problem) continue;
     const finding: Report = {
       range: value.range,
@@ -128,7 +136,13 @@ function checkEnv(file: TemplateFile, walker: DocumentWalker, container: BlockMa
     const key = name.toLowerCase().replace(/_/g, '-');
     const edit = secretKeyRefEdit(file, walker, valueEntry, value.range, key);
     if (edit) {
-      finding.fixes = [{ title: `Read ${name} from a Secret (create {{ .Release.Name }}-hook-secrets with key ${key})`, safe: false, edits: [edit] }];
+      finding.fixes = [
+        {
+          title: `Read ${name} from a Secret (create {{ .Release.Name }}-hook-secrets with key ${key})`,
+          safe: false,
+          edits: [edit],
+        },
+      ];
     }
     report(finding);
   }
@@ -136,8 +150,13 @@ function checkEnv(file: TemplateFile, walker: DocumentWalker, container: BlockMa
 
 function urlProblem(text: string): SecretProblem | undefined {
   const withPassword = URL_WITH_PASSWORD.exec(text);
-  if (withPassword && !/^(?:\$|<|\{|\*+$)/.test(withPassword[1]!)) return { what: 'a URL with a password in it', why: '' };
-  if (WEBHOOK_URL.test(text)) return { what: 'a webhook URL', why: ' A webhook URL is itself a credential: whoever has it can post to the channel.' };
+  if (withPassword && !/^(?:\$|<|\{|\*+$)/.test(withPassword[1]!))
+    return { what: 'a URL with a password in it', why: '' };
+  if (WEBHOOK_URL.test(text))
+    return {
+      what: 'a webhook URL',
+      why: ' A webhook URL is itself a credential: whoever has it can post to the channel.',
+    };
   return undefined;
 }
 
@@ -148,12 +167,27 @@ function looksLikeSecret(text: string): boolean {
 }
 
 /** Replaces `value: …` with a `valueFrom.secretKeyRef` block indented from the key's column. */
-function secretKeyRefEdit(file: TemplateFile, walker: DocumentWalker, entry: KeyedValue, valueRange: TextRange, key: string): { range: TextRange; newText: string } | undefined {
+function secretKeyRefEdit(
+  file: TemplateFile,
+  walker: DocumentWalker,
+  entry: KeyedValue,
+  valueRange: TextRange,
+  key: string,
+): { range: TextRange; newText: string } | undefined {
   const column = walker.blockColumn(entry.keyRange);
   if (column === undefined) return undefined;
-  if (!/^\s*:[ \t]*$/.test(file.text.slice(entry.keyRange.end, valueRange.start)) || /[\r\n]/.test(file.text.slice(valueRange.start, valueRange.end))) return undefined;
+  if (
+    !/^\s*:[ \t]*$/.test(file.text.slice(entry.keyRange.end, valueRange.start)) ||
+    /[\r\n]/.test(file.text.slice(valueRange.start, valueRange.end))
+  )
+    return undefined;
   const newline = file.text.includes('\r\n') ? '\r\n' : '\n';
   const pad = (depth: number) => ' '.repeat(column + depth);
-  const newText = ['valueFrom:', `${pad(2)}secretKeyRef:`, `${pad(4)}name: {{ .Release.Name }}-hook-secrets`, `${pad(4)}key: ${key}`].join(newline);
+  const newText = [
+    'valueFrom:',
+    `${pad(2)}secretKeyRef:`,
+    `${pad(4)}name: {{ .Release.Name }}-hook-secrets`,
+    `${pad(4)}key: ${key}`,
+  ].join(newline);
   return { range: { start: entry.keyRange.start, end: valueRange.end }, newText };
 }

@@ -13,7 +13,7 @@ export const invalidHookWeight = defineRule({
   reads: 'document',
   docs: {
     description:
-      'Helm reads `helm.sh/hook-weight` with Go\'s `strconv.Atoi`: an optional sign and decimal digits, nothing else, ' +
+      "Helm reads `helm.sh/hook-weight` with Go's `strconv.Atoi`: an optional sign and decimal digits, nothing else, " +
       'within the 64-bit range. Any other text — a space (`" 5"`, `"5 "`), a decimal point (`"5.0"`), hexadecimal ' +
       '(`"0x10"`), digit separators (`"1_000"`), a word (`"high"`), an empty string, a number too large, or a `|` ' +
       'block scalar, which ends in a line break — is silently read as weight **0**: no error, no log, and the hook ' +
@@ -95,7 +95,8 @@ function goTrimSpace(text: string): string {
 
 function problemOf(text: string): string {
   if (text === '') return 'it is empty';
-  if (goTrimSpace(text) !== text) return /\n$/.test(text) ? 'it ends in a line break' : 'it has spaces around the number';
+  if (goTrimSpace(text) !== text)
+    return /\n$/.test(text) ? 'it ends in a line break' : 'it has spaces around the number';
   if (/^[+-]?[0-9]+$/.test(text)) return 'it does not fit in 64 bits';
   if (/^[+-]?[0-9]+\.[0-9]*$/.test(text)) return 'it has a decimal point';
   if (/^[+-]?0[xXoObB]/.test(text)) return 'it reads only decimal digits';

@@ -48,7 +48,8 @@ export const invalidYaml = defineRule({
   check(context) {
     const { file } = context;
     // A template Helm cannot even parse is reported by unclosed-template-action; NOTES.txt is not YAML (§1.1).
-    if (file.model.yamlProblems.length === 0 || file.scan.problems.length > 0 || /(^|[\\/])NOTES\.txt$/.test(file.path)) return;
+    if (file.model.yamlProblems.length === 0 || file.scan.problems.length > 0 || /(^|[\\/])NOTES\.txt$/.test(file.path))
+      return;
     const documents = file.model.documentRanges;
     const confirmation = new Confirmation(file, documents);
     const problems = file.model.yamlProblems;
@@ -58,9 +59,15 @@ export const invalidYaml = defineRule({
       let problem: YamlProblem | undefined;
       // Only the same problem, on the same line, confirms one: a problem elsewhere in the variant may come from
       // blanking both branches of an if/else, which Helm never does.
-      for (let at = next; !problem && at < Math.min(problems.length, next + PROBLEMS_TRIED) && problems[at]!.range.start <= document.end; at++) {
+      for (
+        let at = next;
+        !problem && at < Math.min(problems.length, next + PROBLEMS_TRIED) && problems[at]!.range.start <= document.end;
+        at++
+      ) {
         const line = file.lines.position(problems[at]!.range.start).line;
-        problem = confirmation.problemsBeside(problems[at]!, index).find((found) => file.lines.position(found.range.start).line === line);
+        problem = confirmation
+          .problemsBeside(problems[at]!, index)
+          .find((found) => file.lines.position(found.range.start).line === line);
       }
       if (!problem) return;
       context.report({
@@ -99,8 +106,10 @@ class Confirmation {
     for (const action of scan.actions) {
       if (action.kind === 'control') {
         const keyword = action.keyword;
-        if (keyword === 'if' || keyword === 'with' || keyword === 'range') open.push({ start: action.range.end, conditional: true });
-        else if (keyword === 'define' || keyword === 'block') open.push({ start: action.range.end, conditional: false });
+        if (keyword === 'if' || keyword === 'with' || keyword === 'range')
+          open.push({ start: action.range.end, conditional: true });
+        else if (keyword === 'define' || keyword === 'block')
+          open.push({ start: action.range.end, conditional: false });
         else if (keyword === 'else' || keyword === 'end') {
           const top = keyword === 'end' ? open.pop() : open[open.length - 1];
           if (top?.conditional) branches.push({ start: top.start, end: action.range.start });
@@ -112,7 +121,12 @@ class Confirmation {
       const endsLine = scan.masked.slice(restOfLine.start, restOfLine.end).trim() === '';
       if (action.kind !== 'output' && !action.standsAlone && !endsLine) {
         always.push({ start: lines.lineStart(lines.position(action.range.start).line), end: restOfLine.end });
-      } else if (action.kind === 'output' && !action.standsAlone && endsLine && MULTI_LINE_OUTPUT.test(file.text.slice(action.inner.start, action.inner.end))) {
+      } else if (
+        action.kind === 'output' &&
+        !action.standsAlone &&
+        endsLine &&
+        MULTI_LINE_OUTPUT.test(file.text.slice(action.inner.start, action.inner.end))
+      ) {
         const before = scan.masked.slice(lines.lineStart(lines.position(action.range.start).line), action.range.start);
         if (VALUE_START.test(before)) always.push(action.range);
       }
@@ -129,7 +143,10 @@ class Confirmation {
   problemsBeside(problem: YamlProblem, index: number): YamlProblem[] {
     const document = this.documents[index]!;
     const at = problem.range.start;
-    const blanked = [...this.always[index]!, ...this.branches[index]!.filter((branch) => !(branch.start <= at && at <= branch.end))];
+    const blanked = [
+      ...this.always[index]!,
+      ...this.branches[index]!.filter((branch) => !(branch.start <= at && at <= branch.end)),
+    ];
     const variant = blankRanges(this.file.model.parsedText, document, blanked);
     const found: YamlProblem[] = [];
     for (const parsed of wholeParse(variant)) {
@@ -196,7 +213,8 @@ function byDocument(ranges: TextRange[], documents: TextRange[]): TextRange[][] 
       if (documents[mid]!.end < range.start) low = mid + 1;
       else high = mid;
     }
-    for (let index = low; index < documents.length && documents[index]!.start <= range.end; index++) result[index]!.push(range);
+    for (let index = low; index < documents.length && documents[index]!.start <= range.end; index++)
+      result[index]!.push(range);
   }
   return result;
 }

@@ -1,11 +1,12 @@
 import type { TemplateFile } from '../analysis/file';
 import type { TextRange } from '../core/text';
-import type { BlockMap} from './support/lifecycle-helpers';
+import type { BlockMap } from './support/lifecycle-helpers';
 import { DocumentWalker, lifecycleHooks, podSpecOf } from './support/lifecycle-helpers';
 import type { Report } from './rule';
 import { defineRule } from './rule';
 
-const API_ERROR = 'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"';
+const API_ERROR =
+  'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"';
 
 export const jobRestartPolicy = defineRule({
   id: 'job-restart-policy',
@@ -15,14 +16,16 @@ export const jobRestartPolicy = defineRule({
   reads: 'document',
   docs: {
     description:
-      'A Job\'s pod template must say `restartPolicy: OnFailure` or `restartPolicy: Never`. A pod spec without ' +
+      "A Job's pod template must say `restartPolicy: OnFailure` or `restartPolicy: Never`. A pod spec without " +
       '`restartPolicy` is defaulted to `Always`, which Job validation refuses, so the hook is never created and the ' +
       'install or upgrade fails at that hook; `helm template` and `helm lint` do not notice. The safe fix adds ' +
       '`restartPolicy: Never` (a failed pod is replaced, up to `backoffLimit`), indented like the keys beside it, or ' +
       'turns `Always` into `Never`. Silent when template output we cannot see may set the field.',
     helmFact:
       'Kubernetes defaults an empty pod `restartPolicy` to `Always`, and Job validation accepts only `OnFailure` and ' +
-      '`Never`: `The Job "…" is invalid: ' + API_ERROR + '` (kubernetes/kubernetes pkg/apis/batch/validation; the error ' +
+      '`Never`: `The Job "…" is invalid: ' +
+      API_ERROR +
+      '` (kubernetes/kubernetes pkg/apis/batch/validation; the error ' +
       'as reported in ContainerSolutions/kubernetes-examples#13 and jayunit100/k8sprototypes#4). Helm builds and ' +
       'creates each hook before waiting for it, so the event fails ([hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)).',
     bad: [
@@ -69,15 +72,19 @@ export const jobRestartPolicy = defineRule({
         if (!literal || literal.text !== 'Always') continue;
         context.report({
           range: podSpec.keyRange,
-          message: "Kubernetes rejects this hook Job when Helm creates it: a Job's pods cannot use restartPolicy: Always.",
+          message:
+            "Kubernetes rejects this hook Job when Helm creates it: a Job's pods cannot use restartPolicy: Always.",
           help: `Use restartPolicy: Never (a failed pod is replaced, up to backoffLimit) or OnFailure (the container restarts in place). ${rejected}`,
-          fixes: [{ title: 'Use restartPolicy: Never', safe: true, edits: [{ range: literal.range, newText: 'Never' }] }],
+          fixes: [
+            { title: 'Use restartPolicy: Never', safe: true, edits: [{ range: literal.range, newText: 'Never' }] },
+          ],
         });
         continue;
       }
       const report: Report = {
         range: podSpec.keyRange,
-        message: "Kubernetes rejects this hook Job when Helm creates it: its pod template has no restartPolicy, which defaults to Always.",
+        message:
+          'Kubernetes rejects this hook Job when Helm creates it: its pod template has no restartPolicy, which defaults to Always.',
         help: `Add restartPolicy: Never or OnFailure to the pod template. Kubernetes defaults it to Always, which a Job cannot use. ${rejected}`,
       };
       const edit = insertKeyEdit(context.file, podSpec, 'restartPolicy: Never');
@@ -92,7 +99,11 @@ export const jobRestartPolicy = defineRule({
  * outside any `{{ if }}` opened inside the block), when every key of the mapping starts its own line at the same
  * column: that column is the indentation YAML needs.
  */
-export function insertKeyEdit(file: TemplateFile, map: BlockMap, line: string): { range: TextRange; newText: string } | undefined {
+export function insertKeyEdit(
+  file: TemplateFile,
+  map: BlockMap,
+  line: string,
+): { range: TextRange; newText: string } | undefined {
   if (!map.keyRange || map.node.flow || map.node.items.length === 0) return undefined;
   const keyLine = file.lines.position(map.keyRange.start).line;
   if (!/^\s*:[ \t]*(?:#.*)?$/.test(file.text.slice(map.keyRange.end, file.lines.lineEnd(keyLine)))) return undefined;

@@ -21,7 +21,8 @@ interface Misplaced {
 export const misplacedHookAnnotation = defineRule({
   id: 'misplaced-hook-annotation',
   defaultSeverity: 'error',
-  summary: "Hook annotations under labels or a pod template instead of the object's own annotations: the object is not a hook.",
+  summary:
+    "Hook annotations under labels or a pod template instead of the object's own annotations: the object is not a hook.",
   fixable: false,
   reads: 'document',
   docs: {
@@ -31,7 +32,7 @@ export const misplacedHookAnnotation = defineRule({
       '`spec.jobTemplate…`), directly under `metadata`, or in an `annotations:` key outside `metadata` are never read: ' +
       'the object is installed with the release as a normal resource. A migration Job then runs alongside the new ' +
       'version instead of before it, and a later upgrade that changes its pod template fails with ' +
-      '`spec.template: field is immutable`. Move the annotations to the object\'s `metadata.annotations`. Reported ' +
+      "`spec.template: field is immutable`. Move the annotations to the object's `metadata.annotations`. Reported " +
       'only when those annotations have no `helm.sh/hook` and are fully visible (not built by `toYaml` or `include`).',
     helmFact:
       'A document is a hook if and only if its `metadata.annotations` has the exact key `helm.sh/hook`; only the ' +
@@ -72,7 +73,12 @@ export const misplacedHookAnnotation = defineRule({
       if (nextHookKey < resource.range.start) nextHookKey = file.text.indexOf(HOOK_KEY, resource.range.start);
       if (nextHookKey < 0) break;
       if (nextHookKey >= resource.range.end) continue;
-      if (resource.metadataUnknown || resource.annotations?.hasUnknownEntries || lastEntry(resource.annotations, HOOK_KEY)) continue;
+      if (
+        resource.metadataUnknown ||
+        resource.annotations?.hasUnknownEntries ||
+        lastEntry(resource.annotations, HOOK_KEY)
+      )
+        continue;
       for (const found of misplacedKeys(resource)) {
         context.report({
           range: found.range,

@@ -12,7 +12,7 @@ export const missingChartDependency = defineRule({
   docs: {
     description:
       'Every entry of `dependencies` in `Chart.yaml` (in `requirements.yaml` for an `apiVersion: v1` chart) must be ' +
-      'in the chart\'s `charts/` directory, unpacked or as a `.tgz` archive, before Helm renders the chart: ' +
+      "in the chart's `charts/` directory, unpacked or as a `.tgz` archive, before Helm renders the chart: " +
       '`helm template`, `helm install` and `helm upgrade` stop with "found in Chart.yaml, but missing in charts/ ' +
       'directory" and render nothing, hooks included. This holds for every entry, even one whose `condition` or ' +
       '`tags` turn it off: Helm checks the list before it reads any values. Run `helm dependency build` (or ' +
@@ -25,8 +25,27 @@ export const missingChartDependency = defineRule({
       `(${HELM_SOURCE}/pkg/action/install.go)), which the loader reads from directories and \`.tgz\` archives ` +
       `([pkg/chart/v2/loader/load.go, LoadFiles](${HELM_SOURCE}/pkg/chart/v2/loader/load.go)). \`helm lint\` only warns ` +
       '"chart directory is missing these dependencies".',
-    bad: ['apiVersion: v2', 'name: shop', 'version: 1.0.0', 'dependencies:', '  - name: postgresql', '    version: 16.x.x', '    repository: oci://registry-1.docker.io/bitnamicharts', '    condition: postgresql.enabled'].join('\n'),
-    good: ['apiVersion: v2', 'name: shop', 'version: 1.0.0', '# charts/postgresql-16.7.4.tgz, fetched by helm dependency build', 'dependencies:', '  - name: postgresql', '    version: 16.x.x', '    repository: oci://registry-1.docker.io/bitnamicharts', '    condition: postgresql.enabled'].join('\n'),
+    bad: [
+      'apiVersion: v2',
+      'name: shop',
+      'version: 1.0.0',
+      'dependencies:',
+      '  - name: postgresql',
+      '    version: 16.x.x',
+      '    repository: oci://registry-1.docker.io/bitnamicharts',
+      '    condition: postgresql.enabled',
+    ].join('\n'),
+    good: [
+      'apiVersion: v2',
+      'name: shop',
+      'version: 1.0.0',
+      '# charts/postgresql-16.7.4.tgz, fetched by helm dependency build',
+      'dependencies:',
+      '  - name: postgresql',
+      '    version: 16.x.x',
+      '    repository: oci://registry-1.docker.io/bitnamicharts',
+      '    condition: postgresql.enabled',
+    ].join('\n'),
   },
   checkLoadedChart(context) {
     const missing = context.chart.missingDependencies;
@@ -60,7 +79,8 @@ function dependencyNames(text: string): Array<{ name: string; range: TextRange }
   for (const item of list.items) {
     if (!isMap(item)) continue;
     const name = item.get('name', true);
-    if (isScalar(name) && name.range) names.push({ name: String(name.value), range: { start: name.range[0], end: name.range[1] } });
+    if (isScalar(name) && name.range)
+      names.push({ name: String(name.value), range: { start: name.range[0], end: name.range[1] } });
   }
   return names;
 }

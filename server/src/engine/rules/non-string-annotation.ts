@@ -23,7 +23,16 @@ function hasOwnRule(set: AnnotationSet, entry: EntryModel): boolean {
  * Built-in kinds whose nested `metadata` (pod template, job template, claim templates) is a typed ObjectMeta. A
  * custom resource's nested metadata is checked against its CRD's schema, which may accept anything.
  */
-export const KINDS_WITH_POD_TEMPLATE_METADATA: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate']);
+export const KINDS_WITH_POD_TEMPLATE_METADATA: ReadonlySet<string> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'PodTemplate',
+]);
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
 
 export const nonStringAnnotation = defineRule({
@@ -44,7 +53,7 @@ export const nonStringAnnotation = defineRule({
       'rejects. An empty (null) value is accepted. Fix: quote the value as typed (`8080` → `"8080"`). ' +
       '`helm.sh/hook` and `helm.sh/hook-weight` have their own rules (`unknown-hook-event`, `unquoted-hook-weight`).',
     helmFact:
-      'Helm reads each document\'s annotations into `map[string]string`, converting numbers and bools but failing on a ' +
+      "Helm reads each document's annotations into `map[string]string`, converting numbers and bools but failing on a " +
       'list (`cannot unmarshal array into Go struct field .metadata.annotations of type string`); kubectl, the API ' +
       "server and, for hooks, Helm's kube client reject a number or bool with `cannot unmarshal number|bool into Go " +
       'struct field ObjectMeta.metadata.annotations of type string` ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139), [client.go `Build`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/client.go#L546); ' +
@@ -95,9 +104,14 @@ export const nonStringAnnotation = defineRule({
           range: value.range,
           message: `${short}: the annotation ${key} is ${describeKind(kind)}, not a string.`,
           // With an explicit tag (`!!int 5`) quoting would not make the value a string.
-          help: value.tag ? `Write the value as a quoted string, without its explicit tag. ${why}` : `Quote it: ${shown(quoted)}. ${why}`,
+          help: value.tag
+            ? `Write the value as a quoted string, without its explicit tag. ${why}`
+            : `Quote it: ${shown(quoted)}. ${why}`,
         };
-        if (!value.tag) report.fixes = [{ title: `Quote the value: ${quoted}`, safe: true, edits: [{ range: value.range, newText: quoted }] }];
+        if (!value.tag)
+          report.fixes = [
+            { title: `Quote the value: ${quoted}`, safe: true, edits: [{ range: value.range, newText: quoted }] },
+          ];
         context.report(report);
       }
     }

@@ -1,6 +1,14 @@
-import type { EntryModel} from '../model/document';
+import type { EntryModel } from '../model/document';
 import { lastEntry } from '../model/document';
-import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_ONLY_KEYS, normalizeItem, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
+import {
+  DELETE_POLICY_KEY,
+  HOOK_KEY,
+  HOOK_ONLY_KEYS,
+  normalizeItem,
+  OUTPUT_LOG_POLICY_KEY,
+  RESOURCE_POLICY_KEY,
+  WEIGHT_KEY,
+} from '../model/hook';
 import { renameKeyEdit } from './support/annotation-keys';
 import { thisResource } from './support/helpers';
 import type { Report } from './rule';

@@ -1,6 +1,13 @@
 import type { ChartObject } from './support/chart-objects';
 import { deletedAfterSuccess, describeObject } from './support/dependency-helpers';
-import { INSTALL_EVENTS, isCertainHook, isCertainReleaseResource, readsOf, sameObjects, UPGRADE_EVENTS } from './support/hook-objects';
+import {
+  INSTALL_EVENTS,
+  isCertainHook,
+  isCertainReleaseResource,
+  readsOf,
+  sameObjects,
+  UPGRADE_EVENTS,
+} from './support/hook-objects';
 import { DocumentWalker } from './support/lifecycle-helpers';
 import type { PodReference } from './support/pod-references';
 import { shown } from './support/helpers';
@@ -9,12 +16,13 @@ import { defineRule } from './rule';
 export const staleInstallHook = defineRule({
   id: 'stale-install-hook',
   defaultSeverity: 'warning',
-  summary: 'An object hooked only on install (or only on upgrade) that a release resource reads: upgrades never update it, or an install never creates it.',
+  summary:
+    'An object hooked only on install (or only on upgrade) that a release resource reads: upgrades never update it, or an install never creates it.',
   fixable: false,
   docs: {
     description:
       'A ConfigMap or Secret is often made a `pre-install` hook so that it exists before anything else. If a release ' +
-      'resource (a Deployment\'s `envFrom`, a volume, `serviceAccountName`, `imagePullSecrets`…) reads it, every later ' +
+      "resource (a Deployment's `envFrom`, a volume, `serviceAccountName`, `imagePullSecrets`…) reads it, every later " +
       'change to it in the chart is lost: `helm upgrade` runs only `pre-upgrade` and `post-upgrade` hooks and the object ' +
       'is not a release resource, so the cluster keeps what the first install wrote. The other way round, an object ' +
       'hooked on `pre-upgrade` only does not exist after a fresh install (or `helm upgrade --install` of a new release), ' +
@@ -118,8 +126,15 @@ export const staleInstallHook = defineRule({
       const own = [...new Set(target.hook.events)];
       const what = `this ${shown(target.kind, 30)}`;
       const reader = describeObject(first!.reader, 30);
-      const only = own.length === 1 ? `it is a ${own[0]} hook only` : `it has no ${stale ? 'pre-upgrade or post-upgrade' : 'pre-install or post-install'} event`;
-      const related = readers.map(({ reader, reference }) => ({ object: reader, range: reference.range, message: `${describeObject(reader)} reads it here (${reference.field})` }));
+      const only =
+        own.length === 1
+          ? `it is a ${own[0]} hook only`
+          : `it has no ${stale ? 'pre-upgrade or post-upgrade' : 'pre-install or post-install'} event`;
+      const related = readers.map(({ reader, reference }) => ({
+        object: reader,
+        range: reference.range,
+        message: `${describeObject(reader)} reads it here (${reference.field})`,
+      }));
       if (stale) {
         context.report({
           object: target,
@@ -151,7 +166,11 @@ export const staleInstallHook = defineRule({
  * The chart's own release resources whose pods read `target`, each with its first reference. `blockingOnly`: only
  * references a pod cannot start without (an optional reference may mean to do without the object).
  */
-function releaseReaders(objects: readonly ChartObject[], target: ChartObject, blockingOnly: boolean): { reader: ChartObject; reference: PodReference }[] {
+function releaseReaders(
+  objects: readonly ChartObject[],
+  target: ChartObject,
+  blockingOnly: boolean,
+): { reader: ChartObject; reference: PodReference }[] {
   const readers: { reader: ChartObject; reference: PodReference }[] = [];
   for (const reader of objects) {
     if (!isCertainReleaseResource(reader)) continue;

@@ -9,14 +9,16 @@ import { effectivePolicies, lifecycleHooks } from './support/lifecycle-helpers';
 import type { PodReference } from './support/pod-references';
 import { defineRule } from './rule';
 
-const GENERATORS = /\b(?:randAlphaNum|randAlpha|randAscii|randNumeric|randBytes|genCA|genPrivateKey|genSelfSignedCert\w*|genSignedCert\w*|uuidv4|derivePassword)\b/;
+const GENERATORS =
+  /\b(?:randAlphaNum|randAlpha|randAscii|randNumeric|randBytes|genCA|genPrivateKey|genSelfSignedCert\w*|genSignedCert\w*|uuidv4|derivePassword)\b/;
 const LOOKUP = /\blookup\b/;
 const RECREATING_EVENTS: readonly HookEvent[] = ['pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback'];
 
 export const statefulHook = defineRule({
   id: 'stateful-hook',
   defaultSeverity: 'error',
-  summary: 'PVC hook whose data others read, or Secret hook with generated data, deleted and re-created on every upgrade or rollback.',
+  summary:
+    'PVC hook whose data others read, or Secret hook with generated data, deleted and re-created on every upgrade or rollback.',
   fixable: false,
   docs: {
     description:
@@ -69,7 +71,11 @@ export const statefulHook = defineRule({
       if (events.length === 0) continue;
       const policies = effectivePolicies(hook.policy);
       if (!policies) continue;
-      const deleting = policies.includes('before-hook-creation') ? 'before-hook-creation' : policies.includes('hook-succeeded') ? 'hook-succeeded' : undefined;
+      const deleting = policies.includes('before-hook-creation')
+        ? 'before-hook-creation'
+        : policies.includes('hook-succeeded')
+          ? 'hook-succeeded'
+          : undefined;
       if (!deleting) continue;
       const how =
         deleting === 'before-hook-creation'
@@ -120,13 +126,21 @@ function checkClaims(context: ChartRuleContext): void {
       help:
         `Make it a normal release resource, or hook it on pre-install only. ${how}: the old volume is released and, with ` +
         `the usual Delete reclaim policy, destroyed with its data, which ${describeObject(reader)} (${by}, ${reference.field}) still needs.`,
-      related: readers.map(({ reader, reference }) => ({ object: reader, range: reference.range, message: `${describeObject(reader)} mounts it here` })),
+      related: readers.map(({ reader, reference }) => ({
+        object: reader,
+        range: reference.range,
+        message: `${describeObject(reader)} mounts it here`,
+      })),
     });
   }
 }
 
 /** Readers whose use outlives one run of the claim's events: release resources, and hooks of other events. */
-function outlivingReaders(objects: readonly ChartObject[], claim: ChartObject, claimEvents: ReadonlySet<HookEvent>): { reader: ChartObject; reference: PodReference }[] {
+function outlivingReaders(
+  objects: readonly ChartObject[],
+  claim: ChartObject,
+  claimEvents: ReadonlySet<HookEvent>,
+): { reader: ChartObject; reference: PodReference }[] {
   const readers: { reader: ChartObject; reference: PodReference }[] = [];
   for (const reader of objects) {
     if (reader === claim) continue;
@@ -158,5 +172,7 @@ function generatorIn(file: TemplateFile, resource: ResourceDocument): string | u
 }
 
 function hasLookup(file: TemplateFile): boolean {
-  return file.scan.actions.some((action) => action.kind !== 'comment' && LOOKUP.test(file.text.slice(action.inner.start, action.inner.end)));
+  return file.scan.actions.some(
+    (action) => action.kind !== 'comment' && LOOKUP.test(file.text.slice(action.inner.start, action.inner.end)),
+  );
 }

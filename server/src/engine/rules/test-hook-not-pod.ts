@@ -10,7 +10,7 @@ export const testHookNotPod = defineRule({
   reads: 'document',
   docs: {
     description:
-      '`helm test --logs` asks Kubernetes for the pod logs of **every** test hook by the hook\'s own name, whatever its ' +
+      "`helm test --logs` asks Kubernetes for the pod logs of **every** test hook by the hook's own name, whatever its " +
       'kind. A Job, ConfigMap or other object hooked on `test` has no pod of that name, so the command fails with ' +
       '`unable to get pod logs for NAME: pods "NAME" not found` even when every test passed. Write the test as a Pod, ' +
       'or run `helm test` without `--logs`. Objects a test Pod needs (a ConfigMap, a ServiceAccount) can be normal ' +

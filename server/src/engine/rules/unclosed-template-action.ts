@@ -18,7 +18,7 @@ export const unclosedTemplateAction = defineRule({
   syntaxOnly: true,
   docs: {
     description:
-      'Helm parses every template of the chart with Go\'s text/template before rendering anything. An action `{{` ' +
+      "Helm parses every template of the chart with Go's text/template before rendering anything. An action `{{` " +
       'without its `}}`, a string or raw string left open inside an action, a comment without `*/}}`, or an ' +
       '`{{ end }}` too many or too few is a parse error: `helm template`, `helm lint` and `helm install` all stop with ' +
       '`parse error at (<file>:<line>): …`, for the whole chart, even when the broken file is a `_helpers.tpl`. The ' +
@@ -26,7 +26,7 @@ export const unclosedTemplateAction = defineRule({
     helmFact:
       'Helm parses templates with Go text/template and reports its errors as `parse error at (file:line): message`, ' +
       'e.g. `unclosed action`, `unterminated quoted string`, `unclosed comment`, `unexpected {{end}}`, `unexpected EOF` ' +
-      '([engine.go `cleanupParseError`](https://github.com/helm/helm/blob/v4.1.4/pkg/engine/engine.go#L318); Go\'s text/template/parse lex.go and parse.go).',
+      "([engine.go `cleanupParseError`](https://github.com/helm/helm/blob/v4.1.4/pkg/engine/engine.go#L318); Go's text/template/parse lex.go and parse.go).",
     bad: [
       'apiVersion: batch/v1',
       'kind: Job',
@@ -70,8 +70,15 @@ function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<n
     // follows the action's own line does the text end inside it, with "unclosed action".
     const action = actionsByStart.get(problem.range.start);
     const lineEnd = file.text.indexOf('\n', problem.range.start);
-    const atEnd = action !== undefined && action.range.end >= file.text.length && (lineEnd < 0 || file.text.slice(lineEnd).trim() === '');
-    return { cause: 'this "{{" has no closing "}}"', ...(atEnd ? { goError: 'unclosed action' } : {}), advice: 'Close the action with "}}".' };
+    const atEnd =
+      action !== undefined &&
+      action.range.end >= file.text.length &&
+      (lineEnd < 0 || file.text.slice(lineEnd).trim() === '');
+    return {
+      cause: 'this "{{" has no closing "}}"',
+      ...(atEnd ? { goError: 'unclosed action' } : {}),
+      advice: 'Close the action with "}}".',
+    };
   }
   if (/^Unterminated string/.test(message)) {
     return {
@@ -81,7 +88,11 @@ function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<n
     };
   }
   if (/^Unterminated raw string/.test(message)) {
-    return { cause: 'a raw string in this action is not closed', goError: 'unterminated raw quoted string', advice: 'Close the raw string with a backtick.' };
+    return {
+      cause: 'a raw string in this action is not closed',
+      goError: 'unterminated raw quoted string',
+      advice: 'Close the raw string with a backtick.',
+    };
   }
   if (/^Unterminated character constant/.test(message)) {
     return {
@@ -90,14 +101,32 @@ function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<n
       advice: 'Close the character constant, or write a "string" instead.',
     };
   }
-  if (/^Unclosed template comment/.test(message)) return { cause: 'this "{{/*" comment has no "*/}}"', goError: 'unclosed comment', advice: 'End the comment with "*/}}".' };
+  if (/^Unclosed template comment/.test(message))
+    return {
+      cause: 'this "{{/*" comment has no "*/}}"',
+      goError: 'unclosed comment',
+      advice: 'End the comment with "*/}}".',
+    };
   if (/^A template comment must end/.test(message)) {
-    return { cause: 'text stands between "*/" and "}}"', goError: 'comment ends before closing delimiter', advice: 'Put "}}" (or " -}}") right after "*/".' };
+    return {
+      cause: 'text stands between "*/" and "}}"',
+      goError: 'comment ends before closing delimiter',
+      advice: 'Put "}}" (or " -}}") right after "*/".',
+    };
   }
   if (/^"\{\{ end \}\}" without/.test(message)) {
-    return { cause: 'this "{{ end }}" closes no block', goError: 'unexpected {{end}}', advice: 'Remove it, or add the "if", "range", "with" or "define" it should close.' };
+    return {
+      cause: 'this "{{ end }}" closes no block',
+      goError: 'unexpected {{end}}',
+      advice: 'Remove it, or add the "if", "range", "with" or "define" it should close.',
+    };
   }
   const unended = /^("\{\{ \w+ \}\}") has no matching "\{\{ end \}\}"/.exec(message);
-  if (unended) return { cause: `this ${unended[1]} has no "{{ end }}"`, goError: 'unexpected EOF', advice: 'Add "{{ end }}" where the block should stop.' };
+  if (unended)
+    return {
+      cause: `this ${unended[1]} has no "{{ end }}"`,
+      goError: 'unexpected EOF',
+      advice: 'Add "{{ end }}" where the block should stop.',
+    };
   return { cause: message.replace(/\.$/, ''), advice: 'Fix the template syntax.' };
 }

@@ -1,8 +1,8 @@
 import type { AnnotationSet, EntryModel } from '../model/document';
-import type { SplitList} from '../model/hook';
+import type { SplitList } from '../model/hook';
 import { DELETE_POLICIES, DELETE_POLICY_KEY, normalizeItem, splitList } from '../model/hook';
 import { capitalize, hookAnnotationSets, thisResource, valueOrKeyRange } from './support/helpers';
-import type { ItemOutcome, ListSpec} from './support/list-items';
+import type { ItemOutcome, ListSpec } from './support/list-items';
 import { collectionReport, hookOnlyEntry, nonStringPolicyReport, unknownItemReport } from './support/list-items';
 import type { FileRuleContext, HelmVersion } from './rule';
 import { defineRule } from './rule';
@@ -110,11 +110,17 @@ function checkDeletePolicy(context: FileRuleContext, set: AnnotationSet, entry: 
           'Helm stores an unknown policy without complaint and never deletes the hook for it; and because the annotation is set, ' +
           `the default before-hook-creation no longer applies: ${leftBehind(context.helmVersion)}.`,
       }
-    : { consequence: 'Helm deletes nothing for this item', explanation: 'Helm stores an unknown policy without complaint and never deletes the hook for it.' };
+    : {
+        consequence: 'Helm deletes nothing for this item',
+        explanation: 'Helm stores an unknown policy without complaint and never deletes the hook for it.',
+      };
   list.items.forEach((item, index) => {
     if (!item.certain || isDeletePolicy(item.raw)) return;
     if (item.normalized === '' && hasOtherItems(list, index)) {
-      const harmless = { consequence: 'Helm ignores it', explanation: 'Helm stores the empty item, which deletes nothing, so removing the comma changes nothing.' };
+      const harmless = {
+        consequence: 'Helm ignores it',
+        explanation: 'Helm stores the empty item, which deletes nothing, so removing the comma changes nothing.',
+      };
       context.report({ ...unknownItemReport(list, index, value.range, SPEC, harmless), severity: 'info' });
       return;
     }
@@ -128,8 +134,9 @@ function hasOtherItems(list: SplitList, index: number): boolean {
 }
 
 function leftBehind(helmVersion: HelmVersion): string {
-  const meets = helmVersion === 4
-    ? 'Helm 4 applies the new one over it in place, so a Job that already completed does not run again'
-    : 'Helm 3 fails with "… already exists"';
+  const meets =
+    helmVersion === 4
+      ? 'Helm 4 applies the new one over it in place, so a Job that already completed does not run again'
+      : 'Helm 3 fails with "… already exists"';
   return `this hook object is never deleted, and the next run of the hook meets the old one (${meets})`;
 }

@@ -1,7 +1,15 @@
 import type { TemplateFile } from '../analysis/file';
-import type { AnnotationSet, EntryModel} from '../model/document';
+import type { AnnotationSet, EntryModel } from '../model/document';
 import { lastEntry } from '../model/document';
-import { DELETE_POLICY_KEY, HOOK_KEY, HOOK_KEYS, KNOWN_HELM_KEYS, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
+import {
+  DELETE_POLICY_KEY,
+  HOOK_KEY,
+  HOOK_KEYS,
+  KNOWN_HELM_KEYS,
+  OUTPUT_LOG_POLICY_KEY,
+  RESOURCE_POLICY_KEY,
+  WEIGHT_KEY,
+} from '../model/hook';
 import { nearest } from '../core/text';
 import { renameKeyEdit } from './support/annotation-keys';
 import { capitalize, shown, thisResource } from './support/helpers';
@@ -76,14 +84,19 @@ export const unknownHelmAnnotation = defineRule({
 function checkKey(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
   const suggestion = suggestKey(entry.key);
   const written = shown(entry.key);
-  const report: Report = suggestion ? misspelledReport(context.file.path, set, entry, suggestion) : {
-    range: entry.keyRange,
-    message: `Helm ignores "${written}": it is not an annotation Helm reads.`,
-    help: `Remove it, or use a key Helm reads: ${READ_KEYS.join(', ')}.`,
-  };
+  const report: Report = suggestion
+    ? misspelledReport(context.file.path, set, entry, suggestion)
+    : {
+        range: entry.keyRange,
+        message: `Helm ignores "${written}": it is not an annotation Helm reads.`,
+        help: `Remove it, or use a key Helm reads: ${READ_KEYS.join(', ')}.`,
+      };
   const meant = suggestion?.key;
   // In a pod template the right key would be ignored too: the fix there is to move it, which misplaced-hook-annotation explains.
-  const edit = meant && lastEntry(set.mapping, meant) === undefined && set.origin !== 'nested' ? renameKeyEdit(context.file, entry, meant) : undefined;
+  const edit =
+    meant && lastEntry(set.mapping, meant) === undefined && set.origin !== 'nested'
+      ? renameKeyEdit(context.file, entry, meant)
+      : undefined;
   if (suggestion && edit) report.fixes = [{ title: `Change to "${meant}"`, safe: suggestion.safe, edits: [edit] }];
   context.report(report);
 }
@@ -144,7 +157,9 @@ function consequence(set: AnnotationSet, meant: string): string | undefined {
   const hook = inDefine ? 'a hook that includes this' : 'the hook';
   switch (meant) {
     case HOOK_KEY:
-      return inDefine ? 'Objects that include this run as normal resources, not as hooks' : `${capitalize(thisResource(set.resource))} runs as a normal resource, not as a hook`;
+      return inDefine
+        ? 'Objects that include this run as normal resources, not as hooks'
+        : `${capitalize(thisResource(set.resource))} runs as a normal resource, not as a hook`;
     case WEIGHT_KEY:
       return isHook ? `${capitalize(hook)} runs with weight 0` : undefined;
     case DELETE_POLICY_KEY:

@@ -2,7 +2,7 @@ import type { AnnotationSet, EntryModel } from '../model/document';
 import { eventOf, HOOK_EVENTS, HOOK_KEY, splitList } from '../model/hook';
 import { isNonString } from '../model/scalar';
 import { dropLogLine, helmEntry, hookAnnotationSets, shown, subjectOf, valueOrKeyRange } from './support/helpers';
-import type { ListSpec} from './support/list-items';
+import type { ListSpec } from './support/list-items';
 import { collectionReport, unknownItemReport } from './support/list-items';
 import type { FileRuleContext } from './rule';
 import { defineRule } from './rule';

@@ -1,7 +1,7 @@
 import type { AnnotationSet, EntryModel } from '../model/document';
 import { normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, splitList } from '../model/hook';
 import { hookAnnotationSets, shown, valueOrKeyRange } from './support/helpers';
-import type { ListSpec} from './support/list-items';
+import type { ListSpec } from './support/list-items';
 import { collectionReport, hookOnlyEntry, nonStringPolicyReport, unknownItemReport } from './support/list-items';
 import type { FileRuleContext } from './rule';
 import { defineRule } from './rule';
@@ -31,7 +31,7 @@ export const unknownOutputLogPolicy = defineRule({
   reads: 'document',
   docs: {
     description:
-      '`helm.sh/hook-output-log-policy` (Helm 3.18+ and 4, not in the helm.sh docs) asks Helm to print a hook\'s ' +
+      "`helm.sh/hook-output-log-policy` (Helm 3.18+ and 4, not in the helm.sh docs) asks Helm to print a hook's " +
       'container logs when it succeeds (`hook-succeeded`), fails (`hook-failed`) or both. Helm splits the value on ' +
       'commas, trims and lower-cases each item and stores unknown items without a word, then ignores them: with ' +
       '`on-failure` or `hook-failure` no logs are printed, which you notice only when a hook fails and its output is ' +
@@ -117,7 +117,10 @@ function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entr
       context.report({ ...unknownItemReport(list, index, value.range, SPEC, harmless), severity: 'info' });
       return;
     }
-    const ignored = { consequence: 'Helm prints no hook logs for this item', explanation: 'Helm stores an unknown policy without complaint and ignores it.' };
+    const ignored = {
+      consequence: 'Helm prints no hook logs for this item',
+      explanation: 'Helm stores an unknown policy without complaint and ignores it.',
+    };
     context.report(unknownItemReport(list, index, value.range, SPEC, ignored));
   });
 }

@@ -12,12 +12,12 @@ export const unpinnedHookImage = defineRule({
     description:
       'A hook runs again on every install, upgrade, rollback or test it is hooked on, often months after the chart was ' +
       'written. An image with no tag means `:latest`, and `:latest` moves: the migration or check that passed in CI ' +
-      'may run different code in production, and a rollback runs today\'s image against yesterday\'s release. ' +
+      "may run different code in production, and a rollback runs today's image against yesterday's release. " +
       'Kubernetes also defaults `imagePullPolicy` to `Always` for `:latest`, so every hook run needs the registry. Pin ' +
       'a version tag or a digest (`@sha256:…`). Images built by templates are judged once the chart is evaluated.',
     helmFact:
       'Helm re-creates hooks on each run of their events ([hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L59)); a rollback runs the ' +
-      'target revision\'s stored hooks ([rollback.go `performRollback`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/rollback.go#L197)). Kubernetes resolves an image without a tag to `:latest` and ' +
+      "target revision's stored hooks ([rollback.go `performRollback`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/rollback.go#L197)). Kubernetes resolves an image without a tag to `:latest` and " +
       'defaults `imagePullPolicy: Always` for it.',
     bad: [
       'apiVersion: v1',

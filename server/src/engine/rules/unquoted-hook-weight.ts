@@ -27,7 +27,7 @@ export const unquotedHookWeight = defineRule({
       "Helm's `strconv.Atoi` reads only decimal.",
     helmFact:
       'Kubernetes decodes annotations into `map[string]string`; an unquoted number fails with `json: cannot unmarshal ' +
-      'number into Go struct field ObjectMeta.metadata.annotations of type string`, for a hook inside Helm\'s kube ' +
+      "number into Go struct field ObjectMeta.metadata.annotations of type string`, for a hook inside Helm's kube " +
       "client at install (`unable to build kubernetes object for deleting hook …`). Helm's own parser converts the " +
       'scalar with YAML 1.1 rules, then applies `strconv.Atoi` ([manifest_sorter.go `calculateHookWeight`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L227), [client.go `Build`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/client.go#L546); ' +
       '[apollographql/router#1881](https://github.com/apollographql/router/issues/1881), [influxdata/helm-charts#839](https://github.com/influxdata/helm-charts/issues/839)).',
@@ -91,7 +91,13 @@ function checkLiteral(context: FileRuleContext, set: AnnotationSet, entry: Entry
     else if (fix.safe) advice = `Quote it: "${fix.text}".`;
     else advice = `Write it in decimal: "${fix.text}", since Helm's strconv.Atoi reads only decimal digits.`;
     report.help = `${advice} ${why}`;
-    report.fixes = [{ title: `Quote the weight: "${fix.text}"`, safe: fix.safe, edits: [{ range: value.range, newText: doubleQuoted(fix.text) }] }];
+    report.fixes = [
+      {
+        title: `Quote the weight: "${fix.text}"`,
+        safe: fix.safe,
+        edits: [{ range: value.range, newText: doubleQuoted(fix.text) }],
+      },
+    ];
   }
   context.report(report);
 }
@@ -136,7 +142,13 @@ function checkTemplated(context: FileRuleContext, set: AnnotationSet, entry: Ent
   if (value.actions.some((action) => !action.closed)) return;
   const outputs = value.actions.filter((action) => action.kind === 'output');
   const text = context.file.text;
-  const whole = outputs.length === 1 && value.actions.length === 1 && outputs[0]!.range.start === value.range.start && outputs[0]!.range.end === value.range.end ? outputs[0]! : undefined;
+  const whole =
+    outputs.length === 1 &&
+    value.actions.length === 1 &&
+    outputs[0]!.range.start === value.range.start &&
+    outputs[0]!.range.end === value.range.end
+      ? outputs[0]!
+      : undefined;
   const rejected = `Kubernetes rejects ${subjectOf(set)} at install if the weight ${shown(value.source)} renders a number`;
   const why =
     'Without quotes, a rendered number such as 5 stays a YAML number, and annotation values must be strings: Kubernetes rejects ' +
@@ -150,7 +162,13 @@ function checkTemplated(context: FileRuleContext, set: AnnotationSet, entry: Ent
       uncertain: true,
       message: `${rejected}: the template's output is not quoted.`,
       help: `Pipe it through quote: ${text.slice(whole.range.start, insertAt)} | quote${text.slice(insertAt, whole.range.end)}. ${why}`,
-      fixes: [{ title: 'Append | quote', safe: quotesSafely(pipeline), edits: [{ range: { start: insertAt, end: insertAt }, newText: ' | quote' }] }],
+      fixes: [
+        {
+          title: 'Append | quote',
+          safe: quotesSafely(pipeline),
+          edits: [{ range: { start: insertAt, end: insertAt }, newText: ' | quote' }],
+        },
+      ],
     });
     return;
   }
@@ -210,12 +228,30 @@ function withoutStrings(pipeline: string): string {
  * Functions that pass a value through or compute a number. Any other (`include`, `toJson`, `printf`, …) may already
  * print quotes, and quoting its output again would change the weight.
  */
-const PASS_THROUGH_FUNCTIONS = new Set(['default', 'int', 'int64', 'toString', 'atoi', 'add', 'add1', 'sub', 'mul', 'div', 'max', 'min', 'coalesce', 'required', 'trim']);
+const PASS_THROUGH_FUNCTIONS = new Set([
+  'default',
+  'int',
+  'int64',
+  'toString',
+  'atoi',
+  'add',
+  'add1',
+  'sub',
+  'mul',
+  'div',
+  'max',
+  'min',
+  'coalesce',
+  'required',
+  'trim',
+]);
 
 function quotesSafely(pipeline: string): boolean {
   const code = withoutStrings(pipeline);
   const functions = code.match(/(?<![\w.$])[A-Za-z_]\w*/g) ?? [];
-  return functions.every((name) => name === 'true' || name === 'false' || name === 'nil' || PASS_THROUGH_FUNCTIONS.has(name));
+  return functions.every(
+    (name) => name === 'true' || name === 'false' || name === 'nil' || PASS_THROUGH_FUNCTIONS.has(name),
+  );
 }
 
 function literalParts(text: string, range: { start: number; end: number }, actions: TemplateAction[]): string {

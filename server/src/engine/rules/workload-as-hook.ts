@@ -9,19 +9,20 @@ const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet'
 export const workloadAsHook = defineRule({
   id: 'workload-as-hook',
   defaultSeverity: 'warning',
-  summary: 'Deployment, StatefulSet, DaemonSet or ReplicaSet as a hook: not part of the release, so upgrades and uninstall pass it by.',
+  summary:
+    'Deployment, StatefulSet, DaemonSet or ReplicaSet as a hook: not part of the release, so upgrades and uninstall pass it by.',
   fixable: false,
   docs: {
     description:
       'A hook is not a resource of the release: Helm keeps it apart from the manifest, applies it only when one of its ' +
       'own events runs, and never deletes it on `helm uninstall`. Charts sometimes make a database, a cache or an object ' +
-      'store a `pre-install` hook so that it starts before the rest. It then runs on after install as nobody\'s object: ' +
+      "store a `pre-install` hook so that it starts before the rest. It then runs on after install as nobody's object: " +
       '`helm upgrade` does not run `pre-install` hooks, so a new image or setting in the chart never reaches it; ' +
       '`helm uninstall` leaves it running; `helm get manifest` does not show it. On an upgrade event, the default ' +
-      '`before-hook-creation` deletes and re-creates it on every upgrade (downtime, and a StatefulSet\'s pods start ' +
+      "`before-hook-creation` deletes and re-creates it on every upgrade (downtime, and a StatefulSet's pods start " +
       'over); with `hook-succeeded` Helm deletes it as soon as its event succeeded. Helm does not even wait for it to be ' +
       'ready: only Job and Pod hooks are waited for. Make it a normal release resource, and order start-up with init ' +
-      'containers or readiness probes in the objects that need it. The message follows the hook\'s events and delete ' +
+      "containers or readiness probes in the objects that need it. The message follows the hook's events and delete " +
       'policy; hooks of subcharts are left alone.',
     helmFact:
       'Hooks are sorted out of the manifest and stored apart in the release (Helm v4.1.4 ' +
@@ -29,7 +30,7 @@ export const workloadAsHook = defineRule({
       'v3.18.0 [pkg/releaseutil/manifest_sorter.go](https://github.com/helm/helm/blob/v3.18.0/pkg/releaseutil/manifest_sorter.go)). ' +
       'Each command runs only the hooks of its own events ' +
       '([pkg/action/hooks.go `execHookWithDelayedShutdown`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go)), and ' +
-      'uninstall deletes only the manifest\'s resources ([pkg/action/uninstall.go `deleteRelease`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/uninstall.go)). ' +
+      "uninstall deletes only the manifest's resources ([pkg/action/uninstall.go `deleteRelease`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/uninstall.go)). " +
       'The hook watcher waits only for Jobs and Pods; any other kind is ready once it exists ' +
       '([pkg/kube/statuswait.go `WatchUntilReady`](https://github.com/helm/helm/blob/v4.1.4/pkg/kube/statuswait.go)). ' +
       '`helm install --dry-run=client -o json` lists such a Deployment under `hooks`, not in `manifest` (test/differential). ' +

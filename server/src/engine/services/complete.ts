@@ -1,7 +1,24 @@
 import type { TemplateFile } from '../analysis/file';
-import { DELETE_POLICY_FACTS, EVENT_FACTS, KEY_FACTS, OUTPUT_LOG_POLICY_FACTS, RESOURCE_POLICY_VALUES } from '../core/helm-facts';
-import type { HookEvent} from '../model/hook';
-import { DELETE_POLICIES, DELETE_POLICY_KEY, eventOf, HOOK_EVENTS, HOOK_KEY, normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, RESOURCE_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
+import {
+  DELETE_POLICY_FACTS,
+  EVENT_FACTS,
+  KEY_FACTS,
+  OUTPUT_LOG_POLICY_FACTS,
+  RESOURCE_POLICY_VALUES,
+} from '../core/helm-facts';
+import type { HookEvent } from '../model/hook';
+import {
+  DELETE_POLICIES,
+  DELETE_POLICY_KEY,
+  eventOf,
+  HOOK_EVENTS,
+  HOOK_KEY,
+  normalizeItem,
+  OUTPUT_LOG_POLICIES,
+  OUTPUT_LOG_POLICY_KEY,
+  RESOURCE_POLICY_KEY,
+  WEIGHT_KEY,
+} from '../model/hook';
 import type { TextRange } from '../core/text';
 
 export type CompletionKind = 'key' | 'event' | 'policy' | 'weight';
@@ -45,7 +62,11 @@ export interface WeightInUse {
   line: number;
 }
 
-export function complete(file: TemplateFile, offset: number, weightsInUse: readonly WeightInUse[] = []): EngineCompletion[] {
+export function complete(
+  file: TemplateFile,
+  offset: number,
+  weightsInUse: readonly WeightInUse[] = [],
+): EngineCompletion[] {
   if (offset < 0 || offset > file.text.length) return [];
   if (file.scan.actions.some((action) => action.range.start < offset && offset < action.range.end)) return [];
   const lineIndex = file.lines.position(offset).line;
@@ -58,7 +79,18 @@ export function complete(file: TemplateFile, offset: number, weightsInUse: reado
   if (keyTyped) return completeKey(file, lineIndex, lineStart, lineText, keyTyped[1]!.length, column);
 
   const valueTyped = keyBefore(before);
-  if (valueTyped) return completeValue(file, lineIndex, lineStart, lineText, valueTyped.key, valueTyped.colonEnd, column, offset, weightsInUse);
+  if (valueTyped)
+    return completeValue(
+      file,
+      lineIndex,
+      lineStart,
+      lineText,
+      valueTyped.key,
+      valueTyped.colonEnd,
+      column,
+      offset,
+      weightsInUse,
+    );
   return [];
 }
 
@@ -91,7 +123,13 @@ function lineAt(file: TemplateFile, index: number): Line {
   const start = file.lines.lineStart(index);
   const masked = file.scan.masked.slice(start, file.lines.lineEnd(index));
   const trimmed = masked.trim();
-  return { index, start, masked, indent: masked.length - masked.trimStart().length, empty: trimmed === '' || trimmed.startsWith('#') };
+  return {
+    index,
+    start,
+    masked,
+    indent: masked.length - masked.trimStart().length,
+    empty: trimmed === '' || trimmed.startsWith('#'),
+  };
 }
 
 function isDocumentBoundary(line: Line): boolean {
@@ -138,7 +176,11 @@ function siblings(file: TemplateFile, index: number, indent: number): Map<string
     if (line.indent < indent) return false;
     if (line.indent === indent && i !== index) {
       const entry = entryOf(line);
-      if (entry) result.set(entry.key, { line: i, value: file.text.slice(line.start + entry.colonEnd, line.start + line.masked.length).trim() });
+      if (entry)
+        result.set(entry.key, {
+          line: i,
+          value: file.text.slice(line.start + entry.colonEnd, line.start + line.masked.length).trim(),
+        });
     }
     return true;
   };
@@ -151,7 +193,14 @@ function siblings(file: TemplateFile, index: number, indent: number): Map<string
  * Keys in the quotes the user opened: the edit replaces the key's name and closing quote, keeping the opening quote so
  * that what is typed after it filters the list; with the cursor before the opening quote, it replaces the key whole.
  */
-function completeKey(file: TemplateFile, index: number, lineStart: number, lineText: string, indent: number, column: number): EngineCompletion[] {
+function completeKey(
+  file: TemplateFile,
+  index: number,
+  lineStart: number,
+  lineText: string,
+  indent: number,
+  column: number,
+): EngineCompletion[] {
   if (!inObjectAnnotations(file, index, indent)) return [];
   const written = /^(["']?)[A-Za-z0-9._/-]*/.exec(lineText.slice(indent))!;
   const quote = written[1]!;
@@ -171,13 +220,18 @@ function completeKey(file: TemplateFile, index: number, lineStart: number, lineT
 }
 
 /** The range of a value's content: inside its quotes, or the plain text up to a comment. */
-function valueContent(lineText: string, valueStart: number): { start: number; end: number; quote?: string; close?: number } {
+function valueContent(
+  lineText: string,
+  valueStart: number,
+): { start: number; end: number; quote?: string; close?: number } {
   let start = valueStart;
   while (start < lineText.length && (lineText[start] === ' ' || lineText[start] === '\t')) start++;
   const quote = lineText[start];
   if (quote === '"' || quote === "'") {
     const close = lineText.indexOf(quote, start + 1);
-    return close < 0 ? { start: start + 1, end: lineText.length, quote } : { start: start + 1, end: close, quote, close };
+    return close < 0
+      ? { start: start + 1, end: lineText.length, quote }
+      : { start: start + 1, end: close, quote, close };
   }
   const comment = /\s#/.exec(lineText.slice(start));
   const end = comment ? start + comment.index : lineText.length;
@@ -198,14 +252,33 @@ function completeValue(
   const content = valueContent(lineText, valueStart);
   if (content.close !== undefined && column > content.close) return [];
   if (column < content.start && content.quote) return [];
-  const needsSpace = column === valueStart && content.start === content.end && !/\s/.test(lineText[valueStart - 1] ?? '');
+  const needsSpace =
+    column === valueStart && content.start === content.end && !/\s/.test(lineText[valueStart - 1] ?? '');
   switch (key) {
     case HOOK_KEY:
       return completeList(lineStart, lineText, content, column, HOOK_EVENTS, EVENT_FACTS, 'event', needsSpace);
     case DELETE_POLICY_KEY:
-      return completeList(lineStart, lineText, content, column, DELETE_POLICIES, DELETE_POLICY_FACTS, 'policy', needsSpace);
+      return completeList(
+        lineStart,
+        lineText,
+        content,
+        column,
+        DELETE_POLICIES,
+        DELETE_POLICY_FACTS,
+        'policy',
+        needsSpace,
+      );
     case OUTPUT_LOG_POLICY_KEY:
-      return completeList(lineStart, lineText, content, column, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_FACTS, 'policy', needsSpace);
+      return completeList(
+        lineStart,
+        lineText,
+        content,
+        column,
+        OUTPUT_LOG_POLICIES,
+        OUTPUT_LOG_POLICY_FACTS,
+        'policy',
+        needsSpace,
+      );
     case RESOURCE_POLICY_KEY:
       return completeList(lineStart, lineText, content, column, ['keep'], RESOURCE_POLICY_VALUES, 'policy', needsSpace);
     case WEIGHT_KEY:
@@ -261,7 +334,7 @@ function completeList(
 }
 
 function normalizeAlias(item: string, kind: CompletionKind): string {
-  return kind === 'event' ? eventOf(item) ?? normalizeItem(item) : normalizeItem(item);
+  return kind === 'event' ? (eventOf(item) ?? normalizeItem(item)) : normalizeItem(item);
 }
 
 /**
@@ -289,10 +362,14 @@ function completeWeight(
   }
   const document = file.model.documents.find((doc) => doc.range.start <= offset && offset <= doc.range.end);
   const inThisDocument = (hook: WeightInUse) =>
-    !!document && hook.file === file.path && hook.line >= file.lines.position(document.range.start).line + 1 && hook.line <= file.lines.position(document.range.end).line + 1;
+    !!document &&
+    hook.file === file.path &&
+    hook.line >= file.lines.position(document.range.start).line + 1 &&
+    hook.line <= file.lines.position(document.range.end).line + 1;
   // One entry per hook: a hook of two of the events is listed once.
   const others = new Map<string, WeightInUse>();
-  for (const hook of weightsInUse) if (events.has(hook.event) && !inThisDocument(hook)) others.set(`${hook.file}\0${hook.line}\0${hook.name}`, hook);
+  for (const hook of weightsInUse)
+    if (events.has(hook.event) && !inThisDocument(hook)) others.set(`${hook.file}\0${hook.line}\0${hook.name}`, hook);
   const content = valueContent(lineText, valueStart);
   const valueEnd = content.close !== undefined ? content.close + 1 : content.end;
   const valueFrom = content.quote ? content.start - 1 : content.start;
@@ -314,11 +391,14 @@ function completeWeight(
   });
   const items: EngineCompletion[] = [];
   if (weights.length === 0) {
-    items.push(item(0n, events.size > 0 ? `no other ${eventList} hook yet; 0 is the default` : '0 is the default weight'));
+    items.push(
+      item(0n, events.size > 0 ? `no other ${eventList} hook yet; 0 is the default` : '0 is the default weight'),
+    );
   } else {
     const names = (hooks: WeightInUse[]) => hooks.map((hook) => hook.name ?? hook.kind ?? 'unnamed').join(', ');
     items.push(item(weights[0]! - 1n, `runs before every other ${eventList} hook`));
-    for (const weight of weights) items.push(item(weight, `same weight as ${names(byWeight.get(weight)!)}: the name decides the order`));
+    for (const weight of weights)
+      items.push(item(weight, `same weight as ${names(byWeight.get(weight)!)}: the name decides the order`));
     items.push(item(weights[weights.length - 1]! + 1n, `runs after every other ${eventList} hook`));
   }
   return items.map((entry, order) => ({ ...entry, sortText: String(order).padStart(3, '0') }));
@@ -326,6 +406,7 @@ function completeWeight(
 
 function unquote(value: string): string {
   const trimmed = value.replace(/\s#.*$/, '').trim();
-  if ((trimmed.startsWith('"') && trimmed.endsWith('"')) || (trimmed.startsWith("'") && trimmed.endsWith("'"))) return trimmed.slice(1, -1);
+  if ((trimmed.startsWith('"') && trimmed.endsWith('"')) || (trimmed.startsWith("'") && trimmed.endsWith("'")))
+    return trimmed.slice(1, -1);
   return trimmed;
 }

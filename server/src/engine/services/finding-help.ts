@@ -13,5 +13,8 @@ export function findingsHelp(findings: readonly Finding[], offset: number): Engi
     .filter((finding) => finding.range.start <= offset && offset <= finding.range.end)
     .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   if (here.length === 0) return undefined;
-  return { range: here[0]!.range, contents: here.map((finding) => `**${finding.rule}**: ${escapeMarkdown(finding.help)}`).join('\n\n') };
+  return {
+    range: here[0]!.range,
+    contents: here.map((finding) => `**${finding.rule}**: ${escapeMarkdown(finding.help)}`).join('\n\n'),
+  };
 }

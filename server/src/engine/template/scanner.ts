@@ -51,7 +51,17 @@ export interface ScanResult {
   problems: ScanProblem[];
 }
 
-const CONTROL_KEYWORDS = new Set<string>(['if', 'else', 'end', 'range', 'with', 'define', 'block', 'break', 'continue']);
+const CONTROL_KEYWORDS = new Set<string>([
+  'if',
+  'else',
+  'end',
+  'range',
+  'with',
+  'define',
+  'block',
+  'break',
+  'continue',
+]);
 const OPENING_KEYWORDS = new Set<string>(['if', 'range', 'with', 'define', 'block']);
 /** The character an output action is masked with: it keeps a plain scalar a plain string in any YAML context. */
 export const MASK_CHAR = '_';
@@ -101,7 +111,10 @@ export function scanTemplate(text: string, reuse = false): ScanResult {
   const scanned = (reuse && scanByPieces(text)) || scanPiece(text);
   const problems = [...scanned.problems];
   const defines = findDefines(text, scanned.actions, problems);
-  const masked = blankRanges(scanned.maskedKeepingDefines, defines.map((define) => define.body));
+  const masked = blankRanges(
+    scanned.maskedKeepingDefines,
+    defines.map((define) => define.body),
+  );
   return { actions: scanned.actions, masked, maskedKeepingDefines: scanned.maskedKeepingDefines, defines, problems };
 }
 
@@ -148,7 +161,7 @@ function scanByPieces(text: string): PieceScan | undefined {
   const problems: ScanProblem[] = [];
   const masked: string[] = [];
   const scannedPieces: { text: string; scanned: PieceScan }[] = [];
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = nextPieceStart(text, start);
     const pieceText = text.slice(start, end);
     const last = lastPieces[scannedPieces.length];
@@ -252,14 +265,18 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
       }
       return action(open, after, innerStart, close + 2, trimLeft, trimRight, 'comment', true);
     }
-    problems.push({ range: { start: open, end: lineEndOf(text, open) }, message: 'Unclosed template comment: "{{/*" has no "*/}}".' });
+    problems.push({
+      range: { start: open, end: lineEndOf(text, open) },
+      message: 'Unclosed template comment: "{{/*" has no "*/}}".',
+    });
     return action(open, text.length, innerStart, text.length, trimLeft, false, 'comment', false);
   }
 
   while (cursor < text.length) {
     const code = text.charCodeAt(cursor);
     if (code === 125 /* } */ && text.charCodeAt(cursor + 1) === 125) {
-      const trimRight = text.charCodeAt(cursor - 1) === 45 && isGoSpace(text.charCodeAt(cursor - 2)) && cursor - 2 >= innerStart;
+      const trimRight =
+        text.charCodeAt(cursor - 1) === 45 && isGoSpace(text.charCodeAt(cursor - 2)) && cursor - 2 >= innerStart;
       const innerEnd = trimRight ? cursor - 2 : cursor;
       const kind = classify(text.slice(innerStart, innerEnd));
       return action(open, cursor + 2, innerStart, innerEnd, trimLeft, trimRight, kind.kind, true, kind.keyword);
@@ -269,7 +286,10 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
       if (end < 0) {
         problems.push({
           range: { start: open, end: lineEndOf(text, cursor) },
-          message: code === 34 ? 'Unterminated string in template action.' : 'Unterminated character constant in template action.',
+          message:
+            code === 34
+              ? 'Unterminated string in template action.'
+              : 'Unterminated character constant in template action.',
         });
         return unclosed(text, open, innerStart, trimLeft, lineEndOf(text, cursor));
       }
@@ -279,7 +299,10 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
     if (code === 96 /* ` */) {
       const end = text.indexOf('`', cursor + 1);
       if (end < 0) {
-        problems.push({ range: { start: open, end: lineEndOf(text, cursor) }, message: 'Unterminated raw string in template action.' });
+        problems.push({
+          range: { start: open, end: lineEndOf(text, cursor) },
+          message: 'Unterminated raw string in template action.',
+        });
         return unclosed(text, open, innerStart, trimLeft, lineEndOf(text, cursor));
       }
       cursor = end + 1;
@@ -291,7 +314,10 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
     }
     cursor++;
   }
-  problems.push({ range: { start: open, end: lineEndOf(text, open) }, message: 'Unclosed template action: "{{" has no matching "}}".' });
+  problems.push({
+    range: { start: open, end: lineEndOf(text, open) },
+    message: 'Unclosed template action: "{{" has no matching "}}".',
+  });
   return unclosed(text, open, innerStart, trimLeft, cursor);
 }
 
@@ -368,12 +394,22 @@ function findDefines(text: string, actions: TemplateAction[], problems: ScanProb
     } else if (current.keyword === 'end') {
       const opening = stack.pop();
       if (!opening) {
-        problems.push({ range: current.range, message: '"{{ end }}" without a matching "if", "range", "with", "define" or "block".' });
+        problems.push({
+          range: current.range,
+          message: '"{{ end }}" without a matching "if", "range", "with", "define" or "block".',
+        });
         continue;
       }
       if (opening.keyword === 'define') {
-        const name = /^\s*define\s+"((?:[^"\\]|\\.)*)"/.exec(text.slice(opening.action.inner.start, opening.action.inner.end))?.[1] ?? '';
-        defines.push({ name, header: opening.action.range, body: { start: opening.action.range.end, end: current.range.start } });
+        const name =
+          /^\s*define\s+"((?:[^"\\]|\\.)*)"/.exec(
+            text.slice(opening.action.inner.start, opening.action.inner.end),
+          )?.[1] ?? '';
+        defines.push({
+          name,
+          header: opening.action.range,
+          body: { start: opening.action.range.end, end: current.range.start },
+        });
       }
     }
   }
@@ -404,7 +440,11 @@ function maskActions(text: string, actions: TemplateAction[]): string {
       parts.push(blank(original));
     } else {
       const firstBreak = original.search(/[\r\n]/);
-      parts.push(firstBreak < 0 ? MASK_CHAR.repeat(original.length) : MASK_CHAR.repeat(firstBreak) + blank(original.slice(firstBreak)));
+      parts.push(
+        firstBreak < 0
+          ? MASK_CHAR.repeat(original.length)
+          : MASK_CHAR.repeat(firstBreak) + blank(original.slice(firstBreak)),
+      );
     }
     cursor = end;
   }
@@ -467,8 +507,12 @@ function markStandingAlone(text: string, actions: TemplateAction[]): void {
     const alone = endsLine && text.slice(lineStart, first.range.start).trim() === '';
     for (let i = index; i <= groupEnd; i++) actions[i]!.standsAlone = alone;
     if (!alone && endsLine) {
-      const lastOutput = actions.slice(index, groupEnd + 1).reverse().find((candidate) => candidate.kind === 'output');
-      if (lastOutput && outputStartsOnNewLine(text.slice(lastOutput.inner.start, lastOutput.inner.end))) lastOutput.standsAlone = true;
+      const lastOutput = actions
+        .slice(index, groupEnd + 1)
+        .reverse()
+        .find((candidate) => candidate.kind === 'output');
+      if (lastOutput && outputStartsOnNewLine(text.slice(lastOutput.inner.start, lastOutput.inner.end)))
+        lastOutput.standsAlone = true;
     }
     index = groupEnd + 1;
   }
@@ -482,7 +526,9 @@ function markStandingAlone(text: string, actions: TemplateAction[]): void {
  */
 export function outputIndentation(text: string, action: TemplateAction): number | undefined {
   if (action.kind !== 'output') return undefined;
-  const command = /^\s*(n?indent)\s+(\d+)(?:\s+\(|\s*$)/.exec(lastCommand(text.slice(action.inner.start, action.inner.end)));
+  const command = /^\s*(n?indent)\s+(\d+)(?:\s+\(|\s*$)/.exec(
+    lastCommand(text.slice(action.inner.start, action.inner.end)),
+  );
   if (!command) return undefined;
   if (command[1] === 'indent' && action.trimLeft) return undefined;
   return Number(command[2]);

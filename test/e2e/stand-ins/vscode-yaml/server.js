@@ -1,5 +1,11 @@
 'use strict';
-const { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DiagnosticSeverity } = require('vscode-languageserver/node');
+const {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  DiagnosticSeverity,
+} = require('vscode-languageserver/node');
 const { TextDocument } = require('vscode-languageserver-textdocument');
 
 const connection = createConnection(ProposedFeatures.all);
@@ -18,7 +24,8 @@ function validate(document) {
       range: { start: document.positionAt(at), end: document.positionAt(at + 2) },
       severity: DiagnosticSeverity.Error,
       source: 'yaml-stand-in',
-      message: 'Flow mapping in block collection must be sufficiently indented (stand-in for a YAML server reading a Helm template)',
+      message:
+        'Flow mapping in block collection must be sufficiently indented (stand-in for a YAML server reading a Helm template)',
     });
   }
   connection.sendDiagnostics({ uri: document.uri, diagnostics });

@@ -81,7 +81,10 @@ export function rejection(value: ValueModel, kind: JsonKind, set: AnnotationSet)
         detail: `helm template and helm install fail on an object whose own annotations include it ("${error}"), and Kubernetes rejects it anywhere else; helm lint passes`,
       };
     }
-    return { short: `helm template and helm install fail on ${subject}`, detail: `helm template and helm install fail to decode the object ("${error}"); only helm lint passes it` };
+    return {
+      short: `helm template and helm install fail on ${subject}`,
+      detail: `helm template and helm install fail to decode the object ("${error}"); only helm lint passes it`,
+    };
   }
   return {
     short: `Kubernetes rejects ${subject} at install`,

@@ -1,9 +1,9 @@
 import type { TemplateFile } from '../../analysis/file';
 import { lastEntry } from '../../model/document';
 import { HOOK_KEY } from '../../model/hook';
-import type { ArgoObjectPlan} from '../../deployers/argocd';
+import type { ArgoObjectPlan } from '../../deployers/argocd';
 import { ARGOCD_READ_KEYS, annotationItems, planArgoObject } from '../../deployers/argocd';
-import type { LifecycleHook} from './lifecycle-helpers';
+import type { LifecycleHook } from './lifecycle-helpers';
 import { lifecycleHooks } from './lifecycle-helpers';
 
 /** A Helm hook as Argo CD will see it, for the rules of the `argocd` target. */
@@ -39,7 +39,12 @@ export function argoHookViews(file: TemplateFile): ArgoHookView[] {
     }
     if (!known) continue;
     const annotation = (key: string) => values.get(key);
-    views.push({ hook, plan: planArgoObject(hook.kind, annotation), annotation, helmItems: annotationItems(annotation(HOOK_KEY)) });
+    views.push({
+      hook,
+      plan: planArgoObject(hook.kind, annotation),
+      annotation,
+      helmItems: annotationItems(annotation(HOOK_KEY)),
+    });
   }
   return views;
 }

@@ -1,7 +1,7 @@
 import type { SyncPhase } from '../../deployers/argocd';
 import { ARGOCD_READ_KEYS, planArgoObject } from '../../deployers/argocd';
 import { DEFAULT_TARGETS } from '../../deployers/targets';
-import type { ArgoObject, ArgoOperation, ArgoPhase} from '../../lifecycle/argocd-deployer';
+import type { ArgoObject, ArgoOperation, ArgoPhase } from '../../lifecycle/argocd-deployer';
 import { ARGOCD_HISTORIES, ARGOCD_OPERATION_WORDS, argoPlace, simulateArgoCd } from '../../lifecycle/argocd-deployer';
 import type { Snapshot } from '../../lifecycle/simulation';
 import { objectKey } from '../../lifecycle/model';
@@ -50,7 +50,12 @@ function computeMissing(objects: readonly ChartObject[]): Map<ChartObject, Map<P
     const argo = argoObjectOf(object);
     if (argo) planned.set(object, argo);
   }
-  if (![...planned.keys()].some((object) => object.reads.length > 0 && object.kind !== undefined && WAITED_KINDS.has(object.kind))) return result;
+  if (
+    ![...planned.keys()].some(
+      (object) => object.reads.length > 0 && object.kind !== undefined && WAITED_KINDS.has(object.kind),
+    )
+  )
+    return result;
   const argoObjects = [...planned.values()];
   for (const operation of OPERATIONS) {
     const history = ARGOCD_HISTORIES[operation];
@@ -69,8 +74,19 @@ function computeMissing(objects: readonly ChartObject[]): Map<ChartObject, Map<P
         if (targets.some((target) => moment.present.objects.has(objectKey(planned.get(target)!)))) continue;
         const target = targets[0]!;
         const argoTarget = planned.get(target)!;
-        const laterWave = wave !== undefined && argoTarget.plan.syncPhases.includes(phase as SyncPhase) && argoTarget.plan.wave > wave && moment.present.removed.get(objectKey(argoTarget)) === undefined;
-        const read: ArgoMissingRead = { operation, phase, reference, target, why: whyMissing(argoTarget, phase, wave, moment.present), laterWave };
+        const laterWave =
+          wave !== undefined &&
+          argoTarget.plan.syncPhases.includes(phase as SyncPhase) &&
+          argoTarget.plan.wave > wave &&
+          moment.present.removed.get(objectKey(argoTarget)) === undefined;
+        const read: ArgoMissingRead = {
+          operation,
+          phase,
+          reference,
+          target,
+          why: whyMissing(argoTarget, phase, wave, moment.present),
+          laterWave,
+        };
         if (wave !== undefined) read.wave = wave;
         const byReference = result.get(reader) ?? new Map<PodReference, ArgoMissingRead[]>();
         const list = byReference.get(reference) ?? [];
@@ -104,7 +120,12 @@ function argoObjectOf(object: ChartObject): ArgoObject<ChartObject> | undefined 
   return { kind: object.kind, name: object.name, namespace: object.namespace, plan, source: object };
 }
 
-function whyMissing(target: ArgoObject<ChartObject>, phase: ArgoPhase, wave: bigint | undefined, present: Snapshot<ChartObject, ArgoPhase>): string {
+function whyMissing(
+  target: ArgoObject<ChartObject>,
+  phase: ArgoPhase,
+  wave: bigint | undefined,
+  present: Snapshot<ChartObject, ArgoPhase>,
+): string {
   const plan = target.plan;
   if (wave !== undefined && plan.syncPhases.includes(phase as SyncPhase) && plan.wave > wave) {
     return `applied by Argo CD in ${argoPlace(phase, plan.wave)}, which starts only after every hook of wave ${wave} has finished`;
@@ -112,12 +133,15 @@ function whyMissing(target: ArgoObject<ChartObject>, phase: ArgoPhase, wave: big
   const removed = present.removed.get(objectKey(target));
   if (removed) return removed.why;
   if (!plan.hook && plan.deletionPhases.length === 0) {
-    if (phase === 'PreSync') return 'a resource Argo CD applies only in the Sync phase, after every PreSync hook has succeeded';
+    if (phase === 'PreSync')
+      return 'a resource Argo CD applies only in the Sync phase, after every PreSync hook has succeeded';
     return `a resource Argo CD has not applied by ${argoPlace(phase, wave)}`;
   }
-  if (plan.skipped === 'ignored-helm-events') return `never applied by Argo CD: it runs none of its helm.sh/hook events (${plan.unmappedHelmEvents.join(', ')})`;
+  if (plan.skipped === 'ignored-helm-events')
+    return `never applied by Argo CD: it runs none of its helm.sh/hook events (${plan.unmappedHelmEvents.join(', ')})`;
   if (plan.skipped === 'skip-annotation') return 'never applied by Argo CD (argocd.argoproj.io/hook: Skip)';
-  if (plan.skipped === 'deletion-only') return `a ${plan.deletionPhases.join(', ')} hook: Argo CD creates it only when the Application is deleted`;
+  if (plan.skipped === 'deletion-only')
+    return `a ${plan.deletionPhases.join(', ')} hook: Argo CD creates it only when the Application is deleted`;
   const phases = [...plan.syncPhases, ...plan.deletionPhases].join(', ');
   return `a ${phases} hook, which Argo CD has not applied by ${argoPlace(phase, wave)}`;
 }
@@ -127,7 +151,11 @@ function whyMissing(target: ArgoObject<ChartObject>, phase: ArgoPhase, wave: big
  * (`laterWave` true), where the rule's Helm answer says nothing of the same read.
  */
 export function reportArgoMissingReads(context: ChartRuleContext, laterWave: boolean): void {
-  const helm = new Set(missingReads(context).flatMap(({ missing }) => missing.filter((read) => !!read.laterInEvent === laterWave).map((read) => read.reference)));
+  const helm = new Set(
+    missingReads(context).flatMap(({ missing }) =>
+      missing.filter((read) => !!read.laterInEvent === laterWave).map((read) => read.reference),
+    ),
+  );
   for (const [reader, byReference] of argoMissingReads(context)) {
     for (const [reference, reads] of byReference) {
       if (helm.has(reference)) continue;
@@ -137,7 +165,12 @@ export function reportArgoMissingReads(context: ChartRuleContext, laterWave: boo
       const operation = ARGOCD_OPERATION_WORDS[first.operation];
       const place = argoPlace(first.phase, first.wave);
       const target = first.target;
-      const others = places.slice(1).map((read) => `${argoPlace(read.phase, read.wave)} of Argo CD's ${ARGOCD_OPERATION_WORDS[read.operation]} (${read.why})`);
+      const others = places
+        .slice(1)
+        .map(
+          (read) =>
+            `${argoPlace(read.phase, read.wave)} of Argo CD's ${ARGOCD_OPERATION_WORDS[read.operation]} (${read.why})`,
+        );
       const message = (at: string) =>
         laterWave
           ? `Argo CD's ${operation} stalls at ${at}: this ${reader.kind} reads ${describeObject(target, 40)}, applied in a later wave.`
@@ -159,10 +192,13 @@ export function reportArgoMissingReads(context: ChartRuleContext, laterWave: boo
 }
 
 function advice(read: ArgoMissingRead): string {
-  if (/HookSucceeded/.test(read.why)) return 'Keep the object until then: drop hook-succeeded from its delete policy, or make it a hook of the same phase with a lower wave.';
+  if (/HookSucceeded/.test(read.why))
+    return 'Keep the object until then: drop hook-succeeded from its delete policy, or make it a hook of the same phase with a lower wave.';
   if (read.phase === 'PostDelete') {
-    return 'Give the object argocd.argoproj.io/sync-options: Delete=false (or helm.sh/resource-policy: keep), or run this hook at pre-delete. ' +
-      'This assumes the Application is deleted with its resources (cascade) and does not set Delete=false for all of them.';
+    return (
+      'Give the object argocd.argoproj.io/sync-options: Delete=false (or helm.sh/resource-policy: keep), or run this hook at pre-delete. ' +
+      'This assumes the Application is deleted with its resources (cascade) and does not set Delete=false for all of them.'
+    );
   }
   return `Make the object a hook of ${read.phase} with a lower wave than this one, or run this hook later.`;
 }

@@ -1,13 +1,13 @@
 import type { TemplateFile } from '../../analysis/file';
 import type { ResourceDocument } from '../../model/document';
 import { lastEntry, literalText } from '../../model/document';
-import type { HookEvent} from '../../model/hook';
+import type { HookEvent } from '../../model/hook';
 import { RESOURCE_POLICY_KEY } from '../../model/hook';
-import type { HookInfo} from '../../order/order';
+import type { HookInfo } from '../../order/order';
 import { hooksOfFile } from '../../order/order';
 import type { TextRange } from '../../core/text';
 import { DocumentWalker, lifecycleHooks } from './lifecycle-helpers';
-import type { PodReference} from './pod-references';
+import type { PodReference } from './pod-references';
 import { podReferences } from './pod-references';
 import type { HelmVersion, Severity } from '../rule';
 import type { DeployTarget } from '../../deployers/targets';
@@ -67,11 +67,20 @@ export interface ChartRuleContext {
  * `documentIndex`, the document's place in its template's output when the text holds that one document only (Helm
  * orders hooks of equal weight, name and kind by it).
  */
-export function chartObjectsOf(file: TemplateFile, template: string, releaseNamespace: string, documentIndex?: number): ChartObject[] {
+export function chartObjectsOf(
+  file: TemplateFile,
+  template: string,
+  releaseNamespace: string,
+  documentIndex?: number,
+): ChartObject[] {
   if (file.isPartial) return [];
   const walker = new DocumentWalker(file);
   const hooks = hooksOfFile(file, template).hooks;
-  const maybeHooks = new Set(lifecycleHooks(file).filter((hook) => !hook.events).map((hook) => hook.resource));
+  const maybeHooks = new Set(
+    lifecycleHooks(file)
+      .filter((hook) => !hook.events)
+      .map((hook) => hook.resource),
+  );
   const objects: ChartObject[] = [];
   for (const resource of file.model.documents) {
     const kind = resource.kind && literalText(resource.kind);

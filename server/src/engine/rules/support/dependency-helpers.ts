@@ -32,6 +32,7 @@ export function whyFirst(first: ChartObject, second: ChartObject): string {
   const a = first.hook!;
   const b = second.hook!;
   if (a.weight !== b.weight) return `weight ${a.weight} runs before weight ${b.weight}`;
-  if (first.name !== second.name) return `both have weight ${a.weight}, and Helm then orders by name: "${first.name}" sorts before "${second.name}"`;
+  if (first.name !== second.name)
+    return `both have weight ${a.weight}, and Helm then orders by name: "${first.name}" sorts before "${second.name}"`;
   return `both have weight ${a.weight} and the name "${first.name}", and Helm then orders by kind: ${first.kind} before ${second.kind}`;
 }

@@ -54,9 +54,14 @@ export function doubleQuoted(text: string): string {
  * only the colon and blanks lie between them (so a block sequence collapses onto the key's line); otherwise just the
  * value, so that no comment is lost.
  */
-export function replaceValueEdit(file: TemplateFile, entry: EntryModel, newValue: string): { range: TextRange; newText: string } {
+export function replaceValueEdit(
+  file: TemplateFile,
+  entry: EntryModel,
+  newValue: string,
+): { range: TextRange; newText: string } {
   const between = file.text.slice(entry.keyRange.end, entry.value.range.start);
-  if (/^\s*:\s*$/.test(between)) return { range: { start: entry.keyRange.end, end: entry.value.range.end }, newText: `: ${newValue}` };
+  if (/^\s*:\s*$/.test(between))
+    return { range: { start: entry.keyRange.end, end: entry.value.range.end }, newText: `: ${newValue}` };
   return { range: entry.value.range, newText: newValue };
 }
 
@@ -75,6 +80,6 @@ export function literalSequenceItems(value: ValueModel, file: TemplateFile): str
 }
 
 export function ordinal(n: number): string {
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
 }

@@ -17,13 +17,27 @@ export function fromSubchart(object: ChartObject): boolean {
 }
 
 /** A hook of the chart itself whose kind, name and namespace are certain. */
-export function isCertainHook(object: ChartObject): object is ChartObject & { hook: NonNullable<ChartObject['hook']>; kind: string; name: string; namespace: string } {
-  return !!object.hook && object.kind !== undefined && object.name !== undefined && object.namespace !== undefined && !fromSubchart(object);
+export function isCertainHook(
+  object: ChartObject,
+): object is ChartObject & { hook: NonNullable<ChartObject['hook']>; kind: string; name: string; namespace: string } {
+  return (
+    !!object.hook &&
+    object.kind !== undefined &&
+    object.name !== undefined &&
+    object.namespace !== undefined &&
+    !fromSubchart(object)
+  );
 }
 
 /** A release resource of the chart itself (certainly no hook) whose kind and namespace are certain. */
 export function isCertainReleaseResource(object: ChartObject): boolean {
-  return !object.hook && !object.maybeHook && object.kind !== undefined && object.namespace !== undefined && !fromSubchart(object);
+  return (
+    !object.hook &&
+    !object.maybeHook &&
+    object.kind !== undefined &&
+    object.namespace !== undefined &&
+    !fromSubchart(object)
+  );
 }
 
 /** The API group of the object's `apiVersion` (`apps` of `apps/v1`, `` of `v1`); undefined when not literal. */
@@ -39,7 +53,15 @@ function apiGroup(object: ChartObject): string | undefined {
  * groups that differ. Undefined when one of kind, name or namespace is not certain.
  */
 export function sameIdentity(a: ChartObject, b: ChartObject): boolean | undefined {
-  if (a.kind === undefined || b.kind === undefined || a.name === undefined || b.name === undefined || a.namespace === undefined || b.namespace === undefined) return undefined;
+  if (
+    a.kind === undefined ||
+    b.kind === undefined ||
+    a.name === undefined ||
+    b.name === undefined ||
+    a.namespace === undefined ||
+    b.namespace === undefined
+  )
+    return undefined;
   if (a.kind !== b.kind || a.name !== b.name || a.namespace !== b.namespace) return false;
   const groupA = apiGroup(a);
   const groupB = apiGroup(b);
@@ -50,7 +72,10 @@ export function sameIdentity(a: ChartObject, b: ChartObject): boolean | undefine
  * The other objects of the chart that are certainly the same object as `target`, and whether some object we cannot
  * see well enough (kind, name or namespace not certain, or a maybe-hook) might be it too.
  */
-export function sameObjects(objects: readonly ChartObject[], target: ChartObject): { same: ChartObject[]; uncertain: boolean } {
+export function sameObjects(
+  objects: readonly ChartObject[],
+  target: ChartObject,
+): { same: ChartObject[]; uncertain: boolean } {
   const same: ChartObject[] = [];
   let uncertain = false;
   for (const object of objects) {

@@ -3,7 +3,7 @@ import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { TemplateFile } from '../../analysis/file';
 import type { EntryModel, MappingModel, ResourceDocument } from '../../model/document';
 import { lastEntry, literalText } from '../../model/document';
-import type { HookEvent} from '../../model/hook';
+import type { HookEvent } from '../../model/hook';
 import { DELETE_POLICIES, DELETE_POLICY_KEY, HOOK_KEY, parseHookEvents, parsePolicyList } from '../../model/hook';
 import { isNonString } from '../../model/scalar';
 import type { TemplateAction } from '../../template/scanner';
@@ -17,9 +17,7 @@ import type { HelmVersion } from '../rule';
  * add it).
  */
 export type PolicyState =
-  | { state: 'default' }
-  | { state: 'listed'; entry: EntryModel; items: string[] }
-  | { state: 'unknown' };
+  { state: 'default' } | { state: 'listed'; entry: EntryModel; items: string[] } | { state: 'unknown' };
 
 /** A document whose own annotations hold `helm.sh/hook`, with what Helm parses from them where the text is literal. */
 export interface LifecycleHook {
@@ -60,7 +58,8 @@ function policyState(annotations: MappingModel): PolicyState {
   if (!entry) return annotations.hasUnknownEntries ? { state: 'unknown' } : { state: 'default' };
   const value = entry.value;
   // A list or a YAML bool/number is another rule's error; what Helm then deletes is not worth guessing here.
-  if (value.templated || value.kind !== 'scalar' || (value.kubeType !== undefined && isNonString(value.kubeType))) return { state: 'unknown' };
+  if (value.templated || value.kind !== 'scalar' || (value.kubeType !== undefined && isNonString(value.kubeType)))
+    return { state: 'unknown' };
   return { state: 'listed', entry, items: parsePolicyList(value.helmString ?? value.decoded ?? '') };
 }
 
@@ -81,7 +80,13 @@ export function policyRange(hook: LifecycleHook): TextRange {
   return hook.policy.state === 'listed' ? hook.policy.entry.value.range : hook.hookEntry.value.range;
 }
 
-export const RECURRING_EVENTS: readonly HookEvent[] = ['pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test'];
+export const RECURRING_EVENTS: readonly HookEvent[] = [
+  'pre-upgrade',
+  'post-upgrade',
+  'pre-rollback',
+  'post-rollback',
+  'test',
+];
 
 /** The Kubernetes resource name of a kind in error messages (`jobs.batch`, `configmaps`), as Helm 3 prints them. */
 function alreadyExists(kind: string | undefined): string {
@@ -138,7 +143,10 @@ export class DocumentWalker {
     const node = resource.doc.contents;
     if (!isMap(node)) return undefined;
     const unknownKeys = node.items.some((pair) => !this.plainKey(pair));
-    return { node, hasUnknownEntries: unknownKeys || this.outputsAtColumn(resource.range.start, resource.range.end, 0) };
+    return {
+      node,
+      hasUnknownEntries: unknownKeys || this.outputsAtColumn(resource.range.start, resource.range.end, 0),
+    };
   }
 
   /** The entry Helm reads for `key` (the last one, as sigs.k8s.io/yaml keeps). */
@@ -146,7 +154,8 @@ export class DocumentWalker {
     for (let index = map.node.items.length - 1; index >= 0; index--) {
       const pair = map.node.items[index]!;
       const keyRange = this.plainKey(pair);
-      if (keyRange && (pair.key as Scalar).value === key) return { keyRange, pair, node: (pair.value as Node | null) ?? null };
+      if (keyRange && (pair.key as Scalar).value === key)
+        return { keyRange, pair, node: (pair.value as Node | null) ?? null };
     }
     return undefined;
   }
@@ -162,7 +171,11 @@ export class DocumentWalker {
     const node = entry.node;
     if (isMap(node)) {
       const unknownKeys = node.items.some((pair) => !this.plainKey(pair));
-      return { node, keyRange: entry.keyRange, hasUnknownEntries: unknownKeys || this.hasOutputIn(entry.keyRange, this.childColumn(node)) };
+      return {
+        node,
+        keyRange: entry.keyRange,
+        hasUnknownEntries: unknownKeys || this.hasOutputIn(entry.keyRange, this.childColumn(node)),
+      };
     }
     return undefined;
   }
@@ -285,7 +298,11 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The pod spec of a workload as written, when every mapping on the way to it is literal. */
-export function podSpecOf(walker: DocumentWalker, resource: ResourceDocument, kind: string | undefined): BlockMap | undefined {
+export function podSpecOf(
+  walker: DocumentWalker,
+  resource: ResourceDocument,
+  kind: string | undefined,
+): BlockMap | undefined {
   const path = kind ? POD_SPEC_PATHS[kind] : undefined;
   if (!path) return undefined;
   let map = walker.root(resource);

@@ -79,14 +79,17 @@ export function collectionReport(file: TemplateFile, set: AnnotationSet, entry: 
     message: `helm template and helm install fail on ${subjectOf(set)}: ${spec.key} is a YAML ${isList ? 'list' : 'mapping'}, not a string.`,
     help:
       `Write the ${spec.plural} as one comma-separated string, for example "${spec.example}". Annotation values must be strings: ` +
-      'helm template and helm install fail with "cannot unmarshal ' + (isList ? 'array' : 'object') +
+      'helm template and helm install fail with "cannot unmarshal ' +
+      (isList ? 'array' : 'object') +
       ' into Go struct field .metadata.annotations of type string"; helm lint passes it.',
   };
   const items = literalSequenceItems(value, file);
   if (items && items.length > 0) {
     const joined = items.map((item) => item.trim()).join(',');
     const safe = items.every((item) => spec.isKnown(item));
-    report.fixes = [{ title: `Join the ${spec.plural}: ${joined}`, safe, edits: [replaceValueEdit(file, entry, joined)] }];
+    report.fixes = [
+      { title: `Join the ${spec.plural}: ${joined}`, safe, edits: [replaceValueEdit(file, entry, joined)] },
+    ];
   }
   return report;
 }
@@ -96,7 +99,13 @@ export function collectionReport(file: TemplateFile, set: AnnotationSet, entry: 
  * item left by a stray comma (remove the comma), known names run together with spaces or `;` (separate them with
  * commas), or a typo (the nearest name). `outcome` says what Helm does with the item.
  */
-export function unknownItemReport(list: SplitList, index: number, valueRange: TextRange, spec: ListSpec, outcome: ItemOutcome): Report {
+export function unknownItemReport(
+  list: SplitList,
+  index: number,
+  valueRange: TextRange,
+  spec: ListSpec,
+  outcome: ItemOutcome,
+): Report {
   const item = list.items[index]!;
   if (item.normalized === '') return emptyItemReport(list, index, valueRange, spec, outcome);
   const range = item.range ?? valueRange;
@@ -107,7 +116,15 @@ export function unknownItemReport(list: SplitList, index: number, valueRange: Te
       range,
       message: `${outcome.consequence}: Helm reads "${written}" as one unknown ${spec.noun}.`,
       help: `Separate them with commas: ${separated.joined}. Helm separates ${spec.plural} with commas only, not ${separated.separator}. ${outcome.explanation}`,
-      fixes: item.range ? [{ title: `Separate with commas: ${separated.joined}`, safe: true, edits: [{ range: item.range, newText: separated.joined }] }] : [],
+      fixes: item.range
+        ? [
+            {
+              title: `Separate with commas: ${separated.joined}`,
+              safe: true,
+              edits: [{ range: item.range, newText: separated.joined }],
+            },
+          ]
+        : [],
     };
   }
   const suggestion = nearest(item.normalized, spec.names);
@@ -116,9 +133,15 @@ export function unknownItemReport(list: SplitList, index: number, valueRange: Te
   if (suggestion && item.range) {
     // Only a small typo with a single closest name is sure to be what the user meant.
     const safe = suggestion.unique && suggestion.distance <= 2;
-    fixes.push({ title: `Change to "${suggestion.value}"`, safe, edits: [{ range: item.range, newText: suggestion.value }] });
+    fixes.push({
+      title: `Change to "${suggestion.value}"`,
+      safe,
+      edits: [{ range: item.range, newText: suggestion.value }],
+    });
   }
-  const fix = suggestion ? `Write "${suggestion.value}", or the ${spec.noun} you meant.` : `Write ${article(spec.noun)} ${spec.noun} Helm knows.`;
+  const fix = suggestion
+    ? `Write "${suggestion.value}", or the ${spec.noun} you meant.`
+    : `Write ${article(spec.noun)} ${spec.noun} Helm knows.`;
   return {
     range,
     message: `${outcome.consequence}: "${written}" is not ${article(spec.noun)} ${spec.noun}${hint}.`,
@@ -131,10 +154,20 @@ function article(noun: string): string {
   return /^[aeiou]/.test(noun) ? 'an' : 'a';
 }
 
-function emptyItemReport(list: SplitList, index: number, valueRange: TextRange, spec: ListSpec, outcome: ItemOutcome): Report {
+function emptyItemReport(
+  list: SplitList,
+  index: number,
+  valueRange: TextRange,
+  spec: ListSpec,
+  outcome: ItemOutcome,
+): Report {
   const stray = strayComma(list, index);
   if (!stray) {
-    return { range: valueRange, message: `${outcome.consequence}: ${spec.key} has an empty ${spec.noun}.`, help: `Remove the empty item. ${outcome.explanation}` };
+    return {
+      range: valueRange,
+      message: `${outcome.consequence}: ${spec.key} has an empty ${spec.noun}.`,
+      help: `Remove the empty item. ${outcome.explanation}`,
+    };
   }
   return {
     range: stray.comma,
@@ -145,7 +178,10 @@ function emptyItemReport(list: SplitList, index: number, valueRange: TextRange, 
 }
 
 /** The comma that leaves item `index` empty, and the edit that removes it with the blanks of the empty item. */
-function strayComma(list: SplitList, index: number): { comma: TextRange; where: string; removal: TextRange } | undefined {
+function strayComma(
+  list: SplitList,
+  index: number,
+): { comma: TextRange; where: string; removal: TextRange } | undefined {
   const item = list.items[index]!;
   const isFirst = index === 0;
   const isLast = index === list.items.length - 1;
@@ -153,7 +189,8 @@ function strayComma(list: SplitList, index: number): { comma: TextRange; where: 
   const offset = isFirst ? list.commas[0] : list.commas[index - 1];
   if (offset === undefined || !item.span) return undefined;
   const where = isLast ? 'a trailing comma' : isFirst ? 'a leading comma' : 'a double comma';
-  const removal = isFirst && !isLast ? { start: item.span.start, end: offset + 1 } : { start: offset, end: item.span.end };
+  const removal =
+    isFirst && !isLast ? { start: item.span.start, end: offset + 1 } : { start: offset, end: item.span.end };
   return { comma: { start: offset, end: offset + 1 }, where, removal };
 }
 
@@ -176,7 +213,11 @@ export interface DuplicateItem {
  * Certain items whose name (`nameOf`, undefined for items to ignore) an earlier certain item already has. Two items
  * count only when no `if`/`range`/`with` lies between them, since such a branch may render one without the other.
  */
-export function duplicateItems(list: SplitList, value: ValueModel, nameOf: (item: ListItem) => string | undefined): DuplicateItem[] {
+export function duplicateItems(
+  list: SplitList,
+  value: ValueModel,
+  nameOf: (item: ListItem) => string | undefined,
+): DuplicateItem[] {
   const duplicates: DuplicateItem[] = [];
   const seen: { item: ListItem; name: string }[] = [];
   list.items.forEach((item, index) => {
@@ -194,7 +235,9 @@ function controlBetween(value: ValueModel, first: ListItem, second: ListItem): b
   if (!first.range || !second.range) return false;
   const start = first.range.end;
   const end = second.range.start;
-  return value.actions.some((action) => action.kind === 'control' && action.range.start < end && action.range.end > start);
+  return value.actions.some(
+    (action) => action.kind === 'control' && action.range.start < end && action.range.end > start,
+  );
 }
 
 /**

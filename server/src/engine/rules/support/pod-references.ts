@@ -2,7 +2,7 @@ import { isScalar } from 'yaml';
 import type { ResourceDocument } from '../../model/document';
 import { resolvePlainScalar } from '../../model/scalar';
 import type { TextRange } from '../../core/text';
-import type { BlockMap, DocumentWalker} from './lifecycle-helpers';
+import type { BlockMap, DocumentWalker } from './lifecycle-helpers';
 import { containersOf, podSpecOf } from './lifecycle-helpers';
 
 /** The kinds of object a pod reads by name from its own namespace. */
@@ -28,7 +28,11 @@ export interface PodReference {
  * configMap, projected sources, persistentVolumeClaim), `serviceAccountName` and `imagePullSecrets`. Only literal
  * names are listed; a name built by template output we cannot see is left out.
  */
-export function podReferences(walker: DocumentWalker, resource: ResourceDocument, kind: string | undefined): PodReference[] {
+export function podReferences(
+  walker: DocumentWalker,
+  resource: ResourceDocument,
+  kind: string | undefined,
+): PodReference[] {
   const podSpec = podSpecOf(walker, resource, kind);
   if (!podSpec) return [];
   const references: PodReference[] = [];
@@ -41,13 +45,19 @@ export function podReferences(walker: DocumentWalker, resource: ResourceDocument
     for (const item of itemsUnder(walker, container, 'env')) {
       const valueFrom = walker.childMap(item, 'valueFrom');
       if (!valueFrom) continue;
-      for (const [key, referenced] of [['secretKeyRef', 'Secret'], ['configMapKeyRef', 'ConfigMap']] as const) {
+      for (const [key, referenced] of [
+        ['secretKeyRef', 'Secret'],
+        ['configMapKeyRef', 'ConfigMap'],
+      ] as const) {
         const ref = walker.childMap(valueFrom, key);
         if (ref) add(walker.entry(ref, 'name')?.node, referenced, `env ${key}`, isOptional(walker, ref));
       }
     }
     for (const item of itemsUnder(walker, container, 'envFrom')) {
-      for (const [key, referenced] of [['secretRef', 'Secret'], ['configMapRef', 'ConfigMap']] as const) {
+      for (const [key, referenced] of [
+        ['secretRef', 'Secret'],
+        ['configMapRef', 'ConfigMap'],
+      ] as const) {
         const ref = walker.childMap(item, key);
         if (ref) add(walker.entry(ref, 'name')?.node, referenced, `envFrom ${key}`, isOptional(walker, ref));
       }
@@ -65,9 +75,13 @@ export function podReferences(walker: DocumentWalker, resource: ResourceDocument
     const projected = walker.childMap(volume, 'projected');
     if (projected) {
       for (const source of itemsUnder(walker, projected, 'sources')) {
-        for (const [key, referenced] of [['secret', 'Secret'], ['configMap', 'ConfigMap']] as const) {
+        for (const [key, referenced] of [
+          ['secret', 'Secret'],
+          ['configMap', 'ConfigMap'],
+        ] as const) {
           const ref = walker.childMap(source, key);
-          if (ref) add(walker.entry(ref, 'name')?.node, referenced, `${field} (projected ${key})`, isOptional(walker, ref));
+          if (ref)
+            add(walker.entry(ref, 'name')?.node, referenced, `${field} (projected ${key})`, isOptional(walker, ref));
         }
       }
     }
@@ -78,7 +92,14 @@ export function podReferences(walker: DocumentWalker, resource: ResourceDocument
   for (const item of itemsUnder(walker, podSpec, 'imagePullSecrets')) {
     const entry = walker.entry(item, 'name');
     const name = walker.literal(entry?.node);
-    if (name && name.text.trim() !== '') references.push({ kind: 'Secret', name: name.text, range: name.range, field: 'imagePullSecrets', blocking: false });
+    if (name && name.text.trim() !== '')
+      references.push({
+        kind: 'Secret',
+        name: name.text,
+        range: name.range,
+        field: 'imagePullSecrets',
+        blocking: false,
+      });
   }
   return references;
 }

@@ -18,12 +18,15 @@ const cache = new WeakMap<readonly ChartObject[], Map<string, Map<ChartObject, R
 
 /** The simulation's answer for the operations this render stands for, computed once per render and Helm version. */
 export function presenceOfReads(context: ChartRuleContext): Map<ChartObject, ReadPresence[]> {
-  const operations = CHECKED_OPERATIONS.filter((operation) => OPERATION_EVENTS[operation].some((event) => context.events.has(event)));
+  const operations = CHECKED_OPERATIONS.filter((operation) =>
+    OPERATION_EVENTS[operation].some((event) => context.events.has(event)),
+  );
   const key = `${context.helmVersion}:${operations.join(',')}`;
   let byOptions = cache.get(context.objects);
   if (!byOptions) cache.set(context.objects, (byOptions = new Map()));
   let reads = byOptions.get(key);
-  if (!reads) byOptions.set(key, (reads = hookReads(context.objects, { helmVersion: context.helmVersion, operations })));
+  if (!reads)
+    byOptions.set(key, (reads = hookReads(context.objects, { helmVersion: context.helmVersion, operations })));
   return reads;
 }
 
@@ -62,7 +65,10 @@ export const OPERATION_WORDS: Record<CheckedOperation, string> = {
 /** "pre-upgrade of an upgrade (deleted at the end of pre-install (hook-succeeded))" for each further place. */
 export function otherPlaces(missing: readonly ReadPresence[]): string {
   if (missing.length <= 1) return '';
-  return ` It is missing there too: ${missing.slice(1).map((read) => `${read.event} of ${OPERATION_WORDS[read.operation]} (${read.why})`).join('; ')}.`;
+  return ` It is missing there too: ${missing
+    .slice(1)
+    .map((read) => `${read.event} of ${OPERATION_WORDS[read.operation]} (${read.why})`)
+    .join('; ')}.`;
 }
 
 /** "an install", "a helm test" */
