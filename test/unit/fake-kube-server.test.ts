@@ -14,13 +14,16 @@ before(async () => {
 after(() => server.close());
 beforeEach(() => server.reset({ 'stuck-job': { outcome: 'hang' }, 'bad-job': { outcome: 'fail', log: 'it broke' } }));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read API responses field by field, as a client does
+/** The tests read API responses field by field, as a client does. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are arbitrary JSON
+type ApiJson = Record<string, any>;
+
 async function call(
   method: string,
   path: string,
   body?: unknown,
   contentType = 'application/json',
-): Promise<{ status: number; json: Record<string, any> }> {
+): Promise<{ status: number; json: ApiJson }> {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers: { 'Content-Type': contentType },
