@@ -457,7 +457,7 @@ function movedTo(finding: Finding, from: string, to: string): Finding {
 }
 
 function lintOnce(path: string, text: string, options: LintOptions) {
-  const file = analyzeTemplate(path, text);
+  const file = analyzeTemplate(path, text, { hookDocumentsOnly: true });
   return { text, file, findings: lintFile(file, options) };
 }
 

@@ -8,6 +8,14 @@ function lines(...parts: string[]): string {
   return [...parts, ''].join('\n');
 }
 
+/** Hook-related text, which the rule needs to check a document: a comment, so that it changes no YAML. */
+const HOOK_COMMENT = '# helm.sh/hook: pre-install';
+
+/** A document the rule checks: its lines, then HOOK_COMMENT. */
+function hookRelated(...parts: string[]): string {
+  return lines(...parts, HOOK_COMMENT);
+}
+
 /** Valid Helm templates written in the styles real charts use: none of them may be reported. */
 const VALID_TEMPLATES: Record<string, string> = {
   'nindent includes alone on their line and after a key, followed by more keys': lines(
@@ -224,7 +232,14 @@ describe(RULE, () => {
   }
 
   it("reports a key indented one space too far, with the parser's message and what it means for hook checks", () => {
-    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '   namespace: y', 'data: {}');
+    const text = hookRelated(
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: x',
+      '   namespace: y',
+      'data: {}',
+    );
     const findings = lint(RULE, text);
     assert.equal(findings.length, 1);
     assert.equal(findings[0]!.severity, 'warning');
@@ -237,7 +252,7 @@ describe(RULE, () => {
   });
 
   it("reports a key that leaves its mapping's column", () => {
-    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', ' labels: {}', 'data: {}');
+    const text = hookRelated('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', ' labels: {}', 'data: {}');
     const findings = lint(RULE, text);
     // The parser blames the line's indentation; the finding points at the line's text.
     assert.deepEqual(pointedText(text, findings), ['labels: {}']);
@@ -246,14 +261,14 @@ describe(RULE, () => {
   });
 
   it('reports a tab used for indentation', () => {
-    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '\tname: x', 'data: {}');
+    const text = hookRelated('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '\tname: x', 'data: {}');
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['\t']);
     assert.match(findings[0]!.message, /Tabs are not allowed as indentation/);
   });
 
   it('reports an unclosed flow sequence', () => {
-    const text = lines(
+    const text = hookRelated(
       'apiVersion: v1',
       'kind: Pod',
       'metadata:',
@@ -271,7 +286,7 @@ describe(RULE, () => {
   });
 
   it('reports a mistake inside an if block, which breaks the render whenever the block is on', () => {
-    const text = lines(
+    const text = hookRelated(
       'apiVersion: v1',
       'kind: ConfigMap',
       'metadata:',
@@ -287,7 +302,7 @@ describe(RULE, () => {
   });
 
   it('still reports a mistake outside the conditional parts it sets aside', () => {
-    const text = lines(
+    const text = hookRelated(
       'apiVersion: v1',
       'kind: Service',
       'metadata:',
@@ -312,7 +327,7 @@ describe(RULE, () => {
   it('reports the broken branch itself, not what blanking both branches of an if/else above it would break', () => {
     // An if/else opening different keys above a shared child renders either way; the volumes entry in the else branch
     // below breaks the list when that branch renders (Helm: "YAML parse error", as on mission-control's mongodb).
-    const text = lines(
+    const text = hookRelated(
       'apiVersion: apps/v1',
       'kind: Deployment',
       'metadata:',
@@ -346,7 +361,19 @@ describe(RULE, () => {
   });
 
   it('reports one finding per document, the first problem of each', () => {
-    const text = lines('a: 1', ' b: 2', '  c: 3', '---', 'kind: ConfigMap', '---', 'd: [', 'e: 1');
+    const text = lines(
+      'a: 1',
+      ' b: 2',
+      '  c: 3',
+      HOOK_COMMENT,
+      '---',
+      'kind: ConfigMap',
+      HOOK_COMMENT,
+      '---',
+      'd: [',
+      'e: 1',
+      HOOK_COMMENT,
+    );
     const findings = lint(RULE, text);
     assert.equal(findings.length, 2);
     assert.ok(findings[0]!.range.start < text.indexOf('---'));
@@ -354,8 +381,23 @@ describe(RULE, () => {
   });
 
   it('leaves a template Helm cannot parse to unclosed-template-action', () => {
-    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: {{ .Values.name', '   namespace: y');
+    const text = hookRelated(
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: {{ .Values.name',
+      '   namespace: y',
+    );
     assert.deepEqual(lint(RULE, text), []);
+  });
+
+  it("stays silent on a document without hook-related text, whose YAML is helm lint's business", () => {
+    const broken = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '   namespace: y', 'data: {}'];
+    assert.deepEqual(lint(RULE, lines(...broken)), []);
+    assert.equal(lint(RULE, hookRelated(...broken)).length, 1);
+    const hook = ['kind: Job', 'metadata:', '  annotations:', '    helm.sh/hook: pre-install', ' bad: 1'];
+    const findings = lint(RULE, lines(...broken, '---', ...hook));
+    assert.deepEqual(pointedText(lines(...broken, '---', ...hook), findings), ['bad: 1']);
   });
 
   it('ignores NOTES.txt and _helpers.tpl, which Helm does not read as manifests', () => {

@@ -12,12 +12,21 @@ import {
 
 const RULE = 'non-string-annotation';
 
+/** Hook-related text, which the rule needs to check an object, without making it a hook. */
+const RESOURCE_POLICY = 'helm.sh/resource-policy: keep';
+
+function hookConfigMapWith(annotationLines: string[]): string {
+  return configMapWith([...annotationLines, RESOURCE_POLICY]);
+}
+
 function workload(apiVersion: string, kind: string, podAnnotationLines: string[]): string {
   return [
     `apiVersion: ${apiVersion}`,
     `kind: ${kind}`,
     'metadata:',
     '  name: x',
+    '  annotations:',
+    `    ${RESOURCE_POLICY}`,
     'spec:',
     '  template:',
     '    metadata:',
@@ -30,7 +39,7 @@ function workload(apiVersion: string, kind: string, podAnnotationLines: string[]
 
 describe(RULE, () => {
   it('reports an unquoted number at the value, says Kubernetes rejects the object after template and lint pass, and quotes it', () => {
-    const text = configMapWith(['prometheus.io/port: 9102']);
+    const text = hookConfigMapWith(['prometheus.io/port: 9102']);
     const findings = lint(RULE, text);
     assert.equal(findings.length, 1);
     assert.deepEqual(pointedText(text, findings), ['9102']);
@@ -48,7 +57,7 @@ describe(RULE, () => {
     );
     assert.match(help, /helm template, helm lint and --dry-run=client pass/);
     assert.equal(findings[0]!.fixes[0]!.safe, true);
-    assert.equal(applyFix(text, findings[0]!), configMapWith(['prometheus.io/port: "9102"']));
+    assert.equal(applyFix(text, findings[0]!), hookConfigMapWith(['prometheus.io/port: "9102"']));
   });
 
   it('reports YAML 1.1 booleans and every number form, and quotes each as typed', () => {
@@ -67,11 +76,11 @@ describe(RULE, () => {
       ['1e3', 'number'],
     ];
     for (const [typed, kind] of cases) {
-      const text = configMapWith([`example.com/value: ${typed}`]);
+      const text = hookConfigMapWith([`example.com/value: ${typed}`]);
       const findings = lint(RULE, text);
       assert.equal(findings.length, 1, typed);
       assert.match(findings[0]!.help, new RegExp(`cannot unmarshal ${kind} into`), typed);
-      assert.equal(fixAll(RULE, text), configMapWith([`example.com/value: "${typed}"`]), typed);
+      assert.equal(fixAll(RULE, text), hookConfigMapWith([`example.com/value: "${typed}"`]), typed);
     }
   });
 
@@ -81,20 +90,23 @@ describe(RULE, () => {
       ['-.Inf', '-Inf'],
       ['.nan', 'NaN'],
     ] as const) {
-      const text = configMapWith([`example.com/value: ${typed}`]);
+      const text = hookConfigMapWith([`example.com/value: ${typed}`]);
       const findings = lint(RULE, text);
       assert.match(
         findings[0]!.help,
         new RegExp(`error converting YAML to JSON: json: unsupported value: ${printed}"`),
         typed,
       );
-      assert.equal(fixAll(RULE, text), configMapWith([`example.com/value: "${typed}"`]), typed);
+      assert.equal(fixAll(RULE, text), hookConfigMapWith([`example.com/value: "${typed}"`]), typed);
     }
   });
 
   it('quotes several values in one pass', () => {
-    const text = configMapWith(['a.example.com/enabled: true', 'a.example.com/replicas: 3']);
-    assert.equal(fixAll(RULE, text), configMapWith(['a.example.com/enabled: "true"', 'a.example.com/replicas: "3"']));
+    const text = hookConfigMapWith(['a.example.com/enabled: true', 'a.example.com/replicas: 3']);
+    assert.equal(
+      fixAll(RULE, text),
+      hookConfigMapWith(['a.example.com/enabled: "true"', 'a.example.com/replicas: "3"']),
+    );
   });
 
   it('accepts strings, null, timestamps and times, which Kubernetes decodes as strings', () => {
@@ -110,19 +122,19 @@ describe(RULE, () => {
       '!!str 5',
       '|\n      5',
     ]) {
-      assert.deepEqual(lint(RULE, configMapWith([`example.com/value: ${value}`])), [], value);
+      assert.deepEqual(lint(RULE, hookConfigMapWith([`example.com/value: ${value}`])), [], value);
     }
   });
 
   it('reports a number with an explicit !!int tag but offers no quoting fix', () => {
-    const text = configMapWith(['example.com/value: !!int 5']);
+    const text = hookConfigMapWith(['example.com/value: !!int 5']);
     const findings = lint(RULE, text);
     assert.deepEqual(pointedText(text, findings), ['5']);
     assert.deepEqual(findings[0]!.fixes, []);
   });
 
   it('reports a list or mapping value, which makes helm template fail, without a fix', () => {
-    const flow = configMapWith(['example.com/hosts: [a, b]']);
+    const flow = hookConfigMapWith(['example.com/hosts: [a, b]']);
     const findings = lint(RULE, flow);
     assert.deepEqual(pointedText(flow, findings), ['[a, b]']);
     assert.match(
@@ -134,14 +146,14 @@ describe(RULE, () => {
       /cannot unmarshal array into Go struct field \.metadata\.annotations of type string/,
     );
     assert.deepEqual(findings[0]!.fixes, []);
-    const block = configMapWith(['example.com/config:', '  key: value']);
+    const block = hookConfigMapWith(['example.com/config:', '  key: value']);
     const mapping = lint(RULE, block);
     assert.deepEqual(pointedText(block, mapping), ['key: value']);
     assert.match(mapping[0]!.help, /cannot unmarshal object/);
   });
 
   it('leaves helm.sh/hook and helm.sh/hook-weight of the object to their own rules', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: on', 'helm.sh/hook-weight: 5'])), []);
+    assert.deepEqual(lint(RULE, hookConfigMapWith(['helm.sh/hook: on', 'helm.sh/hook-weight: 5'])), []);
   });
 
   it('stays silent on templated values and annotations built by toYaml', () => {
@@ -151,7 +163,7 @@ describe(RULE, () => {
       '{{ .Values.port | quote }}',
       '{{ .Values.replicas }}0',
     ]) {
-      assert.deepEqual(lint(RULE, configMapWith([`example.com/value: ${value}`])), [], value);
+      assert.deepEqual(lint(RULE, hookConfigMapWith([`example.com/value: ${value}`])), [], value);
     }
     const built = [
       'apiVersion: v1',
@@ -181,6 +193,11 @@ describe(RULE, () => {
       workload('apps/v1', 'Deployment', ['prometheus.io/scrape: "true"', 'helm.sh/hook-weight: "5"']),
     );
     assert.equal(lint(RULE, workload('batch/v1', 'Job', ['sidecar.istio.io/inject: false'])).length, 1);
+  });
+
+  it('stays silent on an object without hook-related text: objects that are not hooks are not its business', () => {
+    assert.deepEqual(lint(RULE, configMapWith(['prometheus.io/port: 9102'])), []);
+    assert.equal(lint(RULE, hookConfigMapWith(['prometheus.io/port: 9102'])).length, 1);
   });
 
   it('stays silent on nested annotations of a custom resource, whose schema may accept them', () => {

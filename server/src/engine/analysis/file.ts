@@ -26,12 +26,24 @@ export interface AnalyzeOptions {
    * and the models built from them: for the language server, which analyses a file again on every keystroke.
    */
   reuseParses?: boolean;
+  /**
+   * Parse and model only the documents that hold hook-related text, the only ones the file rules report on
+   * (model/hook-text.ts): for a batch run over many templates, the CLI's. An editor's open file needs every document.
+   */
+  hookDocumentsOnly?: boolean;
 }
 
 export function analyzeTemplate(path: string, text: string, options: AnalyzeOptions = {}): TemplateFile {
   const lines = new LineIndex(text);
   const scan = scanTemplate(text, options.reuseParses ?? false);
   const isPartial = isPartialTemplate(path);
-  const model = buildDocuments(text, scan, lines, isPartial, options.reuseParses ?? false);
+  const model = buildDocuments(
+    text,
+    scan,
+    lines,
+    isPartial,
+    options.reuseParses ?? false,
+    options.hookDocumentsOnly ?? false,
+  );
   return { path, text, lines, scan, model, isPartial };
 }

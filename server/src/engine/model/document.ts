@@ -7,6 +7,7 @@ import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './y
 import type { KubeScalarType, ScalarStyle } from './scalar';
 import { helmStringOf, resolvePlainScalar } from './scalar';
 import { joinLenientFlowScalars, joinTrimmedLines } from './go-yaml-leniency';
+import { blankDocumentsWithoutHookText, holdsHookRelatedText } from './hook-text';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
 export interface ValueModel {
@@ -95,13 +96,18 @@ export interface DocumentsModel {
   parsedText: string;
 }
 
-/** Builds the as-written model of one template file from its scan. */
+/**
+ * Builds the as-written model of one template file from its scan. `hookDocumentsOnly`: only the documents that hold
+ * hook-related text are parsed and modelled (model/hook-text.ts), the only ones a file rule reports on; the others
+ * are left out of `documents`, `annotationSets` and `yamlProblems` (a batch run, which asks nothing else of them).
+ */
 export function buildDocuments(
   text: string,
   scan: ScanResult,
   lines: LineIndex,
   isPartial: boolean,
   reuseParses = false,
+  hookDocumentsOnly = false,
 ): DocumentsModel {
   const context = new ModelContext(text, scan, lines);
   const documents: ResourceDocument[] = [];
@@ -111,19 +117,22 @@ export function buildDocuments(
   const documentRanges: TextRange[] = [];
   let parsedText = yamlText;
 
-  if (!isPartial) {
+  // Without hook-related text, the file holds nothing a file rule reports on: nothing to parse.
+  if (!isPartial && !(hookDocumentsOnly && !holdsHookRelatedText(text))) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
     const parse = (text: string) =>
       !reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses);
-    let parsed = parse(yamlText);
+    const parseText = hookDocumentsOnly ? blankDocumentsWithoutHookText(text, yamlText, scan.actions) : yamlText;
+    parsedText = parseText;
+    let parsed = parse(parseText);
     // Where the YAML spec rejects what go-yaml reads, or the masked text keeps line breaks that trim markers remove
     // (go-yaml-leniency.ts), the text as Helm and go-yaml read it is parsed instead when that gives fewer errors (a
     // quote in a shell script of a block scalar must not be taken for one). Offsets are the same; `yamlText` keeps
     // its line breaks, which the pieces of the language server are cut at.
     if (parsed.some((doc) => doc.errors.length > 0)) {
-      const flowJoined = joinLenientFlowScalars(yamlText);
-      for (const lenient of [flowJoined, joinLenientFlowScalars(joinTrimmedLines(yamlText, scan.actions))]) {
-        if (lenient === yamlText) continue;
+      const flowJoined = joinLenientFlowScalars(parseText);
+      for (const lenient of [flowJoined, joinLenientFlowScalars(joinTrimmedLines(parseText, scan.actions))]) {
+        if (lenient === parseText) continue;
         const reparsed = parse(lenient);
         if (errorCount(reparsed) < errorCount(parsed)) {
           parsed = reparsed;
@@ -136,6 +145,8 @@ export function buildDocuments(
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors)
         yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
+      // A blanked document (or the `~` that keeps the first one's place) is no resource.
+      if (parseText !== yamlText && !holdsHookRelatedText(text.slice(doc.range[0], doc.range[2]))) return;
       const built = reuseParses ? context.keptOrBuilt(doc, index) : context.built(doc, index);
       if (!built.resource) return;
       documents.push(built.resource);

@@ -1,6 +1,7 @@
 import type { TemplateFile } from '../analysis/file';
 import type { YamlProblem } from '../model/document';
 import { wholeParse } from '../model/yaml-documents';
+import { holdsHookRelatedText } from '../model/hook-text';
 import type { TextRange } from '../core/text';
 import { shown } from './support/helpers';
 import { defineRule } from './rule';
@@ -19,7 +20,9 @@ export const invalidYaml = defineRule({
       'cannot be read and its hook annotations are not checked. Most often the rendered manifest has the same ' +
       'mistake, and Helm rejects it with `YAML parse error on <file>`. One finding per document. Since Helm never ' +
       'renders both branches of an `if`, a problem counts only if it remains when the branches that do not hold it ' +
-      'are set aside; a line where `{{ if }}` and the text it guards share the line is not judged.',
+      'are set aside; a line where `{{ if }}` and the text it guards share the line is not judged. Only documents ' +
+      'that hold hook-related text (a `helm.sh/` or `argocd.argoproj.io/` key, in the YAML or in a template action) ' +
+      "are checked: the YAML of the others is Helm's own `helm lint`'s business.",
     helmFact:
       'Helm splits each rendered file on `---` and decodes every document with sigs.k8s.io/yaml; a document that does ' +
       'not decode fails `helm template` and `helm install` with `YAML parse error on <chart>/templates/<file>` ' +
@@ -56,6 +59,7 @@ export const invalidYaml = defineRule({
     let next = 0;
     documents.forEach((document, index) => {
       while (next < problems.length && problems[next]!.range.start < document.start) next++;
+      if (!holdsHookRelatedText(file.text.slice(document.start, document.end))) return;
       let problem: YamlProblem | undefined;
       // Only the same problem, on the same line, confirms one: a problem elsewhere in the variant may come from
       // blanking both branches of an if/else, which Helm never does.
