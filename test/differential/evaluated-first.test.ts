@@ -164,7 +164,7 @@ describe('if/else branches and trim markers that go-yaml reads without complaint
     assert.match(broken.stderr, /YAML parse error on go-yaml-branches\/templates\/database\.yaml/);
     assert.deepEqual(
       reported(chart, lintChart(chart)).filter((line) => line.includes('invalid-yaml')),
-      ['templates/database.yaml:37 invalid-yaml'],
+      ['templates/database.yaml:39 invalid-yaml'],
     );
   });
 });

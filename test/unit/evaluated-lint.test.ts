@@ -37,7 +37,7 @@ function copyChart(name: string): string {
 }
 
 describe('annotation rules on the evaluated view', () => {
-  it("reads a non-hook workload's own, pod template and claim template annotations, though the containers are left out", () => {
+  it("reads a non-hook workload's own, pod template and claim template annotations when it holds hook-related text, though the containers are left out", () => {
     const statefulSet = [
       'apiVersion: apps/v1',
       'kind: StatefulSet',
@@ -45,6 +45,7 @@ describe('annotation rules on the evaluated view', () => {
       '  name: {{ .Release.Name }}-db',
       '  annotations:',
       '    owner.example.com/port: {{ .Values.port }}',
+      '    helm.sh/resource-policy: keep',
       'spec:',
       '  serviceName: db',
       '  template:',
@@ -73,9 +74,15 @@ describe('annotation rules on the evaluated view', () => {
     const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
     assert.deepEqual(findings, [
       'templates/statefulset.yaml:6:29-47 non-string-annotation "{{ .Values.port }}"',
-      'templates/statefulset.yaml:12:29-47 non-string-annotation "{{ .Values.port }}"',
-      'templates/statefulset.yaml:23:36-54 non-string-annotation "{{ .Values.port }}"',
+      'templates/statefulset.yaml:13:29-47 non-string-annotation "{{ .Values.port }}"',
+      'templates/statefulset.yaml:24:36-54 non-string-annotation "{{ .Values.port }}"',
     ]);
+    // Without hook-related text the object is none of the annotation rules' business.
+    const plain = charts.write({
+      'values.yaml': 'port: 9102\nimage: nginx:1.27\n',
+      'templates/statefulset.yaml': statefulSet.replace('    helm.sh/resource-policy: keep\n', ''),
+    });
+    assert.deepEqual(evaluatedFindings(loadChart(plain), OPTIONS), []);
   });
 
   it("places findings after a rendered CRD's schema, which the view leaves out, on their own lines", () => {

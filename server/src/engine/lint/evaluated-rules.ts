@@ -18,7 +18,7 @@ export function cachedFileFindings(
   mapper: SourceMapper,
   analyses: Analyses,
 ): Finding[] {
-  if (!view.mentionsAnnotations) return [];
+  if (!view.holdsHookRelatedText) return [];
   const optionsKey = JSON.stringify([options.helmVersion, options.rules, options.targets ?? null]);
   let findings = view.findings.get(optionsKey);
   if (!findings) {
