@@ -181,7 +181,6 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
       }
     }
 
-    await pool.evaluateWaitingHere();
     for (const plan of plans) {
       if (!plan.evaluation) continue;
       const result = await plan.evaluation;
