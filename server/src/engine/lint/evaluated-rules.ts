@@ -2,6 +2,7 @@ import type { HookEvent } from '../model/hook';
 import { effectiveSeverity, lintChartObjects } from './lint';
 import { DEPLOYER_RULES, LIFECYCLE_RULES } from '../rules';
 import type { ChartObject } from '../rules/support/chart-objects';
+import { formatMessage } from '../rules/messages';
 import type { Finding, Fix, RelatedLocation, Report, Rule } from '../rules/rule';
 import type { Analyses, DocumentView } from '../analysis/rendered-document';
 import type { SourceMapper } from '../analysis/source-map';
@@ -19,7 +20,12 @@ export function cachedFileFindings(
   analyses: Analyses,
 ): Finding[] {
   if (!view.mentionsAnnotations) return [];
-  const optionsKey = JSON.stringify([options.helmVersion, options.rules, options.targets ?? null]);
+  const optionsKey = JSON.stringify([
+    options.helmVersion,
+    options.rules,
+    options.targets ?? null,
+    options.ruleSet?.map((rule) => rule.id) ?? null,
+  ]);
   let findings = view.findings.get(optionsKey);
   if (!findings) {
     findings = fileFindings(view, rules, options, mapper, analyses);
@@ -57,7 +63,7 @@ function fileFindings(
         severity,
         file: mapped.file,
         range: mapped.range,
-        message: reported.message,
+        ...formatMessage(rule, reported),
         help: reported.help,
         related,
         fixes: mapFixes(reported, view),

@@ -37,19 +37,41 @@ export interface Finding {
   severity: Severity;
   file: string;
   range: TextRange;
-  /** One sentence of at most MAX_MESSAGE_LENGTH characters: what goes wrong, and when. */
+  /** One sentence of at most MAX_MESSAGE_LENGTH characters: what goes wrong, and when (formatted from messageId). */
   message: string;
+  /** The key in the rule's `messages` the message was formatted from; absent for a rule still on free text. */
+  messageId?: string;
   /** Plain text, a few sentences: the fix first, then why (what Helm or Kubernetes does). */
   help: string;
   related: RelatedLocation[];
   fixes: Fix[];
 }
 
-/** What a rule hands to `report`: the runner fills in the rule id, the file and the configured severity. */
-export interface Report {
-  range: TextRange;
-  /** See Finding: one short sentence, what goes wrong and when. */
+/** The values a message template's `{{placeholder}}`s are filled with. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
+/** A message named by its id in the rule's `messages`, filled with `data` (see formatMessage). */
+export interface MessageById {
+  messageId: string;
+  data?: MessageData;
+  message?: never;
+}
+
+/**
+ * @deprecated A message as free text: only rules without `messages` may still report this way, while they move to
+ * messages by id (test/unit/rule-messages.test.ts lists them).
+ */
+export interface FreeTextMessage {
   message: string;
+  messageId?: never;
+  data?: never;
+}
+
+/** What a rule hands to `report`: the runner fills in the rule id, the file and the configured severity. */
+export type Report = ReportBody & (MessageById | FreeTextMessage);
+
+export interface ReportBody {
+  range: TextRange;
   /** See Finding: the fix first, then why, in plain text. */
   help: string;
   /** This finding's own severity when it differs from the rule's default (e.g. an info-level variant). */
@@ -93,6 +115,11 @@ export interface Rule {
   /** One line, for tables and hovers. */
   summary: string;
   docs: RuleDocs;
+  /**
+   * The rule's messages by id, in the style of ESLint: each one sentence (see Finding.message) with `{{name}}`
+   * placeholders that a report's `data` fills. Optional only while rules move off free-text messages.
+   */
+  messages?: Readonly<Record<string, string>>;
   /** Whether the rule offers fixes (for docs and SARIF). */
   fixable: boolean;
   /** The deployer whose behaviour the rule checks: it runs only when that deployer is among the targets. */
