@@ -64,6 +64,7 @@ describe('rule messages by id', () => {
     assert.deepEqual(formatMessage(RULE, { messageId: 'tooLow', data: { weight: '{{ .Values.w }}', min: -5 } }), {
       message: 'The weight {{ .Values.w }} is below -5.',
       messageId: 'tooLow',
+      data: { weight: '{{ .Values.w }}', min: -5 },
     });
   });
 

@@ -11,7 +11,7 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
 export function formatMessage(
   rule: Pick<Rule, 'id' | 'messages'>,
   reported: MessageById | FreeTextMessage,
-): { message: string; messageId?: string } {
+): { message: string; messageId?: string; data?: MessageData } {
   if (reported.messageId === undefined) {
     if (rule.messages) throw new Error(`rule ${rule.id} declares messages but reported free text: ${reported.message}`);
     return { message: reported.message! };
@@ -19,7 +19,8 @@ export function formatMessage(
   const { messageId } = reported;
   const template = rule.messages && Object.hasOwn(rule.messages, messageId) ? rule.messages[messageId] : undefined;
   if (template === undefined) throw new Error(`rule ${rule.id} reported an undeclared message id "${messageId}"`);
-  return { message: fillPlaceholders(rule.id, messageId, template, reported.data ?? {}), messageId };
+  const data = reported.data ?? {};
+  return { message: fillPlaceholders(rule.id, messageId, template, data), messageId, data };
 }
 
 function fillPlaceholders(ruleId: string, messageId: string, template: string, data: MessageData): string {

@@ -41,6 +41,8 @@ export interface Finding {
   message: string;
   /** The key in the rule's `messages` the message was formatted from; absent for a rule still on free text. */
   messageId?: string;
+  /** The values the message's placeholders were filled with: what tests compare instead of the wording. */
+  data?: MessageData;
   /** Plain text, a few sentences: the fix first, then why (what Helm or Kubernetes does). */
   help: string;
   related: RelatedLocation[];
