@@ -16,6 +16,52 @@ import { ruleById } from '../../server/src/engine/rules';
 import type { Finding, MessageData, Rule, Severity } from '../../server/src/engine/rules/rule';
 import { assertShortMessage } from './messages';
 
+/**
+ * Rule tests as tables, in the spirit of ESLint's RuleTester. A rule's test file is one call:
+ *
+ *   ruleTester.run('unquoted-hook-weight', {
+ *     valid: [hookWithWeight('"5"'), { name: 'a quoted template', code: hookWithWeight('{{ .Values.w | quote }}') }],
+ *     invalid: [
+ *       {
+ *         code: hookWithWeight('-5'),
+ *         errors: [{ messageId: 'notString', data: { weight: '-5' }, line: 7, column: 26, help: [/cannot unmarshal/] }],
+ *         output: hookWithWeight('"-5"'),
+ *       },
+ *     ],
+ *   });
+ *
+ * Cases. A file rule (`check`) takes FileCases: `code`, linted as `filename` (default templates/test.yaml) with
+ * `options`; a string is a valid case's code. A chart rule (`checkChart`, `checkLoadedChart`) takes ChartCases:
+ * `files` by path, loaded by loadCaseChart and linted through the evaluated view (every other rule off).
+ *
+ * Invalid cases. `errors` lists the findings in position order: `messageId`; `data`, compared only on the keys given;
+ * the 1-based `line` and `column` where the finding starts, as the CLI prints (`endLine`, `endColumn` optional);
+ * `severity`; `file`, relative to the chart (chart cases; default: the first file under templates/); `help`, regular
+ * expressions for the facts the help must state (what Helm does, the error it prints), never its wording. `errors` may
+ * be a count. File cases also say what fixing does, with ESLint's semantics: `output` is the code after the safe fixes
+ * are applied (and the text linted again) until nothing changes; `output: null` or no output asserts that there is no
+ * safe fix. `suggestions` lists every unsafe fix, in order, each `{ title?, output }` applied alone to the code;
+ * required when there is one. Every finding must keep the short-message contract (messages.ts).
+ *
+ * Checks of the rule's own flags, each an `it` after the cases:
+ * - every message id the rule declares is reported by some invalid case, and every finding has a declared id;
+ * - `fixable` is true exactly when some invalid case yields a fix (safe or not);
+ * - `reads: 'document'`: each invalid file case gives the same findings, moved with its text, with an unrelated
+ *   ConfigMap document before it and after it in the same file;
+ * - a rule with `check` that is not `syntaxOnly` runs on rendered documents: each invalid file case without template
+ *   actions (and not a `.tpl`), rendered as a chart's one template, gives the same message ids through the evaluated
+ *   view. A case that Helm really renders otherwise says why in `renderedDiffers`;
+ * - `syntaxOnly`: run on the rendered view anyway, some invalid file case loses a message id there (it is about text
+ *   that only the template as written has: actions, comments, text the render drops);
+ * - the rule's `docs.bad` is reported and its `docs.good` is clean.
+ *
+ * Migrating a rule: give it `messages` and report by `messageId` (drop it from FREE_TEXT_RULES in
+ * test/unit/rule-messages.test.ts); turn each old `it` into cases, keeping every range, severity, fix output and Helm
+ * fact it proved and asserting `messageId` and `data` where it matched the message's wording; put tests of helpers
+ * or of several rules elsewhere. The checks are plain functions (checkInvalidCase, checkReadsDocument, ...) that
+ * test/unit/rule-tester.test.ts proves on fake rules. The older helpers below (lint, fixAll, ...) serve the tests not
+ * yet migrated.
+ */
 export const TEST_FILE = 'templates/test.yaml';
 
 export function getRule(id: string): Rule {
