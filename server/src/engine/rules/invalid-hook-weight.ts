@@ -10,6 +10,10 @@ export const invalidHookWeight = defineRule({
   defaultSeverity: 'error',
   summary: 'A hook weight `strconv.Atoi` rejects: Helm silently uses 0.',
   fixable: true,
+  messages: {
+    rejectedWeight:
+      'Helm silently runs this hook at weight 0: strconv.Atoi rejects the weight {{weight}} ({{problem}}).',
+  },
   reads: 'document',
   docs: {
     description:
@@ -70,7 +74,8 @@ function checkWeight(context: FileRuleContext, entry: EntryModel): void {
     'uses weight 0 without a warning.';
   const report: Report = {
     range,
-    message: `Helm silently runs this hook at weight 0: strconv.Atoi rejects the weight ${JSON.stringify(shown(text))} (${problemOf(text)}).`,
+    messageId: 'rejectedWeight',
+    data: { weight: JSON.stringify(shown(text)), problem: problemOf(text) },
     help: `Write a whole number in quotes, for example "5", or remove the annotation for weight 0. ${why}`,
   };
   const meant = integerMeant(text);

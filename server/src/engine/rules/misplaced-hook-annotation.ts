@@ -24,6 +24,9 @@ export const misplacedHookAnnotation = defineRule({
   summary:
     "Hook annotations under labels or a pod template instead of the object's own annotations: the object is not a hook.",
   fixable: false,
+  messages: {
+    misplaced: '{{subject}} runs as a normal resource, not as a hook: {{key}} is {{where}}.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -82,7 +85,8 @@ export const misplacedHookAnnotation = defineRule({
       for (const found of misplacedKeys(resource)) {
         context.report({
           range: found.range,
-          message: `${capitalize(thisResource(resource))} runs as a normal resource, not as a hook: ${found.key} is ${shown(found.where, 70)}.`,
+          messageId: 'misplaced',
+          data: { subject: capitalize(thisResource(resource)), key: found.key, where: shown(found.where, 70) },
           help:
             `Move the hook annotations to metadata.annotations. Helm reads hook annotations only from the object's own ` +
             `metadata.annotations, which have no ${HOOK_KEY} here, so it installs the object with the release.${jobConsequence(resource)}`,
