@@ -8,6 +8,10 @@ export const hookDependencyOrder = defineRule({
   defaultSeverity: 'error',
   summary: 'Hook reads an object that another hook of the same event creates later.',
   fixable: false,
+  messages: {
+    createdAfter:
+      'The {{event}} hooks fail at --timeout: this {{kind}} reads {{target}}, which another hook creates after it.',
+  },
   docs: {
     description:
       'Helm runs the hooks of an event one at a time and waits for each Job or Pod to finish before creating the next. ' +
@@ -84,7 +88,8 @@ export const hookDependencyOrder = defineRule({
       context.report({
         object: reader,
         range: first.reference.range,
-        message: `The ${first.event} hooks fail at --timeout: this ${reader.kind} reads ${describeObject(target, 40)}, which another hook creates after it.`,
+        messageId: 'createdAfter',
+        data: { event: first.event, kind: reader.kind!, target: describeObject(target, 40) },
         help:
           `Give the ${target.kind} a lower helm.sh/hook-weight than this ${reader.kind} (${reader.hook!.weight}). Helm runs this ` +
           `${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before creating ${describeObject(target)}, ` +

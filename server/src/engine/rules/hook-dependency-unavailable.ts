@@ -9,6 +9,12 @@ export const hookDependencyUnavailable = defineRule({
   defaultSeverity: 'error',
   summary: 'Hook reads a Secret, ConfigMap, ServiceAccount or PVC of the chart that does not exist when it runs.',
   fixable: false,
+  messages: {
+    missingAfterFailedInstall:
+      'After a failed install, helm upgrade --install fails at --timeout: this {{event}} {{kind}} reads {{target}}, missing then.',
+    missingWhenRun:
+      'The {{operation}} fails at --timeout: this {{event}} {{kind}} reads {{target}}, which does not exist when it runs.',
+  },
   docs: {
     description:
       "A pre-install hook runs before Helm creates any of the release's own resources. A migration Job that mounts " +
@@ -109,9 +115,8 @@ export const hookDependencyUnavailable = defineRule({
         object: reader,
         range: first.reference.range,
         ...(afterFailure ? { severity: 'warning' as const } : {}),
-        message: afterFailure
-          ? `After a failed install, helm upgrade --install fails at --timeout: this ${first.event} ${reader.kind} reads ${describeObject(target, 40)}, missing then.`
-          : `The ${operation} fails at --timeout: this ${first.event} ${reader.kind} reads ${describeObject(target, 40)}, which does not exist when it runs.`,
+        messageId: afterFailure ? 'missingAfterFailedInstall' : 'missingWhenRun',
+        data: { operation, event: first.event, kind: reader.kind!, target: describeObject(target, 40) },
         help:
           `${advice(first)} The pod reads ${describeObject(target)} (${first.reference.field}), which at ${first.event} of ${article(operation)} is ${first.why}. ` +
           `The pod cannot start without it, so Helm waits for the hook until --timeout and the ${operation} fails.${otherPlaces(unavailable)}`,
