@@ -9,17 +9,12 @@ import { formatMessage } from '../../server/src/engine/rules/messages';
  */
 const FREE_TEXT_RULES: readonly string[] = [
   'argocd-every-sync-hook',
-  'argocd-ignored-hook',
   'argocd-install-render',
   'argocd-mixed-hook-annotations',
   'duplicate-hook-event',
   'duplicate-hook-name',
   'hook-recreate-conflict',
   'invalid-yaml',
-  'non-string-annotation',
-  'orphan-hook-annotation',
-  'stale-install-hook',
-  'stateful-hook',
   'unclosed-template-action',
   'unknown-delete-policy',
   'unknown-helm-annotation',
