@@ -8,10 +8,8 @@ import { formatMessage } from '../../server/src/engine/rules/messages';
  * removes it here; a migrated rule cannot fall back, since the runner throws on free text from a rule with messages.
  */
 const FREE_TEXT_RULES: readonly string[] = [
-  'argocd-every-sync-hook',
   'argocd-install-render',
   'argocd-mixed-hook-annotations',
-  'duplicate-hook-event',
   'duplicate-hook-name',
   'hook-recreate-conflict',
   'invalid-yaml',
