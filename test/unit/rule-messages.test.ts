@@ -10,7 +10,6 @@ import { formatMessage } from '../../server/src/engine/rules/messages';
 const FREE_TEXT_RULES: readonly string[] = [
   'argocd-install-render',
   'argocd-mixed-hook-annotations',
-  'invalid-yaml',
   'unclosed-template-action',
   'unknown-delete-policy',
   'unknown-helm-annotation',

@@ -10,6 +10,9 @@ export const invalidYaml = defineRule({
   defaultSeverity: 'warning',
   summary: 'The template is not valid YAML once its actions are set aside, so its hooks cannot be checked.',
   fixable: false,
+  messages: {
+    invalidYaml: 'This document is not valid YAML, so its hooks are not checked: {{problem}}.',
+  },
   syntaxOnly: true,
   docs: {
     description:
@@ -72,7 +75,8 @@ export const invalidYaml = defineRule({
       if (!problem) return;
       context.report({
         range: pointAt(file, problem.range),
-        message: `This document is not valid YAML, so its hooks are not checked: ${shown(problem.message.replace(/\.$/, ''), 90)}.`,
+        messageId: 'invalidYaml',
+        data: { problem: shown(problem.message.replace(/\.$/, ''), 90) },
         help:
           'Fix the YAML here (indentation, tabs, brackets). Template actions are set aside for this check: an action that stands for a ' +
           'value counts as a plain value, a line of control flow or included YAML as nothing. If the rendered manifest has the ' +
