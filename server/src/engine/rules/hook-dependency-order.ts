@@ -1,6 +1,6 @@
 import { describeObject, nameRange, whyFirst } from './support/dependency-helpers';
 import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
-import { reportArgoMissingReads } from './support/argocd-presence';
+import { ARGO_MISSING_READ_MESSAGES, reportArgoMissingReads } from './support/argocd-presence';
 import { defineRule } from './rule';
 
 export const hookDependencyOrder = defineRule({
@@ -9,6 +9,7 @@ export const hookDependencyOrder = defineRule({
   summary: 'Hook reads an object that another hook of the same event creates later.',
   fixable: false,
   messages: {
+    argoLaterWave: ARGO_MISSING_READ_MESSAGES.argoLaterWave,
     createdAfter:
       'The {{event}} hooks fail at --timeout: this {{kind}} reads {{target}}, which another hook creates after it.',
   },

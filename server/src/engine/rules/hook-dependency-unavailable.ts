@@ -1,7 +1,7 @@
 import type { ReadPresence } from '../lifecycle/reads';
 import { describeObject, nameRange } from './support/dependency-helpers';
 import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
-import { reportArgoMissingReads } from './support/argocd-presence';
+import { ARGO_MISSING_READ_MESSAGES, reportArgoMissingReads } from './support/argocd-presence';
 import { defineRule } from './rule';
 
 export const hookDependencyUnavailable = defineRule({
@@ -10,6 +10,7 @@ export const hookDependencyUnavailable = defineRule({
   summary: 'Hook reads a Secret, ConfigMap, ServiceAccount or PVC of the chart that does not exist when it runs.',
   fixable: false,
   messages: {
+    argoMissing: ARGO_MISSING_READ_MESSAGES.argoMissing,
     missingAfterFailedInstall:
       'After a failed install, helm upgrade --install fails at --timeout: this {{event}} {{kind}} reads {{target}}, missing then.',
     missingWhenRun:
