@@ -19,7 +19,8 @@ export const invalidYaml = defineRule({
       'cannot be read and its hook annotations are not checked. Most often the rendered manifest has the same ' +
       'mistake, and Helm rejects it with `YAML parse error on <file>`. One finding per document. Since Helm never ' +
       'renders both branches of an `if`, a problem counts only if it remains when the branches that do not hold it ' +
-      'are set aside; a line where `{{ if }}` and the text it guards share the line is not judged.',
+      'are set aside, and, for an `if … else` that holds no problem, whichever of its branches is kept; a line where ' +
+      '`{{ if }}` and the text it guards share the line is not judged.',
     helmFact:
       'Helm splits each rendered file on `---` and decodes every document with sigs.k8s.io/yaml; a document that does ' +
       'not decode fails `helm template` and `helm install` with `YAML parse error on <chart>/templates/<file>` ' +
