@@ -1,4 +1,5 @@
 import type { HookEvent } from '../../model/hook';
+import { DEFAULT_TARGETS } from '../../deployers/targets';
 import type { CheckedOperation, ReadPresence } from '../../lifecycle/reads';
 import { CHECKED_OPERATIONS, hookReads } from '../../lifecycle/reads';
 import type { ChartObject, ChartRuleContext } from './chart-objects';
@@ -37,8 +38,13 @@ export interface MissingRead {
   missing: ReadPresence[];
 }
 
+/**
+ * Helm's answer, asked only when Helm is among the targets: with Argo CD alone, Helm never runs the hooks, and the
+ * dependency rules speak of Argo CD's syncs only (argocd-presence.ts).
+ */
 export function missingReads(context: ChartRuleContext): MissingRead[] {
   const result: MissingRead[] = [];
+  if (!(context.targets ?? DEFAULT_TARGETS).includes('helm')) return result;
   for (const [reader, reads] of presenceOfReads(context)) {
     if (!reader.kind || !WAITED_KINDS.has(reader.kind)) continue;
     const byReference = new Map<ReadPresence['reference'], ReadPresence[]>();
