@@ -197,3 +197,65 @@ describe('the README says which rules run for which target', () => {
     for (const rule of ALL_RULES) assert.equal(rows.get(rule.id), rule.target ?? 'helm, argocd', rule.id);
   });
 });
+
+/** A pre-install Job with these lines in its own annotations and in its pod template's. */
+function job(ownAnnotations: string[], podAnnotations: string[] = []): string {
+  return [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: migrate',
+    ...(ownAnnotations.length > 0 ? ['  annotations:', ...ownAnnotations.map((line) => `    ${line}`)] : []),
+    'spec:',
+    '  template:',
+    ...(podAnnotations.length > 0
+      ? ['    metadata:', '      annotations:', ...podAnnotations.map((line) => `        ${line}`)]
+      : []),
+    '    spec:',
+    '      restartPolicy: Never',
+    '      containers:',
+    '        - name: migrate',
+    '          image: migrate:1.0',
+  ].join('\n');
+}
+
+describe('rules of every target that Argo CD alone reads differently', () => {
+  after(() => charts.remove());
+
+  const count = (id: string, template: string, targets: DeployTarget[]) =>
+    findingsOf(ruleById(id)!, { 'templates/example.yaml': template }, targets).length;
+
+  it('invalid-hook-weight: with argocd alone, silent where a numeric sync wave decides; reported for helm', () => {
+    const template = job([
+      'helm.sh/hook: pre-install',
+      'helm.sh/hook-weight: "5.0"',
+      'argocd.argoproj.io/sync-wave: "5"',
+    ]);
+    assert.equal(count('invalid-hook-weight', template, ARGOCD), 0);
+    assert.ok(count('invalid-hook-weight', template, HELM) > 0, 'reported for helm');
+    assert.ok(count('invalid-hook-weight', template, BOTH) > 0, 'reported for [helm, argocd]');
+  });
+
+  it('invalid-hook-weight: with argocd alone, reported where Argo CD reads the weight (no wave, or one Atoi rejects)', () => {
+    const noWave = job(['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "5.0"']);
+    const badWave = job([
+      'helm.sh/hook: pre-install',
+      'helm.sh/hook-weight: "5.0"',
+      'argocd.argoproj.io/sync-wave: "five"',
+    ]);
+    assert.ok(count('invalid-hook-weight', noWave, ARGOCD) > 0, 'no sync wave');
+    assert.ok(count('invalid-hook-weight', badWave, ARGOCD) > 0, 'a sync wave strconv.Atoi rejects');
+  });
+
+  it("misplaced-hook-annotation: with argocd alone, silent on an object that Argo CD's own annotation makes a hook", () => {
+    const template = job(['argocd.argoproj.io/hook: PreSync'], ['helm.sh/hook: pre-install']);
+    assert.equal(count('misplaced-hook-annotation', template, ARGOCD), 0);
+    assert.ok(count('misplaced-hook-annotation', template, HELM) > 0, 'reported for helm');
+    assert.ok(count('misplaced-hook-annotation', template, BOTH) > 0, 'reported for [helm, argocd]');
+  });
+
+  it('misplaced-hook-annotation: with argocd alone, reported on an object that no annotation makes a hook', () => {
+    const template = job([], ['helm.sh/hook: pre-install']);
+    assert.ok(count('misplaced-hook-annotation', template, ARGOCD) > 0);
+  });
+});

@@ -78,6 +78,8 @@ export interface RuleDocs {
 export interface FileRuleContext {
   file: TemplateFile;
   helmVersion: HelmVersion;
+  /** Who deploys the chart (default: helm), for a rule of every target whose claim a deployer changes. */
+  targets?: readonly DeployTarget[];
   report(report: Report): void;
 }
 

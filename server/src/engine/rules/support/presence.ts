@@ -1,9 +1,9 @@
 import type { HookEvent } from '../../model/hook';
-import { DEFAULT_TARGETS } from '../../deployers/targets';
 import type { CheckedOperation, ReadPresence } from '../../lifecycle/reads';
 import { CHECKED_OPERATIONS, hookReads } from '../../lifecycle/reads';
 import type { ChartObject, ChartRuleContext } from './chart-objects';
 import { WAITED_KINDS } from './dependency-helpers';
+import { argoCdOnly } from './targets';
 
 /** The events of each operation, to tell which operations a render of the chart stands for. */
 const OPERATION_EVENTS: Record<CheckedOperation, readonly HookEvent[]> = {
@@ -44,7 +44,7 @@ export interface MissingRead {
  */
 export function missingReads(context: ChartRuleContext): MissingRead[] {
   const result: MissingRead[] = [];
-  if (!(context.targets ?? DEFAULT_TARGETS).includes('helm')) return result;
+  if (argoCdOnly(context.targets)) return result;
   for (const [reader, reads] of presenceOfReads(context)) {
     if (!reader.kind || !WAITED_KINDS.has(reader.kind)) continue;
     const byReference = new Map<ReadPresence['reference'], ReadPresence[]>();
