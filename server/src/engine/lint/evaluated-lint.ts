@@ -162,7 +162,7 @@ function inUserFiles(evaluation: Evaluation, chart: LoadedChart): Evaluation {
 export function loadedChartFindings(chart: LoadedChart, options: LintOptions): Finding[] {
   const findings: Finding[] = [];
   for (const rule of ALL_RULES) {
-    if (!rule.checkLoadedChart) continue;
+    if (!rule.checkLoadedChart || !ruleApplies(rule, options)) continue;
     const setting = options.rules[rule.id];
     rule.checkLoadedChart({
       chart,

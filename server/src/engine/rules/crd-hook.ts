@@ -6,6 +6,7 @@ export const crdHook = defineRule({
   defaultSeverity: 'warning',
   summary: 'CustomResourceDefinition as a hook: never deleted by a delete policy; it belongs in `crds/`.',
   fixable: false,
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

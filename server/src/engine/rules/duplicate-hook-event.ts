@@ -10,6 +10,7 @@ export const duplicateHookEvent = defineRule({
   defaultSeverity: 'warning',
   summary: 'The same event twice in `helm.sh/hook`: the hook runs twice.',
   fixable: true,
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

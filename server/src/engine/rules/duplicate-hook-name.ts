@@ -26,6 +26,7 @@ export const duplicateHookName = defineRule({
   summary:
     'Two hook documents with the same kind, namespace and name that exist at the same time: one fails, or silently replaces or skips the other.',
   fixable: false,
+  target: 'helm',
   docs: {
     description:
       'Helm accepts two hook documents that name the same object: it records both and runs each in its turn. The ' +

@@ -7,6 +7,7 @@ export const hookJobUnbounded = defineRule({
   summary:
     'Hook Job with neither `activeDeadlineSeconds` nor `backoffLimit`: a stuck hook holds the release until `--timeout`.',
   fixable: false,
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

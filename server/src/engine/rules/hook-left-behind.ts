@@ -16,6 +16,7 @@ export const hookLeftBehind = defineRule({
   defaultSeverity: 'info',
   summary: 'A hook object that is never deleted after it succeeds: it stays after `helm uninstall`, unmanaged.',
   fixable: false,
+  target: 'helm',
   docs: {
     description:
       'Hook objects are not part of the release: `helm uninstall` never deletes them, and `helm get manifest` does not ' +

@@ -14,6 +14,7 @@ export const hookRecreateConflict = defineRule({
   summary:
     'A delete policy without `before-hook-creation` on a hook that runs again: the next run meets the old object.',
   fixable: true,
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

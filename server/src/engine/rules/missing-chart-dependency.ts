@@ -9,6 +9,7 @@ export const missingChartDependency = defineRule({
   defaultSeverity: 'warning',
   summary: 'A dependency of `Chart.yaml` with no chart or archive under `charts/`: Helm will not render the chart.',
   fixable: false,
+  target: 'helm',
   docs: {
     description:
       'Every entry of `dependencies` in `Chart.yaml` (in `requirements.yaml` for an `apiVersion: v1` chart) must be ' +

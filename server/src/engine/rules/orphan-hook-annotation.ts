@@ -27,6 +27,7 @@ export const orphanHookAnnotation = defineRule({
   defaultSeverity: 'warning',
   summary: 'Hook weight or policy on a resource without `helm.sh/hook`: Helm ignores it.',
   fixable: true,
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

@@ -19,6 +19,7 @@ export const staleInstallHook = defineRule({
   summary:
     'An object hooked only on install (or only on upgrade) that a release resource reads: upgrades never update it, or an install never creates it.',
   fixable: false,
+  target: 'helm',
   docs: {
     description:
       'A ConfigMap or Secret is often made a `pre-install` hook so that it exists before anything else. If a release ' +

@@ -20,6 +20,7 @@ export const statefulHook = defineRule({
   summary:
     'PVC hook whose data others read, or Secret hook with generated data, deleted and re-created on every upgrade or rollback.',
   fixable: false,
+  target: 'helm',
   docs: {
     description:
       'A hook is deleted and created again each time one of its events runs: `before-hook-creation` (the default) ' +

@@ -7,6 +7,7 @@ export const testHookNotPod = defineRule({
   defaultSeverity: 'info',
   summary: '`test` hook that is not a Pod: `helm test --logs` fails on it.',
   fixable: false,
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

@@ -12,6 +12,7 @@ export const workloadAsHook = defineRule({
   summary:
     'Deployment, StatefulSet, DaemonSet or ReplicaSet as a hook: not part of the release, so upgrades and uninstall pass it by.',
   fixable: false,
+  target: 'helm',
   docs: {
     description:
       'A hook is not a resource of the release: Helm keeps it apart from the manifest, applies it only when one of its ' +
