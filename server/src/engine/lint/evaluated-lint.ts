@@ -167,7 +167,7 @@ function inUserFiles(evaluation: Evaluation, chart: LoadedChart): Evaluation {
 export function loadedChartFindings(chart: LoadedChart, options: EvaluatedLintOptions): Finding[] {
   const findings: Finding[] = [];
   for (const rule of options.ruleSet ?? ALL_RULES) {
-    if (!rule.checkLoadedChart) continue;
+    if (!rule.checkLoadedChart || !ruleApplies(rule, options)) continue;
     const setting = options.rules[rule.id];
     rule.checkLoadedChart({
       chart,

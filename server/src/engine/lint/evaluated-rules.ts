@@ -7,6 +7,7 @@ import type { Finding, Fix, RelatedLocation, Report, Rule } from '../rules/rule'
 import type { Analyses, DocumentView } from '../analysis/rendered-document';
 import type { SourceMapper } from '../analysis/source-map';
 import type { EvaluatedLintOptions } from './evaluated-lint';
+import { DEFAULT_TARGETS } from '../deployers/targets';
 
 // Deployer rules read a whole object's annotations, as lifecycle rules do: a literal value in the template may be
 // reported because of one that only the evaluation knows.
@@ -69,7 +70,7 @@ function fileFindings(
         fixes: mapFixes(reported, view),
       });
     };
-    rule.check({ file, helmVersion: options.helmVersion, report });
+    rule.check({ file, helmVersion: options.helmVersion, targets: options.targets ?? DEFAULT_TARGETS, report });
   }
   return findings;
 }

@@ -137,7 +137,7 @@ function runRule(rule: Rule, file: TemplateFile, options: LintOptions): Finding[
     });
   };
   try {
-    rule.check!({ file, helmVersion: options.helmVersion, report });
+    rule.check!({ file, helmVersion: options.helmVersion, targets: options.targets ?? DEFAULT_TARGETS, report });
   } catch (error) {
     throw new Error(`rule ${rule.id} failed on ${file.path}: ${(error as Error).message}`, { cause: error });
   }

@@ -9,6 +9,7 @@ export const crdHook = defineRule({
   messages: {
     crdHook: 'Helm never upgrades or deletes this CustomResourceDefinition: as a hook, it is not part of the release.',
   },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

@@ -16,6 +16,7 @@ export const duplicateHookEvent = defineRule({
     testTwiceListed: 'helm test runs this hook twice: "{{written}}" is already listed in helm.sh/hook.',
     testTwiceAliased: 'helm test runs this hook twice: "{{written}}" and "{{first}}" are the same event.',
   },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

@@ -36,6 +36,7 @@ export const duplicateHookName = defineRule({
     overwritten:
       'This second {{name}} silently overwrites {{there}} in {{event}}; with client-side apply it fails instead.',
   },
+  target: 'helm',
   docs: {
     description:
       'Helm accepts two hook documents that name the same object: it records both and runs each in its turn. The ' +

@@ -23,7 +23,7 @@ export const hookDependencyOrder = defineRule({
       'order holds under any release name and the object cannot be left over from an earlier run. With the `argocd` ' +
       "target, Argo CD's order is checked too: it runs a phase's hooks by sync wave (`argocd.argoproj.io/sync-wave`, " +
       'else `helm.sh/hook-weight`), all of a wave together, and starts a wave only when the one before has finished; ' +
-      'an object of a later wave is missing.',
+      "an object of a later wave is missing. With `argocd` alone, only Argo CD's order is checked.",
     helmFact:
       'Per event, hooks are sorted by weight, then name byte-wise; kind only breaks ties of equal weight and name, and ' +
       'each hook is created only when the previous one is ready ([hooks.go `hookByWeight.Less`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L172), [kind_sorter.go `sortHooksByKind`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/kind_sorter.go#L131), ' +

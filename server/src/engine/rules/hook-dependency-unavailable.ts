@@ -34,7 +34,7 @@ export const hookDependencyUnavailable = defineRule({
       "`argocd` target, Argo CD's first sync, later syncs and the Application's deletion are checked too: a " +
       '`pre-upgrade` hook runs at PreSync of the first sync, before any resource exists, and a PostDelete hook runs ' +
       'after every resource without `Delete=false` or `helm.sh/resource-policy: keep` is gone (argoproj/argo-cd at ' +
-      '37ee0097cf: controller/appcontroller.go:1255-1264, 1328-1440).',
+      "37ee0097cf: controller/appcontroller.go:1255-1264, 1328-1440). With `argocd` alone, only Argo CD's are checked.",
     helmFact:
       "pre-install runs when none of the chart's release resources exist; post-delete runs after they are deleted, " +
       'except those with `helm.sh/resource-policy`; `hook-succeeded` deletes a hook after its event succeeds ' +

@@ -11,6 +11,7 @@ export const hookJobUnbounded = defineRule({
     unbounded:
       'A failing run of this hook Job holds the release until --timeout: it sets neither backoffLimit nor activeDeadlineSeconds.',
   },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

@@ -19,6 +19,7 @@ export const hookLeftBehind = defineRule({
   messages: {
     leftBehind: '{{subject}} stays in the cluster after it succeeds, and helm uninstall leaves it behind.',
   },
+  target: 'helm',
   docs: {
     description:
       'Hook objects are not part of the release: `helm uninstall` never deletes them, and `helm get manifest` does not ' +

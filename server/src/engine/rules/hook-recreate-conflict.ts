@@ -22,6 +22,7 @@ export const hookRecreateConflict = defineRule({
     unfinishedRun:
       'An unfinished run leaves {{subject}} behind for {{next}}: {{policy}} replaces the default policy, before-hook-creation.',
   },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

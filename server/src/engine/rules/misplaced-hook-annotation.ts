@@ -5,6 +5,8 @@ import { lastEntry, literalText } from '../model/document';
 import { HOOK_KEY, HOOK_KEYS } from '../model/hook';
 import type { TextRange } from '../core/text';
 import { capitalize, shown, thisResource } from './support/helpers';
+import { argoCdOnly } from './support/targets';
+import { ARGOCD_HOOK_KEY } from '../deployers/argocd';
 import { defineRule } from './rule';
 
 const KEYS: readonly string[] = HOOK_KEYS;
@@ -36,7 +38,9 @@ export const misplacedHookAnnotation = defineRule({
       'the object is installed with the release as a normal resource. A migration Job then runs alongside the new ' +
       'version instead of before it, and a later upgrade that changes its pod template fails with ' +
       "`spec.template: field is immutable`. Move the annotations to the object's `metadata.annotations`. Reported " +
-      'only when those annotations have no `helm.sh/hook` and are fully visible (not built by `toYaml` or `include`).',
+      'only when those annotations have no `helm.sh/hook` and are fully visible (not built by `toYaml` or `include`). ' +
+      "Argo CD also reads only the object's own annotations; with the `argocd` target alone the rule is silent where " +
+      'they hold `argocd.argoproj.io/hook`, which makes the object an Argo CD hook.',
     helmFact:
       'A document is a hook if and only if its `metadata.annotations` has the exact key `helm.sh/hook`; only the ' +
       'top-level `metadata` counts, not `spec.template.metadata`, not labels ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139)). Users met it as a Job ' +
@@ -79,7 +83,9 @@ export const misplacedHookAnnotation = defineRule({
       if (
         resource.metadataUnknown ||
         resource.annotations?.hasUnknownEntries ||
-        lastEntry(resource.annotations, HOOK_KEY)
+        lastEntry(resource.annotations, HOOK_KEY) ||
+        // Argo CD alone: its own hook annotation makes the object a hook (gitops-engine/pkg/sync/hook/hook.go:23-29).
+        (argoCdOnly(context.targets) && lastEntry(resource.annotations, ARGOCD_HOOK_KEY))
       )
         continue;
       for (const found of misplacedKeys(resource)) {

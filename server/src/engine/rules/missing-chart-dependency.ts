@@ -13,6 +13,7 @@ export const missingChartDependency = defineRule({
     missingDependency:
       'Helm will not render this chart: dependency "{{name}}" is not in charts/ (run helm dependency build).',
   },
+  target: 'helm',
   docs: {
     description:
       'Every entry of `dependencies` in `Chart.yaml` (in `requirements.yaml` for an `apiVersion: v1` chart) must be ' +

@@ -32,6 +32,7 @@ export const orphanHookAnnotation = defineRule({
     deletedOnUninstall: 'helm uninstall deletes {{subject}} like any other release resource: {{notASetting}}.',
     notAHook: 'Helm ignores {{annotation}} here: {{subject}} has no {{hookKey}} annotation, so it is not a hook.',
   },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

@@ -102,6 +102,8 @@ export interface RuleDocs {
 export interface FileRuleContext {
   file: TemplateFile;
   helmVersion: HelmVersion;
+  /** Who deploys the chart (default: helm), for a rule of every target whose claim a deployer changes. */
+  targets?: readonly DeployTarget[];
   report(report: Report): void;
 }
 
@@ -124,7 +126,12 @@ export interface Rule {
   messages?: Readonly<Record<string, string>>;
   /** Whether the rule offers fixes (for docs and SARIF). */
   fixable: boolean;
-  /** The deployer whose behaviour the rule checks: it runs only when that deployer is among the targets. */
+  /**
+   * The deployer whose behaviour the rule checks: it runs only when that deployer is among the targets. `helm`: a
+   * claim about what `helm install`/`upgrade`/`rollback`/`test`/`uninstall` do at run time, which Argo CD, rendering
+   * with `helm template` and running hooks its own way, does not do. None: a claim about rendering, decoding or the
+   * API server, true whoever deploys the chart.
+   */
   target?: DeployTarget;
   /**
    * What `check` reads of a template. `document`: each YAML document on its own (its annotation sets, its hook, its

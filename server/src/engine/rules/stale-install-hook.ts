@@ -23,6 +23,7 @@ export const staleInstallHook = defineRule({
     notUpgraded: 'helm upgrade never updates {{what}}, which {{reader}} reads: {{only}}.',
     notInstalled: 'A fresh install never creates {{what}}, which {{reader}} reads: {{only}}.',
   },
+  target: 'helm',
   docs: {
     description:
       'A ConfigMap or Secret is often made a `pre-install` hook so that it exists before anything else. If a release ' +

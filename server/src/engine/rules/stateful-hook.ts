@@ -26,6 +26,7 @@ export const statefulHook = defineRule({
     newEmptyVolume:
       '{{operations}} gives this PersistentVolumeClaim a new, empty volume, though {{reader}} mounts its data.',
   },
+  target: 'helm',
   docs: {
     description:
       'A hook is deleted and created again each time one of its events runs: `before-hook-creation` (the default) ' +

@@ -10,6 +10,7 @@ export const testHookNotPod = defineRule({
   messages: {
     notPod: 'helm test --logs fails on {{subject}} even when the tests pass: it is a test hook but not a Pod.',
   },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

@@ -27,6 +27,7 @@ export const workloadAsHook = defineRule({
     leftRunning: 'helm uninstall leaves this {{kind}} running: as a {{event}} hook, it is not part of the release.',
     leftRunningEvents: 'helm uninstall leaves this {{kind}} running: as a hook, it is not part of the release.',
   },
+  target: 'helm',
   docs: {
     description:
       'A hook is not a resource of the release: Helm keeps it apart from the manifest, applies it only when one of its ' +
