@@ -12,7 +12,6 @@ export const duplicateHookEvent = defineRule({
   fixable: true,
   messages: {
     eventTwiceListed: 'Helm runs this hook twice at {{event}}: "{{written}}" is already listed in helm.sh/hook.',
-    eventTwiceAliased: 'Helm runs this hook twice at {{event}}: "{{written}}" and "{{first}}" are the same event.',
     testTwiceListed: 'helm test runs this hook twice: "{{written}}" is already listed in helm.sh/hook.',
     testTwiceAliased: 'helm test runs this hook twice: "{{written}}" and "{{first}}" are the same event.',
   },
@@ -67,14 +66,8 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
     const aliased = item.normalized !== duplicate.first.normalized;
     const report: Report = {
       range: item.range ?? value.range,
-      messageId:
-        duplicate.name === 'test'
-          ? aliased
-            ? 'testTwiceAliased'
-            : 'testTwiceListed'
-          : aliased
-            ? 'eventTwiceAliased'
-            : 'eventTwiceListed',
+      // The only alias Helm knows is test-success, of test: no other event can be written two ways.
+      messageId: duplicate.name === 'test' ? (aliased ? 'testTwiceAliased' : 'testTwiceListed') : 'eventTwiceListed',
       data: { event: duplicate.name, written, first: firstWritten },
       help:
         'Remove the duplicate. Helm keeps duplicate events and runs the hook once per occurrence: it creates the hook and waits ' +
