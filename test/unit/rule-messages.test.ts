@@ -11,10 +11,7 @@ const FREE_TEXT_RULES: readonly string[] = [
   'argocd-install-render',
   'argocd-mixed-hook-annotations',
   'unclosed-template-action',
-  'unknown-delete-policy',
   'unknown-helm-annotation',
-  'unknown-hook-event',
-  'unknown-output-log-policy',
 ];
 
 const RULE = { id: 'fake-rule', messages: { tooLow: 'The weight {{weight}} is below {{ min }}.' } };
