@@ -11,7 +11,6 @@ const FREE_TEXT_RULES: readonly string[] = [
   'argocd-install-render',
   'argocd-mixed-hook-annotations',
   'unclosed-template-action',
-  'unknown-helm-annotation',
 ];
 
 const RULE = { id: 'fake-rule', messages: { tooLow: 'The weight {{weight}} is below {{ min }}.' } };
