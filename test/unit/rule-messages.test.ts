@@ -10,7 +10,6 @@ import { formatMessage } from '../../server/src/engine/rules/messages';
 const FREE_TEXT_RULES: readonly string[] = [
   'argocd-install-render',
   'argocd-mixed-hook-annotations',
-  'unclosed-template-action',
 ];
 
 const RULE = { id: 'fake-rule', messages: { tooLow: 'The weight {{weight}} is below {{ min }}.' } };
