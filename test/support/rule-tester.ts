@@ -594,10 +594,16 @@ export function checkSyntaxOnly(rule: Rule, tests: RuleTests): void {
   );
 }
 
-/** The rule's documented bad example gives a finding and its good one none: as a file, or as a chart's one template. */
+/**
+ * The rule's documented bad example gives a finding and its good one none: as a file, or as a chart's one template,
+ * deployed by the rule's own target (an Argo CD rule is silent for the default target, helm).
+ */
 export function checkDocsExamples(rule: Rule): void {
+  const options = rule.target ? { targets: [rule.target] } : {};
   const asCase = (text: string): FileCase | ChartCase =>
-    rule.check ? { code: text } : { files: { 'templates/example.yaml': text, 'values.yaml': 'password: secret\n' } };
+    rule.check
+      ? { code: text, options }
+      : { files: { 'templates/example.yaml': text, 'values.yaml': 'password: secret\n' }, options };
   assert.ok(resultOf(rule, asCase(rule.docs.bad)).findings.length > 0, `the bad example of ${rule.id} is reported`);
   const good = resultOf(rule, asCase(rule.docs.good));
   assert.equal(good.findings.length, 0, `the good example of ${rule.id} is clean, but gives ${describeFindings(good)}`);
