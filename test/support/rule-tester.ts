@@ -37,7 +37,8 @@ import { assertShortMessage } from './messages';
  * Invalid cases. `errors` lists the findings in position order: `messageId`; `data`, compared only on the keys given;
  * the 1-based `line` and `column` where the finding starts, as the CLI prints (`endLine`, `endColumn` optional);
  * `severity`; `file`, relative to the chart (chart cases; default: the first file under templates/); `help`, regular
- * expressions for the facts the help must state (what Helm does, the error it prints), never its wording. `errors` may
+ * expressions for the facts the help must state (what Helm does, the error it prints), never its wording; `related`,
+ * when given, the finding's related locations in order (`line`, `column`, `file`, `message` facts). `errors` may
  * be a count. File cases also say what fixing does, with ESLint's semantics: `output` is the code after the safe fixes
  * are applied (and the text linted again) until nothing changes; `output: null` or no output asserts that there is no
  * safe fix. `suggestions` lists every unsafe fix, in order, each `{ title?, output }` applied alone to the code;
@@ -174,6 +175,18 @@ export interface ExpectedError {
   file?: string;
   /** Facts the help must state (what Helm or Kubernetes does, an error text it prints), not its wording. */
   help?: RegExp[];
+  /** If given, the finding's related locations, in order (e.g. the other document of a clash, the reader). */
+  related?: ExpectedRelated[];
+}
+
+/** A related location of a finding: where it points, and facts its note must state. */
+export interface ExpectedRelated {
+  line: number;
+  column: number;
+  /** Relative to the chart (chart cases); by default the file of the finding. */
+  file?: string;
+  /** Facts the note must state (say, the field that reads the object), not its wording. */
+  message?: RegExp[];
 }
 
 /** An unsafe fix, applied alone to the case's code. */
@@ -404,6 +417,26 @@ function checkError(result: CaseResult, finding: CaseFinding, expected: Expected
   if (expected.endColumn !== undefined) assert.equal(at.endColumn, expected.endColumn, `${shown}: end column`);
   if (expected.severity !== undefined) assert.equal(finding.severity, expected.severity, `${shown}: severity`);
   for (const fact of expected.help ?? []) assert.match(finding.help, fact, `${shown}: the help states ${fact}`);
+  if (expected.related) checkRelated(result, finding, expected.related, shown);
+}
+
+function checkRelated(result: CaseResult, finding: CaseFinding, expected: ExpectedRelated[], shown: string): void {
+  const root = finding.file.slice(0, finding.file.length - finding.relativeFile.length);
+  const actual = finding.related.map((related) => {
+    const file = related.file.startsWith(root) ? related.file.slice(root.length) : related.file;
+    const at = span(result.texts, file, related.range);
+    return { file, line: at.line, column: at.column, message: related.message };
+  });
+  assert.deepEqual(
+    actual.map(({ file, line, column }) => ({ file, line, column })),
+    expected.map(({ file, line, column }) => ({ file: file ?? finding.relativeFile, line, column })),
+    `${shown}: related locations`,
+  );
+  expected.forEach((related, index) => {
+    for (const fact of related.message ?? []) {
+      assert.match(actual[index]!.message, fact, `${shown}: related #${index + 1} states ${fact}`);
+    }
+  });
 }
 
 /** The text after the case's safe fixes, applied and linted again until nothing changes. */
@@ -561,10 +594,16 @@ export function checkSyntaxOnly(rule: Rule, tests: RuleTests): void {
   );
 }
 
-/** The rule's documented bad example gives a finding and its good one none: as a file, or as a chart's one template. */
+/**
+ * The rule's documented bad example gives a finding and its good one none: as a file, or as a chart's one template,
+ * deployed by the rule's own target (an Argo CD rule is silent for the default target, helm).
+ */
 export function checkDocsExamples(rule: Rule): void {
+  const options = rule.target ? { targets: [rule.target] } : {};
   const asCase = (text: string): FileCase | ChartCase =>
-    rule.check ? { code: text } : { files: { 'templates/example.yaml': text, 'values.yaml': 'password: secret\n' } };
+    rule.check
+      ? { code: text, options }
+      : { files: { 'templates/example.yaml': text, 'values.yaml': 'password: secret\n' }, options };
   assert.ok(resultOf(rule, asCase(rule.docs.bad)).findings.length > 0, `the bad example of ${rule.id} is reported`);
   const good = resultOf(rule, asCase(rule.docs.good));
   assert.equal(good.findings.length, 0, `the good example of ${rule.id} is clean, but gives ${describeFindings(good)}`);

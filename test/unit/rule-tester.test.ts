@@ -145,6 +145,39 @@ describe('rule tester', () => {
     );
   });
 
+  it('checks related locations when given: their positions and the facts their notes state', () => {
+    const rule = fakeRule({
+      check(context) {
+        reportWeights({
+          ...context,
+          report: (report) =>
+            context.report({
+              ...report,
+              // The hook annotation of the same ConfigMap (line 6, column 5), as a clash's other side would be.
+              related: [{ file: context.file.path, range: { start: 70, end: 82 }, message: 'the hook is here' }],
+            }),
+        });
+      },
+    });
+    const withRelated = (related: ExpectedError['related']): InvalidFileCase => ({
+      ...INVALID,
+      errors: [{ ...ERROR, related }],
+    });
+    checkInvalidCase(rule, withRelated([{ line: 6, column: 5, message: [/the hook/] }]));
+    assert.match(
+      failure(() => checkInvalidCase(rule, withRelated([{ line: 6, column: 6 }]))),
+      /related locations/,
+    );
+    assert.match(
+      failure(() => checkInvalidCase(rule, withRelated([]))),
+      /related locations/,
+    );
+    assert.match(
+      failure(() => checkInvalidCase(rule, withRelated([{ line: 6, column: 5, message: [/the weight/] }]))),
+      /related #1 states/,
+    );
+  });
+
   it('fails a wrong output, a missing output, and unsafe fixes not listed as suggestions', () => {
     const rule = fakeRule();
     assert.match(
