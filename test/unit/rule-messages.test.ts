@@ -9,7 +9,6 @@ import { formatMessage } from '../../server/src/engine/rules/messages';
  */
 const FREE_TEXT_RULES: readonly string[] = [
   'argocd-install-render',
-  'argocd-mixed-hook-annotations',
   'unclosed-template-action',
   'unknown-delete-policy',
   'unknown-helm-annotation',
