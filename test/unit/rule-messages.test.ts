@@ -8,7 +8,6 @@ import { formatMessage } from '../../server/src/engine/rules/messages';
  * removes it here; a migrated rule cannot fall back, since the runner throws on free text from a rule with messages.
  */
 const FREE_TEXT_RULES: readonly string[] = [
-  'argocd-install-render',
   'unclosed-template-action',
   'unknown-delete-policy',
   'unknown-helm-annotation',
