@@ -218,6 +218,8 @@ export interface RuleTests {
   /** Cases that must give no finding; a string is a FileCase's code. */
   valid: ValidCase[];
   invalid: InvalidCase[];
+  /** Files beside the docs examples in their chart (a good Chart.yaml is right only with its subchart in charts/). */
+  docsFiles?: { bad?: Record<string, string>; good?: Record<string, string> };
 }
 
 /**
@@ -248,7 +250,7 @@ function run(ruleOrId: string | Rule, tests: RuleTests): void {
       it('is syntaxOnly: some invalid case is about text the rendered view no longer has', () =>
         checkSyntaxOnly(rule, tests));
     }
-    it('reports its documented bad example and not its good one', () => checkDocsExamples(rule));
+    it('reports its documented bad example and not its good one', () => checkDocsExamples(rule, tests.docsFiles));
   });
 }
 
@@ -595,16 +597,19 @@ export function checkSyntaxOnly(rule: Rule, tests: RuleTests): void {
 }
 
 /**
- * The rule's documented bad example gives a finding and its good one none: as a file, or as a chart's one template,
- * deployed by the rule's own target (an Argo CD rule is silent for the default target, helm).
+ * The rule's documented bad example gives a finding and its good one none: as a file, as a chart's one template, or
+ * (a rule that reads only the loaded chart) as the chart's Chart.yaml, beside `docsFiles`. A rule of one deployer is
+ * linted with that deployer as the target.
  */
-export function checkDocsExamples(rule: Rule): void {
-  const options = rule.target ? { targets: [rule.target] } : {};
-  const asCase = (text: string): FileCase | ChartCase =>
+export function checkDocsExamples(rule: Rule, docsFiles: RuleTests['docsFiles'] = {}): void {
+  const targets = rule.target ? { targets: [rule.target] } : {};
+  const path = rule.checkLoadedChart && !rule.checkChart ? 'Chart.yaml' : 'templates/example.yaml';
+  const asCase = (text: string, files: Record<string, string> = {}): FileCase | ChartCase =>
     rule.check
-      ? { code: text, options }
-      : { files: { 'templates/example.yaml': text, 'values.yaml': 'password: secret\n' }, options };
-  assert.ok(resultOf(rule, asCase(rule.docs.bad)).findings.length > 0, `the bad example of ${rule.id} is reported`);
-  const good = resultOf(rule, asCase(rule.docs.good));
+      ? { code: text, options: targets }
+      : { files: { [path]: text, 'values.yaml': 'password: secret\n', ...files }, options: targets };
+  const bad = resultOf(rule, asCase(rule.docs.bad, docsFiles.bad));
+  assert.ok(bad.findings.length > 0, `the bad example of ${rule.id} is reported`);
+  const good = resultOf(rule, asCase(rule.docs.good, docsFiles.good));
   assert.equal(good.findings.length, 0, `the good example of ${rule.id} is clean, but gives ${describeFindings(good)}`);
 }

@@ -7,7 +7,7 @@ import { formatMessage } from '../../server/src/engine/rules/messages';
  * The rules that still report free-text messages (issue 19 moves every rule to messages by id). Migrating a rule
  * removes it here; a migrated rule cannot fall back, since the runner throws on free text from a rule with messages.
  */
-const FREE_TEXT_RULES: readonly string[] = ['argocd-install-render', 'argocd-mixed-hook-annotations'];
+const FREE_TEXT_RULES: readonly string[] = [];
 
 const RULE = { id: 'fake-rule', messages: { tooLow: 'The weight {{weight}} is below {{ min }}.' } };
 

@@ -26,6 +26,8 @@ const HELM_FINDINGS = [
 const RENDER_FINDINGS = ['templates/typo.yaml:7 unknown-hook-event'];
 const ARGOCD_FINDINGS = [
   'templates/migrate.yaml:7 argocd-every-sync-hook',
+  // The same kept Job as hook-recreate-conflict's, which Argo CD's next sync applies over instead of running.
+  'templates/migrate.yaml:8 argocd-hook-not-rerun',
   'templates/smoke-test.yaml:7 argocd-ignored-hook',
 ];
 

@@ -73,7 +73,7 @@ export const unpinnedHookImage = defineRule({
 });
 
 /** Why an image reference is not pinned, or undefined when it has a digest or a tag other than `latest`. */
-export function unpinned(image: string): string | undefined {
+function unpinned(image: string): string | undefined {
   if (image === '' || image.includes('@')) return undefined;
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');
