@@ -174,6 +174,7 @@ documents.onDidClose((event) => {
 
 connection.onDidChangeConfiguration((params) => {
   configuration.settingsChanged(params.settings);
+  workspace.configurationChanged();
   void guard(context, 'settings', undefined, applyTrace);
   diagnostics?.scheduleAll();
   refreshCodeLenses();
@@ -202,12 +203,14 @@ connection.onDidChangeWatchedFiles((params) => {
   }
   if (configChanged) {
     configuration.configFileChanged();
+    workspace.configurationChanged();
     diagnostics?.scheduleAll();
   }
 });
 
 connection.onShutdown(() => {
   pulled?.dispose();
+  workspace.dispose();
   return evaluator?.dispose();
 });
 

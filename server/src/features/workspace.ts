@@ -7,8 +7,7 @@ import { chartIgnoreRules, chartTemplates, isHelmIgnored } from '../engine/chart
 import type { IgnoreRules } from '../engine/chart/helmignore';
 import type { TemplateFile } from '../engine/analysis/file';
 import { analyzeTemplate } from '../engine/analysis/file';
-import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
-import { clearScanCache } from '../engine/template/scanner';
+import { EngineCaches } from '../engine/core/caches';
 
 /** A chart as the server sees it: the release root whose hooks share one order (subcharts included). */
 export interface Chart {
@@ -60,6 +59,8 @@ export class Workspace {
   private readonly chartOfDirectory = new Map<string, Chart | undefined>();
   /** Each chart directory's `.helmignore` rules, read once until the file changes. */
   private readonly ignoreRules = new Map<string, IgnoreRules>();
+  /** The scans and parses of pieces of text kept for reuse while files are edited: this workspace's own. */
+  readonly caches = new EngineCaches();
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
@@ -175,7 +176,7 @@ export class Workspace {
     if (text === undefined) return undefined;
     const cached = this.analyses.get(path);
     if (cached && cached.text === text) return cached;
-    const analysed: Analysed = { text, file: analyzeTemplate(path, text, { reuseParses: true }) };
+    const analysed: Analysed = { text, file: analyzeTemplate(path, text, { caches: this.caches }) };
     this.analyses.set(path, analysed);
     return analysed;
   }
@@ -226,8 +227,22 @@ export class Workspace {
   documentClosed(path: string): void {
     this.diskTexts.delete(path);
     this.analyses.delete(path);
-    clearYamlDocumentCache();
-    clearScanCache();
+    this.caches.clear();
+  }
+
+  /**
+   * The settings or a config file changed: the pieces kept so far were kept for the files edited under the old ones,
+   * and every file is linted again anyway. The analyses, which hold no setting, stay.
+   */
+  configurationChanged(): void {
+    this.caches.clear();
+  }
+
+  /** The server shuts down: nothing kept is needed again. */
+  dispose(): void {
+    this.analyses.clear();
+    this.diskTexts.clear();
+    this.caches.dispose();
   }
 }
 
