@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { describe, it } from 'node:test';
+import { chartFindings, MemoryCharts, where } from '../../support/chart-tester';
 import { assertDocsExamples, configMapWith, explained, lint, pointedText } from '../../support/rule-tester';
 
 const RULE = 'argocd-every-sync-hook';
@@ -71,8 +71,7 @@ describe(RULE, () => {
   });
 
   it('reads the chart as Helm renders it: events and Argo CD annotations from values', () => {
-    const charts = new ScratchCharts();
-    after(() => charts.remove());
+    const charts = new MemoryCharts();
     const template = [
       'apiVersion: v1',
       'kind: ConfigMap',

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { describe, it } from 'node:test';
+import { assertChartDocsExamples, chartFindings, MemoryCharts, where } from '../../support/chart-tester';
 
 const RULE = 'duplicate-hook-name';
-const charts = new ScratchCharts();
-after(() => charts.remove());
+const charts = new MemoryCharts();
 
 function configMap(name: string, annotations: string[], data = 'a: "1"'): string {
   return [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { describe, it } from 'node:test';
+import { chartFindings, MemoryCharts, where } from '../../support/chart-tester';
 
 /**
  * hook-dependency-unavailable and hook-dependency-order asked of Argo CD's syncs and Application deletion (target
@@ -11,8 +11,7 @@ import { chartFindings, ScratchCharts, where } from '../../support/chart-tester'
 const UNAVAILABLE = 'hook-dependency-unavailable';
 const ORDER = 'hook-dependency-order';
 const ARGOCD = { targets: ['helm', 'argocd'] as const };
-const charts = new ScratchCharts();
-after(() => charts.remove());
+const charts = new MemoryCharts();
 
 function object(kind: string, name: string, annotations: string[] = []): string {
   const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];

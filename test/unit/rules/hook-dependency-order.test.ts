@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { describe, it } from 'node:test';
+import { assertChartDocsExamples, chartFindings, MemoryCharts, where } from '../../support/chart-tester';
 import { FIXTURES } from '../../support/paths';
 
 const RULE = 'hook-dependency-order';
-const charts = new ScratchCharts();
-after(() => charts.remove());
+const charts = new MemoryCharts();
 
 interface HookSpec {
   events: string;

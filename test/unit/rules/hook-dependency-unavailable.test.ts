@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { describe, it } from 'node:test';
+import { assertChartDocsExamples, chartFindings, MemoryCharts, where } from '../../support/chart-tester';
 
 const RULE = 'hook-dependency-unavailable';
-const charts = new ScratchCharts();
-after(() => charts.remove());
+const charts = new MemoryCharts();
 
 function object(kind: string, name: string, annotations: string[] = []): string {
   const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];

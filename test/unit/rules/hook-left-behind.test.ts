@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { describe, it } from 'node:test';
+import { assertChartDocsExamples, chartFindings, MemoryCharts, where } from '../../support/chart-tester';
 import { configMapWith } from '../../support/rule-tester';
 
 const RULE = 'hook-left-behind';
-const charts = new ScratchCharts();
-after(() => charts.remove());
+const charts = new MemoryCharts();
 
 function job(annotations: string[], spec: string[] = ['spec:', '  backoffLimit: 1']): string {
   return [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import { describe, it } from 'node:test';
+import { chartFindings, MemoryCharts, where } from '../../support/chart-tester';
 import { assertDocsExamples, lint, pointedText } from '../../support/rule-tester';
 
 const RULE = 'stateful-hook';
@@ -64,8 +64,7 @@ function mounting(kind: 'Deployment' | 'Job', name: string, events?: string): st
 }
 
 describe(RULE, () => {
-  const charts = new ScratchCharts();
-  after(() => charts.remove());
+  const charts = new MemoryCharts();
 
   it('reports a PVC hooked on upgrade with the default policy that a release Deployment mounts, at its helm.sh/hook value', () => {
     const chart = charts.write({
