@@ -23,7 +23,7 @@ import type { ServerContext } from './features/context';
 import { guard } from './features/context';
 import type { DiagnosticReports } from './features/diagnosticReports';
 import { PublishedDiagnostics, PulledDiagnostics } from './features/diagnosticReports';
-import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
+import { DiagnosticsScheduler } from './features/diagnostics';
 import { ChartEvaluator } from './features/evaluation';
 import { hookOrder, HookOrders } from './features/hookOrder';
 import { hover } from './features/hover';
@@ -166,7 +166,6 @@ documents.onDidClose((event) => {
   if (path === undefined) return;
   workspace.documentClosed(path);
   orders?.documentClosed(path);
-  forgetFindings(path);
   const chart = workspace.chartOf(path) ?? workspace.chartOfValues(path);
   // The chart now reads this file from disk, which may differ from the buffer that was closed.
   if (chart) diagnostics?.schedule(chart);
