@@ -212,6 +212,48 @@ const VALID_TEMPLATES: Record<string, string> = {
       '  config.yaml: |',
       '    debug: false',
     ),
+  'an if/else choosing `volumeMounts:` or `volumeMounts: []` above the entries a range adds': lines(
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: x',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    '          envFrom:',
+    '          - configMapRef:',
+    '              name: settings',
+    '      {{- if .Values.extraMounts }}',
+    '          volumeMounts:',
+    '      {{- else }}',
+    '          volumeMounts: []',
+    '      {{- end }}',
+    '          {{- range .Values.extraMounts }}',
+    '            - name: {{ .name }}',
+    '              mountPath: {{ .path }}',
+    '          {{- end }}',
+  ),
+  'a trimmed `include … | nindent N` written left of the block scalar it writes a line of': lines(
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: x',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    '          args:',
+    '            - "-c"',
+    '            - |',
+    '              echo start',
+    '            {{- if .Values.dataDirs }}',
+    '            {{- include "app.probe" . | nindent 14 }} && \\',
+    '            {{- end }}',
+    '              echo done',
+  ),
   'Windows line endings':
     'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: {{ .Release.Name }}\r\n  labels:\r\n    {{- include "x" . | nindent 4 }}\r\ndata: {}\r\n',
 };
@@ -342,6 +384,31 @@ describe(RULE, () => {
     assert.deepEqual(
       findings.map((found) => text.slice(0, found.range.start).split('\n').length),
       [22],
+    );
+  });
+
+  it('still reports a broken entry under an if/else that keeps either branch', () => {
+    const text = VALID_TEMPLATES[
+      'an if/else choosing `volumeMounts:` or `volumeMounts: []` above the entries a range adds'
+    ]!.replace('              mountPath:', '               mountPath:');
+    const findings = lint(RULE, text);
+    assert.equal(findings.length, 1);
+    assert.deepEqual(
+      findings.map((found) => text.slice(0, found.range.start).split('\n').length),
+      [19],
+    );
+    assert.match(findings[0]!.message, /Nested mappings are not allowed in compact mappings/);
+  });
+
+  it('reports an `nindent N` output that lands left of the block scalar it is written in', () => {
+    const text = VALID_TEMPLATES[
+      'a trimmed `include … | nindent N` written left of the block scalar it writes a line of'
+    ]!.replace('nindent 14', 'nindent 12');
+    const findings = lint(RULE, text);
+    assert.equal(findings.length, 1);
+    assert.deepEqual(
+      findings.map((found) => text.slice(0, found.range.start).split('\n').length),
+      [15],
     );
   });
 

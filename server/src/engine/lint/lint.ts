@@ -5,6 +5,7 @@ import { pieceStarts } from '../model/yaml-documents';
 import { ALL_RULES } from '../rules';
 import type { HookEvent } from '../model/hook';
 import type { ChartObject, ChartReport } from '../rules/support/chart-objects';
+import { formatMessage } from '../rules/messages';
 import type { Finding, HelmVersion, RelatedLocation, Report, Rule, RuleSetting, Severity } from '../rules/rule';
 import { findSuppressions, isSuppressed } from '../analysis/suppress';
 import { actionRunsAcross, firstActionEndingAfter } from '../template/scanner';
@@ -80,7 +81,7 @@ export function lintChartObjects(
         severity,
         file: at.file,
         range: at.range,
-        message: reported.message,
+        ...formatMessage(rule, reported),
         help: reported.help,
         related,
         fixes: [],
@@ -125,7 +126,7 @@ function runRule(rule: Rule, file: TemplateFile, options: LintOptions): Finding[
       severity,
       file: file.path,
       range: reported.range,
-      message: reported.message,
+      ...formatMessage(rule, reported),
       help: reported.help,
       related: reported.related ?? [],
       fixes: (reported.fixes ?? []).map((fix) => ({
@@ -136,7 +137,7 @@ function runRule(rule: Rule, file: TemplateFile, options: LintOptions): Finding[
     });
   };
   try {
-    rule.check!({ file, helmVersion: options.helmVersion, report });
+    rule.check!({ file, helmVersion: options.helmVersion, targets: options.targets ?? DEFAULT_TARGETS, report });
   } catch (error) {
     throw new Error(`rule ${rule.id} failed on ${file.path}: ${(error as Error).message}`, { cause: error });
   }

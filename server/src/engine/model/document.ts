@@ -90,8 +90,9 @@ export interface DocumentsModel {
   /** Every YAML document of `yamlText`, resources or not, in order. */
   documentRanges: TextRange[];
   /**
-   * The text the documents were parsed from: `yamlText`, or the same with some line breaks made spaces where go-yaml
-   * and Helm read it so and that parses with fewer errors (go-yaml-leniency.ts). Same length.
+   * The text the documents were parsed from: `yamlText`, or the same with some line breaks made spaces and `nindent`
+   * outputs moved to their column, where go-yaml and Helm read it so and that parses with fewer errors
+   * (go-yaml-leniency.ts). Same length.
    */
   parsedText: string;
 }
@@ -123,7 +124,7 @@ export function buildDocuments(
     // its line breaks, which the pieces of the language server are cut at.
     if (parsed.some((doc) => doc.errors.length > 0)) {
       const flowJoined = joinLenientFlowScalars(yamlText);
-      for (const lenient of [flowJoined, joinLenientFlowScalars(joinTrimmedLines(yamlText, scan.actions))]) {
+      for (const lenient of [flowJoined, joinLenientFlowScalars(joinTrimmedLines(yamlText, scan.actions, text))]) {
         if (lenient === yamlText) continue;
         const reparsed = parse(lenient);
         if (errorCount(reparsed) < errorCount(parsed)) {

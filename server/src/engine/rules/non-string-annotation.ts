@@ -40,6 +40,9 @@ export const nonStringAnnotation = defineRule({
   defaultSeverity: 'error',
   summary: 'An annotation value Kubernetes decodes as a number, bool, list or map: the object is rejected.',
   fixable: true,
+  messages: {
+    notString: '{{rejection}}: the annotation {{key}} is {{kind}}, not a string.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -93,7 +96,8 @@ export const nonStringAnnotation = defineRule({
         if (kind === 'array' || kind === 'object') {
           context.report({
             range: value.range,
-            message: `${short}: the annotation ${key} is ${describeKind(kind)}, not a string.`,
+            messageId: 'notString',
+            data: { rejection: short, key, kind: describeKind(kind) },
             help: `Write the value as one quoted string (a JSON text, if it is structured). Annotation values must be strings: ${detail}.`,
           });
           continue;
@@ -102,7 +106,8 @@ export const nonStringAnnotation = defineRule({
         const why = `Annotation values must be strings, and YAML reads an unquoted ${shown(value.source)} as ${describeKind(kind)}: ${detail}.`;
         const report: Report = {
           range: value.range,
-          message: `${short}: the annotation ${key} is ${describeKind(kind)}, not a string.`,
+          messageId: 'notString',
+          data: { rejection: short, key, kind: describeKind(kind) },
           // With an explicit tag (`!!int 5`) quoting would not make the value a string.
           help: value.tag
             ? `Write the value as a quoted string, without its explicit tag. ${why}`

@@ -26,6 +26,7 @@ export const unknownDeletePolicy = defineRule({
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook-delete-policy` Helm does not know: it still turns off the default.',
   fixable: true,
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

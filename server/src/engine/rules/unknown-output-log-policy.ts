@@ -28,6 +28,7 @@ export const unknownOutputLogPolicy = defineRule({
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook-output-log-policy` Helm does not know.',
   fixable: true,
+  target: 'helm',
   reads: 'document',
   docs: {
     description:

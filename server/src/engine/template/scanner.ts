@@ -518,6 +518,18 @@ export function outputIndentation(text: string, action: TemplateAction): number 
   return Number(command[2]);
 }
 
+/**
+ * The column at which an output action's text starts when its pipeline ends in `nindent N` (piped, or called on the
+ * whole pipeline): `nindent` begins its output with a line break and N spaces, whatever stands before the action.
+ */
+export function newLineIndentation(text: string, action: TemplateAction): number | undefined {
+  if (action.kind !== 'output') return undefined;
+  const command = /^\s*nindent\s+(\d+)(?:\s+\(|\s*$)/.exec(
+    lastCommand(text.slice(action.inner.start, action.inner.end)),
+  );
+  return command ? Number(command[1]) : undefined;
+}
+
 /** Whether a pipeline's last command is `nindent`, whose output always begins with a line break. */
 function outputStartsOnNewLine(pipeline: string): boolean {
   return /^nindent\s/.test(lastCommand(pipeline).trim());
