@@ -103,7 +103,6 @@ const ALLOWED_MODULE_STATE = [
   'lifecycle/model.ts#CLUSTER_SCOPED_KINDS',
   'lint/chart-lint.ts#NO_FINDINGS',
   'lint/evaluated-lint.ts#ALL_EVENTS',
-  'lint/evaluated-lint.ts#CHART_RULE_IDS',
   'lint/evaluated-lint.ts#INSTALL_EVENTS',
   'lint/evaluated-lint.ts#UPGRADE_EVENTS',
   'lint/evaluated-rules.ts#LIFECYCLE_IDS',
