@@ -1,8 +1,9 @@
 /**
  * The engine's caches, owned by whoever runs the engine. Every cache the engine keeps between calls is a `TextCache`
- * inside an `EngineCaches`: the CLI creates one per run, the language server one per workspace (cleared when the
- * configuration changes, disposed on shutdown), and each evaluation thread one of its own. Disposing it frees
- * everything the engine kept; nothing else survives a call at module level (test/unit/architecture.test.ts holds that).
+ * inside an `EngineCaches`: the CLI creates one per run, the language server one per workspace (cleared when a
+ * document closes or the settings change, disposed on shutdown), and each evaluation thread one of its own. Disposing
+ * it frees everything the engine kept; nothing else survives a call at module level (test/unit/architecture.test.ts
+ * holds that).
  */
 
 /** How much a TextCache keeps: at most `maxEntries` texts holding `maxChars` characters in all. */
