@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { loadChart } from '../../server/src/engine/chart/load';
 import type { LoadedChart } from '../../server/src/engine/chart/types';
+import { memoryFiles } from '../../server/src/engine/core/files';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { applyEdits, fixUntilStable, MAX_FIX_PASSES } from '../../server/src/engine/lint/fix';
 import type { EvaluatedLintOptions } from '../../server/src/engine/lint/evaluated-lint';
@@ -263,20 +262,12 @@ const CHART_DEFAULTS: Record<string, string> = {
 };
 
 /**
- * The one place chart cases are loaded: the files are written to a temporary directory, loaded (which reads them all)
- * and removed. Paths in the chart are absolute, under `root`.
+ * The one place chart cases are loaded: from files held in memory, no folder written. Paths in the chart are absolute,
+ * under `root`.
  */
 export function loadCaseChart(files: Record<string, string>): { chart: LoadedChart; root: string } {
-  const root = mkdtempSync(join(tmpdir(), 'helm-hooks-case-'));
-  try {
-    for (const [path, text] of Object.entries({ ...CHART_DEFAULTS, ...files })) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    return { chart: loadChart(root), root };
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const memory = memoryFiles({ ...CHART_DEFAULTS, ...files }, resolve(sep, 'memory', 'case'));
+  return { chart: loadChart(memory.root, { files: memory }), root: memory.root };
 }
 
 /** A finding with its file relative to the chart (or the file case's path). */

@@ -8,6 +8,7 @@ import type {
   ChartEvaluationResult,
 } from '../engine/lint/chart-evaluation';
 import { evaluateChart } from '../engine/lint/chart-evaluation';
+import type { EngineCaches } from '../engine/core/caches';
 
 /**
  * `helm-hooks lint` evaluates each chart on other threads while the main thread lints the templates as written: the
@@ -46,7 +47,8 @@ const JOBS_PER_THREAD = 2;
 
 /**
  * Up to `threads` charts evaluated at once, each on a thread of its own; with no thread (one core, `--jobs 0`, or no
- * script) a chart is evaluated on the calling thread when it is asked for.
+ * script) a chart is evaluated on the calling thread when it is asked for, with the run's `caches` (each thread has
+ * its own, see evaluator.ts).
  */
 export class ChartEvaluationPool {
   private readonly queue: Waiting[] = [];
@@ -56,6 +58,7 @@ export class ChartEvaluationPool {
   constructor(
     private readonly script: string | undefined,
     private readonly threads: number,
+    private readonly caches: EngineCaches,
   ) {}
 
   get usesThreads(): boolean {
@@ -63,7 +66,7 @@ export class ChartEvaluationPool {
   }
 
   evaluate(job: ChartEvaluationJob): Promise<ChartEvaluationResult> {
-    if (!this.usesThreads || this.closed) return Promise.resolve(evaluateChart(job));
+    if (!this.usesThreads || this.closed) return Promise.resolve(this.caches.run(() => evaluateChart(job)));
     return new Promise((resolve) => {
       this.queue.push({ job, resolve });
       this.next();
@@ -86,7 +89,7 @@ export class ChartEvaluationPool {
   async evaluateWaitingHere(): Promise<number> {
     let evaluated = 0;
     for (let waiting = this.queue.shift(); waiting; waiting = this.queue.shift()) {
-      waiting.resolve(evaluateChart(waiting.job));
+      waiting.resolve(this.caches.run(() => evaluateChart(waiting.job)));
       evaluated++;
       await new Promise(setImmediate);
     }

@@ -1,3 +1,4 @@
+import type { EngineCaches } from '../core/caches';
 import type { DocumentsModel } from '../model/document';
 import { buildDocuments } from '../model/document';
 import type { ScanResult } from '../template/scanner';
@@ -22,16 +23,17 @@ export function isPartialTemplate(path: string): boolean {
 
 export interface AnalyzeOptions {
   /**
-   * Reuse the scan and the YAML parse of the pieces of text seen before (template/scanner.ts, model/yaml-documents.ts)
-   * and the models built from them: for the language server, which analyses a file again on every keystroke.
+   * Where to keep, and find again, the scan and the YAML parse of the pieces of text seen before
+   * (template/scanner.ts, model/yaml-documents.ts) and the models built from them: for the language server, which
+   * analyses a file again on every keystroke. Without, nothing is kept.
    */
-  reuseParses?: boolean;
+  caches?: EngineCaches;
 }
 
 export function analyzeTemplate(path: string, text: string, options: AnalyzeOptions = {}): TemplateFile {
   const lines = new LineIndex(text);
-  const scan = scanTemplate(text, options.reuseParses ?? false);
+  const scan = scanTemplate(text, options.caches);
   const isPartial = isPartialTemplate(path);
-  const model = buildDocuments(text, scan, lines, isPartial, options.reuseParses ?? false);
+  const model = buildDocuments(text, scan, lines, isPartial, options.caches);
   return { path, text, lines, scan, model, isPartial };
 }

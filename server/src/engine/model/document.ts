@@ -3,6 +3,7 @@ import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { ScanResult, TemplateAction } from '../template/scanner';
 import { actionRunsAcross, actionsOverlapping, outputIndentation } from '../template/scanner';
 import type { LineIndex, TextRange } from '../core/text';
+import type { EngineCaches } from '../core/caches';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import type { KubeScalarType, ScalarStyle } from './scalar';
 import { helmStringOf, resolvePlainScalar } from './scalar';
@@ -102,7 +103,7 @@ export function buildDocuments(
   scan: ScanResult,
   lines: LineIndex,
   isPartial: boolean,
-  reuseParses = false,
+  caches?: EngineCaches,
 ): DocumentsModel {
   const context = new ModelContext(text, scan, lines);
   const documents: ResourceDocument[] = [];
@@ -115,7 +116,7 @@ export function buildDocuments(
   if (!isPartial) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
     const parse = (text: string) =>
-      !reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses);
+      !caches && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, caches);
     let parsed = parse(yamlText);
     // Where the YAML spec rejects what go-yaml reads, or the masked text keeps line breaks that trim markers remove
     // (go-yaml-leniency.ts), the text as Helm and go-yaml read it is parsed instead when that gives fewer errors (a
@@ -137,7 +138,7 @@ export function buildDocuments(
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors)
         yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
-      const built = reuseParses ? context.keptOrBuilt(doc, index) : context.built(doc, index);
+      const built = caches ? context.keptOrBuilt(doc, index) : context.built(doc, index);
       if (!built.resource) return;
       documents.push(built.resource);
       annotationSets.push(...built.annotationSets);
