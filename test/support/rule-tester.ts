@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import { loadChart } from '../../server/src/engine/chart/load';
 import type { LoadedChart } from '../../server/src/engine/chart/types';
+import { memoryFiles } from '../../server/src/engine/core/files';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { applyEdits, fixUntilStable, MAX_FIX_PASSES } from '../../server/src/engine/lint/fix';
 import type { EvaluatedLintOptions } from '../../server/src/engine/lint/evaluated-lint';
@@ -56,12 +55,9 @@ import { assertShortMessage } from './messages';
  *   that only the template as written has: actions, comments, text the render drops);
  * - the rule's `docs.bad` is reported and its `docs.good` is clean.
  *
- * Migrating a rule: give it `messages` and report by `messageId` (drop it from FREE_TEXT_RULES in
- * test/unit/rule-messages.test.ts); turn each old `it` into cases, keeping every range, severity, fix output and Helm
- * fact it proved and asserting `messageId` and `data` where it matched the message's wording; put tests of helpers
- * or of several rules elsewhere. The checks are plain functions (checkInvalidCase, checkReadsDocument, ...) that
- * test/unit/rule-tester.test.ts proves on fake rules. The older helpers below (lint, fixAll, ...) serve the tests not
- * yet migrated.
+ * Tests of helpers or of several rules go elsewhere. The checks are plain functions (checkInvalidCase,
+ * checkReadsDocument, ...) that test/unit/rule-tester.test.ts proves on fake rules. The small helpers below (lint,
+ * configMapWith, ...) serve those other tests.
  */
 export const TEST_FILE = 'templates/test.yaml';
 
@@ -103,14 +99,6 @@ export function applyFix(text: string, finding: Finding, fixIndex = 0): string {
   return applyEdits(text, fix.edits);
 }
 
-/** Applies safe fixes of one rule until nothing changes (at most MAX_FIX_PASSES passes); returns the final text. */
-export function fixAll(ruleId: string, text: string, options: Partial<LintOptions> = {}): string {
-  const lintText = (current: string) => ({ text: current, findings: lint(ruleId, current, options) });
-  const { linted, stable } = fixUntilStable(TEST_FILE, lintText(text), lintText);
-  assert.ok(stable, `safe fixes did not converge in ${MAX_FIX_PASSES} passes`);
-  return linted.text;
-}
-
 /** Wraps annotation lines in a ConfigMap, the way most tests need them. */
 export function configMapWith(annotationLines: string[], name = 'x'): string {
   return [
@@ -123,15 +111,6 @@ export function configMapWith(annotationLines: string[], name = 'x'): string {
     'data: {}',
     '',
   ].join('\n');
-}
-
-/** Asserts that the rule's documented bad example is reported and the good one is not. */
-export function assertDocsExamples(ruleId: string, options: Partial<LintOptions> = {}): void {
-  const rule = getRule(ruleId);
-  assert.ok(rule.docs.description.length > 40, 'docs have a description');
-  assert.ok(rule.docs.helmFact.length > 20, 'docs state the Helm fact');
-  assert.ok(lint(ruleId, rule.docs.bad, options).length > 0, `the bad example of ${ruleId} is reported`);
-  assert.deepEqual(lint(ruleId, rule.docs.good, options), [], `the good example of ${ruleId} is clean`);
 }
 
 // The rule tester: see the how-to at the top of this file.
@@ -283,20 +262,12 @@ const CHART_DEFAULTS: Record<string, string> = {
 };
 
 /**
- * The one place chart cases are loaded: the files are written to a temporary directory, loaded (which reads them all)
- * and removed. Paths in the chart are absolute, under `root`.
+ * The one place chart cases are loaded: from files held in memory, no folder written. Paths in the chart are absolute,
+ * under `root`.
  */
 export function loadCaseChart(files: Record<string, string>): { chart: LoadedChart; root: string } {
-  const root = mkdtempSync(join(tmpdir(), 'helm-hooks-case-'));
-  try {
-    for (const [path, text] of Object.entries({ ...CHART_DEFAULTS, ...files })) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    return { chart: loadChart(root), root };
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const memory = memoryFiles({ ...CHART_DEFAULTS, ...files }, resolve(sep, 'memory', 'case'));
+  return { chart: loadChart(memory.root, { files: memory }), root: memory.root };
 }
 
 /** A finding with its file relative to the chart (or the file case's path). */
@@ -372,7 +343,7 @@ function describeFindings(result: CaseResult): string {
     .map((finding) => {
       const at = span(result.texts, finding.relativeFile, finding.range);
       const data = finding.data ? ` ${JSON.stringify(finding.data)}` : '';
-      return `${finding.messageId ?? '(free text)'}${data} at ${finding.relativeFile}:${at.line}:${at.column}-${at.endLine}:${at.endColumn}`;
+      return `${finding.messageId}${data} at ${finding.relativeFile}:${at.line}:${at.column}-${at.endLine}:${at.endColumn}`;
     })
     .join('; ');
 }
@@ -474,11 +445,9 @@ function invalidFileCases(tests: RuleTests): InvalidFileCase[] {
 }
 
 export function checkMessageIds(rule: Rule, tests: RuleTests): void {
-  assert.ok(rule.messages, `${rule.id} declares no messages: report by messageId`);
   const used = new Set<string>();
   for (const testCase of tests.invalid) {
     for (const finding of resultOf(rule, testCase).findings) {
-      assert.ok(finding.messageId, `${rule.id} reports free text: ${finding.message}`);
       used.add(finding.messageId);
     }
   }
@@ -551,7 +520,7 @@ function renderedMessageIds(rule: Rule, testCase: FileCase): string[] {
 }
 
 function sortedIds(findings: readonly Finding[]): string[] {
-  return findings.map((finding) => finding.messageId ?? '(free text)').sort();
+  return findings.map((finding) => finding.messageId).sort();
 }
 
 /** A case Helm renders as a template of its own: a YAML file without actions (a `.tpl` file renders nothing). */

@@ -3,23 +3,12 @@ import { describe, it } from 'node:test';
 import { ALL_RULES } from '../../server/src/engine/rules';
 import { formatMessage } from '../../server/src/engine/rules/messages';
 
-/**
- * The rules that still report free-text messages (issue 19 moves every rule to messages by id). Migrating a rule
- * removes it here; a migrated rule cannot fall back, since the runner throws on free text from a rule with messages.
- */
-const FREE_TEXT_RULES: readonly string[] = [];
-
 const RULE = { id: 'fake-rule', messages: { tooLow: 'The weight {{weight}} is below {{ min }}.' } };
 
 describe('rule messages by id', () => {
-  it('lists exactly the rules without messages, so a migrated rule leaves the list and none joins it', () => {
-    const withoutMessages = ALL_RULES.filter((rule) => !rule.messages).map((rule) => rule.id);
-    assert.deepEqual([...withoutMessages].sort(), [...FREE_TEXT_RULES].sort());
-  });
-
-  it('gives each migrated rule at least one message, each one line with no empty placeholder', () => {
-    for (const rule of ALL_RULES.filter((candidate) => candidate.messages)) {
-      const entries = Object.entries(rule.messages!);
+  it('gives every rule at least one message, each one line with no empty placeholder', () => {
+    for (const rule of ALL_RULES) {
+      const entries = Object.entries(rule.messages);
       assert.ok(entries.length > 0, `${rule.id} declares messages`);
       for (const [id, template] of entries) {
         assert.match(template, /^[^\n]+[.?]$/, `${rule.id}.${id} is one line that ends its sentence`);
@@ -36,7 +25,7 @@ describe('rule messages by id', () => {
     });
   });
 
-  it('throws a clear error on an undeclared id, a missing value and free text from a rule with messages', () => {
+  it('throws a clear error on an undeclared id and on a placeholder without a value', () => {
     assert.throws(
       () => formatMessage(RULE, { messageId: 'tooHigh' }),
       /rule fake-rule reported an undeclared message id "tooHigh"/,
@@ -45,13 +34,5 @@ describe('rule messages by id', () => {
       () => formatMessage(RULE, { messageId: 'tooLow', data: { weight: 5 } }),
       /rule fake-rule, message "tooLow": no value for the placeholder \{\{min\}\}/,
     );
-    assert.throws(
-      () => formatMessage(RULE, { message: 'Free text.' }),
-      /rule fake-rule declares messages but reported free text/,
-    );
-  });
-
-  it('passes free text through for a rule without messages', () => {
-    assert.deepEqual(formatMessage({ id: 'old-rule' }, { message: 'Free text.' }), { message: 'Free text.' });
   });
 });

@@ -8,6 +8,7 @@ import type {
   ChartEvaluationResult,
 } from '../engine/lint/chart-evaluation';
 import { evaluateChart } from '../engine/lint/chart-evaluation';
+import type { EngineCaches } from '../engine/core/caches';
 
 /**
  * `helm-hooks lint` evaluates each chart on other threads while the main thread lints the templates as written: the
@@ -57,7 +58,8 @@ const YOUNG_GENERATION_MB = 8;
 
 /**
  * Up to `threads` charts evaluated at once, each on a thread of its own; with no thread (one core, `--jobs 0`, or no
- * script) a chart is evaluated on the calling thread when it is asked for.
+ * script) a chart is evaluated on the calling thread when it is asked for, with the run's `caches` (each thread has
+ * its own, see evaluator.ts).
  */
 export class ChartEvaluationPool {
   private readonly queue: Waiting[] = [];
@@ -67,6 +69,7 @@ export class ChartEvaluationPool {
   constructor(
     private readonly script: string | undefined,
     private readonly threads: number,
+    private readonly caches: EngineCaches,
   ) {}
 
   get usesThreads(): boolean {
@@ -74,7 +77,7 @@ export class ChartEvaluationPool {
   }
 
   evaluate(job: ChartEvaluationJob): Promise<ChartEvaluationResult> {
-    if (!this.usesThreads || this.closed) return Promise.resolve(evaluateChart(job));
+    if (!this.usesThreads || this.closed) return Promise.resolve(this.caches.run(() => evaluateChart(job)));
     return new Promise((resolve) => {
       this.queue.push({ job, resolve });
       this.next();

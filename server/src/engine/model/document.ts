@@ -3,6 +3,7 @@ import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { ScanResult, TemplateAction } from '../template/scanner';
 import { actionRunsAcross, actionsOverlapping, outputIndentation } from '../template/scanner';
 import type { LineIndex, TextRange } from '../core/text';
+import type { EngineCaches } from '../core/caches';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import type { KubeScalarType, ScalarStyle } from './scalar';
 import { helmStringOf, resolvePlainScalar } from './scalar';
@@ -107,7 +108,7 @@ export function buildDocuments(
   scan: ScanResult,
   lines: LineIndex,
   isPartial: boolean,
-  reuseParses = false,
+  caches?: EngineCaches,
   hookDocumentsOnly = false,
 ): DocumentsModel {
   const context = new ModelContext(text, scan, lines);
@@ -122,7 +123,7 @@ export function buildDocuments(
   if (!isPartial && !(hookDocumentsOnly && !holdsHookRelatedText(text))) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
     const parse = (text: string) =>
-      !reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses);
+      !caches && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, caches);
     const parseText = hookDocumentsOnly ? blankDocumentsWithoutHookText(text, yamlText, scan.actions) : yamlText;
     parsedText = parseText;
     let parsed = parse(parseText);
@@ -148,7 +149,7 @@ export function buildDocuments(
         yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
       // A blanked document (or the `~` that keeps the first one's place) is no resource.
       if (parseText !== yamlText && !holdsHookRelatedText(text.slice(doc.range[0], doc.range[2]))) return;
-      const built = reuseParses ? context.keptOrBuilt(doc, index) : context.built(doc, index);
+      const built = caches ? context.keptOrBuilt(doc, index) : context.built(doc, index);
       if (!built.resource) return;
       documents.push(built.resource);
       annotationSets.push(...built.annotationSets);

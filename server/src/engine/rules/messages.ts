@@ -1,23 +1,19 @@
-import type { FreeTextMessage, MessageById, MessageData, Rule } from './rule';
+import type { MessageById, MessageData, Rule } from './rule';
 
 /** `{{name}}` or `{{ name }}`: a placeholder of a message template (a Helm action such as `{{ .Values.x }}` is not). */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
 
 /**
  * The text of the message a rule reported: its template in `rule.messages` with each placeholder replaced by the
- * value in `data`. A rule bug (an id the rule does not declare, a placeholder without a value, free text from a rule
- * that declares messages) throws, so that the rule's tests fail rather than a user reading `{{name}}`.
+ * value in `data`. A rule bug (an id the rule does not declare, a placeholder without a value) throws, so that the
+ * rule's tests fail rather than a user reading `{{name}}`.
  */
 export function formatMessage(
   rule: Pick<Rule, 'id' | 'messages'>,
-  reported: MessageById | FreeTextMessage,
-): { message: string; messageId?: string; data?: MessageData } {
-  if (reported.messageId === undefined) {
-    if (rule.messages) throw new Error(`rule ${rule.id} declares messages but reported free text: ${reported.message}`);
-    return { message: reported.message! };
-  }
+  reported: MessageById,
+): { message: string; messageId: string; data: MessageData } {
   const { messageId } = reported;
-  const template = rule.messages && Object.hasOwn(rule.messages, messageId) ? rule.messages[messageId] : undefined;
+  const template = Object.hasOwn(rule.messages, messageId) ? rule.messages[messageId] : undefined;
   if (template === undefined) throw new Error(`rule ${rule.id} reported an undeclared message id "${messageId}"`);
   const data = reported.data ?? {};
   return { message: fillPlaceholders(rule.id, messageId, template, data), messageId, data };

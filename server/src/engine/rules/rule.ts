@@ -39,8 +39,8 @@ export interface Finding {
   range: TextRange;
   /** One sentence of at most MAX_MESSAGE_LENGTH characters: what goes wrong, and when (formatted from messageId). */
   message: string;
-  /** The key in the rule's `messages` the message was formatted from; absent for a rule still on free text. */
-  messageId?: string;
+  /** The key in the rule's `messages` the message was formatted from. */
+  messageId: string;
   /** The values the message's placeholders were filled with: what tests compare instead of the wording. */
   data?: MessageData;
   /** Plain text, a few sentences: the fix first, then why (what Helm or Kubernetes does). */
@@ -56,21 +56,10 @@ export type MessageData = Readonly<Record<string, string | number>>;
 export interface MessageById {
   messageId: string;
   data?: MessageData;
-  message?: never;
-}
-
-/**
- * @deprecated A message as free text: only rules without `messages` may still report this way, while they move to
- * messages by id (test/unit/rule-messages.test.ts lists them).
- */
-export interface FreeTextMessage {
-  message: string;
-  messageId?: never;
-  data?: never;
 }
 
 /** What a rule hands to `report`: the runner fills in the rule id, the file and the configured severity. */
-export type Report = ReportBody & (MessageById | FreeTextMessage);
+export type Report = ReportBody & MessageById;
 
 export interface ReportBody {
   range: TextRange;
@@ -121,9 +110,9 @@ export interface Rule {
   docs: RuleDocs;
   /**
    * The rule's messages by id, in the style of ESLint: each one sentence (see Finding.message) with `{{name}}`
-   * placeholders that a report's `data` fills. Optional only while rules move off free-text messages.
+   * placeholders that a report's `data` fills.
    */
-  messages?: Readonly<Record<string, string>>;
+  messages: Readonly<Record<string, string>>;
   /** Whether the rule offers fixes (for docs and SARIF). */
   fixable: boolean;
   /**

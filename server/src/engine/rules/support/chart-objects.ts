@@ -9,7 +9,7 @@ import type { TextRange } from '../../core/text';
 import { DocumentWalker, lifecycleHooks } from './lifecycle-helpers';
 import type { PodReference } from './pod-references';
 import { podReferences } from './pod-references';
-import type { FreeTextMessage, HelmVersion, MessageById, Severity } from '../rule';
+import type { HelmVersion, MessageById, Severity } from '../rule';
 import type { DeployTarget } from '../../deployers/targets';
 
 /**
@@ -40,8 +40,8 @@ export interface ChartObject {
   reads: PodReference[];
 }
 
-/** As Report: a message by id (or, while a rule moves off it, free text). */
-export type ChartReport = ChartReportBody & (MessageById | FreeTextMessage);
+/** As Report: a message by id. */
+export type ChartReport = ChartReportBody & MessageById;
 
 export interface ChartReportBody {
   /** The object the finding is about, and a range in its file. */
