@@ -16,6 +16,12 @@ import { REPO_ROOT } from '../test/support/paths';
 /** The bundled server; HELM_HOOKS_SERVER names another bundle (a private build measured beside dist/). */
 export const SERVER = process.env.HELM_HOOKS_SERVER ?? join(REPO_ROOT, 'dist', 'server.js');
 
+/**
+ * Node options for the server process, space-separated, from HELM_HOOKS_SERVER_NODE_ARGS: to profile it under the
+ * bench's load (`--cpu-prof --cpu-prof-dir=DIR`), which NODE_OPTIONS does not allow.
+ */
+const SERVER_NODE_ARGS = (process.env.HELM_HOOKS_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+
 export interface Memory {
   heapUsed: number;
   rss: number;
@@ -95,9 +101,10 @@ export class LspSession {
   }
 
   static async start(options: SessionOptions): Promise<LspSession> {
-    const args = options.measurableHeap
-      ? ['--expose-gc', join(__dirname, 'server-host.js'), '--stdio']
-      : [SERVER, '--stdio'];
+    const args = [
+      ...SERVER_NODE_ARGS,
+      ...(options.measurableHeap ? ['--expose-gc', join(__dirname, 'server-host.js'), '--stdio'] : [SERVER, '--stdio']),
+    ];
     const child = spawn(process.execPath, args, {
       cwd: options.root,
       stdio: options.measurableHeap ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],

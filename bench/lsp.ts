@@ -23,18 +23,30 @@ export interface MemoryMeasure {
 
 const TIMEOUT_MS = 30_000;
 
-/**
- * How each change edits the template at its first hook weight: `flip` replaces the weight's digit (ten texts in turn,
- * every document staying where it is); `type` inserts one more digit after it, as typing does, so that each text is
- * new and every later document moves.
- */
-export type LatencyEdit = 'flip' | 'type';
+/** Where in the template the typing happens: at its first, middle or last quoted hook weight. */
+export type TypingPlace = 'top' | 'middle' | 'end';
 
 /**
- * Change→diagnostics latency on the generated 2,000-line template, one one-character incremental edit per change; the
- * clock runs from sending `didChange` to reading the `publishDiagnostics` of that version.
+ * The offset just inside the quotes of the quoted hook weight at `place`: the first of the template, the one nearest
+ * its middle, or the last.
  */
-export async function measureLatency(samples: number, edit: LatencyEdit = 'flip'): Promise<LatencyMeasure> {
+export function weightOffset(text: string, place: TypingPlace): number {
+  const marker = '"helm.sh/hook-weight": "';
+  const offsets: number[] = [];
+  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) offsets.push(at + marker.length);
+  if (offsets.length === 0) throw new Error('the template has no quoted hook weight');
+  if (place === 'top') return offsets[0]!;
+  if (place === 'end') return offsets[offsets.length - 1]!;
+  const middle = text.length / 2;
+  return offsets.reduce((best, offset) => (Math.abs(offset - middle) < Math.abs(best - middle) ? offset : best));
+}
+
+/**
+ * Change→diagnostics latency on the generated 2,000-line template while typing at one of its hook weights: each
+ * change inserts one more digit after the last, as typing does, so that each text is new and every later document
+ * moves. The clock runs from sending `didChange` to reading the `publishDiagnostics` of that version.
+ */
+export async function measureLatency(samples: number, place: TypingPlace): Promise<LatencyMeasure> {
   const root = mkdtempSync(join(tmpdir(), 'helm-hooks-bench-'));
   const text = generatedTemplate(2000);
   const path = writeChartWith(root, 'bench', text);
@@ -42,19 +54,16 @@ export async function measureLatency(samples: number, edit: LatencyEdit = 'flip'
   try {
     await session.open(path, text, 1);
     await session.diagnostics(path, 1, TIMEOUT_MS);
-    const marker = '"helm.sh/hook-weight": "';
-    const offset = text.indexOf(marker) + marker.length;
+    const offset = weightOffset(text, place);
     const line = text.slice(0, offset).split('\n').length - 1;
     const character = offset - (text.lastIndexOf('\n', offset - 1) + 1);
     const latencies: number[] = [];
     const warmUp = 10;
     for (let version = 2; version < samples + warmUp + 2; version++) {
-      const digit = String(version % 10);
-      const start = { line, character: edit === 'flip' ? character : character + version - 1 };
-      const end = edit === 'flip' ? { line, character: start.character + 1 } : start;
+      const start = { line, character: character + version - 2 };
       const sent = performance.now();
       const received = session.diagnostics(path, version, TIMEOUT_MS);
-      await session.change(path, version, [{ range: { start, end }, text: digit }]);
+      await session.change(path, version, [{ range: { start, end: start }, text: String(version % 10) }]);
       const { at } = await received;
       if (version >= warmUp + 2) latencies.push(at - sent);
     }
