@@ -32,6 +32,7 @@ export function analyzeTemplate(path: string, text: string, options: AnalyzeOpti
   const lines = new LineIndex(text);
   const scan = scanTemplate(text, options.reuseParses ?? false);
   const isPartial = isPartialTemplate(path);
-  const model = buildDocuments(text, scan, lines, isPartial, options.reuseParses ?? false);
+  // The file's own documents, moved in place after an edit before them: no other analysis of it is kept.
+  const model = buildDocuments(text, scan, lines, isPartial, options.reuseParses ?? false, path);
   return { path, text, lines, scan, model, isPartial };
 }

@@ -117,6 +117,8 @@ function activeRules(rules: readonly Rule[], options: LintOptions): Rule[] {
 function runRule(rule: Rule, file: TemplateFile, options: LintOptions): Finding[] {
   const setting = options.rules[rule.id];
   const findings: Finding[] = [];
+  // Ranges are copied: a rule may report a range of the model, which the language server moves in place after an
+  // edit above it (model/document.ts), while the findings kept for the next keystroke are moved apart (lintFileReusing).
   const report = (reported: Report) => {
     const severity = effectiveSeverity(rule, setting, reported);
     if (!severity) return;
@@ -124,14 +126,18 @@ function runRule(rule: Rule, file: TemplateFile, options: LintOptions): Finding[
       rule: rule.id,
       severity,
       file: file.path,
-      range: reported.range,
+      range: copied(reported.range),
       message: reported.message,
       help: reported.help,
-      related: reported.related ?? [],
+      related: (reported.related ?? []).map((related) => ({ ...related, range: copied(related.range) })),
       fixes: (reported.fixes ?? []).map((fix) => ({
         title: fix.title,
         safe: fix.safe,
-        edits: fix.edits.map((edit) => ({ file: edit.file ?? file.path, range: edit.range, newText: edit.newText })),
+        edits: fix.edits.map((edit) => ({
+          file: edit.file ?? file.path,
+          range: copied(edit.range),
+          newText: edit.newText,
+        })),
       })),
     });
   };
@@ -297,6 +303,10 @@ function viewOf(
   const end = firstActionEndingAfter(actions, range.end);
   const inside = first === 0 && end === actions.length ? actions : actions.slice(first, end);
   return { ...file, scan: { ...file.scan, actions: inside }, model: { ...file.model, documents, annotationSets } };
+}
+
+function copied(range: TextRange): TextRange {
+  return { start: range.start, end: range.end };
 }
 
 function moved(finding: Finding, path: string, delta: number): Finding {

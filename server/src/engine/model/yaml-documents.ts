@@ -11,6 +11,10 @@ export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErro
  * re-composed from its kept syntax tree (whose positions are from the piece's start) and moved, and only the edited
  * piece is parsed again.
  *
+ * A piece that moved keeps its documents, moved in place, when they were composed for the same file (the `owner`) and
+ * for no other: no analysis but that file's previous one, which the new one replaces, holds them. Documents at the
+ * same offset are shared by every file that has the piece there, and then composed again for the first that moves it.
+ *
  * A piece is parsed with the `---` that follows it, so that the lexer ends what is open there (a scalar, a flow
  * collection) as it does in the whole text. What the lexer reads on through that `---` (a double-quoted scalar whose
  * closing quote is further on, or nowhere) cannot be cut there: the piece is joined with the next one and parsed again.
@@ -22,6 +26,10 @@ interface Piece {
   tokens: CST.Token[] | undefined;
   documents?: Document.Parsed[];
   documentsAt?: number;
+  /** The file the documents were composed or last moved for. */
+  documentsOwner?: string;
+  /** Whether another file, or another piece of the same text in one file, was given the same documents. */
+  documentsShared?: boolean;
 }
 
 /** The piece of the text each kept document was parsed from, where it is now. */
@@ -41,11 +49,12 @@ const NEXT_DOCUMENT_START = '---';
  * parsed before are taken from the cache (the language server, which sees the same text again and again); without,
  * the text is parsed whole and nothing is kept (the CLI, which reads each file once).
  */
-export function parseYamlDocuments(text: string, reuse: boolean): Document.Parsed[] {
+export function parseYamlDocuments(text: string, reuse: boolean, owner?: string): Document.Parsed[] {
   const starts = reuse ? pieceStarts(text) : undefined;
   if (!starts) return wholeParse(text);
   const documents: Document.Parsed[] = [];
   const parsed: { text: string; piece: Piece }[] = [];
+  const given = new Set<Piece>();
   for (let first = 0; first < starts.length;) {
     let next = first + 1;
     for (;;) {
@@ -54,7 +63,7 @@ export function parseYamlDocuments(text: string, reuse: boolean): Document.Parse
       const last = lastPieces[first];
       const piece = pieceOf(pieceText, followed, last?.text === pieceText ? last.piece : pieces.get(pieceText));
       parsed[first] = { text: pieceText, piece };
-      const found = documentsOf(piece, pieceText, starts[first]!);
+      const found = documentsOf(piece, pieceText, starts[first]!, owner, given);
       if (found) {
         documents.push(...found);
         break;
@@ -120,10 +129,33 @@ function pieceOf(pieceText: string, followed: boolean, kept: Piece | undefined):
   return piece;
 }
 
-/** The documents of a piece at offset `at`; undefined when the lexer reads through the `---` after it. */
-function documentsOf(piece: Piece, pieceText: string, at: number): Document.Parsed[] | undefined {
-  if (piece.documentsAt === at && piece.documents) return piece.documents;
+/**
+ * The documents of a piece at offset `at` for `owner`; undefined when the lexer reads through the `---` after it.
+ * `given`: the pieces whose documents this parse has given out already.
+ */
+function documentsOf(
+  piece: Piece,
+  pieceText: string,
+  at: number,
+  owner: string | undefined,
+  given: Set<Piece>,
+): Document.Parsed[] | undefined {
+  const again = given.has(piece);
+  given.add(piece);
+  if (piece.documentsAt === at && piece.documents) {
+    if (again || piece.documentsOwner !== owner) piece.documentsShared = true;
+    return piece.documents;
+  }
   if (!piece.tokens) return undefined;
+  const exclusive = owner !== undefined && piece.documentsOwner === owner && !piece.documentsShared && !again;
+  if (exclusive && piece.documents && piece.documentsAt !== undefined) {
+    for (const document of piece.documents) {
+      moveDocument(document, at - piece.documentsAt);
+      pieceOfDocument.set(document, { start: at, end: at + pieceText.length });
+    }
+    piece.documentsAt = at;
+    return piece.documents;
+  }
   const documents = Array.from(
     new Composer(PARSE_OPTIONS).compose(piece.tokens, false, pieceText.length),
   ) as Document.Parsed[];
@@ -131,8 +163,12 @@ function documentsOf(piece: Piece, pieceText: string, at: number): Document.Pars
     if (at !== 0) moveDocument(document, at);
     pieceOfDocument.set(document, { start: at, end: at + pieceText.length });
   }
+  // The documents of the piece's first place in this parse stay the kept ones: a second place gets its own.
+  if (again) return documents;
   piece.documents = documents;
   piece.documentsAt = at;
+  piece.documentsOwner = owner;
+  piece.documentsShared = false;
   return documents;
 }
 
@@ -159,7 +195,8 @@ function remember(pieceText: string, piece: Piece): void {
 }
 
 /**
- * Moves every position of a document just composed (and so seen by no one yet) by `delta`: its range, its errors' and
+ * Moves every position of a document just composed (and so seen by no one yet), or held only by the analysis being
+ * replaced, by `delta`: its range, its errors' and
  * warnings', and each node's range. Without the `keepSourceTokens` option nodes hold no other position.
  */
 function moveDocument(document: Document.Parsed, delta: number): void {
