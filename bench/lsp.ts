@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { chartTemplates } from '../server/src/engine/chart/discover';
-import { generatedTemplate, writeChartWith, writeWorkspace } from './generate';
+import type { TypingPlace } from './generate';
+import { generatedTemplate, weightOffset, writeChartWith, writeWorkspace } from './generate';
 import { LspSession } from './lsp-client';
 import { median, percentile, timeMs } from './stats';
 
@@ -22,24 +23,6 @@ export interface MemoryMeasure {
 }
 
 const TIMEOUT_MS = 30_000;
-
-/** Where in the template the typing happens: at its first, middle or last quoted hook weight. */
-export type TypingPlace = 'top' | 'middle' | 'end';
-
-/**
- * The offset just inside the quotes of the quoted hook weight at `place`: the first of the template, the one nearest
- * its middle, or the last.
- */
-export function weightOffset(text: string, place: TypingPlace): number {
-  const marker = '"helm.sh/hook-weight": "';
-  const offsets: number[] = [];
-  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) offsets.push(at + marker.length);
-  if (offsets.length === 0) throw new Error('the template has no quoted hook weight');
-  if (place === 'top') return offsets[0]!;
-  if (place === 'end') return offsets[offsets.length - 1]!;
-  const middle = text.length / 2;
-  return offsets.reduce((best, offset) => (Math.abs(offset - middle) < Math.abs(best - middle) ? offset : best));
-}
 
 /**
  * Change→diagnostics latency on the generated 2,000-line template while typing at one of its hook weights: each

@@ -150,7 +150,7 @@ function documentsOf(
   const exclusive = owner !== undefined && piece.documentsOwner === owner && !piece.documentsShared && !again;
   if (exclusive && piece.documents && piece.documentsAt !== undefined) {
     for (const document of piece.documents) {
-      moveDocument(document, at - piece.documentsAt);
+      moveInPlace(document, at - piece.documentsAt);
       pieceOfDocument.set(document, { start: at, end: at + pieceText.length });
     }
     piece.documentsAt = at;
@@ -201,6 +201,33 @@ function remember(pieceText: string, piece: Piece): void {
  */
 function moveDocument(document: Document.Parsed, delta: number): void {
   placeDocument(document, (offset) => offset + delta);
+}
+
+/**
+ * moveDocument for documents composed before: each position array is its own (the composer makes one per node and
+ * problem), so it is changed where it is, without a new array per node to collect. Every keystroke before the last
+ * documents of a long template moves them all.
+ */
+function moveInPlace(document: Document.Parsed, delta: number): void {
+  moveRange(document.range, delta);
+  for (const problem of document.errors) moveRange(problem.pos, delta);
+  for (const problem of document.warnings) moveRange(problem.pos, delta);
+  moveNodeInPlace(document.contents, delta);
+}
+
+function moveRange(range: number[], delta: number): void {
+  for (let index = 0; index < range.length; index++) range[index]! += delta;
+}
+
+function moveNodeInPlace(node: unknown, delta: number): void {
+  if (isPair(node)) {
+    moveNodeInPlace(node.key, delta);
+    moveNodeInPlace(node.value, delta);
+    return;
+  }
+  if (!isNode(node)) return;
+  if (node.range) moveRange(node.range, delta);
+  if (isCollection(node)) for (const item of node.items) moveNodeInPlace(item, delta);
 }
 
 /** Puts every position of a document just composed where `place` says: its range, its problems', its nodes'. */
