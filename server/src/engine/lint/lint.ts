@@ -172,7 +172,17 @@ function settle(file: TemplateFile, byRule: readonly Finding[][]): Finding[] {
 interface PieceFindings {
   text: string;
   at: number;
-  byRule: Finding[][];
+  byRule: (readonly Finding[])[];
+}
+
+/**
+ * Most rules find nothing in most pieces: one shared empty list stands for all of those in the memos the language
+ * server keeps of every open file (a list per rule and piece was a tenth of its heap with 1,000 files open).
+ */
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+function orNone(findings: readonly Finding[]): readonly Finding[] {
+  return findings.length === 0 ? NO_FINDINGS : findings;
 }
 
 /** What lintFileReusing keeps of one file's lint for the next: the findings on each of its pieces, in order. */
@@ -202,10 +212,13 @@ export function lintFileReusing(
     let found = unchanged[index];
     if (!found) {
       const view = viewOf(file, piece, piece.documents, piece.annotationSets);
-      found = { text: piece.text, at: piece.start, byRule: perDocument.map((rule) => runRule(rule, view, options)) };
+      const byRule = perDocument.map((rule) => orNone(runRule(rule, view, options)));
+      found = { text: piece.text, at: piece.start, byRule };
     } else if (found.at !== piece.start) {
       const delta = piece.start - found.at;
-      const byRule = found.byRule.map((findings) => findings.map((finding) => moved(finding, file.path, delta)));
+      const byRule = found.byRule.map((findings) =>
+        orNone(findings.map((finding) => moved(finding, file.path, delta))),
+      );
       found = { text: piece.text, at: piece.start, byRule };
     }
     found.byRule.forEach((findings, rule) => perDocumentFindings[rule]!.push(...findings));
