@@ -11,6 +11,7 @@ import type {
   PublishDiagnosticsParams,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
+import { SERVER_NODE_OPTIONS } from '../server/src/protocol';
 import { REPO_ROOT } from '../test/support/paths';
 
 /** The bundled server; HELM_HOOKS_SERVER names another bundle (a private build measured beside dist/). */
@@ -54,7 +55,7 @@ export interface SessionOptions {
   measurableHeap?: boolean;
 }
 
-/** An LSP client over stdio to `node dist/server.js --stdio`, with only what the bench and the stress tests need. */
+/** An LSP client over stdio to `node [SERVER_NODE_OPTIONS] dist/server.js --stdio`, with only what the bench and the stress tests need. */
 export class LspSession {
   private readonly waiters: Waiter[] = [];
   private readonly logWaiters: { accept: (message: string) => boolean; resolve: (at: number) => void }[] = [];
@@ -101,7 +102,9 @@ export class LspSession {
   }
 
   static async start(options: SessionOptions): Promise<LspSession> {
+    // Started as the VS Code extension starts it (SERVER_NODE_OPTIONS), over stdio as other editors talk to it.
     const args = [
+      ...SERVER_NODE_OPTIONS,
       ...SERVER_NODE_ARGS,
       ...(options.measurableHeap ? ['--expose-gc', join(__dirname, 'server-host.js'), '--stdio'] : [SERVER, '--stdio']),
     ];
