@@ -23,7 +23,9 @@ export function isPartialTemplate(path: string): boolean {
 export interface AnalyzeOptions {
   /**
    * Reuse the scan and the YAML parse of the pieces of text seen before (template/scanner.ts, model/yaml-documents.ts)
-   * and the models built from them: for the language server, which analyses a file again on every keystroke.
+   * and the models built from them: for the language server, which analyses a file again on every keystroke. Such an
+   * analysis holds until the next one of the same path: the documents and models composed for that path are moved in
+   * place when an edit above them moves them, as the server keeps no older analysis of a file.
    */
   reuseParses?: boolean;
 }
@@ -32,7 +34,6 @@ export function analyzeTemplate(path: string, text: string, options: AnalyzeOpti
   const lines = new LineIndex(text);
   const scan = scanTemplate(text, options.reuseParses ?? false);
   const isPartial = isPartialTemplate(path);
-  // The file's own documents, moved in place after an edit before them: no other analysis of it is kept.
   const model = buildDocuments(text, scan, lines, isPartial, options.reuseParses ?? false, path);
   return { path, text, lines, scan, model, isPartial };
 }

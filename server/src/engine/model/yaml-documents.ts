@@ -195,8 +195,7 @@ function remember(pieceText: string, piece: Piece): void {
 }
 
 /**
- * Moves every position of a document just composed (and so seen by no one yet), or held only by the analysis being
- * replaced, by `delta`: its range, its errors' and
+ * Moves every position of a document just composed (and so seen by no one yet) by `delta`: its range, its errors' and
  * warnings', and each node's range. Without the `keepSourceTokens` option nodes hold no other position.
  */
 function moveDocument(document: Document.Parsed, delta: number): void {
