@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ChartEvaluationMessage } from './engine/lint/chart-evaluation';
 import { evaluateChart, isChartEvaluationMessage } from './engine/lint/chart-evaluation';
 import { loadChart } from './engine/chart/load';
+import { EngineCaches } from './engine/core/caches';
 import { RenderCache } from './engine/eval/cache';
 import { evaluateLint, loadedChartFindings } from './engine/lint/evaluated-lint';
 import type { LoadedChart } from './engine/chart/types';
@@ -15,7 +16,13 @@ import { isOrderRequest, orderFor } from './features/evaluation';
  * (see engine/lint/chart-evaluation.ts).
  */
 
-/** Render caches by chart and values files, least recently evaluated first. */
+/**
+ * What this thread keeps between requests, for as long as it lives (the server ends a thread idle for a minute, and
+ * every thread on shutdown; the CLI at the end of its run): the engine's caches, and the render caches by chart and
+ * values files, least recently evaluated first. What is kept depends on texts only, never on settings, which each
+ * request brings.
+ */
+const engineCaches = new EngineCaches();
 const caches = new Map<string, RenderCache>();
 const KEPT_CHARTS = 3;
 
@@ -64,12 +71,12 @@ function evaluate(request: EvaluationRequest): EvaluationReply {
 
 parentPort?.on('message', (request: EvaluationRequest | OrderRequest | ChartEvaluationMessage) => {
   if (isChartEvaluationMessage(request)) {
-    parentPort!.postMessage(evaluateChart(request.chartEvaluation));
+    parentPort!.postMessage(engineCaches.run(() => evaluateChart(request.chartEvaluation)));
     return;
   }
   if (isOrderRequest(request)) {
     try {
-      parentPort!.postMessage(orderFor(request.order));
+      parentPort!.postMessage(engineCaches.run(() => orderFor(request.order)));
     } catch (error) {
       parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) });
     }
@@ -77,7 +84,7 @@ parentPort?.on('message', (request: EvaluationRequest | OrderRequest | ChartEval
   }
   let reply: EvaluationReply;
   try {
-    reply = evaluate(request);
+    reply = engineCaches.run(() => evaluate(request));
   } catch (error) {
     reply = {
       findings: [],

@@ -23,7 +23,7 @@ import type { ServerContext } from './features/context';
 import { guard } from './features/context';
 import type { DiagnosticReports } from './features/diagnosticReports';
 import { PublishedDiagnostics, PulledDiagnostics } from './features/diagnosticReports';
-import { DiagnosticsScheduler, forgetFindings } from './features/diagnostics';
+import { DiagnosticsScheduler } from './features/diagnostics';
 import { ChartEvaluator } from './features/evaluation';
 import { hookOrder, HookOrders } from './features/hookOrder';
 import { hover } from './features/hover';
@@ -166,7 +166,6 @@ documents.onDidClose((event) => {
   if (path === undefined) return;
   workspace.documentClosed(path);
   orders?.documentClosed(path);
-  forgetFindings(path);
   const chart = workspace.chartOf(path) ?? workspace.chartOfValues(path);
   // The chart now reads this file from disk, which may differ from the buffer that was closed.
   if (chart) diagnostics?.schedule(chart);
@@ -174,6 +173,7 @@ documents.onDidClose((event) => {
 
 connection.onDidChangeConfiguration((params) => {
   configuration.settingsChanged(params.settings);
+  workspace.configurationChanged();
   void guard(context, 'settings', undefined, applyTrace);
   diagnostics?.scheduleAll();
   refreshCodeLenses();
@@ -202,12 +202,14 @@ connection.onDidChangeWatchedFiles((params) => {
   }
   if (configChanged) {
     configuration.configFileChanged();
+    workspace.configurationChanged();
     diagnostics?.scheduleAll();
   }
 });
 
 connection.onShutdown(() => {
   pulled?.dispose();
+  workspace.dispose();
   return evaluator?.dispose();
 });
 

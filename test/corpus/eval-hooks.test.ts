@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { loadChart } from '../../server/src/engine/chart/load';
 import type { DocumentHead, EvaluatedFile } from '../../server/src/engine/eval/hooks';
 import { evaluateChart, readHead } from '../../server/src/engine/eval/hooks';
+import { EngineCaches } from '../../server/src/engine/core/caches';
 import { requireBinaries, run } from '../support/helm';
 import { CORPUS_CHARTS, corpusScenarios, requireShared } from '../support/shared';
 
@@ -100,6 +101,9 @@ function reasonOf(doc: { kind: DocumentHead['kind'] } | undefined): string | und
   return doc && !doc.kind.certain ? doc.kind.reason : undefined;
 }
 
+/** What a CLI run keeps while it lints many charts, for this file's runs through the corpus. */
+const caches = new EngineCaches();
+
 describe('evaluator against helm template on the public corpus', () => {
   it('finds every hook of every chart and scenario as Helm renders it, or says Unknown; never a different hook', (t) => {
     if (!requireShared(t) || !requireBinaries(t, ['helm4'])) return;
@@ -122,11 +126,13 @@ describe('evaluator against helm template on the public corpus', () => {
       assert.equal(helm.code, 0, `helm template ${scenario.chart} [${scenario.name}]: ${helm.stderr}`);
       const expected = helmHooks(helm.stdout);
       const chart = loadChart(chartDir, { valuesFiles: scenario.valuesFiles });
-      const evaluation = evaluateChart(chart, {
-        releaseName: 'rel',
-        namespace: 'corpus',
-        isUpgrade: scenario.flags.includes('--is-upgrade'),
-      });
+      const evaluation = caches.run(() =>
+        evaluateChart(chart, {
+          releaseName: 'rel',
+          namespace: 'corpus',
+          isUpgrade: scenario.flags.includes('--is-upgrade'),
+        }),
+      );
       const files = new Map(evaluation.files.map((file) => [file.template, file]));
       const used = new Set<object>();
       for (const hook of expected) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lintChart } from '../../server/src/engine/lint/chart-lint';
+import { EngineCaches } from '../../server/src/engine/core/caches';
 import type { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { requireBinaries, run } from '../support/helm';
@@ -29,6 +30,9 @@ function tsvRows(path: string): string[][] {
     .map((line) => line.split('\t'));
 }
 
+/** What a CLI run keeps while it lints many charts, for this file's runs through the corpus. */
+const caches = new EngineCaches();
+
 describe('helm-hooks lint on every chart and scenario of the public corpus', () => {
   const found = new Map<string, Finding[]>();
   const lintAll = () => {
@@ -36,7 +40,9 @@ describe('helm-hooks lint on every chart and scenario of the public corpus', () 
     for (const scenario of corpusScenarios())
       found.set(
         `${scenario.chart} ${scenario.name}`,
-        lintChart(join(CORPUS_CHARTS, scenario.chart), { ...OPTIONS, valuesFiles: scenario.valuesFiles }),
+        caches.run(() =>
+          lintChart(join(CORPUS_CHARTS, scenario.chart), { ...OPTIONS, valuesFiles: scenario.valuesFiles }),
+        ),
       );
     return found;
   };

@@ -164,7 +164,69 @@ describe('if/else branches and trim markers that go-yaml reads without complaint
     assert.match(broken.stderr, /YAML parse error on go-yaml-branches\/templates\/database\.yaml/);
     assert.deepEqual(
       reported(chart, lintChart(chart)).filter((line) => line.includes('invalid-yaml')),
-      ['templates/database.yaml:37 invalid-yaml'],
+      ['templates/database.yaml:39 invalid-yaml'],
+    );
+  });
+});
+
+describe('if/else alternatives and nindent output inside a block scalar, which go-yaml reads without complaint', () => {
+  const chart = join(CHARTS, 'go-yaml-alternatives');
+  const MOUNTS = 'extraMounts[0].name=cache,extraMounts[0].path=/cache';
+  type Container = { args?: string[]; volumeMounts?: Array<{ name: string; mountPath: string }> };
+  /** The first container of each Job Helm renders, by template, after kubectl decoded it. */
+  const containers = (values: string[]): Record<string, Container> => {
+    const helm = run('helm4', ['template', 'r1', chart, ...values]);
+    assert.equal(helm.code, 0, helm.stderr);
+    const documents = helm.stdout.split(/^---\n/m).filter((document) => document.includes('\nkind: '));
+    const decoded = kubectlDecodeAll(documents);
+    assert.deepEqual(
+      decoded.map((outcome) => outcome.error),
+      ['', ''],
+    );
+    return Object.fromEntries(
+      documents.map((document, index) => [
+        /^# Source: go-yaml-alternatives\/templates\/(.*)$/m.exec(document)?.[1],
+        (decoded[index]!.object as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec
+          .containers[0]!,
+      ]),
+    );
+  };
+
+  it('both branches render and decode, the nindent line stays in the block, and lint reports no invalid-yaml', (t) => {
+    if (!requireBinaries(t, ['helm4', 'kubectl'])) return;
+    const byDefault = containers([]);
+    assert.deepEqual(byDefault['mounts-job.yaml']!.volumeMounts, []);
+    assert.equal(byDefault['probe-job.yaml']!.args![1], 'echo start\ntouch /data/probe && \\\necho done\n');
+    const switched = containers(['--set', `${MOUNTS},dataDir=`]);
+    assert.deepEqual(switched['mounts-job.yaml']!.volumeMounts, [{ name: 'cache', mountPath: '/cache' }]);
+    assert.equal(switched['probe-job.yaml']!.args![1], 'echo start\necho done\n');
+    assert.deepEqual(
+      reported(chart, lintChart(chart)).filter((line) => line.includes('invalid-yaml')),
+      [],
+    );
+  });
+
+  it('a misaligned mount entry and an nindent left of the block are invalid YAML to both (the positive controls)', (t) => {
+    if (!requireBinaries(t, ['helm4'])) return;
+    const misaligned = variant('go-yaml-alternatives', 'mounts-job.yaml', (text) =>
+      text.replace('              mountPath:', '               mountPath:'),
+    );
+    const mountsHelm = run('helm4', ['template', 'r1', misaligned, '--set', MOUNTS]);
+    assert.equal(mountsHelm.code, 1);
+    assert.match(mountsHelm.stderr, /YAML parse error on go-yaml-alternatives\/templates\/mounts-job\.yaml/);
+    assert.deepEqual(
+      reported(misaligned, lintChart(misaligned)).filter((line) => line.includes('invalid-yaml')),
+      ['templates/mounts-job.yaml:25 invalid-yaml'],
+    );
+    const outdented = variant('go-yaml-alternatives', 'probe-job.yaml', (text) =>
+      text.replace('nindent 14', 'nindent 12'),
+    );
+    const probeHelm = run('helm4', ['template', 'r1', outdented]);
+    assert.equal(probeHelm.code, 1);
+    assert.match(probeHelm.stderr, /YAML parse error on go-yaml-alternatives\/templates\/probe-job\.yaml/);
+    assert.deepEqual(
+      reported(outdented, lintChart(outdented)).filter((line) => line.includes('invalid-yaml')),
+      ['templates/probe-job.yaml:22 invalid-yaml'],
     );
   });
 });

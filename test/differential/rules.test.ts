@@ -579,7 +579,10 @@ describe('non-string-annotation: kubectl rejects the object; the quoted fix is a
     { line: 'example.com/list: [a, b]', json: 'cannot unmarshal array', templateFails: true },
     { line: 'example.com/map: {a: b}', json: 'cannot unmarshal object', templateFails: true },
   ];
-  const documents = ROWS.map((row, index) => configMapWith([row.line], `typed-${index}`));
+  // The rule checks objects that hold hook-related text; `keep` makes that so without making them hooks.
+  const documents = ROWS.map((row, index) =>
+    configMapWith([row.line, 'helm.sh/resource-policy: keep'], `typed-${index}`),
+  );
   const decoded = once(() =>
     kubectlDecodeAll([...documents, ...documents.map((text) => fixed('non-string-annotation', text))]),
   );

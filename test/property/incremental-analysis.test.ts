@@ -8,8 +8,8 @@ import type { TemplateFile } from '../../server/src/engine/analysis/file';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import type { LintOptions } from '../../server/src/engine/lint/lint';
 import { lintFile } from '../../server/src/engine/lint/lint';
-import { clearYamlDocumentCache } from '../../server/src/engine/model/yaml-documents';
-import { findingsFor, forgetFindings } from '../../server/src/features/diagnostics';
+import { EngineCaches } from '../../server/src/engine/core/caches';
+import { FileLints } from '../../server/src/features/workspace';
 import { CORPUS_CHARTS } from '../support/shared';
 import type { Edit } from './engine-properties';
 import { applyEdit, samples } from './engine-properties';
@@ -117,14 +117,14 @@ function summary(file: TemplateFile): string {
 
 /** Analyses each text of a sequence as the server does, and checks it against a fresh analysis. */
 function assertSameAsFresh(texts: readonly string[], options: readonly LintOptions[]): void {
-  forgetFindings(PATH);
+  lints.forget(PATH);
   texts.forEach((text, index) => {
     const option = options[index % options.length]!;
-    const file = analyzeTemplate(PATH, text, { reuseParses: true });
+    const file = analyzeTemplate(PATH, text, { caches });
     const fresh = analyzeTemplate(PATH, text);
     assert.equal(summary(file), summary(fresh), `the analysis after edit ${index} of ${texts.length - 1}`);
     assert.deepStrictEqual(
-      findingsFor(file, option),
+      lints.findingsFor(file, option),
       lintFile(fresh, option),
       `the findings after edit ${index} of ${texts.length - 1}`,
     );
@@ -145,13 +145,17 @@ function editSequences(starts: readonly string[]): fc.Arbitrary<{ texts: string[
     });
 }
 
+/** The language server's: kept across each test's edits, as a workspace keeps them across keystrokes. */
+const caches = new EngineCaches();
+const lints = new FileLints();
+
 const seed = Number(process.env.FC_SEED ?? 9);
 const factor = Number(process.env.FC_RUNS_FACTOR ?? 1);
 const runs = (count: number) => Math.max(1, Math.round(count * factor));
 
 describe('incremental analysis in the language server', () => {
   it('gives each edited corpus, rule-example and demo template exactly the analysis and findings of a fresh one', () => {
-    clearYamlDocumentCache();
+    caches.clear();
     const starts = samples(existsSync(CORPUS_CHARTS));
     fc.assert(
       fc.property(editSequences(starts), ({ texts, options }) => assertSameAsFresh(texts, options)),
@@ -160,7 +164,7 @@ describe('incremental analysis in the language server', () => {
   });
 
   it('gives the generated bench template, edited anywhere, exactly the analysis and findings of a fresh one', () => {
-    clearYamlDocumentCache();
+    caches.clear();
     const generated = generatedTemplate(600);
     fc.assert(
       fc.property(editSequences([generated]), ({ texts, options }) => assertSameAsFresh(texts, options)),
@@ -169,7 +173,7 @@ describe('incremental analysis in the language server', () => {
   });
 
   it('gives typing at the top, middle and end of the generated template exactly the analysis and findings of a fresh one', () => {
-    clearYamlDocumentCache();
+    caches.clear();
     const start = generatedTemplate(400);
     for (const place of ['top', 'middle', 'end'] as const) {
       // Digits into a hook weight, then what adds and removes documents before the later ones: every later document
@@ -195,24 +199,24 @@ describe('incremental analysis in the language server', () => {
   });
 
   it("leaves another file's analysis of the same text as it was when one of them is edited above its documents", () => {
-    clearYamlDocumentCache();
+    caches.clear();
     const text = generatedTemplate(300);
     const other = '/chart/templates/copy.yaml';
-    const edited = analyzeTemplate(PATH, text, { reuseParses: true });
-    const copy = analyzeTemplate(other, text, { reuseParses: true });
+    const edited = analyzeTemplate(PATH, text, { caches });
+    const copy = analyzeTemplate(other, text, { caches });
     const copySummary = summary(copy);
     assert.equal(copy.model.documents[3]!.doc, edited.model.documents[3]!.doc, 'the two files share their parses');
     let typed = text;
     for (const token of ['1', '2', '\n']) {
       typed = token + typed;
-      const file = analyzeTemplate(PATH, typed, { reuseParses: true });
+      const file = analyzeTemplate(PATH, typed, { caches });
       assert.equal(summary(file), summary(analyzeTemplate(PATH, typed)), `the edited file after typing ${token}`);
     }
     assert.equal(summary(copy), copySummary, 'the other file keeps the analysis it had');
   });
 
   it('gives a template whose documents repeat, typed into above them, the analysis of a fresh one', () => {
-    clearYamlDocumentCache();
+    caches.clear();
     const job = [
       '---',
       'apiVersion: batch/v1',
@@ -231,18 +235,18 @@ describe('incremental analysis in the language server', () => {
   });
 
   it('keeps the model and findings of the documents a keystroke leaves in place, and moves those it shifts', () => {
-    forgetFindings(PATH);
+    lints.forget(PATH);
     const text = generatedTemplate(300);
     const options = OPTIONS[0]!;
-    const file = analyzeTemplate(PATH, text, { reuseParses: true });
-    const findings = findingsFor(file, options);
+    const file = analyzeTemplate(PATH, text, { caches });
+    const findings = lints.findingsFor(file, options);
     const firstDocumentEnd = file.model.documents[1]!.range.start;
     const laterFindings = findings.filter((finding) => finding.range.start >= firstDocumentEnd);
     assert.ok(laterFindings.length > 0, 'the generated template has findings after its first document');
 
     const typed = 'x' + text.slice(1);
-    const afterTyping = analyzeTemplate(PATH, typed, { reuseParses: true });
-    const findingsAfterTyping = findingsFor(afterTyping, options);
+    const afterTyping = analyzeTemplate(PATH, typed, { caches });
+    const findingsAfterTyping = lints.findingsFor(afterTyping, options);
     assert.deepStrictEqual(afterTyping.model.documents.slice(1), file.model.documents.slice(1));
     afterTyping.model.documents.forEach((document, index) => {
       if (index > 0) assert.equal(document, file.model.documents[index], `document ${index} is the one built before`);
@@ -255,7 +259,7 @@ describe('incremental analysis in the language server', () => {
     }
 
     const inserted = '# a comment that moves every later document\n';
-    const moved = findingsFor(analyzeTemplate(PATH, inserted + typed, { reuseParses: true }), options);
+    const moved = lints.findingsFor(analyzeTemplate(PATH, inserted + typed, { caches }), options);
     assert.deepStrictEqual(moved, lintFile(analyzeTemplate(PATH, inserted + typed), options));
     assert.deepStrictEqual(
       moved.map((finding) => [

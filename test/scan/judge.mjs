@@ -380,8 +380,16 @@ function autoVerdict(chart, f) {
       return undefined;
     }
     case 'invalid-yaml': {
-      // The flagged line rendered by Helm, and kubectl (go-yaml) decodes the document: Helm reads it.
+      // The flagged line rendered by Helm, and kubectl (go-yaml) decodes the document: Helm reads it. A line whose text
+      // the file has more than once may have been rendered from another place (mongodb's `- name: data` of an else
+      // branch that no scanned values render): left to judgements.tsv.
       if (refused || /\{\{/.test(text) || text.length < 4) return undefined;
+      if (
+        read(path.join(chart.chartDir, f.file))
+          .split('\n')
+          .filter((line) => line.trim() === text).length > 1
+      )
+        return undefined;
       const withLine = [
         ...rendered,
         ...normalFromFile,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
@@ -57,6 +58,71 @@ function violations(files: string[], forbidden: (entry: Import) => boolean): str
     .map((entry) => `${entry.file} -> ${entry.specifier}`);
 }
 
+/**
+ * What a module of the engine keeps at its top level that could hold state between calls: a `Map` or `Set` made there,
+ * and any `let` or `var`, as `file#name`. Caches belong in an EngineCaches (engine/core/caches.ts), which the host
+ * that runs the engine owns and disposes; a WeakMap keyed by the engine's own objects frees itself and is not listed.
+ */
+function moduleState(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    const mutable = (statement.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) !== ts.NodeFlags.Const;
+    for (const declaration of statement.declarationList.declarations) {
+      let initializer = declaration.initializer;
+      while (initializer && (ts.isAsExpression(initializer) || ts.isParenthesizedExpression(initializer)))
+        initializer = initializer.expression;
+      const collection =
+        initializer !== undefined &&
+        ts.isNewExpression(initializer) &&
+        ts.isIdentifier(initializer.expression) &&
+        ['Map', 'Set'].includes(initializer.expression.text);
+      if (mutable || collection)
+        found.push(`${relative(ENGINE, file).split(sep).join('/')}#${declaration.name.getText(source)}`);
+    }
+  }
+  return found;
+}
+
+/**
+ * Module-level maps, sets and variables of the engine that keep nothing between runs: lookup tables built once from
+ * constants (never added to after); the pointer to the caches of the `EngineCaches.run` under way, which that call
+ * restores; and the counter that stamps each map the evaluator makes, which only orders maps (never read as a count).
+ */
+const ALLOWED_MODULE_STATE = [
+  'analysis/rendered-document.ts#OBJECT_KEYS',
+  'analysis/rendered-document.ts#POD_SPEC_KINDS',
+  'analysis/rendered-document.ts#READ_KINDS',
+  'chart/discover.ts#SKIPPED_DIRECTORIES',
+  'core/caches.ts#active',
+  'eval/functions.ts#FUNCTIONS_TABLE',
+  'eval/parse.ts#KEYWORDS',
+  'eval/value.ts#generation',
+  'lifecycle/manifest.ts#SCHEME_GROUPS',
+  'lifecycle/model.ts#CLUSTER_SCOPED_KINDS',
+  'lint/chart-lint.ts#NO_FINDINGS',
+  'lint/evaluated-lint.ts#ALL_EVENTS',
+  'lint/evaluated-lint.ts#INSTALL_EVENTS',
+  'lint/evaluated-lint.ts#UPGRADE_EVENTS',
+  'lint/evaluated-rules.ts#LIFECYCLE_IDS',
+  'lint/findings.ts#READ_RENDERED',
+  'model/scalar.ts#FALSES',
+  'model/scalar.ts#NULLS',
+  'model/scalar.ts#SPECIAL_FLOATS',
+  'model/scalar.ts#TRUES',
+  'rules/misplaced-hook-annotation.ts#CHART_VALUES_KEYS',
+  'rules/non-string-annotation.ts#BUILT_IN_GROUPS',
+  'rules/non-string-annotation.ts#KEYS_WITH_OWN_RULES',
+  'rules/non-string-annotation.ts#KINDS_WITH_POD_TEMPLATE_METADATA',
+  'rules/non-string-annotation.ts#POLICY_KEYS',
+  'rules/support/dependency-helpers.ts#WAITED_KINDS',
+  'rules/unquoted-hook-weight.ts#PASS_THROUGH_FUNCTIONS',
+  'rules/workload-as-hook.ts#WORKLOAD_KINDS',
+  'template/scanner.ts#CONTROL_KEYWORDS',
+  'template/scanner.ts#OPENING_KEYWORDS',
+];
+
 const leavesEngine = (entry: Import) => entry.target !== undefined && !inside(entry.target, ENGINE);
 const reachesCli = (entry: Import) => entry.target !== undefined && inside(entry.target, CLI_DIR);
 
@@ -97,6 +163,43 @@ describe('architecture boundaries', () => {
       join(SERVER, 'server.ts'),
     ];
     assert.deepEqual(violations(files, reachesCli), []);
+  });
+
+  it('finds module-level state of every form: a Map or Set made at the top level, a let, a var', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-architecture-'));
+    try {
+      const file = join(scratch, 'probe.ts');
+      writeFileSync(
+        file,
+        [
+          'const kept = new Map<string, number>();',
+          'const typed = new Set() as ReadonlySet<string>;',
+          'let last = 0;',
+          'var older = 1;',
+          'const freed = new WeakMap<object, number>();',
+          'const TABLE = [1, 2];',
+          'function inner() { const local = new Map(); let count = 0; return [local, count]; }',
+        ].join('\n'),
+      );
+      const found = moduleState(file).map((entry) => entry.slice(entry.indexOf('#') + 1));
+      assert.deepEqual(found, ['kept', 'typed', 'last', 'older']);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('the engine keeps no state at module level: caches live in an EngineCaches its host owns', () => {
+    const found = engineFiles.flatMap(moduleState).sort();
+    assert.deepEqual(
+      found.filter((entry) => !ALLOWED_MODULE_STATE.includes(entry)),
+      [],
+      'a module-level cache: make it a CacheSlot (engine/core/caches.ts); a constant table: add it to the allow-list',
+    );
+    assert.deepEqual(
+      ALLOWED_MODULE_STATE.filter((entry) => !found.includes(entry)),
+      [],
+      'allowed entries that no longer exist',
+    );
   });
 
   it('the engine compiles on its own, with Node types and without the vscode types', () => {

@@ -74,6 +74,7 @@ function finding(rule: string, start: number, end: number): Finding {
     file: '/c/templates/job.yaml',
     range: { start, end },
     message: 'sample',
+    messageId: 'sample',
     help: 'sample help',
     related: [],
     fixes: [],

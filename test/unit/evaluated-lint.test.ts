@@ -9,7 +9,8 @@ import { evaluatedFindings } from '../../server/src/engine/lint/evaluated-lint';
 import { lintText } from '../../server/src/engine/lint/lint';
 import type { Finding } from '../../server/src/engine/rules/rule';
 import { LineIndex } from '../../server/src/engine/core/text';
-import { ScratchCharts } from '../support/chart-tester';
+import { filesAt, loadTestChart, MemoryCharts } from '../support/chart-tester';
+import { readTextFile } from '../../server/src/engine/core/files';
 import { FIXTURES } from '../support/paths';
 
 const CHARTS = join(FIXTURES, 'evaluated');
@@ -17,7 +18,7 @@ const OPTIONS = { helmVersion: 4 as const, rules: {} };
 
 /** `file:line:column-endColumn rule "text"`, 1-based, the file relative to `root`: what a user sees. */
 function describeFinding(finding: Finding, root: string): string {
-  const text = readFileSync(finding.file, 'utf8');
+  const text = readTextFile(filesAt(finding.file), finding.file);
   const lines = new LineIndex(text);
   const start = lines.position(finding.range.start);
   const end = lines.position(finding.range.end);
@@ -27,8 +28,7 @@ function describeFinding(finding: Finding, root: string): string {
 
 const scratch = mkdtempSync(join(tmpdir(), 'helm-hooks-evaluated-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-const charts = new ScratchCharts();
-after(() => charts.remove());
+const charts = new MemoryCharts();
 
 function copyChart(name: string): string {
   const target = join(scratch, `${name}-${Math.random().toString(36).slice(2)}`);
@@ -37,7 +37,7 @@ function copyChart(name: string): string {
 }
 
 describe('annotation rules on the evaluated view', () => {
-  it("reads a non-hook workload's own, pod template and claim template annotations, though the containers are left out", () => {
+  it("reads a non-hook workload's own, pod template and claim template annotations when it holds hook-related text, though the containers are left out", () => {
     const statefulSet = [
       'apiVersion: apps/v1',
       'kind: StatefulSet',
@@ -45,6 +45,7 @@ describe('annotation rules on the evaluated view', () => {
       '  name: {{ .Release.Name }}-db',
       '  annotations:',
       '    owner.example.com/port: {{ .Values.port }}',
+      '    helm.sh/resource-policy: keep',
       'spec:',
       '  serviceName: db',
       '  template:',
@@ -70,12 +71,18 @@ describe('annotation rules on the evaluated view', () => {
       'values.yaml': 'port: 9102\nimage: nginx:1.27\n',
       'templates/statefulset.yaml': statefulSet,
     });
-    const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
+    const findings = evaluatedFindings(loadTestChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
     assert.deepEqual(findings, [
       'templates/statefulset.yaml:6:29-47 non-string-annotation "{{ .Values.port }}"',
-      'templates/statefulset.yaml:12:29-47 non-string-annotation "{{ .Values.port }}"',
-      'templates/statefulset.yaml:23:36-54 non-string-annotation "{{ .Values.port }}"',
+      'templates/statefulset.yaml:13:29-47 non-string-annotation "{{ .Values.port }}"',
+      'templates/statefulset.yaml:24:36-54 non-string-annotation "{{ .Values.port }}"',
     ]);
+    // Without hook-related text the object is none of the annotation rules' business.
+    const plain = charts.write({
+      'values.yaml': 'port: 9102\nimage: nginx:1.27\n',
+      'templates/statefulset.yaml': statefulSet.replace('    helm.sh/resource-policy: keep\n', ''),
+    });
+    assert.deepEqual(evaluatedFindings(loadChart(plain), OPTIONS), []);
   });
 
   it("places findings after a rendered CRD's schema, which the view leaves out, on their own lines", () => {
@@ -97,7 +104,7 @@ describe('annotation rules on the evaluated view', () => {
       '',
     ].join('\n');
     const chart = charts.write({ 'values.yaml': 'weight: 5\ndescription: widgets\n', 'templates/crd.yaml': crd });
-    const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
+    const findings = evaluatedFindings(loadTestChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
     assert.deepEqual(findings, [
       'templates/crd.yaml:13:19-30 crd-hook "pre-install"',
       'templates/crd.yaml:14:26-46 unquoted-hook-weight "{{ .Values.weight }}"',
@@ -106,7 +113,7 @@ describe('annotation rules on the evaluated view', () => {
 
   it('reports hook annotations that toYaml prints from values.yaml at the key or value in values.yaml', () => {
     const chart = join(CHARTS, 'values-annotations');
-    const findings = evaluatedFindings(loadChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
+    const findings = evaluatedFindings(loadTestChart(chart), OPTIONS).map((finding) => describeFinding(finding, chart));
     // job.yaml prints jobAnnotations directly; cleanup.yaml prints cleanupAnnotations as `.` inside `with`.
     assert.deepEqual(findings, [
       'values.yaml:3:19-31 unknown-hook-event "\\"pre-instal\\""',

@@ -10,6 +10,7 @@ function finding(rule: string, severity: Severity, start: number, end: number, h
     file: 'templates/job.yaml',
     range: { start, end },
     message: `${rule} message.`,
+    messageId: 'sample',
     help,
     related: [],
     fixes: [],

@@ -137,6 +137,7 @@ function fixable(range: { start: number; end: number }, newText: string): Findin
     file: PATH,
     range,
     message: 'sample',
+    messageId: 'sample',
     help: 'sample help',
     related: [],
     fixes: [{ title: 'fix', safe: true, edits: [edit] }],

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
-import { loadChart } from '../../server/src/engine/chart/load';
 import { chartHookOrder, describePlaces, placesOfDocument } from '../../server/src/engine/order/chart-order';
 import { hover } from '../../server/src/engine/services/hover';
-import { ScratchCharts } from '../support/chart-tester';
+import { loadTestChart, MemoryCharts } from '../support/chart-tester';
 
 const PATH = 'templates/job.yaml';
-const charts = new ScratchCharts();
-after(() => charts.remove());
+const charts = new MemoryCharts();
 
 /**
  * `|` marks the cursor in templates/job.yaml. Other templates of the chart are given as [path, text]; the hook's
@@ -20,7 +18,7 @@ function hoverAt(marked: string, others: [string, string][] = [], values = '') {
   const text = marked.slice(0, offset) + marked.slice(offset + 1);
   const directory = charts.write({ [PATH]: text, 'values.yaml': values, ...Object.fromEntries(others) });
   const file = analyzeTemplate(join(directory, PATH), text);
-  const { order } = chartHookOrder(loadChart(directory));
+  const { order } = chartHookOrder(loadTestChart(directory));
   return hover(file, offset, async (range) => describePlaces(placesOfDocument(order, directory, file, range), order));
 }
 

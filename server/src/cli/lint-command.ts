@@ -5,6 +5,7 @@ import { discover, DiscoveryError, displayPath, describeFsError, isHelmIgnored }
 import type { HelmHooksConfig, LoadedConfig } from '../engine/core/config';
 import { findConfigFile, loadConfig } from '../engine/core/config';
 import { ChartLint } from '../engine/lint/chart-lint';
+import { EngineCaches } from '../engine/core/caches';
 import type { RenderedLiteral } from '../engine/lint/findings';
 import { mergeFindings } from '../engine/lint/findings';
 import type { TemplateFile } from '../engine/analysis/file';
@@ -91,6 +92,9 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
     }
   });
   const explicitConfig = options.configPath ? readConfig(options.configPath) : undefined;
+  const configs = new Map<string, LoadedConfig | undefined>();
+  // What the engine keeps while this run evaluates charts on this thread; freed when the run ends.
+  const caches = new EngineCaches();
   const results: FileResult[] = [];
   const resultOf = new Map<string, FileResult>();
   const texts = new Map<string, string>();
@@ -102,10 +106,11 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
   const pool = new ChartEvaluationPool(
     evaluatorScript(__dirname),
     Math.min(options.jobs ?? Math.min(defaultThreads(), charts - 1), charts),
+    caches,
   );
   const plans = targets.map((target): TargetPlan => {
     const base = target.kind === 'chart' ? target.chart.directory : dirname(target.path);
-    const loaded = explicitConfig ?? configNear(base);
+    const loaded = explicitConfig ?? configNear(base, configs);
     const config = loaded?.config ?? {};
     const lintOptions: LintOptions = {
       helmVersion: options.helmVersion ?? config.helmVersion ?? 4,
@@ -181,7 +186,6 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
       }
     }
 
-    await pool.evaluateWaitingHere();
     for (const plan of plans) {
       if (!plan.evaluation) continue;
       const result = await plan.evaluation;
@@ -201,6 +205,7 @@ export async function runLint(options: LintCommandOptions, io: CommandIO): Promi
     }
   } finally {
     await pool.close();
+    caches.dispose();
   }
 
   const lineCache = new Map<string, LineIndex>(results.map((result) => [result.path, result.lines]));
@@ -368,13 +373,15 @@ export function readConfig(path: string): LoadedConfig {
   return loaded;
 }
 
-const configCache = new Map<string, LoadedConfig | undefined>();
-
-export function configNear(directory: string): LoadedConfig | undefined {
+/** The config file nearest above `directory`, read once per path into `kept` (a run's; by default nothing is kept). */
+export function configNear(
+  directory: string,
+  kept = new Map<string, LoadedConfig | undefined>(),
+): LoadedConfig | undefined {
   const path = findConfigFile(directory);
   if (!path) return undefined;
-  if (!configCache.has(path)) configCache.set(path, readConfig(path));
-  return configCache.get(path);
+  if (!kept.has(path)) kept.set(path, readConfig(path));
+  return kept.get(path);
 }
 
 function templateCount(target: Target): number {
@@ -457,7 +464,7 @@ function movedTo(finding: Finding, from: string, to: string): Finding {
 }
 
 function lintOnce(path: string, text: string, options: LintOptions) {
-  const file = analyzeTemplate(path, text);
+  const file = analyzeTemplate(path, text, { hookDocumentsOnly: true });
   return { text, file, findings: lintFile(file, options) };
 }
 

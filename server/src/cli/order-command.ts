@@ -15,6 +15,7 @@ import { argoSyncOrder } from '../engine/order/argocd-order';
 import { formatArgoOrderText } from './argocd-order-format';
 import type { OrderFormat } from './order-output';
 import { writeOrderOutput } from './order-output';
+import { EngineCaches } from '../engine/core/caches';
 
 export { isOperation };
 
@@ -37,7 +38,17 @@ export interface OrderCommandOptions {
   target?: DeployTarget;
 }
 
+/** One run of `helm-hooks order`, with the engine caches of this run, freed when it ends. */
 export function runOrder(options: OrderCommandOptions, io: CommandIO): number {
+  const caches = new EngineCaches();
+  try {
+    return caches.run(() => printOrder(options, io));
+  } finally {
+    caches.dispose();
+  }
+}
+
+function printOrder(options: OrderCommandOptions, io: CommandIO): number {
   const directory = options.chart;
   if (!isFile(join(directory, 'Chart.yaml'))) {
     if (!exists(directory)) throw new UsageError(`${directory}: no such file or directory`);

@@ -10,7 +10,6 @@ import { isIgnored } from '../engine/core/config';
 import type { LineIndex } from '../engine/core/text';
 import { FIX_ALL_KIND } from '../protocol';
 import type { ServerContext } from './context';
-import { findingsFor } from './diagnostics';
 import { overlapsOrTouches, toLspRange } from './ranges';
 import { uriToPath } from './workspace';
 
@@ -29,7 +28,7 @@ export async function codeActions(context: ServerContext, params: CodeActionPara
   const analysed = context.workspace.analysis(path, document.getText());
   if (!analysed) return [];
   const file = analysed.file;
-  const findings = findingsFor(file, config.lint);
+  const findings = context.workspace.lints.findingsFor(file, config.lint);
   const only = params.context.only;
   const wants = (kind: string) =>
     !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));

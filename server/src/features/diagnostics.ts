@@ -4,10 +4,8 @@ import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChartLint } from '../engine/lint/chart-lint';
 import type { RenderedLiteral } from '../engine/lint/findings';
-import type { TemplateFile } from '../engine/analysis/file';
 import { analyzeTemplate } from '../engine/analysis/file';
-import type { LintMemo, LintOptions } from '../engine/lint/lint';
-import { lintFile, lintFileReusing } from '../engine/lint/lint';
+import { lintFile } from '../engine/lint/lint';
 import type { Finding, Severity } from '../engine/rules/rule';
 import { LineIndex } from '../engine/core/text';
 import type { EffectiveConfig } from './configuration';
@@ -55,30 +53,6 @@ class TimeSlice {
 
 /** Charts whose lints of unopened files are kept after their last open file closed, for when one is opened again. */
 const KEPT_CLOSED_CHARTS = 2;
-
-interface LintResult {
-  text: string;
-  findings: Finding[];
-  memo: LintMemo;
-}
-
-const lintCache = new Map<string, LintResult>();
-
-/**
- * The findings of a template's current text under these options, cached until either changes; after a change, the
- * findings of the documents it did not touch are reused.
- */
-export function findingsFor(file: TemplateFile, options: LintOptions): Finding[] {
-  const cached = lintCache.get(file.path);
-  if (cached && cached.text === file.text && cached.memo.optionsKey === JSON.stringify(options)) return cached.findings;
-  const { findings, memo } = lintFileReusing(file, options, cached?.memo);
-  lintCache.set(file.path, { text: file.text, findings, memo });
-  return findings;
-}
-
-export function forgetFindings(path: string): void {
-  lintCache.delete(path);
-}
 
 /** A file that is not open, as its chart's passes keep it: its as-written findings (as the CLI lints it) and its lines. */
 interface UnopenedLint {
@@ -428,7 +402,7 @@ export class DiagnosticsScheduler {
       {
         asWritten: () => {
           const file = analysed()?.file;
-          return file ? findingsFor(file, config.lint) : [];
+          return file ? this.context.workspace.lints.findingsFor(file, config.lint) : [];
         },
         evaluated: () => (evaluation?.versions.get(path) === document.version ? evaluation.findings : undefined),
         rendered: () => evaluation?.rendered,

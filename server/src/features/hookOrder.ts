@@ -176,7 +176,7 @@ export class HookOrders {
     if (reply?.error)
       this.context.error(`Hook order of ${chart} failed on the evaluation thread, computing it here: ${reply.error}`);
     // Without a thread (or when it failed), the same function on this one: the answer must not depend on the thread.
-    const result = reply && !reply.error ? reply : orderFor(request);
+    const result = reply && !reply.error ? reply : this.context.workspace.caches.run(() => orderFor(request));
     this.context.log(`Hook order of ${chart} in ${(performance.now() - started).toFixed(0)} ms (${result.view})`);
     return result;
   }

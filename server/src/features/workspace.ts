@@ -7,8 +7,10 @@ import { chartIgnoreRules, chartTemplates, isHelmIgnored } from '../engine/chart
 import type { IgnoreRules } from '../engine/chart/helmignore';
 import type { TemplateFile } from '../engine/analysis/file';
 import { analyzeTemplate } from '../engine/analysis/file';
-import { clearYamlDocumentCache } from '../engine/model/yaml-documents';
-import { clearScanCache } from '../engine/template/scanner';
+import { EngineCaches } from '../engine/core/caches';
+import type { LintMemo, LintOptions } from '../engine/lint/lint';
+import { lintFileReusing } from '../engine/lint/lint';
+import type { Finding } from '../engine/rules/rule';
 
 /** A chart as the server sees it: the release root whose hooks share one order (subcharts included). */
 export interface Chart {
@@ -60,6 +62,10 @@ export class Workspace {
   private readonly chartOfDirectory = new Map<string, Chart | undefined>();
   /** Each chart directory's `.helmignore` rules, read once until the file changes. */
   private readonly ignoreRules = new Map<string, IgnoreRules>();
+  /** The scans and parses of pieces of text kept for reuse while files are edited: this workspace's own. */
+  readonly caches = new EngineCaches();
+  /** The as-written findings of each open file, kept while its text and options stay the same. */
+  readonly lints = new FileLints();
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
@@ -175,7 +181,7 @@ export class Workspace {
     if (text === undefined) return undefined;
     const cached = this.analyses.get(path);
     if (cached && cached.text === text) return cached;
-    const analysed: Analysed = { text, file: analyzeTemplate(path, text, { reuseParses: true }) };
+    const analysed: Analysed = { text, file: analyzeTemplate(path, text, { caches: this.caches }) };
     this.analyses.set(path, analysed);
     return analysed;
   }
@@ -226,8 +232,55 @@ export class Workspace {
   documentClosed(path: string): void {
     this.diskTexts.delete(path);
     this.analyses.delete(path);
-    clearYamlDocumentCache();
-    clearScanCache();
+    this.lints.forget(path);
+    this.caches.clear();
+  }
+
+  /**
+   * The settings or a config file changed: the pieces kept so far were kept for the files edited under the old ones,
+   * and every file is linted again anyway. The analyses, which hold no setting, stay.
+   */
+  configurationChanged(): void {
+    this.caches.clear();
+  }
+
+  /** The server shuts down: nothing kept is needed again. */
+  dispose(): void {
+    this.analyses.clear();
+    this.lints.clear();
+    this.diskTexts.clear();
+    this.caches.dispose();
+  }
+}
+
+interface KeptLint {
+  text: string;
+  findings: Finding[];
+  memo: LintMemo;
+}
+
+/**
+ * The findings of each file's current text under the current options, kept until either changes; after a change,
+ * the findings of the documents it did not touch are reused.
+ */
+export class FileLints {
+  private readonly kept = new Map<string, KeptLint>();
+
+  findingsFor(file: TemplateFile, options: LintOptions): Finding[] {
+    const cached = this.kept.get(file.path);
+    if (cached && cached.text === file.text && cached.memo.optionsKey === JSON.stringify(options))
+      return cached.findings;
+    const { findings, memo } = lintFileReusing(file, options, cached?.memo);
+    this.kept.set(file.path, { text: file.text, findings, memo });
+    return findings;
+  }
+
+  forget(path: string): void {
+    this.kept.delete(path);
+  }
+
+  clear(): void {
+    this.kept.clear();
   }
 }
 

@@ -8,44 +8,24 @@ import type { HelmMajor } from '../helm';
 import { binaryPath, requireBinaries } from '../helm';
 import type { KubeObject, RequestRecord, WorkloadScenario } from './server';
 import { FakeKubeServer, isReleaseRecord } from './server';
+import type {
+  ClusterAction,
+  HookRun,
+  OperationTrace,
+  TraceOperation,
+  TraceStep,
+} from '../../../server/src/engine/lifecycle/trace';
 
 /**
  * Runs the real Helm against a FakeKubeServer and turns its request log into traces of what happened in the
- * cluster, in the shape of the engine's lifecycle simulation (server/src/engine/lifecycle/trace.ts), so that the
- * two can be compared with deepEqual. The types are declared again here, structurally identical, so that the
- * oracle does not import the code it checks.
+ * cluster, in the types of the engine's lifecycle simulation (server/src/engine/lifecycle/trace.ts), so that the two
+ * can be compared with deepEqual. Only the types are shared: what fills them here is Helm's own requests.
  */
 
-export type TraceOperation = 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test';
+export type { ClusterAction, HookRun, OperationTrace, TraceOperation, TraceStep };
 
-export interface TraceStep {
-  operation: TraceOperation;
-  chartDir: string;
-  valuesFiles?: string[];
-}
-
-export interface ClusterAction {
-  verb: 'create' | 'update' | 'delete';
-  kind: string;
-  name: string;
-}
-
-export interface HookRun {
-  event: string;
-  kind: string;
-  name: string;
-  /** "Kind/name", sorted: the chart's objects in the release's namespace when the hook was created, itself excluded. */
-  present: string[];
-}
-
-export interface OperationTrace {
-  operation: TraceOperation;
-  actions: ClusterAction[];
-  hookRuns: HookRun[];
-}
-
-/** A step, with arguments added to its helm command line. */
-export interface HelmStep extends TraceStep {
+/** A step, with arguments added to its helm command line; the real Helm runs its hooks, none made to fail here. */
+export interface HelmStep extends Omit<TraceStep, 'failHook'> {
   args?: string[];
 }
 

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadChart } from '../../../server/src/engine/chart/load';
-import type { LoadedChart } from '../../../server/src/engine/chart/types';
+import type { LoadedChart, LoadOptions } from '../../../server/src/engine/chart/types';
+import { memoryFiles } from '../../../server/src/engine/core/files';
 import { FIXTURES } from '../../support/paths';
 
 const SOURCE = join(FIXTURES, 'chart-loading');
@@ -19,6 +20,12 @@ function writeTree(files: Readonly<Record<string, string>>): string {
     writeFileSync(join(chart, path), text);
   }
   return chart;
+}
+
+/** A chart loaded from files held in memory, at `/memory/c`. */
+function loadFromMemory(files: Readonly<Record<string, string | Uint8Array>>, options: LoadOptions = {}): LoadedChart {
+  const access = memoryFiles(files, join(resolve(sep, 'memory'), 'c'));
+  return loadChart(access.root, { ...options, files: access });
 }
 
 /** The parent fixture with tgzsub packaged into charts/ by the system tar. */
@@ -131,34 +138,27 @@ describe('loadChart on the fixture chart', () => {
 
 describe('loadChart edge cases', () => {
   it('reads dependencies from requirements.yaml for an apiVersion v1 chart, and keeps it in .Files', () => {
-    const chart = writeTree({
+    const loaded = loadFromMemory({
       'Chart.yaml': 'apiVersion: v1\nname: c\nversion: 0.1.0\n',
       'requirements.yaml': 'dependencies:\n  - name: s\n    version: 0.1.0\n    condition: s.enabled\n',
       'values.yaml': 's: {enabled: false}\n',
       'charts/s/Chart.yaml': 'apiVersion: v1\nname: s\nversion: 0.1.0\n',
     });
-    const loaded = loadChart(chart, {});
     assert.deepEqual(loaded.subcharts, []);
     assert.ok(loaded.files.has('requirements.yaml'));
   });
 
   it('ignores Chart.lock and values.schema.json for .Files, as Helm does', () => {
-    const loaded = loadChart(
-      writeTree({ ...MINIMAL, 'Chart.lock': 'x', 'values.schema.json': '{}', 'README.md': 'r' }),
-      {},
-    );
+    const loaded = loadFromMemory({ ...MINIMAL, 'Chart.lock': 'x', 'values.schema.json': '{}', 'README.md': 'r' });
     assert.deepEqual([...loaded.files.keys()], ['README.md']);
   });
 
   it('keeps only _ templates of a library chart, which Helm never renders otherwise', () => {
-    const loaded = loadChart(
-      writeTree({
-        'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\ntype: library\n',
-        'templates/_h.tpl': '',
-        'templates/x.yaml': '',
-      }),
-      {},
-    );
+    const loaded = loadFromMemory({
+      'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\ntype: library\n',
+      'templates/_h.tpl': '',
+      'templates/x.yaml': '',
+    });
     assert.deepEqual(
       loaded.templates.map((template) => template.path),
       ['templates/_h.tpl'],
@@ -166,17 +166,17 @@ describe('loadChart edge cases', () => {
   });
 
   it('turns non-string Chart.yaml fields into text as Helm does (name: off is "false", version: 1.0 is "1")', () => {
-    const loaded = loadChart(writeTree({ 'Chart.yaml': 'apiVersion: v2\nname: off\nversion: 1.0\n' }), {});
+    const loaded = loadFromMemory({ 'Chart.yaml': 'apiVersion: v2\nname: off\nversion: 1.0\n' });
     assert.equal(loaded.metadata.name, 'false');
     assert.equal(loaded.metadata.version, '1');
   });
 
   it('reports malformed Chart.yaml and values.yaml, and a missing Chart.yaml, without throwing', () => {
-    const broken = loadChart(writeTree({ 'Chart.yaml': 'name: [c\n', 'values.yaml': 'a: : b\n  - x\n' }), {});
+    const broken = loadFromMemory({ 'Chart.yaml': 'name: [c\n', 'values.yaml': 'a: : b\n  - x\n' });
     assert.ok(broken.problems.some((problem) => /cannot load Chart.yaml/.test(problem.message)));
     assert.ok(broken.problems.some((problem) => /cannot load values.yaml/.test(problem.message)));
     assert.equal(broken.metadata.name, 'c', 'falls back to the directory name');
-    const missing = loadChart(writeTree({ 'values.yaml': 'a: 1\n' }), {});
+    const missing = loadFromMemory({ 'values.yaml': 'a: 1\n' });
     assert.deepEqual(
       missing.problems.map((problem) => problem.message),
       ['Chart.yaml file is missing'],
@@ -185,12 +185,12 @@ describe('loadChart edge cases', () => {
   });
 
   it('reports a dependency missing from charts/, a subchart without Chart.yaml, and a broken .tgz', () => {
-    const chart = writeTree({
+    const loaded = loadFromMemory({
       'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - {name: absent, version: 1.0.0}\n',
       'charts/nochart/templates/a.yaml': '',
       'charts/broken-1.0.0.tgz': 'not gzip',
     });
-    const messages = loadChart(chart, {}).problems.map((problem) => problem.message);
+    const messages = loaded.problems.map((problem) => problem.message);
     assert.ok(
       messages.some((message) => /missing in charts\/ directory: absent/.test(message)),
       messages.join('\n'),
@@ -220,11 +220,68 @@ describe('loadChart edge cases', () => {
   });
 
   it('reports a type mismatch when a subchart section of the values is not a mapping', () => {
-    const chart = writeTree({
+    const loaded = loadFromMemory({
       ...MINIMAL,
       'values.yaml': 's: flat\n',
       'charts/s/Chart.yaml': 'apiVersion: v2\nname: s\nversion: 0.1.0\n',
     });
-    assert.ok(loadChart(chart, {}).problems.some((problem) => /type mismatch on s/.test(problem.message)));
+    assert.ok(loaded.problems.some((problem) => /type mismatch on s/.test(problem.message)));
+  });
+});
+
+describe('loadChart from memory and from disk', () => {
+  /** Problems and templates, with the chart's folder written as `<chart>`, whichever it was loaded from. */
+  const seen = (loaded: LoadedChart, directory: string) => {
+    const relative = (text: string) => text.split(directory).join('<chart>');
+    return {
+      problems: loaded.problems.map((problem) => ({
+        path: relative(problem.path),
+        message: relative(problem.message),
+      })),
+      templates: loaded.templates.map((template) => [template.path, template.text]),
+      files: [...loaded.files],
+    };
+  };
+
+  it('reports the same problems with the same messages, and reads binary files alike', () => {
+    const tree = {
+      'values.yaml': 'a: 1\n',
+      'templates/binary.yaml': Uint8Array.from([0xef, 0xbb, 0xbf, 0x61, 0xff, 0xfe, 0x00, 0x0a]),
+      'templates/sub/x.yaml': 'kind: Job\n',
+      'notes.bin': Uint8Array.from([0x00, 0x01, 0xc3]),
+      'values-dir/keep.yaml': '',
+    };
+    const disk = join(mkdtempSync(join(scratch, 'same-')), 'c');
+    for (const [path, content] of Object.entries(tree)) {
+      mkdirSync(dirname(join(disk, path)), { recursive: true });
+      writeFileSync(join(disk, path), content);
+    }
+    const memory = memoryFiles(tree, join(resolve(sep, 'memory'), 'c'));
+    const options = (directory: string) => ({
+      valuesFiles: [join(directory, 'absent.yaml'), join(directory, 'values-dir'), join(directory, 'values.yaml', 'x')],
+    });
+    const fromDisk = seen(loadChart(disk, options(disk)), disk);
+    const fromMemory = seen(loadChart(memory.root, { ...options(memory.root), files: memory }), memory.root);
+    assert.deepEqual(fromMemory, fromDisk);
+    assert.deepEqual(
+      fromDisk.problems.map((problem) => problem.message),
+      [
+        'Chart.yaml file is missing',
+        'cannot read <chart>/absent.yaml: no such file or directory',
+        'cannot read <chart>/values-dir: is a directory',
+        `cannot read <chart>/values.yaml/x: ENOTDIR: not a directory, open '<chart>/values.yaml/x'`,
+      ],
+    );
+  });
+
+  it('reports a chart path that does not exist, or is a file, the same way', () => {
+    const disk = writeTree(MINIMAL);
+    const memory = memoryFiles(MINIMAL, join(resolve(sep, 'memory'), 'c'));
+    for (const name of ['nothing-here', 'Chart.yaml']) {
+      const fromDisk = seen(loadChart(join(disk, name)), disk);
+      const fromMemory = seen(loadChart(join(memory.root, name), { files: memory }), memory.root);
+      assert.deepEqual(fromMemory, fromDisk, name);
+      assert.ok(fromDisk.problems.length > 0, name);
+    }
   });
 });

@@ -241,6 +241,7 @@ describe('related locations (formatters, since no file rule reports one yet)', (
     file: jobPath,
     range: offsetOf(jobText, 'pre-install'),
     message: 'The hook reads Secret db, which does not exist yet when pre-install hooks run.',
+    messageId: 'notCreatedYet',
     help: 'Run the hook post-install, or name the Secret {{ include "<chart>.fullname" . }}-db_v2 and give it a *lower* weight.',
     related: [{ file: secretPath, range: offsetOf(secretText, 'db'), message: 'created here' }],
     fixes: [

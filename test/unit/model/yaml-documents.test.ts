@@ -4,12 +4,8 @@ import { describe, it } from 'node:test';
 import type { Document } from 'yaml';
 import { discover } from '../../../server/src/engine/chart/discover';
 import { scanTemplate } from '../../../server/src/engine/template/scanner';
-import {
-  clearYamlDocumentCache,
-  parseWithout,
-  parseYamlDocuments,
-  wholeParse,
-} from '../../../server/src/engine/model/yaml-documents';
+import { EngineCaches } from '../../../server/src/engine/core/caches';
+import { parseWithout, parseYamlDocuments, wholeParse } from '../../../server/src/engine/model/yaml-documents';
 import { CORPUS_CHARTS, requireShared } from '../../support/shared';
 
 /** What the model reads of a document: its range, its errors and warnings with positions, its contents. */
@@ -51,46 +47,51 @@ const SAMPLE = [
 
 describe('piecewise YAML parsing with reuse', () => {
   it('gives the same documents as a whole parse, on a multi-document text and after edits that move later documents', () => {
-    clearYamlDocumentCache();
-    assert.deepEqual(summary(parseYamlDocuments(SAMPLE, true)), summary(wholeParse(SAMPLE)));
+    const caches = new EngineCaches();
+    assert.deepEqual(summary(parseYamlDocuments(SAMPLE, caches)), summary(wholeParse(SAMPLE)));
     const edited = SAMPLE.replace('name: x', 'name: longer-name');
-    assert.deepEqual(summary(parseYamlDocuments(edited, true)), summary(wholeParse(edited)));
+    assert.deepEqual(summary(parseYamlDocuments(edited, caches)), summary(wholeParse(edited)));
     const broken = SAMPLE.replace('kind: Job', 'kind: [Job');
-    assert.deepEqual(summary(parseYamlDocuments(broken, true)), summary(wholeParse(broken)));
+    assert.deepEqual(summary(parseYamlDocuments(broken, caches)), summary(wholeParse(broken)));
   });
 
   it('reuses the documents before an edit and re-parses only the edited one', () => {
-    clearYamlDocumentCache();
-    const before = parseYamlDocuments(SAMPLE, true);
-    const after = parseYamlDocuments(SAMPLE.replace('name: x', 'name: y'), true);
+    const caches = new EngineCaches();
+    const before = parseYamlDocuments(SAMPLE, caches);
+    const after = parseYamlDocuments(SAMPLE.replace('name: x', 'name: y'), caches);
     assert.equal(after[0], before[0], 'the unchanged first document is the same object');
     assert.notEqual(after[1], before[1], 'the edited document is parsed again');
-    const moved = parseYamlDocuments(SAMPLE.replace('name: x', 'name: xyz'), true);
+    const moved = parseYamlDocuments(SAMPLE.replace('name: x', 'name: xyz'), caches);
     assert.notEqual(moved[2], before[2], 'a document after a length change is composed again at its new offset');
     assert.deepEqual(summary(moved), summary(wholeParse(SAMPLE.replace('name: x', 'name: xyz'))));
   });
 
   it('parses whole what it cannot cut safely: directives and explicit document ends', () => {
+    const caches = new EngineCaches();
     const withEnd = 'a: 1\n...\n---\nb: 2\n';
-    assert.deepEqual(summary(parseYamlDocuments(withEnd, true)), summary(wholeParse(withEnd)));
+    assert.deepEqual(summary(parseYamlDocuments(withEnd, caches)), summary(wholeParse(withEnd)));
     const withDirective = '%YAML 1.1\n---\na: 1\n';
-    assert.deepEqual(summary(parseYamlDocuments(withDirective, true)), summary(wholeParse(withDirective)));
+    assert.deepEqual(summary(parseYamlDocuments(withDirective, caches)), summary(wholeParse(withDirective)));
   });
 
   it('gives the same documents as a whole parse for every masked corpus template, before and after an edit in its middle', (t) => {
     if (!requireShared(t)) return;
-    clearYamlDocumentCache();
+    const caches = new EngineCaches();
     let compared = 0;
     for (const target of discover(CORPUS_CHARTS)) {
       if (target.kind !== 'chart') continue;
       for (const path of target.chart.templates) {
         const masked = scanTemplate(readFileSync(path, 'utf8')).masked;
         if (masked.length > 300_000) continue; // the CRDs: same code path, and whole parses of them are slow
-        assert.deepEqual(summary(parseYamlDocuments(masked, true)), summary(wholeParse(masked)), path);
+        assert.deepEqual(summary(parseYamlDocuments(masked, caches)), summary(wholeParse(masked)), path);
         const middle = masked.indexOf('\n', masked.length >> 1);
         if (middle > 0) {
           const edited = masked.slice(0, middle) + '\n  x: {' + masked.slice(middle);
-          assert.deepEqual(summary(parseYamlDocuments(edited, true)), summary(wholeParse(edited)), `${path} (edited)`);
+          assert.deepEqual(
+            summary(parseYamlDocuments(edited, caches)),
+            summary(wholeParse(edited)),
+            `${path} (edited)`,
+          );
         }
         compared++;
       }

@@ -1,103 +1,115 @@
-import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { chartFindings, ScratchCharts, where } from '../../support/chart-tester';
-import { assertDocsExamples, configMapWith, explained, lint, pointedText } from '../../support/rule-tester';
+import type { InvalidFileCase } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
-const RULE = 'argocd-every-sync-hook';
 const ARGOCD = { targets: ['argocd'] as const };
 
 // Facts: gitops-engine/pkg/sync/hook/helm/type.go:27-32 (argoproj/argo-cd 37ee0097cf) maps pre-install and
 // pre-upgrade to PreSync, post-install and post-upgrade to PostSync; hook/hook.go:38-53 reads Helm's events only
 // without a valid argocd.argoproj.io/hook.
-describe(RULE, () => {
-  it('reports an install-only pre hook at its helm.sh/hook value: it runs before every sync', () => {
-    const text = configMapWith(['helm.sh/hook: pre-install']);
-    const findings = lint(RULE, text, ARGOCD);
-    assert.deepEqual(pointedText(text, findings), ['pre-install']);
-    assert.equal(findings[0]!.severity, 'warning');
-    assert.match(findings[0]!.message, /before every sync \(PreSync\)/);
-  });
+const MAPS_EVENTS = /maps pre-install and pre-upgrade to PreSync, post-install and post-upgrade to PostSync/;
 
-  it('reports an upgrade-only hook: it runs at the first sync too', () => {
-    const findings = lint(RULE, configMapWith(['helm.sh/hook: pre-upgrade']), ARGOCD);
-    assert.match(findings[0]!.message, /pre-upgrade hook at the first sync too/);
-    assert.match(
-      lint(RULE, configMapWith(['helm.sh/hook: post-upgrade']), ARGOCD)[0]!.message,
-      /post-upgrade hook after the first sync too/,
-    );
-    assert.match(
-      lint(RULE, configMapWith(['helm.sh/hook: post-install']), ARGOCD)[0]!.message,
-      /post-install hook after every sync/,
-    );
-  });
+/** A ConfigMap hook on `events`, reported at its helm.sh/hook value (line 6, from column 19). */
+function unpaired(events: string, messageId: string, extra: string[] = [], options: object = ARGOCD): InvalidFileCase {
+  return {
+    name: `${events}${extra.length > 0 ? ` with ${extra.join(', ')}` : ''}: ${messageId}`,
+    code: configMapWith([`helm.sh/hook: ${events}`, ...extra]),
+    options,
+    errors: [
+      {
+        messageId,
+        line: 6,
+        column: 19,
+        endLine: 6,
+        endColumn: 19 + events.length,
+        severity: 'warning',
+        help: [MAPS_EVENTS],
+      },
+    ],
+  };
+}
 
-  it('names each unpaired event in the help (a post-install,pre-upgrade migration)', () => {
-    const findings = lint(RULE, configMapWith(['helm.sh/hook: post-install,pre-upgrade']), ARGOCD);
-    assert.equal(findings.length, 1);
-    assert.match(explained(findings[0]!), /pre-upgrade without pre-install; post-install without post-upgrade/);
-  });
+const TEMPLATED = [
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata:',
+  '  name: x',
+  '  annotations:',
+  '    helm.sh/hook: {{ .Values.hook }}',
+  '    {{- with .Values.extra }}{{ toYaml . | nindent 4 }}{{ end }}',
+  'data: {}',
+  '',
+].join('\n');
 
-  it('stays silent on paired events, on a valid Argo CD hook, on templated values and on other events', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install,pre-upgrade']), ARGOCD), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: post-upgrade, post-install']), ARGOCD), []);
-    assert.deepEqual(
-      lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/hook: PreSync']), ARGOCD),
-      [],
-    );
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.hook }}']), ARGOCD), []);
-    assert.deepEqual(
-      lint(
-        RULE,
-        configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/sync-wave: {{ .Values.wave | quote }}']),
-        ARGOCD,
-      ),
-      [],
-    );
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-delete']), ARGOCD), []);
-  });
+const valid = (name: string, annotations: string[], options: object = ARGOCD) => ({
+  name,
+  code: configMapWith(annotations),
+  options,
+});
 
-  it('reads helm.sh/hook as Argo CD does when its own value is one it does not know (presync)', () => {
-    assert.equal(
-      lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'argocd.argoproj.io/hook: presync']), ARGOCD).length,
-      1,
-    );
-  });
-
-  it('never fires without the argocd target', () => {
-    const text = configMapWith(['helm.sh/hook: pre-install']);
-    assert.deepEqual(lint(RULE, text), []);
-    assert.deepEqual(lint(RULE, text, { targets: ['helm'] }), []);
-    assert.equal(lint(RULE, text, { targets: ['helm', 'argocd'] }).length, 1);
-  });
-
-  it('reads the chart as Helm renders it: events and Argo CD annotations from values', () => {
-    const charts = new ScratchCharts();
-    after(() => charts.remove());
-    const template = [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: x',
-      '  annotations:',
-      '    helm.sh/hook: {{ .Values.hook }}',
-      '    {{- with .Values.extra }}{{ toYaml . | nindent 4 }}{{ end }}',
-      'data: {}',
-      '',
-    ].join('\n');
-    const reported = charts.write({ 'templates/cm.yaml': template, 'values.yaml': 'hook: post-install\nextra: {}\n' });
-    assert.deepEqual(
-      chartFindings(reported, RULE, ARGOCD).map((finding) => where(reported, finding)),
-      ['templates/cm.yaml:6 "{{ .Values.hook }}"'],
-    );
-    const argoHook = charts.write({
-      'templates/cm.yaml': template,
-      'values.yaml': 'hook: post-install\nextra:\n  argocd.argoproj.io/hook: PostSync\n',
-    });
-    assert.deepEqual(chartFindings(argoHook, RULE, ARGOCD), []);
-    assert.deepEqual(chartFindings(reported, RULE), [], 'not without the target');
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE, ARGOCD);
-  });
+ruleTester.run('argocd-every-sync-hook', {
+  valid: [
+    valid('both install and upgrade events', ['helm.sh/hook: pre-install,pre-upgrade']),
+    valid('both post events, spaced', ['helm.sh/hook: post-upgrade, post-install']),
+    valid('a valid Argo CD hook wins', ['helm.sh/hook: pre-install', 'argocd.argoproj.io/hook: PreSync']),
+    valid('a templated event list', ['helm.sh/hook: {{ .Values.hook }}']),
+    valid('a templated annotation Argo CD reads', [
+      'helm.sh/hook: pre-install',
+      'argocd.argoproj.io/sync-wave: {{ .Values.wave | quote }}',
+    ]),
+    valid('an event outside the pairs', ['helm.sh/hook: pre-delete']),
+    valid('without a target', ['helm.sh/hook: pre-install'], {}),
+    valid('with the helm target only', ['helm.sh/hook: pre-install'], { targets: ['helm'] }),
+    {
+      name: 'as rendered: an Argo CD hook from values',
+      files: {
+        'templates/cm.yaml': TEMPLATED,
+        'values.yaml': 'hook: post-install\nextra:\n  argocd.argoproj.io/hook: PostSync\n',
+      },
+      options: ARGOCD,
+    },
+    {
+      name: 'as rendered, without the target',
+      files: { 'templates/cm.yaml': TEMPLATED, 'values.yaml': 'hook: post-install\nextra: {}\n' },
+    },
+  ],
+  invalid: [
+    unpaired('pre-install', 'preInstallEverySync'),
+    unpaired('pre-upgrade', 'preUpgradeFirstSync'),
+    unpaired('post-install', 'postInstallEverySync'),
+    unpaired('post-upgrade', 'postUpgradeFirstSync'),
+    {
+      ...unpaired('post-install,pre-upgrade', 'preUpgradeFirstSync'),
+      name: 'a post-install,pre-upgrade migration: one finding, each unpaired event in the help',
+      errors: [
+        {
+          messageId: 'preUpgradeFirstSync',
+          line: 6,
+          column: 19,
+          help: [/pre-upgrade without pre-install; post-install without post-upgrade/],
+        },
+      ],
+    },
+    {
+      ...unpaired('pre-install', 'preInstallEverySync', ['argocd.argoproj.io/hook: presync']),
+      name: 'an Argo CD hook value it does not know (presync): Argo CD reads helm.sh/hook',
+    },
+    {
+      ...unpaired('pre-install', 'preInstallEverySync', [], { targets: ['helm', 'argocd'] }),
+      name: 'with the helm and argocd targets',
+    },
+    {
+      name: 'as rendered: events from values, reported at the action',
+      files: { 'templates/cm.yaml': TEMPLATED, 'values.yaml': 'hook: post-install\nextra: {}\n' },
+      options: ARGOCD,
+      errors: [
+        {
+          messageId: 'postInstallEverySync',
+          file: 'templates/cm.yaml',
+          line: 6,
+          column: 19,
+          endColumn: 19 + '{{ .Values.hook }}'.length,
+        },
+      ],
+    },
+  ],
 });

@@ -1,59 +1,75 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertDocsExamples, configMapWith, explained, lint, pointedText } from '../../support/rule-tester';
+import type { InvalidFileCase } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
-const RULE = 'argocd-ignored-hook';
 const ARGOCD = { targets: ['argocd'] as const };
+
+/** A ConfigMap hook on `events`, linted for Argo CD: the value sits on line 6 from column 19. */
+function argoHook(events: string, annotations: string[] = []) {
+  return { code: configMapWith([`helm.sh/hook: ${events}`, ...annotations]), options: ARGOCD };
+}
+
+const DROPPED = /an object whose every event is another is dropped from the sync/;
+
+function testHook(events: string): InvalidFileCase {
+  return {
+    name: `a test hook (${events}): info`,
+    ...argoHook(events),
+    errors: [{ messageId: 'testHook', line: 6, column: 19, endColumn: 19 + events.length, severity: 'info' }],
+  };
+}
 
 // Facts: gitops-engine/pkg/sync/hook/helm/type.go:19-25 (exact comparison, four events), ignore/ignore.go:10-12 and
 // reconcile.go:13-27 (a hook with no type is dropped); controller/hook.go:34-43 (pre-delete, post-delete).
-describe(RULE, () => {
-  it('reports a rollback-only hook at its helm.sh/hook value: never applied', () => {
-    const text = configMapWith(['helm.sh/hook: pre-rollback,post-rollback']);
-    const findings = lint(RULE, text, ARGOCD);
-    assert.deepEqual(pointedText(text, findings), ['pre-rollback,post-rollback']);
-    assert.equal(findings[0]!.severity, 'warning');
-    assert.match(
-      findings[0]!.message,
-      /never applies this object: it runs none of its hook events \(pre-rollback and post-rollback\)/,
-    );
-  });
-
-  it('reports a capitalised event Helm accepts and Argo CD does not know', () => {
-    const findings = lint(RULE, configMapWith(['helm.sh/hook: Pre-Install']), ARGOCD);
-    assert.match(findings[0]!.message, /case-sensitively and knows no "Pre-Install"/);
-    assert.match(explained(findings[0]!), /Write the events in lower case \(pre-install\)/);
-  });
-
-  it('reports a test hook as info', () => {
-    for (const event of ['test', 'test-success', 'test,test-success']) {
-      const findings = lint(RULE, configMapWith([`helm.sh/hook: ${event}`]), ARGOCD);
-      assert.equal(findings.length, 1, event);
-      assert.equal(findings[0]!.severity, 'info');
-      assert.match(findings[0]!.message, /never runs this test hook/);
-    }
-  });
-
-  it('stays silent when one event maps, on deletion events, on an Argo CD hook and on templated values', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: post-upgrade,post-rollback']), ARGOCD), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-delete']), ARGOCD), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: post-delete,post-rollback']), ARGOCD), []);
-    assert.deepEqual(
-      lint(RULE, configMapWith(['helm.sh/hook: test', 'argocd.argoproj.io/hook: PostSync']), ARGOCD),
-      [],
-    );
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: test', 'argocd.argoproj.io/hook: Skip']), ARGOCD), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.hook }}']), ARGOCD), []);
+ruleTester.run('argocd-ignored-hook', {
+  valid: [
+    { name: 'one event maps', ...argoHook('post-upgrade,post-rollback') },
+    { name: 'a deletion event', ...argoHook('pre-delete') },
+    { name: 'a deletion event beside a rollback event', ...argoHook('post-delete,post-rollback') },
+    {
+      name: 'a test hook that is an Argo CD PostSync hook',
+      ...argoHook('test', ['argocd.argoproj.io/hook: PostSync']),
+    },
+    { name: 'a test hook that Argo CD skips', ...argoHook('test', ['argocd.argoproj.io/hook: Skip']) },
+    { name: 'templated events', ...argoHook('{{ .Values.hook }}') },
     // Helm drops a document with an event it does not know: helm template never hands it to Argo CD.
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-rolback']), ARGOCD), []);
-  });
-
-  it('never fires without the argocd target', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-rollback'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: test'])), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE, ARGOCD);
-  });
+    { name: 'an event Helm does not know', ...argoHook('pre-rolback') },
+    { name: 'a rollback hook without the argocd target', code: configMapWith(['helm.sh/hook: pre-rollback']) },
+    { name: 'a test hook without the argocd target', code: configMapWith(['helm.sh/hook: test']) },
+  ],
+  invalid: [
+    {
+      name: 'a rollback-only hook: never applied, reported at its helm.sh/hook value',
+      ...argoHook('pre-rollback,post-rollback'),
+      errors: [
+        {
+          messageId: 'noEventRuns',
+          data: { events: 'pre-rollback and post-rollback' },
+          line: 6,
+          column: 19,
+          endLine: 6,
+          endColumn: 45,
+          severity: 'warning',
+          help: [DROPPED],
+        },
+      ],
+    },
+    {
+      name: 'a capitalised event Helm accepts and Argo CD does not know',
+      ...argoHook('Pre-Install'),
+      errors: [
+        {
+          messageId: 'capitalisedEvent',
+          data: { event: 'Pre-Install' },
+          line: 6,
+          column: 19,
+          endColumn: 30,
+          severity: 'warning',
+          help: [/Write the events in lower case \(pre-install\)/, DROPPED],
+        },
+      ],
+    },
+    testHook('test'),
+    testHook('test-success'),
+    testHook('test,test-success'),
+  ],
 });

@@ -1,8 +1,4 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertDocsExamples, explained, lint, location, pointedText } from '../../support/rule-tester';
-
-const RULE = 'crd-hook';
+import { ruleTester } from '../../support/rule-tester';
 
 function crd(annotations: string[]): string {
   return [
@@ -18,29 +14,28 @@ function crd(annotations: string[]): string {
   ].join('\n');
 }
 
-describe(RULE, () => {
-  it('reports a CRD hook at its helm.sh/hook value, whatever its delete policy', () => {
-    for (const policy of [[], ['helm.sh/hook-delete-policy: hook-succeeded']]) {
-      const text = crd(['"helm.sh/hook": pre-install,pre-upgrade', ...policy]);
-      const findings = lint(RULE, text);
-      assert.deepEqual(pointedText(text, findings), ['pre-install,pre-upgrade']);
-      assert.equal(location(text, findings[0]!), '6:21-6:44');
-      assert.equal(findings[0]!.severity, 'warning');
-      assert.match(
-        explained(findings[0]!),
-        /never deletes a CustomResourceDefinition hook, whatever its delete policy/,
-      );
-      assert.match(findings[0]!.help, /^Move the CRD to the chart's crds\/ directory/);
-    }
-  });
+/** `"helm.sh/hook": pre-install,pre-upgrade` is line 6; its value runs from column 21 to 44. */
+const AT_EVENTS = { line: 6, column: 21, endLine: 6, endColumn: 44 };
+const NEVER_DELETED = /never deletes a CustomResourceDefinition hook, whatever its delete policy/;
 
-  it('stays silent on a CRD that is not a hook, a templated event list, and a value Helm drops (unknown-hook-event reports it)', () => {
-    assert.deepEqual(lint(RULE, crd(['example.com/owner: team'])), []);
-    assert.deepEqual(lint(RULE, crd(['helm.sh/hook: {{ .Values.crdHook }}'])), []);
-    assert.deepEqual(lint(RULE, crd(['helm.sh/hook: crd-install'])), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+ruleTester.run('crd-hook', {
+  valid: [
+    { name: 'a CRD that is not a hook', code: crd(['example.com/owner: team']) },
+    { name: 'a templated event list', code: crd(['helm.sh/hook: {{ .Values.crdHook }}']) },
+    { name: 'a value Helm drops (unknown-hook-event reports it)', code: crd(['helm.sh/hook: crd-install']) },
+  ],
+  invalid: [
+    ...[[], ['helm.sh/hook-delete-policy: hook-succeeded']].map((policy) => ({
+      name: `a CRD hook${policy.length > 0 ? ' with hook-succeeded' : ''}: reported at its helm.sh/hook value`,
+      code: crd(['"helm.sh/hook": pre-install,pre-upgrade', ...policy]),
+      errors: [
+        {
+          messageId: 'crdHook',
+          ...AT_EVENTS,
+          severity: 'warning' as const,
+          help: [/^Move the CRD to the chart's crds\/ directory/, NEVER_DELETED],
+        },
+      ],
+    })),
+  ],
 });

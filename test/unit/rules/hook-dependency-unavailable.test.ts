@@ -1,10 +1,10 @@
-import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
+import type { ChartCase, ExpectedError } from '../../support/rule-tester';
+import { ruleTester } from '../../support/rule-tester';
 
-const RULE = 'hook-dependency-unavailable';
-const charts = new ScratchCharts();
-after(() => charts.remove());
+/**
+ * Helm's answers, then Argo CD's (target `argocd`): each Argo CD expectation follows Argo CD's source at the commit
+ * deployers/argocd.ts names (argoproj/argo-cd 37ee0097cf), cited per case.
+ */
 
 function object(kind: string, name: string, annotations: string[] = []): string {
   const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];
@@ -12,13 +12,18 @@ function object(kind: string, name: string, annotations: string[] = []): string 
   return [...lines, ''].join('\n');
 }
 
-/** A Job hook whose pod reads `reads` (lines under the pod spec, indented for it). */
-function job(events: string, podSpec: string[], container: string[] = []): string {
+/** A Job hook whose pod spec and container hold the given lines (line 11 on: pod spec, then the container). */
+function job(
+  events: string,
+  podSpec: string[],
+  container: string[] = [],
+  name = '{{ .Release.Name }}-migrate',
+): string {
   return [
     'apiVersion: batch/v1',
     'kind: Job',
     'metadata:',
-    '  name: {{ .Release.Name }}-migrate',
+    `  name: ${name}`,
     '  annotations:',
     `    helm.sh/hook: ${events}`,
     'spec:',
@@ -34,6 +39,7 @@ function job(events: string, podSpec: string[], container: string[] = []): strin
   ].join('\n');
 }
 
+/** An env var from the Secret `<release>-db`: in job(…, [], SECRET_ENV) its name is at line 18, from column 25. */
 const SECRET_ENV = [
   'env:',
   '  - name: PASSWORD',
@@ -42,305 +48,427 @@ const SECRET_ENV = [
   '        name: {{ .Release.Name }}-db',
   '        key: password',
 ];
+const RELEASE_SECRET = object('Secret', '{{ .Release.Name }}-db');
+/** The Secret's name in RELEASE_SECRET-like objects: line 4, from column 9. */
+const SECRET_NAME = { file: 'templates/secret.yaml', line: 4, column: 9 };
 
-describe(RULE, () => {
-  it('reports a pre-install Job reading a normal Secret of the chart through secretKeyRef, with the Secret as related', () => {
-    const chart = charts.write({
-      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
-      'templates/job.yaml': job('pre-install', [], SECRET_ENV),
-    });
-    const findings = chartFindings(chart, RULE);
-    assert.deepEqual(
-      findings.map((finding) => where(chart, finding)),
-      ['templates/job.yaml:18 "{{ .Release.Name }}-db"'],
-    );
-    assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /install .* pre-install Job reads Secret "release-name-db"/);
-    assert.match(
-      findings[0]!.help,
-      /reads Secret "release-name-db" \(env secretKeyRef\), which at pre-install of an install is a release resource: Helm creates it only after every pre-install hook has succeeded/,
-    );
-    assert.deepEqual(
-      findings[0]!.related.map((related) => where(chart, related)),
-      ['templates/secret.yaml:4 "{{ .Release.Name }}-db"'],
-    );
-  });
+/** The Secret read through SECRET_ENV, under the first release name the rule tries. */
+const DB = 'Secret "release-name-db"';
 
-  it('reports envFrom, configMap and projected volumes, a PVC and the service account of a pre-install hook', () => {
-    const chart = charts.write({
-      'templates/objects.yaml': [
-        object('ConfigMap', 'config'),
-        object('Secret', 'creds'),
-        object('PersistentVolumeClaim', 'data'),
-        object('ServiceAccount', 'runner'),
-        object('ConfigMap', 'extra'),
-      ].join('---\n'),
-      'templates/job.yaml': job(
+/** A finding at the secretKeyRef name of SECRET_ENV in `file`. */
+function atSecretEnv(file: string, messageId: string, data: Record<string, string>, more: Partial<ExpectedError> = {}) {
+  const name = '{{ .Release.Name }}-db';
+  return { messageId, data, file, line: 18, column: 25, endLine: 18, endColumn: 25 + name.length, ...more };
+}
+
+/** A chart of the release Secret and a Job on `events` reading it. */
+function secretAndJob(secret: string, events: string): Record<string, string> {
+  return { 'templates/secret.yaml': secret, 'templates/job.yaml': job(events, [], SECRET_ENV) };
+}
+
+/** An Argo CD Job hook named `migrate` whose container takes its password from the Secret `db` (line 18, col 25). */
+function argoJob(annotations: string[], serviceAccount?: string, name = 'migrate'): string {
+  return [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    ...annotations.map((line) => `    ${line}`),
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      restartPolicy: Never',
+    ...(serviceAccount ? [`      serviceAccountName: ${serviceAccount}`] : []),
+    '      containers:',
+    '        - name: migrate',
+    '          image: migrate:1.0',
+    '          env:',
+    '            - name: PASSWORD',
+    '              valueFrom:',
+    '                secretKeyRef:',
+    '                  name: db',
+    '                  key: password',
+    '',
+  ].join('\n');
+}
+
+const HELM_AND_ARGOCD = { targets: ['helm', 'argocd'] as const };
+/** Where argoJob reads the Secret `db`. */
+const ARGO_READ = { file: 'templates/job.yaml', line: 18, column: 25, endLine: 18, endColumn: 27 };
+/** Where the Secret `db` is named, as a related location. */
+const DB_NAMED = [{ file: 'templates/secret.yaml', line: 4, column: 9 }];
+/** The help says nothing of a later sync: the first sync's object is still in the cluster then. */
+const NO_LATER_SYNC = /^(?![\s\S]*later sync)/;
+
+/** A post-delete hook reading a Secret with the given annotations, which Argo CD (argocd target) deletes or keeps. */
+function postDeleteReading(annotation: string): ChartCase['files'] {
+  return {
+    'templates/secret.yaml': object('Secret', 'db', [annotation]),
+    'templates/job.yaml': argoJob(['helm.sh/hook: post-delete']),
+  };
+}
+
+const PRE_UPGRADE_READS_RELEASE_SECRET = {
+  'templates/secret.yaml': object('Secret', 'db'),
+  'templates/job.yaml': argoJob(['helm.sh/hook: pre-upgrade']),
+};
+
+/** A Secret in a later Argo CD wave than the pre-install Job reading it, though Helm's weight puts it first. */
+const LATER_WAVE_SECRET = {
+  'templates/secret.yaml': object('Secret', 'db', [
+    'helm.sh/hook: pre-install',
+    'helm.sh/hook-weight: "-5"',
+    'argocd.argoproj.io/sync-wave: "1"',
+  ]),
+  'templates/job.yaml': argoJob(['helm.sh/hook: pre-install']),
+};
+
+ruleTester.run('hook-dependency-unavailable', {
+  valid: [
+    {
+      name: 'a pre-install hook without hook-succeeded, left by an earlier run, read at pre-upgrade and pre-delete',
+      files: secretAndJob(
+        object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-5"']),
+        'pre-install,pre-upgrade,pre-delete',
+      ),
+    },
+    {
+      name: 'a pre-upgrade hook reading a release resource, with no hook that can fail the install',
+      files: secretAndJob(RELEASE_SECRET, 'pre-upgrade'),
+    },
+    { name: 'a post-install hook reading a release resource', files: secretAndJob(RELEASE_SECRET, 'post-install') },
+    {
+      name: 'a post-install hook reading a pre-install hook Helm keeps',
+      files: secretAndJob(object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install']), 'post-install'),
+    },
+    {
+      name: 'a post-delete hook reading a release resource with helm.sh/resource-policy: keep',
+      files: secretAndJob(object('Secret', '{{ .Release.Name }}-db', ['helm.sh/resource-policy: keep']), 'post-delete'),
+    },
+    {
+      name: 'a pre-install hook reading a pre-install hook of a lower weight',
+      files: secretAndJob(
+        object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-1"']),
         'pre-install',
-        [
-          'serviceAccountName: runner',
-          'volumes:',
-          '  - name: cfg',
-          '    configMap:',
-          '      name: config',
-          '  - name: all',
-          '    projected:',
-          '      sources:',
-          '        - secret:',
-          '            name: creds',
-          '  - name: data',
-          '    persistentVolumeClaim:',
-          '      claimName: data',
-        ],
-        ['envFrom:', '  - configMapRef:', '      name: extra'],
       ),
-    });
-    const fields = chartFindings(chart, RULE).map((finding) =>
-      /reads (\w+ "\w+") \(([^)]*\)?)\)/.exec(finding.help)?.slice(1, 3).join(' via '),
-    );
-    assert.deepEqual(fields.sort(), [
-      'ConfigMap "config" via volume "cfg"',
-      'ConfigMap "extra" via envFrom configMapRef',
-      'PersistentVolumeClaim "data" via volume "data"',
-      'Secret "creds" via volume "all" (projected secret)',
-      'ServiceAccount "runner" via serviceAccountName',
-    ]);
-  });
-
-  it('reports a post-install hook reading a pre-install hook that hook-succeeded has deleted, and a post-delete hook reading a release resource', () => {
-    const deleted = charts.write({
-      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db', [
-        'helm.sh/hook: pre-install',
-        'helm.sh/hook-delete-policy: hook-succeeded',
-      ]),
-      'templates/job.yaml': job('post-install', [], SECRET_ENV),
-    });
-    assert.match(
-      chartFindings(deleted, RULE)[0]?.help ?? '',
-      /at post-install of an install is deleted at the end of pre-install \(hook-succeeded\)/,
-    );
-    const uninstalled = charts.write({
-      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
-      'templates/job.yaml': job('post-delete', [], SECRET_ENV),
-    });
-    const [afterUninstall] = chartFindings(uninstalled, RULE);
-    assert.match(afterUninstall?.message ?? '', /uninstall .* post-delete Job/);
-    assert.match(afterUninstall?.help ?? '', /deleted by helm uninstall before the post-delete hooks run/);
-  });
-
-  it('reports a Secret hooked on pre-install with hook-succeeded where later events read it: pre-upgrade, pre-delete, test', () => {
-    const secret = object('Secret', '{{ .Release.Name }}-db', [
-      'helm.sh/hook: pre-install',
-      'helm.sh/hook-weight: "-5"',
-      'helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded',
-    ]);
-    const chart = charts.write({
-      'templates/secret.yaml': secret,
-      'templates/migrate.yaml': job('pre-install,pre-upgrade', [], SECRET_ENV),
-      'templates/backup.yaml': job('pre-delete', [], SECRET_ENV).replace('-migrate', '-backup'),
-      'templates/test.yaml': job('test', [], SECRET_ENV).replace('-migrate', '-test'),
-    });
-    const findings = chartFindings(chart, RULE);
-    const byFile = Object.fromEntries(findings.map((finding) => [where(chart, finding).split(':')[0], finding]));
-    assert.deepEqual(Object.keys(byFile).sort(), [
-      'templates/backup.yaml',
-      'templates/migrate.yaml',
-      'templates/test.yaml',
-    ]);
-    assert.match(
-      byFile['templates/migrate.yaml']!.message,
-      /^The upgrade fails at --timeout: this pre-upgrade Job reads Secret "release-name-db"/,
-    );
-    assert.match(
-      byFile['templates/migrate.yaml']!.help,
-      /at pre-upgrade of an upgrade is deleted at the end of pre-install \(hook-succeeded\)/,
-    );
-    assert.match(byFile['templates/migrate.yaml']!.help, /^Keep the object until pre-upgrade: drop hook-succeeded/);
-    assert.match(byFile['templates/backup.yaml']!.message, /^The uninstall fails at --timeout: this pre-delete Job/);
-    assert.match(byFile['templates/test.yaml']!.message, /^The helm test fails at --timeout: this test Job/);
-  });
-
-  it('reports a pre-rollback hook reading what hook-succeeded removed at the end of the upgrade before it', () => {
-    const secret = object('Secret', '{{ .Release.Name }}-db', [
-      'helm.sh/hook: pre-upgrade',
-      'helm.sh/hook-weight: "-5"',
-      'helm.sh/hook-delete-policy: hook-succeeded',
-    ]);
-    const chart = charts.write({
-      'templates/secret.yaml': secret,
-      'templates/job.yaml': job('pre-rollback', [], SECRET_ENV),
-    });
-    const [finding] = chartFindings(chart, RULE);
-    assert.match(finding?.message ?? '', /^The rollback fails at --timeout: this pre-rollback Job/);
-    assert.match(finding?.help ?? '', /deleted at the end of pre-upgrade \(hook-succeeded\)/);
-  });
-
-  it('stays silent where an earlier run left the object: a pre-install hook without hook-succeeded read at pre-upgrade and pre-delete', () => {
-    const left = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-5"']);
-    const chart = charts.write({
-      'templates/secret.yaml': left,
-      'templates/job.yaml': job('pre-install,pre-upgrade,pre-delete', [], SECRET_ENV),
-    });
-    assert.deepEqual(chartFindings(chart, RULE), []);
-  });
-
-  it('warns where only helm upgrade --install after a failed install misses the object: pre-upgrade runs before any release resource', () => {
-    const init = job('pre-install', []).replace('-migrate', '-init');
-    const settings = object('ConfigMap', '{{ .Release.Name }}-settings', ['helm.sh/hook: post-install']);
-    const chart = charts.write({
-      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
-      'templates/settings.yaml': settings,
-      'templates/init.yaml': init,
-      'templates/job.yaml': job(
-        'pre-upgrade',
-        [],
-        [...SECRET_ENV, 'envFrom:', '  - configMapRef:', '      name: {{ .Release.Name }}-settings'],
+    },
+    {
+      name: 'a Secret the chart does not render, named from values',
+      files: {
+        'templates/job.yaml': job(
+          'pre-install',
+          [],
+          [
+            'env:',
+            '  - name: PASSWORD',
+            '    valueFrom:',
+            '      secretKeyRef:',
+            '        name: {{ .Values.existingSecret }}',
+            '        key: password',
+          ],
+        ),
+        'values.yaml': 'existingSecret: made-by-hand\n',
+      },
+    },
+    {
+      name: 'an optional secretKeyRef',
+      files: {
+        'templates/secret.yaml': RELEASE_SECRET,
+        'templates/job.yaml': job('pre-install', [], [...SECRET_ENV, '        optional: true']),
+      },
+    },
+    {
+      name: 'a Secret rendered only when lookup does not find it',
+      files: secretAndJob(
+        '{{- if not (lookup "v1" "Secret" .Release.Namespace (printf "%s-db" .Release.Name)) }}\n' +
+          RELEASE_SECRET +
+          '{{- end }}\n',
+        'pre-install',
       ),
-    });
-    const findings = chartFindings(chart, RULE);
-    assert.deepEqual(
-      findings.map((finding) => [where(chart, finding), finding.severity]),
-      [
-        ['templates/job.yaml:18 "{{ .Release.Name }}-db"', 'warning'],
-        ['templates/job.yaml:22 "{{ .Release.Name }}-settings"', 'warning'],
+    },
+    {
+      name: 'an image pull Secret, which the pod does not need to start',
+      files: {
+        'templates/secret.yaml': RELEASE_SECRET,
+        'templates/job.yaml': job('pre-install', ['imagePullSecrets:', '  - name: {{ .Release.Name }}-db']),
+      },
+    },
+    {
+      // Helm runs pre-upgrade hooks only on upgrade, after the install created the Secret.
+      name: "a pre-upgrade Job reading a release resource: Helm's answer, without the argocd target",
+      files: PRE_UPGRADE_READS_RELEASE_SECRET,
+    },
+    {
+      name: 'the same with the helm target alone',
+      files: PRE_UPGRADE_READS_RELEASE_SECRET,
+      options: { targets: ['helm'] },
+    },
+    {
+      name: "a Secret in a later Argo CD wave: the order rule's, not this one's",
+      files: LATER_WAVE_SECRET,
+      options: HELM_AND_ARGOCD,
+    },
+    {
+      name: 'a Secret of an earlier Argo CD wave',
+      files: {
+        'templates/secret.yaml': object('Secret', 'db', [
+          'helm.sh/hook: pre-install',
+          'argocd.argoproj.io/sync-wave: "-1"',
+        ]),
+        'templates/job.yaml': argoJob(['helm.sh/hook: pre-install']),
+      },
+      options: HELM_AND_ARGOCD,
+    },
+    {
+      // appcontroller.go:1255-1264 shouldBeDeleted keeps a resource with helm.sh/resource-policy: keep, as Helm does.
+      name: 'a post-delete hook reading a Secret with helm.sh/resource-policy: keep, for Argo CD too',
+      files: postDeleteReading('helm.sh/resource-policy: keep'),
+      options: HELM_AND_ARGOCD,
+    },
+    {
+      // Helm's uninstall keeps a resource with any resource-policy value, so Helm says nothing of "retain".
+      name: 'a post-delete hook reading a Secret with helm.sh/resource-policy: retain, for Helm',
+      files: postDeleteReading('helm.sh/resource-policy: retain'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a pre-install Job reading a release Secret through secretKeyRef, with the Secret as related',
+      files: secretAndJob(RELEASE_SECRET, 'pre-install'),
+      errors: [
+        atSecretEnv(
+          'templates/job.yaml',
+          'missingWhenRun',
+          { operation: 'install', event: 'pre-install', kind: 'Job', target: DB },
+          {
+            severity: 'error',
+            help: [
+              /reads Secret "release-name-db" \(env secretKeyRef\), which at pre-install of an install is a release resource: Helm creates it only after every pre-install hook has succeeded/,
+            ],
+            related: [SECRET_NAME],
+          },
+        ),
       ],
-    );
-    assert.match(
-      findings[0]!.message,
-      /^After a failed install, helm upgrade --install fails at --timeout: this pre-upgrade Job reads Secret "release-name-db"/,
-    );
-    assert.match(
-      findings[0]!.help,
-      /a release resource: the install failed at pre-install hook Job "release-name-init", before Helm creates any/,
-    );
-    assert.match(
-      findings[1]!.help,
-      /created only at install, and the install failed at pre-install hook Job "release-name-init" before creating it/,
-    );
-    // Without a hook that can fail the install (no pre- or post-install Job or Pod), there is nothing to warn about.
-    const noInit = charts.write({
-      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
-      'templates/job.yaml': job('pre-upgrade', [], SECRET_ENV),
-    });
-    assert.deepEqual(chartFindings(noInit, RULE), []);
-  });
-
-  it('stays silent when the object exists by then: post-install, a kept pre-install hook, resource-policy on post-delete, an earlier hook', () => {
-    const release = object('Secret', '{{ .Release.Name }}-db');
-    assert.deepEqual(
-      chartFindings(
-        charts.write({ 'templates/secret.yaml': release, 'templates/job.yaml': job('post-install', [], SECRET_ENV) }),
-        RULE,
+    },
+    {
+      name: 'a pre-install Job reading envFrom, configMap and projected volumes, a PVC and its service account',
+      files: {
+        'templates/objects.yaml': [
+          object('ConfigMap', 'config'),
+          object('Secret', 'creds'),
+          object('PersistentVolumeClaim', 'data'),
+          object('ServiceAccount', 'runner'),
+          object('ConfigMap', 'extra'),
+        ].join('---\n'),
+        'templates/job.yaml': job(
+          'pre-install',
+          [
+            'serviceAccountName: runner',
+            'volumes:',
+            '  - name: cfg',
+            '    configMap:',
+            '      name: config',
+            '  - name: all',
+            '    projected:',
+            '      sources:',
+            '        - secret:',
+            '            name: creds',
+            '  - name: data',
+            '    persistentVolumeClaim:',
+            '      claimName: data',
+          ],
+          ['envFrom:', '  - configMapRef:', '      name: extra'],
+        ),
+      },
+      errors: [
+        ['ServiceAccount "runner"', 11, 27, /\(serviceAccountName\)/],
+        ['ConfigMap "config"', 15, 19, /\(volume "cfg"\)/],
+        ['Secret "creds"', 20, 25, /\(volume "all" \(projected secret\)\)/],
+        ['PersistentVolumeClaim "data"', 23, 24, /\(volume "data"\)/],
+        ['ConfigMap "extra"', 29, 23, /\(envFrom configMapRef\)/],
+      ].map(([target, line, column, field]) => ({
+        messageId: 'missingWhenRun',
+        data: { operation: 'install', event: 'pre-install', target: target as string },
+        file: 'templates/job.yaml',
+        line: line as number,
+        column: column as number,
+        help: [field as RegExp],
+      })),
+    },
+    {
+      name: 'a post-install hook reading a pre-install hook that hook-succeeded has deleted',
+      files: secretAndJob(
+        object('Secret', '{{ .Release.Name }}-db', [
+          'helm.sh/hook: pre-install',
+          'helm.sh/hook-delete-policy: hook-succeeded',
+        ]),
+        'post-install',
       ),
-      [],
-    );
-    assert.deepEqual(
-      chartFindings(
-        charts.write({ 'templates/secret.yaml': release, 'templates/job.yaml': job('pre-upgrade', [], SECRET_ENV) }),
-        RULE,
-      ),
-      [],
-    );
-    const kept = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install']);
-    assert.deepEqual(
-      chartFindings(
-        charts.write({ 'templates/secret.yaml': kept, 'templates/job.yaml': job('post-install', [], SECRET_ENV) }),
-        RULE,
-      ),
-      [],
-    );
-    const policy = object('Secret', '{{ .Release.Name }}-db', ['helm.sh/resource-policy: keep']);
-    assert.deepEqual(
-      chartFindings(
-        charts.write({ 'templates/secret.yaml': policy, 'templates/job.yaml': job('post-delete', [], SECRET_ENV) }),
-        RULE,
-      ),
-      [],
-    );
-    const earlier = object('Secret', '{{ .Release.Name }}-db', [
-      'helm.sh/hook: pre-install',
-      'helm.sh/hook-weight: "-1"',
-    ]);
-    assert.deepEqual(
-      chartFindings(
-        charts.write({ 'templates/secret.yaml': earlier, 'templates/job.yaml': job('pre-install', [], SECRET_ENV) }),
-        RULE,
-      ),
-      [],
-    );
-  });
-
-  it('stays silent for objects the chart does not render, names from values, optional references and lookup-guarded Secrets', () => {
-    const existing = job(
-      'pre-install',
-      [],
-      [
-        'env:',
-        '  - name: PASSWORD',
-        '    valueFrom:',
-        '      secretKeyRef:',
-        '        name: {{ .Values.existingSecret }}',
-        '        key: password',
+      errors: [
+        atSecretEnv(
+          'templates/job.yaml',
+          'missingWhenRun',
+          { operation: 'install', event: 'post-install', target: DB },
+          { help: [/at post-install of an install is deleted at the end of pre-install \(hook-succeeded\)/] },
+        ),
       ],
-    );
-    assert.deepEqual(
-      chartFindings(
-        charts.write({ 'templates/job.yaml': existing, 'values.yaml': 'existingSecret: made-by-hand\n' }),
-        RULE,
+    },
+    {
+      name: 'a post-delete hook reading a release resource helm uninstall has deleted',
+      files: secretAndJob(RELEASE_SECRET, 'post-delete'),
+      errors: [
+        atSecretEnv(
+          'templates/job.yaml',
+          'missingWhenRun',
+          { operation: 'uninstall', event: 'post-delete', target: DB },
+          { help: [/deleted by helm uninstall before the post-delete hooks run/, /helm\.sh\/resource-policy: keep/] },
+        ),
+      ],
+    },
+    {
+      name: 'a Secret hooked on pre-install with hook-succeeded, read later at pre-upgrade, pre-delete and test',
+      files: {
+        'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db', [
+          'helm.sh/hook: pre-install',
+          'helm.sh/hook-weight: "-5"',
+          'helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded',
+        ]),
+        'templates/migrate.yaml': job('pre-install,pre-upgrade', [], SECRET_ENV),
+        'templates/backup.yaml': job('pre-delete', [], SECRET_ENV, '{{ .Release.Name }}-backup'),
+        'templates/test.yaml': job('test', [], SECRET_ENV, '{{ .Release.Name }}-test'),
+      },
+      errors: [
+        atSecretEnv('templates/backup.yaml', 'missingWhenRun', { operation: 'uninstall', event: 'pre-delete' }),
+        atSecretEnv(
+          'templates/migrate.yaml',
+          'missingWhenRun',
+          { operation: 'upgrade', event: 'pre-upgrade', kind: 'Job', target: DB },
+          {
+            help: [
+              /at pre-upgrade of an upgrade is deleted at the end of pre-install \(hook-succeeded\)/,
+              /drop hook-succeeded/,
+            ],
+          },
+        ),
+        atSecretEnv('templates/test.yaml', 'missingWhenRun', { operation: 'helm test', event: 'test' }),
+      ],
+    },
+    {
+      name: 'a pre-rollback hook reading what hook-succeeded removed at the end of the upgrade before it',
+      files: secretAndJob(
+        object('Secret', '{{ .Release.Name }}-db', [
+          'helm.sh/hook: pre-upgrade',
+          'helm.sh/hook-weight: "-5"',
+          'helm.sh/hook-delete-policy: hook-succeeded',
+        ]),
+        'pre-rollback',
       ),
-      [],
-    );
-    const optional = job('pre-install', [], [...SECRET_ENV, '        optional: true']);
-    assert.deepEqual(
-      chartFindings(
-        charts.write({
-          'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
-          'templates/job.yaml': optional,
-        }),
-        RULE,
-      ),
-      [],
-    );
-    const guarded =
-      '{{- if not (lookup "v1" "Secret" .Release.Namespace (printf "%s-db" .Release.Name)) }}\n' +
-      object('Secret', '{{ .Release.Name }}-db') +
-      '{{- end }}\n';
-    assert.deepEqual(
-      chartFindings(
-        charts.write({ 'templates/secret.yaml': guarded, 'templates/job.yaml': job('pre-install', [], SECRET_ENV) }),
-        RULE,
-      ),
-      [],
-    );
-    const pullSecret = job('pre-install', ['imagePullSecrets:', '  - name: {{ .Release.Name }}-db']);
-    assert.deepEqual(
-      chartFindings(
-        charts.write({
-          'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
-          'templates/job.yaml': pullSecret,
-        }),
-        RULE,
-      ),
-      [],
-    );
-  });
-
-  it('finds a hook whose annotations come from values through toYaml', () => {
-    const chart = charts.write({
-      'values.yaml': 'job:\n  annotations:\n    helm.sh/hook: pre-install\n',
-      'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db'),
-      'templates/job.yaml': job('pre-install', [], SECRET_ENV).replace(
-        '  annotations:\n    helm.sh/hook: pre-install\n',
-        '  annotations:\n    {{- toYaml .Values.job.annotations | nindent 4 }}\n',
-      ),
-    });
-    assert.deepEqual(
-      chartFindings(chart, RULE).map((finding) => where(chart, finding)),
-      ['templates/job.yaml:18 "{{ .Release.Name }}-db"'],
-    );
-  });
-
-  it('reports its documented bad example and not its good one', () => {
-    assertChartDocsExamples(charts, RULE);
-  });
+      errors: [
+        atSecretEnv(
+          'templates/job.yaml',
+          'missingWhenRun',
+          { operation: 'rollback', event: 'pre-rollback' },
+          { help: [/deleted at the end of pre-upgrade \(hook-succeeded\)/] },
+        ),
+      ],
+    },
+    {
+      name: 'helm upgrade --install after a failed install misses the objects: pre-upgrade runs before any release resource',
+      files: {
+        'templates/secret.yaml': RELEASE_SECRET,
+        'templates/settings.yaml': object('ConfigMap', '{{ .Release.Name }}-settings', ['helm.sh/hook: post-install']),
+        'templates/init.yaml': job('pre-install', [], [], '{{ .Release.Name }}-init'),
+        'templates/job.yaml': job(
+          'pre-upgrade',
+          [],
+          [...SECRET_ENV, 'envFrom:', '  - configMapRef:', '      name: {{ .Release.Name }}-settings'],
+        ),
+      },
+      errors: [
+        atSecretEnv(
+          'templates/job.yaml',
+          'missingAfterFailedInstall',
+          { event: 'pre-upgrade', kind: 'Job', target: DB },
+          {
+            severity: 'warning',
+            help: [
+              /a release resource: the install failed at pre-install hook Job "release-name-init", before Helm creates any/,
+            ],
+          },
+        ),
+        {
+          messageId: 'missingAfterFailedInstall',
+          data: { event: 'pre-upgrade', target: 'ConfigMap "release-name-settings"' },
+          file: 'templates/job.yaml',
+          line: 22,
+          column: 23,
+          severity: 'warning',
+          help: [
+            /created only at install, and the install failed at pre-install hook Job "release-name-init" before creating it/,
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a hook whose annotations come from values through toYaml',
+      files: {
+        'values.yaml': 'job:\n  annotations:\n    helm.sh/hook: pre-install\n',
+        'templates/secret.yaml': RELEASE_SECRET,
+        'templates/job.yaml': job('pre-install', [], SECRET_ENV).replace(
+          '  annotations:\n    helm.sh/hook: pre-install\n',
+          '  annotations:\n    {{- toYaml .Values.job.annotations | nindent 4 }}\n',
+        ),
+      },
+      errors: [atSecretEnv('templates/job.yaml', 'missingWhenRun', { event: 'pre-install' })],
+    },
+    {
+      // hook/helm/type.go:27-32 maps pre-upgrade to PreSync; sync_tasks.go:16-21 puts PreSync before Sync; every sync
+      // renders as an install (util/helm/cmd.go:429-470), so the first sync runs it before the Secret exists. A later
+      // sync finds the first sync's Secret in the cluster: not named as another place it is missing.
+      name: 'Argo CD: a pre-upgrade Job reading a release resource runs at PreSync of the first sync, before Sync',
+      files: PRE_UPGRADE_READS_RELEASE_SECRET,
+      options: HELM_AND_ARGOCD,
+      errors: [
+        {
+          ...ARGO_READ,
+          messageId: 'argoMissing',
+          data: { operation: 'first sync', place: 'PreSync wave 0', kind: 'Job', target: 'Secret "db"' },
+          help: [
+            /at PreSync wave 0 of Argo CD's first sync is a resource Argo CD applies only in the Sync phase, after every PreSync hook has succeeded/,
+            NO_LATER_SYNC,
+          ],
+          related: DB_NAMED,
+        },
+      ],
+    },
+    {
+      name: 'Argo CD: the same with the argocd target alone',
+      files: PRE_UPGRADE_READS_RELEASE_SECRET,
+      options: { targets: ['argocd'] },
+      errors: [{ ...ARGO_READ, messageId: 'argoMissing' }],
+    },
+    {
+      // appcontroller.go:1255-1264 shouldBeDeleted keeps only Delete=false and helm.sh/resource-policy: keep.
+      name: 'Argo CD: a PostDelete Job reading a Secret whose resource-policy is retain, not keep',
+      files: postDeleteReading('helm.sh/resource-policy: retain'),
+      options: HELM_AND_ARGOCD,
+      errors: [
+        {
+          ...ARGO_READ,
+          messageId: 'argoMissing',
+          data: { operation: 'Application deletion', place: 'PostDelete', kind: 'Job', target: 'Secret "db"' },
+          help: [/deleted with the Application before its PostDelete hooks run/],
+        },
+      ],
+    },
+    {
+      // Delete=false keeps the Secret for Argo CD (appcontroller.go:1255-1264) but means nothing to Helm, whose
+      // uninstall deletes it: only Helm's answer is left.
+      name: "Argo CD: a post-delete hook reading a Secret with Delete=false: Helm's finding only",
+      files: postDeleteReading('argocd.argoproj.io/sync-options: Delete=false'),
+      options: HELM_AND_ARGOCD,
+      errors: [{ ...ARGO_READ, messageId: 'missingWhenRun', data: { operation: 'uninstall', event: 'post-delete' } }],
+    },
+  ],
 });

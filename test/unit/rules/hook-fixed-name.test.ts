@@ -1,52 +1,53 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertDocsExamples, configMapWith, lint, location, pointedText } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
-const RULE = 'hook-fixed-name';
+/** A pre-install hook ConfigMap named `name` (line 4, name from column 9). */
+function hookNamed(name: string, events = 'pre-install'): string {
+  return configMapWith([`helm.sh/hook: ${events}`], name);
+}
 
-describe(RULE, () => {
-  it('reports a hook whose literal name holds no template action, at metadata.name', () => {
-    const text = configMapWith(['helm.sh/hook: pre-install'], 'migrate-config');
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['migrate-config']);
-    assert.equal(location(text, findings[0]!), '4:9-4:23');
-    assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /"migrate-config"/);
-    assert.match(
-      findings[0]!.help,
-      /^Build the name from the release, e\.g\. \{\{ include "<chart>\.fullname" \. \}\}-migrate-config\./,
-    );
-    const quoted = configMapWith(['helm.sh/hook: pre-install'], '"migrate"');
-    assert.deepEqual(pointedText(quoted, lint(RULE, quoted)), ['"migrate"']);
-  });
-
-  it('stays silent on a name built with any template action', () => {
-    for (const name of [
+ruleTester.run('hook-fixed-name', {
+  valid: [
+    ...[
       '{{ .Release.Name }}-migrate',
       '{{ include "app.fullname" . }}-migrate',
       '"{{ template "app.name" . }}"',
       'migrate-{{ .Values.suffix }}',
-    ]) {
-      assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: pre-install'], name)), [], name);
-    }
-  });
-
-  it('ignores resources that are not hooks, CRDs, and hooks whose events are templated', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['example.com/a: b'], 'fixed')), []);
-    assert.deepEqual(
-      lint(
-        RULE,
-        configMapWith(['helm.sh/hook: pre-install'], 'a.b').replace(
-          'kind: ConfigMap',
-          'kind: CustomResourceDefinition',
-        ),
-      ),
-      [],
-    );
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.hook }}'], 'fixed')), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+    ].map((name) => ({ name: `a name built with a template action: ${name}`, code: hookNamed(name) })),
+    { name: 'a fixed name on a resource that is not a hook', code: configMapWith(['example.com/a: b'], 'fixed') },
+    {
+      name: "a CRD hook: its name is fixed by its group and plural (crd-hook's)",
+      code: hookNamed('a.b').replace('kind: ConfigMap', 'kind: CustomResourceDefinition'),
+    },
+    { name: 'a hook whose events are templated', code: hookNamed('fixed', '{{ .Values.hook }}') },
+  ],
+  invalid: [
+    {
+      name: 'a literal hook name, at metadata.name, with the release-built name as help',
+      code: hookNamed('migrate-config'),
+      errors: [
+        {
+          messageId: 'fixedName',
+          data: { subject: 'this ConfigMap', name: 'migrate-config' },
+          line: 4,
+          column: 9,
+          endLine: 4,
+          endColumn: 9 + 'migrate-config'.length,
+          severity: 'info',
+          help: [
+            /^Build the name from the release, e\.g\. \{\{ include "<chart>\.fullname" \. \}\}-migrate-config\./,
+            /before-hook-creation deletes it/,
+            /"already exists"/,
+            /helm uninstall never cleans up hook objects/,
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a quoted literal name, pointed at with its quotes',
+      code: hookNamed('"migrate"'),
+      errors: [
+        { messageId: 'fixedName', data: { name: 'migrate' }, line: 4, column: 9, endColumn: 9 + '"migrate"'.length },
+      ],
+    },
+  ],
 });

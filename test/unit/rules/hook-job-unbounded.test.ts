@@ -1,9 +1,6 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertDocsExamples, explained, lint, location, pointedText } from '../../support/rule-tester';
+import { ruleTester } from '../../support/rule-tester';
 
-const RULE = 'hook-job-unbounded';
-
+/** A Job whose annotations (line 6 on) and spec lines (after the `spec:` key) are given. */
 function job(spec: string[], annotations = ['helm.sh/hook: pre-upgrade']): string {
   return [
     'apiVersion: batch/v1',
@@ -20,42 +17,49 @@ function job(spec: string[], annotations = ['helm.sh/hook: pre-upgrade']): strin
 
 const TEMPLATE = ['template:', '  spec:', '    restartPolicy: Never'];
 
-describe(RULE, () => {
-  it("reports a hook Job with neither backoffLimit nor activeDeadlineSeconds at the Job's spec key", () => {
-    const text = job(TEMPLATE);
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['spec']);
-    assert.equal(location(text, findings[0]!), '7:1-7:5');
-    assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /neither backoffLimit nor activeDeadlineSeconds/);
-    assert.match(explained(findings[0]!), /--timeout \(5m by default\)/);
-  });
+/** The finding at the Job's `spec` key, line 7 of job() with one annotation. */
+const AT_SPEC = {
+  messageId: 'unbounded',
+  line: 7,
+  column: 1,
+  endLine: 7,
+  endColumn: 5,
+  severity: 'info' as const,
+  help: [/--timeout \(5m by default\)/, /Kubernetes retries 6 times/],
+};
 
-  it('is satisfied by either field, even templated', () => {
-    assert.deepEqual(lint(RULE, job(['backoffLimit: 0', ...TEMPLATE])), []);
-    assert.deepEqual(lint(RULE, job(['activeDeadlineSeconds: 300', ...TEMPLATE])), []);
-    assert.deepEqual(lint(RULE, job(['backoffLimit: {{ .Values.backoffLimit }}', ...TEMPLATE])), []);
-  });
-
-  it('stays silent when template output may add Job fields, but not for output inside the pod template', () => {
-    assert.deepEqual(
-      lint(RULE, job(['{{- with .Values.jobSpec }}', '{{- toYaml . | nindent 2 }}', '{{- end }}', ...TEMPLATE])),
-      [],
-    );
-    assert.deepEqual(
-      lint(RULE, job(['{{ toYaml .Values.jobSpec | indent 2 }}', ...TEMPLATE]).replace('  {{ toYaml', '{{ toYaml')),
-      [],
-    );
-    assert.equal(lint(RULE, job([...TEMPLATE, '    {{- toYaml .Values.podSpec | nindent 4 }}'])).length, 1);
-  });
-
-  it('ignores normal Jobs, Jobs whose events are templated, and other kinds', () => {
-    assert.deepEqual(lint(RULE, job(TEMPLATE, ['example.com/x: "y"'])), []);
-    assert.deepEqual(lint(RULE, job(TEMPLATE, ['helm.sh/hook: {{ .Values.hook }}'])), []);
-    assert.deepEqual(lint(RULE, job(TEMPLATE).replace('kind: Job', 'kind: Pod')), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+ruleTester.run('hook-job-unbounded', {
+  valid: [
+    { name: 'backoffLimit set', code: job(['backoffLimit: 0', ...TEMPLATE]) },
+    { name: 'activeDeadlineSeconds set', code: job(['activeDeadlineSeconds: 300', ...TEMPLATE]) },
+    { name: 'backoffLimit templated', code: job(['backoffLimit: {{ .Values.backoffLimit }}', ...TEMPLATE]) },
+    {
+      name: 'template output inside a with may add Job fields',
+      code: job(['{{- with .Values.jobSpec }}', '{{- toYaml . | nindent 2 }}', '{{- end }}', ...TEMPLATE]),
+    },
+    {
+      name: 'template output at column 1 may add Job fields',
+      code: job(['{{ toYaml .Values.jobSpec | indent 2 }}', ...TEMPLATE]).replace('  {{ toYaml', '{{ toYaml'),
+    },
+    { name: 'a normal Job', code: job(TEMPLATE, ['example.com/x: "y"']) },
+    { name: 'a Job whose events are templated', code: job(TEMPLATE, ['helm.sh/hook: {{ .Values.hook }}']) },
+    { name: 'a Pod hook', code: job(TEMPLATE).replace('kind: Job', 'kind: Pod') },
+  ],
+  invalid: [
+    {
+      name: "a hook Job with neither field: reported at the Job's spec key",
+      code: job(TEMPLATE),
+      errors: [AT_SPEC],
+    },
+    {
+      name: 'template output inside the pod template cannot add Job fields',
+      code: job([...TEMPLATE, '    {{- toYaml .Values.podSpec | nindent 4 }}']),
+      errors: [AT_SPEC],
+    },
+    {
+      name: 'a hook Job without template actions',
+      code: job(TEMPLATE).replace('{{ .Release.Name }}-x', 'migrate'),
+      errors: [AT_SPEC],
+    },
+  ],
 });

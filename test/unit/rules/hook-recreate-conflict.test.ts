@@ -1,25 +1,17 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import {
-  applyFix,
-  assertDocsExamples,
-  configMapWith,
-  fixAll,
-  lint,
-  location,
-  pointedText,
-} from '../../support/rule-tester';
+import type { ExpectedError, InvalidFileCase } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
-const RULE = 'hook-recreate-conflict';
-
-/** A hook of `kind` with the given annotation lines; the delete policy, when on line 7, starts at column 33. */
+/**
+ * A hook of `kind` with the given annotation lines; the delete policy, when on line 7, starts at column 33. Its name
+ * is literal, so the tester also lints each case as Helm renders it.
+ */
 function hookOf(kind: string, annotations: string[]): string {
   const apiVersion = kind === 'Job' ? 'batch/v1' : 'v1';
   return [
     `apiVersion: ${apiVersion}`,
     `kind: ${kind}`,
     'metadata:',
-    '  name: {{ .Release.Name }}-x',
+    '  name: x',
     '  annotations:',
     ...annotations.map((line) => `    ${line}`),
     'spec: {}',
@@ -27,195 +19,192 @@ function hookOf(kind: string, annotations: string[]): string {
   ].join('\n');
 }
 
-describe(RULE, () => {
-  it('reports a Job whose only policy is hook-succeeded, at the policy value, and adds before-hook-creation', () => {
-    const text = hookOf('Job', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded']);
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(pointedText(text, findings), ['hook-succeeded']);
-    assert.equal(location(text, findings[0]!), '7:33-7:47');
-    assert.equal(findings[0]!.severity, 'warning');
-    const { message, help } = findings[0]!;
-    assert.match(message, /^A failed run leaves this Job behind for the next pre-install/);
-    assert.match(help, /^Add before-hook-creation to the list: /);
-    assert.match(help, /hook-succeeded policy deletes this Job only after it succeeds/);
-    assert.match(
-      help,
-      /The next pre-install \(a retry, or a later release of the same name: hook objects survive helm uninstall\) then meets the old object/,
-    );
-    assert.match(
-      help,
-      /Helm 4 with server-side apply applies the new Job over the old one: unchanged, a completed Job "succeeds" at once without running again; with a changed pod template it is rejected as immutable; with client-side apply \(--server-side=false, or a release Helm 3 installed\) it fails with "jobs\.batch "…" already exists"/,
-    );
-    assert.equal(findings[0]!.fixes[0]!.safe, true);
-    assert.equal(
-      applyFix(text, findings[0]!),
-      hookOf('Job', ['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy: hook-succeeded,before-hook-creation']),
-    );
-  });
+function hookWithPolicy(kind: string, events: string, policy: string): string {
+  return hookOf(kind, [`helm.sh/hook: ${events}`, `helm.sh/hook-delete-policy: ${policy}`]);
+}
 
-  it('names the Helm 3 "already exists" failure and the recurring events', () => {
-    const text = hookOf('Job', [
-      'helm.sh/hook: pre-upgrade,post-rollback',
-      'helm.sh/hook-delete-policy: hook-succeeded',
-    ]);
-    const [finding] = lint(RULE, text, { helmVersion: 3 });
-    assert.match(finding!.message, /for the next pre-upgrade or post-rollback/);
-    assert.match(
-      finding!.help,
-      /The next pre-upgrade or post-rollback then meets the old object: Helm 3 creates hooks with a plain create, so that run fails with "jobs\.batch "…" already exists"/,
-    );
-  });
+/** The finding at a policy value on line 7, from column 33 to its end. */
+function atPolicy(policy: string, expected: Omit<ExpectedError, 'line' | 'column'>): ExpectedError {
+  return { line: 7, column: 33, endLine: 7, endColumn: 33 + policy.length, ...expected };
+}
 
-  it('reports hook-failed alone: a successful run stays behind', () => {
-    const text = hookOf('Pod', ['helm.sh/hook: test', 'helm.sh/hook-delete-policy: hook-failed']);
-    const findings = lint(RULE, text);
-    assert.match(findings[0]!.message, /^A successful run leaves this Pod behind for the next test/);
-    assert.match(findings[0]!.help, /hook-failed policy deletes this Pod only when it fails/);
-  });
+/** Writing any delete policy turns off Helm's default, the fact every finding's help states first. */
+const DEFAULT_TURNED_OFF = /^Add before-hook-creation to the list: writing any delete policy turns off Helm's default/;
 
-  it('grades an error where every successful run leaves the object for an event that recurs: any kind on Helm 3, a Job or Pod on Helm 4', () => {
-    const severity = (kind: string, events: string, policy: string, helmVersion: 3 | 4) =>
-      lint(RULE, hookOf(kind, [`helm.sh/hook: ${events}`, `helm.sh/hook-delete-policy: ${policy}`]), {
-        helmVersion,
-      }).map((finding) => finding.severity);
-    assert.deepEqual(
-      severity('Job', 'pre-upgrade', 'hook-failed', 4),
-      ['error'],
-      'Helm 4: an unchanged Job does not run again, a changed one is rejected',
-    );
-    assert.deepEqual(severity('Pod', 'test', 'hook-failed', 4), ['error']);
-    assert.deepEqual(
-      severity('ConfigMap', 'pre-upgrade', 'hook-failed', 3),
-      ['error'],
-      'Helm 3: "already exists" on the next upgrade',
-    );
-    assert.deepEqual(
-      severity('ConfigMap', 'pre-upgrade', 'hook-failed', 4),
-      ['warning'],
-      'Helm 4: server-side apply re-applies it; only client-side apply fails',
-    );
-    assert.deepEqual(severity('Job', 'pre-upgrade', 'hook-succeeded', 3), ['warning'], 'only a failed run leaves it');
-    assert.deepEqual(
-      severity('Job', 'pre-install', 'hook-failed', 4),
-      ['warning'],
-      'pre-install runs again only for a new release of the same name',
-    );
-  });
+/** What the next run meets on Helm 4: a Job or Pod is applied over the old one, or fails with client-side apply. */
+const HELM4_JOB =
+  /Helm 4 with server-side apply applies the new Job over the old one: unchanged, a completed Job "succeeds" at once without running again; with a changed pod template it is rejected as immutable; with client-side apply \(--server-side=false, or a release Helm 3 installed\) it fails with "jobs\.batch "…" already exists"/;
 
-  it('says what Helm 4 does with a leftover ConfigMap: server-side apply re-applies it, client-side apply fails', () => {
-    const [finding] = lint(
-      RULE,
-      hookOf('ConfigMap', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-failed']),
-    );
-    assert.match(
-      finding!.help,
-      /Helm 4 with server-side apply re-applies it in place, which works unless a field is immutable or owned by another manager; with client-side apply \(--server-side=false, or a release Helm 3 installed\) it fails with "configmaps "…" already exists"/,
-    );
-  });
+/** A Job, Pod or ConfigMap hook at the given Helm version: graded `severity`, fixed by adding before-hook-creation. */
+function gradedCase(
+  name: string,
+  kind: string,
+  events: string,
+  policy: string,
+  helmVersion: 3 | 4,
+  severity: 'error' | 'warning',
+  expected: Omit<ExpectedError, 'line' | 'column' | 'severity'>,
+): InvalidFileCase {
+  return {
+    name: `${name}: ${severity} on Helm ${helmVersion}`,
+    code: hookWithPolicy(kind, events, policy),
+    options: { helmVersion },
+    errors: [atPolicy(policy, { severity, ...expected })],
+    output: hookWithPolicy(kind, events, `${policy},before-hook-creation`),
+  };
+}
 
-  it('reports other kinds only on events that recur', () => {
-    const upgrade = configMapWith([
-      'helm.sh/hook: pre-install,pre-upgrade',
-      'helm.sh/hook-delete-policy: hook-succeeded',
-    ]);
-    const findings = lint(RULE, upgrade);
-    assert.deepEqual(pointedText(upgrade, findings), ['hook-succeeded']);
-    assert.match(findings[0]!.message, /^An unfinished run leaves this ConfigMap behind for the next pre-upgrade/);
-    assert.match(findings[0]!.help, /This ConfigMap stays whenever its event does not finish/);
-    assert.deepEqual(
-      lint(
-        RULE,
-        configMapWith(['helm.sh/hook: pre-install,post-delete', 'helm.sh/hook-delete-policy: hook-succeeded']),
-      ),
-      [],
-    );
-  });
-
-  it("keeps the list's separator style when adding before-hook-creation", () => {
-    const spaced = hookOf('Job', [
-      'helm.sh/hook: post-upgrade',
-      'helm.sh/hook-delete-policy: "hook-succeeded, hook-failed, hook-success"',
-    ]);
-    assert.deepEqual(lint(RULE, spaced), [], 'both hook-succeeded and hook-failed are set');
-    const single = hookOf('Job', [
-      'helm.sh/hook: post-upgrade',
-      'helm.sh/hook-delete-policy: "hook-failed , hook-sucess"',
-    ]);
-    assert.equal(
-      fixAll(RULE, single),
-      hookOf('Job', [
-        'helm.sh/hook: post-upgrade',
-        'helm.sh/hook-delete-policy: "hook-failed , hook-sucess , before-hook-creation"',
-      ]),
-    );
-    const trailing = hookOf('Job', ['helm.sh/hook: post-upgrade', "helm.sh/hook-delete-policy: 'hook-succeeded,'"]);
-    assert.equal(
-      fixAll(RULE, trailing),
-      hookOf('Job', [
-        'helm.sh/hook: post-upgrade',
-        "helm.sh/hook-delete-policy: 'hook-succeeded,before-hook-creation,'",
-      ]),
-    );
-  });
-
-  it('stays silent with no policy (the default is before-hook-creation), with it listed, or with both success and failure policies', () => {
-    for (const lines of [
+ruleTester.run('hook-recreate-conflict', {
+  valid: [
+    ...[
       ['helm.sh/hook: pre-upgrade'],
       ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: before-hook-creation'],
       ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded,Before-Hook-Creation'],
       ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-failed,hook-succeeded'],
-    ]) {
-      assert.deepEqual(lint(RULE, hookOf('Job', lines)), [], lines.join('; '));
-    }
-  });
-
-  it('leaves a policy of unknown items only to unknown-delete-policy', () => {
-    assert.deepEqual(
-      lint(RULE, hookOf('Job', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-success'])),
-      [],
-    );
-    assert.deepEqual(lint(RULE, hookOf('Job', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: ""'])), []);
-  });
-
-  it('stays silent when the policy, the events or the annotations are built by templates', () => {
-    assert.deepEqual(
-      lint(RULE, hookOf('Job', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: {{ .Values.policy }}'])),
-      [],
-    );
-    assert.deepEqual(
-      lint(
-        RULE,
-        hookOf('ConfigMap', ['helm.sh/hook: {{ .Values.events }}', 'helm.sh/hook-delete-policy: hook-succeeded']),
-      ),
-      [],
-    );
-    assert.deepEqual(lint(RULE, hookOf('Job', ['{{- toYaml .Values.hookAnnotations | nindent 4 }}'])), []);
-    const dict = [
-      'apiVersion: batch/v1',
-      'kind: Job',
-      'metadata:',
-      '  name: x',
-      '  {{- $annotations := dict "helm.sh/hook" "pre-upgrade" "helm.sh/hook-delete-policy" "hook-succeeded" }}',
-      '  annotations: {{- include "common.tplvalues.render" (dict "value" $annotations "context" $) | nindent 4 }}',
-      'spec: {}',
-      '',
-    ].join('\n');
-    assert.deepEqual(lint(RULE, dict), []);
-  });
-
-  it('ignores a CustomResourceDefinition, which no policy deletes, and a resource that is not a hook', () => {
-    assert.deepEqual(
-      lint(
-        RULE,
-        hookOf('CustomResourceDefinition', ['helm.sh/hook: pre-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded']),
-      ),
-      [],
-    );
-    assert.deepEqual(lint(RULE, hookOf('Job', ['helm.sh/hook-delete-policy: hook-succeeded'])), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+      ['helm.sh/hook: post-upgrade', 'helm.sh/hook-delete-policy: "hook-succeeded, hook-failed, hook-success"'],
+    ].map((lines) => ({
+      name: `no policy (the default is before-hook-creation), it listed, or both success and failure: ${lines.join('; ')}`,
+      code: hookOf('Job', lines),
+    })),
+    ...['hook-success', '""'].map((policy) => ({
+      name: `a policy of unknown items only, which is unknown-delete-policy's: ${policy}`,
+      code: hookWithPolicy('Job', 'pre-upgrade', policy),
+    })),
+    {
+      name: 'a ConfigMap on events that never recur',
+      code: configMapWith(['helm.sh/hook: pre-install,post-delete', 'helm.sh/hook-delete-policy: hook-succeeded']),
+    },
+    { name: 'a templated policy', code: hookWithPolicy('Job', 'pre-upgrade', '{{ .Values.policy }}') },
+    { name: 'templated events', code: hookWithPolicy('ConfigMap', '{{ .Values.events }}', 'hook-succeeded') },
+    { name: 'annotations built by toYaml', code: hookOf('Job', ['{{- toYaml .Values.hookAnnotations | nindent 4 }}']) },
+    {
+      name: 'annotations built by an include from a dict',
+      code: [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: x',
+        '  {{- $annotations := dict "helm.sh/hook" "pre-upgrade" "helm.sh/hook-delete-policy" "hook-succeeded" }}',
+        '  annotations: {{- include "common.tplvalues.render" (dict "value" $annotations "context" $) | nindent 4 }}',
+        'spec: {}',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'a CustomResourceDefinition, which no policy deletes',
+      code: hookWithPolicy('CustomResourceDefinition', 'pre-upgrade', 'hook-succeeded'),
+    },
+    { name: 'a resource that is not a hook', code: hookOf('Job', ['helm.sh/hook-delete-policy: hook-succeeded']) },
+  ],
+  invalid: [
+    {
+      name: 'a Job whose only policy is hook-succeeded: a failed run stays, before-hook-creation is added',
+      code: hookWithPolicy('Job', 'pre-install', 'hook-succeeded'),
+      errors: [
+        atPolicy('hook-succeeded', {
+          messageId: 'failedRun',
+          data: { subject: 'this Job', next: 'the next pre-install', policy: 'hook-succeeded' },
+          severity: 'warning',
+          help: [
+            DEFAULT_TURNED_OFF,
+            /hook-succeeded policy deletes this Job only after it succeeds/,
+            /The next pre-install \(a retry, or a later release of the same name: hook objects survive helm uninstall\) then meets the old object/,
+            HELM4_JOB,
+          ],
+        }),
+      ],
+      output: hookWithPolicy('Job', 'pre-install', 'hook-succeeded,before-hook-creation'),
+    },
+    gradedCase(
+      'the recurring events, and the Helm 3 "already exists" failure',
+      'Job',
+      'pre-upgrade,post-rollback',
+      'hook-succeeded',
+      3,
+      'warning',
+      {
+        messageId: 'failedRun',
+        data: { next: 'the next pre-upgrade or post-rollback' },
+        help: [
+          /The next pre-upgrade or post-rollback then meets the old object: Helm 3 creates hooks with a plain create, so that run fails with "jobs\.batch "…" already exists"/,
+        ],
+      },
+    ),
+    gradedCase(
+      'hook-failed alone on a Pod: a successful run stays for the next test',
+      'Pod',
+      'test',
+      'hook-failed',
+      4,
+      'error',
+      {
+        messageId: 'successfulRun',
+        data: { subject: 'this Pod', next: 'the next test', policy: 'hook-failed' },
+        help: [/hook-failed policy deletes this Pod only when it fails/],
+      },
+    ),
+    // Helm 4: an unchanged Job does not run again, a changed one is rejected, whatever the apply method.
+    gradedCase('hook-failed alone on a pre-upgrade Job', 'Job', 'pre-upgrade', 'hook-failed', 4, 'error', {
+      messageId: 'successfulRun',
+      help: [HELM4_JOB],
+    }),
+    // Helm 3: "already exists" on the next upgrade, for any kind.
+    gradedCase('hook-failed alone on a pre-upgrade ConfigMap', 'ConfigMap', 'pre-upgrade', 'hook-failed', 3, 'error', {
+      messageId: 'successfulRun',
+      help: [/Helm 3 creates hooks with a plain create, so that run fails with "configmaps "…" already exists"/],
+    }),
+    // Helm 4: server-side apply re-applies a ConfigMap; only client-side apply fails.
+    gradedCase(
+      'hook-failed alone on a pre-upgrade ConfigMap',
+      'ConfigMap',
+      'pre-upgrade',
+      'hook-failed',
+      4,
+      'warning',
+      {
+        messageId: 'successfulRun',
+        help: [
+          /Helm 4 with server-side apply re-applies it in place, which works unless a field is immutable or owned by another manager; with client-side apply \(--server-side=false, or a release Helm 3 installed\) it fails with "configmaps "…" already exists"/,
+        ],
+      },
+    ),
+    // Only a failed run leaves it.
+    gradedCase('hook-succeeded alone on a pre-upgrade Job', 'Job', 'pre-upgrade', 'hook-succeeded', 3, 'warning', {
+      messageId: 'failedRun',
+    }),
+    // pre-install runs again only for a new release of the same name.
+    gradedCase('hook-failed alone on a pre-install Job', 'Job', 'pre-install', 'hook-failed', 4, 'warning', {
+      messageId: 'successfulRun',
+    }),
+    {
+      name: 'a ConfigMap on an event that recurs: an unfinished run leaves it for the next pre-upgrade',
+      code: configMapWith(['helm.sh/hook: pre-install,pre-upgrade', 'helm.sh/hook-delete-policy: hook-succeeded']),
+      errors: [
+        atPolicy('hook-succeeded', {
+          messageId: 'unfinishedRun',
+          data: { subject: 'this ConfigMap', next: 'the next pre-upgrade', policy: 'hook-succeeded' },
+          severity: 'warning',
+          help: [
+            /This ConfigMap stays whenever its event does not finish: Helm 3 up to 3\.18 keeps hooks that succeeded when a later hook of the event fails, and an interrupted command keeps them in any version/,
+          ],
+        }),
+      ],
+      output: configMapWith([
+        'helm.sh/hook: pre-install,pre-upgrade',
+        'helm.sh/hook-delete-policy: hook-succeeded,before-hook-creation',
+      ]),
+    },
+    {
+      name: "the list's spaced separator is kept when before-hook-creation is added",
+      code: hookWithPolicy('Job', 'post-upgrade', '"hook-failed , hook-sucess"'),
+      errors: [atPolicy('"hook-failed , hook-sucess"', { messageId: 'successfulRun' })],
+      output: hookWithPolicy('Job', 'post-upgrade', '"hook-failed , hook-sucess , before-hook-creation"'),
+    },
+    {
+      name: 'before-hook-creation goes after the last item, before a trailing comma',
+      code: hookWithPolicy('Job', 'post-upgrade', "'hook-succeeded,'"),
+      errors: [atPolicy("'hook-succeeded,'", { messageId: 'failedRun' })],
+      output: hookWithPolicy('Job', 'post-upgrade', "'hook-succeeded,before-hook-creation,'"),
+    },
+  ],
 });

@@ -1,11 +1,16 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertDocsExamples, lint, location, pointedText } from '../../support/rule-tester';
-
-const RULE = 'invalid-yaml';
+import type { ExpectedError } from '../../support/rule-tester';
+import { ruleTester } from '../../support/rule-tester';
 
 function lines(...parts: string[]): string {
   return [...parts, ''].join('\n');
+}
+
+/** Hook-related text, which the rule needs to check a document: a comment, so that it changes no YAML. */
+const HOOK_COMMENT = '# helm.sh/hook: pre-install';
+
+/** A document the rule checks: its lines, then HOOK_COMMENT. */
+function hookRelated(...parts: string[]): string {
+  return lines(...parts, HOOK_COMMENT);
 }
 
 /** Valid Helm templates written in the styles real charts use: none of them may be reported. */
@@ -212,171 +217,248 @@ const VALID_TEMPLATES: Record<string, string> = {
       '  config.yaml: |',
       '    debug: false',
     ),
+  'an if/else choosing `volumeMounts:` or `volumeMounts: []` above the entries a range adds': lines(
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: x',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    '          envFrom:',
+    '          - configMapRef:',
+    '              name: settings',
+    '      {{- if .Values.extraMounts }}',
+    '          volumeMounts:',
+    '      {{- else }}',
+    '          volumeMounts: []',
+    '      {{- end }}',
+    '          {{- range .Values.extraMounts }}',
+    '            - name: {{ .name }}',
+    '              mountPath: {{ .path }}',
+    '          {{- end }}',
+  ),
+  'a trimmed `include … | nindent N` written left of the block scalar it writes a line of': lines(
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: x',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    '          args:',
+    '            - "-c"',
+    '            - |',
+    '              echo start',
+    '            {{- if .Values.dataDirs }}',
+    '            {{- include "app.probe" . | nindent 14 }} && \\',
+    '            {{- end }}',
+    '              echo done',
+  ),
   'Windows line endings':
     'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: {{ .Release.Name }}\r\n  labels:\r\n    {{- include "x" . | nindent 4 }}\r\ndata: {}\r\n',
 };
 
-describe(RULE, () => {
-  for (const [name, text] of Object.entries(VALID_TEMPLATES)) {
-    it(`reports nothing on a valid template: ${name}`, () => {
-      assert.deepEqual(lint(RULE, text), []);
-    });
-  }
+/** The error Helm prints when the rendered manifest has the same problem: what the help must name. */
+const HELM_PARSE_ERROR = /"YAML parse error on …\/test\.yaml"/;
 
-  it("reports a key indented one space too far, with the parser's message and what it means for hook checks", () => {
-    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '   namespace: y', 'data: {}');
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.equal(findings[0]!.severity, 'warning');
-    // The parser blames the value that the over-indented line would have to continue.
-    assert.deepEqual(pointedText(text, findings), ['x']);
-    assert.equal(location(text, findings[0]!), '4:9-4:10');
-    assert.match(findings[0]!.message, /hooks are not checked: Nested mappings are not allowed in compact mappings\./);
-    assert.match(findings[0]!.help, /"YAML parse error on …\/test\.yaml"/);
-    assert.deepEqual(findings[0]!.fixes, []);
-  });
+/** The finding at 1-based `line`:`column`, with the first line of the YAML parser's message when `problem` is given. */
+function invalidAt(line: number, column: number, problem?: string, more: Partial<ExpectedError> = {}): ExpectedError {
+  return { messageId: 'invalidYaml', line, column, ...(problem && { data: { problem } }), ...more };
+}
 
-  it("reports a key that leaves its mapping's column", () => {
-    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', ' labels: {}', 'data: {}');
-    const findings = lint(RULE, text);
-    // The parser blames the line's indentation; the finding points at the line's text.
-    assert.deepEqual(pointedText(text, findings), ['labels: {}']);
-    assert.equal(location(text, findings[0]!), '5:2-5:12');
-    assert.match(findings[0]!.message, /All mapping items must start at the same column/);
-  });
-
-  it('reports a tab used for indentation', () => {
-    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '\tname: x', 'data: {}');
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['\t']);
-    assert.match(findings[0]!.message, /Tabs are not allowed as indentation/);
-  });
-
-  it('reports an unclosed flow sequence', () => {
-    const text = lines(
-      'apiVersion: v1',
-      'kind: Pod',
-      'metadata:',
-      '  name: x',
-      'spec:',
-      '  args: [a, {{ .Values.b }}',
-      'status: {}',
-    );
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.match(
-      findings[0]!.message,
-      /Flow sequence in block collection must be sufficiently indented and end with a \]/,
-    );
-  });
-
-  it('reports a mistake inside an if block, which breaks the render whenever the block is on', () => {
-    const text = lines(
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: x',
-      '  {{- if .Values.labels }}',
-      '  labels:',
-      '    a: b',
-      '   c: d',
-      '  {{- end }}',
-      'data: {}',
-    );
-    assert.equal(lint(RULE, text).length, 1);
-  });
-
-  it('still reports a mistake outside the conditional parts it sets aside', () => {
-    const text = lines(
-      'apiVersion: v1',
-      'kind: Service',
-      'metadata:',
-      '  name: x',
-      'spec:',
-      '  type: {{ if .Values.public }}"LoadBalancer"{{ else }}"ClusterIP"{{ end }}',
-      '  {{- if .Values.ip }}',
-      '  clusterIP: {{ .Values.ip }}',
-      '  {{- else }}',
-      '  clusterIP: None',
-      '  {{- end }}',
-      '  ports:',
-      '    - port: 80',
-      '     targetPort: 8080',
-    );
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(pointedText(text, findings), ['targetPort: 8080']);
-    assert.match(findings[0]!.message, /Sequence item without - indicator/);
-  });
-
-  it('reports the broken branch itself, not what blanking both branches of an if/else above it would break', () => {
-    // An if/else opening different keys above a shared child renders either way; the volumes entry in the else branch
-    // below breaks the list when that branch renders (Helm: "YAML parse error", as on mission-control's mongodb).
-    const text = lines(
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata:',
-      '  name: x',
-      'spec:',
-      '  {{- if .Values.useStatefulSet }}',
-      '  serviceName: x',
-      '  updateStrategy:',
-      '  {{- else }}',
-      '  strategy:',
-      '  {{- end }}',
-      '    type: {{ .Values.updateType }}',
-      '  template:',
-      '    spec:',
-      '      volumes:',
-      '      - name: config',
-      '        configMap:',
-      '          name: x',
-      '{{- if .Values.persistence }}',
-      '  volumeClaimTemplates: []',
-      '{{- else }}',
-      '        - name: data',
-      '          emptyDir: {}',
-      '{{- end }}',
-    );
-    const findings = lint(RULE, text);
-    assert.deepEqual(
-      findings.map((found) => text.slice(0, found.range.start).split('\n').length),
-      [22],
-    );
-  });
-
-  it('reports one finding per document, the first problem of each', () => {
-    const text = lines('a: 1', ' b: 2', '  c: 3', '---', 'kind: ConfigMap', '---', 'd: [', 'e: 1');
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 2);
-    assert.ok(findings[0]!.range.start < text.indexOf('---'));
-    assert.ok(findings[1]!.range.start > text.lastIndexOf('---'));
-  });
-
-  it('leaves a template Helm cannot parse to unclosed-template-action', () => {
-    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: {{ .Values.name', '   namespace: y');
-    assert.deepEqual(lint(RULE, text), []);
-  });
-
-  it('ignores NOTES.txt and _helpers.tpl, which Helm does not read as manifests', () => {
-    const notes = lines(
-      'Thank you for installing {{ .Chart.Name }}.',
-      '  Get the URL:',
-      'echo: http://{{ .Values.host }}: now',
-    );
-    assert.deepEqual(lint(RULE, notes, {}, 'templates/NOTES.txt'), []);
-    assert.deepEqual(
-      lint(
-        RULE,
-        lines('{{- define "x" -}}', 'a: 1', ' b: 2', '{{- end }}', 'not: [yaml'),
-        {},
-        'templates/_helpers.tpl',
+ruleTester.run('invalid-yaml', {
+  valid: [
+    {
+      name: "a document without hook-related text, whose YAML is helm lint's business",
+      code: lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '   namespace: y', 'data: {}'),
+    },
+    ...Object.entries(VALID_TEMPLATES).map(([name, code]) => ({ name: `a valid template: ${name}`, code })),
+    {
+      name: 'a template Helm cannot parse: left to unclosed-template-action',
+      code: hookRelated('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: {{ .Values.name', '   namespace: y'),
+    },
+    {
+      name: 'NOTES.txt, which Helm does not read as a manifest',
+      filename: 'templates/NOTES.txt',
+      code: lines(
+        'Thank you for installing {{ .Chart.Name }}.',
+        '  Get the URL:',
+        'echo: http://{{ .Values.host }}: now',
       ),
-      [],
-    );
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+    },
+    {
+      name: '_helpers.tpl, which Helm does not read as a manifest',
+      filename: 'templates/_helpers.tpl',
+      code: lines('{{- define "x" -}}', 'a: 1', ' b: 2', '{{- end }}', 'not: [yaml'),
+    },
+  ],
+  invalid: [
+    {
+      // The parser blames the value that the over-indented line would have to continue: `x`.
+      name: "a key indented one space too far: the parser's message, at the value it would continue",
+      code: hookRelated('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', '   namespace: y', 'data: {}'),
+      errors: [
+        invalidAt(4, 9, 'Nested mappings are not allowed in compact mappings', {
+          endLine: 4,
+          endColumn: 10,
+          severity: 'warning',
+          help: [HELM_PARSE_ERROR],
+        }),
+      ],
+    },
+    {
+      // The parser blames the line's indentation; the finding points at the line's text.
+      name: "a key that leaves its mapping's column, pointed at the line's text",
+      code: hookRelated('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: x', ' labels: {}', 'data: {}'),
+      errors: [invalidAt(5, 2, 'All mapping items must start at the same column', { endLine: 5, endColumn: 12 })],
+    },
+    {
+      name: 'a tab used for indentation, pointed at the tab',
+      code: hookRelated('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '\tname: x', 'data: {}'),
+      errors: [invalidAt(4, 1, 'Tabs are not allowed as indentation', { endLine: 4, endColumn: 2 })],
+    },
+    {
+      // The sequence never closes: the parser stops at the first line indented too little to continue it.
+      name: 'an unclosed flow sequence, at the line that ends it',
+      code: hookRelated(
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: x',
+        'spec:',
+        '  args: [a, {{ .Values.b }}',
+        'status: {}',
+      ),
+      errors: [invalidAt(7, 1, 'Flow sequence in block collection must be sufficiently indented and end with a ]')],
+    },
+    {
+      // Without values the block is off and the render is valid: the case the rendered view does not see.
+      name: 'a mistake inside an if block, which breaks the render whenever the block is on',
+      code: hookRelated(
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: x',
+        '  {{- if .Values.labels }}',
+        '  labels:',
+        '    a: b',
+        '   c: d',
+        '  {{- end }}',
+        'data: {}',
+      ),
+      errors: [invalidAt(8, 4, 'All mapping items must start at the same column', { endLine: 8, endColumn: 8 })],
+    },
+    {
+      name: 'a mistake outside the conditional parts the check sets aside',
+      code: hookRelated(
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata:',
+        '  name: x',
+        'spec:',
+        '  type: {{ if .Values.public }}"LoadBalancer"{{ else }}"ClusterIP"{{ end }}',
+        '  {{- if .Values.ip }}',
+        '  clusterIP: {{ .Values.ip }}',
+        '  {{- else }}',
+        '  clusterIP: None',
+        '  {{- end }}',
+        '  ports:',
+        '    - port: 80',
+        '     targetPort: 8080',
+      ),
+      errors: [invalidAt(14, 6, 'Sequence item without - indicator', { endLine: 14, endColumn: 22 })],
+    },
+    {
+      // An if/else opening different keys above a shared child renders either way; the volumes entry in the else
+      // branch below breaks the list when that branch renders (Helm: "YAML parse error", as on mission-control's
+      // mongodb). The finding is at that entry's `-`, not at what blanking both branches above would break.
+      name: 'the broken branch itself, not what blanking both branches of an if/else above it would break',
+      code: hookRelated(
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: x',
+        'spec:',
+        '  {{- if .Values.useStatefulSet }}',
+        '  serviceName: x',
+        '  updateStrategy:',
+        '  {{- else }}',
+        '  strategy:',
+        '  {{- end }}',
+        '    type: {{ .Values.updateType }}',
+        '  template:',
+        '    spec:',
+        '      volumes:',
+        '      - name: config',
+        '        configMap:',
+        '          name: x',
+        '{{- if .Values.persistence }}',
+        '  volumeClaimTemplates: []',
+        '{{- else }}',
+        '        - name: data',
+        '          emptyDir: {}',
+        '{{- end }}',
+      ),
+      errors: [invalidAt(22, 9)],
+    },
+    {
+      // The over-indented mountPath would continue the value of `- name:`, which the parser blames.
+      name: 'a broken entry under an if/else that keeps either branch',
+      code:
+        VALID_TEMPLATES[
+          'an if/else choosing `volumeMounts:` or `volumeMounts: []` above the entries a range adds'
+        ]!.replace('              mountPath:', '               mountPath:') + hookRelated(),
+      errors: [invalidAt(19, 21, 'Nested mappings are not allowed in compact mappings')],
+    },
+    {
+      name: 'an `nindent N` output that lands left of the block scalar it is written in',
+      code:
+        VALID_TEMPLATES[
+          'a trimmed `include … | nindent N` written left of the block scalar it writes a line of'
+        ]!.replace('nindent 14', 'nindent 12') + hookRelated(),
+      errors: [invalidAt(15, 13)],
+    },
+    {
+      // The second document is valid; the first and third each give their first problem only.
+      name: 'one finding per document, the first problem of each',
+      code: lines(
+        'a: 1',
+        ' b: 2',
+        '  c: 3',
+        HOOK_COMMENT,
+        '---',
+        'kind: ConfigMap',
+        HOOK_COMMENT,
+        '---',
+        'd: [',
+        'e: 1',
+        HOOK_COMMENT,
+      ),
+      errors: [
+        invalidAt(1, 4, 'Nested mappings are not allowed in compact mappings'),
+        invalidAt(10, 1, 'Flow sequence in block collection must be sufficiently indented and end with a ]'),
+      ],
+    },
+    {
+      name: 'of a plain document and a hook document, both broken, only the hook document',
+      code: lines(
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: x',
+        '   namespace: y',
+        '---',
+        'kind: Job',
+        'metadata:',
+        '  annotations:',
+        '    helm.sh/hook: pre-install',
+        ' bad: 1',
+      ),
+      errors: [invalidAt(10, 2, 'All mapping items must start at the same column')],
+    },
+  ],
 });

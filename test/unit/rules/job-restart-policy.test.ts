@@ -1,10 +1,7 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { analyzeTemplate } from '../../../server/src/engine/analysis/file';
-import { assertDocsExamples, fixAll, lint, location, pointedText } from '../../support/rule-tester';
+import type { ExpectedError } from '../../support/rule-tester';
+import { ruleTester } from '../../support/rule-tester';
 
-const RULE = 'job-restart-policy';
-
+/** A hook Job named migrate whose pod template's `spec` key is on line 10, columns 5-9; podSpec lines go under it. */
 function job(podSpec: string[], hook = 'pre-install', kind = 'Job'): string {
   return [
     'apiVersion: batch/v1',
@@ -23,99 +20,92 @@ function job(podSpec: string[], hook = 'pre-install', kind = 'Job'): string {
 }
 
 const CONTAINERS = ['containers:', '  - name: migrate', '    image: example.com/migrate:1.0.0'];
+const NEVER = 'restartPolicy: Never';
+/** The API server's answer, as Kubernetes' Job validation words it. */
+const JOB_INVALID =
+  /The Job "migrate" is invalid: spec\.template\.spec\.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/;
+const crlf = (text: string) => text.replace(/\n/g, '\r\n');
 
-describe(RULE, () => {
-  it("reports a hook Job whose pod template has no restartPolicy at the pod template's spec key, and adds restartPolicy: Never", () => {
-    const text = job(CONTAINERS);
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(pointedText(text, findings), ['spec']);
-    assert.equal(location(text, findings[0]!), '10:5-10:9');
-    assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.message, /no restartPolicy, which defaults to Always/);
-    assert.match(findings[0]!.help, /^Add restartPolicy: Never or OnFailure/);
-    assert.match(
-      findings[0]!.help,
-      /The Job "migrate" is invalid: spec\.template\.spec\.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/,
-    );
-    assert.equal(findings[0]!.fixes[0]!.safe, true);
-    const fixed = fixAll(RULE, text);
-    assert.equal(fixed, job(['restartPolicy: Never', ...CONTAINERS]));
-    assert.deepEqual(lint(RULE, fixed), []);
-  });
+/** The finding at the pod template's spec key of job(). */
+function atPodSpec(messageId: string, expected: Partial<ExpectedError> = {}): ExpectedError {
+  return { messageId, line: 10, column: 5, endLine: 10, endColumn: 9, severity: 'error', ...expected };
+}
 
-  it('inserts the key right after spec:, outside an if block that opens the pod spec, and keeps CRLF line ends', () => {
-    const guarded = job([
-      '{{- if .Values.pullSecrets }}',
-      'imagePullSecrets: {{ toYaml .Values.pullSecrets | nindent 8 }}',
-      '{{- end }}',
-      ...CONTAINERS,
-    ]);
-    assert.equal(
-      fixAll(RULE, guarded),
-      job([
-        'restartPolicy: Never',
+ruleTester.run('job-restart-policy', {
+  valid: [
+    { name: 'restartPolicy: OnFailure', code: job(['restartPolicy: OnFailure', ...CONTAINERS]) },
+    { name: 'restartPolicy: Never (what the fix writes)', code: job([NEVER, ...CONTAINERS]) },
+    { name: 'the fixed CRLF text', code: crlf(job([NEVER, ...CONTAINERS])) },
+    { name: 'a templated restartPolicy', code: job(['restartPolicy: {{ .Values.restartPolicy }}', ...CONTAINERS]) },
+    { name: 'a pod spec from include, which may set it', code: job(['{{- include "pod.spec" . | nindent 6 }}']) },
+    {
+      name: 'pod spec keys from toYaml, which may set it',
+      code: job([...CONTAINERS, '{{- with .Values.podSpecExtra }}', '{{- toYaml . | nindent 6 }}', '{{- end }}']),
+    },
+    {
+      name: 'a Job that is not a hook',
+      code: job(CONTAINERS).replace('  annotations:\n    helm.sh/hook: pre-install\n', ''),
+    },
+    { name: 'a Deployment hook', code: job(CONTAINERS, 'pre-install', 'Deployment') },
+  ],
+  invalid: [
+    {
+      name: 'no restartPolicy: reported at the pod spec key, restartPolicy: Never added',
+      code: job(CONTAINERS),
+      errors: [atPodSpec('defaultsToAlways', { help: [JOB_INVALID, /helm template and helm lint do not notice/] })],
+      output: job([NEVER, ...CONTAINERS]),
+    },
+    {
+      name: 'the key goes right after spec:, outside an if block that opens the pod spec',
+      code: job([
         '{{- if .Values.pullSecrets }}',
         'imagePullSecrets: {{ toYaml .Values.pullSecrets | nindent 8 }}',
         '{{- end }}',
         ...CONTAINERS,
       ]),
-    );
-    const crlf = job(CONTAINERS).replace(/\n/g, '\r\n');
-    const fixed = fixAll(RULE, crlf);
-    assert.equal(fixed, job(['restartPolicy: Never', ...CONTAINERS]).replace(/\n/g, '\r\n'));
-    assert.ok(analyzeTemplate('t.yaml', fixed).model.yamlProblems.length === 0);
-  });
-
-  it('reports restartPolicy: Always and replaces it with Never', () => {
-    const text = job(['restartPolicy: "Always"', ...CONTAINERS]);
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['spec']);
-    assert.match(findings[0]!.message, /cannot use restartPolicy: Always/);
-    assert.equal(fixAll(RULE, text), job(['restartPolicy: Never', ...CONTAINERS]));
-  });
-
-  it('reports a flow-mapping pod spec without offering a fix, since it cannot place a new line there', () => {
-    const flow = [
-      'apiVersion: batch/v1',
-      'kind: Job',
-      'metadata:',
-      '  name: m',
-      '  annotations:',
-      '    helm.sh/hook: pre-install',
-      'spec:',
-      '  template:',
-      '    spec: {containers: []}',
-      '',
-    ].join('\n');
-    const findings = lint(RULE, flow);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(findings[0]!.fixes, []);
-  });
-
-  it('accepts OnFailure and Never, and stays silent on a templated value', () => {
-    assert.deepEqual(lint(RULE, job(['restartPolicy: OnFailure', ...CONTAINERS])), []);
-    assert.deepEqual(lint(RULE, job(['restartPolicy: Never', ...CONTAINERS])), []);
-    assert.deepEqual(lint(RULE, job(['restartPolicy: {{ .Values.restartPolicy }}', ...CONTAINERS])), []);
-  });
-
-  it('stays silent when template output we cannot see may set restartPolicy, but not for output nested in a container', () => {
-    assert.deepEqual(lint(RULE, job(['{{- include "pod.spec" . | nindent 6 }}'])), []);
-    assert.deepEqual(
-      lint(RULE, job([...CONTAINERS, '{{- with .Values.podSpecExtra }}', '{{- toYaml . | nindent 6 }}', '{{- end }}'])),
-      [],
-    );
-    const nested = job([...CONTAINERS, '    resources:', '      {{- toYaml .Values.resources | nindent 12 }}']);
-    assert.equal(lint(RULE, nested).length, 1);
-  });
-
-  it('ignores Jobs that are not hooks and other kinds', () => {
-    const plain = job(CONTAINERS).replace('  annotations:\n    helm.sh/hook: pre-install\n', '');
-    assert.deepEqual(lint(RULE, plain), []);
-    assert.deepEqual(lint(RULE, job(CONTAINERS, 'pre-install', 'Deployment')), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+      errors: [atPodSpec('defaultsToAlways')],
+      output: job([
+        NEVER,
+        '{{- if .Values.pullSecrets }}',
+        'imagePullSecrets: {{ toYaml .Values.pullSecrets | nindent 8 }}',
+        '{{- end }}',
+        ...CONTAINERS,
+      ]),
+    },
+    {
+      name: 'CRLF line ends are kept by the added line',
+      code: crlf(job(CONTAINERS)),
+      errors: [atPodSpec('defaultsToAlways')],
+      output: crlf(job([NEVER, ...CONTAINERS])),
+    },
+    {
+      name: 'template output nested in a container cannot set it',
+      code: job([...CONTAINERS, '    resources:', '      {{- toYaml .Values.resources | nindent 12 }}']),
+      errors: [atPodSpec('defaultsToAlways')],
+      output: job([NEVER, ...CONTAINERS, '    resources:', '      {{- toYaml .Values.resources | nindent 12 }}']),
+    },
+    {
+      name: 'restartPolicy: Always, replaced with Never',
+      code: job(['restartPolicy: "Always"', ...CONTAINERS]),
+      errors: [atPodSpec('restartAlways', { help: [JOB_INVALID] })],
+      output: job([NEVER, ...CONTAINERS]),
+    },
+    {
+      name: 'a flow-mapping pod spec: no fix, since a new line cannot go there',
+      code: [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: m',
+        '  annotations:',
+        '    helm.sh/hook: pre-install',
+        'spec:',
+        '  template:',
+        '    spec: {containers: []}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'defaultsToAlways', line: 9, column: 5, endColumn: 9 }],
+      output: null,
+    },
+  ],
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { analyzeTemplate } from '../../../server/src/engine/analysis/file';
 import { lintFile } from '../../../server/src/engine/lint/lint';
 import { ALL_RULES } from '../../../server/src/engine/rules';
 import type { HelmVersion } from '../../../server/src/engine/rules/rule';
 import { DEPLOY_TARGETS } from '../../../server/src/engine/deployers/targets';
-import { chartFindings, ScratchCharts } from '../../support/chart-tester';
+import { chartFindings, MemoryCharts } from '../../support/chart-tester';
 import { assertShortMessage } from '../../support/messages';
 import { TEST_FILE } from '../../support/rule-tester';
 
@@ -40,8 +40,7 @@ function stretched(bad: string): string[] {
 }
 
 describe('short messages, details in the help', () => {
-  const charts = new ScratchCharts();
-  after(() => charts.remove());
+  const charts = new MemoryCharts();
 
   for (const rule of ALL_RULES) {
     it(`${rule.id}: its documented bad example gives one-sentence messages of at most 160 characters, each with help`, () => {

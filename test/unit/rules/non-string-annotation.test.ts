@@ -1,17 +1,18 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import {
-  applyFix,
-  assertDocsExamples,
-  configMapWith,
-  fixAll,
-  lint,
-  location,
-  pointedText,
-} from '../../support/rule-tester';
+import type { InvalidFileCase } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
-const RULE = 'non-string-annotation';
+/** Hook-related text, which the rule needs to read an object, without making it a hook. */
+const RESOURCE_POLICY = 'helm.sh/resource-policy: keep';
 
+/** A ConfigMap with the annotation lines (from line 6), then RESOURCE_POLICY. */
+function hookConfigMapWith(annotationLines: string[]): string {
+  return configMapWith([...annotationLines, RESOURCE_POLICY]);
+}
+
+/**
+ * A workload whose pod template has the annotation lines (from line 9, indented 8: a value at 10 + key length), then
+ * RESOURCE_POLICY, where it changes nothing but makes the object one the rule reads.
+ */
 function workload(apiVersion: string, kind: string, podAnnotationLines: string[]): string {
   return [
     `apiVersion: ${apiVersion}`,
@@ -22,208 +23,248 @@ function workload(apiVersion: string, kind: string, podAnnotationLines: string[]
     '  template:',
     '    metadata:',
     '      annotations:',
-    ...podAnnotationLines.map((line) => `        ${line}`),
+    ...[...podAnnotationLines, RESOURCE_POLICY].map((line) => `        ${line}`),
     '    spec: {}',
     '',
   ].join('\n');
 }
 
-describe(RULE, () => {
-  it('reports an unquoted number at the value, says Kubernetes rejects the object after template and lint pass, and quotes it', () => {
-    const text = configMapWith(['prometheus.io/port: 9102']);
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(pointedText(text, findings), ['9102']);
-    assert.equal(location(text, findings[0]!), '6:25-6:29');
-    assert.equal(findings[0]!.severity, 'error');
-    const { message, help } = findings[0]!;
-    assert.match(
-      message,
-      /^Kubernetes rejects this ConfigMap at install: the annotation prometheus\.io\/port is a number/,
-    );
-    assert.match(help, /^Quote it: "9102"\./);
-    assert.match(
-      help,
-      /json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.annotations of type string/,
-    );
-    assert.match(help, /helm template, helm lint and --dry-run=client pass/);
-    assert.equal(findings[0]!.fixes[0]!.safe, true);
-    assert.equal(applyFix(text, findings[0]!), configMapWith(['prometheus.io/port: "9102"']));
-  });
+/** A ConfigMap with `example.com/value: <typed>` (line 6, the value from column 24). */
+function withValue(typed: string): string {
+  return hookConfigMapWith([`example.com/value: ${typed}`]);
+}
 
-  it('reports YAML 1.1 booleans and every number form, and quotes each as typed', () => {
-    const cases: [string, 'number' | 'bool'][] = [
-      ['true', 'bool'],
-      ['yes', 'bool'],
-      ['on', 'bool'],
-      ['Off', 'bool'],
-      ['y', 'bool'],
-      ['8080', 'number'],
-      ['-5', 'number'],
-      ['010', 'number'],
-      ['0x1F', 'number'],
-      ['1_000', 'number'],
-      ['1.5', 'number'],
-      ['1e3', 'number'],
-    ];
-    for (const [typed, kind] of cases) {
-      const text = configMapWith([`example.com/value: ${typed}`]);
-      const findings = lint(RULE, text);
-      assert.equal(findings.length, 1, typed);
-      assert.match(findings[0]!.help, new RegExp(`cannot unmarshal ${kind} into`), typed);
-      assert.equal(fixAll(RULE, text), configMapWith([`example.com/value: "${typed}"`]), typed);
-    }
-  });
+const REJECTED_AT_INSTALL = 'Kubernetes rejects this ConfigMap at install';
+const PASSES_TEMPLATE_AND_LINT = /helm template, helm lint and --dry-run=client pass/;
+const unmarshal = (kind: string, field = 'ObjectMeta\\.metadata\\.annotations') =>
+  new RegExp(`json: cannot unmarshal ${kind} into Go struct field ${field} of type string`);
 
-  it('says kubectl cannot convert .inf or .nan to JSON at all, and quotes them', () => {
-    for (const [typed, printed] of [
-      ['.inf', '\\+Inf'],
-      ['-.Inf', '-Inf'],
-      ['.nan', 'NaN'],
-    ] as const) {
-      const text = configMapWith([`example.com/value: ${typed}`]);
-      const findings = lint(RULE, text);
-      assert.match(
-        findings[0]!.help,
-        new RegExp(`error converting YAML to JSON: json: unsupported value: ${printed}"`),
-        typed,
-      );
-      assert.equal(fixAll(RULE, text), configMapWith([`example.com/value: "${typed}"`]), typed);
-    }
-  });
+/** A YAML 1.1 scalar Kubernetes decodes as a number or bool: reported at the value, quoted as typed by a safe fix. */
+function scalarCase(typed: string, kind: 'number' | 'bool'): InvalidFileCase {
+  return {
+    name: `${typed}: ${kind === 'bool' ? 'a boolean' : 'a number'}, quoted as typed`,
+    code: withValue(typed),
+    errors: [
+      {
+        messageId: 'notString',
+        data: {
+          rejection: REJECTED_AT_INSTALL,
+          key: 'example.com/value',
+          kind: kind === 'bool' ? 'a boolean' : 'a number',
+        },
+        line: 6,
+        column: 24,
+        endLine: 6,
+        endColumn: 24 + typed.length,
+        help: [unmarshal(kind)],
+      },
+    ],
+    output: withValue(`"${typed}"`),
+  };
+}
 
-  it('quotes several values in one pass', () => {
-    const text = configMapWith(['a.example.com/enabled: true', 'a.example.com/replicas: 3']);
-    assert.equal(fixAll(RULE, text), configMapWith(['a.example.com/enabled: "true"', 'a.example.com/replicas: "3"']));
-  });
+/** .inf and .nan: kubectl and Helm's client cannot convert them to JSON (Go prints the value as `printed`). */
+function nonFiniteCase(typed: string, printed: string): InvalidFileCase {
+  return {
+    name: `${typed}: no JSON for it, quoted as typed`,
+    code: withValue(typed),
+    errors: [
+      {
+        messageId: 'notString',
+        data: { rejection: 'helm install and kubectl fail on this ConfigMap', kind: 'a number' },
+        line: 6,
+        column: 24,
+        help: [new RegExp(`error converting YAML to JSON: json: unsupported value: ${printed}"`)],
+      },
+    ],
+    output: withValue(`"${typed}"`),
+  };
+}
 
-  it('accepts strings, null, timestamps and times, which Kubernetes decodes as strings', () => {
-    for (const value of [
-      '"8080"',
-      "'true'",
-      'hello',
-      '',
-      '~',
-      'null',
-      '2024-01-01',
-      '12:30',
-      '!!str 5',
-      '|\n      5',
-    ]) {
-      assert.deepEqual(lint(RULE, configMapWith([`example.com/value: ${value}`])), [], value);
-    }
-  });
-
-  it('reports a number with an explicit !!int tag but offers no quoting fix', () => {
-    const text = configMapWith(['example.com/value: !!int 5']);
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['5']);
-    assert.deepEqual(findings[0]!.fixes, []);
-  });
-
-  it('reports a list or mapping value, which makes helm template fail, without a fix', () => {
-    const flow = configMapWith(['example.com/hosts: [a, b]']);
-    const findings = lint(RULE, flow);
-    assert.deepEqual(pointedText(flow, findings), ['[a, b]']);
-    assert.match(
-      findings[0]!.message,
-      /^helm template and helm install fail on this ConfigMap: the annotation example\.com\/hosts is a list/,
-    );
-    assert.match(
-      findings[0]!.help,
-      /cannot unmarshal array into Go struct field \.metadata\.annotations of type string/,
-    );
-    assert.deepEqual(findings[0]!.fixes, []);
-    const block = configMapWith(['example.com/config:', '  key: value']);
-    const mapping = lint(RULE, block);
-    assert.deepEqual(pointedText(block, mapping), ['key: value']);
-    assert.match(mapping[0]!.help, /cannot unmarshal object/);
-  });
-
-  it('leaves helm.sh/hook and helm.sh/hook-weight of the object to their own rules', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: on', 'helm.sh/hook-weight: 5'])), []);
-  });
-
-  it('stays silent on templated values and annotations built by toYaml', () => {
-    for (const value of [
-      '{{ .Values.port }}',
-      '"{{ .Values.port }}"',
-      '{{ .Values.port | quote }}',
-      '{{ .Values.replicas }}0',
-    ]) {
-      assert.deepEqual(lint(RULE, configMapWith([`example.com/value: ${value}`])), [], value);
-    }
-    const built = [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: x',
-      '  annotations:',
-      '    {{- toYaml .Values.annotations | nindent 4 }}',
-      'data: {}',
-      '',
-    ].join('\n');
-    assert.deepEqual(lint(RULE, built), []);
-  });
-
-  it('reports pod template annotations of a built-in workload, naming the nested field, hook keys included', () => {
-    const text = workload('apps/v1', 'Deployment', ['prometheus.io/scrape: true', 'helm.sh/hook-weight: 5']);
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['true', '5']);
-    assert.match(findings[0]!.message, /^The API server rejects this Deployment/);
-    assert.match(findings[0]!.help, /kubectl's client-side checks pass/);
-    assert.match(
-      findings[0]!.help,
-      /cannot unmarshal bool into Go struct field ObjectMeta\.spec\.template\.metadata\.annotations of type string/,
-    );
-    assert.equal(
-      fixAll(RULE, text),
-      workload('apps/v1', 'Deployment', ['prometheus.io/scrape: "true"', 'helm.sh/hook-weight: "5"']),
-    );
-    assert.equal(lint(RULE, workload('batch/v1', 'Job', ['sidecar.istio.io/inject: false'])).length, 1);
-  });
-
-  it('stays silent on nested annotations of a custom resource, whose schema may accept them', () => {
-    assert.deepEqual(lint(RULE, workload('argoproj.io/v1alpha1', 'Rollout', ['prometheus.io/scrape: true'])), []);
-    assert.deepEqual(lint(RULE, workload('batch.volcano.sh/v1alpha1', 'Job', ['prometheus.io/scrape: true'])), []);
-  });
-
-  it('checks annotation fragments in a define but not a labels fragment', () => {
-    const annotations = [
-      '{{- define "app.hookAnnotations" -}}',
-      'helm.sh/hook: pre-install',
-      'example.com/enabled: true',
-      '{{- end }}',
-      '',
-    ].join('\n');
-    const findings = lint(RULE, annotations, {}, 'templates/_helpers.tpl');
-    assert.deepEqual(pointedText(annotations, findings), ['true']);
-    assert.match(findings[0]!.message, /^Kubernetes rejects each object that includes this at install/);
-    const labels = [
-      '{{- define "app.labels" -}}',
-      'helm.sh/chart: {{ .Chart.Name }}',
-      'app.kubernetes.io/version: 1.0',
-      '{{- end }}',
-      '',
-    ].join('\n');
-    assert.deepEqual(lint(RULE, labels, {}, 'templates/_helpers.tpl'), []);
-  });
-
-  it('ignores labels', () => {
-    const text = [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: x',
-      '  labels:',
-      '    tier: 1',
-      'data: {}',
-      '',
-    ].join('\n');
-    assert.deepEqual(lint(RULE, text), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+ruleTester.run('non-string-annotation', {
+  valid: [
+    {
+      name: 'an object without hook-related text: objects that are not hooks are not its business',
+      code: configMapWith(['prometheus.io/port: 9102']),
+    },
+    ...['"8080"', "'true'", 'hello', '', '~', 'null', '2024-01-01', '12:30', '!!str 5', '|\n      5'].map((value) => ({
+      name: `a string, null, timestamp or time Kubernetes decodes as a string: ${value || '(empty)'}`,
+      code: withValue(value),
+    })),
+    {
+      name: 'helm.sh/hook and helm.sh/hook-weight of the object are left to their own rules',
+      code: hookConfigMapWith(['helm.sh/hook: on', 'helm.sh/hook-weight: 5']),
+    },
+    ...['{{ .Values.port }}', '"{{ .Values.port }}"', '{{ .Values.port | quote }}', '{{ .Values.replicas }}0'].map(
+      (value) => ({ name: `a templated value: ${value}`, code: withValue(value) }),
+    ),
+    {
+      name: 'annotations built by toYaml',
+      code: [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: x',
+        '  annotations:',
+        '    {{- toYaml .Values.annotations | nindent 4 }}',
+        'data: {}',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: "nested annotations of a custom resource, whose schema may accept them (Argo's Rollout)",
+      code: workload('argoproj.io/v1alpha1', 'Rollout', ['prometheus.io/scrape: true']),
+    },
+    {
+      name: 'nested annotations of a custom resource of kind Job (Volcano)',
+      code: workload('batch.volcano.sh/v1alpha1', 'Job', ['prometheus.io/scrape: true']),
+    },
+    {
+      name: 'a labels fragment in a define',
+      filename: 'templates/_helpers.tpl',
+      code: [
+        '{{- define "app.labels" -}}',
+        'helm.sh/chart: {{ .Chart.Name }}',
+        'app.kubernetes.io/version: 1.0',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'a number in labels',
+      code: [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: x',
+        '  labels:',
+        '    tier: 1',
+        'data: {}',
+        '',
+      ].join('\n'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'an unquoted port: rejected at install after template and lint pass, quoted by a safe fix',
+      code: hookConfigMapWith(['prometheus.io/port: 9102']),
+      errors: [
+        {
+          messageId: 'notString',
+          data: { rejection: REJECTED_AT_INSTALL, key: 'prometheus.io/port', kind: 'a number' },
+          line: 6,
+          column: 25,
+          endLine: 6,
+          endColumn: 29,
+          severity: 'error',
+          help: [unmarshal('number'), PASSES_TEMPLATE_AND_LINT],
+        },
+      ],
+      output: hookConfigMapWith(['prometheus.io/port: "9102"']),
+    },
+    ...(['true', 'yes', 'on', 'Off', 'y'] as const).map((typed) => scalarCase(typed, 'bool')),
+    ...(['8080', '-5', '010', '0x1F', '1_000', '1.5', '1e3'] as const).map((typed) => scalarCase(typed, 'number')),
+    nonFiniteCase('.inf', '\\+Inf'),
+    nonFiniteCase('-.Inf', '-Inf'),
+    nonFiniteCase('.nan', 'NaN'),
+    {
+      name: 'several values quoted in one pass',
+      code: hookConfigMapWith(['a.example.com/enabled: true', 'a.example.com/replicas: 3']),
+      errors: [
+        { messageId: 'notString', data: { key: 'a.example.com/enabled', kind: 'a boolean' }, line: 6, column: 28 },
+        { messageId: 'notString', data: { key: 'a.example.com/replicas', kind: 'a number' }, line: 7, column: 29 },
+      ],
+      output: hookConfigMapWith(['a.example.com/enabled: "true"', 'a.example.com/replicas: "3"']),
+    },
+    {
+      name: 'a number with an explicit !!int tag: quoting would not make it a string, so no fix',
+      code: withValue('!!int 5'),
+      errors: [{ messageId: 'notString', data: { kind: 'a number' }, line: 6, column: 30, endColumn: 31 }],
+    },
+    {
+      name: 'a flow list, which makes helm template fail, without a fix',
+      code: hookConfigMapWith(['example.com/hosts: [a, b]']),
+      errors: [
+        {
+          messageId: 'notString',
+          data: {
+            rejection: 'helm template and helm install fail on this ConfigMap',
+            key: 'example.com/hosts',
+            kind: 'a list',
+          },
+          line: 6,
+          column: 24,
+          endColumn: 30,
+          help: [unmarshal('array', '\\.metadata\\.annotations')],
+        },
+      ],
+    },
+    {
+      name: 'a block mapping, which makes helm template fail, without a fix',
+      code: hookConfigMapWith(['example.com/config:', '  key: value']),
+      errors: [
+        {
+          messageId: 'notString',
+          data: { key: 'example.com/config', kind: 'a mapping' },
+          line: 7,
+          column: 7,
+          endLine: 7,
+          endColumn: 17,
+          help: [unmarshal('object', '\\.metadata\\.annotations')],
+        },
+      ],
+    },
+    {
+      name: "a built-in workload's pod template annotations, hook keys included: the API server rejects them",
+      code: workload('apps/v1', 'Deployment', ['prometheus.io/scrape: true', 'helm.sh/hook-weight: 5']),
+      errors: [
+        {
+          messageId: 'notString',
+          data: { rejection: 'The API server rejects this Deployment', kind: 'a boolean' },
+          line: 9,
+          column: 31,
+          endColumn: 35,
+          help: [
+            /kubectl's client-side checks pass/,
+            unmarshal('bool', 'ObjectMeta\\.spec\\.template\\.metadata\\.annotations'),
+          ],
+        },
+        { messageId: 'notString', data: { key: 'helm.sh/hook-weight', kind: 'a number' }, line: 10, column: 30 },
+      ],
+      output: workload('apps/v1', 'Deployment', ['prometheus.io/scrape: "true"', 'helm.sh/hook-weight: "5"']),
+    },
+    {
+      name: "a Job's pod template annotations",
+      code: workload('batch/v1', 'Job', ['sidecar.istio.io/inject: false']),
+      errors: [{ messageId: 'notString', data: { rejection: 'The API server rejects this Job' }, line: 9, column: 34 }],
+      output: workload('batch/v1', 'Job', ['sidecar.istio.io/inject: "false"']),
+    },
+    {
+      name: 'an annotations fragment in a define: each object that includes it',
+      filename: 'templates/_helpers.tpl',
+      code: [
+        '{{- define "app.hookAnnotations" -}}',
+        'helm.sh/hook: pre-install',
+        'example.com/enabled: true',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+      errors: [
+        {
+          messageId: 'notString',
+          data: { rejection: 'Kubernetes rejects each object that includes this at install' },
+          line: 3,
+          column: 22,
+          endColumn: 26,
+        },
+      ],
+      output: [
+        '{{- define "app.hookAnnotations" -}}',
+        'helm.sh/hook: pre-install',
+        'example.com/enabled: "true"',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+    },
+  ],
 });

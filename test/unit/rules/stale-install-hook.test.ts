@@ -1,10 +1,5 @@
-import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
-
-const RULE = 'stale-install-hook';
-const charts = new ScratchCharts();
-after(() => charts.remove());
+import type { ExpectedError } from '../../support/rule-tester';
+import { ruleTester } from '../../support/rule-tester';
 
 function object(kind: string, name: string, annotations: string[] = []): string {
   const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];
@@ -12,7 +7,10 @@ function object(kind: string, name: string, annotations: string[] = []): string 
   return [...lines, ''].join('\n');
 }
 
-/** A release Deployment (a hook when `hook` is given) whose container has the `container` lines, indented for it. */
+/**
+ * A release Deployment (a hook when `hook` is given) whose pod spec has the `podSpec` lines (from line 12, column 7)
+ * and whose container the `container` lines (after containers, name and image), each indented for its place.
+ */
 function deployment(container: string[], podSpec: string[] = [], hook?: string): string {
   return [
     'apiVersion: apps/v1',
@@ -36,222 +34,248 @@ function deployment(container: string[], podSpec: string[] = [], hook?: string):
   ].join('\n');
 }
 
+/** envFrom of the ConfigMap CONFIG: its name is on line 17 of deployment(ENV_FROM), from column 23. */
 const ENV_FROM = ['envFrom:', '  - configMapRef:', '      name: {{ .Release.Name }}-config'];
 const CONFIG = '{{ .Release.Name }}-config';
+const SECRET_ENV_FROM = ['envFrom:', '  - secretRef:', '      name: creds'];
+/** What helm install, and helm template, call the release unless told: the reader's name is rendered with it. */
+const APP = 'Deployment "release-name-app"';
+const UPGRADE_RUNS_ONLY_UPGRADE_HOOKS = /helm upgrade runs only pre-upgrade and post-upgrade hooks/;
+const INSTALL_RUNS_ONLY_INSTALL_HOOKS =
+  /helm install \(and helm upgrade --install of a new release\) runs only pre-install and post-install hooks/;
 
-describe(RULE, () => {
-  it('reports a pre-install ConfigMap that a release Deployment reads through envFrom, at its helm.sh/hook value, with the reader as related', () => {
-    const chart = charts.write({
-      'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
-      'templates/app.yaml': deployment(ENV_FROM),
-    });
-    const findings = chartFindings(chart, RULE);
-    assert.deepEqual(
-      findings.map((finding) => where(chart, finding)),
-      ['templates/config.yaml:6 "pre-install"'],
-    );
-    assert.equal(findings[0]!.severity, 'warning');
-    assert.equal(
-      findings[0]!.message,
-      'helm upgrade never updates this ConfigMap, which Deployment "release-name-app" reads: it is a pre-install hook only.',
-    );
-    assert.match(findings[0]!.help, /^Hook it on pre-upgrade as well/);
-    assert.match(findings[0]!.help, /helm upgrade runs only pre-upgrade and post-upgrade hooks/);
-    assert.deepEqual(
-      findings[0]!.related.map((related) => where(chart, related)),
-      ['templates/app.yaml:17 "{{ .Release.Name }}-config"'],
-    );
-  });
+/** A finding at the helm.sh/hook value of object() (line 6 of its document, from column 19). */
+function atHook(
+  file: string,
+  line: number,
+  events: string,
+  expected: Omit<ExpectedError, 'line' | 'column'>,
+): ExpectedError {
+  return { file, line, column: 19, endLine: line, endColumn: 19 + events.length, severity: 'warning', ...expected };
+}
 
-  it('reports install-only hooks read by env valueFrom, volumes, serviceAccountName and imagePullSecrets', () => {
-    const chart = charts.write({
-      'templates/objects.yaml': [
-        object('Secret', 'creds', ['helm.sh/hook: pre-install,post-install']),
-        object('ConfigMap', 'files', ['helm.sh/hook: post-install']),
-        object('ServiceAccount', 'runner', ['helm.sh/hook: pre-install']),
-        object('Secret', 'registry', ['helm.sh/hook: pre-install']),
-      ].join('---\n'),
-      'templates/app.yaml': deployment(
-        [
-          'env:',
-          '  - name: PASSWORD',
-          '    valueFrom:',
-          '      secretKeyRef:',
-          '        name: creds',
-          '        key: password',
-        ],
-        [
-          'serviceAccountName: runner',
-          'imagePullSecrets:',
-          '  - name: registry',
-          'volumes:',
-          '  - name: files',
-          '    configMap:',
-          '      name: files',
-        ],
-      ),
-    });
-    const fields = chartFindings(chart, RULE).map(
-      (finding) => `${finding.message.split(',')[0]} via ${/\(([^)]+)\)$/.exec(finding.related[0]!.message)?.[1]}`,
-    );
-    assert.deepEqual(fields.sort(), [
-      'helm upgrade never updates this ConfigMap via volume "files"',
-      'helm upgrade never updates this Secret via env secretKeyRef',
-      'helm upgrade never updates this Secret via imagePullSecrets',
-      'helm upgrade never updates this ServiceAccount via serviceAccountName',
-    ]);
-    assert.match(
-      chartFindings(chart, RULE).find((finding) => finding.related[0]!.message.includes('env secretKeyRef'))?.message ??
-        '',
-      /which Deployment "release-name-app" reads: it has no pre-upgrade or post-upgrade event\.$/,
-    );
-  });
+/** Hooks an upgrade never updates, each read by the Deployment of READ_FOUR_WAYS in another way (lines 6, 13, 20, 27). */
+const FOUR_HOOKS = [
+  object('Secret', 'creds', ['helm.sh/hook: pre-install,post-install']),
+  object('ConfigMap', 'files', ['helm.sh/hook: post-install']),
+  object('ServiceAccount', 'runner', ['helm.sh/hook: pre-install']),
+  object('Secret', 'registry', ['helm.sh/hook: pre-install']),
+].join('---\n');
+const READ_FOUR_WAYS = deployment(
+  [
+    'env:',
+    '  - name: PASSWORD',
+    '    valueFrom:',
+    '      secretKeyRef:',
+    '        name: creds',
+    '        key: password',
+  ],
+  [
+    'serviceAccountName: runner',
+    'imagePullSecrets:',
+    '  - name: registry',
+    'volumes:',
+    '  - name: files',
+    '    configMap:',
+    '      name: files',
+  ],
+);
 
-  it('reports a pre-upgrade-only Secret that a release resource needs: a fresh install never creates it', () => {
-    const chart = charts.write({
-      'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
-      'templates/app.yaml': deployment(['envFrom:', '  - secretRef:', '      name: creds']),
-    });
-    const [finding] = chartFindings(chart, RULE);
-    assert.equal(
-      finding?.message,
-      'A fresh install never creates this Secret, which Deployment "release-name-app" reads: it is a pre-upgrade hook only.',
-    );
-    assert.match(finding!.help, /helm upgrade --install of a new release/);
-  });
+/** A pre-install Secret whose password is generated once; with `password` literal instead, it is ordinary data. */
+function secretWithPassword(password: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: creds',
+    '  annotations:',
+    '    helm.sh/hook: pre-install',
+    'stringData:',
+    `  password: ${password}`,
+    '',
+  ].join('\n');
+}
 
-  it('stays silent when the object is hooked on both paths, or another document of its name covers the other path', () => {
-    const both = charts.write({
-      'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install,pre-upgrade']),
-      'templates/app.yaml': deployment(ENV_FROM),
-    });
-    assert.deepEqual(chartFindings(both, RULE), []);
-    const split = charts.write({
-      'templates/config.yaml': [
-        object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
-        object('ConfigMap', CONFIG, ['helm.sh/hook: pre-upgrade']),
-      ].join('---\n'),
-      'templates/app.yaml': deployment(ENV_FROM),
-    });
-    assert.deepEqual(chartFindings(split, RULE), []);
-  });
+/** A chart whose app template reads .Release.IsUpgrade, so install and upgrade render apart. */
+const RENDERED_APART = {
+  'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+  'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
+  'templates/app.yaml': deployment(
+    [...ENV_FROM, '  - secretRef:', '      name: creds'],
+    ['{{- if .Release.IsUpgrade }}', 'terminationGracePeriodSeconds: 5', '{{- end }}'],
+  ),
+};
 
-  it('stays silent for a release object, a claim, a hook deleted after success, a hook reader, and an optional read of an upgrade-only object', () => {
-    const cases: Record<string, string>[] = [
-      { 'templates/config.yaml': object('ConfigMap', CONFIG), 'templates/app.yaml': deployment(ENV_FROM) },
-      {
+ruleTester.run('stale-install-hook', {
+  valid: [
+    {
+      name: 'hooked on both install and upgrade',
+      files: {
+        'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install,pre-upgrade']),
+        'templates/app.yaml': deployment(ENV_FROM),
+      },
+    },
+    {
+      name: 'another document of the same name covers the upgrade path',
+      files: {
+        'templates/config.yaml': [
+          object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+          object('ConfigMap', CONFIG, ['helm.sh/hook: pre-upgrade']),
+        ].join('---\n'),
+        'templates/app.yaml': deployment(ENV_FROM),
+      },
+    },
+    {
+      name: 'a release ConfigMap, not a hook',
+      files: { 'templates/config.yaml': object('ConfigMap', CONFIG), 'templates/app.yaml': deployment(ENV_FROM) },
+    },
+    {
+      name: 'a pre-install hook that hook-succeeded deletes',
+      files: {
         'templates/config.yaml': object('ConfigMap', CONFIG, [
           'helm.sh/hook: pre-install',
           'helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded',
         ]),
         'templates/app.yaml': deployment(ENV_FROM),
       },
-      {
+    },
+    {
+      name: 'the reader is itself a hook',
+      files: {
         'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
         'templates/app.yaml': deployment(ENV_FROM, [], 'post-install'),
       },
-      {
+    },
+    {
+      name: 'a pre-install PersistentVolumeClaim, the usual way to keep data',
+      files: {
         'templates/data.yaml': object('PersistentVolumeClaim', 'data', ['helm.sh/hook: pre-install']),
         'templates/app.yaml': deployment(
           [],
           ['volumes:', '  - name: data', '    persistentVolumeClaim:', '      claimName: data'],
         ),
       },
-      {
+    },
+    {
+      name: 'an optional read of an upgrade-only Secret',
+      files: {
         'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
-        'templates/app.yaml': deployment(['envFrom:', '  - secretRef:', '      name: creds', '      optional: true']),
+        'templates/app.yaml': deployment([...SECRET_ENV_FROM, '      optional: true']),
       },
-    ];
-    for (const files of cases) assert.deepEqual(chartFindings(charts.write(files), RULE), [], Object.values(files)[0]);
-  });
-
-  it('stays silent for a pre-install Secret generated once with randAlphaNum: keeping it is the point', () => {
-    const generated = [
-      'apiVersion: v1',
-      'kind: Secret',
-      'metadata:',
-      '  name: creds',
-      '  annotations:',
-      '    helm.sh/hook: pre-install',
-      'stringData:',
-      '  password: {{ randAlphaNum 24 | quote }}',
-      '',
-    ].join('\n');
-    const envFrom = ['envFrom:', '  - secretRef:', '      name: creds'];
-    assert.deepEqual(
-      chartFindings(
-        charts.write({ 'templates/secret.yaml': generated, 'templates/app.yaml': deployment(envFrom) }),
-        RULE,
-      ),
-      [],
-    );
-    const literal = generated.replace('{{ randAlphaNum 24 | quote }}', 'from-values');
-    assert.equal(
-      chartFindings(charts.write({ 'templates/secret.yaml': literal, 'templates/app.yaml': deployment(envFrom) }), RULE)
-        .length,
-      1,
-      'positive control: literal data is reported',
-    );
-  });
-
-  it('stays silent when the name comes from lookup or chance, or the objects come from a subchart', () => {
-    const random = charts.write({
-      'templates/config.yaml': object('ConfigMap', '{{ .Release.Name }}-{{ randAlphaNum 5 | lower }}', [
-        'helm.sh/hook: pre-install',
-      ]),
-      'templates/app.yaml': deployment(ENV_FROM),
-    });
-    assert.deepEqual(chartFindings(random, RULE), []);
-    const guarded = charts.write({
-      'templates/config.yaml': `{{- if not (lookup "v1" "ConfigMap" .Release.Namespace "${CONFIG}") }}\n${object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install'])}{{- end }}\n`,
-      'templates/app.yaml': deployment(ENV_FROM),
-    });
-    assert.deepEqual(chartFindings(guarded, RULE), []);
-    const sub = charts.write({
-      'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
-      'charts/db/templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
-      'charts/db/templates/app.yaml': deployment(ENV_FROM),
-    });
-    assert.deepEqual(chartFindings(sub, RULE), []);
-    // Positive control: the same two templates in the chart itself are reported.
-    const own = charts.write({
-      'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
-      'templates/app.yaml': deployment(ENV_FROM),
-    });
-    assert.equal(chartFindings(own, RULE).length, 1);
-  });
-
-  it('finds both cases when the chart renders install and upgrade apart (a template reads .Release.IsUpgrade), and follows what each renders', () => {
-    const files = {
-      'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
-      'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
-      'templates/app.yaml': deployment(
-        [...ENV_FROM, '  - secretRef:', '      name: creds'],
-        ['{{- if .Release.IsUpgrade }}', 'terminationGracePeriodSeconds: 5', '{{- end }}'],
-      ),
-    };
-    const chart = charts.write(files);
-    assert.deepEqual(
-      chartFindings(chart, RULE)
-        .map((finding) => `${where(chart, finding)} ${finding.message.split(',')[0]}`)
-        .sort(),
-      [
-        'templates/config.yaml:6 "pre-install" helm upgrade never updates this ConfigMap',
-        'templates/secret.yaml:6 "pre-upgrade" A fresh install never creates this Secret',
+    },
+    {
+      name: 'a pre-install Secret generated once with randAlphaNum: keeping it is the point',
+      files: {
+        'templates/secret.yaml': secretWithPassword('{{ randAlphaNum 24 | quote }}'),
+        'templates/app.yaml': deployment(SECRET_ENV_FROM),
+      },
+    },
+    {
+      name: 'a name made by chance',
+      files: {
+        'templates/config.yaml': object('ConfigMap', '{{ .Release.Name }}-{{ randAlphaNum 5 | lower }}', [
+          'helm.sh/hook: pre-install',
+        ]),
+        'templates/app.yaml': deployment(ENV_FROM),
+      },
+    },
+    {
+      name: 'an object created only when lookup does not find it',
+      files: {
+        'templates/config.yaml': `{{- if not (lookup "v1" "ConfigMap" .Release.Namespace "${CONFIG}") }}\n${object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install'])}{{- end }}\n`,
+        'templates/app.yaml': deployment(ENV_FROM),
+      },
+    },
+    {
+      name: "a subchart's hook and reader",
+      files: {
+        'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
+        'charts/db/templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+        'charts/db/templates/app.yaml': deployment(ENV_FROM),
+      },
+    },
+    {
+      name: 'hooked on the path each render takes (.Release.IsInstall picks the event)',
+      files: {
+        ...RENDERED_APART,
+        'templates/config.yaml': object('ConfigMap', CONFIG, [
+          'helm.sh/hook: {{ if .Release.IsInstall }}pre-install{{ else }}pre-upgrade{{ end }}',
+        ]),
+        'templates/secret.yaml': '',
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a pre-install ConfigMap a release Deployment reads through envFrom, the reader as related',
+      files: {
+        'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+        'templates/app.yaml': deployment(ENV_FROM),
+      },
+      errors: [
+        atHook('templates/config.yaml', 6, 'pre-install', {
+          messageId: 'notUpgraded',
+          data: { what: 'this ConfigMap', reader: APP, only: 'it is a pre-install hook only' },
+          help: [UPGRADE_RUNS_ONLY_UPGRADE_HOOKS],
+          related: [{ file: 'templates/app.yaml', line: 17, column: 23, message: [/envFrom/] }],
+        }),
       ],
-    );
-    // Hooked on the path each render takes: the install render has it on pre-install, the upgrade render on pre-upgrade.
-    const switched = charts.write({
-      ...files,
-      'templates/config.yaml': object('ConfigMap', CONFIG, [
-        'helm.sh/hook: {{ if .Release.IsInstall }}pre-install{{ else }}pre-upgrade{{ end }}',
-      ]),
-      'templates/secret.yaml': '',
-    });
-    assert.deepEqual(chartFindings(switched, RULE), []);
-  });
-
-  it('reports its documented bad example and not its good one', () => {
-    assertChartDocsExamples(charts, RULE);
-  });
+    },
+    {
+      name: 'install-only hooks read by env valueFrom, a volume, serviceAccountName and imagePullSecrets',
+      files: { 'templates/objects.yaml': FOUR_HOOKS, 'templates/app.yaml': READ_FOUR_WAYS },
+      errors: [
+        atHook('templates/objects.yaml', 6, 'pre-install,post-install', {
+          messageId: 'notUpgraded',
+          data: { what: 'this Secret', reader: APP, only: 'it has no pre-upgrade or post-upgrade event' },
+          related: [{ file: 'templates/app.yaml', line: 26, column: 25, message: [/env secretKeyRef/] }],
+        }),
+        atHook('templates/objects.yaml', 13, 'post-install', {
+          messageId: 'notUpgraded',
+          data: { what: 'this ConfigMap', only: 'it is a post-install hook only' },
+          related: [{ file: 'templates/app.yaml', line: 18, column: 19, message: [/volume "files"/] }],
+        }),
+        atHook('templates/objects.yaml', 20, 'pre-install', {
+          messageId: 'notUpgraded',
+          data: { what: 'this ServiceAccount', only: 'it is a pre-install hook only' },
+          related: [{ file: 'templates/app.yaml', line: 12, column: 27, message: [/serviceAccountName/] }],
+        }),
+        atHook('templates/objects.yaml', 27, 'pre-install', {
+          messageId: 'notUpgraded',
+          data: { what: 'this Secret', only: 'it is a pre-install hook only' },
+          related: [{ file: 'templates/app.yaml', line: 14, column: 17, message: [/imagePullSecrets/] }],
+        }),
+      ],
+    },
+    {
+      name: 'a pre-upgrade-only Secret a release resource needs: a fresh install never creates it',
+      files: {
+        'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
+        'templates/app.yaml': deployment(SECRET_ENV_FROM),
+      },
+      errors: [
+        atHook('templates/secret.yaml', 6, 'pre-upgrade', {
+          messageId: 'notInstalled',
+          data: { what: 'this Secret', reader: APP, only: 'it is a pre-upgrade hook only' },
+          help: [INSTALL_RUNS_ONLY_INSTALL_HOOKS],
+        }),
+      ],
+    },
+    {
+      name: 'a pre-install Secret with literal data (the control for the generated one)',
+      files: {
+        'templates/secret.yaml': secretWithPassword('from-values'),
+        'templates/app.yaml': deployment(SECRET_ENV_FROM),
+      },
+      errors: [atHook('templates/secret.yaml', 6, 'pre-install', { messageId: 'notUpgraded' })],
+    },
+    {
+      name: 'install and upgrade rendered apart (.Release.IsUpgrade): each render finds its own case',
+      files: RENDERED_APART,
+      errors: [
+        atHook('templates/config.yaml', 6, 'pre-install', { messageId: 'notUpgraded' }),
+        atHook('templates/secret.yaml', 6, 'pre-upgrade', { messageId: 'notInstalled' }),
+      ],
+    },
+  ],
 });

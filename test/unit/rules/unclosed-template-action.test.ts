@@ -1,95 +1,156 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { assertDocsExamples, configMapWith, lint, location, pointedText } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
-const RULE = 'unclosed-template-action';
+/** How Helm fails on each: it prints Go's text/template error after "parse error at (file:line): ". */
+const PARSE_ERROR = (goError: string) => new RegExp(`fail with "parse error at \\(…\\): ${goError}"`);
+/** When Go reads later lines into the unclosed action, its error names them: the help quotes none. */
+const SOME_PARSE_ERROR = /fail with a parse error,/;
 
-describe(RULE, () => {
-  it('reports "{{" without "}}" from the "{{" to the end of its line', () => {
-    const text = configMapWith(['helm.sh/hook: pre-install'], '{{ .Release.Name -migrate');
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.equal(findings[0]!.severity, 'error');
-    assert.deepEqual(pointedText(text, findings), ['{{ .Release.Name -migrate']);
-    assert.equal(location(text, findings[0]!), '4:9-4:34');
-    assert.match(findings[0]!.message, /this "\{\{" has no closing "\}\}"/);
-    assert.match(findings[0]!.help, /^Close the action with "}}"\./);
-    assert.deepEqual(findings[0]!.fixes, []);
-  });
-
-  it('quotes Go\'s "unclosed action" only when the text ends on the action\'s line, since Go reads later lines into the action', () => {
-    const lastLine = 'a: b\nname: {{ .Release.Name\n\n';
-    assert.match(lint(RULE, lastLine)[0]!.help, /fail with "parse error at \(…\): unclosed action"/);
-    const followed = configMapWith(['helm.sh/hook: pre-install'], '{{ .Release.Name -migrate');
-    const help = lint(RULE, followed)[0]!.help;
-    assert.doesNotMatch(help, /unclosed action"/);
-    assert.match(help, /fail with a parse error,/);
-  });
-
-  it('names no Go message when a later "{{" cuts the unclosed action short', () => {
-    const text = 'a: {{ .Values.a\nb: {{ .Values.b }}\n';
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['{{ .Values.a']);
-    assert.match(findings[0]!.help, /fail with a parse error,/);
-  });
-
-  it('reports a string, raw string or character constant left open inside an action', () => {
-    const string = 'a: {{ .Values.a | default "x }}\nb: c\n';
-    assert.match(lint(RULE, string)[0]!.help, /parse error at \(…\): unterminated quoted string/);
-    const raw = 'a: {{ .Values.a | default `x }}\nb: c\n';
-    assert.match(lint(RULE, raw)[0]!.help, /unterminated raw quoted string/);
-    const char = 'a: {{ printf "%c" \'x }}\nb: c\n';
-    assert.match(lint(RULE, char)[0]!.help, /unterminated character constant/);
-  });
-
-  it('reports an unclosed comment and a comment not ended by "*/}}"', () => {
-    assert.match(lint(RULE, '{{/* note\na: b\n')[0]!.help, /^End the comment with "\*\/}}"\..*unclosed comment/);
-    assert.match(lint(RULE, '{{/* note */ }}\na: b\n')[0]!.help, /comment ends before closing delimiter/);
-  });
-
-  it('reports an "{{ end }}" too many at that action, and a block without its "{{ end }}" at its opening', () => {
-    const extra = 'a: b\n{{- end }}\n';
-    const findings = lint(RULE, extra);
-    assert.deepEqual(pointedText(extra, findings), ['{{- end }}']);
-    assert.match(findings[0]!.help, /unexpected \{\{end\}\}/);
-    const missing = '{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n';
-    const open = lint(RULE, missing);
-    assert.deepEqual(pointedText(missing, open), ['{{- if .Values.enabled }}']);
-    assert.match(open[0]!.message, /this "\{\{ if \}\}" has no "\{\{ end \}\}"/);
-    assert.match(open[0]!.help, /unexpected EOF/);
-  });
-
-  it('reports in a _helpers.tpl too, since Helm parses every template of the chart', () => {
-    const text = '{{- define "app.name" -}}\n{{ .Chart.Name\n{{- end }}\n';
-    assert.ok(lint(RULE, text, {}, 'templates/_helpers.tpl').length > 0);
-  });
-
-  it('accepts well-formed actions: trim markers, comments, strings holding "}}", raw strings, nested blocks', () => {
-    const text = [
-      '{{- /* a comment with }} inside */ -}}',
-      '{{- define "app.labels" -}}',
-      'app: {{ .Chart.Name | quote }}',
-      '{{- end }}',
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: {{ printf "%s-}}" .Release.Name | trunc 63 }}',
-      '  annotations:',
-      '    {{- with.Values.annotations }}',
-      '    {{- range $k, $v := . }}',
-      '    {{ $k }}: {{ $v | quote }}',
-      '    {{- end }}',
-      '    {{- end }}',
-      'data:',
-      '  script: {{ `echo "}}"',
-      '    done` | quote }}',
-      '  char: {{ printf "%c" \'}\' }}',
-      '',
-    ].join('\n');
-    assert.deepEqual(lint(RULE, text), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+ruleTester.run('unclosed-template-action', {
+  valid: [
+    {
+      name: 'well-formed actions: trim markers, comments, strings holding "}}", raw strings, nested blocks',
+      code: [
+        '{{- /* a comment with }} inside */ -}}',
+        '{{- define "app.labels" -}}',
+        'app: {{ .Chart.Name | quote }}',
+        '{{- end }}',
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: {{ printf "%s-}}" .Release.Name | trunc 63 }}',
+        '  annotations:',
+        '    {{- with.Values.annotations }}',
+        '    {{- range $k, $v := . }}',
+        '    {{ $k }}: {{ $v | quote }}',
+        '    {{- end }}',
+        '    {{- end }}',
+        'data:',
+        '  script: {{ `echo "}}"',
+        '    done` | quote }}',
+        '  char: {{ printf "%c" \'}\' }}',
+        '',
+      ].join('\n'),
+    },
+  ],
+  invalid: [
+    {
+      name: '"{{" without "}}": from the "{{" to the end of its line; later lines make Go fail otherwise',
+      code: configMapWith(['helm.sh/hook: pre-install'], '{{ .Release.Name -migrate'),
+      errors: [
+        {
+          messageId: 'unclosedAction',
+          line: 4,
+          column: 9,
+          endLine: 4,
+          endColumn: 34,
+          severity: 'error',
+          help: [/^Close the action with "}}"\./, SOME_PARSE_ERROR],
+        },
+      ],
+    },
+    {
+      // Go's lexer reads line breaks inside an action as spaces: only when blanks alone follow does it end there.
+      name: '"{{" on the last line: Go\'s "unclosed action"',
+      code: 'a: b\nname: {{ .Release.Name\n\n',
+      errors: [{ messageId: 'unclosedAction', line: 2, column: 7, help: [PARSE_ERROR('unclosed action')] }],
+    },
+    {
+      name: 'a later "{{" cuts the unclosed action short: no Go message named',
+      code: 'a: {{ .Values.a\nb: {{ .Values.b }}\n',
+      errors: [
+        { messageId: 'unclosedAction', line: 1, column: 4, endLine: 1, endColumn: 16, help: [SOME_PARSE_ERROR] },
+      ],
+    },
+    {
+      name: 'a string left open inside an action',
+      code: 'a: {{ .Values.a | default "x }}\nb: c\n',
+      errors: [
+        { messageId: 'unterminatedString', line: 1, column: 4, help: [PARSE_ERROR('unterminated quoted string')] },
+      ],
+    },
+    {
+      name: 'a raw string left open inside an action',
+      code: 'a: {{ .Values.a | default `x }}\nb: c\n',
+      errors: [
+        {
+          messageId: 'unterminatedRawString',
+          line: 1,
+          column: 4,
+          help: [PARSE_ERROR('unterminated raw quoted string')],
+        },
+      ],
+    },
+    {
+      name: 'a character constant left open inside an action',
+      code: 'a: {{ printf "%c" \'x }}\nb: c\n',
+      errors: [
+        {
+          messageId: 'unterminatedCharacter',
+          line: 1,
+          column: 4,
+          help: [PARSE_ERROR('unterminated character constant')],
+        },
+      ],
+    },
+    {
+      name: 'a comment without "*/}}"',
+      code: '{{/* note\na: b\n',
+      errors: [
+        {
+          messageId: 'unclosedComment',
+          line: 1,
+          column: 1,
+          help: [/^End the comment with "\*\/}}"\./, PARSE_ERROR('unclosed comment')],
+        },
+      ],
+    },
+    {
+      name: 'a comment not ended by "*/}}"',
+      code: '{{/* note */ }}\na: b\n',
+      errors: [
+        {
+          messageId: 'commentNotEnded',
+          line: 1,
+          column: 1,
+          help: [PARSE_ERROR('comment ends before closing delimiter')],
+        },
+      ],
+    },
+    {
+      name: 'an "{{ end }}" too many: at that action',
+      code: 'a: b\n{{- end }}\n',
+      errors: [
+        {
+          messageId: 'endWithoutBlock',
+          data: { action: '"{{ end }}"' },
+          line: 2,
+          column: 1,
+          endLine: 2,
+          endColumn: 11,
+          help: [PARSE_ERROR('unexpected \\{\\{end\\}\\}')],
+        },
+      ],
+    },
+    {
+      name: 'a block without its "{{ end }}": at its opening',
+      code: '{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n',
+      errors: [
+        {
+          messageId: 'blockWithoutEnd',
+          data: { action: '"{{ if }}"', end: '"{{ end }}"' },
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 26,
+          help: [PARSE_ERROR('unexpected EOF')],
+        },
+      ],
+    },
+    {
+      name: 'in a _helpers.tpl too, since Helm parses every template of the chart',
+      filename: 'templates/_helpers.tpl',
+      code: '{{- define "app.name" -}}\n{{ .Chart.Name\n{{- end }}\n',
+      errors: [{ messageId: 'unclosedAction', line: 2, column: 1 }],
+    },
+  ],
 });

@@ -1,226 +1,319 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import {
-  applyFix,
-  assertDocsExamples,
-  configMapWith,
-  explained,
-  fixAll,
-  lint,
-  location,
-  pointedText,
-} from '../../support/rule-tester';
-
-const RULE = 'unknown-delete-policy';
+import type { ExpectedError } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
 /** A hook ConfigMap whose delete policy is `value`, on line 7 from column 33. */
 function hookWithPolicy(value: string): string {
   return configMapWith(['helm.sh/hook: pre-install', `helm.sh/hook-delete-policy: ${value}`]);
 }
 
-describe(RULE, () => {
-  it('reports a misspelled policy at the item, says it turns off the default, and fixes the typo', () => {
-    const text = hookWithPolicy('hook-succeded');
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(pointedText(text, findings), ['hook-succeded']);
-    assert.equal(location(text, findings[0]!), '7:33-7:46');
-    assert.equal(findings[0]!.severity, 'error');
-    const { message, help } = findings[0]!;
-    assert.match(
-      message,
-      /^This ConfigMap is never deleted, and its next run meets the old one: "hook-succeded" is not a delete policy \(did you mean "hook-succeeded"\?\)\.$/,
-    );
-    assert.match(help, /^Write "hook-succeeded"/);
-    assert.match(help, /the default before-hook-creation no longer applies/);
-    assert.match(
-      help,
-      /Helm 4 applies the new one over it in place, so a Job that already completed does not run again/,
-    );
-    assert.match(help, /Delete policies are before-hook-creation, hook-succeeded, hook-failed\./);
-    assert.equal(findings[0]!.fixes[0]!.safe, true);
-    assert.equal(applyFix(text, findings[0]!), hookWithPolicy('hook-succeeded'));
-  });
+/** A finding on the policy line of hookWithPolicy, at `column` (33 is the value's first character). */
+function atPolicy(column: number, expected: Omit<ExpectedError, 'line' | 'column'>): ExpectedError {
+  return { line: 7, column, ...expected };
+}
 
-  it('names the "already exists" failure when checking against Helm 3', () => {
-    const findings = lint(RULE, hookWithPolicy('hook-succeded'), { helmVersion: 3 });
-    assert.match(findings[0]!.help, /Helm 3 fails with "… already exists"/);
-  });
+const THIS_CONFIGMAP = { subject: 'This ConfigMap' };
+/** Helm's default, before-hook-creation, applies only when the annotation is absent (hooks.go hookSetDeletePolicy). */
+const DEFAULT_LOST = /the default before-hook-creation no longer applies/;
+const HELM4_APPLIES_OVER =
+  /Helm 4 applies the new one over it in place, so a Job that already completed does not run again/;
+const ANNOTATIONS_ARE_STRINGS = (type: string) =>
+  new RegExp(`cannot unmarshal ${type} into Go struct field ObjectMeta\\.metadata\\.annotations of type string`);
 
-  it('offers a far-off suggestion such as hook-success → hook-succeeded only as an unsafe fix', () => {
-    const text = hookWithPolicy('hook-success');
-    const findings = lint(RULE, text);
-    assert.match(findings[0]!.message, /did you mean "hook-succeeded"/);
-    assert.equal(findings[0]!.fixes[0]!.safe, false);
-    assert.equal(applyFix(text, findings[0]!), hookWithPolicy('hook-succeeded'));
-    assert.equal(fixAll(RULE, text), text);
-  });
-
-  it('leaves out the default note when a known policy already turned the default off', () => {
-    const text = hookWithPolicy('before-hook-creation,hook-faild');
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['hook-faild']);
-    assert.doesNotMatch(explained(findings[0]!), /no longer applies|never deleted/);
-    assert.equal(fixAll(RULE, text), hookWithPolicy('before-hook-creation,hook-failed'));
-  });
-
-  it('accepts the three policies in any case, with spaces after commas', () => {
-    for (const value of [
+ruleTester.run('unknown-delete-policy', {
+  valid: [
+    ...[
       'before-hook-creation',
       'hook-succeeded',
       'hook-failed',
       'Hook-Succeeded',
       '"hook-succeeded, hook-failed"',
       '"before-hook-creation, HOOK-FAILED"',
-    ]) {
-      assert.deepEqual(lint(RULE, hookWithPolicy(value)), [], value);
-    }
-  });
-
-  it('reports a trailing or double comma as info, since the empty item changes nothing, and removes it', () => {
-    const trailing = hookWithPolicy('"hook-succeeded,"');
-    const findings = lint(RULE, trailing);
-    assert.deepEqual(pointedText(trailing, findings), [',']);
-    assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /a trailing comma leaves an empty delete policy/);
-    assert.match(findings[0]!.help, /removing the comma changes nothing/);
-    assert.equal(fixAll(RULE, trailing), hookWithPolicy('"hook-succeeded"'));
-    assert.equal(
-      fixAll(RULE, hookWithPolicy('hook-succeeded,,hook-failed')),
-      hookWithPolicy('hook-succeeded,hook-failed'),
-    );
-  });
-
-  it('reports a value of commas only as an error: it still turns off the default', () => {
-    const text = hookWithPolicy('","');
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), [',']);
-    assert.equal(findings[0]!.severity, 'error');
-    assert.match(findings[0]!.help, /no longer applies/);
-  });
-
-  it('reports an empty or null value at the value or the key, without a fix', () => {
-    const empty = hookWithPolicy('""');
-    const findings = lint(RULE, empty);
-    assert.deepEqual(pointedText(empty, findings), ['""']);
-    assert.match(findings[0]!.message, /helm\.sh\/hook-delete-policy is empty/);
-    assert.match(findings[0]!.help, /^Remove the annotation to get the default/);
-    assert.match(
-      findings[0]!.help,
-      /default before-hook-creation no longer applies: this hook object is never deleted/,
-    );
-    assert.deepEqual(findings[0]!.fixes, []);
-    const nothing = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy:']);
-    assert.deepEqual(pointedText(nothing, lint(RULE, nothing)), ['helm.sh/hook-delete-policy']);
-  });
-
-  it('separates policies written with ";" or spaces with commas', () => {
-    const semicolon = hookWithPolicy('"hook-succeeded;hook-failed"');
-    const findings = lint(RULE, semicolon);
-    assert.deepEqual(pointedText(semicolon, findings), ['hook-succeeded;hook-failed']);
-    assert.match(findings[0]!.message, /Helm reads "hook-succeeded;hook-failed" as one unknown delete policy/);
-    assert.match(
-      findings[0]!.help,
-      /^Separate them with commas: hook-succeeded,hook-failed\. Helm separates delete policies with commas only, not ";"/,
-    );
-    assert.equal(fixAll(RULE, semicolon), hookWithPolicy('"hook-succeeded,hook-failed"'));
-    assert.equal(
-      fixAll(RULE, hookWithPolicy('before-hook-creation hook-succeeded')),
-      hookWithPolicy('before-hook-creation,hook-succeeded'),
-    );
-  });
-
-  it('reports a YAML boolean or number, which Kubernetes rejects and Helm reads as an unknown policy', () => {
-    const findings = lint(RULE, hookWithPolicy('true'));
-    assert.match(findings[0]!.message, /YAML reads true as a boolean/);
-    assert.match(
-      findings[0]!.help,
-      /cannot unmarshal bool into Go struct field ObjectMeta\.metadata\.annotations of type string/,
-    );
-    assert.match(findings[0]!.help, /the delete policy "true", which it does not know/);
-    assert.match(lint(RULE, hookWithPolicy('on'))[0]!.help, /delete policy "true"/);
-    assert.match(explained(lint(RULE, hookWithPolicy('1'))[0]!), /as a number.*cannot unmarshal number/);
-  });
-
-  it('reports a YAML list and joins it with commas, safely only when every item is a policy', () => {
-    const flow = hookWithPolicy('[before-hook-creation, hook-succeeded]');
-    const findings = lint(RULE, flow);
-    assert.deepEqual(pointedText(flow, findings), ['[before-hook-creation, hook-succeeded]']);
-    assert.match(findings[0]!.help, /cannot unmarshal array/);
-    assert.equal(fixAll(RULE, flow), hookWithPolicy('before-hook-creation,hook-succeeded'));
-    const block = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy:', '  - hook-success']);
-    const blockFindings = lint(RULE, block);
-    assert.equal(blockFindings[0]!.fixes[0]!.safe, false);
-    assert.equal(applyFix(block, blockFindings[0]!), hookWithPolicy('hook-success'));
-  });
-
-  it('stays silent on a resource without helm.sh/hook, where Helm ignores the annotation', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook-delete-policy: hook-success'])), []);
-  });
-
-  it('checks the policy when annotations built by toYaml may hold helm.sh/hook', () => {
-    const text = configMapWith([
-      '{{- toYaml .Values.hookAnnotations | nindent 4 }}',
-      'helm.sh/hook-delete-policy: hook-success',
-    ]);
-    assert.deepEqual(pointedText(text, lint(RULE, text)), ['hook-success']);
-    assert.deepEqual(
-      lint(RULE, configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}'])),
-      [],
-    );
-  });
-
-  it('checks only the items whose text is known, and claims nothing about the default beside a templated item', () => {
-    assert.deepEqual(lint(RULE, hookWithPolicy('{{ .Values.deletePolicy }}')), []);
-    assert.deepEqual(lint(RULE, hookWithPolicy('{{ .Values.deletePolicy | quote }}')), []);
-    assert.deepEqual(lint(RULE, hookWithPolicy('"hook-succeeded,{{ .Values.more }}"')), []);
-    const mixed = hookWithPolicy('"hook-faild,{{ .Values.more }}"');
-    const findings = lint(RULE, mixed);
-    assert.deepEqual(pointedText(mixed, findings), ['hook-faild']);
-    assert.doesNotMatch(explained(findings[0]!), /no longer applies|never deleted/);
-  });
-
-  it('ignores other annotation keys and the pod template', () => {
-    assert.deepEqual(
-      lint(
-        RULE,
-        configMapWith([
-          'helm.sh/hook: pre-install',
-          'example.com/delete-policy: hook-success',
-          'helm.sh/hook-weight: "5"',
-        ]),
-      ),
-      [],
-    );
-    const podTemplate = [
-      'apiVersion: batch/v1',
-      'kind: Job',
-      'metadata:',
-      '  name: x',
-      '  annotations:',
-      '    helm.sh/hook: pre-install',
-      'spec:',
-      '  template:',
-      '    metadata:',
-      '      annotations:',
-      '        helm.sh/hook-delete-policy: hook-success',
-      '',
-    ].join('\n');
-    assert.deepEqual(lint(RULE, podTemplate), []);
-  });
-
-  it('checks a delete policy written inside a define, where the resource is not known', () => {
-    const text = [
-      '{{- define "app.hookAnnotations" -}}',
-      'helm.sh/hook-delete-policy: hook-succeded',
-      '{{- end }}',
-      '',
-    ].join('\n');
-    const findings = lint(RULE, text, {}, 'templates/_helpers.tpl');
-    assert.deepEqual(pointedText(text, findings), ['hook-succeded']);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+    ].map((value) => ({ name: `the policies Helm knows, in any case: ${value}`, code: hookWithPolicy(value) })),
+    {
+      name: 'no helm.sh/hook: Helm ignores the annotation',
+      code: configMapWith(['helm.sh/hook-delete-policy: hook-success']),
+    },
+    {
+      name: 'annotations built by toYaml beside helm.sh/hook',
+      code: configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}']),
+    },
+    { name: 'a templated policy', code: hookWithPolicy('{{ .Values.deletePolicy }}') },
+    { name: 'a quoted template', code: hookWithPolicy('{{ .Values.deletePolicy | quote }}') },
+    { name: 'a known policy beside a templated item', code: hookWithPolicy('"hook-succeeded,{{ .Values.more }}"') },
+    {
+      name: 'other annotation keys',
+      code: configMapWith([
+        'helm.sh/hook: pre-install',
+        'example.com/delete-policy: hook-success',
+        'helm.sh/hook-weight: "5"',
+      ]),
+    },
+    {
+      name: 'a delete policy in the pod template',
+      code: [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: x',
+        '  annotations:',
+        '    helm.sh/hook: pre-install',
+        'spec:',
+        '  template:',
+        '    metadata:',
+        '      annotations:',
+        '        helm.sh/hook-delete-policy: hook-success',
+        '',
+      ].join('\n'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a misspelled policy: at the item, the default is lost, the typo fixed',
+      code: hookWithPolicy('hook-succeded'),
+      errors: [
+        atPolicy(33, {
+          messageId: 'neverDeletedMisspelled',
+          data: { ...THIS_CONFIGMAP, item: 'hook-succeded', suggestion: 'hook-succeeded' },
+          endLine: 7,
+          endColumn: 46,
+          severity: 'error',
+          help: [
+            /^Write "hook-succeeded"/,
+            DEFAULT_LOST,
+            HELM4_APPLIES_OVER,
+            /Delete policies are before-hook-creation, hook-succeeded, hook-failed\./,
+          ],
+        }),
+      ],
+      output: hookWithPolicy('hook-succeeded'),
+    },
+    {
+      name: 'checked against Helm 3: the next run fails with "already exists"',
+      code: hookWithPolicy('hook-succeded'),
+      options: { helmVersion: 3 },
+      errors: [atPolicy(33, { messageId: 'neverDeletedMisspelled', help: [/Helm 3 fails with "… already exists"/] })],
+      output: hookWithPolicy('hook-succeeded'),
+    },
+    {
+      name: 'a far-off suggestion, hook-success → hook-succeeded, is only an unsafe fix',
+      code: hookWithPolicy('hook-success'),
+      errors: [atPolicy(33, { messageId: 'neverDeletedMisspelled', data: { suggestion: 'hook-succeeded' } })],
+      output: null,
+      suggestions: [{ title: 'Change to "hook-succeeded"', output: hookWithPolicy('hook-succeeded') }],
+    },
+    {
+      name: 'a policy with no near name, without a fix',
+      code: hookWithPolicy('always'),
+      errors: [atPolicy(33, { messageId: 'neverDeletedUnknown', data: { ...THIS_CONFIGMAP, item: 'always' } })],
+    },
+    {
+      // "before-hook-creation," is 21 columns.
+      name: 'beside a known policy, which already turned the default off: no default note',
+      code: hookWithPolicy('before-hook-creation,hook-faild'),
+      errors: [
+        atPolicy(54, {
+          messageId: 'deletesNothingMisspelled',
+          data: { item: 'hook-faild', suggestion: 'hook-failed' },
+          endColumn: 64,
+          severity: 'error',
+        }),
+      ],
+      output: hookWithPolicy('before-hook-creation,hook-failed'),
+    },
+    {
+      name: 'an unknown policy beside a known one',
+      code: hookWithPolicy('hook-failed,always'),
+      errors: [atPolicy(45, { messageId: 'deletesNothingUnknown', data: { item: 'always' } })],
+    },
+    {
+      name: 'known policies run together with a space, beside a known one',
+      code: hookWithPolicy('before-hook-creation,hook-succeeded hook-failed'),
+      errors: [atPolicy(54, { messageId: 'deletesNothingSeparators', data: { item: 'hook-succeeded hook-failed' } })],
+      output: hookWithPolicy('before-hook-creation,hook-succeeded,hook-failed'),
+    },
+    {
+      // The quote is column 33; the comma follows "hook-succeeded" (columns 34 to 47).
+      name: 'a trailing comma: info, since the empty item changes nothing, and removed',
+      code: hookWithPolicy('"hook-succeeded,"'),
+      errors: [
+        atPolicy(48, {
+          messageId: 'ignoredStrayComma',
+          data: { comma: 'trailing' },
+          endColumn: 49,
+          severity: 'info',
+          help: [/removing the comma changes nothing/],
+        }),
+      ],
+      output: hookWithPolicy('"hook-succeeded"'),
+    },
+    {
+      name: 'a double comma: info, removed',
+      code: hookWithPolicy('hook-succeeded,,hook-failed'),
+      errors: [atPolicy(47, { messageId: 'ignoredStrayComma', data: { comma: 'double' }, severity: 'info' })],
+      output: hookWithPolicy('hook-succeeded,hook-failed'),
+    },
+    {
+      // An escape keeps the items from being located in the text: the finding is at the value.
+      name: 'an empty item beside a policy, not located in the text: info at the value, without a fix',
+      code: hookWithPolicy('"hook-succeeded,\\t"'),
+      errors: [atPolicy(33, { messageId: 'ignoredEmptyItem', endColumn: 52, severity: 'info' })],
+    },
+    {
+      name: 'a value of commas only: an error, it still turns the default off',
+      code: hookWithPolicy('","'),
+      errors: [
+        atPolicy(34, {
+          messageId: 'neverDeletedStrayComma',
+          data: { ...THIS_CONFIGMAP, comma: 'leading' },
+          severity: 'error',
+          help: [DEFAULT_LOST],
+        }),
+      ],
+      output: hookWithPolicy('""'),
+    },
+    {
+      name: 'a comma and an escaped blank: an empty policy at the value, and the default is lost',
+      code: hookWithPolicy('",\\t"'),
+      errors: [atPolicy(33, { messageId: 'neverDeletedEmptyItem', severity: 'error', help: [DEFAULT_LOST] })],
+    },
+    {
+      name: 'an empty value: at the value, without a fix',
+      code: hookWithPolicy('""'),
+      errors: [
+        atPolicy(33, {
+          messageId: 'empty',
+          data: THIS_CONFIGMAP,
+          endColumn: 35,
+          help: [
+            /^Remove the annotation to get the default/,
+            /default before-hook-creation no longer applies: this hook object is never deleted/,
+          ],
+        }),
+      ],
+    },
+    {
+      name: 'a null value: at the key',
+      code: configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy:']),
+      errors: [atPolicy(5, { messageId: 'empty', endLine: 7, endColumn: 31 })],
+    },
+    {
+      name: 'policies separated by ";": separated with commas',
+      code: hookWithPolicy('"hook-succeeded;hook-failed"'),
+      errors: [
+        atPolicy(34, {
+          messageId: 'neverDeletedSeparators',
+          data: { item: 'hook-succeeded;hook-failed' },
+          endColumn: 60,
+          help: [
+            /^Separate them with commas: hook-succeeded,hook-failed\. Helm separates delete policies with commas only, not ";"/,
+          ],
+        }),
+      ],
+      output: hookWithPolicy('"hook-succeeded,hook-failed"'),
+    },
+    {
+      name: 'policies separated by a space: separated with commas',
+      code: hookWithPolicy('before-hook-creation hook-succeeded'),
+      errors: [atPolicy(33, { messageId: 'neverDeletedSeparators', help: [/with commas only, not spaces/] })],
+      output: hookWithPolicy('before-hook-creation,hook-succeeded'),
+    },
+    {
+      name: 'a YAML boolean, which Kubernetes rejects and Helm reads as the policy "true"',
+      code: hookWithPolicy('true'),
+      errors: [
+        atPolicy(33, {
+          messageId: 'nonString',
+          data: { subject: 'this ConfigMap', value: 'true', type: 'a boolean' },
+          help: [ANNOTATIONS_ARE_STRINGS('bool'), /the delete policy "true", which it does not know/],
+        }),
+      ],
+    },
+    {
+      name: 'YAML 1.1 reads on as a boolean too',
+      code: hookWithPolicy('on'),
+      errors: [atPolicy(33, { messageId: 'nonString', data: { value: 'on' }, help: [/delete policy "true"/] })],
+    },
+    {
+      name: 'a YAML number',
+      code: hookWithPolicy('1'),
+      errors: [
+        atPolicy(33, { messageId: 'nonString', data: { type: 'a number' }, help: [ANNOTATIONS_ARE_STRINGS('number')] }),
+      ],
+    },
+    {
+      name: 'a flow list of policies: joined with commas, safely',
+      code: hookWithPolicy('[before-hook-creation, hook-succeeded]'),
+      errors: [
+        atPolicy(33, {
+          messageId: 'collection',
+          data: { subject: 'this ConfigMap', shape: 'list' },
+          endColumn: 71,
+          help: [/cannot unmarshal array/],
+        }),
+      ],
+      output: hookWithPolicy('before-hook-creation,hook-succeeded'),
+    },
+    {
+      name: 'a block list with an unknown item: joined only as an unsafe fix',
+      code: configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-delete-policy:', '  - hook-success']),
+      errors: [{ messageId: 'collection', data: { shape: 'list' }, line: 8, column: 7 }],
+      output: null,
+      suggestions: [{ title: 'Join the delete policies: hook-success', output: hookWithPolicy('hook-success') }],
+    },
+    {
+      name: 'a mapping',
+      code: hookWithPolicy('{a: b}'),
+      errors: [
+        atPolicy(33, { messageId: 'collection', data: { shape: 'mapping' }, help: [/cannot unmarshal object/] }),
+      ],
+    },
+    {
+      name: 'annotations built by toYaml may hold helm.sh/hook: the policy is checked',
+      code: configMapWith([
+        '{{- toYaml .Values.hookAnnotations | nindent 4 }}',
+        'helm.sh/hook-delete-policy: hook-success',
+      ]),
+      errors: [atPolicy(33, { messageId: 'neverDeletedMisspelled', data: { item: 'hook-success' } })],
+      output: null,
+      suggestions: [
+        {
+          output: configMapWith([
+            '{{- toYaml .Values.hookAnnotations | nindent 4 }}',
+            'helm.sh/hook-delete-policy: hook-succeeded',
+          ]),
+        },
+      ],
+    },
+    {
+      name: 'only the known text is checked beside a templated item, with no claim about the default',
+      code: hookWithPolicy('"hook-faild,{{ .Values.more }}"'),
+      errors: [atPolicy(34, { messageId: 'deletesNothingMisspelled', data: { item: 'hook-faild' }, endColumn: 44 })],
+      output: hookWithPolicy('"hook-failed,{{ .Values.more }}"'),
+    },
+    {
+      name: 'a delete policy written inside a define, where the resource is not known',
+      filename: 'templates/_helpers.tpl',
+      code: [
+        '{{- define "app.hookAnnotations" -}}',
+        'helm.sh/hook-delete-policy: hook-succeded',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+      errors: [
+        {
+          messageId: 'neverDeletedMisspelled',
+          data: { subject: 'This resource', item: 'hook-succeded' },
+          line: 2,
+          column: 29,
+          endColumn: 42,
+        },
+      ],
+      output: [
+        '{{- define "app.hookAnnotations" -}}',
+        'helm.sh/hook-delete-policy: hook-succeeded',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+    },
+  ],
 });

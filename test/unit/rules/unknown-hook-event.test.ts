@@ -1,42 +1,23 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import {
-  applyFix,
-  assertDocsExamples,
-  configMapWith,
-  fixAll,
-  lint,
-  location,
-  pointedText,
-} from '../../support/rule-tester';
+import type { ExpectedError } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
-const RULE = 'unknown-hook-event';
+/** A ConfigMap whose helm.sh/hook is `value`, on line 6 from column 19. */
+function hookOn(value: string): string {
+  return configMapWith([`helm.sh/hook: ${value}`]);
+}
 
-describe(RULE, () => {
-  it('reports a misspelled event at the item, suggests the nearest event and says Helm drops the resource', () => {
-    const text = configMapWith(['helm.sh/hook: pre-instal,post-upgrade']);
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(pointedText(text, findings), ['pre-instal']);
-    assert.equal(location(text, findings[0]!), '6:19-6:29');
-    assert.equal(findings[0]!.severity, 'error');
-    assert.match(
-      findings[0]!.message,
-      /^Helm silently drops this ConfigMap: "pre-instal" is not a hook event \(did you mean "pre-install"\?\)\.$/,
-    );
-    assert.match(findings[0]!.help, /^Write "pre-install"/);
-    assert.match(findings[0]!.help, /level=INFO msg="skipping unknown hooks"/);
-    assert.equal(applyFix(text, findings[0]!), configMapWith(['helm.sh/hook: pre-install,post-upgrade']));
-    assert.equal(findings[0]!.fixes[0]!.safe, true);
-  });
+/** A finding on the hook line of hookOn, at `column` (19 is the value's first character). */
+function atHook(column: number, expected: Omit<ExpectedError, 'line' | 'column'>): ExpectedError {
+  return { line: 6, column, ...expected };
+}
 
-  it('names the Helm 3 log line when checking against Helm 3', () => {
-    const findings = lint(RULE, configMapWith(['helm.sh/hook: pre-instal']), { helmVersion: 3 });
-    assert.match(findings[0]!.help, /info: skipping unknown hook/);
-  });
+const THIS_CONFIGMAP = { subject: 'this ConfigMap' };
+/** What Helm 4 logs when it drops a document (manifest_sorter.go (*manifestFile).sort). */
+const HELM4_SKIPS = /level=INFO msg="skipping unknown hooks"/;
 
-  it('accepts every event, the test-success alias, any case and spaces after commas', () => {
-    for (const value of [
+ruleTester.run('unknown-hook-event', {
+  valid: [
+    ...[
       'pre-install',
       'post-install',
       'pre-delete',
@@ -52,104 +33,172 @@ describe(RULE, () => {
       '"pre-install, post-install"',
       '"  pre-install  "',
       '"pre-install,pre-install"',
-    ]) {
-      assert.deepEqual(lint(RULE, configMapWith([`helm.sh/hook: ${value}`])), [], value);
-    }
-  });
-
-  it('reports a trailing comma at the comma and removes it', () => {
-    const text = configMapWith(['helm.sh/hook: "pre-install,"']);
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), [',']);
-    assert.match(findings[0]!.message, /trailing comma/);
-    assert.equal(fixAll(RULE, text), configMapWith(['helm.sh/hook: "pre-install"']));
-  });
-
-  it('reports a double comma and keeps both events when fixed', () => {
-    const text = configMapWith(['helm.sh/hook: pre-install,,post-install']);
-    assert.equal(fixAll(RULE, text), configMapWith(['helm.sh/hook: pre-install,post-install']));
-  });
-
-  it('reports an empty and a null value at the key or value', () => {
-    const empty = configMapWith(['helm.sh/hook: ""']);
-    assert.deepEqual(pointedText(empty, lint(RULE, empty)), ['""']);
-    const nothing = configMapWith(['helm.sh/hook:']);
-    const findings = lint(RULE, nothing);
-    assert.deepEqual(pointedText(nothing, findings), ['helm.sh/hook']);
-    assert.match(findings[0]!.message, /empty/);
-  });
-
-  it('reports space- and semicolon-separated events and fixes them with commas', () => {
-    const spaced = configMapWith(['helm.sh/hook: pre-install post-install']);
-    assert.match(lint(RULE, spaced)[0]!.help, /commas only/);
-    assert.equal(fixAll(RULE, spaced), configMapWith(['helm.sh/hook: pre-install,post-install']));
-    const semicolon = configMapWith(['helm.sh/hook: "pre-install;post-install"']);
-    assert.equal(fixAll(RULE, semicolon), configMapWith(['helm.sh/hook: "pre-install,post-install"']));
-  });
-
-  it('reports crd-install without a fix and points to crds/', () => {
-    const text = configMapWith(['helm.sh/hook: crd-install']);
-    const findings = lint(RULE, text);
-    assert.match(findings[0]!.help, /^Move this CustomResourceDefinition to the chart's crds\/ directory/);
-    assert.deepEqual(findings[0]!.fixes, []);
-  });
-
-  it('offers test for test-failure, as an unsafe fix', () => {
-    const findings = lint(RULE, configMapWith(['helm.sh/hook: test-failure']));
-    assert.equal(findings[0]!.fixes[0]!.safe, false);
-    assert.equal(findings[0]!.fixes[0]!.edits[0]!.newText, 'test');
-  });
-
-  it('reports a YAML boolean such as on, which Helm reads as "true"', () => {
-    const findings = lint(RULE, configMapWith(['helm.sh/hook: on']));
-    assert.match(findings[0]!.message, /YAML reads on as a boolean, and "true" is not a hook event/);
-  });
-
-  it('reports a YAML list and joins it with commas, flow or block', () => {
-    const flow = configMapWith(['helm.sh/hook: [pre-install, post-install]']);
-    const findings = lint(RULE, flow);
-    assert.match(findings[0]!.help, /cannot unmarshal array/);
-    assert.equal(fixAll(RULE, flow), configMapWith(['helm.sh/hook: pre-install,post-install']));
-    const block = configMapWith(['helm.sh/hook:', '  - pre-install', '  - post-upgrade']);
-    assert.equal(fixAll(RULE, block), configMapWith(['helm.sh/hook: pre-install,post-upgrade']));
-  });
-
-  it('stays silent on templated events and checks only the literal items beside them', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: {{ .Values.hookEvents }}'])), []);
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook: "pre-{{ .Values.phase }}"'])), []);
-    assert.deepEqual(
-      lint(RULE, configMapWith(['helm.sh/hook: {{ if .Values.x }}pre-install{{ else }}post-install{{ end }}'])),
-      [],
-    );
-    const mixed = configMapWith(['helm.sh/hook: "pre-instal,{{ .Values.more }}"']);
-    assert.deepEqual(pointedText(mixed, lint(RULE, mixed)), ['pre-instal']);
-  });
-
-  it('checks hook annotations written inside a define', () => {
-    const text = ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook: post-instal', '{{- end }}', ''].join('\n');
-    const findings = lint(RULE, text, {}, 'templates/_helpers.tpl');
-    assert.deepEqual(pointedText(text, findings), ['post-instal']);
-  });
-
-  it('ignores annotations on a pod template and other annotation keys', () => {
-    const text = [
-      'apiVersion: batch/v1',
-      'kind: Job',
-      'metadata:',
-      '  name: x',
-      '  annotations:',
-      '    example.com/hook: pre-instal',
-      'spec:',
-      '  template:',
-      '    metadata:',
-      '      annotations:',
-      '        helm.sh/hook: pre-instal',
-      '',
-    ].join('\n');
-    assert.deepEqual(lint(RULE, text), []);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+    ].map((value) => ({ name: `an event Helm knows, in any case and spacing: ${value}`, code: hookOn(value) })),
+    { name: 'templated events', code: hookOn('{{ .Values.hookEvents }}') },
+    { name: 'an event partly templated', code: hookOn('"pre-{{ .Values.phase }}"') },
+    {
+      name: 'events chosen by if/else',
+      code: hookOn('{{ if .Values.x }}pre-install{{ else }}post-install{{ end }}'),
+    },
+    {
+      name: 'another annotation key and the pod template',
+      code: [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: x',
+        '  annotations:',
+        '    example.com/hook: pre-instal',
+        'spec:',
+        '  template:',
+        '    metadata:',
+        '      annotations:',
+        '        helm.sh/hook: pre-instal',
+        '',
+      ].join('\n'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a misspelled event: at the item, the nearest event, Helm drops the resource',
+      code: hookOn('pre-instal,post-upgrade'),
+      errors: [
+        atHook(19, {
+          messageId: 'droppedMisspelled',
+          data: { ...THIS_CONFIGMAP, item: 'pre-instal', suggestion: 'pre-install' },
+          endLine: 6,
+          endColumn: 29,
+          severity: 'error',
+          help: [/^Write "pre-install"/, HELM4_SKIPS],
+        }),
+      ],
+      output: hookOn('pre-install,post-upgrade'),
+    },
+    {
+      name: 'checked against Helm 3: its log line',
+      code: hookOn('pre-instal'),
+      options: { helmVersion: 3 },
+      errors: [atHook(19, { messageId: 'droppedMisspelled', help: [/info: skipping unknown hook/] })],
+      output: hookOn('pre-install'),
+    },
+    {
+      name: 'an event with no near name, without a fix',
+      code: hookOn('deploy'),
+      errors: [atHook(19, { messageId: 'droppedUnknown', data: { ...THIS_CONFIGMAP, item: 'deploy' } })],
+    },
+    {
+      // The quote is column 19; "pre-install" runs from 20 to 30.
+      name: 'a trailing comma: at the comma, removed',
+      code: hookOn('"pre-install,"'),
+      errors: [atHook(31, { messageId: 'droppedStrayComma', data: { comma: 'trailing' }, endColumn: 32 })],
+      output: hookOn('"pre-install"'),
+    },
+    {
+      name: 'a double comma: removed, both events kept',
+      code: hookOn('pre-install,,post-install'),
+      errors: [atHook(30, { messageId: 'droppedStrayComma', data: { comma: 'double' } })],
+      output: hookOn('pre-install,post-install'),
+    },
+    {
+      // An escape keeps the items from being located in the text: the finding is at the value.
+      name: 'an empty item not located in the text: at the value, without a fix',
+      code: hookOn('"pre-install,\\t"'),
+      errors: [atHook(19, { messageId: 'droppedEmptyItem', data: THIS_CONFIGMAP, endColumn: 35 })],
+    },
+    {
+      name: 'an empty value: at the value',
+      code: hookOn('""'),
+      errors: [atHook(19, { messageId: 'empty', data: THIS_CONFIGMAP, endColumn: 21 })],
+    },
+    {
+      name: 'a null value: at the key',
+      code: configMapWith(['helm.sh/hook:']),
+      errors: [atHook(5, { messageId: 'empty', endLine: 6, endColumn: 17 })],
+    },
+    {
+      name: 'events separated by a space: separated with commas',
+      code: hookOn('pre-install post-install'),
+      errors: [
+        atHook(19, {
+          messageId: 'droppedSeparators',
+          data: { item: 'pre-install post-install' },
+          help: [/Helm separates events with commas only, not spaces/],
+        }),
+      ],
+      output: hookOn('pre-install,post-install'),
+    },
+    {
+      name: 'events separated by ";": separated with commas',
+      code: hookOn('"pre-install;post-install"'),
+      errors: [atHook(20, { messageId: 'droppedSeparators', help: [/not ";"/] })],
+      output: hookOn('"pre-install,post-install"'),
+    },
+    {
+      name: 'crd-install, removed in Helm 3: no fix, the CRD belongs in crds/',
+      code: hookOn('crd-install'),
+      errors: [
+        atHook(19, {
+          messageId: 'crdInstall',
+          data: THIS_CONFIGMAP,
+          help: [/^Move this CustomResourceDefinition to the chart's crds\/ directory/],
+        }),
+      ],
+    },
+    {
+      name: 'test-failure, removed in Helm 3: test offered as an unsafe fix',
+      code: hookOn('test-failure'),
+      errors: [atHook(19, { messageId: 'testFailure', help: [/a test passes when its Pod succeeds/] })],
+      output: null,
+      suggestions: [{ title: 'Replace with "test"', output: hookOn('test') }],
+    },
+    {
+      name: 'a YAML boolean such as on, which Helm reads as "true"',
+      code: hookOn('on'),
+      errors: [
+        atHook(19, {
+          messageId: 'nonString',
+          data: { ...THIS_CONFIGMAP, value: 'on', type: 'a boolean', event: 'true' },
+        }),
+      ],
+    },
+    {
+      name: 'a flow list: joined with commas',
+      code: hookOn('[pre-install, post-install]'),
+      errors: [
+        atHook(19, {
+          messageId: 'collection',
+          data: { ...THIS_CONFIGMAP, shape: 'list' },
+          help: [/cannot unmarshal array into Go struct field \.metadata\.annotations of type string/],
+        }),
+      ],
+      output: hookOn('pre-install,post-install'),
+    },
+    {
+      name: 'a block list: joined with commas',
+      code: configMapWith(['helm.sh/hook:', '  - pre-install', '  - post-upgrade']),
+      errors: [{ messageId: 'collection', data: { shape: 'list' }, line: 7, column: 7 }],
+      output: hookOn('pre-install,post-upgrade'),
+    },
+    {
+      name: 'only the literal items beside a templated one are checked',
+      code: hookOn('"pre-instal,{{ .Values.more }}"'),
+      errors: [atHook(20, { messageId: 'droppedMisspelled', data: { item: 'pre-instal' }, endColumn: 30 })],
+      output: hookOn('"pre-install,{{ .Values.more }}"'),
+    },
+    {
+      name: 'a hook annotation written inside a define',
+      filename: 'templates/_helpers.tpl',
+      code: ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook: post-instal', '{{- end }}', ''].join('\n'),
+      errors: [
+        {
+          messageId: 'droppedMisspelled',
+          data: { subject: 'each object that includes this', item: 'post-instal' },
+          line: 2,
+          column: 15,
+          endColumn: 26,
+        },
+      ],
+      output: ['{{- define "app.hookAnnotations" -}}', 'helm.sh/hook: post-install', '{{- end }}', ''].join('\n'),
+    },
+  ],
 });

@@ -1,17 +1,5 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import {
-  applyFix,
-  assertDocsExamples,
-  configMapWith,
-  explained,
-  fixAll,
-  lint,
-  location,
-  pointedText,
-} from '../../support/rule-tester';
-
-const RULE = 'unknown-output-log-policy';
+import type { ExpectedError } from '../../support/rule-tester';
+import { configMapWith, ruleTester } from '../../support/rule-tester';
 
 /** A pre-install hook of `kind` whose output log policy is `value`, on line 7 from column 37. */
 function hookWithLogPolicy(value: string, kind = 'Job'): string {
@@ -28,127 +16,146 @@ function hookWithLogPolicy(value: string, kind = 'Job'): string {
   ].join('\n');
 }
 
-describe(RULE, () => {
-  it('reports a misspelled policy on a Job hook, says no logs are printed for it, and fixes the typo', () => {
-    const text = hookWithLogPolicy('hook-faild');
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(pointedText(text, findings), ['hook-faild']);
-    assert.equal(location(text, findings[0]!), '7:37-7:47');
-    assert.equal(findings[0]!.severity, 'error');
-    assert.match(
-      findings[0]!.message,
-      /^Helm prints no hook logs for this item: "hook-faild" is not an output log policy \(did you mean "hook-failed"\?\)\.$/,
-    );
-    assert.match(findings[0]!.help, /^Write "hook-failed"/);
-    assert.match(findings[0]!.help, /Output log policies are hook-succeeded, hook-failed\./);
-    assert.equal(findings[0]!.fixes[0]!.safe, true);
-    assert.equal(applyFix(text, findings[0]!), hookWithLogPolicy('hook-failed'));
-  });
+/** A finding on the policy line of hookWithLogPolicy, at `column` (37 is the value's first character). */
+function atPolicy(column: number, expected: Omit<ExpectedError, 'line' | 'column'>): ExpectedError {
+  return { line: 7, column, ...expected };
+}
 
-  it('reports a policy with no near name without a fix', () => {
-    const findings = lint(RULE, hookWithLogPolicy('on-failure', 'Pod'));
-    assert.match(findings[0]!.message, /"on-failure" is not an output log policy\.$/);
-    assert.deepEqual(findings[0]!.fixes, []);
-  });
-
-  it('accepts both policies in any case on Job and Pod hooks', () => {
-    for (const [value, kind] of [
-      ['hook-failed', 'Job'],
-      ['hook-succeeded', 'Pod'],
-      ['"hook-succeeded, HOOK-FAILED"', 'Job'],
-      ['Hook-Failed', 'Pod'],
-    ] as const) {
-      assert.deepEqual(lint(RULE, hookWithLogPolicy(value, kind)), [], `${kind} ${value}`);
-    }
-  });
-
-  it('reports the policy once, as info, on a kind whose logs Helm never reads', () => {
-    const text = hookWithLogPolicy('hook-faild,bogus', 'ConfigMap');
-    const findings = lint(RULE, text);
-    assert.equal(findings.length, 1);
-    assert.deepEqual(pointedText(text, findings), ['hook-faild,bogus']);
-    assert.equal(findings[0]!.severity, 'info');
-    assert.match(
-      findings[0]!.message,
-      /does nothing here: Helm prints hook logs only from Job and Pod hooks, not from a ConfigMap/,
-    );
-    const valid = configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-output-log-policy: hook-failed']);
-    assert.equal(lint(RULE, valid)[0]!.severity, 'info');
-  });
-
-  it('checks the items when the kind is templated', () => {
-    const text = hookWithLogPolicy('hook-faild', '{{ .Values.kind }}');
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['hook-faild']);
-    assert.equal(findings[0]!.severity, 'error');
-  });
-
-  it('reports a stray comma as info and removes it', () => {
-    const text = hookWithLogPolicy('"hook-failed,"');
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), [',']);
-    assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /a trailing comma leaves an empty output log policy/);
-    assert.equal(fixAll(RULE, text), hookWithLogPolicy('"hook-failed"'));
-  });
-
-  it('reports an empty value as info: Helm prints no logs, as without the annotation', () => {
-    const text = hookWithLogPolicy('""');
-    const findings = lint(RULE, text);
-    assert.deepEqual(pointedText(text, findings), ['""']);
-    assert.equal(findings[0]!.severity, 'info');
-    assert.match(findings[0]!.message, /^Helm prints no logs of this hook: helm\.sh\/hook-output-log-policy is empty/);
-  });
-
-  it('separates policies written with ";" with commas', () => {
-    assert.equal(
-      fixAll(RULE, hookWithLogPolicy('"hook-succeeded;hook-failed"')),
-      hookWithLogPolicy('"hook-succeeded,hook-failed"'),
-    );
-  });
-
-  it('reports a YAML boolean, which Kubernetes rejects', () => {
-    const findings = lint(RULE, hookWithLogPolicy('yes'));
-    assert.equal(findings[0]!.severity, 'error');
-    assert.match(
-      explained(findings[0]!),
-      /YAML reads yes as a boolean.*cannot unmarshal bool.*output log policy "true"/,
-    );
-  });
-
-  it('reports a YAML list and joins it with commas', () => {
-    const text = hookWithLogPolicy('[hook-succeeded, hook-failed]');
-    assert.match(lint(RULE, text)[0]!.help, /cannot unmarshal array/);
-    assert.equal(fixAll(RULE, text), hookWithLogPolicy('hook-succeeded,hook-failed'));
-  });
-
-  it('stays silent without helm.sh/hook, on templated values, toYaml-built annotations and other keys', () => {
-    assert.deepEqual(lint(RULE, configMapWith(['helm.sh/hook-output-log-policy: hook-faild'])), []);
-    assert.deepEqual(lint(RULE, hookWithLogPolicy('{{ .Values.logPolicy }}')), []);
-    assert.deepEqual(lint(RULE, hookWithLogPolicy('{{ .Values.logPolicy | quote }}')), []);
-    assert.deepEqual(lint(RULE, hookWithLogPolicy('"hook-failed,{{ .Values.more }}"')), []);
-    assert.deepEqual(
-      lint(RULE, configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}'])),
-      [],
-    );
-    assert.deepEqual(
-      lint(RULE, configMapWith(['helm.sh/hook: pre-install', 'example.com/log-policy: hook-faild'])),
-      [],
-    );
-  });
-
-  it('checks a policy written inside a define, whatever kind includes it', () => {
-    const text = [
-      '{{- define "app.hookAnnotations" -}}',
-      'helm.sh/hook-output-log-policy: hook-faild',
-      '{{- end }}',
-      '',
-    ].join('\n');
-    assert.deepEqual(pointedText(text, lint(RULE, text, {}, 'templates/_helpers.tpl')), ['hook-faild']);
-  });
-
-  it('documents a bad example it reports and a good one it does not', () => {
-    assertDocsExamples(RULE);
-  });
+ruleTester.run('unknown-output-log-policy', {
+  valid: [
+    ...(
+      [
+        ['hook-failed', 'Job'],
+        ['hook-succeeded', 'Pod'],
+        ['"hook-succeeded, HOOK-FAILED"', 'Job'],
+        ['Hook-Failed', 'Pod'],
+      ] as const
+    ).map(([value, kind]) => ({ name: `a ${kind} hook with ${value}`, code: hookWithLogPolicy(value, kind) })),
+    {
+      name: 'no helm.sh/hook: Helm ignores the annotation',
+      code: configMapWith(['helm.sh/hook-output-log-policy: hook-faild']),
+    },
+    { name: 'a templated policy', code: hookWithLogPolicy('{{ .Values.logPolicy }}') },
+    { name: 'a quoted template', code: hookWithLogPolicy('{{ .Values.logPolicy | quote }}') },
+    { name: 'a known policy beside a templated item', code: hookWithLogPolicy('"hook-failed,{{ .Values.more }}"') },
+    {
+      name: 'annotations built by toYaml',
+      code: configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}']),
+    },
+    {
+      name: 'another annotation key',
+      code: configMapWith(['helm.sh/hook: pre-install', 'example.com/log-policy: hook-faild']),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a misspelled policy on a Job hook: no logs for it, the typo fixed',
+      code: hookWithLogPolicy('hook-faild'),
+      errors: [
+        atPolicy(37, {
+          messageId: 'noLogsMisspelled',
+          data: { item: 'hook-faild', suggestion: 'hook-failed' },
+          endLine: 7,
+          endColumn: 47,
+          severity: 'error',
+          help: [/^Write "hook-failed"/, /Output log policies are hook-succeeded, hook-failed\./],
+        }),
+      ],
+      output: hookWithLogPolicy('hook-failed'),
+    },
+    {
+      name: 'a policy with no near name, without a fix',
+      code: hookWithLogPolicy('on-failure', 'Pod'),
+      errors: [atPolicy(37, { messageId: 'noLogsUnknown', data: { item: 'on-failure' } })],
+    },
+    {
+      name: 'a kind whose logs Helm never reads: reported once, as info, whatever the items',
+      code: hookWithLogPolicy('hook-faild,bogus', 'ConfigMap'),
+      errors: [atPolicy(37, { messageId: 'notLogged', data: { kind: 'ConfigMap' }, endColumn: 53, severity: 'info' })],
+    },
+    {
+      name: 'a known policy on a ConfigMap: info',
+      code: configMapWith(['helm.sh/hook: pre-install', 'helm.sh/hook-output-log-policy: hook-failed']),
+      errors: [atPolicy(37, { messageId: 'notLogged', data: { kind: 'ConfigMap' }, severity: 'info' })],
+    },
+    {
+      name: 'an empty kind: info',
+      code: hookWithLogPolicy('hook-failed', '""'),
+      errors: [atPolicy(37, { messageId: 'notLoggedWithoutKind', severity: 'info' })],
+    },
+    {
+      name: 'a templated kind: the items are checked',
+      code: hookWithLogPolicy('hook-faild', '{{ .Values.kind }}'),
+      errors: [atPolicy(37, { messageId: 'noLogsMisspelled', severity: 'error' })],
+      output: hookWithLogPolicy('hook-failed', '{{ .Values.kind }}'),
+    },
+    {
+      // The quote is column 37; "hook-failed" runs from 38 to 48.
+      name: 'a trailing comma: info, removed',
+      code: hookWithLogPolicy('"hook-failed,"'),
+      errors: [
+        atPolicy(49, { messageId: 'ignoredStrayComma', data: { comma: 'trailing' }, endColumn: 50, severity: 'info' }),
+      ],
+      output: hookWithLogPolicy('"hook-failed"'),
+    },
+    {
+      // An escape keeps the items from being located in the text: the finding is at the value.
+      name: 'an empty item not located in the text: info at the value, without a fix',
+      code: hookWithLogPolicy('"hook-failed,\\t"'),
+      errors: [atPolicy(37, { messageId: 'ignoredEmptyItem', severity: 'info' })],
+    },
+    {
+      name: 'an empty value: info, Helm prints no logs, as without the annotation',
+      code: hookWithLogPolicy('""'),
+      errors: [
+        atPolicy(37, {
+          messageId: 'empty',
+          endColumn: 39,
+          severity: 'info',
+          help: [/An empty policy prints nothing, as without the annotation/],
+        }),
+      ],
+    },
+    {
+      name: 'policies separated by ";": separated with commas',
+      code: hookWithLogPolicy('"hook-succeeded;hook-failed"'),
+      errors: [atPolicy(38, { messageId: 'noLogsSeparators', data: { item: 'hook-succeeded;hook-failed' } })],
+      output: hookWithLogPolicy('"hook-succeeded,hook-failed"'),
+    },
+    {
+      name: 'a YAML boolean, which Kubernetes rejects and Helm reads as the policy "true"',
+      code: hookWithLogPolicy('yes'),
+      errors: [
+        atPolicy(37, {
+          messageId: 'nonString',
+          data: { subject: 'this Job', value: 'yes', type: 'a boolean' },
+          severity: 'error',
+          help: [/cannot unmarshal bool/, /output log policy "true"/],
+        }),
+      ],
+    },
+    {
+      name: 'a YAML list: joined with commas',
+      code: hookWithLogPolicy('[hook-succeeded, hook-failed]'),
+      errors: [atPolicy(37, { messageId: 'collection', data: { shape: 'list' }, help: [/cannot unmarshal array/] })],
+      output: hookWithLogPolicy('hook-succeeded,hook-failed'),
+    },
+    {
+      name: 'a policy written inside a define, whatever kind includes it',
+      filename: 'templates/_helpers.tpl',
+      code: [
+        '{{- define "app.hookAnnotations" -}}',
+        'helm.sh/hook-output-log-policy: hook-faild',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'noLogsMisspelled', line: 2, column: 33, endColumn: 43 }],
+      output: [
+        '{{- define "app.hookAnnotations" -}}',
+        'helm.sh/hook-output-log-policy: hook-failed',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+    },
+  ],
 });

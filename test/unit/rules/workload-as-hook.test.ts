@@ -1,16 +1,9 @@
-import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { assertChartDocsExamples, chartFindings, ScratchCharts, where } from '../../support/chart-tester';
-
-const RULE = 'workload-as-hook';
-const charts = new ScratchCharts();
-after(() => charts.remove());
+import type { InvalidChartCase } from '../../support/rule-tester';
+import { ruleTester } from '../../support/rule-tester';
 
 function workload(kind: string, annotations: string[]): string {
   return [
-    kind === 'ReplicaSet' || kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet'
-      ? 'apiVersion: apps/v1'
-      : 'apiVersion: batch/v1',
+    kind === 'Job' ? 'apiVersion: batch/v1' : 'apiVersion: apps/v1',
     `kind: ${kind}`,
     'metadata:',
     '  name: {{ .Release.Name }}-db',
@@ -30,68 +23,66 @@ function workload(kind: string, annotations: string[]): string {
   ].join('\n');
 }
 
-function messageOf(kind: string, annotations: string[]): string | undefined {
-  const findings = chartFindings(charts.write({ 'templates/db.yaml': workload(kind, annotations) }), RULE);
-  assert.ok(findings.length <= 1);
-  return findings[0]?.message;
+const NOT_WAITED = (kind: string) =>
+  new RegExp(`Helm does not wait for a ${kind} hook to become ready \\(only Jobs and Pods are waited for\\)`);
+
+/** A workload hook in templates/db.yaml: one finding at its helm.sh/hook value (line 6, from column 19). */
+function workloadHook(
+  kind: string,
+  events: string,
+  policy: string | undefined,
+  messageId: string,
+  data: Record<string, string>,
+): InvalidChartCase {
+  const annotations = [`helm.sh/hook: ${events}`, ...(policy ? [`helm.sh/hook-delete-policy: ${policy}`] : [])];
+  return {
+    name: `a ${kind} ${events} hook${policy ? ` with ${policy}` : ''}: ${messageId}`,
+    files: { 'templates/db.yaml': workload(kind, annotations) },
+    errors: [
+      {
+        messageId,
+        data: { kind, ...data },
+        file: 'templates/db.yaml',
+        line: 6,
+        column: 19,
+        endLine: 6,
+        endColumn: 19 + events.length,
+        severity: 'warning',
+        help: [/^Make it a normal release resource/, NOT_WAITED(kind)],
+      },
+    ],
+  };
 }
 
-describe(RULE, () => {
-  it('reports a pre-install StatefulSet at its helm.sh/hook value: never upgraded, never uninstalled', () => {
-    const chart = charts.write({ 'templates/db.yaml': workload('StatefulSet', ['helm.sh/hook: pre-install']) });
-    const findings = chartFindings(chart, RULE);
-    assert.deepEqual(
-      findings.map((finding) => where(chart, finding)),
-      ['templates/db.yaml:6 "pre-install"'],
-    );
-    assert.equal(findings[0]!.severity, 'warning');
-    assert.equal(
-      findings[0]!.message,
-      'helm upgrade never updates this StatefulSet, and helm uninstall leaves it running: as a pre-install hook, it is not part of the release.',
-    );
-    assert.match(findings[0]!.help, /^Make it a normal release resource/);
-    assert.match(
-      findings[0]!.help,
-      /Helm does not wait for a StatefulSet hook to become ready \(only Jobs and Pods are waited for\)/,
-    );
-  });
-
-  it('follows its events and delete policy: re-created by each upgrade, deleted after its event, or only left behind', () => {
-    assert.equal(
-      messageOf('Deployment', ['helm.sh/hook: pre-install,pre-upgrade']),
-      'Every upgrade deletes and re-creates this Deployment, and helm uninstall leaves it running: as a hook, it is not part of the release.',
-    );
-    assert.equal(
-      messageOf('DaemonSet', ['helm.sh/hook: post-install', 'helm.sh/hook-delete-policy: hook-succeeded']),
-      'Helm deletes this DaemonSet as soon as its post-install hooks have succeeded: as a hook, it does not run past its event.',
-    );
-    assert.equal(
-      messageOf('ReplicaSet', ['helm.sh/hook: post-install,post-upgrade', 'helm.sh/hook-delete-policy: hook-failed']),
-      'helm uninstall leaves this ReplicaSet running: as a hook, it is not part of the release.',
-    );
-  });
-
-  it("stays silent for a Job hook, a release Deployment, a templated hook annotation and a subchart's workload", () => {
-    assert.equal(messageOf('Job', ['helm.sh/hook: pre-install']), undefined);
-    assert.equal(messageOf('Deployment', []), undefined);
-    assert.deepEqual(
-      chartFindings(
-        charts.write({
-          'templates/db.yaml': workload('Deployment', ['helm.sh/hook: {{ .Values.events }}']),
-          'values.yaml': 'events: null\n',
-        }),
-        RULE,
-      ),
-      [],
-    );
-    const sub = charts.write({
-      'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
-      'charts/db/templates/db.yaml': workload('StatefulSet', ['helm.sh/hook: pre-install']),
-    });
-    assert.deepEqual(chartFindings(sub, RULE), []);
-  });
-
-  it('reports its documented bad example and not its good one', () => {
-    assertChartDocsExamples(charts, RULE);
-  });
+ruleTester.run('workload-as-hook', {
+  valid: [
+    { name: 'a Job hook', files: { 'templates/db.yaml': workload('Job', ['helm.sh/hook: pre-install']) } },
+    { name: 'a Deployment of the release', files: { 'templates/db.yaml': workload('Deployment', []) } },
+    {
+      name: 'a templated hook annotation that renders nothing',
+      files: {
+        'templates/db.yaml': workload('Deployment', ['helm.sh/hook: {{ .Values.events }}']),
+        'values.yaml': 'events: null\n',
+      },
+    },
+    {
+      name: "a subchart's workload hook",
+      files: {
+        'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
+        'charts/db/templates/db.yaml': workload('StatefulSet', ['helm.sh/hook: pre-install']),
+      },
+    },
+  ],
+  invalid: [
+    {
+      ...workloadHook('StatefulSet', 'pre-install', undefined, 'neverUpgraded', { event: 'pre-install' }),
+      name: 'a pre-install StatefulSet: never upgraded, never uninstalled, not waited for',
+    },
+    workloadHook('StatefulSet', 'pre-install,post-install', undefined, 'neverUpgradedEvents', {}),
+    workloadHook('Deployment', 'pre-install,pre-upgrade', undefined, 'recreatedOnUpgrade', {}),
+    workloadHook('DaemonSet', 'post-install', 'hook-succeeded', 'deletedAfterEvent', { event: 'post-install' }),
+    workloadHook('Deployment', 'pre-install,post-install', 'hook-succeeded', 'deletedAfterEvents', {}),
+    workloadHook('Deployment', 'post-upgrade', 'hook-failed', 'leftRunning', { event: 'post-upgrade' }),
+    workloadHook('ReplicaSet', 'post-install,post-upgrade', 'hook-failed', 'leftRunningEvents', {}),
+  ],
 });

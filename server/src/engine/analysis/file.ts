@@ -1,3 +1,4 @@
+import type { EngineCaches } from '../core/caches';
 import type { DocumentsModel } from '../model/document';
 import { buildDocuments } from '../model/document';
 import type { ScanResult } from '../template/scanner';
@@ -22,18 +23,24 @@ export function isPartialTemplate(path: string): boolean {
 
 export interface AnalyzeOptions {
   /**
-   * Reuse the scan and the YAML parse of the pieces of text seen before (template/scanner.ts, model/yaml-documents.ts)
-   * and the models built from them: for the language server, which analyses a file again on every keystroke. Such an
-   * analysis holds until the next one of the same path: the documents and models composed for that path are moved in
-   * place when an edit above them moves them, as the server keeps no older analysis of a file.
+   * Where to keep, and find again, the scan and the YAML parse of the pieces of text seen before
+   * (template/scanner.ts, model/yaml-documents.ts) and the models built from them: for the language server, which
+   * analyses a file again on every keystroke. Without, nothing is kept. Such an analysis holds until the next one of
+   * the same path: the documents and models composed for that path are moved in place when an edit above them moves
+   * them, as the server keeps no older analysis of a file.
    */
-  reuseParses?: boolean;
+  caches?: EngineCaches;
+  /**
+   * Parse and model only the documents that hold hook-related text, the only ones the file rules report on
+   * (model/hook-text.ts): for a batch run over many templates, the CLI's. An editor's open file needs every document.
+   */
+  hookDocumentsOnly?: boolean;
 }
 
 export function analyzeTemplate(path: string, text: string, options: AnalyzeOptions = {}): TemplateFile {
   const lines = new LineIndex(text);
-  const scan = scanTemplate(text, options.reuseParses ?? false);
+  const scan = scanTemplate(text, options.caches);
   const isPartial = isPartialTemplate(path);
-  const model = buildDocuments(text, scan, lines, isPartial, options.reuseParses ?? false, path);
+  const model = buildDocuments(text, scan, lines, isPartial, options.caches, options.hookDocumentsOnly ?? false, path);
   return { path, text, lines, scan, model, isPartial };
 }

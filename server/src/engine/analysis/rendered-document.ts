@@ -7,6 +7,7 @@ import { analyzeTemplate } from './file';
 import { blockBodies, topLevelBodies } from '../model/document';
 import { joinLenientFlowScalars } from '../model/go-yaml-leniency';
 import { wholeParse } from '../model/yaml-documents';
+import { holdsHookRelatedText } from '../model/hook-text';
 import type { ChartObject } from '../rules/support/chart-objects';
 import { chartObjectsOf } from '../rules/support/chart-objects';
 import { KINDS_WITH_POD_TEMPLATE_METADATA } from '../rules/non-string-annotation';
@@ -102,7 +103,11 @@ export class DocumentView {
       const toSource = piece.chunk.source!.start + piece.skip - piece.start;
       ranges.push({ start: piece.start + toSource, end: piece.end + toSource });
     }
-    return { file, ranges, parsed: this.parses(analyses) };
+    // Whether the document parses decides only whether an invalid-yaml finding of the template as written stands, and
+    // that rule reports only in documents that hold hook-related text: in a template without any, none can stand.
+    const template = this.mapper.templateText(this.template);
+    const parsed = template !== undefined && holdsHookRelatedText(template) && this.parses(analyses);
+    return { file, ranges, parsed };
   }
 
   /**
@@ -119,10 +124,9 @@ export class DocumentView {
     return lenient !== this.text && clean(lenient);
   }
 
-  /** May hold annotations for the annotation rules to read. */
-  get mentionsAnnotations(): boolean {
-    // Nearly every rendered object carries the `helm.sh/chart` label, which no rule reads.
-    return /annotations|helm\.sh\/(?!chart\b)/i.test(this.text);
+  /** Holds what the file rules report on (model/hook-text.ts): without it, they find nothing in the document. */
+  get holdsHookRelatedText(): boolean {
+    return holdsHookRelatedText(this.text);
   }
 
   /** May be a hook, an object a hook reads, or a workload that reads a hook: the chart rules need it. */

@@ -36,6 +36,11 @@ export class SourceMapper {
     return this.renderer.file(template)?.template.absolutePath;
   }
 
+  /** The text of a template of the chart, by its name in the render. */
+  templateText(template: string): string | undefined {
+    return this.renderer.file(template)?.template.text;
+  }
+
   /** A chunk of literal template text of `template` itself, reached without an include. */
   isOwnLiteral(chunk: Chunk, template: string): boolean {
     if (chunk.text === undefined || chunk.via || chunk.origin || !chunk.source || chunk.source.template !== template)

@@ -54,19 +54,22 @@ function addRule(patterns: Pattern[], line: string): string | undefined {
   let rule = line.trim();
   if (rule === '' || rule.startsWith('#')) return undefined;
   if (rule.includes('**')) return 'double-star (**) syntax is not supported';
-  if (goMatch(rule, 'abc') === undefined) return `syntax error in pattern ${JSON.stringify(rule)}`;
+  if (compileGoPattern(rule) === undefined) return `syntax error in pattern ${JSON.stringify(rule)}`;
   const negate = rule.startsWith('!');
   if (negate) rule = rule.slice(1);
   const mustDir = rule.endsWith('/');
   if (mustDir) rule = rule.slice(0, -1);
+  // Compiled once here, so that matching the chart's every path compiles nothing.
   let match: (path: string) => boolean;
   if (rule.startsWith('/')) {
-    const anchored = rule.slice(1);
-    match = (path) => goMatch(anchored, path) === true;
+    const anchored = compileGoPattern(rule.slice(1));
+    match = (path) => anchored?.test(path) === true;
   } else if (rule.includes('/')) {
-    match = (path) => goMatch(rule, path) === true;
+    const whole = compileGoPattern(rule);
+    match = (path) => whole?.test(path) === true;
   } else {
-    match = (path) => goMatch(rule, path.slice(path.lastIndexOf('/') + 1)) === true;
+    const base = compileGoPattern(rule);
+    match = (path) => base?.test(path.slice(path.lastIndexOf('/') + 1)) === true;
   }
   patterns.push({ negate, mustDir, match });
   return undefined;
@@ -93,18 +96,13 @@ function ignores(patterns: readonly Pattern[], path: string, isDirectory: boolea
  * which Go reports as ErrBadPattern.
  */
 export function goMatch(pattern: string, name: string): boolean | undefined {
-  const regex = compile(pattern);
+  const regex = compileGoPattern(pattern);
   return regex === undefined ? undefined : regex.test(name);
 }
 
-const compiled = new Map<string, RegExp | undefined>();
-
-function compile(pattern: string): RegExp | undefined {
-  if (compiled.has(pattern)) return compiled.get(pattern);
-  const regex = translate([...pattern]);
-  if (compiled.size > 1000) compiled.clear();
-  compiled.set(pattern, regex);
-  return regex;
+/** The regular expression of a filepath.Match pattern; undefined for a malformed one. */
+function compileGoPattern(pattern: string): RegExp | undefined {
+  return translate([...pattern]);
 }
 
 function escapeChar(char: string): string {

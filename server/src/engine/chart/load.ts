@@ -1,6 +1,6 @@
-import type { Stats } from 'node:fs';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
+import type { FileAccess, FileStat } from '../core/files';
+import { nodeFiles } from '../core/files';
 import { MAX_DECOMPRESSED_FILE_SIZE, readChartArchive } from './archive';
 import { describeFsError } from './discover';
 import type { IgnoreRules } from './helmignore';
@@ -71,15 +71,16 @@ interface WorkingChart {
 export function loadChart(directory: string, options: LoadOptions = {}): LoadedChart {
   const root = resolve(directory);
   const overlay = options.overlay ?? new Map<string, string>();
+  const access = options.files ?? nodeFiles;
   const problems: ChartProblem[] = [];
-  const files = readChartDirectory(root, overlay, problems);
+  const files = readChartDirectory(access, root, overlay, problems);
   const chart = loadFiles(files, root, basename(root), problems);
 
   let userValues: Values = {};
   const userSources: ValuesSource[] = [];
   for (const file of options.valuesFiles ?? []) {
     const path = resolve(file);
-    const text = readText(path, overlay, problems);
+    const text = readText(access, path, overlay, problems);
     if (text === undefined) continue;
     const parsed = parseValues(text);
     if (parsed.error) chart.problems.push({ path, message: `failed to parse ${file}: ${parsed.error}` });
@@ -148,11 +149,16 @@ function toLoadedChart(
 // ---------------------------------------------------------------------------------------------------------------
 // Reading files
 
-function readText(path: string, overlay: ReadonlyMap<string, string>, problems: ChartProblem[]): string | undefined {
+function readText(
+  access: FileAccess,
+  path: string,
+  overlay: ReadonlyMap<string, string>,
+  problems: ChartProblem[],
+): string | undefined {
   const open = overlay.get(path);
   if (open !== undefined) return open;
   try {
-    return stripBom(readFileSync(path)).toString('utf8');
+    return stripBom(access.readFile(path)).toString('utf8');
   } catch (error) {
     problems.push({ path, message: `cannot read ${path}: ${describeFsError(error)}` });
     return undefined;
@@ -166,10 +172,15 @@ function stripBom(data: Buffer): Buffer {
 }
 
 /** loader.LoadDir: every file under the chart directory that `.helmignore` keeps, symlinks followed, in lexical order. */
-function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, problems: ChartProblem[]): ChartFile[] {
+function readChartDirectory(
+  access: FileAccess,
+  root: string,
+  overlay: ReadonlyMap<string, string>,
+  problems: ChartProblem[],
+): ChartFile[] {
   let rules: IgnoreRules = defaultIgnoreRules();
   const ignorePath = join(root, '.helmignore');
-  const ignoreText = overlay.get(ignorePath) ?? readIfExists(ignorePath, problems);
+  const ignoreText = overlay.get(ignorePath) ?? readIfExists(access, ignorePath, problems);
   if (ignoreText !== undefined) {
     const parsed = parseHelmignore(ignoreText);
     if (parsed.error) problems.push({ path: ignorePath, message: `Helm cannot read .helmignore: ${parsed.error}` });
@@ -181,7 +192,7 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
   const walk = (directory: string, relative: string, ancestors: Set<string>): void => {
     let names: string[];
     try {
-      names = readdirSync(directory).sort(compareBytes);
+      names = access.readDirectory(directory).sort(compareBytes);
     } catch (error) {
       problems.push({ path: directory, message: `cannot read directory ${directory}: ${describeFsError(error)}` });
       return;
@@ -189,9 +200,9 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
     for (const entry of names) {
       const absolutePath = join(directory, entry);
       const name = relative === '' ? entry : `${relative}/${entry}`;
-      let stats: Stats;
+      let stats: FileStat;
       try {
-        stats = statSync(absolutePath);
+        stats = access.stat(absolutePath);
       } catch (error) {
         problems.push({ path: absolutePath, message: `cannot read ${absolutePath}: ${describeFsError(error)}` });
         continue;
@@ -200,7 +211,7 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
         if (rules.ignores(name, true)) continue;
         let real: string;
         try {
-          real = realpathSync(absolutePath);
+          real = access.realPath(absolutePath);
         } catch {
           real = absolutePath;
         }
@@ -231,7 +242,7 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
         continue;
       }
       try {
-        const bytes = readFileSync(absolutePath);
+        const bytes = access.readFile(absolutePath);
         const data = stripBom(bytes);
         files.push({ name, absolutePath, data, ...(data !== bytes ? { bom: true as const } : {}) });
       } catch (error) {
@@ -241,7 +252,7 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
   };
   let rootReal: string;
   try {
-    rootReal = realpathSync(root);
+    rootReal = access.realPath(root);
   } catch (error) {
     problems.push({ path: root, message: `cannot read chart directory ${root}: ${describeFsError(error)}` });
     return files;
@@ -258,9 +269,9 @@ function readChartDirectory(root: string, overlay: ReadonlyMap<string, string>, 
   return files;
 }
 
-function readIfExists(path: string, problems: ChartProblem[]): string | undefined {
+function readIfExists(access: FileAccess, path: string, problems: ChartProblem[]): string | undefined {
   try {
-    return stripBom(readFileSync(path)).toString('utf8');
+    return stripBom(access.readFile(path)).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR')

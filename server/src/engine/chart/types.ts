@@ -1,3 +1,5 @@
+import type { FileAccess } from '../core/files';
+
 /** `Chart.yaml` as Helm reads it; `raw` is the whole mapping, for the `.Chart.*` fields the evaluator exposes. */
 export interface ChartMetadata {
   /** The chart's name, or its `alias` when the parent's dependency entry gives one. */
@@ -72,4 +74,6 @@ export interface LoadOptions {
   valuesFiles?: string[];
   /** Open editor buffers by absolute path; they win over the disk. */
   overlay?: Map<string, string>;
+  /** Where the chart's files are read from: the disk unless given (tests load charts from memory). */
+  files?: FileAccess;
 }

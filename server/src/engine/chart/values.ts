@@ -1,6 +1,7 @@
 import { FAILSAFE_SCHEMA, loadAll as loadAllYaml, Type as JsYamlType } from 'js-yaml';
 import type { Alias, Document, Node, Scalar } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { CacheSlot, activeCache } from '../core/caches';
 import { formatGoFloat, resolvePlainScalar } from '../model/scalar';
 import type { TextRange } from '../core/text';
 
@@ -167,15 +168,19 @@ export interface ValueLocation {
   value: unknown;
 }
 
-const parsedForLocation = new Map<string, Document.Parsed[]>();
-const LOCATION_CACHE_SIZE = 32;
+/** Values texts parsed for locateValue, kept in the caches of the run (core/caches.ts): each is asked many paths. */
+const PARSED_FOR_LOCATION = new CacheSlot<Document.Parsed[]>('values parsed for locations', {
+  maxEntries: 32,
+  maxChars: Number.POSITIVE_INFINITY,
+});
 
 /**
  * The key at `path` in a values text (the last document that has it, as MergeMaps lets later documents win); undefined
  * when the path is not written there, goes through an alias or a `<<` merge, or the text is not YAML.
  */
 export function locateValue(text: string, path: readonly (string | number)[]): ValueLocation | undefined {
-  let documents = parsedForLocation.get(text);
+  const parsedForLocation = activeCache(PARSED_FOR_LOCATION);
+  let documents = parsedForLocation?.get(text);
   if (!documents) {
     try {
       const parsed = parseAllDocuments(text, { uniqueKeys: false, merge: false, prettyErrors: false });
@@ -183,8 +188,7 @@ export function locateValue(text: string, path: readonly (string | number)[]): V
     } catch {
       documents = [];
     }
-    if (parsedForLocation.size >= LOCATION_CACHE_SIZE) parsedForLocation.delete(parsedForLocation.keys().next().value!);
-    parsedForLocation.set(text, documents);
+    parsedForLocation?.set(text, documents);
   }
   if (path.length === 0) return undefined;
   for (let index = documents.length - 1; index >= 0; index--) {

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Node } from 'yaml';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { ruleById } from '../rules';
 import type { HelmVersion, RuleSetting } from '../rules/rule';
+import type { FileAccess } from './files';
+import { fileExists, nodeFiles, readTextFile } from './files';
 import type { TextRange } from './text';
 import { LineIndex } from './text';
 import type { DeployTarget } from '../deployers/targets';
@@ -149,19 +150,19 @@ function stringList(node: Node | null): string[] | undefined {
 }
 
 /** The nearest `.helm-hooks.yaml` in `directory` or above. */
-export function findConfigFile(directory: string): string | undefined {
+export function findConfigFile(directory: string, files: FileAccess = nodeFiles): string | undefined {
   let current = resolve(directory);
   for (;;) {
     const candidate = join(current, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
+    if (fileExists(files, candidate)) return candidate;
     const parent = dirname(current);
     if (parent === current) return undefined;
     current = parent;
   }
 }
 
-export function loadConfig(path: string): LoadedConfig {
-  return parseConfig(readFileSync(path, 'utf8'), path);
+export function loadConfig(path: string, files: FileAccess = nodeFiles): LoadedConfig {
+  return parseConfig(readTextFile(files, path), path);
 }
 
 /** Whether the config file's `ignore` globs, which match paths relative to its folder, leave a file out. */

@@ -1,6 +1,7 @@
 import type { DocumentOptions, ParseOptions, SchemaOptions, Tags, ToJSOptions, Node as YamlNode } from 'yaml';
 import { parseDocument, isMap as isYamlMap, isSeq as isYamlSeq, isScalar as isYamlScalar } from 'yaml';
 import { resolvePlainScalar } from '../model/scalar';
+import { CacheSlot, activeCache } from '../core/caches';
 import type { Value } from './value';
 import { GoObject, SourcedText, Unknown, compareGoStrings, formatFloat64, isMap, newMap, unknown } from './value';
 
@@ -585,22 +586,24 @@ function scalarValue(value: unknown): Value {
 export class YamlError extends Error {}
 
 /**
- * Parsed texts, most recently used last: charts call `fromYaml` on the same helper output for every object they
- * render. Each call still builds its own value from the parse, since templates may change the maps it returns.
+ * Parsed texts, kept in the caches of the run (core/caches.ts): charts call `fromYaml` on the same helper output for
+ * every object they render. Each call still builds its own value from the parse, since templates may change the maps
+ * it returns.
  */
-const parsedTexts = new Map<string, { contents: unknown } | { error: string }>();
-const PARSED_TEXTS_KEPT = 256;
+const PARSED_TEXTS = new CacheSlot<{ contents: unknown } | { error: string }>('fromYaml parses', {
+  maxEntries: 256,
+  maxChars: Number.POSITIVE_INFINITY,
+});
 
 /** One YAML document to a value, as sigs.k8s.io/yaml.Unmarshal gives it. Throws YamlError on a syntax error. */
 export function parseYamlValue(text: string): Value {
-  let parsed = parsedTexts.get(text);
-  if (parsed) parsedTexts.delete(text);
-  else {
+  const parsedTexts = activeCache(PARSED_TEXTS);
+  let parsed = parsedTexts?.get(text);
+  if (!parsed) {
     const doc = parseDocument(text, YAML_OPTIONS);
     parsed = doc.errors.length > 0 ? { error: doc.errors[0]!.message } : { contents: doc.contents };
+    parsedTexts?.set(text, parsed);
   }
-  parsedTexts.set(text, parsed);
-  if (parsedTexts.size > PARSED_TEXTS_KEPT) parsedTexts.delete(parsedTexts.keys().next().value as string);
   if ('error' in parsed) throw new YamlError(parsed.error);
   return fromYamlNode(parsed.contents);
 }

@@ -5,6 +5,8 @@
  * trimming of the text around `{{-` and `-}}`. Every node keeps its offsets in the source text.
  */
 
+import { CacheSlot, activeCache } from '../core/caches';
+
 export interface Span {
   start: number;
   end: number;
@@ -411,39 +413,29 @@ export function parseTemplate(text: string): ParsedTemplate {
 }
 
 /**
- * Parses kept by text for the whole process, oldest forgotten first: the same text comes again and again, from a
- * library chart vendored into many charts (bitnami's `common`), from each chart's second render, and above all from
- * `tpl`, which Helm parses on every call, often on the same few values. Parsed trees are never changed once built.
+ * Parses kept by text in the caches of the run (core/caches.ts): the same text comes again and again, from a library
+ * chart vendored into many charts (bitnami's `common`), from each chart's second render, and above all from `tpl`,
+ * which Helm parses on every call, often on the same few values. Parsed trees are never changed once built. Longer
+ * texts (a CRD) are parsed quickly, being nearly all text, and would push many others out.
  */
-const sharedParses = new Map<string, ParsedTemplate | TemplateParseError>();
-const MAX_SHARED_PARSE_CHARS = 1024 * 1024;
-/** Longer texts (a CRD) are parsed quickly, being nearly all text, and would push many others out. */
-const MAX_SHARED_TEXT = 64 * 1024;
-let sharedParseChars = 0;
+const SHARED_PARSES = new CacheSlot<ParsedTemplate | TemplateParseError>('template parses', {
+  maxEntries: Number.POSITIVE_INFINITY,
+  maxChars: 1024 * 1024,
+  maxTextLength: 64 * 1024,
+});
 
 /** parseTemplate, or the parse of the same text kept from before; the error it throws is kept too. */
 export function parseTemplateShared(text: string): ParsedTemplate {
-  let result = sharedParses.get(text);
-  if (result) {
-    // Most recently used last, so that eviction takes the oldest.
-    sharedParses.delete(text);
-    sharedParses.set(text, result);
-  } else {
+  const sharedParses = activeCache(SHARED_PARSES);
+  let result = sharedParses?.get(text);
+  if (!result) {
     try {
       result = parseTemplate(text);
     } catch (error) {
       if (!(error instanceof TemplateParseError)) throw error;
       result = error;
     }
-    if (text.length <= MAX_SHARED_TEXT) {
-      sharedParses.set(text, result);
-      sharedParseChars += text.length;
-      for (const [oldest] of sharedParses) {
-        if (sharedParseChars <= MAX_SHARED_PARSE_CHARS) break;
-        sharedParses.delete(oldest);
-        sharedParseChars -= oldest.length;
-      }
-    }
+    sharedParses?.set(text, result);
   }
   if (result instanceof TemplateParseError) throw result;
   return result;

@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { CacheSlot, activeCache } from '../core/caches';
 
 /**
  * What Helm's client-side update compares (Helm 3; Helm 4 without server-side apply): objects, not text (a comment,
@@ -33,14 +34,18 @@ const SCHEME_GROUPS: ReadonlySet<string> = new Set([
   'apiextensions.k8s.io',
 ]);
 
-const decoded = new Map<string, unknown>();
+/** Decoded manifests, kept in the caches of the run (core/caches.ts): a simulation compares each many times. */
+const DECODED = new CacheSlot<unknown>('decoded manifests', {
+  maxEntries: 1000,
+  maxChars: Number.POSITIVE_INFINITY,
+});
 
 /** The object a manifest decodes to (YAML 1.1, as sigs.k8s.io/yaml reads it); cached. */
 function decode(manifest: string): unknown {
-  if (decoded.has(manifest)) return decoded.get(manifest);
+  const decoded = activeCache(DECODED);
+  if (decoded?.has(manifest)) return decoded.get(manifest);
   const value: unknown = parseDocument(manifest, { version: '1.1', uniqueKeys: false }).toJS();
-  if (decoded.size > 1000) decoded.clear();
-  decoded.set(manifest, value);
+  decoded?.set(manifest, value);
   return value;
 }
 

@@ -111,7 +111,7 @@ export function lintChart(directory: string, options: ChartLintOptions = DEFAULT
   const lint = new ChartLint({
     asWritten: (path) => {
       const text = templates.get(path);
-      return text === undefined ? [] : lintFile(analyzeTemplate(path, text), options);
+      return text === undefined ? [] : lintFile(analyzeTemplate(path, text, { hookDocumentsOnly: true }), options);
     },
     evaluated: () => evaluation.findings,
     rendered: () => evaluation.rendered,

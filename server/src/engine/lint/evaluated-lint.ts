@@ -6,6 +6,7 @@ import type { TextRange } from '../core/text';
 import type { LintOptions } from './lint';
 import { DEFAULT_LINT_OPTIONS, effectiveSeverity, ruleApplies } from './lint';
 import { ALL_RULES } from '../rules';
+import { formatMessage } from '../rules/messages';
 import type { Finding, Rule } from '../rules/rule';
 import { documentViews } from '../analysis/rendered-document';
 import { SourceMapper } from '../analysis/source-map';
@@ -29,6 +30,8 @@ import { compareFindings, findingKey, RenderedLiteralBuilder } from './findings'
 export interface EvaluatedLintOptions extends LintOptions {
   /** Evaluate with this release name only; by default findings must hold under every name of `certaintyReleaseNames`. */
   releaseName?: string;
+  /** The rules to run instead of all of them: a rule's tests run that rule (or a fake one) alone. */
+  ruleSet?: readonly Rule[];
 }
 
 export const DEFAULT_RELEASE_NAMES = ['release-name', 'zz-second'] as const;
@@ -72,8 +75,10 @@ export function evaluateLint(
   const enabled = (rule: Rule | undefined): rule is Rule => !!rule && ruleApplies(rule, options);
   const loadedChartFound = loadedChartFindings(renderer.chart, options);
   // The annotation rules that read annotation values, and the per-hook lifecycle rules.
-  const fileRules = ALL_RULES.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
-  const chartRules = ALL_RULES.filter((rule) => rule.checkChart && enabled(rule));
+  const ruleSet = options.ruleSet ?? ALL_RULES;
+  const fileRules = ruleSet.filter((rule) => rule.check && !rule.syntaxOnly && enabled(rule));
+  const chartRules = ruleSet.filter((rule) => rule.checkChart && enabled(rule));
+  const chartRuleIds: ReadonlySet<string> = new Set(chartRules.map((rule) => rule.id));
   if (fileRules.length === 0 && chartRules.length === 0) return { findings: loadedChartFound, rendered: {} };
   const names = options.releaseName !== undefined ? [options.releaseName] : certaintyReleaseNames(renderer.chart);
   const mapper = new SourceMapper(renderer);
@@ -103,14 +108,14 @@ export function evaluateLint(
           documentsWithFindings.add(view.key);
           templatesNeeded.add(view.template);
         }
-        for (const finding of fileFound) findings.set(certaintyKey(finding), finding);
+        for (const finding of fileFound) findings.set(certaintyKey(finding, chartRuleIds), finding);
       }
       // The first name renders every template: what it holds is what Helm renders with these values.
       if (!needed) for (const view of views) rendered.add(view.renderedLiteral(analyses));
       withFindings = documentsWithFindings;
       const chartFound =
         chartRules.length > 0 ? chartFindings(views, chartRules, events, options, mapper, analyses) : [];
-      for (const finding of chartFound) findings.set(certaintyKey(finding), finding);
+      for (const finding of chartFound) findings.set(certaintyKey(finding, chartRuleIds), finding);
       if (chartFound.length > 0) for (const view of views) if (view.concernsHooks) templatesNeeded.add(view.template);
       needed = templatesNeeded;
       certain = certain ? new Map([...certain].filter(([key]) => findings.has(key))) : findings;
@@ -159,10 +164,10 @@ function inUserFiles(evaluation: Evaluation, chart: LoadedChart): Evaluation {
 }
 
 /** The findings of the rules that read the chart as Helm loads it (its Chart.yaml, what `charts/` holds). */
-export function loadedChartFindings(chart: LoadedChart, options: LintOptions): Finding[] {
+export function loadedChartFindings(chart: LoadedChart, options: EvaluatedLintOptions): Finding[] {
   const findings: Finding[] = [];
-  for (const rule of ALL_RULES) {
-    if (!rule.checkLoadedChart) continue;
+  for (const rule of options.ruleSet ?? ALL_RULES) {
+    if (!rule.checkLoadedChart || !ruleApplies(rule, options)) continue;
     const setting = options.rules[rule.id];
     rule.checkLoadedChart({
       chart,
@@ -174,7 +179,7 @@ export function loadedChartFindings(chart: LoadedChart, options: LintOptions): F
             severity,
             file: reported.file,
             range: reported.range,
-            message: reported.message,
+            ...formatMessage(rule, reported),
             help: reported.help,
             related: reported.related ?? [],
             fixes: [],
@@ -205,13 +210,11 @@ const ALL_EVENTS: ReadonlySet<HookEvent> = new Set([...INSTALL_EVENTS, ...UPGRAD
  * same too: one that quotes a name built from the release name (hook-fixed-name) is then not certain. A chart rule's
  * message names the objects it links, which follow the release name; its place is what must agree.
  */
-function certaintyKey(finding: Finding): string {
-  return CHART_RULE_IDS.has(finding.rule)
+function certaintyKey(finding: Finding, chartRuleIds: ReadonlySet<string>): string {
+  return chartRuleIds.has(finding.rule)
     ? findingKey(finding)
     : `${findingKey(finding)}\0${finding.message}\0${finding.help}`;
 }
-
-const CHART_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.filter((rule) => rule.checkChart).map((rule) => rule.id));
 
 /** Install always; upgrade too when some template can tell them apart. */
 function operationsToRender(chart: LoadedChart): boolean[] {

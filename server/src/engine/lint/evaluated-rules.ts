@@ -2,10 +2,12 @@ import type { HookEvent } from '../model/hook';
 import { effectiveSeverity, lintChartObjects } from './lint';
 import { DEPLOYER_RULES, LIFECYCLE_RULES } from '../rules';
 import type { ChartObject } from '../rules/support/chart-objects';
+import { formatMessage } from '../rules/messages';
 import type { Finding, Fix, RelatedLocation, Report, Rule } from '../rules/rule';
 import type { Analyses, DocumentView } from '../analysis/rendered-document';
 import type { SourceMapper } from '../analysis/source-map';
 import type { EvaluatedLintOptions } from './evaluated-lint';
+import { DEFAULT_TARGETS } from '../deployers/targets';
 
 // Deployer rules read a whole object's annotations, as lifecycle rules do: a literal value in the template may be
 // reported because of one that only the evaluation knows.
@@ -18,8 +20,13 @@ export function cachedFileFindings(
   mapper: SourceMapper,
   analyses: Analyses,
 ): Finding[] {
-  if (!view.mentionsAnnotations) return [];
-  const optionsKey = JSON.stringify([options.helmVersion, options.rules, options.targets ?? null]);
+  if (!view.holdsHookRelatedText) return [];
+  const optionsKey = JSON.stringify([
+    options.helmVersion,
+    options.rules,
+    options.targets ?? null,
+    options.ruleSet?.map((rule) => rule.id) ?? null,
+  ]);
   let findings = view.findings.get(optionsKey);
   if (!findings) {
     findings = fileFindings(view, rules, options, mapper, analyses);
@@ -57,13 +64,13 @@ function fileFindings(
         severity,
         file: mapped.file,
         range: mapped.range,
-        message: reported.message,
+        ...formatMessage(rule, reported),
         help: reported.help,
         related,
         fixes: mapFixes(reported, view),
       });
     };
-    rule.check({ file, helmVersion: options.helmVersion, report });
+    rule.check({ file, helmVersion: options.helmVersion, targets: options.targets ?? DEFAULT_TARGETS, report });
   }
   return findings;
 }

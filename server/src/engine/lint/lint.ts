@@ -5,6 +5,7 @@ import { pieceStarts } from '../model/yaml-documents';
 import { ALL_RULES } from '../rules';
 import type { HookEvent } from '../model/hook';
 import type { ChartObject, ChartReport } from '../rules/support/chart-objects';
+import { formatMessage } from '../rules/messages';
 import type { Finding, HelmVersion, RelatedLocation, Report, Rule, RuleSetting, Severity } from '../rules/rule';
 import { findSuppressions, isSuppressed } from '../analysis/suppress';
 import { actionRunsAcross, firstActionEndingAfter } from '../template/scanner';
@@ -80,7 +81,7 @@ export function lintChartObjects(
         severity,
         file: at.file,
         range: at.range,
-        message: reported.message,
+        ...formatMessage(rule, reported),
         help: reported.help,
         related,
         fixes: [],
@@ -127,7 +128,7 @@ function runRule(rule: Rule, file: TemplateFile, options: LintOptions): Finding[
       severity,
       file: file.path,
       range: copied(reported.range),
-      message: reported.message,
+      ...formatMessage(rule, reported),
       help: reported.help,
       related: (reported.related ?? []).map((related) => ({ ...related, range: copied(related.range) })),
       fixes: (reported.fixes ?? []).map((fix) => ({
@@ -142,7 +143,7 @@ function runRule(rule: Rule, file: TemplateFile, options: LintOptions): Finding[
     });
   };
   try {
-    rule.check!({ file, helmVersion: options.helmVersion, report });
+    rule.check!({ file, helmVersion: options.helmVersion, targets: options.targets ?? DEFAULT_TARGETS, report });
   } catch (error) {
     throw new Error(`rule ${rule.id} failed on ${file.path}: ${(error as Error).message}`, { cause: error });
   }

@@ -3,10 +3,12 @@ import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { ScanResult, TemplateAction } from '../template/scanner';
 import { actionRunsAcross, actionsOverlapping, outputIndentation } from '../template/scanner';
 import type { LineIndex, TextRange } from '../core/text';
+import type { EngineCaches } from '../core/caches';
 import { parsedPieceOf, parseWithout, parseYamlDocuments, wholeParse } from './yaml-documents';
 import type { KubeScalarType, ScalarStyle } from './scalar';
 import { helmStringOf, resolvePlainScalar } from './scalar';
 import { joinLenientFlowScalars, joinTrimmedLines } from './go-yaml-leniency';
+import { blankDocumentsWithoutHookText, holdsHookRelatedText } from './hook-text';
 
 /** A YAML value as the user wrote it, with what Kubernetes and Helm make of it when it holds no template action. */
 export interface ValueModel {
@@ -89,19 +91,25 @@ export interface DocumentsModel {
   /** Every YAML document of `yamlText`, resources or not, in order. */
   documentRanges: TextRange[];
   /**
-   * The text the documents were parsed from: `yamlText`, or the same with some line breaks made spaces where go-yaml
-   * and Helm read it so and that parses with fewer errors (go-yaml-leniency.ts). Same length.
+   * The text the documents were parsed from: `yamlText`, or the same with some line breaks made spaces and `nindent`
+   * outputs moved to their column, where go-yaml and Helm read it so and that parses with fewer errors
+   * (go-yaml-leniency.ts). Same length.
    */
   parsedText: string;
 }
 
-/** Builds the as-written model of one template file from its scan. */
+/**
+ * Builds the as-written model of one template file from its scan. `hookDocumentsOnly`: only the documents that hold
+ * hook-related text are parsed and modelled (model/hook-text.ts), the only ones a file rule reports on; the others
+ * are left out of `documents`, `annotationSets` and `yamlProblems` (a batch run, which asks nothing else of them).
+ */
 export function buildDocuments(
   text: string,
   scan: ScanResult,
   lines: LineIndex,
   isPartial: boolean,
-  reuseParses = false,
+  caches?: EngineCaches,
+  hookDocumentsOnly = false,
   owner?: string,
 ): DocumentsModel {
   const context = new ModelContext(text, scan, lines);
@@ -112,19 +120,22 @@ export function buildDocuments(
   const documentRanges: TextRange[] = [];
   let parsedText = yamlText;
 
-  if (!isPartial) {
+  // Without hook-related text, the file holds nothing a file rule reports on: nothing to parse.
+  if (!isPartial && !(hookDocumentsOnly && !holdsHookRelatedText(text))) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
     const parse = (text: string) =>
-      !reuseParses && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, reuseParses, owner);
-    let parsed = parse(yamlText);
+      !caches && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, caches, owner);
+    const parseText = hookDocumentsOnly ? blankDocumentsWithoutHookText(text, yamlText, scan.actions) : yamlText;
+    parsedText = parseText;
+    let parsed = parse(parseText);
     // Where the YAML spec rejects what go-yaml reads, or the masked text keeps line breaks that trim markers remove
     // (go-yaml-leniency.ts), the text as Helm and go-yaml read it is parsed instead when that gives fewer errors (a
     // quote in a shell script of a block scalar must not be taken for one). Offsets are the same; `yamlText` keeps
     // its line breaks, which the pieces of the language server are cut at.
     if (parsed.some((doc) => doc.errors.length > 0)) {
-      const flowJoined = joinLenientFlowScalars(yamlText);
-      for (const lenient of [flowJoined, joinLenientFlowScalars(joinTrimmedLines(yamlText, scan.actions))]) {
-        if (lenient === yamlText) continue;
+      const flowJoined = joinLenientFlowScalars(parseText);
+      for (const lenient of [flowJoined, joinLenientFlowScalars(joinTrimmedLines(parseText, scan.actions, text))]) {
+        if (lenient === parseText) continue;
         const reparsed = parse(lenient);
         if (errorCount(reparsed) < errorCount(parsed)) {
           parsed = reparsed;
@@ -137,7 +148,9 @@ export function buildDocuments(
       documentRanges.push({ start: doc.range[0], end: doc.range[2] });
       for (const error of doc.errors)
         yamlProblems.push({ range: errorRange(error.pos, text.length), message: error.message.split('\n')[0]! });
-      const built = reuseParses ? context.keptOrBuilt(doc, index) : context.built(doc, index);
+      // A blanked document (or the `~` that keeps the first one's place) is no resource.
+      if (parseText !== yamlText && !holdsHookRelatedText(text.slice(doc.range[0], doc.range[2]))) return;
+      const built = caches ? context.keptOrBuilt(doc, index) : context.built(doc, index);
       if (!built.resource) return;
       documents.push(built.resource);
       annotationSets.push(...built.annotationSets);

@@ -1,4 +1,5 @@
 import type { TemplateAction } from '../template/scanner';
+import { MASK_CHAR, newLineIndentation } from '../template/scanner';
 
 /**
  * go-yaml, which Helm and Kubernetes decode manifests with (sigs.k8s.io/yaml), reads a quoted scalar or a flow
@@ -93,17 +94,22 @@ function continuationUnderIndented(text: string, from: number, to: number, keyCo
 }
 
 /**
- * The YAML text with the line breaks that trim markers remove joined, as Helm joins them: around an action that
- * renders nothing (`if`, `else`, `end`, a comment, an assignment), the whitespace `{{-` and `-}}` trim, line breaks
- * included, becomes spaces. `apiVersion: {{ if … -}}` then reads its value from the next line, as Helm renders it.
- * Offsets are unchanged.
+ * The YAML text laid out as Helm lays out its output around actions, offsets unchanged:
+ * - the line breaks that trim markers remove are joined: around an action that renders nothing (`if`, `else`, `end`,
+ *   a comment, an assignment), the whitespace `{{-` and `-}}` trim, line breaks included, becomes spaces.
+ *   `apiVersion: {{ if … -}}` then reads its value from the next line, as Helm renders it;
+ * - an output action written at the start of its line whose pipeline ends in `nindent N` starts a new line at column
+ *   N, whatever its own column and whatever `{{-` trims before it: `{{- include … | nindent 12 }} && \` written at
+ *   column 10 is a line of the block scalar whose text stands at column 12.
+ * `source` is the template's text, which the actions' pipelines are read from.
  */
-export function joinTrimmedLines(text: string, actions: readonly TemplateAction[]): string {
+export function joinTrimmedLines(text: string, actions: readonly TemplateAction[], source: string): string {
   let joined: string[] | undefined;
-  const blank = (at: number) => {
+  const put = (at: number, char: string) => {
     joined ??= [...text];
-    joined[at] = ' ';
+    joined[at] = char;
   };
+  const blank = (at: number) => put(at, ' ');
   // A marker trims the text up to the next action only: in the masked text that action is blanked to spaces, and the
   // line break after it is not the marker's to remove.
   actions.forEach((action, index) => {
@@ -117,5 +123,17 @@ export function joinTrimmedLines(text: string, actions: readonly TemplateAction[
       for (let at = action.range.end; at < before && /\s/.test(text[at]!); at++)
         if (text[at] === '\n' || text[at] === '\r') blank(at);
   });
+  for (const action of actions) {
+    const column = action.standsAlone ? undefined : newLineIndentation(source, action);
+    if (column === undefined) continue;
+    const lineStart = text.lastIndexOf('\n', action.range.start - 1) + 1;
+    const written = text.slice(lineStart, action.range.end);
+    // Moved only where the mask fits between column N and the action's end, and the line has nothing before it.
+    if (written.includes('\n') || text.slice(lineStart, action.range.start).trim() !== '') continue;
+    if (lineStart + column >= action.range.end) continue;
+    // `nindent` writes the line break that a `{{-` before it, or a `-}}` further up, removed.
+    for (let at = lineStart - 1; at >= 0 && (text[at] === '\n' || text[at] === '\r'); at--) put(at, text[at]!);
+    for (let at = lineStart; at < action.range.end; at++) put(at, at - lineStart < column ? ' ' : MASK_CHAR);
+  }
   return joined ? (joined as string[]).join('') : text;
 }

@@ -1,5 +1,7 @@
 import type { CST, Document } from 'yaml';
 import { Composer, isCollection, isNode, isPair, parseAllDocuments, Parser } from 'yaml';
+import type { EngineCaches, PieceCache } from '../core/caches';
+import { CacheSlot } from '../core/caches';
 import type { TextRange } from '../core/text';
 
 export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false } as const;
@@ -35,34 +37,33 @@ interface Piece {
 /** The piece of the text each kept document was parsed from, where it is now. */
 const pieceOfDocument = new WeakMap<Document.Parsed, { start: number; end: number }>();
 
-const MAX_PIECES = 4000;
-const MAX_CACHED_CHARS = 8 * 1024 * 1024;
-const pieces = new Map<string, Piece>();
-let cachedChars = 0;
-/** The pieces of the text parsed last, by their place in it: found again by comparing texts, without hashing them. */
-let lastPieces: { text: string; piece: Piece }[] = [];
+const PARSED_PIECES = new CacheSlot<Piece>(
+  'YAML parses by piece',
+  { maxEntries: 4000, maxChars: 8 * 1024 * 1024 },
+  true,
+);
 
 const NEXT_DOCUMENT_START = '---';
 
 /**
- * The same documents as `parseAllDocuments(text, PARSE_OPTIONS)`, with positions in `text`. With `reuse`, pieces
- * parsed before are taken from the cache (the language server, which sees the same text again and again); without,
- * the text is parsed whole and nothing is kept (the CLI, which reads each file once).
+ * The same documents as `parseAllDocuments(text, PARSE_OPTIONS)`, with positions in `text`. With `caches`, pieces
+ * parsed before are taken from them (the language server, which sees the same text again and again); without, the
+ * text is parsed whole and nothing is kept (the CLI, which reads each file once).
  */
-export function parseYamlDocuments(text: string, reuse: boolean, owner?: string): Document.Parsed[] {
-  const starts = reuse ? pieceStarts(text) : undefined;
-  if (!starts) return wholeParse(text);
+export function parseYamlDocuments(text: string, caches: EngineCaches | undefined, owner?: string): Document.Parsed[] {
+  const starts = caches ? pieceStarts(text) : undefined;
+  if (!caches || !starts) return wholeParse(text);
+  const pieces = caches.pieces(PARSED_PIECES);
   const documents: Document.Parsed[] = [];
-  const parsed: { text: string; piece: Piece }[] = [];
+  const parsed: { text: string; value: Piece }[] = [];
   const given = new Set<Piece>();
   for (let first = 0; first < starts.length;) {
     let next = first + 1;
     for (;;) {
       const followed = next < starts.length;
       const pieceText = text.slice(starts[first]!, followed ? starts[next]! : text.length);
-      const last = lastPieces[first];
-      const piece = pieceOf(pieceText, followed, last?.text === pieceText ? last.piece : pieces.get(pieceText));
-      parsed[first] = { text: pieceText, piece };
+      const piece = pieceOf(pieces, pieceText, followed, pieces.kept(first, pieceText));
+      parsed[first] = { text: pieceText, value: piece };
       const found = documentsOf(piece, pieceText, starts[first]!, owner, given);
       if (found) {
         documents.push(...found);
@@ -72,7 +73,7 @@ export function parseYamlDocuments(text: string, reuse: boolean, owner?: string)
     }
     first = next;
   }
-  lastPieces = parsed;
+  pieces.setPrevious(parsed);
   return documents;
 }
 
@@ -122,10 +123,10 @@ export function wholeParse(text: string): Document.Parsed[] {
 }
 
 /** The kept parse of a piece, when it was parsed `followed` by a `---` or not as now; else a new one, kept. */
-function pieceOf(pieceText: string, followed: boolean, kept: Piece | undefined): Piece {
+function pieceOf(pieces: PieceCache<Piece>, pieceText: string, followed: boolean, kept: Piece | undefined): Piece {
   if (kept?.followed === followed) return kept;
   const piece = { followed, tokens: tokensOf(pieceText, followed) };
-  remember(pieceText, piece);
+  pieces.set(pieceText, piece);
   return piece;
 }
 
@@ -181,17 +182,6 @@ function tokensOf(pieceText: string, followed: boolean): CST.Token[] | undefined
   const tokens = Array.from(new Parser().parse(pieceText + NEXT_DOCUMENT_START));
   const last = tokens.pop();
   return last?.type === 'document' && last.offset === pieceText.length ? tokens : undefined;
-}
-
-/** Keeps a piece's parse, as the most recently parsed. */
-function remember(pieceText: string, piece: Piece): void {
-  if (!pieces.delete(pieceText)) cachedChars += pieceText.length;
-  pieces.set(pieceText, piece);
-  while (pieces.size > MAX_PIECES || cachedChars > MAX_CACHED_CHARS) {
-    const oldest = pieces.keys().next().value as string;
-    pieces.delete(oldest);
-    cachedChars -= oldest.length;
-  }
 }
 
 /**
@@ -277,11 +267,4 @@ export function parseWithout(text: string, cuts: readonly TextRange[]): Document
   const documents = wholeParse(kept);
   for (const document of documents) placeDocument(document, place);
   return documents;
-}
-
-/** Forgets every kept parse: when the language server closes a document, and in tests. */
-export function clearYamlDocumentCache(): void {
-  pieces.clear();
-  cachedChars = 0;
-  lastPieces = [];
 }

@@ -1,30 +1,12 @@
 import { argoHookViews } from './support/argocd-hooks';
 import { defineRule } from './rule';
 
-/** The install-only or upgrade-only half of a pair Argo CD maps to one phase, with what Argo CD then does. */
+/** The install-only or upgrade-only half of a pair Argo CD maps to one phase, and the message id saying what Argo CD does. */
 const HALVES = [
-  {
-    alone: 'pre-install',
-    missing: 'pre-upgrade',
-    message:
-      'Argo CD runs this pre-install hook before every sync (PreSync), not only when the chart is first installed.',
-  },
-  {
-    alone: 'pre-upgrade',
-    missing: 'pre-install',
-    message:
-      "Argo CD runs this pre-upgrade hook at the first sync too (PreSync), before any of the chart's objects exist.",
-  },
-  {
-    alone: 'post-install',
-    missing: 'post-upgrade',
-    message: 'Argo CD runs this post-install hook after every sync (PostSync), not only after the first install.',
-  },
-  {
-    alone: 'post-upgrade',
-    missing: 'post-install',
-    message: 'Argo CD runs this post-upgrade hook after the first sync too (PostSync), when nothing was upgraded.',
-  },
+  { alone: 'pre-install', missing: 'pre-upgrade', messageId: 'preInstallEverySync' },
+  { alone: 'pre-upgrade', missing: 'pre-install', messageId: 'preUpgradeFirstSync' },
+  { alone: 'post-install', missing: 'post-upgrade', messageId: 'postInstallEverySync' },
+  { alone: 'post-upgrade', missing: 'post-install', messageId: 'postUpgradeFirstSync' },
 ] as const;
 
 export const argocdEverySyncHook = defineRule({
@@ -32,6 +14,16 @@ export const argocdEverySyncHook = defineRule({
   defaultSeverity: 'warning',
   summary: 'Install-only or upgrade-only hook: Argo CD runs it on every sync (target `argocd`).',
   fixable: false,
+  messages: {
+    preInstallEverySync:
+      'Argo CD runs this pre-install hook before every sync (PreSync), not only when the chart is first installed.',
+    preUpgradeFirstSync:
+      "Argo CD runs this pre-upgrade hook at the first sync too (PreSync), before any of the chart's objects exist.",
+    postInstallEverySync:
+      'Argo CD runs this post-install hook after every sync (PostSync), not only after the first install.',
+    postUpgradeFirstSync:
+      'Argo CD runs this post-upgrade hook after the first sync too (PostSync), when nothing was upgraded.',
+  },
   target: 'argocd',
   reads: 'document',
   docs: {
@@ -89,7 +81,7 @@ export const argocdEverySyncHook = defineRule({
       const runs = halves.map((half) => `${half.alone} without ${half.missing}`).join('; ');
       context.report({
         range: view.hook.hookEntry.value.range,
-        message: halves[0]!.message,
+        messageId: halves[0]!.messageId,
         help:
           `Make the hook safe to run on every sync and give it both events of each pair (${runs}), or set argocd.argoproj.io/hook ` +
           'to say what Argo CD should run. Argo CD cannot tell an install from an upgrade: it maps pre-install and pre-upgrade to ' +

@@ -1,5 +1,6 @@
 import { argoHookViews, listed } from './support/argocd-hooks';
 import { eventOf } from '../model/hook';
+import type { MessageById } from './rule';
 import { defineRule } from './rule';
 
 const TEST_EVENTS = ['test', 'test-success'];
@@ -10,6 +11,12 @@ export const argocdIgnoredHook = defineRule({
   summary:
     'Hook whose events Argo CD never runs (rollback, test, a capitalised event): never applied (target `argocd`).',
   fixable: false,
+  messages: {
+    testHook: 'Argo CD never runs this test hook: it ignores helm.sh/hook test, and helm test is not part of a sync.',
+    capitalisedEvent:
+      'Argo CD never applies this object: it reads helm.sh/hook case-sensitively and knows no "{{event}}".',
+    noEventRuns: 'Argo CD never applies this object: it runs none of its hook events ({{events}}).',
+  },
   target: 'argocd',
   reads: 'document',
   docs: {
@@ -72,21 +79,20 @@ export const argocdIgnoredHook = defineRule({
         context.report({
           range,
           severity: 'info',
-          message:
-            'Argo CD never runs this test hook: it ignores helm.sh/hook test, and helm test is not part of a sync.',
+          messageId: 'testHook',
           help:
             'Nothing to do if the test is only for helm test. To run it in Argo CD, add argocd.argoproj.io/hook: PostSync. ' +
             'Argo CD maps only install, upgrade and delete events; an object whose every event is another is dropped from the sync.',
         });
         continue;
       }
-      const message =
+      const message: MessageById =
         capitalised.length > 0
-          ? `Argo CD never applies this object: it reads helm.sh/hook case-sensitively and knows no "${capitalised[0]}".`
-          : `Argo CD never applies this object: it runs none of its hook events (${listed(items)}).`;
+          ? { messageId: 'capitalisedEvent', data: { event: capitalised[0]! } }
+          : { messageId: 'noEventRuns', data: { events: listed(items) } };
       context.report({
         range,
-        message,
+        ...message,
         help:
           (capitalised.length > 0
             ? `Write the events in lower case (${listed(capitalised.map((item) => item.toLowerCase()))}). `

@@ -3,27 +3,22 @@ import { actionsOverlapping } from '../template/scanner';
 import { argoHookViews } from './support/argocd-hooks';
 import { defineRule } from './rule';
 
+const MESSAGES = {
+  lookupEmpty: 'Argo CD renders this hook without a cluster: lookup returns an empty map here on every sync.',
+  isUpgradeFalse: 'Argo CD renders every sync as a first install: .Release.IsUpgrade is false for this hook.',
+  isInstallTrue: 'Argo CD renders every sync as a first install: .Release.IsInstall is true for this hook.',
+  revisionOne: 'Argo CD renders every sync as a first install: .Release.Revision is 1 for this hook.',
+} as const;
+
 /**
  * What `helm template` gives, which Argo CD renders every sync with: an install, at revision 1, without a cluster.
  * Checked with Helm 3.18 and 4.1 (`helm template . --name-template rel --namespace ns --include-crds`).
  */
-const RENDER_FACTS: readonly { pattern: RegExp; message: string }[] = [
-  {
-    pattern: /(?<![\w$.])lookup\b/,
-    message: 'Argo CD renders this hook without a cluster: lookup returns an empty map here on every sync.',
-  },
-  {
-    pattern: /\.Release\.IsUpgrade\b/,
-    message: 'Argo CD renders every sync as a first install: .Release.IsUpgrade is false for this hook.',
-  },
-  {
-    pattern: /\.Release\.IsInstall\b/,
-    message: 'Argo CD renders every sync as a first install: .Release.IsInstall is true for this hook.',
-  },
-  {
-    pattern: /\.Release\.Revision\b/,
-    message: 'Argo CD renders every sync as a first install: .Release.Revision is 1 for this hook.',
-  },
+const RENDER_FACTS: readonly { pattern: RegExp; messageId: keyof typeof MESSAGES }[] = [
+  { pattern: /(?<![\w$.])lookup\b/, messageId: 'lookupEmpty' },
+  { pattern: /\.Release\.IsUpgrade\b/, messageId: 'isUpgradeFalse' },
+  { pattern: /\.Release\.IsInstall\b/, messageId: 'isInstallTrue' },
+  { pattern: /\.Release\.Revision\b/, messageId: 'revisionOne' },
 ];
 
 export const argocdInstallRender = defineRule({
@@ -32,8 +27,12 @@ export const argocdInstallRender = defineRule({
   summary:
     'Hook template reads `lookup` or `.Release.IsUpgrade`/`IsInstall`/`Revision`: Argo CD always renders a first install (target `argocd`).',
   fixable: false,
+  messages: MESSAGES,
   target: 'argocd',
   reads: 'document',
+  // It reads the template's actions, which Helm's render no longer has (the evaluated view would find nothing there
+  // and so overrule the finding).
+  syntaxOnly: true,
   docs: {
     description:
       'Argo CD renders the chart with `helm template`, without `--is-upgrade` and without a cluster, on every sync. ' +
@@ -78,22 +77,22 @@ export const argocdInstallRender = defineRule({
         .filter((other) => other.range.end <= view.hook.resource.range.start)
         .reduce((end, other) => Math.max(end, other.range.end), 0);
       const document: TextRange = { start: before, end: view.hook.resource.range.end };
-      const found: { message: string; range: TextRange }[] = [];
+      const found: { messageId: keyof typeof MESSAGES; range: TextRange }[] = [];
       for (const action of actionsOverlapping(file.scan.actions, document)) {
         if (action.kind === 'comment') continue;
         const text = file.text.slice(action.inner.start, action.inner.end);
         for (const fact of RENDER_FACTS) {
-          if (fact.pattern.test(text) && !found.some((entry) => entry.message === fact.message))
-            found.push({ message: fact.message, range: action.range });
+          if (fact.pattern.test(text) && !found.some((entry) => entry.messageId === fact.messageId))
+            found.push({ messageId: fact.messageId, range: action.range });
         }
       }
       if (found.length === 0) continue;
       context.report({
         range: view.hook.hookEntry.value.range,
-        message: found[0]!.message,
+        messageId: found[0]!.messageId,
         help: [
           'Make the hook work without them (a Job can read the cluster at run time), or keep them out of the hook.',
-          ...found.slice(1).map((entry) => entry.message),
+          ...found.slice(1).map((entry) => MESSAGES[entry.messageId]),
           'Argo CD renders the chart with helm template on every sync, without --is-upgrade and without a cluster: an install at',
           'revision 1, where lookup returns an empty map.',
         ].join(' '),

@@ -12,21 +12,43 @@ import {
   describeArgoDeletion,
   SYNC_PHASES,
 } from '../deployers/argocd';
+import { formatMessage } from './messages';
+import type { MessageData } from './rule';
 import { defineRule } from './rule';
 
+const RULE_ID = 'argocd-mixed-hook-annotations';
+
+const MESSAGES = {
+  helmDeletePolicyAdded: 'Argo CD also applies helm.sh/hook-delete-policy here: this hook is {{deletion}}.',
+  deletionHookFromHelm:
+    "Argo CD also runs this object when the Application is deleted, from helm.sh/hook's {{events}}.",
+  argoPhaseWins:
+    'Argo CD runs this hook at {{argoPhases}}, not at {{helmPhases}} as helm.sh/hook says: its own annotation wins.',
+} as const;
+
+interface Surprise {
+  messageId: keyof typeof MESSAGES;
+  data: MessageData;
+  why: string;
+}
+
 /** What Argo CD still reads of Helm's annotations on an object whose `argocd.argoproj.io/hook` it knows. */
-function surprises(view: ArgoHookView): { message: string; why: string }[] {
-  const found: { message: string; why: string }[] = [];
+function surprises(view: ArgoHookView): Surprise[] {
+  const found: Surprise[] = [];
   const argoItems = argoHookTypes(view.annotation);
   // The Argo CD policies alone, as the author may expect them (the docs say Helm's annotations are then ignored).
   const ownPolicies = argoDeletePolicies((key) => (key === DELETE_POLICY_KEY ? undefined : view.annotation(key)));
   const policies = view.plan.deletePolicies;
   if (view.annotation(DELETE_POLICY_KEY) !== undefined && policies.some((policy) => !ownPolicies.includes(policy))) {
-    const own =
-      view.annotation(ARGOCD_HOOK_DELETE_POLICY_KEY) !== undefined ? 'its own' : 'its default BeforeHookCreation';
+    // delete_policy.go DeletePolicies: BeforeHookCreation only when neither annotation names a policy.
+    const joined =
+      view.annotation(ARGOCD_HOOK_DELETE_POLICY_KEY) !== undefined
+        ? 'adds the policies of helm.sh/hook-delete-policy to its own'
+        : 'takes the policies of helm.sh/hook-delete-policy instead of its default BeforeHookCreation';
     found.push({
-      message: `Argo CD also applies helm.sh/hook-delete-policy here: this hook is ${describeArgoDeletion(policies)}.`,
-      why: `Argo CD adds the policies of helm.sh/hook-delete-policy to ${own} (Argo CD issue #15613).`,
+      messageId: 'helmDeletePolicyAdded',
+      data: { deletion: describeArgoDeletion(policies) },
+      why: `Argo CD ${joined} (Argo CD issue #15613).`,
     });
   }
   const deletion = (['pre-delete', 'post-delete'] as const).filter(
@@ -36,7 +58,8 @@ function surprises(view: ArgoHookView): { message: string; why: string }[] {
   );
   if (deletion.length > 0) {
     found.push({
-      message: `Argo CD also runs this object when the Application is deleted, from helm.sh/hook's ${listed(deletion)}.`,
+      messageId: 'deletionHookFromHelm',
+      data: { events: listed(deletion) },
       why: 'Argo CD runs PreDelete and PostDelete hooks from either annotation, whatever the other one says.',
     });
   }
@@ -44,7 +67,8 @@ function surprises(view: ArgoHookView): { message: string; why: string }[] {
   const argoPhases = SYNC_PHASES.filter((phase) => (argoItems as string[]).includes(phase));
   if (helmPhases.length > 0 && !argoItems.includes('Skip') && !samePhases(helmPhases, argoPhases)) {
     found.push({
-      message: `Argo CD runs this hook at ${listed(argoPhases)}, not at ${listed(helmPhases)} as helm.sh/hook says: its own annotation wins.`,
+      messageId: 'argoPhaseWins',
+      data: { argoPhases: listed(argoPhases), helmPhases: listed(helmPhases) },
       why: 'On an object whose argocd.argoproj.io/hook holds a type Argo CD knows, it does not read the events of helm.sh/hook.',
     });
   }
@@ -56,11 +80,12 @@ function samePhases(a: readonly SyncPhase[], b: readonly SyncPhase[]): boolean {
 }
 
 export const argocdMixedHookAnnotations = defineRule({
-  id: 'argocd-mixed-hook-annotations',
+  id: RULE_ID,
   defaultSeverity: 'warning',
   summary:
     'Helm hook annotations beside `argocd.argoproj.io/hook` that Argo CD ignores or still reads (target `argocd`).',
   fixable: false,
+  messages: MESSAGES,
   target: 'argocd',
   reads: 'document',
   docs: {
@@ -119,10 +144,11 @@ export const argocdMixedHookAnnotations = defineRule({
       if (found.length === 0) continue;
       context.report({
         range: view.hook.hookEntry.value.range,
-        message: found[0]!.message,
+        messageId: found[0]!.messageId,
+        data: found[0]!.data,
         help: [
           "Make helm.sh/hook's annotations say what argocd.argoproj.io/hook's say, or keep only one set.",
-          ...found.slice(1).map((entry) => entry.message),
+          ...found.slice(1).map((entry) => formatMessage({ id: RULE_ID, messages: MESSAGES }, entry).message),
           ...found.map((entry) => entry.why),
         ].join(' '),
       });

@@ -6,6 +6,10 @@ export const crdHook = defineRule({
   defaultSeverity: 'warning',
   summary: 'CustomResourceDefinition as a hook: never deleted by a delete policy; it belongs in `crds/`.',
   fixable: false,
+  messages: {
+    crdHook: 'Helm never upgrades or deletes this CustomResourceDefinition: as a hook, it is not part of the release.',
+  },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:
@@ -41,8 +45,7 @@ export const crdHook = defineRule({
       if (hook.kind !== 'CustomResourceDefinition' || !hook.events) continue;
       context.report({
         range: hook.hookEntry.value.range,
-        message:
-          'Helm never upgrades or deletes this CustomResourceDefinition: as a hook, it is not part of the release.',
+        messageId: 'crdHook',
         help:
           "Move the CRD to the chart's crds/ directory, or make it a normal template without helm.sh/hook. Helm never deletes a " +
           'CustomResourceDefinition hook, whatever its delete policy: it is not replaced on the next run, not updated by helm ' +

@@ -11,6 +11,9 @@ export const duplicateDeletePolicy = defineRule({
   defaultSeverity: 'info',
   summary: 'The same delete policy twice.',
   fixable: true,
+  messages: {
+    duplicate: 'This second "{{policy}}" changes nothing: it is already listed in helm.sh/hook-delete-policy.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -61,7 +64,8 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
     const written = shown(item.raw.trim());
     const report: Report = {
       range: item.range ?? value.range,
-      message: `This second "${written}" changes nothing: it is already listed in helm.sh/hook-delete-policy.`,
+      messageId: 'duplicate',
+      data: { policy: written },
       help: 'Remove it, or write the policy you meant. Helm only checks whether a policy is in the list, so naming one twice has no effect.',
     };
     if (duplicate.first.range) {

@@ -10,6 +10,12 @@ export const duplicateHookEvent = defineRule({
   defaultSeverity: 'warning',
   summary: 'The same event twice in `helm.sh/hook`: the hook runs twice.',
   fixable: true,
+  messages: {
+    eventTwiceListed: 'Helm runs this hook twice at {{event}}: "{{written}}" is already listed in helm.sh/hook.',
+    testTwiceListed: 'helm test runs this hook twice: "{{written}}" is already listed in helm.sh/hook.',
+    testTwiceAliased: 'helm test runs this hook twice: "{{written}}" and "{{first}}" are the same event.',
+  },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:
@@ -58,14 +64,11 @@ function checkDuplicates(context: FileRuleContext, entry: EntryModel): void {
     const written = shown(item.raw.trim());
     const firstWritten = shown(duplicate.first.raw.trim());
     const aliased = item.normalized !== duplicate.first.normalized;
-    const cause = aliased
-      ? `"${written}" and "${firstWritten}" are the same event`
-      : `"${written}" is already listed in helm.sh/hook`;
-    const when =
-      duplicate.name === 'test' ? 'helm test runs this hook twice' : `Helm runs this hook twice at ${duplicate.name}`;
     const report: Report = {
       range: item.range ?? value.range,
-      message: `${when}: ${cause}.`,
+      // The only alias Helm knows is test-success, of test: no other event can be written two ways.
+      messageId: duplicate.name === 'test' ? (aliased ? 'testTwiceAliased' : 'testTwiceListed') : 'eventTwiceListed',
+      data: { event: duplicate.name, written, first: firstWritten },
       help:
         'Remove the duplicate. Helm keeps duplicate events and runs the hook once per occurrence: it creates the hook and waits ' +
         'for it, deletes it (before-hook-creation), then creates it and waits for it again in the same phase.' +

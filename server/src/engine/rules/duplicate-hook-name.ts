@@ -7,7 +7,7 @@ import { deletedAfterSuccess, describeObject, nameRange } from './support/depend
 import { isCertainHook, sameIdentity } from './support/hook-objects';
 import { shown } from './support/helpers';
 import { DocumentWalker } from './support/lifecycle-helpers';
-import type { HelmVersion, Severity } from './rule';
+import type { HelmVersion, MessageById, Severity } from './rule';
 import { defineRule } from './rule';
 
 /** The events of each operation in the order it runs them (pkg/action install.go, upgrade.go, rollback.go, uninstall.go @v4.1.4). */
@@ -26,6 +26,17 @@ export const duplicateHookName = defineRule({
   summary:
     'Two hook documents with the same kind, namespace and name that exist at the same time: one fails, or silently replaces or skips the other.',
   fixable: false,
+  messages: {
+    replaced: 'Helm deletes the first {{name}} in {{event}} to create this second one: only one of them is left.',
+    alreadyExists: 'Creating this second {{name}} in {{event}} fails with "already exists": {{there}} is still there.',
+    immutable:
+      'Applying this second {{name}} in {{event}} fails: {{there}} is still there, and its pod template cannot change.',
+    notRunAgain:
+      'This second {{name}} never runs in {{event}}: Helm 4 applies it over {{there}}, which has already completed.',
+    overwritten:
+      'This second {{name}} silently overwrites {{there}} in {{event}}; with client-side apply it fails instead.',
+  },
+  target: 'helm',
   docs: {
     description:
       'Helm accepts two hook documents that name the same object: it records both and runs each in its turn. The ' +
@@ -107,12 +118,10 @@ export const duplicateHookName = defineRule({
         if (meeting && (!worst || RANK[meeting.severity] > RANK[worst.severity])) worst = meeting;
       }
       if (!worst) continue;
-      const { message, help } = explain(worst, context.helmVersion);
       context.report({
         object: second,
         range: nameRange(second),
-        message,
-        help,
+        ...explain(worst, context.helmVersion),
         severity: worst.severity,
         related: [
           {
@@ -261,7 +270,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function explain(meeting: Meeting, helmVersion: HelmVersion): { message: string; help: string } {
+function explain(meeting: Meeting, helmVersion: HelmVersion): MessageById & { help: string } {
   const { first, second, event, firstEvent } = meeting;
   const kind = second.kind!;
   const name = `${shown(kind, 30)} "${shown(second.name!, 30)}"`;
@@ -274,34 +283,40 @@ function explain(meeting: Meeting, helmVersion: HelmVersion): { message: string;
     "this document's helm.sh/hook-delete-policy lacks before-hook-creation, so Helm does not delete the first before creating it";
   const clientSide =
     'with client-side apply (--server-side=false, or a release Helm 3 installed) the create fails with "already exists"';
+  const data = { name, event, there };
   switch (meeting.outcome) {
     case 'replaced':
       return {
-        message: `Helm deletes the first ${name} in ${event} to create this second one: only one of them is left.`,
+        messageId: 'replaced',
+        data,
         help:
           `${rename} ${exists}; this document's before-hook-creation policy (the default without the annotation) deletes the ` +
           `first just before creating it, so the first ${kind} is silently replaced${kind === 'Job' || kind === 'Pod' ? ' once it has run' : ' and what read it reads this one from then on'}.`,
       };
     case 'already-exists':
       return {
-        message: `Creating this second ${name} in ${event} fails with "already exists": ${there} is still there.`,
+        messageId: 'alreadyExists',
+        data,
         help: `${rename} ${exists}; ${noBefore}. Helm ${helmVersion} creates hooks with a plain create, which fails when the object exists.`,
       };
     case 'immutable':
       return {
-        message: `Applying this second ${name} in ${event} fails: ${there} is still there, and its pod template cannot change.`,
+        messageId: 'immutable',
+        data,
         help: `${rename} ${exists}; ${noBefore}. Helm 4 applies it over the first with server-side apply, and the API server rejects the changed pod template; ${clientSide}.`,
       };
     case 'not-run-again':
       return {
-        message: `This second ${name} never runs in ${event}: Helm 4 applies it over ${there}, which has already completed.`,
+        messageId: 'notRunAgain',
+        data,
         help:
           `${rename} ${exists}; ${noBefore}. With server-side apply the completed ${kind} keeps its status, so Helm takes this ` +
           `one as done at once; a changed pod template would be rejected, and ${clientSide}.`,
       };
     case 'overwritten':
       return {
-        message: `This second ${name} silently overwrites ${there} in ${event}; with client-side apply it fails instead.`,
+        messageId: 'overwritten',
+        data,
         help:
           `${rename} ${exists}; ${noBefore}. Helm 4 applies it over the first with server-side apply (the default for install; ` +
           `upgrade, rollback and test keep the release's method), so only one of them is left; ${clientSide}.`,

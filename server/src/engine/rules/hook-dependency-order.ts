@@ -1,6 +1,6 @@
 import { describeObject, nameRange, whyFirst } from './support/dependency-helpers';
 import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
-import { reportArgoMissingReads } from './support/argocd-presence';
+import { ARGO_MISSING_READ_MESSAGES, reportArgoMissingReads } from './support/argocd-presence';
 import { defineRule } from './rule';
 
 export const hookDependencyOrder = defineRule({
@@ -8,6 +8,11 @@ export const hookDependencyOrder = defineRule({
   defaultSeverity: 'error',
   summary: 'Hook reads an object that another hook of the same event creates later.',
   fixable: false,
+  messages: {
+    argoLaterWave: ARGO_MISSING_READ_MESSAGES.argoLaterWave,
+    createdAfter:
+      'The {{event}} hooks fail at --timeout: this {{kind}} reads {{target}}, which another hook creates after it.',
+  },
   docs: {
     description:
       'Helm runs the hooks of an event one at a time and waits for each Job or Pod to finish before creating the next. ' +
@@ -18,7 +23,7 @@ export const hookDependencyOrder = defineRule({
       'order holds under any release name and the object cannot be left over from an earlier run. With the `argocd` ' +
       "target, Argo CD's order is checked too: it runs a phase's hooks by sync wave (`argocd.argoproj.io/sync-wave`, " +
       'else `helm.sh/hook-weight`), all of a wave together, and starts a wave only when the one before has finished; ' +
-      'an object of a later wave is missing.',
+      "an object of a later wave is missing. With `argocd` alone, only Argo CD's order is checked.",
     helmFact:
       'Per event, hooks are sorted by weight, then name byte-wise; kind only breaks ties of equal weight and name, and ' +
       'each hook is created only when the previous one is ready ([hooks.go `hookByWeight.Less`](https://github.com/helm/helm/blob/v4.1.4/pkg/action/hooks.go#L172), [kind_sorter.go `sortHooksByKind`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/kind_sorter.go#L131), ' +
@@ -84,7 +89,8 @@ export const hookDependencyOrder = defineRule({
       context.report({
         object: reader,
         range: first.reference.range,
-        message: `The ${first.event} hooks fail at --timeout: this ${reader.kind} reads ${describeObject(target, 40)}, which another hook creates after it.`,
+        messageId: 'createdAfter',
+        data: { event: first.event, kind: reader.kind!, target: describeObject(target, 40) },
         help:
           `Give the ${target.kind} a lower helm.sh/hook-weight than this ${reader.kind} (${reader.hook!.weight}). Helm runs this ` +
           `${reader.kind} first (${whyFirst(reader, target)}) and waits for it to finish before creating ${describeObject(target)}, ` +

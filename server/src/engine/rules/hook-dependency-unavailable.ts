@@ -1,7 +1,7 @@
 import type { ReadPresence } from '../lifecycle/reads';
 import { describeObject, nameRange } from './support/dependency-helpers';
 import { article, missingReads, OPERATION_WORDS, otherPlaces } from './support/presence';
-import { reportArgoMissingReads } from './support/argocd-presence';
+import { ARGO_MISSING_READ_MESSAGES, reportArgoMissingReads } from './support/argocd-presence';
 import { defineRule } from './rule';
 
 export const hookDependencyUnavailable = defineRule({
@@ -9,6 +9,13 @@ export const hookDependencyUnavailable = defineRule({
   defaultSeverity: 'error',
   summary: 'Hook reads a Secret, ConfigMap, ServiceAccount or PVC of the chart that does not exist when it runs.',
   fixable: false,
+  messages: {
+    argoMissing: ARGO_MISSING_READ_MESSAGES.argoMissing,
+    missingAfterFailedInstall:
+      'After a failed install, helm upgrade --install fails at --timeout: this {{event}} {{kind}} reads {{target}}, missing then.',
+    missingWhenRun:
+      'The {{operation}} fails at --timeout: this {{event}} {{kind}} reads {{target}}, which does not exist when it runs.',
+  },
   docs: {
     description:
       "A pre-install hook runs before Helm creates any of the release's own resources. A migration Job that mounts " +
@@ -27,7 +34,7 @@ export const hookDependencyUnavailable = defineRule({
       "`argocd` target, Argo CD's first sync, later syncs and the Application's deletion are checked too: a " +
       '`pre-upgrade` hook runs at PreSync of the first sync, before any resource exists, and a PostDelete hook runs ' +
       'after every resource without `Delete=false` or `helm.sh/resource-policy: keep` is gone (argoproj/argo-cd at ' +
-      '37ee0097cf: controller/appcontroller.go:1255-1264, 1328-1440).',
+      "37ee0097cf: controller/appcontroller.go:1255-1264, 1328-1440). With `argocd` alone, only Argo CD's are checked.",
     helmFact:
       "pre-install runs when none of the chart's release resources exist; post-delete runs after they are deleted, " +
       'except those with `helm.sh/resource-policy`; `hook-succeeded` deletes a hook after its event succeeds ' +
@@ -109,9 +116,8 @@ export const hookDependencyUnavailable = defineRule({
         object: reader,
         range: first.reference.range,
         ...(afterFailure ? { severity: 'warning' as const } : {}),
-        message: afterFailure
-          ? `After a failed install, helm upgrade --install fails at --timeout: this ${first.event} ${reader.kind} reads ${describeObject(target, 40)}, missing then.`
-          : `The ${operation} fails at --timeout: this ${first.event} ${reader.kind} reads ${describeObject(target, 40)}, which does not exist when it runs.`,
+        messageId: afterFailure ? 'missingAfterFailedInstall' : 'missingWhenRun',
+        data: { operation, event: first.event, kind: reader.kind!, target: describeObject(target, 40) },
         help:
           `${advice(first)} The pod reads ${describeObject(target)} (${first.reference.field}), which at ${first.event} of ${article(operation)} is ${first.why}. ` +
           `The pod cannot start without it, so Helm waits for the hook until --timeout and the ${operation} fails.${otherPlaces(unavailable)}`,

@@ -7,6 +7,9 @@ export const hookFixedName = defineRule({
   defaultSeverity: 'info',
   summary: 'Hook with a fixed name: two releases in one namespace collide.',
   fixable: false,
+  messages: {
+    fixedName: 'A second release of this chart meets {{subject}}: its name "{{name}}" is the same in every release.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -48,7 +51,8 @@ export const hookFixedName = defineRule({
       if (text.trim() === '') continue;
       context.report({
         range: name.range,
-        message: `A second release of this chart meets ${thisResource(hook.resource)}: its name "${shown(text)}" is the same in every release.`,
+        messageId: 'fixedName',
+        data: { subject: thisResource(hook.resource), name: shown(text) },
         help:
           `Build the name from the release, e.g. {{ include "<chart>.fullname" . }}-${text}. A second release's hook in the same ` +
           'namespace (or cluster, for a cluster-scoped kind) meets this object: its before-hook-creation deletes it, or its create fails with ' +

@@ -7,6 +7,11 @@ export const hookJobUnbounded = defineRule({
   summary:
     'Hook Job with neither `activeDeadlineSeconds` nor `backoffLimit`: a stuck hook holds the release until `--timeout`.',
   fixable: false,
+  messages: {
+    unbounded:
+      'A failing run of this hook Job holds the release until --timeout: it sets neither backoffLimit nor activeDeadlineSeconds.',
+  },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:
@@ -59,8 +64,7 @@ export const hookJobUnbounded = defineRule({
       if (walker.entry(spec, 'activeDeadlineSeconds') || walker.entry(spec, 'backoffLimit')) continue;
       context.report({
         range: spec.keyRange,
-        message:
-          'A failing run of this hook Job holds the release until --timeout: it sets neither backoffLimit nor activeDeadlineSeconds.',
+        messageId: 'unbounded',
         help:
           "Set backoffLimit (often 0 to 3) in the Job's spec, and activeDeadlineSeconds for long tasks. When its pods keep failing, " +
           'Kubernetes retries 6 times with growing delays, and Helm waits for the Job until --timeout (5m by default): the release ' +

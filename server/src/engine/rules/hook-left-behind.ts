@@ -16,6 +16,10 @@ export const hookLeftBehind = defineRule({
   defaultSeverity: 'info',
   summary: 'A hook object that is never deleted after it succeeds: it stays after `helm uninstall`, unmanaged.',
   fixable: false,
+  messages: {
+    leftBehind: '{{subject}} stays in the cluster after it succeeds, and helm uninstall leaves it behind.',
+  },
+  target: 'helm',
   docs: {
     description:
       'Hook objects are not part of the release: `helm uninstall` never deletes them, and `helm get manifest` does not ' +
@@ -82,7 +86,8 @@ export const hookLeftBehind = defineRule({
       context.report({
         object,
         range: policyRange(hook),
-        message: `${capitalize(thisResource(hook.resource))} stays in the cluster after it succeeds, and helm uninstall leaves it behind.`,
+        messageId: 'leftBehind',
+        data: { subject: capitalize(thisResource(hook.resource)) },
         help:
           `Add hook-succeeded to helm.sh/hook-delete-policy (e.g. "before-hook-creation,hook-succeeded")${ttl}, unless you keep it ` +
           `on purpose. ${when}; hook objects are not part of the release, so helm uninstall leaves it behind, unmanaged.`,

@@ -2,7 +2,7 @@ import { splitList } from '../model/hook';
 import type { LifecycleHook } from './support/lifecycle-helpers';
 import { hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './support/lifecycle-helpers';
 import { capitalize, shown, thisResource } from './support/helpers';
-import type { HelmVersion, Report } from './rule';
+import type { HelmVersion, MessageById, Report } from './rule';
 import { defineRule } from './rule';
 import type { TemplateFile } from '../analysis/file';
 
@@ -14,6 +14,15 @@ export const hookRecreateConflict = defineRule({
   summary:
     'A delete policy without `before-hook-creation` on a hook that runs again: the next run meets the old object.',
   fixable: true,
+  messages: {
+    successfulRun:
+      'A successful run leaves {{subject}} behind for {{next}}: {{policy}} replaces the default policy, before-hook-creation.',
+    failedRun:
+      'A failed run leaves {{subject}} behind for {{next}}: {{policy}} replaces the default policy, before-hook-creation.',
+    unfinishedRun:
+      'An unfinished run leaves {{subject}} behind for {{next}}: {{policy}} replaces the default policy, before-hook-creation.',
+  },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:
@@ -106,22 +115,22 @@ function explain(
   canFail: boolean,
   recurring: string[],
   helmVersion: HelmVersion,
-): { message: string; help: string } {
+): MessageById & { help: string } {
   const what = thisResource(hook.resource);
   const listed = hook.policy.state === 'listed' ? shown(hook.policy.entry.value.source) : '';
   const events = [...new Set(hook.events ?? [])];
   const nextEvents = recurring.length > 0 ? recurring : events;
   const next = `the next ${nextEvents.join(' or ')}`;
-  let run: string;
+  let messageId: string;
   let stays: string;
   if (!succeeded) {
-    run = 'A successful run';
+    messageId = 'successfulRun';
     stays = `Its hook-failed policy deletes ${what} only when it fails`;
   } else if (canFail) {
-    run = 'A failed run';
+    messageId = 'failedRun';
     stays = `Its hook-succeeded policy deletes ${what} only after it succeeds`;
   } else {
-    run = 'An unfinished run';
+    messageId = 'unfinishedRun';
     stays =
       `${capitalize(what)} stays whenever its event does not finish: Helm 3 up to 3.18 keeps hooks that succeeded when a later ` +
       'hook of the event fails, and an interrupted command keeps them in any version';
@@ -129,7 +138,8 @@ function explain(
   const later =
     recurring.length > 0 ? '' : ' (a retry, or a later release of the same name: hook objects survive helm uninstall)';
   return {
-    message: `${run} leaves ${what} behind for ${nextEvents.length <= 2 ? next : 'the next run'}: ${listed} replaces the default policy, before-hook-creation.`,
+    messageId,
+    data: { subject: what, next: nextEvents.length <= 2 ? next : 'the next run', policy: listed },
     help:
       `Add ${BHC} to the list: writing any delete policy turns off Helm's default, ${BHC}. ${stays}. ` +
       `${capitalize(next)}${later} then meets the old object: ${nextRunMeetsOldObject(hook, helmVersion)}.`,

@@ -30,6 +30,7 @@ import { argocdEverySyncHook } from './argocd-every-sync-hook';
 import { argocdIgnoredHook } from './argocd-ignored-hook';
 import { argocdMixedHookAnnotations } from './argocd-mixed-hook-annotations';
 import { argocdInstallRender } from './argocd-install-render';
+import { argocdHookNotRerun } from './argocd-hook-not-rerun';
 import { missingChartDependency } from './missing-chart-dependency';
 import type { Rule } from './rule';
 
@@ -62,6 +63,7 @@ export const DEPLOYER_RULES: readonly Rule[] = [
   argocdIgnoredHook,
   argocdMixedHookAnnotations,
   argocdInstallRender,
+  argocdHookNotRerun,
 ];
 
 /** Every rule: annotations, lifecycle, deployers, Chart.yaml; the README's rule table is generated from this list. */

@@ -18,6 +18,12 @@ export const inlineSecretInHook = defineRule({
   defaultSeverity: 'warning',
   summary: "Literal password, token or webhook URL in a hook's env, args or command.",
   fixable: true,
+  messages: {
+    inField:
+      "helm get hooks shows this secret to anyone who can read the release: the hook's {{field}} holds {{what}}.",
+    inEnvVar:
+      'helm get hooks shows this secret to anyone who can read the release: the env var {{name}} holds {{what}}.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -88,7 +94,8 @@ export const inlineSecretInHook = defineRule({
             if (literal && problem) {
               context.report({
                 range: literal.range,
-                message: `${SHOWN}: the hook's ${key} holds ${problem.what}.`,
+                messageId: 'inField',
+                data: { field: key, what: problem.what },
                 help: `Pass it through an env var read from a Secret (valueFrom.secretKeyRef) and refer to it as $(VAR). ${STORED}${problem.why}`,
               });
             }
@@ -99,7 +106,6 @@ export const inlineSecretInHook = defineRule({
   },
 });
 
-const SHOWN = 'helm get hooks shows this secret to anyone who can read the release';
 const STORED =
   'It is stored in the chart, in every rendered manifest and in the release record, where helm get hooks shows it.';
 
@@ -130,7 +136,8 @@ function checkEnv(
     if (!problem) continue;
     const finding: Report = {
       range: value.range,
-      message: `${SHOWN}: the env var ${shown(name)} holds ${problem.what}.`,
+      messageId: 'inEnvVar',
+      data: { name: shown(name), what: problem.what },
       help: `Read it from a Secret with valueFrom.secretKeyRef. ${STORED}${problem.why}`,
     };
     const key = name.toLowerCase().replace(/_/g, '-');

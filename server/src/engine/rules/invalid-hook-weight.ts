@@ -2,6 +2,7 @@ import type { AnnotationSet, EntryModel, ValueModel } from '../model/document';
 import { HOOK_KEY, WEIGHT_KEY } from '../model/hook';
 import { goAtoi, isInt64, resolvePlainScalar } from '../model/scalar';
 import { helmEntry, hookAnnotationSets, shown } from './support/helpers';
+import { argoCdOnly, hasArgoSyncWave } from './support/targets';
 import type { FileRuleContext, Report } from './rule';
 import { defineRule } from './rule';
 
@@ -10,6 +11,10 @@ export const invalidHookWeight = defineRule({
   defaultSeverity: 'error',
   summary: 'A hook weight `strconv.Atoi` rejects: Helm silently uses 0.',
   fixable: true,
+  messages: {
+    rejectedWeight:
+      'Helm silently runs this hook at weight 0: strconv.Atoi rejects the weight {{weight}} ({{problem}}).',
+  },
   reads: 'document',
   docs: {
     description:
@@ -19,7 +24,9 @@ export const invalidHookWeight = defineRule({
       'block scalar, which ends in a line break — is silently read as weight **0**: no error, no log, and the hook ' +
       'runs in the wrong place among the others. `"+5"`, `"007"` and `"-0"` are fine. Fix: the integer meant, when it ' +
       'is plain — whitespace removed and an integral decimal written as an integer are safe; a hexadecimal value or ' +
-      'one with digit separators is offered in decimal as an unsafe alternative.',
+      'one with digit separators is offered in decimal as an unsafe alternative. Argo CD reads the weight as the sync ' +
+      'wave with the same `strconv.Atoi`, and uses wave 0 too; with the `argocd` target alone the rule is silent where ' +
+      '`argocd.argoproj.io/sync-wave` holds a number, since Argo CD then never reads the weight.',
     helmFact:
       '[manifest_sorter.go `calculateHookWeight`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L227): `hw, err := strconv.Atoi(value)`, and weight 0 on any error, with no ' +
       'trimming and no log.',
@@ -48,6 +55,8 @@ export const invalidHookWeight = defineRule({
     for (const set of hookAnnotationSets(context.file)) {
       const entry = helmEntry(set, WEIGHT_KEY);
       if (!entry || !mayBeHook(set)) continue;
+      // Argo CD alone: its sync wave decides, and the weight is never read.
+      if (argoCdOnly(context.targets) && hasArgoSyncWave(set.mapping)) continue;
       checkWeight(context, entry);
     }
   },
@@ -70,7 +79,8 @@ function checkWeight(context: FileRuleContext, entry: EntryModel): void {
     'uses weight 0 without a warning.';
   const report: Report = {
     range,
-    message: `Helm silently runs this hook at weight 0: strconv.Atoi rejects the weight ${JSON.stringify(shown(text))} (${problemOf(text)}).`,
+    messageId: 'rejectedWeight',
+    data: { weight: JSON.stringify(shown(text)), problem: problemOf(text) },
     help: `Write a whole number in quotes, for example "5", or remove the annotation for weight 0. ${why}`,
   };
   const meant = integerMeant(text);

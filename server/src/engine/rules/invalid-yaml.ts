@@ -1,6 +1,7 @@
 import type { TemplateFile } from '../analysis/file';
 import type { YamlProblem } from '../model/document';
 import { wholeParse } from '../model/yaml-documents';
+import { holdsHookRelatedText } from '../model/hook-text';
 import type { TextRange } from '../core/text';
 import { shown } from './support/helpers';
 import { defineRule } from './rule';
@@ -10,6 +11,9 @@ export const invalidYaml = defineRule({
   defaultSeverity: 'warning',
   summary: 'The template is not valid YAML once its actions are set aside, so its hooks cannot be checked.',
   fixable: false,
+  messages: {
+    invalidYaml: 'This document is not valid YAML, so its hooks are not checked: {{problem}}.',
+  },
   syntaxOnly: true,
   docs: {
     description:
@@ -19,7 +23,10 @@ export const invalidYaml = defineRule({
       'cannot be read and its hook annotations are not checked. Most often the rendered manifest has the same ' +
       'mistake, and Helm rejects it with `YAML parse error on <file>`. One finding per document. Since Helm never ' +
       'renders both branches of an `if`, a problem counts only if it remains when the branches that do not hold it ' +
-      'are set aside; a line where `{{ if }}` and the text it guards share the line is not judged.',
+      'are set aside, and, for an `if … else` that holds no problem, whichever of its branches is kept; a line where ' +
+      '`{{ if }}` and the text it guards share the line is not judged. Only documents that hold hook-related text (a ' +
+      '`helm.sh/` or `argocd.argoproj.io/` key, in the YAML or in a template action) are checked: the YAML of the ' +
+      "others is Helm's own `helm lint`'s business.",
     helmFact:
       'Helm splits each rendered file on `---` and decodes every document with sigs.k8s.io/yaml; a document that does ' +
       'not decode fails `helm template` and `helm install` with `YAML parse error on <chart>/templates/<file>` ' +
@@ -56,6 +63,7 @@ export const invalidYaml = defineRule({
     let next = 0;
     documents.forEach((document, index) => {
       while (next < problems.length && problems[next]!.range.start < document.start) next++;
+      if (!holdsHookRelatedText(file.text.slice(document.start, document.end))) return;
       let problem: YamlProblem | undefined;
       // Only the same problem, on the same line, confirms one: a problem elsewhere in the variant may come from
       // blanking both branches of an if/else, which Helm never does.
@@ -72,7 +80,8 @@ export const invalidYaml = defineRule({
       if (!problem) return;
       context.report({
         range: pointAt(file, problem.range),
-        message: `This document is not valid YAML, so its hooks are not checked: ${shown(problem.message.replace(/\.$/, ''), 90)}.`,
+        messageId: 'invalidYaml',
+        data: { problem: shown(problem.message.replace(/\.$/, ''), 90) },
         help:
           'Fix the YAML here (indentation, tabs, brackets). Template actions are set aside for this check: an action that stands for a ' +
           'value counts as a plain value, a line of control flow or included YAML as nothing. If the rendered manifest has the ' +
@@ -87,11 +96,16 @@ export const invalidYaml = defineRule({
  * entries beside the `{}` written for the empty case, an `if` branch beside its `else` with other keys, an inline
  * `{{ if .x }}key: v{{ end }}` whose key moved right when the action was blanked, or `- {{ toYaml . | trim }}` whose
  * mapping goes on in the lines below. A problem is confirmed when the document still has one with every conditional
- * part that does not hold it blanked, those lines blanked, and multi-line output set aside.
+ * part that does not hold it blanked, those lines blanked, and multi-line output set aside. Helm renders exactly one
+ * branch of an `if … else … end` (of `with` and `range` with an `else` too), so one that holds no problem is not
+ * blanked whole: the problem must remain whichever of its branches is kept (`volumeMounts:` or `volumeMounts: []`
+ * above the entries a `range` adds holds for one of them).
  */
 class Confirmation {
   /** Per document, the bodies of `if`, `with` and `range` blocks and of each `else` branch that reach into it. */
   private readonly branches: TextRange[][];
+  /** Per document, the branches of each block that ends with a plain `else`, of which Helm renders exactly one. */
+  private readonly alternatives: TextRange[][][];
   /** Per document, what every variant of it blanks. */
   private readonly always: TextRange[][];
 
@@ -101,19 +115,29 @@ class Confirmation {
   ) {
     const { scan, lines } = file;
     const branches: TextRange[] = [];
+    const alternatives: TextRange[][] = [];
     const always: TextRange[] = [];
-    const open: { start: number; conditional: boolean }[] = [];
+    const open: { start: number; conditional: boolean; branches: TextRange[]; exhaustive: boolean }[] = [];
     for (const action of scan.actions) {
       if (action.kind === 'control') {
         const keyword = action.keyword;
         if (keyword === 'if' || keyword === 'with' || keyword === 'range')
-          open.push({ start: action.range.end, conditional: true });
+          open.push({ start: action.range.end, conditional: true, branches: [], exhaustive: false });
         else if (keyword === 'define' || keyword === 'block')
-          open.push({ start: action.range.end, conditional: false });
+          open.push({ start: action.range.end, conditional: false, branches: [], exhaustive: false });
         else if (keyword === 'else' || keyword === 'end') {
           const top = keyword === 'end' ? open.pop() : open[open.length - 1];
-          if (top?.conditional) branches.push({ start: top.start, end: action.range.start });
-          if (top && keyword === 'else') top.start = action.range.end;
+          if (top?.conditional) {
+            const branch = { start: top.start, end: action.range.start };
+            branches.push(branch);
+            top.branches.push(branch);
+            if (keyword === 'end' && top.exhaustive) alternatives.push(top.branches);
+          }
+          if (top && keyword === 'else') {
+            top.start = action.range.end;
+            // `else if` and `else with` leave a case where no branch renders; a plain `else` closes the chain.
+            top.exhaustive = file.text.slice(action.inner.start, action.inner.end).trim() === 'else';
+          }
         }
       }
       const line = lines.position(action.range.end).line;
@@ -133,20 +157,51 @@ class Confirmation {
     }
     this.branches = byDocument(branches, documents);
     this.always = byDocument(always, documents);
+    this.alternatives = documents.map((): TextRange[][] => []);
+    alternatives.forEach((chain) => {
+      const reached = byDocument([{ start: chain[0]!.start, end: chain[chain.length - 1]!.end }], documents);
+      reached.forEach((found, index) => {
+        if (found.length > 0) this.alternatives[index]!.push(chain);
+      });
+    });
   }
 
   /**
    * The problems of the document at `index` left with every conditional part that does not hold `problem` blanked
-   * (and the lines above blanked), except those that the masking itself causes. Only the document is parsed again, so
-   * that a large file with many broken documents costs one pass over its text.
+   * (and the lines above blanked), except those that the masking itself causes. Where Helm renders one branch of a
+   * block that holds no problem, the document is tried with each branch kept in turn, and only the problems on lines
+   * that every try has are left. Only the document is parsed again, so that a large file with many broken documents
+   * costs one pass over its text per try.
    */
   problemsBeside(problem: YamlProblem, index: number): YamlProblem[] {
-    const document = this.documents[index]!;
     const at = problem.range.start;
+    const holds = (branch: TextRange) => branch.start <= at && at <= branch.end;
+    const chosen = this.alternatives[index]!.filter((chain) => !chain.some(holds));
+    const inChosen = new Set(chosen.flat());
     const blanked = [
       ...this.always[index]!,
-      ...this.branches[index]!.filter((branch) => !(branch.start <= at && at <= branch.end)),
+      ...this.branches[index]!.filter((branch) => !holds(branch) && !inChosen.has(branch)),
     ];
+    const tries = Math.max(1, ...chosen.map((chain) => chain.length));
+    let found: YamlProblem[] = [];
+    for (let kept = 0; kept < tries; kept++) {
+      const others = chosen.flatMap((chain) =>
+        chain.filter((_, position) => position !== Math.min(kept, chain.length - 1)),
+      );
+      const problems = this.problemsOf(index, [...blanked, ...others]);
+      if (kept === 0) found = problems;
+      else {
+        const lines = new Set(problems.map((other) => this.file.lines.position(other.range.start).line));
+        found = found.filter((first) => lines.has(this.file.lines.position(first.range.start).line));
+      }
+      if (found.length === 0) break;
+    }
+    return found;
+  }
+
+  /** The problems of the document at `index` with `blanked` blanked, but those the masking itself causes. */
+  private problemsOf(index: number, blanked: TextRange[]): YamlProblem[] {
+    const document = this.documents[index]!;
     const variant = blankRanges(this.file.model.parsedText, document, blanked);
     const found: YamlProblem[] = [];
     for (const parsed of wholeParse(variant)) {

@@ -13,6 +13,12 @@ export const jobRestartPolicy = defineRule({
   defaultSeverity: 'error',
   summary: 'Hook Job whose pod template has no `restartPolicy` or `Always`: the API server rejects it.',
   fixable: true,
+  messages: {
+    restartAlways:
+      "Kubernetes rejects this hook Job when Helm creates it: a Job's pods cannot use restartPolicy: Always.",
+    defaultsToAlways:
+      'Kubernetes rejects this hook Job when Helm creates it: its pod template has no restartPolicy, which defaults to Always.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -72,8 +78,7 @@ export const jobRestartPolicy = defineRule({
         if (!literal || literal.text !== 'Always') continue;
         context.report({
           range: podSpec.keyRange,
-          message:
-            "Kubernetes rejects this hook Job when Helm creates it: a Job's pods cannot use restartPolicy: Always.",
+          messageId: 'restartAlways',
           help: `Use restartPolicy: Never (a failed pod is replaced, up to backoffLimit) or OnFailure (the container restarts in place). ${rejected}`,
           fixes: [
             { title: 'Use restartPolicy: Never', safe: true, edits: [{ range: literal.range, newText: 'Never' }] },
@@ -83,8 +88,7 @@ export const jobRestartPolicy = defineRule({
       }
       const report: Report = {
         range: podSpec.keyRange,
-        message:
-          'Kubernetes rejects this hook Job when Helm creates it: its pod template has no restartPolicy, which defaults to Always.',
+        messageId: 'defaultsToAlways',
         help: `Add restartPolicy: Never or OnFailure to the pod template. Kubernetes defaults it to Always, which a Job cannot use. ${rejected}`,
       };
       const edit = insertKeyEdit(context.file, podSpec, 'restartPolicy: Never');

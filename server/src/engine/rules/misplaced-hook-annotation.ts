@@ -5,6 +5,8 @@ import { lastEntry, literalText } from '../model/document';
 import { HOOK_KEY, HOOK_KEYS } from '../model/hook';
 import type { TextRange } from '../core/text';
 import { capitalize, shown, thisResource } from './support/helpers';
+import { argoCdOnly } from './support/targets';
+import { ARGOCD_HOOK_KEY } from '../deployers/argocd';
 import { defineRule } from './rule';
 
 const KEYS: readonly string[] = HOOK_KEYS;
@@ -24,6 +26,9 @@ export const misplacedHookAnnotation = defineRule({
   summary:
     "Hook annotations under labels or a pod template instead of the object's own annotations: the object is not a hook.",
   fixable: false,
+  messages: {
+    misplaced: '{{subject}} runs as a normal resource, not as a hook: {{key}} is {{where}}.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -33,7 +38,9 @@ export const misplacedHookAnnotation = defineRule({
       'the object is installed with the release as a normal resource. A migration Job then runs alongside the new ' +
       'version instead of before it, and a later upgrade that changes its pod template fails with ' +
       "`spec.template: field is immutable`. Move the annotations to the object's `metadata.annotations`. Reported " +
-      'only when those annotations have no `helm.sh/hook` and are fully visible (not built by `toYaml` or `include`).',
+      'only when those annotations have no `helm.sh/hook` and are fully visible (not built by `toYaml` or `include`). ' +
+      "Argo CD also reads only the object's own annotations; with the `argocd` target alone the rule is silent where " +
+      'they hold `argocd.argoproj.io/hook`, which makes the object an Argo CD hook.',
     helmFact:
       'A document is a hook if and only if its `metadata.annotations` has the exact key `helm.sh/hook`; only the ' +
       'top-level `metadata` counts, not `spec.template.metadata`, not labels ([manifest_sorter.go `(*manifestFile).sort`](https://github.com/helm/helm/blob/v4.1.4/pkg/release/v1/util/manifest_sorter.go#L139)). Users met it as a Job ' +
@@ -76,13 +83,16 @@ export const misplacedHookAnnotation = defineRule({
       if (
         resource.metadataUnknown ||
         resource.annotations?.hasUnknownEntries ||
-        lastEntry(resource.annotations, HOOK_KEY)
+        lastEntry(resource.annotations, HOOK_KEY) ||
+        // Argo CD alone: its own hook annotation makes the object a hook (gitops-engine/pkg/sync/hook/hook.go:23-29).
+        (argoCdOnly(context.targets) && lastEntry(resource.annotations, ARGOCD_HOOK_KEY))
       )
         continue;
       for (const found of misplacedKeys(resource)) {
         context.report({
           range: found.range,
-          message: `${capitalize(thisResource(resource))} runs as a normal resource, not as a hook: ${found.key} is ${shown(found.where, 70)}.`,
+          messageId: 'misplaced',
+          data: { subject: capitalize(thisResource(resource)), key: found.key, where: shown(found.where, 70) },
           help:
             `Move the hook annotations to metadata.annotations. Helm reads hook annotations only from the object's own ` +
             `metadata.annotations, which have no ${HOOK_KEY} here, so it installs the object with the release.${jobConsequence(resource)}`,

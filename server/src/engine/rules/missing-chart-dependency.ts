@@ -9,6 +9,11 @@ export const missingChartDependency = defineRule({
   defaultSeverity: 'warning',
   summary: 'A dependency of `Chart.yaml` with no chart or archive under `charts/`: Helm will not render the chart.',
   fixable: false,
+  messages: {
+    missingDependency:
+      'Helm will not render this chart: dependency "{{name}}" is not in charts/ (run helm dependency build).',
+  },
+  target: 'helm',
   docs: {
     description:
       'Every entry of `dependencies` in `Chart.yaml` (in `requirements.yaml` for an `apiVersion: v1` chart) must be ' +
@@ -57,7 +62,8 @@ export const missingChartDependency = defineRule({
         context.report({
           file: missing.path,
           range,
-          message: `Helm will not render this chart: dependency "${name}" is not in charts/ (run helm dependency build).`,
+          messageId: 'missingDependency',
+          data: { name },
           help:
             `Run "helm dependency build" to fetch "${name}" into charts/ before helm template, install or upgrade. Helm ` +
             'refuses a chart whose dependencies are not all under charts/ (unpacked or as a .tgz archive), whatever ' +

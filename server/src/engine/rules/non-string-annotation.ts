@@ -1,5 +1,6 @@
 import type { AnnotationSet, EntryModel, ResourceDocument } from '../model/document';
 import { lastEntry } from '../model/document';
+import { holdsHookRelatedText } from '../model/hook-text';
 import { DELETE_POLICY_KEY, HOOK_KEY, OUTPUT_LOG_POLICY_KEY, WEIGHT_KEY } from '../model/hook';
 import { describeKind, nonStringKind, rejection } from './support/annotation-values';
 import { doubleQuoted, shown } from './support/helpers';
@@ -40,6 +41,9 @@ export const nonStringAnnotation = defineRule({
   defaultSeverity: 'error',
   summary: 'An annotation value Kubernetes decodes as a number, bool, list or map: the object is rejected.',
   fixable: true,
+  messages: {
+    notString: '{{rejection}}: the annotation {{key}} is {{kind}}, not a string.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -51,7 +55,9 @@ export const nonStringAnnotation = defineRule({
       "worse: Helm cannot even read the object's annotations, so `helm template` fails. The same applies to the " +
       'annotations of a Deployment, StatefulSet, DaemonSet, Job or CronJob pod template, which the API server ' +
       'rejects. An empty (null) value is accepted. Fix: quote the value as typed (`8080` → `"8080"`). ' +
-      '`helm.sh/hook` and `helm.sh/hook-weight` have their own rules (`unknown-hook-event`, `unquoted-hook-weight`).',
+      '`helm.sh/hook` and `helm.sh/hook-weight` have their own rules (`unknown-hook-event`, `unquoted-hook-weight`). ' +
+      'Only documents that hold hook-related text (a `helm.sh/` or `argocd.argoproj.io/` key, in the YAML or in a ' +
+      'template action) are checked: the other objects are not hooks, and are left to Kubernetes schema validation.',
     helmFact:
       "Helm reads each document's annotations into `map[string]string`, converting numbers and bools but failing on a " +
       'list (`cannot unmarshal array into Go struct field .metadata.annotations of type string`); kubectl, the API ' +
@@ -80,8 +86,11 @@ export const nonStringAnnotation = defineRule({
     ].join('\n'),
   },
   check(context) {
+    const { text } = context.file;
     for (const set of context.file.model.annotationSets) {
       if (!decodedAsAnnotations(set)) continue;
+      const resource = set.resource?.range;
+      if (resource && !holdsHookRelatedText(text.slice(resource.start, resource.end))) continue;
       for (const entry of set.mapping.entries) {
         if (entry.keyTemplated || lastEntry(set.mapping, entry.key) !== entry) continue;
         if (set.origin !== 'nested' && hasOwnRule(set, entry)) continue;
@@ -93,7 +102,8 @@ export const nonStringAnnotation = defineRule({
         if (kind === 'array' || kind === 'object') {
           context.report({
             range: value.range,
-            message: `${short}: the annotation ${key} is ${describeKind(kind)}, not a string.`,
+            messageId: 'notString',
+            data: { rejection: short, key, kind: describeKind(kind) },
             help: `Write the value as one quoted string (a JSON text, if it is structured). Annotation values must be strings: ${detail}.`,
           });
           continue;
@@ -102,7 +112,8 @@ export const nonStringAnnotation = defineRule({
         const why = `Annotation values must be strings, and YAML reads an unquoted ${shown(value.source)} as ${describeKind(kind)}: ${detail}.`;
         const report: Report = {
           range: value.range,
-          message: `${short}: the annotation ${key} is ${describeKind(kind)}, not a string.`,
+          messageId: 'notString',
+          data: { rejection: short, key, kind: describeKind(kind) },
           // With an explicit tag (`!!int 5`) quoting would not make the value a string.
           help: value.tag
             ? `Write the value as a quoted string, without its explicit tag. ${why}`

@@ -27,6 +27,12 @@ export const orphanHookAnnotation = defineRule({
   defaultSeverity: 'warning',
   summary: 'Hook weight or policy on a resource without `helm.sh/hook`: Helm ignores it.',
   fixable: true,
+  messages: {
+    uselessLine: 'This line does nothing: {{notASetting}}, and Helm ignores it without {{hookKey}}.',
+    deletedOnUninstall: 'helm uninstall deletes {{subject}} like any other release resource: {{notASetting}}.',
+    notAHook: 'Helm ignores {{annotation}} here: {{subject}} has no {{hookKey}} annotation, so it is not a hook.',
+  },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:
@@ -73,14 +79,16 @@ export const orphanHookAnnotation = defineRule({
           if (lastEntry(set.mapping, RESOURCE_POLICY_KEY)) {
             context.report({
               range: entry.keyRange,
-              message: `This line does nothing: ${notASetting}, and Helm ignores it without ${HOOK_KEY}.`,
+              messageId: 'uselessLine',
+              data: { notASetting, hookKey: HOOK_KEY },
               help: `Remove this line: ${RESOURCE_POLICY_KEY}, set here too, decides what helm uninstall does.`,
             });
             continue;
           }
           const report: Report = {
             range: entry.keyRange,
-            message: `helm uninstall deletes ${thisResource(resource)} like any other release resource: ${notASetting}.`,
+            messageId: 'deletedOnUninstall',
+            data: { subject: thisResource(resource), notASetting },
             help:
               `To keep it, write "${RESOURCE_POLICY_KEY}: keep". Helm reads ${DELETE_POLICY_KEY} only on hooks, and this resource has ` +
               `no ${HOOK_KEY}, so Helm ignores the line.`,
@@ -92,7 +100,8 @@ export const orphanHookAnnotation = defineRule({
         }
         context.report({
           range: entry.keyRange,
-          message: `Helm ignores ${IGNORED[entry.key]} here: ${thisResource(resource)} has no ${HOOK_KEY} annotation, so it is not a hook.`,
+          messageId: 'notAHook',
+          data: { annotation: IGNORED[entry.key]!, subject: thisResource(resource), hookKey: HOOK_KEY },
           help:
             `Add ${HOOK_KEY} with the events it should run on, or remove this annotation. Without ${HOOK_KEY}, Helm installs the ` +
             `resource as a normal release resource and ignores ${IGNORED[entry.key]}.`,

@@ -37,19 +37,32 @@ export interface Finding {
   severity: Severity;
   file: string;
   range: TextRange;
-  /** One sentence of at most MAX_MESSAGE_LENGTH characters: what goes wrong, and when. */
+  /** One sentence of at most MAX_MESSAGE_LENGTH characters: what goes wrong, and when (formatted from messageId). */
   message: string;
+  /** The key in the rule's `messages` the message was formatted from. */
+  messageId: string;
+  /** The values the message's placeholders were filled with: what tests compare instead of the wording. */
+  data?: MessageData;
   /** Plain text, a few sentences: the fix first, then why (what Helm or Kubernetes does). */
   help: string;
   related: RelatedLocation[];
   fixes: Fix[];
 }
 
+/** The values a message template's `{{placeholder}}`s are filled with. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
+/** A message named by its id in the rule's `messages`, filled with `data` (see formatMessage). */
+export interface MessageById {
+  messageId: string;
+  data?: MessageData;
+}
+
 /** What a rule hands to `report`: the runner fills in the rule id, the file and the configured severity. */
-export interface Report {
+export type Report = ReportBody & MessageById;
+
+export interface ReportBody {
   range: TextRange;
-  /** See Finding: one short sentence, what goes wrong and when. */
-  message: string;
   /** See Finding: the fix first, then why, in plain text. */
   help: string;
   /** This finding's own severity when it differs from the rule's default (e.g. an info-level variant). */
@@ -78,6 +91,8 @@ export interface RuleDocs {
 export interface FileRuleContext {
   file: TemplateFile;
   helmVersion: HelmVersion;
+  /** Who deploys the chart (default: helm), for a rule of every target whose claim a deployer changes. */
+  targets?: readonly DeployTarget[];
   report(report: Report): void;
 }
 
@@ -93,9 +108,19 @@ export interface Rule {
   /** One line, for tables and hovers. */
   summary: string;
   docs: RuleDocs;
+  /**
+   * The rule's messages by id, in the style of ESLint: each one sentence (see Finding.message) with `{{name}}`
+   * placeholders that a report's `data` fills.
+   */
+  messages: Readonly<Record<string, string>>;
   /** Whether the rule offers fixes (for docs and SARIF). */
   fixable: boolean;
-  /** The deployer whose behaviour the rule checks: it runs only when that deployer is among the targets. */
+  /**
+   * The deployer whose behaviour the rule checks: it runs only when that deployer is among the targets. `helm`: a
+   * claim about what `helm install`/`upgrade`/`rollback`/`test`/`uninstall` do at run time, which Argo CD, rendering
+   * with `helm template` and running hooks its own way, does not do. None: a claim about rendering, decoding or the
+   * API server, true whoever deploys the chart.
+   */
   target?: DeployTarget;
   /**
    * What `check` reads of a template. `document`: each YAML document on its own (its annotation sets, its hook, its

@@ -19,6 +19,11 @@ export const staleInstallHook = defineRule({
   summary:
     'An object hooked only on install (or only on upgrade) that a release resource reads: upgrades never update it, or an install never creates it.',
   fixable: false,
+  messages: {
+    notUpgraded: 'helm upgrade never updates {{what}}, which {{reader}} reads: {{only}}.',
+    notInstalled: 'A fresh install never creates {{what}}, which {{reader}} reads: {{only}}.',
+  },
+  target: 'helm',
   docs: {
     description:
       'A ConfigMap or Secret is often made a `pre-install` hook so that it exists before anything else. If a release ' +
@@ -139,7 +144,8 @@ export const staleInstallHook = defineRule({
         context.report({
           object: target,
           range: target.hook.hookValueRange,
-          message: `helm upgrade never updates ${what}, which ${reader} reads: ${only}.`,
+          messageId: 'notUpgraded',
+          data: { what, reader, only },
           help:
             `Hook it on pre-upgrade as well (e.g. "pre-install,pre-upgrade"), or make it a normal release resource. helm upgrade ` +
             `runs only pre-upgrade and post-upgrade hooks, and a hook is not a release resource, so changes to ${what} in the ` +
@@ -150,7 +156,8 @@ export const staleInstallHook = defineRule({
         context.report({
           object: target,
           range: target.hook.hookValueRange,
-          message: `A fresh install never creates ${what}, which ${reader} reads: ${only}.`,
+          messageId: 'notInstalled',
+          data: { what, reader, only },
           help:
             `Hook it on pre-install as well (e.g. "pre-install,pre-upgrade"), or make it a normal release resource. helm install ` +
             `(and helm upgrade --install of a new release) runs only pre-install and post-install hooks, so after an install ` +

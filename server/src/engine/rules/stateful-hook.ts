@@ -20,6 +20,13 @@ export const statefulHook = defineRule({
   summary:
     'PVC hook whose data others read, or Secret hook with generated data, deleted and re-created on every upgrade or rollback.',
   fixable: false,
+  messages: {
+    regeneratedSecret:
+      '{{each}} generates new values for this Secret: as a hook whose data comes from {{generator}}, it is deleted and created again.',
+    newEmptyVolume:
+      '{{operations}} gives this PersistentVolumeClaim a new, empty volume, though {{reader}} mounts its data.',
+  },
+  target: 'helm',
   docs: {
     description:
       'A hook is deleted and created again each time one of its events runs: `before-hook-creation` (the default) ' +
@@ -86,7 +93,8 @@ export const statefulHook = defineRule({
       if (!generator || hasLookup(context.file)) continue;
       context.report({
         range: hook.hookEntry.value.range,
-        message: `${each} generates new values for this Secret: as a hook whose data comes from ${generator}, it is deleted and created again.`,
+        messageId: 'regeneratedSecret',
+        data: { each, generator },
         help:
           `Hook it on pre-install only, make it a normal release resource, or keep existing values with lookup. ${how} ` +
           'with newly generated values: passwords, keys and certificates change while stored data and clients still expect the old ' +
@@ -122,7 +130,8 @@ function checkClaims(context: ChartRuleContext): void {
     context.report({
       object: claim,
       range: claim.hook.hookValueRange,
-      message: `${everyOperation(events)} gives this PersistentVolumeClaim a new, empty volume, though ${describeObject(reader, 30)} mounts its data.`,
+      messageId: 'newEmptyVolume',
+      data: { operations: everyOperation(events), reader: describeObject(reader, 30) },
       help:
         `Make it a normal release resource, or hook it on pre-install only. ${how}: the old volume is released and, with ` +
         `the usual Delete reclaim policy, destroyed with its data, which ${describeObject(reader)} (${by}, ${reference.field}) still needs.`,

@@ -7,6 +7,10 @@ export const testHookNotPod = defineRule({
   defaultSeverity: 'info',
   summary: '`test` hook that is not a Pod: `helm test --logs` fails on it.',
   fixable: false,
+  messages: {
+    notPod: 'helm test --logs fails on {{subject}} even when the tests pass: it is a test hook but not a Pod.',
+  },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:
@@ -43,7 +47,8 @@ export const testHookNotPod = defineRule({
       if (!hook.kind || hook.kind === 'Pod' || !hook.events?.includes('test')) continue;
       context.report({
         range: hook.hookEntry.value.range,
-        message: `helm test --logs fails on ${thisResource(hook.resource)} even when the tests pass: it is a test hook but not a Pod.`,
+        messageId: 'notPod',
+        data: { subject: thisResource(hook.resource) },
         help:
           'Make the test a Pod, or make this object a normal release resource. helm test --logs reads the pod logs of every test ' +
           'hook by its name, so it fails with "unable to get pod logs for …: pods "…" not found".',

@@ -1,10 +1,14 @@
 import type { TemplateFile } from '../analysis/file';
 import type { ScanProblem, TemplateAction } from '../template/scanner';
+import type { MessageById } from './rule';
 import { defineRule } from './rule';
 
+/** Starts each message: every problem stops the whole chart from rendering. */
+const CANNOT_RENDER = 'Helm cannot render the chart';
+
+/** What is wrong at the problem's place (the message), why Go's parser fails (the help's error) and the fix. */
 interface Explanation {
-  /** What is wrong at the problem's place, as a clause: `this "{{" has no closing "}}"`. */
-  cause: string;
+  message: MessageById;
   /** The error text of Go's text/template, which Helm prints after "parse error at (file:line): ". */
   goError?: string;
   advice: string;
@@ -15,6 +19,17 @@ export const unclosedTemplateAction = defineRule({
   defaultSeverity: 'error',
   summary: 'A template action `{{` without its closing `}}`: Helm cannot render the file.',
   fixable: false,
+  // An action in a message goes through data: "{{ end }}" in a template would read as a placeholder.
+  messages: {
+    unclosedAction: `${CANNOT_RENDER}: this "{{" has no closing "}}".`,
+    unterminatedString: `${CANNOT_RENDER}: a string in this action is not closed.`,
+    unterminatedRawString: `${CANNOT_RENDER}: a raw string in this action is not closed.`,
+    unterminatedCharacter: `${CANNOT_RENDER}: a character constant in this action is not closed.`,
+    unclosedComment: `${CANNOT_RENDER}: this "{{/*" comment has no "*/}}".`,
+    commentNotEnded: `${CANNOT_RENDER}: text stands between "*/" and "}}".`,
+    endWithoutBlock: `${CANNOT_RENDER}: this {{action}} closes no block.`,
+    blockWithoutEnd: `${CANNOT_RENDER}: this {{action}} has no {{end}}.`,
+  },
   syntaxOnly: true,
   docs: {
     description:
@@ -51,18 +66,25 @@ export const unclosedTemplateAction = defineRule({
     if (problems.length === 0) return;
     const actionsByStart = new Map(context.file.scan.actions.map((action) => [action.range.start, action]));
     for (const problem of problems) {
-      const { cause, goError, advice } = explain(context.file, problem, actionsByStart);
+      const explanation = explain(context.file, problem, actionsByStart);
+      // The patterns in explain name every problem the scanner reports; a new one is not reported with a guessed cause.
+      if (!explanation) continue;
+      const { message, goError, advice } = explanation;
       const failure = goError ? `fail with "parse error at (…): ${goError}"` : 'fail with a parse error';
       context.report({
         range: problem.range,
-        message: `Helm cannot render the chart: ${cause}.`,
+        ...message,
         help: `${advice} Helm parses every template before rendering anything, so helm template, helm lint and helm install ${failure}, for the whole chart.`,
       });
     }
   },
 });
 
-function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<number, TemplateAction>): Explanation {
+function explain(
+  file: TemplateFile,
+  problem: ScanProblem,
+  actionsByStart: Map<number, TemplateAction>,
+): Explanation | undefined {
   const message = problem.message;
   if (/^Unclosed template action/.test(message)) {
     // Inside an action Go's lexer reads line breaks as spaces, so the lines after an unclosed "{{" become part of the
@@ -75,48 +97,48 @@ function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<n
       action.range.end >= file.text.length &&
       (lineEnd < 0 || file.text.slice(lineEnd).trim() === '');
     return {
-      cause: 'this "{{" has no closing "}}"',
+      message: { messageId: 'unclosedAction' },
       ...(atEnd ? { goError: 'unclosed action' } : {}),
       advice: 'Close the action with "}}".',
     };
   }
   if (/^Unterminated string/.test(message)) {
     return {
-      cause: 'a string in this action is not closed',
+      message: { messageId: 'unterminatedString' },
       goError: 'unterminated quoted string',
       advice: 'Close the string on the same line; only a raw string in backticks may span lines.',
     };
   }
   if (/^Unterminated raw string/.test(message)) {
     return {
-      cause: 'a raw string in this action is not closed',
+      message: { messageId: 'unterminatedRawString' },
       goError: 'unterminated raw quoted string',
       advice: 'Close the raw string with a backtick.',
     };
   }
   if (/^Unterminated character constant/.test(message)) {
     return {
-      cause: 'a character constant in this action is not closed',
+      message: { messageId: 'unterminatedCharacter' },
       goError: 'unterminated character constant',
       advice: 'Close the character constant, or write a "string" instead.',
     };
   }
   if (/^Unclosed template comment/.test(message))
     return {
-      cause: 'this "{{/*" comment has no "*/}}"',
+      message: { messageId: 'unclosedComment' },
       goError: 'unclosed comment',
       advice: 'End the comment with "*/}}".',
     };
   if (/^A template comment must end/.test(message)) {
     return {
-      cause: 'text stands between "*/" and "}}"',
+      message: { messageId: 'commentNotEnded' },
       goError: 'comment ends before closing delimiter',
       advice: 'Put "}}" (or " -}}") right after "*/".',
     };
   }
   if (/^"\{\{ end \}\}" without/.test(message)) {
     return {
-      cause: 'this "{{ end }}" closes no block',
+      message: { messageId: 'endWithoutBlock', data: { action: '"{{ end }}"' } },
       goError: 'unexpected {{end}}',
       advice: 'Remove it, or add the "if", "range", "with" or "define" it should close.',
     };
@@ -124,9 +146,9 @@ function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<n
   const unended = /^("\{\{ \w+ \}\}") has no matching "\{\{ end \}\}"/.exec(message);
   if (unended)
     return {
-      cause: `this ${unended[1]} has no "{{ end }}"`,
+      message: { messageId: 'blockWithoutEnd', data: { action: unended[1]!, end: '"{{ end }}"' } },
       goError: 'unexpected EOF',
       advice: 'Add "{{ end }}" where the block should stop.',
     };
-  return { cause: message.replace(/\.$/, ''), advice: 'Fix the template syntax.' };
+  return undefined;
 }

@@ -3,7 +3,17 @@ import type { SplitList } from '../model/hook';
 import { DELETE_POLICIES, DELETE_POLICY_KEY, normalizeItem, splitList } from '../model/hook';
 import { capitalize, hookAnnotationSets, thisResource, valueOrKeyRange } from './support/helpers';
 import type { ItemOutcome, ListSpec } from './support/list-items';
-import { collectionReport, hookOnlyEntry, nonStringPolicyReport, unknownItemReport } from './support/list-items';
+import {
+  collectionMessage,
+  collectionReport,
+  EMPTY_ITEM_PROBLEMS,
+  hookOnlyEntry,
+  itemMessages,
+  NAMED_ITEM_PROBLEMS,
+  NON_STRING_MESSAGE,
+  nonStringPolicyReport,
+  unknownItemReport,
+} from './support/list-items';
 import type { FileRuleContext, HelmVersion } from './rule';
 import { defineRule } from './rule';
 
@@ -17,6 +27,8 @@ const SPEC: ListSpec = {
   example: 'before-hook-creation,hook-succeeded',
 };
 
+const NEVER_DELETED = '{{subject}} is never deleted, and its next run meets the old one';
+
 export function isDeletePolicy(item: string): boolean {
   return (DELETE_POLICIES as readonly string[]).includes(normalizeItem(item));
 }
@@ -26,6 +38,15 @@ export const unknownDeletePolicy = defineRule({
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook-delete-policy` Helm does not know: it still turns off the default.',
   fixable: true,
+  messages: {
+    empty: `${NEVER_DELETED}: helm.sh/hook-delete-policy is empty.`,
+    nonString: NON_STRING_MESSAGE,
+    collection: collectionMessage(SPEC),
+    ...itemMessages(SPEC, 'neverDeleted', NEVER_DELETED),
+    ...itemMessages(SPEC, 'deletesNothing', 'Helm deletes nothing for this item', NAMED_ITEM_PROBLEMS),
+    ...itemMessages(SPEC, 'ignored', 'Helm ignores it', EMPTY_ITEM_PROBLEMS),
+  },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:
@@ -87,12 +108,12 @@ function checkDeletePolicy(context: FileRuleContext, set: AnnotationSet, entry: 
     context.report(nonString);
     return;
   }
-  const subject = thisResource(set.resource);
-  const neverDeleted = `${capitalize(subject)} is never deleted, and its next run meets the old one`;
+  const subject = capitalize(thisResource(set.resource));
   if (!value.templated && (value.helmString ?? '').trim() === '') {
     context.report({
       range: valueOrKeyRange(entry),
-      message: `${neverDeleted}: helm.sh/hook-delete-policy is empty.`,
+      messageId: 'empty',
+      data: { subject },
       help:
         `Remove the annotation to get the default, or name the policies, for example "${SPEC.example}". Helm stores the empty ` +
         `policy, which deletes nothing, and because the annotation is set, its default before-hook-creation no longer applies: ` +
@@ -103,28 +124,32 @@ function checkDeletePolicy(context: FileRuleContext, set: AnnotationSet, entry: 
 
   const list = splitList(value, file.text);
   const defaultLost = list.certain && !list.items.some((item) => isDeletePolicy(item.raw));
-  const unknown: ItemOutcome = defaultLost
-    ? {
-        consequence: neverDeleted,
-        explanation:
-          'Helm stores an unknown policy without complaint and never deletes the hook for it; and because the annotation is set, ' +
-          `the default before-hook-creation no longer applies: ${leftBehind(context.helmVersion)}.`,
-      }
-    : {
-        consequence: 'Helm deletes nothing for this item',
-        explanation: 'Helm stores an unknown policy without complaint and never deletes the hook for it.',
-      };
+  const neverDeleted: ItemOutcome = {
+    id: 'neverDeleted',
+    data: { subject },
+    explanation:
+      'Helm stores an unknown policy without complaint and never deletes the hook for it; and because the annotation is set, ' +
+      `the default before-hook-creation no longer applies: ${leftBehind(context.helmVersion)}.`,
+  };
+  const deletesNothing: ItemOutcome = {
+    id: 'deletesNothing',
+    explanation: 'Helm stores an unknown policy without complaint and never deletes the hook for it.',
+  };
+  const ignored: ItemOutcome = {
+    id: 'ignored',
+    explanation: 'Helm stores the empty item, which deletes nothing, so removing the comma changes nothing.',
+  };
   list.items.forEach((item, index) => {
     if (!item.certain || isDeletePolicy(item.raw)) return;
-    if (item.normalized === '' && hasOtherItems(list, index)) {
-      const harmless = {
-        consequence: 'Helm ignores it',
-        explanation: 'Helm stores the empty item, which deletes nothing, so removing the comma changes nothing.',
-      };
-      context.report({ ...unknownItemReport(list, index, value.range, SPEC, harmless), severity: 'info' });
+    if (item.normalized === '') {
+      // With no other text the list names no policy (an uncertain item has text), so the default is lost.
+      const report = hasOtherItems(list, index)
+        ? { ...unknownItemReport(list, index, value.range, SPEC, ignored), severity: 'info' as const }
+        : unknownItemReport(list, index, value.range, SPEC, neverDeleted);
+      context.report(report);
       return;
     }
-    context.report(unknownItemReport(list, index, value.range, SPEC, unknown));
+    context.report(unknownItemReport(list, index, value.range, SPEC, defaultLost ? neverDeleted : deletesNothing));
   });
 }
 

@@ -13,7 +13,7 @@ import {
 import { nearest } from '../core/text';
 import { renameKeyEdit } from './support/annotation-keys';
 import { capitalize, shown, thisResource } from './support/helpers';
-import type { FileRuleContext, Report } from './rule';
+import type { FileRuleContext, MessageData, Report } from './rule';
 import { defineRule } from './rule';
 
 const PREFIX = 'helm.sh/';
@@ -21,6 +21,26 @@ const KNOWN: readonly string[] = KNOWN_HELM_KEYS;
 /** The annotations Helm acts on; `helm.sh/chart` is only a label convention. */
 const READ_KEYS: readonly string[] = [...HOOK_KEYS, RESOURCE_POLICY_KEY];
 const KNOWN_NAMES: readonly string[] = KNOWN.map((key) => key.slice(PREFIX.length));
+
+const IGNORED = 'Helm ignores "{{key}}"';
+
+/**
+ * The messages for a key that Helm ignores and that looks like `{{meant}}`, by id `<id>WrongCase` (only the case
+ * differs) and `<id>Misspelled`, led by `effect`: what follows from Helm not reading the key the user meant.
+ */
+function suggestionMessages(id: string, effect?: string): Record<string, string> {
+  const lead = effect ? `${effect}: ${IGNORED}` : IGNORED;
+  return {
+    [`${id}WrongCase`]: `${lead} (annotation keys are case-sensitive).`,
+    [`${id}Misspelled`]: `${lead} (did you mean "{{meant}}"?).`,
+  };
+}
+
+/** What follows from Helm not reading the key the user meant: the message ids it leads and their data. */
+interface Effect {
+  id: string;
+  data?: MessageData;
+}
 
 interface KeySuggestion {
   key: string;
@@ -33,6 +53,17 @@ export const unknownHelmAnnotation = defineRule({
   defaultSeverity: 'warning',
   summary: 'A `helm.sh/` annotation key Helm does not read.',
   fixable: true,
+  messages: {
+    notRead: `${IGNORED}: it is not an annotation Helm reads.`,
+    alreadySet: `${IGNORED}: "{{meant}}" is already set here.`,
+    ...suggestionMessages('ignored'),
+    ...suggestionMessages('notHook', '{{subject}} runs as a normal resource, not as a hook'),
+    ...suggestionMessages('notHookInDefine', 'Objects that include this run as normal resources, not as hooks'),
+    ...suggestionMessages('weightZero', '{{hook}} runs with weight 0'),
+    ...suggestionMessages('defaultDeletePolicy', '{{hook}} gets the default delete policy, before-hook-creation'),
+    ...suggestionMessages('noLogs', 'Helm prints no logs of {{hook}}'),
+    ...suggestionMessages('deletedOnUninstall', 'helm uninstall deletes {{subject}}'),
+  },
   reads: 'document',
   docs: {
     description:
@@ -83,12 +114,12 @@ export const unknownHelmAnnotation = defineRule({
 
 function checkKey(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
   const suggestion = suggestKey(entry.key);
-  const written = shown(entry.key);
   const report: Report = suggestion
     ? misspelledReport(context.file.path, set, entry, suggestion)
     : {
         range: entry.keyRange,
-        message: `Helm ignores "${written}": it is not an annotation Helm reads.`,
+        messageId: 'notRead',
+        data: { key: shown(entry.key) },
         help: `Remove it, or use a key Helm reads: ${READ_KEYS.join(', ')}.`,
       };
   const meant = suggestion?.key;
@@ -103,29 +134,32 @@ function checkKey(context: FileRuleContext, set: AnnotationSet, entry: EntryMode
 
 function misspelledReport(path: string, set: AnnotationSet, entry: EntryModel, suggestion: KeySuggestion): Report {
   const meant = suggestion.key;
-  const ignored = `Helm ignores "${shown(entry.key)}"`;
+  const data = { key: shown(entry.key), meant };
   const exact = 'Helm looks up its annotations by exact, case-sensitive key.';
   const existing = lastEntry(set.mapping, meant);
   if (existing) {
     return {
       range: entry.keyRange,
-      message: `${ignored}: "${meant}" is already set here.`,
+      messageId: 'alreadySet',
+      data,
       help: `Remove this key. ${exact}`,
       related: [{ file: path, range: existing.keyRange, message: `"${meant}" is set here` }],
     };
   }
-  const hint = suggestion.caseOnly ? ' (annotation keys are case-sensitive)' : ` (did you mean "${meant}"?)`;
+  const problem = suggestion.caseOnly ? 'WrongCase' : 'Misspelled';
   if (set.origin === 'nested') {
     return {
       range: entry.keyRange,
-      message: `${ignored}${hint}.`,
+      messageId: `ignored${problem}`,
+      data,
       help: `Write "${meant}" in the object's own metadata.annotations: Helm would not read it here either, under ${set.path.join('.')}. ${exact}`,
     };
   }
-  const effect = consequence(set, meant);
+  const effect = consequence(set, meant) ?? { id: 'ignored' };
   return {
     range: entry.keyRange,
-    message: effect ? `${effect}: ${ignored}${hint}.` : `${ignored}${hint}.`,
+    messageId: effect.id + problem,
+    data: { ...effect.data, ...data },
     help: `Change the key to "${meant}". ${exact}`,
   };
 }
@@ -151,24 +185,24 @@ function suggestKey(key: string): KeySuggestion | undefined {
  * What follows from Helm not reading the key the user meant, to lead the message (Helm reads only the exact keys, see
  * manifest_sorter.go `(*manifestFile).sort`); undefined when nothing visible changes.
  */
-function consequence(set: AnnotationSet, meant: string): string | undefined {
+function consequence(set: AnnotationSet, meant: string): Effect | undefined {
   const inDefine = set.origin === 'define';
   const isHook = inDefine || lastEntry(set.mapping, HOOK_KEY) !== undefined;
   const hook = inDefine ? 'a hook that includes this' : 'the hook';
   switch (meant) {
     case HOOK_KEY:
       return inDefine
-        ? 'Objects that include this run as normal resources, not as hooks'
-        : `${capitalize(thisResource(set.resource))} runs as a normal resource, not as a hook`;
+        ? { id: 'notHookInDefine' }
+        : { id: 'notHook', data: { subject: capitalize(thisResource(set.resource)) } };
     case WEIGHT_KEY:
-      return isHook ? `${capitalize(hook)} runs with weight 0` : undefined;
+      return isHook ? { id: 'weightZero', data: { hook: capitalize(hook) } } : undefined;
     case DELETE_POLICY_KEY:
-      return isHook ? `${capitalize(hook)} gets the default delete policy, before-hook-creation` : undefined;
+      return isHook ? { id: 'defaultDeletePolicy', data: { hook: capitalize(hook) } } : undefined;
     case OUTPUT_LOG_POLICY_KEY:
-      return isHook ? `Helm prints no logs of ${hook}` : undefined;
+      return isHook ? { id: 'noLogs', data: { hook } } : undefined;
     case RESOURCE_POLICY_KEY:
-      if (inDefine) return 'helm uninstall deletes objects that include this';
-      return isHook ? undefined : `helm uninstall deletes ${thisResource(set.resource)}`;
+      if (inDefine) return { id: 'deletedOnUninstall', data: { subject: 'objects that include this' } };
+      return isHook ? undefined : { id: 'deletedOnUninstall', data: { subject: thisResource(set.resource) } };
     default:
       return undefined;
   }

@@ -2,8 +2,8 @@ import type { AnnotationSet, EntryModel } from '../model/document';
 import { eventOf, HOOK_EVENTS, HOOK_KEY, splitList } from '../model/hook';
 import { isNonString } from '../model/scalar';
 import { dropLogLine, helmEntry, hookAnnotationSets, shown, subjectOf, valueOrKeyRange } from './support/helpers';
-import type { ListSpec } from './support/list-items';
-import { collectionReport, unknownItemReport } from './support/list-items';
+import type { ItemOutcome, ListSpec } from './support/list-items';
+import { collectionMessage, collectionReport, itemMessages, unknownItemReport } from './support/list-items';
 import type { FileRuleContext } from './rule';
 import { defineRule } from './rule';
 
@@ -17,11 +17,21 @@ const SPEC: ListSpec = {
   example: 'pre-install,pre-upgrade',
 };
 
+const DROPPED = 'Helm silently drops {{subject}}';
+
 export const unknownHookEvent = defineRule({
   id: 'unknown-hook-event',
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook` that Helm does not know: Helm drops the whole resource.',
   fixable: true,
+  messages: {
+    empty: `${DROPPED}: helm.sh/hook is empty.`,
+    nonString: `${DROPPED}: YAML reads {{value}} as {{type}}, and "{{event}}" is not a hook event.`,
+    crdInstall: `${DROPPED}: the crd-install hook was removed in Helm 3.`,
+    testFailure: `${DROPPED}: the test-failure hook was removed in Helm 3.`,
+    collection: collectionMessage(SPEC),
+    ...itemMessages(SPEC, 'dropped', DROPPED),
+  },
   reads: 'document',
   docs: {
     description:
@@ -70,7 +80,7 @@ export const unknownHookEvent = defineRule({
 function checkHookValue(context: FileRuleContext, set: AnnotationSet, entry: EntryModel): void {
   const { file } = context;
   const value = entry.value;
-  const dropped = `Helm silently drops ${subjectOf(set)}`;
+  const subject = { subject: subjectOf(set) };
   const why = `Helm drops the whole resource (neither run as a hook nor installed) and only logs ${dropLogLine(context.helmVersion)}.`;
 
   if (value.kind === 'seq' || value.kind === 'map') {
@@ -80,30 +90,40 @@ function checkHookValue(context: FileRuleContext, set: AnnotationSet, entry: Ent
   if (value.kind !== 'scalar') return;
 
   if (!value.templated && value.kubeType && isNonString(value.kubeType)) {
+    const event = shown(value.helmString ?? '');
     context.report({
       range: value.range,
-      message: `${dropped}: YAML reads ${shown(value.source)} as ${value.kubeType === 'bool' ? 'a boolean' : 'a number'}, and "${shown(value.helmString ?? '')}" is not a hook event.`,
-      help: `Write the events as a quoted string, for example "${SPEC.example}". Helm reads the event "${shown(value.helmString ?? '')}", which it does not know: ${why}`,
+      messageId: 'nonString',
+      data: {
+        ...subject,
+        value: shown(value.source),
+        type: value.kubeType === 'bool' ? 'a boolean' : 'a number',
+        event,
+      },
+      help: `Write the events as a quoted string, for example "${SPEC.example}". Helm reads the event "${event}", which it does not know: ${why}`,
     });
     return;
   }
   if (!value.templated && (value.helmString ?? '').trim() === '') {
     context.report({
       range: valueOrKeyRange(entry),
-      message: `${dropped}: helm.sh/hook is empty.`,
+      messageId: 'empty',
+      data: subject,
       help: `Name the events, for example "${SPEC.example}". An empty event is one Helm does not know: ${why}`,
     });
     return;
   }
 
   const list = splitList(value, file.text);
+  const dropped: ItemOutcome = { id: 'dropped', data: subject, explanation: why };
   list.items.forEach((item, index) => {
     if (!item.certain || eventOf(item.raw)) return;
     const range = item.range ?? value.range;
     if (item.normalized === 'crd-install') {
       context.report({
         range,
-        message: `${dropped}: the crd-install hook was removed in Helm 3.`,
+        messageId: 'crdInstall',
+        data: subject,
         help: `Move this CustomResourceDefinition to the chart's crds/ directory, which Helm installs before anything else. ${why}`,
       });
       return;
@@ -111,12 +131,13 @@ function checkHookValue(context: FileRuleContext, set: AnnotationSet, entry: Ent
     if (item.normalized === 'test-failure') {
       context.report({
         range,
-        message: `${dropped}: the test-failure hook was removed in Helm 3.`,
+        messageId: 'testFailure',
+        data: subject,
         help: `Use "test": since Helm 3 a test passes when its Pod succeeds. ${why}`,
         fixes: item.range ? [{ title: 'Replace with "test"', safe: false, edits: [{ range, newText: 'test' }] }] : [],
       });
       return;
     }
-    context.report(unknownItemReport(list, index, value.range, SPEC, { consequence: dropped, explanation: why }));
+    context.report(unknownItemReport(list, index, value.range, SPEC, dropped));
   });
 }

@@ -1,8 +1,18 @@
 import type { AnnotationSet, EntryModel } from '../model/document';
 import { normalizeItem, OUTPUT_LOG_POLICIES, OUTPUT_LOG_POLICY_KEY, splitList } from '../model/hook';
 import { hookAnnotationSets, shown, valueOrKeyRange } from './support/helpers';
-import type { ListSpec } from './support/list-items';
-import { collectionReport, hookOnlyEntry, nonStringPolicyReport, unknownItemReport } from './support/list-items';
+import type { ItemOutcome, ListSpec } from './support/list-items';
+import {
+  collectionMessage,
+  collectionReport,
+  EMPTY_ITEM_PROBLEMS,
+  hookOnlyEntry,
+  itemMessages,
+  NAMED_ITEM_PROBLEMS,
+  NON_STRING_MESSAGE,
+  nonStringPolicyReport,
+  unknownItemReport,
+} from './support/list-items';
 import type { FileRuleContext } from './rule';
 import { defineRule } from './rule';
 
@@ -28,6 +38,18 @@ export const unknownOutputLogPolicy = defineRule({
   defaultSeverity: 'error',
   summary: 'An item of `helm.sh/hook-output-log-policy` Helm does not know.',
   fixable: true,
+  messages: {
+    notLogged:
+      'helm.sh/hook-output-log-policy does nothing here: Helm prints hook logs only from Job and Pod hooks, not from a {{kind}}.',
+    notLoggedWithoutKind:
+      'helm.sh/hook-output-log-policy does nothing here: Helm prints hook logs only from Job and Pod hooks, not from a resource without a kind.',
+    empty: 'Helm prints no logs of this hook: helm.sh/hook-output-log-policy is empty.',
+    nonString: NON_STRING_MESSAGE,
+    collection: collectionMessage(SPEC),
+    ...itemMessages(SPEC, 'noLogs', 'Helm prints no hook logs for this item', NAMED_ITEM_PROBLEMS),
+    ...itemMessages(SPEC, 'ignored', 'Helm ignores it', EMPTY_ITEM_PROBLEMS),
+  },
+  target: 'helm',
   reads: 'document',
   docs: {
     description:
@@ -92,7 +114,9 @@ function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entr
     context.report({
       range: valueOrKeyRange(entry),
       severity: 'info',
-      message: `helm.sh/hook-output-log-policy does nothing here: Helm prints hook logs only from Job and Pod hooks, not from ${kindText ? `a ${shown(kindText, 30)}` : 'a resource without a kind'}.`,
+      ...(kindText
+        ? { messageId: 'notLogged', data: { kind: shown(kindText, 30) } }
+        : { messageId: 'notLoggedWithoutKind' }),
       help: 'Remove the annotation, or put it on the Job or Pod whose logs you want.',
     });
     return;
@@ -102,25 +126,25 @@ function checkOutputLogPolicy(context: FileRuleContext, set: AnnotationSet, entr
     context.report({
       range: valueOrKeyRange(entry),
       severity: 'info',
-      message: 'Helm prints no logs of this hook: helm.sh/hook-output-log-policy is empty.',
+      messageId: 'empty',
       help: 'Name when to print them ("hook-failed", "hook-succeeded" or both), or remove the annotation. An empty policy prints nothing, as without the annotation.',
     });
     return;
   }
 
   const list = splitList(value, file.text);
+  // An empty item asks for nothing: Helm prints exactly what the other items ask for.
+  const ignored: ItemOutcome = { id: 'ignored', explanation: 'Helm stores the empty item and ignores it.' };
+  const noLogs: ItemOutcome = {
+    id: 'noLogs',
+    explanation: 'Helm stores an unknown policy without complaint and ignores it.',
+  };
   list.items.forEach((item, index) => {
     if (!item.certain || isOutputLogPolicy(item.raw)) return;
     if (item.normalized === '') {
-      // An empty item asks for nothing: Helm prints exactly what the other items ask for.
-      const harmless = { consequence: 'Helm ignores it', explanation: 'Helm stores the empty item and ignores it.' };
-      context.report({ ...unknownItemReport(list, index, value.range, SPEC, harmless), severity: 'info' });
+      context.report({ ...unknownItemReport(list, index, value.range, SPEC, ignored), severity: 'info' });
       return;
     }
-    const ignored = {
-      consequence: 'Helm prints no hook logs for this item',
-      explanation: 'Helm stores an unknown policy without complaint and ignores it.',
-    };
-    context.report(unknownItemReport(list, index, value.range, SPEC, ignored));
+    context.report(unknownItemReport(list, index, value.range, SPEC, noLogs));
   });
 }

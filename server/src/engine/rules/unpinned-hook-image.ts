@@ -7,6 +7,9 @@ export const unpinnedHookImage = defineRule({
   defaultSeverity: 'warning',
   summary: 'Hook container image without a tag or with `:latest`: each run may pull different code.',
   fixable: false,
+  messages: {
+    unpinned: 'Each run of this hook may pull different code: the image "{{image}}" {{problem}}.',
+  },
   reads: 'document',
   docs: {
     description:
@@ -60,7 +63,8 @@ export const unpinnedHookImage = defineRule({
         if (!problem) continue;
         context.report({
           range: image.range,
-          message: `Each run of this hook may pull different code: the image "${shown(image.text.trim(), 60)}" ${problem}.`,
+          messageId: 'unpinned',
+          data: { image: shown(image.text.trim(), 60), problem },
           help: "Pin a version tag or a digest (@sha256:…). Kubernetes pulls the image on every run, and a rollback runs today's image.",
         });
       }
@@ -69,7 +73,7 @@ export const unpinnedHookImage = defineRule({
 });
 
 /** Why an image reference is not pinned, or undefined when it has a digest or a tag other than `latest`. */
-export function unpinned(image: string): string | undefined {
+function unpinned(image: string): string | undefined {
   if (image === '' || image.includes('@')) return undefined;
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');

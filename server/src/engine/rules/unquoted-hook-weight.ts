@@ -13,6 +13,14 @@ export const unquotedHookWeight = defineRule({
   summary: 'A hook weight Kubernetes decodes as a number: the object is rejected at install.',
   fixable: true,
   reads: 'document',
+  messages: {
+    notString: '{{rejection}}: the weight {{weight}} is {{kind}}, not a string.',
+    notStringCollection: '{{rejection}}: the weight is {{kind}}, not a string.',
+    templatedOutput:
+      "Kubernetes rejects {{subject}} at install if the weight {{weight}} renders a number: the template's output is not quoted.",
+    partlyTemplated:
+      'Kubernetes rejects {{subject}} at install if the weight {{weight}} renders a number: it is partly templated and not quoted.',
+  },
   docs: {
     description:
       'An unquoted `helm.sh/hook-weight: -5` looks right and passes `helm template`, `helm lint` and ' +
@@ -70,7 +78,8 @@ function checkLiteral(context: FileRuleContext, set: AnnotationSet, entry: Entry
   if (kind === 'array' || kind === 'object') {
     context.report({
       range: value.range,
-      message: `${short}: the weight is ${describeKind(kind)}, not a string.`,
+      messageId: 'notStringCollection',
+      data: { rejection: short, kind: describeKind(kind) },
       help: `Write one quoted integer, for example "5". Annotation values must be strings: ${detail}.`,
     });
     return;
@@ -79,7 +88,8 @@ function checkLiteral(context: FileRuleContext, set: AnnotationSet, entry: Entry
   const why = `Annotation values must be strings, and YAML reads an unquoted ${typed} as ${describeKind(kind)}: ${detail}. ${helmReading(value)}.`;
   const report: Report = {
     range: value.range,
-    message: `${short}: the weight ${typed} is ${describeKind(kind)}, not a string.`,
+    messageId: 'notString',
+    data: { rejection: short, weight: typed, kind: describeKind(kind) },
     help: `Write the weight as a quoted whole number within the 64-bit range, for example "5". ${why}`,
   };
   const fix = value.tag ? undefined : quotedWeight(value);
@@ -149,7 +159,7 @@ function checkTemplated(context: FileRuleContext, set: AnnotationSet, entry: Ent
     outputs[0]!.range.end === value.range.end
       ? outputs[0]!
       : undefined;
-  const rejected = `Kubernetes rejects ${subjectOf(set)} at install if the weight ${shown(value.source)} renders a number`;
+  const data = { subject: subjectOf(set), weight: shown(value.source) };
   const why =
     'Without quotes, a rendered number such as 5 stays a YAML number, and annotation values must be strings: Kubernetes rejects ' +
     'the object at install, although helm template, helm lint and --dry-run=client pass.';
@@ -160,7 +170,8 @@ function checkTemplated(context: FileRuleContext, set: AnnotationSet, entry: Ent
     context.report({
       range: value.range,
       uncertain: true,
-      message: `${rejected}: the template's output is not quoted.`,
+      messageId: 'templatedOutput',
+      data,
       help: `Pipe it through quote: ${text.slice(whole.range.start, insertAt)} | quote${text.slice(insertAt, whole.range.end)}. ${why}`,
       fixes: [
         {
@@ -176,7 +187,8 @@ function checkTemplated(context: FileRuleContext, set: AnnotationSet, entry: Ent
   context.report({
     range: value.range,
     uncertain: true,
-    message: `${rejected}: it is partly templated and not quoted.`,
+    messageId: 'partlyTemplated',
+    data,
     help: `Put the whole value in double quotes. ${why}`,
   });
 }

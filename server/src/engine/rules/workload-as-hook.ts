@@ -2,6 +2,7 @@ import type { HookEvent } from '../model/hook';
 import { deletedWhen } from '../order/order';
 import type { ChartObject, ChartRuleContext } from './support/chart-objects';
 import { fromSubchart, listEvents, UPGRADE_EVENTS } from './support/hook-objects';
+import type { MessageById, MessageData } from './rule';
 import { defineRule } from './rule';
 
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
@@ -12,6 +13,21 @@ export const workloadAsHook = defineRule({
   summary:
     'Deployment, StatefulSet, DaemonSet or ReplicaSet as a hook: not part of the release, so upgrades and uninstall pass it by.',
   fixable: false,
+  messages: {
+    deletedAfterEvent:
+      'Helm deletes this {{kind}} as soon as its {{event}} hooks have succeeded: as a hook, it does not run past its event.',
+    deletedAfterEvents:
+      'Helm deletes this {{kind}} as soon as its event has succeeded: as a hook, it does not run past its event.',
+    neverUpgraded:
+      'helm upgrade never updates this {{kind}}, and helm uninstall leaves it running: as a {{event}} hook, it is not part of the release.',
+    neverUpgradedEvents:
+      'helm upgrade never updates this {{kind}}, and helm uninstall leaves it running: as a hook, it is not part of the release.',
+    recreatedOnUpgrade:
+      'Every upgrade deletes and re-creates this {{kind}}, and helm uninstall leaves it running: as a hook, it is not part of the release.',
+    leftRunning: 'helm uninstall leaves this {{kind}} running: as a {{event}} hook, it is not part of the release.',
+    leftRunningEvents: 'helm uninstall leaves this {{kind}} running: as a hook, it is not part of the release.',
+  },
+  target: 'helm',
   docs: {
     description:
       'A hook is not a resource of the release: Helm keeps it apart from the manifest, applies it only when one of its ' +
@@ -78,18 +94,20 @@ export const workloadAsHook = defineRule({
     for (const object of context.objects) {
       const hook = object.hook;
       if (!hook || !object.kind || !WORKLOAD_KINDS.has(object.kind) || fromSubchart(object)) continue;
-      const { message, help } = explain(object, context);
-      context.report({ object, range: hook.hookValueRange, message, help });
+      context.report({ object, range: hook.hookValueRange, ...explain(object, context) });
     }
   },
 });
 
-function explain(object: ChartObject, context: ChartRuleContext): { message: string; help: string } {
+/** The message and help for a workload hook: what happens to it follows its events and its delete policy. */
+function explain(object: ChartObject, context: ChartRuleContext): MessageById & { help: string } {
   const hook = object.hook!;
   const kind = object.kind!;
   const events = [...new Set(hook.events)];
   const shown = listEvents(events);
-  const asHook = events.length === 1 ? `as a ${events[0]} hook` : 'as a hook';
+  // One event is named in the message; several are named in the help.
+  const one = events.length === 1;
+  const data: MessageData = one ? { kind, event: events[0]! } : { kind };
   // Undefined when the policy is templated: no claim about deletion is made then.
   const deleted = hook.deleted === undefined ? undefined : deletedWhen(kind, hook.deletePolicies);
   const fix =
@@ -99,7 +117,8 @@ function explain(object: ChartObject, context: ChartRuleContext): { message: str
   const notRelease = `As a hook it is not part of the release: helm get manifest does not show it, and helm uninstall never deletes it.`;
   if (deleted === 'after-event-success' || deleted === 'after-event-success-or-failure') {
     return {
-      message: `Helm deletes this ${kind} as soon as its ${events.length === 1 ? `${events[0]} hooks have` : 'event has'} succeeded: as a hook, it does not run past its event.`,
+      messageId: one ? 'deletedAfterEvent' : 'deletedAfterEvents',
+      data,
       help: `${fix} Its hook-succeeded policy deletes it once every hook of its event (${shown}) has succeeded. ${notWaited}`,
     };
   }
@@ -108,20 +127,23 @@ function explain(object: ChartObject, context: ChartRuleContext): { message: str
   const recreated = deleted === 'before-next-run' && upgrades.length > 0;
   if (seesUpgrade && upgrades.length === 0) {
     return {
-      message: `helm upgrade never updates this ${kind}, and helm uninstall leaves it running: ${asHook}, it is not part of the release.`,
+      messageId: one ? 'neverUpgraded' : 'neverUpgradedEvents',
+      data,
       help: `${fix} helm upgrade runs only pre-upgrade and post-upgrade hooks, so changes to it in the chart never reach the cluster. ${notRelease} ${notWaited}`,
     };
   }
   if (recreated) {
     return {
-      message: `Every upgrade deletes and re-creates this ${kind}, and helm uninstall leaves it running: as a hook, it is not part of the release.`,
+      messageId: 'recreatedOnUpgrade',
+      data: { kind },
       help:
         `${fix} ${hook.deletePolicies === undefined ? 'The default delete policy, before-hook-creation,' : 'Its before-hook-creation policy'} deletes ` +
         `it just before each ${listEvents(upgrades)} creates it again: its pods stop and start over. ${notRelease} ${notWaited}`,
     };
   }
   return {
-    message: `helm uninstall leaves this ${kind} running: ${asHook}, it is not part of the release.`,
-    help: `${fix} Helm applies it only when ${events.length === 1 ? 'its event runs' : 'one of its events runs'}. ${notRelease} ${notWaited}`,
+    messageId: one ? 'leftRunning' : 'leftRunningEvents',
+    data,
+    help: `${fix} Helm applies it only when ${one ? 'its event runs' : 'one of its events runs'}. ${notRelease} ${notWaited}`,
   };
 }

@@ -1,4 +1,6 @@
 import type { TextRange } from '../core/text';
+import type { EngineCaches } from '../core/caches';
+import { CacheSlot } from '../core/caches';
 
 /**
  * What an action does to the rendered text, which decides how it is masked:
@@ -104,11 +106,11 @@ export function actionsOverlapping(actions: readonly TemplateAction[], range: Te
 }
 
 /**
- * Scans Go template actions the way text/template's lexer finds their boundaries. With `reuse` (the language server,
+ * Scans Go template actions the way text/template's lexer finds their boundaries. With `caches` (the language server,
  * which scans the same file again on every keystroke), the scan of each piece of the text seen before is reused.
  */
-export function scanTemplate(text: string, reuse = false): ScanResult {
-  const scanned = (reuse && scanByPieces(text)) || scanPiece(text);
+export function scanTemplate(text: string, caches?: EngineCaches): ScanResult {
+  const scanned = (caches && scanByPieces(text, caches)) || scanPiece(text);
   const problems = [...scanned.problems];
   const defines = findDefines(text, scanned.actions, problems);
   const masked = blankRanges(
@@ -149,37 +151,36 @@ function scanPiece(text: string): PieceScan {
  * them and the whole text's scan has the same actions there. Pieces with an unclosed action, which may run on into the
  * next pieces, are remembered as such, and the text is then scanned whole.
  */
-const pieceScans = new Map<string, PieceScan | undefined>();
-const MAX_PIECES = 4000;
-const MAX_CACHED_CHARS = 8 * 1024 * 1024;
-let cachedChars = 0;
-/** The pieces of the text scanned last, in order: found again by comparing texts, without hashing them. */
-let lastPieces: { text: string; scanned: PieceScan }[] = [];
+const SCANNED_PIECES = new CacheSlot<PieceScan | undefined>(
+  'template scans by piece',
+  { maxEntries: 4000, maxChars: 8 * 1024 * 1024 },
+  true,
+);
 
-function scanByPieces(text: string): PieceScan | undefined {
+function scanByPieces(text: string, caches: EngineCaches): PieceScan | undefined {
+  const pieceScans = caches.pieces(SCANNED_PIECES);
   const actions: TemplateAction[] = [];
   const problems: ScanProblem[] = [];
   const masked: string[] = [];
-  const scannedPieces: { text: string; scanned: PieceScan }[] = [];
+  const scannedPieces: { text: string; value: PieceScan }[] = [];
   for (let start = 0; start < text.length;) {
     const end = nextPieceStart(text, start);
     const pieceText = text.slice(start, end);
-    const last = lastPieces[scannedPieces.length];
-    let scanned = last?.text === pieceText ? last.scanned : pieceScans.get(pieceText);
+    let scanned = pieceScans.kept(scannedPieces.length, pieceText);
     if (!scanned && !pieceScans.has(pieceText)) {
       const fresh = scanPiece(pieceText);
       scanned = fresh.actions.every((action) => action.closed) ? fresh : undefined;
-      rememberPiece(pieceText, scanned);
+      pieceScans.set(pieceText, scanned);
     }
     if (!scanned) return undefined;
     if (scanned.at !== start) scanned = movedScan(scanned, start);
-    scannedPieces.push({ text: pieceText, scanned });
+    scannedPieces.push({ text: pieceText, value: scanned });
     actions.push(...scanned.actions);
     problems.push(...scanned.problems);
     masked.push(scanned.maskedKeepingDefines);
     start = end;
   }
-  lastPieces = scannedPieces;
+  pieceScans.setPrevious(scannedPieces);
   return { at: 0, actions, problems, maskedKeepingDefines: masked.join('') };
 }
 
@@ -215,23 +216,6 @@ function movedAction(action: TemplateAction, move: (range: TextRange) => TextRan
   };
   if (action.keyword) moved.keyword = action.keyword;
   return moved;
-}
-
-function rememberPiece(pieceText: string, scanned: PieceScan | undefined): void {
-  pieceScans.set(pieceText, scanned);
-  cachedChars += pieceText.length;
-  while (pieceScans.size > MAX_PIECES || cachedChars > MAX_CACHED_CHARS) {
-    const oldest = pieceScans.keys().next().value as string;
-    pieceScans.delete(oldest);
-    cachedChars -= oldest.length;
-  }
-}
-
-/** Forgets every kept scan: when the language server closes a document, and in tests. */
-export function clearScanCache(): void {
-  pieceScans.clear();
-  cachedChars = 0;
-  lastPieces = [];
 }
 
 function scanAction(text: string, open: number, problems: ScanProblem[]): TemplateAction {
@@ -532,6 +516,18 @@ export function outputIndentation(text: string, action: TemplateAction): number 
   if (!command) return undefined;
   if (command[1] === 'indent' && action.trimLeft) return undefined;
   return Number(command[2]);
+}
+
+/**
+ * The column at which an output action's text starts when its pipeline ends in `nindent N` (piped, or called on the
+ * whole pipeline): `nindent` begins its output with a line break and N spaces, whatever stands before the action.
+ */
+export function newLineIndentation(text: string, action: TemplateAction): number | undefined {
+  if (action.kind !== 'output') return undefined;
+  const command = /^\s*nindent\s+(\d+)(?:\s+\(|\s*$)/.exec(
+    lastCommand(text.slice(action.inner.start, action.inner.end)),
+  );
+  return command ? Number(command[1]) : undefined;
 }
 
 /** Whether a pipeline's last command is `nindent`, whose output always begins with a line break. */

@@ -1,3 +1,4 @@
+import { formatMessage } from '../messages';
 import type { SyncPhase } from '../../deployers/argocd';
 import { ARGOCD_READ_KEYS, planArgoObject } from '../../deployers/argocd';
 import { DEFAULT_TARGETS } from '../../deployers/targets';
@@ -146,6 +147,16 @@ function whyMissing(
   return `a ${phases} hook, which Argo CD has not applied by ${argoPlace(phase, wave)}`;
 }
 
+/** The messages of reportArgoMissingReads, which the two rules that call it declare. */
+export const ARGO_MISSING_READ_MESSAGES = {
+  argoLaterWave:
+    "Argo CD's {{operation}} stalls at {{place}}: this {{kind}} reads {{target}}, applied in a later wave.",
+  argoMissing:
+    "Argo CD's {{operation}} stalls at {{place}}: this {{kind}} reads {{target}}, which does not exist then.",
+} as const;
+
+const ARGO_MISSING_READ_RULE = { id: 'argocd-missing-read', messages: ARGO_MISSING_READ_MESSAGES };
+
 /**
  * Reports what Argo CD leaves missing, for hook-dependency-unavailable (`laterWave` false) or hook-dependency-order
  * (`laterWave` true), where the rule's Helm answer says nothing of the same read.
@@ -171,15 +182,15 @@ export function reportArgoMissingReads(context: ChartRuleContext, laterWave: boo
           (read) =>
             `${argoPlace(read.phase, read.wave)} of Argo CD's ${ARGOCD_OPERATION_WORDS[read.operation]} (${read.why})`,
         );
-      const message = (at: string) =>
-        laterWave
-          ? `Argo CD's ${operation} stalls at ${at}: this ${reader.kind} reads ${describeObject(target, 40)}, applied in a later wave.`
-          : `Argo CD's ${operation} stalls at ${at}: this ${reader.kind} reads ${describeObject(target, 40)}, which does not exist then.`;
+      const messageId = laterWave ? 'argoLaterWave' : 'argoMissing';
+      const data = { operation, place, kind: reader.kind!, target: describeObject(target, 40) };
+      const fits = formatMessage(ARGO_MISSING_READ_RULE, { messageId, data }).message.length <= MAX_MESSAGE_LENGTH;
       context.report({
         object: reader,
         range: reference.range,
+        messageId,
         // A wave of many digits would make the sentence too long for one line: the help names it.
-        message: message(place).length <= MAX_MESSAGE_LENGTH ? message(place) : message(first.phase),
+        data: fits ? data : { ...data, place: first.phase },
         help:
           `${laterWave ? `Give the ${target.kind} a lower sync wave (helm.sh/hook-weight or argocd.argoproj.io/sync-wave) than this ${reader.kind}.` : advice(first)} ` +
           `The pod reads ${describeObject(target)} (${reference.field}), which at ${place} of Argo CD's ${operation} is ${first.why}. ` +

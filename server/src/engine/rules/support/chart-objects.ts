@@ -9,7 +9,7 @@ import type { TextRange } from '../../core/text';
 import { DocumentWalker, lifecycleHooks } from './lifecycle-helpers';
 import type { PodReference } from './pod-references';
 import { podReferences } from './pod-references';
-import type { HelmVersion, Severity } from '../rule';
+import type { HelmVersion, MessageById, Severity } from '../rule';
 import type { DeployTarget } from '../../deployers/targets';
 
 /**
@@ -40,12 +40,13 @@ export interface ChartObject {
   reads: PodReference[];
 }
 
-export interface ChartReport {
+/** As Report: a message by id. */
+export type ChartReport = ChartReportBody & MessageById;
+
+export interface ChartReportBody {
   /** The object the finding is about, and a range in its file. */
   object: ChartObject;
   range: TextRange;
-  /** As Report's: one short sentence, what goes wrong and when. */
-  message: string;
   /** As Report's: the fix first, then why, in plain text. */
   help: string;
   severity?: Severity;

@@ -6,7 +6,7 @@ import { isNonString } from '../../model/scalar';
 import type { TextRange } from '../../core/text';
 import { nearest } from '../../core/text';
 import { helmEntry, literalSequenceItems, replaceValueEdit, shown, subjectOf } from './helpers';
-import type { Report } from '../rule';
+import type { MessageData, Report } from '../rule';
 
 type ReportFix = NonNullable<Report['fixes']>[number];
 
@@ -28,12 +28,56 @@ export interface ListSpec {
   example: string;
 }
 
+/**
+ * What is wrong with an item Helm does not accept; unknownItemReport reports it under the message id
+ * `<outcome id><problem>` (e.g. `droppedMisspelled`), whose template itemMessages writes.
+ */
+export type ItemProblem = 'Separators' | 'Misspelled' | 'Unknown' | 'EmptyItem' | 'StrayComma';
+
+/** The problems of an item with text, and of an empty one. */
+export const NAMED_ITEM_PROBLEMS: readonly ItemProblem[] = ['Separators', 'Misspelled', 'Unknown'];
+export const EMPTY_ITEM_PROBLEMS: readonly ItemProblem[] = ['EmptyItem', 'StrayComma'];
+export const ITEM_PROBLEMS: readonly ItemProblem[] = [...NAMED_ITEM_PROBLEMS, ...EMPTY_ITEM_PROBLEMS];
+
 /** What Helm does with an item it does not accept. */
 export interface ItemOutcome {
-  /** Leads the message: what goes wrong, e.g. "Helm silently drops this Job". */
-  consequence: string;
+  /** Starts the message ids of this outcome's findings, declared by itemMessages with the same id. */
+  id: string;
+  /** Fills the placeholders of the outcome's consequence, e.g. `{{subject}}`. */
+  data?: MessageData;
   /** Why, in a sentence or two for the help. */
   explanation: string;
+}
+
+/**
+ * The message templates of an outcome, by id `<outcomeId><problem>`: each starts with `consequence` (what goes
+ * wrong, e.g. "Helm silently drops {{subject}}") and names the item's problem. Give only the problems the rule
+ * reports with this outcome, so that each declared message is one a test can reach.
+ */
+export function itemMessages(
+  spec: ListSpec,
+  outcomeId: string,
+  consequence: string,
+  problems: readonly ItemProblem[] = ITEM_PROBLEMS,
+): Record<string, string> {
+  const notAnItem = `is not ${article(spec.noun)} ${spec.noun}`;
+  const templates: Record<ItemProblem, string> = {
+    Separators: `${consequence}: Helm reads "{{item}}" as one unknown ${spec.noun}.`,
+    Misspelled: `${consequence}: "{{item}}" ${notAnItem} (did you mean "{{suggestion}}"?).`,
+    Unknown: `${consequence}: "{{item}}" ${notAnItem}.`,
+    EmptyItem: `${consequence}: ${spec.key} has an empty ${spec.noun}.`,
+    StrayComma: `${consequence}: a {{comma}} comma leaves an empty ${spec.noun}.`,
+  };
+  return Object.fromEntries(problems.map((problem) => [outcomeId + problem, templates[problem]]));
+}
+
+/** The message of nonStringPolicyReport, id `nonString`. */
+export const NON_STRING_MESSAGE =
+  'Kubernetes rejects {{subject}} at install: YAML reads {{value}} as {{type}}, not a string.';
+
+/** The message of collectionReport, id `collection`. */
+export function collectionMessage(spec: ListSpec): string {
+  return `helm template and helm install fail on {{subject}}: ${spec.key} is a YAML {{shape}}, not a string.`;
 }
 
 /**
@@ -43,10 +87,10 @@ export interface ItemOutcome {
 export function nonStringPolicyReport(set: AnnotationSet, value: ValueModel, spec: ListSpec): Report | undefined {
   if (value.templated || !value.kubeType || !isNonString(value.kubeType)) return undefined;
   const type = value.kubeType === 'bool' ? 'bool' : 'number';
-  const read = type === 'bool' ? 'a boolean' : 'a number';
   return {
     range: value.range,
-    message: `Kubernetes rejects ${subjectOf(set)} at install: YAML reads ${shown(value.source)} as ${read}, not a string.`,
+    messageId: 'nonString',
+    data: { subject: subjectOf(set), value: shown(value.source), type: type === 'bool' ? 'a boolean' : 'a number' },
     help:
       `Write the ${spec.plural} as a quoted string, for example "${spec.example}". Annotation values must be strings: a real install ` +
       `fails with "cannot unmarshal ${type} into Go struct field ObjectMeta.metadata.annotations of type string" (helm template and ` +
@@ -76,7 +120,8 @@ export function collectionReport(file: TemplateFile, set: AnnotationSet, entry: 
   const isList = value.kind === 'seq';
   const report: Report = {
     range: value.range,
-    message: `helm template and helm install fail on ${subjectOf(set)}: ${spec.key} is a YAML ${isList ? 'list' : 'mapping'}, not a string.`,
+    messageId: 'collection',
+    data: { subject: subjectOf(set), shape: isList ? 'list' : 'mapping' },
     help:
       `Write the ${spec.plural} as one comma-separated string, for example "${spec.example}". Annotation values must be strings: ` +
       'helm template and helm install fail with "cannot unmarshal ' +
@@ -97,7 +142,8 @@ export function collectionReport(file: TemplateFile, set: AnnotationSet, entry: 
 /**
  * The finding for one certain item that Helm does not accept, with the fix that matches how it went wrong: an empty
  * item left by a stray comma (remove the comma), known names run together with spaces or `;` (separate them with
- * commas), or a typo (the nearest name). `outcome` says what Helm does with the item.
+ * commas), or a typo (the nearest name). `outcome` says what Helm does with the item; the rule declares its messages
+ * with itemMessages.
  */
 export function unknownItemReport(
   list: SplitList,
@@ -107,14 +153,15 @@ export function unknownItemReport(
   outcome: ItemOutcome,
 ): Report {
   const item = list.items[index]!;
-  if (item.normalized === '') return emptyItemReport(list, index, valueRange, spec, outcome);
+  if (item.normalized === '') return emptyItemReport(list, index, valueRange, outcome);
   const range = item.range ?? valueRange;
   const written = shown(item.raw.trim());
   const separated = commaSeparated(item, spec);
   if (separated) {
     return {
       range,
-      message: `${outcome.consequence}: Helm reads "${written}" as one unknown ${spec.noun}.`,
+      messageId: `${outcome.id}Separators`,
+      data: { ...outcome.data, item: written },
       help: `Separate them with commas: ${separated.joined}. Helm separates ${spec.plural} with commas only, not ${separated.separator}. ${outcome.explanation}`,
       fixes: item.range
         ? [
@@ -128,7 +175,6 @@ export function unknownItemReport(
     };
   }
   const suggestion = nearest(item.normalized, spec.names);
-  const hint = suggestion ? ` (did you mean "${suggestion.value}"?)` : '';
   const fixes: ReportFix[] = [];
   if (suggestion && item.range) {
     // Only a small typo with a single closest name is sure to be what the user meant.
@@ -144,7 +190,9 @@ export function unknownItemReport(
     : `Write ${article(spec.noun)} ${spec.noun} Helm knows.`;
   return {
     range,
-    message: `${outcome.consequence}: "${written}" is not ${article(spec.noun)} ${spec.noun}${hint}.`,
+    ...(suggestion
+      ? { messageId: `${outcome.id}Misspelled`, data: { ...outcome.data, item: written, suggestion: suggestion.value } }
+      : { messageId: `${outcome.id}Unknown`, data: { ...outcome.data, item: written } }),
     help: `${fix} ${outcome.explanation} ${spec.listing}.`,
     fixes,
   };
@@ -154,24 +202,20 @@ function article(noun: string): string {
   return /^[aeiou]/.test(noun) ? 'an' : 'a';
 }
 
-function emptyItemReport(
-  list: SplitList,
-  index: number,
-  valueRange: TextRange,
-  spec: ListSpec,
-  outcome: ItemOutcome,
-): Report {
+function emptyItemReport(list: SplitList, index: number, valueRange: TextRange, outcome: ItemOutcome): Report {
   const stray = strayComma(list, index);
   if (!stray) {
     return {
       range: valueRange,
-      message: `${outcome.consequence}: ${spec.key} has an empty ${spec.noun}.`,
+      messageId: `${outcome.id}EmptyItem`,
+      data: { ...outcome.data },
       help: `Remove the empty item. ${outcome.explanation}`,
     };
   }
   return {
     range: stray.comma,
-    message: `${outcome.consequence}: ${stray.where} leaves an empty ${spec.noun}.`,
+    messageId: `${outcome.id}StrayComma`,
+    data: { ...outcome.data, comma: stray.where },
     help: `Remove the stray comma. ${outcome.explanation}`,
     fixes: [{ title: 'Remove the stray comma', safe: true, edits: [{ range: stray.removal, newText: '' }] }],
   };
@@ -181,14 +225,14 @@ function emptyItemReport(
 function strayComma(
   list: SplitList,
   index: number,
-): { comma: TextRange; where: string; removal: TextRange } | undefined {
+): { comma: TextRange; where: 'leading' | 'trailing' | 'double'; removal: TextRange } | undefined {
   const item = list.items[index]!;
   const isFirst = index === 0;
   const isLast = index === list.items.length - 1;
   // A leading comma is the one after the empty item; a trailing or double comma, the one before it.
   const offset = isFirst ? list.commas[0] : list.commas[index - 1];
   if (offset === undefined || !item.span) return undefined;
-  const where = isLast ? 'a trailing comma' : isFirst ? 'a leading comma' : 'a double comma';
+  const where = isLast ? 'trailing' : isFirst ? 'leading' : 'double';
   const removal =
     isFirst && !isLast ? { start: item.span.start, end: offset + 1 } : { start: offset, end: item.span.end };
   return { comma: { start: offset, end: offset + 1 }, where, removal };

@@ -3,6 +3,7 @@ import type { CheckedOperation, ReadPresence } from '../../lifecycle/reads';
 import { CHECKED_OPERATIONS, hookReads } from '../../lifecycle/reads';
 import type { ChartObject, ChartRuleContext } from './chart-objects';
 import { WAITED_KINDS } from './dependency-helpers';
+import { argoCdOnly } from './targets';
 
 /** The events of each operation, to tell which operations a render of the chart stands for. */
 const OPERATION_EVENTS: Record<CheckedOperation, readonly HookEvent[]> = {
@@ -37,8 +38,13 @@ export interface MissingRead {
   missing: ReadPresence[];
 }
 
+/**
+ * Helm's answer, asked only when Helm is among the targets: with Argo CD alone, Helm never runs the hooks, and the
+ * dependency rules speak of Argo CD's syncs only (argocd-presence.ts).
+ */
 export function missingReads(context: ChartRuleContext): MissingRead[] {
   const result: MissingRead[] = [];
+  if (argoCdOnly(context.targets)) return result;
   for (const [reader, reads] of presenceOfReads(context)) {
     if (!reader.kind || !WAITED_KINDS.has(reader.kind)) continue;
     const byReference = new Map<ReadPresence['reference'], ReadPresence[]>();
