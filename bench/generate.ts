@@ -110,6 +110,24 @@ export function generatedTemplate(lines: number): string {
   return out.slice(0, lines).join('\n') + '\n';
 }
 
+/** Where in the template the typing happens: at its first, middle or last quoted hook weight. */
+export type TypingPlace = 'top' | 'middle' | 'end';
+
+/**
+ * The offset just inside the quotes of the quoted hook weight at `place`: the first of the template, the one nearest
+ * its middle, or the last.
+ */
+export function weightOffset(text: string, place: TypingPlace): number {
+  const marker = '"helm.sh/hook-weight": "';
+  const offsets: number[] = [];
+  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) offsets.push(at + marker.length);
+  if (offsets.length === 0) throw new Error('the template has no quoted hook weight');
+  if (place === 'top') return offsets[0]!;
+  if (place === 'end') return offsets[offsets.length - 1]!;
+  const middle = text.length / 2;
+  return offsets.reduce((best, offset) => (Math.abs(offset - middle) < Math.abs(best - middle) ? offset : best));
+}
+
 const CHART_YAML = (name: string) => `apiVersion: v2\nname: ${name}\nversion: 0.1.0\nappVersion: "1.0"\n`;
 
 /** Writes a chart holding one template (`templates/bench.yaml`); returns the template's path. */

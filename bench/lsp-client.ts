@@ -11,10 +11,17 @@ import type {
   PublishDiagnosticsParams,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
+import { SERVER_NODE_OPTIONS } from '../server/src/protocol';
 import { REPO_ROOT } from '../test/support/paths';
 
 /** The bundled server; HELM_HOOKS_SERVER names another bundle (a private build measured beside dist/). */
 export const SERVER = process.env.HELM_HOOKS_SERVER ?? join(REPO_ROOT, 'dist', 'server.js');
+
+/**
+ * Node options for the server process, space-separated, from HELM_HOOKS_SERVER_NODE_ARGS: to profile it under the
+ * bench's load (`--cpu-prof --cpu-prof-dir=DIR`), which NODE_OPTIONS does not allow.
+ */
+const SERVER_NODE_ARGS = (process.env.HELM_HOOKS_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 
 export interface Memory {
   heapUsed: number;
@@ -48,7 +55,7 @@ export interface SessionOptions {
   measurableHeap?: boolean;
 }
 
-/** An LSP client over stdio to `node dist/server.js --stdio`, with only what the bench and the stress tests need. */
+/** An LSP client over stdio to `node [SERVER_NODE_OPTIONS] dist/server.js --stdio`, with only what the bench and the stress tests need. */
 export class LspSession {
   private readonly waiters: Waiter[] = [];
   private readonly logWaiters: { accept: (message: string) => boolean; resolve: (at: number) => void }[] = [];
@@ -95,9 +102,12 @@ export class LspSession {
   }
 
   static async start(options: SessionOptions): Promise<LspSession> {
-    const args = options.measurableHeap
-      ? ['--expose-gc', join(__dirname, 'server-host.js'), '--stdio']
-      : [SERVER, '--stdio'];
+    // Started as the VS Code extension starts it (SERVER_NODE_OPTIONS), over stdio as other editors talk to it.
+    const args = [
+      ...SERVER_NODE_OPTIONS,
+      ...SERVER_NODE_ARGS,
+      ...(options.measurableHeap ? ['--expose-gc', join(__dirname, 'server-host.js'), '--stdio'] : [SERVER, '--stdio']),
+    ];
     const child = spawn(process.execPath, args, {
       cwd: options.root,
       stdio: options.measurableHeap ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { chartTemplates } from '../server/src/engine/chart/discover';
-import { generatedTemplate, writeChartWith, writeWorkspace } from './generate';
+import type { TypingPlace } from './generate';
+import { generatedTemplate, weightOffset, writeChartWith, writeWorkspace } from './generate';
 import { LspSession } from './lsp-client';
 import { median, percentile, timeMs } from './stats';
 
@@ -24,17 +25,11 @@ export interface MemoryMeasure {
 const TIMEOUT_MS = 30_000;
 
 /**
- * How each change edits the template at its first hook weight: `flip` replaces the weight's digit (ten texts in turn,
- * every document staying where it is); `type` inserts one more digit after it, as typing does, so that each text is
- * new and every later document moves.
+ * Change→diagnostics latency on the generated 2,000-line template while typing at one of its hook weights: each
+ * change inserts one more digit after the last, as typing does, so that each text is new and every later document
+ * moves. The clock runs from sending `didChange` to reading the `publishDiagnostics` of that version.
  */
-export type LatencyEdit = 'flip' | 'type';
-
-/**
- * Change→diagnostics latency on the generated 2,000-line template, one one-character incremental edit per change; the
- * clock runs from sending `didChange` to reading the `publishDiagnostics` of that version.
- */
-export async function measureLatency(samples: number, edit: LatencyEdit = 'flip'): Promise<LatencyMeasure> {
+export async function measureLatency(samples: number, place: TypingPlace): Promise<LatencyMeasure> {
   const root = mkdtempSync(join(tmpdir(), 'helm-hooks-bench-'));
   const text = generatedTemplate(2000);
   const path = writeChartWith(root, 'bench', text);
@@ -42,19 +37,16 @@ export async function measureLatency(samples: number, edit: LatencyEdit = 'flip'
   try {
     await session.open(path, text, 1);
     await session.diagnostics(path, 1, TIMEOUT_MS);
-    const marker = '"helm.sh/hook-weight": "';
-    const offset = text.indexOf(marker) + marker.length;
+    const offset = weightOffset(text, place);
     const line = text.slice(0, offset).split('\n').length - 1;
     const character = offset - (text.lastIndexOf('\n', offset - 1) + 1);
     const latencies: number[] = [];
     const warmUp = 10;
     for (let version = 2; version < samples + warmUp + 2; version++) {
-      const digit = String(version % 10);
-      const start = { line, character: edit === 'flip' ? character : character + version - 1 };
-      const end = edit === 'flip' ? { line, character: start.character + 1 } : start;
+      const start = { line, character: character + version - 2 };
       const sent = performance.now();
       const received = session.diagnostics(path, version, TIMEOUT_MS);
-      await session.change(path, version, [{ range: { start, end }, text: digit }]);
+      await session.change(path, version, [{ range: { start, end: start }, text: String(version % 10) }]);
       const { at } = await received;
       if (version >= warmUp + 2) latencies.push(at - sent);
     }

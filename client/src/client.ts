@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, RequestType, State, TransportKind } from 'vscode-languageclient/node';
 import type { HookOrderParams, HookOrderResult } from './protocol';
-import { HOOK_ORDER_METHOD } from './protocol';
+import { HOOK_ORDER_METHOD, SERVER_NODE_OPTIONS } from './protocol';
 import type { ServerStatus } from './statusModel';
 
 /** The client id is also the settings prefix: vscode-languageclient reads `helmHooks.trace.server` by it. */
@@ -110,8 +110,12 @@ export class ServerConnection implements vscode.Disposable {
   private createClient(): LanguageClient {
     const module = this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+      run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS] } },
+      debug: {
+        module,
+        transport: TransportKind.ipc,
+        options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6009'] },
+      },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isDocument, isNode, isPair } from 'yaml';
-import { generatedTemplate } from '../../bench/generate';
+import { generatedTemplate, weightOffset } from '../../bench/generate';
 import type { TemplateFile } from '../../server/src/engine/analysis/file';
 import { analyzeTemplate } from '../../server/src/engine/analysis/file';
 import type { LintOptions } from '../../server/src/engine/lint/lint';
@@ -170,6 +170,68 @@ describe('incremental analysis in the language server', () => {
       fc.property(editSequences([generated]), ({ texts, options }) => assertSameAsFresh(texts, options)),
       { seed, numRuns: runs(25), endOnFailure: false },
     );
+  });
+
+  it('gives typing at the top, middle and end of the generated template exactly the analysis and findings of a fresh one', () => {
+    caches.clear();
+    const start = generatedTemplate(400);
+    for (const place of ['top', 'middle', 'end'] as const) {
+      // Digits into a hook weight, then what adds and removes documents before the later ones: every later document
+      // moves on each keystroke, by one character or by many lines.
+      const at = weightOffset(start, place);
+      const texts = [start];
+      const typed = ['1', '2', '3', '"\n---\nkind: Job\n#', '4', 'x'];
+      let text = start;
+      let cursor = at;
+      for (const token of typed) {
+        text = text.slice(0, cursor) + token + text.slice(cursor);
+        cursor += token.length;
+        texts.push(text);
+      }
+      for (let removed = 0; removed < 3; removed++) {
+        text = text.slice(0, cursor - 1) + text.slice(cursor);
+        cursor -= 1;
+        texts.push(text);
+      }
+      texts.push(start);
+      assertSameAsFresh(texts, OPTIONS);
+    }
+  });
+
+  it("leaves another file's analysis of the same text as it was when one of them is edited above its documents", () => {
+    caches.clear();
+    const text = generatedTemplate(300);
+    const other = '/chart/templates/copy.yaml';
+    const edited = analyzeTemplate(PATH, text, { caches });
+    const copy = analyzeTemplate(other, text, { caches });
+    const copySummary = summary(copy);
+    assert.equal(copy.model.documents[3]!.doc, edited.model.documents[3]!.doc, 'the two files share their parses');
+    let typed = text;
+    for (const token of ['1', '2', '\n']) {
+      typed = token + typed;
+      const file = analyzeTemplate(PATH, typed, { caches });
+      assert.equal(summary(file), summary(analyzeTemplate(PATH, typed)), `the edited file after typing ${token}`);
+    }
+    assert.equal(summary(copy), copySummary, 'the other file keeps the analysis it had');
+  });
+
+  it('gives a template whose documents repeat, typed into above them, the analysis of a fresh one', () => {
+    caches.clear();
+    const job = [
+      '---',
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: same',
+      '  annotations:',
+      '    "helm.sh/hook": pre-install',
+      '    "helm.sh/hook-weight": 5',
+      '',
+    ].join('\n');
+    const start = 'kind: ConfigMap\n' + job + job + job;
+    const texts = [start];
+    for (const token of ['a', 'b', '\n', 'c: d\n']) texts.push(token + texts[texts.length - 1]!);
+    assertSameAsFresh(texts, OPTIONS);
   });
 
   it('keeps the model and findings of the documents a keystroke leaves in place, and moves those it shifts', () => {

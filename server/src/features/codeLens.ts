@@ -32,8 +32,10 @@ export async function codeLenses(
     return entry ? [{ entry, resource: set.resource! }] : [];
   });
   if (hookKeys.length === 0) return [];
+  const version = document.version;
   const { result } = await orders.orderOf(chart, false);
-  if (token.isCancellationRequested) return [];
+  // An analysis holds until the file's next one (analysis/file.ts): lenses of an older text are not answered.
+  if (token.isCancellationRequested || document.version !== version) return [];
   return hookKeys.map(({ entry, resource }) => {
     const places = placesOfDocument(result.order, chart.directory, analysed.file, resource.range);
     const title =

@@ -35,11 +35,13 @@ export async function completion(
   // The weights in use come from the whole chart; other kinds of completion need only this file.
   const chart = context.workspace.chartOf(path);
   // Waits for the current order: a weight offered from an older state of the chart would mislead.
+  const version = document.version;
   const weights =
     completesWeight(file, offset) && chart
       ? weightsInUse((await orders.orderOf(chart)).result.order, chart.directory)
       : [];
-  if (token.isCancellationRequested) return [];
+  // An analysis holds until the file's next one (analysis/file.ts): completions of an older text are not answered.
+  if (token.isCancellationRequested || document.version !== version) return [];
   return complete(file, offset, weights).map((item) => {
     const result: CompletionItem = {
       label: item.label,

@@ -32,9 +32,11 @@ export async function hover(
         return describePlaces(placesOfDocument(result.order, chart.directory, file, documentRange), result.order);
       }
     : undefined;
+  const version = document.version;
   const help = findingsHelp(await findingsOf(params.textDocument.uri), offset);
   const result = await engineHover(file, offset, placesOf);
-  if ((!result && !help) || token.isCancellationRequested) return null;
+  // An analysis holds until the file's next one (analysis/file.ts): a hover of an older text is not answered.
+  if ((!result && !help) || token.isCancellationRequested || document.version !== version) return null;
   const contents = [help?.contents, result?.contents].filter((part) => part !== undefined).join('\n\n---\n\n');
   return {
     contents: { kind: MarkupKind.Markdown, value: contents },

@@ -25,7 +25,9 @@ export interface AnalyzeOptions {
   /**
    * Where to keep, and find again, the scan and the YAML parse of the pieces of text seen before
    * (template/scanner.ts, model/yaml-documents.ts) and the models built from them: for the language server, which
-   * analyses a file again on every keystroke. Without, nothing is kept.
+   * analyses a file again on every keystroke. Without, nothing is kept. Such an analysis holds until the next one of
+   * the same path: the documents and models composed for that path are moved in place when an edit above them moves
+   * them, as the server keeps no older analysis of a file.
    */
   caches?: EngineCaches;
   /**
@@ -39,6 +41,6 @@ export function analyzeTemplate(path: string, text: string, options: AnalyzeOpti
   const lines = new LineIndex(text);
   const scan = scanTemplate(text, options.caches);
   const isPartial = isPartialTemplate(path);
-  const model = buildDocuments(text, scan, lines, isPartial, options.caches, options.hookDocumentsOnly ?? false);
+  const model = buildDocuments(text, scan, lines, isPartial, options.caches, options.hookDocumentsOnly ?? false, path);
   return { path, text, lines, scan, model, isPartial };
 }

@@ -110,6 +110,7 @@ export function buildDocuments(
   isPartial: boolean,
   caches?: EngineCaches,
   hookDocumentsOnly = false,
+  owner?: string,
 ): DocumentsModel {
   const context = new ModelContext(text, scan, lines);
   const documents: ResourceDocument[] = [];
@@ -123,7 +124,7 @@ export function buildDocuments(
   if (!isPartial && !(hookDocumentsOnly && !holdsHookRelatedText(text))) {
     // Read once, a CRD's schema need not even be lexed: it is parsed without, and positions put back where they were.
     const parse = (text: string) =>
-      !caches && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, caches);
+      !caches && schemas.length > 0 ? parseWithout(text, schemas) : parseYamlDocuments(text, caches, owner);
     const parseText = hookDocumentsOnly ? blankDocumentsWithoutHookText(text, yamlText, scan.actions) : yamlText;
     parsedText = parseText;
     let parsed = parse(parseText);
@@ -319,9 +320,9 @@ interface BuiltDocument {
 /**
  * The model built from each document that model/yaml-documents.ts keeps between keystrokes, with what it was built
  * from: the text of the document's piece (its YAML text is the same while the document is, but template actions may
- * differ under the same masking) and the document's index in the file.
+ * differ under the same masking), the document's index in the file and the piece's offset when it was built.
  */
-const keptModels = new WeakMap<Document.Parsed, BuiltDocument & { source: string; index: number }>();
+const keptModels = new WeakMap<Document.Parsed, BuiltDocument & { source: string; index: number; at: number }>();
 
 class ModelContext {
   /** Output actions that the scanner blanked because they stand alone on their lines, sorted by offset. */
@@ -362,10 +363,56 @@ class ModelContext {
       return this.built(doc, index);
     const source = this.text.slice(piece.start, piece.end);
     const kept = keptModels.get(doc);
-    if (kept && kept.source === source && kept.index === index) return kept;
+    if (kept && kept.source === source && kept.index === index) {
+      // The document was moved in place (only for the file whose analysis this one replaces): so is its model.
+      if (kept.at !== piece.start) {
+        this.moveBuilt(kept, piece.start - kept.at);
+        kept.at = piece.start;
+      }
+      return kept;
+    }
     const built = this.built(doc, index);
-    keptModels.set(doc, { ...built, source, index });
+    keptModels.set(doc, { ...built, source, index, at: piece.start });
     return built;
+  }
+
+  /**
+   * Moves a model built before by `delta`, as its document was moved: each range once (entries, mappings and sets
+   * share some), and the actions of each value taken again from this scan, whose actions are the moved ones.
+   */
+  private moveBuilt(built: BuiltDocument, delta: number): void {
+    const seen = new Set<object>();
+    const move = (range: TextRange | undefined) => {
+      if (!range || seen.has(range)) return;
+      seen.add(range);
+      range.start += delta;
+      range.end += delta;
+    };
+    const value = (model: ValueModel | undefined) => {
+      if (!model || seen.has(model)) return;
+      seen.add(model);
+      move(model.range);
+      if (model.actions.length > 0) model.actions = this.actionsIn(model.range);
+    };
+    const mapping = (model: MappingModel | undefined) => {
+      if (!model || seen.has(model)) return;
+      seen.add(model);
+      move(model.keyRange);
+      for (const entry of model.entries) {
+        if (seen.has(entry)) continue;
+        seen.add(entry);
+        move(entry.keyRange);
+        value(entry.value);
+      }
+    };
+    const resource = built.resource;
+    if (resource && !seen.has(resource)) {
+      seen.add(resource);
+      move(resource.range);
+      for (const field of [resource.apiVersion, resource.kind, resource.name]) value(field);
+      for (const field of [resource.metadata, resource.annotations, resource.labels]) mapping(field);
+    }
+    for (const set of built.annotationSets) mapping(set.mapping);
   }
 
   resource(doc: Document.Parsed, index: number): ResourceDocument | undefined {

@@ -13,6 +13,10 @@ export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, prettyErro
  * re-composed from its kept syntax tree (whose positions are from the piece's start) and moved, and only the edited
  * piece is parsed again.
  *
+ * A piece that moved keeps its documents, moved in place, when they were composed for the same file (the `owner`) and
+ * for no other: no analysis but that file's previous one, which the new one replaces, holds them. Documents at the
+ * same offset are shared by every file that has the piece there, and then composed again for the first that moves it.
+ *
  * A piece is parsed with the `---` that follows it, so that the lexer ends what is open there (a scalar, a flow
  * collection) as it does in the whole text. What the lexer reads on through that `---` (a double-quoted scalar whose
  * closing quote is further on, or nowhere) cannot be cut there: the piece is joined with the next one and parsed again.
@@ -24,6 +28,10 @@ interface Piece {
   tokens: CST.Token[] | undefined;
   documents?: Document.Parsed[];
   documentsAt?: number;
+  /** The file the documents were composed or last moved for. */
+  documentsOwner?: string;
+  /** Whether another file, or another piece of the same text in one file, was given the same documents. */
+  documentsShared?: boolean;
 }
 
 /** The piece of the text each kept document was parsed from, where it is now. */
@@ -42,12 +50,13 @@ const NEXT_DOCUMENT_START = '---';
  * parsed before are taken from them (the language server, which sees the same text again and again); without, the
  * text is parsed whole and nothing is kept (the CLI, which reads each file once).
  */
-export function parseYamlDocuments(text: string, caches: EngineCaches | undefined): Document.Parsed[] {
+export function parseYamlDocuments(text: string, caches: EngineCaches | undefined, owner?: string): Document.Parsed[] {
   const starts = caches ? pieceStarts(text) : undefined;
   if (!caches || !starts) return wholeParse(text);
   const pieces = caches.pieces(PARSED_PIECES);
   const documents: Document.Parsed[] = [];
   const parsed: { text: string; value: Piece }[] = [];
+  const given = new Set<Piece>();
   for (let first = 0; first < starts.length;) {
     let next = first + 1;
     for (;;) {
@@ -55,7 +64,7 @@ export function parseYamlDocuments(text: string, caches: EngineCaches | undefine
       const pieceText = text.slice(starts[first]!, followed ? starts[next]! : text.length);
       const piece = pieceOf(pieces, pieceText, followed, pieces.kept(first, pieceText));
       parsed[first] = { text: pieceText, value: piece };
-      const found = documentsOf(piece, pieceText, starts[first]!);
+      const found = documentsOf(piece, pieceText, starts[first]!, owner, given);
       if (found) {
         documents.push(...found);
         break;
@@ -121,10 +130,33 @@ function pieceOf(pieces: PieceCache<Piece>, pieceText: string, followed: boolean
   return piece;
 }
 
-/** The documents of a piece at offset `at`; undefined when the lexer reads through the `---` after it. */
-function documentsOf(piece: Piece, pieceText: string, at: number): Document.Parsed[] | undefined {
-  if (piece.documentsAt === at && piece.documents) return piece.documents;
+/**
+ * The documents of a piece at offset `at` for `owner`; undefined when the lexer reads through the `---` after it.
+ * `given`: the pieces whose documents this parse has given out already.
+ */
+function documentsOf(
+  piece: Piece,
+  pieceText: string,
+  at: number,
+  owner: string | undefined,
+  given: Set<Piece>,
+): Document.Parsed[] | undefined {
+  const again = given.has(piece);
+  given.add(piece);
+  if (piece.documentsAt === at && piece.documents) {
+    if (again || piece.documentsOwner !== owner) piece.documentsShared = true;
+    return piece.documents;
+  }
   if (!piece.tokens) return undefined;
+  const exclusive = owner !== undefined && piece.documentsOwner === owner && !piece.documentsShared && !again;
+  if (exclusive && piece.documents && piece.documentsAt !== undefined) {
+    for (const document of piece.documents) {
+      moveInPlace(document, at - piece.documentsAt);
+      pieceOfDocument.set(document, { start: at, end: at + pieceText.length });
+    }
+    piece.documentsAt = at;
+    return piece.documents;
+  }
   const documents = Array.from(
     new Composer(PARSE_OPTIONS).compose(piece.tokens, false, pieceText.length),
   ) as Document.Parsed[];
@@ -132,8 +164,12 @@ function documentsOf(piece: Piece, pieceText: string, at: number): Document.Pars
     if (at !== 0) moveDocument(document, at);
     pieceOfDocument.set(document, { start: at, end: at + pieceText.length });
   }
+  // The documents of the piece's first place in this parse stay the kept ones: a second place gets its own.
+  if (again) return documents;
   piece.documents = documents;
   piece.documentsAt = at;
+  piece.documentsOwner = owner;
+  piece.documentsShared = false;
   return documents;
 }
 
@@ -154,6 +190,33 @@ function tokensOf(pieceText: string, followed: boolean): CST.Token[] | undefined
  */
 function moveDocument(document: Document.Parsed, delta: number): void {
   placeDocument(document, (offset) => offset + delta);
+}
+
+/**
+ * moveDocument for documents composed before: each position array is its own (the composer makes one per node and
+ * problem), so it is changed where it is, without a new array per node to collect. Every keystroke before the last
+ * documents of a long template moves them all.
+ */
+function moveInPlace(document: Document.Parsed, delta: number): void {
+  moveRange(document.range, delta);
+  for (const problem of document.errors) moveRange(problem.pos, delta);
+  for (const problem of document.warnings) moveRange(problem.pos, delta);
+  moveNodeInPlace(document.contents, delta);
+}
+
+function moveRange(range: number[], delta: number): void {
+  for (let index = 0; index < range.length; index++) range[index]! += delta;
+}
+
+function moveNodeInPlace(node: unknown, delta: number): void {
+  if (isPair(node)) {
+    moveNodeInPlace(node.key, delta);
+    moveNodeInPlace(node.value, delta);
+    return;
+  }
+  if (!isNode(node)) return;
+  if (node.range) moveRange(node.range, delta);
+  if (isCollection(node)) for (const item of node.items) moveNodeInPlace(item, delta);
 }
 
 /** Puts every position of a document just composed where `place` says: its range, its problems', its nodes'. */
