@@ -431,7 +431,7 @@ export class DiagnosticsScheduler {
     const optionsKey = JSON.stringify(config.lint);
     let lint = lints.get(path);
     if (!lint || lint.text !== text || lint.optionsKey !== optionsKey) {
-      const file = workspace.isTemplate(path) ? analyzeTemplate(path, text) : undefined;
+      const file = workspace.isTemplate(path) ? analyzeTemplate(path, text, { hookDocumentsOnly: true }) : undefined;
       lint = {
         text,
         optionsKey,
