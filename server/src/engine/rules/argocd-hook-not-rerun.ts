@@ -1,6 +1,8 @@
 import type { TemplateFile } from '../analysis/file';
 import { lastEntry } from '../model/document';
-import { DELETE_POLICY_KEY, splitList } from '../model/hook';
+import { DELETE_POLICY_KEY } from '../model/hook';
+import type { ValueModel } from '../model/document';
+import { appendToListEdit } from './support/list-items';
 import { annotationItems, ARGOCD_HOOK_DELETE_POLICY_KEY, ARGOCD_SYNC_OPTIONS_KEY } from '../deployers/argocd';
 import type { ArgoHookView } from './support/argocd-hooks';
 import { argoHookViews } from './support/argocd-hooks';
@@ -158,17 +160,9 @@ function recreatedAnyway(walker: DocumentWalker, view: ArgoHookView): boolean {
 /** Appends the policy after the list's last item, with the separator the list already uses. */
 function addPolicyFix(
   file: TemplateFile,
-  value: Parameters<typeof splitList>[0],
+  value: ValueModel,
   policy: string,
 ): NonNullable<ReportBody['fixes']>[number] | undefined {
-  const list = splitList(value, file.text);
-  const last = [...list.items].reverse().find((item) => item.normalized !== '');
-  if (!last?.range || !list.certain) return undefined;
-  const [first, second] = list.items;
-  const separator = first?.range && second?.range ? file.text.slice(first.range.end, second.range.start) : ',';
-  return {
-    title: `Add ${policy}`,
-    safe: true,
-    edits: [{ range: { start: last.range.end, end: last.range.end }, newText: `${separator}${policy}` }],
-  };
+  const edit = appendToListEdit(file, value, policy);
+  return edit && { title: `Add ${policy}`, safe: true, edits: [edit] };
 }

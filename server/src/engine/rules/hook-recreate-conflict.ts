@@ -1,4 +1,4 @@
-import { splitList } from '../model/hook';
+import { appendToListEdit } from './support/list-items';
 import type { LifecycleHook } from './support/lifecycle-helpers';
 import { hasKnownPolicy, lifecycleHooks, nextRunMeetsOldObject, RECURRING_EVENTS } from './support/lifecycle-helpers';
 import { capitalize, shown, thisResource } from './support/helpers';
@@ -151,11 +151,5 @@ function addPolicyEdit(
   file: TemplateFile,
   hook: LifecycleHook,
 ): { range: { start: number; end: number }; newText: string } | undefined {
-  if (hook.policy.state !== 'listed') return undefined;
-  const list = splitList(hook.policy.entry.value, file.text);
-  const last = [...list.items].reverse().find((item) => item.normalized !== '');
-  if (!last?.range || !list.certain) return undefined;
-  const [first, second] = list.items;
-  const separator = first?.range && second?.range ? file.text.slice(first.range.end, second.range.start) : ',';
-  return { range: { start: last.range.end, end: last.range.end }, newText: `${separator}${BHC}` };
+  return hook.policy.state === 'listed' ? appendToListEdit(file, hook.policy.entry.value, BHC) : undefined;
 }

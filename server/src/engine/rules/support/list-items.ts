@@ -1,7 +1,7 @@
 import type { TemplateFile } from '../../analysis/file';
 import type { AnnotationSet, EntryModel, ValueModel } from '../../model/document';
 import type { ListItem, SplitList } from '../../model/hook';
-import { HOOK_KEY } from '../../model/hook';
+import { HOOK_KEY, splitList } from '../../model/hook';
 import { isNonString } from '../../model/scalar';
 import type { TextRange } from '../../core/text';
 import { nearest } from '../../core/text';
@@ -293,4 +293,21 @@ export function removeItemEdit(list: SplitList, index: number): { range: TextRan
   const comma = index > 0 ? list.commas[index - 1] : undefined;
   if (!item?.span || comma === undefined) return undefined;
   return { range: { start: comma, end: item.span.end }, newText: '' };
+}
+
+/**
+ * The edit that appends `item` after a written list's last item, with the separator the list already uses (a comma
+ * when it has one item); undefined when the list's items cannot all be located in the text.
+ */
+export function appendToListEdit(
+  file: TemplateFile,
+  value: ValueModel,
+  item: string,
+): { range: TextRange; newText: string } | undefined {
+  const list = splitList(value, file.text);
+  const last = [...list.items].reverse().find((candidate) => candidate.normalized !== '');
+  if (!last?.range || !list.certain) return undefined;
+  const [first, second] = list.items;
+  const separator = first?.range && second?.range ? file.text.slice(first.range.end, second.range.start) : ',';
+  return { range: { start: last.range.end, end: last.range.end }, newText: `${separator}${item}` };
 }
