@@ -222,6 +222,26 @@ ruleTester.run('stale-install-hook', {
       ],
     },
     {
+      // Only the render knows the name, and it is not written literally in the reader's text: the evaluated view must
+      // not take the release Deployment for one that reads no hook.
+      name: 'a pre-install ConfigMap read under a name the reader writes with a YAML escape (\\x2d for -)',
+      files: {
+        'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+        'templates/app.yaml': deployment([
+          'envFrom:',
+          '  - configMapRef:',
+          '      name: "{{ .Release.Name }}\\x2dconfig"',
+        ]),
+      },
+      errors: [
+        atHook('templates/config.yaml', 6, 'pre-install', {
+          messageId: 'notUpgraded',
+          data: { what: 'this ConfigMap', reader: APP, only: 'it is a pre-install hook only' },
+          help: [UPGRADE_RUNS_ONLY_UPGRADE_HOOKS],
+        }),
+      ],
+    },
+    {
       name: 'install-only hooks read by env valueFrom, a volume, serviceAccountName and imagePullSecrets',
       files: { 'templates/objects.yaml': FOUR_HOOKS, 'templates/app.yaml': READ_FOUR_WAYS },
       errors: [

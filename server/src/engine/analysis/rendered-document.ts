@@ -135,6 +135,22 @@ export class DocumentView {
     return this.kind === undefined || READ_KINDS.has(this.kind) || POD_SPEC_KINDS.has(this.kind);
   }
 
+  /**
+   * A release workload whose text, all known and free of escapes, holds no hook-related text (model/hook-text.ts): it
+   * relates to hooks only by name (reading one, reading what one reads, or sharing a name with one), and each name it
+   * holds is written literally in its text, so the chart rules can leave it out when it holds none of theirs (holdsAnyName).
+   */
+  get isPlainReleaseWorkload(): boolean {
+    if (this.kind === undefined || !POD_SPEC_KINDS.has(this.kind) || this.unknownRanges.length > 0) return false;
+    return !this.text.includes('\\') && !holdsHookRelatedText(this.text);
+  }
+
+  /** Whether the text holds one of `names` as a whole word of a Kubernetes name (letters, digits, `-`, `.`, `_`). */
+  holdsAnyName(names: ReadonlySet<string>): boolean {
+    for (const name of names) if (holdsName(this.text, name)) return true;
+    return false;
+  }
+
   chartObjects(analyses: Analyses): ChartObject[] {
     this.objects ??= chartObjectsOf(this.file(analyses), this.template, RELEASE_NAMESPACE, this.index);
     return this.objects;
@@ -166,6 +182,16 @@ export class DocumentView {
     return mapped && !isInArchive(mapped.file) ? mapped : undefined;
   }
 }
+
+function holdsName(text: string, name: string): boolean {
+  if (name === '') return true;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (!NAME_CHARACTER.test(text.charAt(at - 1)) && !NAME_CHARACTER.test(text.charAt(at + name.length))) return true;
+  }
+  return false;
+}
+
+const NAME_CHARACTER = /^[A-Za-z0-9._-]$/;
 
 const READ_KINDS: ReadonlySet<string> = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'PersistentVolumeClaim']);
 /** Kinds whose pod spec the chart rules read even when they are no hook: a release workload may read a hook object. */

@@ -84,10 +84,46 @@ export function chartFindings(
   mapper: SourceMapper,
   analyses: Analyses,
 ): Finding[] {
+  const concerned = views.filter((view) => view.concernsHooks);
+  // A release workload is read only when it may relate to a hook (it names one, or what one reads), which spares
+  // parsing most pod specs. Not for Argo CD, whose simulation plans every object.
+  if ((options.targets ?? DEFAULT_TARGETS).includes('argocd'))
+    return chartFindingsOf(concerned, rules, events, options, mapper, analyses);
+  const names = new Set<string>();
+  for (const view of concerned) {
+    if (view.isPlainReleaseWorkload) continue;
+    if (!addHookNames(view.chartObjects(analyses), names))
+      return chartFindingsOf(concerned, rules, events, options, mapper, analyses);
+  }
+  const read = concerned.filter((view) => !view.isPlainReleaseWorkload || view.holdsAnyName(names));
+  return chartFindingsOf(read, rules, events, options, mapper, analyses);
+}
+
+/**
+ * Adds the names of `objects`' hooks and of what they read to `names`; false when a hook's name is not known (any
+ * workload may then be the one it names).
+ */
+function addHookNames(objects: readonly ChartObject[], names: Set<string>): boolean {
+  for (const object of objects) {
+    if (!object.hook && !object.maybeHook) continue;
+    if (object.name === undefined) return false;
+    names.add(object.name);
+    for (const reference of object.reads) names.add(reference.name);
+  }
+  return true;
+}
+
+function chartFindingsOf(
+  views: readonly DocumentView[],
+  rules: readonly Rule[],
+  events: ReadonlySet<HookEvent>,
+  options: EvaluatedLintOptions,
+  mapper: SourceMapper,
+  analyses: Analyses,
+): Finding[] {
   const objects: ChartObject[] = [];
   const viewOf = new Map<ChartObject, DocumentView>();
   for (const view of views) {
-    if (!view.concernsHooks) continue;
     for (const object of view.chartObjects(analyses)) {
       objects.push(object);
       viewOf.set(object, view);
