@@ -41,6 +41,25 @@ export default tseslint.config(
     },
   },
   {
+    // engine/core/yaml-nodes.ts says why.
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/engine/core/yaml-nodes.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'yaml',
+              importNames: ['isAlias', 'isCollection', 'isDocument', 'isMap', 'isNode', 'isPair', 'isScalar', 'isSeq'],
+              message: 'Import the node tests from engine/core/yaml-nodes: a getter runs on every call of these.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -1,5 +1,6 @@
 import type { Node as YamlNode } from 'yaml';
-import { isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
+import { isMap as isYamlMap, isScalar as isYamlScalar, isSeq as isYamlSeq } from '../core/yaml-nodes';
 import type { ValueLocation } from './values';
 import { locateValue } from './values';
 import type { ValueOrigin } from '../eval/origin';

@@ -1,6 +1,7 @@
 import { FAILSAFE_SCHEMA, loadAll as loadAllYaml, Type as JsYamlType } from 'js-yaml';
 import type { Alias, Document, Node, Scalar } from 'yaml';
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from '../core/yaml-nodes';
 import { CacheSlot, activeCache } from '../core/caches';
 import { formatGoFloat, resolvePlainScalar } from '../model/scalar';
 import type { TextRange } from '../core/text';

@@ -1,7 +1,8 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Node } from 'yaml';
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq } from './yaml-nodes';
 import { ruleById } from '../rules';
 import type { HelmVersion, RuleSetting } from '../rules/rule';
 import type { FileAccess } from './files';

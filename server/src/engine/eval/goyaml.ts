@@ -1,5 +1,6 @@
 import type { DocumentOptions, ParseOptions, SchemaOptions, Tags, ToJSOptions, Node as YamlNode } from 'yaml';
-import { parseDocument, isMap as isYamlMap, isSeq as isYamlSeq, isScalar as isYamlScalar } from 'yaml';
+import { parseDocument } from 'yaml';
+import { isMap as isYamlMap, isSeq as isYamlSeq, isScalar as isYamlScalar } from '../core/yaml-nodes';
 import { resolvePlainScalar } from '../model/scalar';
 import { CacheSlot, activeCache } from '../core/caches';
 import type { Value } from './value';

@@ -1,5 +1,6 @@
 import type { Scalar, Node as YamlNode, YAMLMap } from 'yaml';
-import { isMap as isYamlMap, isScalar as isYamlScalar, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
+import { isMap as isYamlMap, isScalar as isYamlScalar } from '../core/yaml-nodes';
 import type { LoadedChart } from '../chart/types';
 import {
   DELETE_POLICY_KEY,

@@ -1,5 +1,5 @@
 import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
-import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from '../core/yaml-nodes';
 import type { ScanResult, TemplateAction } from '../template/scanner';
 import { actionRunsAcross, actionsOverlapping, outputIndentation } from '../template/scanner';
 import type { LineIndex, TextRange } from '../core/text';

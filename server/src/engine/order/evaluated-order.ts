@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
-import { isMap as isYamlMap, isScalar as isYamlScalar, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
+import { isMap as isYamlMap, isScalar as isYamlScalar } from '../core/yaml-nodes';
 import { SourceMapper } from '../analysis/source-map';
 import type { EvaluatedDocument, EvaluatedFile, Field } from '../eval/hooks';
 import { evaluateChart, splitRendered, UNKNOWN_TEXT } from '../eval/hooks';

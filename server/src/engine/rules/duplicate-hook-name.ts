@@ -1,5 +1,5 @@
 import type { Node } from 'yaml';
-import { isMap, isNode } from 'yaml';
+import { isMap, isNode } from '../core/yaml-nodes';
 import type { HookEvent } from '../model/hook';
 import { compareHooks } from '../order/order';
 import type { ChartObject, ChartRuleContext } from './support/chart-objects';

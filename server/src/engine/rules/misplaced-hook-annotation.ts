@@ -1,5 +1,5 @@
 import type { Pair, YAMLMap } from 'yaml';
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from '../core/yaml-nodes';
 import type { ResourceDocument } from '../model/document';
 import { lastEntry, literalText } from '../model/document';
 import { HOOK_KEY, HOOK_KEYS } from '../model/hook';

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq } from '../core/yaml-nodes';
 import type { TextRange } from '../core/text';
 import { defineRule } from './rule';
 

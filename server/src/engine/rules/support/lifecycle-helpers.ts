@@ -1,5 +1,5 @@
 import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from '../../core/yaml-nodes';
 import type { TemplateFile } from '../../analysis/file';
 import type { EntryModel, MappingModel, ResourceDocument } from '../../model/document';
 import { lastEntry, literalText } from '../../model/document';

@@ -1,4 +1,4 @@
-import { isScalar } from 'yaml';
+import { isScalar } from '../../core/yaml-nodes';
 import type { ResourceDocument } from '../../model/document';
 import { resolvePlainScalar } from '../../model/scalar';
 import type { TextRange } from '../../core/text';
