@@ -113,6 +113,14 @@ export function configMapWith(annotationLines: string[], name = 'x'): string {
   ].join('\n');
 }
 
+/**
+ * The annotation line of a chart that builds its annotations from values, `{{- toYaml <values> | nindent 4 }}`, as a
+ * line for configMapWith: the rule cannot see what it holds.
+ */
+export function annotationsFromValues(values = '.Values.annotations'): string {
+  return `{{- toYaml ${values} | nindent 4 }}`;
+}
+
 // The rule tester: see the how-to at the top of this file.
 
 /** A template linted on its own, as written (and, for the flag checks, through the evaluated view). */

@@ -40,7 +40,7 @@ interface SarifResult {
   ruleId: string;
   ruleIndex: number;
   level: string;
-  message: { text: string; markdown?: string };
+  message: { text: string; markdown?: string; id?: string; arguments?: string[] };
   locations: { physicalLocation: PhysicalLocation }[];
   relatedLocations?: { id: number; message: { text: string }; physicalLocation: PhysicalLocation }[];
   fixes?: {
@@ -58,6 +58,7 @@ interface SarifRule {
   help?: { text: string; markdown?: string };
   helpUri?: string;
   defaultConfiguration?: { level: string };
+  messageStrings?: Record<string, { text: string }>;
 }
 interface SarifLog {
   version: string;
@@ -67,6 +68,16 @@ interface SarifLog {
     columnKind?: string;
     results: SarifResult[];
   }[];
+}
+
+/** What a SARIF consumer shows for a message string and its arguments (SARIF 2.1.0 §3.11.5). */
+function formatSarifMessage(template: string, args: string[]): string {
+  return template.replace(/\{\{|\}\}|\{(\d+)\}/g, (token, index: string | undefined) => {
+    if (index === undefined) return token[0]!;
+    const value = args[Number(index)];
+    assert.ok(value !== undefined, `an argument for {${index}} in ${template}`);
+    return value;
+  });
 }
 
 function lintSarif(args: string[], cwd: string): { status: number | null; log: SarifLog; stderr: string } {
@@ -167,6 +178,56 @@ describe('SARIF output', () => {
       const unescaped = (result.message.markdown ?? '').replace(/\\(.)/g, '$1');
       assert.equal(unescaped, `${message}\n\n${help}`);
     });
+  });
+
+  it("gives each result its message id and arguments, which fill its rule's messageStrings to the message text", () => {
+    const root = writeFiles(tempDir(), {
+      'chart/Chart.yaml': CHART_YAML,
+      'chart/templates/hook.yaml': hookConfigMap('a', 'pre-instal'),
+      // Messages with literal braces: an unclosed action, and a block whose action and end are placeholders.
+      'chart/templates/unclosed.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name\n',
+      'chart/templates/open-if.yaml':
+        '{{ if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+    });
+    const { log } = lintSarif(['chart'], root);
+    assertValidSarif(log);
+    const run = log.runs[0]!;
+    assert.deepEqual(
+      run.results.map((result) => `${result.ruleId} ${result.message.id}`),
+      [
+        'unknown-hook-event droppedMisspelled',
+        'unclosed-template-action blockWithoutEnd',
+        'unclosed-template-action unclosedAction',
+      ],
+    );
+    for (const result of run.results) {
+      const template = run.tool.driver.rules[result.ruleIndex]!.messageStrings?.[result.message.id!]?.text;
+      assert.ok(template !== undefined, `${result.ruleId} declares the message string ${result.message.id}`);
+      assert.equal(formatSarifMessage(template, result.message.arguments ?? []), result.message.text);
+    }
+    const blockWithoutEnd = run.results.find((result) => result.message.id === 'blockWithoutEnd');
+    assert.deepEqual(blockWithoutEnd?.message.arguments, ['"{{ if }}"', '"{{ end }}"']);
+    assert.equal(
+      run.tool.driver.rules.find((rule) => rule.id === 'unclosed-template-action')?.messageStrings?.unclosedAction
+        ?.text,
+      'Helm cannot render the chart: this "{{{{" has no closing "}}}}".',
+    );
+  });
+
+  it("writes every rule's messages as messageStrings: placeholders numbered by first use, literal braces doubled", () => {
+    const rules = lintSarif([], join(CHARTS, 'clean')).log.runs[0]!.tool.driver.rules;
+    for (const rule of ALL_RULES) {
+      const written = rules.find((candidate) => candidate.id === rule.id)?.messageStrings ?? {};
+      assert.deepEqual(Object.keys(written), Object.keys(rule.messages), `${rule.id} lists each of its messages`);
+      for (const [id, template] of Object.entries(rule.messages)) {
+        const text = written[id]!.text;
+        assert.doesNotMatch(text.replace(/\{\{|\}\}|\{\d+\}/g, ''), /[{}]/, `${rule.id}.${id}: no lone brace`);
+        // Filling each placeholder with its own name in braces gives back the rule's template.
+        const names = [...template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]!);
+        const byFirstUse = [...new Set(names)].map((name) => `{{${name}}}`);
+        assert.equal(formatSarifMessage(text, byFirstUse), template.replace(/\{\{\s*(\w+)\s*\}\}/g, '{{$1}}'));
+      }
+    }
   });
 
   it('maps warning to warning and info to note', () => {

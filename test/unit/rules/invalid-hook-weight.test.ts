@@ -1,5 +1,5 @@
 import type { ExpectedError, InvalidFileCase } from '../../support/rule-tester';
-import { configMapWith, ruleTester } from '../../support/rule-tester';
+import { annotationsFromValues, configMapWith, ruleTester } from '../../support/rule-tester';
 
 /** A pre-install hook ConfigMap whose weight is `helm.sh/hook-weight: <value>` (line 7, value at column 26). */
 function hookWithWeight(...weightLines: string[]): string {
@@ -85,16 +85,7 @@ ruleTester.run('invalid-hook-weight', {
     { name: 'a weight on an object that is not a hook', code: configMapWith(['helm.sh/hook-weight: " 5"']) },
     {
       name: 'annotations built by toYaml',
-      code: [
-        'apiVersion: v1',
-        'kind: ConfigMap',
-        'metadata:',
-        '  name: x',
-        '  annotations:',
-        '    {{- toYaml .Values.annotations | nindent 4 }}',
-        'data: {}',
-        '',
-      ].join('\n'),
+      code: configMapWith([annotationsFromValues()]),
     },
     { name: 'another annotation', code: configMapWith(['helm.sh/hook: pre-install', 'example.com/weight: " 5"']) },
   ],
@@ -139,9 +130,9 @@ ruleTester.run('invalid-hook-weight', {
     unfixableCase('"5.5"', '5.5', 'it has a decimal point'),
     {
       name: 'a weight on an object whose annotations template output may give helm.sh/hook',
-      code: configMapWith(['{{- toYaml .Values.hookAnnotations | nindent 4 }}', 'helm.sh/hook-weight: " 5"']),
+      code: configMapWith([annotationsFromValues('.Values.hookAnnotations'), 'helm.sh/hook-weight: " 5"']),
       errors: [atWeight('" 5"', { messageId: 'rejectedWeight', data: { weight: '" 5"' } })],
-      output: configMapWith(['{{- toYaml .Values.hookAnnotations | nindent 4 }}', 'helm.sh/hook-weight: "5"']),
+      output: configMapWith([annotationsFromValues('.Values.hookAnnotations'), 'helm.sh/hook-weight: "5"']),
     },
     {
       name: 'a weight written inside a define',

@@ -1,5 +1,5 @@
 import type { InvalidFileCase } from '../../support/rule-tester';
-import { configMapWith, ruleTester } from '../../support/rule-tester';
+import { annotationsFromValues, configMapWith, ruleTester } from '../../support/rule-tester';
 
 /** Hook-related text, which the rule needs to read an object, without making it a hook. */
 const RESOURCE_POLICY = 'helm.sh/resource-policy: keep';
@@ -100,16 +100,7 @@ ruleTester.run('non-string-annotation', {
     ),
     {
       name: 'annotations built by toYaml',
-      code: [
-        'apiVersion: v1',
-        'kind: ConfigMap',
-        'metadata:',
-        '  name: x',
-        '  annotations:',
-        '    {{- toYaml .Values.annotations | nindent 4 }}',
-        'data: {}',
-        '',
-      ].join('\n'),
+      code: configMapWith([annotationsFromValues()]),
     },
     {
       name: "nested annotations of a custom resource, whose schema may accept them (Argo's Rollout)",

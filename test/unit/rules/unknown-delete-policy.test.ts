@@ -1,5 +1,5 @@
 import type { ExpectedError } from '../../support/rule-tester';
-import { configMapWith, ruleTester } from '../../support/rule-tester';
+import { annotationsFromValues, configMapWith, ruleTester } from '../../support/rule-tester';
 
 /** A hook ConfigMap whose delete policy is `value`, on line 7 from column 33. */
 function hookWithPolicy(value: string): string {
@@ -35,7 +35,7 @@ ruleTester.run('unknown-delete-policy', {
     },
     {
       name: 'annotations built by toYaml beside helm.sh/hook',
-      code: configMapWith(['helm.sh/hook: pre-install', '{{- toYaml .Values.annotations | nindent 4 }}']),
+      code: configMapWith(['helm.sh/hook: pre-install', annotationsFromValues()]),
     },
     { name: 'a templated policy', code: hookWithPolicy('{{ .Values.deletePolicy }}') },
     { name: 'a quoted template', code: hookWithPolicy('{{ .Values.deletePolicy | quote }}') },
@@ -270,7 +270,7 @@ ruleTester.run('unknown-delete-policy', {
     {
       name: 'annotations built by toYaml may hold helm.sh/hook: the policy is checked',
       code: configMapWith([
-        '{{- toYaml .Values.hookAnnotations | nindent 4 }}',
+        annotationsFromValues('.Values.hookAnnotations'),
         'helm.sh/hook-delete-policy: hook-success',
       ]),
       errors: [atPolicy(33, { messageId: 'neverDeletedMisspelled', data: { item: 'hook-success' } })],
@@ -278,7 +278,7 @@ ruleTester.run('unknown-delete-policy', {
       suggestions: [
         {
           output: configMapWith([
-            '{{- toYaml .Values.hookAnnotations | nindent 4 }}',
+            annotationsFromValues('.Values.hookAnnotations'),
             'helm.sh/hook-delete-policy: hook-succeeded',
           ]),
         },

@@ -1,5 +1,5 @@
 import type { ExpectedError, InvalidFileCase } from '../../support/rule-tester';
-import { configMapWith, ruleTester } from '../../support/rule-tester';
+import { annotationsFromValues, configMapWith, ruleTester } from '../../support/rule-tester';
 
 /** A pre-install hook ConfigMap whose weight line is `helm.sh/hook-weight: <value>` (line 7, value at column 26). */
 function hookWithWeight(value: string): string {
@@ -82,16 +82,7 @@ ruleTester.run('unquoted-hook-weight', {
     { name: "an unclosed action: unclosed-template-action's", code: hookWithWeight('{{ .Values.weight') },
     {
       name: 'annotations built by toYaml',
-      code: [
-        'apiVersion: v1',
-        'kind: ConfigMap',
-        'metadata:',
-        '  name: x',
-        '  annotations:',
-        '    {{- toYaml .Values.annotations | nindent 4 }}',
-        'data: {}',
-        '',
-      ].join('\n'),
+      code: configMapWith([annotationsFromValues()]),
     },
     { name: 'another annotation', code: configMapWith(['helm.sh/hook: pre-install', 'example.com/weight: 5']) },
     {

@@ -158,6 +158,21 @@ describe('scanTemplate', () => {
       const missing = scanTemplate('{{ if .x }}\na: b\n');
       assert.match(missing.problems[0]!.message, /"\{\{ if \}\}" has no matching "\{\{ end \}\}"/);
     });
+
+    it('names each problem by its kind, and a block left open by its keyword', () => {
+      const kindsOf = (text: string) =>
+        scanTemplate(text).problems.map((problem) =>
+          problem.kind === 'blockWithoutEnd' ? `${problem.kind}:${problem.keyword}` : problem.kind,
+        );
+      assert.deepEqual(kindsOf('a: {{ .x\n'), ['unclosedAction']);
+      assert.deepEqual(kindsOf('a: {{ "x }}\n'), ['unterminatedString']);
+      assert.deepEqual(kindsOf("a: {{ 'x }}\n"), ['unterminatedCharacter']);
+      assert.deepEqual(kindsOf('a: {{ `x }}\n'), ['unterminatedRawString']);
+      assert.deepEqual(kindsOf('{{/* note\n'), ['unclosedComment']);
+      assert.deepEqual(kindsOf('{{/* note */ x }}\n'), ['commentNotEnded']);
+      assert.deepEqual(kindsOf('{{ end }}\n'), ['endWithoutBlock']);
+      assert.deepEqual(kindsOf('{{ range .xs }}\n{{ with .y }}{{ end }}\n'), ['blockWithoutEnd:range']);
+    });
   });
 
   describe('action kinds', () => {

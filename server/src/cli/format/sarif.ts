@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { ALL_RULES } from '../../engine/rules';
 import type { RuleDocs } from '../../engine/rules/docs';
-import type { Severity } from '../../engine/rules/rule';
+import type { Finding, Rule, Severity } from '../../engine/rules/rule';
+import { splitTemplate } from '../../engine/rules/messages';
 import { escapeMarkdown } from '../../engine/core/markdown';
 import type { TextRange } from '../../engine/core/text';
 import type { LintRun } from '../results';
@@ -12,6 +13,49 @@ const SECURITY_SEVERITY: Record<Severity, string> = { error: 'error', warning: '
 
 function pascalCase(id: string): string {
   return id.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+}
+
+/** A rule message as a SARIF message string, and the `data` names its arguments come from, by index. */
+interface SarifMessageString {
+  text: string;
+  argumentNames: string[];
+}
+
+/**
+ * A rule message written as a SARIF 2.1.0 message string (§3.11.5): each `{{name}}` placeholder becomes `{n}`,
+ * numbered in the order the names first appear, and a literal brace is doubled (`"{{"` becomes `"{{{{"`).
+ */
+function sarifMessageString(template: string): SarifMessageString {
+  const { literals, placeholders } = splitTemplate(template);
+  const argumentNames = [...new Set(placeholders)];
+  const escape = (literal: string) => literal.replace(/[{}]/g, '$&$&');
+  const text = placeholders.reduce(
+    (written, name, index) => `${written}{${argumentNames.indexOf(name)}}${escape(literals[index + 1]!)}`,
+    escape(literals[0]!),
+  );
+  return { text, argumentNames };
+}
+
+function sarifMessageStrings(rule: Rule): Record<string, SarifMessageString> {
+  return Object.fromEntries(Object.entries(rule.messages).map(([id, template]) => [id, sarifMessageString(template)]));
+}
+
+/**
+ * A result's message: its `text` as every viewer shows it, and its `id` in the rule's `messageStrings` (§3.11.10,
+ * §3.49.11) with the `arguments` that fill its placeholders (§3.11.11), for viewers that group or translate by id.
+ */
+function resultMessage(finding: Finding, messageStrings: Record<string, SarifMessageString> | undefined) {
+  const text = finding.message;
+  const markdown = `${escapeMarkdown(finding.message)}\n\n${escapeMarkdown(finding.help)}`;
+  const messageString =
+    messageStrings && Object.hasOwn(messageStrings, finding.messageId) ? messageStrings[finding.messageId]! : undefined;
+  const data = finding.data ?? {};
+  // Findings are formatted from their rule's messages (formatMessage), so both hold; one made otherwise keeps its text.
+  if (!messageString || !messageString.argumentNames.every((name) => Object.hasOwn(data, name))) {
+    return { text, markdown };
+  }
+  const args = messageString.argumentNames.map((name) => String(data[name]));
+  return { text, markdown, id: finding.messageId, ...(args.length > 0 ? { arguments: args } : {}) };
 }
 
 /**
@@ -25,6 +69,7 @@ export function formatSarif(
   cwd: string = process.cwd(),
 ): string {
   const ruleIndex = new Map(ALL_RULES.map((rule, index) => [rule.id, index]));
+  const messageStringsByRule = new Map(ALL_RULES.map((rule) => [rule.id, sarifMessageStrings(rule)]));
   const region = (path: string, range: TextRange) => {
     const lines = run.linesOf(path);
     if (!lines) return { startLine: 1, startColumn: 1 };
@@ -44,10 +89,7 @@ export function formatSarif(
       ruleIndex: ruleIndex.get(finding.rule) ?? 0,
       level: LEVEL[finding.severity],
       // Viewers that render Markdown show the help under the message; the others show the short message alone.
-      message: {
-        text: finding.message,
-        markdown: `${escapeMarkdown(finding.message)}\n\n${escapeMarkdown(finding.help)}`,
-      },
+      message: resultMessage(finding, messageStringsByRule.get(finding.rule)),
       locations: [
         { physicalLocation: { artifactLocation: artifact(finding.file), region: region(finding.file, finding.range) } },
       ],
@@ -99,6 +141,10 @@ export function formatSarif(
                 markdown: `${rule.docs.description}\n\n**Helm:** ${rule.docs.helmFact}\n\nBad:\n\n\`\`\`yaml\n${rule.docs.bad}\n\`\`\`\n\nGood:\n\n\`\`\`yaml\n${rule.docs.good}\n\`\`\``,
               },
               ...helpUriOf(rule.id),
+              // The templates a result's message.id names (§3.49.11), for viewers that look messages up by id.
+              messageStrings: Object.fromEntries(
+                Object.entries(messageStringsByRule.get(rule.id)!).map(([id, { text }]) => [id, { text }]),
+              ),
               defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
               properties: {
                 tags: ['helm', 'kubernetes', 'hooks'],

@@ -27,3 +27,20 @@ function fillPlaceholders(ruleId: string, messageId: string, template: string, d
     return String(data[name]);
   });
 }
+
+/**
+ * A message template cut at its placeholders: `literals` holds the text before, between and after them (one more than
+ * `placeholders`), `placeholders` their names in order, for a host that writes the template in another syntax.
+ */
+export function splitTemplate(template: string): { literals: string[]; placeholders: string[] } {
+  const literals: string[] = [];
+  const placeholders: string[] = [];
+  let cursor = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    literals.push(template.slice(cursor, match.index));
+    placeholders.push(match[1]!);
+    cursor = match.index + match[0].length;
+  }
+  literals.push(template.slice(cursor));
+  return { literals, placeholders };
+}

@@ -66,10 +66,7 @@ export const unclosedTemplateAction = defineRule({
     if (problems.length === 0) return;
     const actionsByStart = new Map(context.file.scan.actions.map((action) => [action.range.start, action]));
     for (const problem of problems) {
-      const explanation = explain(context.file, problem, actionsByStart);
-      // The patterns in explain name every problem the scanner reports; a new one is not reported with a guessed cause.
-      if (!explanation) continue;
-      const { message, goError, advice } = explanation;
+      const { message, goError, advice } = explain(context.file, problem, actionsByStart);
       const failure = goError ? `fail with "parse error at (…): ${goError}"` : 'fail with a parse error';
       context.report({
         range: problem.range,
@@ -80,75 +77,72 @@ export const unclosedTemplateAction = defineRule({
   },
 });
 
-function explain(
-  file: TemplateFile,
-  problem: ScanProblem,
-  actionsByStart: Map<number, TemplateAction>,
-): Explanation | undefined {
-  const message = problem.message;
-  if (/^Unclosed template action/.test(message)) {
-    // Inside an action Go's lexer reads line breaks as spaces, so the lines after an unclosed "{{" become part of the
-    // action and usually fail first with another error (`function "data" not defined`). Only when nothing but blanks
-    // follows the action's own line does the text end inside it, with "unclosed action".
-    const action = actionsByStart.get(problem.range.start);
-    const lineEnd = file.text.indexOf('\n', problem.range.start);
-    const atEnd =
-      action !== undefined &&
-      action.range.end >= file.text.length &&
-      (lineEnd < 0 || file.text.slice(lineEnd).trim() === '');
-    return {
-      message: { messageId: 'unclosedAction' },
-      ...(atEnd ? { goError: 'unclosed action' } : {}),
-      advice: 'Close the action with "}}".',
-    };
+function explain(file: TemplateFile, problem: ScanProblem, actionsByStart: Map<number, TemplateAction>): Explanation {
+  switch (problem.kind) {
+    case 'unclosedAction': {
+      // Inside an action Go's lexer reads line breaks as spaces, so the lines after an unclosed "{{" become part of the
+      // action and usually fail first with another error (`function "data" not defined`). Only when nothing but
+      // blanks follows the action's own line does the text end inside it, with "unclosed action".
+      const action = actionsByStart.get(problem.range.start);
+      const lineEnd = file.text.indexOf('\n', problem.range.start);
+      const atEnd =
+        action !== undefined &&
+        action.range.end >= file.text.length &&
+        (lineEnd < 0 || file.text.slice(lineEnd).trim() === '');
+      return {
+        message: { messageId: 'unclosedAction' },
+        ...(atEnd ? { goError: 'unclosed action' } : {}),
+        advice: 'Close the action with "}}".',
+      };
+    }
+    case 'unterminatedString':
+      return {
+        message: { messageId: 'unterminatedString' },
+        goError: 'unterminated quoted string',
+        advice: 'Close the string on the same line; only a raw string in backticks may span lines.',
+      };
+    case 'unterminatedRawString':
+      return {
+        message: { messageId: 'unterminatedRawString' },
+        goError: 'unterminated raw quoted string',
+        advice: 'Close the raw string with a backtick.',
+      };
+    case 'unterminatedCharacter':
+      return {
+        message: { messageId: 'unterminatedCharacter' },
+        goError: 'unterminated character constant',
+        advice: 'Close the character constant, or write a "string" instead.',
+      };
+    case 'unclosedComment':
+      return {
+        message: { messageId: 'unclosedComment' },
+        goError: 'unclosed comment',
+        advice: 'End the comment with "*/}}".',
+      };
+    case 'commentNotEnded':
+      return {
+        message: { messageId: 'commentNotEnded' },
+        goError: 'comment ends before closing delimiter',
+        advice: 'Put "}}" (or " -}}") right after "*/".',
+      };
+    case 'endWithoutBlock':
+      return {
+        message: { messageId: 'endWithoutBlock', data: { action: '"{{ end }}"' } },
+        goError: 'unexpected {{end}}',
+        advice: 'Remove it, or add the "if", "range", "with" or "define" it should close.',
+      };
+    case 'blockWithoutEnd':
+      return {
+        message: { messageId: 'blockWithoutEnd', data: { action: `"{{ ${problem.keyword} }}"`, end: '"{{ end }}"' } },
+        goError: 'unexpected EOF',
+        advice: 'Add "{{ end }}" where the block should stop.',
+      };
+    default:
+      // Every kind the scanner reports is explained above: a new kind fails to compile here until it is.
+      return unexplained(problem);
   }
-  if (/^Unterminated string/.test(message)) {
-    return {
-      message: { messageId: 'unterminatedString' },
-      goError: 'unterminated quoted string',
-      advice: 'Close the string on the same line; only a raw string in backticks may span lines.',
-    };
-  }
-  if (/^Unterminated raw string/.test(message)) {
-    return {
-      message: { messageId: 'unterminatedRawString' },
-      goError: 'unterminated raw quoted string',
-      advice: 'Close the raw string with a backtick.',
-    };
-  }
-  if (/^Unterminated character constant/.test(message)) {
-    return {
-      message: { messageId: 'unterminatedCharacter' },
-      goError: 'unterminated character constant',
-      advice: 'Close the character constant, or write a "string" instead.',
-    };
-  }
-  if (/^Unclosed template comment/.test(message))
-    return {
-      message: { messageId: 'unclosedComment' },
-      goError: 'unclosed comment',
-      advice: 'End the comment with "*/}}".',
-    };
-  if (/^A template comment must end/.test(message)) {
-    return {
-      message: { messageId: 'commentNotEnded' },
-      goError: 'comment ends before closing delimiter',
-      advice: 'Put "}}" (or " -}}") right after "*/".',
-    };
-  }
-  if (/^"\{\{ end \}\}" without/.test(message)) {
-    return {
-      message: { messageId: 'endWithoutBlock', data: { action: '"{{ end }}"' } },
-      goError: 'unexpected {{end}}',
-      advice: 'Remove it, or add the "if", "range", "with" or "define" it should close.',
-    };
-  }
-  const unended = /^("\{\{ \w+ \}\}") has no matching "\{\{ end \}\}"/.exec(message);
-  if (unended)
-    return {
-      message: { messageId: 'blockWithoutEnd', data: { action: unended[1]!, end: '"{{ end }}"' } },
-      goError: 'unexpected EOF',
-      advice: 'Add "{{ end }}" where the block should stop.',
-    };
-  return undefined;
+}
+
+function unexplained(problem: never): never {
+  throw new Error(`unexplained template scan problem: ${JSON.stringify(problem)}`);
 }

@@ -38,10 +38,23 @@ export interface DefineBlock {
   body: TextRange;
 }
 
-export interface ScanProblem {
-  range: TextRange;
-  message: string;
-}
+/**
+ * A problem the scanner reports, by kind, so that consumers (the unclosed-template-action rule) explain each kind and
+ * a new kind fails to compile until they do; `message` is the scanner's own wording for it.
+ */
+export type ScanProblem = { range: TextRange; message: string } & (
+  | {
+      kind:
+        | 'unclosedAction'
+        | 'unterminatedString'
+        | 'unterminatedRawString'
+        | 'unterminatedCharacter'
+        | 'unclosedComment'
+        | 'commentNotEnded'
+        | 'endWithoutBlock';
+    }
+  | { kind: 'blockWithoutEnd'; /** The block's opening keyword. */ keyword: ControlKeyword }
+);
 
 export interface ScanResult {
   actions: TemplateAction[];
@@ -240,6 +253,7 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
         after += 2;
       } else {
         problems.push({
+          kind: 'commentNotEnded',
           range: { start: open, end: close + 2 },
           message: 'A template comment must end with "*/}}": text between "*/" and "}}" is an error for Helm.',
         });
@@ -250,6 +264,7 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
       return action(open, after, innerStart, close + 2, trimLeft, trimRight, 'comment', true);
     }
     problems.push({
+      kind: 'unclosedComment',
       range: { start: open, end: lineEndOf(text, open) },
       message: 'Unclosed template comment: "{{/*" has no "*/}}".',
     });
@@ -269,6 +284,7 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
       const end = skipQuoted(text, cursor, code);
       if (end < 0) {
         problems.push({
+          kind: code === 34 ? 'unterminatedString' : 'unterminatedCharacter',
           range: { start: open, end: lineEndOf(text, cursor) },
           message:
             code === 34
@@ -284,6 +300,7 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
       const end = text.indexOf('`', cursor + 1);
       if (end < 0) {
         problems.push({
+          kind: 'unterminatedRawString',
           range: { start: open, end: lineEndOf(text, cursor) },
           message: 'Unterminated raw string in template action.',
         });
@@ -299,6 +316,7 @@ function scanAction(text: string, open: number, problems: ScanProblem[]): Templa
     cursor++;
   }
   problems.push({
+    kind: 'unclosedAction',
     range: { start: open, end: lineEndOf(text, open) },
     message: 'Unclosed template action: "{{" has no matching "}}".',
   });
@@ -379,6 +397,7 @@ function findDefines(text: string, actions: TemplateAction[], problems: ScanProb
       const opening = stack.pop();
       if (!opening) {
         problems.push({
+          kind: 'endWithoutBlock',
           range: current.range,
           message: '"{{ end }}" without a matching "if", "range", "with", "define" or "block".',
         });
@@ -399,6 +418,8 @@ function findDefines(text: string, actions: TemplateAction[], problems: ScanProb
   }
   for (const open of stack) {
     problems.push({
+      kind: 'blockWithoutEnd',
+      keyword: open.keyword,
       range: open.action.range,
       message: `"{{ ${open.keyword} }}" has no matching "{{ end }}".`,
     });
