@@ -39,7 +39,8 @@ Options:
                                own name)
   --jobs N                     evaluate up to N charts at once on other threads while the
                                templates are linted as written (default: one fewer than
-                               the cores, none for a single chart; 0: one thread)
+                               the cores, none on 2 cores or fewer or for a single chart;
+                               0: one thread)
   --target helm|argocd         who deploys the chart: also check what Argo CD does with
                                the hooks (repeatable; wins over the config's targets:)
   --rendered FILE|-            lint helm template output instead (- reads stdin), for charts
