@@ -31,6 +31,8 @@ export type Analyses = Map<string, TemplateFile>;
 export class DocumentView {
   private analysed: TemplateFile | undefined;
   private objects: ChartObject[] | undefined;
+  /** The rules ask several times, and a CRD's text runs to megabytes. */
+  private hookRelated: boolean | undefined;
   readonly findings = new Map<string, Finding[]>();
   private readonly unknownRanges: TextRange[] = [];
   /** Blocks no rule reads were left out of the analysed text (unreadBlocks). */
@@ -126,7 +128,8 @@ export class DocumentView {
 
   /** Holds what the file rules report on (model/hook-text.ts): without it, they find nothing in the document. */
   get holdsHookRelatedText(): boolean {
-    return holdsHookRelatedText(this.text);
+    this.hookRelated ??= holdsHookRelatedText(this.text);
+    return this.hookRelated;
   }
 
   /** May be a hook, an object a hook reads, or a workload that reads a hook: the chart rules need it. */
@@ -142,7 +145,7 @@ export class DocumentView {
    */
   get isPlainReleaseWorkload(): boolean {
     if (this.kind === undefined || !POD_SPEC_KINDS.has(this.kind) || this.unknownRanges.length > 0) return false;
-    return !this.text.includes('\\') && !holdsHookRelatedText(this.text);
+    return !this.text.includes('\\') && !this.holdsHookRelatedText;
   }
 
   /** Whether the text holds one of `names` as a whole word of a Kubernetes name (letters, digits, `-`, `.`, `_`). */
