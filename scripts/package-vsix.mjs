@@ -67,7 +67,7 @@ try {
     if (!existsSync(join(stage, bundle)))
       fail(`${bundle} was not built: does ${bundle.replace('dist/', '*/src/').replace('.js', '.ts')} exist?`);
   }
-  rmSync(join(stage, 'dist', 'cli.js'), { force: true });
+  for (const cli of ['cli.js', 'cli-main.js']) rmSync(join(stage, 'dist', cli), { force: true });
 
   const assets = ASSETS.filter((asset) => present(join(root, asset)));
   for (const asset of assets) cpSync(join(root, asset), join(stage, asset), { recursive: true });

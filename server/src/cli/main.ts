@@ -276,7 +276,8 @@ function order(values: OrderFlags, paths: string[], io: CommandIO): number {
   );
 }
 
-if (require.main === module) {
+/** Runs the command line of this process: what `helm-hooks` does (see launch.ts), or `node dist/cli-main.js`. */
+export function runCommandLine(): void {
   // A closed pipe (`helm-hooks lint | head`) is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -287,3 +288,5 @@ if (require.main === module) {
     process.exitCode = status;
   });
 }
+
+if (require.main === module) runCommandLine();

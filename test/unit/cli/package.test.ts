@@ -33,7 +33,8 @@ describe('the npm package', () => {
       npm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], REPO_ROOT),
     ) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]!.files.map((file) => file.path).sort();
-    assert.ok(files.includes('dist/cli.js'), 'the bundle is in the tarball');
+    assert.ok(files.includes('dist/cli.js'), 'the command is in the tarball');
+    assert.ok(files.includes('dist/cli-main.js'), 'the bundle it runs is in the tarball');
     assert.ok(files.includes('dist/evaluator.js'), 'the evaluation thread is in the tarball');
     assert.ok(files.includes('README.md') && files.includes('LICENSE'));
     assert.ok(files.includes('docs/rules.md'), 'the rule docs are in the tarball');
