@@ -121,6 +121,37 @@ export function annotationsFromValues(values = '.Values.annotations'): string {
   return `{{- toYaml ${values} | nindent 4 }}`;
 }
 
+/**
+ * A Job hook named `name` whose container takes its password from the Secret `db` (line 18, column 25), with
+ * `annotationLines` under its metadata and, when given, a `serviceAccountName`: the hook the dependency rules' tests
+ * run under Helm and Argo CD alike.
+ */
+export function jobReadingSecretDb(annotationLines: string[], serviceAccountName?: string, name = 'migrate'): string {
+  return [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    ...annotationLines.map((line) => `    ${line}`),
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      restartPolicy: Never',
+    ...(serviceAccountName ? [`      serviceAccountName: ${serviceAccountName}`] : []),
+    '      containers:',
+    '        - name: migrate',
+    '          image: migrate:1.0',
+    '          env:',
+    '            - name: PASSWORD',
+    '              valueFrom:',
+    '                secretKeyRef:',
+    '                  name: db',
+    '                  key: password',
+    '',
+  ].join('\n');
+}
+
 // The rule tester: see the how-to at the top of this file.
 
 /** A template linted on its own, as written (and, for the flag checks, through the evaluated view). */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ExpectedError } from '../../support/rule-tester';
-import { ruleTester } from '../../support/rule-tester';
+import { jobReadingSecretDb, ruleTester } from '../../support/rule-tester';
 import { FIXTURES } from '../../support/paths';
 
 /**
@@ -117,33 +117,6 @@ function fixtureFiles(directory: string): Record<string, string> {
  */
 const NAMED_LIKE_CHART = fixtureFiles(join(FIXTURES, 'evaluated-first', 'release-named-like-chart'));
 
-/** An Argo CD Job hook named `migrate` whose container takes its password from the Secret `db` (line 18, col 25). */
-function argoJob(annotationLines: string[], serviceAccountName?: string, name = 'migrate'): string {
-  return [
-    'apiVersion: batch/v1',
-    'kind: Job',
-    'metadata:',
-    `  name: ${name}`,
-    '  annotations:',
-    ...annotationLines.map((line) => `    ${line}`),
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      restartPolicy: Never',
-    ...(serviceAccountName ? [`      serviceAccountName: ${serviceAccountName}`] : []),
-    '      containers:',
-    '        - name: migrate',
-    '          image: migrate:1.0',
-    '          env:',
-    '            - name: PASSWORD',
-    '              valueFrom:',
-    '                secretKeyRef:',
-    '                  name: db',
-    '                  key: password',
-    '',
-  ].join('\n');
-}
-
 function object(kind: string, name: string, annotationLines: string[] = []): string {
   const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];
   if (annotationLines.length > 0) lines.push('  annotations:', ...annotationLines.map((line) => `    ${line}`));
@@ -162,7 +135,7 @@ function argoSecretInWave(wave: string): Record<string, string> {
       'helm.sh/hook-weight: "5"',
       `argocd.argoproj.io/sync-wave: ${wave}`,
     ]),
-    'templates/job.yaml': argoJob(['helm.sh/hook: pre-install']),
+    'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-install']),
   };
 }
 
@@ -173,7 +146,7 @@ const LATER_WAVE_SECRET = {
     'helm.sh/hook-weight: "-5"',
     'argocd.argoproj.io/sync-wave: "1"',
   ]),
-  'templates/job.yaml': argoJob(['helm.sh/hook: pre-install']),
+  'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-install']),
 };
 
 ruleTester.run('hook-dependency-order', {
@@ -261,7 +234,7 @@ ruleTester.run('hook-dependency-order', {
           'helm.sh/hook: pre-install',
           'argocd.argoproj.io/sync-wave: "-1"',
         ]),
-        'templates/job.yaml': argoJob(['helm.sh/hook: pre-install']),
+        'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-install']),
       },
       options: HELM_AND_ARGOCD,
     },
@@ -448,7 +421,7 @@ ruleTester.run('hook-dependency-order', {
       files: {
         'templates/sa.yaml': object('ServiceAccount', 'b-sa', ['helm.sh/hook: pre-install']),
         'templates/secret.yaml': object('Secret', 'db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-1"']),
-        'templates/job.yaml': argoJob(['helm.sh/hook: pre-install'], 'b-sa', 'a-migrate'),
+        'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-install'], 'b-sa', 'a-migrate'),
       },
       options: HELM_AND_ARGOCD,
       errors: [

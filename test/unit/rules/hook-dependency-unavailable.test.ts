@@ -1,5 +1,5 @@
 import type { ChartCase, ExpectedError } from '../../support/rule-tester';
-import { ruleTester } from '../../support/rule-tester';
+import { jobReadingSecretDb, ruleTester } from '../../support/rule-tester';
 
 /**
  * Helm's answers, then Argo CD's (target `argocd`): each Argo CD expectation follows Argo CD's source at the commit
@@ -66,35 +66,8 @@ function secretAndJob(secret: string, events: string): Record<string, string> {
   return { 'templates/secret.yaml': secret, 'templates/job.yaml': job(events, [], SECRET_ENV) };
 }
 
-/** An Argo CD Job hook named `migrate` whose container takes its password from the Secret `db` (line 18, col 25). */
-function argoJob(annotations: string[], serviceAccount?: string, name = 'migrate'): string {
-  return [
-    'apiVersion: batch/v1',
-    'kind: Job',
-    'metadata:',
-    `  name: ${name}`,
-    '  annotations:',
-    ...annotations.map((line) => `    ${line}`),
-    'spec:',
-    '  template:',
-    '    spec:',
-    '      restartPolicy: Never',
-    ...(serviceAccount ? [`      serviceAccountName: ${serviceAccount}`] : []),
-    '      containers:',
-    '        - name: migrate',
-    '          image: migrate:1.0',
-    '          env:',
-    '            - name: PASSWORD',
-    '              valueFrom:',
-    '                secretKeyRef:',
-    '                  name: db',
-    '                  key: password',
-    '',
-  ].join('\n');
-}
-
 const HELM_AND_ARGOCD = { targets: ['helm', 'argocd'] as const };
-/** Where argoJob reads the Secret `db`. */
+/** Where jobReadingSecretDb reads the Secret `db`. */
 const ARGO_READ = { file: 'templates/job.yaml', line: 18, column: 25, endLine: 18, endColumn: 27 };
 /** Where the Secret `db` is named, as a related location. */
 const DB_NAMED = [{ file: 'templates/secret.yaml', line: 4, column: 9 }];
@@ -105,13 +78,13 @@ const NO_LATER_SYNC = /^(?![\s\S]*later sync)/;
 function postDeleteReading(annotation: string): ChartCase['files'] {
   return {
     'templates/secret.yaml': object('Secret', 'db', [annotation]),
-    'templates/job.yaml': argoJob(['helm.sh/hook: post-delete']),
+    'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: post-delete']),
   };
 }
 
 const PRE_UPGRADE_READS_RELEASE_SECRET = {
   'templates/secret.yaml': object('Secret', 'db'),
-  'templates/job.yaml': argoJob(['helm.sh/hook: pre-upgrade']),
+  'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-upgrade']),
 };
 
 /** A Secret in a later Argo CD wave than the pre-install Job reading it, though Helm's weight puts it first. */
@@ -121,7 +94,7 @@ const LATER_WAVE_SECRET = {
     'helm.sh/hook-weight: "-5"',
     'argocd.argoproj.io/sync-wave: "1"',
   ]),
-  'templates/job.yaml': argoJob(['helm.sh/hook: pre-install']),
+  'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-install']),
 };
 
 ruleTester.run('hook-dependency-unavailable', {
@@ -216,7 +189,7 @@ ruleTester.run('hook-dependency-unavailable', {
           'helm.sh/hook: pre-install',
           'argocd.argoproj.io/sync-wave: "-1"',
         ]),
-        'templates/job.yaml': argoJob(['helm.sh/hook: pre-install']),
+        'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-install']),
       },
       options: HELM_AND_ARGOCD,
     },
