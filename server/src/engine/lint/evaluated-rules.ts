@@ -84,46 +84,9 @@ export function chartFindings(
   mapper: SourceMapper,
   analyses: Analyses,
 ): Finding[] {
-  const concerned = views.filter((view) => view.concernsHooks);
-  // A release workload is read only when it may relate to a hook (it names one, or what one reads), which spares
-  // parsing most pod specs. Not for Argo CD, whose simulation plans every object.
-  if ((options.targets ?? DEFAULT_TARGETS).includes('argocd'))
-    return chartFindingsOf(concerned, rules, events, options, mapper, analyses);
-  const names = new Set<string>();
-  for (const view of concerned) {
-    if (view.isPlainReleaseWorkload) continue;
-    if (!addHookNames(view.chartObjects(analyses), names))
-      return chartFindingsOf(concerned, rules, events, options, mapper, analyses);
-  }
-  const read = concerned.filter((view) => !view.isPlainReleaseWorkload || view.holdsAnyName(names));
-  return chartFindingsOf(read, rules, events, options, mapper, analyses);
-}
-
-/**
- * Adds the names of `objects`' hooks and of what they read to `names`; false when a hook's name is not known (any
- * workload may then be the one it names).
- */
-function addHookNames(objects: readonly ChartObject[], names: Set<string>): boolean {
-  for (const object of objects) {
-    if (!object.hook && !object.maybeHook) continue;
-    if (object.name === undefined) return false;
-    names.add(object.name);
-    for (const reference of object.reads) names.add(reference.name);
-  }
-  return true;
-}
-
-function chartFindingsOf(
-  views: readonly DocumentView[],
-  rules: readonly Rule[],
-  events: ReadonlySet<HookEvent>,
-  options: EvaluatedLintOptions,
-  mapper: SourceMapper,
-  analyses: Analyses,
-): Finding[] {
   const objects: ChartObject[] = [];
   const viewOf = new Map<ChartObject, DocumentView>();
-  for (const view of views) {
+  for (const view of viewsTheChartRulesRead(views, options, analyses)) {
     for (const object of view.chartObjects(analyses)) {
       objects.push(object);
       viewOf.set(object, view);
@@ -144,6 +107,40 @@ function chartFindingsOf(
     },
     rules,
   );
+}
+
+/**
+ * The documents that may be a hook, an object a hook reads, or a workload that reads one. A release workload is read
+ * only when it may relate to a hook (it names one, or what one reads), which spares parsing most pod specs; not for
+ * Argo CD, whose simulation plans every object.
+ */
+function viewsTheChartRulesRead(
+  views: readonly DocumentView[],
+  options: EvaluatedLintOptions,
+  analyses: Analyses,
+): DocumentView[] {
+  const concerned = views.filter((view) => view.concernsHooks);
+  if ((options.targets ?? DEFAULT_TARGETS).includes('argocd')) return concerned;
+  const names = new Set<string>();
+  for (const view of concerned) {
+    if (view.isPlainReleaseWorkload) continue;
+    if (!addHookNames(view.chartObjects(analyses), names)) return concerned;
+  }
+  return concerned.filter((view) => !view.isPlainReleaseWorkload || view.holdsAnyName(names));
+}
+
+/**
+ * Adds the names of `objects`' hooks and of what they read to `names`; false when a hook's name is not known (any
+ * workload may then be the one it names).
+ */
+function addHookNames(objects: readonly ChartObject[], names: Set<string>): boolean {
+  for (const object of objects) {
+    if (!object.hook && !object.maybeHook) continue;
+    if (object.name === undefined) return false;
+    names.add(object.name);
+    for (const reference of object.reads) names.add(reference.name);
+  }
+  return true;
 }
 
 /**
