@@ -149,6 +149,22 @@ const editArbitrary: fc.Arbitrary<Edit> = fc.record({
   ),
 });
 
+/**
+ * Edits as a user makes them, keystrokes (`type`) included, of `tokens` mostly and of a few random characters: the
+ * property tests of the language server's incremental paths apply them.
+ */
+export function userEdits(tokens: readonly string[]): fc.Arbitrary<Edit> {
+  return fc.record({
+    kind: fc.constantFrom('insert', 'delete', 'replace', 'type'),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    length: fc.integer({ min: 1, max: 12 }),
+    token: fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...tokens) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
+    ),
+  });
+}
+
 export function applyEdit(text: string, edit: Edit): string {
   const at = Math.min(text.length, Math.floor(edit.at * (text.length + 1)));
   switch (edit.kind) {

@@ -7,8 +7,7 @@ import { discover } from '../../server/src/engine/chart/discover';
 import type { LintOptions } from '../../server/src/engine/lint/lint';
 import { lintFile } from '../../server/src/engine/lint/lint';
 import { CORPUS_CHARTS, requireShared } from '../support/shared';
-import type { Edit } from './engine-properties';
-import { applyEdit, samples } from './engine-properties';
+import { applyEdit, samples, userEdits } from './engine-properties';
 
 /**
  * The CLI parses only the documents of a template that hold hook-related text (model/hook-text.ts); the editor parses
@@ -71,15 +70,7 @@ const TOKENS = [
   'metadata:\n',
 ];
 
-const editArbitrary: fc.Arbitrary<Edit> = fc.record({
-  kind: fc.constantFrom('insert', 'delete', 'replace', 'type'),
-  at: fc.double({ min: 0, max: 1, noNaN: true }),
-  length: fc.integer({ min: 1, max: 12 }),
-  token: fc.oneof(
-    { weight: 5, arbitrary: fc.constantFrom(...TOKENS) },
-    { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
-  ),
-});
+const editArbitrary = userEdits(TOKENS);
 
 const seed = Number(process.env.FC_SEED ?? 17);
 const factor = Number(process.env.FC_RUNS_FACTOR ?? 1);

@@ -11,8 +11,7 @@ import { lintFile } from '../../server/src/engine/lint/lint';
 import { EngineCaches } from '../../server/src/engine/core/caches';
 import { FileLints } from '../../server/src/features/workspace';
 import { CORPUS_CHARTS } from '../support/shared';
-import type { Edit } from './engine-properties';
-import { applyEdit, samples } from './engine-properties';
+import { applyEdit, samples, userEdits } from './engine-properties';
 
 /**
  * The language server analyses a template again on every keystroke, reusing what it found in the documents the
@@ -84,15 +83,7 @@ const TOKENS = [
   'value: "postgres://u:p@h/db"',
 ];
 
-const editArbitrary: fc.Arbitrary<Edit> = fc.record({
-  kind: fc.constantFrom('insert', 'delete', 'replace', 'type'),
-  at: fc.double({ min: 0, max: 1, noNaN: true }),
-  length: fc.integer({ min: 1, max: 12 }),
-  token: fc.oneof(
-    { weight: 5, arbitrary: fc.constantFrom(...TOKENS) },
-    { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
-  ),
-});
+const editArbitrary = userEdits(TOKENS);
 
 const OPTIONS: LintOptions[] = [
   { helmVersion: 4, rules: {} },
