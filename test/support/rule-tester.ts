@@ -121,6 +121,13 @@ export function annotationsFromValues(values = '.Values.annotations'): string {
   return `{{- toYaml ${values} | nindent 4 }}`;
 }
 
+/** An object of the core API group (`apiVersion: v1`) of `kind` and `name`, with `annotationLines` under its metadata. */
+export function v1Object(kind: string, name: string, annotationLines: string[] = []): string {
+  const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];
+  if (annotationLines.length > 0) lines.push('  annotations:', ...annotationLines.map((line) => `    ${line}`));
+  return [...lines, ''].join('\n');
+}
+
 /**
  * A Job hook named `name` whose container takes its password from the Secret `db` (line 18, column 25), with
  * `annotationLines` under its metadata and, when given, a `serviceAccountName`: the hook the dependency rules' tests

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ExpectedError } from '../../support/rule-tester';
-import { jobReadingSecretDb, ruleTester } from '../../support/rule-tester';
+import { jobReadingSecretDb, ruleTester, v1Object } from '../../support/rule-tester';
 import { FIXTURES } from '../../support/paths';
 
 /**
@@ -117,12 +117,6 @@ function fixtureFiles(directory: string): Record<string, string> {
  */
 const NAMED_LIKE_CHART = fixtureFiles(join(FIXTURES, 'evaluated-first', 'release-named-like-chart'));
 
-function object(kind: string, name: string, annotationLines: string[] = []): string {
-  const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];
-  if (annotationLines.length > 0) lines.push('  annotations:', ...annotationLines.map((line) => `    ${line}`));
-  return [...lines, ''].join('\n');
-}
-
 const HELM_AND_ARGOCD = { targets: ['helm', 'argocd'] as const };
 /** The help says nothing of a later sync: the first sync's object is still in the cluster then. */
 const NO_LATER_SYNC = /^(?![\s\S]*later sync)/;
@@ -130,7 +124,7 @@ const NO_LATER_SYNC = /^(?![\s\S]*later sync)/;
 /** A pre-install Job reading the Secret `db`, an Argo CD PreSync hook of Helm weight 5 in the given sync wave. */
 function argoSecretInWave(wave: string): Record<string, string> {
   return {
-    'templates/secret.yaml': object('Secret', 'db', [
+    'templates/secret.yaml': v1Object('Secret', 'db', [
       'argocd.argoproj.io/hook: PreSync',
       'helm.sh/hook-weight: "5"',
       `argocd.argoproj.io/sync-wave: ${wave}`,
@@ -141,7 +135,7 @@ function argoSecretInWave(wave: string): Record<string, string> {
 
 /** A Secret in a later Argo CD wave than the pre-install Job reading it, though Helm's weight puts it first. */
 const LATER_WAVE_SECRET = {
-  'templates/secret.yaml': object('Secret', 'db', [
+  'templates/secret.yaml': v1Object('Secret', 'db', [
     'helm.sh/hook: pre-install',
     'helm.sh/hook-weight: "-5"',
     'argocd.argoproj.io/sync-wave: "1"',
@@ -230,7 +224,7 @@ ruleTester.run('hook-dependency-order', {
     {
       name: 'Argo CD: a Secret of an earlier sync wave',
       files: {
-        'templates/secret.yaml': object('Secret', 'db', [
+        'templates/secret.yaml': v1Object('Secret', 'db', [
           'helm.sh/hook: pre-install',
           'argocd.argoproj.io/sync-wave: "-1"',
         ]),
@@ -419,8 +413,8 @@ ruleTester.run('hook-dependency-order', {
       // Same weight: Helm runs "a-migrate" before "b-sa" by name and reports it; Argo CD's wave 0 holds both.
       name: "Argo CD: a ServiceAccount of the same wave, applied together: Helm's finding only",
       files: {
-        'templates/sa.yaml': object('ServiceAccount', 'b-sa', ['helm.sh/hook: pre-install']),
-        'templates/secret.yaml': object('Secret', 'db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-1"']),
+        'templates/sa.yaml': v1Object('ServiceAccount', 'b-sa', ['helm.sh/hook: pre-install']),
+        'templates/secret.yaml': v1Object('Secret', 'db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-1"']),
         'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-install'], 'b-sa', 'a-migrate'),
       },
       options: HELM_AND_ARGOCD,

@@ -1,16 +1,10 @@
 import type { ChartCase, ExpectedError } from '../../support/rule-tester';
-import { jobReadingSecretDb, ruleTester } from '../../support/rule-tester';
+import { jobReadingSecretDb, ruleTester, v1Object } from '../../support/rule-tester';
 
 /**
  * Helm's answers, then Argo CD's (target `argocd`): each Argo CD expectation follows Argo CD's source at the commit
  * deployers/argocd.ts names (argoproj/argo-cd 37ee0097cf), cited per case.
  */
-
-function object(kind: string, name: string, annotations: string[] = []): string {
-  const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];
-  if (annotations.length > 0) lines.push('  annotations:', ...annotations.map((line) => `    ${line}`));
-  return [...lines, ''].join('\n');
-}
 
 /** A Job hook whose pod spec and container hold the given lines (line 11 on: pod spec, then the container). */
 function job(
@@ -48,7 +42,7 @@ const SECRET_ENV = [
   '        name: {{ .Release.Name }}-db',
   '        key: password',
 ];
-const RELEASE_SECRET = object('Secret', '{{ .Release.Name }}-db');
+const RELEASE_SECRET = v1Object('Secret', '{{ .Release.Name }}-db');
 /** The Secret's name in RELEASE_SECRET-like objects: line 4, from column 9. */
 const SECRET_NAME = { file: 'templates/secret.yaml', line: 4, column: 9 };
 
@@ -77,19 +71,19 @@ const NO_LATER_SYNC = /^(?![\s\S]*later sync)/;
 /** A post-delete hook reading a Secret with the given annotations, which Argo CD (argocd target) deletes or keeps. */
 function postDeleteReading(annotation: string): ChartCase['files'] {
   return {
-    'templates/secret.yaml': object('Secret', 'db', [annotation]),
+    'templates/secret.yaml': v1Object('Secret', 'db', [annotation]),
     'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: post-delete']),
   };
 }
 
 const PRE_UPGRADE_READS_RELEASE_SECRET = {
-  'templates/secret.yaml': object('Secret', 'db'),
+  'templates/secret.yaml': v1Object('Secret', 'db'),
   'templates/job.yaml': jobReadingSecretDb(['helm.sh/hook: pre-upgrade']),
 };
 
 /** A Secret in a later Argo CD wave than the pre-install Job reading it, though Helm's weight puts it first. */
 const LATER_WAVE_SECRET = {
-  'templates/secret.yaml': object('Secret', 'db', [
+  'templates/secret.yaml': v1Object('Secret', 'db', [
     'helm.sh/hook: pre-install',
     'helm.sh/hook-weight: "-5"',
     'argocd.argoproj.io/sync-wave: "1"',
@@ -102,7 +96,7 @@ ruleTester.run('hook-dependency-unavailable', {
     {
       name: 'a pre-install hook without hook-succeeded, left by an earlier run, read at pre-upgrade and pre-delete',
       files: secretAndJob(
-        object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-5"']),
+        v1Object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-5"']),
         'pre-install,pre-upgrade,pre-delete',
       ),
     },
@@ -113,16 +107,19 @@ ruleTester.run('hook-dependency-unavailable', {
     { name: 'a post-install hook reading a release resource', files: secretAndJob(RELEASE_SECRET, 'post-install') },
     {
       name: 'a post-install hook reading a pre-install hook Helm keeps',
-      files: secretAndJob(object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install']), 'post-install'),
+      files: secretAndJob(v1Object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install']), 'post-install'),
     },
     {
       name: 'a post-delete hook reading a release resource with helm.sh/resource-policy: keep',
-      files: secretAndJob(object('Secret', '{{ .Release.Name }}-db', ['helm.sh/resource-policy: keep']), 'post-delete'),
+      files: secretAndJob(
+        v1Object('Secret', '{{ .Release.Name }}-db', ['helm.sh/resource-policy: keep']),
+        'post-delete',
+      ),
     },
     {
       name: 'a pre-install hook reading a pre-install hook of a lower weight',
       files: secretAndJob(
-        object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-1"']),
+        v1Object('Secret', '{{ .Release.Name }}-db', ['helm.sh/hook: pre-install', 'helm.sh/hook-weight: "-1"']),
         'pre-install',
       ),
     },
@@ -185,7 +182,7 @@ ruleTester.run('hook-dependency-unavailable', {
     {
       name: 'a Secret of an earlier Argo CD wave',
       files: {
-        'templates/secret.yaml': object('Secret', 'db', [
+        'templates/secret.yaml': v1Object('Secret', 'db', [
           'helm.sh/hook: pre-install',
           'argocd.argoproj.io/sync-wave: "-1"',
         ]),
@@ -228,11 +225,11 @@ ruleTester.run('hook-dependency-unavailable', {
       name: 'a pre-install Job reading envFrom, configMap and projected volumes, a PVC and its service account',
       files: {
         'templates/objects.yaml': [
-          object('ConfigMap', 'config'),
-          object('Secret', 'creds'),
-          object('PersistentVolumeClaim', 'data'),
-          object('ServiceAccount', 'runner'),
-          object('ConfigMap', 'extra'),
+          v1Object('ConfigMap', 'config'),
+          v1Object('Secret', 'creds'),
+          v1Object('PersistentVolumeClaim', 'data'),
+          v1Object('ServiceAccount', 'runner'),
+          v1Object('ConfigMap', 'extra'),
         ].join('---\n'),
         'templates/job.yaml': job(
           'pre-install',
@@ -272,7 +269,7 @@ ruleTester.run('hook-dependency-unavailable', {
     {
       name: 'a post-install hook reading a pre-install hook that hook-succeeded has deleted',
       files: secretAndJob(
-        object('Secret', '{{ .Release.Name }}-db', [
+        v1Object('Secret', '{{ .Release.Name }}-db', [
           'helm.sh/hook: pre-install',
           'helm.sh/hook-delete-policy: hook-succeeded',
         ]),
@@ -302,7 +299,7 @@ ruleTester.run('hook-dependency-unavailable', {
     {
       name: 'a Secret hooked on pre-install with hook-succeeded, read later at pre-upgrade, pre-delete and test',
       files: {
-        'templates/secret.yaml': object('Secret', '{{ .Release.Name }}-db', [
+        'templates/secret.yaml': v1Object('Secret', '{{ .Release.Name }}-db', [
           'helm.sh/hook: pre-install',
           'helm.sh/hook-weight: "-5"',
           'helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded',
@@ -330,7 +327,7 @@ ruleTester.run('hook-dependency-unavailable', {
     {
       name: 'a pre-rollback hook reading what hook-succeeded removed at the end of the upgrade before it',
       files: secretAndJob(
-        object('Secret', '{{ .Release.Name }}-db', [
+        v1Object('Secret', '{{ .Release.Name }}-db', [
           'helm.sh/hook: pre-upgrade',
           'helm.sh/hook-weight: "-5"',
           'helm.sh/hook-delete-policy: hook-succeeded',
@@ -350,7 +347,9 @@ ruleTester.run('hook-dependency-unavailable', {
       name: 'helm upgrade --install after a failed install misses the objects: pre-upgrade runs before any release resource',
       files: {
         'templates/secret.yaml': RELEASE_SECRET,
-        'templates/settings.yaml': object('ConfigMap', '{{ .Release.Name }}-settings', ['helm.sh/hook: post-install']),
+        'templates/settings.yaml': v1Object('ConfigMap', '{{ .Release.Name }}-settings', [
+          'helm.sh/hook: post-install',
+        ]),
         'templates/init.yaml': job('pre-install', [], [], '{{ .Release.Name }}-init'),
         'templates/job.yaml': job(
           'pre-upgrade',

@@ -1,11 +1,5 @@
 import type { ExpectedError } from '../../support/rule-tester';
-import { ruleTester } from '../../support/rule-tester';
-
-function object(kind: string, name: string, annotations: string[] = []): string {
-  const lines = ['apiVersion: v1', `kind: ${kind}`, 'metadata:', `  name: ${name}`];
-  if (annotations.length > 0) lines.push('  annotations:', ...annotations.map((line) => `    ${line}`));
-  return [...lines, ''].join('\n');
-}
+import { ruleTester, v1Object } from '../../support/rule-tester';
 
 /**
  * A release Deployment (a hook when `hook` is given) whose pod spec has the `podSpec` lines (from line 12, column 7)
@@ -44,7 +38,7 @@ const UPGRADE_RUNS_ONLY_UPGRADE_HOOKS = /helm upgrade runs only pre-upgrade and 
 const INSTALL_RUNS_ONLY_INSTALL_HOOKS =
   /helm install \(and helm upgrade --install of a new release\) runs only pre-install and post-install hooks/;
 
-/** A finding at the helm.sh/hook value of object() (line 6 of its document, from column 19). */
+/** A finding at the helm.sh/hook value of v1Object() (line 6 of its document, from column 19). */
 function atHook(
   file: string,
   line: number,
@@ -56,10 +50,10 @@ function atHook(
 
 /** Hooks an upgrade never updates, each read by the Deployment of READ_FOUR_WAYS in another way (lines 6, 13, 20, 27). */
 const FOUR_HOOKS = [
-  object('Secret', 'creds', ['helm.sh/hook: pre-install,post-install']),
-  object('ConfigMap', 'files', ['helm.sh/hook: post-install']),
-  object('ServiceAccount', 'runner', ['helm.sh/hook: pre-install']),
-  object('Secret', 'registry', ['helm.sh/hook: pre-install']),
+  v1Object('Secret', 'creds', ['helm.sh/hook: pre-install,post-install']),
+  v1Object('ConfigMap', 'files', ['helm.sh/hook: post-install']),
+  v1Object('ServiceAccount', 'runner', ['helm.sh/hook: pre-install']),
+  v1Object('Secret', 'registry', ['helm.sh/hook: pre-install']),
 ].join('---\n');
 const READ_FOUR_WAYS = deployment(
   [
@@ -98,8 +92,8 @@ function secretWithPassword(password: string): string {
 
 /** A chart whose app template reads .Release.IsUpgrade, so install and upgrade render apart. */
 const RENDERED_APART = {
-  'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
-  'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
+  'templates/config.yaml': v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+  'templates/secret.yaml': v1Object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
   'templates/app.yaml': deployment(
     [...ENV_FROM, '  - secretRef:', '      name: creds'],
     ['{{- if .Release.IsUpgrade }}', 'terminationGracePeriodSeconds: 5', '{{- end }}'],
@@ -111,7 +105,7 @@ ruleTester.run('stale-install-hook', {
     {
       name: 'hooked on both install and upgrade',
       files: {
-        'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install,pre-upgrade']),
+        'templates/config.yaml': v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install,pre-upgrade']),
         'templates/app.yaml': deployment(ENV_FROM),
       },
     },
@@ -119,20 +113,20 @@ ruleTester.run('stale-install-hook', {
       name: 'another document of the same name covers the upgrade path',
       files: {
         'templates/config.yaml': [
-          object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
-          object('ConfigMap', CONFIG, ['helm.sh/hook: pre-upgrade']),
+          v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+          v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-upgrade']),
         ].join('---\n'),
         'templates/app.yaml': deployment(ENV_FROM),
       },
     },
     {
       name: 'a release ConfigMap, not a hook',
-      files: { 'templates/config.yaml': object('ConfigMap', CONFIG), 'templates/app.yaml': deployment(ENV_FROM) },
+      files: { 'templates/config.yaml': v1Object('ConfigMap', CONFIG), 'templates/app.yaml': deployment(ENV_FROM) },
     },
     {
       name: 'a pre-install hook that hook-succeeded deletes',
       files: {
-        'templates/config.yaml': object('ConfigMap', CONFIG, [
+        'templates/config.yaml': v1Object('ConfigMap', CONFIG, [
           'helm.sh/hook: pre-install',
           'helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded',
         ]),
@@ -142,14 +136,14 @@ ruleTester.run('stale-install-hook', {
     {
       name: 'the reader is itself a hook',
       files: {
-        'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+        'templates/config.yaml': v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
         'templates/app.yaml': deployment(ENV_FROM, [], 'post-install'),
       },
     },
     {
       name: 'a pre-install PersistentVolumeClaim, the usual way to keep data',
       files: {
-        'templates/data.yaml': object('PersistentVolumeClaim', 'data', ['helm.sh/hook: pre-install']),
+        'templates/data.yaml': v1Object('PersistentVolumeClaim', 'data', ['helm.sh/hook: pre-install']),
         'templates/app.yaml': deployment(
           [],
           ['volumes:', '  - name: data', '    persistentVolumeClaim:', '      claimName: data'],
@@ -159,7 +153,7 @@ ruleTester.run('stale-install-hook', {
     {
       name: 'an optional read of an upgrade-only Secret',
       files: {
-        'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
+        'templates/secret.yaml': v1Object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
         'templates/app.yaml': deployment([...SECRET_ENV_FROM, '      optional: true']),
       },
     },
@@ -173,7 +167,7 @@ ruleTester.run('stale-install-hook', {
     {
       name: 'a name made by chance',
       files: {
-        'templates/config.yaml': object('ConfigMap', '{{ .Release.Name }}-{{ randAlphaNum 5 | lower }}', [
+        'templates/config.yaml': v1Object('ConfigMap', '{{ .Release.Name }}-{{ randAlphaNum 5 | lower }}', [
           'helm.sh/hook: pre-install',
         ]),
         'templates/app.yaml': deployment(ENV_FROM),
@@ -182,7 +176,7 @@ ruleTester.run('stale-install-hook', {
     {
       name: 'an object created only when lookup does not find it',
       files: {
-        'templates/config.yaml': `{{- if not (lookup "v1" "ConfigMap" .Release.Namespace "${CONFIG}") }}\n${object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install'])}{{- end }}\n`,
+        'templates/config.yaml': `{{- if not (lookup "v1" "ConfigMap" .Release.Namespace "${CONFIG}") }}\n${v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install'])}{{- end }}\n`,
         'templates/app.yaml': deployment(ENV_FROM),
       },
     },
@@ -190,7 +184,7 @@ ruleTester.run('stale-install-hook', {
       name: "a subchart's hook and reader",
       files: {
         'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
-        'charts/db/templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+        'charts/db/templates/config.yaml': v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
         'charts/db/templates/app.yaml': deployment(ENV_FROM),
       },
     },
@@ -198,7 +192,7 @@ ruleTester.run('stale-install-hook', {
       name: 'hooked on the path each render takes (.Release.IsInstall picks the event)',
       files: {
         ...RENDERED_APART,
-        'templates/config.yaml': object('ConfigMap', CONFIG, [
+        'templates/config.yaml': v1Object('ConfigMap', CONFIG, [
           'helm.sh/hook: {{ if .Release.IsInstall }}pre-install{{ else }}pre-upgrade{{ end }}',
         ]),
         'templates/secret.yaml': '',
@@ -209,7 +203,7 @@ ruleTester.run('stale-install-hook', {
     {
       name: 'a pre-install ConfigMap a release Deployment reads through envFrom, the reader as related',
       files: {
-        'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+        'templates/config.yaml': v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
         'templates/app.yaml': deployment(ENV_FROM),
       },
       errors: [
@@ -226,7 +220,7 @@ ruleTester.run('stale-install-hook', {
       // not take the release Deployment for one that reads no hook.
       name: 'a pre-install ConfigMap read under a name the reader writes with a YAML escape (\\x2d for -)',
       files: {
-        'templates/config.yaml': object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
+        'templates/config.yaml': v1Object('ConfigMap', CONFIG, ['helm.sh/hook: pre-install']),
         'templates/app.yaml': deployment([
           'envFrom:',
           '  - configMapRef:',
@@ -270,7 +264,7 @@ ruleTester.run('stale-install-hook', {
     {
       name: 'a pre-upgrade-only Secret a release resource needs: a fresh install never creates it',
       files: {
-        'templates/secret.yaml': object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
+        'templates/secret.yaml': v1Object('Secret', 'creds', ['helm.sh/hook: pre-upgrade']),
         'templates/app.yaml': deployment(SECRET_ENV_FROM),
       },
       errors: [
